@@ -1,0 +1,62 @@
+# jam3ia: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export JAM3IA_INSTANCE_PATH ?= $(CURDIR)/instance
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run serve test lint install install-test assets translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the dependencies change; the stamps remember what was installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+app/static/vendor/socket.io.min.js: node_modules/.package-lock.json
+	mkdir -p app/static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js app/static/vendor/
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations >/dev/null
+
+assets: app/static/vendor/socket.io.min.js translations
+
+install: $(VENV)/.installed assets
+
+install-test: $(VENV)/.installed-test assets
+
+run: install
+	$(BIN)/jam3ia db upgrade
+	$(BIN)/jam3ia seed-demo --once
+	$(BIN)/jam3ia run --host 127.0.0.1 --port 5000
+
+serve: install
+	$(BIN)/jam3ia db upgrade
+	$(BIN)/jam3ia serve --workers $${WORKERS:-2} --port $${PORT:-8000}
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The whole suite on SQLite, then again on PostgreSQL (skipped when it is unreachable,
+# failed instead when JAM3IA_REQUIRE_SERVICES=1).
+test: install-test lint
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules app/static/vendor instance

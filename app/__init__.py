@@ -1,0 +1,113 @@
+"""jam3ia's core: the application factory and the ground floor every feature stands on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any
+
+from flask import Flask, g
+from flask_migrate import Migrate
+from sqlalchemy.exc import OperationalError
+
+from app.config import Config
+
+#: Feature packages, in dependency order; each exposes ``register(app)``.
+FEATURES = ("directory", "forums", "messaging", "projects")
+
+migrate = Migrate()
+log = logging.getLogger("jam3ia")
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Build a jam3ia application.
+
+    ``config`` is a :class:`Config`, a mapping of ``Config`` fields, or ``None`` to read the
+    environment.
+    """
+    if config is None:
+        cfg = Config.from_env()
+    elif isinstance(config, Config):
+        cfg = config
+    else:
+        cfg = Config.from_env(**dict(config))
+    cfg.instance_path.mkdir(parents=True, exist_ok=True)
+
+    app = Flask(__name__, instance_path=str(cfg.instance_path))
+    app.config.from_mapping(cfg.flask_settings())
+
+    from app import core, i18n, realtime, security
+    from app.accounts import auth
+    from app.accounts import register as register_accounts
+    from app.api import api
+    from app.db import db, tune_sqlite
+    from app.plugins import init_registry
+
+    init_registry(app)
+    db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    security.init_security(app)
+    i18n.init_i18n(app)
+    api.init_app(app)
+    realtime.init_realtime(app)
+
+    @app.before_request
+    def _identify() -> None:
+        g.user = None
+        auth.load_actor()
+        if security.csrf_required():
+            security.csrf.protect()
+
+    app.register_blueprint(core.bp)
+    register_accounts(app)
+    _register_templates(app)
+    for name in FEATURES:
+        import_module(name).register(app)
+    _register_error_pages(app)
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "migrations"
+
+
+def _register_templates(app: Flask) -> None:
+    from app.markdown import render_markdown
+    from app.plugins import registry
+
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        from app.accounts.auth import get_current_user
+        from app.accounts.forms import EmptyForm
+
+        return {
+            "current_user": get_current_user(),
+            "nav_links": sorted(registry().nav_links),
+            "empty_form": EmptyForm,
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    from app.api import ApiError, api
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> Any:
+        # A lost or locked database is answered cleanly; the traceback goes to the log only.
+        log.error("database error: %s", error)
+        from app.db import db
+
+        db.session.rollback()
+        return api.handle_http_exception(
+            ApiError(503, "unavailable", "The service is busy or restarting. Try again shortly.")
+        )

@@ -1,0 +1,12 @@
+"""Accounts: users, sessions and tokens, profiles."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Mount account pages and API."""
+    from app.accounts import api, routes
+    from app.api import api as rest_api
+
+    app.register_blueprint(routes.bp)
+    rest_api.register_blueprint(api.blp)

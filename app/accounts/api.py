@@ -1,0 +1,113 @@
+"""JSON endpoints of accounts: register, tokens, me, profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask.views import MethodView
+
+from app.accounts import services
+from app.accounts.auth import require_user
+from app.accounts.models import User
+from app.accounts.schemas import (
+    MeSchema,
+    PasswordChangeSchema,
+    ProfilePatchSchema,
+    PublicUserSchema,
+    RegisterSchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserSchema,
+)
+from app.api import ApiError, make_blueprint, not_found
+from app.db import db
+from app.plugins import registry
+from app.security import limiter
+
+blp = make_blueprint("accounts", __name__, "Accounts, tokens and profiles")
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return str(current_app.config["JAM3IA"].login_rate_limit)
+
+
+def _register_limit() -> str:
+    from flask import current_app
+
+    return str(current_app.config["JAM3IA"].register_rate_limit)
+
+
+@blp.route("/auth/register", methods=["POST"])
+@limiter.limit(_register_limit)
+@blp.arguments(RegisterSchema)
+@blp.response(201, UserSchema)
+def register(data: dict[str, Any]) -> User:
+    """Create an account."""
+    return services.register_user(**data)
+
+
+@blp.route("/auth/tokens", methods=["POST"])
+@limiter.limit(_login_limit)
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+def create_token(data: dict[str, Any]) -> dict[str, Any]:
+    """Exchange a login and password for a bearer token."""
+    user = services.authenticate(data["login"], data["password"])
+    if user is None:
+        raise ApiError(401, "invalid_credentials", "Wrong login or password.")
+    secret, cred = services.issue_credential(user, "token", data.get("label", ""))
+    return {"token": secret, "expires_at": cred.expires_at, "user": user}
+
+
+@blp.route("/auth/tokens/current", methods=["DELETE"])
+@blp.response(204)
+def revoke_current_token() -> None:
+    """Revoke the token (or session) used for this request."""
+    user = require_user()
+    services.revoke_credentials(user.id, only=g.credential.id)
+
+
+def me_payload(user: User) -> dict[str, Any]:
+    data: dict[str, Any] = UserSchema().dump(user)
+    data["memberships"] = []
+    for section in registry().me_sections:
+        data.update(section(user))
+    return data
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self) -> dict[str, Any]:
+        """The caller, with memberships."""
+        return me_payload(require_user())
+
+    @blp.arguments(ProfilePatchSchema)
+    @blp.response(200, MeSchema)
+    def patch(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Change the caller's display name, bio or language."""
+        user = services.update_profile(require_user(), data)
+        return me_payload(user)
+
+
+@blp.route("/me/password", methods=["POST"])
+@limiter.limit(_login_limit)
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(data: dict[str, Any]) -> None:
+    """Change the password; every other session and token of the caller ends."""
+    user = require_user()
+    services.change_password(user, data["current_password"], data["new_password"], g.credential.id)
+
+
+@blp.route("/users/<int:user_id>")
+@blp.response(200, PublicUserSchema)
+def get_user(user_id: int) -> User:
+    """A public profile."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise not_found()
+    return user

@@ -1,0 +1,42 @@
+"""HTML forms of accounts (Flask-WTF: CSRF token included)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, USERNAME_MAX
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Username or email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=USERNAME_MAX)])
+    display_name = StringField(_l("Display name"), validators=[Length(max=DISPLAY_NAME_MAX)])
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
+    )
+    bio = TextAreaField(_l("About you"), validators=[Length(max=BIO_MAX)])
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", "—"), ("ar", "العربية"), ("fr", "Français"), ("en", "English")],
+    )
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token (log out, revoke, language switch)."""

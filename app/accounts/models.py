@@ -1,0 +1,85 @@
+"""Accounts: users and their credentials (browser sessions and API tokens)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import db, utcnow
+
+USERNAME_MAX = 32
+DISPLAY_NAME_MAX = 64
+EMAIL_MAX = 254
+BIO_MAX = 2000
+LOCALES = ("ar", "fr", "en")
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    """A person with an account. ``is_admin`` marks platform administrators."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    credentials: Mapped[list[Credential]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("uq_users_username_lower", func.lower(username), unique=True),
+        Index("uq_users_email_lower", func.lower(email), unique=True),
+        {"sqlite_autoincrement": True},
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r}>"
+
+
+class Credential(db.Model):  # type: ignore[name-defined,misc]
+    """A server-side session or API token; only the SHA-256 of its secret is stored.
+
+    Revoking the row ends the session everywhere at once, even for a copied cookie.
+    """
+
+    __tablename__ = "credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "session" | "token"
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="credentials")
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    def is_live(self, now: dt.datetime | None = None) -> bool:
+        """Not revoked and not expired."""
+        now = now or utcnow()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class AppState(db.Model):  # type: ignore[name-defined,misc]
+    """Small key/value facts about the instance (e.g. that demo data was loaded)."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

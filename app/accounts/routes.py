@@ -1,0 +1,180 @@
+"""Account pages: register, log in, log out, profile, settings, language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts import services
+from app.accounts.api import _login_limit, _register_limit
+from app.accounts.auth import SESSION_KEY, current_user, login_required, require_user
+from app.accounts.forms import EmptyForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from app.accounts.models import LOCALES, Credential, User
+from app.api import ApiError
+from app.db import db
+from app.security import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.values.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def _start_session(user: User) -> None:
+    secret, _cred = services.issue_credential(user, "session", request.user_agent.string)
+    session.clear()
+    session[SESSION_KEY] = secret
+    session.permanent = True
+    if user.locale:
+        session["locale"] = user.locale
+
+
+def _form_errors(form: RegisterForm | PasswordForm | ProfileForm, error: ApiError) -> None:
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+    if not error.fields:
+        flash(error.message or _("Something went wrong."), "error")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register() -> ResponseReturnValue:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.username.data or "",
+                form.email.data or "",
+                form.password.data or "",
+                display_name=form.display_name.data or None,
+                locale=session.get("locale"),
+            )
+        except ApiError as error:
+            _form_errors(form, error)
+        else:
+            _start_session(user)
+            flash(_("Welcome to jam3ia!"), "success")
+            return redirect(_safe_next(url_for("core.home")))
+    status = 422 if form.errors else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data or "", form.password.data or "")
+        if user is not None:
+            _start_session(user)
+            return redirect(_safe_next(url_for("core.home")))
+        form.login.errors = [_("Wrong login or password.")]
+    status = 422 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    EmptyForm().validate_on_submit()  # CSRF is checked globally before we get here
+    if g.get("credential") is not None:
+        services.revoke_credentials(g.credential.user_id, only=g.credential.id)
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/users/<int:user_id>")
+def profile(user_id: int) -> ResponseReturnValue:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        abort(404)
+    return render_template("accounts/profile.html", user=user)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> ResponseReturnValue:
+    user = require_user()
+    form = ProfileForm(obj=user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.locale.data = user.locale or ""
+    password_form = PasswordForm(prefix="pw")
+    status = 200
+    if request.form.get("action") == "profile" and form.validate_on_submit():
+        try:
+            services.update_profile(
+                user,
+                {
+                    "display_name": form.display_name.data,
+                    "bio": form.bio.data,
+                    "locale": form.locale.data or None,
+                },
+            )
+        except ApiError as error:
+            _form_errors(form, error)
+            status = 422
+        else:
+            if user.locale:
+                session["locale"] = user.locale
+            flash(_("Your profile was saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    elif request.form.get("action") == "password" and password_form.validate_on_submit():
+        try:
+            services.change_password(
+                user,
+                password_form.current_password.data or "",
+                password_form.new_password.data or "",
+                g.credential.id,
+            )
+        except ApiError as error:
+            _form_errors(password_form, error)
+            status = 422
+        else:
+            flash(_("Password changed. Your other sessions were signed out."), "success")
+            return redirect(url_for("accounts.settings"))
+    credentials = db.session.scalars(
+        select(Credential)
+        .where(Credential.user_id == user.id, Credential.revoked_at.is_(None))
+        .order_by(Credential.last_used_at.desc())
+    ).all()
+    return render_template(
+        "accounts/settings.html",
+        form=form,
+        password_form=password_form,
+        credentials=[c for c in credentials if c.is_live()],
+        revoke_form=EmptyForm(),
+    ), status
+
+
+@bp.route("/settings/credentials/<int:credential_id>/revoke", methods=["POST"])
+@login_required
+def revoke(credential_id: int) -> ResponseReturnValue:
+    user = require_user()
+    services.revoke_credentials(user.id, only=credential_id)
+    flash(_("Signed out that session."), "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> ResponseReturnValue:
+    locale = request.form.get("locale", "")
+    if locale not in LOCALES:
+        abort(400)
+    session["locale"] = locale
+    user = current_user
+    if user is not None:
+        services.update_profile(user, {"locale": locale})
+    return redirect(_safe_next(url_for("core.home")))

@@ -1,0 +1,66 @@
+"""Request and response schemas of the accounts API."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, LOCALES, USERNAME_MAX
+from app.accounts.services import PASSWORD_MAX
+
+V = ma.validate
+
+
+class RegisterSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=V.Length(min=1, max=USERNAME_MAX))
+    email = ma.fields.String(required=True, validate=V.Length(min=1, max=EMAIL_MAX))
+    password = ma.fields.String(required=True, load_only=True, validate=V.Length(max=PASSWORD_MAX))
+    display_name = ma.fields.String(validate=V.Length(max=DISPLAY_NAME_MAX))
+    locale = ma.fields.String(validate=V.OneOf(LOCALES))
+
+
+class TokenRequestSchema(ma.Schema):
+    login = ma.fields.String(
+        required=True,
+        validate=V.Length(min=1, max=EMAIL_MAX),
+        metadata={"description": "username or email"},
+    )
+    password = ma.fields.String(required=True, load_only=True, validate=V.Length(max=PASSWORD_MAX))
+    label = ma.fields.String(validate=V.Length(max=200), metadata={"description": "e.g. device"})
+
+
+class PublicUserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    bio = ma.fields.String()
+    is_admin = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()
+
+
+class UserSchema(PublicUserSchema):
+    email = ma.fields.String()
+    locale = ma.fields.String(allow_none=True)
+
+
+class MeSchema(UserSchema):
+    memberships = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={"description": "{association_id, association_name, role} per association"},
+    )
+
+
+class TokenSchema(ma.Schema):
+    token = ma.fields.String(metadata={"description": "shown once; send as Bearer"})
+    expires_at = ma.fields.DateTime()
+    user = ma.fields.Nested(UserSchema)
+
+
+class ProfilePatchSchema(ma.Schema):
+    display_name = ma.fields.String(validate=V.Length(min=1, max=DISPLAY_NAME_MAX))
+    bio = ma.fields.String(validate=V.Length(max=BIO_MAX))
+    locale = ma.fields.String(allow_none=True, validate=V.OneOf(LOCALES))
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = ma.fields.String(required=True, load_only=True)
+    new_password = ma.fields.String(required=True, load_only=True)

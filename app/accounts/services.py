@@ -1,0 +1,210 @@
+"""Everything that changes accounts. Functions take an explicit actor; none reads the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import (
+    BIO_MAX,
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    LOCALES,
+    USERNAME_MAX,
+    Credential,
+    User,
+)
+from app.api import ApiError
+from app.db import db, utcnow
+from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
+from app.signals import credentials_revoked, user_created
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+
+
+class ValidationFailed(ApiError):
+    """422 with a message per field."""
+
+    def __init__(self, fields: dict[str, list[str]], message: str | None = None) -> None:
+        super().__init__(422, "validation_failed", message or "Some fields are not valid.", fields)
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalised, stripped, without control characters (bidi marks are kept)."""
+    value = unicodedata.normalize("NFC", value)
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
+def _validate_account(
+    username: str | None, email: str | None, password: str | None, display_name: str | None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if username is not None and not USERNAME_RE.match(username):
+        errors["username"] = [
+            f"3 to {USERNAME_MAX} characters: Latin letters, digits, '.', '_' or '-'."
+        ]
+    if email is not None and (len(email) > EMAIL_MAX or not EMAIL_RE.match(email)):
+        errors["email"] = ["Enter a valid email address."]
+    if password is not None and not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        errors["password"] = [f"{PASSWORD_MIN} to {PASSWORD_MAX} characters."]
+    if display_name is not None and not 1 <= len(display_name) <= DISPLAY_NAME_MAX:
+        errors["display_name"] = [f"1 to {DISPLAY_NAME_MAX} characters."]
+    return errors
+
+
+def _taken(username: str | None, email: str | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if username and db.session.scalar(
+        select(User.id).where(func.lower(User.username) == username.lower())
+    ):
+        errors["username"] = ["This username is taken."]
+    if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        errors["email"] = ["An account already uses this email."]
+    return errors
+
+
+def register_user(
+    username: str,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    locale: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Create an account. 422 on invalid fields, 409 when username or email is taken."""
+    username, email = username.strip(), email.strip()
+    display_name = clean_text(display_name) if display_name else username
+    errors = _validate_account(username, email, password, display_name)
+    if locale is not None and locale not in LOCALES:
+        errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
+    if errors:
+        raise ValidationFailed(errors)
+    taken = _taken(username, email)
+    if taken:
+        raise ApiError(409, "conflict", "This username or email is already registered.", taken)
+    user = User(
+        username=username,
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        locale=locale,
+        is_admin=is_admin,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        db.session.rollback()
+        raise ApiError(409, "conflict", "This username or email is already registered.") from exc
+    user_created.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
+    return user
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The active user whose username or email is ``login`` and whose password matches.
+
+    Unknown login and wrong password take the same time and give the same answer.
+    """
+    login = (login or "").strip()[:EMAIL_MAX]
+    user = db.session.scalar(
+        select(User).where(
+            (func.lower(User.username) == login.lower()) | (func.lower(User.email) == login.lower())
+        )
+    )
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def issue_credential(user: User, kind: str, label: str = "") -> tuple[str, Credential]:
+    """A new session or token for ``user``; returns the secret (shown once) and the row."""
+    cfg = current_app.config["JAM3IA"]
+    days = cfg.session_days if kind == "session" else cfg.token_days
+    secret = new_secret()
+    cred = Credential(
+        user=user,
+        kind=kind,
+        secret_hash=secret_digest(secret),
+        label=clean_text(label)[:200],
+        expires_at=utcnow() + dt.timedelta(days=days),
+    )
+    db.session.add(cred)
+    db.session.commit()
+    return secret, cred
+
+
+def revoke_credentials(user_id: int, *, only: int | None = None, keep: int | None = None) -> int:
+    """Revoke the user's live credentials (just ``only``, or all but ``keep``)."""
+    query = select(Credential.id).where(
+        Credential.user_id == user_id, Credential.revoked_at.is_(None)
+    )
+    if only is not None:
+        query = query.where(Credential.id == only)
+    if keep is not None:
+        query = query.where(Credential.id != keep)
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            update(Credential).where(Credential.id.in_(ids)).values(revoked_at=utcnow())
+        )
+        db.session.commit()
+        credentials_revoked.send(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            credential_ids=ids,
+            user_id=user_id,
+        )
+    return len(ids)
+
+
+def change_password(user: User, current: str, new: str, keep_credential_id: int | None) -> None:
+    """Change the password and end every other session and token of the user."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed({"current_password": ["The current password is wrong."]})
+    errors = _validate_account(None, None, new, None)
+    if errors:
+        raise ValidationFailed({"new_password": errors["password"]})
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    db.session.commit()
+    revoke_credentials(user.id, keep=keep_credential_id)
+
+
+def update_profile(user: User, changes: dict[str, Any]) -> User:
+    """Change display name, bio or locale of ``user`` (the caller is ``user``)."""
+    errors: dict[str, list[str]] = {}
+    if "display_name" in changes:
+        name = clean_text(changes["display_name"] or "")
+        errors.update(_validate_account(None, None, None, name))
+        user.display_name = name
+    if "bio" in changes:
+        bio = clean_text(changes["bio"] or "")
+        if len(bio) > BIO_MAX:
+            errors["bio"] = [f"At most {BIO_MAX} characters."]
+        user.bio = bio
+    if "locale" in changes:
+        if changes["locale"] not in (*LOCALES, None):
+            errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
+        user.locale = changes["locale"]
+    if errors:
+        db.session.rollback()
+        raise ValidationFailed(errors)
+    db.session.commit()
+    return user
+
+
+def make_admin(username: str, email: str, password: str) -> User:
+    """Create a platform administrator (``jam3ia create-admin``)."""
+    return register_user(username, email, password, is_admin=True)

@@ -1,0 +1,222 @@
+"""The JSON API conventions shared by every feature.
+
+- ``api``: the flask-smorest ``Api`` that collects every feature's blueprint under ``/api/v1``
+  and generates ``/api/v1/openapi.json`` from the marshmallow schemas.
+- Errors: ``{"error": {"code", "message", "fields"}}``; raise :class:`ApiError` (or let any
+  ``HTTPException`` through: it is converted). HTML pages get a rendered error page instead.
+- Lists: :func:`paginate` and :func:`page_schema` give ``{items, total, page, per_page}``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint
+from sqlalchemy import Select, func, select
+from werkzeug.exceptions import HTTPException
+
+from app.db import db
+
+API_PREFIX = "/api/v1"
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+
+DEFAULT_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(HTTPException):
+    """An error with a machine code, a human message and optional per-field messages."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str | None = None,
+        message: str | None = None,
+        fields: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(description=message)
+        self.code = status
+        self.error_code = code or DEFAULT_CODES.get(status, "error")
+        self.message = message
+        self.fields = fields or {}
+        self.extra_headers = headers or {}
+
+
+def not_found(message: str | None = None) -> ApiError:
+    """The 404 used for missing objects and for private objects the caller may not see."""
+    return ApiError(404, "not_found", message or _("Not found."))
+
+
+def wants_json() -> bool:
+    """Whether the current request should be answered in JSON rather than HTML."""
+    if request.path.startswith(API_PREFIX) or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes["text/html"]
+
+
+def _flatten_webargs(messages: Any) -> dict[str, Any]:
+    # webargs nests messages by location ({"json": {"field": [...]}}); clients want fields.
+    if isinstance(messages, dict):
+        flat: dict[str, Any] = {}
+        for key, value in messages.items():
+            if key in ("json", "query", "form", "files", "headers", "view_args") and isinstance(
+                value, dict
+            ):
+                flat.update(value)
+            else:
+                flat[key] = value
+        return flat
+    return {"_schema": messages}
+
+
+def _human_message(status: int, error: HTTPException) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Please sign in."),
+        403: _("You are not allowed to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with existing data."),
+        413: _("The request is too large."),
+        415: _("Unsupported content type."),
+        422: _("Some fields are not valid."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side."),
+    }
+    return messages.get(status, error.description or error.name)
+
+
+def error_payload(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """The envelope, status and headers for any HTTP error."""
+    status = error.code or 500
+    headers: dict[str, str] = {}
+    if isinstance(error, ApiError):
+        body = {
+            "code": error.error_code,
+            "message": error.message or _human_message(status, error),
+            "fields": error.fields,
+        }
+        headers.update(error.extra_headers)
+        return {"error": body}, status, headers
+    data = getattr(error, "data", None) or {}
+    fields: dict[str, Any] = {}
+    if "messages" in data:
+        fields = _flatten_webargs(data["messages"])
+    elif "errors" in data:
+        fields = _flatten_webargs(data["errors"])
+    if "headers" in data:
+        headers.update(data["headers"])
+    code = DEFAULT_CODES.get(status, "error")
+    message = data.get("message") or _human_message(status, error)
+    if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
+        code, message = "csrf_failed", _("The form expired or the CSRF token is missing.")
+    if status == 429:
+        message = _("Too many requests. Please wait a moment and try again.")
+    return {"error": {"code": code, "message": message, "fields": fields}}, status, headers
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api with jam3ia's error envelope (and HTML error pages off the API)."""
+
+    ERROR_SCHEMA = None  # documented by ErrorEnvelopeSchema below
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        payload, status, headers = error_payload(error)
+        if wants_json():
+            response = jsonify(payload)
+            response.status_code = status
+            response.headers.update(headers)
+            if status == 429 and hasattr(error, "get_headers"):
+                for key, value in error.get_headers():
+                    if key.lower() == "retry-after":
+                        response.headers[key] = value
+            return response
+        html = render_template("errors/error.html", status=status, error=payload["error"])
+        return Response(html, status=status, headers=headers)
+
+
+api = Api()
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    fields = ma.fields.Dict()
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class PageArgsSchema(ma.Schema):
+    """``page`` (from 1) and ``per_page`` (capped at 100) query arguments."""
+
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    per_page = ma.fields.Integer(
+        load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
+    )
+
+
+@cache
+def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The list envelope schema ``{items, total, page, per_page}`` for ``item_schema``."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    return type(
+        name,
+        (ma.Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "total": ma.fields.Integer(required=True),
+            "page": ma.fields.Integer(required=True),
+            "per_page": ma.fields.Integer(required=True),
+        },
+    )
+
+
+def paginate(query: Select[Any], page: int, per_page: int) -> dict[str, Any]:
+    """Run ``query`` for one page; returns ``{items, total, page, per_page}``."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": list(items), "total": total or 0, "page": page, "per_page": per_page}
+
+
+def make_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """A blueprint for one package's API endpoints (mounted under ``/api/v1``)."""
+    return Blueprint(f"{name}_api", import_name, url_prefix=API_PREFIX, description=description)
+
+
+__all__ = [
+    "API_PREFIX",
+    "MAX_PER_PAGE",
+    "ApiError",
+    "ErrorEnvelopeSchema",
+    "PageArgsSchema",
+    "api",
+    "error_payload",
+    "make_blueprint",
+    "not_found",
+    "page_schema",
+    "paginate",
+    "wants_json",
+]

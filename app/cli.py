@@ -1,0 +1,138 @@
+"""The ``jam3ia`` command line: run, serve, db, create-admin, seed-demo, reindex."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+from app.plugins import registry
+
+DEMO_STATE_KEY = "demo_loaded"
+
+
+def _create_app() -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """jam3ia: the network of associations."""
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug/--no-debug", default=False)
+@with_appcontext
+def run_command(host: str, port: int, debug: bool) -> None:
+    """Serve pages, API and websockets in one process (development)."""
+    from app.realtime import socketio
+
+    click.echo(f" * jam3ia on http://{host}:{port}")
+    socketio.run(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        host=host,
+        port=port,
+        debug=debug,
+        use_reloader=False,
+        allow_unsafe_werkzeug=True,
+        log_output=debug,
+    )
+
+
+@main.command("serve", context_settings={"ignore_unknown_options": True})
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--worker-connections", default=10_000, show_default=True, type=int)
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve_command(
+    host: str, port: int, workers: int, worker_connections: int, gunicorn_args: tuple[str, ...]
+) -> None:
+    """Production: gunicorn with gevent workers (several need REDIS_URL)."""
+    if workers > 1 and not os.environ.get("REDIS_URL"):
+        raise click.UsageError("--workers above 1 needs REDIS_URL (Socket.IO message queue).")
+    args = [
+        sys.executable, "-m", "gunicorn",
+        "--worker-class", "gevent",
+        "--workers", str(workers),
+        "--worker-connections", str(worker_connections),
+        "--bind", f"{host}:{port}",
+        "--graceful-timeout", "10",
+        *gunicorn_args,
+        "app.wsgi:application",
+    ]  # fmt: skip
+    env = dict(os.environ, JAM3IA_ASYNC_MODE="gevent")
+    os.execve(sys.executable, args, env)  # noqa: S606 - replaces this process by gunicorn
+
+
+@main.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin_command(username: str, email: str, password: str) -> None:
+    """Create a platform administrator."""
+    from app.accounts.services import make_admin
+    from app.api import ApiError
+
+    try:
+        user = make_admin(username, email, password)
+    except ApiError as error:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
+        raise click.ClickException(f"{error.message} {details}".strip()) from error
+    click.echo(f"Administrator {user.username} (id {user.id}) created.")
+
+
+@main.command("seed-demo")
+@click.option("--once", is_flag=True, help="Do nothing if demo data was loaded before.")
+@with_appcontext
+def seed_demo_command(once: bool) -> None:
+    """Load demonstration data (users, associations, forums, chats, projects)."""
+    from app.accounts.models import AppState
+    from app.db import db
+
+    if once and db.session.get(AppState, DEMO_STATE_KEY) is not None:
+        click.echo("Demo data already loaded.")
+        return
+    for _order, name, loader in sorted(registry().demo_loaders, key=lambda item: item[0]):
+        click.echo(f"  demo: {name}")
+        loader()
+    state = db.session.get(AppState, DEMO_STATE_KEY) or AppState(key=DEMO_STATE_KEY, value="1")
+    db.session.add(state)
+    db.session.commit()
+    click.echo("Demo data loaded.")
+
+
+@main.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild every search index from the database."""
+    reindexers = registry().reindexers
+    if not reindexers:
+        click.echo("Nothing is indexed yet.")
+    for name, reindex in reindexers:
+        count = reindex()
+        click.echo(f"  {name}: {count} documents")
+
+
+def add_demo_loader(app: Flask, order: int, name: str, loader: Any) -> None:
+    """Register a demo data loader for ``jam3ia seed-demo`` (lower ``order`` runs first)."""
+    registry(app).demo_loaders.append((order, name, loader))
+
+
+def register_commands(app: Flask) -> None:
+    from app.demo import load_demo_users
+
+    add_demo_loader(app, 0, "people", load_demo_users)

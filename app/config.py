@@ -1,0 +1,149 @@
+"""Typed configuration read from the environment.
+
+One ``Config`` object describes a running instance. ``Config.from_env()`` reads the
+documented environment variables (``DATABASE_URL``, ``JAM3IA_INSTANCE_PATH``, ``REDIS_URL``,
+``SECRET_KEY``, ``SEARCH_BACKEND``, ``JAM3IA_ENV``); tests build one directly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Environment = Literal["development", "testing", "production"]
+DEV_SECRET_FILE = "dev-secret-key"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable instance."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one jam3ia instance (see README "Configuration")."""
+
+    env: Environment = "development"
+    instance_path: Path = field(default_factory=lambda: Path("instance").resolve())
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str | None = None
+    search_backend: Literal["whoosh", "postgres"] | None = None
+    async_mode: Literal["threading", "gevent"] = "threading"
+    #: Origins allowed to open websockets besides the server's own.
+    socket_origins: tuple[str, ...] = ()
+    session_days: int = 30
+    token_days: int = 90
+    login_rate_limit: str = "10 per minute;50 per hour"
+    register_rate_limit: str = "5 per minute;30 per hour"
+    post_rate_limit: str = "30 per minute"
+    ratelimit_enabled: bool = True
+    max_upload_bytes: int = 2 * 1024 * 1024
+    #: New accounts' first posts wait for a moderator when positive.
+    hold_first_posts: int = 0
+    secure_cookies: bool | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Build the configuration from environment variables."""
+        env = os.environ if environ is None else environ
+        mode = env.get("JAM3IA_ENV", "development")
+        if mode not in ("development", "testing", "production"):
+            raise ConfigError(f"JAM3IA_ENV must be development, testing or production, not {mode!r}")
+        backend = env.get("SEARCH_BACKEND") or None
+        if backend not in (None, "whoosh", "postgres"):
+            raise ConfigError(f"SEARCH_BACKEND must be 'whoosh' or 'postgres', not {backend!r}")
+        async_mode = env.get("JAM3IA_ASYNC_MODE", "threading")
+        if async_mode not in ("threading", "gevent"):
+            raise ConfigError("JAM3IA_ASYNC_MODE must be 'threading' or 'gevent'")
+        origins = tuple(o for o in env.get("JAM3IA_SOCKET_ORIGINS", "").split(",") if o)
+        values: dict[str, Any] = {
+            "env": mode,
+            "instance_path": Path(env.get("JAM3IA_INSTANCE_PATH", "instance")).resolve(),
+            "database_url": env.get("DATABASE_URL") or None,
+            "redis_url": env.get("REDIS_URL") or None,
+            "secret_key": env.get("SECRET_KEY") or None,
+            "search_backend": backend,
+            "async_mode": async_mode,
+            "socket_origins": origins,
+        }
+        values.update(overrides)
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> Config:
+        """A copy with some settings changed."""
+        return replace(self, **changes)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The SQLAlchemy URL: ``DATABASE_URL`` or SQLite in the instance folder."""
+        url = self.database_url or f"sqlite:///{self.instance_path / 'jam3ia.db'}"
+        # Accept the common postgres:// and postgresql:// spellings; always drive psycopg 3.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.sqlalchemy_url.startswith("postgresql")
+
+    @property
+    def effective_search_backend(self) -> str:
+        """``SEARCH_BACKEND`` if set, else the one that follows the database."""
+        return self.search_backend or ("postgres" if self.is_postgres else "whoosh")
+
+    def resolve_secret(self) -> str:
+        """The secret key; production refuses to start without one."""
+        if self.secret_key:
+            return self.secret_key
+        if self.env == "production":
+            raise ConfigError("SECRET_KEY is required when JAM3IA_ENV=production")
+        # Development: one random key kept in the instance folder, so sessions survive restarts.
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        path = self.instance_path / DEV_SECRET_FILE
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def flask_settings(self) -> dict[str, Any]:
+        """The Flask / extension settings derived from this configuration."""
+        secure = self.secure_cookies if self.secure_cookies is not None else self.env == "production"
+        settings: dict[str, Any] = {
+            "SECRET_KEY": self.resolve_secret(),
+            "TESTING": self.env == "testing",
+            "SQLALCHEMY_DATABASE_URI": self.sqlalchemy_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if self.is_postgres else {},
+            "SESSION_COOKIE_NAME": "jam3ia_session",
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": secure,
+            "MAX_CONTENT_LENGTH": self.max_upload_bytes + 64 * 1024,
+            "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
+            "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "BABEL_DEFAULT_LOCALE": "ar",
+            "BABEL_DEFAULT_TIMEZONE": "UTC",
+            "API_TITLE": "jam3ia",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.1.0",
+            "OPENAPI_URL_PREFIX": "/api/v1",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "JAM3IA": self,
+        }
+        settings.update(self.extra)
+        return settings
+
+    def describe(self) -> dict[str, Any]:
+        """Settings without secrets, for logs and ``jam3ia config``."""
+        data = asdict(self)
+        data["secret_key"] = "***" if self.secret_key else None
+        data["instance_path"] = str(self.instance_path)
+        return data

@@ -1,0 +1,48 @@
+"""Demo people for ``jam3ia seed-demo``: an administrator and a few members.
+
+Every demo account's password is ``demo-password`` (README says so); features add their own
+demo data after these people exist.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.services import register_user
+from app.db import db
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo credential
+
+DEMO_PEOPLE = [
+    ("admin", "Admin jam3ia", "ar", True),
+    ("fatima", "فاطمة الزهراء", "ar", False),
+    ("youssef", "Youssef Benali", "fr", False),
+    ("khadija", "خديجة أمزيان", "ar", False),
+    ("omar", "Omar El Idrissi", "fr", False),
+    ("salma", "Salma Tazi", "en", False),
+    ("hassan", "حسن أوعلي", "ar", False),
+    ("nadia", "Nadia Chraibi", "fr", False),
+]
+
+
+def load_demo_users() -> None:
+    for username, name, locale, is_admin in DEMO_PEOPLE:
+        if db.session.scalar(select(User.id).where(User.username == username)):
+            continue
+        register_user(
+            username,
+            f"{username}@demo.jam3ia.ma",
+            DEMO_PASSWORD,
+            display_name=name,
+            locale=locale,
+            is_admin=is_admin,
+        )
+
+
+def demo_user(username: str) -> User:
+    """A demo person by username (for features' demo loaders)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise LookupError(f"demo user {username!r} is not loaded")
+    return user

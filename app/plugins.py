@@ -1,0 +1,40 @@
+"""Where feature packages plug their parts into the core, without the core importing them.
+
+Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)`` adds:
+- ``me_sections``: functions ``(user) -> dict`` merged into ``GET /api/v1/me``
+  (``directory`` adds ``memberships``);
+- ``demo_loaders``: ``(order, name, function)`` run by ``jam3ia seed-demo``;
+- ``nav_links``: ``(order, endpoint, label)`` shown in the page header;
+- ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+
+EXTENSION_KEY = "jam3ia"
+
+
+@dataclass
+class Registry:
+    me_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
+    demo_loaders: list[tuple[int, str, Callable[[], None]]] = field(default_factory=list)
+    nav_links: list[tuple[int, str, Callable[[], str]]] = field(default_factory=list)
+    reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+
+
+def init_registry(app: Flask) -> Registry:
+    reg = Registry()
+    app.extensions[EXTENSION_KEY] = reg
+    return reg
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The registry of ``app`` (default: the current app)."""
+    target = app or current_app
+    reg: Registry = target.extensions[EXTENSION_KEY]
+    return reg

@@ -1,0 +1,100 @@
+"""Security plumbing: password hashing, CSRF policy, headers (nonce CSP) and rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+_hasher = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory defaults
+# Verified against when the login names nobody, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+talisman = Talisman()
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+CSP: dict[str, Any] = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": ["'self'", "data:", "https:"],
+    "font-src": "'self'",
+    "connect-src": ["'self'", "ws:", "wss:"],
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; spends the same time when there is no hash."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def new_secret() -> str:
+    """A fresh random secret for a session or token (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of a secret: SHA-256 is enough for 256 random bits."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def csrf_required() -> bool:
+    """Whether the current request must carry a CSRF token.
+
+    Every write sent with the browser's cookies needs one (forms and cookie-authenticated JSON).
+    Bearer-token requests carry no ambient authority, and a JSON request without a session
+    cookie cannot act as anybody, so neither needs one.
+    """
+    if request.method in SAFE_METHODS:
+        return False
+    if g.get("auth_via") == "token":
+        return False
+    has_session_cookie = bool(request.cookies.get("jam3ia_session"))
+    return not (request.is_json and not has_session_cookie)
+
+
+def init_security(app: Flask) -> None:
+    """Bind CSRF, the rate limiter and the security headers to ``app``."""
+    csrf.init_app(app)
+    limiter.init_app(app)
+    production = app.config["JAM3IA"].env == "production"
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the reverse proxy (see deploy/nginx.conf)
+        strict_transport_security=production,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        session_cookie_samesite="Lax",
+        content_security_policy=CSP,
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+        permissions_policy={"geolocation": "(self)", "camera": "()", "microphone": "()"},
+    )

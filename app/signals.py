@@ -1,0 +1,19 @@
+"""Signals that let lower layers tell upper ones what happened, without importing them.
+
+Receivers run after the change is committed. ``directory`` sends ``membership_changed`` when a
+member leaves or changes role; ``forums``/``messaging``/``projects`` react (drop access, kick
+sockets from rooms).
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: the app; kwargs: credential_ids (list[int]), user_id (int)
+credentials_revoked = _signals.signal("credentials-revoked")
+#: sender: the app; kwargs: association_id (int), user_id (int), role (str | None: removed)
+membership_changed = _signals.signal("membership-changed")
+#: sender: the app; kwargs: user_id (int)
+user_created = _signals.signal("user-created")
+
+__all__ = ["credentials_revoked", "membership_changed", "user_created"]

@@ -1,0 +1,10 @@
+"""Messaging: see ../shared/DESIGN.md. Built by its own issue."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Plug messaging into the app (nothing yet)."""
+
+
+__all__ = ["register"]

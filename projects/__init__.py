@@ -1,0 +1,10 @@
+"""Projects: see ../shared/DESIGN.md. Built by its own issue."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Plug projects into the app (nothing yet)."""
+
+
+__all__ = ["register"]

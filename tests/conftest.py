@@ -1,0 +1,246 @@
+"""Fixtures shared by every test: app, clients, users, a live server, Socket.IO clients.
+
+Each test gets its own app and database: a temporary SQLite file, or (``TEST_DATABASE_URL``
+set to PostgreSQL) a schema of its own. With ``JAM3IA_REQUIRE_SERVICES=1`` a service that is
+needed and unreachable fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.accounts.models import User
+from app.accounts.services import issue_credential
+from app.config import Config
+from app.db import db
+from tests.factories import PASSWORD, UserFactory
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_SERVICES = os.environ.get("JAM3IA_REQUIRE_SERVICES") == "1"
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def service_unavailable(what: str) -> None:
+    """Skip, or fail when services are required (CI)."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is unreachable and JAM3IA_REQUIRE_SERVICES=1")
+    pytest.skip(f"{what} is unreachable")
+
+
+def _pg_url(schema: str) -> str:
+    base = TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def database_url() -> Iterator[str | None]:
+    """None (SQLite in the instance folder) or a fresh PostgreSQL schema for this test."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        admin.dispose()
+        service_unavailable(f"PostgreSQL at TEST_DATABASE_URL ({exc.__class__.__name__})")
+    try:
+        yield _pg_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str | None) -> Config:
+    return Config(
+        env="testing",
+        instance_path=tmp_path / "instance",
+        database_url=database_url,
+        secret_key="test-secret-key",
+    )
+
+
+@pytest.fixture
+def app(config: Config) -> Iterator[Flask]:
+    application = create_app(config)
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def user() -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def admin() -> User:
+    return UserFactory(is_admin=True)
+
+
+class ApiClient:
+    """A test client that speaks JSON with a bearer token (or anonymously)."""
+
+    def __init__(self, app: Flask, token: str | None = None) -> None:
+        self.app = app
+        self.token = token
+        self.client = app.test_client()
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        merged = dict(headers or {})
+        if self.token:
+            merged.setdefault("Authorization", f"Bearer {self.token}")
+        return merged
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        kwargs["headers"] = self._headers(kwargs.get("headers"))
+        return self.client.open(path, method=method, **kwargs)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Any:
+        return self.request("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.request("DELETE", path, **kw)
+
+
+def token_for(user: User) -> str:
+    secret, _cred = issue_credential(user, "token", "tests")
+    return secret
+
+
+@pytest.fixture
+def api(app: Flask) -> Callable[[User | None], ApiClient]:
+    """``api(user)`` -> a JSON client authenticated as ``user`` (``api(None)``: anonymous)."""
+
+    def make(who: User | None = None) -> ApiClient:
+        return ApiClient(app, token_for(who) if who is not None else None)
+
+    return make
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page's meta tag."""
+    page = client.get(path)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no csrf-token meta on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, who: User, password: str = PASSWORD) -> None:
+    """Log ``client`` in through the HTML form, as a browser would."""
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"login": who.username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def logged_in(app: Flask) -> Callable[[User], FlaskClient]:
+    """``logged_in(user)`` -> a browser-like client with a session cookie."""
+
+    def make(who: User) -> FlaskClient:
+        c = app.test_client()
+        login(c, who)
+        return c
+
+    return make
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The app served on a loopback port by a real HTTP server (websockets included)."""
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sio_connect(live_server: LiveServer) -> Iterator[Callable[..., socketio.Client]]:
+    """``sio_connect(user, namespaces=["/chat"])`` -> a connected python-socketio client."""
+    clients: list[socketio.Client] = []
+
+    def connect(
+        who: User | None,
+        namespaces: list[str] | None = None,
+        token: str | None = None,
+        transports: list[str] | None = None,
+        **kwargs: Any,
+    ) -> socketio.Client:
+        client = socketio.Client(reconnection=False)
+        auth = {"token": token or token_for(who)} if (who is not None or token) else None
+        clients.append(client)
+        client.connect(
+            live_server.url,
+            namespaces=namespaces or ["/"],
+            auth=auth,
+            transports=transports or ["websocket"],
+            wait_timeout=10,
+            **kwargs,
+        )
+        return client
+
+    yield connect
+    for client in clients:
+        if client.connected:
+            client.disconnect()
