@@ -63,6 +63,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(core.bp)
     register_accounts(app)
+    from app import notifications
+
+    notifications.register(app)
     _register_templates(app)
     for name in FEATURES:
         import_module(name).register(app)

@@ -1,0 +1,103 @@
+"""Creating and reading notifications. Pushed live (``notification_new``) after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from app.db import db, utcnow
+from app.notifications.models import Notification
+from app.realtime import emit_to_user
+
+NAMESPACE = "/notifications"
+
+
+def serialize(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "text": n.text,
+        "url": n.url,
+        "actor_id": n.actor_id,
+        "data": n.data,
+        "created_at": n.created_at.isoformat(),
+        "read": n.read_at is not None,
+    }
+
+
+def notify(
+    user_ids: Iterable[int],
+    *,
+    kind: str,
+    subject: str,
+    text: str,
+    url: str,
+    actor_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> list[Notification]:
+    """Add a notification for each user (not the actor; never twice for one subject).
+
+    The caller commits; each recipient's open pages receive ``notification_new`` after that.
+    """
+    recipients = {uid for uid in user_ids if uid != actor_id}
+    if not recipients:
+        return []
+    already = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.user_id.in_(recipients),
+                Notification.kind == kind,
+                Notification.subject == subject,
+            )
+        )
+    )
+    created = []
+    for uid in sorted(recipients - already):
+        note = Notification(
+            user_id=uid,
+            actor_id=actor_id,
+            kind=kind,
+            subject=subject,
+            text=text[:500],
+            url=url[:500],
+            data=data or {},
+        )
+        db.session.add(note)
+        created.append(note)
+    db.session.flush()
+    for note in created:
+        payload = {"notification": serialize(note), "unread_count": None}
+        emit_to_user(note.user_id, "notification_new", payload, namespace=NAMESPACE)
+    return created
+
+
+def unread_count(user_id: int) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(user_id: int, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all when ``ids`` is None); returns how many."""
+    stmt = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    result = db.session.execute(stmt.values(read_at=utcnow()))
+    db.session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def recent(user_id: int, *, before_id: int | None = None, limit: int = 20) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user_id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
