@@ -124,8 +124,7 @@ def error_payload(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, 
         fields = _flatten_webargs(data["messages"])
     elif "errors" in data:
         fields = _flatten_webargs(data["errors"])
-    if "headers" in data:
-        headers.update(data["headers"])
+    headers.update(data.get("headers") or {})
     code = DEFAULT_CODES.get(status, "error")
     message = data.get("message") or _human_message(status, error)
     if status == 400 and getattr(error, "description", "").startswith("The CSRF"):

@@ -66,23 +66,20 @@ db = SQLAlchemy(model_class=Base)
 
 
 def tune_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, busy timeout and ``BEGIN IMMEDIATE`` on every SQLite connection."""
+    """WAL, foreign keys, busy timeout and writes in ``BEGIN IMMEDIATE`` on SQLite."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not pysqlite, decide when transactions begin.
-        dbapi_connection.isolation_level = None
+        # pysqlite opens a transaction only before a write statement, and with this setting
+        # opens it as BEGIN IMMEDIATE: reads outside a write hold no lock, and a transaction
+        # takes the write lock as it begins, so busy_timeout queues writers instead of
+        # failing them with SQLITE_BUSY when a read lock cannot be upgraded.
+        dbapi_connection.isolation_level = "IMMEDIATE"
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # A deferred transaction that reads then writes cannot wait for the lock (SQLITE_BUSY
-        # at once); taking the write lock up front lets busy_timeout queue writers instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

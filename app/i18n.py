@@ -7,7 +7,7 @@ browser's Accept-Language, then Arabic.
 from __future__ import annotations
 
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_timedelta, get_locale
 
 LANGUAGES = {"ar": "العربية", "fr": "Français", "en": "English"}
 RTL = frozenset({"ar"})
@@ -34,6 +34,11 @@ def text_direction(locale: str | None = None) -> str:
 
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_timedelta=format_timedelta,
+    )
 
     @app.context_processor
     def _i18n_context() -> dict[str, object]:

@@ -7,6 +7,7 @@ needed and unreachable fails the test instead of skipping it.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import socket
@@ -80,9 +81,22 @@ def config(tmp_path: Path, database_url: str | None) -> Config:
     )
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The test's own app context (and database session) stays apart from the request's, so a
+    service that forgets to commit fails its test instead of passing through a shared session.
+    Read what a request changed after ``db.session.expire_all()``.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(config: Config) -> Iterator[Flask]:
     application = create_app(config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         db.create_all()
         yield application
@@ -244,3 +258,17 @@ def sio_connect(live_server: LiveServer) -> Iterator[Callable[..., socketio.Clie
     for client in clients:
         if client.connected:
             client.disconnect()
+
+
+@pytest.fixture
+def app_factory_production(tmp_path: Path) -> Iterator[Flask]:
+    """An app configured as in production (secure cookies, HSTS), on SQLite."""
+    cfg = Config(
+        env="production", instance_path=tmp_path / "prod", secret_key="production-secret"
+    )
+    application = create_app(cfg)
+    with application.app_context():
+        db.create_all()
+        yield application
+        db.session.remove()
+        db.engine.dispose()

@@ -71,7 +71,8 @@ def revoke_current_token() -> None:
 
 
 def me_payload(user: User) -> dict[str, Any]:
-    data: dict[str, Any] = UserSchema().dump(user)
+    # Attributes, not a dump: the response schema serializes once.
+    data: dict[str, Any] = {name: getattr(user, name) for name in UserSchema().fields}
     data["memberships"] = []
     for section in registry().me_sections:
         data.update(section(user))

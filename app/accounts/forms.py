@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, USERNAME_MAX
@@ -29,7 +30,12 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(_l("About you"), validators=[Length(max=BIO_MAX)])
     locale = SelectField(
         _l("Language"),
-        choices=[("", "—"), ("ar", "العربية"), ("fr", "Français"), ("en", "English")],
+        choices=[
+            SelectChoice("", "—"),
+            SelectChoice("ar", "العربية", {"lang": "ar"}),
+            SelectChoice("fr", "Français", {"lang": "fr"}),
+            SelectChoice("en", "English", {"lang": "en"}),
+        ],
     )
 
 

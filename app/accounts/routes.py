@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts import services
 from app.accounts.api import _login_limit, _register_limit
-from app.accounts.auth import SESSION_KEY, current_user, login_required, require_user
+from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.forms import EmptyForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
@@ -174,7 +174,7 @@ def set_language() -> ResponseReturnValue:
     if locale not in LOCALES:
         abort(400)
     session["locale"] = locale
-    user = current_user
+    user = get_current_user()
     if user is not None:
         services.update_profile(user, {"locale": locale})
     return redirect(_safe_next(url_for("core.home")))
