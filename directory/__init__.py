@@ -1,10 +1,47 @@
-"""Directory: see ../shared/DESIGN.md. Built by its own issue."""
+"""Directory: associations by field, place and size; memberships; reference data.
+
+Public API (the only names other features may import, see COMMON.md):
+``ROLES``, ``Association``, ``Field``, ``MembershipInfo``, ``get_association``,
+``membership_role``, ``user_memberships``, ``association_member_ids``, ``list_fields``,
+``get_field``, ``load_reference_data``. ``membership_changed`` (app.signals) is sent after
+commit when a member is removed or changes role.
+"""
+
+from __future__ import annotations
 
 from flask import Flask
 
+from directory.models import ROLES, Association, Field
+from directory.queries import (
+    MembershipInfo,
+    association_member_ids,
+    get_association,
+    get_field,
+    list_fields,
+    membership_role,
+    user_memberships,
+)
+from directory.reference import load_reference_data
+
 
 def register(app: Flask) -> None:
-    """Plug directory into the app (nothing yet)."""
+    """Plug the directory into the app: API, pages, search, CLI, /me section."""
+    from directory.setup import setup
+
+    setup(app)
 
 
-__all__ = ["register"]
+__all__ = [
+    "ROLES",
+    "Association",
+    "Field",
+    "MembershipInfo",
+    "association_member_ids",
+    "get_association",
+    "get_field",
+    "list_fields",
+    "load_reference_data",
+    "membership_role",
+    "register",
+    "user_memberships",
+]

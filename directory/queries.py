@@ -1,0 +1,68 @@
+"""Read helpers behind the package's public API (see ``directory/__init__.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.db import db
+from directory.models import Association, Field, Membership
+
+
+@dataclass(frozen=True)
+class MembershipInfo:
+    """One approved membership of a user."""
+
+    association_id: int
+    association_name: str
+    role: str
+
+
+def get_association(association_id: int) -> Association | None:
+    """The association with this id, whatever its status, or ``None``."""
+    return db.session.get(Association, association_id)
+
+
+def membership_role(user_id: int | None, association_id: int) -> str | None:
+    """The role of ``user_id``'s approved membership in the association, else ``None``."""
+    if user_id is None:
+        return None
+    role: str | None = db.session.scalar(
+        select(Membership.role).where(
+            Membership.user_id == user_id,
+            Membership.association_id == association_id,
+            Membership.status == "approved",
+        )
+    )
+    return role
+
+
+def user_memberships(user_id: int) -> list[MembershipInfo]:
+    """Approved memberships of ``user_id``, by association name."""
+    rows = db.session.execute(
+        select(Association.id, Association.name, Membership.role)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(Membership.user_id == user_id, Membership.status == "approved")
+        .order_by(Association.name, Association.id)
+    ).all()
+    return [MembershipInfo(row[0], row[1], row[2]) for row in rows]
+
+
+def association_member_ids(association_id: int, roles: tuple[str, ...] | None = None) -> list[int]:
+    """User ids of the approved members (optionally only those with one of ``roles``)."""
+    query = select(Membership.user_id).where(
+        Membership.association_id == association_id, Membership.status == "approved"
+    )
+    if roles is not None:
+        query = query.where(Membership.role.in_(roles))
+    return list(db.session.scalars(query.order_by(Membership.user_id)))
+
+
+def list_fields() -> list[Field]:
+    """Every field of activity, in the reference order."""
+    return list(db.session.scalars(select(Field).order_by(Field.position, Field.id)))
+
+
+def get_field(field_id: int) -> Field | None:
+    return db.session.get(Field, field_id)
