@@ -49,7 +49,7 @@ class _Labelled:
         return self.name_en
 
 
-class Field(_Labelled, db.Model):  # type: ignore[name-defined,misc]
+class Field(_Labelled, db.Model):  # type: ignore[name-defined]
     """A field of activity (education, health...)."""
 
     __tablename__ = "fields"
@@ -71,7 +71,7 @@ class Field(_Labelled, db.Model):  # type: ignore[name-defined,misc]
         return f"<Field {self.code}>"
 
 
-class Region(_Labelled, db.Model):  # type: ignore[name-defined,misc]
+class Region(_Labelled, db.Model):  # type: ignore[name-defined]
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -88,7 +88,7 @@ class Region(_Labelled, db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class Province(_Labelled, db.Model):  # type: ignore[name-defined,misc]
+class Province(_Labelled, db.Model):  # type: ignore[name-defined]
     """A prefecture (عمالة) or province (إقليم)."""
 
     __tablename__ = "provinces"
@@ -108,7 +108,7 @@ class Province(_Labelled, db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class City(_Labelled, db.Model):  # type: ignore[name-defined,misc]
+class City(_Labelled, db.Model):  # type: ignore[name-defined]
     __tablename__ = "cities"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -138,7 +138,7 @@ association_fields = Table(
 )
 
 
-class Association(db.Model):  # type: ignore[name-defined,misc]
+class Association(db.Model):  # type: ignore[name-defined]
     """An association of the network. Only ``approved`` ones are listed publicly."""
 
     __tablename__ = "associations"
@@ -186,7 +186,7 @@ class Association(db.Model):  # type: ignore[name-defined,misc]
         return f"<Association {self.id} {self.name!r}>"
 
 
-class Membership(db.Model):  # type: ignore[name-defined,misc]
+class Membership(db.Model):  # type: ignore[name-defined]
     """A user's link to an association: a join request (``pending``) or a member with a role."""
 
     __tablename__ = "memberships"
