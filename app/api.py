@@ -160,7 +160,7 @@ api = Api()
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
-    fields = ma.fields.Dict()
+    field_errors = ma.fields.Dict(data_key="fields")
 
 
 class ErrorEnvelopeSchema(ma.Schema):

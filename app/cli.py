@@ -77,7 +77,7 @@ def serve_command(
     os.execve(sys.executable, args, env)  # noqa: S606 - replaces this process by gunicorn
 
 
-@main.command("create-admin")
+@click.command("create-admin")
 @click.option("--username", prompt=True)
 @click.option("--email", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -95,7 +95,7 @@ def create_admin_command(username: str, email: str, password: str) -> None:
     click.echo(f"Administrator {user.username} (id {user.id}) created.")
 
 
-@main.command("seed-demo")
+@click.command("seed-demo")
 @click.option("--once", is_flag=True, help="Do nothing if demo data was loaded before.")
 @with_appcontext
 def seed_demo_command(once: bool) -> None:
@@ -115,7 +115,7 @@ def seed_demo_command(once: bool) -> None:
     click.echo("Demo data loaded.")
 
 
-@main.command("reindex")
+@click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
     """Rebuild every search index from the database."""
@@ -133,6 +133,10 @@ def add_demo_loader(app: Flask, order: int, name: str, loader: Any) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    """Put the core commands on ``app.cli`` (``jam3ia`` finds them there, as tests do)."""
     from app.demo import load_demo_users
+
+    for command in (create_admin_command, seed_demo_command, reindex_command):
+        app.cli.add_command(command)
 
     add_demo_loader(app, 0, "people", load_demo_users)

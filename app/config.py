@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Environment = Literal["development", "testing", "production"]
-DEV_SECRET_FILE = "dev-secret-key"
+DEV_SECRET_FILE = "dev-secret-key"  # noqa: S105 - a file name, not a secret
 
 
 class ConfigError(RuntimeError):
@@ -53,7 +53,9 @@ class Config:
         env = os.environ if environ is None else environ
         mode = env.get("JAM3IA_ENV", "development")
         if mode not in ("development", "testing", "production"):
-            raise ConfigError(f"JAM3IA_ENV must be development, testing or production, not {mode!r}")
+            raise ConfigError(
+                f"JAM3IA_ENV must be development, testing or production, not {mode!r}"
+            )
         backend = env.get("SEARCH_BACKEND") or None
         if backend not in (None, "whoosh", "postgres"):
             raise ConfigError(f"SEARCH_BACKEND must be 'whoosh' or 'postgres', not {backend!r}")
@@ -113,7 +115,9 @@ class Config:
 
     def flask_settings(self) -> dict[str, Any]:
         """The Flask / extension settings derived from this configuration."""
-        secure = self.secure_cookies if self.secure_cookies is not None else self.env == "production"
+        secure = (
+            self.secure_cookies if self.secure_cookies is not None else self.env == "production"
+        )
         settings: dict[str, Any] = {
             "SECRET_KEY": self.resolve_secret(),
             "TESTING": self.env == "testing",

@@ -43,4 +43,8 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _i18n_context() -> dict[str, object]:
         locale = str(get_locale() or DEFAULT_LOCALE)
-        return {"LANGUAGES": LANGUAGES, "current_locale": locale, "text_dir": text_direction(locale)}
+        return {
+            "LANGUAGES": LANGUAGES,
+            "current_locale": locale,
+            "text_dir": text_direction(locale),
+        }

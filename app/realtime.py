@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, session
 from flask_socketio import Namespace, SocketIO, join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -42,12 +42,13 @@ def credential_room(credential_id: int) -> str:
 class PendingEmit:
     event: str
     data: Any
-    to: str
+    to: str | list[str]
     namespace: str
 
 
-def emit_after_commit(event_name: str, data: Any, *, to: str, namespace: str) -> None:
-    """Send ``event_name`` to room ``to`` once the current transaction commits."""
+def emit_after_commit(event_name: str, data: Any, *, to: str | list[str], namespace: str) -> None:
+    """Send ``event_name`` to room ``to`` (or a list of rooms, one emit) once the current
+    transaction commits."""
     db.session.info.setdefault(_PENDING, []).append(PendingEmit(event_name, data, to, namespace))
 
 
@@ -141,7 +142,3 @@ def init_realtime(app: Flask) -> None:
         ping_timeout=20,
         max_http_buffer_size=64 * 1024,
     )
-
-
-def current_socketio() -> SocketIO:
-    return current_app.extensions["socketio"]  # type: ignore[no-any-return]

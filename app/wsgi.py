@@ -7,6 +7,6 @@ if os.environ.get("JAM3IA_ASYNC_MODE") == "gevent":
 
     monkey.patch_all()
 
-from app import create_app  # noqa: E402
+from app import create_app
 
 application = create_app()

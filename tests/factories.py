@@ -30,4 +30,3 @@ class UserFactory(BaseFactory):
     password_hash = _PASSWORD_HASH
     locale = None
     is_admin = False
-

@@ -16,7 +16,7 @@ BIO_MAX = 2000
 LOCALES = ("ar", "fr", "en")
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     """A person with an account. ``is_admin`` marks platform administrators."""
 
     __tablename__ = "users"
@@ -47,7 +47,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.username!r}>"
 
 
-class Credential(db.Model):  # type: ignore[name-defined,misc]
+class Credential(db.Model):  # type: ignore[name-defined]
     """A server-side session or API token; only the SHA-256 of its secret is stored.
 
     Revoking the row ends the session everywhere at once, even for a copied cookie.
@@ -75,7 +75,7 @@ class Credential(db.Model):  # type: ignore[name-defined,misc]
         return self.revoked_at is None and self.expires_at > now
 
 
-class AppState(db.Model):  # type: ignore[name-defined,misc]
+class AppState(db.Model):  # type: ignore[name-defined]
     """Small key/value facts about the instance (e.g. that demo data was loaded)."""
 
     __tablename__ = "app_state"

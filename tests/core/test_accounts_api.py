@@ -110,7 +110,9 @@ def test_token_by_username_or_email_and_me(api, user):
 
 
 def test_unknown_user_and_wrong_password_answer_alike(api, user):
-    wrong = api(None).post("/api/v1/auth/tokens", json={"login": user.username, "password": "x" * 12})
+    wrong = api(None).post(
+        "/api/v1/auth/tokens", json={"login": user.username, "password": "x" * 12}
+    )
     unknown = api(None).post("/api/v1/auth/tokens", json={"login": "nobody", "password": "x" * 12})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json == unknown.json
@@ -157,7 +159,9 @@ def test_me_requires_authentication(api):
 
 def test_profile_edit_and_public_profile(api, user):
     client = api(user)
-    response = client.patch("/api/v1/me", json={"display_name": "  خديجة  ", "bio": "Hi", "locale": "fr"})
+    response = client.patch(
+        "/api/v1/me", json={"display_name": "  خديجة  ", "bio": "Hi", "locale": "fr"}
+    )
     assert response.status_code == 200
     assert response.json["display_name"] == "خديجة"
     assert response.json["locale"] == "fr"
@@ -203,12 +207,16 @@ def test_password_change_needs_the_current_password(api, user):
 def test_login_rate_limit(app, api, user):
     client = api(None)
     statuses = [
-        client.post("/api/v1/auth/tokens", json={"login": user.username, "password": "nope"}).status_code
+        client.post(
+            "/api/v1/auth/tokens", json={"login": user.username, "password": "nope"}
+        ).status_code
         for _ in range(11)
     ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
-    limited = client.post("/api/v1/auth/tokens", json={"login": user.username, "password": PASSWORD})
+    limited = client.post(
+        "/api/v1/auth/tokens", json={"login": user.username, "password": PASSWORD}
+    )
     assert limited.status_code == 429
     assert limited.json["error"]["code"] == "rate_limited"
     assert "Retry-After" in limited.headers

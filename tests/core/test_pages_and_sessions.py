@@ -212,8 +212,8 @@ def test_html_404_page_and_json_404(client):
 
 
 def test_profile_page_renders_user_text_safely(client, user):
-    user.bio = '<script>alert(1)</script> **bold** [x](javascript:alert(1))'
-    user.display_name = '<img src=x onerror=alert(1)>'
+    user.bio = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
+    user.display_name = "<img src=x onerror=alert(1)>"
     db.session.commit()
     html = client.get(f"/users/{user.id}").get_data(as_text=True)
     assert "<script>alert" not in html

@@ -1,0 +1,88 @@
+"""render_markdown(): the only door from user text to HTML. The XSS corpus must come out inert."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.markdown import render_markdown, render_plain
+from tests.xss import XSS_CORPUS, assert_inert
+
+
+@pytest.mark.parametrize("source", XSS_CORPUS)
+def test_xss_corpus_renders_inert(source):
+    assert_inert(str(render_markdown(source)))
+
+
+def test_markdown_features_survive():
+    html = str(
+        render_markdown(
+            "# Titre\n\n**gras** _italique_ ~~barré~~\n\n> citation\n\n- un\n- deux\n\n"
+            "`code` [lien](https://jam3ia.ma) https://example.org\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |"
+        )
+    )
+    assert "<h3>Titre</h3>" in html  # h1 is kept for the page itself
+    assert "<strong>gras</strong>" in html and "<em>italique</em>" in html
+    assert "<s>barré</s>" in html or "<del>barré</del>" in html
+    assert "<blockquote>" in html and "<li>un</li>" in html and "<code>code</code>" in html
+    assert 'href="https://jam3ia.ma"' in html
+    assert 'rel="nofollow noopener noreferrer ugc"' in html
+    assert 'href="https://example.org"' in html  # linkified
+    assert "<table>" in html
+
+
+def test_arabic_and_darija_pass_through():
+    text = "السلام عليكم، **مرحبا** بكم — salam 3likoum, labas?"
+    html = str(render_markdown(text))
+    assert "<strong>مرحبا</strong>" in html
+    assert "3likoum" in html
+
+
+def test_render_plain_strips_markup():
+    assert render_plain("**bold** <b>x</b> [link](https://a.b)") == "bold &lt;b&gt;x&lt;/b&gt; link"
+
+
+def test_huge_input_is_bounded():
+    html = str(render_markdown("a" * 500_000))
+    assert len(html) < 150_000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_text_renders_without_dangerous_markup(text):
+    assert_inert(str(render_markdown(text)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<",
+                ">",
+                "script",
+                "img",
+                " src=",
+                "onerror=",
+                "javascript:",
+                "[",
+                "](",
+                ")",
+                "!",
+                '"',
+                "'",
+                "alert(1)",
+                "\n",
+                "`",
+                "<svg",
+                "data:",
+                "&#x6a;",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_fragments_of_attacks_stay_inert(parts):
+    assert_inert(str(render_markdown("".join(parts))))
