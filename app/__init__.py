@@ -36,6 +36,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(cfg.instance_path))
     app.config.from_mapping(cfg.flask_settings())
+    if cfg.proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=cfg.proxy_count, x_proto=cfg.proxy_count, x_host=cfg.proxy_count
+        )
 
     from app import core, i18n, realtime, security
     from app.accounts import auth

@@ -45,6 +45,8 @@ class Config:
     #: New accounts' first posts wait for a moderator when positive.
     hold_first_posts: int = 0
     secure_cookies: bool | None = None
+    #: How many reverse proxies (nginx...) stand before the app and set X-Forwarded-*.
+    proxy_count: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +65,10 @@ class Config:
         if async_mode not in ("threading", "gevent"):
             raise ConfigError("JAM3IA_ASYNC_MODE must be 'threading' or 'gevent'")
         origins = tuple(o for o in env.get("JAM3IA_SOCKET_ORIGINS", "").split(",") if o)
+        try:
+            proxy_count = int(env.get("JAM3IA_PROXY_COUNT", "0"))
+        except ValueError as exc:
+            raise ConfigError("JAM3IA_PROXY_COUNT must be a whole number") from exc
         values: dict[str, Any] = {
             "env": mode,
             "instance_path": Path(env.get("JAM3IA_INSTANCE_PATH", "instance")).resolve(),
@@ -72,6 +78,7 @@ class Config:
             "search_backend": backend,
             "async_mode": async_mode,
             "socket_origins": origins,
+            "proxy_count": proxy_count,
         }
         values.update(overrides)
         return cls(**values)

@@ -129,8 +129,22 @@ def _disconnect_revoked(_sender: Any, credential_ids: list[int], **_kw: Any) -> 
 credentials_revoked.connect(_disconnect_revoked)
 
 
+def check_redis(url: str) -> None:
+    """Fail fast, naming ``REDIS_URL``, when the message queue cannot be reached."""
+    import redis
+
+    from app.config import ConfigError
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        raise ConfigError(f"Cannot reach Redis at REDIS_URL={url!r}: {exc}") from exc
+
+
 def init_realtime(app: Flask) -> None:
     cfg = app.config["JAM3IA"]
+    if cfg.redis_url:
+        check_redis(cfg.redis_url)
     socketio.init_app(
         app,
         async_mode=cfg.async_mode,

@@ -110,12 +110,12 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def user() -> User:
+def user(app: Flask) -> User:
     return UserFactory()
 
 
 @pytest.fixture
-def admin() -> User:
+def admin(app: Flask) -> User:
     return UserFactory(is_admin=True)
 
 
