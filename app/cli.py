@@ -140,3 +140,7 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
     add_demo_loader(app, 0, "people", load_demo_users)
+
+
+if __name__ == "__main__":  # python -m app.cli ... (what the scale tests start)
+    main()

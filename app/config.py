@@ -45,6 +45,8 @@ class Config:
     #: New accounts' first posts wait for a moderator when positive.
     hold_first_posts: int = 0
     secure_cookies: bool | None = None
+    #: Redis pub/sub channel and key prefix: instances sharing one Redis keep apart by it.
+    redis_channel: str = "jam3ia"
     #: How many reverse proxies (nginx...) stand before the app and set X-Forwarded-*.
     proxy_count: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -79,6 +81,7 @@ class Config:
             "async_mode": async_mode,
             "socket_origins": origins,
             "proxy_count": proxy_count,
+            "redis_channel": env.get("JAM3IA_REDIS_CHANNEL") or "jam3ia",
         }
         values.update(overrides)
         return cls(**values)
@@ -140,6 +143,7 @@ class Config:
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_KEY_PREFIX": self.redis_channel,
             "BABEL_DEFAULT_LOCALE": "ar",
             "BABEL_DEFAULT_TIMEZONE": "UTC",
             "API_TITLE": "jam3ia",

@@ -149,6 +149,7 @@ def init_realtime(app: Flask) -> None:
         app,
         async_mode=cfg.async_mode,
         message_queue=cfg.redis_url,
+        channel=cfg.redis_channel,
         cors_allowed_origins=list(cfg.socket_origins) or None,  # None: same origin only
         logger=False,
         engineio_logger=False,
