@@ -1,10 +1,45 @@
-"""Projects: see ../shared/DESIGN.md. Built by its own issue."""
+"""Projects: shared timelines between associations (milestones, activities, calendars).
 
+Public API: ``register(app)`` and ``NAMESPACE`` (``/projects``). Everything else is internal;
+other packages never import projects.
+"""
+
+from __future__ import annotations
+
+import click
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+NAMESPACE = "/projects"
 
 
 def register(app: Flask) -> None:
-    """Plug projects into the app (nothing yet)."""
+    """Mount the API, the pages, the ``/projects`` namespace, the CLI and the demo loader."""
+    from app.api import api
+    from app.cli import add_demo_loader
+    from app.plugins import registry
+    from app.realtime import socketio
+    from app.signals import membership_changed
+    from projects import api as endpoints
+    from projects import demo, routes
+    from projects.events import ProjectsNamespace, drop_lost_watchers
+
+    api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
+    socketio.on_namespace(ProjectsNamespace(NAMESPACE))
+    membership_changed.connect(drop_lost_watchers, weak=False)
+    registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
+    add_demo_loader(app, 40, "projects", demo.load_demo_projects)
+
+    @app.cli.command("notify-due")
+    def notify_due_command() -> None:
+        """Notify members of milestones that became overdue (run daily from cron)."""
+        from app.db import db
+        from projects.services import notify_due
+
+        found = notify_due()
+        db.session.commit()
+        click.echo(f"{len(found)} newly overdue milestone(s) notified.")
 
 
-__all__ = ["register"]
+__all__ = ["NAMESPACE", "register"]

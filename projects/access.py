@@ -1,0 +1,130 @@
+"""Who may see, comment on and edit a project: the only way to load one.
+
+- ``view``: public projects for everybody; ``network`` ones for every signed-in person;
+  ``members`` ones for members (any role) of an owning association. Platform administrators
+  see everything.
+- ``comment``: members (any role) of an owning association, and platform administrators.
+- ``edit``: admins and coordinators of an owning association, and platform administrators.
+
+A project the actor may not view answers 404 (its existence is not revealed); one they may
+view but not comment on or edit answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import Select, or_, select
+
+from app.accounts.models import User
+from app.api import ApiError, not_found
+from app.db import db
+from directory import user_memberships
+from projects.models import Activity, Milestone, Project, ProjectAssociation
+
+Need = Literal["view", "comment", "edit"]
+EDITOR_ROLES = ("admin", "coordinator")
+
+
+def roles_in(actor: User | None, project: Project) -> set[str]:
+    """The actor's roles across the project's owning associations."""
+    if actor is None:
+        return set()
+    owning = set(project.association_ids)
+    return {m.role for m in user_memberships(actor.id) if m.association_id in owning}
+
+
+def abilities(actor: User | None, project: Project) -> dict[str, bool]:
+    """``{"view", "comment", "edit"}`` flags of ``actor`` on ``project``."""
+    if actor is not None and actor.is_admin:
+        return {"view": True, "comment": True, "edit": True}
+    roles = roles_in(actor, project)
+    member = bool(roles)
+    view = (
+        project.visibility == "public"
+        or (project.visibility == "network" and actor is not None)
+        or member
+    )
+    return {"view": view, "comment": member, "edit": bool(roles & set(EDITOR_ROLES))}
+
+
+def check(actor: User | None, project: Project | None, need: Need = "view") -> Project:
+    """``project`` if ``actor`` has ``need`` on it; 404 when invisible, else 401/403."""
+    if project is None:
+        raise not_found()
+    can = abilities(actor, project)
+    if not can["view"]:
+        raise not_found()
+    if not can[need]:
+        if actor is None:
+            raise ApiError(401, "unauthorized", "Please sign in.")
+        message = (
+            "Only members of the project's associations may comment."
+            if need == "comment"
+            else "Only admins and coordinators of the project's associations may edit it."
+        )
+        raise ApiError(403, "forbidden", message)
+    return project
+
+
+def access_project(actor: User | None, project_id: int, need: Need = "view") -> Project:
+    """Load a project for ``actor`` with ``need`` (404 when invisible, 403 when not allowed)."""
+    return check(actor, db.session.get(Project, project_id), need)
+
+
+def access_milestone(actor: User | None, milestone_id: int, need: Need = "view") -> Milestone:
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        raise not_found()
+    check(actor, milestone.project, need)
+    return milestone
+
+
+def access_activity(actor: User | None, activity_id: int, need: Need = "view") -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        raise not_found()
+    check(actor, activity.project, need)
+    return activity
+
+
+def member_association_ids(actor: User | None) -> list[int]:
+    if actor is None:
+        return []
+    return sorted({m.association_id for m in user_memberships(actor.id)})
+
+
+def visible_projects(actor: User | None) -> Select[Any]:
+    """A query of the projects ``actor`` may view (newest first)."""
+    query = select(Project)
+    if actor is None or not actor.is_admin:
+        conditions = [Project.visibility == "public"]
+        if actor is not None:
+            conditions.append(Project.visibility == "network")
+            owned = member_association_ids(actor)
+            if owned:
+                conditions.append(
+                    Project.id.in_(
+                        select(ProjectAssociation.project_id).where(
+                            ProjectAssociation.association_id.in_(owned)
+                        )
+                    )
+                )
+        query = query.where(or_(*conditions))
+    return query.order_by(Project.starts_on.desc(), Project.id.desc())
+
+
+def member_projects(actor: User) -> Select[Any]:
+    """Projects of the associations ``actor`` belongs to (their personal calendar feed)."""
+    owned = member_association_ids(actor)
+    return (
+        select(Project)
+        .where(
+            Project.id.in_(
+                select(ProjectAssociation.project_id).where(
+                    ProjectAssociation.association_id.in_(owned or [-1])
+                )
+            )
+        )
+        .order_by(Project.id)
+    )

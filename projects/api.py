@@ -1,0 +1,282 @@
+"""JSON endpoints of projects: thin, ``access_*`` then ``services.*`` then commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, require_user
+from app.api import make_blueprint, not_found, paginate
+from app.db import db
+from app.markdown import render_markdown
+from app.security import limiter
+from projects import access, services
+from projects.ics import build_calendar
+from projects.models import Project, ProjectAssociation
+from projects.schemas import (
+    ActivityCreateSchema,
+    ActivityPatchSchema,
+    ActivitySchema,
+    CalendarFeedSchema,
+    CommentCreateSchema,
+    CommentListSchema,
+    CommentSchema,
+    HistoryArgsSchema,
+    HistorySchema,
+    MilestoneCreateSchema,
+    MilestonePatchSchema,
+    MilestoneSchema,
+    ProjectCreateSchema,
+    ProjectDetailSchema,
+    ProjectListArgsSchema,
+    ProjectPageSchema,
+    ProjectPatchSchema,
+)
+
+blp = make_blueprint("projects", __name__, "Shared projects: milestones, activities, timeline")
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def post_limit() -> str:
+    return str(current_app.config["JAM3IA"].post_rate_limit)
+
+
+def detail(project: Any) -> dict[str, Any]:
+    data = services.serialize_project(project, full=True)
+    data["can"] = access.abilities(get_current_user(), project)
+    return data
+
+
+def comment_payload(comment: Any) -> dict[str, Any]:
+    data = services.serialize_comment(comment)
+    data["body_html"] = str(render_markdown(comment.body))
+    return data
+
+
+@blp.route("/projects")
+@blp.arguments(ProjectListArgsSchema, location="query")
+@blp.response(200, ProjectPageSchema)
+def list_projects(args: dict[str, Any]) -> dict[str, Any]:
+    """Projects the caller may see (public ones for everybody), newest first."""
+    query = access.visible_projects(get_current_user())
+    if args.get("association_id"):
+        query = query.where(
+            Project.id.in_(
+                select(ProjectAssociation.project_id).where(
+                    ProjectAssociation.association_id == args["association_id"]
+                )
+            )
+        )
+    page = paginate(query, args["page"], args["per_page"])
+    page["items"] = [services.serialize_project(p) for p in page["items"]]
+    return page
+
+
+@blp.route("/projects", methods=["POST"])
+@limiter.limit(post_limit)
+@blp.arguments(ProjectCreateSchema)
+@blp.response(201, ProjectDetailSchema)
+def create_project(data: dict[str, Any]) -> dict[str, Any]:
+    """Create a project owned by ``association_ids`` (admin or coordinator of one of them)."""
+    actor = require_user()
+    project = services.create_project(actor, data)
+    db.session.commit()
+    return detail(project)
+
+
+@blp.route("/projects/<int:project_id>")
+@blp.response(200, ProjectDetailSchema)
+def get_project(project_id: int) -> dict[str, Any]:
+    """A project with its milestones, activities and overall ``progress``."""
+    return detail(access.access_project(get_current_user(), project_id))
+
+
+@blp.route("/projects/<int:project_id>", methods=["PATCH"])
+@blp.arguments(ProjectPatchSchema)
+@blp.response(200, ProjectDetailSchema)
+def patch_project(data: dict[str, Any], project_id: int) -> dict[str, Any]:
+    """Edit a project (admins and coordinators of an owning association)."""
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    services.update_project(actor, project, data)
+    db.session.commit()
+    return detail(project)
+
+
+@blp.route("/projects/<int:project_id>/milestones", methods=["POST"])
+@limiter.limit(post_limit)
+@blp.arguments(MilestoneCreateSchema)
+@blp.response(201, MilestoneSchema)
+def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
+    """Add a milestone."""
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    milestone = services.add_milestone(actor, project, data)
+    db.session.commit()
+    return services.serialize_milestone(milestone)
+
+
+@blp.route("/milestones/<int:milestone_id>")
+@blp.response(200, MilestoneSchema)
+def get_milestone(milestone_id: int) -> dict[str, Any]:
+    """One milestone (with its flags and dependency warnings)."""
+    return services.serialize_milestone(access.access_milestone(get_current_user(), milestone_id))
+
+
+@blp.route("/milestones/<int:milestone_id>", methods=["PATCH"])
+@blp.arguments(MilestonePatchSchema)
+@blp.response(200, MilestoneSchema)
+def patch_milestone(data: dict[str, Any], milestone_id: int) -> dict[str, Any]:
+    """Update status, progress, dates, weight, dependencies... A broken finish-to-start
+    dependency is reported in ``warnings``; a loop is refused (422 ``dependency_loop``)."""
+    actor = require_user()
+    milestone = access.access_milestone(actor, milestone_id, "edit")
+    services.update_milestone(actor, milestone, data)
+    db.session.commit()
+    return services.serialize_milestone(milestone)
+
+
+@blp.route("/milestones/<int:milestone_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_milestone(milestone_id: int) -> None:
+    """Delete a milestone (its dependencies go with it; linked activities are kept)."""
+    actor = require_user()
+    milestone = access.access_milestone(actor, milestone_id, "edit")
+    services.delete_milestone(actor, milestone)
+    db.session.commit()
+
+
+@blp.route("/projects/<int:project_id>/activities", methods=["POST"])
+@limiter.limit(post_limit)
+@blp.arguments(ActivityCreateSchema)
+@blp.response(201, ActivitySchema)
+def create_activity(data: dict[str, Any], project_id: int) -> dict[str, Any]:
+    """Schedule an activity (workshop, caravan, meeting), optionally for a milestone."""
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    activity = services.add_activity(actor, project, data)
+    db.session.commit()
+    return services.serialize_activity(activity)
+
+
+@blp.route("/activities/<int:activity_id>")
+@blp.response(200, ActivitySchema)
+def get_activity(activity_id: int) -> dict[str, Any]:
+    return services.serialize_activity(access.access_activity(get_current_user(), activity_id))
+
+
+@blp.route("/activities/<int:activity_id>", methods=["PATCH"])
+@blp.arguments(ActivityPatchSchema)
+@blp.response(200, ActivitySchema)
+def patch_activity(data: dict[str, Any], activity_id: int) -> dict[str, Any]:
+    actor = require_user()
+    activity = access.access_activity(actor, activity_id, "edit")
+    services.update_activity(actor, activity, data)
+    db.session.commit()
+    return services.serialize_activity(activity)
+
+
+@blp.route("/activities/<int:activity_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_activity(activity_id: int) -> None:
+    actor = require_user()
+    activity = access.access_activity(actor, activity_id, "edit")
+    services.delete_activity(actor, activity)
+    db.session.commit()
+
+
+@blp.route("/projects/<int:project_id>/comments")
+@blp.response(200, CommentListSchema)
+def list_comments(project_id: int) -> dict[str, Any]:
+    project = access.access_project(get_current_user(), project_id)
+    return {"items": [comment_payload(c) for c in services.comments(project)]}
+
+
+@blp.route("/projects/<int:project_id>/comments", methods=["POST"])
+@limiter.limit(post_limit)
+@blp.arguments(CommentCreateSchema)
+@blp.response(201, CommentSchema)
+def create_comment(data: dict[str, Any], project_id: int) -> dict[str, Any]:
+    """Comment on a project (members of an owning association)."""
+    actor = require_user()
+    project = access.access_project(actor, project_id, "comment")
+    comment = services.add_comment(actor, project, data["body"])
+    db.session.commit()
+    return comment_payload(comment)
+
+
+@blp.route("/projects/<int:project_id>/history")
+@blp.arguments(HistoryArgsSchema, location="query")
+@blp.response(200, HistorySchema)
+def project_history(args: dict[str, Any], project_id: int) -> dict[str, Any]:
+    """Who changed what, when (newest first): ``{entity, entity_id, field, from, to}``."""
+    project = access.access_project(get_current_user(), project_id)
+    changes = services.history(project, limit=args["limit"], before_id=args.get("before_id"))
+    return {"items": [services.serialize_change(c) for c in changes]}
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS_TYPE
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+@blp.route("/projects/<int:project_id>/calendar.ics")
+@blp.doc(responses={"200": {"description": "text/calendar (RFC 5545)"}})
+def project_calendar(project_id: int) -> Response:
+    """iCalendar feed of the project's milestones (all-day) and activities (UTC)."""
+    project = access.access_project(get_current_user(), project_id)
+    body = build_calendar([project], name=project.title, host=request.host, base_url=_base_url())
+    return _ics_response(body, f"project-{project.id}.ics")
+
+
+@blp.route("/calendar/<string:secret>.ics")
+@blp.doc(responses={"200": {"description": "text/calendar (RFC 5545)"}})
+def user_calendar(secret: str) -> Response:
+    """The secret per-user feed: every project of the user's associations."""
+    user = services.feed_user(secret)
+    if user is None:
+        raise not_found()
+    projects: list[Project] = list(db.session.scalars(access.member_projects(user)))
+    body = build_calendar(projects, name="jam3ia", host=request.host, base_url=_base_url())
+    return _ics_response(body, "jam3ia.ics")
+
+
+def feed_url(secret: str) -> str:
+    return f"{_base_url()}/api/v1/calendar/{secret}.ics"
+
+
+@blp.route("/me/calendar")
+@blp.response(200, CalendarFeedSchema)
+def calendar_feed_state() -> dict[str, Any]:
+    """Whether the caller has a secret calendar URL (the URL itself is shown only once)."""
+    user = require_user()
+    return {"url": None, "active": services.feed_of(user) is not None}
+
+
+@blp.route("/me/calendar", methods=["POST"])
+@blp.response(201, CalendarFeedSchema)
+def calendar_feed_regenerate() -> dict[str, Any]:
+    """Create or replace the caller's secret calendar URL (the previous one stops working)."""
+    user = require_user()
+    secret = services.regenerate_feed(user)
+    db.session.commit()
+    return {"url": feed_url(secret), "active": True}
+
+
+@blp.route("/me/calendar", methods=["DELETE"])
+@blp.response(204)
+def calendar_feed_revoke() -> None:
+    """Revoke the caller's secret calendar URL."""
+    user = require_user()
+    services.revoke_feed(user)
+    db.session.commit()

@@ -1,0 +1,145 @@
+"""Demo projects for ``jam3ia seed-demo``: multi-association projects at different stages.
+
+Uses the directory's demo associations and the demo people; dates are relative to today so
+the timeline always shows a past, a present and a future.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.db import db, utcnow
+from app.demo import demo_user
+from directory import Association, user_memberships
+from projects import services
+from projects.access import EDITOR_ROLES
+from projects.models import Project
+
+DEMO_USERS = ("fatima", "youssef", "khadija", "omar", "salma", "hassan", "nadia")
+
+
+def _editor_of(association_ids: list[int]) -> User:
+    for username in DEMO_USERS:
+        try:
+            person = demo_user(username)
+        except LookupError:
+            continue
+        for m in user_memberships(person.id):
+            if m.association_id in association_ids and m.role in EDITOR_ROLES:
+                return person
+    return demo_user("admin")
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=dt.UTC)
+
+
+def load_demo_projects() -> None:
+    associations = list(
+        db.session.scalars(
+            select(Association).where(Association.status == "approved").order_by(Association.id)
+        )
+    )
+    if len(associations) < 2:
+        return
+    ids = [a.id for a in associations]
+    today = utcnow().date()
+
+    def day(offset: int) -> dt.date:
+        return today + dt.timedelta(days=offset)
+
+    plans: list[dict[str, Any]] = [
+        {
+            "title": "Caravane médicale du Haut Atlas",
+            "description": "Consultations gratuites et sensibilisation dans **12 douars**, "
+            "avec les associations partenaires.",
+            "association_ids": ids[0:2],
+            "starts_on": day(-60),
+            "ends_on": day(60),
+            "visibility": "public",
+            "milestones": [
+                ("Repérage des douars", -60, -40, "done", 100, 1),
+                ("Convention avec la délégation de santé", -40, -5, "in_progress", 70, 2),
+                ("Première caravane", -3, 15, "in_progress", 20, 3),
+                ("Bilan et rapport", 40, 60, "planned", 0, 1),
+            ],
+            "activities": [
+                ("Réunion de coordination", 2, "Marrakech, siège de l'association"),
+                ("Caravane : Imlil", 10, "Imlil"),
+                ("Atelier hygiène bucco-dentaire", 24, "Asni"),
+            ],
+        },
+        {
+            "title": "محو الأمية الرقمية للنساء",
+            "description": "ورشات أسبوعية لتعليم استعمال الهاتف والخدمات الرقمية.",
+            "association_ids": ids[1:4] if len(ids) >= 4 else ids[:2],
+            "starts_on": day(-10),
+            "ends_on": day(120),
+            "visibility": "network",
+            "milestones": [
+                ("تكوين المكونات", -10, 10, "in_progress", 40, 1),
+                ("الفوج الأول", 12, 50, "planned", 0, 2),
+                ("الفوج الثاني", 55, 110, "planned", 0, 2),
+            ],
+            "activities": [
+                ("ورشة الهاتف الذكي", 5, "دار الشباب"),
+                ("لقاء تنسيقي", 12, "مقر الجمعية"),
+            ],
+        },
+        {
+            "title": "Reforestation Souss-Massa",
+            "description": "Planting 5,000 argan trees with schools and cooperatives.",
+            "association_ids": [ids[0], ids[-1]],
+            "starts_on": day(-200),
+            "ends_on": day(10),
+            "visibility": "members",
+            "milestones": [
+                ("Nursery", -200, -150, "done", 100, 1),
+                ("Planting season", -140, -30, "done", 100, 3),
+                ("Follow-up visits", -25, 5, "in_progress", 80, 1),
+                ("Drip irrigation (dropped)", -100, -60, "cancelled", 10, 1),
+            ],
+            "activities": [("Closing ceremony", 8, "Taroudant")],
+        },
+    ]
+    for plan in plans:
+        if db.session.scalar(select(Project.id).where(Project.title == plan["title"])):
+            continue
+        owners = list(dict.fromkeys(plan["association_ids"]))
+        actor = _editor_of(owners)
+        project = services.create_project(
+            actor,
+            {k: plan[k] for k in ("title", "description", "starts_on", "ends_on", "visibility")}
+            | {"association_ids": owners},
+        )
+        previous = None
+        for title, start, due, status, progress, weight in plan["milestones"]:
+            milestone = services.add_milestone(
+                actor,
+                project,
+                {
+                    "title": title,
+                    "starts_on": day(start),
+                    "due_on": day(due),
+                    "weight": weight,
+                    "depends_on": [previous.id] if previous is not None else [],
+                },
+            )
+            services.update_milestone(actor, milestone, {"status": status, "progress": progress})
+            previous = milestone
+        for title, offset, place in plan["activities"]:
+            services.add_activity(
+                actor,
+                project,
+                {
+                    "title": title,
+                    "starts_at": _at(day(offset), 9),
+                    "ends_at": _at(day(offset), 12),
+                    "location": place,
+                },
+            )
+        db.session.commit()

@@ -1,0 +1,426 @@
+"""Project pages: list, new, project page (timeline, milestones, activities, comments,
+history), month calendar, history, personal calendar feed. They work without JavaScript;
+``static/projects.js`` adds live updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.api import ApiError, paginate
+from app.db import db
+from app.i18n import text_direction
+from app.security import limiter
+from directory import Association, user_memberships
+from projects import access, logic, services
+from projects.api import feed_url, post_limit
+from projects.models import VISIBILITIES, Activity, Milestone, Project
+from projects.schemas import (
+    ActivityCreateSchema,
+    CommentCreateSchema,
+    MilestoneCreateSchema,
+    MilestonePatchSchema,
+    ProjectCreateSchema,
+    ProjectPatchSchema,
+)
+from projects.timeline import Row, build_svg
+
+bp = Blueprint(
+    "projects",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/projects",
+)
+
+STATUS_LABELS = {
+    "planned": lambda: _("Planned"),
+    "in_progress": lambda: _("In progress"),
+    "done": lambda: _("Done"),
+    "cancelled": lambda: _("Cancelled"),
+}
+
+
+def status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return label() if label else status
+
+
+def visibility_label(value: str) -> str:
+    return {
+        "public": _("Public"),
+        "network": _("Signed-in people"),
+        "members": _("Members of the associations"),
+    }.get(value, value)
+
+
+@bp.app_template_filter("milestone_status")
+def _milestone_status(status: str) -> str:
+    return status_label(status)
+
+
+def _load(schema: ma.Schema, names: list[str], multi: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Form fields to the API schema's input (empty fields are left out)."""
+    raw: dict[str, Any] = {}
+    for name in names:
+        if name in multi:
+            values = [v for v in request.form.getlist(name) if v.strip()]
+            if values or name in request.form:
+                raw[name] = values
+            continue
+        value = request.form.get(name)
+        if value is not None and value.strip() != "":
+            raw[name] = value
+    return dict(schema.load(raw))
+
+
+def _flash_error(error: ma.ValidationError | ApiError) -> None:
+    if isinstance(error, ApiError):
+        details = error.fields
+        message = error.message or _("Some fields are not valid.")
+    else:
+        details = error.messages if isinstance(error.messages, dict) else {}
+        message = _("Some fields are not valid.")
+    parts = [message]
+    for name, messages in details.items():
+        text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+        parts.append(f"{name}: {text}")
+    flash(" — ".join(parts), "error")
+
+
+def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
+    return redirect(url_for("projects.show_project", project_id=project_id) + anchor, code=303)
+
+
+def timeline_svg(project: Project, rtl: bool) -> str:
+    today = services.today()
+    rows = []
+    for m in project.milestones:
+        flags = services.milestone_flags(m, today)
+        rows.append(
+            Row(
+                kind="milestone",
+                id=m.id,
+                label=m.title,
+                start=logic.effective_start(m.starts_on, m.due_on),
+                end=m.due_on,
+                progress=logic.effective_progress(m.status, m.progress),
+                status=m.status,
+                overdue=flags["overdue"],
+                due_soon=flags["due_soon"],
+            )
+        )
+    for a in project.activities:
+        rows.append(
+            Row(
+                kind="activity",
+                id=a.id,
+                label=a.title,
+                start=a.starts_at.date(),
+                end=a.ends_at.date(),
+                status="activity",
+            )
+        )
+    return build_svg(
+        rows,
+        start=project.starts_on,
+        end=project.ends_on,
+        today=today,
+        rtl=rtl,
+        title=_("Timeline of %(title)s", title=project.title),
+        today_label=_("Today"),
+        month_label=lambda d: format_date(d, "MMM yyyy"),
+    )
+
+
+def _rtl() -> bool:
+    return text_direction(str(get_locale())) == "rtl"
+
+
+def _editable_associations() -> list[Any]:
+    user = require_user()
+    if user.is_admin:
+        return list(
+            db.session.scalars(
+                select(Association)
+                .where(Association.status == "approved")
+                .order_by(Association.name)
+            )
+        )
+    return [m for m in user_memberships(user.id) if m.role in access.EDITOR_ROLES]
+
+
+# ------------------------------------------------------------------ pages
+
+
+@bp.route("/projects")
+def list_projects() -> ResponseReturnValue:
+    page_no = max(1, request.args.get("page", 1, type=int) or 1)
+    user = get_current_user()
+    page = paginate(access.visible_projects(user), page_no, 20)
+    items = [(p, services.project_progress(p)) for p in page["items"]]
+    can_create = user is not None and (user.is_admin or bool(_editable_associations()))
+    return render_template(
+        "projects/list.html",
+        items=items,
+        page=page,
+        can_create=can_create,
+        visibility_label=visibility_label,
+    )
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(post_limit, methods=["POST"])
+def new_project() -> ResponseReturnValue:
+    actor = require_user()
+    choices = _editable_associations()
+    status = 200
+    if request.method == "POST":
+        try:
+            data = _load(
+                ProjectCreateSchema(),
+                ["title", "description", "association_ids", "starts_on", "ends_on", "visibility"],
+                multi=("association_ids",),
+            )
+            project = services.create_project(actor, data)
+            db.session.commit()
+        except (ma.ValidationError, ApiError) as error:
+            db.session.rollback()
+            if isinstance(error, ApiError) and error.code in (401, 403, 404):
+                raise
+            _flash_error(error)
+            status = 422
+        else:
+            flash(_("Project created."), "success")
+            return redirect(url_for("projects.show_project", project_id=project.id), code=303)
+    return render_template(
+        "projects/new.html",
+        choices=choices,
+        visibilities=VISIBILITIES,
+        visibility_label=visibility_label,
+        form=request.form,
+    ), status
+
+
+@bp.route("/projects/<int:project_id>")
+def show_project(project_id: int) -> ResponseReturnValue:
+    user = get_current_user()
+    project = access.access_project(user, project_id)
+    can = access.abilities(user, project)
+    data = services.serialize_project(project, full=True)
+    return render_template(
+        "projects/show.html",
+        project=project,
+        data=data,
+        can=can,
+        svg=Markup(timeline_svg(project, _rtl())),  # noqa: S704 - built with escaping
+        comments=services.comments(project),
+        changes=services.history(project, limit=15),
+        statuses=logic.STATUSES,
+        visibilities=VISIBILITIES,
+        visibility_label=visibility_label,
+        milestones_by_id={m.id: m for m in project.milestones},
+    )
+
+
+@bp.route("/projects/<int:project_id>/timeline.svg")
+def timeline(project_id: int) -> ResponseReturnValue:
+    """The timeline alone (``?dir=rtl`` mirrors it)."""
+    project = access.access_project(get_current_user(), project_id)
+    rtl = request.args.get("dir", "rtl" if _rtl() else "ltr") == "rtl"
+    return Response(timeline_svg(project, rtl), mimetype="image/svg+xml")
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["POST"])
+@login_required
+def edit_project(project_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    try:
+        data = _load(
+            ProjectPatchSchema(),
+            ["title", "description", "starts_on", "ends_on", "visibility", "status"],
+        )
+        services.update_project(actor, project, data)
+        db.session.commit()
+    except (ma.ValidationError, ApiError) as error:
+        db.session.rollback()
+        _flash_error(error)
+    else:
+        flash(_("Project saved."), "success")
+    return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/milestones", methods=["POST"])
+@login_required
+@limiter.limit(post_limit)
+def add_milestone(project_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    try:
+        data = _load(
+            MilestoneCreateSchema(),
+            ["title", "description", "starts_on", "due_on", "weight", "depends_on"],
+            multi=("depends_on",),
+        )
+        milestone = services.add_milestone(actor, project, data)
+        db.session.commit()
+    except (ma.ValidationError, ApiError) as error:
+        db.session.rollback()
+        _flash_error(error)
+        return _back(project_id, "#new-milestone")
+    flash(_("Milestone added."), "success")
+    return _back(project_id, f"#milestone-{milestone.id}")
+
+
+@bp.route("/milestones/<int:milestone_id>/update", methods=["POST"])
+@login_required
+def update_milestone(milestone_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    milestone = access.access_milestone(actor, milestone_id, "edit")
+    project_id = milestone.project_id
+    try:
+        data = _load(
+            MilestonePatchSchema(),
+            ["title", "status", "progress", "starts_on", "due_on", "weight", "depends_on"],
+            multi=("depends_on",) if "depends_on_present" in request.form else (),
+        )
+        services.update_milestone(actor, milestone, data)
+        db.session.commit()
+    except (ma.ValidationError, ApiError) as error:
+        db.session.rollback()
+        _flash_error(error)
+    else:
+        flash(_("Milestone saved."), "success")
+    return _back(project_id, f"#milestone-{milestone_id}")
+
+
+@bp.route("/milestones/<int:milestone_id>/delete", methods=["POST"])
+@login_required
+def delete_milestone(milestone_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    milestone = access.access_milestone(actor, milestone_id, "edit")
+    project_id = milestone.project_id
+    services.delete_milestone(actor, milestone)
+    db.session.commit()
+    flash(_("Milestone deleted."), "success")
+    return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/activities", methods=["POST"])
+@login_required
+@limiter.limit(post_limit)
+def add_activity(project_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    try:
+        data = _load(
+            ActivityCreateSchema(),
+            ["title", "description", "location", "starts_at", "ends_at", "milestone_id"],
+        )
+        activity = services.add_activity(actor, project, data)
+        db.session.commit()
+    except (ma.ValidationError, ApiError) as error:
+        db.session.rollback()
+        _flash_error(error)
+        return _back(project_id, "#new-activity")
+    flash(_("Activity scheduled."), "success")
+    return _back(project_id, f"#activity-{activity.id}")
+
+
+@bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
+@login_required
+def delete_activity(activity_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    activity = access.access_activity(actor, activity_id, "edit")
+    project_id = activity.project_id
+    services.delete_activity(actor, activity)
+    db.session.commit()
+    flash(_("Activity deleted."), "success")
+    return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/comments", methods=["POST"])
+@login_required
+@limiter.limit(post_limit)
+def add_comment(project_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    project = access.access_project(actor, project_id, "comment")
+    try:
+        data = _load(CommentCreateSchema(), ["body"])
+        comment = services.add_comment(actor, project, data["body"])
+        db.session.commit()
+    except (ma.ValidationError, ApiError) as error:
+        db.session.rollback()
+        _flash_error(error)
+        return _back(project_id, "#comments")
+    return _back(project_id, f"#comment-{comment.id}")
+
+
+@bp.route("/projects/<int:project_id>/calendar")
+def project_calendar(project_id: int) -> ResponseReturnValue:
+    """Month view of the project's activities and milestone due dates."""
+    project = access.access_project(get_current_user(), project_id)
+    year, month = logic.parse_month(request.args.get("month"), services.today())
+    grid = logic.month_grid(year, month)
+    first = dt.date(year, month, 1)
+    by_day: dict[dt.date, list[tuple[str, Any]]] = {}
+    for a in project.activities:
+        day = a.starts_at.date()
+        while day <= a.ends_at.date():
+            by_day.setdefault(day, []).append(("activity", a))
+            day += dt.timedelta(days=1)
+    for m in project.milestones:
+        by_day.setdefault(m.due_on, []).append(("milestone", m))
+    prev_y, prev_m = logic.shift_month(year, month, -1)
+    next_y, next_m = logic.shift_month(year, month, 1)
+    weekdays = [format_date(dt.date(2024, 1, 1) + dt.timedelta(days=i), "EEE") for i in range(7)]
+    return render_template(
+        "projects/calendar.html",
+        project=project,
+        grid=grid,
+        by_day=by_day,
+        month_title=format_date(first, "MMMM yyyy"),
+        prev_month=f"{prev_y:04d}-{prev_m:02d}",
+        next_month=f"{next_y:04d}-{next_m:02d}",
+        weekdays=weekdays,
+        today=services.today(),
+    )
+
+
+@bp.route("/projects/<int:project_id>/history")
+def project_history(project_id: int) -> ResponseReturnValue:
+    project = access.access_project(get_current_user(), project_id)
+    return render_template(
+        "projects/history.html", project=project, changes=services.history(project, limit=500)
+    )
+
+
+@bp.route("/projects/calendar-feed", methods=["GET", "POST"])
+@login_required
+def calendar_feed() -> ResponseReturnValue:
+    """The personal secret calendar URL: create/replace it or revoke it."""
+    user = require_user()
+    url = None
+    if request.method == "POST":
+        if request.form.get("action") == "revoke":
+            services.revoke_feed(user)
+            db.session.commit()
+            flash(_("Your calendar link was revoked."), "success")
+        else:
+            url = feed_url(services.regenerate_feed(user))
+            db.session.commit()
+    return render_template("projects/feed.html", url=url, active=services.feed_of(user) is not None)
+
+
+__all__ = ["Activity", "Milestone", "bp"]

@@ -1,0 +1,263 @@
+"""Request and response schemas of the projects API (they feed the OpenAPI document).
+
+Dates are ISO ``YYYY-MM-DD``; date-times are ISO 8601 with an offset (a naive value is taken
+as UTC) and are answered in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+
+from projects.logic import STATUSES
+from projects.models import (
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    LOCATION_MAX,
+    PROJECT_STATUSES,
+    TITLE_MAX,
+    VISIBILITIES,
+)
+
+V = ma.validate
+ID = ma.fields.Integer(validate=V.Range(min=1, max=2**62))
+
+
+def _title(required: bool) -> ma.fields.String:
+    return ma.fields.String(
+        required=required,
+        validate=[V.Length(min=1, max=TITLE_MAX), V.Regexp(r".*\S", error="Must not be blank.")],
+        metadata={"description": f"1-{TITLE_MAX} characters"},
+    )
+
+
+def _description() -> ma.fields.String:
+    return ma.fields.String(
+        validate=V.Length(max=DESCRIPTION_MAX),
+        metadata={"description": f"Markdown, at most {DESCRIPTION_MAX} characters"},
+    )
+
+
+def _datetime(required: bool) -> ma.fields.AwareDateTime:
+    return ma.fields.AwareDateTime(
+        required=required,
+        default_timezone=dt.UTC,
+        metadata={"description": "ISO 8601; naive values are UTC"},
+    )
+
+
+class ProjectCreateSchema(ma.Schema):
+    title = _title(True)
+    description = _description()
+    association_ids = ma.fields.List(
+        ID,
+        required=True,
+        validate=V.Length(min=1, max=20),
+        metadata={
+            "description": "owning associations (1-20); the caller must be admin or "
+            "coordinator of at least one"
+        },
+    )
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True, metadata={"description": "on or after starts_on"})
+    visibility = ma.fields.String(
+        load_default="members",
+        validate=V.OneOf(VISIBILITIES),
+        metadata={"description": "public, network (signed-in people) or members"},
+    )
+    status = ma.fields.String(validate=V.OneOf(PROJECT_STATUSES))
+
+
+class ProjectPatchSchema(ma.Schema):
+    title = _title(False)
+    description = _description()
+    association_ids = ma.fields.List(ID, validate=V.Length(min=1, max=20))
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    visibility = ma.fields.String(validate=V.OneOf(VISIBILITIES))
+    status = ma.fields.String(validate=V.OneOf(PROJECT_STATUSES))
+
+
+class MilestoneCreateSchema(ma.Schema):
+    title = _title(True)
+    description = _description()
+    starts_on = ma.fields.Date(allow_none=True)
+    due_on = ma.fields.Date(required=True, metadata={"description": "on or after starts_on"})
+    weight = ma.fields.Integer(validate=V.Range(min=1, max=100), metadata={"description": "1-100"})
+    status = ma.fields.String(validate=V.OneOf(STATUSES))
+    progress = ma.fields.Integer(validate=V.Range(min=0, max=100))
+    depends_on = ma.fields.List(
+        ID,
+        validate=V.Length(max=50),
+        metadata={"description": "finish-to-start predecessors (milestones of the same project)"},
+    )
+
+
+class MilestonePatchSchema(ma.Schema):
+    title = _title(False)
+    description = _description()
+    starts_on = ma.fields.Date(allow_none=True)
+    due_on = ma.fields.Date()
+    weight = ma.fields.Integer(validate=V.Range(min=1, max=100))
+    status = ma.fields.String(
+        validate=V.OneOf(STATUSES),
+        metadata={
+            "description": "planned, in_progress, done (progress becomes 100) or cancelled "
+            "(left out of the roll-up)"
+        },
+    )
+    progress = ma.fields.Integer(validate=V.Range(min=0, max=100))
+    depends_on = ma.fields.List(ID, validate=V.Length(max=50))
+
+
+class ActivityCreateSchema(ma.Schema):
+    title = _title(True)
+    description = _description()
+    location = ma.fields.String(validate=V.Length(max=LOCATION_MAX))
+    starts_at = _datetime(True)
+    ends_at = _datetime(True)
+    milestone_id = ma.fields.Integer(allow_none=True, validate=V.Range(min=1, max=2**62))
+
+
+class ActivityPatchSchema(ma.Schema):
+    title = _title(False)
+    description = _description()
+    location = ma.fields.String(validate=V.Length(max=LOCATION_MAX))
+    starts_at = _datetime(False)
+    ends_at = _datetime(False)
+    milestone_id = ma.fields.Integer(allow_none=True, validate=V.Range(min=1, max=2**62))
+
+
+class CommentCreateSchema(ma.Schema):
+    body = ma.fields.String(
+        required=True,
+        validate=V.Length(min=1, max=COMMENT_MAX),
+        metadata={"description": f"Markdown, at most {COMMENT_MAX} characters"},
+    )
+
+
+class ProjectListArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=V.Range(min=1, max=100_000))
+    per_page = ma.fields.Integer(load_default=20, validate=V.Range(min=1, max=100))
+    association_id = ID
+
+
+class HistoryArgsSchema(ma.Schema):
+    before_id = ID
+    limit = ma.fields.Integer(load_default=100, validate=V.Range(min=1, max=500))
+
+
+# ------------------------------------------------------------------ responses
+
+
+class WarningSchema(ma.Schema):
+    code = ma.fields.String()
+    predecessor_id = ma.fields.Integer()
+    message = ma.fields.String()
+
+
+class MilestoneSchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    starts_on = ma.fields.String(allow_none=True, metadata={"format": "date"})
+    due_on = ma.fields.String(metadata={"format": "date"})
+    status = ma.fields.String()
+    progress = ma.fields.Integer()
+    effective_progress = ma.fields.Integer(metadata={"description": "100 when done"})
+    weight = ma.fields.Integer()
+    depends_on = ma.fields.List(ma.fields.Integer())
+    overdue = ma.fields.Boolean()
+    due_soon = ma.fields.Boolean(metadata={"description": "open and due within 7 days"})
+    warnings = ma.fields.List(ma.fields.Nested(WarningSchema))
+    completed_at = ma.fields.String(allow_none=True)
+    updated_at = ma.fields.String(allow_none=True)
+
+
+class ActivitySchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    milestone_id = ma.fields.Integer(allow_none=True)
+    title = ma.fields.String()
+    description = ma.fields.String()
+    location = ma.fields.String()
+    starts_at = ma.fields.String(metadata={"format": "date-time"})
+    ends_at = ma.fields.String(metadata={"format": "date-time"})
+
+
+class AssociationRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    slug = ma.fields.String()
+
+
+class ProjectSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    association_ids = ma.fields.List(ma.fields.Integer())
+    associations = ma.fields.List(ma.fields.Nested(AssociationRefSchema))
+    starts_on = ma.fields.String(metadata={"format": "date"})
+    ends_on = ma.fields.String(metadata={"format": "date"})
+    visibility = ma.fields.String()
+    status = ma.fields.String()
+    progress = ma.fields.Integer(
+        metadata={
+            "description": "weighted roll-up 0-100 of milestones (cancelled excluded, "
+            "done counts 100)"
+        }
+    )
+    created_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.String()
+    updated_at = ma.fields.String(allow_none=True)
+
+
+class ProjectDetailSchema(ProjectSchema):
+    milestones = ma.fields.List(ma.fields.Nested(MilestoneSchema))
+    activities = ma.fields.List(ma.fields.Nested(ActivitySchema))
+    overdue_count = ma.fields.Integer()
+    can = ma.fields.Dict(metadata={"description": "{view, comment, edit} for the caller"})
+
+
+class ProjectPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ProjectSchema))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
+class ChangeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    actor_id = ma.fields.Integer(allow_none=True)
+    actor_name = ma.fields.String(allow_none=True)
+    created_at = ma.fields.String()
+    entity = ma.fields.String(metadata={"description": "project, milestone, activity or comment"})
+    entity_id = ma.fields.Integer()
+    field = ma.fields.String(metadata={"description": "a field name, created or deleted"})
+    from_ = ma.fields.String(data_key="from", attribute="from", allow_none=True)
+    to = ma.fields.String(allow_none=True)
+
+
+class HistorySchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ChangeSchema))
+
+
+class CommentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    author_id = ma.fields.Integer(allow_none=True)
+    author_name = ma.fields.String(allow_none=True)
+    body = ma.fields.String()
+    body_html = ma.fields.String()
+    created_at = ma.fields.String()
+
+
+class CommentListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CommentSchema))
+
+
+class CalendarFeedSchema(ma.Schema):
+    url = ma.fields.String(allow_none=True, metadata={"description": "secret; shown once"})
+    active = ma.fields.Boolean()

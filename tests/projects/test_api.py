@@ -1,0 +1,310 @@
+"""The projects JSON API: create, read, edit, milestones, activities, comments, history,
+and bad input answered with clear errors and nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.db import db
+from projects.models import Milestone, Project, ProjectChange
+
+
+def new_project(api, actor, world, **extra):
+    body = {
+        "title": "Caravane médicale",
+        "description": "Consultations **gratuites**",
+        "association_ids": [world.a.id, world.b.id],
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "visibility": "members",
+    } | extra
+    response = api(actor).post("/api/v1/projects", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def add_milestone(api, actor, project_id, **extra):
+    body = {"title": "Milestone", "starts_on": "2026-02-01", "due_on": "2026-03-01"} | extra
+    response = api(actor).post(f"/api/v1/projects/{project_id}/milestones", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def count(model) -> int:
+    db.session.expire_all()
+    return db.session.query(model).count()
+
+
+def test_create_and_read_project(api, world):
+    data = new_project(api, world.coordinator, world)
+    assert data["association_ids"] == [world.a.id, world.b.id]
+    assert [a["name"] for a in data["associations"]] == ["Association Al Amal", "جمعية النور"]
+    assert data["progress"] == 0
+    assert data["milestones"] == [] and data["activities"] == []
+    assert data["can"] == {"view": True, "comment": True, "edit": True}
+
+    got = api(world.member).get(f"/api/v1/projects/{data['id']}").get_json()
+    assert got["title"] == "Caravane médicale"
+    assert got["can"] == {"view": True, "comment": True, "edit": False}
+
+    listed = api(world.member).get("/api/v1/projects").get_json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == data["id"]
+    assert api(world.outsider).get("/api/v1/projects").get_json()["total"] == 0
+
+
+def test_progress_rolls_up_by_weight(api, world):
+    project = new_project(api, world.coordinator, world)
+    pid = project["id"]
+    m1 = add_milestone(api, world.coordinator, pid, weight=1)
+    m2 = add_milestone(api, world.coordinator, pid, weight=3)
+    m3 = add_milestone(api, world.coordinator, pid, weight=10)
+    client = api(world.coordinator)
+    assert (
+        client.patch(f"/api/v1/milestones/{m1['id']}", json={"status": "done"}).status_code == 200
+    )
+    response = client.patch(f"/api/v1/milestones/{m2['id']}", json={"progress": 50})
+    assert response.get_json()["progress"] == 50
+    client.patch(f"/api/v1/milestones/{m3['id']}", json={"status": "cancelled"})
+    data = client.get(f"/api/v1/projects/{pid}").get_json()
+    # (1*100 + 3*50) / 4 = 62.5 -> 63; the cancelled one is left out
+    assert data["progress"] == 63
+    done = next(m for m in data["milestones"] if m["id"] == m1["id"])
+    assert done["status"] == "done" and done["progress"] == 100 and done["completed_at"]
+
+
+def test_patch_project_records_history(api, world):
+    project = new_project(api, world.coordinator, world)
+    pid = project["id"]
+    response = api(world.assoc_admin).patch(
+        f"/api/v1/projects/{pid}", json={"title": "Caravane 2026", "visibility": "public"}
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["visibility"] == "public"
+    history = api(world.member).get(f"/api/v1/projects/{pid}/history").get_json()["items"]
+    title_change = next(h for h in history if h["field"] == "title")
+    assert title_change["from"] == "Caravane médicale"
+    assert title_change["to"] == "Caravane 2026"
+    assert title_change["actor_id"] == world.assoc_admin.id
+    assert title_change["entity"] == "project"
+    assert history[-1]["field"] == "created"
+
+
+def test_milestone_change_history_has_from_and_to(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    mid = add_milestone(api, world.coordinator, pid)["id"]
+    api(world.coordinator).patch(
+        f"/api/v1/milestones/{mid}", json={"status": "in_progress", "progress": 40}
+    )
+    items = api(world.coordinator).get(f"/api/v1/projects/{pid}/history").get_json()["items"]
+    fields = {(h["entity"], h["field"], h["from"], h["to"]) for h in items}
+    assert ("milestone", "status", "planned", "in_progress") in fields
+    assert ("milestone", "progress", "0", "40") in fields
+
+
+def test_activities_crud(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    mid = add_milestone(api, world.coordinator, pid)["id"]
+    client = api(world.coordinator)
+    response = client.post(
+        f"/api/v1/projects/{pid}/activities",
+        json={
+            "title": "Atelier",
+            "starts_at": "2026-05-02T10:00:00+01:00",
+            "ends_at": "2026-05-02T12:00:00+01:00",
+            "location": "Dar Chabab, Fès",
+            "milestone_id": mid,
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+    activity = response.get_json()
+    assert activity["starts_at"] == "2026-05-02T09:00:00+00:00"  # answered in UTC
+    assert activity["milestone_id"] == mid
+    aid = activity["id"]
+    patched = client.patch(f"/api/v1/activities/{aid}", json={"location": "Meknès"})
+    assert patched.get_json()["location"] == "Meknès"
+    assert (
+        api(world.member).patch(f"/api/v1/activities/{aid}", json={"title": "x"}).status_code == 403
+    )
+    assert api(world.member).delete(f"/api/v1/activities/{aid}").status_code == 403
+    assert client.delete(f"/api/v1/activities/{aid}").status_code == 204
+    assert client.get(f"/api/v1/activities/{aid}").status_code == 404
+
+
+def test_delete_milestone(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    mid = add_milestone(api, world.coordinator, pid)["id"]
+    assert api(world.member).delete(f"/api/v1/milestones/{mid}").status_code == 403
+    assert api(world.coordinator).delete(f"/api/v1/milestones/{mid}").status_code == 204
+    assert api(world.coordinator).get(f"/api/v1/milestones/{mid}").status_code == 404
+    history = api(world.coordinator).get(f"/api/v1/projects/{pid}/history").get_json()["items"]
+    assert history[0]["field"] == "deleted" and history[0]["from"] == "Milestone"
+
+
+def test_comments(api, world):
+    pid = new_project(api, world.coordinator, world, visibility="network")["id"]
+    response = api(world.member).post(
+        f"/api/v1/projects/{pid}/comments", json={"body": "Bravo <script>x</script> **équipe**"}
+    )
+    assert response.status_code == 201
+    assert "<script>" not in response.get_json()["body_html"]
+    assert "<strong>équipe</strong>" in response.get_json()["body_html"]
+    # network visibility: outsiders read but do not comment
+    assert api(world.outsider).get(f"/api/v1/projects/{pid}/comments").status_code == 200
+    denied = api(world.outsider).post(f"/api/v1/projects/{pid}/comments", json={"body": "hi"})
+    assert denied.status_code == 403
+    assert denied.get_json()["error"]["code"] == "forbidden"
+    assert len(api(world.member).get(f"/api/v1/projects/{pid}/comments").get_json()["items"]) == 1
+
+
+def test_dependency_warning_when_dates_break_it(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    first = add_milestone(api, world.coordinator, pid, starts_on="2026-02-01", due_on="2026-03-10")
+    second = add_milestone(
+        api,
+        world.coordinator,
+        pid,
+        starts_on="2026-03-11",
+        due_on="2026-04-01",
+        depends_on=[first["id"]],
+    )
+    assert second["depends_on"] == [first["id"]]
+    assert second["warnings"] == []
+    # moving the predecessor's due date past the successor's start breaks the dependency
+    api(world.coordinator).patch(f"/api/v1/milestones/{first['id']}", json={"due_on": "2026-03-20"})
+    again = api(world.coordinator).get(f"/api/v1/milestones/{second['id']}").get_json()
+    assert [w["code"] for w in again["warnings"]] == ["dependency_broken"]
+    assert again["warnings"][0]["predecessor_id"] == first["id"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"starts_on": "2026-05-01", "due_on": "2026-04-01"}, "due_on"),
+        ({"progress": 101}, "progress"),
+        ({"progress": -1}, "progress"),
+        ({"due_on": "01/04/2026"}, "due_on"),
+        ({"due_on": "2026-02-30"}, "due_on"),
+        ({"status": "finished"}, "status"),
+        ({"weight": 0}, "weight"),
+        ({"title": "   "}, "title"),
+    ],
+)
+def test_bad_milestone_input_changes_nothing(api, world, body, field):
+    pid = new_project(api, world.coordinator, world)["id"]
+    mid = add_milestone(api, world.coordinator, pid, title="Kept")["id"]
+    changes_before = count(ProjectChange)
+    response = api(world.coordinator).patch(f"/api/v1/milestones/{mid}", json=body)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert field in error["fields"], error
+    assert error["message"]
+    db.session.expire_all()
+    milestone = db.session.get(Milestone, mid)
+    assert (milestone.title, milestone.progress, milestone.status) == ("Kept", 0, "planned")
+    assert str(milestone.due_on) == "2026-03-01"
+    assert count(ProjectChange) == changes_before
+
+
+def test_dependency_loop_is_refused(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    m1 = add_milestone(api, world.coordinator, pid)["id"]
+    m2 = add_milestone(api, world.coordinator, pid, depends_on=[m1])["id"]
+    m3 = add_milestone(api, world.coordinator, pid, depends_on=[m2])["id"]
+    response = api(world.coordinator).patch(f"/api/v1/milestones/{m1}", json={"depends_on": [m3]})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "dependency_loop"
+    itself = api(world.coordinator).patch(f"/api/v1/milestones/{m1}", json={"depends_on": [m1]})
+    assert itself.get_json()["error"]["code"] == "dependency_loop"
+    db.session.expire_all()
+    assert db.session.get(Milestone, m1).depends_on == []
+
+
+def test_milestone_of_another_project_is_refused(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    other = new_project(api, world.coordinator, world, title="Other")["id"]
+    foreign = add_milestone(api, world.coordinator, other)["id"]
+    mine = add_milestone(api, world.coordinator, pid)["id"]
+    response = api(world.coordinator).patch(
+        f"/api/v1/milestones/{mine}", json={"depends_on": [foreign]}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "wrong_project"
+    activity = api(world.coordinator).post(
+        f"/api/v1/projects/{pid}/activities",
+        json={
+            "title": "Atelier",
+            "starts_at": "2026-05-02T10:00:00Z",
+            "ends_at": "2026-05-02T12:00:00Z",
+            "milestone_id": foreign,
+        },
+    )
+    assert activity.status_code == 422
+    assert "milestone_id" in activity.get_json()["error"]["fields"]
+    db.session.expire_all()
+    assert db.session.get(Project, pid).activities == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"ends_on": "2025-12-31"}, "ends_on"),
+        ({"starts_on": "2026-13-01"}, "starts_on"),
+        ({"association_ids": []}, "association_ids"),
+        ({"visibility": "secret"}, "visibility"),
+        ({"title": ""}, "title"),
+    ],
+)
+def test_bad_project_input(api, world, body, field):
+    before = count(Project)
+    base = {
+        "title": "T",
+        "association_ids": [world.a.id],
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+    }
+    response = api(world.coordinator).post("/api/v1/projects", json=base | body)
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+    assert count(Project) == before
+
+
+def test_activity_ending_before_it_starts(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    response = api(world.coordinator).post(
+        f"/api/v1/projects/{pid}/activities",
+        json={"title": "x", "starts_at": "2026-05-02T12:00:00Z", "ends_at": "2026-05-02T10:00:00Z"},
+    )
+    assert response.status_code == 422
+    assert "ends_at" in response.get_json()["error"]["fields"]
+
+
+def test_create_needs_an_editor_role_in_an_owning_association(api, world):
+    body = {
+        "title": "T",
+        "association_ids": [world.a.id],
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+    }
+    assert api(None).post("/api/v1/projects", json=body).status_code == 401
+    for who in (world.member, world.outsider, world.other_admin):
+        response = api(who).post("/api/v1/projects", json=body)
+        assert response.status_code == 403, who
+    assert api(world.platform_admin).post("/api/v1/projects", json=body).status_code == 201
+    unknown = api(world.coordinator).post(
+        "/api/v1/projects", json=body | {"association_ids": [999_999]}
+    )
+    assert unknown.status_code == 422
+
+
+def test_openapi_documents_projects(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/projects",
+        "/api/v1/projects/{project_id}",
+        "/api/v1/projects/{project_id}/milestones",
+        "/api/v1/milestones/{milestone_id}",
+        "/api/v1/projects/{project_id}/activities",
+        "/api/v1/projects/{project_id}/calendar.ics",
+        "/api/v1/projects/{project_id}/history",
+    ):
+        assert path in paths, path
