@@ -1,10 +1,79 @@
-"""Messaging: see ../shared/DESIGN.md. Built by its own issue."""
+"""Messaging: direct, group and association conversations with exactly-once realtime delivery.
+
+Public API: ``register(app)`` and ``NAMESPACE`` (``/chat``).
+"""
+
+from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from app.db import db
+from app.signals import membership_changed
+from messaging.services import NAMESPACE
+
+
+def _nav_label() -> Markup:
+    """ "Messages" with the live unread badge (``chat.js`` and ``chat-badge.js`` update it)."""
+    from app.accounts.auth import get_current_user
+    from messaging.services import unread_total
+
+    user = get_current_user()
+    count = unread_total(user.id) if user else 0
+    return Markup('{} <span class="count" data-chat-unread{}>{}</span>').format(
+        _l("Messages"), Markup("") if count else Markup(" hidden"), count
+    )
 
 
 def register(app: Flask) -> None:
-    """Plug messaging into the app (nothing yet)."""
+    """Mount the API, the chat pages and the ``/chat`` namespace."""
+    from app.api import api
+    from app.cli import add_demo_loader
+    from app.plugins import registry
+    from app.realtime import socketio
+    from messaging import api as endpoints
+    from messaging import demo, routes
+    from messaging.events import ChatNamespace
+
+    api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
+    socketio.on_namespace(ChatNamespace(NAMESPACE))
+    registry(app).nav_links.append((30, "messaging.chat_home", _nav_label))
+    add_demo_loader(app, 30, "messaging", demo.load_demo_chats)
+    membership_changed.connect(_association_role_changed)
 
 
-__all__ = ["register"]
+def _association_role_changed(
+    _sender: object, association_id: int, user_id: int, role: str | None, **_kw: object
+) -> None:
+    """Someone lost admin/coordinator rights: their open chat pages drop that inbox.
+
+    Delivery needs no change: recipients of an association inbox are asked of ``directory``
+    on every send, so the person receives nothing more from the commit on.
+    """
+    from sqlalchemy import select
+
+    from app.realtime import socketio, user_room
+    from messaging.access import STAFF_ROLES
+    from messaging.models import Conversation
+
+    if role in STAFF_ROLES:
+        return
+    ids = list(
+        db.session.scalars(
+            select(Conversation.id).where(
+                Conversation.kind == "association", Conversation.association_id == association_id
+            )
+        )
+    )
+    for conversation_id in ids:
+        socketio.emit(
+            "conversation_removed",
+            {"conversation_id": conversation_id},
+            to=user_room(user_id),
+            namespace=NAMESPACE,
+        )
+
+
+__all__ = ["NAMESPACE", "register"]

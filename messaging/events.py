@@ -1,0 +1,195 @@
+"""The ``/chat`` Socket.IO namespace: thin handlers over access + services.
+
+Every handler answers with an ack, ``{"ok": true, ...}`` or ``{"ok": false, "error": {code,
+message}}``; bad payloads never store anything and never close the connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import current_app, session
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.api import ApiError
+from app.db import db
+from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
+from messaging import access, services
+from messaging.models import ConversationMember
+from messaging.presence import LocalPresence, PresenceStore, SendLimiter, Throttle
+
+log = logging.getLogger("jam3ia.messaging")
+
+TYPING_INTERVAL = 2.0  # seconds between two typing pushes per person and conversation
+MAX_PAYLOAD_KEYS = 10
+
+Ack = dict[str, Any]
+
+
+class _Presence:
+    """The current app's presence store (``presence.is_online(user_id)``)."""
+
+    def store(self) -> PresenceStore:
+        ext = current_app.extensions
+        if "messaging_presence" not in ext:
+            ext["messaging_presence"] = LocalPresence()
+        store: PresenceStore = ext["messaging_presence"]
+        return store
+
+    def is_online(self, user_id: int) -> bool:
+        return self.store().is_online(user_id)
+
+
+presence = _Presence()
+
+
+def _typing_throttle() -> Throttle:
+    ext = current_app.extensions
+    if "messaging_typing" not in ext:
+        ext["messaging_typing"] = Throttle(TYPING_INTERVAL)
+    throttle: Throttle = ext["messaging_typing"]
+    return throttle
+
+
+def send_limiter() -> SendLimiter | None:
+    """The per-user send limit shared by sockets (None when rate limits are off)."""
+    cfg = current_app.config["JAM3IA"]
+    if not cfg.ratelimit_enabled:
+        return None
+    ext = current_app.extensions
+    if "messaging_limiter" not in ext:
+        rule = current_app.config.get("CHAT_RATE_LIMIT") or cfg.post_rate_limit
+        ext["messaging_limiter"] = SendLimiter(
+            rule, current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+        )
+    limiter: SendLimiter = ext["messaging_limiter"]
+    return limiter
+
+
+def error_ack(code: str, message: str, fields: dict[str, Any] | None = None) -> Ack:
+    return {"ok": False, "error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _int_field(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(
+            422, "validation_failed", _("%(key)s must be an integer.", key=key), {key: ["invalid"]}
+        )
+    return value
+
+
+def handler(fn: Callable[..., Ack]) -> Callable[..., Ack]:
+    """Check the payload is an object and the credential still live; turn errors into acks."""
+
+    @wraps(fn)
+    def wrapper(self: ChatNamespace, data: Any = None, *_extra: Any) -> Ack:
+        if not isinstance(data, dict) or len(data) > MAX_PAYLOAD_KEYS:
+            return error_ack("bad_payload", _("The event payload must be a small JSON object."))
+        try:
+            user = self.user()
+            if user is None:
+                return error_ack("unauthorized", _("Please sign in."))
+            return fn(self, user, data)
+        except ApiError as error:
+            db.session.rollback()
+            return error_ack(error.error_code, error.message or error.error_code, error.fields)
+        except Exception:  # the connection must survive whatever a client sends
+            db.session.rollback()
+            log.exception("chat event %s failed", fn.__name__)
+            return error_ack("internal_error", _("Something went wrong on our side."))
+
+    return wrapper
+
+
+def co_member_ids(user_id: int) -> list[int]:
+    """People who share a conversation with ``user_id``."""
+    mine = select(ConversationMember.conversation_id).where(ConversationMember.user_id == user_id)
+    return sorted(
+        set(
+            db.session.scalars(
+                select(ConversationMember.user_id).where(
+                    ConversationMember.conversation_id.in_(mine),
+                    ConversationMember.user_id != user_id,
+                )
+            )
+        )
+    )
+
+
+def _broadcast_presence(user_id: int, online: bool) -> None:
+    rooms = [user_room(uid) for uid in co_member_ids(user_id)]
+    rooms.append(user_room(user_id))  # the person's own other tabs
+    socketio.emit(
+        "presence", {"user_id": user_id, "online": online}, to=rooms, namespace=services.NAMESPACE
+    )
+
+
+class ChatNamespace(AuthenticatedNamespace):
+    """client -> server: ``message_send``, ``message_edit``, ``message_delete``, ``typing``,
+    ``read``; server -> client: ``message_new``, ``message_updated``, ``typing``, ``read``,
+    ``presence``, ``conversation_new``, ``conversation_updated``, ``conversation_removed``."""
+
+    def on_connect(self, auth: Any = None) -> None:
+        super().on_connect(auth)
+        user_id = session[SOCKET_USER]
+        session["chat_counted"] = True
+        if presence.store().connect(user_id) == 1:
+            _broadcast_presence(user_id, True)
+
+    def on_disconnect(self, reason: Any = None) -> None:
+        user_id = session.get(SOCKET_USER)
+        if user_id is None or not session.pop("chat_counted", False):
+            return
+        if presence.store().disconnect(user_id) == 0:
+            _broadcast_presence(user_id, False)
+
+    @handler
+    def on_message_send(self, user: Any, data: dict[str, Any]) -> Ack:
+        conversation, _member = access.access_conversation(user, data.get("conversation_id"))
+        limiter = send_limiter()
+        if limiter is not None and not limiter.hit(user.id):
+            return error_ack("rate_limited", _("Too many messages. Please wait a moment."))
+        result = services.send_message(user, conversation, data.get("body"), data.get("client_id"))
+        return {
+            "ok": True,
+            "created": result.created,
+            "message": services.serialize_message(result.message),
+        }
+
+    @handler
+    def on_message_edit(self, user: Any, data: dict[str, Any]) -> Ack:
+        message, conversation = access.access_message(user, _int_field(data, "message_id"))
+        services.edit_message(user, message, conversation, data.get("body"))
+        return {"ok": True, "message": services.serialize_message(message)}
+
+    @handler
+    def on_message_delete(self, user: Any, data: dict[str, Any]) -> Ack:
+        message, conversation = access.access_message(user, _int_field(data, "message_id"))
+        services.delete_message(user, message, conversation)
+        return {"ok": True, "message": services.serialize_message(message)}
+
+    @handler
+    def on_typing(self, user: Any, data: dict[str, Any]) -> Ack:
+        conversation, _member = access.access_conversation(user, data.get("conversation_id"))
+        db.session.commit()  # a staff row may have been created
+        if _typing_throttle().allow((user.id, conversation.id)):
+            rooms = [user_room(u) for u in access.recipient_ids(conversation) if u != user.id]
+            if rooms:
+                socketio.emit(
+                    "typing",
+                    {"conversation_id": conversation.id, "user_id": user.id},
+                    to=rooms,
+                    namespace=services.NAMESPACE,
+                )
+        return {"ok": True}
+
+    @handler
+    def on_read(self, user: Any, data: dict[str, Any]) -> Ack:
+        conversation, member = access.access_conversation(user, data.get("conversation_id"))
+        last = services.mark_read(user, conversation, member, data.get("last_read_id"))
+        return {"ok": True, "conversation_id": conversation.id, "last_read_id": last}

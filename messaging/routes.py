@@ -1,0 +1,116 @@
+"""The chat pages. Reading and sending work with plain forms; ``chat.js`` makes them live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.auth import login_required, require_user
+from app.accounts.models import User
+from app.api import ApiError
+from app.db import db
+from messaging import access, services
+
+bp = Blueprint(
+    "messaging",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/messaging",
+)
+
+PAGE_SIZE = 50
+
+
+def _conversation_or_404(user: User, conversation_id: int) -> tuple[Any, Any]:
+    try:
+        return access.access_conversation(user, conversation_id)
+    except ApiError:
+        abort(404)
+
+
+@bp.route("/chat")
+@login_required
+def chat_home() -> ResponseReturnValue:
+    user = require_user()
+    conversations = services.list_conversations(user)
+    return render_template(
+        "messaging/chat.html",
+        conversations=conversations,
+        current=None,
+        messages=[],
+        has_more=False,
+        client_id=services.new_client_id(),
+        unread_total=services.unread_total(user.id),
+    )
+
+
+@bp.route("/chat/<int:conversation_id>")
+@login_required
+def chat_conversation(conversation_id: int) -> ResponseReturnValue:
+    user = require_user()
+    conversation, member = _conversation_or_404(user, conversation_id)
+    before = request.args.get("before_id", type=int)
+    messages, more = services.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
+    if messages and before is None:
+        services.mark_read(user, conversation, member, messages[-1].id)
+    db.session.commit()
+    conversations = services.list_conversations(user)
+    current = next((c for c in conversations if c["id"] == conversation.id), None)
+    if current is None:
+        current = services.summarize(conversation, user, unread=0, last=None)
+    names = {m["user_id"]: m["display_name"] for m in current["members"]}
+    return render_template(
+        "messaging/chat.html",
+        conversations=conversations,
+        current=current,
+        messages=[services.serialize_message(m) for m in messages],
+        names=names,
+        has_more=more,
+        client_id=services.new_client_id(),
+        unread_total=services.unread_total(user.id),
+    )
+
+
+@bp.route("/chat/<int:conversation_id>/send", methods=["POST"])
+@login_required
+def send_form(conversation_id: int) -> ResponseReturnValue:
+    """The no-JavaScript composer: a form carrying a client_id made when the page was drawn,
+    so a resubmitted form is stored once."""
+    user = require_user()
+    conversation, _member = _conversation_or_404(user, conversation_id)
+    try:
+        services.send_message(
+            user, conversation, request.form.get("body", ""), request.form.get("client_id")
+        )
+    except ApiError as error:
+        db.session.rollback()
+        flash(error.message or _("The message could not be sent."), "error")
+    return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
+
+
+@bp.route("/chat/new", methods=["POST"])
+@login_required
+def start_form() -> ResponseReturnValue:
+    """Start a chat by usernames (comma separated); a title makes it a group."""
+    user = require_user()
+    names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
+    ids = (
+        set(db.session.scalars(select(User.id).where(User.username.in_(names)))) if names else set()
+    )
+    if not ids or len(ids) != len(set(names)):
+        flash(_("Unknown username."), "error")
+        return redirect(url_for("messaging.chat_home"))
+    try:
+        conversation, _created = services.start_conversation(
+            user, sorted(ids), request.form.get("title") or None
+        )
+    except ApiError as error:
+        db.session.rollback()
+        flash(error.message or _("The conversation could not be started."), "error")
+        return redirect(url_for("messaging.chat_home"))
+    return redirect(url_for("messaging.chat_conversation", conversation_id=conversation.id))

@@ -1,0 +1,625 @@
+"""Everything that changes messaging state. Takes an explicit ``actor``; pushes after commit.
+
+A send locks its conversation's row (the ``last_message_id`` update) before inserting, so ids
+grow in commit order inside a conversation and "everything after id N" never skips one.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.api import ApiError, not_found
+from app.db import db, utcnow
+from app.markdown import render_markdown, render_plain
+from app.realtime import emit_after_commit, user_room
+from directory import user_memberships
+from messaging import access
+from messaging.models import Conversation, ConversationMember, Message
+
+NAMESPACE = "/chat"
+MAX_BODY = 5000
+MAX_TITLE = 200
+MAX_CLIENT_ID = 64
+MAX_GROUP = 250
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
+# -- serialization ---------------------------------------------------------------------------
+
+
+def serialize_message(m: Message) -> dict[str, Any]:
+    deleted = m.deleted_at is not None
+    return {
+        "id": m.id,
+        "conversation_id": m.conversation_id,
+        "sender_id": m.sender_id,
+        "body": "" if deleted else m.body,
+        "body_html": "" if deleted else m.body_html,
+        "client_id": m.client_id,
+        "created_at": m.created_at.isoformat(),
+        "edited_at": m.edited_at.isoformat() if m.edited_at else None,
+        "deleted": deleted,
+    }
+
+
+def _preview(m: Message | None) -> dict[str, Any] | None:
+    return serialize_message(m) if m is not None else None
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def clean_body(body: Any) -> str:
+    if not isinstance(body, str):
+        raise ApiError(422, "validation_failed", _("Message is required."), {"body": ["required"]})
+    text = body.strip()
+    if not text:
+        raise ApiError(422, "empty_body", _("The message is empty."), {"body": ["empty"]})
+    if len(text) > MAX_BODY:
+        raise ApiError(
+            422,
+            "body_too_long",
+            _("A message holds at most %(n)d characters.", n=MAX_BODY),
+            {"body": ["too long"]},
+        )
+    return text
+
+
+def clean_client_id(client_id: Any) -> str:
+    if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
+        raise ApiError(
+            422,
+            "invalid_client_id",
+            _("client_id must be 1 to 64 letters, digits or . _ : -"),
+            {"client_id": ["invalid"]},
+        )
+    return client_id
+
+
+def new_client_id() -> str:
+    return f"srv-{uuid.uuid4().hex}"
+
+
+# -- conversations ---------------------------------------------------------------------------
+
+
+def _users(ids: set[int]) -> list[User]:
+    found = list(db.session.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True))))
+    if len(found) != len(ids):
+        missing = sorted(ids - {u.id for u in found})
+        raise ApiError(
+            422, "unknown_user", _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}
+        )
+    return found
+
+
+def _by_pair_key(key: str) -> Conversation | None:
+    return db.session.scalar(select(Conversation).where(Conversation.pair_key == key))
+
+
+def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
+    """Get or create the conversation with ``pair_key``; a racing twin is caught by the key."""
+    existing = _by_pair_key(key)
+    if existing is not None:
+        return existing, False
+    conversation = build()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _by_pair_key(key)
+        if existing is None:  # pragma: no cover - the key was taken then deleted
+            raise
+        return existing, False
+    return conversation, True
+
+
+def start_conversation(
+    actor: User,
+    member_ids: list[int],
+    title: str | None = None,
+    association_id: int | None = None,
+) -> tuple[Conversation, bool]:
+    """Start (or find) a conversation; returns it and whether it is new. Commits."""
+    title = (title or "").strip() or None
+    if title is not None and len(title) > MAX_TITLE:
+        raise ApiError(422, "validation_failed", _("Title too long."), {"title": ["too long"]})
+    if association_id is not None:
+        return _start_association(actor, association_id)
+    others = {int(i) for i in member_ids} - {actor.id}
+    if not others:
+        raise ApiError(
+            422, "validation_failed", _("Choose someone to talk to."), {"member_ids": ["empty"]}
+        )
+    if len(others) + 1 > MAX_GROUP:
+        raise ApiError(
+            422, "validation_failed", _("Too many people."), {"member_ids": ["too many"]}
+        )
+    people = _users(others)
+    if len(people) == 1 and title is None:
+        other = people[0]
+        low, high = sorted((actor.id, other.id))
+
+        def build_direct() -> Conversation:
+            conv = Conversation(kind="direct", pair_key=f"{low}:{high}", created_by_id=actor.id)
+            conv.members = [
+                ConversationMember(user_id=actor.id, role="member"),
+                ConversationMember(user_id=other.id, role="member"),
+            ]
+            db.session.add(conv)
+            return conv
+
+        conversation, created = _create_unique(f"{low}:{high}", build_direct)
+    else:
+        conversation = Conversation(kind="group", title=title, created_by_id=actor.id)
+        conversation.members = [ConversationMember(user_id=actor.id, role="admin")] + [
+            ConversationMember(user_id=p.id, role="member") for p in people
+        ]
+        db.session.add(conversation)
+        db.session.commit()
+        created = True
+    if created:
+        _announce(conversation, access.recipient_ids(conversation))
+        db.session.commit()
+    return conversation, created
+
+
+def _start_association(actor: User, association_id: int) -> tuple[Conversation, bool]:
+    assoc = access.approved_association(association_id)
+    if assoc is None:
+        raise not_found(_("Unknown association."))
+    key = f"a{association_id}:{actor.id}"
+
+    def build() -> Conversation:
+        conv = Conversation(
+            kind="association",
+            pair_key=key,
+            association_id=association_id,
+            title=assoc.name,
+            created_by_id=actor.id,
+        )
+        conv.members = [ConversationMember(user_id=actor.id, role="member")]
+        db.session.add(conv)
+        return conv
+
+    conversation, created = _create_unique(key, build)
+    if created:
+        _announce(conversation, access.recipient_ids(conversation))
+        db.session.commit()
+    return conversation, created
+
+
+def _announce(conversation: Conversation, user_ids: list[int]) -> None:
+    data = {"conversation": {"id": conversation.id, "kind": conversation.kind}}
+    for uid in user_ids:
+        emit_after_commit("conversation_new", data, to=user_room(uid), namespace=NAMESPACE)
+
+
+def _require_group_admin(conversation: Conversation, member: ConversationMember) -> None:
+    if conversation.kind != "group":
+        raise ApiError(409, "not_a_group", _("Only group conversations have members to manage."))
+    if member.role != "admin":
+        raise ApiError(403, "forbidden", _("Only the group's admin can do this."))
+
+
+def rename(actor: User, conversation: Conversation, member: ConversationMember, title: str) -> None:
+    _require_group_admin(conversation, member)
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE:
+        raise ApiError(422, "validation_failed", _("Invalid title."), {"title": ["invalid"]})
+    conversation.title = title
+    _emit_updated(conversation)
+    db.session.commit()
+
+
+def _emit_updated(conversation: Conversation, extra: list[int] | None = None) -> None:
+    ids = set(access.recipient_ids(conversation)) | set(extra or [])
+    data = {"conversation_id": conversation.id, "title": conversation.title}
+    emit_after_commit(
+        "conversation_updated", data, to=[user_room(i) for i in sorted(ids)], namespace=NAMESPACE
+    )
+
+
+def add_member(
+    actor: User, conversation: Conversation, member: ConversationMember, user_id: int
+) -> ConversationMember:
+    _require_group_admin(conversation, member)
+    existing = access.membership(conversation, user_id)
+    if existing is not None:
+        return existing
+    count = db.session.scalar(
+        select(func.count(ConversationMember.id)).where(
+            ConversationMember.conversation_id == conversation.id
+        )
+    )
+    if (count or 0) >= MAX_GROUP:
+        raise ApiError(409, "group_full", _("This group is full."))
+    _users({user_id})
+    row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="member")
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        found = access.membership(conversation, user_id)
+        if found is None:  # pragma: no cover
+            raise
+        return found
+    _announce(conversation, [user_id])
+    _emit_updated(conversation)
+    db.session.commit()
+    return row
+
+
+def remove_member(
+    actor: User, conversation: Conversation, member: ConversationMember, user_id: int
+) -> None:
+    """The admin removes someone, or anybody removes themself (leaving). Commits.
+
+    Pushes go to user rooms after a membership check, so the removed person receives nothing
+    from this conversation from the commit on; their pages get ``conversation_removed``.
+    """
+    if user_id != actor.id:
+        _require_group_admin(conversation, member)
+    elif conversation.kind != "group":
+        raise ApiError(409, "not_a_group", _("Only group conversations can be left."))
+    target = db.session.scalar(
+        select(ConversationMember).where(
+            ConversationMember.conversation_id == conversation.id,
+            ConversationMember.user_id == user_id,
+        )
+    )
+    if target is None:
+        raise not_found()
+    was_admin = target.role == "admin"
+    db.session.delete(target)
+    db.session.flush()
+    if was_admin:
+        heir = db.session.scalar(
+            select(ConversationMember)
+            .where(ConversationMember.conversation_id == conversation.id)
+            .order_by(ConversationMember.id)
+            .limit(1)
+        )
+        if heir is not None:
+            heir.role = "admin"
+    emit_after_commit(
+        "conversation_removed",
+        {"conversation_id": conversation.id},
+        to=user_room(user_id),
+        namespace=NAMESPACE,
+    )
+    _emit_updated(conversation)
+    db.session.commit()
+
+
+# -- messages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool
+
+
+def _existing(sender_id: int, client_id: str) -> Message | None:
+    return db.session.scalar(
+        select(Message).where(Message.sender_id == sender_id, Message.client_id == client_id)
+    )
+
+
+def _same_send(found: Message, conversation_id: int, body: str) -> SendResult:
+    if found.conversation_id != conversation_id or found.body != body:
+        raise ApiError(
+            409,
+            "client_id_reused",
+            _("This client_id was already used for a different message."),
+            {"client_id": ["reused"]},
+        )
+    return SendResult(found, False)
+
+
+def send_message(actor: User, conversation: Conversation, body: Any, client_id: Any) -> SendResult:
+    """Store a message once per ``(sender, client_id)`` and push it after commit. Commits.
+
+    A repeated send with the same body gives back the stored message (``created`` false); the
+    same ``client_id`` with another body or conversation is a 409.
+    """
+    text = clean_body(body)
+    cid = clean_client_id(client_id)
+    found = _existing(actor.id, cid)
+    if found is not None:
+        db.session.rollback()
+        return _same_send(found, conversation.id, text)
+    # Lock the conversation row first: ids then rise in commit order within it.
+    db.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id)
+        .values(last_message_id=Conversation.last_message_id)
+    )
+    found = _existing(actor.id, cid)
+    if found is not None:
+        db.session.rollback()
+        return _same_send(found, conversation.id, text)
+    message = Message(
+        conversation_id=conversation.id,
+        sender_id=actor.id,
+        client_id=cid,
+        body=text,
+        body_html=str(render_markdown(text)),
+    )
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        found = _existing(actor.id, cid)
+        if found is None:  # pragma: no cover - the other insert rolled back too
+            raise
+        return _same_send(found, conversation.id, text)
+    db.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id)
+        .values(last_message_id=message.id)
+    )
+    # The sender has read what they wrote.
+    db.session.execute(
+        update(ConversationMember)
+        .where(
+            ConversationMember.conversation_id == conversation.id,
+            ConversationMember.user_id == actor.id,
+        )
+        .values(last_read_id=message.id)
+    )
+    push(conversation, "message_new", {"message": serialize_message(message)})
+    db.session.commit()
+    return SendResult(message, True)
+
+
+def push(conversation: Conversation, event_name: str, data: dict[str, Any]) -> None:
+    """After commit, send to every current member's sockets (all their tabs), in one emit."""
+    rooms = [user_room(uid) for uid in access.recipient_ids(conversation)]
+    if rooms:
+        emit_after_commit(event_name, data, to=rooms, namespace=NAMESPACE)
+
+
+def edit_message(actor: User, message: Message, conversation: Conversation, body: Any) -> Message:
+    if message.sender_id != actor.id:
+        raise ApiError(403, "forbidden", _("Only the sender can edit a message."))
+    if message.deleted_at is not None:
+        raise ApiError(409, "deleted", _("This message was deleted."))
+    text = clean_body(body)
+    if text != message.body:
+        message.body = text
+        message.body_html = str(render_markdown(text))
+        message.edited_at = utcnow()
+        push(conversation, "message_updated", {"message": serialize_message(message)})
+    db.session.commit()
+    return message
+
+
+def delete_message(actor: User, message: Message, conversation: Conversation) -> Message:
+    if message.sender_id != actor.id:
+        raise ApiError(403, "forbidden", _("Only the sender can delete a message."))
+    if message.deleted_at is None:
+        message.deleted_at = utcnow()
+        push(conversation, "message_updated", {"message": serialize_message(message)})
+    db.session.commit()
+    return message
+
+
+def list_messages(
+    conversation: Conversation,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> tuple[list[Message], bool]:
+    """Up to ``limit`` messages in ascending id order, and whether more lie that way.
+
+    ``after_id``: the oldest ones after it (catch-up). Otherwise the newest ones (before
+    ``before_id`` when given: scrolling back).
+    """
+    query = select(Message).where(Message.conversation_id == conversation.id)
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    if after_id is not None:
+        rows = list(db.session.scalars(query.order_by(Message.id).limit(limit + 1)))
+        return rows[:limit], len(rows) > limit
+    rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    return list(reversed(rows[:limit])), more
+
+
+# -- read state ------------------------------------------------------------------------------
+
+
+def mark_read(
+    actor: User, conversation: Conversation, member: ConversationMember, last_read_id: Any
+) -> int:
+    """Move the actor's read marker forward (never back, never past the newest). Commits."""
+    if not isinstance(last_read_id, int) or isinstance(last_read_id, bool) or last_read_id < 0:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("last_read_id must be an id."),
+            {"last_read_id": ["invalid"]},
+        )
+    newest = conversation.last_message_id or 0
+    target = min(last_read_id, newest)
+    if target > member.last_read_id:
+        member.last_read_id = target
+        data = {"conversation_id": conversation.id, "user_id": actor.id, "last_read_id": target}
+        others = [user_room(u) for u in access.recipient_ids(conversation) if u != actor.id]
+        if others:
+            emit_after_commit("read", data, to=others, namespace=NAMESPACE)
+        db.session.flush()
+        # the reader's own tabs also learn their new unread figures
+        mine = dict(
+            data,
+            unread_count=unread_count(actor.id, conversation),
+            unread_total=unread_total(actor.id),
+        )
+        emit_after_commit("read", mine, to=user_room(actor.id), namespace=NAMESPACE)
+        db.session.commit()
+    else:
+        db.session.commit()
+    return member.last_read_id
+
+
+def _staff_association_ids(user_id: int) -> list[int]:
+    return [m.association_id for m in user_memberships(user_id) if m.role in access.STAFF_ROLES]
+
+
+def _visible_filter(user_id: int) -> Any:
+    mine = select(ConversationMember.conversation_id).where(
+        ConversationMember.user_id == user_id, ConversationMember.role != "staff"
+    )
+    clauses: list[Any] = [Conversation.id.in_(mine)]
+    staff_of = _staff_association_ids(user_id)
+    if staff_of:
+        clauses.append(
+            and_(Conversation.kind == "association", Conversation.association_id.in_(staff_of))
+        )
+    return or_(*clauses)
+
+
+def _unread_expr(user_id: int) -> Any:
+    last_read = (
+        select(ConversationMember.last_read_id)
+        .where(
+            ConversationMember.conversation_id == Conversation.id,
+            ConversationMember.user_id == user_id,
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(func.count(Message.id))
+        .where(
+            Message.conversation_id == Conversation.id,
+            Message.id > func.coalesce(last_read, 0),
+            Message.sender_id != user_id,
+            Message.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+
+
+def unread_total(user_id: int) -> int:
+    query = select(func.coalesce(func.sum(_unread_expr(user_id)), 0)).where(
+        _visible_filter(user_id)
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def unread_count(user_id: int, conversation: Conversation) -> int:
+    query = select(_unread_expr(user_id)).where(Conversation.id == conversation.id)
+    return int(db.session.scalar(query) or 0)
+
+
+def list_conversations(
+    user: User, *, limit: int = 100, before: int | None = None
+) -> list[dict[str, Any]]:
+    """The user's conversations, most recent activity first, with unread counts and the
+    last message."""
+    query = (
+        select(Conversation, _unread_expr(user.id).label("unread"))
+        .where(_visible_filter(user.id))
+        .order_by(Conversation.last_message_id.desc(), Conversation.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(Conversation.last_message_id < before)
+    rows = list(db.session.execute(query))
+    last_ids = [c.last_message_id for c, _u in rows if c.last_message_id]
+    last = (
+        {m.id: m for m in db.session.scalars(select(Message).where(Message.id.in_(last_ids)))}
+        if last_ids
+        else {}
+    )
+    return [
+        summarize(c, user, unread=int(u or 0), last=last.get(c.last_message_id)) for c, u in rows
+    ]
+
+
+def member_users(conversation: Conversation) -> list[tuple[ConversationMember, User]]:
+    rows = db.session.execute(
+        select(ConversationMember, User)
+        .join(User, User.id == ConversationMember.user_id)
+        .where(ConversationMember.conversation_id == conversation.id)
+        .order_by(ConversationMember.id)
+    )
+    return [(member, user) for member, user in rows]
+
+
+def display_title(conversation: Conversation, viewer: User, people: list[User]) -> str:
+    if conversation.title:
+        return conversation.title
+    others = [p.display_name for p in people if p.id != viewer.id]
+    return ", ".join(others[:4]) or _("Just you")
+
+
+def summarize(
+    conversation: Conversation, viewer: User, *, unread: int, last: Message | None
+) -> dict[str, Any]:
+    from messaging.events import presence
+
+    pairs = member_users(conversation)
+    if conversation.kind == "association":
+        pairs = [
+            (m, u) for m, u in pairs if m.role != "staff" or access.membership(conversation, u.id)
+        ]
+    people = [u for _m, u in pairs]
+    return {
+        "id": conversation.id,
+        "kind": conversation.kind,
+        "title": conversation.title,
+        "display_title": display_title(conversation, viewer, people),
+        "association_id": conversation.association_id,
+        "unread_count": unread,
+        "last_message": _preview(last),
+        "last_message_id": conversation.last_message_id,
+        "last_message_preview": render_plain(last.body)[:140]
+        if last and not last.deleted_at
+        else "",
+        "members": [
+            {
+                "user_id": u.id,
+                "display_name": u.display_name,
+                "username": u.username,
+                "role": m.role,
+                "last_read_id": m.last_read_id,
+                "online": presence.is_online(u.id),
+            }
+            for m, u in pairs
+        ],
+        "created_at": conversation.created_at.isoformat(),
+    }
+
+
+def seen_by(conversation: Conversation, message_id: int, exclude: int) -> list[int]:
+    return [
+        uid
+        for uid in db.session.scalars(
+            select(ConversationMember.user_id).where(
+                ConversationMember.conversation_id == conversation.id,
+                ConversationMember.last_read_id >= message_id,
+                ConversationMember.user_id != exclude,
+            )
+        )
+    ]
+
+
+def db_commit() -> None:
+    """Commit reads that may have created a staff membership row."""
+    db.session.commit()

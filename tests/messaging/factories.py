@@ -1,0 +1,17 @@
+"""Factories for messaging tests: conversations with members, built through the services."""
+
+from __future__ import annotations
+
+from app.accounts.models import User
+from messaging import services
+from messaging.models import Conversation
+
+
+def direct(a: User, b: User) -> Conversation:
+    conversation, _created = services.start_conversation(a, [b.id])
+    return conversation
+
+
+def group(admin: User, *members: User, title: str = "Groupe") -> Conversation:
+    conversation, _created = services.start_conversation(admin, [m.id for m in members], title)
+    return conversation
