@@ -49,15 +49,22 @@ class Worker:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Worker:
-        out = self.log.open("ab")
-        self.process = subprocess.Popen(
+        with self.log.open("ab") as out:
+            self.process = self._spawn(out)
+        return self._wait_healthy()
+
+    def _spawn(self, out: object) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--workers", "1", "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
-            stdout=out,
+            stdout=out,  # type: ignore[arg-type]
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def _wait_healthy(self) -> Worker:
+        assert self.process is not None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -110,7 +117,9 @@ class Cluster:
         response.raise_for_status()
         return str(response.json()["token"])
 
-    def register(self, username: str, password: str = "scale-password-1") -> dict[str, object]:
+    def register(
+        self, username: str, password: str = "scale-password-1", with_token: bool = True
+    ) -> dict[str, object]:
         response = requests.post(
             f"{self.a.url}/api/v1/auth/register",
             json={"username": username, "email": f"{username}@example.org", "password": password},
@@ -118,7 +127,8 @@ class Cluster:
         )
         response.raise_for_status()
         user = dict(response.json())
-        user["token"] = self.token(self.a, username, password)
+        if with_token:
+            user["token"] = self.token(self.a, username, password)
         return user
 
 

@@ -11,7 +11,7 @@ from tests.scale.conftest import ROOT
 
 
 def test_login_rate_limit_counts_across_workers(cluster):
-    cluster.register("limited")
+    cluster.register("limited", with_token=False)
     statuses = []
     for attempt in range(11):
         worker = cluster.a if attempt % 2 == 0 else cluster.b
