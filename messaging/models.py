@@ -18,7 +18,7 @@ KINDS = ("direct", "group", "association")
 MEMBER_ROLES = ("admin", "member", "staff")
 
 
-class Conversation(db.Model):  # type: ignore[name-defined,misc]
+class Conversation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "conversations"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -42,7 +42,7 @@ class Conversation(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class ConversationMember(db.Model):  # type: ignore[name-defined,misc]
+class ConversationMember(db.Model):  # type: ignore[name-defined]
     __tablename__ = "conversation_members"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -62,7 +62,7 @@ class ConversationMember(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class Message(db.Model):  # type: ignore[name-defined,misc]
+class Message(db.Model):  # type: ignore[name-defined]
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

@@ -84,7 +84,10 @@ class SendLimiter:
 
     def __init__(self, rule: str, storage_uri: str = "memory://") -> None:
         self.items: list[RateLimitItem] = parse_many(rule)
-        self.storage: Storage = storage_from_string(storage_uri)
+        storage = storage_from_string(storage_uri)
+        if not isinstance(storage, Storage):
+            raise TypeError("the chat send limiter needs a synchronous limits storage")
+        self.storage = storage
         self.limiter = MovingWindowRateLimiter(self.storage)
 
     def hit(self, user_id: int) -> bool:
