@@ -1,10 +1,32 @@
-"""Forums: see ../shared/DESIGN.md. Built by its own issue."""
+"""Forums: themed discussions by field of activity, live, moderated and searchable.
+
+Public API: ``register(app)`` only; other packages do not import forums.
+"""
+
+from __future__ import annotations
 
 from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Plug forums into the app (nothing yet)."""
+    """Plug forums into the app: API, pages, the ``/forums`` namespace, demo data, search."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.api import api
+    from app.cli import add_demo_loader
+    from app.plugins import registry
+    from app.realtime import socketio
+    from forums import api as endpoints
+    from forums import events, routes, search
+    from forums.demo import load_demo
+    from forums.services import NAMESPACE
+
+    api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
+    socketio.on_namespace(events.ForumsNamespace(NAMESPACE))
+    registry(app).nav_links.append((20, "forums.index", lambda: str(_l("Forums"))))
+    add_demo_loader(app, 20, "forums", load_demo)
+    search.register(app)
 
 
 __all__ = ["register"]

@@ -1,0 +1,390 @@
+"""The forums JSON API (API.md "Forums"), thin: parse, access_*, services, commit, serialize.
+
+Reacting twice with the same reaction is idempotent: the first POST answers 201, the next
+ones 200 with ``created: false``, and the reaction is stored once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, require_user
+from app.api import ApiError, PageArgsSchema, make_blueprint
+from app.db import db
+from app.markdown import render_markdown
+from app.security import limiter
+from forums import access, queries, services
+from forums.models import Post, PostRevision
+from forums.schemas import (
+    ForumCreateSchema,
+    ForumListSchema,
+    ForumModeratorSchema,
+    ForumPostListSchema,
+    ForumQueueSchema,
+    ForumSchema,
+    ForumTopicPageSchema,
+    ForumWatchStateSchema,
+    PostFlagResultSchema,
+    PostFlagSchema,
+    PostModerateSchema,
+    PostPatchSchema,
+    PostReactionResultSchema,
+    PostReactionSchema,
+    PostReplySchema,
+    PostRevisionListSchema,
+    PostsAfterArgsSchema,
+    PostSchema,
+    TopicCreatedSchema,
+    TopicCreateSchema,
+    TopicDetailSchema,
+    TopicPageArgsSchema,
+    TopicPatchSchema,
+    TopicReadMarkSchema,
+    TopicReadStateSchema,
+    TopicSchema,
+)
+
+blp = make_blueprint("forums", __name__, "Forums: topics, posts, reactions, moderation")
+
+
+def post_limit() -> str:
+    return str(current_app.config["JAM3IA"].post_rate_limit)
+
+
+def post_limit_key() -> str:
+    """Posting is limited per account (many members share one address behind a NAT)."""
+    user = get_current_user()
+    from flask_limiter.util import get_remote_address
+
+    return f"forum-post:{user.id}" if user else f"forum-post-ip:{get_remote_address()}"
+
+
+def locale() -> str:
+    return str(get_locale() or "ar")
+
+
+def _one_post(viewer: Any, post: Post, topic: Any) -> dict[str, Any]:
+    from app.accounts.models import User
+
+    author = db.session.get(User, post.author_id)
+    assert author is not None  # posts cascade with their author
+    return queries.serialize_posts(viewer, topic, [(post, author)])[0]
+
+
+# ---------------------------------------------------------------- forums
+
+
+@blp.route("/forums")
+@blp.response(200, ForumListSchema)
+def list_forums() -> dict[str, Any]:
+    """Themed forums (at least one per field of activity), with the caller's unread counts."""
+    if services.sync_field_forums():
+        db.session.commit()
+    return {"items": queries.forum_index(get_current_user(), locale())}
+
+
+@blp.route("/forums", methods=["POST"])
+@blp.arguments(ForumCreateSchema)
+@blp.response(201, ForumSchema)
+def create_forum(data: dict[str, Any]) -> dict[str, Any]:
+    """Platform admins add a forum (names and descriptions in ar/fr/en)."""
+    forum = services.create_forum(require_user(), data)
+    db.session.commit()
+    return queries.forum_dict(forum, locale())
+
+
+@blp.route("/forums/<int:forum_id>")
+@blp.response(200, ForumSchema)
+def get_forum(forum_id: int) -> dict[str, Any]:
+    return queries.forum_dict(access.access_forum(forum_id), locale())
+
+
+@blp.route("/forums/<int:forum_id>", methods=["PATCH"])
+@blp.arguments(ForumCreateSchema)
+@blp.response(200, ForumSchema)
+def update_forum(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
+    """Platform admins edit a forum."""
+    forum = services.update_forum(require_user(), access.access_forum(forum_id), data)
+    db.session.commit()
+    return queries.forum_dict(forum, locale())
+
+
+@blp.route("/forums/<int:forum_id>/moderators", methods=["POST"])
+@blp.arguments(ForumModeratorSchema)
+@blp.response(204)
+def add_moderator(data: dict[str, Any], forum_id: int) -> None:
+    """Platform admins make a user moderator of this forum."""
+    services.set_moderator(require_user(), access.access_forum(forum_id), data["user_id"], True)
+    db.session.commit()
+
+
+@blp.route("/forums/<int:forum_id>/moderators/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+def remove_moderator(forum_id: int, user_id: int) -> None:
+    services.set_moderator(require_user(), access.access_forum(forum_id), user_id, False)
+    db.session.commit()
+
+
+@blp.route("/forums/<int:forum_id>/topics")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ForumTopicPageSchema)
+def list_topics(args: dict[str, Any], forum_id: int) -> dict[str, Any]:
+    """Topics, pinned first then by latest activity; ``unread_count``/``new`` for the caller."""
+    forum = access.access_forum(forum_id)
+    return queries.list_topics(get_current_user(), forum, args["page"], args["per_page"])
+
+
+@blp.route("/forums/<int:forum_id>/topics", methods=["POST"])
+@limiter.limit(post_limit, key_func=post_limit_key)
+@blp.arguments(TopicCreateSchema)
+@blp.response(201, TopicCreatedSchema)
+def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
+    """Open a topic ``{title, body}``. A new account's first posts may be held (``pending``)."""
+    user = require_user()
+    forum = access.access_forum(forum_id)
+    topic, post = services.create_topic(user, forum, data["title"], data["body"])
+    db.session.commit()
+    return {
+        "topic": queries.topic_dict(topic, user, user, post.number, user),
+        "post": _one_post(user, post, topic),
+    }
+
+
+@blp.route("/forums/<int:forum_id>/watch", methods=["PUT", "DELETE"])
+@blp.response(200, ForumWatchStateSchema)
+def watch_forum(forum_id: int) -> dict[str, Any]:
+    """PUT: be notified of every new topic in this forum; DELETE: stop."""
+    from flask import request
+
+    user = require_user()
+    on = request.method == "PUT"
+    services.set_watch(user, forum=access.access_forum(forum_id), on=on)
+    db.session.commit()
+    return {"watching": on}
+
+
+@blp.route("/forums/unread")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ForumTopicPageSchema)
+def unread(args: dict[str, Any]) -> dict[str, Any]:
+    """The caller's new and unread topics, latest activity first."""
+    return queries.unread_topics(require_user(), args["page"], args["per_page"])
+
+
+# ---------------------------------------------------------------- topics
+
+
+@blp.route("/topics/<int:topic_id>")
+@blp.arguments(TopicPageArgsSchema, location="query")
+@blp.response(200, TopicDetailSchema)
+def get_topic(args: dict[str, Any], topic_id: int) -> dict[str, Any]:
+    """A topic with one page of posts, numbered from 1. Reading it moves the caller's read
+    mark (unless ``mark_read=false``); ``last_read_number`` is the mark before this visit."""
+    viewer = get_current_user()
+    topic = access.access_topic(viewer, topic_id)
+    return topic_detail(viewer, topic, args["page"], args["per_page"], args["mark_read"])
+
+
+def topic_detail(viewer: Any, topic: Any, page: int, per_page: int, mark: bool) -> dict[str, Any]:
+    from app.accounts.models import User
+
+    forum = access.access_forum(topic.forum_id)
+    posts = queries.topic_posts(viewer, topic, page, per_page)
+    state = queries.topic_state(viewer, topic)
+    if viewer is not None and mark and posts["items"]:
+        seen = max(p["number"] for p in posts["items"])
+        if state["last_read_number"] is None or seen > state["last_read_number"]:
+            services.mark_read(viewer, topic, seen)
+            db.session.commit()
+    author = db.session.get(User, topic.author_id)
+    return {
+        "topic": queries.topic_dict(topic, author, None, state["last_read_number"], viewer),
+        "forum": queries.forum_dict(forum, locale()),
+        "posts": posts,
+        "watching": state["watching"],
+        "last_read_number": state["last_read_number"],
+        "can_moderate": access.is_moderator(viewer, topic.forum_id) if viewer else False,
+    }
+
+
+@blp.route("/topics/<int:topic_id>", methods=["PATCH"])
+@blp.arguments(TopicPatchSchema)
+@blp.response(200, TopicSchema)
+def update_topic(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
+    """Moderators pin, lock, hide, rename or move (``forum_id``) a topic."""
+    user = require_user()
+    topic = access.access_topic(user, topic_id, "moderate")
+    services.moderate_topic(user, topic, data)
+    db.session.commit()
+    return queries.topic_dict(topic, None, None, None, None)
+
+
+@blp.route("/topics/<int:topic_id>/posts")
+@blp.arguments(PostsAfterArgsSchema, location="query")
+@blp.response(200, ForumPostListSchema)
+def posts_after(args: dict[str, Any], topic_id: int) -> dict[str, Any]:
+    """Posts numbered above ``after_number`` (catch up after a live reconnect)."""
+    viewer = get_current_user()
+    topic = access.access_topic(viewer, topic_id)
+    return {"items": queries.posts_after(viewer, topic, args["after_number"], args["limit"])}
+
+
+@blp.route("/topics/<int:topic_id>/posts", methods=["POST"])
+@limiter.limit(post_limit, key_func=post_limit_key)
+@blp.arguments(PostReplySchema)
+@blp.response(201, PostSchema)
+def create_post(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
+    """Reply ``{body, quote_post_id?}``. 409 ``topic_locked`` on a locked topic; 422 when the
+    quoted post does not exist or is not visible to everybody."""
+    user = require_user()
+    topic = access.access_topic(user, topic_id, "reply")
+    post = services.reply(user, topic, data["body"], data.get("quote_post_id"))
+    db.session.commit()
+    return _one_post(user, post, topic)
+
+
+@blp.route("/topics/<int:topic_id>/read", methods=["POST"])
+@blp.arguments(TopicReadMarkSchema)
+@blp.response(200, TopicReadStateSchema)
+def mark_read(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
+    """Move the caller's read mark to post ``number`` (never backwards)."""
+    user = require_user()
+    topic = access.access_topic(user, topic_id)
+    services.mark_read(user, topic, data["number"])
+    db.session.commit()
+    return {"last_read_number": queries.topic_state(user, topic)["last_read_number"] or 0}
+
+
+@blp.route("/topics/<int:topic_id>/watch", methods=["PUT", "DELETE"])
+@blp.response(200, ForumWatchStateSchema)
+def watch_topic(topic_id: int) -> dict[str, Any]:
+    """PUT: be notified of replies; DELETE: stop. Authors and repliers watch automatically."""
+    from flask import request
+
+    user = require_user()
+    on = request.method == "PUT"
+    services.set_watch(user, topic=access.access_topic(user, topic_id), on=on)
+    db.session.commit()
+    return {"watching": on}
+
+
+# ---------------------------------------------------------------- posts
+
+
+@blp.route("/posts/<int:post_id>")
+@blp.response(200, PostSchema)
+def get_post(post_id: int) -> dict[str, Any]:
+    viewer = get_current_user()
+    post, topic = access.access_post(viewer, post_id)
+    return _one_post(viewer, post, topic)
+
+
+@blp.route("/posts/<int:post_id>", methods=["PATCH"])
+@blp.arguments(PostPatchSchema)
+@blp.response(200, PostSchema)
+def edit_post(data: dict[str, Any], post_id: int) -> dict[str, Any]:
+    """The author or a moderator edits; the previous text goes to the visible history."""
+    user = require_user()
+    post, topic = access.access_post(user, post_id, "edit")
+    services.edit_post(user, post, topic, data.get("body"), data.get("title"))
+    db.session.commit()
+    return _one_post(user, post, topic)
+
+
+@blp.route("/posts/<int:post_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_post(post_id: int) -> None:
+    """Soft delete by the author or a moderator: the post becomes a placeholder."""
+    user = require_user()
+    post, topic = access.access_post(user, post_id, "delete")
+    services.delete_post(user, post, topic)
+    db.session.commit()
+
+
+@blp.route("/posts/<int:post_id>/revisions")
+@blp.response(200, PostRevisionListSchema)
+def revisions(post_id: int) -> dict[str, Any]:
+    """Earlier versions of a post, newest first (visible to whoever can read the post)."""
+    from app.accounts.models import User
+
+    viewer = get_current_user()
+    post, _topic = access.access_post(viewer, post_id)
+    rows = db.session.execute(
+        select(PostRevision, User)
+        .outerjoin(User, User.id == PostRevision.editor_id)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.id.desc())
+    ).all()
+    return {
+        "items": [
+            {
+                "id": rev.id,
+                "body": rev.body,
+                "body_html": str(render_markdown(rev.body)),
+                "editor": queries.user_brief(editor),
+                "created_at": rev.created_at,
+            }
+            for rev, editor in rows
+        ]
+    }
+
+
+@blp.route("/posts/<int:post_id>/reactions", methods=["POST"])
+@blp.arguments(PostReactionSchema)
+@blp.response(201, PostReactionResultSchema)
+@blp.alt_response(200, schema=PostReactionResultSchema, description="already reacted (idempotent)")
+def react(data: dict[str, Any], post_id: int) -> Any:
+    """React with one of the fixed set. The same reaction again is idempotent (200)."""
+    user = require_user()
+    post, topic = access.access_post(user, post_id)
+    _reaction, created = services.react(user, post, topic, data["kind"])
+    db.session.commit()
+    return {"post": _one_post(user, post, topic), "created": created}, 201 if created else 200
+
+
+@blp.route("/posts/<int:post_id>/reactions/<string:kind>", methods=["DELETE"])
+@blp.response(204)
+def unreact(post_id: int, kind: str) -> None:
+    user = require_user()
+    post, topic = access.access_post(user, post_id)
+    services.unreact(user, post, topic, kind)
+    db.session.commit()
+
+
+@blp.route("/posts/<int:post_id>/flags", methods=["POST"])
+@blp.arguments(PostFlagSchema)
+@blp.response(201, PostFlagResultSchema)
+def flag_post(data: dict[str, Any], post_id: int) -> Any:
+    """Report a post to the moderators (``reason``: spam, offensive, off_topic, other).
+    Twice by the same person: 409 ``already_flagged``."""
+    user = require_user()
+    post, topic = access.access_post(user, post_id)
+    row = services.flag(user, post, topic, data["reason"], data["details"])
+    db.session.commit()
+    return {"id": row.id, "post_id": post.id, "reason": row.reason}
+
+
+@blp.route("/posts/<int:post_id>/moderate", methods=["POST"])
+@blp.arguments(PostModerateSchema)
+@blp.response(200, PostSchema)
+def moderate_post(data: dict[str, Any], post_id: int) -> dict[str, Any]:
+    """Moderators: ``hide``, ``unhide``, ``approve``/``reject`` a held post, ``dismiss`` flags."""
+    user = require_user()
+    post, topic = access.access_post(user, post_id, "moderate")
+    services.moderate_post(user, post, topic, data["action"])
+    db.session.commit()
+    return _one_post(user, post, topic)
+
+
+@blp.route("/forums/moderation")
+@blp.response(200, ForumQueueSchema)
+def moderation_queue() -> dict[str, Any]:
+    """Held posts and open flags in the forums the caller moderates (admins: all)."""
+    user = require_user()
+    if access.moderated_forum_ids(user) == set():
+        raise ApiError(403, "forbidden", "Only moderators may see the moderation queue.")
+    return queries.moderation_queue(user)

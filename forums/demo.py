@@ -1,0 +1,117 @@
+# ruff: noqa: E501 - demo prose reads better unwrapped
+"""Demo forums for ``jam3ia seed-demo``: realistic Arabic and French discussions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.db import db
+from forums import services
+from forums.models import Forum, Topic
+
+THREADS = [
+    (
+        "education",
+        "محاربة الهدر المدرسي في العالم القروي: ما الذي نجح عندكم؟",
+        "fatima",
+        "السلام عليكم،\n\nفي جمعيتنا بإقليم **تارودانت** لاحظنا أن نسبة الانقطاع عن الدراسة ترتفع بعد المستوى السادس، خصوصاً عند الفتيات. جربنا النقل المدرسي لكن التكلفة مرتفعة.\n\nما هي التجارب التي نجحت عندكم؟",
+        [
+            (
+                "khadija",
+                "وعليكم السلام @fatima\n\nعندنا في الحوز اشتغلنا على **دار الطالبة** بشراكة مع الجماعة، والنتيجة كانت جيدة: ارتفع عدد الفتيات المتمدرسات في الإعدادي بحوالي 30٪.",
+            ),
+            (
+                "youssef",
+                "Chez nous à Azilal, les cours de soutien le samedi matin ont beaucoup aidé. On a aussi mis en place un *parrainage* entre lycéens et collégiens.",
+            ),
+            (
+                "hassan",
+                "تجربة مهمة. هل عندكم نموذج اتفاقية الشراكة مع الجماعة؟ نحتاجه في ملف التمويل.",
+            ),
+        ],
+    ),
+    (
+        "environment",
+        "Gestion de l’eau : retours d’expérience sur les khettaras",
+        "omar",
+        "Bonjour à toutes et à tous,\n\nNotre association à Errachidia réhabilite deux **khettaras** cette année. Qui a déjà travaillé avec l’ABH (agence de bassin) sur ce type de projet ?\n\n- coût moyen par mètre linéaire\n- implication des ayants droit\n- entretien après les travaux",
+        [
+            (
+                "nadia",
+                "Bonjour @omar, nous l’avons fait à Tinghir en 2023. Le point clé : signer la convention d’entretien **avant** les travaux, sinon personne ne se sent responsable.",
+            ),
+            (
+                "fatima",
+                "تجربة رائعة. عندنا مشكل مماثل في سوس مع السواقي التقليدية، سأشارك معكم التقرير.",
+            ),
+        ],
+    ),
+    (
+        "health",
+        "Caravanes médicales : comment organiser le suivi des patients ?",
+        "salma",
+        "We run two medical caravans a year in the Atlas. The hard part is follow-up: patients we refer to the provincial hospital often never go. Any ideas?",
+        [
+            (
+                "youssef",
+                "On a essayé un suivi par **WhatsApp** avec un relais dans chaque douar. Ça marche mieux que les appels.",
+            ),
+            (
+                "khadija",
+                "نفس الملاحظة عندنا. الحل كان التنسيق المسبق مع المستشفى الإقليمي لتخصيص يوم للحالات المحالة من القافلة.",
+            ),
+        ],
+    ),
+]
+
+
+def load_demo() -> None:
+    """Field forums, an admin-created forum and a few discussions (idempotent)."""
+    from app.demo import demo_user
+    from directory import list_fields
+
+    services.sync_field_forums()
+    general = db.session.scalar(
+        select(Forum).where(Forum.field_id.is_(None), Forum.name_en == "General")
+    )
+    if general is None:
+        services.create_forum(
+            demo_user("admin"),
+            {
+                "name_ar": "النقاش العام",
+                "name_fr": "Discussions générales",
+                "name_en": "General",
+                "description_ar": "كل ما يهم الجمعيات: التمويل، القوانين، التكوين.",
+                "description_fr": "Tout ce qui concerne les associations : financement, lois, formation.",
+                "description_en": "Everything about associations: funding, law, training.",
+                "position": 0,
+            },
+        )
+    db.session.flush()
+    by_code = {f.code: f.id for f in list_fields()}
+    forums = list(db.session.scalars(select(Forum).order_by(Forum.position, Forum.id)))
+    for code, title, author, body, replies in THREADS:
+        if db.session.scalar(select(Topic.id).where(Topic.title == title)):
+            continue
+        field_id = next((fid for c, fid in by_code.items() if code in c), None)
+        forum = next((f for f in forums if field_id and f.field_id == field_id), forums[0])
+        topic, _post = services.create_topic(demo_user(author), forum, title, body)
+        first = _post
+        for who, text in replies:
+            services.reply(demo_user(who), topic, text, first.id if who == "hassan" else None)
+    general = db.session.scalar(select(Forum).where(Forum.name_en == "General"))
+    title = "التصريح السنوي للجمعيات: الوثائق المطلوبة"
+    if general is not None and not db.session.scalar(select(Topic.id).where(Topic.title == title)):
+        topic, _post = services.create_topic(
+            demo_user("hassan"),
+            general,
+            title,
+            "شكون يعرف اللائحة الكاملة ديال الوثائق اللي خاصها تتقدم للسلطة المحلية بعد الجمع العام؟ 3afakom",
+        )
+        services.reply(
+            demo_user("nadia"),
+            topic,
+            "Le PV de l’AG, la liste des membres du bureau avec copies des CIN, et le rapport moral et financier.",
+        )
+        topic.pinned = True
+    db.session.commit()

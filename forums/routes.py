@@ -1,0 +1,379 @@
+"""Forum pages (server-rendered, working without JavaScript; live updates on top)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.accounts.models import User
+from app.api import ApiError
+from app.db import db
+from app.markdown import render_markdown
+from app.security import limiter
+from forums import access, queries, services
+from forums.api import locale, post_limit, post_limit_key, topic_detail
+from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
+
+bp = Blueprint(
+    "forums",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/forums",
+)
+
+PER_PAGE = 20
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
+
+
+def _fail(error: ApiError) -> None:
+    messages = [error.message or _("Something went wrong.")]
+    for field_messages in error.fields.values():
+        messages.extend(
+            field_messages if isinstance(field_messages, list) else [str(field_messages)]
+        )
+    flash(" ".join(messages), "error")
+
+
+@bp.route("/forums")
+def index() -> ResponseReturnValue:
+    if services.sync_field_forums():
+        db.session.commit()
+    forums = queries.forum_index(get_current_user(), locale())
+    return render_template("forums/index.html", forums=forums)
+
+
+@bp.route("/forums/<int:forum_id>")
+def forum(forum_id: int) -> ResponseReturnValue:
+    viewer = get_current_user()
+    forum_obj = access.access_forum(forum_id)
+    topics = queries.list_topics(viewer, forum_obj, _page(), PER_PAGE)
+    watching = viewer is not None and _watching_forum(viewer, forum_id)
+    return render_template(
+        "forums/forum.html",
+        forum=queries.forum_dict(forum_obj, locale()),
+        topics=topics,
+        watching=watching,
+        pages=_page_count(topics["total"], PER_PAGE),
+    )
+
+
+def _watching_forum(viewer: User, forum_id: int) -> bool:
+    from forums.models import Watch
+
+    return (
+        db.session.scalar(
+            select(Watch.id).where(Watch.user_id == viewer.id, Watch.forum_id == forum_id)
+        )
+        is not None
+    )
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, (total + per_page - 1) // per_page)
+
+
+@bp.route("/forums/<int:forum_id>/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(post_limit, key_func=post_limit_key, methods=["POST"])
+def new_topic(forum_id: int) -> ResponseReturnValue:
+    user = require_user()
+    forum_obj = access.access_forum(forum_id)
+    title, body = request.form.get("title", ""), request.form.get("body", "")
+    status = 200
+    if request.method == "POST":
+        try:
+            topic, post = services.create_topic(user, forum_obj, title, body)
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            _fail(error)
+            status = error.code if error.code in (413, 422) else 422
+        else:
+            if post.pending:
+                flash(
+                    _("Thank you! Your topic will appear once a moderator approves it."), "success"
+                )
+            return redirect(url_for("forums.topic", topic_id=topic.id))
+    return render_template(
+        "forums/new_topic.html",
+        forum=queries.forum_dict(forum_obj, locale()),
+        title=title,
+        body=body,
+    ), status
+
+
+@bp.route("/forums/unread")
+@login_required
+def unread() -> ResponseReturnValue:
+    topics = queries.unread_topics(require_user(), _page(), PER_PAGE)
+    return render_template(
+        "forums/unread.html", topics=topics, pages=_page_count(topics["total"], PER_PAGE)
+    )
+
+
+@bp.route("/topics/<int:topic_id>")
+def topic(topic_id: int) -> ResponseReturnValue:
+    viewer = get_current_user()
+    topic_obj = access.access_topic(viewer, topic_id)
+    page = _page()
+    detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
+    quote = None
+    quote_id = request.args.get("quote", type=int)
+    if quote_id and viewer is not None:
+        try:
+            qpost, _qtopic = access.access_post(viewer, quote_id)
+            quote = {"id": qpost.id, "number": qpost.number}
+        except ApiError:
+            quote = None
+    forums_list: list[dict[str, Any]] = []
+    if detail["can_moderate"]:
+        forums_list = [
+            {"id": f.id, "name": f.label(locale())}
+            for f in db.session.scalars(select(Forum).order_by(Forum.position, Forum.id))
+        ]
+    return render_template(
+        "forums/topic.html",
+        topic=detail["topic"],
+        forum=detail["forum"],
+        posts=detail["posts"],
+        watching=detail["watching"],
+        last_read=detail["last_read_number"],
+        can_moderate=detail["can_moderate"],
+        pages=_page_count(detail["posts"]["total"], PER_PAGE),
+        page=page,
+        quote=quote,
+        reactions=REACTIONS,
+        flag_reasons=FLAG_REASONS,
+        all_forums=forums_list,
+    )
+
+
+@bp.route("/topics/<int:topic_id>/reply", methods=["POST"])
+@login_required
+@limiter.limit(post_limit, key_func=post_limit_key)
+def reply(topic_id: int) -> ResponseReturnValue:
+    user = require_user()
+    quote_id = request.form.get("quote_post_id", type=int)
+    try:
+        topic_obj = access.access_topic(user, topic_id, "reply")
+        post = services.reply(user, topic_obj, request.form.get("body", ""), quote_id)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        if error.code == 404:
+            raise
+        _fail(error)
+        return redirect(
+            url_for("forums.topic", topic_id=topic_id, page=request.form.get("page", 1)) + "#reply"
+        )
+    if post.pending:
+        flash(_("Thank you! Your reply will appear once a moderator approves it."), "success")
+    page = services.page_of(post.number, PER_PAGE)
+    return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{post.number}")
+
+
+@bp.route("/topics/<int:topic_id>/watch", methods=["POST"])
+@login_required
+def watch_topic(topic_id: int) -> ResponseReturnValue:
+    user = require_user()
+    topic_obj = access.access_topic(user, topic_id)
+    services.set_watch(user, topic=topic_obj, on=request.form.get("on") == "1")
+    db.session.commit()
+    return redirect(url_for("forums.topic", topic_id=topic_id))
+
+
+@bp.route("/forums/<int:forum_id>/watch", methods=["POST"])
+@login_required
+def watch_forum(forum_id: int) -> ResponseReturnValue:
+    user = require_user()
+    services.set_watch(user, forum=access.access_forum(forum_id), on=request.form.get("on") == "1")
+    db.session.commit()
+    return redirect(url_for("forums.forum", forum_id=forum_id))
+
+
+@bp.route("/topics/<int:topic_id>/moderate", methods=["POST"])
+@login_required
+def moderate_topic(topic_id: int) -> ResponseReturnValue:
+    user = require_user()
+    topic_obj = access.access_topic(user, topic_id, "moderate")
+    changes: dict[str, Any] = {}
+    for key in ("pinned", "locked", "hidden"):
+        if key in request.form:
+            changes[key] = request.form[key] == "1"
+    if request.form.get("forum_id", type=int):
+        changes["forum_id"] = request.form.get("forum_id", type=int)
+    try:
+        services.moderate_topic(user, topic_obj, changes)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _fail(error)
+    return redirect(url_for("forums.topic", topic_id=topic_id))
+
+
+def _back_to(post_number: int, topic_id: int) -> ResponseReturnValue:
+    page = services.page_of(post_number, PER_PAGE)
+    return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{post_number}")
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int) -> ResponseReturnValue:
+    user = require_user()
+    post, topic_obj = access.access_post(user, post_id, "edit")
+    body = request.form.get("body", post.body)
+    title = request.form.get("title", topic_obj.title)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.edit_post(user, post, topic_obj, body, title if post.number == 1 else None)
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            _fail(error)
+            status = 422
+        else:
+            return _back_to(post.number, topic_obj.id)
+    return render_template(
+        "forums/edit_post.html", post=post, topic=topic_obj, body=body, title=title
+    ), status
+
+
+@bp.route("/posts/<int:post_id>/history")
+def post_history(post_id: int) -> ResponseReturnValue:
+    viewer = get_current_user()
+    post, topic_obj = access.access_post(viewer, post_id)
+    rows = db.session.execute(
+        select(PostRevision, User)
+        .outerjoin(User, User.id == PostRevision.editor_id)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.id.desc())
+    ).all()
+    revisions = [(rev, editor, render_markdown(rev.body)) for rev, editor in rows]
+    return render_template("forums/history.html", post=post, topic=topic_obj, revisions=revisions)
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete_post(post_id: int) -> ResponseReturnValue:
+    user = require_user()
+    post, topic_obj = access.access_post(user, post_id, "delete")
+    services.delete_post(user, post, topic_obj)
+    db.session.commit()
+    flash(_("The post was deleted."), "success")
+    if post.number == 1:
+        return redirect(url_for("forums.forum", forum_id=topic_obj.forum_id))
+    return _back_to(post.number, topic_obj.id)
+
+
+@bp.route("/posts/<int:post_id>/react", methods=["POST"])
+@login_required
+def react(post_id: int) -> ResponseReturnValue:
+    user = require_user()
+    post, topic_obj = access.access_post(user, post_id)
+    kind = request.form.get("kind", "")
+    try:
+        if request.form.get("undo") == "1":
+            services.unreact(user, post, topic_obj, kind)
+        else:
+            services.react(user, post, topic_obj, kind)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _fail(error)
+    return _back_to(post.number, topic_obj.id)
+
+
+@bp.route("/posts/<int:post_id>/flag", methods=["POST"])
+@login_required
+def flag(post_id: int) -> ResponseReturnValue:
+    user = require_user()
+    post, topic_obj = access.access_post(user, post_id)
+    try:
+        services.flag(
+            user, post, topic_obj, request.form.get("reason", ""), request.form.get("details", "")
+        )
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _fail(error)
+    else:
+        flash(_("Thank you, the moderators will look at this post."), "success")
+    return _back_to(post.number, topic_obj.id)
+
+
+@bp.route("/posts/<int:post_id>/moderate", methods=["POST"])
+@login_required
+def moderate_post(post_id: int) -> ResponseReturnValue:
+    user = require_user()
+    post, topic_obj = access.access_post(user, post_id, "moderate")
+    try:
+        services.moderate_post(user, post, topic_obj, request.form.get("action", ""))
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _fail(error)
+    if request.form.get("next") == "queue":
+        return redirect(url_for("forums.moderation"))
+    return _back_to(post.number, topic_obj.id)
+
+
+@bp.route("/forums/moderation")
+@login_required
+def moderation() -> ResponseReturnValue:
+    user = require_user()
+    if access.moderated_forum_ids(user) == set():
+        abort(403)
+    return render_template("forums/moderation.html", queue=queries.moderation_queue(user))
+
+
+@bp.route("/forums/<int:forum_id>/feed.atom")
+def feed(forum_id: int) -> ResponseReturnValue:
+    """Atom feed of the forum's latest topics (visible to everybody)."""
+    from forums.models import Post
+
+    forum_obj = access.access_forum(forum_id)
+    rows = db.session.execute(
+        select(Topic, Post, User)
+        .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
+        .join(User, User.id == Topic.author_id)
+        .where(
+            Topic.forum_id == forum_id,
+            Topic.hidden.is_(False),
+            Topic.pending.is_(False),
+            Topic.deleted.is_(False),
+        )
+        .order_by(Topic.created_at.desc(), Topic.id.desc())
+        .limit(30)
+    ).all()
+    entries: list[dict[str, Any]] = [
+        {
+            "topic": t,
+            "author": a,
+            "html": p.body_html if p.publicly_visible else "",
+            "updated": p.edited_at or p.created_at,
+        }
+        for t, p, a in rows
+    ]
+    updated = max([e["updated"] for e in entries] or [forum_obj.created_at])
+    xml = render_template(
+        "forums/feed.xml",
+        forum=forum_obj,
+        name=forum_obj.label(locale()),
+        description=forum_obj.description(locale()),
+        entries=entries,
+        updated=updated,
+    )
+    return Response(xml, mimetype="application/atom+xml")

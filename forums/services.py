@@ -1,0 +1,687 @@
+"""Everything that changes forum state. Each function takes an explicit ``actor``; the caller
+(route, API endpoint, socket handler, CLI) commits, and realtime events leave after commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, has_request_context
+from flask_babel import gettext
+from sqlalchemy import func, select, update
+
+from app.accounts.models import User
+from app.api import ApiError
+from app.db import db, utcnow
+from app.notifications import notify
+from app.realtime import emit_after_commit
+from forums import access
+from forums.models import (
+    BODY_MAX,
+    DESCRIPTION_MAX,
+    FLAG_REASONS,
+    NAME_MAX,
+    REACTIONS,
+    REASON_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    Flag,
+    Forum,
+    ForumModerator,
+    Post,
+    PostRevision,
+    Reaction,
+    Topic,
+    TopicRead,
+    Watch,
+)
+from forums.text import mentioned_usernames, render_post
+
+NAMESPACE = "/forums"
+
+
+def _(string: str, **variables: Any) -> str:
+    """gettext in a request; the English source with its variables elsewhere (CLI, demo)."""
+    if has_request_context():
+        return gettext(string, **variables)
+    return string % variables if variables else string
+
+
+def topic_room(topic_id: int) -> str:
+    return f"forum_topic:{topic_id}"
+
+
+# ---------------------------------------------------------------- validation
+
+
+def clean_body(body: Any) -> str:
+    text = (body if isinstance(body, str) else "").strip()
+    if not text:
+        raise ApiError(
+            422, "validation_failed", _("Write something first."), {"body": [_("Required.")]}
+        )
+    if len(text) > BODY_MAX:
+        raise ApiError(
+            413 if len(text) > 4 * BODY_MAX else 422,
+            "too_large" if len(text) > 4 * BODY_MAX else "validation_failed",
+            _("The text is too long."),
+            {"body": [_("At most %(n)d characters.", n=BODY_MAX)]},
+        )
+    return text
+
+
+def clean_title(title: Any) -> str:
+    text = " ".join((title if isinstance(title, str) else "").split())
+    if len(text) < TITLE_MIN or len(text) > TITLE_MAX:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("The title is not valid."),
+            {"title": [_("Between %(a)d and %(b)d characters.", a=TITLE_MIN, b=TITLE_MAX)]},
+        )
+    return text
+
+
+def _mention_map(body: str) -> dict[str, tuple[int, str]]:
+    names = mentioned_usernames(body)
+    if not names:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.username).where(
+            func.lower(User.username).in_(names), User.is_active.is_(True)
+        )
+    ).all()
+    return {username.lower(): (uid, username) for uid, username in rows}
+
+
+# ---------------------------------------------------------------- forums
+
+
+def _forum_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in ("name_ar", "name_fr", "name_en"):
+        if key in data:
+            values[key] = " ".join(str(data[key] or "").split())[:NAME_MAX]
+    for key in ("description_ar", "description_fr", "description_en"):
+        if key in data:
+            values[key] = str(data[key] or "").strip()[:DESCRIPTION_MAX]
+    if "position" in data:
+        values["position"] = int(data["position"] or 0)
+    if "field_id" in data:
+        field_id = data["field_id"]
+        if field_id is not None:
+            from directory import get_field
+
+            if get_field(field_id) is None:
+                raise ApiError(
+                    422,
+                    "validation_failed",
+                    _("Unknown field."),
+                    {"field_id": [_("Unknown field.")]},
+                )
+        values["field_id"] = field_id
+    if not partial and not any(values.get(k) for k in ("name_ar", "name_fr", "name_en")):
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("Give the forum a name."),
+            {"name_en": [_("A name is required.")]},
+        )
+    return values
+
+
+def create_forum(actor: User, data: dict[str, Any]) -> Forum:
+    if not actor.is_admin:
+        raise ApiError(403, "forbidden", _("Only platform administrators may do this."))
+    forum = Forum(**_forum_fields(data, partial=False))
+    db.session.add(forum)
+    db.session.flush()
+    return forum
+
+
+def update_forum(actor: User, forum: Forum, data: dict[str, Any]) -> Forum:
+    if not actor.is_admin:
+        raise ApiError(403, "forbidden", _("Only platform administrators may do this."))
+    for key, value in _forum_fields(data, partial=True).items():
+        setattr(forum, key, value)
+    if not (forum.name_ar or forum.name_fr or forum.name_en):
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("Give the forum a name."),
+            {"name_en": [_("A name is required.")]},
+        )
+    return forum
+
+
+def sync_field_forums() -> int:
+    """Create the missing forum of each field of activity; returns how many were created."""
+    from directory import list_fields
+
+    have = set(db.session.scalars(select(Forum.field_id).where(Forum.field_id.is_not(None))))
+    created = 0
+    for field in list_fields():
+        if field.id in have:
+            continue
+        db.session.add(
+            Forum(
+                field_id=field.id,
+                name_ar=field.name_ar,
+                name_fr=field.name_fr,
+                name_en=field.name_en,
+                description_ar=f"نقاشات وتبادل الخبرات في مجال {field.name_ar}.",
+                description_fr=f"Discussions et partage d’expériences : {field.name_fr}.",
+                description_en=f"Discussions and shared experience: {field.name_en}.",
+                position=100 + field.position,
+            )
+        )
+        created += 1
+    if created:
+        db.session.flush()
+    return created
+
+
+def set_moderator(actor: User, forum: Forum, user_id: int, on: bool) -> None:
+    if not actor.is_admin:
+        raise ApiError(403, "forbidden", _("Only platform administrators may do this."))
+    if db.session.get(User, user_id) is None:
+        raise ApiError(
+            422, "validation_failed", _("Unknown user."), {"user_id": [_("Unknown user.")]}
+        )
+    row = db.session.scalar(
+        select(ForumModerator).where(
+            ForumModerator.forum_id == forum.id, ForumModerator.user_id == user_id
+        )
+    )
+    if on and row is None:
+        db.session.add(ForumModerator(forum_id=forum.id, user_id=user_id))
+    elif not on and row is not None:
+        db.session.delete(row)
+    db.session.flush()
+
+
+def moderator_ids(forum_id: int) -> list[int]:
+    mods = set(
+        db.session.scalars(
+            select(ForumModerator.user_id).where(ForumModerator.forum_id == forum_id)
+        )
+    )
+    mods |= set(db.session.scalars(select(User.id).where(User.is_admin.is_(True))))
+    return sorted(mods)
+
+
+# ---------------------------------------------------------------- posting
+
+
+def _should_hold(actor: User, forum_id: int) -> bool:
+    threshold = int(current_app.config["JAM3IA"].hold_first_posts or 0)
+    if threshold <= 0 or access.is_moderator(actor, forum_id):
+        return False
+    approved = db.session.scalar(
+        select(func.count(Post.id)).where(Post.author_id == actor.id, Post.pending.is_(False))
+    )
+    return int(approved or 0) < threshold
+
+
+def _next_number(topic: Topic) -> int:
+    number = db.session.scalar(
+        update(Topic)
+        .where(Topic.id == topic.id)
+        .values(last_number=Topic.last_number + 1)
+        .returning(Topic.last_number)
+    )
+    db.session.refresh(topic, ["last_number"])
+    return int(number or topic.last_number)
+
+
+def _visible_quote(actor: User, quote_post_id: int | None) -> Post | None:
+    if quote_post_id is None:
+        return None
+    try:
+        quoted, _topic = access.access_post(actor, quote_post_id, "read")
+    except ApiError:
+        quoted = None
+    if quoted is None or not quoted.publicly_visible or not _topic.publicly_visible:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("The quoted post does not exist or cannot be quoted."),
+            {"quote_post_id": [_("Not found.")]},
+        )
+    return quoted
+
+
+def _add_post(actor: User, topic: Topic, body: str, quote: Post | None, pending: bool) -> Post:
+    post = Post(
+        topic_id=topic.id,
+        number=_next_number(topic),
+        author_id=actor.id,
+        body=body,
+        body_html=str(render_post(body, _mention_map(body))),
+        quote_post_id=quote.id if quote else None,
+        pending=pending,
+    )
+    db.session.add(post)
+    db.session.flush()
+    return post
+
+
+def create_topic(actor: User, forum: Forum, title: Any, body: Any) -> tuple[Topic, Post]:
+    title_text = clean_title(title)
+    body_text = clean_body(body)
+    held = _should_hold(actor, forum.id)
+    topic = Topic(forum_id=forum.id, author_id=actor.id, title=title_text, pending=held)
+    db.session.add(topic)
+    db.session.flush()
+    post = _add_post(actor, topic, body_text, None, held)
+    _watch(actor.id, topic_id=topic.id)
+    if not held:
+        refresh_counters(topic)
+        _after_publish(actor, topic, post, new_topic=True)
+    return topic, post
+
+
+def reply(actor: User, topic: Topic, body: Any, quote_post_id: int | None = None) -> Post:
+    body_text = clean_body(body)
+    quote = _visible_quote(actor, quote_post_id)
+    held = topic.pending or _should_hold(actor, topic.forum_id)
+    post = _add_post(actor, topic, body_text, quote, held)
+    _watch(actor.id, topic_id=topic.id)
+    if not held:
+        refresh_counters(topic)
+        _after_publish(actor, topic, post, new_topic=False)
+    return post
+
+
+def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) -> None:
+    """Notifications and live events once a post is visible to everybody."""
+    author = db.session.get(User, post.author_id) or actor
+    url = f"/topics/{topic.id}?page={page_of(post.number)}#post-{post.number}"
+    notified: set[int] = {author.id}
+    mentions = [uid for uid, _name in _mention_map(post.body).values() if uid not in notified]
+    if mentions:
+        notify(
+            mentions,
+            kind="forum_mention",
+            subject=f"forum_post:{post.id}",
+            text=_(
+                "%(name)s mentioned you in “%(title)s”", name=author.display_name, title=topic.title
+            ),
+            url=url,
+            actor_id=author.id,
+            data={"topic_id": topic.id, "post_id": post.id},
+        )
+        notified |= set(mentions)
+    if post.quote_post_id:
+        quoted = db.session.get(Post, post.quote_post_id)
+        if quoted is not None and quoted.author_id not in notified:
+            notify(
+                [quoted.author_id],
+                kind="forum_quote",
+                subject=f"forum_post:{post.id}",
+                text=_(
+                    "%(name)s quoted you in “%(title)s”",
+                    name=author.display_name,
+                    title=topic.title,
+                ),
+                url=url,
+                actor_id=author.id,
+                data={"topic_id": topic.id, "post_id": post.id},
+            )
+            notified.add(quoted.author_id)
+    if new_topic:
+        watchers = (
+            set(db.session.scalars(select(Watch.user_id).where(Watch.forum_id == topic.forum_id)))
+            - notified
+        )
+        if watchers:
+            notify(
+                watchers,
+                kind="forum_topic",
+                subject=f"forum_topic:{topic.id}",
+                text=_(
+                    "New topic “%(title)s” by %(name)s", title=topic.title, name=author.display_name
+                ),
+                url=url,
+                actor_id=author.id,
+                data={"topic_id": topic.id, "post_id": post.id},
+            )
+    else:
+        watchers = (
+            set(db.session.scalars(select(Watch.user_id).where(Watch.topic_id == topic.id)))
+            - notified
+        )
+        if watchers:
+            notify(
+                watchers,
+                kind="forum_reply",
+                subject=f"forum_post:{post.id}",
+                text=_(
+                    "%(name)s replied in “%(title)s”", name=author.display_name, title=topic.title
+                ),
+                url=url,
+                actor_id=author.id,
+                data={"topic_id": topic.id, "post_id": post.id},
+            )
+    from forums.queries import serialize_posts
+
+    payload = serialize_posts(None, topic, [(post, author)])[0]
+    emit_after_commit("post_new", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE)
+    _index(post, topic)
+
+
+def _index(post: Post, topic: Topic | None = None) -> None:
+    from forums import search
+
+    search.changed(post, topic)
+
+
+def emit_updated(post: Post, topic: Topic) -> None:
+    from forums.queries import serialize_posts
+
+    author = db.session.get(User, post.author_id)
+    if author is None:
+        return
+    payload = serialize_posts(None, topic, [(post, author)])[0]
+    emit_after_commit(
+        "post_updated", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE
+    )
+
+
+def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = None) -> Post:
+    body_text = clean_body(body) if body is not None else post.body
+    if title is not None and post.number == 1:
+        topic.title = clean_title(title)
+    if body_text != post.body:
+        db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body))
+        post.body = body_text
+        post.body_html = str(render_post(body_text, _mention_map(body_text)))
+        post.edited_at = utcnow()
+        post.edit_count += 1
+    db.session.flush()
+    if not post.pending:
+        emit_updated(post, topic)
+        _index(post, topic)
+    return post
+
+
+def delete_post(actor: User, post: Post, topic: Topic) -> None:
+    """Soft delete: the post stays as a placeholder, its number kept. Deleting post 1 deletes
+    the topic (like Discourse)."""
+    post.deleted_at = utcnow()
+    if post.number == 1:
+        topic.deleted = True
+    db.session.flush()
+    refresh_counters(topic)
+    emit_updated(post, topic)
+    _index(post, topic)
+
+
+def page_of(number: int, per_page: int = 20) -> int:
+    return (max(number, 1) - 1) // per_page + 1
+
+
+# ---------------------------------------------------------------- reactions and flags
+
+
+def react(actor: User, post: Post, topic: Topic, kind: str) -> tuple[Reaction, bool]:
+    """Add a reaction; the same one again is idempotent: (existing, False)."""
+    if kind not in REACTIONS:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("Unknown reaction."),
+            {"kind": [_("One of: %(k)s", k=", ".join(REACTIONS))]},
+        )
+    if not post.publicly_visible:
+        raise ApiError(409, "not_reactable", _("This post cannot receive reactions."))
+    existing = db.session.scalar(
+        select(Reaction).where(
+            Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == kind
+        )
+    )
+    if existing is not None:
+        return existing, False
+    reaction = Reaction(post_id=post.id, user_id=actor.id, kind=kind)
+    db.session.add(reaction)
+    db.session.flush()
+    emit_updated(post, topic)
+    return reaction, True
+
+
+def unreact(actor: User, post: Post, topic: Topic, kind: str) -> bool:
+    existing = db.session.scalar(
+        select(Reaction).where(
+            Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == kind
+        )
+    )
+    if existing is None:
+        return False
+    db.session.delete(existing)
+    db.session.flush()
+    emit_updated(post, topic)
+    return True
+
+
+def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") -> Flag:
+    if reason not in FLAG_REASONS:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("Unknown reason."),
+            {"reason": [_("One of: %(k)s", k=", ".join(FLAG_REASONS))]},
+        )
+    details = (details or "").strip()
+    if len(details) > REASON_MAX:
+        raise ApiError(
+            422, "validation_failed", _("The text is too long."), {"details": [_("Too long.")]}
+        )
+    if reason == "other" and not details:
+        raise ApiError(
+            422, "validation_failed", _("Say what is wrong."), {"details": [_("Required.")]}
+        )
+    if post.author_id == actor.id:
+        raise ApiError(409, "own_post", _("You cannot flag your own post."))
+    if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == actor.id)):
+        raise ApiError(409, "already_flagged", _("You have already flagged this post."))
+    row = Flag(post_id=post.id, user_id=actor.id, reason=reason, details=details)
+    db.session.add(row)
+    post.flag_count += 1
+    db.session.flush()
+    notify(
+        moderator_ids(topic.forum_id),
+        kind="forum_flag",
+        subject=f"forum_flag:{row.id}",
+        text=_("A post in “%(title)s” was flagged", title=topic.title),
+        url="/forums/moderation",
+        actor_id=actor.id,
+        data={"post_id": post.id, "topic_id": topic.id},
+    )
+    return row
+
+
+# ---------------------------------------------------------------- moderation
+
+
+def moderate_post(actor: User, post: Post, topic: Topic, action: str) -> Post:
+    """hide, unhide, approve, reject (a held post) or dismiss (its open flags)."""
+    now = utcnow()
+    resolution = {"hide": "hidden", "unhide": None, "dismiss": "dismissed", "reject": "rejected"}
+    if action == "hide":
+        post.hidden = True
+    elif action == "unhide":
+        post.hidden = False
+    elif action == "approve":
+        if not post.pending:
+            raise ApiError(409, "not_pending", _("This post is not waiting for approval."))
+        post.pending = False
+        if post.number == 1:
+            topic.pending = False
+        db.session.flush()
+        refresh_counters(topic)
+        author = db.session.get(User, post.author_id) or actor
+        _after_publish(author, topic, post, new_topic=post.number == 1)
+        return post
+    elif action == "reject":
+        if not post.pending:
+            raise ApiError(409, "not_pending", _("This post is not waiting for approval."))
+        post.deleted_at = now
+        if post.number == 1:
+            topic.deleted = True
+    elif action != "dismiss":
+        raise ApiError(
+            422, "validation_failed", _("Unknown action."), {"action": [_("Unknown action.")]}
+        )
+    if resolution.get(action):
+        db.session.execute(
+            update(Flag)
+            .where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by_id=actor.id, resolution=resolution[action])
+        )
+    db.session.flush()
+    refresh_counters(topic)
+    if not post.pending:
+        emit_updated(post, topic)
+    _index(post, topic)
+    return post
+
+
+def moderate_topic(actor: User, topic: Topic, changes: dict[str, Any]) -> Topic:
+    """Pin, lock, hide or move (``forum_id``) a topic; the actor moderates its forum."""
+    old_forum_id = topic.forum_id
+    for key in ("pinned", "locked", "hidden"):
+        if key in changes and changes[key] is not None:
+            setattr(topic, key, bool(changes[key]))
+    target = changes.get("forum_id")
+    if target is not None and target != topic.forum_id:
+        forum = db.session.get(Forum, target)
+        if forum is None:
+            raise ApiError(
+                422, "validation_failed", _("Unknown forum."), {"forum_id": [_("Unknown forum.")]}
+            )
+        if not access.is_moderator(actor, forum.id):
+            raise ApiError(403, "forbidden", _("You do not moderate the target forum."))
+        topic.forum_id = forum.id
+    if changes.get("title") is not None:
+        topic.title = clean_title(changes["title"])
+    db.session.flush()
+    refresh_counters(topic, also_forum_id=old_forum_id)
+    emit_after_commit(
+        "topic_updated",
+        {
+            "topic": {
+                "id": topic.id,
+                "title": topic.title,
+                "pinned": topic.pinned,
+                "locked": topic.locked,
+                "hidden": topic.hidden,
+                "forum_id": topic.forum_id,
+            }
+        },
+        to=topic_room(topic.id),
+        namespace=NAMESPACE,
+    )
+    from forums import search
+
+    search.topic_changed(topic)
+    return topic
+
+
+def refresh_counters(topic: Topic, also_forum_id: int | None = None) -> None:
+    """Recompute the topic's and its forum's (and a former forum's) denormalized counters."""
+    visible = (
+        Post.topic_id == topic.id,
+        Post.pending.is_(False),
+        Post.hidden.is_(False),
+        Post.deleted_at.is_(None),
+    )
+    topic.post_count = int(db.session.scalar(select(func.count(Post.id)).where(*visible)) or 0)
+    last = db.session.execute(
+        select(Post.created_at, Post.author_id)
+        .where(*visible)
+        .order_by(Post.number.desc())
+        .limit(1)
+    ).first()
+    if last is not None:
+        topic.last_post_at, topic.last_poster_id = last
+    db.session.flush()
+    for forum_id in {topic.forum_id, also_forum_id} - {None}:
+        _refresh_forum(forum_id)  # type: ignore[arg-type]
+
+
+def _refresh_forum(forum_id: int) -> None:
+    forum = db.session.get(Forum, forum_id)
+    if forum is None:
+        return
+    visible = (
+        Topic.forum_id == forum_id,
+        Topic.hidden.is_(False),
+        Topic.pending.is_(False),
+        Topic.deleted.is_(False),
+    )
+    count, posts = db.session.execute(
+        select(func.count(Topic.id), func.coalesce(func.sum(Topic.post_count), 0)).where(*visible)
+    ).one()
+    forum.topic_count, forum.post_count = int(count or 0), int(posts or 0)
+    last = db.session.execute(
+        select(Topic.id, Topic.last_post_at)
+        .where(*visible)
+        .order_by(Topic.last_post_at.desc())
+        .limit(1)
+    ).first()
+    forum.last_topic_id, forum.last_post_at = (last[0], last[1]) if last else (None, None)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- reading state and watches
+
+
+def mark_read(user: User, topic: Topic, number: int) -> int:
+    """Record that ``user`` has read ``topic`` up to post ``number``; returns the previous mark."""
+    number = max(0, min(number, topic.last_number))
+    row = db.session.scalar(
+        select(TopicRead).where(TopicRead.user_id == user.id, TopicRead.topic_id == topic.id)
+    )
+    previous = row.last_read_number if row else 0
+    if row is None:
+        db.session.add(TopicRead(user_id=user.id, topic_id=topic.id, last_read_number=number))
+    elif number > row.last_read_number:
+        row.last_read_number = number
+        row.updated_at = utcnow()
+    db.session.flush()
+    return previous
+
+
+def _watch(user_id: int, *, topic_id: int | None = None, forum_id: int | None = None) -> bool:
+    exists = db.session.scalar(
+        select(Watch.id).where(
+            Watch.user_id == user_id,
+            Watch.topic_id.is_(None) if topic_id is None else Watch.topic_id == topic_id,
+            Watch.forum_id.is_(None) if forum_id is None else Watch.forum_id == forum_id,
+        )
+    )
+    if exists:
+        return False
+    db.session.add(Watch(user_id=user_id, topic_id=topic_id, forum_id=forum_id))
+    db.session.flush()
+    return True
+
+
+def set_watch(
+    user: User, *, topic: Topic | None = None, forum: Forum | None = None, on: bool
+) -> None:
+    topic_id = topic.id if topic else None
+    forum_id = forum.id if forum else None
+    if on:
+        _watch(user.id, topic_id=topic_id, forum_id=forum_id)
+        return
+    rows = db.session.scalars(
+        select(Watch).where(
+            Watch.user_id == user.id,
+            Watch.topic_id.is_(None) if topic_id is None else Watch.topic_id == topic_id,
+            Watch.forum_id.is_(None) if forum_id is None else Watch.forum_id == forum_id,
+        )
+    )
+    for row in rows:
+        db.session.delete(row)
+    db.session.flush()
