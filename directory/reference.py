@@ -45,6 +45,9 @@ def _names(entry: dict[str, Any]) -> dict[str, str]:
 
 def load_reference_data(commit: bool = True) -> None:
     """Insert or update fields, regions, provinces and cities from the data files."""
+    from flask import current_app
+
+    current_app.extensions.pop("directory_reference", None)
     fields = {f.code: f for f in db.session.scalars(select(Field))}
     for position, entry in enumerate(_read("fields.json")):
         description = entry.get("description") or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from app.plugins import registry
 
@@ -25,4 +26,18 @@ def _me_memberships(user: Any) -> dict[str, Any]:
 
 
 def setup(app: Flask) -> None:
-    registry(app).me_sections.append(_me_memberships)
+    from app.api import api
+    from app.cli import add_demo_loader
+    from directory.api import blp
+    from directory.cli import directory_group, load_demo_directory
+    from directory.routes import bp
+    from directory.search import register_search
+
+    api.register_blueprint(blp)
+    app.register_blueprint(bp)
+    register_search(app)
+    reg = registry(app)
+    reg.me_sections.append(_me_memberships)
+    reg.nav_links.append((10, "directory.index", lambda: str(_l("Directory"))))
+    add_demo_loader(app, 10, "directory", load_demo_directory)
+    app.cli.add_command(directory_group)

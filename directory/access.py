@@ -1,0 +1,67 @@
+"""``access_association``: the only way to load an association for an actor.
+
+Needs: ``view`` (approved ones: anyone; others: their members and platform admins),
+``edit`` and ``manage`` (association admins and platform admins), ``moderate`` (platform
+admins). An association the actor may not even see answers 404; one they see but may not
+change answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from flask_babel import gettext as _
+
+from app.api import ApiError, not_found
+from app.db import db
+from directory.models import Association, Membership
+
+Need = Literal["view", "edit", "manage", "moderate"]
+
+
+def _membership(actor: Any, association_id: int) -> Membership | None:
+    if actor is None:
+        return None
+    return (
+        db.session.query(Membership)
+        .filter_by(association_id=association_id, user_id=actor.id)
+        .one_or_none()
+    )
+
+
+def can_view(actor: Any, assoc: Association) -> bool:
+    if assoc.status == "approved":
+        return True
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    membership = _membership(actor, assoc.id)
+    return membership is not None and membership.status == "approved"
+
+
+def is_association_admin(actor: Any, assoc: Association) -> bool:
+    if actor is None:
+        return False
+    membership = _membership(actor, assoc.id)
+    return membership is not None and membership.status == "approved" and membership.role == "admin"
+
+
+def access_association(actor: Any, association_id: int, need: Need = "view") -> Association:
+    """The association if ``actor`` may ``need`` it; raises 404 (cannot see) or 403."""
+    assoc = db.session.get(Association, association_id)
+    if assoc is None or not can_view(actor, assoc):
+        raise not_found(_("No such association."))
+    if need == "view":
+        return assoc
+    if actor is None:
+        raise ApiError(401, "unauthorized", _("Please sign in."))
+    if need == "moderate":
+        if not actor.is_admin:
+            raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
+        return assoc
+    if actor.is_admin or is_association_admin(actor, assoc):
+        if assoc.status == "suspended" and not actor.is_admin:
+            raise ApiError(403, "suspended", _("This association is suspended."))
+        return assoc
+    raise ApiError(403, "forbidden", _("Only the association's administrators can do this."))

@@ -1,0 +1,220 @@
+"""The directory's JSON API (thin: parse, access check, service, serialize)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, require_user
+from app.api import ApiError, PageArgsSchema, make_blueprint, page_schema, paginate
+from app.security import limiter
+from directory import services
+from directory.access import access_association
+from directory.models import Association, Membership
+from directory.queries import list_fields
+from directory.schemas import (
+    AssociationInSchema,
+    AssociationOutSchema,
+    AssociationPatchSchema,
+    AssociationSearchArgsSchema,
+    AssociationSearchResultSchema,
+    FieldOutSchema,
+    JoinSchema,
+    MemberOutSchema,
+    MembersArgsSchema,
+    MemberSetSchema,
+    RegionOutSchema,
+)
+from directory.search import search_associations
+from directory.serialize import (
+    association_dict,
+    current_lang,
+    field_dict,
+    load_associations_by_ids,
+    member_dict,
+    regions_tree,
+)
+
+blp = make_blueprint("directory", __name__, "Associations, memberships and reference data.")
+
+
+def _post_limit() -> str:
+    from flask import current_app
+
+    return str(current_app.config["JAM3IA"].post_rate_limit)
+
+
+@blp.route("/associations")
+class Associations(MethodView):
+    @blp.arguments(AssociationSearchArgsSchema, location="query")
+    @blp.response(200, AssociationSearchResultSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Search approved associations: text, facets with counts, sort, distance."""
+        actor = get_current_user()
+        found = search_associations(args, actor=actor, locale=current_lang())
+        items = [
+            association_dict(a, actor, distance=found["distances"].get(a.id))
+            for a in load_associations_by_ids(found["ids"])
+        ]
+        return {
+            "items": items,
+            "total": found["total"],
+            "page": found["page"],
+            "per_page": found["per_page"],
+            "facets": found["facets"],
+            "suggestion": found["suggestion"],
+        }
+
+    @blp.arguments(AssociationInSchema)
+    @blp.response(201, AssociationOutSchema)
+    @limiter.limit(_post_limit)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Register an association; it waits as ``pending``; the caller becomes its admin."""
+        actor = require_user()
+        assoc = services.create_association(actor, data)
+        return association_dict(assoc, actor)
+
+
+@blp.route("/associations/pending")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(AssociationOutSchema))
+def pending_associations(args: dict[str, Any]) -> dict[str, Any]:
+    """The approval queue (platform admins)."""
+    actor = require_user()
+    if not actor.is_admin:
+        raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
+    query = select(Association).where(Association.status == "pending").order_by(Association.id)
+    page = paginate(query, args["page"], args["per_page"])
+    page["items"] = [association_dict(a, actor) for a in page["items"]]
+    return page
+
+
+@blp.route("/associations/<int:association_id>")
+class AssociationItem(MethodView):
+    @blp.response(200, AssociationOutSchema)
+    def get(self, association_id: int) -> dict[str, Any]:
+        """One association (pending/suspended ones: only their members and platform admins)."""
+        actor = get_current_user()
+        return association_dict(access_association(actor, association_id), actor)
+
+    @blp.arguments(AssociationPatchSchema)
+    @blp.response(200, AssociationOutSchema)
+    def patch(self, data: dict[str, Any], association_id: int) -> dict[str, Any]:
+        """Edit (association admins and platform admins)."""
+        actor = require_user()
+        assoc = access_association(actor, association_id, need="edit")
+        return association_dict(services.update_association(actor, assoc, data), actor)
+
+
+def _decide(association_id: int, action: str) -> dict[str, Any]:
+    actor = require_user()
+    assoc = access_association(actor, association_id, need="moderate")
+    return association_dict(services.decide_association(actor, assoc, action), actor)
+
+
+@blp.route("/associations/<int:association_id>/approve", methods=["POST"])
+@blp.response(200, AssociationOutSchema)
+def approve_association(association_id: int) -> dict[str, Any]:
+    """Approve (platform admins): the association is listed publicly."""
+    return _decide(association_id, "approve")
+
+
+@blp.route("/associations/<int:association_id>/reject", methods=["POST"])
+@blp.response(200, AssociationOutSchema)
+def reject_association(association_id: int) -> dict[str, Any]:
+    """Reject a pending association (platform admins)."""
+    return _decide(association_id, "reject")
+
+
+@blp.route("/associations/<int:association_id>/suspend", methods=["POST"])
+@blp.response(200, AssociationOutSchema)
+def suspend_association(association_id: int) -> dict[str, Any]:
+    """Suspend an approved association (platform admins): it leaves the public directory."""
+    return _decide(association_id, "suspend")
+
+
+@blp.route("/associations/<int:association_id>/join", methods=["POST"])
+@blp.arguments(JoinSchema)
+@blp.response(201, MemberOutSchema)
+@limiter.limit(_post_limit)
+def join_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Ask to join; the association's admins approve."""
+    actor = require_user()
+    assoc = access_association(actor, association_id)
+    return member_dict(services.request_join(actor, assoc, data["message"]))
+
+
+@blp.route("/associations/<int:association_id>/members")
+@blp.arguments(MembersArgsSchema, location="query")
+@blp.response(200, page_schema(MemberOutSchema))
+def list_members(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Members (``status=pending``: join requests, for the association's admins)."""
+    actor = get_current_user()
+    assoc = access_association(actor, association_id)
+    if args["status"] == "pending":
+        assoc = access_association(actor, association_id, need="manage")
+    query = (
+        select(Membership)
+        .where(Membership.association_id == assoc.id, Membership.status == args["status"])
+        .order_by(Membership.id)
+    )
+    page = paginate(query, args["page"], args["per_page"])
+    page["items"] = [member_dict(m) for m in page["items"]]
+    return page
+
+
+@blp.route("/associations/<int:association_id>/members/<int:user_id>")
+class MemberItem(MethodView):
+    @blp.arguments(MemberSetSchema)
+    @blp.response(200, MemberOutSchema)
+    def post(self, data: dict[str, Any], association_id: int, user_id: int) -> dict[str, Any]:
+        """Approve a join request and/or set the role (association admins). The last admin
+        cannot be demoted (409)."""
+        actor = require_user()
+        assoc = access_association(actor, association_id, need="manage")
+        return member_dict(services.set_member(actor, assoc, user_id, data.get("role")))
+
+    @blp.response(204)
+    def delete(self, association_id: int, user_id: int) -> None:
+        """Remove a member or turn down a request (admins), or leave (oneself). The last
+        admin cannot be removed (409)."""
+        actor = require_user()
+        assoc = access_association(actor, association_id)
+        if actor.id != user_id:
+            assoc = access_association(actor, association_id, need="manage")
+        services.remove_member(actor, assoc, user_id)
+
+
+@blp.route("/associations/<int:association_id>/logo", methods=["POST"])
+@blp.response(200, AssociationOutSchema)
+def upload_logo(association_id: int) -> dict[str, Any]:
+    """Upload a logo (multipart ``file``): at most 2 MB, PNG/JPEG/GIF/WebP by content."""
+    actor = require_user()
+    assoc = access_association(actor, association_id, need="edit")
+    upload = request.files.get("file")
+    if upload is None:
+        raise ApiError(422, "validation_failed", fields={"file": [_("Choose an image file.")]})
+    data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
+    return association_dict(services.set_logo(actor, assoc, data), actor)
+
+
+@blp.route("/fields")
+@blp.response(200, FieldOutSchema(many=True))
+def get_fields() -> list[dict[str, Any]]:
+    """Fields of activity, with labels in ar/fr/en and ``label`` in the request's language."""
+    lang = current_lang()
+    return [field_dict(f, lang) for f in list_fields()]
+
+
+@blp.route("/regions")
+@blp.response(200, RegionOutSchema(many=True))
+def get_regions() -> list[dict[str, Any]]:
+    """Regions with their prefectures/provinces and cities (with coordinates)."""
+    return regions_tree(current_lang())
+
+
+__all__ = ["blp"]

@@ -1,0 +1,352 @@
+"""Directory pages: search with facets (a GET form: works without JavaScript), profile,
+registration, edit, members, approval queue. Thin: parse, access check, service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.api import ApiError
+from app.db import db
+from directory import services
+from directory.access import access_association, is_association_admin
+from directory.models import ROLES, Association, Membership
+from directory.queries import list_fields
+from directory.schemas import (
+    AssociationInSchema,
+    AssociationPatchSchema,
+    AssociationSearchArgsSchema,
+)
+from directory.search import FACETS, search_associations
+from directory.serialize import (
+    association_dict,
+    current_lang,
+    load_associations_by_ids,
+    regions_tree,
+)
+
+bp = Blueprint(
+    "directory",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/directory",
+)
+
+TEXT_KEYS = ("name", "name_alt", "description", "address", "email", "phone", "website")
+
+
+def _search_args(values: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    raw: dict[str, Any] = {}
+    for key in ("q", "near", "radius_km", "sort", "page", "per_page"):
+        if values.get(key):
+            raw[key] = values[key]
+    for facet in FACETS:
+        chosen = [v for v in values.getlist(facet) if v]
+        if chosen:
+            raw[facet] = chosen
+    try:
+        return AssociationSearchArgsSchema().load(raw), {}
+    except ma.ValidationError as error:
+        return AssociationSearchArgsSchema().load({}), dict(error.messages)  # type: ignore[arg-type]
+
+
+@bp.route("/directory")
+def index() -> ResponseReturnValue:
+    args, errors = _search_args(request.args)
+    actor = get_current_user()
+    found: dict[str, Any] = {
+        "ids": [],
+        "total": 0,
+        "facets": {},
+        "suggestion": None,
+        "distances": {},
+    }
+    try:
+        found = search_associations(args, actor=actor, locale=current_lang())
+    except ApiError as error:
+        errors.update(error.fields)
+        args = AssociationSearchArgsSchema().load({"q": args.get("q", "")})
+        found = search_associations(args, actor=actor, locale=current_lang())
+    items = [
+        association_dict(a, None, distance=found["distances"].get(a.id))
+        for a in load_associations_by_ids(found["ids"])
+    ]
+    pages = max(1, -(-found["total"] // args["per_page"]))
+    selected = {facet: set(args.get(facet) or ()) for facet in FACETS}
+
+    def page_url(page: int) -> str:
+        params = request.args.to_dict(flat=False)
+        params["page"] = [str(page)]
+        return url_for("directory.index", **params)  # type: ignore[arg-type]
+
+    return render_template(
+        "directory/index.html",
+        args=args,
+        errors=errors,
+        found=found,
+        items=items,
+        pages=pages,
+        selected=selected,
+        page_url=page_url,
+    ), (422 if errors else 200)
+
+
+def _form_data(form: MultiDict[str, str], partial: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    raw: dict[str, Any] = {}
+    cleared: dict[str, Any] = {}
+    for key in TEXT_KEYS:
+        value = form.get(key, "").strip()
+        if value:
+            raw[key] = value
+        elif partial and key in form and key != "name":
+            cleared[key] = ""
+    for key in ("member_count", "founded_year"):
+        if form.get(key, "").strip():
+            raw[key] = form[key].strip()
+        elif partial and key == "founded_year" and key in form:
+            cleared[key] = None
+    raw["fields"] = [v for v in form.getlist("fields") if v]
+    if form.get("city"):
+        raw["city"] = form["city"]
+    schema = AssociationPatchSchema() if partial else AssociationInSchema()
+    try:
+        data = schema.load(raw)
+    except ma.ValidationError as error:
+        return {}, dict(error.messages)  # type: ignore[arg-type]
+    data.update(cleared)
+    return data, {}
+
+
+def _form_context(values: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    lang = current_lang()
+    return {
+        "values": values,
+        "errors": errors,
+        "all_fields": list_fields(),
+        "regions": regions_tree(lang),
+        "lang": lang,
+    }
+
+
+@bp.route("/associations/new", methods=["GET", "POST"])
+@login_required
+def new_association() -> ResponseReturnValue:
+    actor = require_user()
+    values: dict[str, Any] = {"fields": []}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
+        data, errors = _form_data(request.form, partial=False)
+        if not errors:
+            try:
+                assoc = services.create_association(actor, data)
+            except ApiError as error:
+                errors = error.fields or {"_": [error.message]}
+            else:
+                flash(
+                    _("Thank you! Your association waits for approval by the platform team."),
+                    "success",
+                )
+                return redirect(url_for("directory.show_association", association_id=assoc.id))
+    return render_template("directory/form.html", mode="new", **_form_context(values, errors)), (
+        422 if errors else 200
+    )
+
+
+@bp.route("/associations/<int:association_id>")
+def show_association(association_id: int) -> ResponseReturnValue:
+    actor = get_current_user()
+    assoc = access_association(actor, association_id)
+    members = db.session.scalars(
+        select(Membership)
+        .where(Membership.association_id == assoc.id, Membership.status == "approved")
+        .order_by(Membership.role, Membership.id)
+        .limit(100)
+    ).all()
+    can_manage = actor is not None and (actor.is_admin or is_association_admin(actor, assoc))
+    return render_template(
+        "directory/show.html",
+        assoc=assoc,
+        data=association_dict(assoc, actor),
+        members=members,
+        can_manage=can_manage,
+        lang=current_lang(),
+    )
+
+
+@bp.route("/associations/<int:association_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_association(association_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    assoc = access_association(actor, association_id, need="edit")
+    current = association_dict(assoc, actor)
+    values: dict[str, Any] = {
+        **{k: current[k] or "" for k in TEXT_KEYS},
+        "member_count": assoc.member_count,
+        "founded_year": assoc.founded_year or "",
+        "fields": [f.code for f in assoc.fields],
+        "city": assoc.city.code if assoc.city else "",
+    }
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
+        data, errors = _form_data(request.form, partial=True)
+        if not errors:
+            try:
+                services.update_association(actor, assoc, data)
+            except ApiError as error:
+                errors = error.fields or {"_": [error.message]}
+            else:
+                flash(_("Saved."), "success")
+                return redirect(url_for("directory.show_association", association_id=assoc.id))
+    return render_template(
+        "directory/form.html", mode="edit", assoc=assoc, **_form_context(values, errors)
+    ), (422 if errors else 200)
+
+
+@bp.route("/associations/<int:association_id>/logo", methods=["POST"])
+@login_required
+def upload_logo(association_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    assoc = access_association(actor, association_id, need="edit")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose an image file."), "error")
+    else:
+        try:
+            services.set_logo(actor, assoc, upload.stream.read(services.LOGO_MAX_BYTES + 1))
+        except ApiError as error:
+            flash(error.message or _("This file is not an image we can read."), "error")
+        else:
+            flash(_("Logo updated."), "success")
+    return redirect(url_for("directory.edit_association", association_id=assoc.id))
+
+
+@bp.route("/associations/<int:association_id>/logo/<name>")
+def logo(association_id: int, name: str) -> ResponseReturnValue:
+    assoc = access_association(get_current_user(), association_id)
+    if assoc.logo != name:
+        abort(404)
+    response = send_from_directory(services.uploads_dir(), name, mimetype="image/png")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/associations/<int:association_id>/join", methods=["POST"])
+@login_required
+def join(association_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    assoc = access_association(actor, association_id)
+    try:
+        services.request_join(actor, assoc, request.form.get("message", "")[:1000])
+    except ApiError as error:
+        flash(error.message or "", "error")
+    else:
+        flash(_("Your request was sent to the association's administrators."), "success")
+    return redirect(url_for("directory.show_association", association_id=assoc.id))
+
+
+@bp.route("/associations/<int:association_id>/leave", methods=["POST"])
+@login_required
+def leave(association_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    assoc = access_association(actor, association_id)
+    try:
+        services.remove_member(actor, assoc, actor.id)
+    except ApiError as error:
+        flash(error.message or "", "error")
+    else:
+        flash(_("You left the association."), "success")
+    return redirect(url_for("directory.show_association", association_id=assoc.id))
+
+
+@bp.route("/associations/<int:association_id>/members", methods=["GET", "POST"])
+@login_required
+def manage_members(association_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    assoc = access_association(actor, association_id, need="manage")
+    if request.method == "POST":
+        try:
+            user_id = int(request.form.get("user_id", ""))
+        except ValueError:
+            abort(400)
+        action = request.form.get("action")
+        try:
+            if action == "remove":
+                services.remove_member(actor, assoc, user_id)
+            elif action in ("approve", "role"):
+                role = request.form.get("role") or None
+                if role is not None and role not in ROLES:
+                    abort(400)
+                services.set_member(actor, assoc, user_id, role)
+            else:
+                abort(400)
+        except ApiError as error:
+            flash(error.message or "", "error")
+        else:
+            flash(_("Saved."), "success")
+        return redirect(url_for("directory.manage_members", association_id=assoc.id))
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.association_id == assoc.id)
+        .order_by(Membership.status.desc(), Membership.id)
+    ).all()
+    return render_template(
+        "directory/members.html", assoc=assoc, memberships=memberships, roles=ROLES
+    )
+
+
+@bp.route("/directory/queue", methods=["GET", "POST"])
+@login_required
+def approval_queue() -> ResponseReturnValue:
+    actor = require_user()
+    if not actor.is_admin:
+        abort(403)
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        try:
+            association_id = int(request.form.get("association_id", ""))
+        except ValueError:
+            abort(400)
+        if action not in ("approve", "reject", "suspend"):
+            abort(400)
+        assoc = access_association(actor, association_id, need="moderate")
+        try:
+            services.decide_association(actor, assoc, action)
+        except ApiError as error:
+            flash(error.message or "", "error")
+        else:
+            flash(_("Saved."), "success")
+        return redirect(url_for("directory.approval_queue"))
+    pending = db.session.scalars(
+        select(Association)
+        .where(Association.status == "pending")
+        .order_by(Association.id)
+        .limit(200)
+    ).all()
+    suspended = db.session.scalars(
+        select(Association)
+        .where(Association.status == "suspended")
+        .order_by(Association.id)
+        .limit(200)
+    ).all()
+    return render_template(
+        "directory/queue.html", pending=pending, suspended=suspended, lang=current_lang()
+    )

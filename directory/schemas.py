@@ -1,0 +1,172 @@
+"""Request and response schemas of the directory's JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import validate
+
+from app.api import PageArgsSchema
+from app.search.analysis import MAX_QUERY_CHARS
+from directory.models import DESCRIPTION_MAX, NAME_MAX, ROLES
+
+SORTS = ("relevance", "name", "newest", "distance")
+SIZES = ("small", "medium", "large")
+MAX_RADIUS_KM = 2000.0
+
+
+class AssociationInSchema(ma.Schema):
+    """Create (``name`` required) or edit (every field optional) an association."""
+
+    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=NAME_MAX))
+    name_alt = ma.fields.String(validate=validate.Length(max=NAME_MAX))
+    description = ma.fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
+    field_codes = ma.fields.List(
+        ma.fields.String(),
+        data_key="fields",
+        validate=validate.Length(max=8),
+        metadata={"description": "field codes"},
+    )
+    city = ma.fields.String(allow_none=True, metadata={"description": "city code (see /regions)"})
+    address = ma.fields.String(validate=validate.Length(max=300))
+    member_count = ma.fields.Integer(validate=validate.Range(min=1, max=10_000_000))
+    founded_year = ma.fields.Integer(
+        allow_none=True, validate=validate.Range(min=1900, max=dt.date.today().year)
+    )
+    email = ma.fields.Email(validate=validate.Length(max=254))
+    phone = ma.fields.String(validate=validate.Regexp(r"^[0-9 +().-]{0,40}$"))
+    website = ma.fields.String(validate=validate.Regexp(r"^(https?://\S{1,290})?$"))
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class AssociationPatchSchema(AssociationInSchema):
+    name = ma.fields.String(validate=validate.Length(min=2, max=NAME_MAX))
+
+
+class PlaceSchema(ma.Schema):
+    code = ma.fields.String()
+    label = ma.fields.String()
+
+
+class CitySchema(PlaceSchema):
+    lat = ma.fields.Float()
+    lng = ma.fields.Float()
+
+
+class FieldOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    label = ma.fields.String()
+    name_ar = ma.fields.String()
+    name_fr = ma.fields.String()
+    name_en = ma.fields.String()
+    icon = ma.fields.String()
+
+
+class AssociationOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    name_alt = ma.fields.String()
+    slug = ma.fields.String()
+    description = ma.fields.String()
+    description_html = ma.fields.String()
+    status = ma.fields.String()
+    field_list = ma.fields.List(
+        ma.fields.Nested(FieldOutSchema), data_key="fields", attribute="fields"
+    )
+    region = ma.fields.Nested(PlaceSchema, allow_none=True)
+    province = ma.fields.Nested(PlaceSchema, allow_none=True)
+    city = ma.fields.Nested(CitySchema, allow_none=True)
+    address = ma.fields.String()
+    member_count = ma.fields.Integer()
+    size = ma.fields.String()
+    founded_year = ma.fields.Integer(allow_none=True)
+    email = ma.fields.String()
+    phone = ma.fields.String()
+    website = ma.fields.String()
+    logo_url = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    distance_km = ma.fields.Float(allow_none=True)
+    my_role = ma.fields.String(allow_none=True)
+    my_status = ma.fields.String(allow_none=True)
+
+
+class FacetValueSchema(ma.Schema):
+    value = ma.fields.String()
+    label = ma.fields.String()
+    count = ma.fields.Integer()
+
+
+class AssociationSearchArgsSchema(PageArgsSchema):
+    q = ma.fields.String(load_default="", validate=validate.Length(max=20 * MAX_QUERY_CHARS))
+    field = ma.fields.List(ma.fields.String(), load_default=list)
+    region = ma.fields.List(ma.fields.String(), load_default=list)
+    province = ma.fields.List(ma.fields.String(), load_default=list)
+    city = ma.fields.List(ma.fields.String(), load_default=list)
+    size = ma.fields.List(ma.fields.String(validate=validate.OneOf(SIZES)), load_default=list)
+    near = ma.fields.String(load_default=None, metadata={"description": "lat,lng"})
+    radius_km = ma.fields.Float(
+        load_default=None, validate=validate.Range(min=0, max=MAX_RADIUS_KM, min_inclusive=False)
+    )
+    sort = ma.fields.String(load_default="relevance", validate=validate.OneOf(SORTS))
+
+    @ma.validates_schema
+    def _check(self, data: dict[str, object], **_kw: object) -> None:
+        near = data.get("near")
+        if near is not None:
+            try:
+                lat_s, lng_s = str(near).split(",")
+                lat, lng = float(lat_s), float(lng_s)
+            except ValueError:
+                raise ma.ValidationError("Use near=lat,lng.", "near") from None
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
+                raise ma.ValidationError("Latitude or longitude out of range.", "near")
+        if data.get("sort") == "distance" and near is None:
+            raise ma.ValidationError("Sorting by distance needs near=lat,lng.", "sort")
+        if data.get("radius_km") is not None and near is None:
+            raise ma.ValidationError("radius_km needs near=lat,lng.", "radius_km")
+
+
+class AssociationSearchResultSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AssociationOutSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    facets = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.Nested(FacetValueSchema))
+    )
+    suggestion = ma.fields.String(allow_none=True)
+
+
+class JoinSchema(ma.Schema):
+    message = ma.fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class MemberSetSchema(ma.Schema):
+    role = ma.fields.String(load_default=None, validate=validate.OneOf(ROLES))
+
+
+class MemberOutSchema(ma.Schema):
+    user_id = ma.fields.Integer()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+    status = ma.fields.String()
+    message = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class MembersArgsSchema(PageArgsSchema):
+    status = ma.fields.String(
+        load_default="approved", validate=validate.OneOf(("approved", "pending"))
+    )
+
+
+class RegionOutSchema(PlaceSchema):
+    name_ar = ma.fields.String()
+    name_fr = ma.fields.String()
+    name_en = ma.fields.String()
+    provinces = ma.fields.List(ma.fields.Dict())

@@ -1,0 +1,227 @@
+"""What the directory puts in the search index: approved associations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.search.framework import DocType, Document, register_doc_type
+from app.search.latin import fold_accents
+from directory.models import Association, City, Province
+
+DOC_TYPE = "associations"
+FACETS = ("field", "region", "province", "city", "size")
+
+
+def association_document(assoc: Association) -> Document:
+    fields = assoc.fields
+    place_parts: list[str] = []
+    for place in (assoc.city, assoc.province, assoc.region):
+        if place is not None:
+            place_parts += [place.name_ar, place.name_fr, place.name_en]
+    field_labels = [f"{f.name_ar} {f.name_fr} {f.name_en}" for f in fields]
+    geo = (assoc.city.lat, assoc.city.lng) if assoc.city is not None else None
+    facets: dict[str, list[str]] = {
+        "field": [f.code for f in fields],
+        "size": [assoc.size],
+    }
+    if assoc.region is not None:
+        facets["region"] = [assoc.region.code]
+    if assoc.province is not None:
+        facets["province"] = [assoc.province.code]
+    if assoc.city is not None:
+        facets["city"] = [assoc.city.code]
+    return Document(
+        id=assoc.id,
+        names={"name": f"{assoc.name} {assoc.name_alt}".strip()},
+        text={
+            "description": assoc.description,
+            "fields": " ".join(field_labels),
+            "place": " ".join(place_parts),
+        },
+        facets=facets,
+        sort_name=fold_accents(assoc.name.casefold()),
+        created=assoc.created_at.timestamp(),
+        geo=geo,
+    )
+
+
+def load_associations(session: Session, ids: Sequence[int]) -> dict[int, Document]:
+    """Approved associations only: pending, rejected or suspended ones leave the index."""
+    rows = session.scalars(
+        select(Association)
+        .where(Association.id.in_(list(ids)), Association.status == "approved")
+        .options(
+            selectinload(Association.fields),
+            selectinload(Association.region),
+            selectinload(Association.province),
+            selectinload(Association.city)
+            .selectinload(City.province)
+            .selectinload(Province.region),
+        )
+    )
+    return {a.id: association_document(a) for a in rows}
+
+
+def all_association_ids(session: Session) -> Iterable[int]:
+    return session.scalars(
+        select(Association.id).where(Association.status == "approved").order_by(Association.id)
+    )
+
+
+def describe(ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    from app.db import db
+
+    rows = db.session.execute(
+        select(Association.id, Association.name, Association.description).where(
+            Association.id.in_(list(ids))
+        )
+    )
+    return {
+        r[0]: {
+            "title": r[1],
+            "url": url_for("directory.show_association", association_id=r[0]),
+            "snippet": (r[2] or "")[:200],
+        }
+        for r in rows
+    }
+
+
+def register_search(app: Flask) -> None:
+    register_doc_type(
+        app,
+        DocType(
+            name=DOC_TYPE,
+            load=load_associations,
+            all_ids=all_association_ids,
+            name_fields={"name": 4.0},
+            text_fields={"description": 1.0, "fields": 1.5, "place": 1.0},
+            facets=FACETS,
+            watch=((Association, lambda a: [a.id]),),
+            describe=describe,
+        ),
+    )
+
+
+# --- the directory search service (API and page) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reference:
+    labels: dict[str, dict[str, dict[str, str]]]  # facet -> code -> {ar, fr, en}
+    order: dict[str, dict[str, int]]
+
+
+def reference() -> _Reference:
+    """Codes and labels of facet values, cached per app (cleared by load_reference_data)."""
+    from app.db import db
+    from directory.models import Field, Region
+
+    cached = current_app.extensions.get(REF_KEY)
+    if cached is not None:
+        ref: _Reference = cached
+        return ref
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    order: dict[str, dict[str, int]] = {}
+    models: tuple[tuple[str, Any], ...] = (
+        ("field", Field),
+        ("region", Region),
+        ("province", Province),
+        ("city", City),
+    )
+    for facet, model in models:
+        rows = db.session.scalars(select(model).order_by(model.position, model.id)).all()
+        labels[facet] = {r.code: {"ar": r.name_ar, "fr": r.name_fr, "en": r.name_en} for r in rows}
+        order[facet] = {r.code: i for i, r in enumerate(rows)}
+    size_labels = {
+        "small": ("صغيرة (1–19)", "Petite (1–19)", "Small (1–19)"),
+        "medium": ("متوسطة (20–99)", "Moyenne (20–99)", "Medium (20–99)"),
+        "large": ("كبيرة (100+)", "Grande (100+)", "Large (100+)"),
+    }
+    labels["size"] = {
+        k: dict(zip(("ar", "fr", "en"), v, strict=True)) for k, v in size_labels.items()
+    }
+    order["size"] = {"small": 0, "medium": 1, "large": 2}
+    built = _Reference(labels, order)
+    current_app.extensions[REF_KEY] = built
+    return built
+
+
+REF_KEY = "directory_reference"
+
+
+def _lang(locale: str | None) -> str:
+    return locale[:2] if locale and locale[:2] in ("ar", "fr", "en") else "en"
+
+
+def search_associations(
+    args: dict[str, Any], actor: Any = None, locale: str | None = None
+) -> dict[str, Any]:
+    """Run a directory search from validated arguments (see ``AssociationSearchArgsSchema``).
+
+    Returns ``{ids, total, page, per_page, facets, suggestion, distances}``; unknown facet
+    values raise a 422 ``ApiError``."""
+    from app.api import ApiError
+    from app.search.framework import SearchRequest, search
+
+    ref = reference()
+    lang = _lang(locale)
+    filters: dict[str, tuple[str, ...]] = {}
+    bad: dict[str, list[str]] = {}
+    for facet in FACETS:
+        values = tuple(dict.fromkeys(v for v in args.get(facet) or () if v))
+        unknown = [v for v in values if v not in ref.labels[facet]]
+        if unknown:
+            bad[facet] = [f"Unknown value: {unknown[0][:50]}"]
+        elif values:
+            filters[facet] = values
+    if bad:
+        raise ApiError(422, "validation_failed", fields=bad)
+    near = None
+    if args.get("near"):
+        lat, lng = (float(x) for x in str(args["near"]).split(","))
+        near = (lat, lng)
+    request = SearchRequest(
+        q=args.get("q") or "",
+        filters=filters,
+        facets=FACETS,
+        sort=args.get("sort") or "relevance",
+        near=near,
+        radius_km=args.get("radius_km"),
+        page=args.get("page", 1),
+        per_page=args.get("per_page", 20),
+    )
+    result = search(DOC_TYPE, request, actor=actor)
+    facets: dict[str, list[dict[str, Any]]] = {}
+    for facet in FACETS:
+        counts = dict(result.facets.get(facet, {}))
+        for selected in filters.get(facet, ()):
+            counts.setdefault(selected, 0)
+        if facet == "size":
+            for band in ("small", "medium", "large"):
+                counts.setdefault(band, 0)
+        entries: list[dict[str, Any]] = [
+            {"value": v, "label": ref.labels[facet].get(v, {}).get(lang, v), "count": n}
+            for v, n in counts.items()
+            if v in ref.labels[facet]
+        ]
+        if facet == "size":
+            entries.sort(key=lambda e: ref.order["size"][e["value"]])
+        else:
+            entries.sort(key=lambda e: (-e["count"], ref.order[facet].get(e["value"], 0)))
+        facets[facet] = entries
+    return {
+        "ids": result.ids,
+        "total": result.total,
+        "page": request.page,
+        "per_page": request.per_page,
+        "facets": facets,
+        "suggestion": result.suggestion,
+        "distances": result.distances,
+        "selected": filters,
+    }

@@ -1,0 +1,307 @@
+"""Everything that changes the directory. Each function takes an explicit ``actor``, checks
+nothing about the request, commits, and sends ``membership_changed`` after the commit."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.api import ApiError
+from app.db import db, utcnow
+from app.signals import membership_changed
+from directory.models import ROLES, Association, City, Field, Membership
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_PIXELS = 4096 * 4096
+LOGO_SIZE = 512
+EDITABLE = (
+    "name",
+    "name_alt",
+    "description",
+    "member_count",
+    "founded_year",
+    "email",
+    "phone",
+    "website",
+    "address",
+)
+
+
+def _app() -> Any:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def slugify(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60]
+    return slug or "association"
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)
+    slug = base
+    while db.session.scalar(select(Association.id).where(Association.slug == slug)) is not None:
+        slug = f"{base}-{secrets.token_hex(3)}"
+    return slug
+
+
+def _resolve_fields(codes: list[str]) -> list[Field]:
+    if not codes:
+        return []
+    found = {f.code: f for f in db.session.scalars(select(Field).where(Field.code.in_(codes)))}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ApiError(
+            422, "validation_failed", fields={"fields": [_("Unknown field: %(c)s", c=unknown[0])]}
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+def _resolve_city(code: str | None) -> City | None:
+    if not code:
+        return None
+    city = db.session.scalar(select(City).where(City.code == code))
+    if city is None:
+        raise ApiError(422, "validation_failed", fields={"city": [_("Unknown city.")]})
+    return city
+
+
+def _place(assoc: Association, city: City | None) -> None:
+    assoc.city = city
+    assoc.city_id = city.id if city else None
+    assoc.province_id = city.province_id if city else None
+    assoc.region_id = city.province.region_id if city else None
+
+
+def create_association(actor: Any, data: dict[str, Any]) -> Association:
+    """Register an association: it waits as ``pending``; the actor becomes its admin."""
+    assoc = Association(
+        name=data["name"].strip(),
+        slug=_unique_slug(data["name"]),
+        status="pending",
+        created_by_id=actor.id,
+    )
+    for key in EDITABLE:
+        if key in data and key != "name" and data[key] is not None:
+            setattr(assoc, key, data[key])
+    assoc.fields = _resolve_fields(data.get("field_codes") or [])
+    _place(assoc, _resolve_city(data.get("city")))
+    db.session.add(assoc)
+    db.session.flush()
+    db.session.add(
+        Membership(
+            association_id=assoc.id,
+            user_id=actor.id,
+            role="admin",
+            status="approved",
+            decided_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    return assoc
+
+
+def update_association(actor: Any, assoc: Association, data: dict[str, Any]) -> Association:
+    for key in EDITABLE:
+        if key in data and data[key] is not None:
+            setattr(
+                assoc,
+                key,
+                data[key].strip() if isinstance(data[key], str) and key == "name" else data[key],
+            )
+    if "founded_year" in data and data["founded_year"] is None:
+        assoc.founded_year = None
+    if data.get("field_codes") is not None:
+        assoc.fields = _resolve_fields(data["field_codes"])
+    if "city" in data:
+        _place(assoc, _resolve_city(data["city"]))
+    assoc.updated_at = utcnow()
+    db.session.commit()
+    return assoc
+
+
+_TRANSITIONS = {
+    "approve": (("pending", "suspended", "rejected"), "approved"),
+    "reject": (("pending",), "rejected"),
+    "suspend": (("approved",), "suspended"),
+}
+
+
+def decide_association(actor: Any, assoc: Association, action: str) -> Association:
+    """Platform admin: approve, reject or suspend."""
+    sources, target = _TRANSITIONS[action]
+    if assoc.status not in sources:
+        raise ApiError(
+            409,
+            "invalid_status",
+            _("An association that is %(s)s cannot be changed this way.", s=assoc.status),
+        )
+    assoc.status = target
+    assoc.decided_at = utcnow()
+    db.session.commit()
+    return assoc
+
+
+# --- memberships --------------------------------------------------------------------------
+
+
+def _admin_count(association_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.association_id == association_id,
+                Membership.status == "approved",
+                Membership.role == "admin",
+            )
+        )
+        or 0
+    )
+
+
+def request_join(actor: Any, assoc: Association, message: str = "") -> Membership:
+    if assoc.status != "approved":
+        raise ApiError(409, "not_open", _("This association does not accept members now."))
+    existing = db.session.scalar(
+        select(Membership).where(
+            Membership.association_id == assoc.id, Membership.user_id == actor.id
+        )
+    )
+    if existing is not None:
+        code = "already_member" if existing.status == "approved" else "already_requested"
+        raise ApiError(409, code, _("You are already a member or have asked to join."))
+    membership = Membership(
+        association_id=assoc.id, user_id=actor.id, role="member", status="pending", message=message
+    )
+    db.session.add(membership)
+    db.session.commit()
+    from app.notifications import notify
+    from directory.queries import association_member_ids
+
+    admins = association_member_ids(assoc.id, roles=("admin",))
+    if admins:
+        notify(
+            admins,
+            kind="directory.join_request",
+            subject=f"association:{assoc.id}",
+            text=_("%(user)s asks to join %(name)s", user=actor.display_name, name=assoc.name),
+            url=f"/associations/{assoc.id}/members",
+            actor_id=actor.id,
+        )
+        db.session.commit()
+    return membership
+
+
+def get_membership(association_id: int, user_id: int) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.association_id == association_id, Membership.user_id == user_id
+        )
+    )
+
+
+def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -> Membership:
+    """Association admin: approve a join request and/or set a member's role."""
+    membership = get_membership(assoc.id, user_id)
+    if membership is None:
+        raise ApiError(404, "not_found", _("This person has not asked to join."))
+    role = role or membership.role
+    if role not in ROLES:
+        raise ApiError(422, "validation_failed", fields={"role": [_("Unknown role.")]})
+    was_approved = membership.status == "approved"
+    old_role = membership.role
+    if was_approved and old_role == "admin" and role != "admin" and _admin_count(assoc.id) <= 1:
+        raise ApiError(409, "last_admin", _("The last administrator cannot be demoted."))
+    membership.role = role
+    if not was_approved:
+        membership.status = "approved"
+        membership.decided_at = utcnow()
+    db.session.commit()
+    if was_approved and old_role != role:
+        membership_changed.send(_app(), association_id=assoc.id, user_id=user_id, role=role)
+    if not was_approved:
+        from app.notifications import notify
+
+        notify(
+            [user_id],
+            kind="directory.join_approved",
+            subject=f"association:{assoc.id}",
+            text=_("You are now a member of %(name)s", name=assoc.name),
+            url=f"/associations/{assoc.id}",
+            actor_id=actor.id,
+        )
+        db.session.commit()
+    return membership
+
+
+def remove_member(actor: Any, assoc: Association, user_id: int) -> None:
+    """Remove a member or turn down a join request (admins), or leave (the member)."""
+    membership = get_membership(assoc.id, user_id)
+    if membership is None:
+        raise ApiError(404, "not_found", _("Not a member."))
+    was_approved = membership.status == "approved"
+    if was_approved and membership.role == "admin" and _admin_count(assoc.id) <= 1:
+        raise ApiError(409, "last_admin", _("The last administrator cannot be removed."))
+    db.session.delete(membership)
+    db.session.commit()
+    if was_approved:
+        membership_changed.send(_app(), association_id=assoc.id, user_id=user_id, role=None)
+
+
+# --- logo ---------------------------------------------------------------------------------
+
+
+def uploads_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads" / "logos"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def set_logo(actor: Any, assoc: Association, data: bytes) -> Association:
+    """Check the image from its content (not its name or declared type), re-encode as PNG."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise ApiError(413, "too_large", _("The logo must be at most 2 MB."))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in ("PNG", "JPEG", "GIF", "WEBP"):
+                raise ApiError(
+                    415, "unsupported_media_type", _("Send a PNG, JPEG, GIF or WebP image.")
+                )
+            if probe.width * probe.height > LOGO_MAX_PIXELS:
+                raise ApiError(413, "too_large", _("The image is too large."))
+            probe.load()
+            image = probe.convert("RGBA")
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
+        raise ApiError(
+            415, "unsupported_media_type", _("This file is not an image we can read.")
+        ) from error
+    image.thumbnail((LOGO_SIZE, LOGO_SIZE))
+    name = f"{assoc.id}-{secrets.token_hex(8)}.png"
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    folder = uploads_dir()
+    (folder / name).write_bytes(out.getvalue())
+    old = assoc.logo
+    assoc.logo = name
+    db.session.commit()
+    if old:
+        (folder / old).unlink(missing_ok=True)
+    return assoc
