@@ -1,0 +1,140 @@
+"""Who may do what on a project: role x visibility x need, the denied rows as explicit as the
+allowed ones. Owning associations: A (member, coordinator) and B (assoc admin); C does not own
+the project (its admin is an outsider here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from projects.access import access_project
+from projects.models import Project
+from tests.projects.factories import MilestoneFactory, ProjectFactory
+
+PEOPLE = [
+    "anonymous",
+    "outsider",
+    "member",
+    "coordinator",
+    "assoc_admin",
+    "other_admin",
+    "platform_admin",
+]
+
+# expected HTTP status of (GET project, POST comment, PATCH project) per visibility and person;
+# anonymous writes are refused with 401 before anything is looked up
+MATRIX = {
+    "public": {
+        "anonymous": (200, 401, 401),
+        "outsider": (200, 403, 403),
+        "member": (200, 201, 403),
+        "coordinator": (200, 201, 200),
+        "assoc_admin": (200, 201, 200),
+        "other_admin": (200, 403, 403),
+        "platform_admin": (200, 201, 200),
+    },
+    "network": {
+        "anonymous": (404, 401, 401),
+        "outsider": (200, 403, 403),
+        "member": (200, 201, 403),
+        "coordinator": (200, 201, 200),
+        "assoc_admin": (200, 201, 200),
+        "other_admin": (200, 403, 403),
+        "platform_admin": (200, 201, 200),
+    },
+    "members": {
+        "anonymous": (404, 401, 401),
+        "outsider": (404, 404, 404),
+        "member": (200, 201, 403),
+        "coordinator": (200, 201, 200),
+        "assoc_admin": (200, 201, 200),
+        "other_admin": (404, 404, 404),
+        "platform_admin": (200, 201, 200),
+    },
+}
+
+
+@pytest.mark.parametrize("visibility", list(MATRIX))
+@pytest.mark.parametrize("person", PEOPLE)
+def test_project_matrix(api, world, visibility, person):
+    project = ProjectFactory(visibility=visibility, associations=[world.a, world.b])
+    client = api(world.people()[person])
+    view, comment, edit = MATRIX[visibility][person]
+    path = f"/api/v1/projects/{project.id}"
+    got = client.get(path)
+    assert got.status_code == view, got.get_json()
+    assert client.post(f"{path}/comments", json={"body": "hello"}).status_code == comment
+    patched = client.patch(path, json={"title": "Changed"})
+    assert patched.status_code == edit
+    if edit != 200:
+        assert patched.get_json()["error"]["code"] in ("not_found", "forbidden", "unauthorized")
+        from app.db import db
+
+        db.session.expire_all()
+        assert db.session.get(Project, project.id).title != "Changed"
+
+
+@pytest.mark.parametrize("visibility", list(MATRIX))
+@pytest.mark.parametrize("person", PEOPLE)
+def test_milestone_edit_matrix(api, world, visibility, person):
+    milestone = MilestoneFactory(
+        project=ProjectFactory(visibility=visibility, associations=[world.a, world.b])
+    )
+    view, _comment, edit = MATRIX[visibility][person]
+    client = api(world.people()[person])
+    assert client.get(f"/api/v1/milestones/{milestone.id}").status_code == view
+    response = client.patch(f"/api/v1/milestones/{milestone.id}", json={"progress": 30})
+    assert response.status_code == edit
+    created = client.post(
+        f"/api/v1/projects/{milestone.project_id}/milestones",
+        json={"title": "New", "due_on": "2026-05-01"},
+    )
+    assert created.status_code == (201 if edit == 200 else edit)
+    history = client.get(f"/api/v1/projects/{milestone.project_id}/history")
+    assert history.status_code == view
+    ics = client.get(f"/api/v1/projects/{milestone.project_id}/calendar.ics")
+    assert ics.status_code == view
+
+
+def test_list_shows_only_visible_projects(api, world):
+    public = ProjectFactory(visibility="public", associations=[world.a])
+    network = ProjectFactory(visibility="network", associations=[world.a])
+    members = ProjectFactory(visibility="members", associations=[world.b])
+
+    def ids(who):
+        return {p["id"] for p in api(who).get("/api/v1/projects").get_json()["items"]}
+
+    assert ids(None) == {public.id}
+    assert ids(world.outsider) == {public.id, network.id}
+    assert ids(world.other_admin) == {public.id, network.id}
+    assert ids(world.member) == {public.id, network.id}  # member of A, not of B
+    assert ids(world.assoc_admin) == {public.id, network.id, members.id}
+    assert ids(world.platform_admin) == {public.id, network.id, members.id}
+
+
+def test_access_project_function(app, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    from app.api import ApiError
+
+    ctx = app.test_request_context("/")
+    ctx.push()
+    assert access_project(world.coordinator, project.id, "edit") is not None
+    with pytest.raises(ApiError) as denied:
+        access_project(world.member, project.id, "edit")
+    assert denied.value.code == 403
+    with pytest.raises(ApiError) as hidden:
+        access_project(world.outsider, project.id, "view")
+    assert hidden.value.code == 404
+    with pytest.raises(ApiError) as missing:
+        access_project(world.platform_admin, 987654, "view")
+    assert missing.value.code == 404
+    ctx.pop()
+
+
+def test_pending_membership_gives_no_access(api, world):
+    from tests.directory.factories import MembershipFactory
+    from tests.factories import UserFactory
+
+    applicant = UserFactory()
+    MembershipFactory(association=world.a, user=applicant, role="coordinator", status="pending")
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    assert api(applicant).get(f"/api/v1/projects/{project.id}").status_code == 404

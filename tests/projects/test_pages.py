@@ -1,0 +1,205 @@
+"""Project pages, used as a browser would (session cookie, CSRF token, forms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from app.db import db
+from projects.models import Activity, Milestone, Project, ProjectComment
+from tests.conftest import csrf_token
+from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
+
+
+def test_list_and_show_public_project_anonymously(client, world):
+    project = ProjectFactory(
+        title="Caravane médicale", visibility="public", associations=[world.a, world.b]
+    )
+    hidden = ProjectFactory(title="Secret plan", visibility="members", associations=[world.a])
+    MilestoneFactory(project=project, title="Convention signée", status="done")
+    ActivityFactory(project=project, title="Atelier santé", location="Azrou")
+    listing = client.get("/projects").get_data(as_text=True)
+    assert "Caravane médicale" in listing and "Secret plan" not in listing
+    page = client.get(f"/projects/{project.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for text in (
+        "Convention signée",
+        "Atelier santé",
+        "Azrou",
+        "Association Al Amal",
+        "جمعية النور",
+    ):
+        assert text in html
+    assert "data-project-progress" in html and 'value="100"' in html
+    assert "<form" not in html.split('id="milestones"')[1].split("</ol>")[0]  # no edit forms
+    assert client.get(f"/projects/{hidden.id}").status_code == 404
+    assert client.get("/projects/424242").status_code == 404
+
+
+def test_member_sees_comment_form_but_no_edit_forms(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    MilestoneFactory(project=project)
+    html = logged_in(world.member).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'action="/projects/{project.id}/comments"' in html
+    assert "/update" not in html and f'action="/projects/{project.id}/milestones"' not in html
+    outsider = logged_in(world.outsider)
+    assert outsider.get(f"/projects/{project.id}").status_code == 404
+
+
+def test_coordinator_creates_project_through_the_form(logged_in, world):
+    browser = logged_in(world.coordinator)
+    form = browser.get("/projects/new").get_data(as_text=True)
+    assert "Association Al Amal" in form and "Outsiders United" not in form
+    token = csrf_token(browser, "/projects/new")
+    response = browser.post(
+        "/projects/new",
+        data={
+            "csrf_token": token,
+            "title": "Lecture pour tous",
+            "description": "",
+            "association_ids": [str(world.a.id)],
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-06-30",
+            "visibility": "network",
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    project = db.session.query(Project).filter_by(title="Lecture pour tous").one()
+    assert project.visibility == "network" and project.association_ids == [world.a.id]
+
+
+def test_bad_project_form_is_rejected_with_a_message(logged_in, world):
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, "/projects/new")
+    response = browser.post(
+        "/projects/new",
+        data={
+            "csrf_token": token,
+            "title": "Backwards",
+            "association_ids": [str(world.a.id)],
+            "starts_on": "2026-06-30",
+            "ends_on": "2026-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "cannot end before it starts" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Project).count() == 0
+
+
+def test_form_without_csrf_is_refused(logged_in, world):
+    browser = logged_in(world.coordinator)
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    response = browser.post(
+        f"/projects/{project.id}/milestones", data={"title": "x", "due_on": "2026-05-01"}
+    )
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.query(Milestone).count() == 0
+
+
+def test_milestone_activity_and_comment_forms(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    added = browser.post(
+        f"/projects/{project.id}/milestones",
+        data={"csrf_token": token, "title": "Formation", "due_on": "2026-05-01", "weight": "2"},
+    )
+    assert added.status_code == 303
+    db.session.expire_all()
+    milestone = db.session.query(Milestone).one()
+    updated = browser.post(
+        f"/milestones/{milestone.id}/update",
+        data={
+            "csrf_token": token,
+            "status": "in_progress",
+            "progress": "60",
+            "due_on": "2026-05-01",
+        },
+    )
+    assert updated.status_code == 303
+    bad = browser.post(
+        f"/milestones/{milestone.id}/update",
+        data={"csrf_token": token, "progress": "160"},
+        follow_redirects=True,
+    )
+    assert "progress" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    milestone = db.session.get(Milestone, milestone.id)
+    assert (milestone.status, milestone.progress) == ("in_progress", 60)
+
+    scheduled = browser.post(
+        f"/projects/{project.id}/activities",
+        data={
+            "csrf_token": token,
+            "title": "Atelier",
+            "starts_at": "2026-04-10T09:00",
+            "ends_at": "2026-04-10T11:30",
+            "location": "Oujda",
+            "milestone_id": str(milestone.id),
+        },
+    )
+    assert scheduled.status_code == 303
+    db.session.expire_all()
+    activity = db.session.query(Activity).one()
+    assert activity.starts_at == dt.datetime(2026, 4, 10, 9, 0, tzinfo=dt.UTC)
+    assert activity.milestone_id == milestone.id
+
+    member = logged_in(world.member)
+    mtoken = csrf_token(member, f"/projects/{project.id}")
+    commented = member.post(
+        f"/projects/{project.id}/comments", data={"csrf_token": mtoken, "body": "On est prêts !"}
+    )
+    assert commented.status_code == 303
+    assert db.session.query(ProjectComment).count() == 1
+    denied = member.post(
+        f"/milestones/{milestone.id}/update", data={"csrf_token": mtoken, "progress": "90"}
+    )
+    assert denied.status_code == 403
+
+    page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "On est prêts !" in page and "Formation" in page and "Oujda" in page
+    # the recent history on the page
+    assert re.search(r"milestone #\d+ · progress", page)
+
+    deleted = browser.post(f"/activities/{activity.id}/delete", data={"csrf_token": token})
+    assert deleted.status_code == 303
+    gone = browser.post(f"/milestones/{milestone.id}/delete", data={"csrf_token": token})
+    assert gone.status_code == 303
+    db.session.expire_all()
+    assert db.session.query(Milestone).count() == 0 and db.session.query(Activity).count() == 0
+
+
+def test_month_calendar_and_history_pages(client, world):
+    project = ProjectFactory(visibility="public", associations=[world.a])
+    ActivityFactory(
+        project=project,
+        title="Caravane Imlil",
+        starts_at=dt.datetime(2026, 5, 2, 9, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 5, 3, 17, 0, tzinfo=dt.UTC),
+    )
+    MilestoneFactory(project=project, title="Bilan", due_on=dt.date(2026, 5, 20))
+    html = client.get(f"/projects/{project.id}/calendar?month=2026-05").get_data(as_text=True)
+    cells = re.findall(r'data-date="(2026-05-\d\d)">(.*?)</td>', html, re.S)
+    by_day = {day: body for day, body in cells}
+    assert len(by_day) == 31
+    assert "Caravane Imlil" in by_day["2026-05-02"] and "Caravane Imlil" in by_day["2026-05-03"]
+    assert "Bilan" in by_day["2026-05-20"]
+    assert "Caravane Imlil" not in by_day["2026-05-04"]
+    assert "month=2026-04" in html and "month=2026-06" in html
+    assert client.get(f"/projects/{project.id}/history").status_code == 200
+
+
+def test_personal_calendar_feed_page(logged_in, world):
+    browser = logged_in(world.member)
+    token = csrf_token(browser, "/projects/calendar-feed")
+    html = browser.post(
+        "/projects/calendar-feed", data={"csrf_token": token, "action": "regenerate"}
+    ).get_data(as_text=True)
+    url = re.search(r'value="(http://localhost/api/v1/calendar/[^"]+\.ics)"', html).group(1)
+    assert browser.get(url.removeprefix("http://localhost")).status_code == 200
+    browser.post("/projects/calendar-feed", data={"csrf_token": token, "action": "revoke"})
+    assert browser.get(url.removeprefix("http://localhost")).status_code == 404
