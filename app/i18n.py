@@ -6,7 +6,7 @@ browser's Accept-Language, then Arabic.
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_timedelta, get_locale
 
 LANGUAGES = {"ar": "العربية", "fr": "Français", "en": "English"}
@@ -17,6 +17,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and background jobs (seed-demo, notify-due)
+        return DEFAULT_LOCALE
     user = g.get("user")
     if user is not None and user.locale in LANGUAGES:
         return str(user.locale)
