@@ -427,3 +427,11 @@ def moderation_queue(viewer: User) -> dict[str, list[dict[str, Any]]]:
         ],
         "flagged": list(by_post.values()),
     }
+
+
+def live_payload(topic: Topic, post: Post, author: User) -> dict[str, Any]:
+    """A post as pushed to the topic's readers: the public view, JSON-ready."""
+    from forums.schemas import PostSchema
+
+    data: dict[str, Any] = PostSchema().dump(serialize_posts(None, topic, [(post, author)])[0])
+    return data

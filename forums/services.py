@@ -363,9 +363,9 @@ def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) ->
                 actor_id=author.id,
                 data={"topic_id": topic.id, "post_id": post.id},
             )
-    from forums.queries import serialize_posts
+    from forums.queries import live_payload
 
-    payload = serialize_posts(None, topic, [(post, author)])[0]
+    payload = live_payload(topic, post, author)
     emit_after_commit("post_new", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE)
     _index(post, topic)
 
@@ -377,12 +377,12 @@ def _index(post: Post, topic: Topic | None = None) -> None:
 
 
 def emit_updated(post: Post, topic: Topic) -> None:
-    from forums.queries import serialize_posts
+    from forums.queries import live_payload
 
     author = db.session.get(User, post.author_id)
     if author is None:
         return
-    payload = serialize_posts(None, topic, [(post, author)])[0]
+    payload = live_payload(topic, post, author)
     emit_after_commit(
         "post_updated", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE
     )

@@ -1,0 +1,160 @@
+"""Forum pages: they work without JavaScript, keep user text inert, read right in Arabic."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from sqlalchemy import func, select
+
+from app.db import db
+from forums.models import Post, Reaction, Topic
+from tests.conftest import csrf_token
+from tests.factories import UserFactory
+from tests.forums.factories import make_reply, make_topic
+from tests.xss import XSS_CORPUS, assert_inert
+
+BODY_RE = re.compile(r"<!-- post-body -->(.*?)<!-- /post-body -->", re.S)
+
+
+def count(model, *where):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_index_forum_and_topic_pages(client, forum):
+    topic, _ = make_topic(forum=forum, title="الماء في القرى", body="نقاش **مهم**", replies=1)
+    index = client.get("/forums").get_data(as_text=True)
+    assert forum.name_ar in index and "الماء في القرى" in index
+    page = client.get(f"/forums/{forum.id}").get_data(as_text=True)
+    assert 'dir="auto">الماء في القرى</a>' in page
+    page = client.get(f"/topics/{topic.id}").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<div class="user-content post-body" dir="auto"><!-- post-body --><p>نقاش <strong>مهم</strong></p>' in page
+    assert "Log in to reply" in page or "تسجيل" in page or "reply" in page.lower()
+
+
+def test_xss_corpus_renders_inert_in_the_topic_page(api, logged_in, forum):
+    author = UserFactory()
+    topic, _ = make_topic(author=author, forum=forum, title="<script>alert(1)</script>")
+    client = api(author)
+    for source in XSS_CORPUS:
+        assert client.post(f"/api/v1/topics/{topic.id}/posts", json={"body": source}).status_code == 201
+    html = logged_in(UserFactory()).get(f"/topics/{topic.id}?page=1").get_data(as_text=True)
+    bodies = BODY_RE.findall(html)
+    assert len(bodies) == 1 + min(len(XSS_CORPUS), 19)
+    for body in bodies:
+        assert_inert(body)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the title, escaped
+    # The live payloads carry the same sanitized HTML.
+    for item in api(None).get(f"/api/v1/topics/{topic.id}?per_page=100").json["posts"]["items"]:
+        assert_inert(item["body_html"])
+
+
+def test_new_topic_and_reply_through_forms(logged_in, forum):
+    user = UserFactory()
+    browser = logged_in(user)
+    token = csrf_token(browser, f"/forums/{forum.id}/new")
+    response = browser.post(
+        f"/forums/{forum.id}/new", data={"title": "Formation des bénévoles", "body": "Qui est partant ?", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    topic = db.session.scalar(select(Topic).where(Topic.title == "Formation des bénévoles"))
+    reply = browser.post(f"/topics/{topic.id}/reply", data={"body": "Moi !", "csrf_token": token})
+    assert reply.status_code == 302 and reply.headers["Location"].endswith("#post-2")
+    page = browser.get(f"/topics/{topic.id}").get_data(as_text=True)
+    assert "Moi !" in page
+
+
+def test_forms_refuse_missing_csrf_and_empty_bodies(logged_in, forum):
+    topic, _ = make_topic(forum=forum)
+    browser = logged_in(UserFactory())
+    assert browser.post(f"/topics/{topic.id}/reply", data={"body": "no token"}).status_code == 400
+    token = csrf_token(browser, f"/topics/{topic.id}")
+    empty = browser.post(f"/topics/{topic.id}/reply", data={"body": "  ", "csrf_token": token})
+    assert empty.status_code == 302
+    new = browser.post(f"/forums/{forum.id}/new", data={"title": "", "body": "", "csrf_token": token})
+    assert new.status_code == 422
+    assert count(Post) == 1
+
+
+def test_reply_form_in_locked_topic_is_refused(logged_in, admin, forum, api):
+    topic, _ = make_topic(forum=forum)
+    api(admin).patch(f"/api/v1/topics/{topic.id}", json={"locked": True})
+    browser = logged_in(UserFactory())
+    page = browser.get(f"/topics/{topic.id}").get_data(as_text=True)
+    assert 'id="reply-form"' not in page
+    token = csrf_token(browser, f"/topics/{topic.id}")
+    browser.post(f"/topics/{topic.id}/reply", data={"body": "sneaky", "csrf_token": token})
+    assert count(Post) == 1
+
+
+def test_react_and_quote_through_forms(logged_in, forum):
+    topic, first = make_topic(forum=forum, body="Très bonne idée")
+    browser = logged_in(UserFactory())
+    token = csrf_token(browser, f"/topics/{topic.id}")
+    for _ in range(2):
+        browser.post(f"/posts/{first.id}/react", data={"kind": "thanks", "csrf_token": token})
+    assert count(Reaction) == 1
+    page = browser.get(f"/topics/{topic.id}?quote={first.id}").get_data(as_text=True)
+    assert f'name="quote_post_id" value="{first.id}"' in page
+    browser.post(f"/topics/{topic.id}/reply", data={"body": "+1", "quote_post_id": first.id, "csrf_token": token})
+    page = browser.get(f"/topics/{topic.id}").get_data(as_text=True)
+    assert 'class="quote"' in page and "Très bonne idée" in page
+
+
+def test_edit_page_and_history(logged_in, forum):
+    author = UserFactory()
+    topic, first = make_topic(author=author, forum=forum, body="avant")
+    browser = logged_in(author)
+    token = csrf_token(browser, f"/posts/{first.id}/edit")
+    browser.post(f"/posts/{first.id}/edit", data={"body": "après", "title": topic.title, "csrf_token": token})
+    history = browser.get(f"/posts/{first.id}/history").get_data(as_text=True)
+    assert "avant" in history and "après" in history
+    stranger = logged_in(UserFactory())
+    assert stranger.get(f"/posts/{first.id}/edit").status_code == 403
+    token = csrf_token(stranger, f"/topics/{topic.id}")
+    assert stranger.post(f"/posts/{first.id}/delete", data={"csrf_token": token}).status_code == 403
+
+
+def test_moderation_page_is_for_moderators(logged_in, admin, forum, api):
+    topic, _ = make_topic(forum=forum)
+    flagged = make_reply(UserFactory(), topic, "spam spam")
+    api(UserFactory()).post(f"/api/v1/posts/{flagged.id}/flags", json={"reason": "spam"})
+    assert logged_in(UserFactory()).get("/forums/moderation").status_code == 403
+    page = logged_in(admin).get("/forums/moderation").get_data(as_text=True)
+    assert "spam spam" in page
+
+
+def test_hidden_topic_page_is_404_for_members(client, logged_in, admin, api, forum):
+    topic, _ = make_topic(forum=forum)
+    api(admin).patch(f"/api/v1/topics/{topic.id}", json={"hidden": True})
+    assert client.get(f"/topics/{topic.id}").status_code == 404
+    assert logged_in(admin).get(f"/topics/{topic.id}").status_code == 200
+
+
+def test_new_since_last_visit_marker(logged_in, forum):
+    reader = UserFactory()
+    topic, _ = make_topic(forum=forum, replies=1)
+    browser = logged_in(reader)
+    assert 'id="new"' not in browser.get(f"/topics/{topic.id}").get_data(as_text=True)
+    make_reply(UserFactory(), topic, "nouveau message")
+    page = browser.get(f"/topics/{topic.id}").get_data(as_text=True)
+    assert page.index('id="new"') < page.index('id="post-3"')
+    assert page.index('id="post-2"') < page.index('id="new"')
+
+
+def test_atom_feed(client, forum):
+    make_topic(forum=forum, title="Appel à projets 2026", body="Date limite : <script>x</script> **mars**")
+    response = client.get(f"/forums/{forum.id}/feed.atom")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    root = ET.fromstring(response.get_data())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert [e.find("a:title", ns).text for e in entries] == ["Appel à projets 2026"]
+    content = entries[0].find("a:content", ns).text
+    assert "<strong>mars</strong>" in content
+    assert_inert(content)
+    assert client.get("/forums/999/feed.atom").status_code == 404
