@@ -39,14 +39,27 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def load_demo_projects() -> None:
-    associations = list(
+    editor_pool: list[int] = []
+    member_pool: list[int] = []
+    for username in DEMO_USERS:
+        try:
+            person = demo_user(username)
+        except LookupError:
+            continue
+        for m in user_memberships(person.id):
+            pool = editor_pool if m.role in EDITOR_ROLES else member_pool
+            if m.association_id not in editor_pool + member_pool:
+                pool.append(m.association_id)
+    approved = list(
         db.session.scalars(
-            select(Association).where(Association.status == "approved").order_by(Association.id)
+            select(Association.id).where(Association.status == "approved").order_by(Association.id)
         )
     )
-    if len(associations) < 2:
+    # demo people's associations first, so that logging in as them shows their projects
+    ids = list(dict.fromkeys([*editor_pool, *approved]))
+    if len(ids) < 2:
         return
-    ids = [a.id for a in associations]
+    partner = member_pool[0] if member_pool else ids[-1]
     today = utcnow().date()
 
     def day(offset: int) -> dt.date:
@@ -57,7 +70,7 @@ def load_demo_projects() -> None:
             "title": "Caravane médicale du Haut Atlas",
             "description": "Consultations gratuites et sensibilisation dans **12 douars**, "
             "avec les associations partenaires.",
-            "association_ids": ids[0:2],
+            "association_ids": ids[0:3],
             "starts_on": day(-60),
             "ends_on": day(60),
             "visibility": "public",
@@ -76,7 +89,7 @@ def load_demo_projects() -> None:
         {
             "title": "محو الأمية الرقمية للنساء",
             "description": "ورشات أسبوعية لتعليم استعمال الهاتف والخدمات الرقمية.",
-            "association_ids": ids[1:4] if len(ids) >= 4 else ids[:2],
+            "association_ids": ids[3:6] or ids[:2],
             "starts_on": day(-10),
             "ends_on": day(120),
             "visibility": "network",
@@ -93,7 +106,7 @@ def load_demo_projects() -> None:
         {
             "title": "Reforestation Souss-Massa",
             "description": "Planting 5,000 argan trees with schools and cooperatives.",
-            "association_ids": [ids[0], ids[-1]],
+            "association_ids": [ids[6] if len(ids) > 6 else ids[0], partner],
             "starts_on": day(-200),
             "ends_on": day(10),
             "visibility": "members",

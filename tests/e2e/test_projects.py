@@ -29,7 +29,9 @@ def test_milestone_update_appears_live_on_members_page(new_page, live_server):
         due_on=today + dt.timedelta(days=30),
         weight=1,
     )
-    MilestoneFactory(project=project, title="Bilan", starts_on=None, due_on=today + dt.timedelta(days=60))
+    MilestoneFactory(
+        project=project, title="Bilan", starts_on=None, due_on=today + dt.timedelta(days=60)
+    )
 
     watcher = new_page(member, locale="fr-FR")
     watcher.goto(f"/projects/{project.id}")

@@ -76,10 +76,8 @@ def test_watch_is_access_checked(sio_connect, api, world):
     outsider = sio_connect(world.outsider, namespaces=[NS])
     inbox = Inbox(outsider, "milestone_updated", NS)
     ack = watch(outsider, project.id)
-    assert ack == {
-        "ok": False,
-        "error": {"code": "not_found", "message": "Not found.", "fields": {}},
-    }
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "not_found" and ack["error"]["message"]
     assert watch(outsider, 999_999)["error"]["code"] == "not_found"
     bad = outsider.call("project_watch", {"project_id": "1"}, namespace=NS, timeout=10)
     assert bad["error"]["code"] == "validation_failed"
