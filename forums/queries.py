@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -16,6 +17,13 @@ from forums import access
 from forums.models import REACTIONS, Flag, Forum, Post, Reaction, Topic, TopicRead, Watch
 
 QUOTE_EXCERPT = 300
+
+
+@lru_cache(maxsize=2048)
+def quote_excerpt(body: str) -> str:
+    """The plain-text start of a quoted post (cached: popular posts are quoted often)."""
+    excerpt = render_plain(body)
+    return excerpt[:QUOTE_EXCERPT] + ("…" if len(excerpt) > QUOTE_EXCERPT else "")
 
 
 def user_brief(user: User | None) -> dict[str, Any] | None:
@@ -255,14 +263,12 @@ def serialize_posts(
             found = quotes.get(post.quote_post_id)
             if found and found[2].publicly_visible and found[0].publicly_visible:
                 qpost, qauthor, qtopic = found
-                excerpt = render_plain(qpost.body)
                 quote = {
                     "post_id": qpost.id,
                     "topic_id": qtopic.id,
                     "number": qpost.number,
                     "author": user_brief(qauthor),
-                    "excerpt": excerpt[:QUOTE_EXCERPT]
-                    + ("…" if len(excerpt) > QUOTE_EXCERPT else ""),
+                    "excerpt": quote_excerpt(qpost.body),
                 }
             else:
                 quote = {

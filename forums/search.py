@@ -1,23 +1,175 @@
-"""What forums put in the search index: topics and posts that everybody may see.
+"""What forums put in the search index: the ``topics`` and ``posts`` document types.
 
-The generic search framework (document types, outbox, backends) lives in ``app/search``; until
-it offers a registry these hooks are no-ops.
+Only what everybody may read is indexed: a topic that is hidden, held for approval or deleted
+leaves the index with all its posts, and so does a post that is hidden, held or deleted. The
+search framework's outbox keeps the index in step: every flush that touches a post or a
+topic's visibility writes outbox rows in the same transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flask import Flask, url_for
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from app.markdown import render_plain
+from app.search.framework import DocType, Document, register_doc_type
 from forums.models import Post, Topic
 
-
-def changed(post: Post, topic: Topic | None = None) -> None:
-    """A post was created, edited, hidden, deleted or approved."""
-
-
-def topic_changed(topic: Topic) -> None:
-    """A topic was renamed, moved, hidden or shown."""
+SNIPPET = 200
+#: Topic attributes whose change alters what its posts' documents hold or whether they exist.
+_TOPIC_VISIBILITY = ("title", "hidden", "pending", "deleted", "forum_id")
 
 
-def register(app: Any) -> None:
-    """Declare the forum document types to the search framework (when it exists)."""
+def _public_topic() -> tuple[Any, ...]:
+    return (Topic.hidden.is_(False), Topic.pending.is_(False), Topic.deleted.is_(False))
+
+
+def _public_post() -> tuple[Any, ...]:
+    return (Post.hidden.is_(False), Post.pending.is_(False), Post.deleted_at.is_(None))
+
+
+# ---------------------------------------------------------------- topics
+
+
+def load_topics(session: Session, ids: Sequence[int]) -> dict[int, Document]:
+    rows = session.execute(
+        select(Topic, Post.body)
+        .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
+        .where(Topic.id.in_(list(ids)), *_public_topic())
+    ).all()
+    return {
+        topic.id: Document(
+            id=topic.id,
+            names={"title": topic.title},
+            text={"body": render_plain(body)},
+            facets={"forum": [str(topic.forum_id)]},
+            created=topic.created_at.timestamp(),
+        )
+        for topic, body in rows
+    }
+
+
+def all_topic_ids(session: Session) -> Iterable[int]:
+    return session.scalars(select(Topic.id).where(*_public_topic()).order_by(Topic.id))
+
+
+def describe_topics(ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    from app.db import db
+
+    rows = db.session.execute(
+        select(Topic.id, Topic.title, Post.body)
+        .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
+        .where(Topic.id.in_(list(ids)))
+    )
+    return {
+        tid: {
+            "title": title,
+            "url": url_for("forums.topic", topic_id=tid),
+            "snippet": render_plain(body)[:SNIPPET],
+        }
+        for tid, title, body in rows
+    }
+
+
+def _topic_ids(topic: Topic) -> list[int]:
+    state: Any = inspect(topic)
+    if state.pending or any(state.attrs[a].history.has_changes() for a in _TOPIC_VISIBILITY):
+        return [topic.id]
+    return []
+
+
+def _first_post_topic(post: Post) -> list[int]:
+    return [post.topic_id] if post.number == 1 else []
+
+
+# ---------------------------------------------------------------- posts
+
+
+def load_posts(session: Session, ids: Sequence[int]) -> dict[int, Document]:
+    rows = session.execute(
+        select(Post, Topic.title, Topic.forum_id)
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(Post.id.in_(list(ids)), *_public_post(), *_public_topic())
+    ).all()
+    return {
+        post.id: Document(
+            id=post.id,
+            names={"topic": title},
+            text={"body": render_plain(post.body)},
+            facets={"forum": [str(forum_id)], "topic": [str(post.topic_id)]},
+            created=post.created_at.timestamp(),
+        )
+        for post, title, forum_id in rows
+    }
+
+
+def all_post_ids(session: Session) -> Iterable[int]:
+    return session.scalars(
+        select(Post.id)
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(*_public_post(), *_public_topic())
+        .order_by(Post.id)
+    )
+
+
+def describe_posts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    from app.db import db
+    from forums.services import page_of
+
+    rows = db.session.execute(
+        select(Post.id, Post.topic_id, Post.number, Post.body, Topic.title)
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(Post.id.in_(list(ids)))
+    )
+    return {
+        pid: {
+            "title": title,
+            "url": url_for("forums.topic", topic_id=tid, page=page_of(number)) + f"#post-{number}",
+            "snippet": render_plain(body)[:SNIPPET],
+        }
+        for pid, tid, number, body, title in rows
+    }
+
+
+def _post_ids_of_topic(topic: Topic) -> list[int]:
+    state: Any = inspect(topic)
+    if state.pending or not any(state.attrs[a].history.has_changes() for a in _TOPIC_VISIBILITY):
+        return []
+    session = state.session
+    if session is None:
+        return []
+    return list(session.connection().scalars(select(Post.id).where(Post.topic_id == topic.id)))
+
+
+def register(app: Flask) -> None:
+    """Declare the ``topics`` and ``posts`` document types to the search framework."""
+    register_doc_type(
+        app,
+        DocType(
+            name="topics",
+            load=load_topics,
+            all_ids=all_topic_ids,
+            name_fields={"title": 4.0},
+            text_fields={"body": 1.0},
+            facets=("forum",),
+            watch=((Topic, _topic_ids), (Post, _first_post_topic)),
+            describe=describe_topics,
+        ),
+    )
+    register_doc_type(
+        app,
+        DocType(
+            name="posts",
+            load=load_posts,
+            all_ids=all_post_ids,
+            name_fields={"topic": 1.0},
+            text_fields={"body": 2.0},
+            facets=("forum", "topic"),
+            watch=((Post, lambda post: [post.id]), (Topic, _post_ids_of_topic)),
+            describe=describe_posts,
+        ),
+    )

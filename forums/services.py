@@ -367,13 +367,6 @@ def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) ->
 
     payload = live_payload(topic, post, author)
     emit_after_commit("post_new", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE)
-    _index(post, topic)
-
-
-def _index(post: Post, topic: Topic | None = None) -> None:
-    from forums import search
-
-    search.changed(post, topic)
 
 
 def emit_updated(post: Post, topic: Topic) -> None:
@@ -401,7 +394,6 @@ def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = Non
     db.session.flush()
     if not post.pending:
         emit_updated(post, topic)
-        _index(post, topic)
     return post
 
 
@@ -414,7 +406,6 @@ def delete_post(actor: User, post: Post, topic: Topic) -> None:
     db.session.flush()
     refresh_counters(topic)
     emit_updated(post, topic)
-    _index(post, topic)
 
 
 def page_of(number: int, per_page: int = 20) -> int:
@@ -542,7 +533,6 @@ def moderate_post(actor: User, post: Post, topic: Topic, action: str) -> Post:
     refresh_counters(topic)
     if not post.pending:
         emit_updated(post, topic)
-    _index(post, topic)
     return post
 
 
@@ -581,9 +571,6 @@ def moderate_topic(actor: User, topic: Topic, changes: dict[str, Any]) -> Topic:
         to=topic_room(topic.id),
         namespace=NAMESPACE,
     )
-    from forums import search
-
-    search.topic_changed(topic)
     return topic
 
 

@@ -58,4 +58,10 @@ def test_xss_corpus_is_inert_in_the_browser(new_page, api):
     expect(page.locator("#post-25")).to_be_visible()
     page.wait_for_timeout(300)
     assert dialogs == []
-    assert page.evaluate("document.querySelectorAll('.post-body script, .post-body iframe, .post-body svg').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll("
+            "'.post-body script, .post-body iframe, .post-body svg').length"
+        )
+        == 0
+    )

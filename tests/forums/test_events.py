@@ -42,7 +42,9 @@ def test_reader_receives_new_replies_and_edits(sio_connect, api, forum):
     updates = Inbox(client, "post_updated", "/forums")
     answer = client.call("topic_watch", {"topic_id": topic.id}, namespace="/forums", timeout=5)
     assert answer == {"ok": True, "topic_id": topic.id, "last_number": 1}
-    posted = api(writer).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "**Salam** @nobody"})
+    posted = api(writer).post(
+        f"/api/v1/topics/{topic.id}/posts", json={"body": "**Salam** @nobody"}
+    )
     assert posted.status_code == 201
     assert new_posts.wait()
     post = new_posts.items[0]["post"]
@@ -64,7 +66,10 @@ def test_watching_a_hidden_topic_is_refused(sio_connect, api, admin, forum):
     assert answer["ok"] is False and answer["error"]["code"] == "not_found"
     bad = client.call("topic_watch", {"topic_id": "1; DROP"}, namespace="/forums", timeout=5)
     assert bad["ok"] is False and bad["error"]["code"] == "validation_failed"
-    assert api(admin).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "mods only"}).status_code == 201
+    assert (
+        api(admin).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "mods only"}).status_code
+        == 201
+    )
     assert not new_posts.wait(1)
 
 
@@ -85,7 +90,9 @@ def test_watchers_get_a_live_notification(sio_connect, api, forum):
     topic, _ = make_topic(author=owner, forum=forum, title="Subventions 2026")
     client = sio_connect(owner, namespaces=["/notifications"])
     notes = Inbox(client, "notification_new", "/notifications")
-    api(UserFactory(display_name="Nadia")).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "Voici le lien"})
+    api(UserFactory(display_name="Nadia")).post(
+        f"/api/v1/topics/{topic.id}/posts", json={"body": "Voici le lien"}
+    )
     assert notes.wait()
     note = notes.items[0]["notification"]
     assert note["kind"] == "forum_reply" and "Subventions 2026" in note["text"]

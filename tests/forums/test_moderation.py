@@ -30,7 +30,10 @@ def test_flag_goes_to_the_queue_and_notifies_moderators(api, user, forum, modera
     bad = make_reply(UserFactory(), topic, "Achetez mes produits !!!")
     response = api(user).post(f"/api/v1/posts/{bad.id}/flags", json={"reason": "spam"})
     assert response.status_code == 201
-    assert count(Notification, Notification.user_id == moderator.id, Notification.kind == "forum_flag") == 1
+    assert (
+        count(Notification, Notification.user_id == moderator.id, Notification.kind == "forum_flag")
+        == 1
+    )
     queue = api(moderator).get("/api/v1/forums/moderation").json
     assert [item["post_id"] for item in queue["flagged"]] == [bad.id]
     assert queue["flagged"][0]["flags"][0]["reason"] == "spam"
@@ -39,14 +42,26 @@ def test_flag_goes_to_the_queue_and_notifies_moderators(api, user, forum, modera
 def test_flag_errors(api, user, forum):
     topic, first = make_topic(author=user, forum=forum)
     other = make_reply(UserFactory(), topic)
-    assert api(user).post(f"/api/v1/posts/{first.id}/flags", json={"reason": "spam"}).status_code == 409
-    assert api(user).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "rude?"}).status_code == 422
+    assert (
+        api(user).post(f"/api/v1/posts/{first.id}/flags", json={"reason": "spam"}).status_code
+        == 409
+    )
+    assert (
+        api(user).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "rude?"}).status_code
+        == 422
+    )
     no_details = api(user).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "other"})
     assert no_details.status_code == 422 and "details" in no_details.json["error"]["fields"]
-    assert api(user).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "offensive"}).status_code == 201
+    assert (
+        api(user).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "offensive"}).status_code
+        == 201
+    )
     again = api(user).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "offensive"})
     assert again.status_code == 409 and again.json["error"]["code"] == "already_flagged"
-    assert api(None).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "spam"}).status_code == 401
+    assert (
+        api(None).post(f"/api/v1/posts/{other.id}/flags", json={"reason": "spam"}).status_code
+        == 401
+    )
     assert count(Flag) == 1
 
 
@@ -57,8 +72,16 @@ def test_queue_is_for_moderators_of_the_forum_only(api, user, forum, moderator):
     api(user).post(f"/api/v1/posts/{post.id}/flags", json={"reason": "spam"})
     assert api(user).get("/api/v1/forums/moderation").status_code == 403
     assert api(moderator).get("/api/v1/forums/moderation").json["flagged"] == []
-    assert api(moderator).post(f"/api/v1/posts/{post.id}/moderate", json={"action": "hide"}).status_code == 403
-    assert api(user).post(f"/api/v1/posts/{post.id}/moderate", json={"action": "hide"}).status_code == 403
+    assert (
+        api(moderator)
+        .post(f"/api/v1/posts/{post.id}/moderate", json={"action": "hide"})
+        .status_code
+        == 403
+    )
+    assert (
+        api(user).post(f"/api/v1/posts/{post.id}/moderate", json={"action": "hide"}).status_code
+        == 403
+    )
     db.session.expire_all()
     assert db.session.get(Post, post.id).hidden is False
 
@@ -83,11 +106,16 @@ def test_hide_and_unhide(api, user, forum, moderator):
 
 def test_hidden_topic_is_invisible_to_members(api, user, forum, moderator):
     topic, first = make_topic(forum=forum, title="Hors charte")
-    assert api(moderator).patch(f"/api/v1/topics/{topic.id}", json={"hidden": True}).status_code == 200
+    assert (
+        api(moderator).patch(f"/api/v1/topics/{topic.id}", json={"hidden": True}).status_code == 200
+    )
     assert api(user).get(f"/api/v1/topics/{topic.id}").status_code == 404
     assert api(user).get(f"/api/v1/posts/{first.id}").status_code == 404
     assert api(user).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "x"}).status_code == 404
-    assert api(user).post(f"/api/v1/posts/{first.id}/reactions", json={"kind": "like"}).status_code == 404
+    assert (
+        api(user).post(f"/api/v1/posts/{first.id}/reactions", json={"kind": "like"}).status_code
+        == 404
+    )
     assert api(None).get(f"/api/v1/forums/{forum.id}/topics").json["total"] == 0
     assert api(moderator).get(f"/api/v1/topics/{topic.id}").status_code == 200
     assert api(moderator).get(f"/api/v1/forums/{forum.id}/topics").json["total"] == 1
@@ -107,15 +135,30 @@ def test_move_topic_between_forums(api, admin, forum):
 def test_forum_moderator_cannot_move_into_a_forum_they_do_not_moderate(api, forum, moderator):
     topic, _ = make_topic(forum=forum)
     other = ForumFactory()
-    assert api(moderator).patch(f"/api/v1/topics/{topic.id}", json={"forum_id": other.id}).status_code == 403
-    assert api(moderator).patch(f"/api/v1/topics/{topic.id}", json={"locked": True}).status_code == 200
+    assert (
+        api(moderator).patch(f"/api/v1/topics/{topic.id}", json={"forum_id": other.id}).status_code
+        == 403
+    )
+    assert (
+        api(moderator).patch(f"/api/v1/topics/{topic.id}", json={"locked": True}).status_code == 200
+    )
     db.session.expire_all()
     assert db.session.get(Topic, topic.id).forum_id == forum.id
 
 
 def test_admin_appoints_forum_moderators(api, admin, user, forum):
-    assert api(user).post(f"/api/v1/forums/{forum.id}/moderators", json={"user_id": user.id}).status_code == 403
-    assert api(admin).post(f"/api/v1/forums/{forum.id}/moderators", json={"user_id": user.id}).status_code == 204
+    assert (
+        api(user)
+        .post(f"/api/v1/forums/{forum.id}/moderators", json={"user_id": user.id})
+        .status_code
+        == 403
+    )
+    assert (
+        api(admin)
+        .post(f"/api/v1/forums/{forum.id}/moderators", json={"user_id": user.id})
+        .status_code
+        == 204
+    )
     assert api(user).get("/api/v1/forums/moderation").status_code == 200
     assert api(admin).delete(f"/api/v1/forums/{forum.id}/moderators/{user.id}").status_code == 204
     assert api(user).get("/api/v1/forums/moderation").status_code == 403
@@ -127,7 +170,8 @@ def test_first_posts_of_new_accounts_are_held(app, api, forum, moderator):
     watcher = UserFactory()
     api(watcher).put(f"/api/v1/forums/{forum.id}/watch")
     created = api(newcomer).post(
-        f"/api/v1/forums/{forum.id}/topics", json={"title": "Bonjour à tous", "body": "Je suis nouveau"}
+        f"/api/v1/forums/{forum.id}/topics",
+        json={"title": "Bonjour à tous", "body": "Je suis nouveau"},
     )
     assert created.status_code == 201 and created.json["post"]["pending"] is True
     topic_id = created.json["topic"]["id"]
@@ -143,7 +187,10 @@ def test_first_posts_of_new_accounts_are_held(app, api, forum, moderator):
     approved = api(moderator).post(f"/api/v1/posts/{post_id}/moderate", json={"action": "approve"})
     assert approved.status_code == 200 and approved.json["pending"] is False
     assert api(watcher).get(f"/api/v1/topics/{topic_id}").status_code == 200
-    assert count(Notification, Notification.user_id == watcher.id, Notification.kind == "forum_topic") == 1
+    assert (
+        count(Notification, Notification.user_id == watcher.id, Notification.kind == "forum_topic")
+        == 1
+    )
     # The second post is no longer held.
     second = api(newcomer).post(f"/api/v1/topics/{topic_id}/posts", json={"body": "Merci !"})
     assert second.json["pending"] is False
@@ -157,8 +204,15 @@ def test_rejected_held_reply_never_appears(app, api, forum, moderator):
     newcomer = UserFactory()
     held = api(newcomer).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "pub pub pub"}).json
     assert held["pending"] is True
-    assert [p["number"] for p in api(None).get(f"/api/v1/topics/{topic.id}").json["posts"]["items"]] == [1]
-    assert api(moderator).post(f"/api/v1/posts/{held['id']}/moderate", json={"action": "reject"}).status_code == 200
+    assert [
+        p["number"] for p in api(None).get(f"/api/v1/topics/{topic.id}").json["posts"]["items"]
+    ] == [1]
+    assert (
+        api(moderator)
+        .post(f"/api/v1/posts/{held['id']}/moderate", json={"action": "reject"})
+        .status_code
+        == 200
+    )
     assert api(moderator).get("/api/v1/forums/moderation").json["held"] == []
     assert api(None).get(f"/api/v1/topics/{topic.id}").json["topic"]["post_count"] == 1
 
@@ -168,10 +222,17 @@ def test_posting_is_rate_limited_per_account(app, api, forum):
     topic, _ = make_topic(forum=forum)
     fast = api(UserFactory())
     statuses = [
-        fast.post(f"/api/v1/topics/{topic.id}/posts", json={"body": f"n{i}"}).status_code for i in range(4)
+        fast.post(f"/api/v1/topics/{topic.id}/posts", json={"body": f"n{i}"}).status_code
+        for i in range(4)
     ]
     assert statuses == [201, 201, 201, 429]
-    assert fast.post(f"/api/v1/topics/{topic.id}/posts", json={"body": "x"}).json["error"]["code"] == "rate_limited"
+    assert (
+        fast.post(f"/api/v1/topics/{topic.id}/posts", json={"body": "x"}).json["error"]["code"]
+        == "rate_limited"
+    )
     # Another account is not slowed down by the first one.
-    assert api(UserFactory()).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "hi"}).status_code == 201
+    assert (
+        api(UserFactory()).post(f"/api/v1/topics/{topic.id}/posts", json={"body": "hi"}).status_code
+        == 201
+    )
     assert count(Post, Post.topic_id == topic.id) == 5

@@ -34,7 +34,10 @@ def busy_topic(forum, posts: int):
     for i in range(posts):
         who = people[i % len(people)]
         post = services.reply(
-            who, topic, f"Réponse {i} @{people[(i + 1) % 4].username}", first.id if i % 3 == 0 else None
+            who,
+            topic,
+            f"Réponse {i} @{people[(i + 1) % 4].username}",
+            first.id if i % 3 == 0 else None,
         )
         services.react(people[(i + 2) % 4], post, topic, "like")
         services.react(people[(i + 3) % 4], post, topic, "thanks")
@@ -63,7 +66,9 @@ def test_topic_page_query_count_is_constant(logged_in, api, forum):
     large_api = statements_for(client, f"/api/v1/topics/{large.id}?per_page=100")
     assert small_api == large_api, (small_api, large_api)
     anonymous = api(None)
-    assert statements_for(anonymous, f"/topics/{small.id}") == statements_for(anonymous, f"/topics/{large.id}")
+    assert statements_for(anonymous, f"/topics/{small.id}") == statements_for(
+        anonymous, f"/topics/{large.id}"
+    )
 
 
 def test_forum_index_query_count_is_constant(logged_in, api):
