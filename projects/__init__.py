@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     from projects import api as endpoints
     from projects import demo, routes
     from projects.events import ProjectsNamespace, drop_lost_watchers
+    from projects.search import register_search
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
     membership_changed.connect(drop_lost_watchers, weak=False)
     registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
     add_demo_loader(app, 40, "projects", demo.load_demo_projects)
+    register_search(app)
 
     @app.cli.command("notify-due")
     def notify_due_command() -> None:

@@ -87,7 +87,7 @@ def build_svg(
         pos = PAD + inner * offset / span_days
         return width - pos if rtl else pos
 
-    anchor_start = "end" if rtl else "start"
+    anchor_start = "start"  # relative to ``direction``: the right end in RTL
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline{" rtl" if rtl else ""}" '
         f'viewBox="0 0 {width} {height}" width="100%" role="img" '
