@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 
 from app.accounts.models import User
 from app.api import not_found
@@ -54,6 +54,19 @@ def membership(conversation: Conversation, user_id: int) -> ConversationMember |
     return row
 
 
+_CONVERSATION_AND_MEMBER = (
+    select(Conversation, ConversationMember)
+    .outerjoin(
+        ConversationMember,
+        and_(
+            ConversationMember.conversation_id == Conversation.id,
+            ConversationMember.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(Conversation.id == bindparam("conversation_id"))
+)
+
+
 def access_conversation(
     actor: User, conversation_id: Any
 ) -> tuple[Conversation, ConversationMember]:
@@ -62,10 +75,16 @@ def access_conversation(
         raise not_found()
     if not 0 < conversation_id < 2**62:
         raise not_found()
-    conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None:
+    # One query for the common case: the conversation joined with the actor's own row.
+    found = db.session.execute(
+        _CONVERSATION_AND_MEMBER, {"conversation_id": conversation_id, "user_id": actor.id}
+    ).first()
+    if found is None:
         raise not_found()
-    member = membership(conversation, actor.id)
+    conversation: Conversation = found[0]
+    member: ConversationMember | None = found[1]
+    if conversation.kind == "association":
+        member = membership(conversation, actor.id)
     if member is None:
         raise not_found()
     return conversation, member
@@ -79,15 +98,16 @@ def access_message(actor: User, message_id: int) -> tuple[Message, Conversation]
     return message, conversation
 
 
+_MEMBER_ROLES = select(ConversationMember.user_id, ConversationMember.role).where(
+    ConversationMember.conversation_id == bindparam("conversation_id")
+)
+
+
 def recipient_ids(conversation: Conversation) -> list[int]:
     """Everybody who receives what is posted in ``conversation`` (checked now)."""
     ids = {
         uid
-        for uid, role in db.session.execute(
-            select(ConversationMember.user_id, ConversationMember.role).where(
-                ConversationMember.conversation_id == conversation.id
-            )
-        )
+        for uid, role in db.session.execute(_MEMBER_ROLES, {"conversation_id": conversation.id})
         if role != "staff"
     }
     if conversation.kind == "association" and conversation.association_id is not None:

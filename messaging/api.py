@@ -180,7 +180,7 @@ def send_message(args: dict[str, Any], conversation_id: int) -> ResponseReturnVa
     user = require_user()
     conversation, _member = access.access_conversation(user, conversation_id)
     result = services.send_message(user, conversation, args["body"], args["client_id"])
-    return services.serialize_message(result.message), 201 if result.created else 200
+    return result.message, 201 if result.created else 200
 
 
 @blp.route("/messages/<int:message_id>", methods=["PATCH"])

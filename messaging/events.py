@@ -85,11 +85,26 @@ def _int_field(data: dict[str, Any], key: str) -> int:
 
 def handler(fn: Callable[..., Ack]) -> Callable[..., Ack]:
     """Check the payload is an object and the credential still live; turn errors into acks."""
+    return _handler(fn, limited=False)
 
+
+def limited_handler(fn: Callable[..., Ack]) -> Callable[..., Ack]:
+    """:func:`handler` that also counts the event against the user's send limit, before any
+    database work (the limiter may yield to other greenlets; a transaction must not be open
+    then: SQLite's writers would wait on a lock whose holder cannot run)."""
+    return _handler(fn, limited=True)
+
+
+def _handler(fn: Callable[..., Ack], *, limited: bool) -> Callable[..., Ack]:
     @wraps(fn)
     def wrapper(self: ChatNamespace, data: Any = None, *_extra: Any) -> Ack:
         if not isinstance(data, dict) or len(data) > MAX_PAYLOAD_KEYS:
             return error_ack("bad_payload", _("The event payload must be a small JSON object."))
+        if limited:
+            limiter = send_limiter()
+            user_id = session.get(SOCKET_USER)
+            if limiter is not None and user_id is not None and not limiter.hit(int(user_id)):
+                return error_ack("rate_limited", _("Too many messages. Please wait a moment."))
         try:
             user = self.user()
             if user is None:
@@ -124,6 +139,7 @@ def co_member_ids(user_id: int) -> list[int]:
 def _broadcast_presence(user_id: int, online: bool) -> None:
     rooms = [user_room(uid) for uid in co_member_ids(user_id)]
     rooms.append(user_room(user_id))  # the person's own other tabs
+    db.session.rollback()  # only reads: end the transaction before emitting
     socketio.emit(
         "presence", {"user_id": user_id, "online": online}, to=rooms, namespace=services.NAMESPACE
     )
@@ -136,6 +152,7 @@ class ChatNamespace(AuthenticatedNamespace):
 
     def on_connect(self, auth: Any = None) -> None:
         super().on_connect(auth)
+        db.session.rollback()  # release the database before anything may yield
         user_id = session[SOCKET_USER]
         session["chat_counted"] = True
         if presence.store().connect(user_id) == 1:
@@ -148,18 +165,11 @@ class ChatNamespace(AuthenticatedNamespace):
         if presence.store().disconnect(user_id) == 0:
             _broadcast_presence(user_id, False)
 
-    @handler
+    @limited_handler
     def on_message_send(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, _member = access.access_conversation(user, data.get("conversation_id"))
-        limiter = send_limiter()
-        if limiter is not None and not limiter.hit(user.id):
-            return error_ack("rate_limited", _("Too many messages. Please wait a moment."))
         result = services.send_message(user, conversation, data.get("body"), data.get("client_id"))
-        return {
-            "ok": True,
-            "created": result.created,
-            "message": services.serialize_message(result.message),
-        }
+        return {"ok": True, "created": result.created, "message": result.message}
 
     @handler
     def on_message_edit(self, user: Any, data: dict[str, Any]) -> Ack:
@@ -176,16 +186,19 @@ class ChatNamespace(AuthenticatedNamespace):
     @handler
     def on_typing(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, _member = access.access_conversation(user, data.get("conversation_id"))
-        db.session.commit()  # a staff row may have been created
-        if _typing_throttle().allow((user.id, conversation.id)):
-            rooms = [user_room(u) for u in access.recipient_ids(conversation) if u != user.id]
+        conversation_id, user_id = conversation.id, user.id
+        if _typing_throttle().allow((user_id, conversation_id)):
+            rooms = [user_room(u) for u in access.recipient_ids(conversation) if u != user_id]
+            db.session.commit()  # end the transaction before anything may yield
             if rooms:
                 socketio.emit(
                     "typing",
-                    {"conversation_id": conversation.id, "user_id": user.id},
+                    {"conversation_id": conversation_id, "user_id": user_id},
                     to=rooms,
                     namespace=services.NAMESPACE,
                 )
+        else:
+            db.session.commit()
         return {"ok": True}
 
     @handler

@@ -36,7 +36,7 @@ class Conversation(db.Model):  # type: ignore[name-defined]
     last_message_id: Mapped[int] = mapped_column(Integer, default=0)
 
     members: Mapped[list[ConversationMember]] = relationship(
-        back_populates="conversation", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="conversation", cascade="all, delete-orphan"
     )
 
     __table_args__ = ({"sqlite_autoincrement": True},)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -35,7 +36,7 @@ CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 # -- serialization ---------------------------------------------------------------------------
 
 
-def serialize_message(m: Message) -> dict[str, Any]:
+def serialize_message(m: Message | SimpleNamespace) -> dict[str, Any]:
     deleted = m.deleted_at is not None
     return {
         "id": m.id,
@@ -306,17 +307,55 @@ def remove_member(
 
 @dataclass(frozen=True)
 class SendResult:
-    message: Message
+    #: the message as clients see it (``serialize_message``)
+    message: dict[str, Any]
     created: bool
 
 
-def _existing(sender_id: int, client_id: str) -> Message | None:
-    return db.session.scalar(
-        select(Message).where(Message.sender_id == sender_id, Message.client_id == client_id)
+_EXISTING_COLUMNS = (
+    Message.id,
+    Message.conversation_id,
+    Message.sender_id,
+    Message.client_id,
+    Message.body,
+    Message.body_html,
+    Message.created_at,
+    Message.edited_at,
+    Message.deleted_at,
+)
+
+
+# The hot path's statements are built once; each send only binds values.
+_EXISTING = select(*_EXISTING_COLUMNS).where(
+    Message.sender_id == bindparam("sender_id"), Message.client_id == bindparam("client_id")
+)
+_INSERT = insert(Message).returning(Message.id)
+_LOCK = (
+    update(Conversation)
+    .where(Conversation.id == bindparam("b_conversation"))
+    .values(last_message_id=Conversation.last_message_id)
+)
+_SET_LAST = (
+    update(Conversation)
+    .where(Conversation.id == bindparam("b_conversation"))
+    .values(last_message_id=bindparam("b_message"))
+)
+_SENDER_READ = (
+    update(ConversationMember)
+    .where(
+        ConversationMember.conversation_id == bindparam("b_conversation"),
+        ConversationMember.user_id == bindparam("b_sender"),
     )
+    .values(last_read_id=bindparam("b_message"))
+)
 
 
-def _same_send(found: Message, conversation_id: int, body: str) -> SendResult:
+def _existing(sender_id: int, client_id: str) -> SimpleNamespace | None:
+    row = db.session.execute(_EXISTING, {"sender_id": sender_id, "client_id": client_id}).first()
+    return SimpleNamespace(**row._mapping) if row is not None else None
+
+
+def _same_send(found: Any, conversation_id: int, body: str) -> SendResult:
     if found.conversation_id != conversation_id or found.body != body:
         raise ApiError(
             409,
@@ -324,64 +363,67 @@ def _same_send(found: Message, conversation_id: int, body: str) -> SendResult:
             _("This client_id was already used for a different message."),
             {"client_id": ["reused"]},
         )
-    return SendResult(found, False)
+    return SendResult(serialize_message(found), False)
 
 
 def send_message(actor: User, conversation: Conversation, body: Any, client_id: Any) -> SendResult:
     """Store a message once per ``(sender, client_id)`` and push it after commit. Commits.
 
     A repeated send with the same body gives back the stored message (``created`` false); the
-    same ``client_id`` with another body or conversation is a 409.
+    same ``client_id`` with another body or conversation is a 409. This is the hot path: it
+    runs a handful of Core statements rather than the ORM unit of work.
     """
     text = clean_body(body)
     cid = clean_client_id(client_id)
-    found = _existing(actor.id, cid)
+    actor_id, conversation_id = actor.id, conversation.id
+    if db.session.get_bind().dialect.name != "sqlite":
+        # Lock the conversation row first, so ids rise in commit order within it (SQLite's
+        # BEGIN IMMEDIATE already serializes every writer).
+        db.session.execute(_LOCK, {"b_conversation": conversation_id})
+    found = _existing(actor_id, cid)
     if found is not None:
         db.session.rollback()
-        return _same_send(found, conversation.id, text)
-    # Lock the conversation row first: ids then rise in commit order within it.
-    db.session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation.id)
-        .values(last_message_id=Conversation.last_message_id)
-    )
-    found = _existing(actor.id, cid)
-    if found is not None:
-        db.session.rollback()
-        return _same_send(found, conversation.id, text)
-    message = Message(
-        conversation_id=conversation.id,
-        sender_id=actor.id,
-        client_id=cid,
-        body=text,
-        body_html=str(render_markdown(text)),
-    )
-    db.session.add(message)
+        return _same_send(found, conversation_id, text)
+    now = utcnow()
+    html = str(render_markdown(text))
     try:
-        db.session.flush()
+        message_id = db.session.execute(
+            _INSERT,
+            {
+                "conversation_id": conversation_id,
+                "sender_id": actor_id,
+                "client_id": cid,
+                "body": text,
+                "body_html": html,
+                "created_at": now,
+            },
+        ).scalar_one()
     except IntegrityError:
+        # a twin send committed between our check and our insert
         db.session.rollback()
-        found = _existing(actor.id, cid)
+        found = _existing(actor_id, cid)
         if found is None:  # pragma: no cover - the other insert rolled back too
             raise
-        return _same_send(found, conversation.id, text)
-    db.session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation.id)
-        .values(last_message_id=message.id)
-    )
-    # The sender has read what they wrote.
-    db.session.execute(
-        update(ConversationMember)
-        .where(
-            ConversationMember.conversation_id == conversation.id,
-            ConversationMember.user_id == actor.id,
+        return _same_send(found, conversation_id, text)
+    ids = {"b_conversation": conversation_id, "b_message": message_id, "b_sender": actor_id}
+    db.session.execute(_SET_LAST, ids)
+    db.session.execute(_SENDER_READ, ids)  # the sender has read what they wrote
+    payload = serialize_message(
+        SimpleNamespace(
+            id=message_id,
+            conversation_id=conversation_id,
+            sender_id=actor_id,
+            client_id=cid,
+            body=text,
+            body_html=html,
+            created_at=now,
+            edited_at=None,
+            deleted_at=None,
         )
-        .values(last_read_id=message.id)
     )
-    push(conversation, "message_new", {"message": serialize_message(message)})
+    push(conversation, "message_new", {"message": payload})
     db.session.commit()
-    return SendResult(message, True)
+    return SendResult(payload, True)
 
 
 def push(conversation: Conversation, event_name: str, data: dict[str, Any]) -> None:

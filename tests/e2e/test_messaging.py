@@ -46,9 +46,7 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     # Karim loses the network; Amina keeps writing; Karim writes too while offline.
     page_b.context.set_offline(True)
     # the server sees Karim's socket go: Amina's page shows him offline
-    expect(page_a.locator(f".chat-head [data-presence='{karim.id}']")).to_have_class(
-        "presence-dot"
-    )
+    expect(page_a.locator(f".chat-head [data-presence='{karim.id}']")).to_have_class("presence-dot")
     for text in ("رسالة 1", "رسالة 2", "رسالة 3"):
         page_a.fill("textarea[name=body]", text)
         page_a.keyboard.press("Enter")
@@ -73,7 +71,8 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
         expect(page.locator("[data-messages] li[data-message-id]")).to_have_count(6, timeout=30_000)
         assert messages_text(page) == expected
     ids = [
-        int(x) for x in page_b.locator("[data-messages] li[data-message-id]").evaluate_all(
+        int(x)
+        for x in page_b.locator("[data-messages] li[data-message-id]").evaluate_all(
             "els => els.map(e => e.dataset.messageId)"
         )
     ]

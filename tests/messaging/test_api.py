@@ -139,7 +139,7 @@ def test_concurrent_retries_store_once(app: Flask) -> None:
             actor = db.session.get(type(a), a_id)
             conv = db.session.get(Conversation, conv_id)
             barrier.wait()
-            ids.append(services.send_message(actor, conv, "once", "same-id").message.id)
+            ids.append(services.send_message(actor, conv, "once", "same-id").message["id"])
             db.session.remove()
 
     threads = [threading.Thread(target=send) for _ in range(4)]

@@ -1,0 +1,129 @@
+"""The chat pages without JavaScript: read, send with a plain form (once), start a chat."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.db import db
+from messaging.models import Conversation, Message
+from tests.conftest import csrf_token
+from tests.factories import UserFactory
+from tests.messaging.factories import direct, group
+
+CLIENT_ID_RE = re.compile(r'name="client_id" value="([^"]+)"')
+
+
+def test_chat_page_lists_conversations_with_unread_counts(logged_in: Any, api: Any) -> None:
+    a, b = UserFactory(display_name="Amina"), UserFactory(display_name="Karim")
+    conv = direct(a, b)
+    api(a).post(
+        f"/api/v1/conversations/{conv.id}/messages", json={"body": "**Salam**", "client_id": "x"}
+    )
+    page = logged_in(b).get("/chat")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Amina" in html and "data-unread>1<" in html.replace(" hidden", "")
+    assert "data-chat-unread>1<" in html  # the header's live badge starts at the true figure
+
+
+def test_conversation_page_shows_messages_and_marks_read(logged_in: Any, api: Any) -> None:
+    a, b = UserFactory(), UserFactory()
+    conv = direct(a, b)
+    api(a).post(
+        f"/api/v1/conversations/{conv.id}/messages",
+        json={"body": "مرحبا <script>alert(1)</script> **بك**", "client_id": "x"},
+    )
+    client = logged_in(b)
+    html = client.get(f"/chat/{conv.id}").get_data(as_text=True)
+    assert "<strong>بك</strong>" in html and "<script>alert(1)" not in html
+    assert 'class="body" dir="auto"' in html
+    assert api(b).get("/api/v1/conversations/unread").json == {"unread_total": 0}
+
+
+def test_plain_form_send_is_stored_once(logged_in: Any) -> None:
+    a, b = UserFactory(), UserFactory()
+    conv = direct(a, b)
+    client = logged_in(a)
+    page = client.get(f"/chat/{conv.id}").get_data(as_text=True)
+    client_id = CLIENT_ID_RE.search(page).group(1)  # type: ignore[union-attr]
+    form = {"body": "Bonjour", "client_id": client_id, "csrf_token": csrf_token(client)}
+    first = client.post(f"/chat/{conv.id}/send", data=form)
+    again = client.post(f"/chat/{conv.id}/send", data=form)  # the browser resubmits
+    assert first.status_code == again.status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Message).count() == 1
+    assert "Bonjour" in client.get(f"/chat/{conv.id}").get_data(as_text=True)
+
+
+def test_form_send_needs_csrf_and_membership(logged_in: Any) -> None:
+    a, b, stranger = UserFactory(), UserFactory(), UserFactory()
+    conv = direct(a, b)
+    client = logged_in(a)
+    refused = client.post(f"/chat/{conv.id}/send", data={"body": "x", "client_id": "c1"})
+    assert refused.status_code == 400
+    outsider = logged_in(stranger)
+    assert outsider.get(f"/chat/{conv.id}").status_code == 404
+    denied = outsider.post(
+        f"/chat/{conv.id}/send",
+        data={"body": "x", "client_id": "c2", "csrf_token": csrf_token(outsider)},
+    )
+    assert denied.status_code == 404
+    db.session.expire_all()
+    assert db.session.query(Message).count() == 0
+
+
+def test_empty_form_send_flashes_and_stores_nothing(logged_in: Any) -> None:
+    a, b = UserFactory(), UserFactory()
+    conv = direct(a, b)
+    client = logged_in(a)
+    response = client.post(
+        f"/chat/{conv.id}/send",
+        data={"body": "   ", "client_id": "c1", "csrf_token": csrf_token(client)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Message).count() == 0
+
+
+def test_start_conversation_by_usernames(logged_in: Any) -> None:
+    a, b, c = UserFactory(), UserFactory(), UserFactory()
+    client = logged_in(a)
+    token = csrf_token(client)
+    made = client.post("/chat/new", data={"usernames": b.username, "csrf_token": token})
+    assert made.status_code == 302
+    db.session.expire_all()
+    conv = db.session.query(Conversation).one()
+    assert made.headers["Location"].endswith(f"/chat/{conv.id}") and conv.kind == "direct"
+    grouped = client.post(
+        "/chat/new",
+        data={"usernames": f"{b.username}, {c.username}", "title": "Bureau", "csrf_token": token},
+    )
+    assert grouped.status_code == 302
+    unknown = client.post("/chat/new", data={"usernames": "nobody", "csrf_token": token})
+    assert unknown.status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Conversation).count() == 2
+
+
+def test_chat_pages_need_login(client: Any) -> None:
+    assert client.get("/chat").status_code == 302
+    assert client.get("/chat/1").status_code == 302
+
+
+def test_older_messages_link_pages_back(logged_in: Any, api: Any) -> None:
+    a, b = UserFactory(), UserFactory()
+    conv = group(a, b)
+    clients = [api(a), api(b)]  # two senders keep each under the send limit
+    for i in range(55):
+        clients[i % 2].post(
+            f"/api/v1/conversations/{conv.id}/messages",
+            json={"body": f"m{i}", "client_id": f"o{i}"},
+        )
+    html = logged_in(b).get(f"/chat/{conv.id}").get_data(as_text=True)
+    assert "<p>m54</p>" in html and "<p>m4</p>" not in html
+    older = re.search(r'data-older href="([^"]+)"', html)
+    assert older is not None
+    back = logged_in(b).get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "<p>m0</p>" in back and "<p>m54</p>" not in back
