@@ -53,12 +53,10 @@ class Forum(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     topic_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
-    last_topic_id: Mapped[int | None] = mapped_column(
-        ForeignKey("forum_topics.id", ondelete="SET NULL", use_alter=True)
-    )
+    #: Denormalized pointer (no foreign key: forums and topics would reference each other);
+    #: refresh_counters() keeps it right, and readers outer-join it.
+    last_topic_id: Mapped[int | None]
     last_post_at: Mapped[dt.datetime | None]
-
-    last_topic: Mapped[Topic | None] = relationship(foreign_keys=[last_topic_id], lazy="raise")
 
     __table_args__ = ({"sqlite_autoincrement": True},)
 
