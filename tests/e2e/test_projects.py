@@ -46,9 +46,7 @@ def test_milestone_update_appears_live_on_members_page(new_page, live_server):
     editor_item = editor.locator(f"#milestone-{milestone.id}")
     editor_item.locator("summary").click()
     editor_item.locator("select[name=status]").select_option("done")
-    editor_item.locator("button[type=submit]", has_text="Enregistrer").or_(
-        editor_item.locator("form.milestone-form button[type=submit]")
-    ).first.click()
+    editor_item.locator("form.milestone-form button[type=submit]").click()
     editor.wait_for_url(f"**/projects/{project.id}#milestone-{milestone.id}")
 
     # the member's page, never reloaded, follows

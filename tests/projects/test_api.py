@@ -308,3 +308,26 @@ def test_openapi_documents_projects(client):
         "/api/v1/projects/{project_id}/history",
     ):
         assert path in paths, path
+
+
+def test_change_owning_associations(api, world):
+    pid = new_project(api, world.coordinator, world, association_ids=[world.a.id])["id"]
+    # B's admin is not an editor yet
+    assert api(world.assoc_admin).patch(f"/api/v1/projects/{pid}", json={}).status_code == 404
+    response = api(world.coordinator).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.a.id, world.b.id]}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["association_ids"] == [world.a.id, world.b.id]
+    assert api(world.assoc_admin).patch(f"/api/v1/projects/{pid}", json={}).status_code == 200
+    # an editor may not hand the project to associations they have no editor role in
+    refused = api(world.coordinator).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.c.id]}
+    )
+    assert refused.status_code == 403
+    history = api(world.coordinator).get(f"/api/v1/projects/{pid}/history").get_json()["items"]
+    change = next(h for h in history if h["field"] == "association_ids")
+    assert change["from"] == f"[{world.a.id}]"
+    assert change["to"] == f"[{world.a.id}, {world.b.id}]"
+    db.session.expire_all()
+    assert db.session.get(Project, pid).association_ids == [world.a.id, world.b.id]
