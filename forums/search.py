@@ -20,8 +20,9 @@ from app.search.framework import DocType, Document, register_doc_type
 from forums.models import Post, Topic
 
 SNIPPET = 200
-#: Topic attributes whose change alters what its posts' documents hold or whether they exist.
-_TOPIC_VISIBILITY = ("title", "hidden", "pending", "deleted", "forum_id")
+#: Topic attributes whose change alters its document, and its posts' documents.
+_TOPIC_DOC = ("title", "hidden", "pending", "deleted", "forum_id")
+_TOPIC_POSTS = ("hidden", "pending", "deleted", "forum_id")
 
 
 def _public_topic() -> tuple[Any, ...]:
@@ -77,7 +78,7 @@ def describe_topics(ids: Sequence[int]) -> dict[int, dict[str, str]]:
 
 def _topic_ids(topic: Topic) -> list[int]:
     state: Any = inspect(topic)
-    if state.pending or any(state.attrs[a].history.has_changes() for a in _TOPIC_VISIBILITY):
+    if state.pending or any(state.attrs[a].history.has_changes() for a in _TOPIC_DOC):
         return [topic.id]
     return []
 
@@ -91,19 +92,18 @@ def _first_post_topic(post: Post) -> list[int]:
 
 def load_posts(session: Session, ids: Sequence[int]) -> dict[int, Document]:
     rows = session.execute(
-        select(Post, Topic.title, Topic.forum_id)
+        select(Post, Topic.forum_id)
         .join(Topic, Topic.id == Post.topic_id)
         .where(Post.id.in_(list(ids)), *_public_post(), *_public_topic())
     ).all()
     return {
         post.id: Document(
             id=post.id,
-            names={"topic": title},
             text={"body": render_plain(post.body)},
             facets={"forum": [str(forum_id)], "topic": [str(post.topic_id)]},
             created=post.created_at.timestamp(),
         )
-        for post, title, forum_id in rows
+        for post, forum_id in rows
     }
 
 
@@ -166,8 +166,7 @@ def register(app: Flask) -> None:
             name="posts",
             load=load_posts,
             all_ids=all_post_ids,
-            name_fields={"topic": 1.0},
-            text_fields={"body": 2.0},
+            text_fields={"body": 1.0},
             facets=("forum", "topic"),
             watch=((Post, lambda post: [post.id]), (Topic, _post_ids_of_topic)),
             describe=describe_posts,
