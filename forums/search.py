@@ -137,7 +137,7 @@ def describe_posts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
 
 def _post_ids_of_topic(topic: Topic) -> list[int]:
     state: Any = inspect(topic)
-    if state.pending or not any(state.attrs[a].history.has_changes() for a in _TOPIC_VISIBILITY):
+    if state.pending or not any(state.attrs[a].history.has_changes() for a in _TOPIC_POSTS):
         return []
     session = state.session
     if session is None:
