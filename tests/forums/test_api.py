@@ -233,7 +233,7 @@ def test_mentions_link_and_notify(api, forum):
         json={"body": "Merci @Khadija ! and `@khadija` in code, @nobody"},
     )
     html = response.json["body_html"]
-    assert f'<a class="mention" href="/users/{mentioned.id}">@khadija</a>' in html
+    assert f'<a class="mention" href="/users/{mentioned.id}" dir="ltr">@khadija</a>' in html
     assert html.count('class="mention"') == 1
     notes = db.session.scalars(
         select(Notification).where(Notification.user_id == mentioned.id)
