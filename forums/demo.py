@@ -114,4 +114,33 @@ def load_demo() -> None:
             "Le PV de l’AG, la liste des membres du bureau avec copies des CIN, et le rapport moral et financier.",
         )
         topic.pinned = True
+    _association_intro()
     db.session.commit()
+
+
+def _association_intro() -> None:
+    """A member introduces their association (the directory's demo data), when there is one."""
+    from app.demo import demo_user
+    from directory import user_memberships
+
+    general = db.session.scalar(select(Forum).where(Forum.name_en == "General"))
+    if general is None:
+        return
+    youssef = demo_user("youssef")
+    memberships = user_memberships(youssef.id)
+    if not memberships:
+        return
+    name = memberships[0].association_name
+    title = f"Présentation : {name}"[:200]
+    if db.session.scalar(select(Topic.id).where(Topic.title == title)):
+        return
+    topic, first = services.create_topic(
+        youssef,
+        general,
+        title,
+        f"Bonjour à tous ! Je suis membre de **{name}**. Nous cherchons des partenaires pour "
+        "des ateliers de soutien scolaire et d’alphabétisation. N’hésitez pas à me contacter.",
+    )
+    services.reply(
+        demo_user("khadija"), topic, "مرحبا بكم! يسعدنا التعاون معكم في برامج محو الأمية.", first.id
+    )

@@ -50,8 +50,33 @@ def _fail(error: ApiError) -> None:
 def index() -> ResponseReturnValue:
     if services.sync_field_forums():
         db.session.commit()
-    forums = queries.forum_index(get_current_user(), locale())
-    return render_template("forums/index.html", forums=forums)
+    viewer = get_current_user()
+    forums = queries.forum_index(viewer, locale())
+    can_moderate = viewer is not None and access.moderated_forum_ids(viewer) != set()
+    return render_template("forums/index.html", forums=forums, can_moderate=can_moderate)
+
+
+@bp.route("/forums/new", methods=["GET", "POST"])
+@login_required
+def new_forum() -> ResponseReturnValue:
+    """Platform admins add a forum, named and described in Arabic, French and English."""
+    user = require_user()
+    if not user.is_admin:
+        abort(403)
+    keys = ("name_ar", "name_fr", "name_en", "description_ar", "description_fr", "description_en")
+    values = {key: request.form.get(key, "") for key in keys}
+    status = 200
+    if request.method == "POST":
+        try:
+            created = services.create_forum(user, values)
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            _fail(error)
+            status = 422
+        else:
+            return redirect(url_for("forums.forum", forum_id=created.id))
+    return render_template("forums/new_forum.html", values=values), status
 
 
 @bp.route("/forums/<int:forum_id>")

@@ -175,3 +175,28 @@ def test_atom_feed(client, forum):
     assert "<strong>mars</strong>" in content
     assert_inert(content)
     assert client.get("/forums/999/feed.atom").status_code == 404
+
+
+def test_admin_creates_a_forum_through_the_form(logged_in, admin):
+    from forums.models import Forum
+
+    browser = logged_in(admin)
+    token = csrf_token(browser, "/forums/new")
+    response = browser.post(
+        "/forums/new",
+        data={
+            "name_ar": "الشباب",
+            "name_fr": "Jeunesse",
+            "name_en": "Youth",
+            "description_fr": "Engagement des jeunes",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    forum = db.session.scalar(select(Forum).where(Forum.name_fr == "Jeunesse"))
+    assert forum.description_fr == "Engagement des jeunes"
+    empty = browser.post("/forums/new", data={"csrf_token": token})
+    assert empty.status_code == 422
+    member = logged_in(UserFactory())
+    assert member.get("/forums/new").status_code == 403
+    assert count(Forum) == 1
