@@ -54,7 +54,8 @@ def link_mentions(html: str, users: Mapping[str, tuple[int, str]]) -> str:
                 return match.group(0)
             user_id, username = found
             tail = match.group(1)[len(key) :]
-            return f'<a class="mention" href="/users/{user_id}" dir="ltr">@{escape(username)}</a>{tail}'
+            link = f'<a class="mention" href="/users/{user_id}" dir="ltr">'
+            return f"{link}@{escape(username)}</a>{tail}"
 
         out.append(MENTION_RE.sub(repl, piece))
     return "".join(out)
