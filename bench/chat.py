@@ -47,8 +47,10 @@ def bare_application() -> Any:
     """A python-socketio broadcast server with no database: the baseline."""
     import socketio
 
-    sio = socketio.Server(async_mode="gevent", cors_allowed_origins="*")
-    state = {"next_id": 0}
+    redis_url = os.environ.get("REDIS_URL")
+    manager = socketio.RedisManager(redis_url) if redis_url else None
+    sio = socketio.Server(async_mode="gevent", cors_allowed_origins="*", client_manager=manager)
+    state = {"next_id": 0, "process": os.getpid() % 1000}
 
     def healthz(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         start_response("200 OK", [("Content-Type", "application/json")])
@@ -65,7 +67,7 @@ def bare_application() -> Any:
         user = sio.get_session(sid, namespace=NS)["user_id"]
         state["next_id"] += 1
         message = {
-            "id": state["next_id"],
+            "id": state["next_id"] * 1000 + state["process"],
             "conversation_id": data["conversation_id"],
             "sender_id": user,
             "body": data["body"],
@@ -247,7 +249,9 @@ def prepare_database(instance: Path, total: int, group: int, sizes: list[int]) -
     return plans
 
 
-def start_server(kind: str, instance: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    kind: str, instance: Path, port: int, log: Path, workers: int, redis_url: str | None
+) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         JAM3IA_INSTANCE_PATH=str(instance),
@@ -255,13 +259,15 @@ def start_server(kind: str, instance: Path, port: int, log: Path) -> subprocess.
         JAM3IA_ENV="production",
         PYTHONPATH=str(ROOT),
     )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     if kind == "jam3ia":
         jam3ia = str(Path(PYTHON).with_name("jam3ia"))
-        cmd = [jam3ia, "serve", "--port", str(port), "--worker-connections", "10000",
-               "--log-level", "warning"]  # fmt: skip
+        cmd = [jam3ia, "serve", "--port", str(port), "--workers", str(workers),
+               "--worker-connections", "10000", "--log-level", "warning"]  # fmt: skip
     else:
         env["JAM3IA_ASYNC_MODE"] = "gevent"
-        cmd = [PYTHON, "-m", "gunicorn", "-k", "gevent", "--workers", "1",
+        cmd = [PYTHON, "-m", "gunicorn", "-k", "gevent", "--workers", str(workers),
                "--worker-connections", "10000", "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "bench.chat:bare_application()"]  # fmt: skip
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
@@ -321,8 +327,8 @@ def run_load(
         )
     for p in popen:
         p.wait(timeout=args.seconds + args.drain + 180)
-    total: dict[str, Any] = {"sent": 0, "acked": 0, "errors": 0, "delivered": 0,
-                             "connect_failed": 0, "latencies": [], "acks": [], "error_codes": {}}  # fmt: skip
+    total: dict[str, Any] = {"sent": 0, "acked": 0, "errors": 0, "delivered": 0}
+    total.update(connect_failed=0, latencies=[], acks=[], error_codes={})
     for out in outs:
         data = json.loads(out.read_text())
         for key in ("sent", "acked", "errors", "delivered", "connect_failed"):
@@ -358,7 +364,8 @@ def report(label: str, n: int, r: dict[str, Any]) -> float:
         f"delivered={r['delivered']:7} lost={r['expected'] - r['delivered']:5} "
         f"msgs/s={r['acked'] / r['seconds']:7.1f} deliveries/s={rate:8.1f} "
         f"p50={pct(r['latencies'], 0.50):6.1f} ms p99={pct(r['latencies'], 0.99):6.1f} ms "
-        f"ack p99={pct(r['acks'], 0.99):6.1f} ms (connecting took {r['connect_seconds']:.1f} s)",
+        f"ack p99={pct(r['acks'], 0.99):6.1f} ms (connecting took {r['connect_seconds']:.1f} s, "
+        f"load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     return rate
@@ -376,6 +383,9 @@ def main() -> None:
     parser.add_argument("--group", type=int, default=10, help="people per group conversation")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--drain", type=float, default=5.0)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (above 1: a private Redis)"
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -388,11 +398,27 @@ def main() -> None:
     print(f"preparing {max(args.clients)} users in {instance} ...", flush=True)
     plans = prepare_database(instance, max(args.clients), args.group, args.clients)
     results: dict[str, dict[int, float]] = {"jam3ia": {}, "bare": {}}
+    redis = None
+    redis_url = None
+    if args.workers > 1:
+        redis_port = free_port()
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        time.sleep(1)
+    print(
+        f"{args.workers} server process(es); each client sends every {args.interval} s into "
+        f"a group of {args.group}; {args.seconds} s per run; "
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        flush=True,
+    )
     for kind in ("jam3ia", "bare"):
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         log = tmp / f"{kind}.log"
-        server = start_server(kind, instance, port, log)
+        server = start_server(kind, instance, port, log, args.workers, redis_url)
         try:
             wait_healthy(url, server)
             print(f"{kind}: server up on {url} (log {log})", flush=True)
@@ -405,6 +431,9 @@ def main() -> None:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+    if redis is not None:
+        redis.terminate()
+        redis.wait(timeout=10)
     print("ratio jam3ia / bare (deliveries per second):")
     for n in args.clients:
         bare = results["bare"].get(n) or float("nan")

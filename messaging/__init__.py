@@ -43,6 +43,14 @@ def register(app: Flask) -> None:
     add_demo_loader(app, 30, "messaging", demo.load_demo_chats)
     membership_changed.connect(_association_role_changed)
 
+    @app.context_processor
+    def _header_modules() -> dict[str, list[str]]:
+        from flask import has_request_context, url_for
+
+        if not has_request_context():
+            return {}
+        return {"header_modules": [url_for("messaging.static", filename="badge.js")]}
+
 
 def _association_role_changed(
     _sender: object, association_id: int, user_id: int, role: str | None, **_kw: object

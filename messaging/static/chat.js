@@ -29,7 +29,21 @@ const list = root && root.querySelector("[data-messages]");
 const composer = root && root.querySelector("[data-composer]");
 const typingLine = root && root.querySelector("[data-typing]");
 const seenLine = root && root.querySelector("[data-seen]");
-const navBadge = document.querySelector("[data-chat-unread]");
+// the header's unread badge (a page may show the nav twice): one object that sets them all
+const navBadges = [...document.querySelectorAll("[data-chat-unread]")];
+const navBadge = navBadges.length
+  ? {
+      get textContent() {
+        return navBadges[0].textContent;
+      },
+      set textContent(value) {
+        navBadges.forEach((b) => (b.textContent = value));
+      },
+      set hidden(value) {
+        navBadges.forEach((b) => (b.hidden = value));
+      },
+    }
+  : null;
 
 function newClientId() {
   if (window.crypto && crypto.randomUUID) return `w-${crypto.randomUUID()}`;

@@ -79,3 +79,23 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     assert ids == sorted(ids) and len(set(ids)) == 6
     # nothing pending or failed is left behind
     expect(page_b.locator("[data-messages] li.pending, [data-messages] li.failed")).to_have_count(0)
+
+
+def test_header_badge_counts_unread_live_on_any_page(new_page: Any) -> None:
+    amina = UserFactory(username="amina2", display_name="Amina")
+    karim = UserFactory(username="karim2", display_name="Karim")
+    conversation = direct(amina, karim)
+    page_k = new_page(karim)
+    page_k.goto("/")
+    badge = page_k.locator(".nav-links [data-chat-unread]")
+    expect(badge).to_be_hidden()
+    page_a = new_page(amina)
+    page_a.goto(f"/chat/{conversation.id}")
+    for text in ("un", "deux"):
+        page_a.fill("textarea[name=body]", text)
+        page_a.keyboard.press("Enter")
+    expect(badge).to_have_text("2")
+    expect(badge).to_be_visible()
+    # reading the conversation clears it, and the list shows no unread left
+    page_k.goto(f"/chat/{conversation.id}")
+    expect(page_k.locator(".nav-links [data-chat-unread]")).to_be_hidden()
