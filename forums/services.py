@@ -156,13 +156,18 @@ def update_forum(actor: User, forum: Forum, data: dict[str, Any]) -> Forum:
 
 def sync_field_forums() -> int:
     """Create the missing forum of each field of activity; returns how many were created."""
-    from directory import list_fields
+    from sqlalchemy import exists
 
-    have = set(db.session.scalars(select(Forum.field_id).where(Forum.field_id.is_not(None))))
+    from directory import Field
+
+    # One indexed query that usually answers nothing: fields that have no forum yet.
+    missing = db.session.scalars(
+        select(Field)
+        .where(~exists().where(Forum.field_id == Field.id))
+        .order_by(Field.position, Field.id)
+    ).all()
     created = 0
-    for field in list_fields():
-        if field.id in have:
-            continue
+    for field in missing:
         db.session.add(
             Forum(
                 field_id=field.id,
