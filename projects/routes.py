@@ -23,7 +23,7 @@ from app.security import limiter
 from directory import Association, user_memberships
 from projects import access, logic, services
 from projects.api import feed_url, post_limit
-from projects.models import VISIBILITIES, Activity, Milestone, Project
+from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     ActivityCreateSchema,
     CommentCreateSchema,
@@ -61,6 +61,20 @@ def visibility_label(value: str) -> str:
         "network": _("Signed-in people"),
         "members": _("Members of the associations"),
     }.get(value, value)
+
+
+def project_status_label(value: str) -> str:
+    return {
+        "planned": _("Planned"),
+        "active": _("Active"),
+        "completed": _("Completed"),
+        "cancelled": _("Cancelled"),
+    }.get(value, value)
+
+
+@bp.app_template_filter("project_status")
+def _project_status(status: str) -> str:
+    return project_status_label(status)
 
 
 @bp.app_template_filter("milestone_status")
@@ -230,6 +244,7 @@ def show_project(project_id: int) -> ResponseReturnValue:
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
         milestones_by_id={m.id: m for m in project.milestones},
+        project_statuses=PROJECT_STATUSES,
     )
 
 

@@ -204,3 +204,34 @@ def test_personal_calendar_feed_page(logged_in, world):
     assert browser.get(url.removeprefix("http://localhost")).status_code == 200
     browser.post("/projects/calendar-feed", data={"csrf_token": token, "action": "revoke"})
     assert browser.get(url.removeprefix("http://localhost")).status_code == 404
+
+
+def test_edit_project_form(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    response = browser.post(
+        f"/projects/{project.id}/edit",
+        data={
+            "csrf_token": token,
+            "title": "Nouveau titre",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "visibility": "public",
+            "status": "completed",
+        },
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+    assert (project.title, project.visibility, project.status) == (
+        "Nouveau titre",
+        "public",
+        "completed",
+    )
+    member = logged_in(world.member)
+    denied = member.post(
+        f"/projects/{project.id}/edit",
+        data={"csrf_token": csrf_token(member, f"/projects/{project.id}"), "title": "x"},
+    )
+    assert denied.status_code == 403
