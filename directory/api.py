@@ -192,13 +192,16 @@ class MemberItem(MethodView):
 @blp.route("/associations/<int:association_id>/logo", methods=["POST"])
 @blp.response(200, AssociationOutSchema)
 def upload_logo(association_id: int) -> dict[str, Any]:
-    """Upload a logo (multipart ``file``): at most 2 MB, PNG/JPEG/GIF/WebP by content."""
+    """Upload a logo (multipart ``file``): at most 1 MB, PNG/JPEG/GIF/WebP by content."""
     actor = require_user()
     assoc = access_association(actor, association_id, need="edit")
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "validation_failed", fields={"file": [_("Choose an image file.")]})
-    data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
+    try:
+        data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
+    finally:
+        upload.close()
     return association_dict(services.set_logo(actor, assoc, data), actor)
 
 

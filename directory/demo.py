@@ -220,14 +220,16 @@ def insert_generated(
     rows: list[dict[str, Any]] = []
 
     def flush() -> None:
-        links: list[dict[str, int]] = []
-        for row in rows:
-            field_ids = row.pop("field_ids")
-            new_id = db.session.execute(
-                insert(Association).values(**row).returning(Association.id)
-            ).scalar_one()
-            ids.append(new_id)
-            links += [{"association_id": new_id, "field_id": f} for f in field_ids]
+        field_lists = [row.pop("field_ids") for row in rows]
+        new_ids = db.session.scalars(
+            insert(Association).returning(Association.id, sort_by_parameter_order=True), rows
+        ).all()
+        ids.extend(new_ids)
+        links = [
+            {"association_id": new_id, "field_id": f}
+            for new_id, field_ids in zip(new_ids, field_lists, strict=True)
+            for f in field_ids
+        ]
         if links:
             db.session.execute(insert(association_fields), links)
         db.session.commit()

@@ -231,7 +231,11 @@ def upload_logo(association_id: int) -> ResponseReturnValue:
         flash(_("Choose an image file."), "error")
     else:
         try:
-            services.set_logo(actor, assoc, upload.stream.read(services.LOGO_MAX_BYTES + 1))
+            data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
+        finally:
+            upload.close()
+        try:
+            services.set_logo(actor, assoc, data)
         except ApiError as error:
             flash(error.message or _("This file is not an image we can read."), "error")
         else:

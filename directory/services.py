@@ -19,7 +19,7 @@ from app.db import db, utcnow
 from app.signals import membership_changed
 from directory.models import ROLES, Association, City, Field, Membership
 
-LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4096 * 4096
 LOGO_SIZE = 512
 EDITABLE = (
@@ -272,7 +272,7 @@ def set_logo(actor: Any, assoc: Association, data: bytes) -> Association:
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > LOGO_MAX_BYTES:
-        raise ApiError(413, "too_large", _("The logo must be at most 2 MB."))
+        raise ApiError(413, "too_large", _("The logo must be at most 1 MB."))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ("PNG", "JPEG", "GIF", "WEBP"):

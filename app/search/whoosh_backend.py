@@ -29,7 +29,6 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Prefix, Query, Term
 from whoosh.support.levenshtein import distance as edit_distance
 
 from app.search import bitsets
@@ -49,6 +48,8 @@ from app.search.latin import fold_accents, strip_elision
 from app.search.tokenizer import is_arabic_token
 
 WRITER_TIMEOUT = 10.0
+#: cached term postings per segment and per view
+TERM_CACHE_SIZE = 20_000
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -137,6 +138,9 @@ class _SegmentTable:
     names: list[str]
     created: list[float]
     geo: dict[tuple[float, float], int]
+    points: list[tuple[float, float] | None]
+    #: cached postings as bitsets: (field, term) -> local document numbers
+    terms: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _read_segment(reader: Any) -> _SegmentTable:
@@ -148,6 +152,7 @@ def _read_segment(reader: Any) -> _SegmentTable:
     acl: dict[str, list[int]] = {}
     geo: dict[tuple[float, float], list[int]] = {}
     live: list[int] = []
+    points: list[tuple[float, float] | None] = [None] * size
     for docnum, stored in reader.iter_docs():
         live.append(docnum)
         meta = stored["meta"]
@@ -161,7 +166,9 @@ def _read_segment(reader: Any) -> _SegmentTable:
         for value in meta["a"]:
             acl.setdefault(value, []).append(docnum)
         if meta["g"] is not None:
-            geo.setdefault(tuple(meta["g"]), []).append(docnum)
+            point = (float(meta["g"][0]), float(meta["g"][1]))
+            points[docnum] = point
+            geo.setdefault(point, []).append(docnum)
 
     def bits(nums: list[int]) -> int:
         return bitsets.from_iterable(nums, size)
@@ -175,6 +182,7 @@ def _read_segment(reader: Any) -> _SegmentTable:
         names=names,
         created=created,
         geo={k: bits(n) for k, n in geo.items()},
+        points=points,
     )
 
 
@@ -190,18 +198,47 @@ class _View:
     names: list[str]
     created: list[float]
     geo: dict[tuple[float, float], int]
+    points: list[tuple[float, float] | None]
     _name_order: list[int] | None = None
     _newest_order: list[int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    tables: list[tuple[_SegmentTable, int]] = field(default_factory=list)
+    #: (reader, table, offset) of each segment, for term postings
+    leaves: list[tuple[Any, _SegmentTable, int]] = field(default_factory=list)
+    _terms: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def term_bits(self, fieldname: str, text: str) -> int:
+        """The documents holding ``text`` in ``fieldname``, from per-segment cached postings."""
+        key = (fieldname, text)
+        bits = self._terms.get(key)
+        if bits is not None:
+            return bits
+        bits = 0
+        for reader, table, offset in self.leaves:
+            local = table.terms.get(key)
+            if local is None:
+                local = 0
+                if key in reader:
+                    postings = reader.postings(fieldname, text)
+                    local = bitsets.from_iterable(postings.all_ids(), table.size)
+                if len(table.terms) >= TERM_CACHE_SIZE:
+                    table.terms.clear()
+                table.terms[key] = local
+            bits |= local << offset
+        if len(self._terms) >= TERM_CACHE_SIZE:
+            self._terms.clear()
+        self._terms[key] = bits
+        return bits
 
     @classmethod
     def combine(cls, tables: list[tuple[_SegmentTable, int]], size: int) -> _View:
-        view = cls(size, 0, [0] * size, {}, {}, [""] * size, [0.0] * size, {})
+        view = cls(size, 0, [0] * size, {}, {}, [""] * size, [0.0] * size, {}, [None] * size)
         for table, offset in tables:
             view.live |= table.live << offset
             view.ids[offset : offset + table.size] = table.ids
             view.names[offset : offset + table.size] = table.names
             view.created[offset : offset + table.size] = table.created
+            view.points[offset : offset + table.size] = table.points
             for facet, values in table.facets.items():
                 bucket = view.facets.setdefault(facet, {})
                 for value, bits in values.items():
@@ -227,6 +264,13 @@ class _View:
             return self._newest_order
 
 
+def _segment_key(reader: Any) -> tuple[str, int]:
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return (f"reader-{id(reader)}", 0)
+    return (str(segment.segment_id()), int(segment.deleted_count()))
+
+
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lng1 = map(math.radians, a)
     lat2, lng2 = map(math.radians, b)
@@ -240,12 +284,23 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 # --- query building ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """One way a query word can match: ``kind`` is term, prefix or fuzzy."""
+
+    field: str
+    kind: str
+    text: str
+    boost: float
+    maxdist: int = 0
+
+
 @dataclass
-class _QueryWords:
-    required: list[Query]
-    optional: list[Query]
-    #: (raw token, analyzed term) of words that can take typo tolerance
-    words: list[tuple[str, str | None]]
+class Clause:
+    alternatives: list[Alternative]
+    #: has a cross-script key: required; words without one ("association", "jam3iat") only
+    #: add to the score when another word has a key
+    keyed: bool
 
 
 def _sk(name: str) -> str:
@@ -262,21 +317,18 @@ def _clean_query(q: str) -> list[str]:
     return tokens[: MAX_QUERY_TOKENS * 2]
 
 
-def build_query(
+def parse_query(
     doc_type: DocType, q: str, prefix: bool = True, fuzzy: bool = False
-) -> Query | None:
-    """The Whoosh query for the user's text ``q``; None when ``q`` has no searchable word.
+) -> list[Clause]:
+    """The clauses of the user's text ``q`` (empty when ``q`` has no searchable word).
 
-    Each word must match (in a text field, or by its skeleton key in a name field), except
-    words with no skeleton key ("association", "jam3iat") when other words have one: those
-    only add to the score. The last word also matches as a prefix (typing in progress).
-    With ``fuzzy``, words of 5+ characters also match within an edit distance."""
+    Each word matches its analyzed term in a text or name field, or its skeleton key in a name
+    field; the last word also as a prefix (typing in progress); with ``fuzzy``, words of 5+
+    characters (:func:`fuzzy_distance_for`) also within an edit distance, on analyzed terms
+    and on the names' unstemmed words."""
     tokens = _clean_query(q)
-    if not tokens:
-        return None
     text_fields = {**doc_type.name_fields, **doc_type.text_fields}
-    keyed: list[Query] = []
-    unkeyed: list[Query] = []
+    clauses: list[Clause] = []
     seen: set[tuple[str | None, tuple[str, ...]]] = set()
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
@@ -285,36 +337,64 @@ def build_query(
         if (term, keys) in seen or (term is None and not keys):
             continue
         seen.add((term, keys))
-        alternatives: list[Query] = []
+        alternatives: list[Alternative] = []
         if term is not None:
+            distance = fuzzy_distance_for(term) if fuzzy else 0
             for name, boost in text_fields.items():
-                alternatives.append(Term(name, term, boost=boost))
+                alternatives.append(Alternative(name, "term", term, boost))
                 if prefix and index == last and len(term) >= 3 and not q.endswith(" "):
-                    alternatives.append(Prefix(name, term, boost=boost * 0.5))
-                distance = fuzzy_distance_for(term) if fuzzy else 0
+                    alternatives.append(Alternative(name, "prefix", term, boost * 0.5))
                 if distance:
-                    alternatives.append(
-                        FuzzyTerm(name, term, boost=boost * 0.5, maxdist=distance, prefixlength=1)
-                    )
+                    alternatives.append(Alternative(name, "fuzzy", term, boost * 0.4, distance))
         for name, boost in doc_type.name_fields.items():
             for key in keys:
-                alternatives.append(Term(_sk(name), key, boost=boost * 0.8))
+                alternatives.append(Alternative(_sk(name), "term", key, boost * 0.8))
             word = spelling_word(token)
             distance = fuzzy_distance_for(word) if fuzzy else 0
             if distance:
-                alternatives.append(
-                    FuzzyTerm(_sp(name), word, boost=boost * 0.5, maxdist=distance, prefixlength=1)
-                )
-        clause = Or(alternatives)
-        (keyed if keys else unkeyed).append(clause)
-    if not keyed and not unkeyed:
-        return None
-    if keyed:
-        required = And(keyed) if len(keyed) > 1 else keyed[0]
-        if unkeyed:
-            return AndMaybe(required, Or(unkeyed))
-        return required
-    return And(unkeyed) if len(unkeyed) > 1 else unkeyed[0]
+                alternatives.append(Alternative(_sp(name), "fuzzy", word, boost * 0.4, distance))
+        clauses.append(Clause(alternatives, keyed=bool(keys)))
+    return clauses
+
+
+MAX_EXPANSIONS = 64
+MAX_LEVELS = 256
+
+
+def score_levels(final: int, clauses: list[list[tuple[float, int]]]) -> list[tuple[float, int]]:
+    """Partition ``final`` by score, best first, without a per-document loop.
+
+    A document's score is the sum over query words of the best weight (field boost x idf)
+    among the ways that word matches it. Each word splits the current levels by its
+    alternatives (disjoint: best first), so the work grows with the number of distinct score
+    levels, not with the number of matching documents."""
+    levels: dict[float, int] = {0.0: final}
+    for alternatives in clauses:
+        covered = 0
+        split: list[tuple[float, int]] = []
+        for weight, bits in sorted(alternatives, key=lambda a: -a[0]):
+            own = bits & ~covered
+            if own:
+                split.append((weight, own))
+                covered |= bits
+        split.append((0.0, ~covered))
+        nxt: dict[float, int] = {}
+        for base, bits in levels.items():
+            for weight, part in split:
+                both = bits & part
+                if both:
+                    score = round(base + weight, 6)
+                    nxt[score] = nxt.get(score, 0) | both
+        if len(nxt) > MAX_LEVELS:
+            ordered = sorted(nxt.items(), reverse=True)
+            keep = dict(ordered[: MAX_LEVELS - 1])
+            rest = 0
+            for _score, bits in ordered[MAX_LEVELS - 1 :]:
+                rest |= bits
+            keep[ordered[MAX_LEVELS - 1][0]] = rest
+            nxt = keep
+        levels = nxt
+    return sorted(levels.items(), reverse=True)
 
 
 # --- the backend ---------------------------------------------------------------------------
@@ -387,9 +467,9 @@ class WhooshBackend:
             values[_sp(name)] = text
         return values
 
-    def _writer(self, ix: Any) -> Any:
+    def _writer(self, ix: Any, **options: Any) -> Any:
         try:
-            return ix.writer(timeout=WRITER_TIMEOUT)
+            return ix.writer(timeout=WRITER_TIMEOUT, **options)
         except LockError as error:
             raise IndexBusy(str(error)) from error
 
@@ -418,7 +498,7 @@ class WhooshBackend:
         self, doc_type: DocType, batches: Iterable[list[Document]], progress: Callable[[int], None]
     ) -> int:
         ix = self._index(doc_type)
-        writer = self._writer(ix)
+        writer = self._writer(ix, limitmb=256)
         count = 0
         try:
             # Delete everything inside the same locked writer: readers see the old index
@@ -453,20 +533,19 @@ class WhooshBackend:
 
     def _searcher(self, doc_type: DocType) -> Any:
         searcher = self._searchers.get(doc_type.name)
+        # refresh() reuses the unchanged segments' readers and closes the others
         searcher = self._index(doc_type).searcher() if searcher is None else searcher.refresh()
         self._searchers[doc_type.name] = searcher
         return searcher
 
     def _view(self, doc_type: DocType, searcher: Any) -> _View:
         leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
-        key = tuple(
-            (reader.segment().segment_id(), reader.segment().deleted_count())
-            if hasattr(reader, "segment")
-            else (id(reader), 0)
-            for reader, _offset in leaves
-        )
+        key = tuple(_segment_key(reader) for reader, _offset in leaves)
         cached = self._views.get(doc_type.name)
         if cached is not None and cached[0] == key:
+            cached[1].leaves = [
+                (r, t, o) for (r, o), (t, _o) in zip(leaves, cached[1].tables, strict=True)
+            ]
             return cached[1]
         tables: list[tuple[_SegmentTable, int]] = []
         fresh: dict[tuple[str, str, int], _SegmentTable] = {}
@@ -479,6 +558,8 @@ class WhooshBackend:
             del self._segments[cache_key]
         self._segments.update(fresh)
         view = _View.combine(tables, searcher.doc_count_all())
+        view.tables = tables
+        view.leaves = [(r, t, o) for (r, o), (t, _o) in zip(leaves, tables, strict=True)]
         self._views[doc_type.name] = (key, view)
         return view
 
@@ -486,39 +567,67 @@ class WhooshBackend:
         with self._lock:
             searcher = self._searcher(doc_type)
             view = self._view(doc_type, searcher)
-            query = None
+            clauses: list[Clause] | None = None
             if request.q.strip():
-                query = build_query(doc_type, request.q, prefix=request.prefix)
-                if query is None:
+                clauses = parse_query(doc_type, request.q, prefix=request.prefix)
+                if not clauses:
                     return SearchResult(ids=[], total=0)
-            result = self._run(doc_type, searcher, view, request, query)
-            if result.total == 0 and query is not None:
-                fuzzy = build_query(doc_type, request.q, prefix=request.prefix, fuzzy=True)
-                if fuzzy is not None:
-                    again = self._run(doc_type, searcher, view, request, fuzzy)
+            result = self._run(searcher, view, request, clauses)
+            if result.total == 0 and clauses is not None:
+                fuzzy = parse_query(doc_type, request.q, prefix=request.prefix, fuzzy=True)
+                if any(a.kind == "fuzzy" for c in fuzzy for a in c.alternatives):
+                    again = self._run(searcher, view, request, fuzzy)
                     if again.total:
                         again.fuzzy = True
                         result = again
                 result.suggestion = self._suggest(doc_type, searcher, request.q)
             return result
 
+    def _alternative_bits(self, searcher: Any, view: _View, alt: Alternative) -> int:
+        if alt.kind == "term":
+            return view.term_bits(alt.field, alt.text)
+        reader = searcher.reader()
+        if alt.kind == "prefix":
+            words = reader.expand_prefix(alt.field, alt.text)
+        else:
+            words = reader.terms_within(alt.field, alt.text, alt.maxdist, prefix=1)
+        bits = 0
+        for count, word in enumerate(words):
+            if count >= MAX_EXPANSIONS:
+                break
+            if isinstance(word, bytes):
+                word = word.decode("utf-8")
+            bits |= view.term_bits(alt.field, word)
+        return bits
+
     def _run(
         self,
-        doc_type: DocType,
         searcher: Any,
         view: _View,
         request: SearchRequest,
-        query: Query | None,
+        clauses: list[Clause] | None,
     ) -> SearchResult:
         size = view.size
         allowed = 0
         for principal in request.principals:
             allowed |= view.acl.get(principal, 0)
-        if query is not None:
-            matched = bitsets.from_iterable(searcher.docs_for_query(query), size)
-            base = matched & view.live & allowed
-        else:
-            base = view.live & allowed
+        weighted: list[list[tuple[float, int]]] = []
+        base = view.live & allowed
+        if clauses is not None:
+            live_count = max(1, view.live.bit_count())
+            required = [c for c in clauses if c.keyed] or clauses
+            for clause in clauses:
+                alternatives: list[tuple[float, int]] = []
+                clause_bits = 0
+                for alt in clause.alternatives:
+                    bits = self._alternative_bits(searcher, view, alt)
+                    if bits:
+                        idf = math.log(1 + live_count / bits.bit_count())
+                        alternatives.append((alt.boost * idf, bits))
+                        clause_bits |= bits
+                weighted.append(alternatives)
+                if clause in required:
+                    base &= clause_bits
         filters: dict[str, int] = {}
         for facet, values in request.filters.items():
             bucket = view.facets.get(facet, {})
@@ -557,50 +666,60 @@ class WhooshBackend:
         stop = start + request.per_page
         page: list[int] = []
         if total and start < total:
-            page = self._order(searcher, view, request, query, final, point_distance, stop)[
-                start:stop
-            ]
+            page = self._order(view, request, weighted, final, point_distance, stop)[start:stop]
         ids = [view.ids[d] for d in page]
         distances: dict[int, float] = {}
         if request.near is not None:
             for docnum in page:
-                for point, bits in view.geo.items():
-                    if bits >> docnum & 1:
-                        distances[view.ids[docnum]] = round(point_distance[point], 2)
-                        break
+                point = view.points[docnum]
+                if point is not None:
+                    distances[view.ids[docnum]] = round(point_distance[point], 2)
+        del size
         return SearchResult(ids=ids, total=total, facets=counts, distances=distances)
+
+    @staticmethod
+    def _take(view: _View, bits: int, count: int, out: list[int], stop: int) -> None:
+        """Append the documents of ``bits`` in name order to ``out`` until it holds ``stop``."""
+        names = view.names
+        if count <= 4096:
+            out.extend(sorted(bitsets.iterate(bits, view.size), key=lambda d: (names[d], d)))
+            return
+        buf = bitsets.to_bytes(bits, view.size)
+        for docnum in view.name_order():
+            if buf[docnum >> 3] >> (docnum & 7) & 1:
+                out.append(docnum)
+                if len(out) >= stop:
+                    return
 
     def _order(
         self,
-        searcher: Any,
         view: _View,
         request: SearchRequest,
-        query: Query | None,
+        weighted: list[list[tuple[float, int]]],
         final: int,
         point_distance: dict[tuple[float, float], float],
         stop: int,
     ) -> list[int]:
         sort = request.sort
-        if sort == "relevance" and query is None:
+        if sort == "relevance" and not weighted:
             sort = "name"
+        out: list[int] = []
         if sort == "relevance":
-            assert query is not None
-            allow = set(bitsets.iterate(final, view.size))
-            hits = searcher.search(query, limit=stop, filter=allow)
-            return [hit.docnum for hit in hits]
+            for _score, bits in score_levels(final, weighted):
+                self._take(view, bits, bits.bit_count(), out, stop)
+                if len(out) >= stop:
+                    break
+            return out
         if sort == "distance" and point_distance:
-            out: list[int] = []
-            names = view.names
             for point in sorted(point_distance, key=point_distance.__getitem__):
                 group = view.geo[point] & final
                 if group:
-                    out.extend(sorted(bitsets.iterate(group, view.size), key=lambda d: names[d]))
+                    self._take(view, group, group.bit_count(), out, stop)
                     if len(out) >= stop:
                         break
             return out
         order = view.newest_order() if sort == "newest" else view.name_order()
         buf = bitsets.to_bytes(final, view.size)
-        out = []
         for docnum in order:
             if buf[docnum >> 3] >> (docnum & 7) & 1:
                 out.append(docnum)

@@ -1,0 +1,219 @@
+"""Directory search benchmark (figures, not pass/fail).
+
+Builds 100,000 generated associations (directory.demo's generator) in a SQLite database in a
+temporary instance folder, indexes them with ``jam3ia reindex``'s code path, and prints:
+index build time and size, then p50/p95 latency of typical queries through the service layer
+(``directory.search.search_associations``: text, text + two facets with all five facet counts,
+prefix, near-me) and of the same queries as plain SQL ``LIKE`` over the same rows.
+
+    .venv/bin/python bench/search.py [--count 100000] [--runs 200] [--instance /tmp/x]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from app import create_app
+from app.config import Config
+from app.db import db
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--instance", default=None)
+    parser.add_argument("--reuse", action="store_true", help="keep a database built before")
+    opts = parser.parse_args()
+    instance = Path(opts.instance or tempfile.mkdtemp(prefix="jam3ia-bench-"))
+    if not opts.reuse:
+        shutil.rmtree(instance, ignore_errors=True)
+    app = create_app(Config(env="testing", instance_path=instance, secret_key="bench"))
+    from app.search.framework import reindex, service
+    from directory.demo import insert_generated
+    from directory.reference import load_reference_data
+    from directory.search import search_associations
+
+    with app.app_context():
+        index_dir = instance / "search" / "whoosh" / "associations"
+        if not opts.reuse:
+            db.create_all()
+            load_reference_data()
+            started = time.perf_counter()
+            insert_generated(opts.count, seed=2026, index=False)
+            print(f"rows inserted: {opts.count} in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            indexed = reindex("associations")
+            build = time.perf_counter() - started
+            print(
+                f"index build: {indexed} documents in {build:.1f} s ({indexed / build:.0f} doc/s)"
+            )
+        print(f"index size: {dir_size(index_dir) / 1e6:.1f} MB")
+        started = time.perf_counter()
+        search_associations({"q": "", "page": 1, "per_page": 20})
+        print(
+            f"first query (loads the facet view): {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
+
+        rng = random.Random(1)
+        cities = db.session.execute(text("SELECT code, lat, lng FROM cities")).all()
+        words = [
+            "amal",
+            "النور",
+            "education",
+            "femmes",
+            "jam3iat al wafa",
+            "الأمل",
+            "sport",
+            "Annour",
+            "santé",
+            "التنمية",
+            "jeunes",
+            "Khair",
+            "environnement",
+            "Casablanca",
+        ]
+        facet_sets = [
+            ("education", "casablanca-settat"),
+            ("health", "rabat-sale-kenitra"),
+            ("women", "souss-massa"),
+            ("youth", "fes-meknes"),
+        ]
+        prefixes = ["educ", "casab", "الام", "annou", "envir", "tadam"]
+
+        def sql_words(q: str) -> str:
+            return f"%{q}%"
+
+        cases: dict[str, tuple[Any, Any]] = {}
+
+        def text_q() -> tuple[dict[str, Any], str]:
+            q = rng.choice(words)
+            return {"q": q, "page": 1, "per_page": 20}, q
+
+        def facets_q() -> tuple[dict[str, Any], str]:
+            q = rng.choice(words)
+            field, region = rng.choice(facet_sets)
+            return {"q": q, "field": [field], "region": [region], "page": 1, "per_page": 20}, q
+
+        def prefix_q() -> tuple[dict[str, Any], str]:
+            q = rng.choice(prefixes)
+            return {"q": q, "page": 1, "per_page": 20}, q
+
+        def near_q() -> tuple[dict[str, Any], str]:
+            _code, lat, lng = rng.choice(cities)
+            return {
+                "near": f"{lat},{lng}",
+                "radius_km": 25,
+                "sort": "distance",
+                "page": 1,
+                "per_page": 20,
+            }, ""
+
+        cases = {
+            "text": text_q,
+            "text + 2 facets (+5 facet counts)": facets_q,
+            "prefix": prefix_q,
+            "near-me (25 km, by distance)": near_q,
+        }
+
+        def run_sql(kind: str, args: dict[str, Any], q: str) -> None:
+            conn = db.session.connection()
+            like = sql_words(q)
+            if kind == "prefix":
+                where, params = "(a.name LIKE :p OR a.name_alt LIKE :p)", {"p": f"{q}%"}
+            elif kind.startswith("near"):
+                lat, lng = (float(x) for x in args["near"].split(","))
+                where = "a.city_id IN (SELECT id FROM cities WHERE lat BETWEEN :la0 AND :la1 AND lng BETWEEN :lo0 AND :lo1)"  # noqa: E501
+                params = {
+                    "la0": lat - 0.23,
+                    "la1": lat + 0.23,
+                    "lo0": lng - 0.28,
+                    "lo1": lng + 0.28,
+                }
+            else:
+                where = "(a.name LIKE :l OR a.name_alt LIKE :l OR a.description LIKE :l)"
+                params = {"l": like}
+            where += " AND a.status = 'approved'"
+            if "field" in args:
+                where += (
+                    " AND a.id IN (SELECT af.association_id FROM association_fields af JOIN fields f"  # noqa: E501
+                    " ON f.id = af.field_id WHERE f.code = :fc)"
+                    " AND a.region_id = (SELECT id FROM regions WHERE code = :rc)"
+                )
+                params.update(fc=args["field"][0], rc=args["region"][0])
+            conn.execute(
+                text(f"SELECT a.id FROM associations a WHERE {where} ORDER BY a.name LIMIT 20"),
+                params,
+            ).all()
+            conn.execute(text(f"SELECT count(*) FROM associations a WHERE {where}"), params).all()
+            if "field" in args:
+                for col in ("region_id", "province_id", "city_id"):
+                    conn.execute(
+                        text(
+                            f"SELECT a.{col}, count(*) FROM associations a WHERE {where} GROUP BY a.{col}"  # noqa: E501
+                        ),
+                        params,
+                    ).all()
+                conn.execute(
+                    text(
+                        f"SELECT af.field_id, count(*) FROM associations a JOIN association_fields af ON af.association_id = a.id WHERE {where} GROUP BY af.field_id"  # noqa: E501
+                    ),
+                    params,
+                ).all()
+
+        print(
+            f"\n{'query':40} {'p50 ms':>8} {'p95 ms':>8} | {'LIKE p50':>9} {'LIKE p95':>9} | {'p95 ratio LIKE/index':>20}"  # noqa: E501
+        )
+        cold: dict[str, list[float]] = {}
+        for kind, make in cases.items():
+            # first pass: each distinct query once, with the term caches cold
+            cold[kind] = []
+            for _ in range(opts.runs // 4):
+                args, _q = make()
+                started = time.perf_counter()
+                search_associations(dict(args))
+                cold[kind].append((time.perf_counter() - started) * 1000)
+        for kind, make in cases.items():
+            ours: list[float] = []
+            theirs: list[float] = []
+            for _ in range(opts.runs):
+                args, q = make()
+                started = time.perf_counter()
+                search_associations(dict(args))
+                ours.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                run_sql(kind, args, q)
+                theirs.append((time.perf_counter() - started) * 1000)
+            print(
+                f"{kind:40} {statistics.median(ours):8.1f} {pct(ours, 0.95):8.1f} | "
+                f"{statistics.median(theirs):9.1f} {pct(theirs, 0.95):9.1f} | "
+                f"{pct(theirs, 0.95) / pct(ours, 0.95):20.1f}"
+            )
+        print("\nwarm-up pass (first sight of each query's terms: postings read from Whoosh):")
+        for kind, values in cold.items():
+            print(
+                f"  {kind:40} p50 {statistics.median(values):6.1f} ms  p95 {pct(values, 0.95):6.1f} ms"  # noqa: E501
+            )
+        print(f"\nsearch backend: {type(service().backend).__name__}; instance: {instance}")
+
+
+if __name__ == "__main__":
+    main()

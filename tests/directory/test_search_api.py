@@ -1,0 +1,292 @@
+"""Directory search through GET /api/v1/associations: relevance across scripts, facets
+whose counts reflect the other filters, sorting, distance, did-you-mean, bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from directory.models import Association
+
+Make = Callable[..., Association]
+
+
+def names(response: Any) -> list[str]:
+    assert response.status_code == 200, response.json
+    return [a["name"] for a in response.json["items"]]
+
+
+def search(api: Any, **params: Any) -> Any:
+    return api(None).get("/api/v1/associations", query_string=params)
+
+
+@pytest.fixture
+def corpus(make_assoc: Make) -> dict[str, Association]:
+    return {
+        "amal": make_assoc(
+            "جمعية الأمل",
+            fields=["women"],
+            city="casablanca",
+            member_count=40,
+            description="تمكين النساء في الأحياء الشعبية",
+        ),
+        "annour": make_assoc(
+            "Association Annour",
+            fields=["health"],
+            city="rabat",
+            member_count=8,
+            description="Caravanes médicales dans les quartiers.",
+        ),
+        "edu": make_assoc(
+            "Association Tifawin",
+            fields=["culture"],
+            city="marrakech",
+            member_count=120,
+            description="Soutien éducatif pour les enfants des douars.",
+        ),
+        "sport": make_assoc(
+            "Association Sportive de Fès",
+            fields=["sport", "youth"],
+            city="fes",
+            member_count=60,
+            description="Football et athlétisme pour les jeunes.",
+        ),
+        "wafa": make_assoc(
+            "جمعية الوفاء للتربية", fields=["education"], city="sale", member_count=12
+        ),
+        "hidden": make_assoc("Association Al Amal cachée", status="pending", city="casablanca"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("جمعيات", {"جمعية الأمل", "جمعية الوفاء للتربية"}),
+        ("الجمعية", {"جمعية الأمل", "جمعية الوفاء للتربية"}),
+        ("جمعيه", {"جمعية الأمل", "جمعية الوفاء للتربية"}),
+        ("jam3iat al amal", {"جمعية الأمل"}),
+        ("al amal", {"جمعية الأمل"}),
+        ("Amal", {"جمعية الأمل"}),
+        ("الأمل", {"جمعية الأمل"}),
+        ("النور", {"Association Annour"}),
+        ("Ennour", {"Association Annour"}),
+        ("educatif", {"Association Tifawin", "جمعية الوفاء للتربية"}),
+        ("Éducation", {"Association Tifawin", "جمعية الوفاء للتربية"}),
+        ("médicale", {"Association Annour"}),
+        ("Fès", {"Association Sportive de Fès"}),
+        ("فاس", {"Association Sportive de Fès"}),
+        ("marrakech", {"Association Tifawin"}),
+        ("النساء", {"جمعية الأمل"}),
+    ],
+)
+def test_relevance_across_scripts(
+    app: Flask, api: Any, corpus: dict[str, Association], query: str, expected: set[str]
+) -> None:
+    found = names(search(api, q=query))
+    assert set(found) == expected, (query, found)
+
+
+@pytest.mark.parametrize("query", ["Nour", "amal", "jam3iat al amal"])
+def test_pending_associations_never_match(
+    app: Flask, api: Any, corpus: dict[str, Association], query: str
+) -> None:
+    assert "Association Al Amal cachée" not in names(search(api, q=query))
+
+
+def test_must_not_match(app: Flask, api: Any, corpus: dict[str, Association]) -> None:
+    assert names(search(api, q="Tifawin Annour")) == []  # every keyed word must match
+    assert names(search(api, q="hôpital")) == []
+    assert "جمعية الأمل" not in names(search(api, q="الأمن"))
+
+
+def test_typo_tolerance_and_suggestion(
+    app: Flask, api: Any, corpus: dict[str, Association]
+) -> None:
+    typo = search(api, q="Tifawim")
+    assert names(typo) == ["Association Tifawin"]
+    assert typo.json["suggestion"] == "tifawin"
+    assert names(search(api, q="Asociation Anour")) == ["Association Annour"]
+    # short words get no typo tolerance
+    assert names(search(api, q="Amak")) == []
+    nothing = search(api, q="zzzzqqqq")
+    assert names(nothing) == [] and nothing.json["suggestion"] is None
+
+
+def test_relevance_ranks_name_matches_first(app: Flask, api: Any, make_assoc: Make) -> None:
+    make_assoc("Association des parents", description="Nous travaillons avec Annour et d'autres.")
+    make_assoc("Association Annour", description="Quartier.")
+    assert names(search(api, q="Annour"))[0] == "Association Annour"
+
+
+def test_prefix_as_you_type(app: Flask, api: Any, corpus: dict[str, Association]) -> None:
+    assert names(search(api, q="Tifa")) == ["Association Tifawin"]
+    assert "Association Tifawin" not in names(search(api, q="Tifa "))
+
+
+def facet(response: Any, name: str) -> dict[str, int]:
+    return {e["value"]: e["count"] for e in response.json["facets"][name]}
+
+
+def test_facet_counts_reflect_other_filters(app: Flask, api: Any, make_assoc: Make) -> None:
+    make_assoc("A1", fields=["education"], city="casablanca", member_count=5)
+    make_assoc("A2", fields=["education", "health"], city="casablanca", member_count=50)
+    make_assoc("A3", fields=["health"], city="rabat", member_count=500)
+    make_assoc("A4", fields=["education"], city="rabat", member_count=7)
+    make_assoc("A5", fields=["sport"], city="fes", member_count=30)
+    make_assoc("P", fields=["education"], city="fes", status="pending")
+
+    everything = search(api)
+    assert everything.json["total"] == 5
+    assert facet(everything, "field") == {"education": 3, "health": 2, "sport": 1}
+    assert facet(everything, "region") == {
+        "casablanca-settat": 2,
+        "rabat-sale-kenitra": 2,
+        "fes-meknes": 1,
+    }
+    assert facet(everything, "size") == {"small": 2, "medium": 2, "large": 1}
+
+    # the field filter narrows the others' counts, not its own
+    edu = search(api, field="education")
+    assert sorted(names(edu)) == ["A1", "A2", "A4"]
+    assert facet(edu, "field") == {"education": 3, "health": 2, "sport": 1}
+    assert facet(edu, "region") == {"casablanca-settat": 2, "rabat-sale-kenitra": 1}
+    assert facet(edu, "size") == {"small": 2, "medium": 1, "large": 0}
+
+    both = search(api, field="education", region="rabat-sale-kenitra")
+    assert names(both) == ["A4"]
+    assert facet(both, "field") == {"education": 1, "health": 1}
+    assert facet(both, "region") == {"casablanca-settat": 2, "rabat-sale-kenitra": 1}
+    assert facet(both, "city") == {"rabat": 1}
+
+    # several values of one facet: OR
+    either = search(api, field=["sport", "health"])
+    assert sorted(names(either)) == ["A2", "A3", "A5"]
+    sized = search(api, size=["small", "large"], city="rabat")
+    assert sorted(names(sized)) == ["A3", "A4"]
+    # labels follow the language
+    fr = api(None).get(
+        "/api/v1/associations",
+        query_string={"field": "education"},
+        headers={"Accept-Language": "fr"},
+    )
+    labels = {e["value"]: e["label"] for e in fr.json["facets"]["field"]}
+    assert labels["education"].startswith("Éducation")
+
+
+def test_text_and_facets_together(app: Flask, api: Any, corpus: dict[str, Association]) -> None:
+    response = search(api, q="association", region="fes-meknes")
+    assert names(response) == ["Association Sportive de Fès"]
+    assert facet(response, "region") == {
+        "rabat-sale-kenitra": 1,
+        "marrakech-safi": 1,
+        "fes-meknes": 1,
+    }
+
+
+def test_sorts_and_pagination(app: Flask, api: Any, make_assoc: Make) -> None:
+    for name in ["Bravo", "alpha", "Écho", "delta", "Charlie"]:
+        make_assoc(name)
+    assert names(search(api, sort="name")) == ["alpha", "Bravo", "Charlie", "delta", "Écho"]
+    assert names(search(api, sort="newest")) == ["Charlie", "delta", "Écho", "alpha", "Bravo"]
+    page2 = search(api, sort="name", per_page=2, page=2)
+    assert names(page2) == ["Charlie", "delta"]
+    assert page2.json["total"] == 5 and page2.json["page"] == 2 and page2.json["per_page"] == 2
+    assert names(search(api, sort="name", per_page=2, page=9)) == []
+
+
+def test_distance(app: Flask, api: Any, make_assoc: Make) -> None:
+    make_assoc("Casa", city="casablanca")
+    make_assoc("Mohammedia", city="mohammedia")
+    make_assoc("Rabat", city="rabat")
+    make_assoc("Agadir", city="agadir")
+    make_assoc("Nowhere")
+    near_casa = "33.5883,-7.6114"
+    response = search(api, near=near_casa, sort="distance")
+    assert names(response) == ["Casa", "Mohammedia", "Rabat", "Agadir"]
+    distances = [a["distance_km"] for a in response.json["items"]]
+    assert (
+        distances[0] == 0
+        and 15 < distances[1] < 30
+        and 80 < distances[2] < 95
+        and distances[3] > 350
+    )
+    assert names(search(api, near=near_casa, radius_km=100, sort="distance")) == [
+        "Casa",
+        "Mohammedia",
+        "Rabat",
+    ]
+    assert sorted(names(search(api, near=near_casa, radius_km=30))) == ["Casa", "Mohammedia"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"field": "no-such-field"}, "field"),
+        ({"region": "atlantis"}, "region"),
+        ({"city": "<script>"}, "city"),
+        ({"size": "huge"}, "size"),
+        ({"near": "91,0"}, "near"),
+        ({"near": "0,181"}, "near"),
+        ({"near": "abc"}, "near"),
+        ({"near": "nan,nan"}, "near"),
+        ({"near": "33,-7", "radius_km": -5}, "radius_km"),
+        ({"near": "33,-7", "radius_km": 100000}, "radius_km"),
+        ({"radius_km": 10}, "radius_km"),
+        ({"sort": "distance"}, "sort"),
+        ({"sort": "random"}, "sort"),
+        ({"per_page": 101}, "per_page"),
+        ({"per_page": 0}, "per_page"),
+        ({"page": 0}, "page"),
+    ],
+)
+def test_bad_input_is_422(
+    app: Flask, api: Any, ref: None, params: dict[str, Any], field: str
+) -> None:
+    response = search(api, **params)
+    assert response.status_code == 422, response.json
+    assert field in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "?!.,;:-_()[]",
+        "\u064e\u064f\u0651",
+        "ـــ",
+        "x" * 10_000,
+        "ال" * 3000,
+        "'" * 50,
+        "%",
+        "\x00",
+        "🙂🙂",
+    ],
+)
+def test_junk_queries_never_fail(
+    app: Flask, api: Any, corpus: dict[str, Association], query: str
+) -> None:
+    response = search(api, q=query)
+    assert response.status_code == 200, response.json
+    if query.strip() == "":
+        assert response.json["total"] == 5
+    else:
+        assert response.json["total"] == 0
+
+
+def test_generic_search_endpoint(app: Flask, api: Any, corpus: dict[str, Association]) -> None:
+    response = api(None).get("/api/v1/search", query_string={"q": "النور"})
+    assert response.status_code == 200
+    assert [(h["type"], h["title"]) for h in response.json["items"]] == [
+        ("associations", "Association Annour")
+    ]
+    assert response.json["totals"]["associations"] == 1
+    scoped = api(None).get("/api/v1/search", query_string={"q": "amal", "scope": "associations"})
+    assert [h["title"] for h in scoped.json["items"]] == ["جمعية الأمل"]
+    assert api(None).get("/api/v1/search", query_string={"scope": "everything"}).status_code == 422
+    assert (
+        api(None).get("/api/v1/search", query_string={"q": "x", "per_page": 500}).status_code == 422
+    )
