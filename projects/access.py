@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.api import ApiError, not_found
@@ -96,7 +97,8 @@ def member_association_ids(actor: User | None) -> list[int]:
 
 def visible_projects(actor: User | None) -> Select[Any]:
     """A query of the projects ``actor`` may view (newest first)."""
-    query = select(Project)
+    # milestones for the progress roll-up of each listed project, in one query
+    query = select(Project).options(selectinload(Project.milestones))
     if actor is None or not actor.is_admin:
         conditions = [Project.visibility == "public"]
         if actor is not None:
