@@ -671,9 +671,9 @@ class WhooshBackend:
         distances: dict[int, float] = {}
         if request.near is not None:
             for docnum in page:
-                point = view.points[docnum]
-                if point is not None:
-                    distances[view.ids[docnum]] = round(point_distance[point], 2)
+                where = view.points[docnum]
+                if where is not None:
+                    distances[view.ids[docnum]] = round(point_distance[where], 2)
         del size
         return SearchResult(ids=ids, total=total, facets=counts, distances=distances)
 
