@@ -298,12 +298,9 @@ def reply(actor: User, topic: Topic, body: Any, quote_post_id: int | None = None
     return post
 
 
-def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) -> None:
-    """Notifications and live events once a post is visible to everybody."""
-    author = db.session.get(User, post.author_id) or actor
-    url = f"/topics/{topic.id}?page={page_of(post.number)}#post-{post.number}"
-    notified: set[int] = {author.id}
-    mentions = [uid for uid, _name in _mention_map(post.body).values() if uid not in notified]
+def _notify_mentions(author: User, topic: Topic, post: Post, url: str) -> set[int]:
+    """Notify the people ``post`` mentions (once per post: an edit adds only new ones)."""
+    mentions = {uid for uid, _name in _mention_map(post.body).values() if uid != author.id}
     if mentions:
         notify(
             mentions,
@@ -316,7 +313,14 @@ def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) ->
             actor_id=author.id,
             data={"topic_id": topic.id, "post_id": post.id},
         )
-        notified |= set(mentions)
+    return mentions
+
+
+def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) -> None:
+    """Notifications and live events once a post is visible to everybody."""
+    author = db.session.get(User, post.author_id) or actor
+    url = f"/topics/{topic.id}?page={page_of(post.number)}#post-{post.number}"
+    notified = {author.id} | _notify_mentions(author, topic, post, url)
     if post.quote_post_id:
         quoted = db.session.get(Post, post.quote_post_id)
         if quoted is not None and quoted.author_id not in notified:
@@ -397,8 +401,11 @@ def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = Non
         post.edited_at = utcnow()
         post.edit_count += 1
     db.session.flush()
-    if not post.pending:
+    if post.publicly_visible and topic.publicly_visible:
         emit_updated(post, topic)
+        author = db.session.get(User, post.author_id) or actor
+        url = f"/topics/{topic.id}?page={page_of(post.number)}#post-{post.number}"
+        _notify_mentions(author, topic, post, url)
     return post
 
 

@@ -422,3 +422,14 @@ def test_openapi_documents_the_forums_api(api):
         "/api/v1/posts/{post_id}/flags",
     ):
         assert path in spec["paths"], path
+
+
+def test_a_mention_added_by_an_edit_notifies_once(api, user, forum):
+    salma = UserFactory(username="salma")
+    _topic, first = make_topic(author=user, forum=forum, body="Bonjour")
+    api(user).patch(f"/api/v1/posts/{first.id}", json={"body": "Bonjour @salma"})
+    api(user).patch(f"/api/v1/posts/{first.id}", json={"body": "Bonjour @salma !"})
+    assert (
+        count(Notification, Notification.user_id == salma.id, Notification.kind == "forum_mention")
+        == 1
+    )
