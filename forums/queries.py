@@ -158,10 +158,10 @@ def topic_dict(
     return data
 
 
-def topic_list_query(viewer: User | None, forum_id: int | None) -> Any:
+def topic_list_query(viewer: User | None, forum_id: int | None, read: Any = None) -> Any:
     author = aliased(User)
     poster = aliased(User)
-    read = aliased(TopicRead)
+    read = read if read is not None else aliased(TopicRead)
     query: Any = (
         select(Topic, author, poster, read.last_read_number if viewer else Topic.id)
         .join(author, author.id == Topic.author_id)
@@ -199,7 +199,7 @@ def unread_topics(viewer: User, page: int, per_page: int) -> dict[str, Any]:
         read.last_read_number < Topic.last_number,
     )
     query = (
-        topic_list_query(viewer, None)
+        topic_list_query(viewer, None, read)
         .where(condition)
         .order_by(Topic.last_post_at.desc(), Topic.id.desc())
     )

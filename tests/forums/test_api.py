@@ -433,3 +433,11 @@ def test_a_mention_added_by_an_edit_notifies_once(api, user, forum):
         count(Notification, Notification.user_id == salma.id, Notification.kind == "forum_mention")
         == 1
     )
+
+
+def test_unread_lists_new_topics_before_any_reading(api, forum):
+    reader = UserFactory()
+    topic, _ = make_topic(forum=forum, title="Tout nouveau sujet")
+    unread = api(reader).get("/api/v1/forums/unread").json
+    assert [t["id"] for t in unread["items"]] == [topic.id] and unread["total"] == 1
+    assert unread["items"][0]["new"] is True

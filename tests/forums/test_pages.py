@@ -200,3 +200,22 @@ def test_admin_creates_a_forum_through_the_form(logged_in, admin):
     member = logged_in(UserFactory())
     assert member.get("/forums/new").status_code == 403
     assert count(Forum) == 1
+
+
+def test_watch_forms_and_unread_page(logged_in, api, forum):
+    reader = UserFactory()
+    browser = logged_in(reader)
+    token = csrf_token(browser, f"/forums/{forum.id}")
+    browser.post(f"/forums/{forum.id}/watch", data={"on": "1", "csrf_token": token})
+    assert 'name="on" value="0"' in browser.get(f"/forums/{forum.id}").get_data(as_text=True)
+    api(UserFactory()).post(
+        f"/api/v1/forums/{forum.id}/topics", json={"title": "Réunion régionale", "body": "Samedi"}
+    )
+    from app.notifications.models import Notification
+
+    assert count(Notification, Notification.user_id == reader.id) == 1
+    unread = browser.get("/forums/unread").get_data(as_text=True)
+    assert "Réunion régionale" in unread
+    browser.post(f"/forums/{forum.id}/watch", data={"on": "0", "csrf_token": token})
+    assert 'name="on" value="1"' in browser.get(f"/forums/{forum.id}").get_data(as_text=True)
+    assert logged_in(UserFactory()).get("/forums/unread").status_code == 200
