@@ -17,6 +17,7 @@ from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db
 from forums.models import Forum, ForumModerator, Post, Topic
+from forums.text import _
 
 
 def moderated_forum_ids(user: User | None) -> set[int] | None:
@@ -88,12 +89,12 @@ def access_topic(user: User | None, topic_id: int, need: str = "read") -> Topic:
     if topic is None or not can_see_topic(user, topic):
         raise not_found()
     if need == "moderate" and not is_moderator(user, topic.forum_id):
-        raise ApiError(403, "forbidden", "Only moderators of this forum may do this.")
+        raise ApiError(403, "forbidden", _("Only moderators of this forum may do this."))
     if need == "reply":
         if user is None:
-            raise ApiError(401, "unauthorized", "Please sign in.")
+            raise ApiError(401, "unauthorized", _("Please sign in."))
         if topic.locked and not is_moderator(user, topic.forum_id):
-            raise ApiError(409, "topic_locked", "This topic is locked; no new replies.")
+            raise ApiError(409, "topic_locked", _("This topic is locked; no new replies."))
     return topic
 
 
@@ -112,15 +113,17 @@ def access_post(user: User | None, post_id: int, need: str = "read") -> tuple[Po
     moderator = is_moderator(user, topic.forum_id)
     if need in ("edit", "delete"):
         if user is None:
-            raise ApiError(401, "unauthorized", "Please sign in.")
+            raise ApiError(401, "unauthorized", _("Please sign in."))
         if post.deleted_at is not None:
             raise not_found()
         if user.id != post.author_id and not moderator:
-            raise ApiError(403, "forbidden", "Only the author or a moderator may change this post.")
+            raise ApiError(
+                403, "forbidden", _("Only the author or a moderator may change this post.")
+            )
         if need == "edit" and topic.locked and not moderator:
-            raise ApiError(409, "topic_locked", "This topic is locked.")
+            raise ApiError(409, "topic_locked", _("This topic is locked."))
     elif need == "moderate" and not moderator:
-        raise ApiError(403, "forbidden", "Only moderators of this forum may do this.")
+        raise ApiError(403, "forbidden", _("Only moderators of this forum may do this."))
     elif need == "read" and not can_read_post_text(user, post, topic):
         raise not_found()
     return post, topic

@@ -47,6 +47,7 @@ from forums.schemas import (
     TopicReadStateSchema,
     TopicSchema,
 )
+from forums.text import _
 
 blp = make_blueprint("forums", __name__, "Forums: topics, posts, reactions, moderation")
 
@@ -386,5 +387,5 @@ def moderation_queue() -> dict[str, Any]:
     """Held posts and open flags in the forums the caller moderates (admins: all)."""
     user = require_user()
     if access.moderated_forum_ids(user) == set():
-        raise ApiError(403, "forbidden", "Only moderators may see the moderation queue.")
+        raise ApiError(403, "forbidden", _("Only moderators may see the moderation queue."))
     return queries.moderation_queue(user)

@@ -16,6 +16,7 @@ from app.api import ApiError
 from app.realtime import AuthenticatedNamespace
 from forums import access
 from forums.services import topic_room
+from forums.text import _
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
@@ -26,10 +27,10 @@ class ForumsNamespace(AuthenticatedNamespace):
     def on_topic_watch(self, data: Any) -> dict[str, Any]:
         user = self.user()
         if user is None:
-            return _error("unauthorized", "Please sign in.")
+            return _error("unauthorized", _("Please sign in."))
         topic_id = data.get("topic_id") if isinstance(data, dict) else None
         if not isinstance(topic_id, int) or isinstance(topic_id, bool):
-            return _error("validation_failed", "topic_id must be an integer.")
+            return _error("validation_failed", _("topic_id must be an integer."))
         try:
             topic = access.access_topic(user, topic_id)
         except ApiError as error:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context
-from flask_babel import gettext
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
@@ -35,16 +34,9 @@ from forums.models import (
     TopicRead,
     Watch,
 )
-from forums.text import mentioned_usernames, render_post
+from forums.text import _, mentioned_usernames, render_post
 
 NAMESPACE = "/forums"
-
-
-def _(string: str, **variables: Any) -> str:
-    """gettext in a request; the English source with its variables elsewhere (CLI, demo)."""
-    if has_request_context():
-        return gettext(string, **variables)
-    return string % variables if variables else string
 
 
 def topic_room(topic_id: int) -> str:

@@ -9,9 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from flask import has_request_context
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from app.markdown import render_markdown
+
+
+def _(string: str, **variables: object) -> str:
+    """gettext in a request (or socket event); the English source elsewhere (CLI, demo)."""
+    if has_request_context():
+        return gettext(string, **variables)
+    return string % variables if variables else string
+
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_][A-Za-z0-9_.-]{0,31})(?![\w-])")
 MAX_MENTIONS = 20
