@@ -280,6 +280,7 @@ def run_load(
     args: argparse.Namespace,
     tmp: Path,
     run: str,
+    server_pid: int,
 ) -> dict[str, Any]:
     procs = max(1, min(args.processes, len(entries)))
     chunks = [entries[i::procs] for i in range(procs)]
@@ -320,6 +321,7 @@ def run_load(
             raise RuntimeError("clients did not connect in time")
         time.sleep(0.2)
     connect_seconds = time.time() - began
+    cpu_before = process_tree_cpu(server_pid)
     start_at = time.time() + 1
     for out in outs:
         Path(str(out) + ".go").write_text(
@@ -327,6 +329,7 @@ def run_load(
         )
     for p in popen:
         p.wait(timeout=args.seconds + args.drain + 180)
+    server_cpu = process_tree_cpu(server_pid) - cpu_before
     total: dict[str, Any] = {"sent": 0, "acked": 0, "errors": 0, "delivered": 0}
     total.update(connect_failed=0, latencies=[], acks=[], error_codes={})
     for out in outs:
@@ -345,6 +348,29 @@ def run_load(
     total["expected"] = round(total["acked"] * statistics.mean(per_sender.values()))
     total["seconds"] = args.seconds
     total["connect_seconds"] = connect_seconds
+    total["server_cpu"] = server_cpu
+    return total
+
+
+def process_tree_cpu(root_pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``root_pid`` and its descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        stats[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
     return total
 
 
@@ -365,6 +391,8 @@ def report(label: str, n: int, r: dict[str, Any]) -> float:
         f"msgs/s={r['acked'] / r['seconds']:7.1f} deliveries/s={rate:8.1f} "
         f"p50={pct(r['latencies'], 0.50):6.1f} ms p99={pct(r['latencies'], 0.99):6.1f} ms "
         f"ack p99={pct(r['acks'], 0.99):6.1f} ms (connecting took {r['connect_seconds']:.1f} s, "
+        f"server CPU while sending {r['server_cpu']:.1f} s = "
+        f"{1000 * r['server_cpu'] / max(1, r['acked']):.1f} ms per message, "
         f"load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
@@ -423,7 +451,7 @@ def main() -> None:
             wait_healthy(url, server)
             print(f"{kind}: server up on {url} (log {log})", flush=True)
             for n in args.clients:
-                r = run_load(kind, url, plans[str(n)], args, tmp, f"{kind}{n}")
+                r = run_load(kind, url, plans[str(n)], args, tmp, f"{kind}{n}", server.pid)
                 results[kind][n] = report(kind, n, r)
         finally:
             server.send_signal(signal.SIGTERM)

@@ -15,7 +15,7 @@ from messaging.services import NAMESPACE
 
 
 def _nav_label() -> Markup:
-    """ "Messages" with the live unread badge (``chat.js`` and ``chat-badge.js`` update it)."""
+    """ "Messages" with the live unread badge (``chat.js`` and ``badge.js`` update it)."""
     from app.accounts.auth import get_current_user
     from messaging.services import unread_total
 

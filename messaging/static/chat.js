@@ -77,6 +77,7 @@ function renderMessage(li, message, status) {
   if (status) li.classList.add(status);
   if (message.id) li.dataset.messageId = String(message.id);
   li.dataset.clientId = message.client_id;
+  if (message.body !== undefined) li.dataset.body = message.body;
   li.dataset.senderId = String(message.sender_id);
   li.replaceChildren();
   const sender = document.createElement("span");
@@ -102,6 +103,19 @@ function renderMessage(li, message, status) {
   meta.textContent = parts.filter(Boolean).join(" · ");
   meta.dataset.status = status || "";
   li.append(sender, body, meta);
+  if (message.id && message.sender_id === me && !message.deleted) {
+    const edit = document.createElement("button");
+    edit.type = "button";
+    edit.className = "link";
+    edit.dataset.action = "edit";
+    edit.textContent = labels.labelEdit;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.dataset.action = "delete";
+    remove.textContent = labels.labelDelete;
+    li.append(edit, remove);
+  }
   return li;
 }
 
@@ -440,6 +454,7 @@ async function init() {
     state.firstId = state.firstId ? Math.min(state.firstId, id) : id;
   }
   scrollToBottom();
+  for (const button of list.querySelectorAll("button[data-action]")) button.hidden = false;
   try {
     const detail = await api("GET", `/api/v1/conversations/${state.conversationId}`);
     state.kind = detail.kind;
@@ -451,6 +466,20 @@ async function init() {
   } catch (_error) {
     /* names stay as rendered */
   }
+  // edit / delete my own messages (others see "edited" / "deleted" live)
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    const li = button && button.closest("li[data-message-id]");
+    if (!li || !socket) return;
+    const id = Number(li.dataset.messageId);
+    if (button.dataset.action === "edit") {
+      const current = li.dataset.body || li.querySelector(".body").textContent;
+      const body = window.prompt(labels.labelEdit, current);
+      if (body && body.trim()) socket.emit("message_edit", { message_id: id, body }, (ack) => ack && ack.ok && renderMessage(li, ack.message, "sent"));
+    } else if (window.confirm(labels.labelDeleteConfirm)) {
+      socket.emit("message_delete", { message_id: id }, (ack) => ack && ack.ok && renderMessage(li, ack.message, "sent"));
+    }
+  });
   list.addEventListener("scroll", () => {
     if (list.scrollTop < 40) loadOlder();
   });

@@ -80,6 +80,19 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     # nothing pending or failed is left behind
     expect(page_b.locator("[data-messages] li.pending, [data-messages] li.failed")).to_have_count(0)
 
+    # Amina edits, then deletes, her first message: Karim sees both live
+    first_a = page_a.locator("[data-messages] li.mine").first
+    page_a.once("dialog", lambda dialog: dialog.accept("السلام عليكم _يا كريم_"))
+    first_a.locator("button[data-action=edit]").click()
+    first_b = page_b.locator("[data-messages] li[data-message-id]").first
+    expect(first_b.locator(".body em")).to_have_text("يا كريم")
+    edited_label = page_b.locator("[data-chat]").get_attribute("data-label-edited")
+    expect(first_b.locator(".meta")).to_contain_text(edited_label or "edited")
+    page_a.once("dialog", lambda dialog: dialog.accept())
+    page_a.locator("[data-messages] li.mine").first.locator("button[data-action=delete]").click()
+    expect(first_b).to_have_class(re.compile(r"\bdeleted\b"))
+    expect(first_b.locator(".body em")).to_have_count(0)
+
 
 def test_header_badge_counts_unread_live_on_any_page(new_page: Any) -> None:
     amina = UserFactory(username="amina2", display_name="Amina")

@@ -317,3 +317,27 @@ def test_revoked_token_stops_socket_events(chat: Chat, api: Any) -> None:
     ).status_code in (200, 204)
     alice.wait_for(lambda: not alice.sio.connected)
     assert stored() == 1
+
+
+def test_association_inbox_pushes_to_admins_and_coordinators_only(chat: Chat, api: Any) -> None:
+    from tests.directory.factories import AssociationFactory, MembershipFactory
+
+    assoc = AssociationFactory(status="approved")
+    boss, coord, plain, outsider = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    MembershipFactory(association=assoc, user=boss, role="admin")
+    MembershipFactory(association=assoc, user=coord, role="coordinator")
+    MembershipFactory(association=assoc, user=plain, role="member")
+    made = api(outsider).post("/api/v1/conversations", json={"association_id": assoc.id})
+    conv_id = made.json["id"]
+    side = direct(outsider, plain)
+    asker, boss_s, coord_s, plain_s = chat(outsider), chat(boss), chat(coord), chat(plain)
+    sent = asker.send(conv_id, "Bonjour l'association")["message"]
+    for staff in (boss_s, coord_s):
+        staff.wait_event("message_new", lambda d: d["message"]["id"] == sent["id"])
+    reply = coord_s.send(conv_id, "أهلا وسهلا")
+    assert reply["ok"], reply
+    asker.wait_event("message_new", lambda d: d["message"]["id"] == reply["message"]["id"])
+    boss_s.wait_event("message_new", lambda d: d["message"]["id"] == reply["message"]["id"])
+    fence(asker, plain_s, side.id)
+    assert plain_s.messages(conv_id) == []
+    assert plain_s.send(conv_id, "moi aussi")["error"]["code"] == "not_found"

@@ -127,3 +127,21 @@ def test_older_messages_link_pages_back(logged_in: Any, api: Any) -> None:
     assert older is not None
     back = logged_in(b).get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "<p>m0</p>" in back and "<p>m54</p>" not in back
+
+
+def test_demo_chats_load_once(app: Any) -> None:
+    from app.demo import load_demo_users
+    from messaging.demo import load_demo_chats
+
+    load_demo_users()
+    load_demo_chats()
+    db.session.expire_all()
+    conversations, messages = (
+        db.session.query(Conversation).count(),
+        db.session.query(Message).count(),
+    )
+    assert conversations == 4 and messages > 8
+    load_demo_chats()  # idempotent: seed-demo may run again
+    db.session.expire_all()
+    assert db.session.query(Conversation).count() == conversations
+    assert db.session.query(Message).count() == messages
