@@ -6,7 +6,7 @@ index build time and size, then p50/p95 latency of typical queries through the s
 (``directory.search.search_associations``: text, text + two facets with all five facet counts,
 prefix, near-me) and of the same queries as plain SQL ``LIKE`` over the same rows.
 
-    .venv/bin/python bench/search.py [--count 100000] [--runs 200] [--instance /tmp/x]
+    .venv/bin/python -m bench.search [--count 100000] [--runs 200] [--instance /tmp/x]
 """
 
 from __future__ import annotations

@@ -27,15 +27,14 @@ def contains(buf: bytes, n: int) -> bool:
     return bool(buf[n >> 3] >> (n & 7) & 1)
 
 
-def iterate(bits: int, size: int) -> Iterator[int]:
-    """The document numbers in ``bits``, ascending."""
-    buf = to_bytes(bits, size)
-    for index, byte in enumerate(buf):
-        if byte:
-            base = index << 3
-            for bit in range(8):
-                if byte >> bit & 1:
-                    yield base + bit
+def iterate(bits: int, size: int = 0) -> Iterator[int]:
+    """The document numbers in ``bits``, ascending (one C-level ``find`` per member)."""
+    text = bin(bits)[:1:-1]  # least significant bit first
+    find = text.find
+    index = find("1")
+    while index != -1:
+        yield index
+        index = find("1", index + 1)
 
 
 def full(size: int) -> int:

@@ -320,13 +320,19 @@ def reindex(name: str, show_progress: bool = False, batch: int = 1000) -> int:
 # --- searching ----------------------------------------------------------------------------
 
 
+def _gevent_patched() -> bool:
+    import sys
+
+    if "gevent" not in sys.modules:  # gevent patches before anything else imports it
+        return False
+    from gevent import monkey
+
+    return bool(monkey.is_module_patched("threading"))
+
+
 def run_cpu_bound(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` off the gevent event loop when gevent has patched threading."""
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return fn(*args)
-    if monkey.is_module_patched("threading"):
+    if _gevent_patched():
         import gevent
 
         result: T = gevent.get_hub().threadpool.apply(fn, args)

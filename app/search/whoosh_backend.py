@@ -16,10 +16,12 @@ pickles.
 from __future__ import annotations
 
 import fcntl
+import heapq
 import math
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,10 @@ from app.search.tokenizer import is_arabic_token
 WRITER_TIMEOUT = 10.0
 #: cached term postings per segment and per view
 TERM_CACHE_SIZE = 20_000
+#: below this many documents, facet counts look values up per document
+SMALL_SCOPE = 500
+#: how often a searcher checks for other processes' commits (own commits: at once)
+REFRESH_SECONDS = 0.5
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -201,11 +207,30 @@ class _View:
     points: list[tuple[float, float] | None]
     _name_order: list[int] | None = None
     _newest_order: list[int] | None = None
+    _name_rank: list[int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     tables: list[tuple[_SegmentTable, int]] = field(default_factory=list)
     #: (reader, table, offset) of each segment, for term postings
     leaves: list[tuple[Any, _SegmentTable, int]] = field(default_factory=list)
     _terms: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: prefix and fuzzy expansions, as bitsets
+    expansions: dict[tuple[str, str], int] = field(default_factory=dict)
+    _doc_facets: dict[str, dict[int, tuple[str, ...]]] | None = None
+
+    @property
+    def doc_facets(self) -> dict[str, dict[int, tuple[str, ...]]]:
+        """facet -> document number -> its values (built on first use)."""
+        with self._lock:
+            if self._doc_facets is None:
+                built: dict[str, dict[int, tuple[str, ...]]] = {}
+                for facet, values in self.facets.items():
+                    per_doc: dict[int, list[str]] = {}
+                    for value, bits in values.items():
+                        for docnum in bitsets.iterate(bits):
+                            per_doc.setdefault(docnum, []).append(value)
+                    built[facet] = {d: tuple(v) for d, v in per_doc.items()}
+                self._doc_facets = built
+            return self._doc_facets
 
     def term_bits(self, fieldname: str, text: str) -> int:
         """The documents holding ``text`` in ``fieldname``, from per-segment cached postings."""
@@ -255,6 +280,15 @@ class _View:
                 live = list(bitsets.iterate(self.live, self.size))
                 self._name_order = sorted(live, key=lambda d: (self.names[d], self.ids[d]))
             return self._name_order
+
+    def name_rank(self) -> list[int]:
+        """document number -> its position in the name order"""
+        if self._name_rank is None:
+            rank = [0] * self.size
+            for position, docnum in enumerate(self.name_order()):
+                rank[docnum] = position
+            self._name_rank = rank
+        return self._name_rank
 
     def newest_order(self) -> list[int]:
         with self._lock:
@@ -350,7 +384,10 @@ def parse_query(
             for key in keys:
                 alternatives.append(Alternative(_sk(name), "term", key, boost * 0.8))
             word = spelling_word(token)
-            distance = fuzzy_distance_for(word) if fuzzy else 0
+            # the allowance follows the analyzed term: "الأمن" is 5 letters but its stem 3
+            distance = (
+                min(fuzzy_distance_for(word), fuzzy_distance_for(term)) if fuzzy and term else 0
+            )
             if distance:
                 alternatives.append(Alternative(_sp(name), "fuzzy", word, boost * 0.4, distance))
         clauses.append(Clause(alternatives, keyed=bool(keys)))
@@ -410,6 +447,9 @@ class WhooshBackend:
         self._searchers: dict[str, Any] = {}
         self._segments: dict[tuple[str, str, int], _SegmentTable] = {}
         self._views: dict[str, tuple[tuple[Any, ...], _View]] = {}
+        #: types this process wrote since its searcher last refreshed
+        self._dirty: set[str] = set()
+        self._checked: dict[str, float] = {}
 
     # schema and index
 
@@ -493,6 +533,7 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
+        self._dirty.add(doc_type.name)
 
     def rebuild(
         self, doc_type: DocType, batches: Iterable[list[Document]], progress: Callable[[int], None]
@@ -516,6 +557,7 @@ class WhooshBackend:
         from whoosh.writing import CLEAR
 
         writer.commit(mergetype=CLEAR)
+        self._dirty.add(doc_type.name)
         return count
 
     def destroy(self, doc_type: DocType) -> None:
@@ -533,8 +575,19 @@ class WhooshBackend:
 
     def _searcher(self, doc_type: DocType) -> Any:
         searcher = self._searchers.get(doc_type.name)
-        # refresh() reuses the unchanged segments' readers and closes the others
-        searcher = self._index(doc_type).searcher() if searcher is None else searcher.refresh()
+        now = time.monotonic()
+        if searcher is None:
+            searcher = self._index(doc_type).searcher()
+        elif (
+            doc_type.name in self._dirty
+            or now - self._checked.get(doc_type.name, 0) > REFRESH_SECONDS
+        ):
+            # refresh() reuses the unchanged segments' readers and closes the others
+            searcher = searcher.refresh()
+        else:
+            return searcher
+        self._dirty.discard(doc_type.name)
+        self._checked[doc_type.name] = now
         self._searchers[doc_type.name] = searcher
         return searcher
 
@@ -586,6 +639,10 @@ class WhooshBackend:
     def _alternative_bits(self, searcher: Any, view: _View, alt: Alternative) -> int:
         if alt.kind == "term":
             return view.term_bits(alt.field, alt.text)
+        key = (alt.field, f"{alt.kind}:{alt.maxdist}:{alt.text}")
+        cached = view.expansions.get(key)
+        if cached is not None:
+            return cached
         reader = searcher.reader()
         if alt.kind == "prefix":
             words = reader.expand_prefix(alt.field, alt.text)
@@ -598,6 +655,9 @@ class WhooshBackend:
             if isinstance(word, bytes):
                 word = word.decode("utf-8")
             bits |= view.term_bits(alt.field, word)
+        if len(view.expansions) >= TERM_CACHE_SIZE:
+            view.expansions.clear()
+        view.expansions[key] = bits
         return bits
 
     def _run(
@@ -658,9 +718,18 @@ class WhooshBackend:
                 if other != facet:
                     scope &= bits
             bucket = view.facets.get(facet, {})
-            counts[facet] = {
-                value: n for value, bits in bucket.items() if (n := (scope & bits).bit_count())
-            }
+            if scope.bit_count() <= SMALL_SCOPE:
+                # few documents: look their values up rather than AND every value's bitset
+                tally: dict[str, int] = {}
+                values_of = view.doc_facets.get(facet, {})
+                for docnum in bitsets.iterate(scope):
+                    for value in values_of.get(docnum, ()):
+                        tally[value] = tally.get(value, 0) + 1
+                counts[facet] = tally
+            else:
+                counts[facet] = {
+                    value: n for value, bits in bucket.items() if (n := (scope & bits).bit_count())
+                }
         total = final.bit_count()
         start = (request.page - 1) * request.per_page
         stop = start + request.per_page
@@ -680,11 +749,17 @@ class WhooshBackend:
     @staticmethod
     def _take(view: _View, bits: int, count: int, out: list[int], stop: int) -> None:
         """Append the documents of ``bits`` in name order to ``out`` until it holds ``stop``."""
-        names = view.names
-        if count <= 4096:
-            out.extend(sorted(bitsets.iterate(bits, view.size), key=lambda d: (names[d], d)))
+        if count <= 64:
+            names = view.names
+            out.extend(sorted(bitsets.iterate(bits), key=lambda d: (names[d], d)))
             return
-        buf = bitsets.to_bytes(bits, view.size)
+        need = stop - len(out)
+        if count <= 25_000 or count * 4 < view.size:
+            # the best ``need`` by name rank: one C-level heap pass over the level
+            rank = view.name_rank()
+            out.extend(heapq.nsmallest(need, bitsets.iterate(bits), key=rank.__getitem__))
+            return
+        buf = bitsets.to_bytes(bits, view.size)  # dense: the name order finds them quickly
         for docnum in view.name_order():
             if buf[docnum >> 3] >> (docnum & 7) & 1:
                 out.append(docnum)
