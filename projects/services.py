@@ -597,6 +597,8 @@ def notify_due(on: dt.date | None = None) -> list[Milestone]:
             Milestone.overdue_notified_at.is_(None),
         )
         .order_by(Milestone.id)
+        # fresh values even in a long-lived session (the due date is part of the subject)
+        .execution_options(populate_existing=True)
     ).all()
     now = utcnow()
     for milestone in candidates:

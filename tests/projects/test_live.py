@@ -129,7 +129,7 @@ def test_completed_milestone_notifies_members(api, world):
     assert len(_notes("projects.milestone_done")) == 2
 
 
-def test_notify_due_cli_notifies_once(app, sio_connect, world):
+def test_notify_due_cli_notifies_once(app, api, sio_connect, world):
     today = dt.datetime.now(dt.UTC).date()
     project = ProjectFactory(visibility="members", associations=[world.a])
     late = MilestoneFactory(project=project, starts_on=None, due_on=today - dt.timedelta(days=1))
@@ -158,3 +158,10 @@ def test_notify_due_cli_notifies_once(app, sio_connect, world):
     again = runner.invoke(args=["notify-due"])
     assert "0 newly overdue" in again.output
     assert len(_notes("projects.milestone_overdue")) == 2
+
+    # a new due date that passes too is news again
+    new_due = (today - dt.timedelta(days=2)).isoformat()
+    moved = api(world.coordinator).patch(f"/api/v1/milestones/{late.id}", json={"due_on": new_due})
+    assert moved.status_code == 200
+    assert "1 newly overdue" in runner.invoke(args=["notify-due"]).output
+    assert len(_notes("projects.milestone_overdue")) == 4  # both members, once more
