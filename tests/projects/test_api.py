@@ -331,3 +331,23 @@ def test_change_owning_associations(api, world):
     assert change["to"] == f"[{world.a.id}, {world.b.id}]"
     db.session.expire_all()
     assert db.session.get(Project, pid).association_ids == [world.a.id, world.b.id]
+
+
+def test_deleting_a_predecessor_drops_the_dependency_and_keeps_activities(api, world):
+    pid = new_project(api, world.coordinator, world)["id"]
+    first = add_milestone(api, world.coordinator, pid)["id"]
+    second = add_milestone(api, world.coordinator, pid, depends_on=[first])["id"]
+    client = api(world.coordinator)
+    activity = client.post(
+        f"/api/v1/projects/{pid}/activities",
+        json={
+            "title": "Atelier",
+            "starts_at": "2026-05-02T10:00:00Z",
+            "ends_at": "2026-05-02T12:00:00Z",
+            "milestone_id": first,
+        },
+    ).get_json()
+    assert client.delete(f"/api/v1/milestones/{first}").status_code == 204
+    assert client.get(f"/api/v1/milestones/{second}").get_json()["depends_on"] == []
+    kept = client.get(f"/api/v1/activities/{activity['id']}").get_json()
+    assert kept["milestone_id"] is None
