@@ -150,16 +150,17 @@ def sync_field_forums() -> int:
     """Create the missing forum of each field of activity; returns how many were created."""
     from sqlalchemy import exists
 
-    from directory import Field
+    from directory import Field, list_fields
 
-    # One indexed query that usually answers nothing: fields that have no forum yet.
-    missing = db.session.scalars(
-        select(Field)
-        .where(~exists().where(Forum.field_id == Field.id))
-        .order_by(Field.position, Field.id)
-    ).all()
+    # The hot path (every forum index) is one indexed EXISTS that is usually false.
+    missing = select(Field.id).where(~exists().where(Forum.field_id == Field.id)).limit(1)
+    if db.session.scalar(missing) is None:
+        return 0
+    have = set(db.session.scalars(select(Forum.field_id).where(Forum.field_id.is_not(None))))
     created = 0
-    for field in missing:
+    for field in list_fields():
+        if field.id in have:
+            continue
         db.session.add(
             Forum(
                 field_id=field.id,
