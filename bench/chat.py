@@ -91,10 +91,13 @@ def worker(spec_path: str, out_path: str) -> None:
     from gevent import monkey
 
     monkey.patch_all()
+    import logging
+
     import gevent
     import socketio
     from gevent.pool import Pool
 
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)  # noisy at disconnect
     spec = json.loads(Path(spec_path).read_text())
     latencies: list[float] = []
     acks: list[float] = []

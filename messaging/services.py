@@ -589,9 +589,33 @@ def list_conversations(
         if last_ids
         else {}
     )
+    members = _members_of([c.id for c, _u in rows])
     return [
-        summarize(c, user, unread=int(u or 0), last=last.get(c.last_message_id)) for c, u in rows
+        summarize(
+            c,
+            user,
+            unread=int(u or 0),
+            last=last.get(c.last_message_id),
+            pairs=members.get(c.id, []),
+        )
+        for c, u in rows
     ]
+
+
+def _members_of(conversation_ids: list[int]) -> dict[int, list[tuple[ConversationMember, User]]]:
+    """Members (with their users) of many conversations in one query."""
+    found: dict[int, list[tuple[ConversationMember, User]]] = {}
+    if not conversation_ids:
+        return found
+    rows = db.session.execute(
+        select(ConversationMember, User)
+        .join(User, User.id == ConversationMember.user_id)
+        .where(ConversationMember.conversation_id.in_(conversation_ids))
+        .order_by(ConversationMember.id)
+    )
+    for member, person in rows:
+        found.setdefault(member.conversation_id, []).append((member, person))
+    return found
 
 
 def member_users(conversation: Conversation) -> list[tuple[ConversationMember, User]]:
@@ -612,11 +636,17 @@ def display_title(conversation: Conversation, viewer: User, people: list[User]) 
 
 
 def summarize(
-    conversation: Conversation, viewer: User, *, unread: int, last: Message | None
+    conversation: Conversation,
+    viewer: User,
+    *,
+    unread: int,
+    last: Message | None,
+    pairs: list[tuple[ConversationMember, User]] | None = None,
 ) -> dict[str, Any]:
     from messaging.events import presence
 
-    pairs = member_users(conversation)
+    if pairs is None:
+        pairs = member_users(conversation)
     if conversation.kind == "association":
         pairs = [
             (m, u) for m, u in pairs if m.role != "staff" or access.membership(conversation, u.id)
