@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import heapq
+import itertools
 import math
 import os
 import shutil
@@ -54,6 +55,8 @@ WRITER_TIMEOUT = 10.0
 TERM_CACHE_SIZE = 20_000
 #: below this many documents, facet counts look values up per document
 SMALL_SCOPE = 500
+#: relevance ties are broken by name up to this many documents at one score
+RELEVANCE_TIES_BY_NAME = 2_000
 #: how often a searcher checks for other processes' commits (own commits: at once)
 REFRESH_SECONDS = 0.5
 EARTH_RADIUS_KM = 6371.0088
@@ -747,8 +750,14 @@ class WhooshBackend:
         return SearchResult(ids=ids, total=total, facets=counts, distances=distances)
 
     @staticmethod
-    def _take(view: _View, bits: int, count: int, out: list[int], stop: int) -> None:
-        """Append the documents of ``bits`` in name order to ``out`` until it holds ``stop``."""
+    def _take(
+        view: _View, bits: int, count: int, out: list[int], stop: int, by_name: bool = True
+    ) -> None:
+        """Append the documents of ``bits`` in name order (or index order, the cheapest, when
+        ``by_name`` is false) to ``out`` until it holds ``stop``."""
+        if not by_name:
+            out.extend(itertools.islice(bitsets.iterate(bits), stop - len(out)))
+            return
         if count <= 64:
             names = view.names
             out.extend(sorted(bitsets.iterate(bits), key=lambda d: (names[d], d)))
@@ -781,7 +790,9 @@ class WhooshBackend:
         out: list[int] = []
         if sort == "relevance":
             for _score, bits in score_levels(final, weighted):
-                self._take(view, bits, bits.bit_count(), out, stop)
+                # ties: by name in small levels; in large ones (a common word) by index order
+                count = bits.bit_count()
+                self._take(view, bits, count, out, stop, by_name=count <= RELEVANCE_TIES_BY_NAME)
                 if len(out) >= stop:
                     break
             return out
