@@ -51,8 +51,8 @@ from app.search.latin import fold_accents, strip_elision
 from app.search.tokenizer import is_arabic_token
 
 WRITER_TIMEOUT = 10.0
-#: cached term postings per segment and per view
-TERM_CACHE_SIZE = 20_000
+#: cached term postings per segment and per view (a 100k-document bitset is 12.5 kB)
+TERM_CACHE_SIZE = 4_096
 #: below this many documents, facet counts look values up per document
 SMALL_SCOPE = 500
 #: relevance ties are broken by name up to this many documents at one score
