@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, session
 from flask_socketio import Namespace, SocketIO, join_room
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.auth import SESSION_KEY, find_credential
 from app.accounts.models import User
@@ -105,7 +105,12 @@ class AuthenticatedNamespace(Namespace):
         from app.accounts.models import Credential
 
         cred_id = session.get(SOCKET_CREDENTIAL)
-        cred = db.session.get(Credential, cred_id) if cred_id else None
+        # one query for credential and user: this runs on every event of every socket
+        cred = (
+            db.session.get(Credential, cred_id, options=[joinedload(Credential.user)])
+            if cred_id
+            else None
+        )
         if cred is None or not cred.is_live():
             return None
         return cred.user
