@@ -36,13 +36,30 @@ PROVINCES_PER_REGION = {
     "dakhla-oued-ed-dahab": 2,
 }
 PREFECTURES = {
-    "tanger-assilah", "mdiq-fnideq", "oujda-angad", "fes", "meknes", "rabat", "sale",
-    "skhirate-temara", "casablanca", "mohammedia", "marrakech", "agadir-ida-outanane",
+    "tanger-assilah",
+    "mdiq-fnideq",
+    "oujda-angad",
+    "fes",
+    "meknes",
+    "rabat",
+    "sale",
+    "skhirate-temara",
+    "casablanca",
+    "mohammedia",
+    "marrakech",
+    "agadir-ida-outanane",
     "inezgane-ait-melloul",
 }
 CASABLANCA_SETTAT = {
-    "casablanca", "mohammedia", "el-jadida", "nouaceur", "mediouna", "benslimane", "berrechid",
-    "settat", "sidi-bennour",
+    "casablanca",
+    "mohammedia",
+    "el-jadida",
+    "nouaceur",
+    "mediouna",
+    "benslimane",
+    "berrechid",
+    "settat",
+    "sidi-bennour",
 }
 # Morocco's bounding box, from Lagouira to Cap Spartel and from Dakhla to Figuig.
 LAT_MIN, LAT_MAX = 20.7, 36.0
@@ -125,7 +142,9 @@ def test_province_kinds_and_names(provinces: list[dict[str, Any]]) -> None:
     for province in provinces:
         assert set(province) == {"code", "kind", "name", "cities"}
         assert_names(province)
-        assert (province["kind"] == "prefecture") == (province["code"] in PREFECTURES), province["code"]
+        assert (province["kind"] == "prefecture") == (province["code"] in PREFECTURES), province[
+            "code"
+        ]
         prefix = "عمالة " if province["kind"] == "prefecture" else "إقليم "
         assert province["name"]["ar"].startswith(prefix), province["name"]["ar"]
 
@@ -202,6 +221,17 @@ def test_fields(fields: list[dict[str, Any]]) -> None:
         assert_names(field, "description")
         assert field["icon"] and field["icon"].isascii() and " " not in field["icon"], field["code"]
     codes = {f["code"] for f in fields}
-    for expected in ("education", "health", "women", "children", "youth", "disability",
-                     "environment", "culture", "sport", "human-rights", "solidarity"):
+    for expected in (
+        "education",
+        "health",
+        "women",
+        "children",
+        "youth",
+        "disability",
+        "environment",
+        "culture",
+        "sport",
+        "human-rights",
+        "solidarity",
+    ):
         assert expected in codes, expected

@@ -196,7 +196,9 @@ def connect_to() -> Iterator[Callable[..., socketio.Client]]:
     """``connect_to(worker, token, namespaces)`` -> a python-socketio client on that worker."""
     clients: list[socketio.Client] = []
 
-    def connect(worker: Worker, token: str, namespaces: list[str], **kwargs: object) -> socketio.Client:
+    def connect(
+        worker: Worker, token: str, namespaces: list[str], **kwargs: object
+    ) -> socketio.Client:
         client = socketio.Client(**kwargs)  # type: ignore[arg-type]
         client.connect(
             worker.url,

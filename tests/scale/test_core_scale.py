@@ -33,7 +33,9 @@ def test_token_from_one_worker_is_revoked_on_the_other(cluster):
         f"{cluster.a.url}/api/v1/auth/tokens/current", headers=headers, timeout=10
     )
     assert revoked.status_code == 204
-    assert requests.get(f"{cluster.b.url}/api/v1/me", headers=headers, timeout=10).status_code == 401
+    assert (
+        requests.get(f"{cluster.b.url}/api/v1/me", headers=headers, timeout=10).status_code == 401
+    )
 
 
 def test_unreachable_redis_is_a_clear_error(cluster, tmp_path):
