@@ -40,6 +40,8 @@ def run_command(host: str, port: int, debug: bool) -> None:
     from app.realtime import socketio
 
     click.echo(f" * jam3ia on http://{host}:{port}")
+    # Flask's CLI marks itself so that a stray app.run() is ignored; this one is meant.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(
         current_app._get_current_object(),  # type: ignore[attr-defined]
         host=host,
