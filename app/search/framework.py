@@ -110,7 +110,11 @@ class IndexBusy(RuntimeError):
 
 
 class Backend(Protocol):
-    """What an index backend provides (Whoosh here; PostgreSQL plugs in the same way)."""
+    """What an index backend provides (:mod:`app.search.whoosh_backend`,
+    :mod:`app.search.postgres_backend`)."""
+
+    #: searching is Python work (run off the gevent loop) rather than waiting on a database
+    cpu_bound: bool
 
     def write(
         self,
@@ -153,10 +157,7 @@ def init_search(app: Flask) -> SearchService:
     """Set up search for ``app`` (idempotent): backend, outbox hooks, API, reindex command."""
     if EXTENSION_KEY in app.extensions:
         return service(app)
-    from app.search.whoosh_backend import WhooshBackend
-
-    backend = WhooshBackend(app.instance_path)
-    svc = SearchService(backend=backend)
+    svc = SearchService(backend=make_backend(app))
     app.extensions[EXTENSION_KEY] = svc
     _install_session_hooks()
     from app.api import api
@@ -164,6 +165,25 @@ def init_search(app: Flask) -> SearchService:
 
     api.register_blueprint(blp)
     return svc
+
+
+def make_backend(app: Flask) -> Backend:
+    """The backend the configuration asks for (``Config.effective_search_backend``): the
+    PostgreSQL one on a PostgreSQL database unless ``SEARCH_BACKEND=whoosh``, else Whoosh."""
+    from app.config import Config, ConfigError
+
+    cfg = app.config.get("JAM3IA")
+    if isinstance(cfg, Config) and cfg.effective_search_backend == "postgres":
+        if not cfg.is_postgres:
+            raise ConfigError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
+        from app.search.postgres_backend import PostgresBackend
+
+        with app.app_context():
+            engine = db.engine
+        return PostgresBackend(engine)
+    from app.search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(app.instance_path)
 
 
 def register_doc_type(app: Flask, doc_type: DocType) -> None:
@@ -348,7 +368,9 @@ def search(doc_type: str, request: SearchRequest, actor: Any = None) -> SearchRe
     if dt.principals is not None and actor is not None:
         principals.update(dt.principals(actor))
     request.principals = frozenset(principals)
-    return run_cpu_bound(svc.backend.search, dt, request)
+    if svc.backend.cpu_bound:
+        return run_cpu_bound(svc.backend.search, dt, request)
+    return svc.backend.search(dt, request)
 
 
 __all__ = [
@@ -362,6 +384,7 @@ __all__ = [
     "drain",
     "enqueue",
     "init_search",
+    "make_backend",
     "register_doc_type",
     "reindex",
     "run_cpu_bound",

@@ -1,14 +1,29 @@
-"""The search outbox: one row per document to (re)index, written in the same database
-transaction as the change it reflects, drained by :func:`app.search.indexer.drain`."""
+"""Search tables.
+
+- ``search_outbox``: one row per document to (re)index, written in the same database
+  transaction as the change it reflects, drained by :func:`app.search.framework.drain`.
+- ``search_document`` and ``search_term``: the PostgreSQL backend's index
+  (:mod:`app.search.postgres_backend`). They exist on SQLite too, empty, so one schema and
+  one migration history serve both databases; the PostgreSQL column types (``tsvector``,
+  ``text[]``, byte-order collation) and GIN indexes apply on PostgreSQL only.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String
+from sqlalchemy import JSON, Float, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import db, utcnow
+
+#: analyzed terms as ``field:term`` lexemes (GIN-indexed tsvector on PostgreSQL)
+TERMS = Text().with_variant(TSVECTOR(), "postgresql")
+#: ``facet:value`` strings, or access-control values (GIN-indexed text[] on PostgreSQL)
+VALUES = JSON().with_variant(ARRAY(Text()), "postgresql")
+#: compared byte by byte (code point order, as Python sorts), prefix scans on the B-tree
+ORDERED_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
 
 
 class SearchOutbox(db.Model):  # type: ignore[name-defined]
@@ -20,3 +35,42 @@ class SearchOutbox(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class SearchDocument(db.Model):  # type: ignore[name-defined]
+    """One indexed document of one type."""
+
+    __tablename__ = "search_document"
+
+    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    doc_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    terms: Mapped[str] = mapped_column(TERMS)
+    facets: Mapped[list[str]] = mapped_column(VALUES)
+    acl: Mapped[list[str]] = mapped_column(VALUES)
+    sort_name: Mapped[str] = mapped_column(ORDERED_TEXT)
+    created: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (
+        Index("ix_search_document_terms", "terms", postgresql_using="gin"),
+        Index("ix_search_document_facets", "facets", postgresql_using="gin"),
+        Index("ix_search_document_name", "doc_type", "sort_name", "doc_id"),
+        Index("ix_search_document_newest", "doc_type", "created", "doc_id"),
+        Index("ix_search_document_lat", "doc_type", "lat"),
+    )
+
+
+class SearchTerm(db.Model):  # type: ignore[name-defined]
+    """The dictionary of one document type: how many documents hold each value.
+
+    ``field`` is a text field (its analyzed terms), a name's ``__sk`` / ``__sp`` field, or a
+    reserved name starting with ``:``: ``:facet:<name>`` (facet values), ``:acl`` (access
+    values) and ``:documents`` (term ``""``: the number of documents)."""
+
+    __tablename__ = "search_term"
+
+    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    field: Mapped[str] = mapped_column(String(80), primary_key=True)
+    term: Mapped[str] = mapped_column(ORDERED_TEXT, primary_key=True)
+    df: Mapped[int] = mapped_column(Integer)

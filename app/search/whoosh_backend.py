@@ -18,7 +18,6 @@ from __future__ import annotations
 import fcntl
 import heapq
 import itertools
-import math
 import os
 import shutil
 import threading
@@ -32,23 +31,28 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.support.levenshtein import distance as edit_distance
 
 from app.search import bitsets
-from app.search.analysis import (
-    MAX_QUERY_CHARS,
-    MAX_QUERY_TOKENS,
-    analyze,
-    analyze_token,
-    fuzzy_distance_for,
-    normalize_arabic,
-    skeleton_tokens,
-    token_skeletons,
-    tokenize,
-)
+from app.search.analysis import analyze, skeleton_tokens
 from app.search.framework import DocType, Document, IndexBusy, SearchRequest, SearchResult
-from app.search.latin import fold_accents, strip_elision
-from app.search.tokenizer import is_arabic_token
+from app.search.query import (
+    MAX_EXPANSIONS,
+    SUGGEST_WORDS,
+    Alternative,
+    Clause,
+    alternative_weight,
+    clean_query,
+    edit_distance,
+    has_fuzzy,
+    haversine_km,
+    parse_query,
+    required_clauses,
+    skeleton_field,
+    spelling_field,
+    spelling_word,
+    spelling_words,
+    suggestion_distance,
+)
 
 WRITER_TIMEOUT = 10.0
 #: cached term postings per segment and per view (a 100k-document bitset is 12.5 kB)
@@ -59,7 +63,6 @@ SMALL_SCOPE = 500
 RELEVANCE_TIES_BY_NAME = 2_000
 #: how often a searcher checks for other processes' commits (own commits: at once)
 REFRESH_SECONDS = 0.5
-EARTH_RADIUS_KM = 6371.0088
 
 
 # --- analyzers (module-level, picklable) ---------------------------------------------------
@@ -120,18 +123,11 @@ class SkeletonAnalyzer(_TermsTokenizer):
         return skeleton_tokens(value)
 
 
-def spelling_word(token: str) -> str:
-    """A word as shown in suggestions: normalised but not stemmed."""
-    if is_arabic_token(token):
-        return normalize_arabic(token)
-    return fold_accents(strip_elision(token.casefold())).replace("'", "")
-
-
 class SpellingAnalyzer(_TermsTokenizer):
     """Names' words, unstemmed, for did-you-mean."""
 
     def terms(self, value: str) -> list[str]:
-        return [w for w in (spelling_word(t) for t in tokenize(value)) if len(w) >= 3]
+        return spelling_words(value)
 
 
 # --- the in-memory view --------------------------------------------------------------------
@@ -308,96 +304,9 @@ def _segment_key(reader: Any) -> tuple[str, int]:
     return (str(segment.segment_id()), int(segment.deleted_count()))
 
 
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lng1 = map(math.radians, a)
-    lat2, lng2 = map(math.radians, b)
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+# --- scoring -------------------------------------------------------------------------------
 
 
-# --- query building ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """One way a query word can match: ``kind`` is term, prefix or fuzzy."""
-
-    field: str
-    kind: str
-    text: str
-    boost: float
-    maxdist: int = 0
-
-
-@dataclass
-class Clause:
-    alternatives: list[Alternative]
-    #: has a cross-script key: required; words without one ("association", "jam3iat") only
-    #: add to the score when another word has a key
-    keyed: bool
-
-
-def _sk(name: str) -> str:
-    return f"{name}__sk"
-
-
-def _sp(name: str) -> str:
-    return f"{name}__sp"
-
-
-def _clean_query(q: str) -> list[str]:
-    text = q[:MAX_QUERY_CHARS]
-    tokens = tokenize(text)
-    return tokens[: MAX_QUERY_TOKENS * 2]
-
-
-def parse_query(
-    doc_type: DocType, q: str, prefix: bool = True, fuzzy: bool = False
-) -> list[Clause]:
-    """The clauses of the user's text ``q`` (empty when ``q`` has no searchable word).
-
-    Each word matches its analyzed term in a text or name field, or its skeleton key in a name
-    field; the last word also as a prefix (typing in progress); with ``fuzzy``, words of 5+
-    characters (:func:`fuzzy_distance_for`) also within an edit distance, on analyzed terms
-    and on the names' unstemmed words."""
-    tokens = _clean_query(q)
-    text_fields = {**doc_type.name_fields, **doc_type.text_fields}
-    clauses: list[Clause] = []
-    seen: set[tuple[str | None, tuple[str, ...]]] = set()
-    last = len(tokens) - 1
-    for index, token in enumerate(tokens):
-        term = analyze_token(token)
-        keys = token_skeletons(token) if doc_type.name_fields else ()
-        if (term, keys) in seen or (term is None and not keys):
-            continue
-        seen.add((term, keys))
-        alternatives: list[Alternative] = []
-        if term is not None:
-            distance = fuzzy_distance_for(term) if fuzzy else 0
-            for name, boost in text_fields.items():
-                alternatives.append(Alternative(name, "term", term, boost))
-                if prefix and index == last and len(term) >= 3 and not q.endswith(" "):
-                    alternatives.append(Alternative(name, "prefix", term, boost * 0.5))
-                if distance:
-                    alternatives.append(Alternative(name, "fuzzy", term, boost * 0.4, distance))
-        for name, boost in doc_type.name_fields.items():
-            for key in keys:
-                alternatives.append(Alternative(_sk(name), "term", key, boost * 0.8))
-            word = spelling_word(token)
-            # the allowance follows the analyzed term: "الأمن" is 5 letters but its stem 3
-            distance = (
-                min(fuzzy_distance_for(word), fuzzy_distance_for(term)) if fuzzy and term else 0
-            )
-            if distance:
-                alternatives.append(Alternative(_sp(name), "fuzzy", word, boost * 0.4, distance))
-        clauses.append(Clause(alternatives, keyed=bool(keys)))
-    return clauses
-
-
-MAX_EXPANSIONS = 64
 MAX_LEVELS = 256
 
 
@@ -437,11 +346,26 @@ def score_levels(final: int, clauses: list[list[tuple[float, int]]]) -> list[tup
     return sorted(levels.items(), reverse=True)
 
 
+def words_within(reader: Any, fieldname: str, word: str, maxdist: int) -> Iterator[str]:
+    """Indexed words of ``fieldname`` within ``maxdist`` edits of ``word`` (transpositions
+    count one) that share its first character, in order.
+
+    Not ``reader.terms_within``: on a single segment Whoosh runs a Levenshtein automaton
+    without transpositions, on several segments Damerau-Levenshtein, so the same index
+    answered "Debodu" or not depending on its merges."""
+    for value in reader.expand_prefix(fieldname, word[:1]):
+        candidate = value.decode("utf-8") if isinstance(value, bytes) else value
+        if edit_distance(word, candidate, maxdist) <= maxdist:
+            yield candidate
+
+
 # --- the backend ---------------------------------------------------------------------------
 
 
 class WhooshBackend:
     """See the module docstring."""
+
+    cpu_bound = True
 
     def __init__(self, instance_path: str | os.PathLike[str]) -> None:
         self.root = Path(instance_path) / "search" / "whoosh"
@@ -462,8 +386,10 @@ class WhooshBackend:
             fields[name] = TEXT(analyzer=TextAnalyzer(), phrase=False, field_boost=boost)
         for name, boost in doc_type.name_fields.items():
             fields[name] = TEXT(analyzer=TextAnalyzer(), phrase=False, field_boost=boost)
-            fields[_sk(name)] = TEXT(analyzer=SkeletonAnalyzer(), phrase=False, field_boost=boost)
-            fields[_sp(name)] = TEXT(analyzer=SpellingAnalyzer(), phrase=False)
+            fields[skeleton_field(name)] = TEXT(
+                analyzer=SkeletonAnalyzer(), phrase=False, field_boost=boost
+            )
+            fields[spelling_field(name)] = TEXT(analyzer=SpellingAnalyzer(), phrase=False)
         return Schema(**fields)
 
     def _path(self, doc_type: DocType) -> Path:
@@ -506,8 +432,8 @@ class WhooshBackend:
         for name in doc_type.name_fields:
             text = doc.names.get(name, "")
             values[name] = text
-            values[_sk(name)] = text
-            values[_sp(name)] = text
+            values[skeleton_field(name)] = text
+            values[spelling_field(name)] = text
         return values
 
     def _writer(self, ix: Any, **options: Any) -> Any:
@@ -631,12 +557,12 @@ class WhooshBackend:
             result = self._run(searcher, view, request, clauses)
             if result.total == 0 and clauses is not None:
                 fuzzy = parse_query(doc_type, request.q, prefix=request.prefix, fuzzy=True)
-                if any(a.kind == "fuzzy" for c in fuzzy for a in c.alternatives):
+                if has_fuzzy(fuzzy):
                     again = self._run(searcher, view, request, fuzzy)
                     if again.total:
                         again.fuzzy = True
                         result = again
-                result.suggestion = self._suggest(doc_type, searcher, request.q)
+                result.suggestion = self._suggest(doc_type, searcher, view, request.q)
             return result
 
     def _alternative_bits(self, searcher: Any, view: _View, alt: Alternative) -> int:
@@ -650,7 +576,7 @@ class WhooshBackend:
         if alt.kind == "prefix":
             words = reader.expand_prefix(alt.field, alt.text)
         else:
-            words = reader.terms_within(alt.field, alt.text, alt.maxdist, prefix=1)
+            words = words_within(reader, alt.field, alt.text, alt.maxdist)
         bits = 0
         for count, word in enumerate(words):
             if count >= MAX_EXPANSIONS:
@@ -678,15 +604,16 @@ class WhooshBackend:
         base = view.live & allowed
         if clauses is not None:
             live_count = max(1, view.live.bit_count())
-            required = [c for c in clauses if c.keyed] or clauses
+            required = required_clauses(clauses)
             for clause in clauses:
                 alternatives: list[tuple[float, int]] = []
                 clause_bits = 0
                 for alt in clause.alternatives:
-                    bits = self._alternative_bits(searcher, view, alt)
+                    # postings keep deleted documents until a merge: count live ones only
+                    bits = self._alternative_bits(searcher, view, alt) & view.live
                     if bits:
-                        idf = math.log(1 + live_count / bits.bit_count())
-                        alternatives.append((alt.boost * idf, bits))
+                        weight = alternative_weight(alt, live_count, bits.bit_count())
+                        alternatives.append((weight, bits))
                         clause_bits |= bits
                 weighted.append(alternatives)
                 if clause in required:
@@ -813,11 +740,14 @@ class WhooshBackend:
                     break
         return out
 
-    def _suggest(self, doc_type: DocType, searcher: Any, q: str) -> str | None:
-        """Did-you-mean: each word replaced by the closest indexed name word, if any."""
+    def _suggest(self, doc_type: DocType, searcher: Any, view: _View, q: str) -> str | None:
+        """Did-you-mean: each word replaced by the closest indexed name word, if any.
+
+        Frequencies count live documents: a segment keeps the words of its deleted documents
+        until a merge, and a word only they held is neither "found" nor suggested."""
         if not doc_type.name_fields:
             return None
-        tokens = _clean_query(q)[:8]
+        tokens = clean_query(q)[:SUGGEST_WORDS]
         reader = searcher.reader()
         changed = False
         out: list[str] = []
@@ -828,13 +758,15 @@ class WhooshBackend:
                 continue
             best: tuple[int, int, str] | None = None
             for name in doc_type.name_fields:
-                field_name = _sp(name)
-                if (field_name, word) in reader:
+                field_name = spelling_field(name)
+                if view.term_bits(field_name, word) & view.live:
                     best = (0, 0, word)
                     break
-                maxdist = 2 if len(word) >= 7 else 1
-                for candidate in reader.terms_within(field_name, word, maxdist, prefix=1):
-                    freq = reader.doc_frequency(field_name, candidate)
+                maxdist = suggestion_distance(word)
+                for candidate in words_within(reader, field_name, word, maxdist):
+                    freq = (view.term_bits(field_name, candidate) & view.live).bit_count()
+                    if not freq:
+                        continue
                     rank = (edit_distance(word, candidate), -freq, candidate)
                     if best is None or rank < best:
                         best = rank

@@ -1,0 +1,491 @@
+"""Both search backends through the framework (enqueue, drain, reindex, search).
+
+Every test here runs on Whoosh; with ``TEST_DATABASE_URL`` (PostgreSQL) the same tests also
+run on the PostgreSQL backend, and a generated directory is searched with both backends,
+which must answer the same ids, totals, facet counts, distances and suggestions.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, text
+
+from app.config import Config, ConfigError
+from app.db import db
+from app.search.framework import (
+    Backend,
+    DocType,
+    Document,
+    SearchRequest,
+    SearchResult,
+    drain,
+    enqueue,
+    register_doc_type,
+    reindex,
+    search,
+    service,
+)
+from app.search.models import SearchOutbox
+from app.search.postgres_backend import PostgresBackend
+from app.search.whoosh_backend import WhooshBackend
+from tests.conftest import TEST_DATABASE_URL
+from tests.search.test_analysis import (
+    NAME_MATCHES,
+    NAME_NON_MATCHES,
+    TEXT_MATCHES,
+    TEXT_NON_MATCHES,
+)
+
+BACKENDS = ["whoosh", "postgres"] if TEST_DATABASE_URL else ["whoosh"]
+
+
+def make_backend(app: Flask, name: str) -> Backend:
+    if name == "postgres":
+        return PostgresBackend(db.engine)
+    return WhooshBackend(app.instance_path)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, app: Flask) -> str:
+    """Search ``app`` with the backend of this parameter."""
+    service(app).backend = make_backend(app, request.param)
+    return str(request.param)
+
+
+class Store:
+    """The documents of the test document types ("notes": text only; "names": a name)."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[int, Document]] = {"notes": {}, "names": {}}
+
+    def load(self, name: str) -> Any:
+        def load(_session: Any, ids: Iterable[int]) -> dict[int, Document]:
+            return {i: self.docs[name][i] for i in ids if i in self.docs[name]}
+
+        return load
+
+    def put(self, name: str, docs: Iterable[Document]) -> None:
+        docs = list(docs)
+        for doc in docs:
+            self.docs[name][doc.id] = doc
+        enqueue(name, [d.id for d in docs])
+        db.session.commit()  # drained after the commit
+
+    def remove(self, name: str, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        for i in ids:
+            self.docs[name].pop(i, None)
+        enqueue(name, ids)
+        db.session.commit()
+
+
+@pytest.fixture
+def store(app: Flask, backend: str) -> Store:
+    """The test document types, indexed by the backend of the ``backend`` parameter."""
+    return register_test_types(app)
+
+
+@pytest.fixture
+def pg_store(app: Flask) -> Store:
+    """The test document types, indexed by the PostgreSQL backend."""
+    service(app).backend = make_backend(app, "postgres")
+    return register_test_types(app)
+
+
+def register_test_types(app: Flask) -> Store:
+    store = Store()
+    register_doc_type(
+        app,
+        DocType(
+            name="notes",
+            load=store.load("notes"),
+            all_ids=lambda _s: sorted(store.docs["notes"]),
+            text_fields={"body": 1.0},
+            facets=("kind", "tag"),
+            principals=lambda actor: [f"group:{g}" for g in actor],
+        ),
+    )
+    register_doc_type(
+        app,
+        DocType(
+            name="names",
+            load=store.load("names"),
+            all_ids=lambda _s: sorted(store.docs["names"]),
+            name_fields={"name": 4.0},
+            text_fields={"body": 1.0},
+        ),
+    )
+    return store
+
+
+def note(i: int, body: str, **extra: Any) -> Document:
+    return Document(id=i, text={"body": body}, sort_name=body.casefold(), **extra)
+
+
+def named(i: int, name: str, body: str = "") -> Document:
+    return Document(id=i, names={"name": name}, text={"body": body}, sort_name=name.casefold())
+
+
+def find(doc_type: str, q: str = "", actor: Any = None, **options: Any) -> SearchResult:
+    options.setdefault("per_page", 500)
+    return search(doc_type, SearchRequest(q=q, **options), actor=actor)
+
+
+# --- the analyzer's pairs, through each backend ----------------------------------------------
+
+
+def test_text_pairs_through_the_index(store: Store) -> None:
+    pairs = TEXT_MATCHES + TEXT_NON_MATCHES
+    store.put("notes", [note(i, document) for i, (_q, document) in enumerate(pairs, 1)])
+    missed = [
+        (q, d)
+        for i, (q, d) in enumerate(TEXT_MATCHES, 1)
+        if i not in find("notes", q, prefix=False).ids
+    ]
+    assert missed == []
+    wrongly: list[tuple[str, str]] = []
+    for i, (q, d) in enumerate(TEXT_NON_MATCHES, len(TEXT_MATCHES) + 1):
+        result = find("notes", q, prefix=False)
+        if i in result.ids and not result.fuzzy:
+            wrongly.append((q, d))
+    assert wrongly == []
+
+
+def test_name_pairs_through_the_index(store: Store) -> None:
+    pairs = NAME_MATCHES + NAME_NON_MATCHES
+    store.put("names", [named(i, name) for i, (_q, name) in enumerate(pairs, 1)])
+    missed = [(q, n) for i, (q, n) in enumerate(NAME_MATCHES, 1) if i not in find("names", q).ids]
+    assert missed == []
+    wrongly: list[tuple[str, str]] = []
+    for i, (q, n) in enumerate(NAME_NON_MATCHES, len(NAME_MATCHES) + 1):
+        result = find("names", q, prefix=False)
+        if i in result.ids and not result.fuzzy:
+            wrongly.append((q, n))
+    assert wrongly == []
+
+
+# --- relevance ------------------------------------------------------------------------------
+
+
+def test_a_name_outranks_a_description_and_rare_words_outrank_common_ones(store: Store) -> None:
+    store.put(
+        "names",
+        [
+            named(1, "Association Nour", "Projet amal pour les enfants"),
+            named(2, "Association Amal", "Aide aux familles"),
+            named(3, "Association Wafa", "Aide aux enfants"),
+            named(4, "Association Baraka", "Aide aux enfants du quartier"),
+            named(5, "Association Tilila", "Aide aux femmes rurales"),
+        ],
+    )
+    assert find("names", "amal").ids == [2, 1]  # name (boost 4) before description
+    store.put("names", [named(6, "Nour Al Amal")])
+    # both words in the name before one in the name and one in the description
+    assert find("names", "nour amal").ids == [6, 1]
+
+
+def test_exact_words_outrank_prefixes_and_the_last_word_is_a_prefix(store: Store) -> None:
+    store.put(
+        "notes",
+        [note(1, "Activités sportives"), note(2, "Sport pour tous"), note(3, "Couture")],
+    )
+    # "sport" is a word of 2 and the beginning of "sportiv" in 1
+    assert find("notes", "sport").ids == [2, 1]
+    assert find("notes", "sport ").ids == [2]  # a space ends the word: no prefix
+    assert find("notes", "sport", prefix=False).ids == [2]
+    assert find("notes", "activites sport").ids == [1]
+
+
+def test_typos_match_fuzzily_and_names_suggest_a_spelling(store: Store) -> None:
+    store.put(
+        "names",
+        [
+            named(1, "Association Tifawin", "Soutien scolaire"),
+            named(2, "Association Environnement Souss", "Plantation d'arbres"),
+        ],
+    )
+    result = find("names", "Tifawim")
+    assert result.ids == [1] and result.fuzzy
+    assert result.suggestion == "tifawin"
+    store.put("notes", [note(1, "Protection de l'environnement")])
+    result = find("notes", "envirronement")
+    assert result.ids == [1] and result.fuzzy and result.suggestion is None  # no names
+    exact = find("names", "Tifawin")
+    assert exact.ids == [1] and not exact.fuzzy and exact.suggestion is None
+    nothing = find("names", "zzzzzz")
+    assert nothing.ids == [] and nothing.suggestion is None
+
+
+# --- filters, facets, access, order, distance --------------------------------------------------
+
+
+def test_filters_facets_and_access_values(store: Store) -> None:
+    store.put(
+        "notes",
+        [
+            note(1, "atelier couture", facets={"kind": ["event"], "tag": ["women", "craft"]}),
+            note(2, "atelier lecture", facets={"kind": ["event"], "tag": ["reading"]}),
+            note(3, "atelier football", facets={"kind": ["club"], "tag": ["sport"]}),
+            note(
+                4,
+                "atelier secret",
+                facets={"kind": ["event"], "tag": ["craft"]},
+                acl=("group:staff",),
+            ),
+        ],
+    )
+    result = find("notes", "atelier", facets=("kind", "tag"))
+    assert sorted(result.ids) == [1, 2, 3] and result.total == 3
+    assert result.facets == {
+        "kind": {"event": 2, "club": 1},
+        "tag": {"women": 1, "craft": 1, "reading": 1, "sport": 1},
+    }
+    # each facet's counts apply the other facets' filters, not its own
+    result = find("notes", "atelier", facets=("kind", "tag"), filters={"tag": ("craft",)})
+    assert result.ids == [1]
+    assert result.facets == {
+        "kind": {"event": 1},
+        "tag": {"women": 1, "craft": 1, "reading": 1, "sport": 1},
+    }
+    # OR within a facet, AND across facets
+    both = find("notes", filters={"tag": ("craft", "sport"), "kind": ("event", "club")})
+    assert sorted(both.ids) == [1, 3]
+    # the access value opens the hidden document, and its counts
+    staff = find("notes", "atelier", actor=["staff"], facets=("tag",))
+    assert sorted(staff.ids) == [1, 2, 3, 4] and staff.facets["tag"]["craft"] == 2
+
+
+def test_orders_pages_and_distances(store: Store) -> None:
+    rabat, casa, fes = (34.0209, -6.8416), (33.5731, -7.5898), (34.0331, -5.0003)
+    store.put(
+        "notes",
+        [
+            note(1, "Beta atelier", created=300.0, geo=casa),
+            note(2, "alpha atelier", created=100.0, geo=fes),
+            note(3, "Gamma atelier", created=200.0, geo=rabat),
+            note(4, "Delta atelier", created=400.0),
+        ],
+    )
+    assert find("notes", sort="name").ids == [2, 1, 4, 3]
+    assert find("notes", sort="newest").ids == [4, 1, 3, 2]
+    assert find("notes", sort="name", page=2, per_page=3).ids == [3]
+    near = find("notes", sort="distance", near=rabat)
+    assert near.ids == [3, 1, 2] and near.total == 3  # only documents with a place
+    assert near.distances[3] == 0.0
+    assert 80 < near.distances[1] < 95 and 150 < near.distances[2] < 170
+    close = find("notes", sort="distance", near=rabat, radius_km=100)
+    assert close.ids == [3, 1]
+    assert find("notes", "atelier", near=rabat, radius_km=100, sort="name").ids == [1, 3]
+
+
+def test_updates_and_deletions_reach_the_index(store: Store) -> None:
+    store.put("notes", [note(1, "jardin potager"), note(2, "jardin public")])
+    assert sorted(find("notes", "jardin").ids) == [1, 2]
+    store.put("notes", [note(1, "bibliothèque")])
+    assert find("notes", "jardin").ids == [2]
+    assert find("notes", "bibliotheque").ids == [1]
+    store.remove("notes", [2])
+    assert find("notes", "jardin").ids == []
+    assert service().backend.count(service().doc_types["notes"]) == 1
+    assert reindex("notes") == 1
+    assert find("notes", "bibliotheque").ids == [1]
+
+
+def test_junk_queries_find_nothing_and_never_fail(store: Store) -> None:
+    store.put("names", [named(1, "Association Amal")])
+    for junk in ("'", "\\", "' | !", "a:*", "&&", "(", "'amal':*", "%_", "\x00x", "؟؟"):
+        result = find("names", junk)
+        assert result.total in (0, 1)
+
+
+# --- PostgreSQL only ------------------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL")
+
+
+@postgres_only
+def test_the_database_chooses_the_backend(app: Flask, tmp_path: Any, database_url: str) -> None:
+    from app import create_app
+
+    assert isinstance(service(app).backend, PostgresBackend)
+    forced = create_app(
+        Config(
+            env="testing",
+            instance_path=tmp_path / "w",
+            database_url=database_url,
+            secret_key="s",
+            search_backend="whoosh",
+        )
+    )
+    assert isinstance(service(forced).backend, WhooshBackend)
+    with forced.app_context():
+        db.engine.dispose()
+
+
+def test_postgres_backend_needs_postgresql(tmp_path: Any) -> None:
+    from app import create_app
+
+    with pytest.raises(ConfigError):
+        create_app(
+            Config(
+                env="testing",
+                instance_path=tmp_path / "p",
+                database_url=f"sqlite:///{tmp_path / 'p.db'}",
+                secret_key="s",
+                search_backend="postgres",
+            )
+        )
+
+
+@postgres_only
+def test_a_busy_writer_leaves_the_outbox_to_the_lock_holder(pg_store: Store) -> None:
+    store = pg_store
+    svc = service()
+    pg = svc.backend
+    assert isinstance(pg, PostgresBackend)
+    pg.lock_timeout_ms = 200
+    store.put("notes", [note(1, "premier")])
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_batches() -> Iterator[list[Document]]:
+        holding.set()  # the rebuild's transaction holds the lock from here on
+        assert release.wait(30)
+        yield [store.docs["notes"][1]]
+
+    errors: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            pg.rebuild(svc.doc_types["notes"], slow_batches(), lambda _n: None)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        svc.autodrain = False
+        store.docs["notes"][2] = note(2, "second")
+        enqueue("notes", [2])
+        db.session.commit()
+        assert drain() == 0  # IndexBusy: nothing done, the row stays for the holder
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
+    finally:
+        release.set()
+        thread.join(30)
+    assert errors == []
+    assert find("notes", "premier").ids == [1]
+    assert drain() == 1
+    assert find("notes", "second").ids == [2]
+
+
+@postgres_only
+def test_the_dictionary_after_writes_equals_a_rebuilt_one(pg_store: Store) -> None:
+    store = pg_store
+    rng = random.Random(5)
+    words = ["amal", "nour", "jardin", "école", "الأمل", "رياضة", "jam3ia", "sport", "femmes"]
+    for round_ in range(4):
+        docs = [
+            named(i, " ".join(rng.sample(words, 2)), " ".join(rng.sample(words, 3)))
+            for i in rng.sample(range(1, 40), 15)
+        ]
+        store.put("names", docs)
+        store.remove("names", rng.sample(range(1, 40), 5))
+        del round_
+
+    def dictionary() -> list[tuple[str, str, int]]:
+        rows = db.session.execute(
+            text("SELECT field, term, df FROM search_term WHERE doc_type = 'names' ORDER BY 1, 2")
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    incremental = dictionary()
+    assert (":documents", "", len(store.docs["names"])) in incremental
+    assert all(n > 0 for _f, _t, n in incremental)
+    reindex("names")
+    db.session.commit()
+    assert dictionary() == incremental
+    assert service().backend.count(service().doc_types["names"]) == len(store.docs["names"])
+
+
+@postgres_only
+def test_both_backends_answer_the_same_on_a_generated_directory(app: Flask) -> None:
+    from directory.demo import insert_generated
+    from directory.models import Association
+    from directory.search import FACETS
+
+    insert_generated(1200, seed=11, index=False)
+    svc = service()
+    backends = {name: make_backend(app, name) for name in ("whoosh", "postgres")}
+    for backend in backends.values():
+        svc.backend = backend
+        reindex("associations")
+    rows = db.session.execute(select(Association.name, Association.description)).all()
+    rng = random.Random(3)
+    words = sorted({w for name, desc in rows for w in f"{name} {desc}".split() if len(w) > 2})
+    cities = db.session.execute(text("SELECT code, lat, lng FROM cities")).all()
+    queries: list[SearchRequest] = []
+    for n in range(240):
+        q = " ".join(rng.sample(words, rng.choice([1, 1, 2, 3])))
+        kind = n % 6
+        if kind == 1:
+            q = q[: max(3, len(q) - 2)]  # typing in progress
+        elif kind == 2 and len(q) > 5:
+            i = rng.randrange(1, len(q) - 1)
+            q = q[:i] + q[i + 1] + q[i] + q[i + 2 :]  # a transposition typo
+        request = SearchRequest(q=q, facets=FACETS, per_page=10, page=rng.choice([1, 1, 2]))
+        if kind == 3:
+            request.filters = {"size": (rng.choice(["small", "medium", "large"]),)}
+        if kind == 4:
+            _code, lat, lng = rng.choice(cities)
+            request.near, request.radius_km, request.sort = (lat, lng), 60.0, "distance"
+        if kind == 5:
+            request.sort = rng.choice(["name", "newest"])
+        queries.append(request)
+    queries += [
+        SearchRequest(facets=FACETS),
+        SearchRequest(sort="newest", page=3),
+        SearchRequest(near=(33.57, -7.59), sort="distance", per_page=30),
+    ]
+    assert compare(backends, queries, exact_order=True) == []
+    # incremental writes (renamed, suspended, new), through each backend's write
+    doc_type = svc.doc_types["associations"]
+    changed = rng.sample(sorted(db.session.scalars(select(Association.id))), 60)
+    for n, assoc_id in enumerate(changed):
+        assoc = db.session.get(Association, assoc_id)
+        assert assoc is not None
+        if n % 3 == 0:
+            assoc.status = "suspended"
+        else:
+            assoc.name = f"{assoc.name} {rng.choice(words)}"
+    db.session.commit()
+    changed += insert_generated(40, seed=12, index=False)
+    for backend in backends.values():
+        backend.write(doc_type, changed, lambda ids: doc_type.load(db.session, ids))
+    for request in queries:
+        request.page, request.per_page = 1, 2000
+    # Whoosh breaks ties by index order, which updates change: compare sets
+    assert compare(backends, queries, exact_order=False) == []
+
+
+def compare(
+    backends: dict[str, Backend], queries: list[SearchRequest], exact_order: bool
+) -> list[Any]:
+    svc = service()
+    differences = []
+    for request in queries:
+        answers = {}
+        for name, backend in backends.items():
+            svc.backend = backend
+            r = search("associations", SearchRequest(**vars(request)))
+            ids = r.ids if exact_order else sorted(r.ids)
+            answers[name] = (ids, r.total, r.facets, r.suggestion, r.distances, r.fuzzy)
+        if answers["whoosh"] != answers["postgres"]:
+            differences.append((vars(request), answers))
+    return differences
