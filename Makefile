@@ -53,10 +53,11 @@ lint: install-test
 	$(BIN)/lint-imports
 
 # The whole suite on SQLite, then again on PostgreSQL (skipped when it is unreachable,
-# failed instead when JAM3IA_REQUIRE_SERVICES=1).
+# failed instead when JAM3IA_REQUIRE_SERVICES=1). The scale tests (marker "services") start
+# their own workers on PostgreSQL and Redis whatever the pass: they run in the first only.
 test: install-test lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 -m "not e2e and not services" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor instance

@@ -6,24 +6,36 @@
   ``auth={"token": ...}``, joins ``user:{id}``; features subclass it.
 - :func:`emit_after_commit`: queue an event on the database session; it is sent only if and
   when the transaction commits (never for a rolled-back change).
+- :class:`QueueManager`: the Redis queue between processes, plus what python-socketio has no
+  message for: disconnecting a room's sockets on every process (a revoked credential), and a
+  ``resync`` event to this process's sockets after its subscription to Redis was lost and
+  re-established (events published meanwhile are gone; clients fetch what they missed).
+
+Any process that creates the app with ``REDIS_URL`` set emits through the queue, CLI commands
+(``jam3ia notify-due``) included: ``socketio.emit(..., to=room)`` publishes on the channel and
+every worker delivers to its own sockets.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import socketio as python_socketio
 from flask import Flask, session
 from flask_socketio import Namespace, SocketIO, join_room
-from sqlalchemy import event
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session
 
 from app.accounts.auth import SESSION_KEY, find_credential
-from app.accounts.models import User
-from app.db import db
+from app.accounts.models import Credential, User
+from app.db import db, utcnow
 from app.signals import credentials_revoked
 
 socketio = SocketIO()
+log = logging.getLogger("jam3ia.realtime")
 
 _PENDING = "jam3ia_pending_emits"
 SOCKET_USER = "socket_user_id"
@@ -84,6 +96,17 @@ def authenticate_socket(auth: Any) -> tuple[User, int] | None:
     return cred.user, cred.id
 
 
+_LIVE_USER = (
+    select(User)
+    .join(Credential, Credential.user_id == User.id)
+    .where(
+        Credential.id == bindparam("credential_id"),
+        Credential.revoked_at.is_(None),
+        Credential.expires_at > bindparam("now"),
+    )
+)
+
+
 class AuthenticatedNamespace(Namespace):
     """A namespace whose every socket belongs to a signed-in user.
 
@@ -102,33 +125,92 @@ class AuthenticatedNamespace(Namespace):
         join_room(credential_room(credential_id))
 
     def user(self) -> User | None:
-        from app.accounts.models import Credential
-
         cred_id = session.get(SOCKET_CREDENTIAL)
-        # one query for credential and user: this runs on every event of every socket
-        cred = (
-            db.session.get(Credential, cred_id, options=[joinedload(Credential.user)])
-            if cred_id
-            else None
-        )
-        if cred is None or not cred.is_live():
+        if not cred_id:
             return None
-        return cred.user
+        # This runs on every event of every socket: one query that loads only the user,
+        # with the credential's liveness checked in SQL.
+        found: User | None = db.session.execute(
+            _LIVE_USER, {"credential_id": cred_id, "now": utcnow()}
+        ).scalar()
+        return found
+
+
+def _disconnect_local(server: Any, room: str) -> None:
+    """Disconnect this process's sockets in ``room``, on every namespace."""
+    for namespace in list(server.manager.rooms):
+        try:
+            participants = list(server.manager.get_participants(namespace, room))
+        except KeyError:
+            continue
+        for sid, _eio_sid in participants:
+            server.disconnect(sid, namespace=namespace, ignore_queue=True)
+
+
+#: Reserved event names carried on the queue and handled by each process, never sent as is.
+DISCONNECT_ROOM = "jam3ia:disconnect_room"
+RESYNC = "resync"
+
+
+class QueueManager(python_socketio.RedisManager):
+    """Flask-SocketIO's Redis manager with two additions (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._subscribed_before = False
+
+    def disconnect_room(self, room: str) -> None:
+        """Every process disconnects its sockets in ``room`` (this one at once)."""
+        self.emit(DISCONNECT_ROOM, None, namespace="/", room=room)
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        # runs for local emits and for those received from the other processes
+        if message.get("event") == DISCONNECT_ROOM:
+            room = message.get("room")
+            if isinstance(room, str):
+                _disconnect_local(self.server, room)
+            return
+        super()._handle_emit(message)
+
+    def _redis_connect(self) -> None:
+        super()._redis_connect()
+        # Keep subscribe confirmations: each one after the first tells that the subscription
+        # was re-established (by redis-py's reconnect or the manager's retry loop).
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=False)
+
+    def _listen(self) -> Iterator[Any]:
+        channel = self.channel.encode("utf-8")
+        for message in self._redis_listen_with_retries():
+            if message.get("channel") != channel:
+                continue
+            if message.get("type") == "subscribe":
+                if self._subscribed_before:
+                    self._resync_local()
+                self._subscribed_before = True
+            elif message.get("type") == "message" and "data" in message:
+                yield message["data"]
+
+    def _resync_local(self) -> None:
+        log.warning("realtime: message queue re-subscribed; asking local clients to resync")
+        for namespace in list(self.rooms):
+            try:
+                self.server.emit(
+                    RESYNC, {"reason": "queue_reconnected"}, namespace=namespace, ignore_queue=True
+                )
+            except Exception:
+                log.exception("realtime: resync of %s failed", namespace)
 
 
 def _disconnect_revoked(_sender: Any, credential_ids: list[int], **_kw: Any) -> None:
     server = socketio.server
     if server is None:
         return
-    for namespace in list(server.namespace_handlers) or ["/"]:
-        for cred_id in credential_ids:
-            room = credential_room(cred_id)
-            try:
-                participants = list(server.manager.get_participants(namespace, room))
-            except KeyError:
-                continue
-            for sid, _eio_sid in participants:
-                server.disconnect(sid, namespace=namespace)
+    for cred_id in credential_ids:
+        room = credential_room(cred_id)
+        if isinstance(server.manager, QueueManager):
+            server.manager.disconnect_room(room)
+        else:
+            _disconnect_local(server, room)
 
 
 credentials_revoked.connect(_disconnect_revoked)
@@ -154,7 +236,10 @@ def init_realtime(app: Flask) -> None:
         app,
         async_mode=cfg.async_mode,
         message_queue=cfg.redis_url,
-        channel=cfg.redis_channel,
+        # always given: the module-level SocketIO keeps options between apps (tests)
+        client_manager=QueueManager(cfg.redis_url, channel=cfg.redis_channel)
+        if cfg.redis_url
+        else None,
         cors_allowed_origins=list(cfg.socket_origins) or None,  # None: same origin only
         logger=False,
         engineio_logger=False,

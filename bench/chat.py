@@ -1,19 +1,24 @@
 """Chat benchmark (prints figures; not a test).
 
-Starts jam3ia production-style (``jam3ia serve``: gunicorn + one gevent worker, SQLite in a
-temporary instance), connects N python-socketio clients (100, 500, 1,000 by default) spread
-over several client processes on 127.0.0.1, and has every client post into its group
-conversation at a steady pace for a bounded time. Then it runs the same load against a bare
-python-socketio broadcast server (gevent, no database, no auth) and prints, for both:
-messages sent (acknowledged), deliveries expected and delivered, lost, deliveries per second,
-and p50/p99 delivery latency (send -> message_new at another member), and the ratio.
+Starts jam3ia production-style (``jam3ia serve``: gunicorn + gevent workers), connects N
+python-socketio clients (100, 500, 1,000 by default) spread over several client processes on
+127.0.0.1, and has every client post into its group conversation at a steady pace for a
+bounded time. Then it runs the same load against a bare python-socketio broadcast server
+(gevent, no database, no auth) and prints, for both: messages sent (acknowledged), deliveries
+expected and delivered, lost, deliveries per second, p50/p99 delivery latency (send ->
+``message_new`` at another member), server CPU per message, and the ratio of deliveries.
 
-    .venv/bin/python bench/chat.py                      # 100, 500, 1000 clients, 20 s each
-    .venv/bin/python bench/chat.py --clients 1000 --seconds 30 --interval 4 --group 10
+It does so for each ``--workers`` count (1 and 2 by default); above one process the workers
+share Socket.IO's message queue on a private Redis, as in production.
 
-Each client sends one message every ``--interval`` seconds (24 per minute at the default 2.5 s,
-under the default 30/minute send limit); a group of ``--group`` people gets every message
-delivered to the other ``group - 1`` members' sockets.
+    .venv/bin/python -m bench.chat                      # 100, 500, 1000 clients; 1 and 2 workers
+    .venv/bin/python -m bench.chat --workers 2 --database-url postgresql://postgres@127.0.0.1/test
+    .venv/bin/python -m bench.chat --clients 1000 --interval 2.5 --servers jam3ia   # saturate
+
+Each client sends one message every ``--interval`` seconds (default 10 s: six a minute, a very
+busy chat; 1,000 clients then send 100 messages a second); a group of ``--group`` people gets
+every message delivered to the other ``group - 1`` members' sockets. SQLite holds the data
+unless ``--database-url`` names a PostgreSQL database (a fresh schema is made and dropped).
 """
 
 from __future__ import annotations
@@ -409,13 +414,23 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument(
-        "--interval", type=float, default=2.5, help="seconds between two sends of one client"
+        "--interval", type=float, default=10.0, help="seconds between two sends of one client"
     )
     parser.add_argument("--group", type=int, default=10, help="people per group conversation")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
     parser.add_argument("--drain", type=float, default=5.0)
     parser.add_argument(
-        "--workers", type=int, default=1, help="server processes (above 1: a private Redis)"
+        "--workers", type=int, nargs="+", default=[1, 2],
+        help="server process counts to run, one after the other (above 1: a private Redis)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--servers", nargs="+", choices=("jam3ia", "bare"), default=["jam3ia", "bare"],
+        help="which servers to load (both by default, for the ratio)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL URL: runs use a fresh schema in it (SQLite in a temporary folder "
+        "otherwise; several worker processes in production mean PostgreSQL)",
     )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -426,49 +441,99 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="jam3ia-bench-"))
     instance = tmp / "instance"
     instance.mkdir()
-    print(f"preparing {max(args.clients)} users in {instance} ...", flush=True)
-    plans = prepare_database(instance, max(args.clients), args.group, args.clients)
-    results: dict[str, dict[int, float]] = {"jam3ia": {}, "bare": {}}
-    redis = None
-    redis_url = None
-    if args.workers > 1:
-        redis_port = free_port()
-        redis = subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
+    schema = None
+    if args.database_url:
+        schema, os.environ["DATABASE_URL"] = fresh_schema(args.database_url)
+    where = os.environ["DATABASE_URL"] if schema else instance
+    print(f"preparing {max(args.clients)} users in {where} ...", flush=True)
+    try:
+        plans = prepare_database(instance, max(args.clients), args.group, args.clients)
+        run_all(args, tmp, instance, plans)
+    finally:
+        if schema and args.database_url:
+            drop_schema(args.database_url, schema)
+
+
+def _engine(url: str) -> Any:
+    from sqlalchemy import create_engine
+
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+
+def fresh_schema(url: str) -> tuple[str, str]:
+    """A new schema in the PostgreSQL database at ``url``, and the URL that uses it."""
+    from sqlalchemy import text
+
+    schema = f"bench_{os.getpid()}_{int(time.time())}"
+    engine = _engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return schema, f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    from sqlalchemy import text
+
+    engine = _engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def run_all(args: argparse.Namespace, tmp: Path, instance: Path, plans: dict[str, Any]) -> None:
+    #: (server kind, worker processes, clients) -> deliveries per second
+    results: dict[tuple[str, int, int], float] = {}
+    for workers in args.workers:
+        redis = None
+        redis_url = None
+        if workers > 1:  # processes share Socket.IO's message queue on a private Redis
+            redis_port = free_port()
+            redis = subprocess.Popen(
+                ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+            )
+            redis_url = f"redis://127.0.0.1:{redis_port}/0"
+            time.sleep(1)
+        print(
+            f"{workers} server process(es); each client sends every {args.interval} s into "
+            f"a group of {args.group}; {args.seconds} s per run; "
+            f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+            flush=True,
         )
-        redis_url = f"redis://127.0.0.1:{redis_port}/0"
-        time.sleep(1)
-    print(
-        f"{args.workers} server process(es); each client sends every {args.interval} s into "
-        f"a group of {args.group}; {args.seconds} s per run; "
-        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
-        flush=True,
-    )
-    for kind in ("jam3ia", "bare"):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        log = tmp / f"{kind}.log"
-        server = start_server(kind, instance, port, log, args.workers, redis_url)
         try:
-            wait_healthy(url, server)
-            print(f"{kind}: server up on {url} (log {log})", flush=True)
-            for n in args.clients:
-                r = run_load(kind, url, plans[str(n)], args, tmp, f"{kind}{n}", server.pid)
-                results[kind][n] = report(kind, n, r)
+            for kind in args.servers:
+                port = free_port()
+                url = f"http://127.0.0.1:{port}"
+                log = tmp / f"{kind}-{workers}.log"
+                server = start_server(kind, instance, port, log, workers, redis_url)
+                try:
+                    wait_healthy(url, server)
+                    print(f"{kind}: server up on {url} (log {log})", flush=True)
+                    for n in args.clients:
+                        run = f"{kind}{workers}w{n}"
+                        r = run_load(kind, url, plans[str(n)], args, tmp, run, server.pid)
+                        results[kind, workers, n] = report(kind, n, r)
+                finally:
+                    server.send_signal(signal.SIGTERM)
+                    try:
+                        server.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        server.kill()
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    if redis is not None:
-        redis.terminate()
-        redis.wait(timeout=10)
+            if redis is not None:
+                redis.terminate()
+                redis.wait(timeout=10)
     print("ratio jam3ia / bare (deliveries per second):")
-    for n in args.clients:
-        bare = results["bare"].get(n) or float("nan")
-        print(f"  clients={n:5} ratio={results['jam3ia'][n] / bare:5.2f}")
+    nan = float("nan")
+    for workers in args.workers:
+        for n in args.clients:
+            jam3ia, bare = (
+                results.get(("jam3ia", workers, n), nan),
+                results.get(("bare", workers, n)),
+            )
+            ratio = jam3ia / (bare or nan)
+            print(f"  workers={workers} clients={n:5} ratio={ratio:5.2f}")
 
 
 if __name__ == "__main__":

@@ -98,8 +98,10 @@ def access_message(actor: User, message_id: int) -> tuple[Message, Conversation]
     return message, conversation
 
 
-_MEMBER_ROLES = select(ConversationMember.user_id, ConversationMember.role).where(
-    ConversationMember.conversation_id == bindparam("conversation_id")
+_members = ConversationMember.__table__
+#: a Core statement on the table: this runs for every message pushed
+_MEMBER_ROLES = select(_members.c.user_id, _members.c.role).where(
+    _members.c.conversation_id == bindparam("conversation_id")
 )
 
 
@@ -107,7 +109,9 @@ def recipient_ids(conversation: Conversation) -> list[int]:
     """Everybody who receives what is posted in ``conversation`` (checked now)."""
     ids = {
         uid
-        for uid, role in db.session.execute(_MEMBER_ROLES, {"conversation_id": conversation.id})
+        for uid, role in db.session.connection().execute(
+            _MEMBER_ROLES, {"conversation_id": conversation.id}
+        )
         if role != "staff"
     }
     if conversation.kind == "association" and conversation.association_id is not None:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, session
+import redis
+from flask import Flask, current_app, session
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,7 +21,17 @@ from app.db import db
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
 from messaging import access, services
 from messaging.models import ConversationMember
-from messaging.presence import LocalPresence, PresenceStore, SendLimiter, Throttle
+from messaging.presence import (
+    HEARTBEAT_INTERVAL,
+    LocalPresence,
+    PresenceStore,
+    RedisPresence,
+    RedisThrottle,
+    SendLimiter,
+    Throttle,
+    TypingThrottle,
+    redis_client,
+)
 
 log = logging.getLogger("jam3ia.messaging")
 
@@ -31,27 +42,92 @@ Ack = dict[str, Any]
 
 
 class _Presence:
-    """The current app's presence store (``presence.is_online(user_id)``)."""
+    """The current app's presence store (``presence.is_online(user_id)``): in this process
+    alone, or shared by every process through Redis when ``REDIS_URL`` is set."""
 
     def store(self) -> PresenceStore:
         ext = current_app.extensions
         if "messaging_presence" not in ext:
-            ext["messaging_presence"] = LocalPresence()
+            cfg = current_app.config["JAM3IA"]
+            ext["messaging_presence"] = (
+                RedisPresence(_redis(), cfg.redis_channel) if cfg.redis_url else LocalPresence()
+            )
         store: PresenceStore = ext["messaging_presence"]
         return store
 
     def is_online(self, user_id: int) -> bool:
         return self.store().is_online(user_id)
 
+    def online_among(self, user_ids: list[int]) -> set[int]:
+        return self.store().online_among(user_ids)
+
+    def connect(self, user_id: int) -> int:
+        """Count a socket of ``user_id`` opened here; the user's sockets everywhere."""
+        store = self.store()
+        if isinstance(store, RedisPresence):
+            _start_heartbeat(store)
+        return store.connect(user_id)
+
+    def disconnect(self, user_id: int) -> int:
+        return self.store().disconnect(user_id)
+
 
 presence = _Presence()
 
 
-def _typing_throttle() -> Throttle:
+def _redis() -> redis.Redis:
+    ext = current_app.extensions
+    if "messaging_redis" not in ext:
+        ext["messaging_redis"] = redis_client(current_app.config["JAM3IA"].redis_url)
+    client: redis.Redis = ext["messaging_redis"]
+    return client
+
+
+def _start_heartbeat(store: RedisPresence) -> None:
+    """Once per process and app: keep this process alive in Redis, reap dead ones."""
+    ext = current_app.extensions
+    if ext.get("messaging_heartbeat") is store:
+        return
+    ext["messaging_heartbeat"] = store
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    socketio.start_background_task(_heartbeat_loop, app, store)
+
+
+def _heartbeat_loop(app: Flask, store: RedisPresence) -> None:
+    failing = False
+    while True:
+        offline: list[int] = []
+        try:
+            offline = store.heartbeat()
+            if failing:
+                log.warning("presence: Redis reachable again; counts written back")
+                failing = False
+        except redis.RedisError as exc:
+            if not failing:
+                log.warning("presence: Redis unavailable (%s); retrying", exc)
+                failing = True
+        except Exception:  # the loop must outlive any surprise
+            log.exception("presence heartbeat failed")
+        for user_id in offline:  # the last socket was on a process that died
+            with app.app_context():
+                try:
+                    _broadcast_presence(user_id, False)
+                except Exception:
+                    db.session.rollback()
+                    log.exception("presence: offline broadcast for %s failed", user_id)
+        socketio.sleep(HEARTBEAT_INTERVAL)
+
+
+def _typing_throttle() -> TypingThrottle:
     ext = current_app.extensions
     if "messaging_typing" not in ext:
-        ext["messaging_typing"] = Throttle(TYPING_INTERVAL)
-    throttle: Throttle = ext["messaging_typing"]
+        cfg = current_app.config["JAM3IA"]
+        ext["messaging_typing"] = (
+            RedisThrottle(TYPING_INTERVAL, _redis(), cfg.redis_channel)
+            if cfg.redis_url
+            else Throttle(TYPING_INTERVAL)
+        )
+    throttle: TypingThrottle = ext["messaging_typing"]
     return throttle
 
 
@@ -64,7 +140,9 @@ def send_limiter() -> SendLimiter | None:
     if "messaging_limiter" not in ext:
         rule = current_app.config.get("CHAT_RATE_LIMIT") or cfg.post_rate_limit
         ext["messaging_limiter"] = SendLimiter(
-            rule, current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+            rule,
+            current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+            key_prefix=cfg.redis_channel,
         )
     limiter: SendLimiter = ext["messaging_limiter"]
     return limiter
@@ -155,14 +233,14 @@ class ChatNamespace(AuthenticatedNamespace):
         db.session.rollback()  # release the database before anything may yield
         user_id = session[SOCKET_USER]
         session["chat_counted"] = True
-        if presence.store().connect(user_id) == 1:
+        if presence.connect(user_id) == 1:
             _broadcast_presence(user_id, True)
 
     def on_disconnect(self, reason: Any = None) -> None:
         user_id = session.get(SOCKET_USER)
         if user_id is None or not session.pop("chat_counted", False):
             return
-        if presence.store().disconnect(user_id) == 0:
+        if presence.disconnect(user_id) == 0:
             _broadcast_presence(user_id, False)
 
     @limited_handler

@@ -13,7 +13,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -312,39 +314,47 @@ class SendResult:
     created: bool
 
 
-_EXISTING_COLUMNS = (
-    Message.id,
-    Message.conversation_id,
-    Message.sender_id,
-    Message.client_id,
-    Message.body,
-    Message.body_html,
-    Message.created_at,
-    Message.edited_at,
-    Message.deleted_at,
+# The hot path runs Core statements on the tables (no ORM unit of work, no ORM bulk path),
+# built once; each send only binds values.
+_messages = Message.__table__
+_conversations = Conversation.__table__
+_members = ConversationMember.__table__
+_EXISTING = select(
+    _messages.c.id,
+    _messages.c.conversation_id,
+    _messages.c.sender_id,
+    _messages.c.client_id,
+    _messages.c.body,
+    _messages.c.body_html,
+    _messages.c.created_at,
+    _messages.c.edited_at,
+    _messages.c.deleted_at,
+).where(
+    _messages.c.sender_id == bindparam("sender_id"),
+    _messages.c.client_id == bindparam("client_id"),
 )
-
-
-# The hot path's statements are built once; each send only binds values.
-_EXISTING = select(*_EXISTING_COLUMNS).where(
-    Message.sender_id == bindparam("sender_id"), Message.client_id == bindparam("client_id")
-)
-_INSERT = insert(Message).returning(Message.id)
+#: Insert unless ``(sender_id, client_id)`` exists: no row comes back for a repeated send.
+_INSERT_NEW = {
+    name: dialect_insert(_messages)
+    .on_conflict_do_nothing(index_elements=["sender_id", "client_id"])
+    .returning(_messages.c.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
 _LOCK = (
-    update(Conversation)
-    .where(Conversation.id == bindparam("b_conversation"))
-    .values(last_message_id=Conversation.last_message_id)
+    update(_conversations)
+    .where(_conversations.c.id == bindparam("b_conversation"))
+    .values(last_message_id=_conversations.c.last_message_id)
 )
 _SET_LAST = (
-    update(Conversation)
-    .where(Conversation.id == bindparam("b_conversation"))
+    update(_conversations)
+    .where(_conversations.c.id == bindparam("b_conversation"))
     .values(last_message_id=bindparam("b_message"))
 )
 _SENDER_READ = (
-    update(ConversationMember)
+    update(_members)
     .where(
-        ConversationMember.conversation_id == bindparam("b_conversation"),
-        ConversationMember.user_id == bindparam("b_sender"),
+        _members.c.conversation_id == bindparam("b_conversation"),
+        _members.c.user_id == bindparam("b_sender"),
     )
     .values(last_read_id=bindparam("b_message"))
 )
@@ -370,44 +380,42 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
     """Store a message once per ``(sender, client_id)`` and push it after commit. Commits.
 
     A repeated send with the same body gives back the stored message (``created`` false); the
-    same ``client_id`` with another body or conversation is a 409. This is the hot path: it
-    runs a handful of Core statements rather than the ORM unit of work.
+    same ``client_id`` with another body or conversation is a 409. This is the hot path: four
+    Core statements on SQLite (insert-unless-present, last id, sender's read marker, the
+    recipients), one more on PostgreSQL (the conversation row lock).
     """
     text = clean_body(body)
     cid = clean_client_id(client_id)
     actor_id, conversation_id = actor.id, conversation.id
-    if db.session.get_bind().dialect.name != "sqlite":
+    # Straight to the session's connection: these are Core statements, the ORM adds nothing.
+    conn = db.session.connection()
+    dialect = conn.dialect.name
+    if dialect != "sqlite":
         # Lock the conversation row first, so ids rise in commit order within it (SQLite's
         # BEGIN IMMEDIATE already serializes every writer).
-        db.session.execute(_LOCK, {"b_conversation": conversation_id})
-    found = _existing(actor_id, cid)
-    if found is not None:
-        db.session.rollback()
-        return _same_send(found, conversation_id, text)
+        conn.execute(_LOCK, {"b_conversation": conversation_id})
     now = utcnow()
     html = str(render_markdown(text))
-    try:
-        message_id = db.session.execute(
-            _INSERT,
-            {
-                "conversation_id": conversation_id,
-                "sender_id": actor_id,
-                "client_id": cid,
-                "body": text,
-                "body_html": html,
-                "created_at": now,
-            },
-        ).scalar_one()
-    except IntegrityError:
-        # a twin send committed between our check and our insert
-        db.session.rollback()
+    message_id = conn.execute(
+        _INSERT_NEW[dialect],
+        {
+            "conversation_id": conversation_id,
+            "sender_id": actor_id,
+            "client_id": cid,
+            "body": text,
+            "body_html": html,
+            "created_at": now,
+        },
+    ).scalar()
+    if message_id is None:  # sent before (a retry after a lost ack): answer with that one
         found = _existing(actor_id, cid)
-        if found is None:  # pragma: no cover - the other insert rolled back too
-            raise
+        db.session.rollback()
+        if found is None:  # pragma: no cover - the conflicting row cannot vanish in between
+            raise ApiError(409, "conflict", _("Please try again."))
         return _same_send(found, conversation_id, text)
     ids = {"b_conversation": conversation_id, "b_message": message_id, "b_sender": actor_id}
-    db.session.execute(_SET_LAST, ids)
-    db.session.execute(_SENDER_READ, ids)  # the sender has read what they wrote
+    conn.execute(_SET_LAST, ids)
+    conn.execute(_SENDER_READ, ids)  # the sender has read what they wrote
     payload = serialize_message(
         SimpleNamespace(
             id=message_id,
@@ -543,6 +551,8 @@ def _unread_expr(user_id: int) -> Any:
             ConversationMember.conversation_id == Conversation.id,
             ConversationMember.user_id == user_id,
         )
+        # two levels down: auto-correlation only reaches the count's own FROM (messages)
+        .correlate(Conversation)
         .scalar_subquery()
     )
     return (

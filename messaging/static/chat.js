@@ -330,6 +330,17 @@ async function catchUp() {
   markRead();
 }
 
+// The server's message queue was away for a while: events may be missing anywhere in the
+// recent past, not only after the last id held, so the newest page is merged (in id order).
+async function resync() {
+  if (state.conversationId) {
+    const data = await api("GET", `/api/v1/conversations/${state.conversationId}/messages?limit=200`);
+    data.items.forEach(showMessage);
+  }
+  await catchUp();
+  refreshList();
+}
+
 async function loadOlder() {
   if (!state.hasMore || state.loadingOlder || !state.firstId) return;
   state.loadingOlder = true;
@@ -385,6 +396,14 @@ if (socket) {
     }
     for (const clientId of state.pending.keys()) trySend(clientId);
     refreshList();
+  });
+
+  socket.on("resync", async () => {
+    try {
+      await resync();
+    } catch (_error) {
+      /* the next reconnect tries again */
+    }
   });
 
   socket.on("message_new", ({ message }) => {
