@@ -32,7 +32,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         cfg = config
     else:
         cfg = Config.from_env(**dict(config))
-    cfg.instance_path.mkdir(parents=True, exist_ok=True)
+    from app.storage import check_instance_writable
+
+    check_instance_writable(cfg.instance_path)
 
     app = Flask(__name__, instance_path=str(cfg.instance_path))
     app.config.from_mapping(cfg.flask_settings())
@@ -119,6 +121,14 @@ def _register_error_pages(app: Flask) -> None:
         from app.db import db
 
         db.session.rollback()
-        return api.handle_http_exception(
-            ApiError(503, "unavailable", "The service is busy or restarting. Try again shortly.")
+        # The error page renders without the database: as for a visitor (the signed-in
+        # header would load the user and the unread counts, and fail again: a bare 500).
+        g.user = None
+        from app.storage import storage_problem
+
+        status, code, message = storage_problem(error) or (
+            503,
+            "unavailable",
+            "The service is busy or restarting. Try again shortly.",
         )
+        return api.handle_http_exception(ApiError(status, code, message))

@@ -1,9 +1,11 @@
-"""The ``jam3ia`` command line: run, serve, db, create-admin, seed-demo, reindex."""
+"""The ``jam3ia`` command line: run, serve, db, create-admin, seed-demo, reindex, backup,
+restore."""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -129,6 +131,52 @@ def reindex_command() -> None:
         click.echo(f"  {name}: {count} documents")
 
 
+@click.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Archive to write (default: instance/backups/jam3ia-<database>-<time>.tar.gz).",
+)
+@with_appcontext
+def backup_command(output: Path | None) -> None:
+    """Archive the database (a consistent snapshot, even while serving) and the uploads."""
+    from app.backup import BackupError, create_backup
+
+    try:
+        path, manifest = create_backup(current_app, output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(manifest.tables.values())
+    click.echo(
+        f"Backup of the {manifest.database} database at migration "
+        f"{', '.join(manifest.revisions) or '(none)'}: {len(manifest.tables)} tables, {rows} rows, "
+        f"{len(manifest.files) - 1} uploaded files."
+    )
+    click.echo(str(path))
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds accounts.")
+@with_appcontext
+def restore_command(archive: Path, force: bool) -> None:
+    """Restore ARCHIVE (from jam3ia backup) and rebuild the search index. Stop the server first."""
+    from app.backup import BackupError, restore_backup
+
+    try:
+        report = restore_backup(current_app, archive, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    made = report.manifest
+    click.echo(
+        f"Restored the {made.database} database of {made.created_at} "
+        f"({sum(made.tables.values())} rows, {report.uploads} uploaded files), "
+        f"now at migration {', '.join(report.migrated_to)}."
+    )
+    for name, count in report.indexed.items():
+        click.echo(f"  search {name}: {count} documents")
+
+
 def add_demo_loader(app: Flask, order: int, name: str, loader: Any) -> None:
     """Register a demo data loader for ``jam3ia seed-demo`` (lower ``order`` runs first)."""
     registry(app).demo_loaders.append((order, name, loader))
@@ -138,7 +186,13 @@ def register_commands(app: Flask) -> None:
     """Put the core commands on ``app.cli`` (``jam3ia`` finds them there, as tests do)."""
     from app.demo import load_demo_users
 
-    for command in (create_admin_command, seed_demo_command, reindex_command):
+    for command in (
+        create_admin_command,
+        seed_demo_command,
+        reindex_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
 
     add_demo_loader(app, 0, "people", load_demo_users)
