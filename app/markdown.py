@@ -6,6 +6,7 @@ Mentions and other feature syntax are added by the features on top of the safe o
 from __future__ import annotations
 
 from functools import cache
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -61,6 +62,10 @@ def render_markdown(text: str) -> Markup:
 
 
 def render_plain(text: str) -> str:
-    """The visible text of rendered Markdown (for previews, feeds and notifications)."""
+    """The visible text of rendered Markdown (for previews, feeds and notifications).
+
+    Plain text, not HTML: "a < b" stays "a < b". Whoever shows it escapes it (Jinja, or
+    ``textContent`` in the browser); it must never be marked safe.
+    """
     html = render_markdown(text)
-    return nh3.clean(str(html), tags=set(), attributes={}).strip()
+    return unescape(nh3.clean(str(html), tags=set(), attributes={})).strip()

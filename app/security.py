@@ -65,19 +65,26 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+#: the content types an HTML form on another site can post
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
+
+
 def csrf_required() -> bool:
     """Whether the current request must carry a CSRF token.
 
     Every write sent with the browser's cookies needs one (forms and cookie-authenticated JSON).
-    Bearer-token requests carry no ambient authority, and a JSON request without a session
-    cookie cannot act as anybody, so neither needs one.
+    Bearer-token requests carry no ambient authority, and a request without a session cookie
+    acts as nobody, so neither needs one, save a form post (login CSRF).
     """
     if request.method in SAFE_METHODS:
         return False
     if g.get("auth_via") == "token":
         return False
-    has_session_cookie = bool(request.cookies.get("jam3ia_session"))
-    return not (request.is_json and not has_session_cookie)
+    if request.cookies.get("jam3ia_session"):
+        return True
+    # Without the session cookie the request acts as nobody. Only what a cross-site form can
+    # send still needs the token (a forged login would sign the victim in as the attacker).
+    return request.method == "POST" and request.mimetype in _FORM_TYPES
 
 
 def init_security(app: Flask) -> None:

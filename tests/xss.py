@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 XSS_CORPUS = [
     "<script>alert(1)</script>",
@@ -29,24 +31,59 @@ XSS_CORPUS = [
     "<form action='javascript:alert(1)'><button>x</button></form>",
     "[x](&#106;avascript:alert(1))",
     '<a href="&#x6A;avascript:alert(1)">x</a>',
+    # SVG: script inside, links, animation events, a scripted image as a data: URL
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><a xlink:href='javascript:alert(1)'><text y='20'>x</text></a></svg>",
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s></svg>",
+    "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    # Markdown link and image tricks: references, autolinks, entities, spaces, data: HTML
+    "[ref][evil]\n\n[evil]: javascript:alert(1)",
+    "![ref][evil]\n\n[evil]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "[x](javascript&#58;alert(1))",
+    "[x]( javascript:alert(1) )",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "[![x](https://example.org/i.png)](javascript:alert(1))",
+    # Breaking out of the attribute, textarea, title or inline data the text lands in
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "</script><script>alert(1)</script>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<base href='javascript:alert(1)//'>",
+    "<meta http-equiv='refresh' content='0;url=javascript:alert(1)'>",
+    '<img src=x onerror="window.__xss=1">',
+    "{{7*7}} ${7*7} {% raw %}",
+    # Bidirectional overrides and isolates that would flip the text around a name
+    "\u202eevil.exe\u202c <i>x</i>",
+    "\u2067\u202dadmin\u2069 \u202b\u202a",
 ]
+
+#: Explicit bidi formatting characters: embeddings, overrides and isolates (not LRM/RLM marks).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 FORBIDDEN_TAGS = {
     "script", "iframe", "object", "embed", "svg", "math", "style", "form", "details",
     "input", "button", "base", "meta", "link", "frame", "frameset", "applet", "template",
+    "animate", "set", "foreignobject", "use", "portal", "noscript",
 }  # fmt: skip
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
 
 
 class _Checker(HTMLParser):
-    def __init__(self, allowed_scripts: set[str]) -> None:
+    def __init__(self, allowed_scripts: set[str], allowed_tags: frozenset[str] = frozenset()):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.allowed_scripts = allowed_scripts
+        self.allowed_tags = allowed_tags
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in FORBIDDEN_TAGS and not (tag == "script" and self._page_script(attrs)):
+        own = (tag == "script" and self._page_script(attrs)) or (
+            tag == "svg" and self.allowed_tags and self._page_svg(attrs)
+        )
+        if not own and tag in FORBIDDEN_TAGS and tag not in self.allowed_tags:
             self.problems.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -59,6 +96,11 @@ class _Checker(HTMLParser):
                     self.problems.append(f"{tag}[{name}={value!r}]")
             if name == "style" and value and "url(" in value.lower():
                 self.problems.append(f"{tag}[style]")
+
+    @staticmethod
+    def _page_svg(attrs: list[tuple[str, str | None]]) -> bool:
+        # The projects pages draw their timeline inline; user text is only its <text>.
+        return (dict(attrs).get("class") or "").split(" ")[0] == "timeline"
 
     def _page_script(self, attrs: list[tuple[str, str | None]]) -> bool:
         src = dict(attrs).get("src") or ""
@@ -76,3 +118,302 @@ def html_problems(html: str, allowed_scripts: set[str] | None = None) -> list[st
 def assert_inert(html: str) -> None:
     problems = html_problems(html)
     assert not problems, f"{problems} in {html[:2000]}"
+
+
+#: A page's own controls: harmless without event handlers or script URLs (still checked).
+#: Whole-page checks also let the projects' inline timeline <svg class="timeline"> pass.
+PAGE_TAGS = frozenset({"form", "input", "button", "details"})
+#: What a page's own <head> holds besides; user text must never bring these into the <body>.
+HEAD_TAGS = PAGE_TAGS | {"meta", "link"}
+
+
+def page_problems(html: str) -> list[str]:
+    """:func:`html_problems` of a whole page: its own forms and buttons pass (their attributes
+    are still checked), meta and link tags only in its <head>; inline scripts never pass."""
+    cut = html.find("<body")
+    head, body = (html[:cut], html[cut:]) if cut >= 0 else ("", html)
+    problems = []
+    for part, allowed in ((head, HEAD_TAGS), (body, PAGE_TAGS)):
+        checker = _Checker({"/static/"}, allowed)
+        checker.feed(part)
+        checker.close()
+        problems += checker.problems
+    return problems
+
+
+def assert_page_inert(html: str) -> None:
+    problems = page_problems(html)
+    assert not problems, f"{problems} in {html[:3000]}"
+
+
+VOID_TAGS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+}  # fmt: skip
+#: Elements whose text the browser isolates from its surroundings (a ``dir`` attribute, <bdi>)
+#: or shows apart from the page's text (title bar, form controls).
+ISOLATING_TAGS = {"bdi", "title", "textarea", "option", "input"}
+
+
+class _BidiChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID_TAGS:
+            return
+        isolated = tag in ISOLATING_TAGS or any(name == "dir" for name, _ in attrs)
+        self.stack.append((tag, isolated))
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if set(data) & BIDI_CONTROLS and not any(isolated for _, isolated in self.stack):
+            where = "/".join(tag for tag, _ in self.stack[-4:])
+            self.problems.append(f"{where}: {data.strip()[:80]!r}")
+
+
+def bidi_leaks(html: str) -> list[str]:
+    """Text holding bidi embeddings or overrides outside any isolating element: there the
+    override would also reverse the page's own text around it."""
+    checker = _BidiChecker()
+    checker.feed(html)
+    checker.close()
+    return checker.problems
+
+
+# ------------------------------------------------------------------ a world full of payloads
+
+#: Every field that other people see, with the most characters it accepts.
+FIELDS: dict[str, int] = {
+    "display_name": 64,  # both people's names
+    "bio": 2000,
+    "association_name": 200,
+    "association_name_alt": 200,
+    "association_description": 5000,
+    "association_address": 300,
+    "pending_association_name": 200,
+    "join_message": 1000,
+    "forum_name": 120,
+    "forum_description": 2000,
+    "topic_title": 200,
+    "post_body": 20_000,
+    "post_body_before_edit": 20_000,
+    "reply_body": 20_000,
+    "flag_details": 1000,
+    "project_title": 200,
+    "project_description": 20_000,
+    "milestone_title": 200,
+    "milestone_description": 20_000,
+    "activity_title": 200,
+    "activity_description": 20_000,
+    "activity_location": 300,
+    "comment_body": 5000,
+    "conversation_title": 100,
+    "message_body": 4000,
+}
+
+
+def marker(field: str) -> str:
+    """A plain token that tells where a field's text ended up (it survives any rendering)."""
+    return f"qz{list(FIELDS).index(field):02d}zq"
+
+
+def field_value(field: str, payload: str) -> str:
+    return f"{marker(field)} {payload}"[: FIELDS[field]]
+
+
+@dataclass
+class XssWorld:
+    """People and content where every shown field holds ``payload`` (after its marker)."""
+
+    payload: str
+    founder: Any  # admin of the association, author of the topic, project and conversation
+    member: Any  # joined and was approved; replies, flags, chats
+    applicant: Any  # asked to join, still pending
+    admin: Any  # platform administrator: approves associations, moderates
+    association_id: int = 0
+    pending_association_id: int = 0
+    forum_id: int = 0
+    topic_id: int = 0
+    first_post_id: int = 0
+    reply_post_id: int = 0
+    project_id: int = 0
+    milestone_id: int = 0
+    activity_id: int = 0
+    conversation_id: int = 0
+    message_id: int = 0
+
+
+def _ok(response: Any, *statuses: int) -> Any:
+    assert response.status_code in (statuses or (200, 201)), (
+        response.status_code,
+        response.get_data(as_text=True)[:500],
+    )
+    return response.get_json()
+
+
+def build_world(api: Any, payload: str) -> XssWorld:
+    """Create, through the JSON API, content whose every shown field carries ``payload``.
+
+    ``api`` is the ``api`` fixture of tests/conftest.py (``api(user)`` -> bearer client).
+    """
+    from directory import load_reference_data
+    from tests.factories import UserFactory
+
+    load_reference_data()
+    world = XssWorld(
+        payload=payload,
+        founder=UserFactory(),
+        member=UserFactory(),
+        applicant=UserFactory(),
+        admin=UserFactory(is_admin=True),
+    )
+    v = lambda field: field_value(field, payload)  # noqa: E731
+    founder, member, applicant, admin = (
+        api(world.founder),
+        api(world.member),
+        api(world.applicant),
+        api(world.admin),
+    )
+    for client in (founder, member, applicant):
+        _ok(client.patch("/api/v1/me", json={"display_name": v("display_name"), "bio": v("bio")}))
+
+    forum = _ok(
+        admin.post(
+            "/api/v1/forums",
+            json={
+                **{f"name_{lang}": v("forum_name") for lang in ("ar", "fr", "en")},
+                **{f"description_{lang}": v("forum_description") for lang in ("ar", "fr", "en")},
+            },
+        )
+    )
+    world.forum_id = forum["id"]
+
+    association = _ok(
+        founder.post(
+            "/api/v1/associations",
+            json={
+                "name": v("association_name"),
+                "name_alt": v("association_name_alt"),
+                "description": v("association_description"),
+                "address": v("association_address"),
+                "fields": ["education"],
+                "city": "casablanca",
+                "member_count": 25,
+            },
+        )
+    )
+    world.association_id = association["id"]
+    _ok(admin.post(f"/api/v1/associations/{world.association_id}/approve"))
+    pending = _ok(
+        founder.post("/api/v1/associations", json={"name": v("pending_association_name")})
+    )
+    world.pending_association_id = pending["id"]
+    for client in (member, applicant):
+        _ok(
+            client.post(
+                f"/api/v1/associations/{world.association_id}/join",
+                json={"message": v("join_message")},
+            )
+        )
+    _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/members/{world.member.id}",
+            json={"role": "member"},
+        )
+    )
+
+    created = _ok(
+        founder.post(
+            f"/api/v1/forums/{world.forum_id}/topics",
+            json={"title": v("topic_title"), "body": v("post_body_before_edit")},
+        )
+    )
+    world.topic_id = created["topic"]["id"]
+    world.first_post_id = created["post"]["id"]
+    _ok(founder.patch(f"/api/v1/posts/{world.first_post_id}", json={"body": v("post_body")}))
+    reply = _ok(
+        member.post(
+            f"/api/v1/topics/{world.topic_id}/posts",
+            json={
+                "body": f"@{world.founder.username} {v('reply_body')}",
+                "quote_post_id": world.first_post_id,
+            },
+        )
+    )
+    world.reply_post_id = reply["id"]
+    _ok(
+        member.post(
+            f"/api/v1/posts/{world.first_post_id}/flags",
+            json={"reason": "other", "details": v("flag_details")},
+        )
+    )
+
+    project = _ok(
+        founder.post(
+            "/api/v1/projects",
+            json={
+                "title": v("project_title"),
+                "description": v("project_description"),
+                "association_ids": [world.association_id],
+                "starts_on": "2026-01-01",
+                "ends_on": "2026-12-31",
+                "visibility": "public",
+            },
+        )
+    )
+    world.project_id = project["id"]
+    milestone = _ok(
+        founder.post(
+            f"/api/v1/projects/{world.project_id}/milestones",
+            json={
+                "title": v("milestone_title"),
+                "description": v("milestone_description"),
+                "starts_on": "2026-02-01",
+                "due_on": "2026-03-01",
+            },
+        )
+    )
+    world.milestone_id = milestone["id"]
+    _ok(founder.patch(f"/api/v1/milestones/{world.milestone_id}", json={"status": "done"}))
+    activity = _ok(
+        founder.post(
+            f"/api/v1/projects/{world.project_id}/activities",
+            json={
+                "title": v("activity_title"),
+                "description": v("activity_description"),
+                "location": v("activity_location"),
+                "starts_at": "2026-05-02T09:00:00+00:00",
+                "ends_at": "2026-05-02T12:00:00+00:00",
+            },
+        )
+    )
+    world.activity_id = activity["id"]
+    _ok(
+        member.post(
+            f"/api/v1/projects/{world.project_id}/comments", json={"body": v("comment_body")}
+        )
+    )
+
+    conversation = _ok(
+        founder.post(
+            "/api/v1/conversations",
+            json={"member_ids": [world.member.id], "title": v("conversation_title")},
+        )
+    )
+    world.conversation_id = conversation["id"]
+    message = _ok(
+        founder.post(
+            f"/api/v1/conversations/{world.conversation_id}/messages",
+            json={"body": v("message_body"), "client_id": "xss-world-1"},
+        )
+    )
+    world.message_id = message["id"]
+    return world

@@ -50,6 +50,8 @@ def _form_errors(form: RegisterForm | PasswordForm | ProfileForm, error: ApiErro
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register() -> ResponseReturnValue:
+    if get_current_user() is not None:  # signed in already: nobody to create
+        return redirect(_safe_next(url_for("core.home")))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -73,6 +75,8 @@ def register() -> ResponseReturnValue:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
+    if request.method == "GET" and get_current_user() is not None:
+        return redirect(_safe_next(url_for("core.home")))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data or "", form.password.data or "")

@@ -44,6 +44,17 @@ def clean_text(value: str) -> str:
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
 
 
+#: Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). A name is
+#: shown inside sentences ("%(user)s asks to join ..."), where an override would reverse the
+#: words after it; pages give names dir="auto" instead. The LRM/RLM/ALM marks stay.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def clean_name(value: str) -> str:
+    """:func:`clean_text` on one line, without bidi embeddings, overrides or isolates."""
+    return " ".join(clean_text(value).translate(BIDI_CONTROLS).split())
+
+
 def _validate_account(
     username: str | None, email: str | None, password: str | None, display_name: str | None
 ) -> dict[str, list[str]]:
@@ -82,7 +93,7 @@ def register_user(
 ) -> User:
     """Create an account. 422 on invalid fields, 409 when username or email is taken."""
     username, email = username.strip(), email.strip()
-    display_name = clean_text(display_name) if display_name else username
+    display_name = clean_name(display_name) if display_name else username
     errors = _validate_account(username, email, password, display_name)
     if locale is not None and locale not in LOCALES:
         errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
@@ -186,7 +197,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     """Change display name, bio or locale of ``user`` (the caller is ``user``)."""
     errors: dict[str, list[str]] = {}
     if "display_name" in changes:
-        name = clean_text(changes["display_name"] or "")
+        name = clean_name(changes["display_name"] or "")
         errors.update(_validate_account(None, None, None, name))
         user.display_name = name
     if "bio" in changes:

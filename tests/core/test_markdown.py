@@ -40,8 +40,11 @@ def test_arabic_and_darija_pass_through():
     assert "3likoum" in html
 
 
-def test_render_plain_strips_markup():
-    assert render_plain("**bold** <b>x</b> [link](https://a.b)") == "bold &lt;b&gt;x&lt;/b&gt; link"
+def test_render_plain_strips_markup_and_gives_text_not_html():
+    # The text a reader sees: typed tags stay visible text, and are not escaped a second time
+    # (the page or textContent escapes it once; it used to show "&lt;b&gt;" to readers).
+    assert render_plain("**bold** <b>x</b> [link](https://a.b)") == "bold <b>x</b> link"
+    assert render_plain("Tom & Jerry: 3 < 4 &amp; `a<b`") == "Tom & Jerry: 3 < 4 & a<b"
 
 
 def test_huge_input_is_bounded():

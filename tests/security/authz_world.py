@@ -1,0 +1,299 @@
+"""The authorization matrix's world: one of each role and one of each resource kind.
+
+Built in the test's own database through the factories and the feature services, so every
+object is in the state the application itself would leave it in.
+
+Roles (columns of the matrix, always in this order):
+
+- ``anonymous``: nobody signed in;
+- ``outsider``: signed in, no membership anywhere, no moderation rights;
+- ``member``, ``coordinator``, ``assoc_admin``: approved members of association A with that
+  role (the member also writes the forum posts and messages, so "author" rights show in the
+  member column);
+- ``moderator``: moderates the public forum, belongs to no association;
+- ``platform_admin``: ``is_admin``.
+
+Resources: A (approved) and a pending association (registered by ``assoc_admin``); a pending
+membership request of ``applicant`` to A; a public forum with a topic (first post and a reply
+by the member), a hidden topic, a topic held for approval and a hidden reply; a direct
+conversation (member + coordinator) and a group (assoc_admin, member, coordinator) with a
+message by the member; a ``members``-only project of A with a milestone, an activity and a
+comment; a public project of A.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app.accounts.auth import SESSION_KEY
+from app.accounts.models import User
+from app.accounts.services import issue_credential
+from app.db import db
+from directory import load_reference_data
+from directory.services import create_association, set_logo
+from forums import services as forum_services
+from forums.models import Forum, ForumModerator, Post, Topic
+from messaging import services as chat_services
+from messaging.models import Conversation
+from projects import services as project_services
+from tests.conftest import ApiClient
+from tests.directory.factories import AssociationFactory, MembershipFactory
+from tests.factories import UserFactory
+from tests.forums.factories import ForumFactory
+from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
+
+ROLES = (
+    "anonymous",
+    "outsider",
+    "member",
+    "coordinator",
+    "assoc_admin",
+    "moderator",
+    "platform_admin",
+)
+
+#: tables whose rows change on reads or belong to the test harness, left out of fingerprints
+UNWATCHED_TABLES = {"credentials", "alembic_version"}
+
+
+def tiny_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (4, 4), (200, 30, 30, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@dataclass
+class World:
+    app: Flask
+    users: dict[str, User | None]
+    ids: dict[str, Any]
+    tokens: dict[str, str] = field(default_factory=dict)
+    _pages: dict[str, FlaskClient] = field(default_factory=dict)
+
+    # -- clients --------------------------------------------------------------------------
+    def api(self, role: str) -> ApiClient:
+        """A JSON client with the role's bearer token (anonymous: none)."""
+        return ApiClient(self.app, self.tokens.get(role))
+
+    def page(self, role: str) -> FlaskClient:
+        """A browser-like client: the role's session cookie and a CSRF token in its session."""
+        if role not in self._pages:
+            client = self.app.test_client()
+            raw = "authz-csrf-" + role
+            with client.session_transaction() as session:
+                session["csrf_token"] = raw
+                user = self.users[role]
+                if user is not None:
+                    secret, _cred = issue_credential(user, "session", "authz matrix")
+                    session[SESSION_KEY] = secret
+            self._pages[role] = client
+        return self._pages[role]
+
+    def csrf(self, role: str) -> str:
+        serializer = URLSafeTimedSerializer(self.app.config["SECRET_KEY"], salt="wtf-csrf-token")
+        return str(serializer.dumps("authz-csrf-" + role))
+
+    def user(self, role: str) -> User:
+        found = self.users[role]
+        assert found is not None
+        return db.session.get(User, found.id) or found
+
+    # -- state ----------------------------------------------------------------------------
+    def fingerprint(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every watched table (what a denied write must leave untouched)."""
+        db.session.expire_all()
+        db.session.rollback()
+        rows: dict[str, list[tuple[Any, ...]]] = {}
+        # the models' tables (reflection would warn on the expression indexes)
+        for name, table in sorted(db.metadata.tables.items()):
+            if name in UNWATCHED_TABLES:
+                continue
+            rows[name] = sorted(
+                (tuple(str(v) for v in row) for row in db.session.execute(select(table))),
+            )
+        db.session.rollback()
+        return rows
+
+    def fresh(self, kind: str, role: str) -> dict[str, Any]:
+        """A new object of ``kind`` for a destructive row (each role attacks its own)."""
+        db.session.expire_all()
+        member = self.user("member")
+        actor = self.users[role]
+        if kind in ("reacted", "forum_watched", "topic_watched"):
+            if actor is not None:
+                actor = self.user(role)
+                topic = db.session.get(Topic, self.ids["topic"])
+                if kind == "reacted":
+                    reply = db.session.get(Post, self.ids["reply"])
+                    forum_services.react(actor, reply, topic, "like")
+                elif kind == "forum_watched":
+                    forum_services.set_watch(
+                        actor, forum=db.session.get(Forum, topic.forum_id), on=True
+                    )
+                else:
+                    forum_services.set_watch(actor, topic=topic, on=True)
+                db.session.commit()
+            return {}
+        if kind == "reply":
+            topic = db.session.get(Topic, self.ids["topic"])
+            post = forum_services.reply(member, topic, "Une réponse fraîche")
+            db.session.commit()
+            return {"reply": post.id}
+        if kind == "message":
+            conversation = db.session.get(Conversation, self.ids["group"])
+            result = chat_services.send_message(
+                member, conversation, "رسالة جديدة", f"fresh-{_next()}"
+            )
+            return {"message": result.message["id"]}
+        if kind == "milestone":
+            return {"milestone": MilestoneFactory(project_id=self.ids["project"]).id}
+        if kind == "activity":
+            return {"activity": ActivityFactory(project_id=self.ids["project"]).id}
+        if kind == "applicant":
+            applicant = UserFactory()
+            MembershipFactory(
+                association_id=self.ids["assoc"], user=applicant, role="member", status="pending"
+            )
+            return {"applicant": applicant.id}
+        if kind == "credential":
+            _secret, cred = issue_credential(member, "token", "spare")
+            return {"credential": cred.id}
+        if kind == "pending_assoc":
+            assoc = create_association(self.user("assoc_admin"), {"name": f"Fresh {_next()}"})
+            return {"pending_assoc": assoc.id}
+        if kind == "moderated_forum":
+            forum = ForumFactory()
+            db.session.add(ForumModerator(forum_id=forum.id, user_id=self.users["moderator"].id))  # type: ignore[union-attr]
+            db.session.commit()
+            return {"forum": forum.id}
+        if kind == "group":
+            conversation, _ = chat_services.start_conversation(
+                self.user("assoc_admin"),
+                [self.users["member"].id, self.users["coordinator"].id],  # type: ignore[union-attr]
+                f"Groupe {_next()}",
+            )
+            return {"group": conversation.id}
+        raise KeyError(kind)
+
+
+_counter = iter(range(1, 10**9))
+
+
+def _next() -> int:
+    return next(_counter)
+
+
+def build_world(app: Flask) -> World:
+    load_reference_data()
+    member = UserFactory(username="mina", display_name="Mina member")
+    coordinator = UserFactory(username="karim", display_name="Karim coordinator")
+    assoc_admin = UserFactory(username="badr", display_name="Badr admin")
+    outsider = UserFactory(username="omar", display_name="Omar outsider")
+    moderator = UserFactory(username="salma", display_name="Salma moderator")
+    platform_admin = UserFactory(username="root", display_name="Platform admin", is_admin=True)
+    applicant = UserFactory(username="yasmine", display_name="Yasmine applicant")
+
+    assoc = AssociationFactory(name="Association Al Amal", status="approved")
+    MembershipFactory(association=assoc, user=member, role="member")
+    MembershipFactory(association=assoc, user=coordinator, role="coordinator")
+    MembershipFactory(association=assoc, user=assoc_admin, role="admin")
+    MembershipFactory(association=assoc, user=applicant, role="member", status="pending")
+    pending = create_association(assoc_admin, {"name": "جمعية في الانتظار"})
+    set_logo(assoc_admin, assoc, tiny_png())
+    db.session.commit()
+
+    forum = ForumFactory()
+    db.session.add(ForumModerator(forum_id=forum.id, user_id=moderator.id))
+    db.session.commit()
+    topic, first = forum_services.create_topic(member, forum, "Topic about water", "Premier post")
+    reply = forum_services.reply(member, topic, "Une réponse")
+    hidden_reply = forum_services.reply(member, topic, "SECRET-HIDDEN-REPLY")
+    hidden_topic, _hp = forum_services.create_topic(
+        member, forum, "SECRET-HIDDEN-TOPIC", "Hidden topic body"
+    )
+    pending_topic, pending_post = forum_services.create_topic(
+        member, forum, "SECRET-PENDING-TOPIC", "Pending topic body"
+    )
+    db.session.commit()
+    forum_services.moderate_post(platform_admin, hidden_reply, topic, "hide")
+    hidden_topic.hidden = True
+    pending_topic.pending = True
+    pending_post.pending = True
+    db.session.commit()
+
+    direct, _ = chat_services.start_conversation(member, [coordinator.id])
+    group, _ = chat_services.start_conversation(
+        assoc_admin, [member.id, coordinator.id], "SECRET-GROUP-TITLE"
+    )
+    sent = chat_services.send_message(member, group, "SECRET-GROUP-MESSAGE", "world-1")
+    chat_services.send_message(member, direct, "SECRET-DIRECT-MESSAGE", "world-2")
+
+    project = ProjectFactory(
+        title="SECRET-PRIVATE-PROJECT", visibility="members", associations=[assoc]
+    )
+    public_project = ProjectFactory(
+        title="Public project", visibility="public", associations=[assoc]
+    )
+    milestone = MilestoneFactory(project=project, title="SECRET-MILESTONE")
+    activity = ActivityFactory(
+        project=project,
+        title="SECRET-ACTIVITY",
+        starts_at=dt.datetime(2026, 5, 2, 9, 0, tzinfo=dt.UTC),
+    )
+    project_services.add_comment(coordinator, project, "SECRET-COMMENT")
+    feed_secret = project_services.regenerate_feed(member)
+    spare_secret, spare = issue_credential(member, "token", "spare")
+    db.session.commit()
+
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "outsider": outsider,
+        "member": member,
+        "coordinator": coordinator,
+        "assoc_admin": assoc_admin,
+        "moderator": moderator,
+        "platform_admin": platform_admin,
+    }
+    ids: dict[str, Any] = {
+        "assoc": assoc.id,
+        "pending_assoc": pending.id,
+        "logo": assoc.logo,
+        "applicant": applicant.id,
+        "member_id": member.id,
+        "coordinator_id": coordinator.id,
+        "outsider_id": outsider.id,
+        "moderator_id": moderator.id,
+        "forum": forum.id,
+        "topic": topic.id,
+        "post": first.id,
+        "reply": reply.id,
+        "hidden_reply": hidden_reply.id,
+        "hidden_topic": hidden_topic.id,
+        "pending_topic": pending_topic.id,
+        "direct": direct.id,
+        "group": group.id,
+        "message": sent.message["id"],
+        "project": project.id,
+        "public_project": public_project.id,
+        "milestone": milestone.id,
+        "activity": activity.id,
+        "feed_secret": feed_secret,
+        "credential": spare.id,
+        "spare_secret": spare_secret,
+    }
+    world = World(app=app, users=users, ids=ids)
+    for role, who in users.items():
+        if who is not None:
+            world.tokens[role], _cred = issue_credential(who, "token", "authz matrix")
+    db.session.commit()
+    return world

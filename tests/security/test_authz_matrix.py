@@ -1,0 +1,1296 @@
+"""The authorization matrix: every route x every role, allowed and denied rows explicit.
+
+One row per (method, rule), plus variant rows for the private resources (hidden or pending
+topics and posts, the pending association, the direct conversation, the public project). Each
+row gives the expected status for the seven roles, in the order of ``ROLES``:
+
+    anonymous, outsider, member, coordinator, assoc_admin, moderator, platform_admin
+
+``LOGIN`` is a redirect to the login page (pages), an int is the status code, ``Same(s)``
+means status ``s`` without any change (a refusal that answers with a redirect and a flash, or
+a write that is a no-op for that person). Writes are really attempted with a valid payload:
+for an allowed status (< 400) the database must have changed, for a denied one every table
+must be exactly as before. Destructive rows name a ``fresh`` object kind: each role then
+attacks its own new object (a fresh reply to delete, a fresh pending association to approve).
+
+``test_every_route_has_a_row`` fails when a route appears without a row, or a row names a
+route that no longer exists; the socket events have their own table in
+``test_authz_sockets.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.config import Config
+from app.db import db
+from tests.factories import PASSWORD
+from tests.security.authz_world import ROLES, World, build_world, tiny_png
+
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Same:
+    """This status, and nothing changed (not an error code, but no effect either)."""
+
+    status: int
+
+
+Outcome = int | str | Same
+
+
+def by_role(*outcomes: Outcome) -> dict[str, Outcome]:
+    assert len(outcomes) == len(ROLES)
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+@dataclass
+class Row:
+    method: str
+    rule: str
+    path: str
+    expect: dict[str, Outcome]
+    json: Any = None
+    form: dict[str, Any] | Callable[[str], dict[str, Any]] | None = None
+    files: bool = False
+    fresh: str | None = None
+    #: what an allowed write changes outside the watched tables (None: the fingerprint)
+    probe: Callable[[World, dict[str, Any]], Any] | None = None
+    #: allowed but without a lasting effect to show (logout, language cookie, login)
+    effectless: bool = False
+    note: str = ""
+    variant: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def page(self) -> bool:
+        return not self.rule.startswith("/api/")
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}" + (f" [{self.variant}]" if self.variant else "")
+
+
+def credential_revoked(world: World, ctx: dict[str, Any]) -> Any:
+    from app.accounts.models import Credential
+
+    db.session.expire_all()
+    cred = db.session.get(Credential, ctx["credential"])
+    return None if cred is None else cred.revoked_at
+
+
+def _unique(prefix: str) -> Callable[[str], dict[str, Any]]:
+    def make(role: str) -> dict[str, Any]:
+        return {
+            "username": f"{prefix}{role}",
+            "email": f"{prefix}{role}@example.org",
+            "password": "a long enough password 1",
+            "display_name": "Newcomer",
+        }
+
+    return make
+
+
+# Statuses of the private resources, reused below. Order: A, O, M, C, AA, MOD, PA.
+PRIVATE_PROJECT_READ = by_role(404, 404, 200, 200, 200, 404, 200)
+PRIVATE_PROJECT_EDIT_API = by_role(404, 404, 403, 200, 200, 404, 200)
+PRIVATE_PROJECT_CREATE_API = by_role(404, 404, 403, 201, 201, 404, 201)
+PRIVATE_PROJECT_DELETE_API = by_role(404, 404, 403, 204, 204, 404, 204)
+PRIVATE_PROJECT_EDIT_PAGE = by_role(LOGIN, 404, 403, 303, 303, 404, 303)
+CONVERSATION_READ = by_role(401, 404, 200, 200, 200, 404, 404)
+EVERYBODY = by_role(200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN_API = by_role(401, 200, 200, 200, 200, 200, 200)
+SIGNED_IN_PAGE = by_role(LOGIN, 200, 200, 200, 200, 200, 200)
+PLATFORM_ADMIN_API = by_role(401, 403, 403, 403, 403, 403, 200)
+PLATFORM_ADMIN_PAGE = by_role(LOGIN, 403, 403, 403, 403, 403, 200)
+MODERATOR_API = by_role(401, 403, 403, 403, 403, 200, 200)
+ASSOC_ADMIN_API = by_role(401, 403, 403, 403, 200, 403, 200)
+ASSOC_ADMIN_PAGE = by_role(LOGIN, 403, 403, 403, 200, 403, 200)
+HIDDEN_POST_TEXT = by_role(404, 404, 200, 404, 404, 200, 200)  # author and moderators
+HIDDEN_TOPIC = by_role(404, 404, 404, 404, 404, 200, 200)  # moderators only
+PENDING_TOPIC = by_role(404, 404, 200, 404, 404, 200, 200)  # author and moderators
+PENDING_ASSOC = by_role(404, 404, 404, 404, 200, 404, 200)  # its members, platform admins
+
+R = Row
+ROWS: list[Row] = [
+    # ---------------------------------------------------------------- accounts (pages)
+    R("GET", "/login", "/login", by_role(200, 302, 302, 302, 302, 302, 302)),
+    R(
+        "POST",
+        "/login",
+        "/login",
+        by_role(302, 302, 302, 302, 302, 302, 302),
+        form={"login": "yasmine", "password": PASSWORD},
+        effectless=True,
+        note="signs the client in as the applicant: only a credential, unwatched",
+    ),
+    R("POST", "/logout", "/logout", by_role(302, 302, 302, 302, 302, 302, 302), effectless=True),
+    R("GET", "/users/<int:user_id>", "/users/{member_id}", EVERYBODY),
+    R("GET", "/register", "/register", by_role(200, 302, 302, 302, 302, 302, 302)),
+    R(
+        "POST",
+        "/register",
+        "/register",
+        by_role(302, Same(302), Same(302), Same(302), Same(302), Same(302), Same(302)),
+        form=_unique("pagenew"),
+        note="signed-in people are sent home; nobody is created",
+    ),
+    R(
+        "POST",
+        "/settings/credentials/<int:credential_id>/revoke",
+        "/settings/credentials/{credential}/revoke",
+        by_role(LOGIN, Same(302), 302, Same(302), Same(302), Same(302), Same(302)),
+        fresh="credential",
+        probe=credential_revoked,
+        note="the member's spare token: only the member may revoke it",
+    ),
+    R(
+        "POST",
+        "/language",
+        "/language",
+        by_role(302, 302, 302, 302, 302, 302, 302),
+        form={"locale": "fr"},
+        effectless=True,
+    ),
+    R("GET", "/settings", "/settings", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/settings",
+        "/settings",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"action": "profile", "display_name": "Renamed", "locale": "ar"},
+    ),
+    # ---------------------------------------------------------------- accounts (API)
+    R("GET", "/api/v1/me", "/api/v1/me", SIGNED_IN_API),
+    R("PATCH", "/api/v1/me", "/api/v1/me", SIGNED_IN_API, json={"display_name": "Renamed"}),
+    R(
+        "POST",
+        "/api/v1/me/password",
+        "/api/v1/me/password",
+        by_role(401, 204, 204, 204, 204, 204, 204),
+        json={"current_password": PASSWORD, "new_password": "another long password 2"},
+    ),
+    R(
+        "POST",
+        "/api/v1/auth/tokens",
+        "/api/v1/auth/tokens",
+        by_role(201, 201, 201, 201, 201, 201, 201),
+        json={"login": "yasmine", "password": PASSWORD},
+        effectless=True,
+        note="a new credential only (unwatched table)",
+    ),
+    R("GET", "/api/v1/users/<int:user_id>", "/api/v1/users/{member_id}", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/auth/register",
+        "/api/v1/auth/register",
+        by_role(201, 201, 201, 201, 201, 201, 201),
+        json=None,
+        form=None,
+        extra={"json_by_role": _unique("apinew")},
+    ),
+    R(
+        "DELETE",
+        "/api/v1/auth/tokens/current",
+        "/api/v1/auth/tokens/current",
+        by_role(401, 204, 204, 204, 204, 204, 204),
+        effectless=True,
+        note="revokes the caller's own token (unwatched table)",
+    ),
+    R("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", EVERYBODY),
+    R("GET", "/healthz", "/healthz", EVERYBODY),
+    R("GET", "/", "/", EVERYBODY),
+    # ---------------------------------------------------------------- directory (pages)
+    R("GET", "/directory/queue", "/directory/queue", PLATFORM_ADMIN_PAGE),
+    R(
+        "POST",
+        "/directory/queue",
+        "/directory/queue",
+        by_role(LOGIN, 403, 403, 403, 403, 403, 302),
+        form={"action": "approve", "association_id": "{pending_assoc}"},
+        fresh="pending_assoc",
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/edit",
+        "/associations/{assoc}/edit",
+        ASSOC_ADMIN_PAGE,
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/edit",
+        "/associations/{assoc}/edit",
+        by_role(LOGIN, 403, 403, 403, 302, 403, 302),
+        form={"name": "Association Al Amal", "description": "Nouvelle description"},
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/edit",
+        "/associations/{pending_assoc}/edit",
+        by_role(LOGIN, 404, 404, 404, 200, 404, 200),
+        variant="pending",
+    ),
+    R("GET", "/directory", "/directory", EVERYBODY),
+    R(
+        "POST",
+        "/associations/<int:association_id>/join",
+        "/associations/{assoc}/join",
+        by_role(LOGIN, 302, Same(302), Same(302), Same(302), 302, 302),
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/join",
+        "/associations/{pending_assoc}/join",
+        by_role(LOGIN, 404, 404, 404, Same(302), 404, Same(302)),
+        variant="pending",
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/leave",
+        "/associations/{assoc}/leave",
+        by_role(LOGIN, Same(302), 302, 302, Same(302), Same(302), Same(302)),
+        note="the last admin may not leave",
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/logo/<name>",
+        "/associations/{assoc}/logo/{logo}",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/members",
+        "/associations/{assoc}/members",
+        ASSOC_ADMIN_PAGE,
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/members",
+        "/associations/{assoc}/members",
+        by_role(LOGIN, 403, 403, 403, 302, 403, 302),
+        form={"action": "approve", "user_id": "{applicant}"},
+        fresh="applicant",
+    ),
+    R("GET", "/associations/new", "/associations/new", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/associations/new",
+        "/associations/new",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form=lambda role: {"name": f"Nouvelle association {role}"},
+    ),
+    R("GET", "/associations/<int:association_id>", "/associations/{assoc}", EVERYBODY),
+    R(
+        "GET",
+        "/associations/<int:association_id>",
+        "/associations/{pending_assoc}",
+        PENDING_ASSOC,
+        variant="pending",
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/logo",
+        "/associations/{assoc}/logo",
+        by_role(LOGIN, 403, 403, 403, 302, 403, 302),
+        files=True,
+    ),
+    # ---------------------------------------------------------------- directory (API)
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>",
+        "/api/v1/associations/{assoc}",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>",
+        "/api/v1/associations/{pending_assoc}",
+        PENDING_ASSOC,
+        variant="pending",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/associations/<int:association_id>",
+        "/api/v1/associations/{assoc}",
+        ASSOC_ADMIN_API,
+        json={"description": "Changed by the matrix"},
+    ),
+    R("GET", "/api/v1/associations", "/api/v1/associations", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/associations",
+        "/api/v1/associations",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        extra={"json_by_role": lambda role: {"name": f"Association {role}"}},
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/members/<int:user_id>",
+        "/api/v1/associations/{assoc}/members/{applicant}",
+        ASSOC_ADMIN_API,
+        json={"role": "member"},
+        fresh="applicant",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/associations/<int:association_id>/members/<int:user_id>",
+        "/api/v1/associations/{assoc}/members/{applicant}",
+        by_role(401, 403, 403, 403, 204, 403, 204),
+        fresh="applicant",
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/approve",
+        "/api/v1/associations/{pending_assoc}/approve",
+        by_role(401, 404, 404, 404, 403, 404, 200),
+        fresh="pending_assoc",
+    ),
+    R("GET", "/api/v1/fields", "/api/v1/fields", EVERYBODY),
+    R("GET", "/api/v1/regions", "/api/v1/regions", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/join",
+        "/api/v1/associations/{assoc}/join",
+        by_role(401, 201, 409, 409, 409, 201, 201),
+        json={"message": "Bonjour"},
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/members",
+        "/api/v1/associations/{assoc}/members",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/members",
+        "/api/v1/associations/{assoc}/members?status=pending",
+        ASSOC_ADMIN_API,
+        variant="membership requests",
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/pending",
+        "/api/v1/associations/pending",
+        PLATFORM_ADMIN_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/reject",
+        "/api/v1/associations/{pending_assoc}/reject",
+        by_role(401, 404, 404, 404, 403, 404, 200),
+        fresh="pending_assoc",
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/suspend",
+        "/api/v1/associations/{assoc}/suspend",
+        PLATFORM_ADMIN_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/logo",
+        "/api/v1/associations/{assoc}/logo",
+        ASSOC_ADMIN_API,
+        files=True,
+    ),
+    # ---------------------------------------------------------------- forums (pages)
+    R(
+        "POST",
+        "/posts/<int:post_id>/delete",
+        "/posts/{reply}/delete",
+        by_role(LOGIN, 403, 302, 403, 403, 302, 302),
+        fresh="reply",
+    ),
+    R(
+        "GET",
+        "/posts/<int:post_id>/edit",
+        "/posts/{post}/edit",
+        by_role(LOGIN, 403, 200, 403, 403, 200, 200),
+    ),
+    R(
+        "POST",
+        "/posts/<int:post_id>/edit",
+        "/posts/{reply}/edit",
+        by_role(LOGIN, 403, 302, 403, 403, 302, 302),
+        form=lambda role: {"body": f"Edited by {role}"},
+    ),
+    R("GET", "/forums/<int:forum_id>/feed.atom", "/forums/{forum}/feed.atom", EVERYBODY),
+    R(
+        "POST",
+        "/posts/<int:post_id>/flag",
+        "/posts/{reply}/flag",
+        by_role(LOGIN, 302, Same(302), 302, 302, 302, 302),
+        form={"reason": "spam", "details": "matrix"},
+        note="nobody flags their own post",
+    ),
+    R(
+        "POST",
+        "/posts/<int:post_id>/flag",
+        "/posts/{hidden_reply}/flag",
+        by_role(LOGIN, 404, Same(302), 404, 404, 302, 302),
+        form={"reason": "spam"},
+        variant="hidden reply",
+    ),
+    R("GET", "/forums/<int:forum_id>", "/forums/{forum}", EVERYBODY),
+    R("GET", "/forums", "/forums", EVERYBODY),
+    R(
+        "POST",
+        "/posts/<int:post_id>/moderate",
+        "/posts/{reply}/moderate",
+        by_role(LOGIN, 403, 403, 403, 403, 302, 302),
+        form={"action": "hide"},
+        fresh="reply",
+    ),
+    R(
+        "POST",
+        "/topics/<int:topic_id>/moderate",
+        "/topics/{topic}/moderate",
+        by_role(LOGIN, 403, 403, 403, 403, 302, 302),
+        form=lambda role: {"pinned": "1" if role == "moderator" else "0"},
+        note="the moderator pins, the platform admin unpins",
+    ),
+    R(
+        "GET",
+        "/forums/moderation",
+        "/forums/moderation",
+        by_role(LOGIN, 403, 403, 403, 403, 200, 200),
+    ),
+    R("GET", "/forums/new", "/forums/new", PLATFORM_ADMIN_PAGE),
+    R(
+        "POST",
+        "/forums/new",
+        "/forums/new",
+        by_role(LOGIN, 403, 403, 403, 403, 403, 302),
+        form={"name_ar": "منتدى", "name_fr": "Forum", "name_en": "Forum"},
+    ),
+    R("GET", "/forums/<int:forum_id>/new", "/forums/{forum}/new", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/forums/<int:forum_id>/new",
+        "/forums/{forum}/new",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form=lambda role: {"title": f"Sujet de {role}", "body": "Contenu du sujet"},
+    ),
+    R("GET", "/posts/<int:post_id>/history", "/posts/{post}/history", EVERYBODY),
+    R(
+        "GET",
+        "/posts/<int:post_id>/history",
+        "/posts/{hidden_reply}/history",
+        HIDDEN_POST_TEXT,
+        variant="hidden reply",
+    ),
+    R(
+        "POST",
+        "/posts/<int:post_id>/react",
+        "/posts/{reply}/react",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"kind": "like"},
+    ),
+    R(
+        "POST",
+        "/topics/<int:topic_id>/reply",
+        "/topics/{topic}/reply",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form=lambda role: {"body": f"Réponse de {role}"},
+    ),
+    R(
+        "POST",
+        "/topics/<int:topic_id>/reply",
+        "/topics/{hidden_topic}/reply",
+        by_role(LOGIN, 404, 404, 404, 404, 302, 302),
+        form=lambda role: {"body": f"Réponse de {role}"},
+        variant="hidden topic",
+    ),
+    R("GET", "/topics/<int:topic_id>", "/topics/{topic}", EVERYBODY),
+    R("GET", "/topics/<int:topic_id>", "/topics/{hidden_topic}", HIDDEN_TOPIC, variant="hidden"),
+    R("GET", "/topics/<int:topic_id>", "/topics/{pending_topic}", PENDING_TOPIC, variant="pending"),
+    R("GET", "/forums/unread", "/forums/unread", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/forums/<int:forum_id>/watch",
+        "/forums/{forum}/watch",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"on": "1"},
+    ),
+    R(
+        "POST",
+        "/topics/<int:topic_id>/watch",
+        "/topics/{topic}/watch",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"on": "1"},
+    ),
+    R(
+        "POST",
+        "/topics/<int:topic_id>/watch",
+        "/topics/{hidden_topic}/watch",
+        by_role(LOGIN, 404, 404, 404, 404, 302, 302),
+        form={"on": "1"},
+        variant="hidden topic",
+    ),
+    # ---------------------------------------------------------------- forums (API)
+    R(
+        "POST",
+        "/api/v1/forums/<int:forum_id>/moderators",
+        "/api/v1/forums/{forum}/moderators",
+        by_role(401, 403, 403, 403, 403, 403, 204),
+        json={"user_id": "{outsider_id}"},
+    ),
+    R(
+        "POST",
+        "/api/v1/forums",
+        "/api/v1/forums",
+        by_role(401, 403, 403, 403, 403, 403, 201),
+        json={"name_ar": "منتدى", "name_fr": "Forum", "name_en": "Forum"},
+    ),
+    R(
+        "POST",
+        "/api/v1/topics/<int:topic_id>/posts",
+        "/api/v1/topics/{topic}/posts",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        extra={"json_by_role": lambda role: {"body": f"Réponse API de {role}"}},
+    ),
+    R(
+        "POST",
+        "/api/v1/topics/<int:topic_id>/posts",
+        "/api/v1/topics/{hidden_topic}/posts",
+        by_role(404, 404, 404, 404, 404, 201, 201),
+        extra={"json_by_role": lambda role: {"body": f"Réponse API de {role}"}},
+        variant="hidden topic",
+    ),
+    R(
+        "POST",
+        "/api/v1/forums/<int:forum_id>/topics",
+        "/api/v1/forums/{forum}/topics",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        extra={"json_by_role": lambda role: {"title": f"Sujet {role}", "body": "Texte"}},
+    ),
+    R(
+        "DELETE",
+        "/api/v1/posts/<int:post_id>",
+        "/api/v1/posts/{reply}",
+        by_role(401, 403, 204, 403, 403, 204, 204),
+        fresh="reply",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/posts/<int:post_id>",
+        "/api/v1/posts/{reply}",
+        by_role(401, 403, 200, 403, 403, 200, 200),
+        extra={"json_by_role": lambda role: {"body": f"Edited by {role}"}},
+    ),
+    R(
+        "PATCH",
+        "/api/v1/posts/<int:post_id>",
+        "/api/v1/posts/{hidden_reply}",
+        by_role(401, 404, 200, 404, 404, 200, 200),
+        extra={"json_by_role": lambda role: {"body": f"Edited by {role}"}},
+        variant="hidden reply",
+    ),
+    R(
+        "POST",
+        "/api/v1/posts/<int:post_id>/flags",
+        "/api/v1/posts/{reply}/flags",
+        by_role(401, 201, 422, 201, 201, 201, 201),
+        json={"reason": "spam"},
+    ),
+    R("GET", "/api/v1/forums/<int:forum_id>", "/api/v1/forums/{forum}", EVERYBODY),
+    R("GET", "/api/v1/posts/<int:post_id>", "/api/v1/posts/{post}", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/posts/<int:post_id>",
+        "/api/v1/posts/{hidden_reply}",
+        HIDDEN_POST_TEXT,
+        variant="hidden reply",
+    ),
+    R("GET", "/api/v1/topics/<int:topic_id>", "/api/v1/topics/{topic}", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/topics/<int:topic_id>",
+        "/api/v1/topics/{hidden_topic}",
+        HIDDEN_TOPIC,
+        variant="hidden",
+    ),
+    R(
+        "GET",
+        "/api/v1/topics/<int:topic_id>",
+        "/api/v1/topics/{pending_topic}",
+        PENDING_TOPIC,
+        variant="pending",
+    ),
+    R("GET", "/api/v1/forums", "/api/v1/forums", EVERYBODY),
+    R("GET", "/api/v1/forums/<int:forum_id>/topics", "/api/v1/forums/{forum}/topics", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/topics/<int:topic_id>/read",
+        "/api/v1/topics/{topic}/read",
+        SIGNED_IN_API,
+        json={"number": 2},
+    ),
+    R(
+        "POST",
+        "/api/v1/posts/<int:post_id>/moderate",
+        "/api/v1/posts/{reply}/moderate",
+        MODERATOR_API,
+        json={"action": "hide"},
+        fresh="reply",
+    ),
+    R("GET", "/api/v1/forums/moderation", "/api/v1/forums/moderation", MODERATOR_API),
+    R(
+        "GET",
+        "/api/v1/topics/<int:topic_id>/posts",
+        "/api/v1/topics/{topic}/posts?after_number=0",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/api/v1/topics/<int:topic_id>/posts",
+        "/api/v1/topics/{hidden_topic}/posts?after_number=0",
+        HIDDEN_TOPIC,
+        variant="hidden topic",
+    ),
+    R(
+        "POST",
+        "/api/v1/posts/<int:post_id>/reactions",
+        "/api/v1/posts/{reply}/reactions",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        json={"kind": "thanks"},
+    ),
+    R(
+        "DELETE",
+        "/api/v1/forums/<int:forum_id>/moderators/<int:user_id>",
+        "/api/v1/forums/{forum}/moderators/{moderator_id}",
+        by_role(401, 403, 403, 403, 403, 403, 204),
+        fresh="moderated_forum",
+    ),
+    R("GET", "/api/v1/posts/<int:post_id>/revisions", "/api/v1/posts/{post}/revisions", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/posts/<int:post_id>/revisions",
+        "/api/v1/posts/{hidden_reply}/revisions",
+        HIDDEN_POST_TEXT,
+        variant="hidden reply",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/posts/<int:post_id>/reactions/<string:kind>",
+        "/api/v1/posts/{reply}/reactions/like",
+        by_role(401, 204, 204, 204, 204, 204, 204),
+        fresh="reacted",
+    ),
+    R("GET", "/api/v1/forums/unread", "/api/v1/forums/unread", SIGNED_IN_API),
+    R(
+        "PATCH",
+        "/api/v1/forums/<int:forum_id>",
+        "/api/v1/forums/{forum}",
+        PLATFORM_ADMIN_API,
+        json={"name_fr": "Forum renommé"},
+    ),
+    R(
+        "PATCH",
+        "/api/v1/topics/<int:topic_id>",
+        "/api/v1/topics/{topic}",
+        MODERATOR_API,
+        extra={"json_by_role": lambda role: {"locked": role == "moderator"}},
+        note="the moderator locks, the platform admin unlocks",
+    ),
+    R(
+        "PUT",
+        "/api/v1/forums/<int:forum_id>/watch",
+        "/api/v1/forums/{forum}/watch",
+        SIGNED_IN_API,
+    ),
+    R(
+        "DELETE",
+        "/api/v1/forums/<int:forum_id>/watch",
+        "/api/v1/forums/{forum}/watch",
+        SIGNED_IN_API,
+        fresh="forum_watched",
+    ),
+    R(
+        "PUT",
+        "/api/v1/topics/<int:topic_id>/watch",
+        "/api/v1/topics/{topic}/watch",
+        SIGNED_IN_API,
+        extra={"same_for": ("member",)},
+    ),
+    R(
+        "PUT",
+        "/api/v1/topics/<int:topic_id>/watch",
+        "/api/v1/topics/{hidden_topic}/watch",
+        by_role(401, 404, 404, 404, 404, 200, 200),
+        variant="hidden topic",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/topics/<int:topic_id>/watch",
+        "/api/v1/topics/{topic}/watch",
+        SIGNED_IN_API,
+        fresh="topic_watched",
+    ),
+    # ---------------------------------------------------------------- messaging (pages)
+    R(
+        "GET",
+        "/chat/<int:conversation_id>",
+        "/chat/{group}",
+        by_role(LOGIN, 404, 200, 200, 200, 404, 404),
+    ),
+    R(
+        "GET",
+        "/chat/<int:conversation_id>",
+        "/chat/{direct}",
+        by_role(LOGIN, 404, 200, 200, 404, 404, 404),
+        variant="direct",
+    ),
+    R("GET", "/chat", "/chat", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/chat/<int:conversation_id>/send",
+        "/chat/{group}/send",
+        by_role(LOGIN, 404, 302, 302, 302, 404, 404),
+        form=lambda role: {"body": f"Salam de {role}", "client_id": f"page-{role}"},
+    ),
+    R(
+        "POST",
+        "/chat/new",
+        "/chat/new",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"usernames": "yasmine"},
+    ),
+    # ---------------------------------------------------------------- messaging (API)
+    R(
+        "POST",
+        "/api/v1/conversations/<int:conversation_id>/members",
+        "/api/v1/conversations/{group}/members",
+        by_role(401, 404, 403, 403, 200, 404, 404),
+        json={"user_id": "{applicant}"},
+        fresh="group",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/messages/<int:message_id>",
+        "/api/v1/messages/{message}",
+        by_role(401, 404, 200, 403, 403, 404, 404),
+        fresh="message",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/messages/<int:message_id>",
+        "/api/v1/messages/{message}",
+        by_role(401, 404, 200, 403, 403, 404, 404),
+        extra={"json_by_role": lambda role: {"body": f"Edited by {role}"}},
+    ),
+    R(
+        "GET",
+        "/api/v1/conversations/<int:conversation_id>",
+        "/api/v1/conversations/{group}",
+        CONVERSATION_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/conversations/<int:conversation_id>",
+        "/api/v1/conversations/{direct}",
+        by_role(401, 404, 200, 200, 404, 404, 404),
+        variant="direct",
+    ),
+    R(
+        "POST",
+        "/api/v1/conversations/<int:conversation_id>/leave",
+        "/api/v1/conversations/{group}/leave",
+        by_role(401, 404, 200, 200, 200, 404, 404),
+        fresh="group",
+    ),
+    R("GET", "/api/v1/conversations", "/api/v1/conversations", SIGNED_IN_API),
+    R(
+        "GET",
+        "/api/v1/conversations/<int:conversation_id>/messages",
+        "/api/v1/conversations/{group}/messages",
+        CONVERSATION_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/conversations/<int:conversation_id>/messages",
+        "/api/v1/conversations/{direct}/messages",
+        by_role(401, 404, 200, 200, 404, 404, 404),
+        variant="direct",
+    ),
+    R(
+        "POST",
+        "/api/v1/conversations/<int:conversation_id>/read",
+        "/api/v1/conversations/{group}/read",
+        CONVERSATION_READ,
+        json={"last_read_id": "{message}"},
+        extra={"same_for": ("member",)},
+        note="the member wrote the last message: it is read already",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/conversations/<int:conversation_id>/members/<int:user_id>",
+        "/api/v1/conversations/{group}/members/{coordinator_id}",
+        by_role(401, 404, 403, 200, 200, 404, 404),
+        fresh="group",
+        note="the coordinator removing themselves is leaving",
+    ),
+    R(
+        "GET",
+        "/api/v1/messages/<int:message_id>/seen-by",
+        "/api/v1/messages/{message}/seen-by",
+        CONVERSATION_READ,
+    ),
+    R(
+        "POST",
+        "/api/v1/conversations/<int:conversation_id>/messages",
+        "/api/v1/conversations/{group}/messages",
+        by_role(401, 404, 201, 201, 201, 404, 404),
+        extra={"json_by_role": lambda role: {"body": f"Salam {role}", "client_id": f"a-{role}"}},
+    ),
+    R(
+        "POST",
+        "/api/v1/conversations",
+        "/api/v1/conversations",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        json={"member_ids": ["{applicant}"]},
+    ),
+    R("GET", "/api/v1/conversations/unread", "/api/v1/conversations/unread", SIGNED_IN_API),
+    R(
+        "PATCH",
+        "/api/v1/conversations/<int:conversation_id>",
+        "/api/v1/conversations/{group}",
+        by_role(401, 404, 403, 403, 200, 404, 404),
+        json={"title": "Renamed group"},
+    ),
+    # ---------------------------------------------------------------- notifications
+    R(
+        "POST",
+        "/notifications/read",
+        "/notifications/read",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        effectless=True,
+        note="marks the caller's own notifications (possibly none) as read",
+    ),
+    R("GET", "/notifications", "/notifications", SIGNED_IN_PAGE),
+    R("GET", "/api/v1/notifications", "/api/v1/notifications", SIGNED_IN_API),
+    R(
+        "POST",
+        "/api/v1/notifications/read",
+        "/api/v1/notifications/read",
+        SIGNED_IN_API,
+        effectless=True,
+        note="marks the caller's own notifications (possibly none) as read",
+    ),
+    # ---------------------------------------------------------------- projects (pages)
+    R(
+        "POST",
+        "/projects/<int:project_id>/activities",
+        "/projects/{project}/activities",
+        PRIVATE_PROJECT_EDIT_PAGE,
+        form={
+            "title": "Atelier",
+            "starts_at": "2026-05-10T09:00:00+00:00",
+            "ends_at": "2026-05-10T11:00:00+00:00",
+        },
+    ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/comments",
+        "/projects/{project}/comments",
+        by_role(LOGIN, 404, 303, 303, 303, 404, 303),
+        form={"body": "Commentaire"},
+    ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/comments",
+        "/projects/{public_project}/comments",
+        by_role(LOGIN, 403, 303, 303, 303, 403, 303),
+        form={"body": "Commentaire"},
+        variant="public project",
+    ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/milestones",
+        "/projects/{project}/milestones",
+        PRIVATE_PROJECT_EDIT_PAGE,
+        form={"title": "Étape", "due_on": "2026-06-01"},
+    ),
+    R("GET", "/projects/calendar-feed", "/projects/calendar-feed", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/projects/calendar-feed",
+        "/projects/calendar-feed",
+        by_role(LOGIN, 200, 200, 200, 200, 200, 200),
+        form={"action": "regenerate"},
+    ),
+    R(
+        "POST",
+        "/activities/<int:activity_id>/delete",
+        "/activities/{activity}/delete",
+        PRIVATE_PROJECT_EDIT_PAGE,
+        fresh="activity",
+    ),
+    R(
+        "POST",
+        "/milestones/<int:milestone_id>/delete",
+        "/milestones/{milestone}/delete",
+        PRIVATE_PROJECT_EDIT_PAGE,
+        fresh="milestone",
+    ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/edit",
+        "/projects/{project}/edit",
+        PRIVATE_PROJECT_EDIT_PAGE,
+        form=lambda role: {"description": f"Edited by {role}"},
+    ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/edit",
+        "/projects/{public_project}/edit",
+        by_role(LOGIN, 403, 403, 303, 303, 403, 303),
+        form=lambda role: {"description": f"Edited by {role}"},
+        variant="public project",
+    ),
+    R("GET", "/projects", "/projects", EVERYBODY),
+    R("GET", "/projects/new", "/projects/new", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/projects/new",
+        "/projects/new",
+        by_role(LOGIN, 403, 403, 303, 303, 403, 303),
+        form={
+            "title": "Nouveau projet",
+            "association_ids": "{assoc}",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "visibility": "members",
+        },
+    ),
+    R(
+        "GET",
+        "/projects/<int:project_id>/calendar",
+        "/projects/{project}/calendar",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "GET",
+        "/projects/<int:project_id>/history",
+        "/projects/{project}/history",
+        PRIVATE_PROJECT_READ,
+    ),
+    R("GET", "/projects/<int:project_id>", "/projects/{project}", PRIVATE_PROJECT_READ),
+    R(
+        "GET",
+        "/projects/<int:project_id>",
+        "/projects/{public_project}",
+        EVERYBODY,
+        variant="public",
+    ),
+    R(
+        "GET",
+        "/projects/<int:project_id>/timeline.svg",
+        "/projects/{project}/timeline.svg",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "POST",
+        "/milestones/<int:milestone_id>/update",
+        "/milestones/{milestone}/update",
+        PRIVATE_PROJECT_EDIT_PAGE,
+        form=lambda role: {"progress": str(10 + ROLES.index(role))},
+    ),
+    # ---------------------------------------------------------------- projects (API)
+    R(
+        "POST",
+        "/api/v1/me/calendar",
+        "/api/v1/me/calendar",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+    ),
+    R(
+        "DELETE",
+        "/api/v1/me/calendar",
+        "/api/v1/me/calendar",
+        by_role(401, Same(204), 204, Same(204), Same(204), Same(204), Same(204)),
+        note="only the member has a feed to revoke",
+    ),
+    R("GET", "/api/v1/me/calendar", "/api/v1/me/calendar", SIGNED_IN_API),
+    R(
+        "POST",
+        "/api/v1/projects/<int:project_id>/activities",
+        "/api/v1/projects/{project}/activities",
+        PRIVATE_PROJECT_CREATE_API,
+        json={
+            "title": "Atelier",
+            "starts_at": "2026-05-10T09:00:00+00:00",
+            "ends_at": "2026-05-10T11:00:00+00:00",
+        },
+    ),
+    R(
+        "POST",
+        "/api/v1/projects/<int:project_id>/comments",
+        "/api/v1/projects/{project}/comments",
+        by_role(404, 404, 201, 201, 201, 404, 201),
+        json={"body": "Commentaire"},
+    ),
+    R(
+        "POST",
+        "/api/v1/projects/<int:project_id>/milestones",
+        "/api/v1/projects/{project}/milestones",
+        PRIVATE_PROJECT_CREATE_API,
+        json={"title": "Étape", "due_on": "2026-06-01"},
+    ),
+    R(
+        "POST",
+        "/api/v1/projects",
+        "/api/v1/projects",
+        by_role(401, 403, 403, 201, 201, 403, 201),
+        json={
+            "title": "Nouveau projet",
+            "association_ids": ["{assoc}"],
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "visibility": "members",
+        },
+    ),
+    R(
+        "DELETE",
+        "/api/v1/activities/<int:activity_id>",
+        "/api/v1/activities/{activity}",
+        PRIVATE_PROJECT_DELETE_API,
+        fresh="activity",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/milestones/<int:milestone_id>",
+        "/api/v1/milestones/{milestone}",
+        PRIVATE_PROJECT_DELETE_API,
+        fresh="milestone",
+    ),
+    R(
+        "GET",
+        "/api/v1/activities/<int:activity_id>",
+        "/api/v1/activities/{activity}",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/milestones/<int:milestone_id>",
+        "/api/v1/milestones/{milestone}",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/projects/<int:project_id>",
+        "/api/v1/projects/{project}",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/projects/<int:project_id>",
+        "/api/v1/projects/{public_project}",
+        EVERYBODY,
+        variant="public",
+    ),
+    R(
+        "GET",
+        "/api/v1/projects/<int:project_id>/comments",
+        "/api/v1/projects/{project}/comments",
+        PRIVATE_PROJECT_READ,
+    ),
+    R("GET", "/api/v1/projects", "/api/v1/projects", EVERYBODY),
+    R(
+        "PATCH",
+        "/api/v1/activities/<int:activity_id>",
+        "/api/v1/activities/{activity}",
+        PRIVATE_PROJECT_EDIT_API,
+        extra={"json_by_role": lambda role: {"location": f"Fès {role}"}},
+    ),
+    R(
+        "PATCH",
+        "/api/v1/milestones/<int:milestone_id>",
+        "/api/v1/milestones/{milestone}",
+        PRIVATE_PROJECT_EDIT_API,
+        extra={"json_by_role": lambda role: {"progress": 10 + ROLES.index(role)}},
+    ),
+    R(
+        "PATCH",
+        "/api/v1/projects/<int:project_id>",
+        "/api/v1/projects/{project}",
+        PRIVATE_PROJECT_EDIT_API,
+        extra={"json_by_role": lambda role: {"description": f"Edited by {role}"}},
+    ),
+    R(
+        "GET",
+        "/api/v1/projects/<int:project_id>/calendar.ics",
+        "/api/v1/projects/{project}/calendar.ics",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/projects/<int:project_id>/history",
+        "/api/v1/projects/{project}/history",
+        PRIVATE_PROJECT_READ,
+    ),
+    R(
+        "GET",
+        "/api/v1/calendar/<string:secret>.ics",
+        "/api/v1/calendar/{feed_secret}.ics",
+        EVERYBODY,
+        note="a capability URL: whoever holds the member's secret reads the member's calendar",
+    ),
+    R(
+        "GET",
+        "/api/v1/calendar/<string:secret>.ics",
+        "/api/v1/calendar/not-the-secret.ics",
+        by_role(404, 404, 404, 404, 404, 404, 404),
+        variant="wrong secret",
+    ),
+    R("GET", "/api/v1/search", "/api/v1/search?q=water", EVERYBODY),
+]
+
+
+# ------------------------------------------------------------------------------- machinery
+
+
+@pytest.fixture
+def config(config: Config) -> Config:
+    """The rate limits are not what this matrix tests (seven roles register, post, log in)."""
+    from dataclasses import replace
+
+    return replace(config, ratelimit_enabled=False)
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+            return ids[value[1:-1]]
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def _send(world: World, row: Row, role: str, ids: dict[str, Any]) -> Any:
+    path = _fill(row.path, ids)
+    if row.page:
+        client = world.page(role)
+        kwargs: dict[str, Any] = {}
+        if row.method != "GET":
+            form = row.form(role) if callable(row.form) else dict(row.form or {})
+            form = {k: str(v) for k, v in _fill(form, ids).items()}
+            form["csrf_token"] = world.csrf(role)
+            if row.files:
+                import io
+
+                form_files: dict[str, Any] = dict(form)
+                form_files["file"] = (io.BytesIO(tiny_png()), "logo.png")
+                kwargs["data"] = form_files
+                kwargs["content_type"] = "multipart/form-data"
+            else:
+                kwargs["data"] = form
+        return client.open(path, method=row.method, **kwargs)
+    api = world.api(role)
+    kwargs = {}
+    if row.files:
+        import io
+
+        kwargs["data"] = {"file": (io.BytesIO(tiny_png()), "logo.png")}
+        kwargs["content_type"] = "multipart/form-data"
+    else:
+        payload = row.extra["json_by_role"](role) if "json_by_role" in row.extra else row.json
+        if payload is not None:
+            kwargs["json"] = _fill(payload, ids)
+        elif row.method in ("POST", "PUT", "PATCH"):
+            kwargs["json"] = {}
+    return api.request(row.method, path, **kwargs)
+
+
+def _observe(world: World, row: Row, ctx: dict[str, Any]) -> Any:
+    if row.probe is not None:
+        return row.probe(world, ctx)
+    return world.fingerprint()
+
+
+def _outcome(response: Any) -> Outcome:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and "/login" in location:
+        return LOGIN
+    return int(response.status_code)
+
+
+def _changed_tables(before: Any, after: Any) -> list[str]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    return ["probe"] if before != after else []
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+def test_matrix_row(world: World, row: Row) -> None:
+    problems: list[str] = []
+    writes = row.method != "GET"
+    for role in ROLES:
+        ctx: dict[str, Any] = world.fresh(row.fresh, role) if row.fresh else {}
+        ids = {**world.ids, **ctx}
+        expected = row.expect[role]
+        before = _observe(world, row, ids) if writes else None
+        response = _send(world, row, role, ids)
+        response.close()  # a file response (a logo) keeps its file open until closed
+        got = _outcome(response)
+        want = expected.status if isinstance(expected, Same) else expected
+        if got != want:
+            problems.append(f"{role}: expected {want}, got {got} {response.get_data()[:200]!r}")
+            continue
+        if isinstance(want, int) and want >= 400 and not row.page:
+            body = response.get_json(silent=True) or {}
+            if "error" not in body or "code" not in body["error"]:
+                problems.append(f"{role}: {want} without the error envelope: {body}")
+        if not writes or row.effectless:
+            continue
+        after = _observe(world, row, ids)
+        changed = _changed_tables(before, after)
+        denied = (
+            isinstance(expected, Same) or want == LOGIN or (isinstance(want, int) and want >= 400)
+        )
+        if role in row.extra.get("same_for", ()):
+            denied = True
+        if denied and changed:
+            problems.append(f"{role}: denied ({got}) but changed {changed}")
+        if not denied and not changed:
+            problems.append(f"{role}: allowed ({got}) but nothing changed")
+    assert not problems, "\n".join([row.id, *problems])
+
+
+# ------------------------------------------------------------------------------- meta-test
+
+
+def _app_routes(app: Flask) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            continue
+        for method in rule.methods or ():
+            if method in ("HEAD", "OPTIONS"):
+                continue
+            found.add((method, rule.rule))
+    return found
+
+
+def test_every_route_has_a_row(app: Flask) -> None:
+    routes = _app_routes(app)
+    rows = {(r.method, r.rule) for r in ROWS}
+    missing = sorted(routes - rows)
+    stale = sorted(rows - routes)
+    assert not missing, "routes without a matrix row:\n" + "\n".join(f"{m} {r}" for m, r in missing)
+    assert not stale, "matrix rows for routes that no longer exist:\n" + "\n".join(
+        f"{m} {r}" for m, r in stale
+    )
