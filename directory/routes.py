@@ -18,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -48,6 +49,19 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/directory",
 )
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "coordinator": _l("Coordinator"),
+    "member": _l("Member"),
+}
+
+
+@bp.app_template_filter("membership_role")
+def _membership_role(role: str) -> str:
+    """A membership role in the reader's language."""
+    return str(ROLE_LABELS.get(role, role))
+
 
 TEXT_KEYS = ("name", "name_alt", "description", "address", "email", "phone", "website")
 

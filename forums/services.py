@@ -331,40 +331,26 @@ def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) ->
                 data={"topic_id": topic.id, "post_id": post.id},
             )
             notified.add(quoted.author_id)
+    # Forum watchers hear of new topics, topic watchers of replies: one notification each.
     if new_topic:
-        watchers = (
-            set(db.session.scalars(select(Watch.user_id).where(Watch.forum_id == topic.forum_id)))
-            - notified
-        )
-        if watchers:
-            notify(
-                watchers,
-                kind="forum_topic",
-                subject=f"forum_topic:{topic.id}",
-                text=_(
-                    "New topic “%(title)s” by %(name)s", title=topic.title, name=author.display_name
-                ),
-                url=url,
-                actor_id=author.id,
-                data={"topic_id": topic.id, "post_id": post.id},
-            )
+        watched = Watch.forum_id == topic.forum_id
+        kind, subject = "forum_topic", f"forum_topic:{topic.id}"
+        text = _("New topic “%(title)s” by %(name)s", title=topic.title, name=author.display_name)
     else:
-        watchers = (
-            set(db.session.scalars(select(Watch.user_id).where(Watch.topic_id == topic.id)))
-            - notified
+        watched = Watch.topic_id == topic.id
+        kind, subject = "forum_reply", f"forum_post:{post.id}"
+        text = _("%(name)s replied in “%(title)s”", name=author.display_name, title=topic.title)
+    watchers = set(db.session.scalars(select(Watch.user_id).where(watched))) - notified
+    if watchers:
+        notify(
+            watchers,
+            kind=kind,
+            subject=subject,
+            text=text,
+            url=url,
+            actor_id=author.id,
+            data={"topic_id": topic.id, "post_id": post.id},
         )
-        if watchers:
-            notify(
-                watchers,
-                kind="forum_reply",
-                subject=f"forum_post:{post.id}",
-                text=_(
-                    "%(name)s replied in “%(title)s”", name=author.display_name, title=topic.title
-                ),
-                url=url,
-                actor_id=author.id,
-                data={"topic_id": topic.id, "post_id": post.id},
-            )
     from forums.queries import live_payload
 
     payload = live_payload(topic, post, author)
