@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_migrate import Migrate
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
 
 from app.config import Config
 
@@ -114,21 +114,30 @@ def _register_templates(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     from app.api import ApiError, api
 
-    @app.errorhandler(OperationalError)
-    def _database_unavailable(error: OperationalError) -> Any:
-        # A lost or locked database is answered cleanly; the traceback goes to the log only.
+    def _database_unavailable(error: Exception) -> Any:
+        # A lost, restarting or locked database is answered cleanly (the traceback goes to
+        # the log only). The error page renders without the database: as for a visitor (the
+        # signed-in header would load the user and the unread counts, and fail again).
         log.error("database error: %s", error)
+        g.user = None
         from app.db import db
 
-        db.session.rollback()
-        # The error page renders without the database: as for a visitor (the signed-in
-        # header would load the user and the unread counts, and fail again: a bare 500).
-        g.user = None
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: the pool discards it
+            log.exception("rollback after a database error failed")
         from app.storage import storage_problem
 
-        status, code, message = storage_problem(error) or (
+        found = storage_problem(error) if isinstance(error, OperationalError) else None
+        status, code, message = found or (
             503,
             "unavailable",
             "The service is busy or restarting. Try again shortly.",
         )
         return api.handle_http_exception(ApiError(status, code, message))
+
+    # OperationalError: connection refused or cut, server restarting, locked, disk full;
+    # InterfaceError: a connection the driver found closed; PendingRollbackError: a session
+    # still holding a transaction that died with its connection.
+    for kind in (OperationalError, InterfaceError, PendingRollbackError):
+        app.register_error_handler(kind, _database_unavailable)

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
+from html import escape
 from typing import Any
 
 import marshmallow as ma
@@ -22,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.db import db
 
+log = logging.getLogger("jam3ia.api")
 API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -150,8 +153,35 @@ class Api(SmorestApi):
                     if key.lower() == "retry-after":
                         response.headers[key] = value
             return response
-        html = render_template("errors/error.html", status=status, error=payload["error"])
-        return Response(html, status=status, headers=headers)
+        return Response(error_page(status, payload["error"]), status=status, headers=headers)
+
+
+def error_page(status: int, error: dict[str, Any]) -> str:
+    """The HTML error page; a bare one when the page itself cannot render.
+
+    The full page shows the signed-in header, which reads the database: when the database is
+    what failed, it is rendered again as for a visitor, and if even that fails (a template or
+    the session broken), a page of plain text is better than the server's bare 500.
+    """
+    from flask import g
+
+    try:
+        return render_template("errors/error.html", status=status, error=error)
+    except Exception:
+        log.exception("error page: rendering failed; retrying as for a visitor")
+    try:
+        db.session.rollback()
+    except Exception:
+        log.exception("error page: rollback failed")
+    g.user = None
+    try:
+        return render_template("errors/error.html", status=status, error=error)
+    except Exception:
+        log.exception("error page: rendering failed again; answering a bare page")
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{status}</title></head>'
+        f"<body><h1>{status}</h1><p>{escape(str(error.get('message', '')))}</p></body></html>"
+    )
 
 
 api = Api()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
+import pytest
 from sqlalchemy import func, select
 
+from app.config import Config
 from app.db import db
 from forums.models import Post, Reaction, Topic
 from tests.conftest import csrf_token
@@ -36,6 +39,13 @@ def test_index_forum_and_topic_pages(client, forum):
     )
     assert f"/login?next=/topics/{topic.id}" in page  # anonymous readers: log in to reply
     assert 'id="reply-form"' not in page
+
+
+@pytest.fixture
+def config(config: Config) -> Config:
+    """No rate limits on these pages (the XSS corpus alone is more posts than a minute allows;
+    the posting limit has its own tests)."""
+    return replace(config, ratelimit_enabled=False)
 
 
 def test_xss_corpus_renders_inert_in_the_topic_page(api, logged_in, forum):
