@@ -168,7 +168,7 @@ def api(app: Flask) -> Callable[[User | None], ApiClient]:
     return make
 
 
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
     """The CSRF token of the client's session, read from a page's meta tag."""
     page = client.get(path)
     match = CSRF_RE.search(page.get_data(as_text=True))
