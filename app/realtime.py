@@ -19,12 +19,12 @@ every worker delivers to its own sockets.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import socketio as python_socketio
-from flask import Flask, session
+from flask import Flask, current_app, session
 from flask_socketio import Namespace, SocketIO, join_room
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
@@ -72,7 +72,10 @@ def emit_to_user(user_id: int, event_name: str, data: Any, *, namespace: str) ->
 def _flush_pending(session_: Session) -> None:
     pending: list[PendingEmit] = session_.info.pop(_PENDING, [])
     for item in pending:
-        socketio.emit(item.event, item.data, to=item.to, namespace=item.namespace)
+        if item.event == RECHECK_ROOMS and isinstance(item.to, str):
+            recheck_rooms(item.to, item.namespace)
+        else:
+            socketio.emit(item.event, item.data, to=item.to, namespace=item.namespace)
 
 
 def _drop_pending(session_: Session) -> None:
@@ -149,15 +152,75 @@ def _disconnect_local(server: Any, room: str) -> None:
 
 #: Reserved event names carried on the queue and handled by each process, never sent as is.
 DISCONNECT_ROOM = "jam3ia:disconnect_room"
+RECHECK_ROOMS = "jam3ia:recheck_rooms"
 RESYNC = "resync"
+
+#: Guarded rooms: prefix -> ``may_stay(user_id, room)``, registered by the features whose
+#: namespaces join sockets to rooms after an access check (``topic:``, ``project:``).
+_ROOM_GUARDS: dict[str, Callable[[int, str], bool]] = {}
+
+
+def guard_rooms(prefix: str, may_stay: Callable[[int, str], bool]) -> None:
+    """Declare that sockets in rooms named ``prefix...`` must pass ``may_stay`` to stay."""
+    _ROOM_GUARDS[prefix] = may_stay
+
+
+def _guard_of(room: Any) -> Callable[[int, str], bool] | None:
+    if not isinstance(room, str):
+        return None
+    return next((check for prefix, check in _ROOM_GUARDS.items() if room.startswith(prefix)), None)
+
+
+def _recheck_local(server: Any, app: Flask, room: str, namespace: str) -> None:
+    """This process's sockets in ``room`` leave every guarded room they may no longer be in."""
+    try:
+        sids = [sid for sid, _eio_sid in server.manager.get_participants(namespace, room)]
+    except KeyError:
+        return
+    # a fresh app context: a session of its own (this may run in a commit hook or the
+    # queue's listener, where the request's session cannot or does not exist)
+    with app.app_context():
+        try:
+            for sid in sids:
+                rooms = list(server.manager.get_rooms(sid, namespace))
+                owner = next(
+                    (int(r[5:]) for r in rooms if isinstance(r, str) and r.startswith("user:")),
+                    None,
+                )
+                for joined in rooms:
+                    check = _guard_of(joined)
+                    if check is not None and (owner is None or not check(owner, joined)):
+                        server.leave_room(sid, joined, namespace=namespace)
+        except Exception:
+            db.session.rollback()
+            log.exception("realtime: re-checking the rooms of %s failed", room)
+
+
+def recheck_rooms(room: str, namespace: str) -> None:
+    """Now, on every process: the sockets in ``room`` leave the guarded rooms (topics,
+    projects) whose access check they no longer pass. Call it after the change committed."""
+    server = socketio.server
+    if server is None:
+        return
+    if isinstance(server.manager, QueueManager):
+        server.manager.emit(RECHECK_ROOMS, None, namespace=namespace, room=room)
+    else:
+        _recheck_local(server, current_app._get_current_object(), room, namespace)  # type: ignore[attr-defined]
+
+
+def recheck_rooms_after_commit(room: str, namespace: str) -> None:
+    """:func:`recheck_rooms` once the current transaction commits (a topic hidden, a project
+    made private: its watchers who lost access stop receiving its events)."""
+    emit_after_commit(RECHECK_ROOMS, None, to=room, namespace=namespace)
 
 
 class QueueManager(python_socketio.RedisManager):
     """Flask-SocketIO's Redis manager with two additions (see the module docstring)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, app: Flask | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._subscribed_before = False
+        self.app = app  # for the room re-checks, which read the database
 
     def disconnect_room(self, room: str) -> None:
         """Every process disconnects its sockets in ``room`` (this one at once)."""
@@ -169,6 +232,11 @@ class QueueManager(python_socketio.RedisManager):
             room = message.get("room")
             if isinstance(room, str):
                 _disconnect_local(self.server, room)
+            return
+        if message.get("event") == RECHECK_ROOMS:
+            room, namespace = message.get("room"), message.get("namespace")
+            if isinstance(room, str) and isinstance(namespace, str) and self.app is not None:
+                _recheck_local(self.server, self.app, room, namespace)
             return
         super()._handle_emit(message)
 
@@ -237,7 +305,7 @@ def init_realtime(app: Flask) -> None:
         async_mode=cfg.async_mode,
         message_queue=cfg.redis_url,
         # always given: the module-level SocketIO keeps options between apps (tests)
-        client_manager=QueueManager(cfg.redis_url, channel=cfg.redis_channel)
+        client_manager=QueueManager(cfg.redis_url, channel=cfg.redis_channel, app=app)
         if cfg.redis_url
         else None,
         cors_allowed_origins=list(cfg.socket_origins) or None,  # None: same origin only

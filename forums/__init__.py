@@ -15,7 +15,7 @@ def register(app: Flask) -> None:
     from app.api import api
     from app.cli import add_demo_loader
     from app.plugins import registry
-    from app.realtime import socketio
+    from app.realtime import guard_rooms, socketio
     from forums import api as endpoints
     from forums import events, routes, search
     from forums.demo import load_demo
@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(events.ForumsNamespace(NAMESPACE))
+    guard_rooms("forum_topic:", events.may_watch)
     registry(app).nav_links.append((20, "forums.index", lambda: str(_l("Forums"))))
     add_demo_loader(app, 20, "forums", load_demo)
     search.register(app)

@@ -13,6 +13,7 @@ from typing import Any
 from flask_socketio import join_room, leave_room
 
 from app.api import ApiError
+from app.db import db
 from app.realtime import AuthenticatedNamespace
 from forums import access
 from forums.services import topic_room
@@ -21,6 +22,18 @@ from forums.text import _
 
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def may_watch(user_id: int, room: str) -> bool:
+    """Whether ``user_id`` may still receive the events of the topic room ``room``."""
+    from app.accounts.models import User
+
+    user = db.session.get(User, user_id)
+    try:
+        access.access_topic(user, int(room.split(":", 1)[1]))
+    except ApiError:
+        return False
+    return user is not None
 
 
 class ForumsNamespace(AuthenticatedNamespace):

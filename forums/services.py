@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.api import ApiError
 from app.db import db, utcnow
 from app.notifications import notify
-from app.realtime import emit_after_commit
+from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from forums import access
 from forums.models import (
     BODY_MAX,
@@ -547,6 +547,8 @@ def moderate_topic(actor: User, topic: Topic, changes: dict[str, Any]) -> Topic:
         topic.title = clean_title(changes["title"])
     db.session.flush()
     refresh_counters(topic, also_forum_id=old_forum_id)
+    # first: readers who may no longer see the topic (hidden, moved) leave its room
+    recheck_rooms_after_commit(topic_room(topic.id), NAMESPACE)
     emit_after_commit(
         "topic_updated",
         {

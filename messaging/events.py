@@ -15,12 +15,13 @@ import redis
 from flask import Flask, current_app, session
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import ApiError
 from app.db import db
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
 from messaging import access, services
-from messaging.models import ConversationMember
+from messaging.models import Conversation, ConversationMember
 from messaging.presence import (
     HEARTBEAT_INTERVAL,
     LocalPresence,
@@ -200,18 +201,35 @@ def _handler(fn: Callable[..., Ack], *, limited: bool) -> Callable[..., Ack]:
 
 
 def co_member_ids(user_id: int) -> list[int]:
-    """People who share a conversation with ``user_id``."""
+    """People who share a conversation with ``user_id``.
+
+    As in :mod:`messaging.access`, the staff row of an association inbox counts only while
+    its holder is still an admin or coordinator of the association: a former coordinator
+    neither hears the presence of the inbox's people nor is heard by them.
+    """
     mine = select(ConversationMember.conversation_id).where(ConversationMember.user_id == user_id)
-    return sorted(
-        set(
-            db.session.scalars(
-                select(ConversationMember.user_id).where(
-                    ConversationMember.conversation_id.in_(mine),
-                    ConversationMember.user_id != user_id,
-                )
-            )
+    rows = db.session.execute(
+        select(
+            ConversationMember.conversation_id,
+            ConversationMember.user_id,
+            ConversationMember.role,
+            Conversation.association_id,
         )
-    )
+        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+        .where(ConversationMember.conversation_id.in_(mine))
+    ).all()
+    staff: dict[tuple[int, int], bool] = {}
+    members: dict[int, set[int]] = {}
+    for conversation_id, uid, role, association_id in rows:
+        if role == "staff" and association_id is not None:
+            key = (uid, association_id)
+            if key not in staff:
+                staff[key] = access.is_association_staff(uid, association_id)
+            if not staff[key]:
+                continue
+        members.setdefault(conversation_id, set()).add(uid)
+    shared = {uid for people in members.values() if user_id in people for uid in people}
+    return sorted(shared - {user_id})
 
 
 def _broadcast_presence(user_id: int, online: bool) -> None:
@@ -241,7 +259,11 @@ class ChatNamespace(AuthenticatedNamespace):
         if user_id is None or not session.pop("chat_counted", False):
             return
         if presence.disconnect(user_id) == 0:
-            _broadcast_presence(user_id, False)
+            try:
+                _broadcast_presence(user_id, False)
+            except SQLAlchemyError as exc:  # the database is away: the count is right anyway
+                db.session.rollback()
+                log.warning("presence: offline broadcast for %s failed: %s", user_id, exc)
 
     @limited_handler
     def on_message_send(self, user: Any, data: dict[str, Any]) -> Ack:

@@ -18,16 +18,17 @@ def register(app: Flask) -> None:
     from app.api import api
     from app.cli import add_demo_loader
     from app.plugins import registry
-    from app.realtime import socketio
+    from app.realtime import guard_rooms, socketio
     from app.signals import membership_changed
     from projects import api as endpoints
     from projects import demo, routes
-    from projects.events import ProjectsNamespace, drop_lost_watchers
+    from projects.events import ProjectsNamespace, drop_lost_watchers, may_watch
     from projects.search import register_search
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(ProjectsNamespace(NAMESPACE))
+    guard_rooms("project:", may_watch)
     membership_changed.connect(drop_lost_watchers, weak=False)
     registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
     add_demo_loader(app, 40, "projects", demo.load_demo_projects)

@@ -14,7 +14,7 @@ from flask_socketio import join_room, leave_room
 
 from app.api import ApiError
 from app.db import db
-from app.realtime import AuthenticatedNamespace, socketio, user_room
+from app.realtime import AuthenticatedNamespace, recheck_rooms, user_room
 from projects import access, services
 from projects.models import Project
 
@@ -57,25 +57,19 @@ class ProjectsNamespace(AuthenticatedNamespace):
         return {"ok": True}
 
 
-def drop_lost_watchers(_sender: Any, association_id: int, user_id: int, **_kw: Any) -> None:
-    """After a membership change, take the person's sockets out of rooms they lost."""
-    server = socketio.server
-    if server is None:
-        return
+def may_watch(user_id: int, room: str) -> bool:
+    """Whether ``user_id`` may still receive the events of the project room ``room``."""
     from app.accounts.models import User
 
     user = db.session.get(User, user_id)
-    try:
-        sids = [sid for sid, _eio in server.manager.get_participants(NAMESPACE, user_room(user_id))]
-    except KeyError:
-        return
-    for sid in sids:
-        for room in list(server.manager.get_rooms(sid, NAMESPACE)):
-            if not isinstance(room, str) or not room.startswith("project:"):
-                continue
-            project = db.session.get(Project, int(room.split(":", 1)[1]))
-            if project is None or not access.abilities(user, project)["view"]:
-                server.leave_room(sid, room, namespace=NAMESPACE)
+    project = db.session.get(Project, int(room.split(":", 1)[1]))
+    return user is not None and project is not None and access.abilities(user, project)["view"]
+
+
+def drop_lost_watchers(_sender: Any, association_id: int, user_id: int, **_kw: Any) -> None:
+    """After a membership change, the person's sockets (on every process) leave the project
+    rooms they lost."""
+    recheck_rooms(user_room(user_id), NAMESPACE)
 
 
 NAMESPACE = services.NAMESPACE

@@ -16,7 +16,7 @@ from app.accounts.models import User
 from app.api import ApiError
 from app.db import db, utcnow
 from app.notifications import notify
-from app.realtime import emit_after_commit
+from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.security import new_secret, secret_digest
 from directory import association_member_ids, get_association, membership_role
 from projects import logic
@@ -356,6 +356,8 @@ def update_project(actor: User, project: Project, changes: dict[str, Any]) -> Pr
             )
             record(project, actor, "project", project.id, "association_ids", old, ids)
     db.session.flush()
+    # first: watchers who may no longer see the project (made private, owners changed) leave
+    recheck_rooms_after_commit(project_room(project.id), NAMESPACE)
     _emit_project(project)
     return project
 

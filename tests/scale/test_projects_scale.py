@@ -130,3 +130,48 @@ def test_notify_due_from_the_cli_reaches_sockets_on_both_workers(cluster: Cluste
     ).json()
     items = listed["items"] if isinstance(listed, dict) else listed
     assert [n["kind"] for n in items].count("projects.milestone_overdue") == 1
+
+
+def test_a_member_removed_on_a_stops_receiving_on_b(cluster: Cluster, recorder):
+    """Rooms are re-checked on every worker: the removal is handled by A, the socket is on B."""
+    owner, member = cluster.register("coordinatrice"), cluster.register("benevole")
+    project_id, milestone_id = project_with_milestone(
+        cluster, owner, dt.date.today() + dt.timedelta(days=10)
+    )
+    association_id = requests.get(
+        f"{cluster.a.url}/api/v1/projects/{project_id}", headers=bearer(owner), timeout=10
+    ).json()["associations"][0]["id"]
+    joined = requests.post(
+        f"{cluster.b.url}/api/v1/associations/{association_id}/join",
+        headers=bearer(member),
+        timeout=10,
+    )
+    assert joined.status_code in (200, 201), joined.text
+    approved = requests.post(
+        f"{cluster.a.url}/api/v1/associations/{association_id}/members/{member['id']}",
+        json={"role": "member"},
+        headers=bearer(owner),
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+    member_b = recorder(cluster.b, member["token"], {"/projects": PROJECT_EVENTS})
+    owner_b = recorder(cluster.b, owner["token"], {"/projects": PROJECT_EVENTS})
+    watch(member_b, project_id)  # a members-only project: the member may watch it
+    watch(owner_b, project_id)
+
+    removed = requests.delete(
+        f"{cluster.a.url}/api/v1/associations/{association_id}/members/{member['id']}",
+        headers=bearer(owner),
+        timeout=10,
+    )
+    assert removed.status_code == 204, removed.text
+    patched = requests.patch(
+        f"{cluster.a.url}/api/v1/milestones/{milestone_id}",
+        json={"title": "Après le départ / بعد المغادرة"},
+        headers=bearer(owner),
+        timeout=10,
+    )
+    assert patched.status_code == 200, patched.text
+    owner_b.wait_for(lambda: bool(milestone_updates(owner_b, milestone_id)))
+    # the same worker delivered the owner's copy: the member's would have come by now
+    assert milestone_updates(member_b, milestone_id) == []

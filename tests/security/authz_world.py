@@ -31,19 +31,21 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import literal, literal_column, select, union_all
 
 from app.accounts.auth import SESSION_KEY
 from app.accounts.models import User
 from app.accounts.services import issue_credential
 from app.db import db
-from directory import load_reference_data
+from directory import Association, load_reference_data
 from directory.services import create_association, set_logo
 from forums import services as forum_services
 from forums.models import Forum, ForumModerator, Post, Topic
 from messaging import services as chat_services
-from messaging.models import Conversation
+from messaging.access import access_conversation
+from messaging.models import Conversation, Message
 from projects import services as project_services
+from projects.models import Project
 from tests.conftest import ApiClient
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
@@ -156,13 +158,20 @@ class World:
             )
             return {"message": result.message["id"]}
         if kind == "milestone":
-            return {"milestone": MilestoneFactory(project_id=self.ids["project"]).id}
+            # project=, not project_id=: the factory's SubFactory would make a project of its own
+            project = db.session.get(Project, self.ids["project"])
+            return {"milestone": MilestoneFactory(project=project).id}
         if kind == "activity":
-            return {"activity": ActivityFactory(project_id=self.ids["project"]).id}
+            project = db.session.get(Project, self.ids["project"])
+            return {"activity": ActivityFactory(project=project).id}
         if kind == "applicant":
             applicant = UserFactory()
+            # association=, not association_id=: the SubFactory would make a new association
             MembershipFactory(
-                association_id=self.ids["assoc"], user=applicant, role="member", status="pending"
+                association=db.session.get(Association, self.ids["assoc"]),
+                user=applicant,
+                role="member",
+                status="pending",
             )
             return {"applicant": applicant.id}
         if kind == "credential":
@@ -297,3 +306,87 @@ def build_world(app: Flask) -> World:
             world.tokens[role], _cred = issue_credential(who, "token", "authz matrix")
     db.session.commit()
     return world
+
+
+# -- additions for the socket matrix (tests/security/test_authz_sockets.py) ------------------
+
+
+def add_socket_resources(world: World) -> None:
+    """Add what the socket matrix needs on top of :func:`build_world`, which stays as the HTTP
+    matrix knows it.
+
+    - ``inbox``: the outsider's conversation with association A's shared inbox, with a message
+      by the outsider (``inbox_message``) answered by A's admin and coordinator, so both hold
+      the staff row that access gives them;
+    - ``direct_message``: the member's message in the direct conversation;
+    - ``network_project``: a ``network`` project of A; ``public_milestone`` and
+      ``network_milestone``: a milestone in the public and in the network project.
+    """
+    outsider = world.user("outsider")
+    assoc_id = world.ids["assoc"]
+    inbox, _created = chat_services.start_conversation(outsider, [], association_id=assoc_id)
+    asked = chat_services.send_message(outsider, inbox, "SECRET-INBOX-MESSAGE", "world-inbox")
+    for role in ("assoc_admin", "coordinator"):
+        staff = world.user(role)
+        conversation, _member = access_conversation(staff, inbox.id)
+        chat_services.send_message(staff, conversation, f"Réponse de {role}", f"world-{role}")
+    direct_message = db.session.scalar(
+        select(Message.id)
+        .where(Message.conversation_id == world.ids["direct"])
+        .order_by(Message.id)
+        .limit(1)
+    )
+    assoc = db.session.get(Association, assoc_id)
+    network = ProjectFactory(title="Network project", visibility="network", associations=[assoc])
+    public = db.session.get(Project, world.ids["public_project"])
+    world.ids.update(
+        inbox=inbox.id,
+        inbox_message=asked.message["id"],
+        direct_message=direct_message,
+        network_project=network.id,
+        # project=, not project_id=: the factory's SubFactory would make a project of its own
+        public_milestone=MilestoneFactory(project=public).id,
+        network_milestone=MilestoneFactory(project=network).id,
+    )
+    db.session.commit()
+
+
+def fresh_message(world: World, conversation_key: str) -> int:
+    """A new message in ``world.ids[conversation_key]``, sent by the person who opened it (the
+    member, or the outsider for the inbox): something a destructive row may destroy."""
+    conversation = db.session.get(Conversation, world.ids[conversation_key])
+    assert conversation is not None
+    sender = world.user("outsider" if conversation_key == "inbox" else "member")
+    result = chat_services.send_message(sender, conversation, "رسالة جديدة", f"fresh-{_next()}")
+    return int(result.message["id"])
+
+
+def session_cookie(world: World, role: str) -> str:
+    """``name=value`` of the role's browser session cookie (anonymous: a session without
+    anybody in it)."""
+    name = world.app.config["SESSION_COOKIE_NAME"]
+    cookie = world.page(role).get_cookie(name)
+    assert cookie is not None
+    return f"{name}={cookie.value}"
+
+
+def snapshot(world: World) -> dict[str, list[Any]]:
+    """What :meth:`World.fingerprint` tells (every row of every watched table), in a single
+    query on PostgreSQL: there the fingerprint's round trip per table adds up to seconds
+    over a matrix that takes one before and after each attempt."""
+    if db.engine.dialect.name != "postgresql":
+        return world.fingerprint()
+    db.session.expire_all()
+    db.session.rollback()
+    names = [n for n in sorted(db.metadata.tables) if n not in UNWATCHED_TABLES]
+    parts = [
+        select(
+            literal(name).label("name"), literal_column("CAST(t AS text)").label("row")
+        ).select_from(db.metadata.tables[name].alias("t"))
+        for name in names
+    ]
+    rows: dict[str, list[Any]] = {name: [] for name in names}
+    for name, row in db.session.execute(union_all(*parts)):
+        rows[name].append(row)
+    db.session.rollback()
+    return {name: sorted(found) for name, found in rows.items()}
