@@ -417,3 +417,103 @@ def build_world(api: Any, payload: str) -> XssWorld:
     )
     world.message_id = message["id"]
     return world
+
+
+# ------------------------------------------------------------------ the pages that show them
+
+#: (viewer, page, fields it must show). Paths are formatted with the world's ids
+#: (:func:`format_path`); the viewers are the world's people, or "anonymous".
+PAGES: list[tuple[str, str, set[str]]] = [
+    ("anonymous", "/", set()),
+    ("anonymous", "/directory", {"association_name", "association_name_alt"}),
+    ("anonymous", "/directory?q={m[association_name]}", {"association_name"}),
+    (
+        "anonymous",
+        "/associations/{w.association_id}",
+        {
+            "display_name",
+            "association_name",
+            "association_name_alt",
+            "association_description",
+            "association_address",
+        },
+    ),
+    ("anonymous", "/users/{w.founder.id}", {"display_name", "bio"}),
+    ("anonymous", "/forums", {"forum_name", "forum_description", "topic_title"}),
+    (
+        "anonymous",
+        "/forums/{w.forum_id}",
+        {"display_name", "forum_name", "forum_description", "topic_title"},
+    ),
+    (
+        "anonymous",
+        "/topics/{w.topic_id}",
+        {"display_name", "forum_name", "topic_title", "post_body", "reply_body"},
+    ),
+    (
+        "anonymous",
+        "/posts/{w.first_post_id}/history",
+        {"display_name", "topic_title", "post_body", "post_body_before_edit"},
+    ),
+    ("anonymous", "/projects", {"project_title"}),
+    (
+        "anonymous",
+        "/projects/{w.project_id}",
+        {
+            "display_name",
+            "association_name",
+            "project_title",
+            "project_description",
+            "milestone_title",
+            "milestone_description",
+            "activity_title",
+            "activity_description",
+            "activity_location",
+            "comment_body",
+        },
+    ),
+    (
+        "anonymous",
+        "/projects/{w.project_id}/history",
+        {"display_name", "project_title", "milestone_title", "activity_title", "comment_body"},
+    ),
+    ("anonymous", "/projects/{w.project_id}/calendar", {"project_title"}),
+    ("founder", "/settings", {"display_name", "bio"}),
+    ("founder", "/notifications", {"display_name", "association_name", "topic_title"}),
+    (
+        "founder",
+        "/associations/{w.association_id}/members",
+        {"display_name", "association_name", "join_message"},
+    ),
+    (
+        "founder",
+        "/associations/{w.association_id}/edit",
+        {
+            "association_name",
+            "association_name_alt",
+            "association_description",
+            "association_address",
+        },
+    ),
+    ("founder", "/associations/{w.pending_association_id}", {"pending_association_name"}),
+    ("founder", "/posts/{w.first_post_id}/edit", {"topic_title", "post_body"}),
+    ("founder", "/forums/{w.forum_id}/new", {"forum_name"}),
+    ("founder", "/projects/new", {"association_name", "pending_association_name"}),
+    ("founder", "/chat", {"display_name", "conversation_title", "message_body"}),
+    (
+        "founder",
+        "/chat/{w.conversation_id}",
+        {"display_name", "conversation_title", "message_body"},
+    ),
+    ("member", "/notifications", {"association_name", "project_title", "milestone_title"}),
+    ("member", "/chat/{w.conversation_id}", {"conversation_title", "message_body"}),
+    ("member", "/forums/unread", set()),
+    ("admin", "/directory/queue", {"pending_association_name"}),
+    ("admin", "/forums/moderation", {"display_name", "topic_title", "post_body", "flag_details"}),
+    ("admin", "/notifications", {"topic_title"}),
+]
+
+
+def format_path(path: str, world: XssWorld) -> str:
+    """``path`` with the world's ids (``{w.topic_id}``) and field markers (``{m[bio]}``)."""
+    return path.format(w=world, m={field: marker(field) for field in FIELDS})

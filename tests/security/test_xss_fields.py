@@ -20,6 +20,7 @@ from tests.factories import UserFactory
 from tests.xss import (
     BIDI_CONTROLS,
     FIELDS,
+    PAGES,
     XSS_CORPUS,
     XssWorld,
     assert_inert,
@@ -27,99 +28,9 @@ from tests.xss import (
     bidi_leaks,
     build_world,
     field_value,
+    format_path,
     marker,
 )
-
-# (viewer, page, fields it must show). Paths are formatted with the world's ids.
-PAGES: list[tuple[str, str, set[str]]] = [
-    ("anonymous", "/", set()),
-    ("anonymous", "/directory", {"association_name", "association_name_alt"}),
-    ("anonymous", "/directory?q={m[association_name]}", {"association_name"}),
-    (
-        "anonymous",
-        "/associations/{w.association_id}",
-        {
-            "display_name",
-            "association_name",
-            "association_name_alt",
-            "association_description",
-            "association_address",
-        },
-    ),
-    ("anonymous", "/users/{w.founder.id}", {"display_name", "bio"}),
-    ("anonymous", "/forums", {"forum_name", "forum_description", "topic_title"}),
-    (
-        "anonymous",
-        "/forums/{w.forum_id}",
-        {"display_name", "forum_name", "forum_description", "topic_title"},
-    ),
-    (
-        "anonymous",
-        "/topics/{w.topic_id}",
-        {"display_name", "forum_name", "topic_title", "post_body", "reply_body"},
-    ),
-    (
-        "anonymous",
-        "/posts/{w.first_post_id}/history",
-        {"display_name", "topic_title", "post_body", "post_body_before_edit"},
-    ),
-    ("anonymous", "/projects", {"project_title"}),
-    (
-        "anonymous",
-        "/projects/{w.project_id}",
-        {
-            "display_name",
-            "association_name",
-            "project_title",
-            "project_description",
-            "milestone_title",
-            "milestone_description",
-            "activity_title",
-            "activity_description",
-            "activity_location",
-            "comment_body",
-        },
-    ),
-    (
-        "anonymous",
-        "/projects/{w.project_id}/history",
-        {"display_name", "project_title", "milestone_title", "activity_title", "comment_body"},
-    ),
-    ("anonymous", "/projects/{w.project_id}/calendar", {"project_title"}),
-    ("founder", "/settings", {"display_name", "bio"}),
-    ("founder", "/notifications", {"display_name", "association_name", "topic_title"}),
-    (
-        "founder",
-        "/associations/{w.association_id}/members",
-        {"display_name", "association_name", "join_message"},
-    ),
-    (
-        "founder",
-        "/associations/{w.association_id}/edit",
-        {
-            "association_name",
-            "association_name_alt",
-            "association_description",
-            "association_address",
-        },
-    ),
-    ("founder", "/associations/{w.pending_association_id}", {"pending_association_name"}),
-    ("founder", "/posts/{w.first_post_id}/edit", {"topic_title", "post_body"}),
-    ("founder", "/forums/{w.forum_id}/new", {"forum_name"}),
-    ("founder", "/projects/new", {"association_name", "pending_association_name"}),
-    ("founder", "/chat", {"display_name", "conversation_title", "message_body"}),
-    (
-        "founder",
-        "/chat/{w.conversation_id}",
-        {"display_name", "conversation_title", "message_body"},
-    ),
-    ("member", "/notifications", {"association_name", "project_title", "milestone_title"}),
-    ("member", "/chat/{w.conversation_id}", {"conversation_title", "message_body"}),
-    ("member", "/forums/unread", set()),
-    ("admin", "/directory/queue", {"pending_association_name"}),
-    ("admin", "/forums/moderation", {"display_name", "topic_title", "post_body", "flag_details"}),
-    ("admin", "/notifications", {"topic_title"}),
-]
 
 # (viewer, JSON endpoint, fields it must carry); every "*_html" value in it must be inert.
 JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
@@ -196,13 +107,9 @@ def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, data
 
 
-def _format(path: str, world: XssWorld) -> str:
-    return path.format(w=world, m={field: marker(field) for field in FIELDS})
-
-
 def check_pages(world: XssWorld, clients: dict[str, Any]) -> None:
     for who, template, fields in PAGES:
-        path = _format(template, world)
+        path = format_path(template, world)
         response = clients[who].get(path)
         assert response.status_code == 200, (who, path, response.status_code)
         html = response.get_data(as_text=True)
@@ -215,7 +122,7 @@ def check_pages(world: XssWorld, clients: dict[str, Any]) -> None:
 
 def check_json(world: XssWorld, clients: dict[str, Any]) -> None:
     for who, template, fields in JSON_ENDPOINTS:
-        path = _format(template, world)
+        path = format_path(template, world)
         response = clients[who].get(path)
         assert response.status_code == 200, (who, path, response.status_code)
         values = list(_strings(response.get_json()))
