@@ -14,6 +14,8 @@ from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
+from app.api import API_PREFIX
+
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory defaults
 # Verified against when the login names nobody, so both answers take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -74,7 +76,7 @@ def csrf_required() -> bool:
 
     Every write sent with the browser's cookies needs one (forms and cookie-authenticated JSON).
     Bearer-token requests carry no ambient authority, and a request without a session cookie
-    acts as nobody, so neither needs one, save a form post (login CSRF).
+    acts as nobody, so neither needs one, save a form post to a page (login CSRF).
     """
     if request.method in SAFE_METHODS:
         return False
@@ -83,8 +85,14 @@ def csrf_required() -> bool:
     if request.cookies.get("jam3ia_session"):
         return True
     # Without the session cookie the request acts as nobody. Only what a cross-site form can
-    # send still needs the token (a forged login would sign the victim in as the attacker).
-    return request.method == "POST" and request.mimetype in _FORM_TYPES
+    # send still needs the token (a forged login would sign the victim in as the attacker),
+    # and only off the API, which never signs a browser in: there an anonymous upload gets
+    # the API's "sign in" (401) rather than a CSRF refusal no API client could avoid.
+    return (
+        request.method == "POST"
+        and request.mimetype in _FORM_TYPES
+        and not request.path.startswith(API_PREFIX + "/")
+    )
 
 
 def init_security(app: Flask) -> None:

@@ -114,7 +114,9 @@ def access_post(user: User | None, post_id: int, need: str = "read") -> tuple[Po
     if need in ("edit", "delete"):
         if user is None:
             raise ApiError(401, "unauthorized", _("Please sign in."))
-        if post.deleted_at is not None:
+        # deleted, or hidden from this user: 404 as for reading it, not a 403 that confirms
+        # there is a text to change
+        if post.deleted_at is not None or not can_read_post_text(user, post, topic):
             raise not_found()
         if user.id != post.author_id and not moderator:
             raise ApiError(
