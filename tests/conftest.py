@@ -11,13 +11,16 @@ import contextvars
 import os
 import re
 import socket
+import subprocess
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import socketio
 from flask import Flask
 from flask.testing import FlaskClient
@@ -201,6 +204,43 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_healthy(
+    url: str, process: subprocess.Popen[bytes], log: Callable[[], str], seconds: float
+) -> None:
+    """Wait until the server ``process`` answers ``url``/healthz; fail with its log's end."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: {log()[-3000:]}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not become healthy: {log()[-3000:]}")
+
+
+def stored_messages(url: str, token: str, conversation_id: int) -> list[dict[str, Any]]:
+    """Every stored message of a conversation, oldest first, page by page ("after id N"), as
+    a client catches up."""
+    found: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        page = requests.get(
+            f"{url}/api/v1/conversations/{conversation_id}/messages",
+            params={"after_id": after, "limit": 100},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert page.status_code == 200, page.text
+        items = page.json()["items"]
+        if not items:
+            return found
+        found.extend(items)
+        after = items[-1]["id"]
 
 
 class LiveServer:

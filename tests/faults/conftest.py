@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.config import Config
 from app.db import db
-from tests.conftest import TEST_DATABASE_URL, free_port, service_unavailable
+from tests.conftest import TEST_DATABASE_URL, free_port, service_unavailable, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-password"
@@ -164,18 +163,8 @@ class Server:
         return self.process
 
     def start(self) -> Server:
-        process = self.spawn()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.output()[-3000:]}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not become healthy: {self.output()[-3000:]}")
+        wait_healthy(self.url, self.spawn(), self.output, 60)
+        return self
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

@@ -27,6 +27,7 @@ from sqlalchemy import create_engine
 
 from app.accounts.services import register_user
 from app.db import db
+from tests.conftest import stored_messages
 from tests.faults.conftest import ROOT, Instance, Server, bearer, token
 
 pytestmark = pytest.mark.live
@@ -63,24 +64,6 @@ def _conversation(url: str, tokens: dict[str, str], owner: str) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
-
-
-def _messages(url: str, secret: str, conversation_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    after = 0
-    while True:
-        page = requests.get(
-            f"{url}/api/v1/conversations/{conversation_id}/messages",
-            params={"after_id": after, "limit": 100},
-            headers=bearer(secret),
-            timeout=30,
-        )
-        assert page.status_code == 200, page.text
-        items = page.json()["items"]
-        if not items:
-            return found
-        found.extend(items)
-        after = items[-1]["id"]
 
 
 def _integrity(instance: Instance) -> None:
@@ -192,7 +175,7 @@ def test_kill_9_in_the_middle_of_sends_loses_no_acked_message_and_stores_retries
             retried[cid] = ack["created"]
         client.disconnect()
 
-    stored = _messages(restarted.url, tokens["amal"], conversation_id)
+    stored = stored_messages(restarted.url, tokens["amal"], conversation_id)
     client_ids = [m["client_id"] for m in stored]
     assert len(client_ids) == len(set(client_ids)), "a message was stored twice"
     assert set(client_ids) == set(acked) | set(retried)
@@ -261,7 +244,7 @@ def test_concurrent_writers_threads_and_processes_never_see_database_locked(
     assert all("40 associations added" in out for out in outputs), outputs
     assert not any("locked" in out for out in outputs)
     assert "database is locked" not in server.output()
-    stored = _messages(server.url, tokens[names[0]], conversation_id)
+    stored = stored_messages(server.url, tokens[names[0]], conversation_id)
     assert len(stored) == len(names) * per_person
     engine = create_engine(instance.config.sqlalchemy_url)
     with engine.connect() as conn:
@@ -353,7 +336,7 @@ def test_a_full_disk_is_a_clear_error_and_breaks_nothing(instance_factory, serve
         stack.callback(server.kill)  # before the tmpfs goes
         tokens = _tokens(server.url, names)
         conversation_id = _conversation(server.url, tokens, names[0])
-        before = _messages(server.url, tokens[names[0]], conversation_id)
+        before = stored_messages(server.url, tokens[names[0]], conversation_id)
         ballast = mount / "ballast" if how == "tmpfs" else None
         if ballast is not None:
             stat = os.statvfs(mount)
@@ -370,7 +353,7 @@ def test_a_full_disk_is_a_clear_error_and_breaks_nothing(instance_factory, serve
         error = refused.json()["error"]
         assert error["code"] == "storage_full" and "storage is full" in error["message"]
         # Reads still work, and everything acknowledged is there.
-        now = _messages(server.url, tokens[names[0]], conversation_id)
+        now = stored_messages(server.url, tokens[names[0]], conversation_id)
         assert {m["client_id"] for m in now} == {m["client_id"] for m in before} | set(accepted)
 
         # Room again: the refused send goes through, stored once.
@@ -387,7 +370,7 @@ def test_a_full_disk_is_a_clear_error_and_breaks_nothing(instance_factory, serve
             timeout=60,
         )
         assert again.status_code == 201, again.text
-        final = _messages(server.url, tokens[names[0]], conversation_id)
+        final = stored_messages(server.url, tokens[names[0]], conversation_id)
         assert len(final) == len(now) + 1
         server.kill()
         _integrity(instance)

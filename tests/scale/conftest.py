@@ -34,7 +34,7 @@ import requests
 import socketio
 from sqlalchemy import create_engine, text
 
-from tests.conftest import free_port, service_unavailable
+from tests.conftest import free_port, service_unavailable, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("SCALE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -78,17 +78,8 @@ class Worker:
 
     def _wait_healthy(self) -> Worker:
         assert self.process is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not become healthy: {self.log.read_text()[-3000:]}")
+        wait_healthy(self.url, self.process, self.log.read_text, 30)
+        return self
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         if self.process and self.process.poll() is None:

@@ -13,6 +13,7 @@ from typing import Any
 import requests
 import socketio
 
+from tests.conftest import stored_messages
 from tests.scale.conftest import WAIT, Cluster, PrivateRedis, Recorder, TcpProxy, Worker
 from tests.scale.test_messaging_scale import (
     CHAT,
@@ -31,22 +32,8 @@ RECONNECTING = {
 
 
 def stored(worker: Worker, user: dict[str, Any], conversation_id: int) -> list[dict[str, Any]]:
-    """Every stored message, oldest first, page by page as a client catches up."""
-    found: list[dict[str, Any]] = []
-    after = 0
-    while True:
-        page = requests.get(
-            f"{worker.url}/api/v1/conversations/{conversation_id}/messages",
-            params={"after_id": after, "limit": 100},
-            headers=bearer(user),
-            timeout=10,
-        )
-        page.raise_for_status()
-        items = page.json()["items"]
-        found.extend(items)
-        if not items:
-            return found
-        after = items[-1]["id"]
+    """Every stored message, oldest first, as a client catches up through ``worker``."""
+    return stored_messages(worker.url, str(user["token"]), conversation_id)
 
 
 def catch_up(rec: Recorder, url: str, user: dict[str, Any], conversation_id: int) -> list[int]:
