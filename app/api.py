@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, jsonify, render_template, request
+from flask import Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
@@ -163,8 +163,6 @@ def error_page(status: int, error: dict[str, Any]) -> str:
     what failed, it is rendered again as for a visitor, and if even that fails (a template or
     the session broken), a page of plain text is better than the server's bare 500.
     """
-    from flask import g
-
     try:
         return render_template("errors/error.html", status=status, error=error)
     except Exception:
