@@ -69,6 +69,31 @@ def not_found(message: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message or _("Not found."))
 
 
+def expected_version(form_value: Any = None) -> int | None:
+    """The version an editor loaded: ``If-Match: "3"`` (or ``W/"3"``), else a form or body field.
+
+    None when the client sent neither (old clients keep last-write-wins); 400 when unreadable.
+    """
+    raw = request.headers.get("If-Match") or form_value
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 9:
+        raise ApiError(400, "bad_version", _("The version of the edited item is not valid."))
+    return int(text)
+
+
+def check_version(current: int, expected: int | None) -> None:
+    """409 ``edit_conflict`` when someone else saved the item since the editor loaded it."""
+    if expected is not None and expected != current:
+        raise ApiError(
+            409,
+            "edit_conflict",
+            _("Someone else changed this in the meantime. Reload to see their change."),
+            fields={"version": current},
+        )
+
+
 def wants_json() -> bool:
     """Whether the current request should be answered in JSON rather than HTML."""
     if request.path.startswith(API_PREFIX) or request.path == "/healthz":
@@ -240,7 +265,9 @@ __all__ = [
     "ErrorEnvelopeSchema",
     "PageArgsSchema",
     "api",
+    "check_version",
     "error_payload",
+    "expected_version",
     "make_blueprint",
     "not_found",
     "page_schema",

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy import DateTime, Engine, MetaData, Select, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -83,3 +83,44 @@ def tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+
+
+def begin_write() -> None:
+    """Hold the database write lock from now until the commit.
+
+    Call it before the reads that a check depends on ("is there another admin?", "would this
+    dependency make a cycle?"), so that no other writer changes what was read before this
+    transaction writes. On SQLite, pysqlite opens a transaction only at the first write, so the
+    reads before it ran unlocked: this opens ``BEGIN IMMEDIATE`` now. On PostgreSQL it does
+    nothing: lock the rows read with :func:`for_update`.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
+def for_update(stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` locking the rows it reads until the commit, on both databases.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite locks the whole database instead: the write
+    lock is taken (:func:`begin_write`) before the statement runs.
+    """
+    begin_write()
+    return stmt.with_for_update()
+
+
+class Versioned:
+    """An edit counter for optimistic concurrency (``If-Match`` or a form's hidden ``version``).
+
+    Services that apply a person's edit call :func:`app.api.check_version` with the version the
+    editor loaded, then ``bump_version``; counters and other side effects leave it alone, so a
+    reply or a new member never makes an editor's form stale.
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    def bump_version(self) -> None:
+        self.version = (self.version or 1) + 1

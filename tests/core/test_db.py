@@ -1,0 +1,62 @@
+"""The lock-before-check primitive: a check read after ``begin_write``/``for_update`` still
+holds when the transaction writes, because a concurrent writer waits (real threads)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.api import ApiError, check_version
+from app.db import db, for_update
+from tests.factories import UserFactory
+
+
+def _rename_if_unchanged(
+    app: Flask, user_id: int, expect: str, new: str, barrier: threading.Barrier, results: list[bool]
+) -> None:
+    with app.app_context():
+        barrier.wait()
+        row = db.session.scalars(for_update(select(User).where(User.id == user_id))).one()
+        time.sleep(0.3)  # the other thread reads now: without the lock it would see `expect` too
+        if row.display_name == expect:
+            row.display_name = new
+            results.append(True)
+        else:
+            results.append(False)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_for_update_serializes_check_then_write(app: Flask) -> None:
+    user = UserFactory(display_name="before")
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+    threads = [
+        threading.Thread(
+            target=_rename_if_unchanged, args=(app, user.id, "before", name, barrier, results)
+        )
+        for name in ("first", "second")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(results) == [False, True]
+    db.session.expire_all()
+    assert db.session.get(User, user.id).display_name in {"first", "second"}
+
+
+def test_check_version_refuses_a_stale_edit() -> None:
+    check_version(3, None)
+    check_version(3, 3)
+    with pytest.raises(ApiError) as caught:
+        check_version(4, 3)
+    assert caught.value.code == 409
+    assert caught.value.error_code == "edit_conflict"
+    assert caught.value.fields == {"version": 4}
