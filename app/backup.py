@@ -439,39 +439,61 @@ def _restore_postgres(engine: Engine, dump: Path, manifest: Manifest, force: boo
     # COMMIT is sent only once pg_restore has produced all of it: a restore that fails or
     # stops half-way rolls back and leaves the database as it was.
     uri, env = _libpq(engine)
-    producer = subprocess.Popen(
+    produced, producer_errors, consumed, consumer_errors = pipe_commands(
         [_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    consumer = subprocess.Popen(
         [_pg_tool("psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-",
          f"--dbname={uri}"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
         env=env,
+        prefix=f'BEGIN;\nDROP SCHEMA IF EXISTS "{schema}" CASCADE;\n'.encode(),
+        suffix_if_produced=b"\nCOMMIT;\n",
     )  # fmt: skip
-    assert producer.stdout is not None and consumer.stdin is not None
-    try:
-        consumer.stdin.write(f'BEGIN;\nDROP SCHEMA IF EXISTS "{schema}" CASCADE;\n'.encode())
-        shutil.copyfileobj(producer.stdout, consumer.stdin, 1 << 16)
-        produced = producer.wait()
-        if produced == 0:
-            consumer.stdin.write(b"\nCOMMIT;\n")
-        consumer.stdin.close()
-    except BrokenPipeError:  # psql stopped on an error: what it says is below
-        producer.stdout.close()
-        produced = producer.wait()
-    assert consumer.stderr is not None and producer.stderr is not None
-    consumer_errors = consumer.stderr.read()
-    consumer.wait()
-    producer_errors = producer.stderr.read()
     if produced != 0:
         raise BackupError(f"pg_restore failed: {producer_errors.decode().strip()}")
-    if consumer.returncode != 0:
+    if consumed != 0:
         raise BackupError(f"restoring into PostgreSQL failed: {consumer_errors.decode().strip()}")
+
+
+def pipe_commands(
+    producer_cmd: list[str],
+    consumer_cmd: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    prefix: bytes = b"",
+    suffix_if_produced: bytes = b"",
+) -> tuple[int, bytes, int, bytes]:
+    """Feed ``prefix``, the producer's output, then (if it succeeded) ``suffix_if_produced`` to
+    the consumer; returns both exit codes and what each wrote to stderr.
+
+    Their stderr go to temporary files, not pipes: a pipe nobody reads while the data flows
+    fills up (64 KiB of notices from psql), the writer blocks, and the restore hangs forever.
+    """
+    with tempfile.TemporaryFile() as producer_err, tempfile.TemporaryFile() as consumer_err:
+        producer = subprocess.Popen(
+            producer_cmd, stdout=subprocess.PIPE, stderr=producer_err, env=env
+        )
+        consumer = subprocess.Popen(
+            consumer_cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=consumer_err,
+            env=env,
+        )
+        assert producer.stdout is not None and consumer.stdin is not None
+        try:
+            consumer.stdin.write(prefix)
+            shutil.copyfileobj(producer.stdout, consumer.stdin, 1 << 16)
+            produced = producer.wait()
+            if produced == 0:
+                consumer.stdin.write(suffix_if_produced)
+            consumer.stdin.close()
+        except BrokenPipeError:  # the consumer stopped on an error: what it says is below
+            producer.stdout.close()
+            produced = producer.wait()
+        producer.stdout.close()
+        consumed = consumer.wait()
+        producer_err.seek(0)
+        consumer_err.seek(0)
+        return produced, producer_err.read(), consumed, consumer_err.read()
 
 
 def _check_counts(engine: Engine, manifest: Manifest) -> None:

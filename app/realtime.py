@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import socketio as python_socketio
 from flask import Flask, current_app, session
@@ -293,7 +294,19 @@ def check_redis(url: str) -> None:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
     except (redis.RedisError, OSError, ValueError) as exc:
-        raise ConfigError(f"Cannot reach Redis at REDIS_URL={url!r}: {exc}") from exc
+        shown = _without_password(url)
+        raise ConfigError(
+            f"Cannot reach Redis at REDIS_URL={shown!r}: {str(exc).replace(url, shown)}"
+        ) from exc
+
+
+def _without_password(url: str) -> str:
+    """``url`` with its password masked, fit for an error message or a log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def init_realtime(app: Flask) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
@@ -82,7 +82,7 @@ def csrf_required() -> bool:
         return False
     if g.get("auth_via") == "token":
         return False
-    if request.cookies.get("jam3ia_session"):
+    if request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
         return True
     # Without the session cookie the request acts as nobody. Only what a cross-site form can
     # send still needs the token (a forged login would sign the victim in as the attacker),

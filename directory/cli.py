@@ -24,12 +24,15 @@ def load_reference_command() -> None:
 
 
 @directory_group.command("generate")
-@click.option("--count", default=300, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.argument("number", required=False, type=click.IntRange(1, 1_000_000))
+@click.option("--count", type=click.IntRange(1, 1_000_000), help="the same as NUMBER")
 @click.option("--seed", default=2026, show_default=True, type=int)
 @with_appcontext
-def generate_command(count: int, seed: int) -> None:
-    """Add COUNT generated associations (deterministic for SEED) and reindex."""
-    ids = insert_generated(count, seed=seed)
+def generate_command(number: int | None, count: int | None, seed: int) -> None:
+    """Add NUMBER (default 300) generated associations, deterministic for SEED, and reindex."""
+    if number is not None and count is not None and number != count:
+        raise click.UsageError("give the number once: NUMBER or --count")
+    ids = insert_generated(number or count or 300, seed=seed)
     click.echo(f"{len(ids)} associations added.")
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import marshmallow as ma
 from marshmallow import validate
 
 from app.api import PageArgsSchema
+from app.db import utcnow
 from app.search.analysis import MAX_QUERY_CHARS
 from directory.models import DESCRIPTION_MAX, NAME_MAX, ROLES
 
 SORTS = ("relevance", "name", "newest", "distance")
 SIZES = ("small", "medium", "large")
 MAX_RADIUS_KM = 2000.0
+
+
+def _founded(year: int) -> None:
+    # The bound is this year at validation time, not at import: a server started in
+    # December must accept next month's new associations.
+    validate.Range(min=1900, max=utcnow().year)(year)
 
 
 class AssociationInSchema(ma.Schema):
@@ -31,9 +36,7 @@ class AssociationInSchema(ma.Schema):
     city = ma.fields.String(allow_none=True, metadata={"description": "city code (see /regions)"})
     address = ma.fields.String(validate=validate.Length(max=300))
     member_count = ma.fields.Integer(validate=validate.Range(min=1, max=10_000_000))
-    founded_year = ma.fields.Integer(
-        allow_none=True, validate=validate.Range(min=1900, max=dt.date.today().year)
-    )
+    founded_year = ma.fields.Integer(allow_none=True, validate=lambda year: _founded(year))
     email = ma.fields.Email(validate=validate.Length(max=254))
     phone = ma.fields.String(validate=validate.Regexp(r"^[0-9 +().-]{0,40}$"))
     website = ma.fields.String(validate=validate.Regexp(r"^(https?://\S{1,290})?$"))

@@ -166,3 +166,12 @@ def test_migrations_go_up_and_down_and_match_the_models(tmp_path, database_url):
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_an_unreachable_redis_is_named_without_its_password():
+    from app.realtime import check_redis
+
+    with pytest.raises(ConfigError) as caught:
+        check_redis("redis://:s3cret-pass@127.0.0.1:1/0")
+    assert "s3cret-pass" not in str(caught.value)
+    assert "127.0.0.1:1" in str(caught.value)

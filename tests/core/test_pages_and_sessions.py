@@ -220,3 +220,11 @@ def test_profile_page_renders_user_text_safely(client, user):
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert 'href="javascript:' not in html
     assert "<strong>bold</strong>" in html
+
+
+def test_a_renamed_session_cookie_still_needs_csrf(app, logged_in, user):
+    app.config["SESSION_COOKIE_NAME"] = "__Host-session"  # an operator's choice
+    browser = logged_in(user)
+    refused = browser.patch("/api/v1/me", json={"display_name": "Changed"})
+    assert refused.status_code == 400
+    assert refused.json["error"]["code"] == "csrf_failed"

@@ -4,6 +4,7 @@ Every write is tried by the allowed role and by the denied ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from typing import Any
@@ -320,3 +321,19 @@ def test_openapi_documents_directory(app: Flask, api: Any) -> None:
         "/api/v1/regions",
     ):
         assert path in spec["paths"], path
+
+
+def test_founded_year_bound_follows_the_calendar(
+    app: Flask, api: Any, ref: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The upper bound was computed once at import: a server started in 2026 refused
+    # associations founded in 2027 until it restarted.
+    import directory.schemas
+
+    next_year = dt.datetime.now(dt.UTC).year + 1
+    monkeypatch.setattr(
+        directory.schemas, "utcnow", lambda: dt.datetime(next_year, 1, 2, tzinfo=dt.UTC)
+    )
+    client = api(UserFactory())
+    assert _register(client, founded_year=next_year).status_code == 201
+    assert _register(client, name="Trop tôt", founded_year=next_year + 1).status_code == 422
