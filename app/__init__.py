@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from importlib import import_module
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_migrate import Migrate
 from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackError
 
@@ -37,18 +37,21 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     check_instance_writable(cfg.instance_path)
 
     app = Flask(__name__, instance_path=str(cfg.instance_path))
+    from app.api import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids bounded everywhere
     app.config.from_mapping(cfg.flask_settings())
     if cfg.proxy_count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=cfg.proxy_count, x_proto=cfg.proxy_count, x_host=cfg.proxy_count
+            app.wsgi_app, x_for=cfg.proxy_count, x_proto=cfg.proxy_count
         )
 
     from app import core, i18n, realtime, security
     from app.accounts import auth
     from app.accounts import register as register_accounts
-    from app.api import api
+    from app.api import api, refuse_deep_json
     from app.db import db, tune_sqlite
     from app.plugins import init_registry
 
@@ -68,8 +71,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     def _identify() -> None:
         g.user = None
         auth.load_actor()
+        if request.routing_exception is not None:
+            return  # 404/405 follows; nothing runs that a forged form could trigger
         if security.csrf_required():
             security.csrf.protect()
+        refuse_deep_json()
 
     app.register_blueprint(core.bp)
     register_accounts(app)
@@ -96,8 +102,10 @@ def _migrations_dir() -> Any:
 def _register_templates(app: Flask) -> None:
     from app.markdown import render_markdown
     from app.plugins import registry
+    from app.urls import public_url
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["public_url"] = public_url
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

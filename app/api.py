@@ -20,13 +20,20 @@ from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from sqlalchemy import Select, func, select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from app.db import db
 
 log = logging.getLogger("jam3ia.api")
 API_PREFIX = "/api/v1"
 MAX_PER_PAGE = 100
+#: The last page number a list accepts (beyond it the offset alone would be absurd).
+MAX_PAGE = 100_000
+#: The largest id a row can have (a signed 64-bit integer on PostgreSQL and SQLite).
+MAX_ID = 2**63 - 1
+#: How deeply a JSON request body may nest; deeper bodies are refused before they are parsed.
+MAX_JSON_DEPTH = 64
 DEFAULT_PER_PAGE = 20
 
 DEFAULT_CODES = {
@@ -67,6 +74,68 @@ class ApiError(HTTPException):
 def not_found(message: str | None = None) -> ApiError:
     """The 404 used for missing objects and for private objects the caller may not see."""
     return ApiError(404, "not_found", message or _("Not found."))
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL, bounded: a value above :data:`MAX_ID` reaches the view as 0,
+    which no row has, so it answers 404 like any missing id (for every method) instead of
+    overflowing the database driver."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= MAX_ID else 0
+
+
+class Id(ma.fields.Integer):
+    """An id in a query string or JSON body: a whole number from 1 to :data:`MAX_ID`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", ma.validate.Range(min=1, max=MAX_ID))
+        super().__init__(**kwargs)
+
+
+def id_arg(name: str, source: Any = None) -> int | None:
+    """An optional id from the query string (or ``source``, e.g. ``request.form``): None when
+    absent, not a number or out of range (no row has it)."""
+    value = (request.args if source is None else source).get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
+
+
+def json_nesting_exceeds(data: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a JSON text nests deeper than ``limit`` (brackets outside strings), in one pass.
+
+    Python's parser recurses once per level: a body of 100,000 "[" would raise RecursionError.
+    """
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def refuse_deep_json() -> None:
+    """400 for a JSON request body nested deeper than :data:`MAX_JSON_DEPTH` (before_request)."""
+    if request.is_json and request.content_length != 0:
+        body = request.get_data(cache=True)
+        if json_nesting_exceeds(body):
+            raise BadRequest(_("The JSON body is nested too deeply."))
 
 
 def expected_version(form_value: Any = None) -> int | None:
@@ -223,7 +292,7 @@ class ErrorEnvelopeSchema(ma.Schema):
 class PageArgsSchema(ma.Schema):
     """``page`` (from 1) and ``per_page`` (capped at 100) query arguments."""
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     per_page = ma.fields.Integer(
         load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )
@@ -260,14 +329,19 @@ def make_blueprint(name: str, import_name: str, description: str) -> Blueprint:
 
 __all__ = [
     "API_PREFIX",
+    "MAX_ID",
+    "MAX_PAGE",
     "MAX_PER_PAGE",
     "ApiError",
     "ErrorEnvelopeSchema",
+    "Id",
+    "IdConverter",
     "PageArgsSchema",
     "api",
     "check_version",
     "error_payload",
     "expected_version",
+    "id_arg",
     "make_blueprint",
     "not_found",
     "page_schema",

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 Environment = Literal["development", "testing", "production"]
 DEV_SECRET_FILE = "dev-secret-key"  # noqa: S105 - a file name, not a secret
@@ -49,6 +50,9 @@ class Config:
     redis_channel: str = "jam3ia"
     #: How many reverse proxies (nginx...) stand before the app and set X-Forwarded-*.
     proxy_count: int = 0
+    #: The public address (``JAM3IA_BASE_URL``) every absolute URL is built from (feeds,
+    #: calendar UIDs, mails); never the request's ``Host``. Required in production.
+    base_url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -71,8 +75,12 @@ class Config:
             proxy_count = int(env.get("JAM3IA_PROXY_COUNT", "0"))
         except ValueError as exc:
             raise ConfigError("JAM3IA_PROXY_COUNT must be a whole number") from exc
+        base_url = env.get("JAM3IA_BASE_URL") or None
+        if base_url is not None:
+            base_url = _check_base_url(base_url)
         values: dict[str, Any] = {
             "env": mode,
+            "base_url": base_url,
             "instance_path": Path(env.get("JAM3IA_INSTANCE_PATH", "instance")).resolve(),
             "database_url": env.get("DATABASE_URL") or None,
             "redis_url": env.get("REDIS_URL") or None,
@@ -109,6 +117,18 @@ class Config:
         """``SEARCH_BACKEND`` if set, else the one that follows the database."""
         return self.search_backend or ("postgres" if self.is_postgres else "whoosh")
 
+    @property
+    def public_base_url(self) -> str:
+        """The public address without a final slash; a loopback one outside production."""
+        if self.base_url:
+            return _check_base_url(self.base_url)
+        if self.env == "production":
+            raise ConfigError(
+                "JAM3IA_BASE_URL is required when JAM3IA_ENV=production: the public address "
+                "(e.g. https://jam3ia.example.ma) that links in feeds and mails are built from"
+            )
+        return "http://localhost" if self.env == "testing" else "http://127.0.0.1:5000"
+
     def resolve_secret(self) -> str:
         """The secret key; production refuses to start without one."""
         if self.secret_key:
@@ -130,6 +150,7 @@ class Config:
         )
         settings: dict[str, Any] = {
             "SECRET_KEY": self.resolve_secret(),
+            "JAM3IA_BASE_URL": self.public_base_url,
             "TESTING": self.env == "testing",
             "SQLALCHEMY_DATABASE_URI": self.sqlalchemy_url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if self.is_postgres else {},
@@ -165,3 +186,14 @@ class Config:
         data["secret_key"] = "***" if self.secret_key else None
         data["instance_path"] = str(self.instance_path)
         return data
+
+
+def _check_base_url(value: str) -> str:
+    """``JAM3IA_BASE_URL`` without its final slash, or a ConfigError saying what is wrong."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"JAM3IA_BASE_URL must be an http(s) address such as https://jam3ia.example.ma, "
+            f"not {value!r}"
+        )
+    return value.strip().rstrip("/")

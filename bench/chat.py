@@ -265,6 +265,7 @@ def start_server(
         JAM3IA_INSTANCE_PATH=str(instance),
         SECRET_KEY="bench-secret",
         JAM3IA_ENV="production",
+        JAM3IA_BASE_URL="http://127.0.0.1",
         PYTHONPATH=str(ROOT),
     )
     if redis_url:

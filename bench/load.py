@@ -104,7 +104,12 @@ def free_port() -> int:
 
 def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JAM3IA_", "DATABASE_URL"))}
-    env.update(JAM3IA_ENV="production", JAM3IA_INSTANCE_PATH=str(instance), SECRET_KEY="load-bench")
+    env.update(
+        JAM3IA_ENV="production",
+        JAM3IA_INSTANCE_PATH=str(instance),
+        SECRET_KEY="load-bench",
+        JAM3IA_BASE_URL=f"http://127.0.0.1:{port}",
+    )
     env.pop("REDIS_URL", None)
     with log.open("ab") as out:
         process = subprocess.Popen(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
-from app.api import ApiError
+from app.api import ApiError, id_arg
 from app.db import db
 from app.markdown import render_markdown
 from app.security import limiter
@@ -155,7 +155,7 @@ def topic(topic_id: int) -> ResponseReturnValue:
     page = _page()
     detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
     quote = None
-    quote_id = request.args.get("quote", type=int)
+    quote_id = id_arg("quote")
     if quote_id and viewer is not None:
         try:
             qpost, _qtopic = access.access_post(viewer, quote_id)
@@ -190,7 +190,7 @@ def topic(topic_id: int) -> ResponseReturnValue:
 @limiter.limit(post_limit, key_func=post_limit_key)
 def reply(topic_id: int) -> ResponseReturnValue:
     user = require_user()
-    quote_id = request.form.get("quote_post_id", type=int)
+    quote_id = id_arg("quote_post_id", request.form)
     try:
         topic_obj = access.access_topic(user, topic_id, "reply")
         post = services.reply(user, topic_obj, request.form.get("body", ""), quote_id)
@@ -237,8 +237,8 @@ def moderate_topic(topic_id: int) -> ResponseReturnValue:
     for key in ("pinned", "locked", "hidden"):
         if key in request.form:
             changes[key] = request.form[key] == "1"
-    if request.form.get("forum_id", type=int):
-        changes["forum_id"] = request.form.get("forum_id", type=int)
+    if id_arg("forum_id", request.form):
+        changes["forum_id"] = id_arg("forum_id", request.form)
     try:
         services.moderate_topic(user, topic_obj, changes)
         db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.api import PageArgsSchema
+from app.api import MAX_ID, Id, PageArgsSchema
 from forums.models import (
     BODY_MAX,
     DESCRIPTION_MAX,
@@ -67,12 +67,12 @@ class ForumCreateSchema(ma.Schema):
     description_ar = ma.fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
     description_fr = ma.fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
     description_en = ma.fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
-    field_id = ma.fields.Integer(allow_none=True)
+    field_id = Id(allow_none=True)
     position = ma.fields.Integer(validate=validate.Range(min=-10_000, max=10_000))
 
 
 class ForumModeratorSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = Id(required=True)
 
 
 class TopicSchema(ma.Schema):
@@ -167,7 +167,7 @@ class TopicPatchSchema(ma.Schema):
     pinned = ma.fields.Boolean()
     locked = ma.fields.Boolean()
     hidden = ma.fields.Boolean()
-    forum_id = ma.fields.Integer(metadata={"description": "move the topic"})
+    forum_id = Id(metadata={"description": "move the topic"})
 
 
 class TopicCreatedSchema(ma.Schema):
@@ -177,11 +177,11 @@ class TopicCreatedSchema(ma.Schema):
 
 class PostReplySchema(ma.Schema):
     body = _BODY
-    quote_post_id = ma.fields.Integer(allow_none=True)
+    quote_post_id = Id(allow_none=True)
 
 
 class PostsAfterArgsSchema(ma.Schema):
-    after_number = ma.fields.Integer(required=True, validate=validate.Range(min=0))
+    after_number = ma.fields.Integer(required=True, validate=validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 

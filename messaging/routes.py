@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
-from app.api import ApiError
+from app.api import ApiError, id_arg
 from app.db import db
 from messaging import access, services
 
@@ -54,7 +54,7 @@ def chat_home() -> ResponseReturnValue:
 def chat_conversation(conversation_id: int) -> ResponseReturnValue:
     user = require_user()
     conversation, member = _conversation_or_404(user, conversation_id)
-    before = request.args.get("before_id", type=int)
+    before = id_arg("before_id")
     messages, more = services.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
     if messages and before is None:
         services.mark_read(user, conversation, member, messages[-1].id)

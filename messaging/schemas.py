@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.api import MAX_ID, Id
 from messaging.services import MAX_BODY, MAX_CLIENT_ID, MAX_GROUP, MAX_TITLE
 
-ID = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**62))
+ID = Id()
 
 
 class MessageSchema(ma.Schema):
@@ -56,14 +57,13 @@ class ConversationListSchema(ma.Schema):
 
 class ConversationQuerySchema(ma.Schema):
     per_page = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=100))
-    before_last_message_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    before_last_message_id = Id()
 
 
 class StartConversationSchema(ma.Schema):
     member_ids = ma.fields.List(ID, load_default=list, validate=ma.validate.Length(max=MAX_GROUP))
     title = ma.fields.String(validate=ma.validate.Length(max=MAX_TITLE), allow_none=True)
-    association_id = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=2**62),
+    association_id = Id(
         metadata={"description": "write to an association's shared inbox instead"},
     )
 
@@ -73,12 +73,12 @@ class UpdateConversationSchema(ma.Schema):
 
 
 class AddMemberSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**62))
+    user_id = Id(required=True)
 
 
 class MessageQuerySchema(ma.Schema):
-    after_id = ma.fields.Integer(validate=ma.validate.Range(min=0, max=2**62))
-    before_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**62))
+    after_id = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_ID))
+    before_id = Id()
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
 
 
@@ -107,7 +107,7 @@ class EditMessageSchema(ma.Schema):
 
 
 class ReadSchema(ma.Schema):
-    last_read_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=2**62))
+    last_read_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=MAX_ID))
 
 
 class ReadStateSchema(ma.Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
@@ -12,6 +12,7 @@ from app.api import make_blueprint, not_found, paginate
 from app.db import db
 from app.markdown import render_markdown
 from app.security import limiter
+from app.urls import public_base, public_host, public_url
 from projects import access, services
 from projects.ics import build_calendar
 from projects.models import Project, ProjectAssociation
@@ -226,16 +227,12 @@ def _ics_response(body: bytes, filename: str) -> Response:
     return response
 
 
-def _base_url() -> str:
-    return request.host_url.rstrip("/")
-
-
 @blp.route("/projects/<int:project_id>/calendar.ics")
 @blp.doc(responses={"200": {"description": "text/calendar (RFC 5545)"}})
 def project_calendar(project_id: int) -> Response:
     """iCalendar feed of the project's milestones (all-day) and activities (UTC)."""
     project = access.access_project(get_current_user(), project_id)
-    body = build_calendar([project], name=project.title, host=request.host, base_url=_base_url())
+    body = build_calendar([project], name=project.title, host=public_host(), base_url=public_base())
     return _ics_response(body, f"project-{project.id}.ics")
 
 
@@ -247,12 +244,12 @@ def user_calendar(secret: str) -> Response:
     if user is None:
         raise not_found()
     projects: list[Project] = list(db.session.scalars(access.member_projects(user)))
-    body = build_calendar(projects, name="jam3ia", host=request.host, base_url=_base_url())
+    body = build_calendar(projects, name="jam3ia", host=public_host(), base_url=public_base())
     return _ics_response(body, "jam3ia.ics")
 
 
 def feed_url(secret: str) -> str:
-    return f"{_base_url()}/api/v1/calendar/{secret}.ics"
+    return public_url("projects_api.user_calendar", secret=secret)
 
 
 @blp.route("/me/calendar")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import ApiError, paginate
+from app.api import MAX_PAGE, ApiError, paginate
 from app.db import db
 from app.i18n import text_direction
 from app.security import limiter
@@ -178,7 +178,7 @@ def _editable_associations() -> list[Any]:
 
 @bp.route("/projects")
 def list_projects() -> ResponseReturnValue:
-    page_no = max(1, request.args.get("page", 1, type=int) or 1)
+    page_no = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
     user = get_current_user()
     page = paginate(access.visible_projects(user), page_no, 20)
     items = [(p, services.project_progress(p)) for p in page["items"]]

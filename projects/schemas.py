@@ -10,6 +10,7 @@ import datetime as dt
 
 import marshmallow as ma
 
+from app.api import Id
 from projects.logic import STATUSES
 from projects.models import (
     COMMENT_MAX,
@@ -21,7 +22,7 @@ from projects.models import (
 )
 
 V = ma.validate
-ID = ma.fields.Integer(validate=V.Range(min=1, max=2**62))
+ID = Id()
 
 
 def _title(required: bool) -> ma.fields.String:
@@ -117,7 +118,7 @@ class ActivityCreateSchema(ma.Schema):
     location = ma.fields.String(validate=V.Length(max=LOCATION_MAX))
     starts_at = _datetime(True)
     ends_at = _datetime(True)
-    milestone_id = ma.fields.Integer(allow_none=True, validate=V.Range(min=1, max=2**62))
+    milestone_id = Id(allow_none=True)
 
 
 class ActivityPatchSchema(ma.Schema):
@@ -126,7 +127,7 @@ class ActivityPatchSchema(ma.Schema):
     location = ma.fields.String(validate=V.Length(max=LOCATION_MAX))
     starts_at = _datetime(False)
     ends_at = _datetime(False)
-    milestone_id = ma.fields.Integer(allow_none=True, validate=V.Range(min=1, max=2**62))
+    milestone_id = Id(allow_none=True)
 
 
 class CommentCreateSchema(ma.Schema):

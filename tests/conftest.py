@@ -303,7 +303,12 @@ def sio_connect(live_server: LiveServer) -> Iterator[Callable[..., socketio.Clie
 @pytest.fixture
 def app_factory_production(tmp_path: Path) -> Iterator[Flask]:
     """An app configured as in production (secure cookies, HSTS), on SQLite."""
-    cfg = Config(env="production", instance_path=tmp_path / "prod", secret_key="production-secret")
+    cfg = Config(
+        env="production",
+        instance_path=tmp_path / "prod",
+        secret_key="production-secret",
+        base_url="https://jam3ia.example.ma",
+    )
     application = create_app(cfg)
     with application.app_context():
         db.create_all()

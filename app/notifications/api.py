@@ -9,7 +9,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from app.accounts.auth import login_required, require_user
-from app.api import make_blueprint
+from app.api import Id, make_blueprint
 from app.notifications import services
 from app.realtime import AuthenticatedNamespace
 
@@ -34,13 +34,13 @@ class NotificationListSchema(ma.Schema):
 
 
 class NotificationQuerySchema(ma.Schema):
-    before_id = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    before_id = Id()
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
 
 class MarkReadSchema(ma.Schema):
     ids = ma.fields.List(
-        ma.fields.Integer(),
+        Id(),
         validate=ma.validate.Length(max=500),
         metadata={"description": "omit to mark everything read"},
     )
