@@ -121,10 +121,12 @@ class Backend(Protocol):
         doc_type: DocType,
         ids: Sequence[int],
         load: Callable[[Sequence[int]], dict[int, Document]],
+        wait: bool = True,
     ) -> None:
         """Holding the writer lock: ``load(ids)``, upsert those documents, delete the others.
 
-        Raises :class:`IndexBusy` if the lock cannot be taken in time."""
+        Raises :class:`IndexBusy` if the lock cannot be taken in time (at once when ``wait``
+        is false)."""
 
     def rebuild(
         self, doc_type: DocType, batches: Iterable[list[Document]], progress: Callable[[int], None]
@@ -260,7 +262,9 @@ def _after_commit(session: Session) -> None:
     if not service().autodrain:
         return
     try:
-        drain()
+        # Never wait for the lock here: this runs inside a person's request. The holder (a
+        # drain loop, or `jam3ia reindex`, which drains when it is done) indexes our rows.
+        drain(wait=False)
     except Exception:  # the rows stay in the outbox; the next drain or reindex catches up
         log.exception("search indexing failed; will retry on the next drain")
 
@@ -272,10 +276,11 @@ def _after_rollback(session: Session, _previous: Any) -> None:
 # --- indexer ------------------------------------------------------------------------------
 
 
-def drain(app: Flask | None = None, batch: int = DRAIN_BATCH) -> int:
+def drain(app: Flask | None = None, batch: int = DRAIN_BATCH, wait: bool = True) -> int:
     """Index what the outbox holds, in batches; returns the number of rows processed.
 
-    Safe with several processes: see the module docstring."""
+    Safe with several processes: see the module docstring. With ``wait`` false it gives up at
+    once when another process holds the lock (which then indexes these rows too)."""
     svc = service(app)
     engine = db.engine
     done = 0
@@ -297,7 +302,7 @@ def drain(app: Flask | None = None, batch: int = DRAIN_BATCH) -> int:
                 continue
             unique = sorted(set(ids))
             try:
-                svc.backend.write(doc_type, unique, _loader(doc_type))
+                svc.backend.write(doc_type, unique, _loader(doc_type), wait=wait)
             except IndexBusy:
                 log.info("search index %s busy: the lock holder will index the rest", name)
                 return done
@@ -333,8 +338,12 @@ def reindex(name: str, show_progress: bool = False, batch: int = 1000) -> int:
         import click
 
         with click.progressbar(length=len(ids), label=f"Indexing {name}") as bar:
-            return svc.backend.rebuild(doc_type, batches(), bar.update)
-    return svc.backend.rebuild(doc_type, batches(), lambda _n: None)
+            count = svc.backend.rebuild(doc_type, batches(), bar.update)
+    else:
+        count = svc.backend.rebuild(doc_type, batches(), lambda _n: None)
+    # Commits made during the rebuild found the lock taken and left their rows: index them.
+    drain()
+    return count
 
 
 # --- searching ----------------------------------------------------------------------------

@@ -204,16 +204,18 @@ class PostgresBackend:
 
     # writing
 
-    def _lock(self, conn: Connection, doc_type: DocType) -> None:
+    def _lock(self, conn: Connection, doc_type: DocType, wait: bool = True) -> None:
+        key = {"name": doc_type.name}
+        lock_key = "hashtext(current_schema() || '/jam3ia-search/' || :name)"
+        if not wait:
+            if not conn.execute(
+                text(f"SELECT pg_try_advisory_xact_lock({lock_key})"), key
+            ).scalar():
+                raise IndexBusy(f"search index {doc_type.name} is being written")
+            return
         conn.execute(text(f"SET LOCAL lock_timeout = {int(self.lock_timeout_ms)}"))
         try:
-            conn.execute(
-                text(
-                    "SELECT pg_advisory_xact_lock("
-                    "hashtext(current_schema() || '/jam3ia-search/' || :name))"
-                ),
-                {"name": doc_type.name},
-            )
+            conn.execute(text(f"SELECT pg_advisory_xact_lock({lock_key})"), key)
         except OperationalError as error:
             if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available
                 raise IndexBusy(f"search index {doc_type.name} is being written") from error
@@ -225,9 +227,10 @@ class PostgresBackend:
         doc_type: DocType,
         ids: Sequence[int],
         load: Callable[[Sequence[int]], dict[int, Document]],
+        wait: bool = True,
     ) -> None:
         with self.engine.connect() as conn, conn.begin():
-            self._lock(conn, doc_type)
+            self._lock(conn, doc_type, wait)
             docs = load(ids)  # loaded under the lock: the freshest data wins
             wanted = sorted({int(i) for i in ids})
             old = conn.execute(

@@ -436,9 +436,9 @@ class WhooshBackend:
             values[spelling_field(name)] = text
         return values
 
-    def _writer(self, ix: Any, **options: Any) -> Any:
+    def _writer(self, ix: Any, wait: bool = True, **options: Any) -> Any:
         try:
-            return ix.writer(timeout=WRITER_TIMEOUT, **options)
+            return ix.writer(timeout=WRITER_TIMEOUT if wait else 0.0, **options)
         except LockError as error:
             raise IndexBusy(str(error)) from error
 
@@ -447,9 +447,10 @@ class WhooshBackend:
         doc_type: DocType,
         ids: Sequence[int],
         load: Callable[[Sequence[int]], dict[int, Document]],
+        wait: bool = True,
     ) -> None:
         ix = self._index(doc_type)
-        writer = self._writer(ix)
+        writer = self._writer(ix, wait)
         try:
             docs = load(ids)  # loaded under the lock: the freshest data wins
             for doc_id in ids:

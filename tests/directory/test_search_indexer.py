@@ -7,9 +7,11 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, insert, select
 
@@ -143,3 +145,70 @@ def test_reindex_cli_rebuilds_from_the_database(app: Flask, ref: None) -> None:
     assert "associations: 6 documents" in result.output
     assert len(found("oasis")) == 5
     assert found("atlas") == [kept.id]
+
+
+def test_a_commit_never_waits_for_the_index_lock(
+    app: Flask, ref: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `jam3ia reindex` (or another process's drain) holds the writer lock: a PATCH used to
+    # wait up to 10 s in its after-commit drain. It now leaves its rows to the lock holder.
+    import app.search.postgres_backend as pg
+    import app.search.whoosh_backend as wh
+
+    monkeypatch.setattr(wh, "WRITER_TIMEOUT", 600.0)  # the old code would hang this long
+    monkeypatch.setattr(service().backend, "lock_timeout_ms", 600_000, raising=False)
+    assert pg.LOCK_TIMEOUT_MS  # both backends are covered: the suite runs on both databases
+    user = UserFactory()
+    assoc = create_association(user, {"name": "Association Tiwizi"})
+    decide_association(user, assoc, "approve")
+    doc_type = service().doc_types["associations"]
+    locked, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        def slow_load(ids: Any) -> dict[int, Any]:
+            locked.set()
+            release.wait(60)
+            return {}
+
+        with app.app_context():
+            service().backend.write(doc_type, [assoc.id], slow_load)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert locked.wait(30)
+    done = threading.Event()
+
+    def rename() -> None:
+        with app.app_context():
+            row = db.session.get(Association, assoc.id)
+            row.name = "Association Tiwizi Tanmia"
+            db.session.commit()
+            done.set()
+
+    writer = threading.Thread(target=rename)
+    writer.start()
+    writer.join(30)
+    finished = done.is_set()
+    release.set()
+    thread.join(60)
+    writer.join(60)
+    assert finished, "the commit waited for the index lock"
+    db.session.expire_all()
+    assert outbox_count() == 1  # left for the lock holder
+    drain()
+    assert found("tanmia") == [assoc.id]
+
+
+def test_reindex_also_indexes_what_was_written_meanwhile(app: Flask, ref: None) -> None:
+    svc = service()
+    user = UserFactory()
+    assoc = create_association(user, {"name": "Association Amal Souss"})
+    decide_association(user, assoc, "approve")
+    svc.autodrain = False  # as when the drain found the lock taken by the reindex
+    assoc.name = "Association Amal Souss Massa"
+    db.session.commit()
+    assert outbox_count() == 1
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert outbox_count() == 0
+    assert found("massa") == [assoc.id]
