@@ -23,7 +23,7 @@ from app.accounts.models import (
 from app.api import ApiError
 from app.db import db, utcnow
 from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
-from app.signals import credentials_revoked, user_created
+from app.signals import credentials_revoked, password_changed, user_created
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -189,6 +189,8 @@ def change_password(user: User, current: str, new: str, keep_credential_id: int 
         raise ValidationFailed({"new_password": errors["password"]})
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    # in the same transaction: the features' own secrets (calendar feed) are replaced too
+    password_changed.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
     db.session.commit()
     revoke_credentials(user.id, keep=keep_credential_id)
 
