@@ -32,6 +32,7 @@ EDITABLE = (
     "phone",
     "website",
     "address",
+    "members_visibility",
 )
 
 

@@ -32,6 +32,10 @@ class User(db.Model):  # type: ignore[name-defined]
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Set by a platform administrator (``is_active`` is then false): sign-in is refused.
+    suspended_at: Mapped[dt.datetime | None]
+    #: The person deleted their account: personal data erased, authored content anonymised.
+    deleted_at: Mapped[dt.datetime | None]
 
     credentials: Mapped[list[Credential]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
