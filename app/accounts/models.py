@@ -47,6 +47,10 @@ class User(db.Model):  # type: ignore[name-defined]
         {"sqlite_autoincrement": True},
     )
 
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"
 
