@@ -5,7 +5,9 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   (``directory`` adds ``memberships``);
 - ``demo_loaders``: ``(order, name, function)`` run by ``jam3ia seed-demo``;
 - ``nav_links``: ``(order, endpoint, label)`` shown in the page header;
-- ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``.
+- ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
+- ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
+  (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Registry:
     demo_loaders: list[tuple[int, str, Callable[[], None]]] = field(default_factory=list)
     nav_links: list[tuple[int, str, Callable[[], str]]] = field(default_factory=list)
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+    export_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
+    export_files: list[Callable[[Any], list[tuple[str, bytes]]]] = field(default_factory=list)
 
 
 def init_registry(app: Flask) -> Registry:

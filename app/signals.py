@@ -1,8 +1,10 @@
 """Signals that let lower layers tell upper ones what happened, without importing them.
 
-Receivers run after the change is committed. ``directory`` sends ``membership_changed`` when a
-member leaves or changes role; ``forums``/``messaging``/``projects`` react (drop access, kick
-sockets from rooms).
+Receivers run after the change is committed, except for the account signals that say
+otherwise (``password_changed``, ``user_erased``): those are sent inside the transaction, so
+what the receivers change in the session is committed (or rolled back) with the account.
+``directory`` sends ``membership_changed`` when a member leaves or changes role;
+``forums``/``messaging``/``projects`` react (drop access, kick sockets from rooms).
 """
 
 from blinker import Namespace
@@ -15,5 +17,19 @@ credentials_revoked = _signals.signal("credentials-revoked")
 membership_changed = _signals.signal("membership-changed")
 #: sender: the app; kwargs: user_id (int)
 user_created = _signals.signal("user-created")
+#: sender: the app; kwargs: user_id (int). Sent before the commit of a new password: features
+#: that keep a secret of their own for the person (a calendar feed URL) replace or drop it in
+#: the same transaction, so a leaked secret dies with the old password.
+password_changed = _signals.signal("password-changed")
+#: sender: the app; kwargs: user_id (int). Sent before the commit of an account deletion:
+#: features erase the person's personal data they hold (secrets, private settings) in the same
+#: transaction; authored content stays and shows "Deleted user".
+user_erased = _signals.signal("user-erased")
 
-__all__ = ["credentials_revoked", "membership_changed", "user_created"]
+__all__ = [
+    "credentials_revoked",
+    "membership_changed",
+    "password_changed",
+    "user_created",
+    "user_erased",
+]

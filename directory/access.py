@@ -47,6 +47,34 @@ def is_association_admin(actor: Any, assoc: Association) -> bool:
     return membership is not None and membership.status == "approved" and membership.role == "admin"
 
 
+def may_manage(actor: Any, assoc: Association) -> bool:
+    """Platform admins and the association's admins: they read join requests' messages."""
+    return actor is not None and (actor.is_admin or is_association_admin(actor, assoc))
+
+
+def can_see_members(actor: Any, assoc: Association) -> bool:
+    """Whether ``actor`` may read the member list (``members_visibility``)."""
+    if assoc.members_visibility != "members":
+        return True
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    membership = _membership(actor, assoc.id)
+    return membership is not None and membership.status == "approved"
+
+
+def check_members_visible(actor: Any, assoc: Association) -> None:
+    """401/403 when the member list is for members only and ``actor`` is not one."""
+    if can_see_members(actor, assoc):
+        return
+    if actor is None:
+        raise ApiError(401, "unauthorized", _("Please sign in."))
+    raise ApiError(
+        403, "members_only", _("Only the members of this association can see its members.")
+    )
+
+
 def access_association(actor: Any, association_id: int, need: Need = "view") -> Association:
     """The association if ``actor`` may ``need`` it; raises 404 (cannot see) or 403."""
     assoc = db.session.get(Association, association_id)

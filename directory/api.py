@@ -13,7 +13,7 @@ from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, make_blueprint, page_schema, paginate
 from app.security import limiter
 from directory import services
-from directory.access import access_association
+from directory.access import access_association, check_members_visible, may_manage
 from directory.models import Association, Membership
 from directory.queries import list_fields
 from directory.schemas import (
@@ -145,25 +145,29 @@ def join_association(data: dict[str, Any], association_id: int) -> dict[str, Any
     """Ask to join; the association's admins approve."""
     actor = require_user()
     assoc = access_association(actor, association_id)
-    return member_dict(services.request_join(actor, assoc, data["message"]))
+    return member_dict(services.request_join(actor, assoc, data["message"]), with_message=True)
 
 
 @blp.route("/associations/<int:association_id>/members")
 @blp.arguments(MembersArgsSchema, location="query")
 @blp.response(200, page_schema(MemberOutSchema))
 def list_members(args: dict[str, Any], association_id: int) -> dict[str, Any]:
-    """Members (``status=pending``: join requests, for the association's admins)."""
+    """Members (``status=pending``: join requests, for the association's admins). With
+    ``members_visibility: members``, only the association's members read the list. Join
+    messages are shown to the association's admins only."""
     actor = get_current_user()
     assoc = access_association(actor, association_id)
     if args["status"] == "pending":
         assoc = access_association(actor, association_id, need="manage")
+    check_members_visible(actor, assoc)
+    with_message = may_manage(actor, assoc)
     query = (
         select(Membership)
         .where(Membership.association_id == assoc.id, Membership.status == args["status"])
         .order_by(Membership.id)
     )
     page = paginate(query, args["page"], args["per_page"])
-    page["items"] = [member_dict(m) for m in page["items"]]
+    page["items"] = [member_dict(m, with_message=with_message) for m in page["items"]]
     return page
 
 
@@ -176,7 +180,8 @@ class MemberItem(MethodView):
         cannot be demoted (409)."""
         actor = require_user()
         assoc = access_association(actor, association_id, need="manage")
-        return member_dict(services.set_member(actor, assoc, user_id, data.get("role")))
+        membership = services.set_member(actor, assoc, user_id, data.get("role"))
+        return member_dict(membership, with_message=True)
 
     @blp.response(204)
     def delete(self, association_id: int, user_id: int) -> None:

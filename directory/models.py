@@ -9,11 +9,14 @@ from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db import db, utcnow
+from app.db import Versioned, db, utcnow
 
 ROLES = ("admin", "coordinator", "member")
 ASSOCIATION_STATUSES = ("pending", "approved", "suspended", "rejected")
 MEMBERSHIP_STATUSES = ("pending", "approved")
+#: Who may read an association's member list: anyone, or its approved members (and the
+#: platform administrators).
+MEMBERS_VISIBILITIES = ("public", "members")
 #: Size bands of API.md: (code, lowest member count, highest or None).
 SIZE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("small", 1, 19),
@@ -138,7 +141,7 @@ association_fields = Table(
 )
 
 
-class Association(db.Model):  # type: ignore[name-defined]
+class Association(Versioned, db.Model):  # type: ignore[name-defined]
     """An association of the network. Only ``approved`` ones are listed publicly."""
 
     __tablename__ = "associations"
@@ -161,6 +164,9 @@ class Association(db.Model):  # type: ignore[name-defined]
     phone: Mapped[str] = mapped_column(String(40), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     logo: Mapped[str | None] = mapped_column(String(200))
+    members_visibility: Mapped[str] = mapped_column(
+        String(10), default="public", server_default="public"
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

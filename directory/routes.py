@@ -26,7 +26,7 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import db
 from directory import services
-from directory.access import access_association, is_association_admin
+from directory.access import access_association, can_see_members, is_association_admin
 from directory.models import ROLES, Association, Membership
 from directory.queries import list_fields
 from directory.schemas import (
@@ -62,6 +62,11 @@ def _membership_role(role: str) -> str:
     """A membership role in the reader's language."""
     return str(ROLE_LABELS.get(role, role))
 
+
+MEMBERS_VISIBILITY_LABELS = {
+    "public": _l("Everyone"),
+    "members": _l("Only the association's members"),
+}
 
 TEXT_KEYS = ("name", "name_alt", "description", "address", "email", "phone", "website")
 
@@ -137,6 +142,8 @@ def _form_data(form: MultiDict[str, str], partial: bool) -> tuple[dict[str, Any]
         elif partial and key == "founded_year" and key in form:
             cleared[key] = None
     raw["fields"] = [v for v in form.getlist("fields") if v]
+    if form.get("members_visibility"):
+        raw["members_visibility"] = form["members_visibility"]
     if form.get("city"):
         raw["city"] = form["city"]
     schema = AssociationPatchSchema() if partial else AssociationInSchema()
@@ -188,18 +195,24 @@ def new_association() -> ResponseReturnValue:
 def show_association(association_id: int) -> ResponseReturnValue:
     actor = get_current_user()
     assoc = access_association(actor, association_id)
-    members = db.session.scalars(
-        select(Membership)
-        .where(Membership.association_id == assoc.id, Membership.status == "approved")
-        .order_by(Membership.role, Membership.id)
-        .limit(100)
-    ).all()
+    members_visible = can_see_members(actor, assoc)
+    members = (
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.association_id == assoc.id, Membership.status == "approved")
+            .order_by(Membership.role, Membership.id)
+            .limit(100)
+        ).all()
+        if members_visible
+        else []
+    )
     can_manage = actor is not None and (actor.is_admin or is_association_admin(actor, assoc))
     return render_template(
         "directory/show.html",
         assoc=assoc,
         data=association_dict(assoc, actor),
         members=members,
+        members_visible=members_visible,
         can_manage=can_manage,
         lang=current_lang(),
     )
@@ -217,6 +230,8 @@ def edit_association(association_id: int) -> ResponseReturnValue:
         "founded_year": assoc.founded_year or "",
         "fields": [f.code for f in assoc.fields],
         "city": assoc.city.code if assoc.city else "",
+        "members_visibility": assoc.members_visibility,
+        "version": assoc.version,
     }
     errors: dict[str, Any] = {}
     if request.method == "POST":
@@ -231,7 +246,11 @@ def edit_association(association_id: int) -> ResponseReturnValue:
                 flash(_("Saved."), "success")
                 return redirect(url_for("directory.show_association", association_id=assoc.id))
     return render_template(
-        "directory/form.html", mode="edit", assoc=assoc, **_form_context(values, errors)
+        "directory/form.html",
+        mode="edit",
+        assoc=assoc,
+        visibilities=MEMBERS_VISIBILITY_LABELS,
+        **_form_context(values, errors),
     ), (422 if errors else 200)
 
 

@@ -8,7 +8,7 @@ from marshmallow import validate
 from app.api import PageArgsSchema
 from app.db import utcnow
 from app.search.analysis import MAX_QUERY_CHARS
-from directory.models import DESCRIPTION_MAX, NAME_MAX, ROLES
+from directory.models import DESCRIPTION_MAX, MEMBERS_VISIBILITIES, NAME_MAX, ROLES
 
 SORTS = ("relevance", "name", "newest", "distance")
 SIZES = ("small", "medium", "large")
@@ -40,6 +40,10 @@ class AssociationInSchema(ma.Schema):
     email = ma.fields.Email(validate=validate.Length(max=254))
     phone = ma.fields.String(validate=validate.Regexp(r"^[0-9 +().-]{0,40}$"))
     website = ma.fields.String(validate=validate.Regexp(r"^(https?://\S{1,290})?$"))
+    members_visibility = ma.fields.String(
+        validate=validate.OneOf(MEMBERS_VISIBILITIES),
+        metadata={"description": "who reads the member list: `public` or `members` (only them)"},
+    )
 
     class Meta:
         unknown = ma.RAISE
@@ -91,6 +95,10 @@ class AssociationOutSchema(ma.Schema):
     phone = ma.fields.String()
     website = ma.fields.String()
     logo_url = ma.fields.String(allow_none=True)
+    members_visibility = ma.fields.String(metadata={"description": "`public` or `members`"})
+    version = ma.fields.Integer(
+        metadata={"description": "edit counter: send it back as `If-Match` (or `version`)"}
+    )
     created_at = ma.fields.DateTime()
     distance_km = ma.fields.Float(allow_none=True)
     my_role = ma.fields.String(allow_none=True)
@@ -158,7 +166,9 @@ class MemberOutSchema(ma.Schema):
     display_name = ma.fields.String()
     role = ma.fields.String()
     status = ma.fields.String()
-    message = ma.fields.String()
+    message = ma.fields.String(
+        metadata={"description": "the join request's message: only for the association's admins"}
+    )
     created_at = ma.fields.DateTime()
 
 

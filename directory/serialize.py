@@ -76,6 +76,8 @@ def association_dict(
         "phone": assoc.phone,
         "website": assoc.website,
         "logo_url": logo_url(assoc),
+        "members_visibility": assoc.members_visibility,
+        "version": assoc.version,
         "created_at": assoc.created_at,
         "distance_km": distance,
         "my_role": mine.role if mine is not None and mine.status == "approved" else None,
@@ -101,16 +103,20 @@ def load_associations_by_ids(ids: Sequence[int]) -> list[Association]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def member_dict(m: Membership) -> dict[str, Any]:
-    return {
+def member_dict(m: Membership, *, with_message: bool = False) -> dict[str, Any]:
+    """A membership; the join request's message only ``with_message`` (the association's
+    admins, the platform admins, the requester): it may carry a phone number or a story."""
+    data: dict[str, Any] = {
         "user_id": m.user_id,
         "username": m.user.username,
         "display_name": m.user.display_name,
         "role": m.role,
         "status": m.status,
-        "message": m.message,
         "created_at": m.created_at,
     }
+    if with_message:
+        data["message"] = m.message
+    return data
 
 
 def regions_tree(lang: str) -> list[dict[str, Any]]:

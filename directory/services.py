@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.api import ApiError
-from app.db import db, utcnow
+from app.db import db, for_update, utcnow
 from app.signals import membership_changed
 from directory.models import ROLES, Association, City, Field, Membership
 
@@ -32,6 +32,7 @@ EDITABLE = (
     "phone",
     "website",
     "address",
+    "members_visibility",
 )
 
 
@@ -204,14 +205,22 @@ def request_join(actor: Any, assoc: Association, message: str = "") -> Membershi
 
 def get_membership(association_id: int, user_id: int) -> Membership | None:
     return db.session.scalar(
-        select(Membership).where(
-            Membership.association_id == association_id, Membership.user_id == user_id
-        )
+        select(Membership)
+        .where(Membership.association_id == association_id, Membership.user_id == user_id)
+        .execution_options(populate_existing=True)
     )
+
+
+def _lock_memberships(association_id: int) -> None:
+    """Serialize the membership changes of one association until the commit: its row is
+    locked (the write lock on SQLite) before the reads that the last-admin check depends on,
+    so two admins demoting or removing each other at once cannot both pass the check."""
+    db.session.execute(for_update(select(Association.id).where(Association.id == association_id)))
 
 
 def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -> Membership:
     """Association admin: approve a join request and/or set a member's role."""
+    _lock_memberships(assoc.id)
     membership = get_membership(assoc.id, user_id)
     if membership is None:
         raise ApiError(404, "not_found", _("This person has not asked to join."))
@@ -246,6 +255,7 @@ def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -
 
 def remove_member(actor: Any, assoc: Association, user_id: int) -> None:
     """Remove a member or turn down a join request (admins), or leave (the member)."""
+    _lock_memberships(assoc.id)
     membership = get_membership(assoc.id, user_id)
     if membership is None:
         raise ApiError(404, "not_found", _("Not a member."))

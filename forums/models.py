@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db import db, utcnow
+from app.db import Versioned, db, utcnow
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -120,7 +120,7 @@ class Topic(db.Model):  # type: ignore[name-defined]
         return not (self.hidden or self.pending or self.deleted)
 
 
-class Post(db.Model):  # type: ignore[name-defined]
+class Post(Versioned, db.Model):  # type: ignore[name-defined]
     """A numbered message in a topic (number 1 opens it). Deletion is soft."""
 
     __tablename__ = "forum_posts"

@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((30, "messaging.chat_home", _nav_label))
     add_demo_loader(app, 30, "messaging", demo.load_demo_chats)
     membership_changed.connect(_association_role_changed)
+    registry(app).export_sections.append(_export_messages)
 
     @app.context_processor
     def _header_modules() -> dict[str, list[str]]:
@@ -50,6 +51,30 @@ def register(app: Flask) -> None:
         if not has_request_context():
             return {}
         return {"header_modules": [url_for("messaging.static", filename="badge.js")]}
+
+
+def _export_messages(user: object) -> dict[str, object]:
+    """The messages the person sent, for their data export."""
+    from sqlalchemy import select
+
+    from app.db import db
+    from messaging.models import Message
+
+    rows = db.session.scalars(
+        select(Message).where(Message.sender_id == getattr(user, "id", None)).order_by(Message.id)
+    )
+    return {
+        "messages_sent": [
+            {
+                "conversation_id": m.conversation_id,
+                "body": m.body,
+                "created_at": m.created_at,
+                "edited_at": m.edited_at,
+                "deleted_at": m.deleted_at,
+            }
+            for m in rows
+        ]
+    }
 
 
 def _association_role_changed(

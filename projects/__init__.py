@@ -19,7 +19,7 @@ def register(app: Flask) -> None:
     from app.cli import add_demo_loader
     from app.plugins import registry
     from app.realtime import guard_rooms, socketio
-    from app.signals import membership_changed
+    from app.signals import membership_changed, password_changed, user_erased
     from projects import api as endpoints
     from projects import demo, routes
     from projects.events import ProjectsNamespace, drop_lost_watchers, may_watch
@@ -30,6 +30,9 @@ def register(app: Flask) -> None:
     socketio.on_namespace(ProjectsNamespace(NAMESPACE))
     guard_rooms("project:", may_watch)
     membership_changed.connect(drop_lost_watchers, weak=False)
+    password_changed.connect(_drop_feed, weak=False)
+    user_erased.connect(_drop_feed, weak=False)
+    registry(app).export_sections.append(_export_comments)
     registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
     add_demo_loader(app, 40, "projects", demo.load_demo_projects)
     register_search(app)
@@ -43,6 +46,32 @@ def register(app: Flask) -> None:
         found = notify_due()
         db.session.commit()
         click.echo(f"{len(found)} newly overdue milestone(s) notified.")
+
+
+def _export_comments(user: object) -> dict[str, object]:
+    """The person's project comments, for their data export."""
+    from sqlalchemy import select
+
+    from app.db import db
+    from projects.models import ProjectComment
+
+    rows = db.session.scalars(
+        select(ProjectComment)
+        .where(ProjectComment.author_id == getattr(user, "id", None))
+        .order_by(ProjectComment.id)
+    )
+    return {
+        "project_comments": [
+            {"project_id": c.project_id, "body": c.body, "created_at": c.created_at} for c in rows
+        ]
+    }
+
+
+def _drop_feed(_sender: object, user_id: int, **_kw: object) -> None:
+    """A new password (or an erased account) ends the personal calendar feed's secret URL."""
+    from projects.services import drop_feed_of
+
+    drop_feed_of(user_id)
 
 
 __all__ = ["NAMESPACE", "register"]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.accounts.models import User
 from app.api import ApiError
@@ -644,6 +644,11 @@ def revoke_feed(user: User) -> bool:
         return False
     db.session.delete(feed)
     return True
+
+
+def drop_feed_of(user_id: int) -> None:
+    """Delete ``user_id``'s feed secret (in the caller's transaction); they can make a new one."""
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
 
 
 def feed_of(user: User) -> CalendarFeed | None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import Response, g
 from flask.views import MethodView
 
 from app.accounts import services
-from app.accounts.auth import require_user
+from app.accounts.auth import get_current_user, require_user
+from app.accounts.export import build_export, export_filename
 from app.accounts.models import User
 from app.accounts.schemas import (
+    AccountDeleteSchema,
     MeSchema,
     PasswordChangeSchema,
     ProfilePatchSchema,
@@ -55,7 +57,7 @@ def register(data: dict[str, Any]) -> User:
 @blp.response(201, TokenSchema)
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
     """Exchange a login and password for a bearer token."""
-    user = services.authenticate(data["login"], data["password"])
+    user = services.authenticate(data["login"], data["password"])  # 403 when suspended
     if user is None:
         raise ApiError(401, "invalid_credentials", "Wrong login or password.")
     secret, cred = services.issue_credential(user, "token", data.get("label", ""))
@@ -93,6 +95,30 @@ class Me(MethodView):
         user = services.update_profile(require_user(), data)
         return me_payload(user)
 
+    @blp.arguments(AccountDeleteSchema)
+    @blp.response(204)
+    def delete(self, data: dict[str, Any]) -> None:
+        """Delete one's account (confirm with the password): personal data is erased, what
+        one wrote stays as "Deleted user"; every session, token and socket ends. 409
+        ``last_admin`` for the last platform administrator or an association's last one."""
+        services.delete_account(require_user(), data["password"])
+
+
+@blp.route("/me/export")
+@blp.response(200, {"format": "binary", "type": "string"}, content_type="application/zip")
+def export_me() -> Response:
+    """One's own data as a zip archive: ``data.json`` (account, sessions, notifications,
+    memberships, forum posts, messages, projects) and ``files/``."""
+    user = require_user()
+    return Response(
+        build_export(user),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_filename(user)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
 
 @blp.route("/me/password", methods=["POST"])
 @limiter.limit(_login_limit)
@@ -109,6 +135,28 @@ def change_password(data: dict[str, Any]) -> None:
 def get_user(user_id: int) -> User:
     """A public profile."""
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not visible_profile(get_current_user(), user):
         raise not_found()
     return user
+
+
+def visible_profile(viewer: User | None, user: User) -> bool:
+    """Active accounts; suspended ones for platform administrators too."""
+    if user.is_active:
+        return True
+    return user.suspended and viewer is not None and viewer.is_admin
+
+
+@blp.route("/users/<int:user_id>/suspend", methods=["POST"])
+@blp.response(200, PublicUserSchema)
+def suspend_user(user_id: int) -> User:
+    """Suspend an account (platform administrators): its sessions, tokens and sockets end and
+    signing in answers 403 ``account_suspended``."""
+    return services.suspend_user(require_user(), user_id)
+
+
+@blp.route("/users/<int:user_id>/unsuspend", methods=["POST"])
+@blp.response(200, PublicUserSchema)
+def unsuspend_user(user_id: int) -> User:
+    """Lift a suspension (platform administrators)."""
+    return services.unsuspend_user(require_user(), user_id)

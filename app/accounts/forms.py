@@ -44,5 +44,9 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired()])
 
 
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired()])
+
+
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token (log out, revoke, language switch)."""

@@ -32,6 +32,10 @@ class User(db.Model):  # type: ignore[name-defined]
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Set by a platform administrator (``is_active`` is then false): sign-in is refused.
+    suspended_at: Mapped[dt.datetime | None]
+    #: The person deleted their account: personal data erased, authored content anonymised.
+    deleted_at: Mapped[dt.datetime | None]
 
     credentials: Mapped[list[Credential]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -42,6 +46,10 @@ class User(db.Model):  # type: ignore[name-defined]
         Index("uq_users_email_lower", func.lower(email), unique=True),
         {"sqlite_autoincrement": True},
     )
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"

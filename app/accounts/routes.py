@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts import services
-from app.accounts.api import _login_limit, _register_limit
+from app.accounts.api import _login_limit, _register_limit, visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
-from app.accounts.forms import EmptyForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from app.accounts.export import build_export, export_filename
+from app.accounts.forms import (
+    DeleteAccountForm,
+    EmptyForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+)
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
 from app.db import db
@@ -38,7 +57,9 @@ def _start_session(user: User) -> None:
         session["locale"] = user.locale
 
 
-def _form_errors(form: RegisterForm | PasswordForm | ProfileForm, error: ApiError) -> None:
+def _form_errors(
+    form: RegisterForm | PasswordForm | ProfileForm | DeleteAccountForm, error: ApiError
+) -> None:
     for name, messages in error.fields.items():
         field = getattr(form, name, None)
         if field is not None:
@@ -79,11 +100,16 @@ def login() -> ResponseReturnValue:
         return redirect(_safe_next(url_for("core.home")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data or "", form.password.data or "")
-        if user is not None:
-            _start_session(user)
-            return redirect(_safe_next(url_for("core.home")))
-        form.login.errors = [_("Wrong login or password.")]
+        try:
+            user = services.authenticate(form.login.data or "", form.password.data or "")
+        except ApiError as error:  # suspended: said to whoever knows the password
+            user = None
+            form.login.errors = [error.message or _("Wrong login or password.")]
+        else:
+            if user is not None:
+                _start_session(user)
+                return redirect(_safe_next(url_for("core.home")))
+            form.login.errors = [_("Wrong login or password.")]
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -103,9 +129,67 @@ def logout() -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>")
 def profile(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+    viewer = get_current_user()
+    if user is None or not visible_profile(viewer, user):
         abort(404)
-    return render_template("accounts/profile.html", user=user)
+    return render_template(
+        "accounts/profile.html",
+        user=user,
+        moderation_form=EmptyForm() if viewer is not None and viewer.is_admin else None,
+    )
+
+
+@bp.route("/users/<int:user_id>/suspend", methods=["POST"])
+@login_required
+def suspend(user_id: int) -> ResponseReturnValue:
+    """A platform administrator suspends an account (sessions, tokens, sockets end)."""
+    services.suspend_user(require_user(), user_id)
+    flash(_("The account is suspended; its sessions were ended."), "success")
+    return redirect(url_for("accounts.profile", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/unsuspend", methods=["POST"])
+@login_required
+def unsuspend(user_id: int) -> ResponseReturnValue:
+    services.unsuspend_user(require_user(), user_id)
+    flash(_("The suspension is lifted."), "success")
+    return redirect(url_for("accounts.profile", user_id=user_id))
+
+
+@bp.route("/settings/export")
+@login_required
+def export() -> ResponseReturnValue:
+    """Download one's own data (zip: data.json and files)."""
+    user = require_user()
+    return Response(
+        build_export(user),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_filename(user)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/settings/delete", methods=["POST"])
+@login_required
+def delete_account() -> ResponseReturnValue:
+    """Delete one's account after confirming the password."""
+    user = require_user()
+    delete_form = DeleteAccountForm(prefix="del")
+    if delete_form.validate_on_submit():
+        try:
+            services.delete_account(user, delete_form.password.data or "")
+        except ApiError as error:
+            _form_errors(delete_form, error)
+        else:
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            flash(_("Your account was deleted. Goodbye."), "success")
+            return redirect(url_for("core.home"))
+    return _settings_page(user, delete_form=delete_form, status=422)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -149,6 +233,20 @@ def settings() -> ResponseReturnValue:
         else:
             flash(_("Password changed. Your other sessions were signed out."), "success")
             return redirect(url_for("accounts.settings"))
+    return _settings_page(user, form=form, password_form=password_form, status=status)
+
+
+def _settings_page(
+    user: User,
+    *,
+    form: ProfileForm | None = None,
+    password_form: PasswordForm | None = None,
+    delete_form: DeleteAccountForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    if form is None:
+        form = ProfileForm(obj=user, formdata=None)
+        form.locale.data = user.locale or ""
     credentials = db.session.scalars(
         select(Credential)
         .where(Credential.user_id == user.id, Credential.revoked_at.is_(None))
@@ -157,7 +255,8 @@ def settings() -> ResponseReturnValue:
     return render_template(
         "accounts/settings.html",
         form=form,
-        password_form=password_form,
+        password_form=password_form or PasswordForm(prefix="pw", formdata=None),
+        delete_form=delete_form or DeleteAccountForm(prefix="del", formdata=None),
         credentials=[c for c in credentials if c.is_live()],
         revoke_form=EmptyForm(),
     ), status

@@ -34,6 +34,9 @@ class PublicUserSchema(ma.Schema):
     display_name = ma.fields.String()
     bio = ma.fields.String()
     is_admin = ma.fields.Boolean()
+    suspended = ma.fields.Boolean(
+        metadata={"description": "suspended by a platform administrator (only they see it)"}
+    )
     created_at = ma.fields.DateTime()
 
 
@@ -64,3 +67,12 @@ class ProfilePatchSchema(ma.Schema):
 class PasswordChangeSchema(ma.Schema):
     current_password = ma.fields.String(required=True, load_only=True)
     new_password = ma.fields.String(required=True, load_only=True)
+
+
+class AccountDeleteSchema(ma.Schema):
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=V.Length(max=PASSWORD_MAX),
+        metadata={"description": "the current password, to confirm"},
+    )

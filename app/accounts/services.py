@@ -8,7 +8,8 @@ import unicodedata
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import (
@@ -21,9 +22,9 @@ from app.accounts.models import (
     User,
 )
 from app.api import ApiError
-from app.db import db, utcnow
+from app.db import db, for_update, utcnow
 from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
-from app.signals import credentials_revoked, user_created
+from app.signals import credentials_revoked, password_changed, user_created, user_erased
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -132,7 +133,12 @@ def authenticate(login: str, password: str) -> User | None:
         )
     )
     ok = verify_password(user.password_hash if user else None, password or "")
-    if not ok or user is None or not user.is_active:
+    if not ok or user is None:
+        return None
+    if not user.is_active:
+        if user.suspended_at is not None:
+            # said only to whoever knows the password: it discloses nothing to others
+            raise ApiError(403, "account_suspended", suspended_message())
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -189,6 +195,8 @@ def change_password(user: User, current: str, new: str, keep_credential_id: int 
         raise ValidationFailed({"new_password": errors["password"]})
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    # in the same transaction: the features' own secrets (calendar feed) are replaced too
+    password_changed.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
     db.session.commit()
     revoke_credentials(user.id, keep=keep_credential_id)
 
@@ -219,3 +227,125 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
 def make_admin(username: str, email: str, password: str) -> User:
     """Create a platform administrator (``jam3ia create-admin``)."""
     return register_user(username, email, password, is_admin=True)
+
+
+# ---------------------------------------------------------------- suspension
+
+
+def suspended_message() -> str:
+    return _(
+        "This account is suspended by the platform's administrators. "
+        "Write to them if you think this is a mistake."
+    )
+
+
+def _require_platform_admin(actor: User) -> None:
+    if not actor.is_admin:
+        raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
+
+
+def _lock_user(user_id: int) -> User:
+    """The user row, locked until the commit (the write lock on SQLite)."""
+    found = db.session.scalar(
+        for_update(select(User).where(User.id == user_id)).execution_options(populate_existing=True)
+    )
+    if found is None or found.deleted_at is not None:
+        raise ApiError(404, "not_found", _("Not found."))
+    return found
+
+
+def suspend_user(actor: User, user_id: int) -> User:
+    """A platform administrator suspends an account: its sessions, tokens and sockets end at
+    once and signing in is refused with :func:`suspended_message`."""
+    _require_platform_admin(actor)
+    target = _lock_user(user_id)
+    if target.id == actor.id:
+        raise ApiError(409, "cannot_suspend_self", _("You cannot suspend your own account."))
+    if target.suspended_at is None:
+        target.is_active = False
+        target.suspended_at = utcnow()
+    db.session.commit()
+    revoke_credentials(target.id)
+    return target
+
+
+def unsuspend_user(actor: User, user_id: int) -> User:
+    """Lift a suspension: the person can sign in again."""
+    _require_platform_admin(actor)
+    target = _lock_user(user_id)
+    if target.suspended_at is not None:
+        target.is_active = True
+        target.suspended_at = None
+    db.session.commit()
+    return target
+
+
+# ---------------------------------------------------------------- deletion
+
+#: What an erased account is shown as, next to the content it wrote.
+DELETED_NAME = "Deleted user"
+#: Not an argon2 hash: no password matches it.
+UNUSABLE_PASSWORD = "!"  # noqa: S105
+
+
+def delete_account(user: User, password: str) -> None:
+    """The person deletes their own account, confirming with their password.
+
+    Personal data is erased (email, name, bio, language, password, every session and token,
+    notifications; the features erase theirs on ``user_erased``); what they wrote stays,
+    signed "Deleted user". The last platform administrator cannot go (409 ``last_admin``),
+    nor the last administrator of an association (the directory refuses, 409).
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise ValidationFailed({"password": [_("The password is wrong.")]})
+    try:
+        target = _lock_user(user.id)  # locks: two admins deleting themselves at once
+        if target.is_admin:
+            others = db.session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.is_admin.is_(True), User.is_active.is_(True), User.id != target.id)
+            )
+            if not others:
+                raise ApiError(
+                    409,
+                    "last_admin",
+                    _("You are the last platform administrator: make someone else one first."),
+                )
+        live = list(
+            db.session.scalars(
+                select(Credential.id).where(
+                    Credential.user_id == target.id, Credential.revoked_at.is_(None)
+                )
+            )
+        )
+        user_erased.send(current_app._get_current_object(), user_id=target.id)  # type: ignore[attr-defined]
+        _erase(target)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if live:
+        credentials_revoked.send(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            credential_ids=live,
+            user_id=user.id,
+        )
+
+
+def _erase(target: User) -> None:
+    from app.notifications.models import Notification
+
+    db.session.execute(delete(Credential).where(Credential.user_id == target.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == target.id))
+    target.username = f"deleted-{target.id}"
+    target.email = f"deleted-{target.id}@deleted.invalid"
+    target.display_name = DELETED_NAME
+    target.bio = ""
+    target.locale = None
+    target.password_hash = UNUSABLE_PASSWORD
+    target.is_admin = False
+    target.is_active = False
+    target.suspended_at = None
+    target.deleted_at = utcnow()
+    target.password_changed_at = target.deleted_at

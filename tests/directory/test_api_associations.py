@@ -337,3 +337,66 @@ def test_founded_year_bound_follows_the_calendar(
     client = api(UserFactory())
     assert _register(client, founded_year=next_year).status_code == 201
     assert _register(client, name="Trop tôt", founded_year=next_year + 1).status_code == 422
+
+
+def test_join_message_is_for_the_association_admins_only(
+    app: Flask, api: Any, make_assoc: Make, admin: Any
+) -> None:
+    """An approved request's message (a phone number, a story) is not shown to the public."""
+    founder = UserFactory()
+    assoc = make_assoc("Association Tafraout", creator=founder)
+    base = f"/api/v1/associations/{assoc.id}"
+    newcomer = UserFactory()
+    secret = "Call me at 0612345678, I need help for my son"
+    assert api(newcomer).post(f"{base}/join", json={"message": secret}).status_code == 201
+    assert api(founder).post(f"{base}/members/{newcomer.id}", json={}).status_code == 200
+    other_member = MembershipFactory(association=assoc, role="member").user
+    for reader in (None, UserFactory(), other_member):
+        page = api(reader).get(f"{base}/members")
+        assert page.status_code == 200
+        assert secret not in page.get_data(as_text=True)
+        assert all("message" not in m for m in page.json["items"])
+    for reader in (founder, admin):
+        items = api(reader).get(f"{base}/members").json["items"]
+        assert {m["user_id"]: m["message"] for m in items}[newcomer.id] == secret
+
+
+def test_member_list_can_be_members_only(
+    app: Flask, api: Any, make_assoc: Make, admin: Any, logged_in: Any
+) -> None:
+    founder = UserFactory()
+    assoc = make_assoc("Association Imilchil", creator=founder)
+    base = f"/api/v1/associations/{assoc.id}"
+    member = MembershipFactory(association=assoc, role="member").user
+    outsider = UserFactory()
+    assert api(founder).get(base).json["members_visibility"] == "public"
+    # only the association's admins change the setting; bad values are refused
+    assert api(member).patch(base, json={"members_visibility": "members"}).status_code == 403
+    bad = api(founder).patch(base, json={"members_visibility": "friends"})
+    assert bad.status_code == 422 and "members_visibility" in bad.json["error"]["fields"]
+    changed = api(founder).patch(base, json={"members_visibility": "members"})
+    assert changed.status_code == 200 and changed.json["members_visibility"] == "members"
+    assert api(None).get(f"{base}/members").status_code == 401
+    assert api(outsider).get(f"{base}/members").status_code == 403
+    for reader in (member, founder, admin):
+        listed = api(reader).get(f"{base}/members")
+        assert listed.status_code == 200
+        assert {m["user_id"] for m in listed.json["items"]} == {founder.id, member.id}
+    # the public page shows the association but not its members
+    page = logged_in(outsider).get(f"/associations/{assoc.id}").get_data(as_text=True)
+    assert assoc.name in page and member.display_name not in page
+    page = logged_in(member).get(f"/associations/{assoc.id}").get_data(as_text=True)
+    assert founder.display_name in page
+    # the edit page sets it back
+    browser = logged_in(founder)
+    form = browser.get(f"/associations/{assoc.id}/edit").get_data(as_text=True)
+    assert 'name="members_visibility"' in form
+    from tests.conftest import csrf_token
+
+    token = csrf_token(browser, f"/associations/{assoc.id}/edit")
+    saved = browser.post(
+        f"/associations/{assoc.id}/edit",
+        data={"csrf_token": token, "name": assoc.name, "members_visibility": "public"},
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:400]
+    assert api(None).get(f"{base}/members").status_code == 200

@@ -107,3 +107,22 @@ def test_feed_follows_membership(api, world):
     assert events(parse(api(None).get(path))) == {}
     MembershipFactory(association=world.b, user=newcomer, role="member")
     assert len(events(parse(api(None).get(path)))) == 1
+
+
+def test_password_change_rotates_the_personal_feed(api, world):
+    """A leaked calendar link stops working once its owner changes their password."""
+    from tests.factories import PASSWORD
+
+    client = api(world.member)
+    path = client.post("/api/v1/me/calendar").get_json()["url"].removeprefix("http://localhost")
+    assert api(None).get(path).status_code == 200
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "a-brand-new-password"},
+    )
+    assert changed.status_code == 204, changed.get_json()
+    assert api(None).get(path).status_code == 404
+    assert client.get("/api/v1/me/calendar").get_json()["active"] is False
+    # a new link can be made and works
+    new_path = client.post("/api/v1/me/calendar").get_json()["url"].removeprefix("http://localhost")
+    assert api(None).get(new_path).status_code == 200

@@ -174,6 +174,13 @@ class World:
                 status="pending",
             )
             return {"applicant": applicant.id}
+        if kind in ("suspect", "suspended"):
+            suspect = UserFactory()
+            if kind == "suspended":
+                suspect.is_active = False
+                suspect.suspended_at = dt.datetime.now(dt.UTC)
+                db.session.commit()
+            return {"suspect": suspect.id}
         if kind == "credential":
             _secret, cred = issue_credential(member, "token", "spare")
             return {"credential": cred.id}

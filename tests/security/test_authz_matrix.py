@@ -167,7 +167,55 @@ ROWS: list[Row] = [
         by_role(LOGIN, 302, 302, 302, 302, 302, 302),
         form={"action": "profile", "display_name": "Renamed", "locale": "ar"},
     ),
+    R(
+        "POST",
+        "/users/<int:user_id>/suspend",
+        "/users/{suspect}/suspend",
+        by_role(LOGIN, 403, 403, 403, 403, 403, 302),
+        fresh="suspect",
+    ),
+    R(
+        "POST",
+        "/users/<int:user_id>/unsuspend",
+        "/users/{suspect}/unsuspend",
+        by_role(LOGIN, 403, 403, 403, 403, 403, 302),
+        fresh="suspended",
+    ),
+    R("GET", "/settings/export", "/settings/export", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/settings/delete",
+        "/settings/delete",
+        by_role(LOGIN, 302, 302, 302, 422, 302, 422),
+        form={"del-password": PASSWORD},
+        note="each deletes their own account; the last admin of A and the last platform "
+        "admin are refused",
+    ),
     # ---------------------------------------------------------------- accounts (API)
+    R(
+        "DELETE",
+        "/api/v1/me",
+        "/api/v1/me",
+        by_role(401, 204, 204, 204, 409, 204, 409),
+        json={"password": PASSWORD},
+        note="each deletes their own account; the last admin of A and the last platform "
+        "admin are refused",
+    ),
+    R("GET", "/api/v1/me/export", "/api/v1/me/export", SIGNED_IN_API),
+    R(
+        "POST",
+        "/api/v1/users/<int:user_id>/suspend",
+        "/api/v1/users/{suspect}/suspend",
+        PLATFORM_ADMIN_API,
+        fresh="suspect",
+    ),
+    R(
+        "POST",
+        "/api/v1/users/<int:user_id>/unsuspend",
+        "/api/v1/users/{suspect}/unsuspend",
+        PLATFORM_ADMIN_API,
+        fresh="suspended",
+    ),
     R("GET", "/api/v1/me", "/api/v1/me", SIGNED_IN_API),
     R("PATCH", "/api/v1/me", "/api/v1/me", SIGNED_IN_API, json={"display_name": "Renamed"}),
     R(
