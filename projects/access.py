@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db
-from directory import get_association, user_memberships
+from directory import get_association, membership_role, user_memberships
 from projects.models import Activity, Milestone, Project, ProjectAssociation
 
 Need = Literal["view", "comment", "edit"]
@@ -106,6 +106,24 @@ def check(actor: User | None, project: Project | None, need: Need = "view") -> P
 def access_project(actor: User | None, project_id: int, need: Need = "view") -> Project:
     """Load a project for ``actor`` with ``need`` (404 when invisible, 403 when not allowed)."""
     return check(actor, db.session.get(Project, project_id), need)
+
+
+def access_invitation(actor: User, project_id: int, association_id: int) -> Project:
+    """The project inviting ``association_id``, for an admin or coordinator of that association
+    (only they may accept or decline: consent is theirs). 404 when there is no such invitation
+    or the actor may not see the project, 403 when they see it but do not speak for it."""
+    project = db.session.get(Project, project_id)
+    if project is None or association_id not in project.invited_association_ids:
+        raise not_found()
+    if membership_role(actor.id, association_id) not in EDITOR_ROLES:
+        if abilities(actor, project)["view"]:
+            raise ApiError(
+                403,
+                "forbidden",
+                _("Only admins and coordinators of the invited association may answer."),
+            )
+        raise not_found()
+    return project
 
 
 def access_milestone(actor: User | None, milestone_id: int, need: Need = "view") -> Milestone:
