@@ -5,6 +5,11 @@
   see everything.
 - ``comment``: members (any role) of an owning association, and platform administrators.
 - ``edit``: admins and coordinators of an owning association, and platform administrators.
+- A suspended association gives its people no write right: ``comment`` and ``edit`` count only
+  memberships of owning associations that are not suspended (a project owned only by suspended
+  associations is read-only for their members and staff; platform administrators still edit).
+- Admins and coordinators of an association invited to co-own the project may ``view`` it (to
+  accept or decline the invitation).
 
 A project the actor may not view answers 404 (its existence is not revealed); one they may
 view but not comment on or edit answers 403.
@@ -14,25 +19,48 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db
-from directory import user_memberships
+from directory import get_association, membership_role, user_memberships
 from projects.models import Activity, Milestone, Project, ProjectAssociation
 
 Need = Literal["view", "comment", "edit"]
 EDITOR_ROLES = ("admin", "coordinator")
 
 
-def roles_in(actor: User | None, project: Project) -> set[str]:
-    """The actor's roles across the project's owning associations."""
+def is_suspended(association_id: int) -> bool:
+    association = get_association(association_id)
+    return association is not None and association.status == "suspended"
+
+
+def roles_in(actor: User | None, project: Project, *, active_only: bool = False) -> set[str]:
+    """The actor's roles across the project's owning associations (``active_only``: leaving
+    out suspended associations, which give no write right)."""
     if actor is None:
         return set()
     owning = set(project.association_ids)
-    return {m.role for m in user_memberships(actor.id) if m.association_id in owning}
+    return {
+        m.role
+        for m in user_memberships(actor.id)
+        if m.association_id in owning and not (active_only and is_suspended(m.association_id))
+    }
+
+
+def invited_staff_of(actor: User | None, project: Project) -> list[int]:
+    """Invited associations of ``project`` where ``actor`` is admin or coordinator."""
+    if actor is None or not project.invitations:
+        return []
+    invited = set(project.invited_association_ids)
+    return sorted(
+        m.association_id
+        for m in user_memberships(actor.id)
+        if m.association_id in invited and m.role in EDITOR_ROLES
+    )
 
 
 def abilities(actor: User | None, project: Project) -> dict[str, bool]:
@@ -40,13 +68,14 @@ def abilities(actor: User | None, project: Project) -> dict[str, bool]:
     if actor is not None and actor.is_admin:
         return {"view": True, "comment": True, "edit": True}
     roles = roles_in(actor, project)
-    member = bool(roles)
+    active = roles_in(actor, project, active_only=True) if roles else set()
     view = (
         project.visibility == "public"
         or (project.visibility == "network" and actor is not None)
-        or member
+        or bool(roles)
+        or bool(invited_staff_of(actor, project))
     )
-    return {"view": view, "comment": member, "edit": bool(roles & set(EDITOR_ROLES))}
+    return {"view": view, "comment": bool(active), "edit": bool(active & set(EDITOR_ROLES))}
 
 
 def check(actor: User | None, project: Project | None, need: Need = "view") -> Project:
@@ -59,6 +88,12 @@ def check(actor: User | None, project: Project | None, need: Need = "view") -> P
     if not can[need]:
         if actor is None:
             raise ApiError(401, "unauthorized", "Please sign in.")
+        if roles_in(actor, project) and not roles_in(actor, project, active_only=True):
+            raise ApiError(
+                403,
+                "suspended",
+                _("Your association is suspended: its projects are read-only for you."),
+            )
         message = (
             "Only members of the project's associations may comment."
             if need == "comment"
@@ -71,6 +106,24 @@ def check(actor: User | None, project: Project | None, need: Need = "view") -> P
 def access_project(actor: User | None, project_id: int, need: Need = "view") -> Project:
     """Load a project for ``actor`` with ``need`` (404 when invisible, 403 when not allowed)."""
     return check(actor, db.session.get(Project, project_id), need)
+
+
+def access_invitation(actor: User, project_id: int, association_id: int) -> Project:
+    """The project inviting ``association_id``, for an admin or coordinator of that association
+    (only they may accept or decline: consent is theirs). 404 when there is no such invitation
+    or the actor may not see the project, 403 when they see it but do not speak for it."""
+    project = db.session.get(Project, project_id)
+    if project is None or association_id not in project.invited_association_ids:
+        raise not_found()
+    if membership_role(actor.id, association_id) not in EDITOR_ROLES:
+        if abilities(actor, project)["view"]:
+            raise ApiError(
+                403,
+                "forbidden",
+                _("Only admins and coordinators of the invited association may answer."),
+            )
+        raise not_found()
+    return project
 
 
 def access_milestone(actor: User | None, milestone_id: int, need: Need = "view") -> Milestone:

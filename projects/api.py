@@ -8,7 +8,7 @@ from flask import Response, current_app
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import make_blueprint, not_found, paginate
+from app.api import expected_version, make_blueprint, not_found, paginate
 from app.db import db
 from app.markdown import render_markdown
 from app.security import limiter
@@ -88,21 +88,52 @@ def create_project(data: dict[str, Any]) -> dict[str, Any]:
     return detail(project)
 
 
+def etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
 @blp.route("/projects/<int:project_id>")
 @blp.response(200, ProjectDetailSchema)
-def get_project(project_id: int) -> dict[str, Any]:
-    """A project with its milestones, activities and overall ``progress``."""
-    return detail(access.access_project(get_current_user(), project_id))
+def get_project(project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """A project with its milestones, activities and overall ``progress``; ``ETag`` and
+    ``version`` name the version to send back with an edit (``If-Match``)."""
+    project = access.access_project(get_current_user(), project_id)
+    return detail(project), etag(project.version)
 
 
 @blp.route("/projects/<int:project_id>", methods=["PATCH"])
 @blp.arguments(ProjectPatchSchema)
 @blp.response(200, ProjectDetailSchema)
-def patch_project(data: dict[str, Any], project_id: int) -> dict[str, Any]:
-    """Edit a project (admins and coordinators of an owning association)."""
+def patch_project(data: dict[str, Any], project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """Edit a project (admins and coordinators of an owning association). With ``If-Match``
+    or ``version``, a stale edit answers 409 ``edit_conflict``. ``association_ids``: new
+    associations are invited, an owner leaves only by its own decision (or a platform admin's)."""
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
-    services.update_project(actor, project, data)
+    expected = expected_version(data.pop("version", None))
+    services.update_project(actor, project, data, expected)
+    db.session.commit()
+    return detail(project), etag(project.version)
+
+
+@blp.route("/projects/<int:project_id>/invitations/<int:association_id>/accept", methods=["POST"])
+@blp.response(200, ProjectDetailSchema)
+def accept_invitation(project_id: int, association_id: int) -> dict[str, Any]:
+    """An admin or coordinator of the invited association accepts: it becomes an owner."""
+    actor = require_user()
+    project = access.access_invitation(actor, project_id, association_id)
+    services.answer_invitation(actor, project, association_id, accept=True)
+    db.session.commit()
+    return detail(project)
+
+
+@blp.route("/projects/<int:project_id>/invitations/<int:association_id>/decline", methods=["POST"])
+@blp.response(200, ProjectDetailSchema)
+def decline_invitation(project_id: int, association_id: int) -> dict[str, Any]:
+    """An admin or coordinator of the invited association declines the invitation."""
+    actor = require_user()
+    project = access.access_invitation(actor, project_id, association_id)
+    services.answer_invitation(actor, project, association_id, accept=False)
     db.session.commit()
     return detail(project)
 
@@ -122,22 +153,27 @@ def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
 
 @blp.route("/milestones/<int:milestone_id>")
 @blp.response(200, MilestoneSchema)
-def get_milestone(milestone_id: int) -> dict[str, Any]:
-    """One milestone (with its flags and dependency warnings)."""
-    return services.serialize_milestone(access.access_milestone(get_current_user(), milestone_id))
+def get_milestone(milestone_id: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """One milestone (with its flags and dependency warnings); ``ETag`` is its ``version``."""
+    milestone = access.access_milestone(get_current_user(), milestone_id)
+    return services.serialize_milestone(milestone), etag(milestone.version)
 
 
 @blp.route("/milestones/<int:milestone_id>", methods=["PATCH"])
 @blp.arguments(MilestonePatchSchema)
 @blp.response(200, MilestoneSchema)
-def patch_milestone(data: dict[str, Any], milestone_id: int) -> dict[str, Any]:
+def patch_milestone(
+    data: dict[str, Any], milestone_id: int
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Update status, progress, dates, weight, dependencies... A broken finish-to-start
-    dependency is reported in ``warnings``; a loop is refused (422 ``dependency_loop``)."""
+    dependency is reported in ``warnings``; a loop is refused (422 ``dependency_loop``). With
+    ``If-Match`` or ``version``, a stale edit answers 409 ``edit_conflict``."""
     actor = require_user()
     milestone = access.access_milestone(actor, milestone_id, "edit")
-    services.update_milestone(actor, milestone, data)
+    expected = expected_version(data.pop("version", None))
+    services.update_milestone(actor, milestone, data, expected)
     db.session.commit()
-    return services.serialize_milestone(milestone)
+    return services.serialize_milestone(milestone), etag(milestone.version)
 
 
 @blp.route("/milestones/<int:milestone_id>", methods=["DELETE"])

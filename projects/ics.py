@@ -39,7 +39,8 @@ def build_calendar(projects: Iterable[Project], *, name: str, host: str, base_ur
             event.add("dtstamp", stamp)
             event.add("summary", f"{milestone.title} — {project.title}")
             event.add("dtstart", milestone.due_on)
-            event.add("dtend", milestone.due_on + dt.timedelta(days=1))
+            if milestone.due_on < dt.date.max:  # else a one-day event without DTEND (RFC 5545)
+                event.add("dtend", milestone.due_on + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
             if milestone.description:
                 event.add("description", milestone.description)

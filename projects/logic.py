@@ -21,6 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 STATUSES = ("planned", "in_progress", "done", "cancelled")
+
+#: The window of dates a project, milestone or activity may take (API schemas and HTML forms):
+#: from ``EARLIEST_DATE`` to ``YEARS_AHEAD`` years after today. Pages, timelines and feeds do
+#: not depend on it: rows stored before it existed may lie anywhere in 0001..9999.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+YEARS_AHEAD = 20
 OPEN_STATUSES = ("planned", "in_progress")
 DUE_SOON_DAYS = 7
 
@@ -32,6 +38,24 @@ class Weighted:
     status: str
     progress: int
     weight: int
+
+
+def date_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """``(earliest, latest)`` accepted dates on ``today``."""
+    year = today.year + YEARS_AHEAD
+    latest = dt.date(year, today.month, min(today.day, calendar.monthrange(year, today.month)[1]))
+    return EARLIEST_DATE, latest
+
+
+def clip_days(
+    first: dt.date, last: dt.date, window_first: dt.date, window_last: dt.date
+) -> list[dt.date]:
+    """The days of ``[first, last]`` inside ``[window_first, window_last]`` (at most the
+    window's length, whatever the span)."""
+    start, end = max(first, window_first), min(last, window_last)
+    if end < start:
+        return []
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def effective_progress(status: str, progress: int) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db import db, utcnow
+from app.db import Versioned, db, utcnow
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -27,8 +27,8 @@ VISIBILITIES = ("public", "network", "members")
 PROJECT_STATUSES = ("planned", "active", "completed", "cancelled")
 
 
-class Project(db.Model):  # type: ignore[name-defined]
-    """A shared project of one or more associations."""
+class Project(Versioned, db.Model):  # type: ignore[name-defined]
+    """A shared project of one or more associations (``version``: edits of its own fields)."""
 
     __tablename__ = "projects"
 
@@ -62,6 +62,13 @@ class Project(db.Model):  # type: ignore[name-defined]
         passive_deletes=True,
         order_by="[Activity.starts_at, Activity.id]",
     )
+    invitations: Mapped[list[ProjectInvitation]] = relationship(
+        back_populates="project",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProjectInvitation.id",
+        lazy="selectin",
+    )
     created_by: Mapped[User | None] = relationship()
 
     __table_args__ = (
@@ -72,6 +79,10 @@ class Project(db.Model):  # type: ignore[name-defined]
     @property
     def association_ids(self) -> list[int]:
         return [owner.association_id for owner in self.owners]
+
+    @property
+    def invited_association_ids(self) -> list[int]:
+        return [invitation.association_id for invitation in self.invitations]
 
 
 class ProjectAssociation(db.Model):  # type: ignore[name-defined]
@@ -94,7 +105,29 @@ class ProjectAssociation(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Milestone(db.Model):  # type: ignore[name-defined]
+class ProjectInvitation(db.Model):  # type: ignore[name-defined]
+    """An association invited to co-own a project: it becomes an owner only when one of its
+    admins or coordinators accepts (owners never add an association that did not agree)."""
+
+    __tablename__ = "project_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="invitations")
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "association_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Milestone(Versioned, db.Model):  # type: ignore[name-defined]
     __tablename__ = "project_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import MAX_PAGE, ApiError, paginate
+from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import db
 from app.i18n import text_direction
 from app.security import limiter
@@ -156,6 +156,13 @@ def timeline_svg(project: Project, rtl: bool) -> str:
     )
 
 
+@bp.context_processor
+def _date_bounds() -> dict[str, Any]:
+    """``min``/``max`` of the date inputs: the window the API schemas accept."""
+    low, high = logic.date_window(services.today())
+    return {"date_min": low.isoformat(), "date_max": high.isoformat()}
+
+
 def _rtl() -> bool:
     return text_direction(str(get_locale())) == "rtl"
 
@@ -226,12 +233,19 @@ def new_project() -> ResponseReturnValue:
     ), status
 
 
-@bp.route("/projects/<int:project_id>")
-def show_project(project_id: int) -> ResponseReturnValue:
+def render_project(
+    project: Project, *, status: int = 200, draft: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    """The project page; ``draft`` keeps a refused form's input (``{"form": "milestone-3" or
+    "project", "values": {...}}``) so that nothing the editor typed is lost."""
     user = get_current_user()
-    project = access.access_project(user, project_id)
     can = access.abilities(user, project)
     data = services.serialize_project(project, full=True)
+    staff_of = (
+        {m.association_id for m in user_memberships(user.id) if m.role in access.EDITOR_ROLES}
+        if user is not None
+        else set()
+    )
     return render_template(
         "projects/show.html",
         project=project,
@@ -245,7 +259,35 @@ def show_project(project_id: int) -> ResponseReturnValue:
         visibility_label=visibility_label,
         milestones_by_id={m.id: m for m in project.milestones},
         project_statuses=PROJECT_STATUSES,
+        answerable=[a for a in data["invitations"] if a["id"] in staff_of],
+        leavable=[a for a in data["associations"] if a["id"] in staff_of and can["edit"]]
+        if len(data["associations"]) > 1
+        else [],
+        draft=draft or {"form": None, "values": {}},
+    ), status
+
+
+@bp.route("/projects/<int:project_id>")
+def show_project(project_id: int) -> ResponseReturnValue:
+    return render_project(access.access_project(get_current_user(), project_id))
+
+
+def _conflict_page(project: Project, form: str, error: ApiError) -> ResponseReturnValue:
+    """409: the page again with the editor's input kept and a clear message."""
+    db.session.rollback()
+    db.session.expire_all()
+    flash(
+        _(
+            "Someone else saved this in the meantime: the page now shows their version above "
+            "and keeps your input in the form. Check it and save again to apply yours."
+        ),
+        "error",
     )
+    values = {
+        k: request.form.getlist(k) if k == "depends_on" else v for k, v in request.form.items()
+    }
+    project = access.access_project(get_current_user(), project.id)
+    return render_project(project, status=409, draft={"form": form, "values": values})
 
 
 @bp.route("/projects/<int:project_id>/timeline.svg")
@@ -266,14 +308,57 @@ def edit_project(project_id: int) -> ResponseReturnValue:
             ProjectPatchSchema(),
             ["title", "description", "starts_on", "ends_on", "visibility", "status"],
         )
-        services.update_project(actor, project, data)
+        expected = expected_version(request.form.get("version"))
+        services.update_project(actor, project, data, expected)
         db.session.commit()
     except (ma.ValidationError, ApiError) as error:
+        if isinstance(error, ApiError) and error.error_code == "edit_conflict":
+            return _conflict_page(project, "project", error)
         db.session.rollback()
         _flash_error(error)
     else:
         flash(_("Project saved."), "success")
     return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/invitations/<int:association_id>", methods=["POST"])
+@login_required
+def answer_invitation(project_id: int, association_id: int) -> ResponseReturnValue:
+    """Accept (``action=accept``) or decline the invitation of an association to co-own."""
+    actor = require_user()
+    project = access.access_invitation(actor, project_id, association_id)
+    accept = request.form.get("action") == "accept"
+    try:
+        services.answer_invitation(actor, project, association_id, accept=accept)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        if error.code in (401, 404):
+            raise
+        _flash_error(error)
+        return _back(project_id, "#owners")
+    flash(_("Invitation accepted.") if accept else _("Invitation declined."), "success")
+    if not accept:
+        return redirect(url_for("projects.list_projects"), code=303)
+    return _back(project_id, "#owners")
+
+
+@bp.route("/projects/<int:project_id>/leave", methods=["POST"])
+@login_required
+def leave_project(project_id: int) -> ResponseReturnValue:
+    """An owning association (its admin or coordinator) leaves the project."""
+    actor = require_user()
+    project = access.access_project(actor, project_id, "edit")
+    association_id = request.form.get("association_id", type=int) or 0
+    try:
+        services.leave_project(actor, project, association_id)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _flash_error(error)
+        return _back(project_id, "#owners")
+    flash(_("Your association left the project."), "success")
+    return redirect(url_for("projects.list_projects"), code=303)
 
 
 @bp.route("/projects/<int:project_id>/milestones", methods=["POST"])
@@ -310,9 +395,12 @@ def update_milestone(milestone_id: int) -> ResponseReturnValue:
             ["title", "status", "progress", "starts_on", "due_on", "weight", "depends_on"],
             multi=("depends_on",) if "depends_on_present" in request.form else (),
         )
-        services.update_milestone(actor, milestone, data)
+        expected = expected_version(request.form.get("version"))
+        services.update_milestone(actor, milestone, data, expected)
         db.session.commit()
     except (ma.ValidationError, ApiError) as error:
+        if isinstance(error, ApiError) and error.error_code == "edit_conflict":
+            return _conflict_page(milestone.project, f"milestone-{milestone_id}", error)
         db.session.rollback()
         _flash_error(error)
     else:
@@ -390,11 +478,12 @@ def project_calendar(project_id: int) -> ResponseReturnValue:
     grid = logic.month_grid(year, month)
     first = dt.date(year, month, 1)
     by_day: dict[dt.date, list[tuple[str, Any]]] = {}
+    shown = [day for week in grid for day in week if day is not None]
     for a in project.activities:
-        day = a.starts_at.date()
-        while day <= a.ends_at.date():
+        # only the days of the shown month: the work is the same for a one-day activity and
+        # one stored from year 1 to 9999
+        for day in logic.clip_days(a.starts_at.date(), a.ends_at.date(), shown[0], shown[-1]):
             by_day.setdefault(day, []).append(("activity", a))
-            day += dt.timedelta(days=1)
     for m in project.milestones:
         by_day.setdefault(m.due_on, []).append(("milestone", m))
     prev_y, prev_m = logic.shift_month(year, month, -1)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from app.api import Id
-from projects.logic import STATUSES
+from app.db import utcnow
+from projects.logic import EARLIEST_DATE, STATUSES, YEARS_AHEAD, date_window
 from projects.models import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
@@ -23,6 +25,32 @@ from projects.models import (
 
 V = ma.validate
 ID = Id()
+
+
+def in_window(value: dt.date) -> None:
+    """Dates (and date-times, by their UTC day) within :func:`projects.logic.date_window`."""
+    day = value.astimezone(dt.UTC).date() if isinstance(value, dt.datetime) else value
+    low, high = date_window(utcnow().date())
+    if not low <= day <= high:
+        raise ma.ValidationError(
+            _(
+                "Choose a date between %(min)s and %(max)s.",
+                min=low.isoformat(),
+                max=high.isoformat(),
+            )
+        )
+
+
+WINDOW = f"between {EARLIEST_DATE.isoformat()} and {YEARS_AHEAD} years from today"
+
+
+def _date(required: bool = False, allow_none: bool = False, note: str = "") -> ma.fields.Date:
+    return ma.fields.Date(
+        required=required,
+        allow_none=allow_none,
+        validate=in_window,
+        metadata={"description": f"{note}{'; ' if note else ''}{WINDOW}"},
+    )
 
 
 def _title(required: bool) -> ma.fields.String:
@@ -44,7 +72,8 @@ def _datetime(required: bool) -> ma.fields.AwareDateTime:
     return ma.fields.AwareDateTime(
         required=required,
         default_timezone=dt.UTC,
-        metadata={"description": "ISO 8601; naive values are UTC"},
+        validate=in_window,
+        metadata={"description": f"ISO 8601; naive values are UTC; {WINDOW}"},
     )
 
 
@@ -60,8 +89,8 @@ class ProjectCreateSchema(ma.Schema):
             "coordinator of at least one"
         },
     )
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(required=True, metadata={"description": "on or after starts_on"})
+    starts_on = _date(required=True)
+    ends_on = _date(required=True, note="on or after starts_on")
     visibility = ma.fields.String(
         load_default="members",
         validate=V.OneOf(VISIBILITIES),
@@ -73,18 +102,33 @@ class ProjectCreateSchema(ma.Schema):
 class ProjectPatchSchema(ma.Schema):
     title = _title(False)
     description = _description()
-    association_ids = ma.fields.List(ID, validate=V.Length(min=1, max=20))
-    starts_on = ma.fields.Date()
-    ends_on = ma.fields.Date()
+    association_ids = ma.fields.List(
+        ID,
+        validate=V.Length(min=1, max=20),
+        metadata={
+            "description": "wanted owners: new ones are invited (they join when one of their "
+            "admins or coordinators accepts); an owner is removed only by itself (leaving) or "
+            "a platform admin (403 owner_consent_required); never zero owners (422 last_owner)"
+        },
+    )
+    starts_on = _date()
+    ends_on = _date()
     visibility = ma.fields.String(validate=V.OneOf(VISIBILITIES))
     status = ma.fields.String(validate=V.OneOf(PROJECT_STATUSES))
+    version = ma.fields.Integer(
+        validate=V.Range(min=1, max=999_999_999),
+        metadata={
+            "description": "the version the editor loaded (or send If-Match); 409 "
+            "edit_conflict when someone saved in between"
+        },
+    )
 
 
 class MilestoneCreateSchema(ma.Schema):
     title = _title(True)
     description = _description()
-    starts_on = ma.fields.Date(allow_none=True)
-    due_on = ma.fields.Date(required=True, metadata={"description": "on or after starts_on"})
+    starts_on = _date(allow_none=True)
+    due_on = _date(required=True, note="on or after starts_on")
     weight = ma.fields.Integer(validate=V.Range(min=1, max=100), metadata={"description": "1-100"})
     status = ma.fields.String(validate=V.OneOf(STATUSES))
     progress = ma.fields.Integer(validate=V.Range(min=0, max=100))
@@ -98,8 +142,8 @@ class MilestoneCreateSchema(ma.Schema):
 class MilestonePatchSchema(ma.Schema):
     title = _title(False)
     description = _description()
-    starts_on = ma.fields.Date(allow_none=True)
-    due_on = ma.fields.Date()
+    starts_on = _date(allow_none=True)
+    due_on = _date()
     weight = ma.fields.Integer(validate=V.Range(min=1, max=100))
     status = ma.fields.String(
         validate=V.OneOf(STATUSES),
@@ -110,6 +154,13 @@ class MilestonePatchSchema(ma.Schema):
     )
     progress = ma.fields.Integer(validate=V.Range(min=0, max=100))
     depends_on = ma.fields.List(ID, validate=V.Length(max=50))
+    version = ma.fields.Integer(
+        validate=V.Range(min=1, max=999_999_999),
+        metadata={
+            "description": "the version the editor loaded (or send If-Match); 409 "
+            "edit_conflict when someone saved in between"
+        },
+    )
 
 
 class ActivityCreateSchema(ma.Schema):
@@ -169,6 +220,7 @@ class MilestoneSchema(ma.Schema):
     progress = ma.fields.Integer()
     effective_progress = ma.fields.Integer(metadata={"description": "100 when done"})
     weight = ma.fields.Integer()
+    version = ma.fields.Integer(metadata={"description": "edit counter (also the ETag)"})
     depends_on = ma.fields.List(ma.fields.Integer())
     overdue = ma.fields.Boolean()
     due_soon = ma.fields.Boolean(metadata={"description": "open and due within 7 days"})
@@ -200,6 +252,12 @@ class ProjectSchema(ma.Schema):
     description = ma.fields.String()
     association_ids = ma.fields.List(ma.fields.Integer())
     associations = ma.fields.List(ma.fields.Nested(AssociationRefSchema))
+    invited_association_ids = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={"description": "associations invited to co-own it, not yet answered"},
+    )
+    invitations = ma.fields.List(ma.fields.Nested(AssociationRefSchema))
+    version = ma.fields.Integer(metadata={"description": "edit counter (also the ETag)"})
     starts_on = ma.fields.String(metadata={"format": "date"})
     ends_on = ma.fields.String(metadata={"format": "date"})
     visibility = ma.fields.String()

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from app.accounts.models import User
-from app.api import ApiError
-from app.db import db, utcnow
+from app.api import ApiError, check_version
+from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.security import new_secret, secret_digest
@@ -30,6 +30,7 @@ from projects.models import (
     ProjectAssociation,
     ProjectChange,
     ProjectComment,
+    ProjectInvitation,
 )
 
 NAMESPACE = "/projects"
@@ -152,6 +153,7 @@ def serialize_milestone(
         "progress": milestone.progress,
         "effective_progress": logic.effective_progress(milestone.status, milestone.progress),
         "weight": milestone.weight,
+        "version": milestone.version,
         "depends_on": milestone.depends_on,
         **milestone_flags(milestone),
         "warnings": warnings,
@@ -179,9 +181,9 @@ def project_progress(project: Project) -> int:
     )
 
 
-def associations_of(project: Project) -> list[dict[str, Any]]:
+def associations_of(project: Project, ids: list[int] | None = None) -> list[dict[str, Any]]:
     out = []
-    for aid in project.association_ids:
+    for aid in project.association_ids if ids is None else ids:
         assoc = get_association(aid)
         out.append(
             {"id": aid, "name": assoc.name if assoc else "", "slug": assoc.slug if assoc else ""}
@@ -196,6 +198,9 @@ def serialize_project(project: Project, *, full: bool = False) -> dict[str, Any]
         "description": project.description,
         "association_ids": project.association_ids,
         "associations": associations_of(project),
+        "invited_association_ids": project.invited_association_ids,
+        "invitations": associations_of(project, project.invited_association_ids),
+        "version": project.version,
         "starts_on": project.starts_on.isoformat(),
         "ends_on": project.ends_on.isoformat(),
         "visibility": project.visibility,
@@ -331,7 +336,31 @@ def create_project(actor: User, data: dict[str, Any]) -> Project:
     return project
 
 
-def update_project(actor: User, project: Project, changes: dict[str, Any]) -> Project:
+def lock_project(project: Project) -> None:
+    """Serialize the writes to one project, before the reads their checks depend on.
+
+    SQLite: the database write lock (``BEGIN IMMEDIATE``); PostgreSQL: the project's row lock.
+    The project's own row and collections are read again, so checks see the latest commit.
+    """
+    db.session.execute(
+        for_update(select(Project).where(Project.id == project.id)).execution_options(
+            populate_existing=True
+        )
+    )
+
+
+def update_project(
+    actor: User, project: Project, changes: dict[str, Any], expected_version: int | None = None
+) -> Project:
+    """Edit a project's fields (409 ``edit_conflict`` when ``expected_version`` is stale).
+
+    ``association_ids`` is the wanted list of owners: associations not yet owners are invited
+    (they join when one of their admins or coordinators accepts), owners left out are removed
+    only with their consent (the caller is their admin or coordinator: leaving) or by a
+    platform administrator; a project never ends up without an owner.
+    """
+    lock_project(project)
+    check_version(project.version, expected_version)
     changes = dict(changes)
     new_ids = changes.pop("association_ids", None)
     starts = changes.get("starts_on", project.starts_on)
@@ -339,24 +368,137 @@ def update_project(actor: User, project: Project, changes: dict[str, Any]) -> Pr
     _check_project_dates(starts, ends)
     if "title" in changes:
         changes["title"] = changes["title"].strip()
-    _apply(project, changes, project, actor, "project")
+    if _apply(project, changes, project, actor, "project"):
+        project.bump_version()
     if new_ids is not None:
-        ids = list(dict.fromkeys(new_ids))
-        if ids != project.association_ids:
-            _check_associations(actor, ids)
-            if not actor.is_admin and not any(
-                membership_role(actor.id, aid) in EDITOR_ROLES for aid in ids
-            ):  # pragma: no cover - _check_associations raised already
-                raise ApiError(403, "forbidden")
-            old = project.association_ids
-            project.owners.clear()
-            db.session.flush()
-            project.owners.extend(
-                ProjectAssociation(association_id=aid, position=i) for i, aid in enumerate(ids)
-            )
-            record(project, actor, "project", project.id, "association_ids", old, ids)
+        _change_owners(actor, project, list(dict.fromkeys(new_ids)))
     db.session.flush()
     # first: watchers who may no longer see the project (made private, owners changed) leave
+    recheck_rooms_after_commit(project_room(project.id), NAMESPACE)
+    _emit_project(project)
+    return project
+
+
+def _may_speak_for(actor: User, association_id: int) -> bool:
+    return membership_role(actor.id, association_id) in EDITOR_ROLES
+
+
+def _change_owners(actor: User, project: Project, wanted: list[int]) -> None:
+    current = project.association_ids
+    invited = project.invited_association_ids
+    removed = [aid for aid in current if aid not in wanted]
+    added = [aid for aid in wanted if aid not in current and aid not in invited]
+    withdrawn = [aid for aid in invited if aid not in wanted]
+    for aid in removed:
+        if not actor.is_admin and not _may_speak_for(actor, aid):
+            raise ApiError(
+                403,
+                "owner_consent_required",
+                _(
+                    "Only the association itself (or a platform administrator) may remove it "
+                    "from the project's owners: ask it to leave the project."
+                ),
+                fields={"association_ids": [_("Association %(id)s is an owner.", id=aid)]},
+            )
+    if len(removed) == len(current):
+        raise invalid(
+            _("A project keeps at least one owning association."),
+            {"association_ids": [_("Keep at least one current owner.")]},
+            code="last_owner",
+        )
+    if len(current) - len(removed) + len(invited) - len(withdrawn) + len(added) > MAX_ASSOCIATIONS:
+        raise invalid(_("Too many associations."), {"association_ids": [_("At most 20.")]})
+    for aid in added:
+        assoc = get_association(aid)
+        if assoc is None or assoc.status != "approved":
+            raise invalid(
+                _("Unknown association."),
+                {"association_ids": [_("No approved association with id %(id)s.", id=aid)]},
+            )
+    if removed:
+        project.owners[:] = [o for o in project.owners if o.association_id not in removed]
+        record(
+            project,
+            actor,
+            "project",
+            project.id,
+            "association_ids",
+            current,
+            [aid for aid in current if aid not in removed],
+        )
+    if withdrawn:
+        project.invitations[:] = [
+            i for i in project.invitations if i.association_id not in withdrawn
+        ]
+        record(
+            project,
+            actor,
+            "project",
+            project.id,
+            "invitations",
+            invited,
+            [aid for aid in invited if aid not in withdrawn],
+        )
+    for aid in added:
+        project.invitations.append(ProjectInvitation(association_id=aid, invited_by_id=actor.id))
+        record(project, actor, "project", project.id, "invited", None, aid)
+        notify(
+            association_member_ids(aid, roles=EDITOR_ROLES),
+            kind="projects.invited",
+            subject=f"project:{project.id}:invited:{aid}",
+            text=_(
+                "Your association is invited to co-own the project %(title)s.", title=project.title
+            ),
+            url=f"/projects/{project.id}#owners",
+            actor_id=actor.id,
+            data={"project_id": project.id, "association_id": aid},
+        )
+
+
+def leave_project(actor: User, project: Project, association_id: int) -> Project:
+    """``association_id`` stops owning ``project`` (its admin or coordinator, or a platform
+    administrator, decides); refused when it is the last owner."""
+    lock_project(project)
+    if association_id not in project.association_ids:
+        raise invalid(
+            _("This association does not own the project."),
+            {"association_id": [_("Not an owner.")]},
+        )
+    _change_owners(
+        actor,
+        project,
+        [aid for aid in project.association_ids if aid != association_id]
+        + project.invited_association_ids,
+    )
+    db.session.flush()
+    recheck_rooms_after_commit(project_room(project.id), NAMESPACE)
+    _emit_project(project)
+    return project
+
+
+def answer_invitation(actor: User, project: Project, association_id: int, accept: bool) -> Project:
+    """An admin or coordinator of the invited association accepts (it becomes an owner) or
+    declines the invitation. The caller checked that with ``access.access_invitation``."""
+    lock_project(project)
+    invitation = next((i for i in project.invitations if i.association_id == association_id), None)
+    if invitation is None:
+        raise ApiError(404, "not_found", _("There is no pending invitation for this association."))
+    if accept:
+        assoc = get_association(association_id)
+        if assoc is None or assoc.status != "approved":
+            raise ApiError(
+                403, "suspended", _("Only an approved association may co-own a project.")
+            )
+        old = project.association_ids
+        position = max((o.position for o in project.owners), default=-1) + 1
+        project.owners.append(ProjectAssociation(association_id=association_id, position=position))
+        record(
+            project, actor, "project", project.id, "association_ids", old, [*old, association_id]
+        )
+    else:
+        record(project, actor, "project", project.id, "declined", association_id, None)
+    project.invitations.remove(invitation)
+    db.session.flush()
     recheck_rooms_after_commit(project_room(project.id), NAMESPACE)
     _emit_project(project)
     return project
@@ -394,11 +536,32 @@ def _member_ids(project: Project) -> set[int]:
     return ids
 
 
+def _dependency_edges(project: Project) -> dict[int, list[int]]:
+    """``{milestone: predecessors}`` of ``project`` as stored now (not the session's copy:
+    called after :func:`lock_project`, it sees every committed edit)."""
+    edges: dict[int, list[int]] = {
+        mid: []
+        for mid in db.session.scalars(
+            select(Milestone.id).where(Milestone.project_id == project.id)
+        )
+    }
+    rows = db.session.execute(
+        select(MilestoneDependency.successor_id, MilestoneDependency.predecessor_id)
+        .join(Milestone, Milestone.id == MilestoneDependency.successor_id)
+        .where(Milestone.project_id == project.id)
+    )
+    for successor, predecessor in rows:
+        edges.setdefault(successor, []).append(predecessor)
+    return edges
+
+
 def _set_dependencies(
     actor: User, project: Project, milestone: Milestone, depends_on: Iterable[int]
 ) -> None:
+    """Replace ``milestone``'s predecessors; the caller holds :func:`lock_project`, so the
+    loop check reads what no concurrent edit can change before this one commits."""
     wanted = list(dict.fromkeys(depends_on))
-    by_id = {m.id: m for m in project.milestones}
+    stored = _dependency_edges(project)
     for pred_id in wanted:
         if pred_id == milestone.id:
             raise invalid(
@@ -406,20 +569,20 @@ def _set_dependencies(
                 {"depends_on": [_("A milestone cannot depend on itself.")]},
                 code="dependency_loop",
             )
-        if pred_id not in by_id:
+        if pred_id not in stored:
             raise invalid(
                 _("Dependencies must be milestones of the same project."),
                 {"depends_on": [_("Milestone %(id)s is not part of this project.", id=pred_id)]},
                 code="wrong_project",
             )
-    edges = {m.id: m.depends_on for m in project.milestones if m.id != milestone.id}
+    edges = {mid: preds for mid, preds in stored.items() if mid != milestone.id}
     if logic.would_create_cycle(edges, milestone.id, wanted):
         raise invalid(
             _("These dependencies would make a loop."),
             {"depends_on": [_("These dependencies would make a loop.")]},
             code="dependency_loop",
         )
-    old = milestone.depends_on
+    old = sorted(stored.get(milestone.id, []))
     if sorted(wanted) == old:
         return
     milestone.predecessors = [MilestoneDependency(predecessor_id=pid) for pid in wanted]
@@ -458,6 +621,7 @@ def _after_status(actor: User | None, milestone: Milestone, old_status: str) -> 
 
 
 def add_milestone(actor: User, project: Project, data: dict[str, Any]) -> Milestone:
+    lock_project(project)
     _check_milestone_dates(data.get("starts_on"), data["due_on"])
     milestone = Milestone(
         project=project,
@@ -480,8 +644,17 @@ def add_milestone(actor: User, project: Project, data: dict[str, Any]) -> Milest
     return milestone
 
 
-def update_milestone(actor: User, milestone: Milestone, changes: dict[str, Any]) -> Milestone:
+def update_milestone(
+    actor: User,
+    milestone: Milestone,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+) -> Milestone:
+    """Apply an editor's changes (409 ``edit_conflict`` when ``expected_version`` is stale)."""
     project = milestone.project
+    lock_project(project)
+    db.session.refresh(milestone)
+    check_version(milestone.version, expected_version)
     changes = dict(changes)
     depends_on = changes.pop("depends_on", None)
     starts = changes.get("starts_on", milestone.starts_on)
@@ -493,9 +666,12 @@ def update_milestone(actor: User, milestone: Milestone, changes: dict[str, Any])
         changes["progress"] = 100
     old_status = milestone.status
     old_due = milestone.due_on
-    _apply(milestone, changes, project, actor, "milestone")
+    old_deps = milestone.depends_on
+    changed = _apply(milestone, changes, project, actor, "milestone")
     if depends_on is not None:
         _set_dependencies(actor, project, milestone, depends_on)
+    if changed or milestone.depends_on != old_deps:
+        milestone.bump_version()
     if milestone.due_on != old_due:
         milestone.overdue_notified_at = None
     _after_status(actor, milestone, old_status)
@@ -506,11 +682,20 @@ def update_milestone(actor: User, milestone: Milestone, changes: dict[str, Any])
 
 def delete_milestone(actor: User, milestone: Milestone) -> None:
     project = milestone.project
+    lock_project(project)
     record(project, actor, "milestone", milestone.id, "deleted", milestone.title, None)
-    _emit_milestone(milestone, deleted=True)
+    payload = serialize_milestone(milestone)
+    payload["deleted"] = True
     project.milestones.remove(milestone)
     db.session.delete(milestone)
     db.session.flush()
+    # one milestone_updated (deleted) with the progress without it, then one project_updated
+    emit_after_commit(
+        "milestone_updated",
+        {"milestone": payload, "progress": project_progress(project)},
+        to=project_room(project.id),
+        namespace=NAMESPACE,
+    )
     _emit_project(project)
 
 

@@ -48,16 +48,23 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    """The first day of every month whose start falls within ``[first, last]``."""
-    out = []
-    day = first.replace(day=1)
-    if day < first:
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    while day <= last:
-        out.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    return out
+#: at most this many month lines on the axis, whatever the span (a row stored from 0001 to
+#: 9999 would otherwise draw 120,000 of them)
+MAX_TICKS = 24
+#: tick steps in months: every month, 2, 3, 6 months, then years, 2, 5, 10, 25... years
+STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 300, 600, 1200, 3000, 6000, 12000)
+
+
+def month_starts(first: dt.date, last: dt.date, max_ticks: int = MAX_TICKS) -> list[dt.date]:
+    """First days of months within ``[first, last]``: every month, or every ``step`` months
+    (aligned on multiples of the step) when that would exceed ``max_ticks``."""
+    low = first.year * 12 + first.month - 1 + (0 if first.day == 1 else 1)
+    high = last.year * 12 + last.month - 1
+    if high < low:
+        return []
+    step = next((s for s in STEPS if (high - low) // s + 1 <= max_ticks), STEPS[-1])
+    begin = -(-low // step) * step  # the first multiple of step at or after low
+    return [dt.date(i // 12, i % 12 + 1, 1) for i in range(begin, high + 1, step) if i >= 12]
 
 
 def build_svg(
@@ -77,7 +84,10 @@ def build_svg(
         start = min(start, row.start, row.end)
         end = max(end, row.start, row.end)
     if end <= start:
-        end = start + dt.timedelta(days=1)
+        if start < dt.date.max:
+            end = start + dt.timedelta(days=1)
+        else:
+            start = end - dt.timedelta(days=1)
     span_days = (end - start).days + 1  # the last day is drawn in full
     inner = width - 2 * PAD
     height = HEADER + ROW * max(1, len(rows)) + PAD

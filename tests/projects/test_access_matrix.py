@@ -138,3 +138,62 @@ def test_pending_membership_gives_no_access(api, world):
     MembershipFactory(association=world.a, user=applicant, role="coordinator", status="pending")
     project = ProjectFactory(visibility="members", associations=[world.a])
     assert api(applicant).get(f"/api/v1/projects/{project.id}").status_code == 404
+
+
+def test_suspended_association_staff_lose_write_rights(api, client, world):
+    """Issue 15 #16: staff of a suspended association keep reading its projects but can no
+    longer edit, add milestones or comment (API, page and socket face); a project co-owned with
+    an approved association stays editable by that association's staff."""
+    from app.db import db
+    from tests.conftest import login
+    from tests.projects.factories import ActivityFactory
+
+    only_a = ProjectFactory(visibility="members", associations=[world.a])
+    shared = ProjectFactory(visibility="members", associations=[world.a, world.b])
+    milestone = MilestoneFactory(project=only_a)
+    activity = ActivityFactory(project=only_a)
+    world.a.status = "suspended"
+    db.session.commit()
+
+    coordinator = api(world.coordinator)
+    got = coordinator.get(f"/api/v1/projects/{only_a.id}")
+    assert got.status_code == 200
+    assert got.get_json()["can"] == {"view": True, "comment": False, "edit": False}
+    refused = coordinator.patch(f"/api/v1/projects/{only_a.id}", json={"title": "Taken over"})
+    assert refused.status_code == 403, refused.get_json()
+    assert refused.get_json()["error"]["code"] == "suspended"
+    writes = [
+        coordinator.post(
+            f"/api/v1/projects/{only_a.id}/milestones", json={"title": "x", "due_on": "2026-05-01"}
+        ),
+        coordinator.patch(f"/api/v1/milestones/{milestone.id}", json={"progress": 90}),
+        coordinator.delete(f"/api/v1/milestones/{milestone.id}"),
+        coordinator.delete(f"/api/v1/activities/{activity.id}"),
+        coordinator.post(f"/api/v1/projects/{only_a.id}/comments", json={"body": "still here"}),
+        api(world.member).post(f"/api/v1/projects/{only_a.id}/comments", json={"body": "hi"}),
+    ]
+    assert [r.status_code for r in writes] == [403] * len(writes)
+    login(client, world.coordinator)
+    page = client.get(f"/projects/{only_a.id}")
+    assert page.status_code == 200
+    assert f"/projects/{only_a.id}/edit" not in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Project, only_a.id).title != "Taken over"
+    assert db.session.get(Project, only_a.id).milestones[0].progress == 0
+
+    # B is approved: its admin still edits the shared project; A's coordinator does not
+    assert (
+        api(world.assoc_admin)
+        .patch(f"/api/v1/projects/{shared.id}", json={"title": "Still shared"})
+        .status_code
+        == 200
+    )
+    assert (
+        coordinator.patch(f"/api/v1/projects/{shared.id}", json={"title": "No"}).status_code == 403
+    )
+    assert (
+        api(world.platform_admin)
+        .patch(f"/api/v1/projects/{only_a.id}", json={"title": "Admin fix"})
+        .status_code
+        == 200
+    )

@@ -311,6 +311,7 @@ def test_openapi_documents_projects(client):
 
 
 def test_change_owning_associations(api, world):
+    """Adding an owner is an invitation its admin or coordinator accepts (issue 15 #2)."""
     pid = new_project(api, world.coordinator, world, association_ids=[world.a.id])["id"]
     # B's admin is not an editor yet
     assert api(world.assoc_admin).patch(f"/api/v1/projects/{pid}", json={}).status_code == 404
@@ -318,19 +319,103 @@ def test_change_owning_associations(api, world):
         f"/api/v1/projects/{pid}", json={"association_ids": [world.a.id, world.b.id]}
     )
     assert response.status_code == 200
-    assert response.get_json()["association_ids"] == [world.a.id, world.b.id]
+    assert response.get_json()["association_ids"] == [world.a.id]
+    assert response.get_json()["invited_association_ids"] == [world.b.id]
+    # invited, not yet an owner: B's admin may see the project to answer, not edit it
+    assert api(world.assoc_admin).patch(f"/api/v1/projects/{pid}", json={}).status_code == 403
+    accepted = api(world.assoc_admin).post(
+        f"/api/v1/projects/{pid}/invitations/{world.b.id}/accept"
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    assert accepted.get_json()["association_ids"] == [world.a.id, world.b.id]
+    assert accepted.get_json()["invited_association_ids"] == []
     assert api(world.assoc_admin).patch(f"/api/v1/projects/{pid}", json={}).status_code == 200
-    # an editor may not hand the project to associations they have no editor role in
+    # an editor may not hand the project over to others: removing B takes B's consent
     refused = api(world.coordinator).patch(
         f"/api/v1/projects/{pid}", json={"association_ids": [world.c.id]}
     )
     assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "owner_consent_required"
     history = api(world.coordinator).get(f"/api/v1/projects/{pid}/history").get_json()["items"]
     change = next(h for h in history if h["field"] == "association_ids")
     assert change["from"] == f"[{world.a.id}]"
     assert change["to"] == f"[{world.a.id}, {world.b.id}]"
     db.session.expire_all()
     assert db.session.get(Project, pid).association_ids == [world.a.id, world.b.id]
+
+
+def test_a_co_owner_cannot_evict_the_others_nor_add_unwilling_owners(api, world):
+    """Issue 15 #2: PATCH association_ids used to replace the owners outright."""
+    from app.notifications.models import Notification
+    from tests.directory.factories import MembershipFactory
+    from tests.factories import UserFactory
+
+    c_member = UserFactory()
+    MembershipFactory(association=world.c, user=c_member, role="member")
+    pid = new_project(api, world.platform_admin, world)["id"]  # owned by A and B
+    # B's admin tries to evict A (the coordinator's association): refused, nothing changed
+    evict = api(world.assoc_admin).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.b.id]}
+    )
+    assert evict.status_code == 403, evict.get_json()
+    assert evict.get_json()["error"]["code"] == "owner_consent_required"
+    assert api(world.coordinator).get(f"/api/v1/projects/{pid}").status_code == 200
+    # B's admin adds C: C is only invited; its plain members are not notified of anything
+    add = api(world.assoc_admin).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.a.id, world.b.id, world.c.id]}
+    )
+    assert add.status_code == 200
+    assert add.get_json()["association_ids"] == [world.a.id, world.b.id]
+    assert add.get_json()["invited_association_ids"] == [world.c.id]
+    milestone = add_milestone(api, world.assoc_admin, pid)
+    api(world.assoc_admin).patch(f"/api/v1/milestones/{milestone['id']}", json={"status": "done"})
+    db.session.expire_all()
+    assert db.session.query(Notification).filter_by(user_id=c_member.id).count() == 0
+    # C's admin was told about the invitation, and may decline it; B's admin may not answer
+    assert db.session.query(Notification).filter_by(user_id=world.other_admin.id).count() == 1
+    assert (
+        api(world.assoc_admin)
+        .post(f"/api/v1/projects/{pid}/invitations/{world.c.id}/accept")
+        .status_code
+        == 403
+    )
+    assert api(world.other_admin).get(f"/api/v1/projects/{pid}").status_code == 200
+    declined = api(world.other_admin).post(
+        f"/api/v1/projects/{pid}/invitations/{world.c.id}/decline"
+    )
+    assert declined.status_code == 200
+    assert declined.get_json()["invited_association_ids"] == []
+    assert api(world.other_admin).get(f"/api/v1/projects/{pid}").status_code == 404
+    again = api(world.other_admin).post(f"/api/v1/projects/{pid}/invitations/{world.c.id}/accept")
+    assert again.status_code == 404
+    # B leaves by itself (its own admin); A, the last owner, may not leave
+    left = api(world.assoc_admin).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.a.id]}
+    )
+    assert left.status_code == 200 and left.get_json()["association_ids"] == [world.a.id]
+    last = api(world.coordinator).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.b.id]}
+    )
+    assert last.status_code == 422
+    assert last.get_json()["error"]["code"] == "last_owner"
+    db.session.expire_all()
+    assert db.session.get(Project, pid).association_ids == [world.a.id]
+    assert db.session.get(Project, pid).invited_association_ids == []
+
+
+def test_last_owner_cannot_leave_and_platform_admin_may_remove(api, world):
+    pid = new_project(api, world.platform_admin, world)["id"]
+    alone = api(world.platform_admin).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.c.id]}
+    )
+    assert alone.status_code == 422
+    assert alone.get_json()["error"]["code"] == "last_owner"
+    removed = api(world.platform_admin).patch(
+        f"/api/v1/projects/{pid}", json={"association_ids": [world.b.id]}
+    )
+    assert removed.status_code == 200 and removed.get_json()["association_ids"] == [world.b.id]
+    leave = api(world.assoc_admin).patch(f"/api/v1/projects/{pid}", json={"association_ids": []})
+    assert leave.status_code == 422
 
 
 def test_deleting_a_predecessor_drops_the_dependency_and_keeps_activities(api, world):

@@ -235,3 +235,53 @@ def test_edit_project_form(logged_in, world):
         data={"csrf_token": csrf_token(member, f"/projects/{project.id}"), "title": "x"},
     )
     assert denied.status_code == 403
+
+
+def test_invitation_answered_and_leaving_on_the_project_page(logged_in, world):
+    """Issue 15 #2 on the page: the invited association's admin accepts or declines there; an
+    owner leaves by its own staff's button; the last owner has no leave button."""
+    from projects.models import ProjectInvitation
+
+    project = ProjectFactory(title="Invitation", visibility="members", associations=[world.a])
+    db.session.add(ProjectInvitation(project_id=project.id, association_id=world.b.id))
+    db.session.commit()
+    coordinator = logged_in(world.coordinator)
+    html = coordinator.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "جمعية النور" in html and f"/invitations/{world.b.id}" not in html
+    assert f"/projects/{project.id}/leave" not in html  # A is the only owner
+    token = csrf_token(coordinator, f"/projects/{project.id}")
+    refused = coordinator.post(
+        f"/projects/{project.id}/invitations/{world.b.id}",
+        data={"csrf_token": token, "action": "accept"},
+    )
+    assert refused.status_code == 403  # sees the project, does not speak for B
+
+    admin_b = logged_in(world.assoc_admin)
+    html = admin_b.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'action="/projects/{project.id}/invitations/{world.b.id}"' in html
+    assert f"/projects/{project.id}/edit" not in html
+    token = csrf_token(admin_b, f"/projects/{project.id}")
+    accepted = admin_b.post(
+        f"/projects/{project.id}/invitations/{world.b.id}",
+        data={"csrf_token": token, "action": "accept"},
+    )
+    assert accepted.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).association_ids == [world.a.id, world.b.id]
+    html = admin_b.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"/projects/{project.id}/edit" in html
+    assert f'name="association_id" value="{world.b.id}"' in html  # B may leave
+    assert f'name="association_id" value="{world.a.id}"' not in html  # but not make A leave
+    forced = admin_b.post(
+        f"/projects/{project.id}/leave", data={"csrf_token": token, "association_id": world.a.id}
+    )
+    assert forced.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).association_ids == [world.a.id, world.b.id]
+    left = admin_b.post(
+        f"/projects/{project.id}/leave", data={"csrf_token": token, "association_id": world.b.id}
+    )
+    assert left.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).association_ids == [world.a.id]
+    assert admin_b.get(f"/projects/{project.id}").status_code == 404

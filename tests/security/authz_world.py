@@ -45,7 +45,7 @@ from messaging import services as chat_services
 from messaging.access import access_conversation
 from messaging.models import Conversation, Message
 from projects import services as project_services
-from projects.models import Project
+from projects.models import Project, ProjectInvitation
 from tests.conftest import ApiClient
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
@@ -164,6 +164,19 @@ class World:
         if kind == "activity":
             project = db.session.get(Project, self.ids["project"])
             return {"activity": ActivityFactory(project=project).id}
+        if kind in ("invitation", "shared_project"):
+            # a members-only project of a fresh association X: inviting A, or co-owned with A
+            other = AssociationFactory(name=f"Partner {_next()}", status="approved")
+            owners = [other]
+            if kind == "shared_project":
+                owners.append(db.session.get(Association, self.ids["assoc"]))
+            project = ProjectFactory(visibility="members", associations=owners)
+            if kind == "invitation":
+                db.session.add(
+                    ProjectInvitation(project_id=project.id, association_id=self.ids["assoc"])
+                )
+                db.session.commit()
+            return {kind: project.id}
         if kind == "applicant":
             applicant = UserFactory()
             # association=, not association_id=: the SubFactory would make a new association

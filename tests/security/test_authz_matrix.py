@@ -968,6 +968,24 @@ ROWS: list[Row] = [
         PRIVATE_PROJECT_EDIT_PAGE,
         form={"title": "Étape", "due_on": "2026-06-01"},
     ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/invitations/<int:association_id>",
+        "/projects/{invitation}/invitations/{assoc}",
+        by_role(LOGIN, 404, 404, 303, 303, 404, 403),
+        form={"action": "accept"},
+        fresh="invitation",
+        note="only the invited association's admins and coordinators answer (their consent)",
+    ),
+    R(
+        "POST",
+        "/projects/<int:project_id>/leave",
+        "/projects/{shared_project}/leave",
+        by_role(LOGIN, 404, 403, 303, 303, 404, 303),
+        form={"association_id": "{assoc}"},
+        fresh="shared_project",
+        note="A's own staff (its consent) or a platform admin remove A from the owners",
+    ),
     R("GET", "/projects/calendar-feed", "/projects/calendar-feed", SIGNED_IN_PAGE),
     R(
         "POST",
@@ -1054,6 +1072,20 @@ ROWS: list[Row] = [
         form=lambda role: {"progress": str(10 + ROLES.index(role))},
     ),
     # ---------------------------------------------------------------- projects (API)
+    R(
+        "POST",
+        "/api/v1/projects/<int:project_id>/invitations/<int:association_id>/accept",
+        "/api/v1/projects/{invitation}/invitations/{assoc}/accept",
+        by_role(401, 404, 404, 200, 200, 404, 403),
+        fresh="invitation",
+    ),
+    R(
+        "POST",
+        "/api/v1/projects/<int:project_id>/invitations/<int:association_id>/decline",
+        "/api/v1/projects/{invitation}/invitations/{assoc}/decline",
+        by_role(401, 404, 404, 200, 200, 404, 403),
+        fresh="invitation",
+    ),
     R(
         "POST",
         "/api/v1/me/calendar",
