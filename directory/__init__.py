@@ -1,6 +1,6 @@
 """Directory: associations by field, place and size; memberships; reference data.
 
-Public API (the only names other features may import, see COMMON.md):
+Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``MembershipInfo``, ``get_association``,
 ``membership_role``, ``user_memberships``, ``association_member_ids``, ``list_fields``,
 ``get_field``, ``load_reference_data``. ``membership_changed`` (app.signals) is sent after
