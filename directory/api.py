@@ -36,6 +36,7 @@ from directory.serialize import (
     field_dict,
     load_associations_by_ids,
     member_dict,
+    memberships_of,
     regions_tree,
 )
 
@@ -56,8 +57,9 @@ class Associations(MethodView):
         """Search approved associations: text, facets with counts, sort, distance."""
         actor = get_current_user()
         found = search_associations(args, actor=actor, locale=current_lang())
+        mine = memberships_of(actor, found["ids"])
         items = [
-            association_dict(a, actor, distance=found["distances"].get(a.id))
+            association_dict(a, actor, distance=found["distances"].get(a.id), mine=mine.get(a.id))
             for a in load_associations_by_ids(found["ids"])
         ]
         return {
@@ -89,7 +91,8 @@ def pending_associations(args: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
     query = select(Association).where(Association.status == "pending").order_by(Association.id)
     page = paginate(query, args["page"], args["per_page"])
-    page["items"] = [association_dict(a, actor) for a in page["items"]]
+    mine = memberships_of(actor, [a.id for a in page["items"]])
+    page["items"] = [association_dict(a, actor, mine=mine.get(a.id)) for a in page["items"]]
     return page
 
 

@@ -38,17 +38,32 @@ def logo_url(assoc: Association) -> str | None:
     return url_for("directory.logo", association_id=assoc.id, name=assoc.logo)
 
 
-def association_dict(
-    assoc: Association, actor: Any = None, distance: float | None = None, lang: str | None = None
-) -> dict[str, Any]:
-    lang = lang or current_lang()
-    mine = None
-    if actor is not None:
-        mine = db.session.scalar(
-            select(Membership).where(
-                Membership.association_id == assoc.id, Membership.user_id == actor.id
-            )
+def memberships_of(actor: Any, association_ids: Sequence[int]) -> dict[int, Membership]:
+    """The actor's membership rows in those associations, in one query (for lists)."""
+    if actor is None or not association_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Membership).where(
+            Membership.user_id == actor.id, Membership.association_id.in_(association_ids)
         )
+    )
+    return {m.association_id: m for m in rows}
+
+
+_UNKNOWN: Any = object()
+
+
+def association_dict(
+    assoc: Association,
+    actor: Any = None,
+    distance: float | None = None,
+    lang: str | None = None,
+    mine: Membership | None = _UNKNOWN,
+) -> dict[str, Any]:
+    """The API shape of an association; lists pass ``mine`` from :func:`memberships_of`."""
+    lang = lang or current_lang()
+    if mine is _UNKNOWN:
+        mine = memberships_of(actor, [assoc.id]).get(assoc.id)
     city = assoc.city
     return {
         "id": assoc.id,

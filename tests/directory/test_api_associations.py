@@ -18,6 +18,7 @@ from werkzeug.test import encode_multipart
 from app.db import db
 from app.signals import membership_changed
 from directory.models import Association, Membership
+from tests.conftest import count_statements
 from tests.directory.factories import MembershipFactory
 from tests.factories import UserFactory
 
@@ -400,3 +401,23 @@ def test_member_list_can_be_members_only(
     )
     assert saved.status_code == 302, saved.get_data(as_text=True)[:400]
     assert api(None).get(f"{base}/members").status_code == 200
+
+
+def test_a_signed_in_search_page_runs_a_constant_number_of_queries(
+    app: Flask, api: Any, make_assoc: Make
+) -> None:
+    # association_dict used to look up the caller's membership once per association
+    reader = UserFactory()
+    client = api(reader)
+
+    def statements_for(count: int) -> int:
+        for i in range(count):
+            assoc = make_assoc(f"Association Nakhil {count}-{i}")
+            MembershipFactory(user=reader, association=assoc, role="member")
+        client.get(f"/api/v1/associations?q=nakhil {count}")  # caches warm (facet view...)
+        with count_statements() as statements:
+            page = client.get(f"/api/v1/associations?q=nakhil {count}&per_page=50")
+        assert page.status_code == 200 and page.json["total"] >= count, page.json
+        return len(statements)
+
+    assert statements_for(2) == statements_for(12)

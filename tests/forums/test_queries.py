@@ -3,28 +3,11 @@ number of posts, reactions, quotes and forums on them."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.db import db
 from forums import services
+from tests.conftest import count_statements as counting
 from tests.factories import UserFactory
 from tests.forums.factories import ForumFactory, make_topic
-
-
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, _params, _context, _many):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def busy_topic(forum, posts: int):
