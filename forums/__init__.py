@@ -19,7 +19,7 @@ def register(app: Flask) -> None:
     from forums import api as endpoints
     from forums import events, routes, search
     from forums.demo import load_demo
-    from forums.services import NAMESPACE
+    from forums.services import NAMESPACE, watch_new_fields
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((20, "forums.index", lambda: str(_l("Forums"))))
     add_demo_loader(app, 20, "forums", load_demo)
     search.register(app)
+    watch_new_fields()
     registry(app).export_sections.append(export_posts)
 
 

@@ -83,8 +83,6 @@ def _one_post(viewer: Any, post: Post, topic: Any) -> dict[str, Any]:
 @blp.response(200, ForumListSchema)
 def list_forums() -> dict[str, Any]:
     """Themed forums (at least one per field of activity), with the caller's unread counts."""
-    if services.sync_field_forums():
-        db.session.commit()
     return {"items": queries.forum_index(get_current_user(), locale())}
 
 

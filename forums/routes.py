@@ -48,8 +48,6 @@ def _fail(error: ApiError) -> None:
 
 @bp.route("/forums")
 def index() -> ResponseReturnValue:
-    if services.sync_field_forums():
-        db.session.commit()
     viewer = get_current_user()
     forums = queries.forum_index(viewer, locale())
     can_moderate = viewer is not None and access.moderated_forum_ids(viewer) != set()

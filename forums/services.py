@@ -146,37 +146,67 @@ def update_forum(actor: User, forum: Forum, data: dict[str, Any]) -> Forum:
     return forum
 
 
+def field_forum(field: Any) -> Forum:
+    """The forum of a field of activity (not added to the session)."""
+    return Forum(
+        field_id=field.id,
+        name_ar=field.name_ar,
+        name_fr=field.name_fr,
+        name_en=field.name_en,
+        description_ar=f"نقاشات وتبادل الخبرات في مجال {field.name_ar}.",
+        description_fr=f"Discussions et partage d’expériences : {field.name_fr}.",
+        description_en=f"Discussions and shared experience: {field.name_en}.",
+        position=100 + field.position,
+    )
+
+
 def sync_field_forums() -> int:
-    """Create the missing forum of each field of activity; returns how many were created."""
+    """Create the missing forum of each field of activity; returns how many were created.
+
+    Forums of new fields are created as the field is written (:func:`watch_new_fields`); this
+    catches up on fields written without the ORM (the demo loader calls it)."""
     from sqlalchemy import exists
 
     from directory import Field, list_fields
 
-    # The hot path (every forum index) is one indexed EXISTS that is usually false.
     missing = select(Field.id).where(~exists().where(Forum.field_id == Field.id)).limit(1)
     if db.session.scalar(missing) is None:
         return 0
     have = set(db.session.scalars(select(Forum.field_id).where(Forum.field_id.is_not(None))))
     created = 0
     for field in list_fields():
-        if field.id in have:
-            continue
-        db.session.add(
-            Forum(
-                field_id=field.id,
-                name_ar=field.name_ar,
-                name_fr=field.name_fr,
-                name_en=field.name_en,
-                description_ar=f"نقاشات وتبادل الخبرات في مجال {field.name_ar}.",
-                description_fr=f"Discussions et partage d’expériences : {field.name_fr}.",
-                description_en=f"Discussions and shared experience: {field.name_en}.",
-                position=100 + field.position,
-            )
-        )
-        created += 1
+        if field.id not in have:
+            db.session.add(field_forum(field))
+            created += 1
     if created:
         db.session.flush()
     return created
+
+
+def watch_new_fields() -> None:
+    """Give every new field of activity its forum in the transaction that creates the field,
+    so that no read (``GET /forums``) ever has to write."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from directory import Field
+
+    if getattr(watch_new_fields, "installed", False):
+        return
+
+    @event.listens_for(Session, "after_flush")
+    def _new_fields(session: Session, _context: Any) -> None:
+        fields = [obj for obj in session.new if isinstance(obj, Field)]
+        if fields:
+            session.info.setdefault("new_fields", []).extend(fields)
+
+    @event.listens_for(Session, "after_flush_postexec")
+    def _add_forums(session: Session, _context: Any) -> None:
+        # Added here, the forums are flushed by the same commit (or the next flush).
+        for field in session.info.pop("new_fields", []):
+            session.add(field_forum(field))
+
+    watch_new_fields.installed = True  # type: ignore[attr-defined]
 
 
 def set_moderator(actor: User, forum: Forum, user_id: int, on: bool) -> None:
