@@ -291,6 +291,7 @@ def serialize_posts(
                 "created_at": post.created_at,
                 "edited_at": post.edited_at,
                 "edit_count": post.edit_count,
+                "version": post.version,
                 "deleted": post.deleted_at is not None,
                 "hidden": post.hidden,
                 "pending": post.pending,

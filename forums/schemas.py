@@ -131,6 +131,9 @@ class PostSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     edited_at = ma.fields.DateTime(allow_none=True)
     edit_count = ma.fields.Integer()
+    version = ma.fields.Integer(
+        metadata={"description": "edit counter: send it back as `If-Match` (or `version`)"}
+    )
     deleted = ma.fields.Boolean()
     hidden = ma.fields.Boolean()
     pending = ma.fields.Boolean()
@@ -191,6 +194,13 @@ class ForumPostListSchema(ma.Schema):
 
 class PostPatchSchema(ma.Schema):
     body = ma.fields.String(validate=validate.Length(max=BODY_MAX * 4))
+    version = ma.fields.Raw(
+        load_default=None,
+        metadata={
+            "description": "the `version` the editor loaded (or send `If-Match`); 409 "
+            "`edit_conflict` when someone saved since"
+        },
+    )
     title = ma.fields.String(
         validate=validate.Length(max=TITLE_MAX * 4), metadata={"description": "first post only"}
     )

@@ -10,8 +10,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
-from app.api import ApiError
-from app.db import db, utcnow
+from app.api import ApiError, check_version
+from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from forums import access
@@ -369,10 +369,30 @@ def emit_updated(post: Post, topic: Topic) -> None:
     )
 
 
-def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = None) -> Post:
+def edit_post(
+    actor: User,
+    post: Post,
+    topic: Topic,
+    body: Any,
+    title: Any = None,
+    expected_version: int | None = None,
+) -> Post:
+    """Edit a post (and the topic's title with post 1). ``expected_version``: the version the
+    editor loaded; 409 ``edit_conflict`` when someone saved since (checked under the lock)."""
+    # fetched under the lock, so the check below reads what the last editor committed
+    db.session.scalars(
+        for_update(select(Post).where(Post.id == post.id)).execution_options(populate_existing=True)
+    ).one()
+    db.session.refresh(topic)
+    check_version(post.version, expected_version)
     body_text = clean_body(body) if body is not None else post.body
+    changed = body_text != post.body
     if title is not None and post.number == 1:
-        topic.title = clean_title(title)
+        new_title = clean_title(title)
+        changed = changed or new_title != topic.title
+        topic.title = new_title
+    if changed:
+        post.bump_version()
     if body_text != post.body:
         db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body))
         post.body = body_text
