@@ -313,8 +313,13 @@ def post_history(post_id: int) -> ResponseReturnValue:
 def delete_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "delete")
-    services.delete_post(user, post, topic_obj)
-    db.session.commit()
+    try:
+        services.delete_post(user, post, topic_obj)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _fail(error)
+        return _back_to(post.number, topic_obj.id)
     flash(_("The post was deleted."), "success")
     if post.number == 1:
         return redirect(url_for("forums.forum", forum_id=topic_obj.forum_id))

@@ -85,6 +85,9 @@ class TopicSchema(ma.Schema):
     locked = ma.fields.Boolean()
     hidden = ma.fields.Boolean()
     pending = ma.fields.Boolean(metadata={"description": "held for approval"})
+    deleted = ma.fields.Boolean(
+        metadata={"description": "deleted (only moderators see it, and may restore it)"}
+    )
     post_count = ma.fields.Integer(metadata={"description": "visible posts"})
     last_number = ma.fields.Integer(metadata={"description": "highest post number"})
     last_post_at = ma.fields.DateTime()
@@ -244,7 +247,9 @@ class PostFlagResultSchema(ma.Schema):
 
 class PostModerateSchema(ma.Schema):
     action = ma.fields.String(
-        required=True, validate=validate.OneOf(["hide", "unhide", "approve", "reject", "dismiss"])
+        required=True,
+        validate=validate.OneOf(["hide", "unhide", "approve", "reject", "dismiss", "restore"]),
+        metadata={"description": "`restore` undoes a deletion (post 1: the whole topic)"},
     )
 
 

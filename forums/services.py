@@ -409,11 +409,35 @@ def edit_post(
 
 
 def delete_post(actor: User, post: Post, topic: Topic) -> None:
-    """Soft delete: the post stays as a placeholder, its number kept. Deleting post 1 deletes
-    the topic (like Discourse)."""
+    """Soft delete: the post stays as a placeholder, its number kept; moderators can restore
+    it. Deleting post 1 deletes the topic (like Discourse): its author may do so only while
+    nobody else replied (409 ``topic_has_replies``); a moderator always may."""
+    if post.number == 1 and not access.is_moderator(actor, topic.forum_id):
+        # locked first: a reply arriving meanwhile waits, then finds the topic deleted
+        db.session.scalars(for_update(select(Topic.id).where(Topic.id == topic.id))).all()
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(
+                Post.topic_id == topic.id,
+                Post.author_id != post.author_id,
+                Post.deleted_at.is_(None),
+            )
+        )
+        if others:
+            raise ApiError(
+                409,
+                "topic_has_replies",
+                _(
+                    "Other people replied to this topic: it can no longer be deleted. "
+                    "Delete your own posts, or ask a moderator."
+                ),
+            )
     post.deleted_at = utcnow()
     if post.number == 1:
         topic.deleted = True
+        # readers who may no longer see it leave its room
+        recheck_rooms_after_commit(topic_room(topic.id), NAMESPACE)
     db.session.flush()
     refresh_counters(topic)
     emit_updated(post, topic)
@@ -530,6 +554,12 @@ def moderate_post(actor: User, post: Post, topic: Topic, action: str) -> Post:
         post.deleted_at = now
         if post.number == 1:
             topic.deleted = True
+    elif action == "restore":
+        if post.deleted_at is None:
+            raise ApiError(409, "not_deleted", _("This post is not deleted."))
+        post.deleted_at = None
+        if post.number == 1:
+            topic.deleted = False
     elif action != "dismiss":
         raise ApiError(
             422, "validation_failed", _("Unknown action."), {"action": [_("Unknown action.")]}
