@@ -177,7 +177,8 @@ def test_association_edit_page_reports_a_conflict_and_keeps_the_input(
     )
     assert answer.status_code == 409
     page = answer.get_data(as_text=True)
-    assert "Someone else changed this in the meantime" in page
+    # the pages speak Arabic by default
+    assert "عدّل شخص آخر هذا في الأثناء" in page
     assert "Mon texte soigné" in page
     db.session.expire_all()
     assert db.session.get(Association, assoc.id).description == "Par un autre"

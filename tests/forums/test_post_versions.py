@@ -73,6 +73,7 @@ def test_edit_post_page_reports_a_conflict_and_keeps_the_text(app, api, logged_i
     )
     assert answer.status_code == 409
     page = answer.get_data(as_text=True)
-    assert "Someone else changed this in the meantime" in page and "Mon long texte" in page
+    # the pages speak Arabic by default
+    assert "عدّل شخص آخر هذا في الأثناء" in page and "Mon long texte" in page
     db.session.expire_all()
     assert db.session.get(Post, post.id).body == "v2"
