@@ -10,7 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import ApiError, PageArgsSchema, make_blueprint, page_schema, paginate
+from app.api import (
+    ApiError,
+    PageArgsSchema,
+    expected_version,
+    make_blueprint,
+    page_schema,
+    paginate,
+)
 from app.security import limiter
 from directory import services
 from directory.access import access_association, check_members_visible, may_manage
@@ -99,18 +106,23 @@ def pending_associations(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/associations/<int:association_id>")
 class AssociationItem(MethodView):
     @blp.response(200, AssociationOutSchema)
-    def get(self, association_id: int) -> dict[str, Any]:
-        """One association (pending/suspended ones: only their members and platform admins)."""
+    def get(self, association_id: int) -> Any:
+        """One association (pending/suspended ones: only their members and platform admins),
+        with its ``version`` (also the ``ETag``)."""
         actor = get_current_user()
-        return association_dict(access_association(actor, association_id), actor)
+        data = association_dict(access_association(actor, association_id), actor)
+        return data, 200, {"ETag": f'"{data["version"]}"'}
 
     @blp.arguments(AssociationPatchSchema)
     @blp.response(200, AssociationOutSchema)
-    def patch(self, data: dict[str, Any], association_id: int) -> dict[str, Any]:
-        """Edit (association admins and platform admins)."""
+    def patch(self, data: dict[str, Any], association_id: int) -> Any:
+        """Edit (association admins and platform admins). Send the loaded version as
+        ``If-Match`` (or ``version``): 409 ``edit_conflict`` when someone saved since."""
         actor = require_user()
+        expected = expected_version(data.pop("version", None))
         assoc = access_association(actor, association_id, need="edit")
-        return association_dict(services.update_association(actor, assoc, data), actor)
+        out = association_dict(services.update_association(actor, assoc, data, expected), actor)
+        return out, 200, {"ETag": f'"{out["version"]}"'}
 
 
 def _decide(association_id: int, action: str) -> dict[str, Any]:

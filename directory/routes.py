@@ -23,7 +23,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import ApiError
+from app.api import ApiError, expected_version
 from app.db import db
 from directory import services
 from directory.access import access_association, can_see_members, is_association_admin
@@ -234,14 +234,23 @@ def edit_association(association_id: int) -> ResponseReturnValue:
         "version": assoc.version,
     }
     errors: dict[str, Any] = {}
+    status = 422
     if request.method == "POST":
         values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
         data, errors = _form_data(request.form, partial=True)
         if not errors:
             try:
-                services.update_association(actor, assoc, data)
+                expected = expected_version(request.form.get("version"))
+                services.update_association(actor, assoc, data, expected)
             except ApiError as error:
-                errors = error.fields or {"_": [error.message]}
+                db.session.rollback()
+                if error.error_code in ("edit_conflict", "bad_version"):
+                    # the editor's input stays in the form; their version too, so saving
+                    # again without reloading cannot overwrite the other change
+                    errors = {"_": [error.message]}
+                    status = error.code or 409
+                else:
+                    errors = error.fields or {"_": [error.message]}
             else:
                 flash(_("Saved."), "success")
                 return redirect(url_for("directory.show_association", association_id=assoc.id))
@@ -251,7 +260,7 @@ def edit_association(association_id: int) -> ResponseReturnValue:
         assoc=assoc,
         visibilities=MEMBERS_VISIBILITY_LABELS,
         **_form_context(values, errors),
-    ), (422 if errors else 200)
+    ), (status if errors else 200)
 
 
 @bp.route("/associations/<int:association_id>/logo", methods=["POST"])

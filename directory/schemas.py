@@ -51,6 +51,13 @@ class AssociationInSchema(ma.Schema):
 
 class AssociationPatchSchema(AssociationInSchema):
     name = ma.fields.String(validate=validate.Length(min=2, max=NAME_MAX))
+    version = ma.fields.Raw(
+        load_default=None,
+        metadata={
+            "description": "the `version` the editor loaded (or send `If-Match`); 409 "
+            "`edit_conflict` when someone saved since"
+        },
+    )
 
 
 class PlaceSchema(ma.Schema):

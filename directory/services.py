@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.api import ApiError
+from app.api import ApiError, check_version
 from app.db import db, for_update, utcnow
 from app.signals import membership_changed
 from directory.models import ROLES, Association, City, Field, Membership
@@ -111,7 +111,26 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
     return assoc
 
 
-def update_association(actor: Any, assoc: Association, data: dict[str, Any]) -> Association:
+def update_association(
+    actor: Any, assoc: Association, data: dict[str, Any], expected_version: int | None = None
+) -> Association:
+    """Apply an admin's edit. ``expected_version``: the version the editor loaded; 409
+    ``edit_conflict`` when someone saved since (checked under the row's lock)."""
+    # fetched (not only executed): the ORM refreshes ``assoc`` as it reads the locked row
+    db.session.scalars(
+        for_update(select(Association).where(Association.id == assoc.id)).execution_options(
+            populate_existing=True
+        )
+    ).one()
+    check_version(assoc.version, expected_version)
+    _apply_association_changes(assoc, data)
+    assoc.bump_version()
+    assoc.updated_at = utcnow()
+    db.session.commit()
+    return assoc
+
+
+def _apply_association_changes(assoc: Association, data: dict[str, Any]) -> None:
     for key in EDITABLE:
         if key in data and data[key] is not None:
             setattr(
@@ -125,9 +144,6 @@ def update_association(actor: Any, assoc: Association, data: dict[str, Any]) -> 
         assoc.fields = _resolve_fields(data["field_codes"])
     if "city" in data:
         _place(assoc, _resolve_city(data["city"]))
-    assoc.updated_at = utcnow()
-    db.session.commit()
-    return assoc
 
 
 _TRANSITIONS = {

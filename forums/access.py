@@ -3,8 +3,9 @@
 Who sees what:
 - forums, visible topics and visible posts: everybody, signed in or not;
 - a topic or post held for approval (``pending``): its author and the forum's moderators;
-- a hidden topic: moderators only; a hidden or deleted post stays in place as a placeholder
-  whose text only its author (hidden) and moderators can read;
+- a hidden or deleted topic: moderators only (a deleted one marked as such, to restore it); a
+  hidden or deleted post stays in place as a placeholder whose text only its author (hidden)
+  and moderators can read;
 - moderators of a forum: platform admins and the forum's ``forum_moderators``.
 """
 
@@ -43,9 +44,7 @@ def is_moderator(user: User | None, forum_id: int) -> bool:
 
 
 def can_see_topic(user: User | None, topic: Topic) -> bool:
-    if topic.deleted:
-        return False
-    if topic.hidden:
+    if topic.deleted or topic.hidden:
         return is_moderator(user, topic.forum_id)
     if topic.pending:
         return user is not None and (

@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import ApiError, PageArgsSchema, make_blueprint
+from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
 from app.db import db
 from app.markdown import render_markdown
 from app.security import limiter
@@ -276,22 +276,26 @@ def watch_topic(topic_id: int) -> dict[str, Any]:
 
 @blp.route("/posts/<int:post_id>")
 @blp.response(200, PostSchema)
-def get_post(post_id: int) -> dict[str, Any]:
+def get_post(post_id: int) -> Any:
+    """One post, with its ``version`` (also the ``ETag``)."""
     viewer = get_current_user()
     post, topic = access.access_post(viewer, post_id)
-    return _one_post(viewer, post, topic)
+    return _one_post(viewer, post, topic), 200, {"ETag": f'"{post.version}"'}
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])
 @blp.arguments(PostPatchSchema)
 @blp.response(200, PostSchema)
-def edit_post(data: dict[str, Any], post_id: int) -> dict[str, Any]:
-    """The author or a moderator edits; the previous text goes to the visible history."""
+def edit_post(data: dict[str, Any], post_id: int) -> Any:
+    """The author or a moderator edits; the previous text goes to the visible history. Send
+    the loaded version as ``If-Match`` (or ``version``): 409 ``edit_conflict`` when someone
+    saved since."""
     user = require_user()
+    expected = expected_version(data.get("version"))
     post, topic = access.access_post(user, post_id, "edit")
-    services.edit_post(user, post, topic, data.get("body"), data.get("title"))
+    services.edit_post(user, post, topic, data.get("body"), data.get("title"), expected)
     db.session.commit()
-    return _one_post(user, post, topic)
+    return _one_post(user, post, topic), 200, {"ETag": f'"{post.version}"'}
 
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])

@@ -6,7 +6,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -110,7 +110,7 @@ def visible_topics_clause(viewer: User | None, forum_id: int | None = None) -> A
         return public
     mods = access.moderated_forum_ids(viewer)
     if mods is None or (forum_id is not None and forum_id in mods):
-        return Topic.deleted.is_(False)
+        return true()  # moderators see every topic, deleted ones marked as such
     clauses = [
         public,
         and_(
@@ -121,7 +121,7 @@ def visible_topics_clause(viewer: User | None, forum_id: int | None = None) -> A
         ),
     ]
     if mods:
-        clauses.append(and_(Topic.forum_id.in_(mods), Topic.deleted.is_(False)))
+        clauses.append(Topic.forum_id.in_(mods))
     return or_(*clauses)
 
 
@@ -142,6 +142,7 @@ def topic_dict(
         "locked": topic.locked,
         "hidden": topic.hidden,
         "pending": topic.pending,
+        "deleted": topic.deleted,
         "post_count": topic.post_count,
         "last_number": topic.last_number,
         "last_post_at": topic.last_post_at,
@@ -291,6 +292,7 @@ def serialize_posts(
                 "created_at": post.created_at,
                 "edited_at": post.edited_at,
                 "edit_count": post.edit_count,
+                "version": post.version,
                 "deleted": post.deleted_at is not None,
                 "hidden": post.hidden,
                 "pending": post.pending,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
-from app.api import ApiError, id_arg
+from app.api import ApiError, expected_version, id_arg
 from app.db import db
 from app.markdown import render_markdown
 from app.security import limiter
@@ -258,19 +258,37 @@ def edit_post(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id, "edit")
     body = request.form.get("body", post.body)
     title = request.form.get("title", topic_obj.title)
+    # the version the editor loaded stays in the form, so a conflict is not saved over blindly
+    version = request.form.get("version", str(post.version))
     status = 200
     if request.method == "POST":
         try:
-            services.edit_post(user, post, topic_obj, body, title if post.number == 1 else None)
+            services.edit_post(
+                user,
+                post,
+                topic_obj,
+                body,
+                title if post.number == 1 else None,
+                expected_version(version),
+            )
             db.session.commit()
         except ApiError as error:
             db.session.rollback()
-            _fail(error)
-            status = 422
+            if error.error_code == "edit_conflict":
+                flash(error.message or "", "error")
+                status = 409
+            else:
+                _fail(error)
+                status = 422
         else:
             return _back_to(post.number, topic_obj.id)
     return render_template(
-        "forums/edit_post.html", post=post, topic=topic_obj, body=body, title=title
+        "forums/edit_post.html",
+        post=post,
+        topic=topic_obj,
+        body=body,
+        title=title,
+        version=version,
     ), status
 
 
@@ -293,8 +311,13 @@ def post_history(post_id: int) -> ResponseReturnValue:
 def delete_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "delete")
-    services.delete_post(user, post, topic_obj)
-    db.session.commit()
+    try:
+        services.delete_post(user, post, topic_obj)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        _fail(error)
+        return _back_to(post.number, topic_obj.id)
     flash(_("The post was deleted."), "success")
     if post.number == 1:
         return redirect(url_for("forums.forum", forum_id=topic_obj.forum_id))

@@ -85,6 +85,9 @@ class TopicSchema(ma.Schema):
     locked = ma.fields.Boolean()
     hidden = ma.fields.Boolean()
     pending = ma.fields.Boolean(metadata={"description": "held for approval"})
+    deleted = ma.fields.Boolean(
+        metadata={"description": "deleted (only moderators see it, and may restore it)"}
+    )
     post_count = ma.fields.Integer(metadata={"description": "visible posts"})
     last_number = ma.fields.Integer(metadata={"description": "highest post number"})
     last_post_at = ma.fields.DateTime()
@@ -131,6 +134,9 @@ class PostSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     edited_at = ma.fields.DateTime(allow_none=True)
     edit_count = ma.fields.Integer()
+    version = ma.fields.Integer(
+        metadata={"description": "edit counter: send it back as `If-Match` (or `version`)"}
+    )
     deleted = ma.fields.Boolean()
     hidden = ma.fields.Boolean()
     pending = ma.fields.Boolean()
@@ -191,6 +197,13 @@ class ForumPostListSchema(ma.Schema):
 
 class PostPatchSchema(ma.Schema):
     body = ma.fields.String(validate=validate.Length(max=BODY_MAX * 4))
+    version = ma.fields.Raw(
+        load_default=None,
+        metadata={
+            "description": "the `version` the editor loaded (or send `If-Match`); 409 "
+            "`edit_conflict` when someone saved since"
+        },
+    )
     title = ma.fields.String(
         validate=validate.Length(max=TITLE_MAX * 4), metadata={"description": "first post only"}
     )
@@ -234,7 +247,9 @@ class PostFlagResultSchema(ma.Schema):
 
 class PostModerateSchema(ma.Schema):
     action = ma.fields.String(
-        required=True, validate=validate.OneOf(["hide", "unhide", "approve", "reject", "dismiss"])
+        required=True,
+        validate=validate.OneOf(["hide", "unhide", "approve", "reject", "dismiss", "restore"]),
+        metadata={"description": "`restore` undoes a deletion (post 1: the whole topic)"},
     )
 
 

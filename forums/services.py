@@ -10,8 +10,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
-from app.api import ApiError
-from app.db import db, utcnow
+from app.api import ApiError, check_version
+from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from forums import access
@@ -399,10 +399,30 @@ def emit_updated(post: Post, topic: Topic) -> None:
     )
 
 
-def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = None) -> Post:
+def edit_post(
+    actor: User,
+    post: Post,
+    topic: Topic,
+    body: Any,
+    title: Any = None,
+    expected_version: int | None = None,
+) -> Post:
+    """Edit a post (and the topic's title with post 1). ``expected_version``: the version the
+    editor loaded; 409 ``edit_conflict`` when someone saved since (checked under the lock)."""
+    # fetched under the lock, so the check below reads what the last editor committed
+    db.session.scalars(
+        for_update(select(Post).where(Post.id == post.id)).execution_options(populate_existing=True)
+    ).one()
+    db.session.refresh(topic)
+    check_version(post.version, expected_version)
     body_text = clean_body(body) if body is not None else post.body
+    changed = body_text != post.body
     if title is not None and post.number == 1:
-        topic.title = clean_title(title)
+        new_title = clean_title(title)
+        changed = changed or new_title != topic.title
+        topic.title = new_title
+    if changed:
+        post.bump_version()
     if body_text != post.body:
         db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body))
         post.body = body_text
@@ -419,11 +439,35 @@ def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = Non
 
 
 def delete_post(actor: User, post: Post, topic: Topic) -> None:
-    """Soft delete: the post stays as a placeholder, its number kept. Deleting post 1 deletes
-    the topic (like Discourse)."""
+    """Soft delete: the post stays as a placeholder, its number kept; moderators can restore
+    it. Deleting post 1 deletes the topic (like Discourse): its author may do so only while
+    nobody else replied (409 ``topic_has_replies``); a moderator always may."""
+    if post.number == 1 and not access.is_moderator(actor, topic.forum_id):
+        # locked first: a reply arriving meanwhile waits, then finds the topic deleted
+        db.session.scalars(for_update(select(Topic.id).where(Topic.id == topic.id))).all()
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(
+                Post.topic_id == topic.id,
+                Post.author_id != post.author_id,
+                Post.deleted_at.is_(None),
+            )
+        )
+        if others:
+            raise ApiError(
+                409,
+                "topic_has_replies",
+                _(
+                    "Other people replied to this topic: it can no longer be deleted. "
+                    "Delete your own posts, or ask a moderator."
+                ),
+            )
     post.deleted_at = utcnow()
     if post.number == 1:
         topic.deleted = True
+        # readers who may no longer see it leave its room
+        recheck_rooms_after_commit(topic_room(topic.id), NAMESPACE)
     db.session.flush()
     refresh_counters(topic)
     emit_updated(post, topic)
@@ -540,6 +584,12 @@ def moderate_post(actor: User, post: Post, topic: Topic, action: str) -> Post:
         post.deleted_at = now
         if post.number == 1:
             topic.deleted = True
+    elif action == "restore":
+        if post.deleted_at is None:
+            raise ApiError(409, "not_deleted", _("This post is not deleted."))
+        post.deleted_at = None
+        if post.number == 1:
+            topic.deleted = False
     elif action != "dismiss":
         raise ApiError(
             422, "validation_failed", _("Unknown action."), {"action": [_("Unknown action.")]}
