@@ -161,6 +161,7 @@ def test_simultaneous_edits_from_the_same_version_one_wins(api, world, monkeypat
 def test_stale_milestone_form_keeps_the_input_and_says_why(api, logged_in, world):
     project = ProjectFactory(visibility="members", associations=[world.a, world.b])
     milestone = MilestoneFactory(project=project, progress=10, title="Convention")
+    world.coordinator.locale = "ar"
     db.session.commit()
     browser = logged_in(world.coordinator)
     form = browser.get(f"/projects/{project.id}").get_data(as_text=True)
@@ -186,7 +187,9 @@ def test_stale_milestone_form_keeps_the_input_and_says_why(api, logged_in, world
     )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "Someone else" in html and "your input" in html.lower()
+    # the translated explanation beside the form (this person reads Arabic)
+    assert 'class="form-error" role="alert"' in html
+    assert "لم يُحفظ: غيّر شخص آخر هذه المرحلة في الأثناء" in html
     assert 'value="77"' in html and 'name="version" value="2"' in html
     db.session.expire_all()
     saved = db.session.get(Milestone, milestone.id)
