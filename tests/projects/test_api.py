@@ -315,8 +315,14 @@ def test_openapi_documents_projects(client):
         "/api/v1/projects/{project_id}/activities",
         "/api/v1/projects/{project_id}/calendar.ics",
         "/api/v1/projects/{project_id}/history",
+        "/api/v1/projects/{project_id}/invitations/{association_id}/accept",
+        "/api/v1/projects/{project_id}/invitations/{association_id}/decline",
     ):
         assert path in paths, path
+    patch = paths["/api/v1/milestones/{milestone_id}"]["patch"]
+    assert "409" in patch["responses"] and "ETag" in patch["responses"]["200"]["headers"]
+    body = patch["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/MilestonePatch"}
 
 
 def test_change_owning_associations(api, world):
