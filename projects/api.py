@@ -93,7 +93,7 @@ def etag(version: int) -> dict[str, str]:
 
 
 @blp.route("/projects/<int:project_id>")
-@blp.response(200, ProjectDetailSchema)
+@blp.response(200, ProjectDetailSchema, headers={"ETag": {"description": "the version"}})
 def get_project(project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """A project with its milestones, activities and overall ``progress``; ``ETag`` and
     ``version`` name the version to send back with an edit (``If-Match``)."""
@@ -103,7 +103,8 @@ def get_project(project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
 
 @blp.route("/projects/<int:project_id>", methods=["PATCH"])
 @blp.arguments(ProjectPatchSchema)
-@blp.response(200, ProjectDetailSchema)
+@blp.response(200, ProjectDetailSchema, headers={"ETag": {"description": "the new version"}})
+@blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
 def patch_project(data: dict[str, Any], project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """Edit a project (admins and coordinators of an owning association). With ``If-Match``
     or ``version``, a stale edit answers 409 ``edit_conflict``. ``association_ids``: new
@@ -152,7 +153,7 @@ def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
 
 
 @blp.route("/milestones/<int:milestone_id>")
-@blp.response(200, MilestoneSchema)
+@blp.response(200, MilestoneSchema, headers={"ETag": {"description": "the version"}})
 def get_milestone(milestone_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """One milestone (with its flags and dependency warnings); ``ETag`` is its ``version``."""
     milestone = access.access_milestone(get_current_user(), milestone_id)
@@ -161,7 +162,8 @@ def get_milestone(milestone_id: int) -> tuple[dict[str, Any], dict[str, str]]:
 
 @blp.route("/milestones/<int:milestone_id>", methods=["PATCH"])
 @blp.arguments(MilestonePatchSchema)
-@blp.response(200, MilestoneSchema)
+@blp.response(200, MilestoneSchema, headers={"ETag": {"description": "the new version"}})
+@blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
 def patch_milestone(
     data: dict[str, Any], milestone_id: int
 ) -> tuple[dict[str, Any], dict[str, str]]:

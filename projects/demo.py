@@ -129,6 +129,10 @@ def load_demo_projects() -> None:
             {k: plan[k] for k in ("title", "description", "starts_on", "ends_on", "visibility")}
             | {"association_ids": owners},
         )
+        for association_id in project.invited_association_ids:  # the partners agree
+            services.answer_invitation(
+                _editor_of([association_id]), project, association_id, accept=True
+            )
         previous = None
         for title, start, due, status, progress, weight in plan["milestones"]:
             milestone = services.add_milestone(

@@ -20,7 +20,7 @@ from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import db
 from app.i18n import text_direction
 from app.security import limiter
-from directory import Association, user_memberships
+from directory import Association, get_association, user_memberships
 from projects import access, logic, services
 from projects.api import feed_url, post_limit
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
@@ -177,7 +177,17 @@ def _editable_associations() -> list[Any]:
                 .order_by(Association.name)
             )
         )
-    return [m for m in user_memberships(user.id) if m.role in access.EDITOR_ROLES]
+    # only associations that may own a project (approved: not pending nor suspended)
+    return [
+        m
+        for m in user_memberships(user.id)
+        if m.role in access.EDITOR_ROLES and _approved(m.association_id)
+    ]
+
+
+def _approved(association_id: int) -> bool:
+    association = get_association(association_id)
+    return association is not None and association.status == "approved"
 
 
 # ------------------------------------------------------------------ pages

@@ -85,8 +85,9 @@ class ProjectCreateSchema(ma.Schema):
         required=True,
         validate=V.Length(min=1, max=20),
         metadata={
-            "description": "owning associations (1-20); the caller must be admin or "
-            "coordinator of at least one"
+            "description": "associations (1-20); the caller must be admin or coordinator of at "
+            "least one; those they do not speak for are invited (they co-own it once one of "
+            "their admins or coordinators accepts)"
         },
     )
     starts_on = _date(required=True)

@@ -316,8 +316,12 @@ def _check_project_dates(starts_on: dt.date, ends_on: dt.date) -> None:
 
 
 def create_project(actor: User, data: dict[str, Any]) -> Project:
+    """Create a project. It is owned by the listed associations the actor speaks for (admin or
+    coordinator; a platform admin speaks for all); the others are invited, as with an edit."""
     ids = _check_associations(actor, data["association_ids"])
     _check_project_dates(data["starts_on"], data["ends_on"])
+    invited = [aid for aid in ids if not actor.is_admin and not _may_speak_for(actor, aid)]
+    ids = [aid for aid in ids if aid not in invited]
     project = Project(
         title=data["title"].strip(),
         description=data.get("description", ""),
@@ -333,6 +337,8 @@ def create_project(actor: User, data: dict[str, Any]) -> Project:
     db.session.add(project)
     db.session.flush()
     record(project, actor, "project", project.id, "created", None, project.title)
+    if invited:
+        _change_owners(actor, project, ids + invited)
     return project
 
 

@@ -197,3 +197,15 @@ def test_suspended_association_staff_lose_write_rights(api, client, world):
         .status_code
         == 200
     )
+
+
+def test_suspended_association_is_not_offered_for_a_new_project(logged_in, world):
+    from app.db import db
+
+    world.a.status = "suspended"
+    db.session.commit()
+    html = logged_in(world.coordinator).get("/projects/new").get_data(as_text=True)
+    assert "Association Al Amal" not in html
+    assert "/projects/new" not in logged_in(world.coordinator).get("/projects").get_data(
+        as_text=True
+    )

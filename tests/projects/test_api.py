@@ -20,7 +20,16 @@ def new_project(api, actor, world, **extra):
     } | extra
     response = api(actor).post("/api/v1/projects", json=body)
     assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    data = response.get_json()
+    # the other associations are invited: their admins accept (issue 15 #2)
+    staff = {world.a.id: world.coordinator, world.b.id: world.assoc_admin}
+    for association_id in data["invited_association_ids"]:
+        accepted = api(staff[association_id]).post(
+            f"/api/v1/projects/{data['id']}/invitations/{association_id}/accept"
+        )
+        assert accepted.status_code == 200, accepted.get_json()
+        data = accepted.get_json() | {"can": data["can"]}
+    return data
 
 
 def add_milestone(api, actor, project_id, **extra):
@@ -306,8 +315,14 @@ def test_openapi_documents_projects(client):
         "/api/v1/projects/{project_id}/activities",
         "/api/v1/projects/{project_id}/calendar.ics",
         "/api/v1/projects/{project_id}/history",
+        "/api/v1/projects/{project_id}/invitations/{association_id}/accept",
+        "/api/v1/projects/{project_id}/invitations/{association_id}/decline",
     ):
         assert path in paths, path
+    patch = paths["/api/v1/milestones/{milestone_id}"]["patch"]
+    assert "409" in patch["responses"] and "ETag" in patch["responses"]["200"]["headers"]
+    body = patch["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/MilestonePatch"}
 
 
 def test_change_owning_associations(api, world):
@@ -436,3 +451,34 @@ def test_deleting_a_predecessor_drops_the_dependency_and_keeps_activities(api, w
     assert client.get(f"/api/v1/milestones/{second}").get_json()["depends_on"] == []
     kept = client.get(f"/api/v1/activities/{activity['id']}").get_json()
     assert kept["milestone_id"] is None
+
+
+def test_creating_a_project_only_invites_associations_the_creator_does_not_speak_for(api, world):
+    """Issue 15 #2 at creation: listing C made it an owner without its consent."""
+    response = api(world.coordinator).post(
+        "/api/v1/projects",
+        json={
+            "title": "Imposé",
+            "association_ids": [world.a.id, world.c.id],
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    assert response.status_code == 201
+    data = response.get_json()
+    assert data["association_ids"] == [world.a.id]
+    assert data["invited_association_ids"] == [world.c.id]
+    assert (
+        api(world.other_admin).patch(f"/api/v1/projects/{data['id']}", json={}).status_code == 403
+    )
+    # only associations the creator speaks for: refused as before
+    refused = api(world.coordinator).post(
+        "/api/v1/projects",
+        json={
+            "title": "Pas à moi",
+            "association_ids": [world.c.id],
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    assert refused.status_code == 403

@@ -165,3 +165,23 @@ def test_notify_due_cli_notifies_once(app, api, sio_connect, world):
     assert moved.status_code == 200
     assert "1 newly overdue" in runner.invoke(args=["notify-due"]).output
     assert len(_notes("projects.milestone_overdue")) == 4  # both members, once more
+
+
+def test_deleting_a_milestone_pushes_one_project_update(sio_connect, api, world):
+    """delete_milestone emitted project_updated twice (once through the milestone's event)."""
+    import time
+
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    doomed = MilestoneFactory(project=project, weight=1, progress=0)
+    MilestoneFactory(project=project, weight=1, status="done")
+    member = sio_connect(world.member, namespaces=[NS])
+    milestones = Inbox(member, "milestone_updated", NS)
+    projects = Inbox(member, "project_updated", NS)
+    assert watch(member, project.id)["ok"] is True
+    assert api(world.coordinator).delete(f"/api/v1/milestones/{doomed.id}").status_code == 204
+    assert milestones.wait() and projects.wait()
+    time.sleep(0.5)  # a second (duplicate) push would have arrived by now
+    assert len(milestones.items) == 1 and len(projects.items) == 1
+    gone = milestones.items[0]
+    assert gone["milestone"]["deleted"] is True and gone["progress"] == 100
+    assert projects.items[0]["project"]["progress"] == 100
