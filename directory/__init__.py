@@ -2,9 +2,9 @@
 
 Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``MembershipInfo``, ``get_association``,
-``membership_role``, ``user_memberships``, ``association_member_ids``, ``list_fields``,
-``get_field``, ``load_reference_data``. ``membership_changed`` (app.signals) is sent after
-commit when a member is removed or changes role.
+``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
+``list_fields``, ``get_field``, ``load_reference_data``. ``membership_changed`` (app.signals) is
+sent after commit when a member is removed or changes role.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from directory.queries import (
     MembershipInfo,
     association_member_ids,
     get_association,
+    get_associations,
     get_field,
     list_fields,
     membership_role,
@@ -38,6 +39,7 @@ __all__ = [
     "MembershipInfo",
     "association_member_ids",
     "get_association",
+    "get_associations",
     "get_field",
     "list_fields",
     "load_reference_data",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +23,15 @@ class MembershipInfo:
 def get_association(association_id: int) -> Association | None:
     """The association with this id, whatever its status, or ``None``."""
     return db.session.get(Association, association_id)
+
+
+def get_associations(ids: Iterable[int]) -> dict[int, Association]:
+    """The associations with these ids, whatever their status, in one query (for lists)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = db.session.scalars(select(Association).where(Association.id.in_(wanted)))
+    return {a.id: a for a in rows}
 
 
 def membership_role(user_id: int | None, association_id: int) -> str | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import expected_version, make_blueprint, not_found, paginate
@@ -71,8 +72,8 @@ def list_projects(args: dict[str, Any]) -> dict[str, Any]:
                 )
             )
         )
-    page = paginate(query, args["page"], args["per_page"])
-    page["items"] = [services.serialize_project(p) for p in page["items"]]
+    page = paginate(query.options(selectinload(Project.milestones)), args["page"], args["per_page"])
+    page["items"] = services.serialize_projects(page["items"])
     return page
 
 

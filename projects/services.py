@@ -18,7 +18,7 @@ from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.security import new_secret, secret_digest
-from directory import association_member_ids, get_association, membership_role
+from directory import association_member_ids, get_association, get_associations, membership_role
 from projects import logic
 from projects.access import EDITOR_ROLES
 from projects.models import (
@@ -181,25 +181,41 @@ def project_progress(project: Project) -> int:
     )
 
 
-def associations_of(project: Project, ids: list[int] | None = None) -> list[dict[str, Any]]:
+def associations_of(
+    project: Project,
+    ids: list[int] | None = None,
+    known: dict[int, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Id, name and slug of the project's owners (or of ``ids``); lists pass ``known``."""
     out = []
     for aid in project.association_ids if ids is None else ids:
-        assoc = get_association(aid)
+        assoc = known.get(aid) if known is not None else get_association(aid)
         out.append(
             {"id": aid, "name": assoc.name if assoc else "", "slug": assoc.slug if assoc else ""}
         )
     return out
 
 
-def serialize_project(project: Project, *, full: bool = False) -> dict[str, Any]:
+def serialize_projects(projects: list[Project]) -> list[dict[str, Any]]:
+    """A page of projects, in a constant number of queries (milestones preloaded by the
+    caller's query, every owner and invited association in one query)."""
+    known = get_associations(
+        aid for p in projects for aid in (*p.association_ids, *p.invited_association_ids)
+    )
+    return [serialize_project(p, known=known) for p in projects]
+
+
+def serialize_project(
+    project: Project, *, full: bool = False, known: dict[int, Any] | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": project.id,
         "title": project.title,
         "description": project.description,
         "association_ids": project.association_ids,
-        "associations": associations_of(project),
+        "associations": associations_of(project, known=known),
         "invited_association_ids": project.invited_association_ids,
-        "invitations": associations_of(project, project.invited_association_ids),
+        "invitations": associations_of(project, project.invited_association_ids, known),
         "version": project.version,
         "starts_on": project.starts_on.isoformat(),
         "ends_on": project.ends_on.isoformat(),

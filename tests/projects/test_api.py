@@ -7,6 +7,9 @@ import pytest
 
 from app.db import db
 from projects.models import Milestone, Project, ProjectChange
+from tests.conftest import count_statements
+from tests.directory.factories import AssociationFactory
+from tests.projects.factories import MilestoneFactory, ProjectFactory
 
 
 def new_project(api, actor, world, **extra):
@@ -482,3 +485,23 @@ def test_creating_a_project_only_invites_associations_the_creator_does_not_speak
         },
     )
     assert refused.status_code == 403
+
+
+def test_the_project_list_runs_a_constant_number_of_queries(api, world):
+    # 16 statements for 2 projects and 56 for 12 before: associations and milestones per row
+    client = api(world.member)
+
+    def statements_for(count: int) -> int:
+        for i in range(count):
+            owners = [world.a, AssociationFactory(name=f"Partenaire {count}-{i}")]
+            project = ProjectFactory(title=f"Projet {count}-{i}", associations=owners)
+            MilestoneFactory(project=project)
+            MilestoneFactory(project=project)
+        db.session.commit()
+        client.get("/api/v1/projects?per_page=50")  # caches warm
+        with count_statements() as statements:
+            listed = client.get("/api/v1/projects?per_page=50").get_json()
+        assert listed["total"] >= count
+        return len(statements)
+
+    assert statements_for(2) == statements_for(12)
