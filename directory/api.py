@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, make_blueprint, page_schema, paginate
-from app.security import limiter
+from app.limits import rate_limit
 from directory import services
 from directory.access import access_association
 from directory.models import Association, Membership
@@ -42,12 +42,6 @@ from directory.serialize import (
 blp = make_blueprint("directory", __name__, "Associations, memberships and reference data.")
 
 
-def _post_limit() -> str:
-    from flask import current_app
-
-    return str(current_app.config["JAM3IA"].post_rate_limit)
-
-
 @blp.route("/associations")
 class Associations(MethodView):
     @blp.arguments(AssociationSearchArgsSchema, location="query")
@@ -69,9 +63,9 @@ class Associations(MethodView):
             "suggestion": found["suggestion"],
         }
 
+    @rate_limit("association_create")
     @blp.arguments(AssociationInSchema)
     @blp.response(201, AssociationOutSchema)
-    @limiter.limit(_post_limit)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Register an association; it waits as ``pending``; the caller becomes its admin."""
         actor = require_user()
@@ -138,9 +132,9 @@ def suspend_association(association_id: int) -> dict[str, Any]:
 
 
 @blp.route("/associations/<int:association_id>/join", methods=["POST"])
+@rate_limit("association_join")
 @blp.arguments(JoinSchema)
 @blp.response(201, MemberOutSchema)
-@limiter.limit(_post_limit)
 def join_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """Ask to join; the association's admins approve."""
     actor = require_user()
