@@ -48,7 +48,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=cfg.proxy_count, x_proto=cfg.proxy_count
         )
 
-    from app import core, i18n, realtime, security
+    from app import core, i18n, limits, realtime, security
     from app.accounts import auth
     from app.accounts import register as register_accounts
     from app.api import api, refuse_deep_json
@@ -62,6 +62,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True
     )
+    limits.init_limits(app)
     security.init_security(app)
     i18n.init_i18n(app)
     api.init_app(app)

@@ -41,7 +41,18 @@ class Config:
     login_rate_limit: str = "10 per minute;50 per hour"
     register_rate_limit: str = "5 per minute;30 per hour"
     post_rate_limit: str = "30 per minute"
+    #: Named rate limits (see ``app.limits.RATE_LIMITS``) -> rule, e.g.
+    #: ``{"chat_send": "20 per minute"}``; env ``JAM3IA_RATE_LIMIT_CHAT_SEND``.
+    rate_limits: Mapping[str, str] = field(default_factory=dict)
     ratelimit_enabled: bool = True
+    #: Open sockets (namespace connections) one signed-in person may hold on one process.
+    max_sockets_per_user: int = 50
+    #: Open websocket/polling connections one address may hold on one process.
+    max_sockets_per_address: int = 500
+    #: Largest socket event payload a handler accepts (answered ``too_large`` above it)...
+    socket_event_max_bytes: int = 64 * 1024
+    #: ...kept below the transport's frame limit, above which the connection is closed.
+    socket_buffer_max_bytes: int = 1024 * 1024
     max_upload_bytes: int = 2 * 1024 * 1024
     #: New accounts' first posts wait for a moderator when positive.
     hold_first_posts: int = 0
@@ -78,6 +89,16 @@ class Config:
         base_url = env.get("JAM3IA_BASE_URL") or None
         if base_url is not None:
             base_url = _check_base_url(base_url)
+        prefix = "JAM3IA_RATE_LIMIT_"
+        rates = {k[len(prefix) :].lower(): v for k, v in env.items() if k.startswith(prefix) and v}
+        caps: dict[str, int] = {}
+        for name in ("max_sockets_per_user", "max_sockets_per_address"):
+            raw = env.get(f"JAM3IA_{name.upper()}")
+            if raw:
+                try:
+                    caps[name] = int(raw)
+                except ValueError as exc:
+                    raise ConfigError(f"JAM3IA_{name.upper()} must be a whole number") from exc
         values: dict[str, Any] = {
             "env": mode,
             "base_url": base_url,
@@ -90,6 +111,8 @@ class Config:
             "socket_origins": origins,
             "proxy_count": proxy_count,
             "redis_channel": env.get("JAM3IA_REDIS_CHANNEL") or "jam3ia",
+            "rate_limits": rates,
+            **caps,
         }
         values.update(overrides)
         return cls(**values)

@@ -3,7 +3,10 @@
 - ``socketio``: the one Flask-SocketIO server (``threading`` in development and tests,
   ``gevent`` under gunicorn; Redis message queue when ``REDIS_URL`` is set).
 - :class:`AuthenticatedNamespace`: refuses connects without a live session cookie or
-  ``auth={"token": ...}``, joins ``user:{id}``; features subclass it.
+  ``auth={"token": ...}``, or beyond ``max_sockets_per_user`` open sockets of that person on
+  the namespace (reason ``too_many_sockets``), joins ``user:{id}``; features subclass it.
+- :class:`SocketCaps`: at most ``max_sockets_per_address`` open transports per address on this
+  process, signed in or not (refused with a 401 ``too_many_sockets`` before any namespace).
 - :func:`emit_after_commit`: queue an event on the database session; it is sent only if and
   when the transaction commits (never for a rolled-back change).
 - :class:`QueueManager`: the Redis queue between processes, plus what python-socketio has no
@@ -19,13 +22,14 @@ every worker delivers to its own sockets.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import socketio as python_socketio
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from flask_socketio import Namespace, SocketIO, join_room
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
@@ -111,18 +115,83 @@ _LIVE_USER = (
 )
 
 
+TOO_MANY_SOCKETS = "too_many_sockets"
+
+
+class SocketCaps:
+    """Open sockets per key (a user, an address) in this process, each key capped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: dict[str, Any] = {}  # socket id -> key
+        self._open: dict[Any, int] = {}  # key -> open sockets
+
+    def take(self, sid: str, key: Any, cap: int) -> bool:
+        """Count socket ``sid`` for ``key``; false (nothing counted) when ``key`` is at ``cap``."""
+        with self._lock:
+            if sid in self._owner:
+                return True
+            count = self._open.get(key, 0)
+            if count >= cap:
+                return False
+            self._open[key] = count + 1
+            self._owner[sid] = key
+            return True
+
+    def release(self, sid: str | None) -> None:
+        with self._lock:
+            key = self._owner.pop(sid, None) if sid is not None else None
+            if key is None:
+                return
+            count = self._open.get(key, 0) - 1
+            if count > 0:
+                self._open[key] = count
+            else:
+                self._open.pop(key, None)
+
+    def count(self, key: Any) -> int:
+        with self._lock:
+            return self._open.get(key, 0)
+
+
 class AuthenticatedNamespace(Namespace):
     """A namespace whose every socket belongs to a signed-in user.
 
     Subclasses call ``super().on_connect(auth)`` first and use :meth:`user` in handlers: it
-    re-checks the credential, so a revoked session stops being served at once.
+    re-checks the credential, so a revoked session stops being served at once. A person holds
+    at most ``max_sockets_per_user`` sockets on the namespace in one process.
     """
+
+    def __init__(self, namespace: str | None = None) -> None:
+        super().__init__(namespace)
+        self.caps = SocketCaps()
+
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        # A socket stops counting when it disconnects or its connect fails after the count
+        # (python-socketio passes the socket id first).
+        sid = args[0] if args and isinstance(args[0], str) else None
+        try:
+            result = super().trigger_event(event, *args)
+        except BaseException:
+            if event == "connect":
+                self.caps.release(sid)
+            raise
+        if event == "disconnect" or (event == "connect" and result is False):
+            self.caps.release(sid)
+        return result
 
     def on_connect(self, auth: Any = None) -> None:
         found = authenticate_socket(auth)
         if found is None:
             raise ConnectionRefusedError("unauthorized")
         user, credential_id = found
+        cap = int(current_app.config["JAM3IA"].max_sockets_per_user)
+        if not self.caps.take(request.sid, user.id, cap):  # type: ignore[attr-defined]
+            log.warning(
+                "realtime: user %s refused on %s: too many sockets", user.id, self.namespace
+            )
+            # python-socketio's refusal: the client's connect_error carries the reason
+            raise python_socketio.exceptions.ConnectionRefusedError(TOO_MANY_SOCKETS)
         session[SOCKET_USER] = user.id
         session[SOCKET_CREDENTIAL] = credential_id
         join_room(user_room(user.id))
@@ -326,5 +395,41 @@ def init_realtime(app: Flask) -> None:
         engineio_logger=False,
         ping_interval=20,
         ping_timeout=20,
-        max_http_buffer_size=64 * 1024,
+        # the transport's frame limit: above it the connection is closed; handlers answer
+        # ``too_large`` to events over ``socket_event_max_bytes``, which stays below it
+        max_http_buffer_size=max(cfg.socket_buffer_max_bytes, cfg.socket_event_max_bytes + 1024),
     )
+    cap_addresses(socketio.server, cfg.max_sockets_per_address, cfg.proxy_count)
+
+
+def cap_addresses(server: Any, cap: int, proxy_count: int) -> None:
+    """Refuse a transport beyond ``cap`` open ones from its address (in this process), before
+    any namespace: a 401 whose body says ``too_many_sockets``."""
+    from app.limits import client_address
+
+    eio = server.eio
+    caps = SocketCaps()
+    on_connect, on_disconnect = eio.handlers["connect"], eio.handlers["disconnect"]
+
+    def connect(eio_sid: str, environ: dict[str, Any]) -> Any:
+        address = client_address(environ, proxy_count)
+        if not caps.take(eio_sid, address, cap):
+            log.warning("realtime: %s refused: too many sockets from this address", address)
+            return {"message": TOO_MANY_SOCKETS}
+        try:
+            result = on_connect(eio_sid, environ)
+        except BaseException:
+            caps.release(eio_sid)
+            raise
+        if result is not None and result is not True:
+            caps.release(eio_sid)
+        return result
+
+    def disconnect(eio_sid: str, *args: Any) -> Any:
+        try:
+            return on_disconnect(eio_sid, *args)
+        finally:
+            caps.release(eio_sid)
+
+    eio.on("connect", connect)
+    eio.on("disconnect", disconnect)

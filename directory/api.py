@@ -18,7 +18,7 @@ from app.api import (
     page_schema,
     paginate,
 )
-from app.security import limiter
+from app.limits import rate_limit
 from directory import services
 from directory.access import access_association, check_members_visible, may_manage
 from directory.models import Association, Membership
@@ -50,12 +50,6 @@ from directory.serialize import (
 blp = make_blueprint("directory", __name__, "Associations, memberships and reference data.")
 
 
-def _post_limit() -> str:
-    from flask import current_app
-
-    return str(current_app.config["JAM3IA"].post_rate_limit)
-
-
 @blp.route("/associations")
 class Associations(MethodView):
     @blp.arguments(AssociationSearchArgsSchema, location="query")
@@ -78,9 +72,9 @@ class Associations(MethodView):
             "suggestion": found["suggestion"],
         }
 
+    @rate_limit("association_create")
     @blp.arguments(AssociationInSchema)
     @blp.response(201, AssociationOutSchema)
-    @limiter.limit(_post_limit)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Register an association; it waits as ``pending``; the caller becomes its admin."""
         actor = require_user()
@@ -153,9 +147,9 @@ def suspend_association(association_id: int) -> dict[str, Any]:
 
 
 @blp.route("/associations/<int:association_id>/join", methods=["POST"])
+@rate_limit("association_join")
 @blp.arguments(JoinSchema)
 @blp.response(201, MemberOutSchema)
-@limiter.limit(_post_limit)
 def join_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """Ask to join; the association's admins approve."""
     actor = require_user()

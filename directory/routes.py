@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version
 from app.db import db
+from app.limits import rate_limit
 from directory import services
 from directory.access import access_association, can_see_members, is_association_admin
 from directory.models import ROLES, Association, Membership
@@ -168,6 +169,7 @@ def _form_context(values: dict[str, Any], errors: dict[str, Any]) -> dict[str, A
 
 @bp.route("/associations/new", methods=["GET", "POST"])
 @login_required
+@rate_limit("association_create", methods=["POST"])
 def new_association() -> ResponseReturnValue:
     actor = require_user()
     values: dict[str, Any] = {"fields": []}
@@ -297,6 +299,7 @@ def logo(association_id: int, name: str) -> ResponseReturnValue:
 
 @bp.route("/associations/<int:association_id>/join", methods=["POST"])
 @login_required
+@rate_limit("association_join")
 def join(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     assoc = access_association(actor, association_id)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
 from app.db import db
+from app.limits import rate_limit
 from app.markdown import render_markdown
-from app.security import limiter
 from forums import access, queries, services
 from forums.models import Post, PostRevision
 from forums.schemas import (
@@ -50,18 +49,6 @@ from forums.schemas import (
 from forums.text import _
 
 blp = make_blueprint("forums", __name__, "Forums: topics, posts, reactions, moderation")
-
-
-def post_limit() -> str:
-    return str(current_app.config["JAM3IA"].post_rate_limit)
-
-
-def post_limit_key() -> str:
-    """Posting is limited per account (many members share one address behind a NAT)."""
-    user = get_current_user()
-    from flask_limiter.util import get_remote_address
-
-    return f"forum-post:{user.id}" if user else f"forum-post-ip:{get_remote_address()}"
 
 
 def locale() -> str:
@@ -138,7 +125,7 @@ def list_topics(args: dict[str, Any], forum_id: int) -> dict[str, Any]:
 
 
 @blp.route("/forums/<int:forum_id>/topics", methods=["POST"])
-@limiter.limit(post_limit, key_func=post_limit_key)
+@rate_limit("post")
 @blp.arguments(TopicCreateSchema)
 @blp.response(201, TopicCreatedSchema)
 def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
@@ -233,7 +220,7 @@ def posts_after(args: dict[str, Any], topic_id: int) -> dict[str, Any]:
 
 
 @blp.route("/topics/<int:topic_id>/posts", methods=["POST"])
-@limiter.limit(post_limit, key_func=post_limit_key)
+@rate_limit("post")
 @blp.arguments(PostReplySchema)
 @blp.response(201, PostSchema)
 def create_post(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
@@ -284,6 +271,7 @@ def get_post(post_id: int) -> Any:
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])
+@rate_limit("post_edit")
 @blp.arguments(PostPatchSchema)
 @blp.response(200, PostSchema)
 def edit_post(data: dict[str, Any], post_id: int) -> Any:

@@ -13,10 +13,10 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError, expected_version, id_arg
 from app.db import db
+from app.limits import rate_limit
 from app.markdown import render_markdown
-from app.security import limiter
 from forums import access, queries, services
-from forums.api import locale, post_limit, post_limit_key, topic_detail
+from forums.api import locale, topic_detail
 from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
 
 bp = Blueprint(
@@ -109,7 +109,7 @@ def _page_count(total: int, per_page: int) -> int:
 
 @bp.route("/forums/<int:forum_id>/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(post_limit, key_func=post_limit_key, methods=["POST"])
+@rate_limit("post", methods=["POST"])
 def new_topic(forum_id: int) -> ResponseReturnValue:
     user = require_user()
     forum_obj = access.access_forum(forum_id)
@@ -185,7 +185,7 @@ def topic(topic_id: int) -> ResponseReturnValue:
 
 @bp.route("/topics/<int:topic_id>/reply", methods=["POST"])
 @login_required
-@limiter.limit(post_limit, key_func=post_limit_key)
+@rate_limit("post")
 def reply(topic_id: int) -> ResponseReturnValue:
     user = require_user()
     quote_id = id_arg("quote_post_id", request.form)
@@ -253,6 +253,7 @@ def _back_to(post_number: int, topic_id: int) -> ResponseReturnValue:
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@rate_limit("post_edit", methods=["POST"])
 def edit_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "edit")

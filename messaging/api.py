@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, make_response
+from flask import make_response
 from flask.typing import ResponseReturnValue
-from flask_limiter.util import get_remote_address
 
 from app.accounts.auth import require_user
 from app.api import make_blueprint
-from app.security import limiter
+from app.limits import rate_limit
 from messaging import access, services
 from messaging.schemas import (
     AddMemberSchema,
@@ -31,16 +30,6 @@ from messaging.schemas import (
 )
 
 blp = make_blueprint("messaging", __name__, "Conversations and instant messages")
-
-
-def post_limit() -> str:
-    cfg = current_app.config["JAM3IA"]
-    return str(current_app.config.get("CHAT_RATE_LIMIT") or cfg.post_rate_limit)
-
-
-def user_key() -> str:
-    user = g.get("user")
-    return f"user:{user.id}" if user is not None else get_remote_address()
 
 
 def _detail(conversation: Any, user: Any) -> dict[str, Any]:
@@ -75,6 +64,7 @@ def list_conversations(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/conversations", methods=["POST"])
+@rate_limit("conversation_start")
 @blp.arguments(StartConversationSchema)
 @blp.response(201, ConversationSchema)
 @blp.alt_response(200, schema=ConversationSchema, description="the direct conversation existed")
@@ -170,7 +160,7 @@ def list_messages(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
 
 
 @blp.route("/conversations/<int:conversation_id>/messages", methods=["POST"])
-@limiter.limit(post_limit, key_func=user_key, methods=["POST"])
+@rate_limit("chat_send")
 @blp.arguments(SendMessageSchema)
 @blp.response(201, MessageSchema)
 @blp.alt_response(200, schema=MessageSchema, description="this client_id was sent before")
@@ -184,6 +174,7 @@ def send_message(args: dict[str, Any], conversation_id: int) -> ResponseReturnVa
 
 
 @blp.route("/messages/<int:message_id>", methods=["PATCH"])
+@rate_limit("message_edit")
 @blp.arguments(EditMessageSchema)
 @blp.response(200, MessageSchema)
 def edit_message(args: dict[str, Any], message_id: int) -> dict[str, Any]:
@@ -217,6 +208,7 @@ def seen_by(message_id: int) -> dict[str, Any]:
 
 
 @blp.route("/conversations/<int:conversation_id>/read", methods=["POST"])
+@rate_limit("read")
 @blp.arguments(ReadSchema)
 @blp.response(200, ReadStateSchema)
 def read(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:

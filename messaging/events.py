@@ -6,6 +6,7 @@ message}}``; bad payloads never store anything and never close the connection.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import ApiError
 from app.db import db
+from app.limits import hit as hit_limit
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
 from messaging import access, services
 from messaging.models import Conversation, ConversationMember
@@ -28,7 +30,6 @@ from messaging.presence import (
     PresenceStore,
     RedisPresence,
     RedisThrottle,
-    SendLimiter,
     Throttle,
     TypingThrottle,
     redis_client,
@@ -132,23 +133,6 @@ def _typing_throttle() -> TypingThrottle:
     return throttle
 
 
-def send_limiter() -> SendLimiter | None:
-    """The per-user send limit shared by sockets (None when rate limits are off)."""
-    cfg = current_app.config["JAM3IA"]
-    if not cfg.ratelimit_enabled:
-        return None
-    ext = current_app.extensions
-    if "messaging_limiter" not in ext:
-        rule = current_app.config.get("CHAT_RATE_LIMIT") or cfg.post_rate_limit
-        ext["messaging_limiter"] = SendLimiter(
-            rule,
-            current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
-            key_prefix=cfg.redis_channel,
-        )
-    limiter: SendLimiter = ext["messaging_limiter"]
-    return limiter
-
-
 def error_ack(code: str, message: str, fields: dict[str, Any] | None = None) -> Ack:
     return {"ok": False, "error": {"code": code, "message": message, "fields": fields or {}}}
 
@@ -162,28 +146,46 @@ def _int_field(data: dict[str, Any], key: str) -> int:
     return value
 
 
+def _too_large(data: dict[str, Any]) -> bool:
+    """Whether the payload is over the handlers' size limit (``socket_event_max_bytes``,
+    below the transport's frame limit so that the client gets an answer)."""
+    limit = int(current_app.config["JAM3IA"].socket_event_max_bytes)
+    try:
+        size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+    except (TypeError, ValueError):  # binary attachments and the like: not a chat payload
+        return True
+    return size > limit
+
+
 def handler(fn: Callable[..., Ack]) -> Callable[..., Ack]:
-    """Check the payload is an object and the credential still live; turn errors into acks."""
-    return _handler(fn, limited=False)
+    """Check the payload is a small object and the credential still live; turn errors into
+    acks."""
+    return _handler(fn, limit=None)
 
 
-def limited_handler(fn: Callable[..., Ack]) -> Callable[..., Ack]:
-    """:func:`handler` that also counts the event against the user's send limit, before any
-    database work (the limiter may yield to other greenlets; a transaction must not be open
-    then: SQLite's writers would wait on a lock whose holder cannot run)."""
-    return _handler(fn, limited=True)
+def limited(name: str) -> Callable[[Callable[..., Ack]], Callable[..., Ack]]:
+    """:func:`handler` that also counts the event against the named rate limit ``name`` (the
+    same counter as the page and the API of that action), before any database work (the
+    counter may yield to other greenlets; a transaction must not be open then: SQLite's
+    writers would wait on a lock whose holder cannot run)."""
+    return lambda fn: _handler(fn, limit=name)
 
 
-def _handler(fn: Callable[..., Ack], *, limited: bool) -> Callable[..., Ack]:
+def _handler(fn: Callable[..., Ack], *, limit: str | None) -> Callable[..., Ack]:
     @wraps(fn)
     def wrapper(self: ChatNamespace, data: Any = None, *_extra: Any) -> Ack:
         if not isinstance(data, dict) or len(data) > MAX_PAYLOAD_KEYS:
             return error_ack("bad_payload", _("The event payload must be a small JSON object."))
-        if limited:
-            limiter = send_limiter()
+        if _too_large(data):
+            limit_bytes = int(current_app.config["JAM3IA"].socket_event_max_bytes)
+            return error_ack(
+                "too_large",
+                _("The event is too large (at most %(kib)d KiB).", kib=limit_bytes // 1024),
+            )
+        if limit is not None:
             user_id = session.get(SOCKET_USER)
-            if limiter is not None and user_id is not None and not limiter.hit(int(user_id)):
-                return error_ack("rate_limited", _("Too many messages. Please wait a moment."))
+            if user_id is not None and not hit_limit(limit, int(user_id)):
+                return error_ack("rate_limited", _("Too many requests. Please wait a moment."))
         try:
             user = self.user()
             if user is None:
@@ -265,13 +267,13 @@ class ChatNamespace(AuthenticatedNamespace):
                 db.session.rollback()
                 log.warning("presence: offline broadcast for %s failed: %s", user_id, exc)
 
-    @limited_handler
+    @limited("chat_send")
     def on_message_send(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, _member = access.access_conversation(user, data.get("conversation_id"))
         result = services.send_message(user, conversation, data.get("body"), data.get("client_id"))
         return {"ok": True, "created": result.created, "message": result.message}
 
-    @handler
+    @limited("message_edit")
     def on_message_edit(self, user: Any, data: dict[str, Any]) -> Ack:
         message, conversation = access.access_message(user, _int_field(data, "message_id"))
         services.edit_message(user, message, conversation, data.get("body"))
@@ -283,7 +285,7 @@ class ChatNamespace(AuthenticatedNamespace):
         services.delete_message(user, message, conversation)
         return {"ok": True, "message": services.serialize_message(message)}
 
-    @handler
+    @limited("typing")
     def on_typing(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, _member = access.access_conversation(user, data.get("conversation_id"))
         conversation_id, user_id = conversation.id, user.id
@@ -301,7 +303,7 @@ class ChatNamespace(AuthenticatedNamespace):
             db.session.commit()
         return {"ok": True}
 
-    @handler
+    @limited("read")
     def on_read(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, member = access.access_conversation(user, data.get("conversation_id"))
         last = services.mark_read(user, conversation, member, data.get("last_read_id"))

@@ -1,4 +1,4 @@
-"""Small stores behind presence, typing throttles and the socket send limit.
+"""Small stores behind presence and typing throttles.
 
 Each has an in-process implementation (a dict under a lock) for a single process, and a Redis
 one that several processes share (selected when ``REDIS_URL`` is set).
@@ -33,10 +33,6 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import redis
-from limits import RateLimitItem, parse_many
-from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
 
 log = logging.getLogger("jam3ia.messaging")
 
@@ -313,37 +309,3 @@ class RedisThrottle:
             return bool(self.redis.set(name, 1, px=int(self.interval * 1000), nx=True))
         except redis.RedisError:
             return self._fallback.allow(key)
-
-
-class SendLimiter:
-    """Per-user limit on socket sends, with the ``limits`` library Flask-Limiter runs on.
-
-    It uses the same storage URI as Flask-Limiter (``memory://`` or Redis), so REST and socket
-    sends are counted alike across processes once Redis is configured. While that storage is
-    unreachable it counts in memory, per process (as Flask-Limiter's in-memory fallback does).
-    """
-
-    def __init__(self, rule: str, storage_uri: str = "memory://", key_prefix: str = "") -> None:
-        self.items: list[RateLimitItem] = parse_many(rule)
-        #: instances sharing one Redis keep their counts apart (as Flask-Limiter's prefix does)
-        self.key_prefix = key_prefix
-        storage = storage_from_string(storage_uri)
-        if not isinstance(storage, Storage):
-            raise TypeError("the chat send limiter needs a synchronous limits storage")
-        self.storage = storage
-        self.limiter = SlidingWindowCounterRateLimiter(self.storage)
-        self._fallback = SlidingWindowCounterRateLimiter(MemoryStorage())
-
-    def hit(self, user_id: int) -> bool:
-        """Count one send; false when the user is over the limit."""
-        try:
-            return self._hit(self.limiter, user_id)
-        except (StorageError, redis.RedisError, OSError) as exc:
-            log.warning("chat send limit: storage unreachable (%s); counting in memory", exc)
-            return self._hit(self._fallback, user_id)
-
-    def _hit(self, limiter: SlidingWindowCounterRateLimiter, user_id: int) -> bool:
-        ok = True
-        for item in self.items:
-            ok = limiter.hit(item, self.key_prefix, "chat_send", str(user_id)) and ok
-        return ok

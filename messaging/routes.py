@@ -13,6 +13,7 @@ from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError, id_arg
 from app.db import db
+from app.limits import rate_limit
 from messaging import access, services
 
 bp = Blueprint(
@@ -78,6 +79,7 @@ def chat_conversation(conversation_id: int) -> ResponseReturnValue:
 
 @bp.route("/chat/<int:conversation_id>/send", methods=["POST"])
 @login_required
+@rate_limit("chat_send")
 def send_form(conversation_id: int) -> ResponseReturnValue:
     """The no-JavaScript composer: a form carrying a client_id made when the page was drawn,
     so a resubmitted form is stored once."""
@@ -95,6 +97,7 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
 
 @bp.route("/chat/new", methods=["POST"])
 @login_required
+@rate_limit("conversation_start")
 def start_form() -> ResponseReturnValue:
     """Start a chat by usernames (comma separated); a title makes it a group."""
     user = require_user()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import expected_version, make_blueprint, not_found, paginate
 from app.db import db
+from app.limits import rate_limit
 from app.markdown import render_markdown
-from app.security import limiter
 from app.urls import public_base, public_host, public_url
 from projects import access, services
 from projects.ics import build_calendar
@@ -40,10 +40,6 @@ from projects.schemas import (
 blp = make_blueprint("projects", __name__, "Shared projects: milestones, activities, timeline")
 
 ICS_TYPE = "text/calendar; charset=utf-8"
-
-
-def post_limit() -> str:
-    return str(current_app.config["JAM3IA"].post_rate_limit)
 
 
 def detail(project: Any) -> dict[str, Any]:
@@ -78,7 +74,7 @@ def list_projects(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/projects", methods=["POST"])
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 @blp.arguments(ProjectCreateSchema)
 @blp.response(201, ProjectDetailSchema)
 def create_project(data: dict[str, Any]) -> dict[str, Any]:
@@ -141,7 +137,7 @@ def decline_invitation(project_id: int, association_id: int) -> dict[str, Any]:
 
 
 @blp.route("/projects/<int:project_id>/milestones", methods=["POST"])
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 @blp.arguments(MilestoneCreateSchema)
 @blp.response(201, MilestoneSchema)
 def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
@@ -190,7 +186,7 @@ def delete_milestone(milestone_id: int) -> None:
 
 
 @blp.route("/projects/<int:project_id>/activities", methods=["POST"])
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 @blp.arguments(ActivityCreateSchema)
 @blp.response(201, ActivitySchema)
 def create_activity(data: dict[str, Any], project_id: int) -> dict[str, Any]:
@@ -236,7 +232,7 @@ def list_comments(project_id: int) -> dict[str, Any]:
 
 
 @blp.route("/projects/<int:project_id>/comments", methods=["POST"])
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 @blp.arguments(CommentCreateSchema)
 @blp.response(201, CommentSchema)
 def create_comment(data: dict[str, Any], project_id: int) -> dict[str, Any]:

@@ -19,10 +19,10 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import db
 from app.i18n import text_direction
-from app.security import limiter
+from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
 from projects import access, logic, services
-from projects.api import feed_url, post_limit
+from projects.api import feed_url
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     ActivityCreateSchema,
@@ -211,7 +211,7 @@ def list_projects() -> ResponseReturnValue:
 
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(post_limit, methods=["POST"])
+@rate_limit("project_write", methods=["POST"])
 def new_project() -> ResponseReturnValue:
     actor = require_user()
     choices = _editable_associations()
@@ -373,7 +373,7 @@ def leave_project(project_id: int) -> ResponseReturnValue:
 
 @bp.route("/projects/<int:project_id>/milestones", methods=["POST"])
 @login_required
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 def add_milestone(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
@@ -432,7 +432,7 @@ def delete_milestone(milestone_id: int) -> ResponseReturnValue:
 
 @bp.route("/projects/<int:project_id>/activities", methods=["POST"])
 @login_required
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 def add_activity(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
@@ -465,7 +465,7 @@ def delete_activity(activity_id: int) -> ResponseReturnValue:
 
 @bp.route("/projects/<int:project_id>/comments", methods=["POST"])
 @login_required
-@limiter.limit(post_limit)
+@rate_limit("project_write")
 def add_comment(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "comment")

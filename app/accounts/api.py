@@ -24,26 +24,14 @@ from app.accounts.schemas import (
 )
 from app.api import ApiError, make_blueprint, not_found
 from app.db import db
+from app.limits import rate_limit
 from app.plugins import registry
-from app.security import limiter
 
 blp = make_blueprint("accounts", __name__, "Accounts, tokens and profiles")
 
 
-def _login_limit() -> str:
-    from flask import current_app
-
-    return str(current_app.config["JAM3IA"].login_rate_limit)
-
-
-def _register_limit() -> str:
-    from flask import current_app
-
-    return str(current_app.config["JAM3IA"].register_rate_limit)
-
-
 @blp.route("/auth/register", methods=["POST"])
-@limiter.limit(_register_limit)
+@rate_limit("register")
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
 def register(data: dict[str, Any]) -> User:
@@ -52,7 +40,7 @@ def register(data: dict[str, Any]) -> User:
 
 
 @blp.route("/auth/tokens", methods=["POST"])
-@limiter.limit(_login_limit)
+@rate_limit("login")
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
@@ -121,7 +109,7 @@ def export_me() -> Response:
 
 
 @blp.route("/me/password", methods=["POST"])
-@limiter.limit(_login_limit)
+@rate_limit("login")
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 def change_password(data: dict[str, Any]) -> None:

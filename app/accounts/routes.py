@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts import services
-from app.accounts.api import _login_limit, _register_limit, visible_profile
+from app.accounts.api import visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.export import build_export, export_filename
 from app.accounts.forms import (
@@ -35,7 +35,7 @@ from app.accounts.forms import (
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
 from app.db import db
-from app.security import limiter
+from app.limits import rate_limit
 
 bp = Blueprint("accounts", __name__)
 
@@ -69,7 +69,7 @@ def _form_errors(
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_register_limit, methods=["POST"])
+@rate_limit("register", methods=["POST"])
 def register() -> ResponseReturnValue:
     if get_current_user() is not None:  # signed in already: nobody to create
         return redirect(_safe_next(url_for("core.home")))
@@ -94,7 +94,7 @@ def register() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limit("login", methods=["POST"])
 def login() -> ResponseReturnValue:
     if request.method == "GET" and get_current_user() is not None:
         return redirect(_safe_next(url_for("core.home")))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from app import limits
 from app.db import db
 from messaging.models import Conversation, Message
 from tests.factories import UserFactory
@@ -310,7 +311,7 @@ def test_rest_send_rate_limit(app: Flask, api: Any) -> None:
     conv = direct(a, b)
     client = api(a)
     url = f"{BASE}/{conv.id}/messages"
-    limit = int(app.config["JAM3IA"].post_rate_limit.split()[0])
+    limit = limits.items("chat_send")[0].amount  # the named limit in force
     for i in range(limit):
         assert client.post(url, json={"body": "x", "client_id": f"l{i}"}).status_code == 201
     refused = client.post(url, json={"body": "x", "client_id": "over"})

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import socketio
 
+from app import limits
 from app.db import db
 from messaging.models import Message
 from tests.conftest import LiveServer, token_for
@@ -298,7 +299,7 @@ def test_socket_send_rate_limit(chat: Chat, app: Any) -> None:
     a, b = UserFactory(), UserFactory()
     conv = direct(a, b)
     alice = chat(a)
-    limit = int(app.config["JAM3IA"].post_rate_limit.split()[0])
+    limit = limits.items("chat_send")[0].amount  # the named limit in force
     for i in range(limit):
         assert alice.send(conv.id, f"n{i}")["ok"]
     refused = alice.send(conv.id, "one too many")
