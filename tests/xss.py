@@ -498,7 +498,8 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("founder", "/associations/{w.pending_association_id}", {"pending_association_name"}),
     ("founder", "/posts/{w.first_post_id}/edit", {"topic_title", "post_body"}),
     ("founder", "/forums/{w.forum_id}/new", {"forum_name"}),
-    ("founder", "/projects/new", {"association_name", "pending_association_name"}),
+    # pending associations are not offered as owners any more: only approved ones
+    ("founder", "/projects/new", {"association_name"}),
     ("founder", "/chat", {"display_name", "conversation_title", "message_body"}),
     (
         "founder",
