@@ -29,7 +29,7 @@ def quote_excerpt(body: str) -> str:
 def user_brief(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.id, "username": user.username, "display_name": user.display_name}
+    return {"id": user.id, "username": user.username, "display_name": user.public_name}
 
 
 def forum_dict(

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
-from app.api import ApiError, check_version
+from app.api import ApiError, check_version, not_found
 from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
@@ -309,8 +309,23 @@ def create_topic(actor: User, forum: Forum, title: Any, body: Any) -> tuple[Topi
     return topic, post
 
 
+def _lock_open_topic(actor: User, topic: Topic) -> None:
+    """Lock the topic's row, then check again what the caller's access check read before the
+    lock: a moderator may have locked, hidden or deleted it meanwhile."""
+    db.session.scalars(
+        for_update(select(Topic).where(Topic.id == topic.id)).execution_options(
+            populate_existing=True
+        )
+    ).one()
+    if not access.can_see_topic(actor, topic):
+        raise not_found()
+    if topic.locked and not access.is_moderator(actor, topic.forum_id):
+        raise ApiError(409, "topic_locked", _("This topic is locked; no new replies."))
+
+
 def reply(actor: User, topic: Topic, body: Any, quote_post_id: int | None = None) -> Post:
     body_text = clean_body(body)
+    _lock_open_topic(actor, topic)
     quote = _visible_quote(actor, quote_post_id)
     held = topic.pending or _should_hold(actor, topic.forum_id)
     post = _add_post(actor, topic, body_text, quote, held)

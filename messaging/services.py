@@ -641,7 +641,7 @@ def member_users(conversation: Conversation) -> list[tuple[ConversationMember, U
 def display_title(conversation: Conversation, viewer: User, people: list[User]) -> str:
     if conversation.title:
         return conversation.title
-    others = [p.display_name for p in people if p.id != viewer.id]
+    others = [p.public_name for p in people if p.id != viewer.id]
     return ", ".join(others[:4]) or _("Just you")
 
 
@@ -677,7 +677,7 @@ def summarize(
         "members": [
             {
                 "user_id": u.id,
-                "display_name": u.display_name,
+                "display_name": u.public_name,
                 "username": u.username,
                 "role": m.role,
                 "last_read_id": m.last_read_id,

@@ -238,7 +238,7 @@ def serialize_change(change: ProjectChange) -> dict[str, Any]:
     return {
         "id": change.id,
         "actor_id": change.actor_id,
-        "actor_name": change.actor.display_name if change.actor else None,
+        "actor_name": change.actor.public_name if change.actor else None,
         "created_at": change.created_at.isoformat(),
         "entity": change.entity,
         "entity_id": change.entity_id,
@@ -253,7 +253,7 @@ def serialize_comment(comment: ProjectComment) -> dict[str, Any]:
         "id": comment.id,
         "project_id": comment.project_id,
         "author_id": comment.author_id,
-        "author_name": comment.author.display_name if comment.author else None,
+        "author_name": comment.author.public_name if comment.author else None,
         "body": comment.body,
         "created_at": comment.created_at.isoformat(),
     }

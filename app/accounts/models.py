@@ -48,6 +48,16 @@ class User(db.Model):  # type: ignore[name-defined]
     )
 
     @property
+    def public_name(self) -> str:
+        """The name shown beside what the person wrote: once the account is deleted, "Deleted
+        user" in the reader's language."""
+        if self.deleted_at is not None:
+            from flask_babel import gettext
+
+            return gettext("Deleted user")
+        return self.display_name
+
+    @property
     def suspended(self) -> bool:
         return self.suspended_at is not None
 

@@ -107,7 +107,7 @@ def test_suspension_pages(app, admin, logged_in):
 
 def test_deleting_ones_account_erases_personal_data_and_keeps_content(app, api):
     person = UserFactory(display_name="Fatima Zahra", bio="Call me: 0612345678")
-    other = UserFactory()
+    other = UserFactory(locale="fr")
     topic, _first = make_topic(author=other, body="Question")
     reply = make_reply(person, topic, "My useful answer")
     person_api = api(person)
@@ -132,9 +132,11 @@ def test_deleting_ones_account_erases_personal_data_and_keeps_content(app, api):
     from projects.models import CalendarFeed
 
     assert db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == person.id)) is None
-    # the reply stays, signed "Deleted user"
-    shown = api(other).get(f"/api/v1/topics/{topic.id}").get_data(as_text=True)
-    assert "My useful answer" in shown and "Deleted user" in shown and "Fatima" not in shown
+    # the reply stays, signed "Deleted user" in the reader's language
+    shown = api(other).get(f"/api/v1/topics/{topic.id}")
+    posts = {p["body"]: p["author"]["display_name"] for p in shown.get_json()["posts"]["items"]}
+    assert posts["My useful answer"] == "Utilisateur supprimé"
+    assert "Fatima" not in shown.get_data(as_text=True)
     assert api(None).get(f"/api/v1/users/{person.id}").status_code == 404
     # the username and email can be used again
     again = api(None).post(

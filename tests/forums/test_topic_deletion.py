@@ -88,3 +88,52 @@ def test_moderator_deletes_a_discussion_softly_and_restores_it_on_the_page(app, 
     assert "Réponse de quelqu'un d'autre" in bodies
     db.session.expire_all()
     assert db.session.get(Post, reply.id).deleted_at is None
+
+
+def test_a_reply_racing_a_lock_or_a_deletion_does_not_land(app, api, monkeypatch):
+    """The reply's checks (locked, deleted) are made again under the topic's row lock."""
+    import threading
+    import time
+
+    from forums import services
+
+    author, replier, moderator = UserFactory(), UserFactory(), UserFactory()
+    topic, first = make_topic(author=author, title="Course contre la montre")
+    ForumModeratorFactory(forum_id=topic.forum_id, user_id=moderator.id)
+    real = services.clean_body
+
+    def slow(body):
+        time.sleep(0.6)  # the reply passed its access check; the moderator acts meanwhile
+        return real(body)
+
+    monkeypatch.setattr(services, "clean_body", slow)
+    replier_api, moderator_api = api(replier), api(moderator)
+    path = f"/api/v1/topics/{topic.id}/posts"
+    results: list[int] = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            replier_api.post(path, json={"body": "Trop tard"}).status_code
+        )
+    )
+    thread.start()
+    time.sleep(0.2)
+    assert (
+        moderator_api.patch(f"/api/v1/topics/{topic.id}", json={"locked": True}).status_code == 200
+    )
+    thread.join(30)
+    assert results == [409]
+    db.session.expire_all()
+    assert db.session.get(Topic, topic.id).last_number == 1
+    # the same against a deletion by a moderator
+    moderator_api.patch(f"/api/v1/topics/{topic.id}", json={"locked": False})
+    results.clear()
+    thread = threading.Thread(
+        target=lambda: results.append(
+            replier_api.post(path, json={"body": "Trop tard"}).status_code
+        )
+    )
+    thread.start()
+    time.sleep(0.2)
+    assert moderator_api.delete(f"/api/v1/posts/{first.id}").status_code == 204
+    thread.join(30)
+    assert results == [404]
