@@ -246,11 +246,24 @@ def edit_association(association_id: int) -> ResponseReturnValue:
                 services.update_association(actor, assoc, data, expected)
             except ApiError as error:
                 db.session.rollback()
-                if error.error_code in ("edit_conflict", "bad_version"):
-                    # the editor's input stays in the form; their version too, so saving
-                    # again without reloading cannot overwrite the other change
+                if error.error_code == "edit_conflict":
+                    # The editor's input stays in the form, which now carries the current
+                    # version: after looking at the other change, saving again applies theirs.
+                    db.session.expire_all()
+                    values["version"] = error.fields.get("version", values.get("version"))
+                    errors = {
+                        "_": [
+                            _(
+                                "Not saved: someone else changed this association in the "
+                                "meantime. Your input is kept below; open the association's "
+                                "page to see their change, then save again to apply yours."
+                            )
+                        ]
+                    }
+                    status = 409
+                elif error.error_code == "bad_version":
                     errors = {"_": [error.message]}
-                    status = error.code or 409
+                    status = error.code or 400
                 else:
                     errors = error.fields or {"_": [error.message]}
             else:

@@ -262,6 +262,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
     # the version the editor loaded stays in the form, so a conflict is not saved over blindly
     version = request.form.get("version", str(post.version))
     status = 200
+    conflict = False
     if request.method == "POST":
         try:
             services.edit_post(
@@ -276,7 +277,12 @@ def edit_post(post_id: int) -> ResponseReturnValue:
         except ApiError as error:
             db.session.rollback()
             if error.error_code == "edit_conflict":
-                flash(error.message or "", "error")
+                # Their text is shown above the form, which keeps the editor's input and now
+                # carries the current version: saving again applies it knowingly.
+                db.session.expire_all()
+                post, topic_obj = access.access_post(user, post_id, "edit")
+                version = str(post.version)
+                conflict = True
                 status = 409
             else:
                 _fail(error)
@@ -290,6 +296,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
         body=body,
         title=title,
         version=version,
+        conflict=conflict,
     ), status
 
 

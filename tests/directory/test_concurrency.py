@@ -178,7 +178,20 @@ def test_association_edit_page_reports_a_conflict_and_keeps_the_input(
     assert answer.status_code == 409
     page = answer.get_data(as_text=True)
     # the pages speak Arabic by default
-    assert "عدّل شخص آخر هذا في الأثناء" in page
+    assert "عدّل شخص آخر" in page
     assert "Mon texte soigné" in page
+    assert 'name="version" value="2"' in page  # saving again applies the editor's input
     db.session.expire_all()
     assert db.session.get(Association, assoc.id).description == "Par un autre"
+    again = browser.post(
+        f"/associations/{assoc.id}/edit",
+        data={
+            "csrf_token": token,
+            "name": assoc.name,
+            "description": "Mon texte soigné",
+            "version": "2",
+        },
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Association, assoc.id).description == "Mon texte soigné"

@@ -74,6 +74,15 @@ def test_edit_post_page_reports_a_conflict_and_keeps_the_text(app, api, logged_i
     assert answer.status_code == 409
     page = answer.get_data(as_text=True)
     # the pages speak Arabic by default
-    assert "عدّل شخص آخر هذا في الأثناء" in page and "Mon long texte" in page
+    assert "عدّل شخص آخر" in page and "Mon long texte" in page
+    assert "<p>v2</p>" in page  # their version is shown above the form
+    assert 'name="version" value="2"' in page  # saving again applies the editor's text
     db.session.expire_all()
     assert db.session.get(Post, post.id).body == "v2"
+    again = browser.post(
+        f"/posts/{post.id}/edit",
+        data={"csrf_token": token, "body": "Mon long texte", "title": "Titre", "version": "2"},
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).body == "Mon long texte"
