@@ -111,17 +111,22 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
     return assoc
 
 
-def update_association(
-    actor: Any, assoc: Association, data: dict[str, Any], expected_version: int | None = None
-) -> Association:
-    """Apply an admin's edit. ``expected_version``: the version the editor loaded; 409
-    ``edit_conflict`` when someone saved since (checked under the row's lock)."""
+def _lock(assoc: Association) -> None:
+    """Lock the association's row and refresh ``assoc`` from it, before a check reads it."""
     # fetched (not only executed): the ORM refreshes ``assoc`` as it reads the locked row
     db.session.scalars(
         for_update(select(Association).where(Association.id == assoc.id)).execution_options(
             populate_existing=True
         )
     ).one()
+
+
+def update_association(
+    actor: Any, assoc: Association, data: dict[str, Any], expected_version: int | None = None
+) -> Association:
+    """Apply an admin's edit. ``expected_version``: the version the editor loaded; 409
+    ``edit_conflict`` when someone saved since (checked under the row's lock)."""
+    _lock(assoc)
     check_version(assoc.version, expected_version)
     _apply_association_changes(assoc, data)
     assoc.bump_version()
@@ -156,6 +161,7 @@ _TRANSITIONS = {
 def decide_association(actor: Any, assoc: Association, action: str) -> Association:
     """Platform admin: approve, reject or suspend."""
     sources, target = _TRANSITIONS[action]
+    _lock(assoc)  # two admins deciding at once: the second sees the first's decision
     if assoc.status not in sources:
         raise ApiError(
             409,

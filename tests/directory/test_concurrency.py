@@ -195,3 +195,25 @@ def test_association_edit_page_reports_a_conflict_and_keeps_the_input(
     assert again.status_code == 302
     db.session.expire_all()
     assert db.session.get(Association, assoc.id).description == "Mon texte soigné"
+
+
+def test_two_admins_rejecting_at_once_decide_once(
+    app: Flask, api: Any, make_assoc: Make, monkeypatch: Any, admin: Any
+) -> None:
+    pending = make_assoc("Association Anzar", status="pending")
+    real = services.utcnow
+
+    def slow() -> Any:  # between the status check and the write
+        time.sleep(0.4)
+        return real()
+
+    monkeypatch.setattr(services, "utcnow", slow)
+    one, two = api(admin), api(admin)
+    base = f"/api/v1/associations/{pending.id}"
+    results = _race(
+        [
+            lambda: one.post(f"{base}/reject").status_code,
+            lambda: two.post(f"{base}/reject").status_code,
+        ]
+    )
+    assert sorted(results) == [200, 409], results
