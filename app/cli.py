@@ -3,6 +3,7 @@ restore."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,11 @@ main.add_command(shell_command)
 main.add_command(routes_command)
 
 
+class _DevServerWarningFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "This is a development server" not in record.getMessage()
+
+
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -42,6 +48,13 @@ def run_command(host: str, port: int, debug: bool) -> None:
     from app.realtime import socketio
 
     click.echo(f" * jam3ia on http://{host}:{port}")
+    click.echo(
+        " * One process for development and demos; for production use `jam3ia serve` "
+        '(README, "Production").'
+    )
+    # Werkzeug's own red "do not use it in a production deployment" alarms newcomers who run
+    # the documented command; the line above says the same thing usefully.
+    logging.getLogger("werkzeug").addFilter(_DevServerWarningFilter())
     # Flask's CLI marks itself so that a stray app.run() is ignored; this one is meant.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(
