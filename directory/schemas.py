@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from marshmallow import validate
 
 from app.api import PageArgsSchema
@@ -139,13 +140,16 @@ class AssociationSearchArgsSchema(PageArgsSchema):
                 lat_s, lng_s = str(near).split(",")
                 lat, lng = float(lat_s), float(lng_s)
             except ValueError:
-                raise ma.ValidationError("Use near=lat,lng.", "near") from None
+                message = _("Give the place as latitude,longitude.")
+                raise ma.ValidationError(message, "near") from None
             if not (-90 <= lat <= 90 and -180 <= lng <= 180) or lat != lat or lng != lng:
-                raise ma.ValidationError("Latitude or longitude out of range.", "near")
+                raise ma.ValidationError(_("Latitude or longitude out of range."), "near")
         if data.get("sort") == "distance" and near is None:
-            raise ma.ValidationError("Sorting by distance needs near=lat,lng.", "sort")
+            raise ma.ValidationError(
+                _("Sorting by distance needs your position: use “Near me”."), "sort"
+            )
         if data.get("radius_km") is not None and near is None:
-            raise ma.ValidationError("radius_km needs near=lat,lng.", "radius_km")
+            raise ma.ValidationError(_("A radius needs your position: use “Near me”."), "radius_km")
 
 
 class AssociationSearchResultSchema(ma.Schema):

@@ -45,12 +45,12 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser: object, live_server: LiveServer) -> Iterator[Callable[..., object]]:
-    """``new_page(user=None, locale="fr-FR")`` -> a Playwright page in a fresh context,
-    logged in through the login form when ``user`` is given."""
+    """``new_page(user=None, locale="fr-FR", **context_options)`` -> a Playwright page in a
+    fresh context, logged in through the login form when ``user`` is given."""
     contexts = []
 
-    def make(user: object | None = None, locale: str = "fr-FR") -> object:
-        context = browser.new_context(locale=locale, base_url=live_server.url)  # type: ignore[attr-defined]
+    def make(user: object | None = None, locale: str = "fr-FR", **options: object) -> object:
+        context = browser.new_context(locale=locale, base_url=live_server.url, **options)  # type: ignore[attr-defined]
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -40,3 +40,37 @@ def test_search_and_filter_in_arabic(new_page: Any, app: Any) -> None:
     expect(page).to_have_url(re.compile(r"q=amal.*field=sport|field=sport.*q=amal"))
     expect(results).to_contain_text("Association Al Amal Sport")
     expect(results).not_to_contain_text("جمعية الأمل")
+
+
+def test_near_me_sorts_by_distance(new_page: Any, app: Any) -> None:
+    load_reference_data()
+    make_assoc("Association Tanger Nord", fields=["health"], city="tanger")
+    make_assoc("Association Rabat Océan", fields=["health"], city="rabat")
+    make_assoc("Association Agadir Sud", fields=["health"], city="agadir")
+    # a phone in Salé, next to Rabat, that lets the page read its position
+    page = new_page(
+        locale="fr-FR",
+        geolocation={"latitude": 34.05, "longitude": -6.80},
+        permissions=["geolocation"],
+    )
+    page.goto("/directory")
+    near_me = page.locator("[data-near-me]")
+    expect(near_me).to_be_visible()
+    expect(near_me).to_have_text("Près de moi")
+    near_me.click()
+    expect(page).to_have_url(re.compile(r"near=34\.05.*sort=distance|sort=distance.*near=34\.05"))
+    names = page.locator(".association-list h2")
+    expect(names.first).to_have_text("Association Rabat Océan")
+    expect(names.last).to_have_text("Association Agadir Sud")
+    expect(page.locator(".association-list").first).to_contain_text("km")
+    expect(page.locator("[data-near-status]")).to_contain_text("distance")
+
+
+def test_distance_without_a_position_is_explained_in_the_readers_language(
+    new_page: Any, app: Any
+) -> None:
+    page = new_page(locale="fr-FR")
+    page.goto("/directory?sort=distance")
+    alert = page.locator(".flash-error")
+    expect(alert).to_contain_text("Près de moi")
+    expect(alert).not_to_contain_text("sort:")
