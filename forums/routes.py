@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
@@ -26,6 +27,22 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/forums",
 )
+
+REACTION_LABELS = {
+    "like": _l("Like"),
+    "love": _l("Love"),
+    "laugh": _l("Funny"),
+    "wow": _l("Wow"),
+    "thanks": _l("Thanks"),
+    "celebrate": _l("Congratulations"),
+}
+
+
+@bp.app_template_filter("reaction_label")
+def _reaction_label(kind: str) -> str:
+    """A reaction's name in the reader's language (button titles, screen readers)."""
+    return str(REACTION_LABELS.get(kind, kind))
+
 
 PER_PAGE = 20
 

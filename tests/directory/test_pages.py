@@ -217,3 +217,11 @@ def test_approval_queue_page(app: Flask, make_assoc: Make, logged_in: Any) -> No
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Association, pending.id).status == "approved"
+
+
+def test_my_role_is_named_in_my_language(app: Flask, make_assoc: Make, logged_in: Any) -> None:
+    founder = UserFactory(locale="fr")
+    assoc = make_assoc("Association Tafoukt", creator=founder)
+    page = logged_in(founder).get(f"/associations/{assoc.id}").get_data(as_text=True)
+    assert "(admin)" not in page
+    assert "Vous êtes membre (" in page

@@ -229,3 +229,10 @@ def test_watch_forms_and_unread_page(logged_in, api, forum):
     browser.post(f"/forums/{forum.id}/watch", data={"on": "0", "csrf_token": token})
     assert 'name="on" value="1"' in browser.get(f"/forums/{forum.id}").get_data(as_text=True)
     assert logged_in(UserFactory()).get("/forums/unread").status_code == 200
+
+
+def test_reactions_are_named_in_the_readers_language(logged_in, forum):
+    reader = UserFactory(locale="ar")
+    topic, _ = make_topic(forum=forum)
+    page = logged_in(reader).get(f"/topics/{topic.id}").get_data(as_text=True)
+    assert 'title="شكرًا"' in page and 'title="thanks"' not in page
