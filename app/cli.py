@@ -110,6 +110,11 @@ def create_admin_command(username: str, email: str, password: str) -> None:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
         raise click.ClickException(f"{error.message} {details}".strip()) from error
     click.echo(f"Administrator {user.username} (id {user.id}) created.")
+    if "directory.approval_queue" in current_app.view_functions:
+        from app.urls import public_url
+
+        where = public_url("directory.approval_queue")
+        click.echo(f"New associations wait for approval at {where}")
 
 
 @click.command("seed-demo")

@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of ``endpoint`` at the public address."""
-    return public_base() + url_for(endpoint, **values)
+    """The absolute URL of ``endpoint`` at the public address (also outside a request: CLI
+    commands and periodic jobs)."""
+    if has_request_context():
+        return public_base() + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return public_base() + url_for(endpoint, **values)
 
 
 def public_base() -> str:

@@ -29,6 +29,7 @@ from directory.schemas import (
     AssociationPatchSchema,
     AssociationSearchArgsSchema,
     AssociationSearchResultSchema,
+    DecisionSchema,
     FieldOutSchema,
     JoinSchema,
     MemberOutSchema,
@@ -119,31 +120,34 @@ class AssociationItem(MethodView):
         return out, 200, {"ETag": f'"{out["version"]}"'}
 
 
-def _decide(association_id: int, action: str) -> dict[str, Any]:
+def _decide(association_id: int, action: str, reason: str = "") -> dict[str, Any]:
     actor = require_user()
     assoc = access_association(actor, association_id, need="moderate")
-    return association_dict(services.decide_association(actor, assoc, action), actor)
+    return association_dict(services.decide_association(actor, assoc, action, reason), actor)
 
 
 @blp.route("/associations/<int:association_id>/approve", methods=["POST"])
+@blp.arguments(DecisionSchema)
 @blp.response(200, AssociationOutSchema)
-def approve_association(association_id: int) -> dict[str, Any]:
-    """Approve (platform admins): the association is listed publicly."""
-    return _decide(association_id, "approve")
+def approve_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Approve (platform admins): the association is listed publicly; its submitter is told."""
+    return _decide(association_id, "approve", data["reason"])
 
 
 @blp.route("/associations/<int:association_id>/reject", methods=["POST"])
+@blp.arguments(DecisionSchema)
 @blp.response(200, AssociationOutSchema)
-def reject_association(association_id: int) -> dict[str, Any]:
-    """Reject a pending association (platform admins)."""
-    return _decide(association_id, "reject")
+def reject_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Reject a pending association (platform admins); the submitter is told, with the reason."""
+    return _decide(association_id, "reject", data["reason"])
 
 
 @blp.route("/associations/<int:association_id>/suspend", methods=["POST"])
+@blp.arguments(DecisionSchema)
 @blp.response(200, AssociationOutSchema)
-def suspend_association(association_id: int) -> dict[str, Any]:
+def suspend_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """Suspend an approved association (platform admins): it leaves the public directory."""
-    return _decide(association_id, "suspend")
+    return _decide(association_id, "suspend", data["reason"])
 
 
 @blp.route("/associations/<int:association_id>/join", methods=["POST"])

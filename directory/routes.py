@@ -20,9 +20,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import get_current_user, login_required, require_user
+from app.accounts.models import User
 from app.api import ApiError, expected_version
 from app.db import db
 from app.limits import rate_limit
@@ -390,8 +392,9 @@ def approval_queue() -> ResponseReturnValue:
         if action not in ("approve", "reject", "suspend"):
             abort(400)
         assoc = access_association(actor, association_id, need="moderate")
+        reason = request.form.get("reason", "").strip()[:1000]
         try:
-            services.decide_association(actor, assoc, action)
+            services.decide_association(actor, assoc, action, reason)
         except ApiError as error:
             flash(error.message or "", "error")
         else:
@@ -400,6 +403,7 @@ def approval_queue() -> ResponseReturnValue:
     pending = db.session.scalars(
         select(Association)
         .where(Association.status == "pending")
+        .options(selectinload(Association.fields), selectinload(Association.city))
         .order_by(Association.id)
         .limit(200)
     ).all()
@@ -409,6 +413,12 @@ def approval_queue() -> ResponseReturnValue:
         .order_by(Association.id)
         .limit(200)
     ).all()
+    creator_ids = {a.created_by_id for a in pending if a.created_by_id is not None}
+    creators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))}
     return render_template(
-        "directory/queue.html", pending=pending, suspended=suspended, lang=current_lang()
+        "directory/queue.html",
+        pending=pending,
+        suspended=suspended,
+        creators=creators,
+        lang=current_lang(),
     )

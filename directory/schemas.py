@@ -119,6 +119,12 @@ class FacetValueSchema(ma.Schema):
     count = ma.fields.Integer()
 
 
+class DecisionSchema(ma.Schema):
+    """A platform administrator's decision on an association; the reason goes to its submitter."""
+
+    reason = ma.fields.String(load_default="", validate=validate.Length(max=1000))
+
+
 class AssociationSearchArgsSchema(PageArgsSchema):
     q = ma.fields.String(load_default="", validate=validate.Length(max=20 * MAX_QUERY_CHARS))
     field = ma.fields.List(ma.fields.String(), load_default=list)

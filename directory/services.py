@@ -14,10 +14,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.accounts.services import platform_admin_ids
 from app.api import ApiError, check_version
 from app.db import db, for_update, utcnow
+from app.notifications import notify
 from app.signals import membership_changed
 from directory.models import ROLES, Association, City, Field, Membership
+from directory.queries import association_member_ids
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4096 * 4096
@@ -108,6 +111,19 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
         )
     )
     db.session.commit()
+    notify(
+        platform_admin_ids(),
+        kind="directory.submitted",
+        subject=f"association:{assoc.id}",
+        text=_(
+            "%(user)s registered %(name)s: it waits for your approval.",
+            user=actor.display_name,
+            name=assoc.name,
+        ),
+        url="/directory/queue",
+        actor_id=actor.id,
+    )
+    db.session.commit()
     return assoc
 
 
@@ -158,8 +174,10 @@ _TRANSITIONS = {
 }
 
 
-def decide_association(actor: Any, assoc: Association, action: str) -> Association:
-    """Platform admin: approve, reject or suspend."""
+def decide_association(
+    actor: Any, assoc: Association, action: str, reason: str = ""
+) -> Association:
+    """Platform admin: approve, reject or suspend; the submitter is told, with the reason."""
     sources, target = _TRANSITIONS[action]
     _lock(assoc)  # two admins deciding at once: the second sees the first's decision
     if assoc.status not in sources:
@@ -171,7 +189,31 @@ def decide_association(actor: Any, assoc: Association, action: str) -> Associati
     assoc.status = target
     assoc.decided_at = utcnow()
     db.session.commit()
+    if assoc.created_by_id is not None:
+        _tell_submitter(actor, assoc, action, reason.strip())
     return assoc
+
+
+def _tell_submitter(actor: Any, assoc: Association, action: str, reason: str) -> None:
+    if action == "approve":
+        text = _("%(name)s is approved: it is listed in the directory.", name=assoc.name)
+    elif action == "reject":
+        text = _("%(name)s was not approved.", name=assoc.name)
+    else:
+        text = _("%(name)s is suspended: it no longer appears in the directory.", name=assoc.name)
+    if reason:
+        text = _("%(decision)s Reason: %(reason)s", decision=text, reason=reason)
+    # one subject per decision: a later decision on the same association is news again
+    decided = assoc.decided_at.isoformat() if assoc.decided_at else ""
+    notify(
+        [assoc.created_by_id] if assoc.created_by_id is not None else [],
+        kind=f"directory.{action}",
+        subject=f"association:{assoc.id}:{decided}",
+        text=text,
+        url=f"/associations/{assoc.id}",
+        actor_id=actor.id if actor is not None else None,
+    )
+    db.session.commit()
 
 
 # --- memberships --------------------------------------------------------------------------
@@ -208,20 +250,26 @@ def request_join(actor: Any, assoc: Association, message: str = "") -> Membershi
     )
     db.session.add(membership)
     db.session.commit()
-    from app.notifications import notify
-    from directory.queries import association_member_ids
-
     admins = association_member_ids(assoc.id, roles=("admin",))
     if admins:
-        notify(
-            admins,
-            kind="directory.join_request",
-            subject=f"association:{assoc.id}",
-            text=_("%(user)s asks to join %(name)s", user=actor.display_name, name=assoc.name),
-            url=f"/associations/{assoc.id}/members",
-            actor_id=actor.id,
+        text = _("%(user)s asks to join %(name)s", user=actor.display_name, name=assoc.name)
+    else:
+        # Nobody of the association is on jam3ia yet: the platform's administrators answer.
+        admins = platform_admin_ids()
+        text = _(
+            "%(user)s asks to join %(name)s, which has no administrator on jam3ia yet.",
+            user=actor.display_name,
+            name=assoc.name,
         )
-        db.session.commit()
+    notify(
+        admins,
+        kind="directory.join_request",
+        subject=f"association:{assoc.id}",
+        text=text,
+        url=f"/associations/{assoc.id}/members",
+        actor_id=actor.id,
+    )
+    db.session.commit()
     return membership
 
 
@@ -261,8 +309,6 @@ def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -
     if was_approved and old_role != role:
         membership_changed.send(_app(), association_id=assoc.id, user_id=user_id, role=role)
     if not was_approved:
-        from app.notifications import notify
-
         notify(
             [user_id],
             kind="directory.join_approved",

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
+from app.accounts.services import platform_admin_ids
 from app.api import ApiError, check_version, not_found
 from app.db import db, for_update, utcnow
 from app.notifications import notify
@@ -234,7 +235,7 @@ def moderator_ids(forum_id: int) -> list[int]:
             select(ForumModerator.user_id).where(ForumModerator.forum_id == forum_id)
         )
     )
-    mods |= set(db.session.scalars(select(User.id).where(User.is_admin.is_(True))))
+    mods |= set(platform_admin_ids())
     return sorted(mods)
 
 

@@ -232,6 +232,17 @@ def make_admin(username: str, email: str, password: str) -> User:
 # ---------------------------------------------------------------- suspension
 
 
+def platform_admin_ids() -> list[int]:
+    """The active platform administrators (who hear of submissions and orphan requests)."""
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .where(User.is_admin.is_(True), User.is_active.is_(True))
+            .order_by(User.id)
+        )
+    )
+
+
 def suspended_message() -> str:
     return _(
         "This account is suspended by the platform's administrators. "
