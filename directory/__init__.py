@@ -3,8 +3,8 @@
 Public API (the only names other features may import, see COMMON.md):
 ``ROLES``, ``Association``, ``Field``, ``MembershipInfo``, ``get_association``,
 ``membership_role``, ``user_memberships``, ``association_member_ids``, ``list_fields``,
-``get_field``, ``load_reference_data``. ``membership_changed`` (app.signals) is sent after
-commit when a member is removed or changes role.
+``get_field``, ``load_reference_data``, ``share_an_association``. ``membership_changed``
+(app.signals) is sent after commit when a member is removed or changes role.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from directory.queries import (
     get_field,
     list_fields,
     membership_role,
+    share_an_association,
     user_memberships,
 )
 from directory.reference import load_reference_data
@@ -43,5 +44,6 @@ __all__ = [
     "load_reference_data",
     "membership_role",
     "register",
+    "share_an_association",
     "user_memberships",
 ]

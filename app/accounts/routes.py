@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts import services
+from app.accounts import blocks, services
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.forms import EmptyForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from app.accounts.models import LOCALES, Credential, User
@@ -104,7 +104,30 @@ def profile(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         abort(404)
-    return render_template("accounts/profile.html", user=user)
+    viewer = get_current_user()
+    blocking = viewer is not None and blocks.is_blocking(viewer.id, user.id)
+    return render_template(
+        "accounts/profile.html", user=user, blocking=blocking, block_form=EmptyForm()
+    )
+
+
+@bp.route("/users/<int:user_id>/block", methods=["POST"])
+@login_required
+def block_user(user_id: int) -> ResponseReturnValue:
+    """Block someone (see ``app.accounts.blocks``)."""
+    blocks.block(require_user(), user_id)
+    db.session.commit()
+    flash(_("Blocked. You will not hear from each other."), "success")
+    return redirect(url_for("accounts.profile", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/unblock", methods=["POST"])
+@login_required
+def unblock_user(user_id: int) -> ResponseReturnValue:
+    blocks.unblock(require_user(), user_id)
+    db.session.commit()
+    flash(_("Unblocked."), "success")
+    return redirect(url_for("accounts.profile", user_id=user_id))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -124,6 +147,7 @@ def settings() -> ResponseReturnValue:
                     "display_name": form.display_name.data,
                     "bio": form.bio.data,
                     "locale": form.locale.data or None,
+                    "hide_presence": bool(form.hide_presence.data),
                 },
             )
         except ApiError as error:

@@ -205,6 +205,8 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         if len(bio) > BIO_MAX:
             errors["bio"] = [f"At most {BIO_MAX} characters."]
         user.bio = bio
+    if "hide_presence" in changes:
+        user.hide_presence = bool(changes["hide_presence"])
     if "locale" in changes:
         if changes["locale"] not in (*LOCALES, None):
             errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
