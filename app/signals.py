@@ -15,5 +15,8 @@ credentials_revoked = _signals.signal("credentials-revoked")
 membership_changed = _signals.signal("membership-changed")
 #: sender: the app; kwargs: user_id (int)
 user_created = _signals.signal("user-created")
+#: sender: the app; kwargs: user_id (int: whose presence), from_ids (list[int] | None: the
+#: people who may no longer see it; None: everyone who could). A block or hidden presence.
+presence_withdrawn = _signals.signal("presence-withdrawn")
 
-__all__ = ["credentials_revoked", "membership_changed", "user_created"]
+__all__ = ["credentials_revoked", "membership_changed", "presence_withdrawn", "user_created"]

@@ -96,8 +96,10 @@ def list_blocks() -> dict[str, Any]:
 def block_user(user_id: int) -> None:
     """Block someone: no direct messages either way, neither sees the other online, and
     their mentions do not reach the caller."""
-    blocks.block(require_user(), user_id)
-    db.session.commit()
+    actor = require_user()
+    if blocks.block(actor, user_id):
+        db.session.commit()
+        blocks.withdraw_presence(actor, user_id)
 
 
 @blp.route("/me/blocks/<int:user_id>", methods=["DELETE"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Block, User
 from app.api import ApiError
 from app.db import db
+from app.signals import presence_withdrawn
 
 
 def block(actor: User, user_id: int) -> bool:
@@ -41,6 +43,13 @@ def unblock(actor: User, user_id: int) -> bool:
         delete(Block).where(Block.blocker_id == actor.id, Block.blocked_id == user_id)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def withdraw_presence(actor: User, user_id: int) -> None:
+    """After a block committed: each stops seeing the other online at once."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    presence_withdrawn.send(app, user_id=actor.id, from_ids=[user_id])
+    presence_withdrawn.send(app, user_id=user_id, from_ids=[actor.id])
 
 
 def blocked_people(user_id: int) -> list[User]:

@@ -115,8 +115,10 @@ def profile(user_id: int) -> ResponseReturnValue:
 @login_required
 def block_user(user_id: int) -> ResponseReturnValue:
     """Block someone (see ``app.accounts.blocks``)."""
-    blocks.block(require_user(), user_id)
-    db.session.commit()
+    actor = require_user()
+    if blocks.block(actor, user_id):
+        db.session.commit()
+        blocks.withdraw_presence(actor, user_id)
     flash(_("Blocked. You will not hear from each other."), "success")
     return redirect(url_for("accounts.profile", user_id=user_id))
 

@@ -37,7 +37,8 @@ def online_in_detail(api: Any, viewer: Any, conversation_id: int) -> dict[int, b
 def talk(api: Any, conversation_id: int, *people: Any) -> None:
     for i, person in enumerate(people):
         url = f"/api/v1/conversations/{conversation_id}/messages"
-        reply = api(person).post(url, json={"body": "salam", "client_id": f"talk{i}"})
+        cid = f"talk{conversation_id}-{i}"
+        reply = api(person).post(url, json={"body": "salam", "client_id": cid})
         assert reply.status_code == 201, reply.json
 
 
@@ -155,3 +156,25 @@ def test_block_from_the_profile_page_and_no_mentions(api: Any, logged_in: Any) -
     assert notes == []
     assert browser.post(f"/users/{b.id}/unblock", data={"csrf_token": token}).status_code == 302
     assert api(a).get("/api/v1/me/blocks").json["items"] == []
+
+
+def test_hiding_or_blocking_while_online_tells_the_others_offline(chat: Chat, api: Any) -> None:
+    a, b, c = UserFactory(), UserFactory(), UserFactory()
+    with_b, with_c = direct(a, b), direct(a, c)
+    talk(api, with_b.id, a, b)
+    talk(api, with_c.id, a, c)
+    bob, carol = chat(b), chat(c)
+    alice = chat(a)
+    for ear in (bob, carol):
+        assert ear.wait_event("presence", lambda d: d["user_id"] == a.id)["online"] is True
+    # b blocks a: each hears the other go offline at once
+    assert api(b).put(f"/api/v1/me/blocks/{a.id}").status_code == 204
+    offline = {"user_id": a.id, "online": False}
+    assert bob.wait_event("presence", lambda d: d == offline) == offline
+    assert alice.wait_event("presence", lambda d: d["user_id"] == b.id) == {
+        "user_id": b.id,
+        "online": False,
+    }
+    # a hides their presence: the people who saw it hear offline
+    assert api(a).patch("/api/v1/me", json={"hide_presence": True}).status_code == 200
+    assert carol.wait_event("presence", lambda d: d == offline) == offline
