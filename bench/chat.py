@@ -266,6 +266,8 @@ def start_server(
         SECRET_KEY="bench-secret",
         JAM3IA_ENV="production",
         PYTHONPATH=str(ROOT),
+        # every benchmark client connects from the loopback address
+        JAM3IA_MAX_SOCKETS_PER_ADDRESS="100000",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
