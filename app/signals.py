@@ -26,10 +26,15 @@ password_changed = _signals.signal("password-changed")
 #: transaction; authored content stays and shows "Deleted user".
 user_erased = _signals.signal("user-erased")
 
+#: sender: the app; kwargs: user_id (int: whose presence), from_ids (list[int] | None: the
+#: people who may no longer see it; None: everyone who could). A block or hidden presence.
+presence_withdrawn = _signals.signal("presence-withdrawn")
+
 __all__ = [
     "credentials_revoked",
     "membership_changed",
     "password_changed",
+    "presence_withdrawn",
     "user_created",
     "user_erased",
 ]

@@ -267,6 +267,8 @@ def start_server(
         JAM3IA_ENV="production",
         JAM3IA_BASE_URL="http://127.0.0.1",
         PYTHONPATH=str(ROOT),
+        # every benchmark client connects from the loopback address
+        JAM3IA_MAX_SOCKETS_PER_ADDRESS="100000",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -3,8 +3,9 @@
 Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``MembershipInfo``, ``get_association``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
-``list_fields``, ``get_field``, ``load_reference_data``. ``membership_changed`` (app.signals) is
-sent after commit when a member is removed or changes role.
+``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``.
+``membership_changed`` (app.signals) is sent after commit when a member is removed or changes
+role.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from directory.queries import (
     get_field,
     list_fields,
     membership_role,
+    share_an_association,
     user_memberships,
 )
 from directory.reference import load_reference_data
@@ -45,5 +47,6 @@ __all__ = [
     "load_reference_data",
     "membership_role",
     "register",
+    "share_an_association",
     "user_memberships",
 ]

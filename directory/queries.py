@@ -69,6 +69,27 @@ def association_member_ids(association_id: int, roles: tuple[str, ...] | None = 
     return list(db.session.scalars(query.order_by(Membership.user_id)))
 
 
+def share_an_association(user_id: int, among: list[int]) -> set[int]:
+    """Those of ``among`` who are approved members of an association ``user_id`` is an
+    approved member of."""
+    if not among:
+        return set()
+    mine = select(Membership.association_id).where(
+        Membership.user_id == user_id, Membership.status == "approved"
+    )
+    return set(
+        db.session.scalars(
+            select(Membership.user_id)
+            .where(
+                Membership.association_id.in_(mine),
+                Membership.status == "approved",
+                Membership.user_id.in_(among),
+            )
+            .distinct()
+        )
+    )
+
+
 def list_fields() -> list[Field]:
     """Every field of activity, in the reference order."""
     return list(db.session.scalars(select(Field).order_by(Field.position, Field.id)))

@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from app.accounts.blocks import blockers_of
 from app.accounts.models import User
 from app.accounts.services import platform_admin_ids
 from app.api import ApiError, check_version, not_found
@@ -340,6 +341,7 @@ def reply(actor: User, topic: Topic, body: Any, quote_post_id: int | None = None
 def _notify_mentions(author: User, topic: Topic, post: Post, url: str) -> set[int]:
     """Notify the people ``post`` mentions (once per post: an edit adds only new ones)."""
     mentions = {uid for uid, _name in _mention_map(post.body).values() if uid != author.id}
+    mentions -= blockers_of(author.id, mentions)  # who blocked the author hears nothing from them
     if mentions:
         notify(
             mentions,

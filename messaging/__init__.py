@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.db import db
-from app.signals import membership_changed
+from app.signals import membership_changed, presence_withdrawn
 from messaging.services import NAMESPACE
 
 
@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     add_demo_loader(app, 30, "messaging", demo.load_demo_chats)
     membership_changed.connect(_association_role_changed)
     registry(app).export_sections.append(_export_messages)
+    presence_withdrawn.connect(_presence_withdrawn)
 
     @app.context_processor
     def _header_modules() -> dict[str, list[str]]:
@@ -105,6 +106,25 @@ def _association_role_changed(
             "conversation_removed",
             {"conversation_id": conversation_id},
             to=user_room(user_id),
+            namespace=NAMESPACE,
+        )
+
+
+def _presence_withdrawn(
+    _sender: object, user_id: int, from_ids: list[int] | None = None, **_kw: object
+) -> None:
+    """A block or hidden presence: who could see ``user_id`` online hears them go offline."""
+    from app.realtime import socketio, user_room
+    from messaging.events import co_member_ids, presence_audience_of
+
+    targets = (
+        from_ids if from_ids is not None else presence_audience_of(user_id, co_member_ids(user_id))
+    )
+    if targets:
+        socketio.emit(
+            "presence",
+            {"user_id": user_id, "online": False},
+            to=[user_room(t) for t in targets],
             namespace=NAMESPACE,
         )
 

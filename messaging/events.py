@@ -13,17 +13,20 @@ from functools import wraps
 from typing import Any
 
 import redis
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.accounts import blocks
+from app.accounts.models import User
 from app.api import ApiError
 from app.db import db
 from app.limits import hit as hit_limit
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
+from directory import share_an_association
 from messaging import access, services
-from messaging.models import Conversation, ConversationMember
+from messaging.models import Conversation, ConversationMember, Message
 from messaging.presence import (
     HEARTBEAT_INTERVAL,
     LocalPresence,
@@ -202,6 +205,60 @@ def _handler(fn: Callable[..., Ack], *, limit: str | None) -> Callable[..., Ack]
     return wrapper
 
 
+def presence_audience(user_id: int) -> list[int]:
+    """The people who hear ``user_id`` come online and go offline (and see it in lists).
+
+    Consent, not a mere shared conversation (anyone can open an empty direct one): people who
+    share a conversation with ``user_id`` in which both have written, or share an association
+    with them; never someone either of them blocked; nobody when ``user_id`` hides their
+    presence. The relation is symmetric apart from hiding.
+    """
+    owner = db.session.get(User, user_id)
+    if owner is None or owner.hide_presence:
+        return []
+    return presence_audience_of(user_id, co_member_ids(user_id))
+
+
+def visible_online(viewer_id: int, user_ids: list[int]) -> set[int]:
+    """Those of ``user_ids`` whose presence ``viewer_id`` may see and who are online."""
+    visible = _visible_to(viewer_id) | {viewer_id}
+    return {uid for uid in user_ids if uid in visible and presence.is_online(uid)}
+
+
+def _visible_to(viewer_id: int) -> set[int]:
+    """The people whose presence ``viewer_id`` may see (consent, no block, not hidden),
+    computed once per request or event: conversation lists summarize many conversations."""
+    cache: dict[int, set[int]] = g.setdefault("presence_visible", {})
+    if viewer_id not in cache:
+        allowed = presence_audience_of(viewer_id, co_member_ids(viewer_id))
+        hidden = (
+            set(db.session.scalars(select(User.id).where(User.id.in_(allowed), User.hide_presence)))
+            if allowed
+            else set()
+        )
+        cache[viewer_id] = set(allowed) - hidden
+    return cache[viewer_id]
+
+
+def presence_audience_of(viewer_id: int, others: list[int]) -> list[int]:
+    """Those of ``others`` (people who share a conversation with ``viewer_id``) with whom
+    ``viewer_id`` has the presence relation (ignoring who hides: see :func:`visible_online`)."""
+    mine = select(Message.conversation_id).where(Message.sender_id == viewer_id)
+    shared = set(others)
+    if not shared:
+        return []
+    wrote_back = set(
+        db.session.scalars(
+            select(Message.sender_id)
+            .where(Message.conversation_id.in_(mine), Message.sender_id.in_(shared))
+            .distinct()
+        )
+    )
+    allowed = (wrote_back | share_an_association(viewer_id, list(shared))) & shared
+    allowed -= blocks.blocks_among(viewer_id, allowed)
+    return sorted(allowed)
+
+
 def co_member_ids(user_id: int) -> list[int]:
     """People who share a conversation with ``user_id``.
 
@@ -235,7 +292,7 @@ def co_member_ids(user_id: int) -> list[int]:
 
 
 def _broadcast_presence(user_id: int, online: bool) -> None:
-    rooms = [user_room(uid) for uid in co_member_ids(user_id)]
+    rooms = [user_room(uid) for uid in presence_audience(user_id)]
     rooms.append(user_room(user_id))  # the person's own other tabs
     db.session.rollback()  # only reads: end the transaction before emitting
     socketio.emit(
@@ -290,7 +347,9 @@ class ChatNamespace(AuthenticatedNamespace):
         conversation, _member = access.access_conversation(user, data.get("conversation_id"))
         conversation_id, user_id = conversation.id, user.id
         if _typing_throttle().allow((user_id, conversation_id)):
-            rooms = [user_room(u) for u in access.recipient_ids(conversation) if u != user_id]
+            others = [u for u in access.recipient_ids(conversation) if u != user_id]
+            hidden = blocks.blocks_among(user_id, others)  # blocked either way: no typing
+            rooms = [user_room(u) for u in others if u not in hidden]
             db.session.commit()  # end the transaction before anything may yield
             if rooms:
                 socketio.emit(

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts import blocks
 from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db, utcnow
@@ -125,6 +126,12 @@ def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
     return conversation, True
 
 
+def _blocked() -> ApiError:
+    return ApiError(
+        403, "blocked", _("You cannot write to someone who blocked you or whom you blocked.")
+    )
+
+
 def start_conversation(
     actor: User,
     member_ids: list[int],
@@ -147,6 +154,8 @@ def start_conversation(
             422, "validation_failed", _("Too many people."), {"member_ids": ["too many"]}
         )
     people = _users(others)
+    if blocks.blocks_among(actor.id, [p.id for p in people]):
+        raise _blocked()
     if len(people) == 1 and title is None:
         other = people[0]
         low, high = sorted((actor.id, other.id))
@@ -387,6 +396,10 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
     text = clean_body(body)
     cid = clean_client_id(client_id)
     actor_id, conversation_id = actor.id, conversation.id
+    if conversation.kind == "direct" and conversation.pair_key:
+        low, high = (int(i) for i in conversation.pair_key.split(":"))
+        if blocks.blocked_between(low, high):
+            raise _blocked()
     # Straight to the session's connection: these are Core statements, the ORM adds nothing.
     conn = db.session.connection()
     dialect = conn.dialect.name
@@ -653,7 +666,7 @@ def summarize(
     last: Message | None,
     pairs: list[tuple[ConversationMember, User]] | None = None,
 ) -> dict[str, Any]:
-    from messaging.events import presence
+    from messaging.events import visible_online
 
     if pairs is None:
         pairs = member_users(conversation)
@@ -662,6 +675,7 @@ def summarize(
             (m, u) for m, u in pairs if m.role != "staff" or access.membership(conversation, u.id)
         ]
     people = [u for _m, u in pairs]
+    online = visible_online(viewer.id, [u.id for u in people])
     return {
         "id": conversation.id,
         "kind": conversation.kind,
@@ -681,7 +695,7 @@ def summarize(
                 "username": u.username,
                 "role": m.role,
                 "last_read_id": m.last_read_id,
-                "online": presence.is_online(u.id),
+                "online": u.id in online,
             }
             for m, u in pairs
         ],

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Response, g
 from flask.views import MethodView
 
-from app.accounts import services
+from app.accounts import blocks, services
 from app.accounts.auth import get_current_user, require_user
 from app.accounts.export import build_export, export_filename
 from app.accounts.models import User
 from app.accounts.schemas import (
     AccountDeleteSchema,
+    BlockedListSchema,
     MeSchema,
     PasswordChangeSchema,
     ProfilePatchSchema,
@@ -64,6 +65,7 @@ def me_payload(user: User) -> dict[str, Any]:
     # Attributes, not a dump: the response schema serializes once.
     data: dict[str, Any] = {name: getattr(user, name) for name in UserSchema().fields}
     data["memberships"] = []
+    data["hide_presence"] = user.hide_presence
     for section in registry().me_sections:
         data.update(section(user))
     return data
@@ -79,7 +81,7 @@ class Me(MethodView):
     @blp.arguments(ProfilePatchSchema)
     @blp.response(200, MeSchema)
     def patch(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Change the caller's display name, bio or language."""
+        """Change the caller's display name, bio, language or ``hide_presence``."""
         user = services.update_profile(require_user(), data)
         return me_payload(user)
 
@@ -106,6 +108,32 @@ def export_me() -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+@blp.route("/me/blocks")
+@blp.response(200, BlockedListSchema)
+def list_blocks() -> dict[str, Any]:
+    """The people the caller blocked."""
+    return {"items": blocks.blocked_people(require_user().id)}
+
+
+@blp.route("/me/blocks/<int:user_id>", methods=["PUT"])
+@blp.response(204)
+def block_user(user_id: int) -> None:
+    """Block someone: no direct messages either way, neither sees the other online, and
+    their mentions do not reach the caller."""
+    actor = require_user()
+    if blocks.block(actor, user_id):
+        db.session.commit()
+        blocks.withdraw_presence(actor, user_id)
+
+
+@blp.route("/me/blocks/<int:user_id>", methods=["DELETE"])
+@blp.response(204)
+def unblock_user(user_id: int) -> None:
+    """Unblock someone (no error if they were not blocked)."""
+    blocks.unblock(require_user(), user_id)
+    db.session.commit()
 
 
 @blp.route("/me/password", methods=["POST"])

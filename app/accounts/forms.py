@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -37,6 +37,7 @@ class ProfileForm(FlaskForm):
             SelectChoice("en", "English", {"lang": "en"}),
         ],
     )
+    hide_presence = BooleanField(_l("Hide when I am online"))
 
 
 class PasswordForm(FlaskForm):

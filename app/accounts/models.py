@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import db, utcnow
@@ -36,6 +36,8 @@ class User(db.Model):  # type: ignore[name-defined]
     suspended_at: Mapped[dt.datetime | None]
     #: The person deleted their account: personal data erased, authored content anonymised.
     deleted_at: Mapped[dt.datetime | None]
+    #: others never see whether this person is online
+    hide_presence: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     credentials: Mapped[list[Credential]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -101,3 +103,17 @@ class AppState(db.Model):  # type: ignore[name-defined]
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Block(db.Model):  # type: ignore[name-defined]
+    """``blocker`` blocked ``blocked``: no direct messages between them either way, neither
+    sees the other's presence, and the blocker gets no mentions from the blocked person."""
+
+    __tablename__ = "user_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"), {"sqlite_autoincrement": True})

@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts import services
+from app.accounts import blocks, services
 from app.accounts.api import visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.export import build_export, export_filename
@@ -132,9 +132,12 @@ def profile(user_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     if user is None or not visible_profile(viewer, user):
         abort(404)
+    blocking = viewer is not None and blocks.is_blocking(viewer.id, user.id)
     return render_template(
         "accounts/profile.html",
         user=user,
+        blocking=blocking,
+        block_form=EmptyForm(),
         moderation_form=EmptyForm() if viewer is not None and viewer.is_admin else None,
     )
 
@@ -192,6 +195,27 @@ def delete_account() -> ResponseReturnValue:
     return _settings_page(user, delete_form=delete_form, status=422)
 
 
+@bp.route("/users/<int:user_id>/block", methods=["POST"])
+@login_required
+def block_user(user_id: int) -> ResponseReturnValue:
+    """Block someone (see ``app.accounts.blocks``)."""
+    actor = require_user()
+    if blocks.block(actor, user_id):
+        db.session.commit()
+        blocks.withdraw_presence(actor, user_id)
+    flash(_("Blocked. You will not hear from each other."), "success")
+    return redirect(url_for("accounts.profile", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/unblock", methods=["POST"])
+@login_required
+def unblock_user(user_id: int) -> ResponseReturnValue:
+    blocks.unblock(require_user(), user_id)
+    db.session.commit()
+    flash(_("Unblocked."), "success")
+    return redirect(url_for("accounts.profile", user_id=user_id))
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> ResponseReturnValue:
@@ -209,6 +233,7 @@ def settings() -> ResponseReturnValue:
                     "display_name": form.display_name.data,
                     "bio": form.bio.data,
                     "locale": form.locale.data or None,
+                    "hide_presence": bool(form.hide_presence.data),
                 },
             )
         except ApiError as error:

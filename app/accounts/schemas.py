@@ -46,6 +46,9 @@ class UserSchema(PublicUserSchema):
 
 
 class MeSchema(UserSchema):
+    hide_presence = ma.fields.Boolean(
+        metadata={"description": "others never see whether the caller is online"}
+    )
     memberships = ma.fields.List(
         ma.fields.Dict(),
         metadata={"description": "{association_id, association_name, role} per association"},
@@ -62,6 +65,13 @@ class ProfilePatchSchema(ma.Schema):
     display_name = ma.fields.String(validate=V.Length(min=1, max=DISPLAY_NAME_MAX))
     bio = ma.fields.String(validate=V.Length(max=BIO_MAX))
     locale = ma.fields.String(allow_none=True, validate=V.OneOf(LOCALES))
+    hide_presence = ma.fields.Boolean()
+
+
+class BlockedListSchema(ma.Schema):
+    items = ma.fields.List(
+        ma.fields.Nested(PublicUserSchema), metadata={"description": "people the caller blocked"}
+    )
 
 
 class PasswordChangeSchema(ma.Schema):

@@ -24,7 +24,13 @@ from app.accounts.models import (
 from app.api import ApiError
 from app.db import db, for_update, utcnow
 from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
-from app.signals import credentials_revoked, password_changed, user_created, user_erased
+from app.signals import (
+    credentials_revoked,
+    password_changed,
+    presence_withdrawn,
+    user_created,
+    user_erased,
+)
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -213,6 +219,11 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         if len(bio) > BIO_MAX:
             errors["bio"] = [f"At most {BIO_MAX} characters."]
         user.bio = bio
+    hiding = (
+        "hide_presence" in changes and bool(changes["hide_presence"]) and not user.hide_presence
+    )
+    if "hide_presence" in changes:
+        user.hide_presence = bool(changes["hide_presence"])
     if "locale" in changes:
         if changes["locale"] not in (*LOCALES, None):
             errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
@@ -221,6 +232,9 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         db.session.rollback()
         raise ValidationFailed(errors)
     db.session.commit()
+    if hiding:  # those who saw the person online hear them go offline
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        presence_withdrawn.send(app, user_id=user.id, from_ids=None)
     return user
 
 

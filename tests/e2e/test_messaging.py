@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.messaging.factories import direct
 
@@ -21,6 +22,10 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     karim = UserFactory(username="karim", display_name="Karim")
     conversation = direct(amina, karim)
     url = f"/chat/{conversation.id}"
+    # presence needs consent: they share an association (see tests/messaging/test_privacy.py)
+    assoc = AssociationFactory(status="approved")
+    MembershipFactory(association=assoc, user=amina, role="member")
+    MembershipFactory(association=assoc, user=karim, role="member")
 
     page_a = new_page(amina, locale="ar")
     page_b = new_page(karim, locale="fr-FR")

@@ -10,7 +10,8 @@ import socketio
 
 from app import limits
 from app.db import db
-from messaging.models import Message
+from messaging import services
+from messaging.models import Conversation, Message
 from tests.conftest import LiveServer, token_for
 from tests.factories import UserFactory
 from tests.messaging.conftest import NS, ChatClient
@@ -248,9 +249,18 @@ def test_read_event_reaches_members_and_readers_tabs(chat: Chat) -> None:
     assert bad["ok"] is False and bad["error"]["code"] == "validation_failed"
 
 
+def _exchange(conversation_id: int, *people: Any) -> None:
+    """Each of ``people`` writes once: presence needs consent (see test_privacy.py)."""
+    for person in people:
+        services.send_message(
+            person, db.session.get(Conversation, conversation_id), "salam", f"x{person.id}"
+        )
+
+
 def test_presence_online_across_tabs(chat: Chat) -> None:
     a, b, stranger = UserFactory(), UserFactory(), UserFactory()
     conv = direct(a, b)
+    _exchange(conv.id, a, b)
     side = direct(b, stranger)  # the stranger shares nothing with a
     bob, eve = chat(b), chat(stranger)
     tab1 = chat(a)
@@ -274,6 +284,7 @@ def test_presence_online_across_tabs(chat: Chat) -> None:
 def test_presence_shown_in_conversation_detail(chat: Chat, api: Any) -> None:
     a, b = UserFactory(), UserFactory()
     conv = direct(a, b)
+    _exchange(conv.id, a, b)
     chat(a)
     members = api(b).get(f"/api/v1/conversations/{conv.id}").json["members"]
     assert {m["user_id"]: m["online"] for m in members} == {a.id: True, b.id: False}

@@ -18,6 +18,7 @@ from tests.scale.conftest import WAIT, Cluster, PrivateRedis, Recorder, TcpProxy
 from tests.scale.test_messaging_scale import (
     CHAT,
     bearer,
+    consent,
     delivered_ids,
     member_online,
     start_conversation,
@@ -170,6 +171,7 @@ def test_redis_restart_during_traffic(make_cluster, private_redis: PrivateRedis,
     cluster: Cluster = make_cluster(redis_url=private_redis.url)
     alice, bob = cluster.register("alice"), cluster.register("bob")
     conv = start_conversation(cluster.a, alice, bob)
+    consent(cluster.a, alice, bob)  # presence needs it; the traffic stays under 30 a minute
     bob_b = recorder(cluster.b, bob["token"], {"/chat": CHAT})
     alice_a = recorder(cluster.a, alice["token"], {"/chat": CHAT})
     bob_b.wait_event("presence", lambda d: d["user_id"] == alice["id"] and d["online"])
@@ -300,6 +302,7 @@ def test_postgres_dropping_connections_fails_cleanly_then_recovers(
 def test_presence_of_a_sigkilled_worker_expires(cluster: Cluster, recorder):
     alice, bob, carol = (cluster.register(n) for n in ("alice", "bob", "carol"))
     conv = start_conversation(cluster.a, alice, bob, carol)
+    consent(cluster.a, alice, bob, carol)
     bob_b = recorder(cluster.b, bob["token"], {"/chat": CHAT})
     recorder(cluster.a, alice["token"], {"/chat": CHAT})  # alice: one tab, on A
     recorder(cluster.a, carol["token"], {"/chat": CHAT})  # carol: a tab on A...

@@ -27,6 +27,28 @@ def start_conversation(worker: Worker, owner: dict[str, Any], *others: dict[str,
     return int(response.json()["id"])
 
 
+def consent(worker: Worker, *people: dict[str, Any]) -> None:
+    """Presence flows only between people who wrote to each other (or share an association):
+    ``people`` write once each in a group of their own, so the conversations under test keep
+    only their own messages."""
+    response = requests.post(
+        f"{worker.url}/api/v1/conversations",
+        json={"member_ids": [p["id"] for p in people[1:]], "title": "présence"},
+        headers=bearer(people[0]),
+        timeout=10,
+    )
+    assert response.status_code in (200, 201), response.text
+    conversation_id = int(response.json()["id"])
+    for person in people:
+        sent = requests.post(
+            f"{worker.url}/api/v1/conversations/{conversation_id}/messages",
+            json={"body": "salam", "client_id": uuid.uuid4().hex},
+            headers=bearer(person),
+            timeout=10,
+        )
+        assert sent.status_code == 201, sent.text
+
+
 def send(rec: Recorder, conversation_id: int, body: str) -> dict[str, Any]:
     ack = rec.call(
         "message_send",
@@ -80,6 +102,7 @@ def test_message_sent_through_a_reaches_members_on_b_exactly_once(cluster: Clust
 def test_presence_is_right_with_tabs_on_both_workers(cluster: Cluster, recorder):
     alice, bob = cluster.register("alice"), cluster.register("bob")
     conv = start_conversation(cluster.a, alice, bob)
+    consent(cluster.a, alice, bob)
     bob_b = recorder(cluster.b, bob["token"], {"/chat": CHAT})
 
     def alice_presence() -> list[bool]:

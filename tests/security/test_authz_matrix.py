@@ -85,6 +85,22 @@ def credential_revoked(world: World, ctx: dict[str, Any]) -> Any:
     return None if cred is None else cred.revoked_at
 
 
+def blocks_of(blocked: str) -> Callable[[World, dict[str, Any]], Any]:
+    """Who blocked the person ``ids[blocked]`` (the block rows' effect)."""
+
+    def probe(world: World, ctx: dict[str, Any]) -> Any:
+        from sqlalchemy import select
+
+        from app.accounts.models import Block
+
+        db.session.expire_all()
+        return sorted(
+            db.session.scalars(select(Block.blocker_id).where(Block.blocked_id == ctx[blocked]))
+        )
+
+    return probe
+
+
 def _unique(prefix: str) -> Callable[[str], dict[str, Any]]:
     def make(role: str) -> dict[str, Any]:
         return {
@@ -235,6 +251,42 @@ ROWS: list[Row] = [
         note="a new credential only (unwatched table)",
     ),
     R("GET", "/api/v1/users/<int:user_id>", "/api/v1/users/{member_id}", EVERYBODY),
+    # blocks target people outside the rows' conversations (the applicant, the moderator),
+    # so that no other row depends on them
+    R("GET", "/api/v1/me/blocks", "/api/v1/me/blocks", SIGNED_IN_API),
+    R(
+        "PUT",
+        "/api/v1/me/blocks/<int:user_id>",
+        "/api/v1/me/blocks/{applicant}",
+        by_role(401, 204, 204, 204, 204, 204, 204),
+        probe=blocks_of("applicant"),
+    ),
+    R(
+        "DELETE",
+        "/api/v1/me/blocks/<int:user_id>",
+        "/api/v1/me/blocks/{applicant}",
+        by_role(401, 204, 204, 204, 204, 204, 204),
+        effectless=True,
+        note="removes the caller's own block, if any",
+    ),
+    R(
+        "POST",
+        "/users/<int:user_id>/block",
+        "/users/{moderator_id}/block",
+        by_role(LOGIN, 302, 302, 302, 302, 422, 302),
+        form={},
+        probe=blocks_of("moderator_id"),
+        note="nobody blocks themselves",
+    ),
+    R(
+        "POST",
+        "/users/<int:user_id>/unblock",
+        "/users/{moderator_id}/unblock",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={},
+        effectless=True,
+        note="removes the caller's own block, if any",
+    ),
     R(
         "POST",
         "/api/v1/auth/register",

@@ -23,7 +23,8 @@ the seven roles connected at once:
   sends each socket afterwards, so "not before the fence" means "not at all".
 
 ``presence {user_id, online}`` is checked on the ``/chat`` connect and disconnect rows: it
-reaches exactly the people who share a conversation (``PRESENCE``).
+reaches exactly the people who share a conversation in which both wrote, or an association
+(``PRESENCE``).
 
 Building the world takes a second or two, so each namespace runs all its rows on one world
 (``test_socket_matrix[<namespace>]``; a failure lists every failing row and role). No row
@@ -103,9 +104,9 @@ def roles(*names: str) -> frozenset[str]:
 
 NOBODY: frozenset[str] = frozenset()
 
-# Who shares a conversation with whom: direct (member, coordinator); group (assoc_admin,
-# member, coordinator); the inbox of association A (outsider; A's admin and coordinator as
-# staff). The moderator and the platform administrator share none.
+# Who may hear whom: member, coordinator and assoc_admin share association A; the outsider
+# wrote in A's inbox and A's admin and coordinator answered. The moderator and the platform
+# administrator share none (presence needs consent: see tests/messaging/test_privacy.py).
 PRESENCE: dict[str, frozenset[str]] = {
     "outsider": roles("coordinator", "assoc_admin"),
     "member": roles("coordinator", "assoc_admin"),

@@ -1,7 +1,7 @@
 """merge the hardening heads; give every field of activity its forum
 
 Revision ID: 0010_merge_hardening
-Revises: 0009_accounts_privacy, 0009_projects_hardening
+Revises: 0009_accounts_privacy, 0009_projects_hardening, 0009_messaging_privacy
 Create Date: 2026-12-04 16:05:00
 
 Forums of fields used to be created by the first reader of ``/forums`` (a GET that wrote).
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_merge_hardening'
-down_revision = ('0009_accounts_privacy', '0009_projects_hardening')
+down_revision = ('0009_accounts_privacy', '0009_projects_hardening', '0009_messaging_privacy')
 branch_labels = None
 depends_on = None
 
