@@ -15,7 +15,6 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, make_blueprint
 from app.db import db
-from app.markdown import render_markdown
 from app.security import limiter
 from forums import access, queries, services
 from forums.models import Post, PostRevision
@@ -325,7 +324,7 @@ def revisions(post_id: int) -> dict[str, Any]:
             {
                 "id": rev.id,
                 "body": rev.body,
-                "body_html": str(render_markdown(rev.body)),
+                "body_html": str(queries.revision_html(rev)),
                 "editor": queries.user_brief(editor),
                 "created_at": rev.created_at,
             }

@@ -13,7 +13,6 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError
 from app.db import db
-from app.markdown import render_markdown
 from app.security import limiter
 from forums import access, queries, services
 from forums.api import locale, post_limit, post_limit_key, topic_detail
@@ -286,7 +285,7 @@ def post_history(post_id: int) -> ResponseReturnValue:
         .where(PostRevision.post_id == post.id)
         .order_by(PostRevision.id.desc())
     ).all()
-    revisions = [(rev, editor, render_markdown(rev.body)) for rev, editor in rows]
+    revisions = [(rev, editor, queries.revision_html(rev)) for rev, editor in rows]
     return render_template("forums/history.html", post=post, topic=topic_obj, revisions=revisions)
 
 

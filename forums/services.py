@@ -374,7 +374,11 @@ def edit_post(actor: User, post: Post, topic: Topic, body: Any, title: Any = Non
     if title is not None and post.number == 1:
         topic.title = clean_title(title)
     if body_text != post.body:
-        db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body))
+        db.session.add(
+            PostRevision(
+                post_id=post.id, editor_id=actor.id, body=post.body, body_html=post.body_html
+            )
+        )
         post.body = body_text
         post.body_html = str(render_post(body_text, _mention_map(body_text)))
         post.edited_at = utcnow()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db, utcnow
-from app.markdown import render_markdown, render_plain
+from app.markdown import html_text, render_markdown
 from app.realtime import emit_after_commit, user_room
 from directory import user_memberships
 from messaging import access
@@ -671,7 +671,7 @@ def summarize(
         "unread_count": unread,
         "last_message": _preview(last),
         "last_message_id": conversation.last_message_id,
-        "last_message_preview": render_plain(last.body)[:140]
+        "last_message_preview": html_text(last.body_html)[:140]
         if last and not last.deleted_at
         else "",
         "members": [
