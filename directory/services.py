@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.api import ApiError
 from app.db import db, utcnow
 from app.signals import membership_changed
+from app.text import clean_name, clean_text
 from directory.models import ROLES, Association, City, Field, Membership
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -82,10 +83,27 @@ def _place(assoc: Association, city: City | None) -> None:
     assoc.region_id = city.province.region_id if city else None
 
 
+def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
+    """Names through clean_name, other texts through clean_text; a blank name is refused."""
+    data = dict(data)
+    for key in ("name", "name_alt"):
+        if isinstance(data.get(key), str):
+            data[key] = clean_name(data[key])
+    for key in ("description", "email", "phone", "website", "address"):
+        if isinstance(data.get(key), str):
+            data[key] = clean_text(data[key])
+    if "name" in data and not data["name"]:
+        raise ApiError(
+            422, "validation_failed", _("The name is empty."), {"name": [_("Required.")]}
+        )
+    return data
+
+
 def create_association(actor: Any, data: dict[str, Any]) -> Association:
     """Register an association: it waits as ``pending``; the actor becomes its admin."""
+    data = _cleaned(data)
     assoc = Association(
-        name=data["name"].strip(),
+        name=data["name"],
         slug=_unique_slug(data["name"]),
         status="pending",
         created_by_id=actor.id,
@@ -111,13 +129,10 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
 
 
 def update_association(actor: Any, assoc: Association, data: dict[str, Any]) -> Association:
+    data = _cleaned(data)
     for key in EDITABLE:
         if key in data and data[key] is not None:
-            setattr(
-                assoc,
-                key,
-                data[key].strip() if isinstance(data[key], str) and key == "name" else data[key],
-            )
+            setattr(assoc, key, data[key])
     if "founded_year" in data and data["founded_year"] is None:
         assoc.founded_year = None
     if data.get("field_codes") is not None:

@@ -14,6 +14,7 @@ from app.api import ApiError
 from app.db import db, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
+from app.text import clean_name, clean_text
 from forums import access
 from forums.models import (
     BODY_MAX,
@@ -47,7 +48,7 @@ def topic_room(topic_id: int) -> str:
 
 
 def clean_body(body: Any) -> str:
-    text = (body if isinstance(body, str) else "").strip()
+    text = clean_text(body if isinstance(body, str) else "")
     if not text:
         raise ApiError(
             422, "validation_failed", _("Write something first."), {"body": [_("Required.")]}
@@ -63,7 +64,7 @@ def clean_body(body: Any) -> str:
 
 
 def clean_title(title: Any) -> str:
-    text = " ".join((title if isinstance(title, str) else "").split())
+    text = clean_name(title if isinstance(title, str) else "")
     if len(text) < TITLE_MIN or len(text) > TITLE_MAX:
         raise ApiError(
             422,
