@@ -16,6 +16,7 @@ import re
 from functools import cache
 from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 from linkify_it import LinkifyIt
@@ -26,11 +27,10 @@ from markupsafe import Markup, escape
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
-    "span", "img",
+    "span",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
@@ -96,12 +96,32 @@ def _bounded_inline_linkify(rule: Any) -> Any:
 _SCHEME_TAIL = 64
 
 
+def _image_as_link(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image becomes a link "image: <host>" that the reader opens on purpose.
+
+    Nothing is fetched when a post or message is shown, so a sender cannot learn when and
+    from where it was read. The alt text goes in the link's title; the label is
+    language-neutral because the HTML is rendered once, when the text is written.
+    """
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    try:
+        host = urlsplit(src).hostname or ""
+    except ValueError:
+        host = ""
+    label = f"image: {host}" if host else "image"
+    title = f' title="{escape(alt)}"' if alt else ""
+    return f'<a href="{escape(src)}"{title}>{escape(label)}</a>'
+
+
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.linkify = _BoundedLinkify()
     md.enable(["table", "strikethrough", "linkify"])
     md.inline.ruler.at("linkify", _bounded_inline_linkify(_inline_linkify))
+    md.add_render_rule("image", _image_as_link)
     # Headings h1/h2 would compete with the page's own; shift every heading down.
     return md
 
