@@ -13,7 +13,7 @@ from the stored HTML with :func:`html_text`), never on every view.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
@@ -134,9 +134,27 @@ def _demote_headings(html: str) -> str:
     return html
 
 
+#: Texts shown from their source on every view (project descriptions and comments, association
+#: descriptions, bios) are rendered once per process: a small cache of recent renderings.
+#: Bounded in count and in size (a longer source is not kept), so a few megabytes at most.
+CACHE_SIZE = 128
+CACHE_MAX_SOURCE = 20_000
+
+
 def render_markdown(text: str) -> Markup:
     """Render user Markdown to sanitized HTML (links get rel="nofollow noopener ugc")."""
     source = (text or "")[:MAX_SOURCE]
+    if len(source) <= CACHE_MAX_SOURCE:
+        return _render_cached(source)
+    return _render(source)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _render_cached(source: str) -> Markup:
+    return _render(source)
+
+
+def _render(source: str) -> Markup:
     html = _demote_headings(_parser().render(source))
     clean = nh3.clean(
         html,

@@ -17,6 +17,7 @@ BOMB = "a.ma/[" * 3333
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The sizes of the Markdown sources parsed while the test runs."""
+    markdown._render_cached.cache_clear()
     parser = markdown._parser()
     original = parser.render
     calls: list[int] = []
