@@ -94,10 +94,10 @@ def _forum_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in ("name_ar", "name_fr", "name_en"):
         if key in data:
-            values[key] = " ".join(str(data[key] or "").split())[:NAME_MAX]
+            values[key] = clean_name(str(data[key] or ""))[:NAME_MAX]
     for key in ("description_ar", "description_fr", "description_en"):
         if key in data:
-            values[key] = str(data[key] or "").strip()[:DESCRIPTION_MAX]
+            values[key] = clean_text(str(data[key] or ""))[:DESCRIPTION_MAX]
     if "position" in data:
         values["position"] = int(data["position"] or 0)
     if "field_id" in data:
@@ -458,7 +458,7 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
             _("Unknown reason."),
             {"reason": [_("One of: %(k)s", k=", ".join(FLAG_REASONS))]},
         )
-    details = (details or "").strip()
+    details = clean_text(details)
     if len(details) > REASON_MAX:
         raise ApiError(
             422, "validation_failed", _("The text is too long."), {"details": [_("Too long.")]}

@@ -93,3 +93,13 @@ def test_names_and_titles_lose_bidi_controls_everywhere(api, user):
         json={"body": "salam\x01\nlabas\x7f", "client_id": "t1"},
     )
     assert sent.status_code == 201 and sent.json["body"] == "salam\nlabas"
+
+
+def test_forum_names_and_descriptions_are_cleaned_too(api, admin, user):
+    created = api(admin).post(
+        "/api/v1/forums",
+        json={"name_fr": "Santé\x01 " + RLO + "rurale", "description_fr": "a\x02b\nc"},
+    )
+    assert created.status_code == 201, created.json
+    assert created.json["name_fr"] == "Santé rurale"
+    assert created.json["description_fr"] == "ab\nc"
