@@ -19,6 +19,7 @@ from app.api import ApiError, check_version
 from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.signals import membership_changed
+from app.text import clean_name, clean_text
 from directory.models import ROLES, Association, City, Field, Membership
 from directory.queries import association_member_ids
 
@@ -86,10 +87,27 @@ def _place(assoc: Association, city: City | None) -> None:
     assoc.region_id = city.province.region_id if city else None
 
 
+def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
+    """Names through clean_name, other texts through clean_text; a blank name is refused."""
+    data = dict(data)
+    for key in ("name", "name_alt"):
+        if isinstance(data.get(key), str):
+            data[key] = clean_name(data[key])
+    for key in ("description", "email", "phone", "website", "address"):
+        if isinstance(data.get(key), str):
+            data[key] = clean_text(data[key])
+    if "name" in data and not data["name"]:
+        raise ApiError(
+            422, "validation_failed", _("The name is empty."), {"name": [_("Required.")]}
+        )
+    return data
+
+
 def create_association(actor: Any, data: dict[str, Any]) -> Association:
     """Register an association: it waits as ``pending``; the actor becomes its admin."""
+    data = _cleaned(data)
     assoc = Association(
-        name=data["name"].strip(),
+        name=data["name"],
         slug=_unique_slug(data["name"]),
         status="pending",
         created_by_id=actor.id,
@@ -142,6 +160,7 @@ def update_association(
 ) -> Association:
     """Apply an admin's edit. ``expected_version``: the version the editor loaded; 409
     ``edit_conflict`` when someone saved since (checked under the row's lock)."""
+    data = _cleaned(data)
     _lock(assoc)
     check_version(assoc.version, expected_version)
     _apply_association_changes(assoc, data)
@@ -154,11 +173,7 @@ def update_association(
 def _apply_association_changes(assoc: Association, data: dict[str, Any]) -> None:
     for key in EDITABLE:
         if key in data and data[key] is not None:
-            setattr(
-                assoc,
-                key,
-                data[key].strip() if isinstance(data[key], str) and key == "name" else data[key],
-            )
+            setattr(assoc, key, data[key])
     if "founded_year" in data and data["founded_year"] is None:
         assoc.founded_year = None
     if data.get("field_codes") is not None:

@@ -15,7 +15,6 @@ from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
 from app.db import db
 from app.limits import rate_limit
-from app.markdown import render_markdown
 from forums import access, queries, services
 from forums.models import Post, PostRevision
 from forums.schemas import (
@@ -315,7 +314,7 @@ def revisions(post_id: int) -> dict[str, Any]:
             {
                 "id": rev.id,
                 "body": rev.body,
-                "body_html": str(render_markdown(rev.body)),
+                "body_html": str(queries.revision_html(rev)),
                 "editor": queries.user_brief(editor),
                 "created_at": rev.created_at,
             }

@@ -167,6 +167,8 @@ class PostRevision(db.Model):  # type: ignore[name-defined]
     )
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
+    #: The HTML the post showed with this body (None for revisions older than 0009).
+    body_html: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     editor: Mapped[User | None] = relationship(lazy="raise")

@@ -6,24 +6,42 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.api import MAX_PER_PAGE
 from app.db import db
-from app.markdown import render_plain
+from app.markdown import html_text, render_markdown
 from forums import access
-from forums.models import REACTIONS, Flag, Forum, Post, Reaction, Topic, TopicRead, Watch
+from forums.models import (
+    REACTIONS,
+    Flag,
+    Forum,
+    Post,
+    PostRevision,
+    Reaction,
+    Topic,
+    TopicRead,
+    Watch,
+)
 
 QUOTE_EXCERPT = 300
 
 
 @lru_cache(maxsize=2048)
-def quote_excerpt(body: str) -> str:
-    """The plain-text start of a quoted post (cached: popular posts are quoted often)."""
-    excerpt = render_plain(body)
+def quote_excerpt(body_html: str) -> str:
+    """The plain-text start of a quoted post, from its stored HTML (no Markdown parsing)."""
+    excerpt = html_text(body_html)
     return excerpt[:QUOTE_EXCERPT] + ("…" if len(excerpt) > QUOTE_EXCERPT else "")
+
+
+def revision_html(revision: PostRevision) -> Markup:
+    """The HTML stored with a revision; rendered here only for revisions older than that."""
+    if revision.body_html is not None:
+        return Markup(revision.body_html)  # noqa: S704 - sanitized when it was stored
+    return render_markdown(revision.body)
 
 
 def user_brief(user: User | None) -> dict[str, Any] | None:
@@ -269,7 +287,7 @@ def serialize_posts(
                     "topic_id": qtopic.id,
                     "number": qpost.number,
                     "author": user_brief(qauthor),
-                    "excerpt": quote_excerpt(qpost.body),
+                    "excerpt": quote_excerpt(qpost.body_html),
                 }
             else:
                 quote = {

@@ -15,7 +15,6 @@ from app.accounts.models import User
 from app.api import ApiError, expected_version, id_arg
 from app.db import db
 from app.limits import rate_limit
-from app.markdown import render_markdown
 from forums import access, queries, services
 from forums.api import locale, topic_detail
 from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
@@ -327,7 +326,7 @@ def post_history(post_id: int) -> ResponseReturnValue:
         .where(PostRevision.post_id == post.id)
         .order_by(PostRevision.id.desc())
     ).all()
-    revisions = [(rev, editor, render_markdown(rev.body)) for rev, editor in rows]
+    revisions = [(rev, editor, queries.revision_html(rev)) for rev, editor in rows]
     return render_template("forums/history.html", post=post, topic=topic_obj, revisions=revisions)
 
 

@@ -15,7 +15,7 @@ from flask import Flask, url_for
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from app.markdown import render_plain
+from app.markdown import html_text
 from app.search.framework import DocType, Document, register_doc_type
 from forums.models import Post, Topic
 
@@ -38,7 +38,7 @@ def _public_post() -> tuple[Any, ...]:
 
 def load_topics(session: Session, ids: Sequence[int]) -> dict[int, Document]:
     rows = session.execute(
-        select(Topic, Post.body)
+        select(Topic, Post.body_html)
         .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
         .where(Topic.id.in_(list(ids)), *_public_topic())
     ).all()
@@ -46,11 +46,11 @@ def load_topics(session: Session, ids: Sequence[int]) -> dict[int, Document]:
         topic.id: Document(
             id=topic.id,
             names={"title": topic.title},
-            text={"body": render_plain(body)},
+            text={"body": html_text(body_html)},
             facets={"forum": [str(topic.forum_id)]},
             created=topic.created_at.timestamp(),
         )
-        for topic, body in rows
+        for topic, body_html in rows
     }
 
 
@@ -62,7 +62,7 @@ def describe_topics(ids: Sequence[int]) -> dict[int, dict[str, str]]:
     from app.db import db
 
     rows = db.session.execute(
-        select(Topic.id, Topic.title, Post.body)
+        select(Topic.id, Topic.title, Post.body_html)
         .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
         .where(Topic.id.in_(list(ids)))
     )
@@ -70,9 +70,9 @@ def describe_topics(ids: Sequence[int]) -> dict[int, dict[str, str]]:
         tid: {
             "title": title,
             "url": url_for("forums.topic", topic_id=tid),
-            "snippet": render_plain(body)[:SNIPPET],
+            "snippet": html_text(body_html)[:SNIPPET],
         }
-        for tid, title, body in rows
+        for tid, title, body_html in rows
     }
 
 
@@ -99,7 +99,7 @@ def load_posts(session: Session, ids: Sequence[int]) -> dict[int, Document]:
     return {
         post.id: Document(
             id=post.id,
-            text={"body": render_plain(post.body)},
+            text={"body": html_text(post.body_html)},
             facets={"forum": [str(forum_id)], "topic": [str(post.topic_id)]},
             created=post.created_at.timestamp(),
         )
@@ -121,7 +121,7 @@ def describe_posts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
     from forums.services import page_of
 
     rows = db.session.execute(
-        select(Post.id, Post.topic_id, Post.number, Post.body, Topic.title)
+        select(Post.id, Post.topic_id, Post.number, Post.body_html, Topic.title)
         .join(Topic, Topic.id == Post.topic_id)
         .where(Post.id.in_(list(ids)))
     )
@@ -129,9 +129,9 @@ def describe_posts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
         pid: {
             "title": title,
             "url": url_for("forums.topic", topic_id=tid, page=page_of(number)) + f"#post-{number}",
-            "snippet": render_plain(body)[:SNIPPET],
+            "snippet": html_text(body_html)[:SNIPPET],
         }
-        for pid, tid, number, body, title in rows
+        for pid, tid, number, body_html, title in rows
     }
 
 

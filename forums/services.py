@@ -16,6 +16,7 @@ from app.api import ApiError, check_version, not_found
 from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
+from app.text import clean_name, clean_text
 from forums import access
 from forums.models import (
     BODY_MAX,
@@ -49,7 +50,7 @@ def topic_room(topic_id: int) -> str:
 
 
 def clean_body(body: Any) -> str:
-    text = (body if isinstance(body, str) else "").strip()
+    text = clean_text(body if isinstance(body, str) else "")
     if not text:
         raise ApiError(
             422, "validation_failed", _("Write something first."), {"body": [_("Required.")]}
@@ -65,7 +66,7 @@ def clean_body(body: Any) -> str:
 
 
 def clean_title(title: Any) -> str:
-    text = " ".join((title if isinstance(title, str) else "").split())
+    text = clean_name(title if isinstance(title, str) else "")
     if len(text) < TITLE_MIN or len(text) > TITLE_MAX:
         raise ApiError(
             422,
@@ -95,10 +96,10 @@ def _forum_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in ("name_ar", "name_fr", "name_en"):
         if key in data:
-            values[key] = " ".join(str(data[key] or "").split())[:NAME_MAX]
+            values[key] = clean_name(str(data[key] or ""))[:NAME_MAX]
     for key in ("description_ar", "description_fr", "description_en"):
         if key in data:
-            values[key] = str(data[key] or "").strip()[:DESCRIPTION_MAX]
+            values[key] = clean_text(str(data[key] or ""))[:DESCRIPTION_MAX]
     if "position" in data:
         values["position"] = int(data["position"] or 0)
     if "field_id" in data:
@@ -442,7 +443,11 @@ def edit_post(
     if changed:
         post.bump_version()
     if body_text != post.body:
-        db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body=post.body))
+        db.session.add(
+            PostRevision(
+                post_id=post.id, editor_id=actor.id, body=post.body, body_html=post.body_html
+            )
+        )
         post.body = body_text
         post.body_html = str(render_post(body_text, _mention_map(body_text)))
         post.edited_at = utcnow()
@@ -545,7 +550,7 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
             _("Unknown reason."),
             {"reason": [_("One of: %(k)s", k=", ".join(FLAG_REASONS))]},
         )
-    details = (details or "").strip()
+    details = clean_text(details)
     if len(details) > REASON_MAX:
         raise ApiError(
             422, "validation_failed", _("The text is too long."), {"details": [_("Too long.")]}

@@ -22,8 +22,9 @@ from app.accounts import blocks
 from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db, utcnow
-from app.markdown import render_markdown, render_plain
+from app.markdown import html_text, render_markdown
 from app.realtime import emit_after_commit, user_room
+from app.text import clean_name, clean_text
 from directory import user_memberships
 from messaging import access
 from messaging.models import Conversation, ConversationMember, Message
@@ -64,7 +65,7 @@ def _preview(m: Message | None) -> dict[str, Any] | None:
 def clean_body(body: Any) -> str:
     if not isinstance(body, str):
         raise ApiError(422, "validation_failed", _("Message is required."), {"body": ["required"]})
-    text = body.strip()
+    text = clean_text(body)
     if not text:
         raise ApiError(422, "empty_body", _("The message is empty."), {"body": ["empty"]})
     if len(text) > MAX_BODY:
@@ -139,7 +140,7 @@ def start_conversation(
     association_id: int | None = None,
 ) -> tuple[Conversation, bool]:
     """Start (or find) a conversation; returns it and whether it is new. Commits."""
-    title = (title or "").strip() or None
+    title = clean_name(title) or None
     if title is not None and len(title) > MAX_TITLE:
         raise ApiError(422, "validation_failed", _("Title too long."), {"title": ["too long"]})
     if association_id is not None:
@@ -224,7 +225,7 @@ def _require_group_admin(conversation: Conversation, member: ConversationMember)
 
 def rename(actor: User, conversation: Conversation, member: ConversationMember, title: str) -> None:
     _require_group_admin(conversation, member)
-    title = title.strip()
+    title = clean_name(title)
     if not title or len(title) > MAX_TITLE:
         raise ApiError(422, "validation_failed", _("Invalid title."), {"title": ["invalid"]})
     conversation.title = title
@@ -685,7 +686,7 @@ def summarize(
         "unread_count": unread,
         "last_message": _preview(last),
         "last_message_id": conversation.last_message_id,
-        "last_message_preview": render_plain(last.body)[:140]
+        "last_message_preview": html_text(last.body_html)[:140]
         if last and not last.deleted_at
         else "",
         "members": [

@@ -18,6 +18,7 @@ from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.security import new_secret, secret_digest
+from app.text import clean_name, clean_text
 from directory import association_member_ids, get_association, get_associations, membership_role
 from projects import logic
 from projects.access import EDITOR_ROLES
@@ -94,6 +95,8 @@ def _apply(
     """Set attributes, recording each real change; returns the changed field names."""
     changed = []
     for name, value in changes.items():
+        if name in ("description", "location") and isinstance(value, str):
+            value = clean_text(value)
         old = getattr(obj, name)
         if old == value:
             continue
@@ -322,6 +325,13 @@ def _check_associations(actor: User, association_ids: list[int]) -> list[int]:
     return ids
 
 
+def _title(value: str) -> str:
+    title = clean_name(value)
+    if not title:
+        raise invalid(_("The title is empty."), {"title": [_("Required.")]})
+    return title
+
+
 def _check_project_dates(starts_on: dt.date, ends_on: dt.date) -> None:
     if ends_on < starts_on:
         raise invalid(
@@ -339,8 +349,8 @@ def create_project(actor: User, data: dict[str, Any]) -> Project:
     invited = [aid for aid in ids if not actor.is_admin and not _may_speak_for(actor, aid)]
     ids = [aid for aid in ids if aid not in invited]
     project = Project(
-        title=data["title"].strip(),
-        description=data.get("description", ""),
+        title=_title(data["title"]),
+        description=clean_text(data.get("description", "")),
         starts_on=data["starts_on"],
         ends_on=data["ends_on"],
         visibility=data.get("visibility", "members"),
@@ -389,7 +399,7 @@ def update_project(
     ends = changes.get("ends_on", project.ends_on)
     _check_project_dates(starts, ends)
     if "title" in changes:
-        changes["title"] = changes["title"].strip()
+        changes["title"] = _title(changes["title"])
     if _apply(project, changes, project, actor, "project"):
         project.bump_version()
     if new_ids is not None:
@@ -527,7 +537,7 @@ def answer_invitation(actor: User, project: Project, association_id: int, accept
 
 
 def add_comment(actor: User, project: Project, body: str) -> ProjectComment:
-    body = body.strip()
+    body = clean_text(body)
     if not body:
         raise invalid(_("Write something."), {"body": [_("Required.")]})
     comment = ProjectComment(project_id=project.id, author_id=actor.id, body=body)
@@ -647,8 +657,8 @@ def add_milestone(actor: User, project: Project, data: dict[str, Any]) -> Milest
     _check_milestone_dates(data.get("starts_on"), data["due_on"])
     milestone = Milestone(
         project=project,
-        title=data["title"].strip(),
-        description=data.get("description", ""),
+        title=_title(data["title"]),
+        description=clean_text(data.get("description", "")),
         starts_on=data.get("starts_on"),
         due_on=data["due_on"],
         status=data.get("status", "planned"),
@@ -683,7 +693,7 @@ def update_milestone(
     due = changes.get("due_on", milestone.due_on)
     _check_milestone_dates(starts, due)
     if "title" in changes:
-        changes["title"] = changes["title"].strip()
+        changes["title"] = _title(changes["title"])
     if changes.get("status") == "done":
         changes["progress"] = 100
     old_status = milestone.status
@@ -751,8 +761,8 @@ def add_activity(actor: User, project: Project, data: dict[str, Any]) -> Activit
     _check_activity(project, data["starts_at"], data["ends_at"], data.get("milestone_id"))
     activity = Activity(
         project=project,
-        title=data["title"].strip(),
-        description=data.get("description", ""),
+        title=_title(data["title"]),
+        description=clean_text(data.get("description", "")),
         location=data.get("location", ""),
         starts_at=data["starts_at"],
         ends_at=data["ends_at"],
@@ -772,7 +782,7 @@ def update_activity(actor: User, activity: Activity, changes: dict[str, Any]) ->
     milestone_id = changes.get("milestone_id", activity.milestone_id)
     _check_activity(project, starts, ends, milestone_id if "milestone_id" in changes else None)
     if "title" in changes:
-        changes = {**changes, "title": changes["title"].strip()}
+        changes = {**changes, "title": _title(changes["title"])}
     _apply(activity, changes, project, actor, "activity")
     db.session.flush()
     _emit_activity(activity)

@@ -57,7 +57,7 @@ XSS_CORPUS = [
     "{{7*7}} ${7*7} {% raw %}",
     # Bidirectional overrides and isolates that would flip the text around a name
     "\u202eevil.exe\u202c <i>x</i>",
-    "\u2067\u202dadmin\u2069 \u202b\u202a",
+    "\u2067\u202dsalma\u2069 \u202b\u202a",
 ]
 
 #: Explicit bidi formatting characters: embeddings, overrides and isolates (not LRM/RLM marks).

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +30,7 @@ from app.signals import (
     user_created,
     user_erased,
 )
+from app.text import clean_name, clean_text, display_name_problem
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,31}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -45,26 +45,22 @@ class ValidationFailed(ApiError):
         super().__init__(422, "validation_failed", message or "Some fields are not valid.", fields)
 
 
-def clean_text(value: str) -> str:
-    """NFC-normalised, stripped, without control characters (bidi marks are kept)."""
-    value = unicodedata.normalize("NFC", value)
-    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+__all__ = ["clean_name", "clean_text"]  # the core's one cleaning (app.text), used here
 
 
-#: Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). A name is
-#: shown inside sentences ("%(user)s asks to join ..."), where an override would reverse the
-#: words after it; pages give names dir="auto" instead. The LRM/RLM/ALM marks stay.
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def clean_name(value: str) -> str:
-    """:func:`clean_text` on one line, without bidi embeddings, overrides or isolates."""
-    return " ".join(clean_text(value).translate(BIDI_CONTROLS).split())
+def _(string: str) -> str:
+    """gettext in a request; the English source elsewhere (CLI create-admin, demo data)."""
+    return gettext(string) if has_request_context() else string
 
 
 def _validate_account(
-    username: str | None, email: str | None, password: str | None, display_name: str | None
+    username: str | None,
+    email: str | None,
+    password: str | None,
+    display_name: str | None,
+    staff: bool = False,
 ) -> dict[str, list[str]]:
+    """Errors per field; reserved names are for platform administrators (``staff``) only."""
     errors: dict[str, list[str]] = {}
     if username is not None and not USERNAME_RE.match(username):
         errors["username"] = [
@@ -76,6 +72,14 @@ def _validate_account(
         errors["password"] = [f"{PASSWORD_MIN} to {PASSWORD_MAX} characters."]
     if display_name is not None and not 1 <= len(display_name) <= DISPLAY_NAME_MAX:
         errors["display_name"] = [f"1 to {DISPLAY_NAME_MAX} characters."]
+    elif display_name is not None and (problem := display_name_problem(display_name)):
+        if staff and problem == "reserved":
+            return errors
+        errors["display_name"] = [
+            _("This name is reserved.")
+            if problem == "reserved"
+            else _("This name mixes look-alike letters of several alphabets.")
+        ]
     return errors
 
 
@@ -101,7 +105,7 @@ def register_user(
     """Create an account. 422 on invalid fields, 409 when username or email is taken."""
     username, email = username.strip(), email.strip()
     display_name = clean_name(display_name) if display_name else username
-    errors = _validate_account(username, email, password, display_name)
+    errors = _validate_account(username, email, password, display_name, staff=is_admin)
     if locale is not None and locale not in LOCALES:
         errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
     if errors:
@@ -212,7 +216,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     errors: dict[str, list[str]] = {}
     if "display_name" in changes:
         name = clean_name(changes["display_name"] or "")
-        errors.update(_validate_account(None, None, None, name))
+        errors.update(_validate_account(None, None, None, name, staff=user.is_admin))
         user.display_name = name
     if "bio" in changes:
         bio = clean_text(changes["bio"] or "")

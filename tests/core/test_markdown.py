@@ -89,3 +89,54 @@ def test_any_text_renders_without_dangerous_markup(text):
 )
 def test_fragments_of_attacks_stay_inert(parts):
     assert_inert(str(render_markdown("".join(parts))))
+
+
+# ---------------------------------------------------------------- cost (issue 15, item 1)
+
+#: Inputs that made link detection quadratic (linkify-it's bracket and scheme scans) or that
+#: blow up the output (a link every few characters).
+ADVERSARIAL = ["a.ma/[", "http://a.ma/[", "a.ma/(", "a.ma/[ ", "[", "a@b.ma[", "[a](b)"]
+
+
+def _render_seconds(source: str) -> float:
+    import gc
+    import time
+
+    best = float("inf")
+    from app import markdown
+
+    for _ in range(3):
+        markdown._render_cached.cache_clear()  # time the rendering, not the cache
+        gc.collect()
+        start = time.perf_counter()
+        render_markdown(source)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL)
+def test_render_time_grows_linearly_on_adversarial_input(unit):
+    render_markdown("warm up https://jam3ia.ma")
+    small = unit * (2_500 // len(unit))
+    large = unit * (20_000 // len(unit))  # 8x the input, within a post's 20,000 characters
+    ratio = _render_seconds(large) / _render_seconds(small)
+    # Linear: about 8 (plus noise); quadratic: about 64. A generous bound between the two.
+    assert ratio < 24, f"{unit!r}: 8x the input took {ratio:.1f}x the time"
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL)
+def test_rendered_size_stays_proportional_to_the_source(unit):
+    source = unit * (20_000 // len(unit))
+    html = str(render_markdown(source))
+    assert len(html) <= 4 * len(source) + 2_000
+    assert_inert(html)
+
+
+def test_an_explosive_source_falls_back_to_its_escaped_text():
+    html = str(render_markdown("<b>x</b>\n\n" + "a.ma/[" * 3000))
+    assert html.startswith("<p>&lt;b&gt;x&lt;/b&gt;</p>") and "<a" not in html
+
+
+def test_links_are_still_detected_in_text_around_long_runs():
+    html = str(render_markdown("voir https://jam3ia.ma/a et " + "x" * 5000 + " ou www.jam3ia.ma"))
+    assert 'href="https://jam3ia.ma/a"' in html and 'href="http://www.jam3ia.ma"' in html

@@ -372,3 +372,24 @@ def test_association_inbox_needs_an_approved_association(api: Any) -> None:
     user = UserFactory()
     assert api(user).post(BASE, json={"association_id": pending.id}).status_code == 404
     assert api(user).post(BASE, json={"association_id": 999_999}).status_code == 404
+
+
+def test_conversation_list_preview_reuses_the_stored_html(api: Any, monkeypatch: Any) -> None:
+    """A message is parsed once, when sent; the list's preview is its stored text (issue 15)."""
+    from app import markdown
+
+    a, b = UserFactory(), UserFactory()
+    conv = direct(a, b)
+    body = "**Réunion** demain " + "a.ma/[" * 800
+    sent = api(a).post(f"{BASE}/{conv.id}/messages", json={"body": body, "client_id": "c1"})
+    assert sent.status_code == 201, sent.json
+    parser = markdown._parser()
+    original = parser.render
+    calls: list[int] = []
+    monkeypatch.setattr(parser, "render", lambda s, env=None: calls.append(len(s)) or original(s))
+    listing = api(b).get(BASE)
+    assert listing.status_code == 200
+    preview = listing.json["items"][0]["last_message_preview"]
+    assert preview.startswith("Réunion demain a.ma/[") and len(preview) <= 140
+    assert calls == []
+    assert len(sent.json["body_html"]) <= 4 * len(body) + 2_000

@@ -187,10 +187,10 @@ def test_corpus_in_every_field_is_inert_everywhere(payload, api, client, logged_
 
 
 def test_names_lose_bidi_overrides_but_keep_marks(api, user) -> None:
-    name = "\u202eevil.exe\u202c \u2067\u202dadmin\u2069 \u200fسلمى\u200e"
+    name = "\u202eevil.exe\u202c \u2067\u202dsalma\u2069 \u200fسلمى\u200e"
     patched = api(user).patch("/api/v1/me", json={"display_name": name})
     assert patched.status_code == 200
-    assert patched.json["display_name"] == "evil.exe admin \u200fسلمى\u200e"
+    assert patched.json["display_name"] == "evil.exe salma \u200fسلمى\u200e"
     registered = api(None).post(
         "/api/v1/auth/register",
         json={
