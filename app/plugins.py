@@ -5,7 +5,10 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   (``directory`` adds ``memberships``);
 - ``demo_loaders``: ``(order, name, function)`` run by ``jam3ia seed-demo``;
 - ``nav_links``: ``(order, endpoint, label)`` shown in the page header;
-- ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``.
+- ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
+- ``jobs``: periodic jobs run by ``jam3ia tick`` (``app.jobs.register_job``);
+- ``retention``: ``(Model, rule)`` run by the ``retention`` job
+  (``app.privacy.register_retention``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ class Registry:
     demo_loaders: list[tuple[int, str, Callable[[], None]]] = field(default_factory=list)
     nav_links: list[tuple[int, str, Callable[[], str]]] = field(default_factory=list)
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+    jobs: dict[str, Any] = field(default_factory=dict)
+    retention: list[tuple[type, Callable[[type, Any], int]]] = field(default_factory=list)
 
 
 def init_registry(app: Flask) -> Registry:
