@@ -158,8 +158,9 @@ def _record(job: Job, now: dt.datetime, ok: bool, text: str, millis: int) -> Non
 def run_due_jobs(now: dt.datetime | None = None, only: str | None = None) -> list[JobOutcome]:
     """Run every registered job that is due at ``now`` (default: the current time).
 
-    Needs an app context. Returns the outcome of each job this call ran (others may have run
-    elsewhere). Exceptions of a job are caught, logged and recorded.
+    Needs an app context; ends the session's transaction first (call it with nothing pending)
+    and commits after each job. Returns the outcome of each job this call ran (others may have
+    run elsewhere). Exceptions of a job are caught, logged and recorded.
     """
     when = now or utcnow()
     jobs = [job for job in _jobs() if only is None or job.name == only]

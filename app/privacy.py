@@ -375,7 +375,7 @@ def read_personal(
             400,
             "validation_failed",
             _("The purpose is too long."),
-            {"purpose": [_("At most %(count)d characters.", count=MAX_PURPOSE)]},
+            {"purpose": [_("At most %(n)d characters.", n=MAX_PURPOSE)]},
         )
     allowed = set(personal_fields(type(obj)))
     wanted = list(dict.fromkeys(fields))
