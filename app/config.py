@@ -204,20 +204,34 @@ class Config:
             )
         self.instance_path.mkdir(parents=True, exist_ok=True)
         path = self.instance_path / filename
-        if not path.exists():
-            # Created 0600 from the start: the key is never readable by others, even briefly.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(make())
-            if self.env == "development":
-                log.warning(
-                    "%s is not set: generated a development key in %s. Set %s in production, "
-                    "and keep a copy of it with the backups.",
-                    setting,
-                    path,
-                    setting,
-                )
+        if not path.exists() and self._write_new_key(path, make()) and self.env == "development":
+            log.warning(
+                "%s is not set: generated a development key in %s. Set %s in production, "
+                "and keep a copy of it with the backups.",
+                setting,
+                path,
+                setting,
+            )
         return path.read_text().strip()
+
+    @staticmethod
+    def _write_new_key(path: Path, key: str) -> bool:
+        """Write ``key`` to ``path`` unless another process got there first (then keep theirs).
+
+        Written 0600 from the start to a private file, then linked into place whole, so no
+        process ever reads a half-written key and two processes never end up with two keys.
+        """
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+        finally:
+            temp.unlink()
+        return True
 
     def flask_settings(self) -> dict[str, Any]:
         """The Flask / extension settings derived from this configuration."""

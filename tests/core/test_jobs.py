@@ -144,3 +144,29 @@ def test_register_job_refuses_duplicates_and_sub_minute_periods(app: Flask) -> N
         register_job(app, "test.once", HOUR, lambda now: None)
     with pytest.raises(ValueError, match="once a minute"):
         register_job(app, "test.fast", dt.timedelta(seconds=10), lambda now: None)
+
+
+def test_two_tick_processes_at_once_run_a_job_once(app: Flask, config, database_url) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JAM3IA_", "DATABASE_URL"))}
+    env.update(
+        JAM3IA_ENV="testing",
+        JAM3IA_INSTANCE_PATH=str(config.instance_path),
+        SECRET_KEY="test-secret-key",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    command = [sys.executable, "-m", "app.cli", "tick", "--job", "projects.notify_due"]
+    procs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    ran = [out for out, _err in outputs if b"projects.notify_due: ok" in out]
+    assert len(ran) == 1, outputs
+    db.session.expire_all()
+    assert db.session.get(JobRun, "projects.notify_due").runs == 1

@@ -303,3 +303,40 @@ def test_retention_rules_fire_at_the_right_time(app, people):
     assert state() == {fresh.id: PHONE, old.id: None, ancient.id: None}
     run_due_jobs(T0 + dt.timedelta(days=16), only="retention")
     assert ancient_id not in state()  # over 365 days old: deleted
+
+
+def test_processes_starting_together_share_one_development_key(tmp_path, caplog, monkeypatch):
+    import threading
+    import time
+
+    generate = Fernet.generate_key
+
+    def slow_generate() -> bytes:
+        time.sleep(0.05)  # others start meanwhile: none may read a half-made key file
+        return generate()
+
+    monkeypatch.setattr(Fernet, "generate_key", staticmethod(slow_generate))
+
+    dev = Config(env="development", instance_path=tmp_path / "race")
+    start = threading.Barrier(6)
+    found: list[tuple[str, ...]] = []
+    errors: list[BaseException] = []
+
+    def resolve() -> None:
+        start.wait()
+        try:
+            found.append(dev.resolve_data_keys())
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    with caplog.at_level("WARNING", logger="jam3ia"):
+        threads = [threading.Thread(target=resolve) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    assert errors == []
+    assert len(found) == 6 and len(set(found)) == 1
+    assert sorted(p.name for p in (tmp_path / "race").iterdir()) == ["dev-data-key"]
+    warnings = [r for r in caplog.records if "JAM3IA_DATA_KEY is not set" in r.getMessage()]
+    assert len(warnings) == 1
