@@ -166,8 +166,10 @@ def rotate_data_key(
     """Re-encrypt every encrypted column with the first key of ``JAM3IA_DATA_KEY``.
 
     Works in batches of ``batch_size`` rows, each committed, on the raw ciphertext (no model is
-    loaded, no ``updated_at`` moves); safe to interrupt and run again. Returns the number of
-    rows rewritten per table. A value that no key opens stops it with :class:`DecryptionError`.
+    loaded, no ``updated_at`` moves); a row changed since its batch was read is left as written
+    (its new values are under the first key already). Safe to interrupt and run again, and to
+    run while serving. Returns the number of rows rewritten per table. A value that no key
+    opens stops it with :class:`DecryptionError`.
     """
     fernet = _fernet()
     done: dict[str, int] = {}
@@ -190,7 +192,14 @@ def rotate_data_key(
                 break
             for row in rows:
                 values = {}
+                # Only if unchanged since read: a value written meanwhile (already under the
+                # first key) is never overwritten by the re-encrypted old one.
+                unchanged = [pk == row[0]]
                 for column, token in zip(columns, row[1:], strict=True):
+                    stored = type_coerce(column, Text())
+                    unchanged.append(
+                        stored.is_(None) if token is None else stored == literal(token, Text())
+                    )
                     if token is not None:
                         try:
                             fresh = fernet.rotate(token.encode("ascii")).decode("ascii")
@@ -202,8 +211,8 @@ def rotate_data_key(
                             ) from exc
                         values[column.name] = literal(fresh, Text())
                 if values:
-                    db.session.execute(update(table).where(pk == row[0]).values(values))
-                    count += 1
+                    result = db.session.execute(update(table).where(*unchanged).values(values))
+                    count += int(getattr(result, "rowcount", 0) or 0)
             last = rows[-1][0]
             db.session.commit()
             if progress is not None:

@@ -19,6 +19,7 @@ from app.config import Config, ConfigError
 from app.db import UTCDateTime, db
 from app.jobs import run_due_jobs
 from app.privacy import (
+    ArchiveInactive,
     DecryptionError,
     DeleteOlderThan,
     EncryptedText,
@@ -52,6 +53,7 @@ class Person(PrivateBase):
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     phone_token: Mapped[str | None] = mapped_column(String(64))
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=lambda: T0)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 @pytest.fixture
@@ -284,6 +286,9 @@ def test_a_rolled_back_read_leaves_no_log(app, people, user):
 def test_retention_rules_fire_at_the_right_time(app, people):
     register_retention(app, Person, EraseFieldsAfter(days=30, since="seen_at", fields=("phone",)))
     register_retention(app, Person, DeleteOlderThan(days=365, since="seen_at"))
+    register_retention(
+        app, Person, ArchiveInactive(days=15, last_active="seen_at", archived="archived_at")
+    )
     fresh = _add(phone=PHONE, seen_at=T0)
     old = _add(phone="0700000000", seen_at=T0 - dt.timedelta(days=20))
     ancient = _add(phone="0511111111", seen_at=T0 - dt.timedelta(days=350))
@@ -293,14 +298,19 @@ def test_retention_rules_fire_at_the_right_time(app, people):
         db.session.expire_all()
         return {p.id: p.phone for p in db.session.scalars(select(Person))}
 
+    def archived() -> dict[int, dt.datetime | None]:
+        return {p.id: p.archived_at for p in db.session.scalars(select(Person))}
+
     assert [o.name for o in run_due_jobs(T0, only="retention")] == ["retention"]
     assert state() == {fresh.id: PHONE, old.id: "0700000000", ancient.id: None}
+    assert archived() == {fresh.id: None, old.id: T0, ancient.id: T0}
     # within the day: not due; 11 days later: due, and the 20-day-old phone is now 31
     assert run_due_jobs(T0 + dt.timedelta(hours=23), only="retention") == []
     assert state()[old.id] == "0700000000"
     outcome = run_due_jobs(T0 + dt.timedelta(days=11), only="retention")
     assert outcome[0].ok, outcome
     assert state() == {fresh.id: PHONE, old.id: None, ancient.id: None}
+    assert archived() == {fresh.id: None, old.id: T0, ancient.id: T0}  # archived once
     run_due_jobs(T0 + dt.timedelta(days=16), only="retention")
     assert ancient_id not in state()  # over 365 days old: deleted
 
@@ -340,3 +350,35 @@ def test_processes_starting_together_share_one_development_key(tmp_path, caplog,
     assert sorted(p.name for p in (tmp_path / "race").iterdir()) == ["dev-data-key"]
     warnings = [r for r in caplog.records if "JAM3IA_DATA_KEY is not set" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_rotation_never_overwrites_a_value_written_meanwhile(app, people):
+    from sqlalchemy import event, update
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app.config["JAM3IA_DATA_KEYS"] = (old,)
+    first, second = _add(phone=PHONE), _add(phone="0700000000")
+    app.config["JAM3IA_DATA_KEYS"] = (new, old)
+    edited = {"done": False}
+
+    def edit_meanwhile(state) -> None:
+        # a person edits the first row after the rotation read it, before it is rewritten
+        if state.is_update and not edited["done"]:
+            edited["done"] = True
+            with db.engine.begin() as other:
+                other.execute(
+                    update(Person.__table__)
+                    .where(Person.__table__.c.id == first.id)
+                    .values(phone="0611111111")
+                )
+
+    event.listen(db.session, "do_orm_execute", edit_meanwhile)
+    try:
+        done = rotate_data_key(models=[Person])
+    finally:
+        event.remove(db.session, "do_orm_execute", edit_meanwhile)
+    assert edited["done"] and done == {"privacy_test_people": 1}
+    app.config["JAM3IA_DATA_KEYS"] = (new,)
+    db.session.expire_all()
+    assert db.session.get(Person, first.id).phone == "0611111111"  # the edit survived
+    assert db.session.get(Person, second.id).phone == "0700000000"
