@@ -48,6 +48,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from app.api import ApiError
@@ -111,6 +112,23 @@ class EncryptedText(TypeDecorator[str]):
 
     impl = Text
     cache_ok = True
+
+    class Comparator(TypeDecorator.Comparator[str]):
+        """Refuse SQL comparisons: each encryption differs, so ``phone == x`` would silently
+        match nothing. Only ``IS NULL`` / ``IS NOT NULL`` make sense."""
+
+        def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+            null_test = op in (operators.is_, operators.is_not) or (
+                op in (operators.eq, operators.ne) and other and other[0] is None
+            )
+            if not null_test:
+                raise TypeError(
+                    "an encrypted column cannot be compared or sorted in SQL: store and "
+                    "compare its keyed token (app.privacy.phone_token, name_token...)"
+                )
+            return super().operate(op, *other, **kwargs)
+
+    comparator_factory = Comparator
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
         if value is None:

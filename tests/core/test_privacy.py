@@ -101,6 +101,22 @@ def test_encrypted_fields_round_trip_and_are_never_stored_in_clear(app, people, 
         assert PHONE.encode() not in data and NAME.encode() not in data
 
 
+def test_an_encrypted_column_refuses_sql_comparisons(app, people):
+    _add(phone=PHONE, phone_token=phone_token(PHONE))
+    for compare in (
+        lambda: Person.phone == PHONE,
+        lambda: Person.phone.in_([PHONE]),
+        lambda: Person.phone.like("06%"),
+        lambda: Person.phone.desc(),
+    ):
+        with pytest.raises(TypeError, match="keyed token"):
+            compare()
+    assert db.session.scalars(select(Person).where(Person.phone.is_not(None))).one()
+    assert db.session.scalars(select(Person).where(Person.phone == None)).all() == []  # noqa: E711
+    found = select(Person).where(Person.phone_token == phone_token("+212 661-23-45-67"))
+    assert db.session.scalars(found).one().phone == PHONE
+
+
 def test_a_tampered_value_is_refused_clearly(app, people):
     person = _add(phone=PHONE)
     token = _raw_phone(person.id)
