@@ -258,7 +258,7 @@ def normalize_phone(raw: str) -> str:
         text = "+" + text[2:]
     if text.startswith("+"):
         digits = text[1:]
-    elif text.startswith("212") and len(text) == 12:
+    elif text.startswith("212") and (len(text) == 12 or text.startswith("2120")):
         digits = text
     elif text.startswith("0") and len(text) == 10:
         digits = "212" + text[1:]

@@ -226,6 +226,7 @@ def test_production_refuses_to_start_without_its_keys(tmp_path, missing, setting
         "00212661234567",
         "00 212 661-234-567",
         "212661234567",
+        "212 0661 23 45 67",
         "٠٦٦١٢٣٤٥٦٧",
         "+٢١٢ ٦٦١ ٢٣ ٤٥ ٦٧",
         "۰۶۶۱۲۳۴۵۶۷",
