@@ -266,12 +266,21 @@ def test_every_read_of_personal_fields_is_logged_with_its_purpose(app, people, u
     db.session.commit()
     with app.test_request_context("/api/v1/households/1"):
         read_personal(user, person, ["phone"], "delivery")
+    with app.test_request_context("/households/1"):
+        read_personal(user, person, ["name"], "home visit")
+    with app.test_request_context("/socket.io/"):
+        from flask import request
+
+        request.namespace = "/aid"  # type: ignore[attr-defined]  # as Flask-SocketIO sets it
+        read_personal(user, person, ["name"], "chat with the household")
     read_personal(None, person, ["name"], "export for the ministry", face="job")
     db.session.commit()
     rows = db.session.scalars(select(PersonalDataAccess).order_by(PersonalDataAccess.id)).all()
     assert [(r.actor_id, r.fields, r.purpose, r.face) for r in rows] == [
         (user.id, ["phone", "name"], "call about the food basket", "cli"),
         (user.id, ["phone"], "delivery", "api"),
+        (user.id, ["name"], "home visit", "page"),
+        (user.id, ["name"], "chat with the household", "socket"),
         (None, ["name"], "export for the ministry", "job"),
     ]
     assert {(r.model, r.row_id) for r in rows} == {("privacy_test_people", str(person.id))}
