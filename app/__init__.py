@@ -81,8 +81,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(core.bp)
     register_accounts(app)
     from app import notifications
+    from app.jobs import register_core_jobs
 
     notifications.register(app)
+    register_core_jobs(app)
     _register_templates(app)
     for name in FEATURES:
         import_module(name).register(app)

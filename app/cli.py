@@ -1,5 +1,5 @@
 """The ``jam3ia`` command line: run, serve, db, create-admin, seed-demo, reindex, backup,
-restore."""
+restore, tick, rotate-data-key."""
 
 from __future__ import annotations
 
@@ -55,6 +55,12 @@ def run_command(host: str, port: int, debug: bool) -> None:
     # Werkzeug's own red "do not use it in a production deployment" alarms newcomers who run
     # the documented command; the line above says the same thing usefully.
     logging.getLogger("werkzeug").addFilter(_DevServerWarningFilter())
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["JAM3IA"].env == "development":
+        from app.jobs import TICK_SECONDS, start_tick_thread
+
+        start_tick_thread(app)
+        click.echo(f" * periodic jobs: a tick every {TICK_SECONDS} s (jam3ia tick for cron)")
     # Flask's CLI marks itself so that a stray app.run() is ignored; this one is meant.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(
@@ -195,6 +201,62 @@ def restore_command(archive: Path, force: bool) -> None:
         click.echo(f"  search {name}: {count} documents")
 
 
+@click.command("tick")
+@click.option("--list", "show", is_flag=True, help="Show the jobs and their next runs.")
+@click.option("--job", "only", help="Consider only this job (still only when due).")
+@with_appcontext
+def tick_command(show: bool, only: str | None) -> None:
+    """Run the periodic jobs that are due (cron: every minute, from any number of hosts)."""
+    from app.jobs import job_schedule, run_due_jobs
+
+    if show:
+        for job, row in job_schedule():
+            if row is None:
+                click.echo(f"{job.name}  every {job.every}  next: at the next tick (never run)")
+                continue
+            state = "never run"
+            if row.last_success_at and (
+                row.last_failure_at is None or row.last_success_at >= row.last_failure_at
+            ):
+                state = f"ok {row.last_success_at:%Y-%m-%d %H:%M} ({row.last_duration_ms} ms)"
+            elif row.last_failure_at:
+                state = f"FAILED {row.last_failure_at:%Y-%m-%d %H:%M}: {row.last_error}"
+            click.echo(
+                f"{job.name}  every {job.every}  next: {row.due_at:%Y-%m-%d %H:%M} UTC  "
+                f"last: {state}"
+            )
+        return
+    if only is not None and only not in registry().jobs:
+        raise click.ClickException(f"no job named {only!r} (see jam3ia tick --list)")
+    failed = 0
+    for outcome in run_due_jobs(only=only):
+        if outcome.ok:
+            click.echo(f"{outcome.name}: ok in {outcome.seconds:.2f} s {outcome.result}".rstrip())
+        else:
+            failed += 1
+            click.echo(f"{outcome.name}: FAILED ({outcome.result}), retried next tick", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command("rotate-data-key")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@with_appcontext
+def rotate_data_key_command(batch: int) -> None:
+    """Re-encrypt every personal field with the first key of JAM3IA_DATA_KEY."""
+    from app.privacy import DecryptionError, rotate_data_key
+
+    try:
+        done = rotate_data_key(batch_size=batch)
+    except DecryptionError as error:
+        raise click.ClickException(str(error)) from error
+    if not done:
+        click.echo("No model has encrypted fields.")
+    for table, count in done.items():
+        click.echo(f"  {table}: {count} rows re-encrypted")
+    click.echo("Done: keys after the first can now be removed from JAM3IA_DATA_KEY.")
+
+
 def add_demo_loader(app: Flask, order: int, name: str, loader: Any) -> None:
     """Register a demo data loader for ``jam3ia seed-demo`` (lower ``order`` runs first)."""
     registry(app).demo_loaders.append((order, name, loader))
@@ -210,6 +272,8 @@ def register_commands(app: Flask) -> None:
         reindex_command,
         backup_command,
         restore_command,
+        tick_command,
+        rotate_data_key_command,
     ):
         app.cli.add_command(command)
 

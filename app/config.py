@@ -7,6 +7,7 @@ documented environment variables (``DATABASE_URL``, ``JAM3IA_INSTANCE_PATH``, ``
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -17,6 +18,12 @@ from urllib.parse import urlsplit
 
 Environment = Literal["development", "testing", "production"]
 DEV_SECRET_FILE = "dev-secret-key"  # noqa: S105 - a file name, not a secret
+DEV_DATA_KEY_FILE = "dev-data-key"
+DEV_TOKEN_KEY_FILE = "dev-token-key"  # noqa: S105 - a file name, not a secret
+#: Shortest accepted JAM3IA_TOKEN_KEY (characters).
+MIN_TOKEN_KEY_LENGTH = 32
+
+log = logging.getLogger("jam3ia")
 
 
 class ConfigError(RuntimeError):
@@ -64,6 +71,12 @@ class Config:
     #: The public address (``JAM3IA_BASE_URL``) every absolute URL is built from (feeds,
     #: calendar UIDs, mails); never the request's ``Host``. Required in production.
     base_url: str | None = None
+    #: ``JAM3IA_DATA_KEY``: Fernet keys for personal fields, comma-separated; the first
+    #: encrypts, all decrypt (rotation). Required in production.
+    data_key: str | None = None
+    #: ``JAM3IA_TOKEN_KEY``: the HMAC key of keyed tokens (matching without clear values),
+    #: separate from the data key. Required in production.
+    token_key: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -113,6 +126,8 @@ class Config:
             "redis_channel": env.get("JAM3IA_REDIS_CHANNEL") or "jam3ia",
             "rate_limits": rates,
             **caps,
+            "data_key": env.get("JAM3IA_DATA_KEY") or None,
+            "token_key": env.get("JAM3IA_TOKEN_KEY") or None,
         }
         values.update(overrides)
         return cls(**values)
@@ -166,6 +181,81 @@ class Config:
             path.chmod(0o600)
         return path.read_text().strip()
 
+    def resolve_data_keys(self) -> tuple[str, ...]:
+        """The Fernet keys of personal fields, the encrypting one first.
+
+        Production refuses to start without ``JAM3IA_DATA_KEY``; development and tests keep
+        one generated key in the instance folder (mode 0600) and log a warning.
+        """
+        from cryptography.fernet import Fernet
+
+        raw = self.data_key or self._dev_key(
+            "JAM3IA_DATA_KEY", DEV_DATA_KEY_FILE, lambda: Fernet.generate_key().decode()
+        )
+        keys = tuple(k.strip() for k in raw.split(",") if k.strip())
+        if not keys:
+            raise ConfigError("JAM3IA_DATA_KEY holds no key")
+        for key in keys:
+            try:
+                Fernet(key)
+            except (ValueError, TypeError) as exc:
+                raise ConfigError(
+                    "JAM3IA_DATA_KEY must be Fernet keys (32 bytes in url-safe base64, as made "
+                    "by `python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())'`), separated by commas"
+                ) from exc
+        return keys
+
+    def resolve_token_key(self) -> str:
+        """The HMAC key of keyed tokens (same rules as :meth:`resolve_data_keys`)."""
+        key = self.token_key or self._dev_key(
+            "JAM3IA_TOKEN_KEY", DEV_TOKEN_KEY_FILE, lambda: secrets.token_urlsafe(48)
+        )
+        if len(key) < MIN_TOKEN_KEY_LENGTH:
+            raise ConfigError(
+                f"JAM3IA_TOKEN_KEY must be at least {MIN_TOKEN_KEY_LENGTH} characters long"
+            )
+        if self.data_key and key in self.data_key.split(","):
+            raise ConfigError("JAM3IA_TOKEN_KEY must differ from the keys of JAM3IA_DATA_KEY")
+        return key
+
+    def _dev_key(self, setting: str, filename: str, make: Any) -> str:
+        if self.env == "production":
+            raise ConfigError(
+                f"{setting} is required when JAM3IA_ENV=production (see README, "
+                '"Personal data"): without it personal fields cannot be read back'
+            )
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        path = self.instance_path / filename
+        if not path.exists() and self._write_new_key(path, make()) and self.env == "development":
+            log.warning(
+                "%s is not set: generated a development key in %s. Set %s in production, "
+                "and keep a copy of it with the backups.",
+                setting,
+                path,
+                setting,
+            )
+        return path.read_text().strip()
+
+    @staticmethod
+    def _write_new_key(path: Path, key: str) -> bool:
+        """Write ``key`` to ``path`` unless another process got there first (then keep theirs).
+
+        Written 0600 from the start to a private file, then linked into place whole, so no
+        process ever reads a half-written key and two processes never end up with two keys.
+        """
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
+            os.link(temp, path)
+        except FileExistsError:
+            return False
+        finally:
+            temp.unlink()
+        return True
+
     def flask_settings(self) -> dict[str, Any]:
         """The Flask / extension settings derived from this configuration."""
         secure = (
@@ -199,6 +289,8 @@ class Config:
             "OPENAPI_URL_PREFIX": "/api/v1",
             "OPENAPI_JSON_PATH": "openapi.json",
             "JAM3IA": self,
+            "JAM3IA_DATA_KEYS": self.resolve_data_keys(),
+            "JAM3IA_TOKEN_KEY": self.resolve_token_key(),
         }
         settings.update(self.extra)
         return settings
@@ -207,6 +299,8 @@ class Config:
         """Settings without secrets, for logs and ``jam3ia config``."""
         data = asdict(self)
         data["secret_key"] = "***" if self.secret_key else None
+        data["data_key"] = "***" if self.data_key else None
+        data["token_key"] = "***" if self.token_key else None
         data["instance_path"] = str(self.instance_path)
         return data
 

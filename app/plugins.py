@@ -8,6 +8,9 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
+- ``jobs``: periodic jobs run by ``jam3ia tick`` (``app.jobs.register_job``);
+- ``retention``: ``(Model, rule)`` run by the ``retention`` job
+  (``app.privacy.register_retention``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class Registry:
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
     export_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     export_files: list[Callable[[Any], list[tuple[str, bytes]]]] = field(default_factory=list)
+    jobs: dict[str, Any] = field(default_factory=dict)
+    retention: list[tuple[type, Callable[[type, Any], int]]] = field(default_factory=list)
 
 
 def init_registry(app: Flask) -> Registry:

@@ -266,6 +266,8 @@ def start_server(
         SECRET_KEY="bench-secret",
         JAM3IA_ENV="production",
         JAM3IA_BASE_URL="http://127.0.0.1",
+        JAM3IA_DATA_KEY="YmVuY2gtZGF0YS1rZXktMzItYnl0ZXMtbG9uZy0hISE=",
+        JAM3IA_TOKEN_KEY="bench-token-key-that-is-long-enough-0123456789",
         PYTHONPATH=str(ROOT),
         # every benchmark client connects from the loopback address
         JAM3IA_MAX_SOCKETS_PER_ADDRESS="100000",

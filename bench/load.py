@@ -109,6 +109,8 @@ def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen[bytes
         JAM3IA_INSTANCE_PATH=str(instance),
         SECRET_KEY="load-bench",
         JAM3IA_BASE_URL=f"http://127.0.0.1:{port}",
+        JAM3IA_DATA_KEY="YmVuY2gtZGF0YS1rZXktMzItYnl0ZXMtbG9uZy0hISE=",
+        JAM3IA_TOKEN_KEY="bench-token-key-that-is-long-enough-0123456789",
     )
     env.pop("REDIS_URL", None)
     with log.open("ab") as out:

@@ -6,9 +6,14 @@ other packages never import projects.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+
+from app.db import utcnow
+from app.jobs import register_job
 
 NAMESPACE = "/projects"
 
@@ -36,16 +41,29 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
     add_demo_loader(app, 40, "projects", demo.load_demo_projects)
     register_search(app)
+    register_job(
+        app,
+        "projects.notify_due",
+        dt.timedelta(hours=1),
+        _notify_due_job,
+        "notify members of milestones that became overdue",
+    )
 
     @app.cli.command("notify-due")
     def notify_due_command() -> None:
         """Notify members of milestones that became overdue (run daily from cron)."""
         from app.db import db
-        from projects.services import notify_due
 
-        found = notify_due()
+        count = _notify_due_job(utcnow())
         db.session.commit()
-        click.echo(f"{len(found)} newly overdue milestone(s) notified.")
+        click.echo(f"{count} newly overdue milestone(s) notified.")
+
+
+def _notify_due_job(now: dt.datetime) -> int:
+    """The ``projects.notify_due`` periodic job (also ``jam3ia notify-due``); the tick commits."""
+    from projects.services import notify_due
+
+    return len(notify_due(on=now.date()))
 
 
 def _export_comments(user: object) -> dict[str, object]:

@@ -301,6 +301,10 @@ def sio_connect(live_server: LiveServer) -> Iterator[Callable[..., socketio.Clie
             client.disconnect()
 
 
+#: A fixed Fernet key (32 bytes, url-safe base64) for production-like configurations.
+PRODUCTION_DATA_KEY = "cHJvZHVjdGlvbi1kYXRhLWtleS0zMi1ieXRlcy0hISE="
+
+
 @pytest.fixture
 def app_factory_production(tmp_path: Path) -> Iterator[Flask]:
     """An app configured as in production (secure cookies, HSTS), on SQLite."""
@@ -309,6 +313,8 @@ def app_factory_production(tmp_path: Path) -> Iterator[Flask]:
         instance_path=tmp_path / "prod",
         secret_key="production-secret",
         base_url="https://jam3ia.example.ma",
+        data_key=PRODUCTION_DATA_KEY,
+        token_key="production-token-key-0123456789-abcdefghij",
     )
     application = create_app(cfg)
     with application.app_context():

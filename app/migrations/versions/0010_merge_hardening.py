@@ -1,7 +1,8 @@
 """merge the hardening heads; give every field of activity its forum
 
 Revision ID: 0010_merge_hardening
-Revises: 0009_accounts_privacy, 0009_projects_hardening, 0009_messaging_privacy
+Revises: 0009_accounts_privacy, 0009_projects_hardening, 0009_messaging_privacy,
+    0009_text_safety, 0009_privacy_jobs
 Create Date: 2026-12-04 16:05:00
 
 Forums of fields used to be created by the first reader of ``/forums`` (a GET that wrote).
@@ -16,7 +17,13 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_merge_hardening'
-down_revision = ('0009_accounts_privacy', '0009_projects_hardening', '0009_messaging_privacy')
+down_revision = (
+    '0009_accounts_privacy',
+    '0009_projects_hardening',
+    '0009_messaging_privacy',
+    '0009_text_safety',
+    '0009_privacy_jobs',
+)
 branch_labels = None
 depends_on = None
 
