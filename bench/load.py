@@ -53,7 +53,16 @@ def prepare(instance: Path, users: int, out: Path) -> None:
     from forums.models import Topic
     from messaging import services as chat
 
-    app = create_app(Config(env="production", instance_path=instance, secret_key="load-bench"))
+    app = create_app(
+        Config(
+            env="production",
+            instance_path=instance,
+            secret_key="load-bench",
+            base_url="http://127.0.0.1",
+            data_key="YmVuY2gtZGF0YS1rZXktMzItYnl0ZXMtbG9uZy0hISE=",
+            token_key="bench-token-key-that-is-long-enough-0123456789",
+        )
+    )
     with app.app_context():
         upgrade()
         app.test_cli_runner().invoke(args=["seed-demo"], catch_exceptions=False)

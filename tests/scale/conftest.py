@@ -152,14 +152,19 @@ def _require_services() -> None:
 
 @pytest.fixture
 def make_cluster(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
-    """``make_cluster(redis_url=..., database_host="127.0.0.1:port")``: two workers (A and B)
-    on PostgreSQL and Redis, migrated, nothing else loaded. ``database_host`` replaces the
-    PostgreSQL address the workers use (a proxy); migrations go direct."""
+    """``make_cluster(redis_url=..., database_host="127.0.0.1:port", env={...})``: two workers
+    (A and B) on PostgreSQL and Redis, migrated, nothing else loaded. ``database_host`` replaces
+    the PostgreSQL address the workers use (a proxy); migrations go direct; ``env`` adds
+    settings (e.g. a rate limit)."""
     _require_services()
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     made: list[tuple[Cluster, str, str]] = []
 
-    def make(redis_url: str = REDIS_URL, database_host: str | None = None) -> Cluster:
+    def make(
+        redis_url: str = REDIS_URL,
+        database_host: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Cluster:
         schema = f"scale_{uuid.uuid4().hex[:10]}"
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -177,6 +182,7 @@ def make_cluster(tmp_path: Path) -> Iterator[Callable[..., Cluster]]:
                 "JAM3IA_REDIS_CHANNEL": channel,
                 "SECRET_KEY": "scale-test-secret",
                 "JAM3IA_ENV": "development",
+                **(env or {}),
             }
         )
         served_url = database_url

@@ -31,18 +31,11 @@ def upgrade():
 
 
 def downgrade():
-    # SQLite recreates a table to drop a column and reflects the tables it references (users)
-    # on the way, and it cannot reflect expression indexes: take them off first and put them
-    # back after, or the users table would lose them (and reflection warns).
-    op.drop_index('uq_users_email_lower', table_name='users')
-    op.drop_index('uq_users_username_lower', table_name='users')
-    with op.batch_alter_table('forum_posts', schema=None) as batch_op:
-        batch_op.drop_column('version')
-    with op.batch_alter_table('associations', schema=None) as batch_op:
-        batch_op.drop_column('version')
-        batch_op.drop_column('members_visibility')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('deleted_at')
-        batch_op.drop_column('suspended_at')
-    op.create_index('uq_users_username_lower', 'users', [sa.text('lower(username)')], unique=True)
-    op.create_index('uq_users_email_lower', 'users', [sa.text('lower(email)')], unique=True)
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+), not batch mode: copying a table drops
+    # the old one, which with foreign keys on deletes the rows that reference it (an
+    # association's fields and members), and loses the users table's expression indexes.
+    op.drop_column('forum_posts', 'version')
+    op.drop_column('associations', 'version')
+    op.drop_column('associations', 'members_visibility')
+    op.drop_column('users', 'deleted_at')
+    op.drop_column('users', 'suspended_at')

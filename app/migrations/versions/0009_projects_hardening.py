@@ -5,7 +5,6 @@ Revision ID: 0009_projects_hardening
 Revises: 0008_search_postgres
 """
 
-import warnings
 
 from alembic import op
 import sqlalchemy as sa
@@ -64,14 +63,10 @@ def upgrade():
 
 
 def downgrade():
-    # SQLite drops a column by copying the table: reflecting it also reflects users, whose
-    # expression index (lower(email)) SQLAlchemy cannot reflect and warns about; harmless here
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
-        with op.batch_alter_table("project_invitations", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_project_invitations_association_id"))
-        op.drop_table("project_invitations")
-        with op.batch_alter_table("project_milestones", schema=None) as batch_op:
-            batch_op.drop_column("version")
-        with op.batch_alter_table("projects", schema=None) as batch_op:
-            batch_op.drop_column("version")
+    with op.batch_alter_table("project_invitations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_project_invitations_association_id"))
+    op.drop_table("project_invitations")
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+): batch mode would copy the tables,
+    # and dropping the old copy with foreign keys on deletes the rows that reference it.
+    op.drop_column("project_milestones", "version")
+    op.drop_column("projects", "version")

@@ -24,5 +24,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('forum_post_revisions', schema=None) as batch_op:
-        batch_op.drop_column('body_html')
+    # in place (SQLite 3.35+), not by copying the table (see 0009_accounts_privacy)
+    op.drop_column('forum_post_revisions', 'body_html')
