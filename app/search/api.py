@@ -10,7 +10,8 @@ from flask.views import MethodView
 from app.accounts.auth import get_current_user
 from app.api import MAX_PER_PAGE, PageArgsSchema, make_blueprint
 from app.search.analysis import MAX_QUERY_CHARS
-from app.search.framework import SearchRequest, search, service
+from app.search.service import search, service
+from app.search.types import SearchRequest
 
 blp = make_blueprint("search", __name__, "Search across associations, topics, posts and projects.")
 

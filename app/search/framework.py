@@ -26,133 +26,50 @@ outbox after releasing the lock, so the rows are never stranded.
 Search is CPU-bound Python. Under gevent (monkey-patched), :func:`run_cpu_bound` runs it in
 the hub's native thread pool (``gevent.get_hub().threadpool.apply``), so the event loop keeps
 serving sockets while a query runs; otherwise it runs inline.
+
+Layout: the vocabulary (:class:`DocType`, :class:`Document`, :class:`SearchRequest`, ...) is in
+:mod:`app.search.types`, :func:`service` and :func:`search` in :mod:`app.search.service`, the
+index backends in :mod:`app.search.backends`; this module re-exports what features use.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
+import click
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
+from app.api import api
+from app.config import Config, ConfigError
 from app.db import db, utcnow
+from app.plugins import registry
+from app.search.api import blp
+from app.search.backends.postgres import PostgresBackend
+from app.search.backends.whoosh import WhooshBackend
 from app.search.models import SearchOutbox
+from app.search.service import (
+    EXTENSION_KEY,
+    SearchService,
+    run_cpu_bound,
+    search,
+    service,
+)
+from app.search.types import (
+    Backend,
+    DocType,
+    Document,
+    IndexBusy,
+    SearchRequest,
+    SearchResult,
+)
 
 log = logging.getLogger("jam3ia.search")
 
-EXTENSION_KEY = "jam3ia_search"
 DRAIN_BATCH = 500
-T = TypeVar("T")
-
-
-@dataclass
-class Document:
-    """What one object puts in the index."""
-
-    id: int
-    text: dict[str, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    facets: dict[str, list[str]] = field(default_factory=dict)
-    sort_name: str = ""
-    created: float = 0.0
-    geo: tuple[float, float] | None = None
-    acl: tuple[str, ...] = ("public",)
-
-
-@dataclass
-class DocType:
-    name: str
-    load: Callable[[Session, Sequence[int]], dict[int, Document]]
-    all_ids: Callable[[Session], Iterable[int]]
-    text_fields: dict[str, float] = field(default_factory=dict)
-    name_fields: dict[str, float] = field(default_factory=dict)
-    facets: tuple[str, ...] = ()
-    principals: Callable[[Any], Iterable[str]] | None = None
-    watch: tuple[tuple[type, Callable[[Any], Iterable[int]]], ...] = ()
-    #: ids -> {id: {"title", "url", "snippet"}} for the generic search API's hits
-    describe: Callable[[Sequence[int]], dict[int, dict[str, str]]] | None = None
-
-
-@dataclass
-class SearchRequest:
-    q: str = ""
-    #: facet -> accepted values (OR within a facet, AND across facets)
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: facets to count; each count applies every active filter except its own facet's
-    facets: tuple[str, ...] = ()
-    sort: str = "relevance"  # relevance | name | newest | distance
-    near: tuple[float, float] | None = None
-    radius_km: float | None = None
-    page: int = 1
-    per_page: int = 20
-    principals: frozenset[str] = frozenset({"public"})
-    #: last word is a prefix (search as you type)
-    prefix: bool = True
-
-
-@dataclass
-class SearchResult:
-    ids: list[int]
-    total: int
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    suggestion: str | None = None
-    distances: dict[int, float] = field(default_factory=dict)
-    #: True when the words matched only with typo tolerance
-    fuzzy: bool = False
-
-
-class IndexBusy(RuntimeError):
-    """Another process holds the index writer lock past the timeout."""
-
-
-class Backend(Protocol):
-    """What an index backend provides (:mod:`app.search.whoosh_backend`,
-    :mod:`app.search.postgres_backend`)."""
-
-    #: searching is Python work (run off the gevent loop) rather than waiting on a database
-    cpu_bound: bool
-
-    def write(
-        self,
-        doc_type: DocType,
-        ids: Sequence[int],
-        load: Callable[[Sequence[int]], dict[int, Document]],
-        wait: bool = True,
-    ) -> None:
-        """Holding the writer lock: ``load(ids)``, upsert those documents, delete the others.
-
-        Raises :class:`IndexBusy` if the lock cannot be taken in time (at once when ``wait``
-        is false)."""
-
-    def rebuild(
-        self, doc_type: DocType, batches: Iterable[list[Document]], progress: Callable[[int], None]
-    ) -> int:
-        """Replace the whole index of ``doc_type``; returns the number of documents."""
-
-    def search(self, doc_type: DocType, request: SearchRequest) -> SearchResult: ...
-
-    def count(self, doc_type: DocType) -> int: ...
-
-
-@dataclass
-class SearchService:
-    backend: Backend
-    doc_types: dict[str, DocType] = field(default_factory=dict)
-    #: drain the outbox right after each commit that wrote to it
-    autodrain: bool = True
-    watchers: dict[type, list[tuple[str, Callable[[Any], Iterable[int]]]]] = field(
-        default_factory=dict
-    )
-
-
-def service(app: Flask | None = None) -> SearchService:
-    target = app or current_app
-    svc: SearchService = target.extensions[EXTENSION_KEY]
-    return svc
 
 
 def init_search(app: Flask) -> SearchService:
@@ -162,9 +79,6 @@ def init_search(app: Flask) -> SearchService:
     svc = SearchService(backend=make_backend(app))
     app.extensions[EXTENSION_KEY] = svc
     _install_session_hooks()
-    from app.api import api
-    from app.search.api import blp
-
     api.register_blueprint(blp)
     return svc
 
@@ -172,26 +86,18 @@ def init_search(app: Flask) -> SearchService:
 def make_backend(app: Flask) -> Backend:
     """The backend the configuration asks for (``Config.effective_search_backend``): the
     PostgreSQL one on a PostgreSQL database unless ``SEARCH_BACKEND=whoosh``, else Whoosh."""
-    from app.config import Config, ConfigError
-
     cfg = app.config.get("JAM3IA")
     if isinstance(cfg, Config) and cfg.effective_search_backend == "postgres":
         if not cfg.is_postgres:
             raise ConfigError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
-        from app.search.postgres_backend import PostgresBackend
-
         with app.app_context():
             engine = db.engine
         return PostgresBackend(engine)
-    from app.search.whoosh_backend import WhooshBackend
-
     return WhooshBackend(app.instance_path)
 
 
 def register_doc_type(app: Flask, doc_type: DocType) -> None:
     """Declare a document type (called from a feature's ``register(app)``)."""
-    from app.plugins import registry
-
     svc = init_search(app)
     svc.doc_types[doc_type.name] = doc_type
     for model, fn in doc_type.watch:
@@ -335,8 +241,6 @@ def reindex(name: str, show_progress: bool = False, batch: int = 1000) -> int:
             yield [docs[i] for i in chunk if i in docs]
 
     if show_progress:
-        import click
-
         with click.progressbar(length=len(ids), label=f"Indexing {name}") as bar:
             count = svc.backend.rebuild(doc_type, batches(), bar.update)
     else:
@@ -344,42 +248,6 @@ def reindex(name: str, show_progress: bool = False, batch: int = 1000) -> int:
     # Commits made during the rebuild found the lock taken and left their rows: index them.
     drain()
     return count
-
-
-# --- searching ----------------------------------------------------------------------------
-
-
-def _gevent_patched() -> bool:
-    import sys
-
-    if "gevent" not in sys.modules:  # gevent patches before anything else imports it
-        return False
-    from gevent import monkey
-
-    return bool(monkey.is_module_patched("threading"))
-
-
-def run_cpu_bound(fn: Callable[..., T], *args: Any) -> T:
-    """Run ``fn(*args)`` off the gevent event loop when gevent has patched threading."""
-    if _gevent_patched():
-        import gevent
-
-        result: T = gevent.get_hub().threadpool.apply(fn, args)
-        return result
-    return fn(*args)
-
-
-def search(doc_type: str, request: SearchRequest, actor: Any = None) -> SearchResult:
-    """Search one document type, with the actor's principals applied."""
-    svc = service()
-    dt = svc.doc_types[doc_type]
-    principals = {"public"}
-    if dt.principals is not None and actor is not None:
-        principals.update(dt.principals(actor))
-    request.principals = frozenset(principals)
-    if svc.backend.cpu_bound:
-        return run_cpu_bound(svc.backend.search, dt, request)
-    return svc.backend.search(dt, request)
 
 
 __all__ = [

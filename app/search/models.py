@@ -3,7 +3,7 @@
 - ``search_outbox``: one row per document to (re)index, written in the same database
   transaction as the change it reflects, drained by :func:`app.search.framework.drain`.
 - ``search_document`` and ``search_term``: the PostgreSQL backend's index
-  (:mod:`app.search.postgres_backend`). They exist on SQLite too, empty, so one schema and
+  (:mod:`app.search.backends.postgres`). They exist on SQLite too, empty, so one schema and
   one migration history serve both databases; the PostgreSQL column types (``tsvector``,
   ``text[]``, byte-order collation) and GIN indexes apply on PostgreSQL only.
 """

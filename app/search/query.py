@@ -30,9 +30,9 @@ from app.search.analysis import (
     token_skeletons,
     tokenize,
 )
-from app.search.framework import DocType
 from app.search.latin import fold_accents, strip_elision
 from app.search.tokenizer import is_arabic_token
+from app.search.types import DocType
 
 #: at most this many indexed words stand for one prefix or fuzzy alternative
 MAX_EXPANSIONS = 64

@@ -152,8 +152,8 @@ def test_a_commit_never_waits_for_the_index_lock(
 ) -> None:
     # `jam3ia reindex` (or another process's drain) holds the writer lock: a PATCH used to
     # wait up to 10 s in its after-commit drain. It now leaves its rows to the lock holder.
-    import app.search.postgres_backend as pg
-    import app.search.whoosh_backend as wh
+    import app.search.backends.postgres as pg
+    import app.search.backends.whoosh as wh
 
     monkeypatch.setattr(wh, "WRITER_TIMEOUT", 600.0)  # the old code would hang this long
     monkeypatch.setattr(service().backend, "lock_timeout_ms", 600_000, raising=False)

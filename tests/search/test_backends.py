@@ -18,6 +18,8 @@ from sqlalchemy import func, select, text
 
 from app.config import Config, ConfigError
 from app.db import db
+from app.search.backends.postgres import PostgresBackend
+from app.search.backends.whoosh import WhooshBackend
 from app.search.framework import (
     Backend,
     DocType,
@@ -32,8 +34,6 @@ from app.search.framework import (
     service,
 )
 from app.search.models import SearchOutbox
-from app.search.postgres_backend import PostgresBackend
-from app.search.whoosh_backend import WhooshBackend
 from tests.conftest import TEST_DATABASE_URL
 from tests.search.test_analysis import (
     NAME_MATCHES,

@@ -1,8 +1,9 @@
 """The PostgreSQL full-text search backend: the index lives in the application's database.
 
-Same analysis, same query semantics as :mod:`app.search.whoosh_backend` (both parse with
-:func:`app.search.query.parse_query` and score with :func:`alternative_weight`), so the two
-backends return the same documents, counts and suggestions. Chosen automatically when the
+Same analysis, same query semantics as :mod:`app.search.backends.whoosh` (both parse with
+:func:`app.search.query.parse_query`, score with :func:`alternative_weight` and share the fuzzy
+pass and did-you-mean of :mod:`app.search.backends.shared`), so the two backends return the
+same documents, counts and suggestions. Chosen automatically when the
 database is PostgreSQL, or with ``SEARCH_BACKEND=postgres``.
 
 Tables (:mod:`app.search.models`):
@@ -44,26 +45,28 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
 from app.search.analysis import analyze, skeleton_tokens
-from app.search.framework import DocType, Document, IndexBusy, SearchRequest, SearchResult
+from app.search.backends.shared import (
+    MIN_SUGGEST_CHARS,
+    did_you_mean,
+    search_with_fallback,
+    suggestion_fields,
+    suggestion_words,
+)
 from app.search.query import (
     EARTH_RADIUS_KM,
     MAX_EXPANSIONS,
-    SUGGEST_WORDS,
     Alternative,
     Clause,
     alternative_weight,
-    clean_query,
     edit_distance,
-    has_fuzzy,
     haversine_km,
-    parse_query,
     required_clauses,
     skeleton_field,
     spelling_field,
-    spelling_word,
     spelling_words,
     suggestion_distance,
 )
+from app.search.types import DocType, Document, IndexBusy, SearchRequest, SearchResult
 
 #: how long a writer waits for another process's write of the same type
 LOCK_TIMEOUT_MS = 10_000
@@ -517,22 +520,7 @@ class _Search:
     # running
 
     def run(self) -> SearchResult:
-        request = self.request
-        clauses: list[Clause] | None = None
-        if request.q.strip():
-            clauses = parse_query(self.doc_type, request.q, prefix=request.prefix)
-            if not clauses:
-                return SearchResult(ids=[], total=0)
-        result = self.execute(clauses)
-        if result.total == 0 and clauses is not None:
-            fuzzy = parse_query(self.doc_type, request.q, prefix=request.prefix, fuzzy=True)
-            if has_fuzzy(fuzzy):
-                again = self.execute(fuzzy)
-                if again.total:
-                    again.fuzzy = True
-                    result = again
-            result.suggestion = self.suggest(request.q)
-        return result
+        return search_with_fallback(self.doc_type, self.request, self.execute, self.suggest)
 
     def execute(self, clauses: list[Clause] | None) -> SearchResult:
         request = self.request
@@ -698,32 +686,21 @@ class _Search:
     # did-you-mean
 
     def suggest(self, q: str) -> str | None:
-        """Each word replaced by the closest indexed name word, if any (as Whoosh does)."""
+        """Did-you-mean (:func:`app.search.backends.shared.did_you_mean`, as Whoosh), with the
+        dictionary read in two queries for every word."""
         if not self.doc_type.name_fields:
             return None
-        words = [spelling_word(token) for token in clean_query(q)[:SUGGEST_WORDS]]
-        fields = [spelling_field(name) for name in self.doc_type.name_fields]
-        looked_up = [(f, w) for w in words if len(w) >= 4 for f in fields]
+        words = suggestion_words(q)
+        fields = suggestion_fields(self.doc_type)
+        looked_up = [(f, w) for w in words if len(w) >= MIN_SUGGEST_CHARS for f in fields]
         found = self.frequencies(looked_up)
         near = self.words_within([(f, w, suggestion_distance(w)) for f, w in looked_up])
-        changed = False
-        out: list[str] = []
-        for word in words:
-            if len(word) < 4:
-                out.append(word)
-                continue
-            best: tuple[int, int, str] | None = None
-            for field_name in fields:
-                if found[(field_name, word)]:
-                    best = (0, 0, word)
-                    break
-                for candidate, frequency in near[(field_name, word, suggestion_distance(word))]:
-                    rank = (edit_distance(word, candidate), -frequency, candidate)
-                    if best is None or rank < best:
-                        best = rank
-            if best is not None and best[2] != word:
-                changed = True
-                out.append(best[2])
-            else:
-                out.append(word)
-        return " ".join(out) if changed else None
+        return did_you_mean(
+            words,
+            fields,
+            lambda field_name, word: bool(found[(field_name, word)]),
+            lambda field_name, word: near[(field_name, word, suggestion_distance(word))],
+        )
+
+
+__all__ = ["PostgresBackend"]

@@ -1,0 +1,81 @@
+"""The Whoosh analyzers of the search fields.
+
+Whoosh pickles a field's analyzer in the index's table of contents by its import path: an
+index opened later finds the classes at that path. Indexes written before the backends
+package existed name :mod:`app.search.whoosh_backend`, which re-exports these classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+
+from app.search.analysis import analyze, skeleton_tokens
+from app.search.query import spelling_words
+
+
+class _TermsTokenizer(Tokenizer):
+    """Yields the terms of ``self.terms(value)`` as Whoosh tokens."""
+
+    def terms(self, value: str) -> list[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        terms = self.terms(value) if tokenize else [value]
+        for pos, term in enumerate(terms, start_pos):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+
+
+class TextAnalyzer(_TermsTokenizer):
+    """Full text: :func:`app.search.analysis.analyze` (normalise, stem, stopwords)."""
+
+    def terms(self, value: str) -> list[str]:
+        return analyze(value)
+
+
+class SkeletonAnalyzer(_TermsTokenizer):
+    """Names and titles: the cross-script skeleton keys."""
+
+    def terms(self, value: str) -> list[str]:
+        return skeleton_tokens(value)
+
+
+class SpellingAnalyzer(_TermsTokenizer):
+    """Names' words, unstemmed, for did-you-mean."""
+
+    def terms(self, value: str) -> list[str]:
+        return spelling_words(value)
+
+
+__all__ = ["SkeletonAnalyzer", "SpellingAnalyzer", "TextAnalyzer"]
