@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, g
 from flask.views import MethodView
 
-from app.accounts import services
+from app.accounts import reset, services
 from app.accounts.auth import get_current_user, require_user
 from app.accounts.export import build_export, export_filename
 from app.accounts.models import User
@@ -15,6 +15,8 @@ from app.accounts.schemas import (
     AccountDeleteSchema,
     MeSchema,
     PasswordChangeSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
     ProfilePatchSchema,
     PublicUserSchema,
     RegisterSchema,
@@ -148,3 +150,25 @@ def suspend_user(user_id: int) -> User:
 def unsuspend_user(user_id: int) -> User:
     """Lift a suspension (platform administrators)."""
     return services.unsuspend_user(require_user(), user_id)
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@rate_limit("password_reset")
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202)
+def request_password_reset(data: dict[str, Any]) -> None:
+    """Mail a reset link (valid one hour, single use) if an account uses this address.
+
+    The answer is the same whether it does or not."""
+    reset.request_password_reset(data["email"])
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@rate_limit("login")
+@blp.arguments(PasswordResetConfirmSchema)
+@blp.response(204)
+def confirm_password_reset(data: dict[str, Any]) -> None:
+    """Set a new password with the token of a reset mail; every session and token ends.
+
+    400 ``invalid_token`` when the token is invalid, expired or already used."""
+    reset.confirm_password_reset(data["token"], data["password"])
