@@ -131,6 +131,16 @@ def reindex_command() -> None:
         click.echo(f"  {name}: {count} documents")
 
 
+@click.command("send-digests")
+@with_appcontext
+def send_digests_command() -> None:
+    """Mail each opted-in person their unread notifications of the last day (run daily)."""
+    from app.db import utcnow
+    from app.digest import send_digests
+
+    click.echo(f"{send_digests(utcnow())} digest(s) sent")
+
+
 @click.command("backup")
 @click.option(
     "--output",
@@ -192,6 +202,7 @@ def register_commands(app: Flask) -> None:
         reindex_command,
         backup_command,
         restore_command,
+        send_digests_command,
     ):
         app.cli.add_command(command)
 

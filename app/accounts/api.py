@@ -13,6 +13,7 @@ from app.accounts.export import build_export, export_filename
 from app.accounts.models import User
 from app.accounts.schemas import (
     AccountDeleteSchema,
+    DigestSchema,
     MeSchema,
     PasswordChangeSchema,
     PasswordResetConfirmSchema,
@@ -172,3 +173,14 @@ def confirm_password_reset(data: dict[str, Any]) -> None:
 
     400 ``invalid_token`` when the token is invalid, expired or already used."""
     reset.confirm_password_reset(data["token"], data["password"])
+
+
+@blp.route("/me/digest", methods=["PUT"])
+@blp.arguments(DigestSchema)
+@blp.response(200, DigestSchema)
+def set_digest(data: dict[str, Any]) -> dict[str, bool]:
+    """Opt in to or out of the daily mail of unread notifications (``jam3ia send-digests``)."""
+    user = require_user()
+    user.email_digest = bool(data["enabled"])
+    db.session.commit()
+    return {"enabled": user.email_digest}

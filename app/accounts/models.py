@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import ForeignKey, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import db, utcnow
@@ -36,6 +36,11 @@ class User(db.Model):  # type: ignore[name-defined]
     suspended_at: Mapped[dt.datetime | None]
     #: The person deleted their account: personal data erased, authored content anonymised.
     deleted_at: Mapped[dt.datetime | None]
+    #: When the person opened the link of their verification mail (``JAM3IA_VERIFY_EMAIL``).
+    email_verified_at: Mapped[dt.datetime | None]
+    #: Opted in to a daily mail of their unread notifications (``jam3ia send-digests``).
+    email_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    digest_sent_at: Mapped[dt.datetime | None]
 
     credentials: Mapped[list[Credential]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -326,3 +326,15 @@ def reset_password(token: str) -> ResponseReturnValue:
             return redirect(url_for("accounts.login"))
     status = 422 if form.errors else 200
     return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.route("/settings/digest", methods=["POST"])
+@login_required
+def set_digest() -> ResponseReturnValue:
+    """Opt in to (``enabled=1``) or out of the daily mail of unread notifications."""
+    user = require_user()
+    if EmptyForm().validate_on_submit():
+        user.email_digest = request.form.get("enabled") == "1"
+        db.session.commit()
+        flash(_("Your settings were saved."), "success")
+    return redirect(url_for("accounts.settings"))

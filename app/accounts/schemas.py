@@ -85,3 +85,7 @@ class PasswordResetRequestSchema(ma.Schema):
 class PasswordResetConfirmSchema(ma.Schema):
     token = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=500))
     password = ma.fields.String(required=True, load_only=True)
+
+
+class DigestSchema(ma.Schema):
+    enabled = ma.fields.Boolean(required=True)

@@ -152,3 +152,82 @@ def test_without_mail_url_mails_are_written_as_eml_files(app, caplog):
     message = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
     assert message["Subject"] == "Réinitialisez votre mot de passe jam3ia"
     assert message["To"] == "amina@example.org"
+
+
+# --- daily digest --------------------------------------------------------------------------
+
+
+def _notification(user, text, created_at, read_at=None):
+    from app.notifications.models import Notification
+
+    n = Notification(
+        user_id=user.id,
+        kind="forums.reply",
+        subject=f"s{text}",
+        text=text,
+        url="/forums/topics/1",
+        created_at=created_at,
+        read_at=read_at,
+    )
+    db.session.add(n)
+    return n
+
+
+def test_the_daily_digest_sends_unread_notifications_of_the_last_day_once(app, mailbox):
+    import datetime as dt
+
+    from app.digest import send_digests
+    from tests.factories import UserFactory
+
+    now = dt.datetime(2026, 12, 4, 6, 0, tzinfo=dt.UTC)
+    reader = UserFactory(locale="fr", email_digest=True)
+    quiet = UserFactory(locale="fr", email_digest=False)  # did not opt in
+    UserFactory(locale="ar", email_digest=True)  # opted in, nothing unread: no mail
+    _notification(reader, "Nouvelle réponse de Karim", now - dt.timedelta(hours=3))
+    _notification(reader, "Mention par Salma", now - dt.timedelta(hours=20))
+    _notification(reader, "Déjà lue", now - dt.timedelta(hours=2), read_at=now)
+    _notification(reader, "Trop ancienne", now - dt.timedelta(days=2))
+    _notification(quiet, "Pour quelqu'un d'autre", now - dt.timedelta(hours=1))
+    db.session.commit()
+
+    assert send_digests(now) == 1
+    [message] = mailbox.wait(1)
+    assert mailbox.recipients == [[reader.email]]
+    assert message["Subject"] == "2 notifications non lues sur jam3ia"
+    text = text_of(message, "plain")
+    assert "Nouvelle réponse de Karim" in text and "Mention par Salma" in text
+    assert "Déjà lue" not in text and "Trop ancienne" not in text
+    assert f"{BASE}/forums/topics/1" in text and f"{BASE}/notifications" in text
+
+    # the same day again: nothing; the next day, only what is new
+    assert send_digests(now + dt.timedelta(hours=1)) == 0
+    _notification(reader, "Encore une", now + dt.timedelta(hours=5))
+    db.session.commit()
+    assert send_digests(now + dt.timedelta(days=1)) == 1
+    second = mailbox.wait(2)[1]
+    assert second["Subject"] == "1 notification non lue sur jam3ia"
+    assert "Nouvelle réponse de Karim" not in text_of(second, "plain")
+
+
+def test_the_send_digests_command(app, mailbox):
+    result = app.test_cli_runner().invoke(args=["send-digests"])
+    assert result.exit_code == 0, result.output
+    assert "0 digest(s) sent" in result.output
+
+
+def test_a_person_opts_in_to_the_digest_on_the_api_and_the_settings_page(app, api, logged_in):
+    from app.accounts.models import User
+    from tests.conftest import csrf_token
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    response = api(user).put("/api/v1/me/digest", json={"enabled": True})
+    assert (response.status_code, response.json) == (200, {"enabled": True})
+    assert api(None).put("/api/v1/me/digest", json={"enabled": True}).status_code == 401
+    page = logged_in(user)
+    response = page.post(
+        "/settings/digest", data={"enabled": "0", "csrf_token": csrf_token(page, "/settings")}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email_digest is False

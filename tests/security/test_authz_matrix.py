@@ -132,6 +132,14 @@ ROWS: list[Row] = [
         note="signs the client in as the applicant: only a credential, unwatched",
     ),
     R("POST", "/logout", "/logout", by_role(302, 302, 302, 302, 302, 302, 302), effectless=True),
+    R(
+        "POST",
+        "/settings/digest",
+        "/settings/digest",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"enabled": "1"},
+        note="each person opts their own account in",
+    ),
     R("GET", "/password-reset", "/password-reset", EVERYBODY),
     R(
         "POST",
@@ -267,6 +275,14 @@ ROWS: list[Row] = [
         json=None,
         form=None,
         extra={"json_by_role": _unique("apinew")},
+    ),
+    R(
+        "PUT",
+        "/api/v1/me/digest",
+        "/api/v1/me/digest",
+        SIGNED_IN_API,
+        json={"enabled": True},
+        note="each person opts their own account in",
     ),
     R(
         "POST",
