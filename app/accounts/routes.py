@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts import reset, services
+from app.accounts import reset, services, verify
 from app.accounts.api import visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.export import build_export, export_filename
@@ -338,3 +338,13 @@ def set_digest() -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your settings were saved."), "success")
     return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str) -> ResponseReturnValue:
+    """The link of the verification mail."""
+    if verify.verify(token) is None:
+        flash(_("This confirmation link is invalid or expired."), "error")
+    else:
+        flash(_("Your email address is confirmed."), "success")
+    return redirect(url_for("core.home"))

@@ -231,3 +231,54 @@ def test_a_person_opts_in_to_the_digest_on_the_api_and_the_settings_page(app, ap
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user.id).email_digest is False
+
+
+# --- email verification --------------------------------------------------------------------
+
+
+def test_with_verification_on_a_new_account_reads_but_posts_only_once_verified(app, api, mailbox):
+    import re
+
+    app.config["JAM3IA"] = app.config["JAM3IA"].with_changes(verify_email=True)
+    registered = api(None).post(
+        "/api/v1/auth/register",
+        json={
+            "username": "nadia",
+            "email": "nadia@example.org",
+            "password": "a long enough password 1",
+            "locale": "fr",
+        },
+    )
+    assert registered.status_code == 201
+    [message] = mailbox.wait(1)
+    assert message["Subject"] == "Confirmez votre adresse e-mail pour jam3ia"
+    link = re.search(re.escape(BASE) + r"/verify-email/(\S+)", text_of(message, "plain"))
+    assert link
+    token = (
+        api(None)
+        .post(
+            "/api/v1/auth/tokens",
+            json={"login": "nadia", "password": "a long enough password 1"},
+        )
+        .json["token"]
+    )
+    from tests.conftest import ApiClient
+
+    nadia = ApiClient(app, token)
+    assert nadia.get("/api/v1/me").status_code == 200  # reading is fine
+    refused = nadia.post("/api/v1/associations", json={}, headers={"Accept-Language": "fr"})
+    assert refused.status_code == 403
+    assert refused.json["error"]["code"] == "email_unverified"
+
+    assert app.test_client().get(f"/verify-email/{link.group(1)}").status_code == 302
+    assert nadia.post("/api/v1/associations", json={}).status_code == 422  # on to validation
+    assert app.test_client().get("/verify-email/forged").status_code == 302
+
+
+def test_without_the_setting_nobody_is_asked_to_verify(app, api, mailbox):
+    registered = api(None).post(
+        "/api/v1/auth/register",
+        json={"username": "omar", "email": "omar@example.org", "password": "a long password 1"},
+    )
+    assert registered.status_code == 201
+    assert mailbox.wait(1, timeout=0.5) == []

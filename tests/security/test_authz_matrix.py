@@ -140,6 +140,13 @@ ROWS: list[Row] = [
         form={"enabled": "1"},
         note="each person opts their own account in",
     ),
+    R(
+        "GET",
+        "/verify-email/<token>",
+        "/verify-email/not-a-token",
+        by_role(302, 302, 302, 302, 302, 302, 302),
+        note="only the signed token decides; the valid case is in test_mail.py",
+    ),
     R("GET", "/password-reset", "/password-reset", EVERYBODY),
     R(
         "POST",
