@@ -155,6 +155,16 @@ def reindex_command() -> None:
         click.echo(f"  {name}: {count} documents")
 
 
+@click.command("send-digests")
+@with_appcontext
+def send_digests_command() -> None:
+    """Mail each opted-in person their unread notifications of the last day (run daily)."""
+    from app.db import utcnow
+    from app.digest import send_digests
+
+    click.echo(f"{send_digests(utcnow())} digest(s) sent")
+
+
 @click.command("backup")
 @click.option(
     "--output",
@@ -274,6 +284,7 @@ def register_commands(app: Flask) -> None:
         restore_command,
         tick_command,
         rotate_data_key_command,
+        send_digests_command,
     ):
         app.cli.add_command(command)
 

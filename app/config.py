@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 Environment = Literal["development", "testing", "production"]
 DEV_SECRET_FILE = "dev-secret-key"  # noqa: S105 - a file name, not a secret
@@ -77,6 +77,11 @@ class Config:
     #: ``JAM3IA_TOKEN_KEY``: the HMAC key of keyed tokens (matching without clear values),
     #: separate from the data key. Required in production.
     token_key: str | None = None
+    #: Outgoing mail (``MAIL_URL``, e.g. ``smtp://user:pass@host:587?starttls=1``); unset:
+    #: mails are written as ``.eml`` files under ``instance/mail/``.
+    mail_url: str | None = None
+    #: Accounts must confirm their email address before posting (``JAM3IA_VERIFY_EMAIL``).
+    verify_email: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -112,8 +117,14 @@ class Config:
                     caps[name] = int(raw)
                 except ValueError as exc:
                     raise ConfigError(f"JAM3IA_{name.upper()} must be a whole number") from exc
+        mail_url = env.get("MAIL_URL") or None
+        if mail_url is not None:
+            parse_mail_url(mail_url)  # a bad URL stops the start with the reason
         values: dict[str, Any] = {
             "env": mode,
+            "mail_url": mail_url,
+            "verify_email": env.get("JAM3IA_VERIFY_EMAIL", "").lower()
+            in ("1", "true", "yes", "on"),
             "base_url": base_url,
             "instance_path": Path(env.get("JAM3IA_INSTANCE_PATH", "instance")).resolve(),
             "database_url": env.get("DATABASE_URL") or None,
@@ -302,7 +313,85 @@ class Config:
         data["data_key"] = "***" if self.data_key else None
         data["token_key"] = "***" if self.token_key else None
         data["instance_path"] = str(self.instance_path)
+        if self.mail_url:
+            data["mail_url"] = parse_mail_url(self.mail_url).describe()
         return data
+
+    @property
+    def mail(self) -> MailSettings | None:
+        """The parsed ``MAIL_URL``, or ``None`` when mails go to files."""
+        return parse_mail_url(self.mail_url) if self.mail_url else None
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where and how mails are sent, from ``MAIL_URL``."""
+
+    host: str
+    port: int
+    ssl: bool = False
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = "jam3ia <noreply@localhost>"
+    timeout: float = 10.0
+
+    def describe(self) -> str:
+        """The URL without its password, for logs."""
+        scheme = "smtps" if self.ssl else "smtp"
+        who = f"{self.username}:***@" if self.username else ""
+        tls = "?starttls=1" if self.starttls else ""
+        return f"{scheme}://{who}{self.host}:{self.port}{tls}"
+
+
+_MAIL_HELP = (
+    "MAIL_URL must look like smtp://user:password@host:587?starttls=1 or "
+    "smtps://user:password@host:465 (user and password url-encoded; optional "
+    "from=sender@example.ma)"
+)
+
+
+def parse_mail_url(value: str) -> MailSettings:
+    """``MAIL_URL`` -> :class:`MailSettings`, or a ConfigError that never repeats the password."""
+    try:
+        parts = urlsplit(value.strip())
+        port_value = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{_MAIL_HELP}: the port is not a number") from exc
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ConfigError(
+            f"{_MAIL_HELP}; the scheme {parts.scheme or '(none)'!r} is not one of them"
+        )
+    if not parts.hostname:
+        raise ConfigError(f"{_MAIL_HELP}; the host is missing")
+    ssl = parts.scheme == "smtps"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"starttls", "from", "timeout"}
+    if unknown:
+        raise ConfigError(f"{_MAIL_HELP}; unknown option(s) {', '.join(sorted(unknown))}")
+    starttls_raw = query.get("starttls", ["0"])[-1].lower()
+    if starttls_raw not in ("0", "1", "true", "false", "yes", "no", ""):
+        raise ConfigError(f"{_MAIL_HELP}; starttls must be 1 or 0")
+    starttls = starttls_raw in ("1", "true", "yes")
+    if starttls and ssl:
+        raise ConfigError(f"{_MAIL_HELP}; smtps:// is already encrypted, drop starttls=1")
+    sender = query.get("from", ["jam3ia <noreply@" + parts.hostname + ">"])[-1]
+    if "@" not in sender:
+        raise ConfigError(f"{_MAIL_HELP}; from= must be an email address")
+    try:
+        timeout = float(query.get("timeout", ["10"])[-1])
+    except ValueError as exc:
+        raise ConfigError(f"{_MAIL_HELP}; timeout must be a number of seconds") from exc
+    return MailSettings(
+        host=parts.hostname,
+        port=port_value or (465 if ssl else 587 if starttls else 25),
+        ssl=ssl,
+        starttls=starttls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        sender=sender,
+        timeout=timeout,
+    )
 
 
 def _check_base_url(value: str) -> str:

@@ -211,7 +211,8 @@ def start_tick_thread(app: Flask, seconds: int = TICK_SECONDS) -> threading.Thre
 
 
 def register_core_jobs(app: Flask) -> None:
-    """The core's own jobs: retention rules, daily."""
+    """The core's own jobs: retention rules and the opted-in digests, daily."""
+    from app.digest import send_digests
     from app.privacy import run_retention
 
     register_job(
@@ -220,4 +221,11 @@ def register_core_jobs(app: Flask) -> None:
         dt.timedelta(days=1),
         run_retention,
         "apply the retention rules of personal data",
+    )
+    register_job(
+        app,
+        "send_digests",
+        dt.timedelta(days=1),
+        send_digests,
+        "mail the opted-in people their unread notifications of the last day",
     )

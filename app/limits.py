@@ -39,6 +39,7 @@ RATE_LIMITS: dict[str, str] = {
     # accounts (per address: nobody is signed in yet)
     "login": "10 per minute;50 per hour",
     "register": "5 per minute;30 per hour",
+    "password_reset": "5 per minute;20 per hour",  # asking for a reset mail
     # writing for others to read
     "post": "30 per minute",  # forum topics and replies
     "post_edit": "30 per minute;300 per hour",  # forum post edits (page and API)

@@ -7,15 +7,18 @@ from typing import Any
 from flask import Response, g
 from flask.views import MethodView
 
-from app.accounts import blocks, services
+from app.accounts import blocks, reset, services
 from app.accounts.auth import get_current_user, require_user
 from app.accounts.export import build_export, export_filename
 from app.accounts.models import User
 from app.accounts.schemas import (
     AccountDeleteSchema,
     BlockedListSchema,
+    DigestSchema,
     MeSchema,
     PasswordChangeSchema,
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
     ProfilePatchSchema,
     PublicUserSchema,
     RegisterSchema,
@@ -176,3 +179,36 @@ def suspend_user(user_id: int) -> User:
 def unsuspend_user(user_id: int) -> User:
     """Lift a suspension (platform administrators)."""
     return services.unsuspend_user(require_user(), user_id)
+
+
+@blp.route("/auth/password-reset", methods=["POST"])
+@rate_limit("password_reset")
+@blp.arguments(PasswordResetRequestSchema)
+@blp.response(202)
+def request_password_reset(data: dict[str, Any]) -> None:
+    """Mail a reset link (valid one hour, single use) if an account uses this address.
+
+    The answer is the same whether it does or not."""
+    reset.request_password_reset(data["email"])
+
+
+@blp.route("/auth/password-reset/confirm", methods=["POST"])
+@rate_limit("login")
+@blp.arguments(PasswordResetConfirmSchema)
+@blp.response(204)
+def confirm_password_reset(data: dict[str, Any]) -> None:
+    """Set a new password with the token of a reset mail; every session and token ends.
+
+    400 ``invalid_token`` when the token is invalid, expired or already used."""
+    reset.confirm_password_reset(data["token"], data["password"])
+
+
+@blp.route("/me/digest", methods=["PUT"])
+@blp.arguments(DigestSchema)
+@blp.response(200, DigestSchema)
+def set_digest(data: dict[str, Any]) -> dict[str, bool]:
+    """Opt in to or out of the daily mail of unread notifications (``jam3ia send-digests``)."""
+    user = require_user()
+    user.email_digest = bool(data["enabled"])
+    db.session.commit()
+    return {"enabled": user.email_digest}

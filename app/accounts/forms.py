@@ -51,3 +51,11 @@ class DeleteAccountForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token (log out, revoke, language switch)."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])

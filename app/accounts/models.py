@@ -38,6 +38,11 @@ class User(db.Model):  # type: ignore[name-defined]
     deleted_at: Mapped[dt.datetime | None]
     #: others never see whether this person is online
     hide_presence: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: When the person opened the link of their verification mail (``JAM3IA_VERIFY_EMAIL``).
+    email_verified_at: Mapped[dt.datetime | None]
+    #: Opted in to a daily mail of their unread notifications (``jam3ia send-digests``).
+    email_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    digest_sent_at: Mapped[dt.datetime | None]
 
     credentials: Mapped[list[Credential]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -20,17 +20,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts import blocks, services
+from app.accounts import blocks, reset, services, verify
 from app.accounts.api import visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.export import build_export, export_filename
 from app.accounts.forms import (
     DeleteAccountForm,
     EmptyForm,
+    ForgotPasswordForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
     RegisterForm,
+    ResetPasswordForm,
 )
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
@@ -306,3 +308,68 @@ def set_language() -> ResponseReturnValue:
     if user is not None:
         services.update_profile(user, {"locale": locale})
     return redirect(_safe_next(url_for("core.home")))
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@rate_limit("password_reset", methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset mail; the same answer whether an account uses the address or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        reset.request_password_reset(form.email.data or "")
+        flash(
+            _(
+                "If an account uses this address, a mail with a link to choose a new password "
+                "is on its way. The link works for one hour."
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.forgot_password"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@rate_limit("login", methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Choose a new password from a reset link; every session of the account ends."""
+    try:
+        reset.user_for_token(token)
+    except ApiError as error:
+        flash(error.message or _("Something went wrong."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset.confirm_password_reset(token, form.password.data or "")
+        except ApiError as error:
+            for message in error.fields.get("password", []) or [error.message or ""]:
+                form.password.errors = [*form.password.errors, message]
+        else:
+            session.clear()
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.route("/settings/digest", methods=["POST"])
+@login_required
+def set_digest() -> ResponseReturnValue:
+    """Opt in to (``enabled=1``) or out of the daily mail of unread notifications."""
+    user = require_user()
+    if EmptyForm().validate_on_submit():
+        user.email_digest = request.form.get("enabled") == "1"
+        db.session.commit()
+        flash(_("Your settings were saved."), "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str) -> ResponseReturnValue:
+    """The link of the verification mail."""
+    if verify.verify(token) is None:
+        flash(_("This confirmation link is invalid or expired."), "error")
+    else:
+        flash(_("Your email address is confirmed."), "success")
+    return redirect(url_for("core.home"))

@@ -86,3 +86,16 @@ class AccountDeleteSchema(ma.Schema):
         validate=V.Length(max=PASSWORD_MAX),
         metadata={"description": "the current password, to confirm"},
     )
+
+
+class PasswordResetRequestSchema(ma.Schema):
+    email = ma.fields.String(required=True, validate=ma.validate.Length(max=254))
+
+
+class PasswordResetConfirmSchema(ma.Schema):
+    token = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=500))
+    password = ma.fields.String(required=True, load_only=True)
+
+
+class DigestSchema(ma.Schema):
+    enabled = ma.fields.Boolean(required=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0010_merge_hardening
 Revises: 0009_accounts_privacy, 0009_projects_hardening, 0009_messaging_privacy,
-    0009_text_safety, 0009_privacy_jobs
+    0009_text_safety, 0009_privacy_jobs, 0009_mail
 Create Date: 2026-12-04 16:05:00
 
 Forums of fields used to be created by the first reader of ``/forums`` (a GET that wrote).
@@ -23,6 +23,7 @@ down_revision = (
     '0009_messaging_privacy',
     '0009_text_safety',
     '0009_privacy_jobs',
+    '0009_mail',
 )
 branch_labels = None
 depends_on = None
