@@ -34,8 +34,14 @@ main.add_command(routes_command)
 
 
 class _DevServerWarningFilter(logging.Filter):
+    """Drops Werkzeug's and Flask-SocketIO's "not for production" warnings (said once, ours)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return "This is a development server" not in record.getMessage()
+        message = record.getMessage()
+        return not (
+            "This is a development server" in message
+            or "Werkzeug appears to be used in a production deployment" in message
+        )
 
 
 @main.command("run")
@@ -55,6 +61,7 @@ def run_command(host: str, port: int, debug: bool) -> None:
     # Werkzeug's own red "do not use it in a production deployment" alarms newcomers who run
     # the documented command; the line above says the same thing usefully.
     logging.getLogger("werkzeug").addFilter(_DevServerWarningFilter())
+    current_app.logger.addFilter(_DevServerWarningFilter())
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["JAM3IA"].env == "development":
         from app.jobs import TICK_SECONDS, start_tick_thread

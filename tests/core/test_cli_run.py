@@ -35,5 +35,6 @@ def test_jam3ia_run_serves_and_says_what_it_is_for(tmp_path: Path) -> None:
     # Werkzeug's red "do not use it in a production deployment" alarmed newcomers running the
     # documented command; ours says what the command is for and names the production one.
     assert "Do not use it in a production deployment" not in text
+    assert "appears to be used in a production deployment" not in text
     assert f"jam3ia on http://127.0.0.1:{port}" in text
     assert "jam3ia serve" in text
