@@ -367,9 +367,9 @@ def set_digest() -> ResponseReturnValue:
 
 @bp.route("/verify-email/<token>")
 def verify_email(token: str) -> ResponseReturnValue:
-    """The link of the verification mail."""
-    if verify.verify(token) is None:
-        flash(_("This confirmation link is invalid or expired."), "error")
-    else:
-        flash(_("Your email address is confirmed."), "success")
-    return redirect(url_for("core.home"))
+    """The link of the verification mail: a page that says what happened (opened from a mail
+    app, a bare redirect would leave the person wondering)."""
+    confirmed = verify.verify(token) is not None
+    return render_template("accounts/verified.html", confirmed=confirmed), (
+        200 if confirmed else 400
+    )

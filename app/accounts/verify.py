@@ -38,9 +38,14 @@ def enabled() -> bool:
     return bool(current_app.config["JAM3IA"].verify_email)
 
 
+def make_verify_token(user: User) -> str:
+    """The signed token of ``user``'s verification link (valid ``VERIFY_MAX_AGE``)."""
+    return str(_serializer().dumps([user.id, user.email.lower()]))
+
+
 def send_verification(user: User) -> None:
     """Queue the verification mail of ``user`` (sent when the transaction commits)."""
-    token = _serializer().dumps([user.id, user.email.lower()])
+    token = make_verify_token(user)
     send_after_commit(
         "verify_email",
         user.email,

@@ -35,7 +35,9 @@ from sqlalchemy import literal, literal_column, select, union_all
 
 from app.accounts.auth import SESSION_KEY
 from app.accounts.models import User
+from app.accounts.reset import make_reset_token
 from app.accounts.services import issue_credential
+from app.accounts.verify import make_verify_token
 from app.db import db
 from directory import Association, load_reference_data
 from directory.services import create_association, set_logo
@@ -282,6 +284,8 @@ def build_world(app: Flask) -> World:
     project_services.add_comment(coordinator, project, "SECRET-COMMENT")
     feed_secret = project_services.regenerate_feed(member)
     spare_secret, spare = issue_credential(member, "token", "spare")
+    reset_token = make_reset_token(member)
+    verify_token = make_verify_token(member)
     db.session.commit()
 
     users: dict[str, User | None] = {
@@ -319,6 +323,8 @@ def build_world(app: Flask) -> World:
         "feed_secret": feed_secret,
         "credential": spare.id,
         "spare_secret": spare_secret,
+        "reset_token": reset_token,
+        "verify_token": verify_token,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():
