@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from app.accounts import blocks, reset, services
 from app.accounts.auth import get_current_user, require_user
-from app.accounts.export import build_export, export_filename
+from app.accounts.export import export_response
 from app.accounts.models import User
 from app.accounts.schemas import (
     AccountDeleteSchema,
@@ -102,15 +102,7 @@ class Me(MethodView):
 def export_me() -> Response:
     """One's own data as a zip archive: ``data.json`` (account, sessions, notifications,
     memberships, forum posts, messages, projects) and ``files/``."""
-    user = require_user()
-    return Response(
-        build_export(user),
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{export_filename(user)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return export_response(require_user())
 
 
 @blp.route("/me/blocks")

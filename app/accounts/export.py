@@ -14,6 +14,7 @@ import json
 import zipfile
 from typing import Any
 
+from flask import Response
 from sqlalchemy import select
 
 from app.accounts.models import Credential, User
@@ -93,3 +94,15 @@ def build_export(user: User) -> bytes:
 
 def export_filename(user: User) -> str:
     return f"jam3ia-{user.username}-{utcnow():%Y%m%d}.zip"
+
+
+def export_response(user: User) -> Response:
+    """The download of ``user``'s archive (the page and the API answer the same)."""
+    return Response(
+        build_export(user),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_filename(user)}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     g,
@@ -23,7 +22,7 @@ from sqlalchemy import select
 from app.accounts import blocks, reset, services, verify
 from app.accounts.api import visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
-from app.accounts.export import build_export, export_filename
+from app.accounts.export import export_response
 from app.accounts.forms import (
     DeleteAccountForm,
     EmptyForm,
@@ -165,15 +164,7 @@ def unsuspend(user_id: int) -> ResponseReturnValue:
 @login_required
 def export() -> ResponseReturnValue:
     """Download one's own data (zip: data.json and files)."""
-    user = require_user()
-    return Response(
-        build_export(user),
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{export_filename(user)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return export_response(require_user())
 
 
 @bp.route("/settings/delete", methods=["POST"])
