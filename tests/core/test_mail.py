@@ -42,6 +42,14 @@ def _reset_mail(locale: str | None) -> None:
     )
 
 
+def _listen(caplog) -> None:
+    # another test in the same worker may have disabled or detached the logger (dictConfig)
+    logger = logging.getLogger("jam3ia.mail")
+    logger.disabled = False
+    logger.propagate = True
+    logger.addHandler(caplog.handler)
+
+
 # --- MAIL_URL ------------------------------------------------------------------------------
 
 
@@ -126,6 +134,7 @@ def test_a_rolled_back_transaction_sends_nothing(app, mailbox):
 
 
 def test_a_failed_send_is_logged_and_does_not_break_the_caller(app, caplog):
+    _listen(caplog)
     from tests.conftest import free_port
 
     app.config["JAM3IA"] = app.config["JAM3IA"].with_changes(
@@ -139,6 +148,7 @@ def test_a_failed_send_is_logged_and_does_not_break_the_caller(app, caplog):
 
 
 def test_without_mail_url_mails_are_written_as_eml_files(app, caplog):
+    _listen(caplog)
     cfg = app.config["JAM3IA"].with_changes(mail_url=None)
     app.config["JAM3IA"] = cfg
     _reset_mail("fr")
