@@ -46,7 +46,7 @@ def _listen(caplog) -> None:
     # another test in the same worker may have disabled or detached the logger (dictConfig)
     logger = logging.getLogger("jam3ia.mail")
     logger.disabled = False
-    logger.propagate = True
+    logger.propagate = False  # the records reach caplog once, through its own handler
     logger.addHandler(caplog.handler)
 
 
