@@ -154,6 +154,10 @@ class SocketCaps:
             return self._open.get(key, 0)
 
 
+#: python-socketio's error when a handler joins a room for a socket that has just disconnected
+_LEFT_MID_EVENT = "sid is not connected to requested namespace"
+
+
 class AuthenticatedNamespace(Namespace):
     """A namespace whose every socket belongs to a signed-in user.
 
@@ -172,6 +176,14 @@ class AuthenticatedNamespace(Namespace):
         sid = args[0] if args and isinstance(args[0], str) else None
         try:
             result = super().trigger_event(event, *args)
+        except ValueError as error:
+            if event != "connect" and str(error) == _LEFT_MID_EVENT:
+                # The socket disconnected while its event ran (a tab closed during a watch):
+                # there is nobody left to answer or to join to a room.
+                return None
+            if event == "connect":
+                self.caps.release(sid)
+            raise
         except BaseException:
             if event == "connect":
                 self.caps.release(sid)
