@@ -200,7 +200,7 @@ def _human_message(status: int, error: HTTPException) -> str:
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side."),
     }
-    return messages.get(status, error.description or error.name)
+    return str(messages.get(status, error.description or error.name))
 
 
 def error_payload(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:

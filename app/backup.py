@@ -41,7 +41,7 @@ from importlib import metadata
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import URL, Connection, Engine, inspect, text
+from sqlalchemy import URL, Connection, Engine, delete, inspect, text
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -547,6 +547,6 @@ def _rebuild_search(app: Flask) -> dict[str, int]:
     whoosh = Path(app.instance_path) / "search" / "whoosh"
     shutil.rmtree(whoosh, ignore_errors=True)
     db.session.remove()
-    db.session.execute(SearchOutbox.__table__.delete())
+    db.session.execute(delete(SearchOutbox))
     db.session.commit()
     return {name: int(reindex()) for name, reindex in registry(app).reindexers}

@@ -8,7 +8,7 @@ models and migrations.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, Select, event
@@ -63,6 +63,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    #: The base class of every model, typed: ``db.Model`` is built at run time, so mypy
+    #: sees ``Any`` through it; models subclass ``Model`` instead.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def tune_sqlite(engine: Engine) -> None:

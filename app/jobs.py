@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import db, utcnow
+from app.db import Model, db, utcnow
 from app.plugins import registry
 
 __all__ = [
@@ -63,7 +63,7 @@ class JobOutcome:
     seconds: float
 
 
-class JobRun(db.Model):  # type: ignore[name-defined]
+class JobRun(Model):
     """The schedule and last outcome of one periodic job."""
 
     __tablename__ = "job_runs"

@@ -52,7 +52,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from app.api import ApiError
-from app.db import Base, db, utcnow
+from app.db import Base, Model, db, utcnow
 from app.plugins import registry
 from app.search.skeleton import skeleton_tokens
 
@@ -344,7 +344,7 @@ def name_token(
 # ------------------------------------------------------------------ access log
 
 
-class PersonalDataAccess(db.Model):  # type: ignore[name-defined]
+class PersonalDataAccess(Model):
     """One read of personal fields: who, when, what, why, from which face."""
 
     __tablename__ = "personal_data_access"

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db import Versioned, db, utcnow
+from app.db import Model, Versioned, db, utcnow
 
 ROLES = ("admin", "coordinator", "member")
 ASSOCIATION_STATUSES = ("pending", "approved", "suspended", "rejected")
@@ -52,7 +52,7 @@ class _Labelled:
         return self.name_en
 
 
-class Field(_Labelled, db.Model):  # type: ignore[name-defined]
+class Field(_Labelled, Model):
     """A field of activity (education, health...)."""
 
     __tablename__ = "fields"
@@ -74,7 +74,7 @@ class Field(_Labelled, db.Model):  # type: ignore[name-defined]
         return f"<Field {self.code}>"
 
 
-class Region(_Labelled, db.Model):  # type: ignore[name-defined]
+class Region(_Labelled, Model):
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -91,7 +91,7 @@ class Region(_Labelled, db.Model):  # type: ignore[name-defined]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class Province(_Labelled, db.Model):  # type: ignore[name-defined]
+class Province(_Labelled, Model):
     """A prefecture (عمالة) or province (إقليم)."""
 
     __tablename__ = "provinces"
@@ -111,7 +111,7 @@ class Province(_Labelled, db.Model):  # type: ignore[name-defined]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class City(_Labelled, db.Model):  # type: ignore[name-defined]
+class City(_Labelled, Model):
     __tablename__ = "cities"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -141,7 +141,7 @@ association_fields = Table(
 )
 
 
-class Association(Versioned, db.Model):  # type: ignore[name-defined]
+class Association(Versioned, Model):
     """An association of the network. Only ``approved`` ones are listed publicly."""
 
     __tablename__ = "associations"
@@ -192,7 +192,7 @@ class Association(Versioned, db.Model):  # type: ignore[name-defined]
         return f"<Association {self.id} {self.name!r}>"
 
 
-class Membership(db.Model):  # type: ignore[name-defined]
+class Membership(Model):
     """A user's link to an association: a join request (``pending``) or a member with a role."""
 
     __tablename__ = "memberships"

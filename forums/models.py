@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db import Versioned, db, utcnow
+from app.db import Model, Versioned, utcnow
 
 NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -34,7 +34,7 @@ REACTIONS: dict[str, str] = {
 FLAG_REASONS = ("spam", "offensive", "off_topic", "other")
 
 
-class Forum(db.Model):  # type: ignore[name-defined]
+class Forum(Model):
     """A themed forum; ``field_id`` ties it to a directory field of activity (or none)."""
 
     __tablename__ = "forums"
@@ -73,7 +73,7 @@ def _pick(locale: str | None, ar: str, fr: str, en: str) -> str:
     return preferred or en or fr or ar
 
 
-class ForumModerator(db.Model):  # type: ignore[name-defined]
+class ForumModerator(Model):
     __tablename__ = "forum_moderators"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -84,7 +84,7 @@ class ForumModerator(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("forum_id", "user_id"), {"sqlite_autoincrement": True})
 
 
-class Topic(db.Model):  # type: ignore[name-defined]
+class Topic(Model):
     """A discussion. ``pending``: its first post waits for approval; ``hidden``: by a moderator."""
 
     __tablename__ = "forum_topics"
@@ -120,7 +120,7 @@ class Topic(db.Model):  # type: ignore[name-defined]
         return not (self.hidden or self.pending or self.deleted)
 
 
-class Post(Versioned, db.Model):  # type: ignore[name-defined]
+class Post(Versioned, Model):
     """A numbered message in a topic (number 1 opens it). Deletion is soft."""
 
     __tablename__ = "forum_posts"
@@ -156,7 +156,7 @@ class Post(Versioned, db.Model):  # type: ignore[name-defined]
         return not (self.hidden or self.pending or self.deleted_at is not None)
 
 
-class PostRevision(db.Model):  # type: ignore[name-defined]
+class PostRevision(Model):
     """The body a post had before an edit (the visible edit history)."""
 
     __tablename__ = "forum_post_revisions"
@@ -176,7 +176,7 @@ class PostRevision(db.Model):  # type: ignore[name-defined]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class Reaction(db.Model):  # type: ignore[name-defined]
+class Reaction(Model):
     __tablename__ = "forum_reactions"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -191,7 +191,7 @@ class Reaction(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Flag(db.Model):  # type: ignore[name-defined]
+class Flag(Model):
     """A report of a post; open until a moderator resolves it."""
 
     __tablename__ = "forum_flags"
@@ -215,7 +215,7 @@ class Flag(db.Model):  # type: ignore[name-defined]
     )
 
 
-class TopicRead(db.Model):  # type: ignore[name-defined]
+class TopicRead(Model):
     """How far a user has read a topic (highest post number seen)."""
 
     __tablename__ = "forum_topic_reads"
@@ -231,7 +231,7 @@ class TopicRead(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("user_id", "topic_id"), {"sqlite_autoincrement": True})
 
 
-class Watch(db.Model):  # type: ignore[name-defined]
+class Watch(Model):
     """A user follows a topic or a whole forum (exactly one of the two is set)."""
 
     __tablename__ = "forum_watches"

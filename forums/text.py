@@ -19,7 +19,7 @@ from app.markdown import render_markdown
 def _(string: str, **variables: object) -> str:
     """gettext in a request (or socket event); the English source elsewhere (CLI, demo)."""
     if has_request_context():
-        return gettext(string, **variables)
+        return str(gettext(string, **variables))
     return string % variables if variables else string
 
 

@@ -12,13 +12,13 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import db, utcnow
+from app.db import Model, utcnow
 
 KINDS = ("direct", "group", "association")
 MEMBER_ROLES = ("admin", "member", "staff")
 
 
-class Conversation(db.Model):  # type: ignore[name-defined]
+class Conversation(Model):
     __tablename__ = "conversations"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -42,7 +42,7 @@ class Conversation(db.Model):  # type: ignore[name-defined]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class ConversationMember(db.Model):  # type: ignore[name-defined]
+class ConversationMember(Model):
     __tablename__ = "conversation_members"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -62,7 +62,7 @@ class ConversationMember(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Message(db.Model):  # type: ignore[name-defined]
+class Message(Model):
     __tablename__ = "messages"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

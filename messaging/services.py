@@ -10,10 +10,10 @@ import re
 import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -326,9 +326,9 @@ class SendResult:
 
 # The hot path runs Core statements on the tables (no ORM unit of work, no ORM bulk path),
 # built once; each send only binds values.
-_messages = Message.__table__
-_conversations = Conversation.__table__
-_members = ConversationMember.__table__
+_messages = cast(Table, Message.__table__)
+_conversations = cast(Table, Conversation.__table__)
+_members = cast(Table, ConversationMember.__table__)
 _EXISTING = select(
     _messages.c.id,
     _messages.c.conversation_id,

@@ -63,4 +63,4 @@ def build_calendar(projects: Iterable[Project], *, name: str, host: str, base_ur
             event.add("categories", ["activity"])
             event.add("url", f"{url}#activity-{activity.id}")
             cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

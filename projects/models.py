@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db import Versioned, db, utcnow
+from app.db import Model, Versioned, utcnow
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -27,7 +27,7 @@ VISIBILITIES = ("public", "network", "members")
 PROJECT_STATUSES = ("planned", "active", "completed", "cancelled")
 
 
-class Project(Versioned, db.Model):  # type: ignore[name-defined]
+class Project(Versioned, Model):
     """A shared project of one or more associations (``version``: edits of its own fields)."""
 
     __tablename__ = "projects"
@@ -85,7 +85,7 @@ class Project(Versioned, db.Model):  # type: ignore[name-defined]
         return [invitation.association_id for invitation in self.invitations]
 
 
-class ProjectAssociation(db.Model):  # type: ignore[name-defined]
+class ProjectAssociation(Model):
     """One owning association of a project."""
 
     __tablename__ = "project_associations"
@@ -105,7 +105,7 @@ class ProjectAssociation(db.Model):  # type: ignore[name-defined]
     )
 
 
-class ProjectInvitation(db.Model):  # type: ignore[name-defined]
+class ProjectInvitation(Model):
     """An association invited to co-own a project: it becomes an owner only when one of its
     admins or coordinators accepts (owners never add an association that did not agree)."""
 
@@ -127,7 +127,7 @@ class ProjectInvitation(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Milestone(Versioned, db.Model):  # type: ignore[name-defined]
+class Milestone(Versioned, Model):
     __tablename__ = "project_milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -166,7 +166,7 @@ class Milestone(Versioned, db.Model):  # type: ignore[name-defined]
         return sorted(dep.predecessor_id for dep in self.predecessors)
 
 
-class MilestoneDependency(db.Model):  # type: ignore[name-defined]
+class MilestoneDependency(Model):
     """Finish-to-start: ``successor`` should not start before ``predecessor`` is due."""
 
     __tablename__ = "project_milestone_dependencies"
@@ -185,7 +185,7 @@ class MilestoneDependency(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Activity(db.Model):  # type: ignore[name-defined]
+class Activity(Model):
     """A scheduled activity (workshop, caravan, meeting), optionally tied to a milestone."""
 
     __tablename__ = "project_activities"
@@ -210,7 +210,7 @@ class Activity(db.Model):  # type: ignore[name-defined]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class ProjectComment(db.Model):  # type: ignore[name-defined]
+class ProjectComment(Model):
     __tablename__ = "project_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -227,7 +227,7 @@ class ProjectComment(db.Model):  # type: ignore[name-defined]
     )
 
 
-class ProjectChange(db.Model):  # type: ignore[name-defined]
+class ProjectChange(Model):
     """One recorded change: who, when, which object and field, from what, to what."""
 
     __tablename__ = "project_changes"
@@ -252,7 +252,7 @@ class ProjectChange(db.Model):  # type: ignore[name-defined]
     )
 
 
-class CalendarFeed(db.Model):  # type: ignore[name-defined]
+class CalendarFeed(Model):
     """A user's secret calendar URL; only the SHA-256 of the secret is stored."""
 
     __tablename__ = "project_calendar_feeds"

@@ -56,20 +56,24 @@ def status_label(status: str) -> str:
 
 
 def visibility_label(value: str) -> str:
-    return {
-        "public": _("Public"),
-        "network": _("Signed-in people"),
-        "members": _("Members of the associations"),
-    }.get(value, value)
+    return str(
+        {
+            "public": _("Public"),
+            "network": _("Signed-in people"),
+            "members": _("Members of the associations"),
+        }.get(value, value)
+    )
 
 
 def project_status_label(value: str) -> str:
-    return {
-        "planned": _("Planned"),
-        "active": _("Active"),
-        "completed": _("Completed"),
-        "cancelled": _("Cancelled"),
-    }.get(value, value)
+    return str(
+        {
+            "planned": _("Planned"),
+            "active": _("Active"),
+            "completed": _("Completed"),
+            "cancelled": _("Cancelled"),
+        }.get(value, value)
+    )
 
 
 @bp.app_template_filter("project_status")

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import db, utcnow
+from app.db import Model, utcnow
 
 USERNAME_MAX = 32
 DISPLAY_NAME_MAX = 64
@@ -16,7 +16,7 @@ BIO_MAX = 2000
 LOCALES = ("ar", "fr", "en")
 
 
-class User(db.Model):  # type: ignore[name-defined]
+class User(Model):
     """A person with an account. ``is_admin`` marks platform administrators."""
 
     __tablename__ = "users"
@@ -61,7 +61,7 @@ class User(db.Model):  # type: ignore[name-defined]
         if self.deleted_at is not None:
             from flask_babel import gettext
 
-            return gettext("Deleted user")
+            return str(gettext("Deleted user"))
         return self.display_name
 
     @property
@@ -72,7 +72,7 @@ class User(db.Model):  # type: ignore[name-defined]
         return f"<User {self.id} {self.username!r}>"
 
 
-class Credential(db.Model):  # type: ignore[name-defined]
+class Credential(Model):
     """A server-side session or API token; only the SHA-256 of its secret is stored.
 
     Revoking the row ends the session everywhere at once, even for a copied cookie.
@@ -100,7 +100,7 @@ class Credential(db.Model):  # type: ignore[name-defined]
         return self.revoked_at is None and self.expires_at > now
 
 
-class AppState(db.Model):  # type: ignore[name-defined]
+class AppState(Model):
     """Small key/value facts about the instance (e.g. that demo data was loaded)."""
 
     __tablename__ = "app_state"
@@ -110,7 +110,7 @@ class AppState(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Block(db.Model):  # type: ignore[name-defined]
+class Block(Model):
     """``blocker`` blocked ``blocked``: no direct messages between them either way, neither
     sees the other's presence, and the blocker gets no mentions from the blocked person."""
 

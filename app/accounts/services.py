@@ -275,7 +275,7 @@ def _require_platform_admin(actor: User) -> None:
 
 def _lock_user(user_id: int) -> User:
     """The user row, locked until the commit (the write lock on SQLite)."""
-    found = db.session.scalar(
+    found: User | None = db.session.scalar(
         for_update(select(User).where(User.id == user_id)).execution_options(populate_existing=True)
     )
     if found is None or found.deleted_at is not None:

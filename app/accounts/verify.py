@@ -74,9 +74,11 @@ def verify(token: str) -> User | None:
 
 
 def unverified_message() -> str:
-    return _(
-        "Confirm your email address first: open the link we mailed you. Until then you can "
-        "read but not post."
+    return str(
+        _(
+            "Confirm your email address first: open the link we mailed you. Until then you can "
+            "read but not post."
+        )
     )
 
 

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import db, utcnow
+from app.db import Model, utcnow
 
 
-class Notification(db.Model):  # type: ignore[name-defined]
+class Notification(Model):
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

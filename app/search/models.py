@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Float, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import db, utcnow
+from app.db import Model, utcnow
 
 #: analyzed terms as ``field:term`` lexemes (GIN-indexed tsvector on PostgreSQL)
 TERMS = Text().with_variant(TSVECTOR(), "postgresql")
@@ -26,7 +26,7 @@ VALUES = JSON().with_variant(ARRAY(Text()), "postgresql")
 ORDERED_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
 
 
-class SearchOutbox(db.Model):  # type: ignore[name-defined]
+class SearchOutbox(Model):
     __tablename__ = "search_outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -37,7 +37,7 @@ class SearchOutbox(db.Model):  # type: ignore[name-defined]
     __table_args__ = ({"sqlite_autoincrement": True},)
 
 
-class SearchDocument(db.Model):  # type: ignore[name-defined]
+class SearchDocument(Model):
     """One indexed document of one type."""
 
     __tablename__ = "search_document"
@@ -61,7 +61,7 @@ class SearchDocument(db.Model):  # type: ignore[name-defined]
     )
 
 
-class SearchTerm(db.Model):  # type: ignore[name-defined]
+class SearchTerm(Model):
     """The dictionary of one document type: how many documents hold each value.
 
     ``field`` is a text field (its analyzed terms), a name's ``__sk`` / ``__sp`` field, or a
