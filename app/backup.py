@@ -478,7 +478,8 @@ def pipe_commands(
             stderr=consumer_err,
             env=env,
         )
-        assert producer.stdout is not None and consumer.stdin is not None
+        assert producer.stdout is not None
+        assert consumer.stdin is not None
         try:
             consumer.stdin.write(prefix)
             shutil.copyfileobj(producer.stdout, consumer.stdin, 1 << 16)

@@ -152,11 +152,11 @@ def hit(name: str, user_id: int | None = None) -> bool:
     args = [prefix, key, name] if prefix else [key, name]
     try:
         strategy = limiter.limiter
-        return all([strategy.hit(item, *args) for item in items(name)])
+        return all(strategy.hit(item, *args) for item in items(name))
     except Exception as exc:  # the storage is away: count in this process meanwhile
         log.warning("rate limit %s: storage unreachable (%s); counting in memory", name, exc)
         fallback = _fallback()
-        return all([fallback.hit(item, *args) for item in items(name)])
+        return all(fallback.hit(item, *args) for item in items(name))
 
 
 def check(name: str, user_id: int | None = None) -> None:

@@ -130,14 +130,14 @@ class EncryptedText(TypeDecorator[str]):
 
     comparator_factory = Comparator
 
-    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:  # noqa: ARG002
         if value is None:
             return None
         if not isinstance(value, str):
             raise TypeError("EncryptedText stores str values")
         return _fernet().encrypt(value.encode("utf-8")).decode("ascii")
 
-    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:  # noqa: ARG002
         if value is None:
             return None
         try:

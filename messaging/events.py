@@ -313,7 +313,7 @@ class ChatNamespace(AuthenticatedNamespace):
         if presence.connect(user_id) == 1:
             _broadcast_presence(user_id, True)
 
-    def on_disconnect(self, reason: Any = None) -> None:
+    def on_disconnect(self, reason: Any = None) -> None:  # noqa: ARG002
         user_id = session.get(SOCKET_USER)
         if user_id is None or not session.pop("chat_counted", False):
             return

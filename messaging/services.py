@@ -705,16 +705,15 @@ def summarize(
 
 
 def seen_by(conversation: Conversation, message_id: int, exclude: int) -> list[int]:
-    return [
-        uid
-        for uid in db.session.scalars(
+    return list(
+        db.session.scalars(
             select(ConversationMember.user_id).where(
                 ConversationMember.conversation_id == conversation.id,
                 ConversationMember.last_read_id >= message_id,
                 ConversationMember.user_id != exclude,
             )
         )
-    ]
+    )
 
 
 def db_commit() -> None:

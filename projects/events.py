@@ -66,7 +66,7 @@ def may_watch(user_id: int, room: str) -> bool:
     return user is not None and project is not None and access.abilities(user, project)["view"]
 
 
-def drop_lost_watchers(_sender: Any, association_id: int, user_id: int, **_kw: Any) -> None:
+def drop_lost_watchers(_sender: Any, association_id: int, user_id: int, **_kw: Any) -> None:  # noqa: ARG001
     """After a membership change, the person's sockets (on every process) leave the project
     rooms they lost."""
     recheck_rooms(user_room(user_id), NAMESPACE)

@@ -286,7 +286,7 @@ def show_project(project_id: int) -> ResponseReturnValue:
     return render_project(access.access_project(get_current_user(), project_id))
 
 
-def _conflict_page(project: Project, form: str, error: ApiError) -> ResponseReturnValue:
+def _conflict_page(project: Project, form: str, error: ApiError) -> ResponseReturnValue:  # noqa: ARG001
     """409: the page again with the editor's input kept and a clear message."""
     db.session.rollback()
     db.session.expire_all()

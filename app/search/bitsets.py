@@ -27,7 +27,7 @@ def contains(buf: bytes, n: int) -> bool:
     return bool(buf[n >> 3] >> (n & 7) & 1)
 
 
-def iterate(bits: int, size: int = 0) -> Iterator[int]:
+def iterate(bits: int, size: int = 0) -> Iterator[int]:  # noqa: ARG001
     """The document numbers in ``bits``, ascending (one C-level ``find`` per member)."""
     text = bin(bits)[:1:-1]  # least significant bit first
     find = text.find

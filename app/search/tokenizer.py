@@ -47,8 +47,8 @@ _TRANSLATION: dict[int, str | None] = {
     0x200F: " ",  # right-to-left mark
     0x061C: " ",  # Arabic letter mark
     0xFEFF: " ",  # byte order mark
-    **{c: " " for c in range(0x202A, 0x202F)},  # bidi embeddings and overrides
-    **{c: " " for c in range(0x2066, 0x206A)},  # bidi isolates
+    **dict.fromkeys(range(8234, 8239), " "),  # bidi embeddings and overrides
+    **dict.fromkeys(range(8294, 8298), " "),  # bidi isolates
     ord("_"): " ",
 }
 _SURROGATES_RE = re.compile("[\ud800-\udfff]")

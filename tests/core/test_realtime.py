@@ -139,12 +139,12 @@ def test_a_socket_that_left_while_its_event_ran_is_not_an_error(monkeypatch):
     monkeypatch.setattr(Namespace, "trigger_event", left)
     namespace = AuthenticatedNamespace("/forums")
     assert namespace.trigger_event("topic_watch", "sid-1", {"topic_id": 1}) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not connected"):
         namespace.trigger_event("connect", "sid-2", {})
 
     def other(self, event, *args):
         raise ValueError("a real bug")
 
     monkeypatch.setattr(Namespace, "trigger_event", other)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a real bug"):
         namespace.trigger_event("topic_watch", "sid-3", {"topic_id": 1})

@@ -185,7 +185,7 @@ def test_month_calendar_and_history_pages(client, world):
     MilestoneFactory(project=project, title="Bilan", due_on=dt.date(2026, 5, 20))
     html = client.get(f"/projects/{project.id}/calendar?month=2026-05").get_data(as_text=True)
     cells = re.findall(r'data-date="(2026-05-\d\d)">(.*?)</td>', html, re.S)
-    by_day = {day: body for day, body in cells}
+    by_day = dict(cells)
     assert len(by_day) == 31
     assert "Caravane Imlil" in by_day["2026-05-02"] and "Caravane Imlil" in by_day["2026-05-03"]
     assert "Bilan" in by_day["2026-05-20"]

@@ -42,7 +42,7 @@ def project_with_milestone(cluster: Cluster, owner: dict[str, Any], due_on: dt.d
         timeout=10,
     )
     assert approved.status_code == 200, approved.text
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     project = requests.post(
         f"{cluster.a.url}/api/v1/projects",
         json={
@@ -80,7 +80,7 @@ def milestone_updates(rec: Recorder, milestone_id: int) -> list[dict[str, Any]]:
 def test_milestone_update_on_a_reaches_a_watcher_on_b(cluster: Cluster, recorder):
     owner = cluster.register("coordinatrice")
     project_id, milestone_id = project_with_milestone(
-        cluster, owner, dt.date.today() + dt.timedelta(days=10)
+        cluster, owner, dt.datetime.now(dt.UTC).date() + dt.timedelta(days=10)
     )
     watcher_b = recorder(cluster.b, owner["token"], {"/projects": PROJECT_EVENTS})
     watch(watcher_b, project_id)
@@ -101,7 +101,7 @@ def test_milestone_update_on_a_reaches_a_watcher_on_b(cluster: Cluster, recorder
 def test_notify_due_from_the_cli_reaches_sockets_on_both_workers(cluster: Cluster, recorder):
     owner = cluster.register("coordinatrice")
     project_id, milestone_id = project_with_milestone(
-        cluster, owner, dt.date.today() - dt.timedelta(days=1)
+        cluster, owner, dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     )
     tabs = []
     for worker in cluster.workers:
@@ -136,7 +136,7 @@ def test_a_member_removed_on_a_stops_receiving_on_b(cluster: Cluster, recorder):
     """Rooms are re-checked on every worker: the removal is handled by A, the socket is on B."""
     owner, member = cluster.register("coordinatrice"), cluster.register("benevole")
     project_id, milestone_id = project_with_milestone(
-        cluster, owner, dt.date.today() + dt.timedelta(days=10)
+        cluster, owner, dt.datetime.now(dt.UTC).date() + dt.timedelta(days=10)
     )
     association_id = requests.get(
         f"{cluster.a.url}/api/v1/projects/{project_id}", headers=bearer(owner), timeout=10
