@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
@@ -17,6 +16,7 @@ from app.db import db
 from app.limits import rate_limit
 from forums import access, queries, services
 from forums.models import Post, PostRevision
+from forums.reading import topic_detail
 from forums.schemas import (
     ForumCreateSchema,
     ForumListSchema,
@@ -45,13 +45,9 @@ from forums.schemas import (
     TopicReadStateSchema,
     TopicSchema,
 )
-from forums.text import _
+from forums.text import _, locale
 
 blp = make_blueprint("forums", __name__, "Forums: topics, posts, reactions, moderation")
-
-
-def locale() -> str:
-    return str(get_locale() or "ar")
 
 
 def _one_post(viewer: Any, post: Post, topic: Any) -> dict[str, Any]:
@@ -171,29 +167,9 @@ def get_topic(args: dict[str, Any], topic_id: int) -> dict[str, Any]:
     mark (unless ``mark_read=false``); ``last_read_number`` is the mark before this visit."""
     viewer = get_current_user()
     topic = access.access_topic(viewer, topic_id)
-    return topic_detail(viewer, topic, args["page"], args["per_page"], args["mark_read"])
-
-
-def topic_detail(viewer: Any, topic: Any, page: int, per_page: int, mark: bool) -> dict[str, Any]:
-    from app.accounts.models import User
-
-    forum = access.access_forum(topic.forum_id)
-    posts = queries.topic_posts(viewer, topic, page, per_page)
-    state = queries.topic_state(viewer, topic)
-    if viewer is not None and mark and posts["items"]:
-        seen = max(p["number"] for p in posts["items"])
-        if state["last_read_number"] is None or seen > state["last_read_number"]:
-            services.mark_read(viewer, topic, seen)
-            db.session.commit()
-    author = db.session.get(User, topic.author_id)
-    return {
-        "topic": queries.topic_dict(topic, author, None, state["last_read_number"], viewer),
-        "forum": queries.forum_dict(forum, locale()),
-        "posts": posts,
-        "watching": state["watching"],
-        "last_read_number": state["last_read_number"],
-        "can_moderate": access.is_moderator(viewer, topic.forum_id) if viewer else False,
-    }
+    detail = topic_detail(viewer, topic, args["page"], args["per_page"], args["mark_read"])
+    db.session.commit()  # the read mark the visit moved
+    return detail
 
 
 @blp.route("/topics/<int:topic_id>", methods=["PATCH"])

@@ -16,8 +16,9 @@ from app.api import ApiError, expected_version, id_arg
 from app.db import db
 from app.limits import rate_limit
 from forums import access, queries, services
-from forums.api import locale, topic_detail
 from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
+from forums.reading import topic_detail
+from forums.text import locale
 
 bp = Blueprint(
     "forums",
@@ -168,6 +169,7 @@ def topic(topic_id: int) -> ResponseReturnValue:
     topic_obj = access.access_topic(viewer, topic_id)
     page = _page()
     detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
+    db.session.commit()  # the read mark the visit moved
     quote = None
     quote_id = id_arg("quote")
     if quote_id and viewer is not None:

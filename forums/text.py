@@ -10,10 +10,15 @@ import re
 from collections.abc import Mapping
 
 from flask import has_request_context
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from app.markdown import render_markdown
+
+
+def locale() -> str:
+    """The request's language code (Arabic outside a request)."""
+    return str(get_locale() or "ar")
 
 
 def _(string: str, **variables: object) -> str:

@@ -13,9 +13,9 @@ from app.api import expected_version, make_blueprint, not_found, paginate
 from app.db import db
 from app.limits import rate_limit
 from app.markdown import render_markdown
-from app.urls import public_base, public_host, public_url
+from app.urls import public_base, public_host
 from projects import access, services
-from projects.ics import build_calendar
+from projects.ics import build_calendar, feed_url
 from projects.models import Project, ProjectAssociation
 from projects.schemas import (
     ActivityCreateSchema,
@@ -281,10 +281,6 @@ def user_calendar(secret: str) -> Response:
     projects: list[Project] = list(db.session.scalars(access.member_projects(user)))
     body = build_calendar(projects, name="jam3ia", host=public_host(), base_url=public_base())
     return _ics_response(body, "jam3ia.ics")
-
-
-def feed_url(secret: str) -> str:
-    return public_url("projects_api.user_calendar", secret=secret)
 
 
 @blp.route("/me/calendar")

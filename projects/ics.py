@@ -13,9 +13,15 @@ from collections.abc import Iterable
 from icalendar import Calendar, Event
 
 from app.db import utcnow
+from app.urls import public_url
 from projects.models import Project
 
 PRODID = "-//jam3ia//projects//EN"
+
+
+def feed_url(secret: str) -> str:
+    """The personal calendar feed's address (its secret is the only credential)."""
+    return public_url("projects_api.user_calendar", secret=secret)
 
 
 def _uid(kind: str, obj_id: int, host: str) -> str:

@@ -22,7 +22,7 @@ from app.i18n import text_direction
 from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
 from projects import access, logic, services
-from projects.api import feed_url
+from projects.ics import feed_url
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     ActivityCreateSchema,

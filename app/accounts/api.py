@@ -146,16 +146,9 @@ def change_password(data: dict[str, Any]) -> None:
 def get_user(user_id: int) -> User:
     """A public profile."""
     user = db.session.get(User, user_id)
-    if user is None or not visible_profile(get_current_user(), user):
+    if user is None or not services.visible_profile(get_current_user(), user):
         raise not_found()
     return user
-
-
-def visible_profile(viewer: User | None, user: User) -> bool:
-    """Active accounts; suspended ones for platform administrators too."""
-    if user.is_active:
-        return True
-    return user.suspended and viewer is not None and viewer.is_admin
 
 
 @blp.route("/users/<int:user_id>/suspend", methods=["POST"])

@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts import blocks, reset, services, verify
-from app.accounts.api import visible_profile
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.export import export_response
 from app.accounts.forms import (
@@ -131,7 +130,7 @@ def logout() -> ResponseReturnValue:
 def profile(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     viewer = get_current_user()
-    if user is None or not visible_profile(viewer, user):
+    if user is None or not services.visible_profile(viewer, user):
         abort(404)
     blocking = viewer is not None and blocks.is_blocking(viewer.id, user.id)
     return render_template(

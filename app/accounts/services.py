@@ -378,3 +378,10 @@ def _erase(target: User) -> None:
     target.suspended_at = None
     target.deleted_at = utcnow()
     target.password_changed_at = target.deleted_at
+
+
+def visible_profile(viewer: User | None, user: User) -> bool:
+    """Active accounts; suspended ones for platform administrators too."""
+    if user.is_active:
+        return True
+    return user.suspended and viewer is not None and viewer.is_admin
