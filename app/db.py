@@ -8,7 +8,10 @@ models and migrations.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, Select, event
@@ -70,6 +73,35 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One unit of work, committed at the edge (a view, an API endpoint, a socket event, a CLI
+    command or a job): services only flush. The block commits when it ends, so pushes queued
+    with ``emit_after_commit`` leave and the search outbox drains; on any exception nothing of
+    it is kept."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def transactional(func: Callable[P, R]) -> Callable[P, R]:
+    """:func:`transaction` around a whole endpoint (API endpoints and socket events)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def tune_sqlite(engine: Engine) -> None:

@@ -18,6 +18,7 @@ from app.api import (
     page_schema,
     paginate,
 )
+from app.db import transactional
 from app.limits import rate_limit
 from directory import services
 from directory.access import access_association, check_members_visible, may_manage
@@ -76,6 +77,7 @@ class Associations(MethodView):
     @rate_limit("association_create")
     @blp.arguments(AssociationInSchema)
     @blp.response(201, AssociationOutSchema)
+    @transactional
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Register an association; it waits as ``pending``; the caller becomes its admin."""
         actor = require_user()
@@ -110,6 +112,7 @@ class AssociationItem(MethodView):
 
     @blp.arguments(AssociationPatchSchema)
     @blp.response(200, AssociationOutSchema)
+    @transactional
     def patch(self, data: dict[str, Any], association_id: int) -> Any:
         """Edit (association admins and platform admins). Send the loaded version as
         ``If-Match`` (or ``version``): 409 ``edit_conflict`` when someone saved since."""
@@ -120,6 +123,7 @@ class AssociationItem(MethodView):
         return out, 200, {"ETag": f'"{out["version"]}"'}
 
 
+@transactional
 def _decide(association_id: int, action: str, reason: str = "") -> dict[str, Any]:
     actor = require_user()
     assoc = access_association(actor, association_id, need="moderate")
@@ -154,6 +158,7 @@ def suspend_association(data: dict[str, Any], association_id: int) -> dict[str, 
 @rate_limit("association_join")
 @blp.arguments(JoinSchema)
 @blp.response(201, MemberOutSchema)
+@transactional
 def join_association(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """Ask to join; the association's admins approve."""
     actor = require_user()
@@ -188,6 +193,7 @@ def list_members(args: dict[str, Any], association_id: int) -> dict[str, Any]:
 class MemberItem(MethodView):
     @blp.arguments(MemberSetSchema)
     @blp.response(200, MemberOutSchema)
+    @transactional
     def post(self, data: dict[str, Any], association_id: int, user_id: int) -> dict[str, Any]:
         """Approve a join request and/or set the role (association admins). The last admin
         cannot be demoted (409)."""
@@ -197,6 +203,7 @@ class MemberItem(MethodView):
         return member_dict(membership, with_message=True)
 
     @blp.response(204)
+    @transactional
     def delete(self, association_id: int, user_id: int) -> None:
         """Remove a member or turn down a request (admins), or leave (oneself). The last
         admin cannot be removed (409)."""
@@ -209,6 +216,7 @@ class MemberItem(MethodView):
 
 @blp.route("/associations/<int:association_id>/logo", methods=["POST"])
 @blp.response(200, AssociationOutSchema)
+@transactional
 def upload_logo(association_id: int) -> dict[str, Any]:
     """Upload a logo (multipart ``file``): at most 1 MB, PNG/JPEG/GIF/WebP by content."""
     actor = require_user()

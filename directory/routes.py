@@ -27,6 +27,7 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError, expected_version
 from app.db import db
+from app.edge import attempt, form_action
 from app.limits import rate_limit
 from directory import services
 from directory.access import access_association, can_see_members, is_association_admin
@@ -180,11 +181,10 @@ def new_association() -> ResponseReturnValue:
         values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
         data, errors = _form_data(request.form, partial=False)
         if not errors:
-            try:
-                assoc = services.create_association(actor, data)
-            except ApiError as error:
-                errors = error.fields or {"_": [error.message]}
-            else:
+            created = attempt(lambda: services.create_association(actor, data))
+            errors = created.field_errors()
+            if created.value is not None:
+                assoc = created.value
                 flash(
                     _("Thank you! Your association waits for approval by the platform team."),
                     "success",
@@ -243,11 +243,13 @@ def edit_association(association_id: int) -> ResponseReturnValue:
         values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
         data, errors = _form_data(request.form, partial=True)
         if not errors:
-            try:
-                expected = expected_version(request.form.get("version"))
-                services.update_association(actor, assoc, data, expected)
-            except ApiError as error:
-                db.session.rollback()
+            saved = attempt(
+                lambda: services.update_association(
+                    actor, assoc, data, expected_version(request.form.get("version"))
+                )
+            )
+            error = saved.error
+            if error is not None:
                 if error.error_code == "edit_conflict":
                     # The editor's input stays in the form, which now carries the current
                     # version: after looking at the other change, saving again applies theirs.
@@ -267,7 +269,7 @@ def edit_association(association_id: int) -> ResponseReturnValue:
                     errors = {"_": [error.message]}
                     status = error.code or 400
                 else:
-                    errors = error.fields or {"_": [error.message]}
+                    errors = saved.field_errors()
             else:
                 flash(_("Saved."), "success")
                 return redirect(url_for("directory.show_association", association_id=assoc.id))
@@ -293,12 +295,7 @@ def upload_logo(association_id: int) -> ResponseReturnValue:
             data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
         finally:
             upload.close()
-        try:
-            services.set_logo(actor, assoc, data)
-        except ApiError as error:
-            flash(error.message or _("This file is not an image we can read."), "error")
-        else:
-            flash(_("Logo updated."), "success")
+        form_action(lambda: services.set_logo(actor, assoc, data), _("Logo updated."))
     return redirect(url_for("directory.edit_association", association_id=assoc.id))
 
 
@@ -318,12 +315,11 @@ def logo(association_id: int, name: str) -> ResponseReturnValue:
 def join(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     assoc = access_association(actor, association_id)
-    try:
-        services.request_join(actor, assoc, request.form.get("message", "")[:1000])
-    except ApiError as error:
-        flash(error.message or "", "error")
-    else:
-        flash(_("Your request was sent to the association's administrators."), "success")
+    message = request.form.get("message", "")[:1000]
+    form_action(
+        lambda: services.request_join(actor, assoc, message),
+        _("Your request was sent to the association's administrators."),
+    )
     return redirect(url_for("directory.show_association", association_id=assoc.id))
 
 
@@ -332,12 +328,9 @@ def join(association_id: int) -> ResponseReturnValue:
 def leave(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     assoc = access_association(actor, association_id)
-    try:
-        services.remove_member(actor, assoc, actor.id)
-    except ApiError as error:
-        flash(error.message or "", "error")
-    else:
-        flash(_("You left the association."), "success")
+    form_action(
+        lambda: services.remove_member(actor, assoc, actor.id), _("You left the association.")
+    )
     return redirect(url_for("directory.show_association", association_id=assoc.id))
 
 
@@ -352,20 +345,13 @@ def manage_members(association_id: int) -> ResponseReturnValue:
         except ValueError:
             abort(400)
         action = request.form.get("action")
-        try:
-            if action == "remove":
-                services.remove_member(actor, assoc, user_id)
-            elif action in ("approve", "role"):
-                role = request.form.get("role") or None
-                if role is not None and role not in ROLES:
-                    abort(400)
-                services.set_member(actor, assoc, user_id, role)
-            else:
-                abort(400)
-        except ApiError as error:
-            flash(error.message or "", "error")
+        role = request.form.get("role") or None
+        if action == "remove":
+            form_action(lambda: services.remove_member(actor, assoc, user_id), _("Saved."))
+        elif action in ("approve", "role") and (role is None or role in ROLES):
+            form_action(lambda: services.set_member(actor, assoc, user_id, role), _("Saved."))
         else:
-            flash(_("Saved."), "success")
+            abort(400)
         return redirect(url_for("directory.manage_members", association_id=assoc.id))
     memberships = db.session.scalars(
         select(Membership)
@@ -393,12 +379,7 @@ def approval_queue() -> ResponseReturnValue:
             abort(400)
         assoc = access_association(actor, association_id, need="moderate")
         reason = request.form.get("reason", "").strip()[:1000]
-        try:
-            services.decide_association(actor, assoc, action, reason)
-        except ApiError as error:
-            flash(error.message or "", "error")
-        else:
-            flash(_("Saved."), "success")
+        form_action(lambda: services.decide_association(actor, assoc, action, reason), _("Saved."))
         return redirect(url_for("directory.approval_queue"))
     pending = db.session.scalars(
         select(Association)

@@ -1,5 +1,5 @@
-"""Everything that changes the directory. Each function takes an explicit ``actor``, checks
-nothing about the request, commits, and sends ``membership_changed`` after the commit."""
+"""Everything that changes the directory. Each function takes an explicit ``actor``, reads
+nothing of the request and flushes; the edge that called it commits (``app.db.transaction``)."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
             decided_at=utcnow(),
         )
     )
-    db.session.commit()
+    db.session.flush()
     notify(
         platform_admin_ids(),
         kind="directory.submitted",
@@ -141,7 +141,7 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
         url="/directory/queue",
         actor_id=actor.id,
     )
-    db.session.commit()
+    db.session.flush()
     return assoc
 
 
@@ -166,7 +166,7 @@ def update_association(
     _apply_association_changes(assoc, data)
     assoc.bump_version()
     assoc.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return assoc
 
 
@@ -203,7 +203,7 @@ def decide_association(
         )
     assoc.status = target
     assoc.decided_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     if assoc.created_by_id is not None:
         _tell_submitter(actor, assoc, action, reason.strip())
     return assoc
@@ -228,7 +228,7 @@ def _tell_submitter(actor: Any, assoc: Association, action: str, reason: str) ->
         url=f"/associations/{assoc.id}",
         actor_id=actor.id if actor is not None else None,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 # --- memberships --------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def request_join(actor: Any, assoc: Association, message: str = "") -> Membershi
         association_id=assoc.id, user_id=actor.id, role="member", status="pending", message=message
     )
     db.session.add(membership)
-    db.session.commit()
+    db.session.flush()
     admins = association_member_ids(assoc.id, roles=("admin",))
     if admins:
         text = _("%(user)s asks to join %(name)s", user=actor.display_name, name=assoc.name)
@@ -284,7 +284,7 @@ def request_join(actor: Any, assoc: Association, message: str = "") -> Membershi
         url=f"/associations/{assoc.id}/members",
         actor_id=actor.id,
     )
-    db.session.commit()
+    db.session.flush()
     return membership
 
 
@@ -320,7 +320,7 @@ def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -
     if not was_approved:
         membership.status = "approved"
         membership.decided_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     if was_approved and old_role != role:
         membership_changed.send(_app(), association_id=assoc.id, user_id=user_id, role=role)
     if not was_approved:
@@ -332,7 +332,6 @@ def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -
             url=f"/associations/{assoc.id}",
             actor_id=actor.id,
         )
-        db.session.commit()
     return membership
 
 
@@ -346,7 +345,7 @@ def remove_member(actor: Any, assoc: Association, user_id: int) -> None:
     if was_approved and membership.role == "admin" and _admin_count(assoc.id) <= 1:
         raise ApiError(409, "last_admin", _("The last administrator cannot be removed."))
     db.session.delete(membership)
-    db.session.commit()
+    db.session.flush()
     if was_approved:
         membership_changed.send(_app(), association_id=assoc.id, user_id=user_id, role=None)
 
@@ -394,7 +393,7 @@ def set_logo(actor: Any, assoc: Association, data: bytes) -> Association:
     (folder / name).write_bytes(out.getvalue())
     old = assoc.logo
     assoc.logo = name
-    db.session.commit()
+    db.session.flush()
     if old:
         (folder / old).unlink(missing_ok=True)
     return assoc

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from app.accounts.models import User
+from app.db import db
 from directory import load_reference_data
 from directory.models import Association
 from directory.services import create_association, decide_association
@@ -31,12 +32,16 @@ def make_assoc(ref: None) -> Callable[..., Association]:
         if "fields" in data:
             data["field_codes"] = data.pop("fields")
         assoc = create_association(creator, {"name": name, **data})
+        db.session.commit()  # the test is the edge
         if status == "approved":
             decide_association(None, assoc, "approve")
+            db.session.commit()  # the test is the edge
         elif status in ("rejected", "suspended"):
             decide_association(None, assoc, "approve" if status == "suspended" else "reject")
+            db.session.commit()  # the test is the edge
             if status == "suspended":
                 decide_association(None, assoc, "suspend")
+                db.session.commit()  # the test is the edge
         return assoc
 
     return make

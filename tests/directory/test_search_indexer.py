@@ -37,8 +37,10 @@ def test_outbox_row_is_written_in_the_same_transaction(app: Flask, ref: None) ->
     svc.autodrain = False
     user = UserFactory()
     assoc = create_association(user, {"name": "Association Amoudou"})
+    db.session.commit()  # the test is the edge
     assert outbox_count() == 1  # committed with the association
     decide_association(user, assoc, "approve")
+    db.session.commit()  # the test is the edge
     assert outbox_count() == 2
     assert found("amoudou") == []  # not drained yet
     assert drain() == 2
@@ -51,6 +53,7 @@ def test_outbox_row_is_written_in_the_same_transaction(app: Flask, ref: None) ->
     assert outbox_count() == 0
     # leaving "approved" removes the document
     decide_association(user, assoc, "suspend")
+    db.session.commit()  # the test is the edge
     drain()
     assert found("amoudou") == []
 
@@ -58,7 +61,9 @@ def test_outbox_row_is_written_in_the_same_transaction(app: Flask, ref: None) ->
 def test_autodrain_after_commit(app: Flask, ref: None) -> None:
     user = UserFactory()
     assoc = create_association(user, {"name": "جمعية الياسمين", "city": "tanger"})
+    db.session.commit()  # the test is the edge
     decide_association(user, assoc, "approve")
+    db.session.commit()  # the test is the edge
     assert outbox_count() == 0
     assert found("yasmine") == [assoc.id]
     assert found(city=["tanger"]) == [assoc.id]
@@ -81,7 +86,9 @@ WRITER = textwrap.dedent(
         user = db.session.get(User, int(user_id))
         for n in range(int(count)):
             assoc = create_association(user, {"name": f"Association {tag} {n}", "city": "rabat"})
+            db.session.commit()  # the test is the edge
             decide_association(user, assoc, "approve")
+            db.session.commit()  # the test is the edge
         db.session.remove()
         db.engine.dispose()
     print(json.dumps({"done": tag}))
@@ -128,7 +135,9 @@ def test_two_processes_write_the_index_at_once(app: Flask, ref: None, tmp_path: 
 def test_reindex_cli_rebuilds_from_the_database(app: Flask, ref: None) -> None:
     user = UserFactory()
     kept = create_association(user, {"name": "Association Atlas"})
+    db.session.commit()  # the test is the edge
     decide_association(user, kept, "approve")
+    db.session.commit()  # the test is the edge
     # rows written behind the framework's back (bulk SQL): not in the index yet
     db.session.execute(
         insert(Association),
@@ -160,7 +169,9 @@ def test_a_commit_never_waits_for_the_index_lock(
     assert pg.LOCK_TIMEOUT_MS  # both backends are covered: the suite runs on both databases
     user = UserFactory()
     assoc = create_association(user, {"name": "Association Tiwizi"})
+    db.session.commit()  # the test is the edge
     decide_association(user, assoc, "approve")
+    db.session.commit()  # the test is the edge
     doc_type = service().doc_types["associations"]
     locked, release = threading.Event(), threading.Event()
 
@@ -203,7 +214,9 @@ def test_reindex_also_indexes_what_was_written_meanwhile(app: Flask, ref: None) 
     svc = service()
     user = UserFactory()
     assoc = create_association(user, {"name": "Association Amal Souss"})
+    db.session.commit()  # the test is the edge
     decide_association(user, assoc, "approve")
+    db.session.commit()  # the test is the edge
     svc.autodrain = False  # as when the drain found the lock taken by the reindex
     assoc.name = "Association Amal Souss Massa"
     db.session.commit()

@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from app.db import db
 from directory import load_reference_data
 from directory.services import create_association, decide_association
 from tests.factories import UserFactory
@@ -14,7 +15,9 @@ from tests.factories import UserFactory
 
 def make_assoc(name: str, fields: list[str], city: str) -> None:
     assoc = create_association(UserFactory(), {"name": name, "field_codes": fields, "city": city})
+    db.session.commit()  # the test is the edge
     decide_association(None, assoc, "approve")
+    db.session.commit()  # the test is the edge
 
 
 def test_search_and_filter_in_arabic(new_page: Any, app: Any) -> None:

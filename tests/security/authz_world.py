@@ -201,6 +201,7 @@ class World:
             return {"credential": cred.id}
         if kind == "pending_assoc":
             assoc = create_association(self.user("assoc_admin"), {"name": f"Fresh {_next()}"})
+            db.session.commit()  # the test is the edge
             return {"pending_assoc": assoc.id}
         if kind == "moderated_forum":
             forum = ForumFactory()
@@ -240,7 +241,9 @@ def build_world(app: Flask) -> World:
     MembershipFactory(association=assoc, user=assoc_admin, role="admin")
     MembershipFactory(association=assoc, user=applicant, role="member", status="pending")
     pending = create_association(assoc_admin, {"name": "جمعية في الانتظار"})
+    db.session.commit()  # the test is the edge
     set_logo(assoc_admin, assoc, tiny_png())
+    db.session.commit()  # the test is the edge
     db.session.commit()
 
     forum = ForumFactory()

@@ -903,6 +903,7 @@ def test_former_staff_no_longer_shares_presence_of_the_inbox(
     inbox is no longer theirs (access says so), so neither hears the other come and go."""
     assoc = db.session.get(Association, world.ids["assoc"])
     set_member(world.user("assoc_admin"), assoc, world.ids["coordinator_id"], "member")
+    db.session.commit()  # the test is the edge
     outsider_id, coordinator_id = world.ids["outsider_id"], world.ids["coordinator_id"]
     ears: list[Ear] = []
     try:

@@ -1,0 +1,63 @@
+"""What the edges (pages, API endpoints, socket events) share to run a write.
+
+A page's write is one :func:`app.db.transaction`: the service call commits when it succeeds,
+and when it refuses (an :class:`app.api.ApiError`) nothing of it is kept and the person reads
+the translated reason where they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from flask import flash
+
+from app.api import ApiError
+from app.db import transaction
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a page's write gave: its value, or the error that undid it."""
+
+    value: T | None = None
+    error: ApiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """The refusal as form errors: per field, or under ``_`` for the whole form."""
+        if self.error is None:
+            return {}
+        fields = self.error.fields or {}
+        if fields and all(isinstance(v, list) for v in fields.values()):
+            return {str(k): [str(m) for m in v] for k, v in fields.items()}
+        return {"_": [self.error.message or ""]}
+
+
+def attempt(action: Callable[[], T]) -> Outcome[T]:
+    """Run ``action`` as one transaction: committed when it returns, rolled back when it raises
+    an :class:`ApiError` (returned in the outcome; other exceptions propagate)."""
+    try:
+        with transaction():
+            value = action()
+    except ApiError as error:
+        return Outcome(error=error)
+    return Outcome(value=value)
+
+
+def form_action(action: Callable[[], object], done: str | None = None) -> bool:
+    """A page's button: run ``action`` (see :func:`attempt`), flash ``done`` when it worked or
+    the refusal's message when it did not. True when it worked."""
+    outcome = attempt(action)
+    if outcome.error is not None:
+        flash(outcome.error.message or "", "error")
+        return False
+    if done:
+        flash(done, "success")
+    return True
