@@ -66,8 +66,31 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
     parser.add_argument("--schema", default="jam3ia_bench_search", help="PostgreSQL schema")
     parser.add_argument("--backend", choices=("whoosh", "postgres"), default=None)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL schema (for --reuse later)"
+    )
     opts = parser.parse_args()
+    temporary = opts.instance is None
     instance = Path(opts.instance or tempfile.mkdtemp(prefix="jam3ia-bench-"))
+    try:
+        run(opts, instance)
+    finally:
+        if temporary:  # nothing left behind (a PostgreSQL schema stays only with --keep)
+            shutil.rmtree(instance, ignore_errors=True)
+        if opts.database_url and not opts.keep:
+            drop_schema(opts.database_url, opts.schema)
+
+
+def drop_schema(url: str, schema: str) -> None:
+    from sqlalchemy import create_engine
+
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def run(opts: argparse.Namespace, instance: Path) -> None:
     if not opts.reuse:
         shutil.rmtree(instance, ignore_errors=True)
     database_url = None
@@ -120,29 +143,34 @@ def main() -> None:
 
         rng = random.Random(1)
         cities = db.session.execute(text("SELECT code, lat, lng FROM cities")).all()
-        words = [
-            "amal",
-            "النور",
-            "education",
-            "femmes",
-            "jam3iat al wafa",
-            "الأمل",
-            "sport",
-            "Annour",
-            "santé",
-            "التنمية",
-            "jeunes",
-            "Khair",
-            "environnement",
-            "Casablanca",
-        ]
-        facet_sets = [
-            ("education", "casablanca-settat"),
-            ("health", "rabat-sale-kenitra"),
-            ("women", "souss-massa"),
-            ("youth", "fes-meknes"),
-        ]
-        prefixes = ["educ", "casab", "الام", "annou", "envir", "tadam"]
+        # a varied query set drawn from the rows themselves: hundreds of distinct words and
+        # prefixes (so the warm figures are not a handful of cached terms), every field x
+        # region pair, and the words nearly every association holds
+        sample = db.session.execute(
+            text("SELECT name, description FROM associations ORDER BY id LIMIT 3000")
+        ).all()
+        db.session.commit()
+        vocabulary = sorted(
+            {
+                w.strip(".,;:!?()\"'")
+                for name, description in sample
+                for w in f"{name} {description or ''}".split()
+            }
+            - {""}
+        )
+        vocabulary = [w for w in vocabulary if len(w) >= 3]
+        rng.shuffle(vocabulary)
+        words = vocabulary[:350]
+        prefixes = sorted({w[: rng.randint(3, 5)] for w in vocabulary[350:700]})[:275]
+        fields = [r[0] for r in db.session.execute(text("SELECT code FROM fields")).all()]
+        regions = [r[0] for r in db.session.execute(text("SELECT code FROM regions")).all()]
+        db.session.commit()
+        facet_sets = [(f, r) for f in fields for r in regions]
+        common = ["association", "جمعية", "education", "Association", "الجمعية"]
+        print(
+            f"query set: {len(words)} words, {len(prefixes)} prefixes,"
+            f" {len(facet_sets)} field x region pairs, {len(common)} very common words"
+        )
 
         def sql_words(q: str) -> str:
             return f"%{q}%"
@@ -172,8 +200,13 @@ def main() -> None:
                 "per_page": 20,
             }, ""
 
+        def common_q() -> tuple[dict[str, Any], str]:
+            q = rng.choice(common)
+            return {"q": q, "page": 1, "per_page": 20}, q
+
         cases = {
             "text": text_q,
+            "very common word": common_q,
             "text + 2 facets (+5 facet counts)": facets_q,
             "prefix": prefix_q,
             "near-me (25 km, by distance)": near_q,

@@ -150,6 +150,23 @@ def like_prefix(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def lon_reach(near: tuple[float, float], radius_km: float) -> tuple[float | None, float | None]:
+    """The longitudes within ``radius_km`` of ``near`` lie in this band (``None``: near a
+    pole, or the band wraps around the antimeridian: no longitude bound)."""
+    lat = math.radians(near[0])
+    angle = radius_km / EARTH_RADIUS_KM
+    if abs(near[0]) + math.degrees(angle) >= 89.0:
+        return None, None
+    ratio = math.sin(angle) / math.cos(lat)
+    if ratio >= 1:
+        return None, None
+    reach = math.degrees(math.asin(ratio)) + 1e-9
+    west, east = near[1] - reach, near[1] + reach
+    if west < -180 or east > 180:
+        return None, None
+    return west, east
+
+
 # --- query plans ---------------------------------------------------------------------------
 
 
@@ -168,6 +185,8 @@ class _Plan:
     #: a required clause matches nothing: no result
     empty: bool = False
     must: str = ""
+    #: every clause is required (no optional words adding to the score)
+    all_required: bool = False
 
 
 @dataclass
@@ -185,6 +204,12 @@ class _Sql:
 
     def where(self) -> str:
         return " AND ".join(self.parts)
+
+
+def constant_score(plan: _Plan) -> bool:
+    """Every match scores the same: each clause matches in exactly one way and is required
+    (its weight is then added to every match), so relevance order is name order."""
+    return plan.all_required and all(len(weighted) == 1 for weighted in plan.clauses)
 
 
 # --- the backend ---------------------------------------------------------------------------
@@ -313,6 +338,11 @@ class PostgresBackend:
                 count += len(batch)
                 progress(len(batch))
             self._apply(conn, doc_type, totals)
+        # fresh statistics for the planner: autovacuum may be off or late after a bulk load
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("ANALYZE search_document, search_term")
+            )
         return count
 
     @staticmethod
@@ -333,6 +363,9 @@ class PostgresBackend:
         return int(value or 0)
 
     # reading
+
+    def warm(self, doc_type: DocType) -> None:
+        """Nothing to load: the index lives in the database."""
 
     def search(self, doc_type: DocType, request: SearchRequest) -> SearchResult:
         with self.engine.connect() as raw:
@@ -498,6 +531,7 @@ class _Search:
         counted = self.count_matching([q for q, n in queries.values() if n is None])
         plan = _Plan()
         required = required_clauses(clauses)
+        plan.all_required = len(required) == len(clauses)
         must: list[str] = []
         for clause in clauses:
             weighted: list[_Weighted] = []
@@ -540,6 +574,9 @@ class _Search:
                 low = base.bind(request.near[0] - reach)
                 high = base.bind(request.near[0] + reach)
                 base.parts.append(f"lat BETWEEN {low} AND {high}")
+                west, east = lon_reach(request.near, request.radius_km)
+                if west is not None:
+                    base.parts.append(f"lon BETWEEN {base.bind(west)} AND {base.bind(east)}")
                 base.parts.append(f"{distance} <= {base.bind(float(request.radius_km))}")
             elif request.sort == "distance":
                 base.parts.append("lat IS NOT NULL")
@@ -570,16 +607,15 @@ class _Search:
                     base.params,
                 ).all()
         else:
-            # matched set sorted anyway (relevance, name, distance): count it on the way
+            # the page stops at its last row (an index walk in name order when the score is
+            # the same for every match); the total is a count through the GIN bitmap
             rows = self.conn.execute(
-                text(f"SELECT doc_id, lat, lon, count(*) OVER () {page_sql}"),
+                text(f"SELECT doc_id, lat, lon, 0 {page_sql}"),
                 base.params,
             ).all()
-            if rows:
-                total = int(rows[0][3])
-            elif start == 0:
-                total = 0
-            else:  # past the end
+            if start == 0 and len(rows) < page_size:
+                total = len(rows)
+            else:
                 total = self.count_sql(everything, base.params)
         counts = self.facet_counts(base, filters, whole)
         ids: list[int] = []
@@ -618,6 +654,8 @@ class _Search:
         sort = self.request.sort
         by_name = "sort_name, doc_id"
         if sort == "relevance" and plan is not None:
+            if constant_score(plan):
+                return by_name
             terms: list[str] = []
             for weighted in plan.clauses:
                 cases = [
@@ -662,25 +700,28 @@ class _Search:
         scanned = [f for f in wanted if f not in from_dictionary]
         if not scanned:
             return counts
-        branches: list[str] = []
-        scopes: list[str] = []
+        by_scope: dict[str, list[str]] = {}
         for facet in scanned:
-            scope = " AND ".join(c for other, c in filters.items() if other != facet) or "TRUE"
-            scopes.append(scope)
-            prefix = base.bind(f"{facet}:")
-            branches.append(f"(starts_with(v, {prefix}) AND {scope})")
-        rows = self.conn.execute(
-            text(
-                "SELECT v, count(*) FROM search_document, unnest(facets) AS v"  # noqa: S608
-                f" WHERE {base.where()} AND ({' OR '.join(f'({s})' for s in scopes)})"
-                f" AND ({' OR '.join(branches)}) GROUP BY v"
-            ),
-            base.params,
-        ).all()
-        for value, n in rows:
-            facet, _sep, term = str(value).partition(":")
-            if facet in counts:
-                counts[facet][term] = int(n)
+            scope = " AND ".join(c for other, c in filters.items() if other != facet)
+            by_scope.setdefault(scope, []).append(facet)
+        for scope, facets in by_scope.items():
+            # one statement per scope (at most three with two filters): each one an AND of
+            # index conditions, never the OR of every scope that forced a sequential scan
+            where = " AND ".join(p for p in (base.where(), scope) if p)
+            prefixes = base.bind([f"{f}:" for f in facets])
+            rows = self.conn.execute(
+                text(
+                    "SELECT v, count(*) FROM search_document, unnest(facets) AS v"  # noqa: S608
+                    f" WHERE {where}"
+                    f" AND split_part(v, ':', 1) || ':' = ANY(CAST({prefixes} AS text[]))"
+                    " GROUP BY v"
+                ),
+                base.params,
+            ).all()
+            for value, n in rows:
+                facet, _sep, term = str(value).partition(":")
+                if facet in counts:
+                    counts[facet][term] = int(n)
         return counts
 
     # did-you-mean

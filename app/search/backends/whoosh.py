@@ -227,6 +227,12 @@ class WhooshBackend:
 
     # reading
 
+    def warm(self, doc_type: DocType) -> None:
+        """Open the searcher and build the in-memory view now (at worker start), so the
+        first user's query does not pay for it."""
+        with self._lock:
+            self._view(doc_type, self._searcher(doc_type))
+
     def _searcher(self, doc_type: DocType) -> Any:
         searcher = self._searchers.get(doc_type.name)
         now = time.monotonic()
