@@ -9,8 +9,7 @@ if os.environ.get("JAM3IA_ASYNC_MODE") == "gevent":
     monkey.patch_all()
 
 from app import create_app
-
-from app.search.framework import warm  # noqa: E402
+from app.search.framework import warm
 
 application = create_app()
 # the search index's in-memory view is built now, not by the first user's query

@@ -79,6 +79,8 @@ MAX_LEXEME_BYTES = 2_000
 MAX_TSVECTOR_BYTES = 1_000_000
 #: rows per statement when filling the dictionary
 CHUNK = 20_000
+#: per search transaction: facet counts hash in memory instead of sorting on disk
+WORK_MEM = "32MB"
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 
 Entry = tuple[str, str]  # (dictionary field, term)
@@ -373,6 +375,8 @@ class PostgresBackend:
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
             with conn.begin():
+                # facet counts group a few hundred thousand values at most: in memory
+                conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
                 return _Search(conn, doc_type, request).run()
 
 
