@@ -612,16 +612,17 @@ class _Search:
                 ).all()
         else:
             # the page stops at its last row (an index walk in name order when the score is
-            # the same for every match); the total is a count through the GIN bitmap
+            # the same for every match); the total comes with the facet counts or a count
             rows = self.conn.execute(
                 text(f"SELECT doc_id, lat, lon, 0 {page_sql}"),
                 base.params,
             ).all()
-            if start == 0 and len(rows) < page_size:
-                total = len(rows)
-            else:
-                total = self.count_sql(everything, base.params)
-        counts = self.facet_counts(base, filters, whole)
+            # a short first page is the whole answer; else -1: counted with the facets when
+            # a facet's scope is every match
+            total = len(rows) if start == 0 and len(rows) < page_size else -1
+        counts, counted = self.facet_counts(base, filters, whole, want_total=total < 0)
+        if total < 0:
+            total = counted if counted is not None else self.count_sql(everything, base.params)
         ids: list[int] = []
         distances: dict[int, float] = {}
         for doc_id, lat, lon, _total in rows:
@@ -680,15 +681,15 @@ class _Search:
         return by_name
 
     def facet_counts(
-        self, base: _Sql, filters: dict[str, str], whole: bool
-    ) -> dict[str, dict[str, int]]:
+        self, base: _Sql, filters: dict[str, str], whole: bool, want_total: bool = False
+    ) -> tuple[dict[str, dict[str, int]], int | None]:
         """Per requested facet, value counts over the matches of every other facet's filter.
 
         With ``whole`` (no words, no place, every document visible), a facet whose scope has
         no other filter counts the whole index: the dictionary holds those counts."""
         wanted = self.request.facets
         if not wanted:
-            return {}
+            return {}, None
         counts: dict[str, dict[str, int]] = {f: {} for f in wanted}
         from_dictionary = [f for f in wanted if whole and set(filters) <= {f}]
         if from_dictionary:
@@ -703,7 +704,9 @@ class _Search:
                 counts[field_name.removeprefix(FACET_FIELD)][term] = int(n)
         scanned = [f for f in wanted if f not in from_dictionary]
         if not scanned:
-            return counts
+            return counts, None
+        total: int | None = None
+        every_filter = " AND ".join(filters.values())
         by_scope: dict[str, list[str]] = {}
         for facet in scanned:
             scope = " AND ".join(c for other, c in filters.items() if other != facet)
@@ -713,20 +716,28 @@ class _Search:
             # index conditions, never the OR of every scope that forced a sequential scan
             where = " AND ".join(p for p in (base.where(), scope) if p)
             prefixes = base.bind([f"{f}:" for f in facets])
-            rows = self.conn.execute(
-                text(
+            mine = f"split_part(v, ':', 1) || ':' = ANY(CAST({prefixes} AS text[]))"
+            if want_total and scope == every_filter:
+                # this scope is every match: its size in the same pass (the matches are read
+                # once for the total and the facet counts)
+                sql = (
+                    "WITH m AS MATERIALIZED (SELECT facets FROM search_document"  # noqa: S608
+                    f" WHERE {where}) SELECT NULL, count(*) FROM m UNION ALL"
+                    f" SELECT v, count(*) FROM m, unnest(m.facets) AS v WHERE {mine} GROUP BY v"
+                )
+            else:
+                sql = (
                     "SELECT v, count(*) FROM search_document, unnest(facets) AS v"  # noqa: S608
-                    f" WHERE {where}"
-                    f" AND split_part(v, ':', 1) || ':' = ANY(CAST({prefixes} AS text[]))"
-                    " GROUP BY v"
-                ),
-                base.params,
-            ).all()
-            for value, n in rows:
+                    f" WHERE {where} AND {mine} GROUP BY v"
+                )
+            for value, n in self.conn.execute(text(sql), base.params).all():
+                if value is None:
+                    total = int(n)
+                    continue
                 facet, _sep, term = str(value).partition(":")
                 if facet in counts:
                     counts[facet][term] = int(n)
-        return counts
+        return counts, total
 
     # did-you-mean
 
