@@ -12,7 +12,13 @@ PostgreSQL) unless ``--backend`` says otherwise.
 
     .venv/bin/python -m bench.search [--count 100000] [--runs 200] [--instance /tmp/x]
     .venv/bin/python -m bench.search --database-url postgresql://postgres@127.0.0.1:5432/test \
-        [--backend postgres|whoosh] [--schema jam3ia_bench_search]
+        [--backend postgres|whoosh] [--schema jam3ia_bench_search] [--keep] [--reuse]
+
+The query set is drawn from the generated rows (350 distinct words, 275 prefixes, every field x
+region pair, very common words); the warm-up pass prints first-sight figures beside the warm
+ones, and the worker's memory is printed at the end. A temporary instance folder is removed at
+the end, and so is the PostgreSQL schema unless ``--keep`` (build once with ``--keep``, then
+``--reuse --keep``; an ``--instance`` folder is kept for ``--reuse``).
 """
 
 from __future__ import annotations
