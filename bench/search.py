@@ -187,7 +187,7 @@ def run(opts: argparse.Namespace, instance: Path) -> None:
         vocabulary = [w for w in vocabulary if len(w) >= 3]
         rng.shuffle(vocabulary)
         words = vocabulary[:350]
-        prefixes = sorted({w[: rng.randint(3, 5)] for w in vocabulary[350:700]})[:275]
+        prefixes = sorted({w[: rng.randint(3, 5)] for w in vocabulary[350:700] or words})[:275]
         fields = [r[0] for r in db.session.execute(text("SELECT code FROM fields")).all()]
         regions = [r[0] for r in db.session.execute(text("SELECT code FROM regions")).all()]
         db.session.commit()
