@@ -12,13 +12,20 @@ PostgreSQL) unless ``--backend`` says otherwise.
 
     .venv/bin/python -m bench.search [--count 100000] [--runs 200] [--instance /tmp/x]
     .venv/bin/python -m bench.search --database-url postgresql://postgres@127.0.0.1:5432/test \
-        [--backend postgres|whoosh] [--schema jam3ia_bench_search]
+        [--backend postgres|whoosh] [--schema jam3ia_bench_search] [--keep] [--reuse]
+
+The query set is drawn from the generated rows (350 distinct words, 275 prefixes, every field x
+region pair, very common words); the warm-up pass prints first-sight figures beside the warm
+ones, and the worker's memory is printed at the end. A temporary instance folder is removed at
+the end, and so is the PostgreSQL schema unless ``--keep`` (build once with ``--keep``, then
+``--reuse --keep``; an ``--instance`` folder is kept for ``--reuse``).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import statistics
 import tempfile
@@ -36,6 +43,18 @@ from app.db import db
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def dir_size(path: Path) -> int:
@@ -66,8 +85,31 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
     parser.add_argument("--schema", default="jam3ia_bench_search", help="PostgreSQL schema")
     parser.add_argument("--backend", choices=("whoosh", "postgres"), default=None)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the PostgreSQL schema (for --reuse later)"
+    )
     opts = parser.parse_args()
+    temporary = opts.instance is None
     instance = Path(opts.instance or tempfile.mkdtemp(prefix="jam3ia-bench-"))
+    try:
+        run(opts, instance)
+    finally:
+        if temporary:  # nothing left behind (a PostgreSQL schema stays only with --keep)
+            shutil.rmtree(instance, ignore_errors=True)
+        if opts.database_url and not opts.keep:
+            drop_schema(opts.database_url, opts.schema)
+
+
+def drop_schema(url: str, schema: str) -> None:
+    from sqlalchemy import create_engine
+
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def run(opts: argparse.Namespace, instance: Path) -> None:
     if not opts.reuse:
         shutil.rmtree(instance, ignore_errors=True)
     database_url = None
@@ -82,6 +124,7 @@ def main() -> None:
             search_backend=opts.backend,
         )
     )
+    from app.search import framework
     from app.search.framework import reindex, service
     from directory.demo import insert_generated
     from directory.reference import load_reference_data
@@ -113,36 +156,47 @@ def main() -> None:
             print(f"index size (tables and indexes): {size / 1e6:.1f} MB")
         else:
             print(f"index size: {dir_size(index_dir) / 1e6:.1f} MB")
+        if hasattr(framework, "warm"):  # as app.wsgi does at worker start
+            started = time.perf_counter()
+            framework.warm(app)
+            print(
+                f"worker start, index view loaded: {(time.perf_counter() - started) * 1000:.0f} ms"
+            )
         started = time.perf_counter()
         search_associations({"q": "", "page": 1, "per_page": 20})
         first = (time.perf_counter() - started) * 1000
-        print(f"first query (Whoosh: loads the facet view): {first:.0f} ms")
+        print(f"first query: {first:.0f} ms; worker memory {rss_mb():.0f} MB")
 
         rng = random.Random(1)
         cities = db.session.execute(text("SELECT code, lat, lng FROM cities")).all()
-        words = [
-            "amal",
-            "النور",
-            "education",
-            "femmes",
-            "jam3iat al wafa",
-            "الأمل",
-            "sport",
-            "Annour",
-            "santé",
-            "التنمية",
-            "jeunes",
-            "Khair",
-            "environnement",
-            "Casablanca",
-        ]
-        facet_sets = [
-            ("education", "casablanca-settat"),
-            ("health", "rabat-sale-kenitra"),
-            ("women", "souss-massa"),
-            ("youth", "fes-meknes"),
-        ]
-        prefixes = ["educ", "casab", "الام", "annou", "envir", "tadam"]
+        # a varied query set drawn from the rows themselves: hundreds of distinct words and
+        # prefixes (so the warm figures are not a handful of cached terms), every field x
+        # region pair, and the words nearly every association holds
+        sample = db.session.execute(
+            text("SELECT name, description FROM associations ORDER BY id LIMIT 3000")
+        ).all()
+        db.session.commit()
+        vocabulary = sorted(
+            {
+                w.strip(".,;:!?()\"'")
+                for name, description in sample
+                for w in f"{name} {description or ''}".split()
+            }
+            - {""}
+        )
+        vocabulary = [w for w in vocabulary if len(w) >= 3]
+        rng.shuffle(vocabulary)
+        words = vocabulary[:350]
+        prefixes = sorted({w[: rng.randint(3, 5)] for w in vocabulary[350:700] or words})[:275]
+        fields = [r[0] for r in db.session.execute(text("SELECT code FROM fields")).all()]
+        regions = [r[0] for r in db.session.execute(text("SELECT code FROM regions")).all()]
+        db.session.commit()
+        facet_sets = [(f, r) for f in fields for r in regions]
+        common = ["association", "جمعية", "education", "Association", "الجمعية"]
+        print(
+            f"query set: {len(words)} words, {len(prefixes)} prefixes,"
+            f" {len(facet_sets)} field x region pairs, {len(common)} very common words"
+        )
 
         def sql_words(q: str) -> str:
             return f"%{q}%"
@@ -172,8 +226,13 @@ def main() -> None:
                 "per_page": 20,
             }, ""
 
+        def common_q() -> tuple[dict[str, Any], str]:
+            q = rng.choice(common)
+            return {"q": q, "page": 1, "per_page": 20}, q
+
         cases = {
             "text": text_q,
+            "very common word": common_q,
             "text + 2 facets (+5 facet counts)": facets_q,
             "prefix": prefix_q,
             "near-me (25 km, by distance)": near_q,
@@ -235,6 +294,7 @@ def main() -> None:
             f"\n{'query':40} {'p50 ms':>8} {'p95 ms':>8} | {'LIKE p50':>9} {'LIKE p95':>9} | {'p95 ratio LIKE/index':>20}"  # noqa: E501
         )
         cold: dict[str, list[float]] = {}
+        searches = 0
         for kind, make in cases.items():
             # first pass: each distinct query once, with the term caches cold
             cold[kind] = []
@@ -242,6 +302,7 @@ def main() -> None:
                 args, _q = make()
                 started = time.perf_counter()
                 search_associations(dict(args))
+                searches += 1
                 cold[kind].append((time.perf_counter() - started) * 1000)
         for kind, make in cases.items():
             ours: list[float] = []
@@ -250,6 +311,7 @@ def main() -> None:
                 args, q = make()
                 started = time.perf_counter()
                 search_associations(dict(args))
+                searches += 1
                 ours.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 run_sql(kind, args, q)
@@ -264,6 +326,10 @@ def main() -> None:
             print(
                 f"  {kind:40} p50 {statistics.median(values):6.1f} ms  p95 {pct(values, 0.95):6.1f} ms"  # noqa: E501
             )
+        print(
+            f"\nworker memory after {searches} searches:"
+            f" {rss_mb():.0f} MB (peak {peak_mb():.0f} MB)"
+        )
         where = f"schema {opts.schema}" if opts.database_url else f"instance {instance}"
         print(f"\nsearch backend: {backend}; {where}")
 

@@ -96,6 +96,17 @@ def make_backend(app: Flask) -> Backend:
     return WhooshBackend(app.instance_path)
 
 
+def warm(app: Flask) -> None:
+    """Load every document type's index view now (``app.wsgi``: at worker start, before
+    the first user's query)."""
+    svc = app.extensions.get(EXTENSION_KEY)
+    if svc is None:
+        return
+    with app.app_context():
+        for doc_type in svc.doc_types.values():
+            svc.backend.warm(doc_type)
+
+
 def register_doc_type(app: Flask, doc_type: DocType) -> None:
     """Declare a document type (called from a feature's ``register(app)``)."""
     svc = init_search(app)

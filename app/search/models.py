@@ -53,11 +53,22 @@ class SearchDocument(Model):
     lon: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
-        Index("ix_search_document_terms", "terms", postgresql_using="gin"),
-        Index("ix_search_document_facets", "facets", postgresql_using="gin"),
+        # no pending list: written in small batches, read all the time
+        Index(
+            "ix_search_document_terms",
+            "terms",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
+        Index(
+            "ix_search_document_facets",
+            "facets",
+            postgresql_using="gin",
+            postgresql_with={"fastupdate": "off"},
+        ),
         Index("ix_search_document_name", "doc_type", "sort_name", "doc_id"),
         Index("ix_search_document_newest", "doc_type", "created", "doc_id"),
-        Index("ix_search_document_lat", "doc_type", "lat"),
+        Index("ix_search_document_geo", "doc_type", "lat", "lon"),
     )
 
 

@@ -99,6 +99,9 @@ class Backend(Protocol):
     ) -> int:
         """Replace the whole index of ``doc_type``; returns the number of documents."""
 
+    def warm(self, doc_type: DocType) -> None:
+        """Load what the first search of ``doc_type`` would (called at worker start)."""
+
     def search(self, doc_type: DocType, request: SearchRequest) -> SearchResult: ...
 
     def count(self, doc_type: DocType) -> int: ...

@@ -453,6 +453,30 @@ def test_both_backends_answer_the_same_on_a_generated_directory(app: Flask) -> N
         SearchRequest(sort="newest", page=3),
         SearchRequest(near=(33.57, -7.59), sort="distance", per_page=30),
     ]
+    # two filters (each facet counted over the other filter's scope), words nearly every
+    # document holds, near-me within a small radius (the longitude band), past the last page
+    fields = [r[0] for r in db.session.execute(text("SELECT code FROM fields")).all()]
+    regions = [r[0] for r in db.session.execute(text("SELECT code FROM regions")).all()]
+    for n in range(24):
+        queries.append(
+            SearchRequest(
+                q=rng.choice(["", "association", "جمعية", rng.choice(words)]),
+                filters={"field": (fields[n % len(fields)],), "region": (rng.choice(regions),)},
+                facets=FACETS,
+                per_page=rng.choice([5, 10]),
+                page=rng.choice([1, 2, 40]),
+            )
+        )
+    for _code, lat, lng in rng.sample(cities, 12):
+        queries.append(
+            SearchRequest(
+                q=rng.choice(["", "association"]),
+                near=(lat, lng),
+                radius_km=25.0,
+                sort="distance",
+                facets=FACETS,
+            )
+        )
     assert compare(backends, queries, exact_order=True) == []
     # incremental writes (renamed, suspended, new), through each backend's write
     doc_type = svc.doc_types["associations"]
@@ -489,3 +513,39 @@ def compare(
         if answers["whoosh"] != answers["postgres"]:
             differences.append((vars(request), answers))
     return differences
+
+
+def test_the_longitude_band_holds_every_point_within_the_radius() -> None:
+    from app.search.backends.postgres import lon_reach
+    from app.search.query import haversine_km
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        near = (rng.uniform(-70, 70), rng.uniform(-170, 170))
+        radius = rng.choice([1.0, 25.0, 100.0, 500.0])
+        west, east = lon_reach(near, radius)
+        assert west is not None and east is not None
+        point = (near[0] + rng.uniform(-5, 5), near[1] + rng.uniform(-12, 12))
+        if haversine_km(near, point) <= radius:
+            assert west <= point[1] <= east, (near, radius, point)
+    # near a pole or across the antimeridian: no longitude bound rather than a wrong one
+    assert lon_reach((89.5, 10.0), 100.0) == (None, None)
+    assert lon_reach((33.0, 179.9), 50.0) == (None, None)
+
+
+def test_warm_builds_the_whoosh_view_before_the_first_query(app: Flask) -> None:
+    from app.search.framework import warm
+    from directory.demo import insert_generated
+
+    insert_generated(50, seed=4, index=False)
+    svc = service()
+    svc.backend = WhooshBackend(app.instance_path)
+    reindex("associations")
+    svc.backend = fresh = WhooshBackend(app.instance_path)  # as a new worker
+    assert "associations" not in fresh._views
+    warm(app)
+    _key, view = fresh._views["associations"]
+    assert view._doc_facets is not None and view._name_rank is not None
+    before = fresh._views["associations"]
+    search("associations", SearchRequest(q="", facets=("field",)))
+    assert fresh._views["associations"] is before  # the first query reused it

@@ -79,6 +79,8 @@ MAX_LEXEME_BYTES = 2_000
 MAX_TSVECTOR_BYTES = 1_000_000
 #: rows per statement when filling the dictionary
 CHUNK = 20_000
+#: per search transaction: facet counts hash in memory instead of sorting on disk
+WORK_MEM = "32MB"
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 
 Entry = tuple[str, str]  # (dictionary field, term)
@@ -150,6 +152,23 @@ def like_prefix(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def lon_reach(near: tuple[float, float], radius_km: float) -> tuple[float | None, float | None]:
+    """The longitudes within ``radius_km`` of ``near`` lie in this band (``None``: near a
+    pole, or the band wraps around the antimeridian: no longitude bound)."""
+    lat = math.radians(near[0])
+    angle = radius_km / EARTH_RADIUS_KM
+    if abs(near[0]) + math.degrees(angle) >= 89.0:
+        return None, None
+    ratio = math.sin(angle) / math.cos(lat)
+    if ratio >= 1:
+        return None, None
+    reach = math.degrees(math.asin(ratio)) + 1e-9
+    west, east = near[1] - reach, near[1] + reach
+    if west < -180 or east > 180:
+        return None, None
+    return west, east
+
+
 # --- query plans ---------------------------------------------------------------------------
 
 
@@ -168,6 +187,8 @@ class _Plan:
     #: a required clause matches nothing: no result
     empty: bool = False
     must: str = ""
+    #: every clause is required (no optional words adding to the score)
+    all_required: bool = False
 
 
 @dataclass
@@ -185,6 +206,12 @@ class _Sql:
 
     def where(self) -> str:
         return " AND ".join(self.parts)
+
+
+def constant_score(plan: _Plan) -> bool:
+    """Every match scores the same: each clause matches in exactly one way and is required
+    (its weight is then added to every match), so relevance order is name order."""
+    return plan.all_required and all(len(weighted) == 1 for weighted in plan.clauses)
 
 
 # --- the backend ---------------------------------------------------------------------------
@@ -313,6 +340,11 @@ class PostgresBackend:
                 count += len(batch)
                 progress(len(batch))
             self._apply(conn, doc_type, totals)
+        # fresh statistics for the planner: autovacuum may be off or late after a bulk load
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("ANALYZE search_document, search_term")
+            )
         return count
 
     @staticmethod
@@ -334,12 +366,17 @@ class PostgresBackend:
 
     # reading
 
+    def warm(self, doc_type: DocType) -> None:
+        """Nothing to load: the index lives in the database."""
+
     def search(self, doc_type: DocType, request: SearchRequest) -> SearchResult:
         with self.engine.connect() as raw:
             conn = raw.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
             with conn.begin():
+                # facet counts group a few hundred thousand values at most: in memory
+                conn.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
                 return _Search(conn, doc_type, request).run()
 
 
@@ -498,6 +535,7 @@ class _Search:
         counted = self.count_matching([q for q, n in queries.values() if n is None])
         plan = _Plan()
         required = required_clauses(clauses)
+        plan.all_required = len(required) == len(clauses)
         must: list[str] = []
         for clause in clauses:
             weighted: list[_Weighted] = []
@@ -540,6 +578,9 @@ class _Search:
                 low = base.bind(request.near[0] - reach)
                 high = base.bind(request.near[0] + reach)
                 base.parts.append(f"lat BETWEEN {low} AND {high}")
+                west, east = lon_reach(request.near, request.radius_km)
+                if west is not None:
+                    base.parts.append(f"lon BETWEEN {base.bind(west)} AND {base.bind(east)}")
                 base.parts.append(f"{distance} <= {base.bind(float(request.radius_km))}")
             elif request.sort == "distance":
                 base.parts.append("lat IS NOT NULL")
@@ -570,18 +611,18 @@ class _Search:
                     base.params,
                 ).all()
         else:
-            # matched set sorted anyway (relevance, name, distance): count it on the way
+            # the page stops at its last row (an index walk in name order when the score is
+            # the same for every match); the total comes with the facet counts or a count
             rows = self.conn.execute(
-                text(f"SELECT doc_id, lat, lon, count(*) OVER () {page_sql}"),
+                text(f"SELECT doc_id, lat, lon, 0 {page_sql}"),
                 base.params,
             ).all()
-            if rows:
-                total = int(rows[0][3])
-            elif start == 0:
-                total = 0
-            else:  # past the end
-                total = self.count_sql(everything, base.params)
-        counts = self.facet_counts(base, filters, whole)
+            # a short first page is the whole answer; else -1: counted with the facets when
+            # a facet's scope is every match
+            total = len(rows) if start == 0 and len(rows) < page_size else -1
+        counts, counted = self.facet_counts(base, filters, whole, want_total=total < 0)
+        if total < 0:
+            total = counted if counted is not None else self.count_sql(everything, base.params)
         ids: list[int] = []
         distances: dict[int, float] = {}
         for doc_id, lat, lon, _total in rows:
@@ -618,6 +659,8 @@ class _Search:
         sort = self.request.sort
         by_name = "sort_name, doc_id"
         if sort == "relevance" and plan is not None:
+            if constant_score(plan):
+                return by_name
             terms: list[str] = []
             for weighted in plan.clauses:
                 cases = [
@@ -638,15 +681,15 @@ class _Search:
         return by_name
 
     def facet_counts(
-        self, base: _Sql, filters: dict[str, str], whole: bool
-    ) -> dict[str, dict[str, int]]:
+        self, base: _Sql, filters: dict[str, str], whole: bool, want_total: bool = False
+    ) -> tuple[dict[str, dict[str, int]], int | None]:
         """Per requested facet, value counts over the matches of every other facet's filter.
 
         With ``whole`` (no words, no place, every document visible), a facet whose scope has
         no other filter counts the whole index: the dictionary holds those counts."""
         wanted = self.request.facets
         if not wanted:
-            return {}
+            return {}, None
         counts: dict[str, dict[str, int]] = {f: {} for f in wanted}
         from_dictionary = [f for f in wanted if whole and set(filters) <= {f}]
         if from_dictionary:
@@ -661,27 +704,40 @@ class _Search:
                 counts[field_name.removeprefix(FACET_FIELD)][term] = int(n)
         scanned = [f for f in wanted if f not in from_dictionary]
         if not scanned:
-            return counts
-        branches: list[str] = []
-        scopes: list[str] = []
+            return counts, None
+        total: int | None = None
+        every_filter = " AND ".join(filters.values())
+        by_scope: dict[str, list[str]] = {}
         for facet in scanned:
-            scope = " AND ".join(c for other, c in filters.items() if other != facet) or "TRUE"
-            scopes.append(scope)
-            prefix = base.bind(f"{facet}:")
-            branches.append(f"(starts_with(v, {prefix}) AND {scope})")
-        rows = self.conn.execute(
-            text(
-                "SELECT v, count(*) FROM search_document, unnest(facets) AS v"  # noqa: S608
-                f" WHERE {base.where()} AND ({' OR '.join(f'({s})' for s in scopes)})"
-                f" AND ({' OR '.join(branches)}) GROUP BY v"
-            ),
-            base.params,
-        ).all()
-        for value, n in rows:
-            facet, _sep, term = str(value).partition(":")
-            if facet in counts:
-                counts[facet][term] = int(n)
-        return counts
+            scope = " AND ".join(c for other, c in filters.items() if other != facet)
+            by_scope.setdefault(scope, []).append(facet)
+        for scope, facets in by_scope.items():
+            # one statement per scope (at most three with two filters): each one an AND of
+            # index conditions, never the OR of every scope that forced a sequential scan
+            where = " AND ".join(p for p in (base.where(), scope) if p)
+            prefixes = base.bind([f"{f}:" for f in facets])
+            mine = f"split_part(v, ':', 1) || ':' = ANY(CAST({prefixes} AS text[]))"
+            if want_total and scope == every_filter:
+                # this scope is every match: its size in the same pass (the matches are read
+                # once for the total and the facet counts)
+                sql = (
+                    "WITH m AS MATERIALIZED (SELECT facets FROM search_document"  # noqa: S608
+                    f" WHERE {where}) SELECT NULL, count(*) FROM m UNION ALL"
+                    f" SELECT v, count(*) FROM m, unnest(m.facets) AS v WHERE {mine} GROUP BY v"
+                )
+            else:
+                sql = (
+                    "SELECT v, count(*) FROM search_document, unnest(facets) AS v"  # noqa: S608
+                    f" WHERE {where} AND {mine} GROUP BY v"
+                )
+            for value, n in self.conn.execute(text(sql), base.params).all():
+                if value is None:
+                    total = int(n)
+                    continue
+                facet, _sep, term = str(value).partition(":")
+                if facet in counts:
+                    counts[facet][term] = int(n)
+        return counts, total
 
     # did-you-mean
 

@@ -43,7 +43,6 @@ from app.search.backends.shared import (
 )
 from app.search.backends.whoosh_analyzers import SkeletonAnalyzer, SpellingAnalyzer, TextAnalyzer
 from app.search.backends.whoosh_view import (
-    TERM_CACHE_SIZE,
     SegmentTable,
     View,
     read_segment,
@@ -227,6 +226,14 @@ class WhooshBackend:
 
     # reading
 
+    def warm(self, doc_type: DocType) -> None:
+        """Open the searcher and build the in-memory view now (at worker start), so the
+        first user's query does not pay for it."""
+        with self._lock:
+            view = self._view(doc_type, self._searcher(doc_type))
+        view.doc_facets  # noqa: B018 (built now, not by the first query with facets)
+        view.name_rank()
+
     def _searcher(self, doc_type: DocType) -> Any:
         searcher = self._searchers.get(doc_type.name)
         now = time.monotonic()
@@ -300,7 +307,7 @@ class WhooshBackend:
             if isinstance(word, bytes):
                 word = word.decode("utf-8")
             bits |= view.term_bits(alt.field, word)
-        if len(view.expansions) >= TERM_CACHE_SIZE:
+        if len(view.expansions) >= view.cache_limit():
             view.expansions.clear()
         view.expansions[key] = bits
         return bits
@@ -367,9 +374,9 @@ class WhooshBackend:
             if scope.bit_count() <= SMALL_SCOPE:
                 # few documents: look their values up rather than AND every value's bitset
                 tally: dict[str, int] = {}
-                values_of = view.doc_facets.get(facet, {})
-                for docnum in bitsets.iterate(scope):
-                    for value in values_of.get(docnum, ()):
+                values_of = view.doc_facets.get(facet) or []
+                for docnum in bitsets.iterate(scope) if values_of else ():
+                    for value in values_of[docnum]:
                         tally[value] = tally.get(value, 0) + 1
                 counts[facet] = tally
             else:

@@ -13,6 +13,9 @@ from app.search import bitsets
 
 #: cached term postings per segment and per view (a 100k-document bitset is 12.5 kB)
 TERM_CACHE_SIZE = 4_096
+#: ... and at most this many bytes of bitsets per cache (a worker keeps three: the segment's
+#: postings, the view's, and prefix/fuzzy expansions): 8 MB is 640 terms at 100k documents
+TERM_CACHE_BYTES = 8_000_000
 
 
 @dataclass
@@ -96,22 +99,33 @@ class View:
     _terms: dict[tuple[str, str], int] = field(default_factory=dict)
     #: prefix and fuzzy expansions, as bitsets
     expansions: dict[tuple[str, str], int] = field(default_factory=dict)
-    _doc_facets: dict[str, dict[int, tuple[str, ...]]] | None = None
+    _doc_facets: dict[str, list[tuple[str, ...]]] | None = None
 
     @property
-    def doc_facets(self) -> dict[str, dict[int, tuple[str, ...]]]:
-        """facet -> document number -> its values (built on first use)."""
+    def doc_facets(self) -> dict[str, list[tuple[str, ...]]]:
+        """facet -> per document number, its values: one list slot per document pointing at
+        a shared tuple (a few hundred distinct combinations), not a dict entry and a tuple
+        per document."""
         with self._lock:
             if self._doc_facets is None:
-                built: dict[str, dict[int, tuple[str, ...]]] = {}
+                built: dict[str, list[tuple[str, ...]]] = {}
                 for facet, values in self.facets.items():
                     per_doc: dict[int, list[str]] = {}
                     for value, bits in values.items():
                         for docnum in bitsets.iterate(bits):
                             per_doc.setdefault(docnum, []).append(value)
-                    built[facet] = {d: tuple(v) for d, v in per_doc.items()}
+                    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+                    column: list[tuple[str, ...]] = [()] * self.size
+                    for docnum, found in per_doc.items():
+                        key = tuple(found)
+                        column[docnum] = shared.setdefault(key, key)
+                    built[facet] = column
                 self._doc_facets = built
             return self._doc_facets
+
+    def cache_limit(self) -> int:
+        """How many bitsets a term cache keeps: :data:`TERM_CACHE_BYTES` worth at this size."""
+        return max(64, min(TERM_CACHE_SIZE, TERM_CACHE_BYTES // max(1, (self.size + 7) // 8)))
 
     def term_bits(self, fieldname: str, text: str) -> int:
         """The documents holding ``text`` in ``fieldname``, from per-segment cached postings."""
@@ -127,11 +141,11 @@ class View:
                 if key in reader:
                     postings = reader.postings(fieldname, text)
                     local = bitsets.from_iterable(postings.all_ids(), table.size)
-                if len(table.terms) >= TERM_CACHE_SIZE:
+                if len(table.terms) >= self.cache_limit():
                     table.terms.clear()
                 table.terms[key] = local
             bits |= local << offset
-        if len(self._terms) >= TERM_CACHE_SIZE:
+        if len(self._terms) >= self.cache_limit():
             self._terms.clear()
         self._terms[key] = bits
         return bits
@@ -186,4 +200,11 @@ def segment_key(reader: Any) -> tuple[str, int]:
     return (str(segment.segment_id()), int(segment.deleted_count()))
 
 
-__all__ = ["TERM_CACHE_SIZE", "SegmentTable", "View", "read_segment", "segment_key"]
+__all__ = [
+    "TERM_CACHE_BYTES",
+    "TERM_CACHE_SIZE",
+    "SegmentTable",
+    "View",
+    "read_segment",
+    "segment_key",
+]
