@@ -27,9 +27,9 @@ from app.realtime import emit_after_commit, user_room
 from app.text import clean_name, clean_text
 from directory import user_memberships
 from messaging import access
-from messaging.models import Conversation, ConversationMember, Message
+from messaging.models import NAMESPACE, Conversation, ConversationMember, Message
+from messaging.online import visible_online
 
-NAMESPACE = "/chat"
 MAX_BODY = 5000
 MAX_TITLE = 200
 MAX_CLIENT_ID = 64
@@ -667,8 +667,6 @@ def summarize(
     last: Message | None,
     pairs: list[tuple[ConversationMember, User]] | None = None,
 ) -> dict[str, Any]:
-    from messaging.events import visible_online
-
     if pairs is None:
         pairs = member_users(conversation)
     if conversation.kind == "association":
