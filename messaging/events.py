@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,7 +22,7 @@ from app.db import db
 from app.limits import hit as hit_limit
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
 from messaging import access, services
-from messaging.online import broadcast_presence, presence, redis_connection
+from messaging.online import broadcast_presence, online_state, presence, redis_connection
 from messaging.presence import RedisThrottle, Throttle, TypingThrottle
 
 log = logging.getLogger("jam3ia.messaging")
@@ -118,7 +118,8 @@ def _handler(fn: Callable[..., Ack], *, limit: str | None) -> Callable[..., Ack]
 class ChatNamespace(AuthenticatedNamespace):
     """client -> server: ``message_send``, ``message_edit``, ``message_delete``, ``typing``,
     ``read``; server -> client: ``message_new``, ``message_updated``, ``typing``, ``read``,
-    ``presence``, ``conversation_new``, ``conversation_updated``, ``conversation_removed``."""
+    ``presence``, ``presence_state`` (on every connect: ``{"online": [ids]}``),
+    ``conversation_new``, ``conversation_updated``, ``conversation_removed``."""
 
     def on_connect(self, auth: Any = None) -> None:
         super().on_connect(auth)
@@ -127,6 +128,11 @@ class ChatNamespace(AuthenticatedNamespace):
         session["chat_counted"] = True
         if presence.connect(user_id) == 1:
             broadcast_presence(user_id, True)
+        # after joining the user's room (above): whoever comes online later is pushed to it
+        state = {"online": online_state(user_id)}
+        db.session.rollback()  # only reads: end the transaction before emitting
+        sid = request.sid  # type: ignore[attr-defined]
+        socketio.emit("presence_state", state, to=sid, namespace=self.namespace)
 
     def on_disconnect(self, reason: Any = None) -> None:
         user_id = session.get(SOCKET_USER)

@@ -134,6 +134,14 @@ def visible_online(viewer_id: int, user_ids: list[int]) -> set[int]:
     return presence.online_among(candidates) if candidates else set()
 
 
+def online_state(viewer_id: int) -> list[int]:
+    """Everybody ``viewer_id`` may see online who is online now (the ``presence_state`` push
+    a socket gets on every (re)connect: it corrects what a page rendered, or a socket missed
+    while it was away)."""
+    visible = sorted(_visible_to(viewer_id))
+    return sorted(presence.online_among(visible)) if visible else []
+
+
 def _visible_to(viewer_id: int) -> set[int]:
     """The people whose presence ``viewer_id`` may see (consent, no block, not hidden),
     computed once per request or event: conversation lists summarize many conversations."""
