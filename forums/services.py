@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.blocks import blockers_of
 from app.accounts.models import User
@@ -225,7 +226,11 @@ def set_moderator(actor: User, forum: Forum, user_id: int, on: bool) -> None:
         )
     )
     if on and row is None:
-        db.session.add(ForumModerator(forum_id=forum.id, user_id=user_id))
+        try:
+            with db.session.begin_nested():  # a concurrent request may appoint them first
+                db.session.add(ForumModerator(forum_id=forum.id, user_id=user_id))
+        except IntegrityError:
+            pass  # appointed already: the wanted state
     elif not on and row is not None:
         db.session.delete(row)
     db.session.flush()
@@ -522,8 +527,18 @@ def react(actor: User, post: Post, topic: Topic, kind: str) -> tuple[Reaction, b
     if existing is not None:
         return existing, False
     reaction = Reaction(post_id=post.id, user_id=actor.id, kind=kind)
-    db.session.add(reaction)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent request may add the same one first
+            db.session.add(reaction)
+    except IntegrityError:
+        found = db.session.scalar(
+            select(Reaction).where(
+                Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == kind
+            )
+        )
+        if found is None:  # pragma: no cover - another constraint failed
+            raise
+        return found, False
     emit_updated(post, topic)
     return reaction, True
 
@@ -564,7 +579,11 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
     if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == actor.id)):
         raise ApiError(409, "already_flagged", _("You have already flagged this post."))
     row = Flag(post_id=post.id, user_id=actor.id, reason=reason, details=details)
-    db.session.add(row)
+    try:
+        with db.session.begin_nested():  # a concurrent request may flag it first
+            db.session.add(row)
+    except IntegrityError:
+        raise ApiError(409, "already_flagged", _("You have already flagged this post.")) from None
     post.flag_count += 1
     db.session.flush()
     notify(

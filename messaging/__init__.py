@@ -10,8 +10,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.db import db
+from app.realtime import socketio, user_room
 from app.signals import membership_changed, presence_withdrawn
-from messaging.services import NAMESPACE
+from messaging.models import NAMESPACE
+from messaging.online import co_member_ids, presence_audience_of
 
 
 def _nav_label() -> Markup:
@@ -31,7 +33,6 @@ def register(app: Flask) -> None:
     from app.api import api
     from app.cli import add_demo_loader
     from app.plugins import registry
-    from app.realtime import socketio
     from messaging import api as endpoints
     from messaging import demo, routes
     from messaging.events import ChatNamespace
@@ -88,7 +89,6 @@ def _association_role_changed(
     """
     from sqlalchemy import select
 
-    from app.realtime import socketio, user_room
     from messaging.access import STAFF_ROLES
     from messaging.models import Conversation
 
@@ -114,9 +114,6 @@ def _presence_withdrawn(
     _sender: object, user_id: int, from_ids: list[int] | None = None, **_kw: object
 ) -> None:
     """A block or hidden presence: who could see ``user_id`` online hears them go offline."""
-    from app.realtime import socketio, user_room
-    from messaging.events import co_member_ids, presence_audience_of
-
     targets = (
         from_ids if from_ids is not None else presence_audience_of(user_id, co_member_ids(user_id))
     )

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Model, utcnow
 
+#: The Socket.IO namespace of chat (``messaging.NAMESPACE``).
+NAMESPACE = "/chat"
 KINDS = ("direct", "group", "association")
 MEMBER_ROLES = ("admin", "member", "staff")
 

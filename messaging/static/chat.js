@@ -387,6 +387,19 @@ function renderTyping() {
   typingLine.textContent = names.length ? labels.labelTyping.replace("{name}", names.join(", ")) : "";
 }
 
+// Presence correction: on every (re)connect the server sends who is online now; every dot on
+// the page takes that state (what the page rendered or a pause missed is corrected).
+function correctPresence({ online }) {
+  const now = new Set(online);
+  for (const dot of document.querySelectorAll("[data-presence]")) {
+    const uid = Number(dot.dataset.presence);
+    if (uid === me) continue;
+    const on = now.has(uid);
+    dot.classList.toggle("online", on);
+    dot.title = on ? labels.labelOnline : labels.labelOffline;
+  }
+}
+
 if (socket) {
   socket.on("connect", async () => {
     try {
@@ -453,6 +466,8 @@ if (socket) {
       dot.title = online ? labels.labelOnline : labels.labelOffline;
     }
   });
+
+  socket.on("presence_state", correctPresence);
 
   socket.on("conversation_new", refreshList);
   socket.on("conversation_updated", refreshList);

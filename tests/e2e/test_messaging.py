@@ -117,3 +117,25 @@ def test_header_badge_counts_unread_live_on_any_page(new_page: Any) -> None:
     # reading the conversation clears it, and the list shows no unread left
     page_k.goto(f"/chat/{conversation.id}")
     expect(page_k.locator(".nav-links [data-chat-unread]")).to_be_hidden()
+
+
+def test_two_pages_opened_at_the_same_moment_see_each_other_online(new_page: Any) -> None:
+    amina = UserFactory(username="amina2", display_name="أمينة")
+    karim = UserFactory(username="karim2", display_name="Karim")
+    conversation = direct(amina, karim)
+    assoc = AssociationFactory(status="approved")  # consent for presence
+    MembershipFactory(association=assoc, user=amina, role="member")
+    MembershipFactory(association=assoc, user=karim, role="member")
+    url = f"/chat/{conversation.id}"
+    page_a = new_page(amina, locale="ar")
+    page_b = new_page(karim, locale="fr-FR")
+    # both start loading before either page's socket is up: each page is rendered with the
+    # other offline, and one of them connects before the other's socket has joined its room
+    page_a.goto(url, wait_until="commit")
+    page_b.goto(url, wait_until="commit")
+    expect(page_a.locator(f".chat-head [data-presence='{karim.id}']")).to_have_class(
+        "presence-dot online"
+    )
+    expect(page_b.locator(f".chat-head [data-presence='{amina.id}']")).to_have_class(
+        "presence-dot online"
+    )

@@ -21,6 +21,7 @@ EVENTS = (
     "typing",
     "read",
     "presence",
+    "presence_state",
     "conversation_new",
     "conversation_updated",
     "conversation_removed",

@@ -393,3 +393,74 @@ def test_conversation_list_preview_reuses_the_stored_html(api: Any, monkeypatch:
     assert preview.startswith("Réunion demain a.ma/[") and len(preview) <= 140
     assert calls == []
     assert len(sent.json["body_html"]) <= 4 * len(body) + 2_000
+
+
+def test_staff_reading_an_association_inbox_writes_nothing_until_they_mark_it_read(
+    api: Any,
+) -> None:
+    from tests.conftest import count_statements
+    from tests.directory.factories import AssociationFactory, MembershipFactory
+
+    assoc = AssociationFactory(status="approved")
+    boss, outsider = UserFactory(), UserFactory()
+    MembershipFactory(association=assoc, user=boss, role="admin")
+    conv_id = api(outsider).post(BASE, json={"association_id": assoc.id}).json["id"]
+    url = f"{BASE}/{conv_id}"
+    sent = api(outsider).post(f"{url}/messages", json={"body": "salam", "client_id": "ro1"})
+    staff = api(boss)
+    with count_statements() as statements:
+        assert staff.get(url).status_code == 200
+        assert staff.get(f"{url}/messages").status_code == 200
+        assert staff.get(BASE).json["unread_total"] == 1
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert [s for s in writes if "conversation" in s] == []
+    # the first mark-read saves the staff row (read state), once
+    read = api(boss).post(f"{url}/read", json={"last_read_id": sent.json["id"]})
+    assert read.status_code == 200, read.json
+    assert api(boss).get(BASE).json["unread_total"] == 0
+    read = api(boss).post(f"{url}/read", json={"last_read_id": sent.json["id"]})
+    assert read.status_code == 200
+
+
+def test_two_first_reads_of_an_association_inbox_at_once_save_one_staff_row(
+    app: Flask, api: Any
+) -> None:
+    from messaging import access, services
+    from messaging.models import ConversationMember
+    from tests.directory.factories import AssociationFactory, MembershipFactory
+
+    assoc = AssociationFactory(status="approved")
+    boss, outsider = UserFactory(), UserFactory()
+    MembershipFactory(association=assoc, user=boss, role="admin")
+    conv_id = api(outsider).post(BASE, json={"association_id": assoc.id}).json["id"]
+    sent = (
+        api(outsider)
+        .post(f"{BASE}/{conv_id}/messages", json={"body": "salam", "client_id": "r1"})
+        .json["id"]
+    )
+    boss_id = boss.id
+    barrier = threading.Barrier(3)
+    results: list[object] = []
+
+    def read() -> None:
+        with app.app_context():
+            user = db.session.get(type(boss), boss_id)
+            conversation, member = access.access_conversation(user, conv_id)
+            db.session.commit()
+            barrier.wait()
+            try:
+                results.append(services.mark_read(user, conversation, member, sent))
+            except Exception as exc:  # the failure is what the test reports
+                results.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [sent] * 3
+    db.session.expire_all()
+    rows = db.session.query(ConversationMember).filter_by(conversation_id=conv_id, user_id=boss_id)
+    assert rows.count() == 1

@@ -281,6 +281,24 @@ def test_presence_online_across_tabs(chat: Chat) -> None:
     assert [p for p in eve.of("presence") if p["user_id"] == a.id] == []
 
 
+def test_every_connect_gets_the_presence_it_missed(chat: Chat) -> None:
+    a, b, c = UserFactory(), UserFactory(), UserFactory()
+    conv = group(a, b, c)
+    _exchange(conv.id, a, b, c)
+    alice = chat(a)
+    assert alice.wait_event("presence_state") == {"online": []}
+    # bob was not connected when alice came online: the connect tells him
+    bob = chat(b)
+    assert bob.wait_event("presence_state") == {"online": [a.id]}
+    # while bob is away, alice leaves and carol arrives; bob's reconnect corrects both
+    bob.sio.disconnect()
+    alice.sio.disconnect()
+    carol = chat(c)
+    carol.wait_event("presence_state")
+    bob_again = chat(b)
+    assert bob_again.wait_event("presence_state") == {"online": [c.id]}
+
+
 def test_presence_shown_in_conversation_detail(chat: Chat, api: Any) -> None:
     a, b = UserFactory(), UserFactory()
     conv = direct(a, b)
