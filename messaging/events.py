@@ -22,6 +22,7 @@ from app.db import db
 from app.limits import hit as hit_limit
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
 from messaging import access, services
+from messaging.models import NAMESPACE
 from messaging.online import broadcast_presence, online_state, presence, redis_connection
 from messaging.presence import RedisThrottle, Throttle, TypingThrottle
 
@@ -177,7 +178,7 @@ class ChatNamespace(AuthenticatedNamespace):
                     "typing",
                     {"conversation_id": conversation_id, "user_id": user_id},
                     to=rooms,
-                    namespace=services.NAMESPACE,
+                    namespace=NAMESPACE,
                 )
         else:
             db.session.commit()
