@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import dates as babel_dates
@@ -20,6 +21,7 @@ LANGUAGES = {"ar": "العربية", "fr": "Français", "en": "English"}
 RTL = frozenset({"ar"})
 DEFAULT_LOCALE = "ar"
 DEFAULT_TIMEZONE = "Africa/Casablanca"
+ListStyle = Literal["standard", "or", "unit"]
 
 babel = Babel()
 
@@ -55,7 +57,7 @@ def _locale() -> str:
     return str(get_locale() or DEFAULT_LOCALE)
 
 
-def format_datetime(value: dt.datetime, format: str = "medium") -> str:  # noqa: A002
+def format_datetime(value: dt.datetime, format: str = "medium") -> str:
     """Babel's date-time in the reader's locale and zone (zoneinfo, not pytz)."""
     zone = reader_zone()
     return babel_dates.format_datetime(
@@ -63,7 +65,7 @@ def format_datetime(value: dt.datetime, format: str = "medium") -> str:  # noqa:
     )
 
 
-def format_date(value: dt.datetime | dt.date, format: str = "medium") -> str:  # noqa: A002
+def format_date(value: dt.datetime | dt.date, format: str = "medium") -> str:
     """Babel's date in the reader's locale; an instant is first moved to the reader's zone."""
     if isinstance(value, dt.datetime):
         value = _utc(value).astimezone(reader_zone()).date()
@@ -80,7 +82,7 @@ def _full(instant: dt.datetime) -> str:
     local = instant.astimezone(zone)
     day = babel_dates.format_date(local.date(), "full", locale=locale)
     time = babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)
-    combined = babel_dates.get_datetime_format("long", locale=locale).replace("'", "")
+    combined = str(babel_dates.get_datetime_format("long", locale=locale)).replace("'", "")
     return combined.replace("{0}", time).replace("{1}", day)
 
 
@@ -140,14 +142,17 @@ def ago_filter(value: dt.datetime | None, now: dt.datetime | None = None) -> Mar
     return _time_tag(instant, text)
 
 
-def list_filter(items: Iterable[object], style: str = "standard") -> Markup:
+def list_filter(items: Iterable[object], style: ListStyle = "standard") -> Markup:
     """Join user content with the locale's separator, each item isolated in ``<bdi>``."""
-    parts = [str(Markup("<bdi>{}</bdi>").format(item)) for item in items]
+    parts = [Markup("<bdi>{}</bdi>").format(item) for item in items]
     if not parts:
         return Markup("")
-    locale = str(get_locale() or DEFAULT_LOCALE)
-    # The separators come from CLDR (trusted); each part is already escaped markup.
-    return Markup(format_list(parts, style=style, locale=locale))
+    # Join placeholders with the CLDR pattern, then put the isolated items in their place.
+    joined = format_list([f"\x00{i}\x00" for i in range(len(parts))], style, _locale())
+    pieces = joined.split("\x00")
+    return Markup("").join(
+        parts[int(piece)] if n % 2 else escape(piece) for n, piece in enumerate(pieces)
+    )
 
 
 def bdi_filter(value: object) -> Markup:

@@ -84,3 +84,22 @@ def test_ramadan_offset_follows_the_zone_rules(logged_in, world):
 
     local = dt.datetime(2026, 3, 1, 19, 0, tzinfo=ZoneInfo("Africa/Casablanca"))
     assert activity.starts_at == local.astimezone(dt.UTC)
+
+
+def test_calendar_feed_carries_the_zone(api, world):
+    from icalendar import Calendar
+
+    from tests.projects.factories import ActivityFactory
+
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    ActivityFactory(
+        project=project,
+        starts_at=dt.datetime(2026, 4, 10, 8, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 4, 10, 10, 30, tzinfo=dt.UTC),
+    )
+    raw = api(world.member).get(f"/api/v1/projects/{project.id}/calendar.ics").get_data()
+    text = raw.decode()
+    assert "DTSTART;TZID=Africa/Casablanca:20260410T090000" in text
+    assert "BEGIN:VTIMEZONE" in text and "TZID:Africa/Casablanca" in text
+    event = next(c for c in Calendar.from_ical(raw).walk("VEVENT") if "activity" in str(c["uid"]))
+    assert event.decoded("dtstart") == dt.datetime(2026, 4, 10, 8, 0, tzinfo=dt.UTC)
