@@ -172,7 +172,7 @@ def init_i18n(app: Flask) -> None:
         date=date_filter,
         datetime=datetime_filter,
         ago=ago_filter,
-        list=list_filter,
+        list_of=list_filter,
         bdi=bdi_filter,
     )
     app.jinja_env.globals.update(

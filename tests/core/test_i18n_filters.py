@@ -9,7 +9,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 NAMES = ["جمعية النور", "Association Al Amal (Fès)", "Tamazight ⵜⴰⵎⴰⵣⵉⵖⵜ"]
-LIST = "{{ names|list }}"
+LIST = "{{ names|list_of }}"
 
 
 @pytest.mark.parametrize(
