@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -82,6 +83,8 @@ class Config:
     mail_url: str | None = None
     #: Accounts must confirm their email address before posting (``JAM3IA_VERIFY_EMAIL``).
     verify_email: bool = False
+    #: ``JAM3IA_TIMEZONE``: the platform's zone, used for readers who have not chosen one.
+    timezone: str = "Africa/Casablanca"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -120,8 +123,14 @@ class Config:
         mail_url = env.get("MAIL_URL") or None
         if mail_url is not None:
             parse_mail_url(mail_url)  # a bad URL stops the start with the reason
+        zone = env.get("JAM3IA_TIMEZONE") or "Africa/Casablanca"
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"JAM3IA_TIMEZONE is not a known time zone: {zone!r}") from exc
         values: dict[str, Any] = {
             "env": mode,
+            "timezone": zone,
             "mail_url": mail_url,
             "verify_email": env.get("JAM3IA_VERIFY_EMAIL", "").lower()
             in ("1", "true", "yes", "on"),
@@ -293,7 +302,7 @@ class Config:
             "RATELIMIT_HEADERS_ENABLED": True,
             "RATELIMIT_KEY_PREFIX": self.redis_channel,
             "BABEL_DEFAULT_LOCALE": "ar",
-            "BABEL_DEFAULT_TIMEZONE": "UTC",
+            "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "API_TITLE": "jam3ia",
             "API_VERSION": "v1",
             "OPENAPI_VERSION": "3.1.0",

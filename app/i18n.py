@@ -6,12 +6,22 @@ browser's Accept-Language, then Arabic.
 
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, format_timedelta, get_locale
+import datetime as dt
+from collections.abc import Iterable
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import dates as babel_dates
+from babel.lists import format_list
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, format_timedelta, get_locale
+from markupsafe import Markup, escape
 
 LANGUAGES = {"ar": "العربية", "fr": "Français", "en": "English"}
 RTL = frozenset({"ar"})
 DEFAULT_LOCALE = "ar"
+DEFAULT_TIMEZONE = "Africa/Casablanca"
+ListStyle = Literal["standard", "or", "unit"]
 
 babel = Babel()
 
@@ -28,6 +38,128 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LOCALE
 
 
+def select_timezone() -> str:
+    """The reader's zone: their own when the account has one, else the platform default."""
+    user = g.get("user") if has_request_context() else None
+    zone = getattr(user, "timezone", None) if user is not None else None
+    return str(zone or current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE)
+
+
+def reader_zone() -> ZoneInfo:
+    """The reader's zone from the system tz database (pytz's copy gets Morocco wrong)."""
+    try:
+        return ZoneInfo(select_timezone())
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def _locale() -> str:
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+def format_datetime(value: dt.datetime, format: str = "medium") -> str:
+    """Babel's date-time in the reader's locale and zone (zoneinfo, not pytz)."""
+    zone = reader_zone()
+    return babel_dates.format_datetime(
+        _utc(value).astimezone(zone), format, tzinfo=zone, locale=_locale()
+    )
+
+
+def format_date(value: dt.datetime | dt.date, format: str = "medium") -> str:
+    """Babel's date in the reader's locale; an instant is first moved to the reader's zone."""
+    if isinstance(value, dt.datetime):
+        value = _utc(value).astimezone(reader_zone()).date()
+    return babel_dates.format_date(value, format, locale=_locale())
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _full(instant: dt.datetime) -> str:
+    """The full date and the time, in the locale's own combination (no misleading zone name)."""
+    zone, locale = reader_zone(), _locale()
+    local = instant.astimezone(zone)
+    day = babel_dates.format_date(local.date(), "full", locale=locale)
+    time = babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)
+    combined = str(babel_dates.get_datetime_format("long", locale=locale)).replace("'", "")
+    return combined.replace("{0}", time).replace("{1}", day)
+
+
+def _time_tag(value: dt.datetime, text: str) -> Markup:
+    """``<time>`` carrying the UTC instant and, as tooltip, the full date in the reader's zone."""
+    instant = _utc(value)
+    full = _full(instant)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        instant.isoformat().replace("+00:00", "Z"), full, text
+    )
+
+
+def local_input_to_utc(value: str) -> str:
+    """A ``datetime-local`` form value, typed in the reader's zone, as an ISO UTC instant.
+
+    Values that already carry an offset, or that do not parse, pass unchanged (the schema
+    then says what is wrong).
+    """
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    if parsed.tzinfo is not None:
+        return value
+    zone = reader_zone()
+    return parsed.replace(tzinfo=zone).astimezone(dt.UTC).isoformat()
+
+
+def date_filter(value: dt.datetime | dt.date | None) -> Markup:
+    """One style for a day: the locale's medium date, in the reader's zone."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, dt.datetime):
+        return _time_tag(value, format_date(value, "medium"))
+    return Markup('<time datetime="{}">{}</time>').format(
+        value.isoformat(), format_date(value, "medium")
+    )
+
+
+def datetime_filter(value: dt.datetime | None) -> Markup:
+    """One style for an instant: medium date and short time, in the reader's zone."""
+    if value is None:
+        return Markup("")
+    instant = _utc(value)
+    return _time_tag(instant, format_datetime(instant, "d MMM y, HH:mm"))
+
+
+def ago_filter(value: dt.datetime | None, now: dt.datetime | None = None) -> Markup:
+    """Relative time ("3 min ago"), with the full date as tooltip."""
+    if value is None:
+        return Markup("")
+    instant = _utc(value)
+    delta = instant - (now or dt.datetime.now(dt.UTC))
+    text = babel_dates.format_timedelta(
+        delta, add_direction=True, format="short", threshold=1, locale=_locale()
+    )
+    return _time_tag(instant, text)
+
+
+def list_filter(items: Iterable[object], style: ListStyle = "standard") -> Markup:
+    """Join user content with the locale's separator, each item isolated in ``<bdi>``."""
+    parts = [Markup("<bdi>{}</bdi>").format(item) for item in items]
+    if not parts:
+        return Markup("")
+    # Join placeholders with the CLDR pattern, then put the isolated items in their place.
+    joined = format_list([f"\x00{i}\x00" for i in range(len(parts))], style, _locale())
+    pieces = joined.split("\x00")
+    return Markup("").join(
+        parts[int(piece)] if n % 2 else escape(piece) for n, piece in enumerate(pieces)
+    )
+
+
+def bdi_filter(value: object) -> Markup:
+    """Isolate one piece of user content inside a sentence."""
+    return Markup("<bdi>{}</bdi>").format(escape(value))
+
+
 def text_direction(locale: str | None = None) -> str:
     """``rtl`` for Arabic, ``ltr`` otherwise."""
     code = locale or str(get_locale() or DEFAULT_LOCALE)
@@ -35,7 +167,14 @@ def text_direction(locale: str | None = None) -> str:
 
 
 def init_i18n(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters.update(
+        date=date_filter,
+        datetime=datetime_filter,
+        ago=ago_filter,
+        list_of=list_filter,
+        bdi=bdi_filter,
+    )
     app.jinja_env.globals.update(
         format_date=format_date,
         format_datetime=format_datetime,

@@ -1,7 +1,8 @@
 """iCalendar feeds (RFC 5545) built with the ``icalendar`` package.
 
 Milestones are all-day events on their due date (``DTSTART;VALUE=DATE`` and the next day as
-``DTEND``, the form Google, Outlook and Apple all import); activities are timed events in UTC.
+``DTEND``, the form Google, Outlook and Apple all import); activities are timed events in
+the reader's zone (the platform's for anonymous feeds) with ``TZID`` and its ``VTIMEZONE``.
 UIDs are stable, so a re-imported or refreshed feed updates events instead of duplicating them.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from icalendar import Calendar, Event
 
 from app.db import utcnow
+from app.i18n import reader_zone
 from app.urls import public_url
 from projects.models import Project
 
@@ -37,6 +39,7 @@ def build_calendar(projects: Iterable[Project], *, name: str, host: str, base_ur
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     stamp = utcnow().replace(microsecond=0)
+    zone = reader_zone()
     for project in projects:
         url = f"{base_url}/projects/{project.id}"
         for milestone in project.milestones:
@@ -60,8 +63,8 @@ def build_calendar(projects: Iterable[Project], *, name: str, host: str, base_ur
             event.add("uid", _uid("activity", activity.id, host))
             event.add("dtstamp", stamp)
             event.add("summary", f"{activity.title} — {project.title}")
-            event.add("dtstart", activity.starts_at.astimezone(dt.UTC).replace(microsecond=0))
-            event.add("dtend", activity.ends_at.astimezone(dt.UTC).replace(microsecond=0))
+            event.add("dtstart", activity.starts_at.astimezone(zone).replace(microsecond=0))
+            event.add("dtend", activity.ends_at.astimezone(zone).replace(microsecond=0))
             if activity.location:
                 event.add("location", activity.location)
             if activity.description:
@@ -69,4 +72,5 @@ def build_calendar(projects: Iterable[Project], *, name: str, host: str, base_ur
             event.add("categories", ["activity"])
             event.add("url", f"{url}#activity-{activity.id}")
             cal.add_component(event)
+    cal.add_missing_timezones()
     return bytes(cal.to_ical())

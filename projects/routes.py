@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import db
-from app.i18n import text_direction
+from app.i18n import local_input_to_utc, text_direction
 from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
 from projects import access, logic, services
@@ -86,8 +86,14 @@ def _milestone_status(status: str) -> str:
     return status_label(status)
 
 
+LOCAL_TIMES = frozenset({"starts_at", "ends_at"})
+
+
 def _load(schema: ma.Schema, names: list[str], multi: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Form fields to the API schema's input (empty fields are left out)."""
+    """Form fields to the API schema's input (empty fields are left out).
+
+    Date-times typed in a form (``datetime-local``) are in the reader's zone.
+    """
     raw: dict[str, Any] = {}
     for name in names:
         if name in multi:
@@ -97,7 +103,7 @@ def _load(schema: ma.Schema, names: list[str], multi: tuple[str, ...] = ()) -> d
             continue
         value = request.form.get(name)
         if value is not None and value.strip() != "":
-            raw[name] = value
+            raw[name] = local_input_to_utc(value) if name in LOCAL_TIMES else value
     return dict(schema.load(raw))
 
 

@@ -48,8 +48,8 @@ def test_project_feed_parses_back(api, world):
     act = found[f"jam3ia-activity-{activity.id}@localhost"]
     start = act.decoded("DTSTART")
     assert start == dt.datetime(2026, 5, 2, 8, 30, tzinfo=dt.UTC)
-    assert start.utcoffset() == dt.timedelta(0)
-    assert act.to_ical().decode().count("DTSTART:20260502T083000Z") == 1  # UTC form
+    assert str(start.tzinfo) == "Africa/Casablanca"  # TZID, with its VTIMEZONE
+    assert act.to_ical().decode().count("DTSTART;TZID=Africa/Casablanca:20260502T093000") == 1
     assert str(act["LOCATION"]) == "Fès"
     for event in found.values():
         assert "UID" in event and "DTSTAMP" in event
