@@ -61,9 +61,7 @@ def add_obligation(
     returns its id. The same ``kind`` and ``source`` is never added twice."""
     from library.services import add_obligation as add
 
-    return add(
-        association_id, kind, due_at, source=source, title=title, remind_days=remind_days
-    ).id
+    return add(association_id, kind, due_at, source=source, title=title, remind_days=remind_days).id
 
 
 __all__ = ["add_obligation", "register", "valid_authorization"]

@@ -12,8 +12,8 @@ from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
 from app.db import db, utcnow
 from app.limits import rate_limit
-from library import access, services
 from app.security import talisman
+from library import access, services
 from library.download import PREVIEW_CSP, file_response
 from library.models import Authorization, LibraryDocument
 from library.schemas import (

@@ -18,7 +18,9 @@ from library import services
 
 def tiny_pdf(text: str) -> bytes:
     """A one-page PDF showing ``text`` (ASCII) in Helvetica."""
-    safe = text.encode("latin-1", "replace").replace(b"\\", b"").replace(b"(", b"").replace(b")", b"")
+    safe = (
+        text.encode("latin-1", "replace").replace(b"\\", b"").replace(b"(", b"").replace(b")", b"")
+    )
     stream = b"BT /F1 18 Tf 60 760 Td (" + safe + b") Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -37,7 +39,9 @@ def tiny_pdf(text: str) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 
@@ -76,11 +80,46 @@ def load_demo_library() -> None:
 
     for aid in ids[:3]:
         docs = [
-            ("statutes", "النظام الأساسي للجمعية", "members", day(-400), "statuts.pdf", tiny_pdf("Statuts")),
-            ("provisional_receipt", "Récépissé provisoire du dépôt", "admins", day(-75), "recepisse.pdf", tiny_pdf("Recepisse provisoire")),
-            ("general_assembly_minutes", "محضر الجمع العام العادي", "members", day(-380), "pv-ag.pdf", tiny_pdf("PV AG")),
-            ("financial_report", "Rapport financier annuel", "network", day(-60), "rapport.pdf", tiny_pdf("Rapport financier")),
-            ("photo", "Journée de nettoyage de la plage", "members", day(-20), "plage.png", tiny_png()),
+            (
+                "statutes",
+                "النظام الأساسي للجمعية",
+                "members",
+                day(-400),
+                "statuts.pdf",
+                tiny_pdf("Statuts"),
+            ),
+            (
+                "provisional_receipt",
+                "Récépissé provisoire du dépôt",
+                "admins",
+                day(-75),
+                "recepisse.pdf",
+                tiny_pdf("Recepisse provisoire"),
+            ),
+            (
+                "general_assembly_minutes",
+                "محضر الجمع العام العادي",
+                "members",
+                day(-380),
+                "pv-ag.pdf",
+                tiny_pdf("PV AG"),
+            ),
+            (
+                "financial_report",
+                "Rapport financier annuel",
+                "network",
+                day(-60),
+                "rapport.pdf",
+                tiny_pdf("Rapport financier"),
+            ),
+            (
+                "photo",
+                "Journée de nettoyage de la plage",
+                "members",
+                day(-20),
+                "plage.png",
+                tiny_png(),
+            ),
         ]
         for kind, title, visibility, valid_from, name, data in docs:
             services.create_document(

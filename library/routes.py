@@ -198,11 +198,15 @@ def calendar(association_id: int) -> ResponseReturnValue:
         access.access_library(actor, association_id, "manage")
         try:
             if request.form.get("action") == "close":
-                ob = access.access_obligation(actor, request.form.get("obligation_id", type=int) or 0)
+                ob = access.access_obligation(
+                    actor, request.form.get("obligation_id", type=int) or 0
+                )
                 services.close_obligation(ob, request.form.get("document_id", type=int))
                 message = _("Obligation closed.")
             else:
-                services.create_authorization(association_id, load(AuthorizationSchema, request.form))
+                services.create_authorization(
+                    association_id, load(AuthorizationSchema, request.form)
+                )
                 message = _("Authorisation recorded.")
             db.session.commit()
         except ApiError as error:

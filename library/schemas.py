@@ -59,8 +59,11 @@ def load(schema: type[ma.Schema], source: Any, *, partial: bool = False) -> dict
     """``source`` (a JSON body or a form) through ``schema``; 422 with per-field messages."""
     data = {k: v for k, v in dict(source or {}).items() if v != ""}
     try:
-        return schema(partial=partial).load(data)  # type: ignore[no-any-return]
+        return schema(partial=partial).load(data)
     except ma.ValidationError as error:
         raise ApiError(
-            422, "validation_failed", _("Please correct the highlighted fields."), error.messages  # type: ignore[arg-type]
+            422,
+            "validation_failed",
+            _("Please correct the highlighted fields."),
+            error.messages,  # type: ignore[arg-type]
         ) from None

@@ -119,7 +119,9 @@ def stored(data: bytes) -> Iterator[str]:
         raise
 
 
-def _append_version(actor: Any, doc: LibraryDocument, name: str, mime: str, data: bytes) -> DocumentVersion:
+def _append_version(
+    actor: Any, doc: LibraryDocument, name: str, mime: str, data: bytes
+) -> DocumentVersion:
     number = (
         db.session.scalar(
             select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == doc.id)
@@ -162,8 +164,10 @@ def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, by
         raise ApiError(
             409,
             "integrity_failed",
-            _("This file was changed or lost in storage; it cannot be served. "
-              "The administrators were told."),
+            _(
+                "This file was changed or lost in storage; it cannot be served. "
+                "The administrators were told."
+            ),
         )
     return version, data
 
@@ -185,7 +189,7 @@ def _meta(data: dict[str, Any], doc: LibraryDocument) -> None:
         if data["visibility"] not in VISIBILITIES:
             raise invalid("validation_failed", _("Unknown visibility."), "visibility")
         doc.visibility = data["visibility"]
-    if "language" in data and data["language"]:
+    if data.get("language"):
         doc.language = str(data["language"])[:5]
     if "tags" in data:
         tags = data["tags"] or []
@@ -320,7 +324,9 @@ def serialize_consent(c: MediaConsent) -> dict[str, Any]:
 # ---- authorisations ----------------------------------------------------------------------
 
 
-def own_document(association_id: int, document_id: Any, field: str = "document_id") -> LibraryDocument:
+def own_document(
+    association_id: int, document_id: Any, field: str = "document_id"
+) -> LibraryDocument:
     doc = db.session.get(LibraryDocument, document_id) if document_id else None
     if doc is None or doc.association_id != association_id:
         raise invalid(
@@ -375,12 +381,14 @@ def valid_authorization(association_id: int, kind: str, on: dt.date | None = Non
     day = on or utcnow().date()
     return (
         db.session.scalar(
-            select(Authorization.id).where(
+            select(Authorization.id)
+            .where(
                 Authorization.association_id == association_id,
                 Authorization.kind == kind,
                 Authorization.valid_from <= day,
                 Authorization.valid_to >= day,
-            ).limit(1)
+            )
+            .limit(1)
         )
         is not None
     )

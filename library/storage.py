@@ -7,7 +7,7 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from flask import current_app
 
@@ -52,7 +52,7 @@ def storage() -> FileStorage:
     """The configured backend (``LIBRARY_STORAGE`` in tests, else the instance folder)."""
     custom = current_app.config.get("LIBRARY_STORAGE")
     if custom is not None:
-        return custom  # type: ignore[no-any-return]
+        return cast(FileStorage, custom)
     return FileStorage(Path(current_app.instance_path) / "uploads" / "library")
 
 

@@ -60,7 +60,9 @@ def world(app) -> World:
     )
 
 
-def upload(client: Any, association_id: int, data: bytes = PDF, name: str = "doc.pdf", **form: Any) -> Any:
+def upload(
+    client: Any, association_id: int, data: bytes = PDF, name: str = "doc.pdf", **form: Any
+) -> Any:
     fields = {"kind": "statutes", "title": "Statuts", "visibility": "members", **form}
     fields["file"] = (io.BytesIO(data), name)
     return client.post(

@@ -26,7 +26,9 @@ def notes(user_id: int) -> list[str]:
     db.session.expire_all()
     return list(
         db.session.scalars(
-            select(Notification.subject).where(Notification.user_id == user_id).order_by(Notification.id)
+            select(Notification.subject)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id)
         )
     )
 
@@ -69,12 +71,22 @@ def test_board_or_statutes_change_to_declare_within_30_days(app, api, world):
     assert tick(D + dt.timedelta(days=19)) == 0
     assert tick(D + dt.timedelta(days=20)) == 1
     assert tick(D + dt.timedelta(days=31)) == 1
-    upload(api(world.assoc_admin), world.a.id, kind="provisional_receipt", valid_from=(D + dt.timedelta(days=32)).isoformat())
+    upload(
+        api(world.assoc_admin),
+        world.a.id,
+        kind="provisional_receipt",
+        valid_from=(D + dt.timedelta(days=32)).isoformat(),
+    )
     assert obligation("declare_change").status == "done"
 
 
 def test_yearly_general_assembly(app, api, world):
-    upload(api(world.assoc_admin), world.a.id, kind="general_assembly_minutes", valid_from=D.isoformat())
+    upload(
+        api(world.assoc_admin),
+        world.a.id,
+        kind="general_assembly_minutes",
+        valid_from=D.isoformat(),
+    )
     ob = obligation("general_assembly")
     assert ob.due_at == D + dt.timedelta(days=365)
     assert tick(D + dt.timedelta(days=334)) == 0
@@ -110,30 +122,57 @@ def test_another_associations_document_cannot_close_or_prove(app, api, world):
     mine = upload(api(world.assoc_admin), world.a.id, kind="board_list", valid_from=D.isoformat())
     theirs = upload(api(world.other_admin), world.b.id, kind="final_receipt").get_json()["id"]
     ob = obligation("declare_change")
-    res = api(world.assoc_admin).post(f"/api/v1/obligations/{ob.id}/close", json={"document_id": theirs})
+    res = api(world.assoc_admin).post(
+        f"/api/v1/obligations/{ob.id}/close", json={"document_id": theirs}
+    )
     assert res.status_code == 422
     assert res.get_json()["error"]["code"] == "wrong_association"
     assert obligation("declare_change").status == "open"
     proof = api(world.assoc_admin).post(
         f"/api/v1/associations/{world.a.id}/authorizations",
-        json={"kind": "distribution", "authority": "Caïdat", "reference": "D-9",
-              "valid_from": "2026-01-01", "valid_to": "2026-02-01", "document_id": theirs},
+        json={
+            "kind": "distribution",
+            "authority": "Caïdat",
+            "reference": "D-9",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-02-01",
+            "document_id": theirs,
+        },
     )
     assert proof.status_code == 422
     assert proof.get_json()["error"]["code"] == "wrong_association"
-    assert api(world.assoc_admin).get(f"/api/v1/associations/{world.a.id}/authorizations").get_json()["items"] == []
+    assert (
+        api(world.assoc_admin)
+        .get(f"/api/v1/associations/{world.a.id}/authorizations")
+        .get_json()["items"]
+        == []
+    )
     ok = api(world.assoc_admin).post(
         f"/api/v1/obligations/{ob.id}/close", json={"document_id": mine.get_json()["id"]}
     )
     assert ok.status_code == 200
     assert ok.get_json()["status"] == "done"
     # another association's admin cannot even see it
-    assert api(world.other_admin).post(f"/api/v1/obligations/{ob.id}/close", json={"document_id": theirs}).status_code == 404
+    assert (
+        api(world.other_admin)
+        .post(f"/api/v1/obligations/{ob.id}/close", json={"document_id": theirs})
+        .status_code
+        == 404
+    )
 
 
 def test_other_features_add_obligations_through_the_hook(app, world):
-    first = add_obligation(world.a.id, "campaign_report", D, source="campaign:7", title="Rapport de campagne", remind_days=[7])
-    again = add_obligation(world.a.id, "campaign_report", D, source="campaign:7", title="Rapport de campagne")
+    first = add_obligation(
+        world.a.id,
+        "campaign_report",
+        D,
+        source="campaign:7",
+        title="Rapport de campagne",
+        remind_days=[7],
+    )
+    again = add_obligation(
+        world.a.id, "campaign_report", D, source="campaign:7", title="Rapport de campagne"
+    )
     db.session.commit()
     assert first == again
     assert tick(D - dt.timedelta(days=7)) == 1

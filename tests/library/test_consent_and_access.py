@@ -23,9 +23,9 @@ def test_visibility_matrix_on_every_face(app, api, world, visibility):
         expected = 200 if role in VIEW[visibility] else 404
         assert client.get(f"/api/v1/documents/{doc_id}").status_code == expected, role
         assert client.get(f"/api/v1/documents/{doc_id}/versions").status_code == expected, role
-        assert (
-            client.get(f"/api/v1/documents/{doc_id}/versions/1/file").status_code == expected
-        ), role
+        assert client.get(f"/api/v1/documents/{doc_id}/versions/1/file").status_code == expected, (
+            role
+        )
         listed = client.get(f"/api/v1/associations/{world.a.id}/documents").get_json()["items"]
         assert (doc_id in [d["id"] for d in listed]) == (role in VIEW[visibility]), role
         page = app.test_client()
@@ -74,14 +74,20 @@ def test_photo_beyond_members_needs_consent(app, api, world):
     assert refused.status_code == 422
     assert refused.get_json()["error"]["code"] == "consent_required"
     doc_id = upload(client, world.a.id, data=PNG, name="p.png", kind="photo").get_json()["id"]
-    assert client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "network"}).status_code == 422
+    assert (
+        client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "network"}).status_code
+        == 422
+    )
     assert client.get(f"/api/v1/documents/{doc_id}").get_json()["visibility"] == "members"
     narrow = client.post(
         f"/api/v1/documents/{doc_id}/consents",
         json={"subject_label": "Amina", "scope": "members"},
     )
     assert narrow.status_code == 201
-    assert client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "public"}).status_code == 422
+    assert (
+        client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "public"}).status_code
+        == 422
+    )
     minor = client.post(
         f"/api/v1/documents/{doc_id}/consents",
         json={"subject_label": "Yassine", "minor": True, "scope": "public"},
@@ -91,10 +97,18 @@ def test_photo_beyond_members_needs_consent(app, api, world):
     client.delete(f"/api/v1/documents/{doc_id}/consents/{narrow.get_json()['id']}")
     ok = client.post(
         f"/api/v1/documents/{doc_id}/consents",
-        json={"subject_label": "Yassine", "minor": True, "guardian_label": "Said", "scope": "public"},
+        json={
+            "subject_label": "Yassine",
+            "minor": True,
+            "guardian_label": "Said",
+            "scope": "public",
+        },
     )
     assert ok.status_code == 201
-    assert client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "public"}).status_code == 200
+    assert (
+        client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "public"}).status_code
+        == 200
+    )
     assert api(None).get(f"/api/v1/documents/{doc_id}").status_code == 200
     # withdrawing drops the photo to private at once
     res = client.delete(f"/api/v1/documents/{doc_id}/consents/{ok.get_json()['id']}")
@@ -126,12 +140,19 @@ def test_network_documents_are_managed_by_platform_admins(app, api, world):
     def post(person):
         return api(person).post(
             "/api/v1/documents",
-            data={"file": (io.BytesIO(PDF), "guide.pdf"), "kind": "guide", "title": "Guide", "visibility": "network"},
+            data={
+                "file": (io.BytesIO(PDF), "guide.pdf"),
+                "kind": "guide",
+                "title": "Guide",
+                "visibility": "network",
+            },
             content_type="multipart/form-data",
         )
 
     assert post(world.assoc_admin).status_code == 403
     res = post(world.platform_admin)
     assert res.status_code == 201
-    assert [d["id"] for d in api(world.outsider).get("/api/v1/documents").get_json()["items"]] == [res.get_json()["id"]]
+    assert [d["id"] for d in api(world.outsider).get("/api/v1/documents").get_json()["items"]] == [
+        res.get_json()["id"]
+    ]
     assert api(None).get("/api/v1/documents").get_json()["items"] == []

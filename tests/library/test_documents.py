@@ -36,7 +36,9 @@ def test_admin_uploads_and_members_download_the_checked_file(app, api, world):
 def test_text_is_never_inline(app, api, world):
     res = upload(api(world.assoc_admin), world.a.id, data=b"hello\n", name="note.txt")
     assert res.status_code == 201
-    got = api(world.member).get(f"/api/v1/documents/{res.get_json()['id']}/versions/1/file?inline=1")
+    got = api(world.member).get(
+        f"/api/v1/documents/{res.get_json()['id']}/versions/1/file?inline=1"
+    )
     assert got.headers["Content-Disposition"].startswith("attachment")
 
 
@@ -61,9 +63,17 @@ def test_versions_are_appended(app, api, world):
 @pytest.mark.parametrize(
     ("data", "name", "code"),
     [
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "a.svg", "markup_refused"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "a.svg",
+            "markup_refused",
+        ),
         (b"<!DOCTYPE html><html><body>x</body></html>", "page.pdf", "markup_refused"),
-        (b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>", "a.pdf", "pdf_script"),
+        (
+            b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            "a.pdf",
+            "pdf_script",
+        ),
         (b"%PDF-1.4\n1 0 obj << /OpenAction << /S /J#61vaScript >> >>", "b.pdf", "pdf_script"),
         (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff", "photo.png", "unsupported_type"),
         (b"", "empty.pdf", "empty_file"),
@@ -127,7 +137,9 @@ def test_delete_removes_rows_and_files(app, api, world):
 def test_metadata_edit_and_validation(app, api, world):
     client = api(world.assoc_admin)
     doc_id = upload(client, world.a.id).get_json()["id"]
-    res = client.patch(f"/api/v1/documents/{doc_id}", json={"title": "Statuts 2026", "visibility": "public"})
+    res = client.patch(
+        f"/api/v1/documents/{doc_id}", json={"title": "Statuts 2026", "visibility": "public"}
+    )
     assert res.status_code == 200
     assert res.get_json()["visibility"] == "public"
     bad = client.patch(f"/api/v1/documents/{doc_id}", json={"visibility": "everyone"})
