@@ -22,7 +22,13 @@ from library.models import AUTHORIZATION_KINDS, KINDS, VISIBILITIES, Authorizati
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.sniff import IMAGES, PDF
 
-bp = Blueprint("library", __name__, template_folder="templates")
+bp = Blueprint(
+    "library",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/library",
+)
 
 KIND_LABELS = {
     "statutes": _l("Statutes"),
@@ -59,8 +65,28 @@ STATUS_LABELS = {
 }
 
 
+OBLIGATION_LABELS = {
+    "final_receipt": _l("Final receipt of the declaration expected"),
+    "declare_change": _l("Declare the change of board or statutes to the authorities"),
+    "general_assembly": _l("Hold the yearly general assembly"),
+    "document_expiring": _l("Renew: %(title)s"),
+    "authorization_expiring": _l("Authorisation %(ref)s expires"),
+}
+
+
+def obligation_label(ob: Any) -> str:
+    """The obligation's title in the reader's language (derived kinds), else as stored."""
+    label = OBLIGATION_LABELS.get(ob.kind)
+    if label is None:
+        return str(ob.title)
+    if ob.kind in ("document_expiring", "authorization_expiring"):
+        return str(label) % {"title": ob.title, "ref": ob.title}
+    return str(label)
+
+
 def _labels() -> dict[str, Any]:
     return {
+        "obligation_label": obligation_label,
         "kind_labels": KIND_LABELS,
         "visibility_labels": VISIBILITY_LABELS,
         "authorization_labels": AUTHORIZATION_LABELS,

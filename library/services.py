@@ -370,7 +370,7 @@ def create_authorization(association_id: int, data: dict[str, Any]) -> Authoriza
         "authorization_expiring",
         valid_to,
         source=f"authorization:{auth.id}",
-        title=_("Authorisation %(ref)s expires", ref=reference),
+        title=reference,
         remind_days=[30],
     )
     return auth
@@ -446,11 +446,14 @@ def derive_obligations(doc: LibraryDocument) -> None:
         return
     aid = doc.association_id
     start = doc.valid_from or utcnow().date()
+    open_kinds = set()
     for ob in db.session.scalars(
         select(Obligation).where(Obligation.association_id == aid, Obligation.status == "open")
     ):
         if doc.kind in CLOSED_BY.get(ob.kind, ()):
             _close(ob, doc)
+        else:
+            open_kinds.add(ob.kind)
     source = f"document:{doc.id}"
     if doc.kind == "provisional_receipt":
         add_obligation(
@@ -461,7 +464,8 @@ def derive_obligations(doc: LibraryDocument) -> None:
             title=_("Final receipt of the declaration expected"),
             remind_days=[15, 0],
         )
-    elif doc.kind in ("statutes", "board_list"):
+    elif doc.kind in ("statutes", "board_list") and "declare_change" not in open_kinds:
+        # one declaration covers every change made before it
         add_obligation(
             aid,
             "declare_change",
@@ -485,7 +489,7 @@ def derive_obligations(doc: LibraryDocument) -> None:
             "document_expiring",
             doc.expires_at,
             source=source,
-            title=_("Renew: %(title)s", title=doc.title),
+            title=doc.title,
             remind_days=[30],
         )
 

@@ -200,3 +200,13 @@ def test_the_tick_runs_the_calendar_job(app, api, world):
     assert "library.calendar" in [o.name for o in outcomes]
     assert notes(world.assoc_admin.id)[-1].endswith(":overdue")
     assert PDF
+
+
+def test_several_changes_make_one_declaration_to_file(app, api, world):
+    upload(api(world.assoc_admin), world.a.id, kind="statutes", valid_from=D.isoformat())
+    upload(api(world.assoc_admin), world.a.id, kind="board_list", valid_from=D.isoformat())
+    db.session.expire_all()
+    assert (
+        len(db.session.scalars(select(Obligation).where(Obligation.kind == "declare_change")).all())
+        == 1
+    )
