@@ -292,6 +292,7 @@ class Config:
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,
             "MAX_CONTENT_LENGTH": self.max_upload_bytes + 64 * 1024,
+            "LIBRARY_MAX_UPLOAD_BYTES": self.max_upload_bytes,
             "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "RATELIMIT_ENABLED": self.ratelimit_enabled,

@@ -1,0 +1,67 @@
+"""Library: an association's documents (append-only versions, consent), authorisations and
+legal calendar.
+
+Public API (what other features may import): ``register(app)``,
+``valid_authorization(association_id, kind, on=None) -> bool`` (e.g. a campaign checks its
+public-appeal authorisation before going live) and ``add_obligation(association_id, kind,
+due_at, source=..., title=..., remind_days=[...])`` (e.g. "campaign report due"). The
+sub-packages ``library.knowledge`` and ``library.reports`` are built separately.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def register(app: Flask) -> None:
+    """Mount the API, the pages, the calendar job and the retention rule."""
+    from app.api import api
+    from app.cli import add_demo_loader
+    from app.jobs import register_job
+    from app.plugins import registry
+    from app.privacy import register_retention
+    from library import api as endpoints
+    from library import demo, routes, services
+    from library.models import LibraryDocument
+
+    api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
+    registry(app).nav_links.append((35, "library.index", lambda: str(_l("Library"))))
+    add_demo_loader(app, 35, "library", demo.load_demo_library)
+    register_retention(app, LibraryDocument, services.expire_documents)
+    register_job(
+        app,
+        "library.calendar",
+        dt.timedelta(hours=1),
+        services.send_reminders,
+        "remind association admins of legal obligations due or overdue",
+    )
+
+
+def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
+    """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
+    from library.services import valid_authorization as check
+
+    return check(association_id, kind, on)
+
+
+def add_obligation(
+    association_id: int,
+    kind: str,
+    due_at: dt.date,
+    *,
+    source: str,
+    title: str = "",
+    remind_days: list[int] | None = None,
+) -> int:
+    """Add a dated obligation to the association's legal calendar (the caller commits);
+    returns its id. The same ``kind`` and ``source`` is never added twice."""
+    from library.services import add_obligation as add
+
+    return add(association_id, kind, due_at, source=source, title=title, remind_days=remind_days).id
+
+
+__all__ = ["add_obligation", "register", "valid_authorization"]

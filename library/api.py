@@ -1,0 +1,198 @@
+"""JSON endpoints of the library: ``access_*`` then ``services.*`` then commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, require_user
+from app.api import ApiError, make_blueprint
+from app.db import db, utcnow
+from app.limits import rate_limit
+from app.security import talisman
+from library import access, services
+from library.download import PREVIEW_CSP, file_response
+from library.models import Authorization
+from library.queries import documents_of, serialize_authorization
+from library.schemas import (
+    AuthorizationSchema,
+    CloseSchema,
+    ConsentSchema,
+    DocumentMetaSchema,
+    load,
+)
+
+blp = make_blueprint("library", __name__, "Library: documents, consent, authorisations, calendar")
+
+
+def body() -> dict[str, Any]:
+    return request.get_json(silent=True) or {}
+
+
+def upload() -> tuple[str, bytes]:
+    file = request.files.get("file")
+    if file is None:
+        raise ApiError(
+            422, "validation_failed", _("Choose a file."), {"file": [_("Choose a file.")]}
+        )
+    return file.filename or "", file.read(services.max_upload() + 1)
+
+
+@blp.route("/associations/<int:association_id>/documents")
+def list_documents(association_id: int) -> dict[str, Any]:
+    """The association's documents the caller may see."""
+    actor = get_current_user()
+    access.access_library(actor, association_id)
+    return {"items": [services.serialize_document(d) for d in documents_of(actor, association_id)]}
+
+
+@blp.route("/associations/<int:association_id>/documents", methods=["POST"])
+@rate_limit("library_write")
+def upload_document(association_id: int) -> tuple[dict[str, Any], int]:
+    """Upload a document (multipart: ``file``, ``kind``, ``title``, ``visibility``...)."""
+    actor = require_user()
+    access.access_library(actor, association_id, "manage")
+    meta = load(DocumentMetaSchema, request.form)
+    if "tags" in request.form:
+        meta["tags"] = request.form.get("tags", "")
+    filename, content = upload()
+    doc = services.create_document(actor, association_id, meta, filename, content)
+    db.session.commit()
+    return services.serialize_document(doc), 201
+
+
+@blp.route("/documents", methods=["GET"])
+def network_documents() -> dict[str, Any]:
+    """Network-wide documents the caller may see."""
+    actor = get_current_user()
+    return {"items": [services.serialize_document(d) for d in documents_of(actor, None)]}
+
+
+@blp.route("/documents", methods=["POST"])
+@rate_limit("library_write")
+def upload_network_document() -> tuple[dict[str, Any], int]:
+    """A network-wide document (platform administrators)."""
+    actor = require_user()
+    if not actor.is_admin:
+        raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
+    meta = load(DocumentMetaSchema, request.form)
+    filename, content = upload()
+    doc = services.create_document(actor, None, meta, filename, content)
+    db.session.commit()
+    return services.serialize_document(doc), 201
+
+
+@blp.route("/documents/<int:document_id>")
+def get_document(document_id: int) -> dict[str, Any]:
+    actor = get_current_user()
+    doc = access.access_document(actor, document_id)
+    data = services.serialize_document(doc)
+    if access.may_manage_association(actor, doc.association_id):
+        data["consents"] = [services.serialize_consent(c) for c in doc.consents]
+    return data
+
+
+@blp.route("/documents/<int:document_id>", methods=["PATCH"])
+@rate_limit("library_write")
+def patch_document(document_id: int) -> dict[str, Any]:
+    doc = access.access_document(require_user(), document_id, "manage")
+    services.update_document(doc, load(DocumentMetaSchema, body(), partial=True))
+    db.session.commit()
+    return services.serialize_document(doc)
+
+
+@blp.route("/documents/<int:document_id>", methods=["DELETE"])
+@rate_limit("library_write")
+def delete_document(document_id: int) -> tuple[str, int]:
+    doc = access.access_document(require_user(), document_id, "manage")
+    services.delete_document(doc)
+    db.session.commit()
+    return "", 204
+
+
+@blp.route("/documents/<int:document_id>/versions")
+def list_versions(document_id: int) -> dict[str, Any]:
+    doc = access.access_document(get_current_user(), document_id)
+    return {"items": [services.serialize_version(v) for v in doc.versions]}
+
+
+@blp.route("/documents/<int:document_id>/versions", methods=["POST"])
+@rate_limit("library_write")
+def post_version(document_id: int) -> tuple[dict[str, Any], int]:
+    actor = require_user()
+    doc = access.access_document(actor, document_id, "manage")
+    filename, content = upload()
+    version = services.add_version(actor, doc, filename, content)
+    db.session.commit()
+    return services.serialize_version(version), 201
+
+
+@blp.route("/documents/<int:document_id>/versions/<int:number>/file")
+@talisman(content_security_policy=PREVIEW_CSP, content_security_policy_nonce_in=[])
+def version_file(document_id: int, number: int) -> Response:
+    doc = access.access_document(get_current_user(), document_id)
+    return file_response(doc, number, inline=request.args.get("inline") == "1")
+
+
+@blp.route("/documents/<int:document_id>/consents", methods=["POST"])
+@rate_limit("library_write")
+def post_consent(document_id: int) -> tuple[dict[str, Any], int]:
+    actor = require_user()
+    doc = access.access_document(actor, document_id, "manage")
+    consent = services.add_consent(actor, doc, load(ConsentSchema, body()))
+    db.session.commit()
+    return services.serialize_consent(consent), 201
+
+
+@blp.route("/documents/<int:document_id>/consents/<int:consent_id>", methods=["DELETE"])
+@rate_limit("library_write")
+def withdraw_consent(document_id: int, consent_id: int) -> dict[str, Any]:
+    doc = access.access_document(require_user(), document_id, "manage")
+    services.withdraw_consent(doc, consent_id)
+    db.session.commit()
+    return services.serialize_document(doc)
+
+
+@blp.route("/associations/<int:association_id>/authorizations")
+def list_authorizations(association_id: int) -> dict[str, Any]:
+    access.access_calendar(get_current_user(), association_id)
+    rows = db.session.scalars(
+        select(Authorization)
+        .where(Authorization.association_id == association_id)
+        .order_by(Authorization.valid_to.desc(), Authorization.id)
+    )
+    return {"items": [serialize_authorization(a) for a in rows]}
+
+
+@blp.route("/associations/<int:association_id>/authorizations", methods=["POST"])
+@rate_limit("library_write")
+def post_authorization(association_id: int) -> tuple[dict[str, Any], int]:
+    access.access_library(require_user(), association_id, "manage")
+    auth = services.create_authorization(association_id, load(AuthorizationSchema, body()))
+    db.session.commit()
+    return serialize_authorization(auth), 201
+
+
+@blp.route("/associations/<int:association_id>/obligations")
+def list_obligations(association_id: int) -> dict[str, Any]:
+    """The legal calendar: ``{kind, due_at, status: open|done|overdue|waived}``."""
+    access.access_calendar(get_current_user(), association_id)
+    today = utcnow().date()
+    return {
+        "items": [
+            services.serialize_obligation(o, today) for o in services.obligations_of(association_id)
+        ]
+    }
+
+
+@blp.route("/obligations/<int:obligation_id>/close", methods=["POST"])
+@rate_limit("library_write")
+def close_obligation(obligation_id: int) -> dict[str, Any]:
+    """Close an obligation with one of the association's own documents."""
+    ob = access.access_obligation(require_user(), obligation_id)
+    services.close_obligation(ob, load(CloseSchema, body())["document_id"])
+    db.session.commit()
+    return services.serialize_obligation(ob, utcnow().date())

@@ -1,0 +1,143 @@
+"""Demo library for ``jam3ia seed-demo``: statutes, receipts, minutes and photos of a few
+associations, with obligations (some overdue) and authorisations. Files are generated here
+(small real PDFs and PNGs); nothing binary is committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zlib
+
+from sqlalchemy import select
+
+from app.db import db, utcnow
+from app.demo import demo_user
+from directory import Association, user_memberships
+from library import services
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (ASCII) in Helvetica."""
+    safe = (
+        text.encode("latin-1", "replace").replace(b"\\", b"").replace(b"(", b"").replace(b")", b"")
+    )
+    stream = b"BT /F1 18 Tf 60 760 Td (" + safe + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def tiny_png(width: int = 32, height: int = 24, rgb: tuple[int, int, int] = (46, 125, 50)) -> bytes:
+    """A plain-colour PNG."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        body = tag + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * width
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def load_demo_library() -> None:
+    try:
+        person = demo_user("fatima")
+    except LookupError:
+        return
+    ids = [m.association_id for m in user_memberships(person.id) if m.role == "admin"]
+    if not ids:
+        ids = list(
+            db.session.scalars(
+                select(Association.id).where(Association.status == "approved").limit(2)
+            )
+        )
+    today = utcnow().date()
+
+    def day(offset: int) -> dt.date:
+        return today + dt.timedelta(days=offset)
+
+    for aid in ids[:3]:
+        docs = [
+            (
+                "statutes",
+                "النظام الأساسي للجمعية",
+                "members",
+                day(-400),
+                "statuts.pdf",
+                tiny_pdf("Statuts"),
+            ),
+            (
+                "provisional_receipt",
+                "Récépissé provisoire du dépôt",
+                "admins",
+                day(-75),
+                "recepisse.pdf",
+                tiny_pdf("Recepisse provisoire"),
+            ),
+            (
+                "general_assembly_minutes",
+                "محضر الجمع العام العادي",
+                "members",
+                day(-380),
+                "pv-ag.pdf",
+                tiny_pdf("PV AG"),
+            ),
+            (
+                "financial_report",
+                "Rapport financier annuel",
+                "network",
+                day(-60),
+                "rapport.pdf",
+                tiny_pdf("Rapport financier"),
+            ),
+            (
+                "photo",
+                "Journée de nettoyage de la plage",
+                "members",
+                day(-20),
+                "plage.png",
+                tiny_png(),
+            ),
+        ]
+        for kind, title, visibility, valid_from, name, data in docs:
+            services.create_document(
+                person,
+                aid,
+                {"kind": kind, "title": title, "visibility": visibility, "valid_from": valid_from},
+                name,
+                data,
+            )
+        services.create_authorization(
+            aid,
+            {
+                "kind": "public_appeal",
+                "authority": "Secrétariat général du gouvernement",
+                "reference": f"APG-{aid:04d}-2026",
+                "valid_from": day(-100),
+                "valid_to": day(20),
+                "scope": "Collecte pour la rentrée scolaire",
+            },
+        )
+    db.session.flush()

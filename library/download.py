@@ -1,0 +1,27 @@
+"""Serving a stored version: checked, never sniffed by the browser, previews sandboxed."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response
+
+from library import services
+from library.models import LibraryDocument
+from library.sniff import PREVIEWABLE
+
+PREVIEW_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+
+
+def file_response(doc: LibraryDocument, number: int, *, inline: bool = False) -> Response:
+    """The version's bytes (SHA-256 checked). PDFs and images are shown inline when asked
+    (``inline``) under a strict CSP; everything else is an attachment."""
+    version, data = services.read_version(doc, number)
+    disposition = "inline" if inline and version.mime in PREVIEWABLE else "attachment"
+    response = Response(data, mimetype=version.mime)
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename*=UTF-8''{quote(version.filename)}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

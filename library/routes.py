@@ -1,0 +1,267 @@
+"""Library pages: the network library, an association's library (by kind, upload form,
+overdue block), a document page (versions, preview, consent) and the legal calendar with
+authorisations. They work without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.api import ApiError
+from app.db import db, utcnow
+from app.limits import rate_limit
+from directory import get_association, user_memberships
+from library import access, services
+from library.models import AUTHORIZATION_KINDS, KINDS, VISIBILITIES, Authorization
+from library.queries import documents_of, serialize_authorization
+from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
+from library.sniff import IMAGES, PDF
+
+bp = Blueprint(
+    "library",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/library",
+)
+
+KIND_LABELS = {
+    "statutes": _l("Statutes"),
+    "provisional_receipt": _l("Provisional receipt of declaration"),
+    "final_receipt": _l("Final receipt of declaration"),
+    "board_list": _l("Board list"),
+    "general_assembly_minutes": _l("General assembly minutes"),
+    "financial_report": _l("Financial report"),
+    "activity_report": _l("Activity report"),
+    "authorization": _l("Authorisation"),
+    "contract": _l("Contract"),
+    "receipt": _l("Receipt"),
+    "photo": _l("Photo"),
+    "video": _l("Video"),
+    "template": _l("Template"),
+    "guide": _l("Guide"),
+}
+VISIBILITY_LABELS = {
+    "admins": _l("Administrators only"),
+    "members": _l("Members"),
+    "network": _l("Everyone signed in"),
+    "public": _l("Public"),
+}
+AUTHORIZATION_LABELS = {
+    "public_appeal": _l("Public appeal for donations"),
+    "distribution": _l("Distribution"),
+    "contractual_volunteering": _l("Contractual volunteering"),
+}
+STATUS_LABELS = {
+    "open": _l("Open"),
+    "done": _l("Done"),
+    "overdue": _l("Overdue"),
+    "waived": _l("Waived"),
+}
+
+
+OBLIGATION_LABELS = {
+    "final_receipt": _l("Final receipt of the declaration expected"),
+    "declare_change": _l("Declare the change of board or statutes to the authorities"),
+    "general_assembly": _l("Hold the yearly general assembly"),
+    "document_expiring": _l("Renew: %(title)s"),
+    "authorization_expiring": _l("Authorisation %(ref)s expires"),
+}
+
+
+def obligation_label(ob: Any) -> str:
+    """The obligation's title in the reader's language (derived kinds), else as stored."""
+    label = OBLIGATION_LABELS.get(ob.kind)
+    if label is None:
+        return str(ob.title)
+    if ob.kind in ("document_expiring", "authorization_expiring"):
+        return str(label) % {"title": ob.title, "ref": ob.title}
+    return str(label)
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "obligation_label": obligation_label,
+        "kind_labels": KIND_LABELS,
+        "visibility_labels": VISIBILITY_LABELS,
+        "authorization_labels": AUTHORIZATION_LABELS,
+        "status_labels": STATUS_LABELS,
+        "kinds": KINDS,
+        "visibilities": VISIBILITIES,
+    }
+
+
+def _flash(error: ApiError) -> None:
+    flash(error.message or _("Please correct the highlighted fields."), "error")
+    for messages in (error.fields or {}).values():
+        for message in messages if isinstance(messages, list) else [messages]:
+            if isinstance(message, str) and message != error.message:
+                flash(message, "error")
+
+
+@bp.route("/library")
+def index() -> ResponseReturnValue:
+    actor = get_current_user()
+    mine = user_memberships(actor.id) if actor else []
+    return render_template(
+        "library/index.html", mine=mine, documents=documents_of(actor, None), **_labels()
+    )
+
+
+@bp.route("/associations/<int:association_id>/library", methods=["GET", "POST"])
+@rate_limit("library_write", methods=["POST"])
+def association_library(association_id: int) -> ResponseReturnValue:
+    actor = get_current_user()
+    access.access_library(actor, association_id)
+    status = 200
+    if request.method == "POST":
+        actor = require_user()
+        access.access_library(actor, association_id, "manage")
+        try:
+            meta = load(DocumentMetaSchema, request.form)
+            file = request.files.get("file")
+            if file is None or not file.filename:
+                raise ApiError(422, "validation_failed", _("Choose a file."))
+            doc = services.create_document(
+                actor, association_id, meta, file.filename, file.read(services.max_upload() + 1)
+            )
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            if error.code in (401, 403, 404):
+                raise
+            _flash(error)
+            status = 422 if error.code != 413 else 413
+        else:
+            flash(_("Document added."), "success")
+            return redirect(url_for("library.document", document_id=doc.id), code=303)
+    today = utcnow().date()
+    docs = documents_of(actor, association_id)
+    by_kind: dict[str, list[Any]] = {}
+    for doc in docs:
+        by_kind.setdefault(doc.kind, []).append(doc)
+    member = actor is not None and (actor.is_admin or access.role_in(actor, association_id))
+    return render_template(
+        "library/association.html",
+        association=get_association(association_id),
+        by_kind=by_kind,
+        can_manage=access.may_manage_association(actor, association_id),
+        overdue=services.overdue_of(association_id, today) if member else [],
+        form=request.form,
+        **_labels(),
+    ), status
+
+
+@bp.route("/library/documents/<int:document_id>", methods=["GET", "POST"])
+@rate_limit("library_write", methods=["POST"])
+def document(document_id: int) -> ResponseReturnValue:
+    actor = get_current_user()
+    doc = access.access_document(actor, document_id)
+    status = 200
+    if request.method == "POST":
+        actor = require_user()
+        doc = access.access_document(actor, document_id, "manage")
+        action = request.form.get("action")
+        try:
+            if action == "version":
+                file = request.files.get("file")
+                if file is None or not file.filename:
+                    raise ApiError(422, "validation_failed", _("Choose a file."))
+                services.add_version(
+                    actor, doc, file.filename, file.read(services.max_upload() + 1)
+                )
+                message = _("New version added.")
+            elif action == "consent":
+                services.add_consent(actor, doc, load(ConsentSchema, request.form))
+                message = _("Consent recorded.")
+            elif action == "withdraw":
+                services.withdraw_consent(doc, request.form.get("consent_id", type=int) or 0)
+                message = _("Consent withdrawn: the item is now visible to administrators only.")
+            else:
+                services.update_document(
+                    doc, load(DocumentMetaSchema, {"visibility": request.form.get("visibility")})
+                )
+                message = _("Saved.")
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            if error.code in (401, 403, 404):
+                raise
+            _flash(error)
+            status = 422
+            doc = access.access_document(actor, document_id)
+        else:
+            flash(message, "success")
+            return redirect(url_for("library.document", document_id=doc.id), code=303)
+    can_manage = access.may_manage_association(actor, doc.association_id)
+    current = doc.current
+    return render_template(
+        "library/document.html",
+        doc=doc,
+        current=current,
+        can_manage=can_manage,
+        is_image=current is not None and current.mime in IMAGES,
+        is_pdf=current is not None and current.mime == PDF,
+        association=get_association(doc.association_id) if doc.association_id else None,
+        **_labels(),
+    ), status
+
+
+@bp.route("/associations/<int:association_id>/library/calendar", methods=["GET", "POST"])
+@login_required
+@rate_limit("library_write", methods=["POST"])
+def calendar(association_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    access.access_calendar(actor, association_id)
+    can_manage = access.may_manage_association(actor, association_id)
+    status = 200
+    if request.method == "POST":
+        access.access_library(actor, association_id, "manage")
+        try:
+            if request.form.get("action") == "close":
+                ob = access.access_obligation(
+                    actor, request.form.get("obligation_id", type=int) or 0
+                )
+                services.close_obligation(ob, request.form.get("document_id", type=int))
+                message = _("Obligation closed.")
+            else:
+                services.create_authorization(
+                    association_id, load(AuthorizationSchema, request.form)
+                )
+                message = _("Authorisation recorded.")
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            if error.code in (401, 403, 404):
+                raise
+            _flash(error)
+            status = 422
+        else:
+            flash(message, "success")
+            return redirect(url_for("library.calendar", association_id=association_id), code=303)
+    today = utcnow().date()
+    obligations = [(o, o.state(today)) for o in services.obligations_of(association_id)]
+    authorizations = [
+        serialize_authorization(a)
+        for a in db.session.scalars(
+            db.select(Authorization)
+            .where(Authorization.association_id == association_id)
+            .order_by(Authorization.valid_to.desc())
+        )
+    ]
+    return render_template(
+        "library/calendar.html",
+        association=get_association(association_id),
+        obligations=obligations,
+        authorizations=authorizations,
+        documents=documents_of(actor, association_id),
+        can_manage=can_manage,
+        authorization_kinds=AUTHORIZATION_KINDS,
+        form=request.form,
+        **_labels(),
+    ), status

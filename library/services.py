@@ -1,0 +1,628 @@
+"""The library's rules: documents and versions, consent, authorisations, the legal calendar.
+
+Services flush; the edge (api/routes/job) commits. Every write that stores a file removes it
+again when the row cannot be written (nothing half-written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session
+
+from app.api import ApiError
+from app.db import db, utcnow
+from app.notifications.services import notify
+from app.text import clean_name
+from directory import association_member_ids
+from library.models import (
+    AUTHORIZATION_KINDS,
+    KINDS,
+    MEDIA_KINDS,
+    VISIBILITIES,
+    Authorization,
+    DocumentVersion,
+    LibraryDocument,
+    MediaConsent,
+    Obligation,
+)
+from library.sniff import Refused, safe_filename, sniff
+from library.storage import sha256, storage
+
+log = logging.getLogger("jam3ia.library")
+
+DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
+MAX_TAGS = 10
+
+REFUSALS = {
+    "empty_file": lambda: _("The file is empty."),
+    "unsupported_type": lambda: _(
+        "This type of file is not accepted (PDF, PNG, JPEG, WebP, text, docx, xlsx or odt)."
+    ),
+    "markup_refused": lambda: _("HTML and SVG files are not accepted."),
+    "pdf_script": lambda: _("This PDF contains scripts or active content; it is refused."),
+    "bad_filename": lambda: _("The file name must be a plain name, without a folder or path."),
+}
+
+
+def invalid(code: str, message: str, field: str) -> ApiError:
+    return ApiError(422, code, message, {field: [message]})
+
+
+def level(visibility: str) -> int:
+    return VISIBILITIES.index(visibility)
+
+
+# ---- files -------------------------------------------------------------------------------
+
+
+def max_upload() -> int:
+    return int(current_app.config.get("LIBRARY_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD)
+
+
+def check_file(filename: str, data: bytes) -> tuple[str, str]:
+    """``(safe name, sniffed type)`` or a 413/422 with a clear message."""
+    if len(data) > max_upload():
+        raise ApiError(
+            413,
+            "too_large",
+            _("The file is larger than %(mb).1f MB.", mb=max_upload() / 1024 / 1024),
+        )
+    try:
+        name = safe_filename(filename)
+        mime = sniff(data)
+    except Refused as refused:
+        raise invalid(refused.code, REFUSALS[refused.code](), "file") from None
+    return name, mime
+
+
+NEW_FILES = "library_new_files"
+GONE_FILES = "library_gone_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _files_after_commit(session: Session) -> None:
+    """Committed: new files stay; files of deleted rows go."""
+    session.info.pop(NEW_FILES, None)
+    for backend, key in session.info.pop(GONE_FILES, []):
+        backend.delete(key)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _files_after_rollback(session: Session, transaction: Any) -> None:
+    """A transaction that ends without a commit takes its new files with it."""
+    if transaction.parent is not None:
+        return
+    for backend, key in session.info.pop(NEW_FILES, []):
+        backend.delete(key)
+    session.info.pop(GONE_FILES, None)
+
+
+@contextmanager
+def stored(data: bytes) -> Iterator[str]:
+    """Store ``data``; the file is removed again if the block fails or the transaction ends
+    without a commit (no orphan file on disk)."""
+    backend = storage()
+    key = backend.put(data)
+    db.session().info.setdefault(NEW_FILES, []).append((backend, key))
+    try:
+        yield key
+    except BaseException:
+        backend.delete(key)
+        raise
+
+
+def _append_version(
+    actor: Any, doc: LibraryDocument, name: str, mime: str, data: bytes
+) -> DocumentVersion:
+    number = (
+        db.session.scalar(
+            select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == doc.id)
+        )
+        or 0
+    ) + 1
+    with stored(data) as key:
+        version = DocumentVersion(
+            document=doc,
+            number=number,
+            storage_key=key,
+            sha256=sha256(data),
+            size=len(data),
+            mime=mime,
+            filename=name,
+            created_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(version)
+        db.session.flush()
+    return version
+
+
+def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, bytes]:
+    """A version and its bytes, checked against the recorded SHA-256: a tampered or missing
+    file is refused (409 ``integrity_failed``) and logged, never served."""
+    version = next((v for v in doc.versions if v.number == number), None)
+    if version is None:
+        raise ApiError(404, "not_found", _("No such version."))
+    try:
+        data = storage().get(version.storage_key)
+    except OSError:
+        data = None
+    if data is None or sha256(data) != version.sha256:
+        log.error(
+            "library file integrity check failed: document %s version %s key %s",
+            doc.id,
+            number,
+            version.storage_key,
+        )
+        raise ApiError(
+            409,
+            "integrity_failed",
+            _(
+                "This file was changed or lost in storage; it cannot be served. "
+                "The administrators were told."
+            ),
+        )
+    return version, data
+
+
+# ---- documents ---------------------------------------------------------------------------
+
+
+def _meta(data: dict[str, Any], doc: LibraryDocument) -> None:
+    if "kind" in data:
+        if data["kind"] not in KINDS:
+            raise invalid("validation_failed", _("Unknown kind of document."), "kind")
+        doc.kind = data["kind"]
+    if "title" in data:
+        title = clean_name(str(data["title"] or ""))[:200]
+        if not title:
+            raise invalid("validation_failed", _("A title is required."), "title")
+        doc.title = title
+    if "visibility" in data:
+        if data["visibility"] not in VISIBILITIES:
+            raise invalid("validation_failed", _("Unknown visibility."), "visibility")
+        doc.visibility = data["visibility"]
+    if data.get("language"):
+        doc.language = str(data["language"])[:5]
+    if "tags" in data:
+        tags = data["tags"] or []
+        if isinstance(tags, str):
+            tags = tags.split(",")
+        doc.tags = sorted({clean_name(str(t))[:40] for t in tags if clean_name(str(t))})[:MAX_TAGS]
+    for name in ("valid_from", "expires_at", "retention_until"):
+        if name in data:
+            setattr(doc, name, data[name])
+
+
+def check_consent(doc: LibraryDocument) -> None:
+    """A photo or video above ``members`` needs a standing consent whose scope covers it."""
+    if doc.kind not in MEDIA_KINDS or level(doc.visibility) <= level("members"):
+        return
+    if not consent_covers(doc, doc.visibility):
+        raise invalid(
+            "consent_required",
+            _(
+                "A photo or video can be shown beyond the members only with the consent of the "
+                "people in it, covering that audience. Record the consent first."
+            ),
+            "visibility",
+        )
+
+
+def consent_covers(doc: LibraryDocument, visibility: str) -> bool:
+    standing = [c for c in doc.consents if c.withdrawn_at is None]
+    return bool(standing) and all(level(c.scope) >= level(visibility) for c in standing)
+
+
+def create_document(
+    actor: Any, association_id: int | None, data: dict[str, Any], filename: str, content: bytes
+) -> LibraryDocument:
+    name, mime = check_file(filename, content)
+    doc = LibraryDocument(
+        association_id=association_id,
+        created_by_id=getattr(actor, "id", None),
+        visibility="admins",
+        tags=[],
+    )
+    _meta({"visibility": "admins", **data}, doc)
+    if not doc.kind or not doc.title:
+        raise invalid("validation_failed", _("A kind and a title are required."), "kind")
+    check_consent(doc)
+    db.session.add(doc)
+    db.session.flush()
+    _append_version(actor, doc, name, mime, content)
+    derive_obligations(doc)
+    return doc
+
+
+def add_version(actor: Any, doc: LibraryDocument, filename: str, content: bytes) -> DocumentVersion:
+    name, mime = check_file(filename, content)
+    return _append_version(actor, doc, name, mime, content)
+
+
+def update_document(doc: LibraryDocument, data: dict[str, Any]) -> LibraryDocument:
+    _meta(data, doc)
+    check_consent(doc)
+    db.session.flush()
+    return doc
+
+
+def delete_document(doc: LibraryDocument) -> None:
+    """Remove the rows now; the files once the deletion is committed."""
+    keys = [v.storage_key for v in doc.versions]
+    db.session.delete(doc)
+    db.session.flush()
+    _unlink_after_commit(keys)
+
+
+def _unlink_after_commit(keys: list[str]) -> None:
+    backend = storage()
+    db.session().info.setdefault(GONE_FILES, []).extend((backend, key) for key in keys)
+
+
+# ---- consent -----------------------------------------------------------------------------
+
+
+def add_consent(actor: Any, doc: LibraryDocument, data: dict[str, Any]) -> MediaConsent:
+    if doc.kind not in MEDIA_KINDS:
+        raise invalid("validation_failed", _("Consent is recorded for photos and videos."), "kind")
+    subject = clean_name(str(data.get("subject_label") or ""))[:200]
+    if not subject:
+        raise invalid("validation_failed", _("Say who is shown."), "subject_label")
+    scope = data.get("scope")
+    if scope not in VISIBILITIES:
+        raise invalid("validation_failed", _("Unknown visibility."), "scope")
+    minor = bool(data.get("minor"))
+    guardian = clean_name(str(data.get("guardian_label") or ""))[:200] or None
+    if minor and not guardian:
+        raise invalid(
+            "guardian_required",
+            _("A minor's consent is given by a parent or guardian: name them."),
+            "guardian_label",
+        )
+    consent = MediaConsent(
+        document=doc,
+        subject_label=subject,
+        minor=minor,
+        guardian_label=guardian,
+        scope=scope,
+        recorded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(consent)
+    db.session.flush()
+    return consent
+
+
+def withdraw_consent(doc: LibraryDocument, consent_id: int, now: dt.datetime | None = None) -> None:
+    """Withdrawing drops a media item to private (administrators only) at once."""
+    consent = next((c for c in doc.consents if c.id == consent_id), None)
+    if consent is None:
+        raise ApiError(404, "not_found", _("No such consent."))
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = now or utcnow()
+        doc.visibility = "admins"
+    db.session.flush()
+
+
+def serialize_consent(c: MediaConsent) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "minor": c.minor,
+        "scope": c.scope,
+        "created_at": c.created_at,
+        "withdrawn_at": c.withdrawn_at,
+    }
+
+
+# ---- authorisations ----------------------------------------------------------------------
+
+
+def own_document(
+    association_id: int, document_id: Any, field: str = "document_id"
+) -> LibraryDocument:
+    doc = db.session.get(LibraryDocument, document_id) if document_id else None
+    if doc is None or doc.association_id != association_id:
+        raise invalid(
+            "wrong_association",
+            _("The document must be one of this association's own documents."),
+            field,
+        )
+    return doc
+
+
+def create_authorization(association_id: int, data: dict[str, Any]) -> Authorization:
+    if data.get("kind") not in AUTHORIZATION_KINDS:
+        raise invalid("validation_failed", _("Unknown kind of authorisation."), "kind")
+    authority = clean_name(str(data.get("authority") or ""))[:200]
+    reference = clean_name(str(data.get("reference") or ""))[:100]
+    if not authority or not reference:
+        raise invalid(
+            "validation_failed", _("The authority and the reference are required."), "authority"
+        )
+    valid_from, valid_to = data.get("valid_from"), data.get("valid_to")
+    if not valid_from or not valid_to or valid_to < valid_from:
+        raise invalid(
+            "validation_failed", _("The validity must end on or after its start."), "valid_to"
+        )
+    if data.get("document_id"):
+        own_document(association_id, data["document_id"])
+    auth = Authorization(
+        association_id=association_id,
+        kind=data["kind"],
+        authority=authority,
+        reference=reference,
+        scope=clean_name(str(data.get("scope") or ""))[:500],
+        valid_from=valid_from,
+        valid_to=valid_to,
+        document_id=data.get("document_id"),
+    )
+    db.session.add(auth)
+    db.session.flush()
+    add_obligation(
+        association_id,
+        "authorization_expiring",
+        valid_to,
+        source=f"authorization:{auth.id}",
+        title=reference,
+        remind_days=[30],
+    )
+    return auth
+
+
+def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
+    """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
+    day = on or utcnow().date()
+    return (
+        db.session.scalar(
+            select(Authorization.id)
+            .where(
+                Authorization.association_id == association_id,
+                Authorization.kind == kind,
+                Authorization.valid_from <= day,
+                Authorization.valid_to >= day,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+# ---- the legal calendar -------------------------------------------------------------------
+
+#: Obligation kind -> document kinds whose upload closes it.
+CLOSED_BY = {
+    "final_receipt": ("final_receipt",),
+    "declare_change": ("provisional_receipt", "final_receipt"),
+    "general_assembly": ("general_assembly_minutes",),
+}
+
+
+def add_obligation(
+    association_id: int,
+    kind: str,
+    due_at: dt.date,
+    *,
+    source: str,
+    title: str = "",
+    remind_days: list[int] | None = None,
+) -> Obligation:
+    """Add (or move) a dated obligation: the hook other features use (``campaign_report``...).
+    ``source`` names what it follows from; the same kind and source is never added twice."""
+    existing: Obligation | None = db.session.scalar(
+        select(Obligation).where(
+            Obligation.association_id == association_id,
+            Obligation.kind == kind,
+            Obligation.source == source,
+        )
+    )
+    if existing is not None:
+        if existing.status == "open":
+            existing.due_at = due_at
+        return existing
+    ob = Obligation(
+        association_id=association_id,
+        kind=kind,
+        source=source,
+        title=title[:200],
+        due_at=due_at,
+        remind_days=sorted(set(remind_days or []), reverse=True),
+        status="open",
+    )
+    db.session.add(ob)
+    db.session.flush()
+    return ob
+
+
+def derive_obligations(doc: LibraryDocument) -> None:
+    """The obligations a new document starts (and those it closes)."""
+    if doc.association_id is None:
+        return
+    aid = doc.association_id
+    start = doc.valid_from or utcnow().date()
+    open_kinds = set()
+    for ob in db.session.scalars(
+        select(Obligation).where(Obligation.association_id == aid, Obligation.status == "open")
+    ):
+        if doc.kind in CLOSED_BY.get(ob.kind, ()):
+            _close(ob, doc)
+        else:
+            open_kinds.add(ob.kind)
+    source = f"document:{doc.id}"
+    if doc.kind == "provisional_receipt":
+        add_obligation(
+            aid,
+            "final_receipt",
+            start + dt.timedelta(days=60),
+            source=source,
+            title=_("Final receipt of the declaration expected"),
+            remind_days=[15, 0],
+        )
+    elif doc.kind in ("statutes", "board_list") and "declare_change" not in open_kinds:
+        # one declaration covers every change made before it
+        add_obligation(
+            aid,
+            "declare_change",
+            start + dt.timedelta(days=30),
+            source=source,
+            title=_("Declare the change of board or statutes to the authorities"),
+            remind_days=[10],
+        )
+    elif doc.kind == "general_assembly_minutes":
+        add_obligation(
+            aid,
+            "general_assembly",
+            start + dt.timedelta(days=365),
+            source=source,
+            title=_("Hold the yearly general assembly"),
+            remind_days=[30],
+        )
+    if doc.expires_at is not None:
+        add_obligation(
+            aid,
+            "document_expiring",
+            doc.expires_at,
+            source=source,
+            title=doc.title,
+            remind_days=[30],
+        )
+
+
+def _close(ob: Obligation, doc: LibraryDocument) -> None:
+    ob.status = "done"
+    ob.document_id = doc.id
+    ob.closed_at = utcnow()
+
+
+def close_obligation(ob: Obligation, document_id: Any) -> Obligation:
+    """Close with one of the association's own documents (another one's: 422)."""
+    if ob.status != "open":
+        raise ApiError(409, "not_open", _("This obligation is already closed."))
+    doc = own_document(ob.association_id, document_id)
+    _close(ob, doc)
+    db.session.flush()
+    return ob
+
+
+def obligations_of(association_id: int) -> list[Obligation]:
+    return list(
+        db.session.scalars(
+            select(Obligation)
+            .where(Obligation.association_id == association_id)
+            .order_by(Obligation.due_at, Obligation.id)
+        )
+    )
+
+
+def serialize_obligation(ob: Obligation, on: dt.date) -> dict[str, Any]:
+    return {
+        "id": ob.id,
+        "association_id": ob.association_id,
+        "kind": ob.kind,
+        "title": ob.title,
+        "due_at": ob.due_at,
+        "status": ob.state(on),
+        "document_id": ob.document_id,
+    }
+
+
+def send_reminders(now: dt.datetime) -> int:
+    """Remind the admins of obligations reaching a reminder day, and tell them once an
+    obligation is overdue. ``notify`` never repeats a subject, so running again is harmless."""
+    today = now.date()
+    horizon = today + dt.timedelta(days=90)
+    sent = 0
+    rows = db.session.scalars(
+        select(Obligation).where(Obligation.status == "open", Obligation.due_at <= horizon)
+    )
+    for ob in rows:
+        admins = association_member_ids(ob.association_id, roles=("admin",))
+        url = f"/associations/{ob.association_id}/library/calendar"
+        if today > ob.due_at:
+            sent += len(
+                notify(
+                    admins,
+                    kind="library.overdue",
+                    subject=f"library:obligation:{ob.id}:overdue",
+                    text=_("Overdue since %(date)s: %(title)s", date=ob.due_at, title=ob.title),
+                    url=url,
+                    data={"obligation_id": ob.id},
+                )
+            )
+            continue
+        due_days = [d for d in ob.remind_days if today >= ob.due_at - dt.timedelta(days=d)]
+        if due_days:
+            day = min(due_days)
+            sent += len(
+                notify(
+                    admins,
+                    kind="library.reminder",
+                    subject=f"library:obligation:{ob.id}:remind:{day}",
+                    text=_("Due on %(date)s: %(title)s", date=ob.due_at, title=ob.title),
+                    url=url,
+                    data={"obligation_id": ob.id},
+                )
+            )
+    return sent
+
+
+def overdue_of(association_id: int, on: dt.date) -> list[Obligation]:
+    return [o for o in obligations_of(association_id) if o.state(on) == "overdue"]
+
+
+# ---- retention ---------------------------------------------------------------------------
+
+
+def expire_documents(model: type, now: dt.datetime) -> int:
+    """Retention rule: documents past ``retention_until`` are deleted with their files."""
+    docs = list(
+        db.session.scalars(
+            select(LibraryDocument).where(LibraryDocument.retention_until < now.date())
+        )
+    )
+    keys = [v.storage_key for d in docs for v in d.versions]
+    if docs:
+        ids = [d.id for d in docs]
+        db.session.execute(delete(DocumentVersion).where(DocumentVersion.document_id.in_(ids)))
+        db.session.execute(delete(MediaConsent).where(MediaConsent.document_id.in_(ids)))
+        db.session.execute(delete(LibraryDocument).where(LibraryDocument.id.in_(ids)))
+        _unlink_after_commit(keys)
+    return len(docs)
+
+
+# ---- serialization -----------------------------------------------------------------------
+
+
+def serialize_version(v: DocumentVersion) -> dict[str, Any]:
+    return {
+        "number": v.number,
+        "sha256": v.sha256,
+        "size": v.size,
+        "mime": v.mime,
+        "filename": v.filename,
+        "created_at": v.created_at,
+    }
+
+
+def serialize_document(doc: LibraryDocument) -> dict[str, Any]:
+    current = doc.current
+    return {
+        "id": doc.id,
+        "association_id": doc.association_id,
+        "kind": doc.kind,
+        "title": doc.title,
+        "language": doc.language,
+        "tags": doc.tags or [],
+        "visibility": doc.visibility,
+        "valid_from": doc.valid_from,
+        "expires_at": doc.expires_at,
+        "retention_until": doc.retention_until,
+        "created_at": doc.created_at,
+        "current_version": serialize_version(current) if current else None,
+    }
