@@ -1,0 +1,17 @@
+"""Library: an association's shared knowledge (knowledge pages; documents come with lib-docs).
+
+Public API: ``register(app)`` only; other packages do not import library's internals.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from library import knowledge
+
+    knowledge.register(app)
+
+
+__all__ = ["register"]
