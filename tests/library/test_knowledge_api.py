@@ -216,3 +216,15 @@ def test_diff_of_a_missing_revision_is_404(api, world):
     page = create(api, world.staff, f"/api/v1/associations/{world.assoc.id}/pages").get_json()
     response = api(world.staff).get(f"/api/v1/pages/{page['id']}/revisions?from=1&to=7")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"), [("fr", "Un titre est obligatoire."), ("ar", "العنوان إلزامي.")]
+)
+def test_errors_are_translated(api, world, lang, message):
+    response = api(world.staff).post(
+        f"/api/v1/associations/{world.assoc.id}/pages",
+        json={"title": " "},
+        headers={"Accept-Language": lang},
+    )
+    assert response.get_json()["error"]["message"] == message
