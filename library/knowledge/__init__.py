@@ -9,9 +9,10 @@ def register(app: Flask) -> None:
     from app.api import api
     from app.cli import add_demo_loader
     from library.knowledge import api as endpoints
-    from library.knowledge import search
+    from library.knowledge import routes, search
     from library.knowledge.demo import load_demo
 
     api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
     search.register(app)
     add_demo_loader(app, 60, "library.knowledge", load_demo)
