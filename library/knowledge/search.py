@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
@@ -61,7 +61,7 @@ def describe_pages(ids: Sequence[int]) -> dict[int, dict[str, str]]:
     return {
         pid: {
             "title": title,
-            "url": f"/api/v1/pages/{pid}",
+            "url": url_for("knowledge.show", page_id=pid),
             "snippet": html_text(body_html)[:SNIPPET],
         }
         for pid, title, body_html in rows
