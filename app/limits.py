@@ -45,6 +45,7 @@ RATE_LIMITS: dict[str, str] = {
     "post_edit": "30 per minute;300 per hour",  # forum post edits (page and API)
     "project_write": "30 per minute",  # projects, milestones, activities
     "library_write": "30 per minute",  # documents, versions, consents, authorisations
+    "knowledge_write": "30 per minute;300 per hour",  # knowledge pages and activity reports
     "association_create": "10 per minute;30 per day",
     "association_join": "30 per minute",  # join requests
     # chat

@@ -5,7 +5,8 @@ Public API (what other features may import): ``register(app)``,
 ``valid_authorization(association_id, kind, on=None) -> bool`` (e.g. a campaign checks its
 public-appeal authorisation before going live) and ``add_obligation(association_id, kind,
 due_at, source=..., title=..., remind_days=[...])`` (e.g. "campaign report due"). The
-sub-packages ``library.knowledge`` and ``library.reports`` are built separately.
+sub-packages ``library.knowledge`` (knowledge pages) and ``library.reports`` (activity reports)
+register from here.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def register(app: Flask) -> None:
         services.send_reminders,
         "remind association admins of legal obligations due or overdue",
     )
+    from library import knowledge, reports
+
+    knowledge.register(app)  # knowledge pages (library/knowledge/)
+    reports.register(app)  # activity reports (library/reports/)
 
 
 def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
