@@ -309,6 +309,9 @@ def _latin_skeletons(token: str, arabizi: bool = False) -> list[str]:
         variants = [word[match.end() :], word]
     if _render(_latin_codes(variants[0], arabizi), marker=False, reduced=False) in _GENERIC_KEYS:
         return []
+    # the construct state of ة written out ("kafalat l yatim", "madrasat"): also without the t
+    if len(variants[0]) >= 6 and variants[0].endswith("at"):
+        variants = [*variants, *(v[:-1] for v in variants)]
     keys: list[str] = []
     for variant in variants:
         keys.extend(_latin_word_keys(variant, arabizi))
