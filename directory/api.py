@@ -72,6 +72,8 @@ class Associations(MethodView):
             "per_page": found["per_page"],
             "facets": found["facets"],
             "suggestion": found["suggestion"],
+            "place_suggestion": found["place_suggestion"],
+            "relax": found["relax"],
         }
 
     @rate_limit("association_create")

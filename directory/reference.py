@@ -94,3 +94,12 @@ def load_reference_data(commit: bool = True) -> None:
         db.session.commit()
     else:
         db.session.flush()
+
+
+def place_aliases() -> dict[str, list[str]]:
+    """City code -> the names people use for it besides the official ones (Darija, Arabizi,
+    short and colonial names, Amazigh): ``place_aliases.json``, e.g. "Casa", "كازا",
+    "Dar el Beida" for Casablanca. Search indexes them with the place; the city filter and
+    the place suggestion read them (see ``directory.search``)."""
+    aliases: dict[str, list[str]] = _read("place_aliases.json")
+    return aliases

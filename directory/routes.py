@@ -100,6 +100,9 @@ def index() -> ResponseReturnValue:
         "facets": {},
         "suggestion": None,
         "distances": {},
+        "place_suggestion": None,
+        "relax": None,
+        "selected": {},
     }
     try:
         found = search_associations(args, actor=actor, locale=current_lang())
@@ -112,11 +115,21 @@ def index() -> ResponseReturnValue:
         for a in load_associations_by_ids(found["ids"])
     ]
     pages = max(1, -(-found["total"] // args["per_page"]))
-    selected = {facet: set(args.get(facet) or ()) for facet in FACETS}
+    # the filters as understood ("Casa" in the city filter is casablanca)
+    selected = {facet: set(found["selected"].get(facet) or ()) for facet in FACETS}
 
     def page_url(page: int) -> str:
         params = request.args.to_dict(flat=False)
         params["page"] = [str(page)]
+        return url_for("directory.index", **params)  # type: ignore[arg-type]
+
+    def filter_url(facet: str, value: str | None) -> str:
+        """This search with ``facet`` set to ``value`` (None: that filter removed), page 1."""
+        params = request.args.to_dict(flat=False)
+        params.pop("page", None)
+        params.pop(facet, None)
+        if value is not None:
+            params[facet] = [value]
         return url_for("directory.index", **params)  # type: ignore[arg-type]
 
     return render_template(
@@ -128,6 +141,7 @@ def index() -> ResponseReturnValue:
         pages=pages,
         selected=selected,
         page_url=page_url,
+        filter_url=filter_url,
     ), (422 if errors else 200)
 
 

@@ -158,6 +158,23 @@ class AssociationSearchArgsSchema(PageArgsSchema):
             raise ma.ValidationError(_("A radius needs your position: use “Near me”."), "radius_km")
 
 
+class PlaceSuggestionSchema(ma.Schema):
+    """A place the query names ("casa", "mourakoch"), offered as a filter."""
+
+    facet = ma.fields.String(required=True)
+    value = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+
+
+class RelaxSchema(ma.Schema):
+    """On an empty or thin result: the filter whose removal brings the most results."""
+
+    facet = ma.fields.String(required=True)
+    values = ma.fields.List(ma.fields.String(), required=True)
+    labels = ma.fields.List(ma.fields.String(), required=True)
+    total = ma.fields.Integer(required=True)
+
+
 class AssociationSearchResultSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AssociationOutSchema), required=True)
     total = ma.fields.Integer(required=True)
@@ -167,6 +184,8 @@ class AssociationSearchResultSchema(ma.Schema):
         keys=ma.fields.String(), values=ma.fields.List(ma.fields.Nested(FacetValueSchema))
     )
     suggestion = ma.fields.String(allow_none=True)
+    place_suggestion = ma.fields.Nested(PlaceSuggestionSchema, allow_none=True)
+    relax = ma.fields.Nested(RelaxSchema, allow_none=True)
 
 
 class JoinSchema(ma.Schema):

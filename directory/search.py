@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.search.framework import DocType, Document, register_doc_type
 from app.search.latin import fold_accents
 from directory.models import Association, City, Province
+from directory.reference import place_aliases
 
 DOC_TYPE = "associations"
 FACETS = ("field", "region", "province", "city", "size")
@@ -24,6 +25,8 @@ def association_document(assoc: Association) -> Document:
     for place in (assoc.city, assoc.province, assoc.region):
         if place is not None:
             place_parts += [place.name_ar, place.name_fr, place.name_en]
+    if assoc.city is not None:
+        place_parts += place_aliases().get(assoc.city.code, [])
     field_labels = [f"{f.name_ar} {f.name_fr} {f.name_en}" for f in fields]
     geo = (assoc.city.lat, assoc.city.lng) if assoc.city is not None else None
     facets: dict[str, list[str]] = {
@@ -115,6 +118,22 @@ def register_search(app: Flask) -> None:
 class _Reference:
     labels: dict[str, dict[str, dict[str, str]]]  # facet -> code -> {ar, fr, en}
     order: dict[str, dict[str, int]]
+    #: a city's names and aliases as analyzed terms -> its code (see :func:`place_key`)
+    places: dict[tuple[str, ...], str]
+
+
+def place_key(text: str) -> tuple[str, ...]:
+    """A place name as the search analyzer reads it: "Dar el Beida", "dar al-beida" and
+    "الدار البيضاء" each give one key, whatever their case, accents and article."""
+    from app.search.analysis import analyze
+
+    return tuple(analyze(text))
+
+
+#: a place name in a query is looked for as up to this many consecutive words
+PLACE_WORDS = 3
+#: at most this many results is a thin result: offer to remove a filter
+THIN_RESULTS = 2
 
 
 def reference() -> _Reference:
@@ -147,12 +166,42 @@ def reference() -> _Reference:
         k: dict(zip(("ar", "fr", "en"), v, strict=True)) for k, v in size_labels.items()
     }
     order["size"] = {"small": 0, "medium": 1, "large": 2}
-    built = _Reference(labels, order)
+    places: dict[tuple[str, ...], str] = {}
+    for code, names in labels["city"].items():
+        for name in (*place_aliases().get(code, []), *names.values()):
+            key = place_key(name)
+            if key:
+                places.setdefault(key, code)
+    built = _Reference(labels, order, places)
     current_app.extensions[REF_KEY] = built
     return built
 
 
 REF_KEY = "directory_reference"
+
+
+def resolve_city(value: str) -> str | None:
+    """The code of the city ``value`` names: a code, an official name or an alias ("Casa",
+    "كازا", "mourakoch"); None if none."""
+    ref = reference()
+    if value in ref.labels["city"]:
+        return value
+    key = place_key(value[:100])
+    return ref.places.get(key) if key else None
+
+
+def place_in_query(q: str) -> str | None:
+    """The code of the first city the query names ("jam3iya casa", "sport mourakoch")."""
+    from app.search.analysis import analyze_query
+
+    terms = analyze_query(q)
+    places = reference().places
+    for start in range(len(terms)):
+        for length in range(min(PLACE_WORDS, len(terms) - start), 0, -1):
+            code = places.get(tuple(terms[start : start + length]))
+            if code is not None:
+                return code
+    return None
 
 
 def _lang(locale: str | None) -> str:
@@ -175,6 +224,8 @@ def search_associations(
     bad: dict[str, list[str]] = {}
     for facet in FACETS:
         values = tuple(dict.fromkeys(v for v in args.get(facet) or () if v))
+        if facet == "city":
+            values = tuple(dict.fromkeys(resolve_city(v) or v for v in values))
         unknown = [v for v in values if v not in ref.labels[facet]]
         if unknown:
             bad[facet] = [f"Unknown value: {unknown[0][:50]}"]
@@ -197,6 +248,17 @@ def search_associations(
         per_page=args.get("per_page", 20),
     )
     result = search(DOC_TYPE, request, actor=actor)
+    place = place_in_query(request.q) if request.q else None
+    place_suggestion = None
+    if place is not None and place not in filters.get("city", ()):
+        place_suggestion = {
+            "facet": "city",
+            "value": place,
+            "label": ref.labels["city"][place].get(lang, place),
+        }
+    relax = None
+    if result.total <= THIN_RESULTS and filters:
+        relax = _most_restrictive(request, filters, result.total, actor, ref, lang)
     facets: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS:
         counts = dict(result.facets.get(facet, {}))
@@ -224,4 +286,36 @@ def search_associations(
         "suggestion": result.suggestion,
         "distances": result.distances,
         "selected": filters,
+        "place_suggestion": place_suggestion,
+        "relax": relax,
     }
+
+
+def _most_restrictive(
+    request: Any,
+    filters: dict[str, tuple[str, ...]],
+    total: int,
+    actor: Any,
+    ref: _Reference,
+    lang: str,
+) -> dict[str, Any] | None:
+    """The active filter whose removal brings the most results (ties: the first facet), as
+    ``{facet, values, labels, total}``; None when no removal brings more than ``total``."""
+    from dataclasses import replace
+
+    from app.search.framework import search
+
+    best: dict[str, Any] | None = None
+    for facet, values in filters.items():
+        others = {f: v for f, v in filters.items() if f != facet}
+        wider = search(
+            DOC_TYPE, replace(request, filters=others, facets=(), page=1, per_page=1), actor=actor
+        ).total
+        if wider > total and (best is None or wider > best["total"]):
+            best = {
+                "facet": facet,
+                "values": list(values),
+                "labels": [ref.labels[facet].get(v, {}).get(lang, v) for v in values],
+                "total": wider,
+            }
+    return best

@@ -25,11 +25,12 @@ from functools import lru_cache
 
 from app.search.arabic import light_stem_arabic, normalize_arabic, strip_tashkeel
 from app.search.latin import fold_accents, french_stem, is_arabizi, is_latin, strip_elision
-from app.search.skeleton import skeleton_tokens, token_skeletons
+from app.search.skeleton import is_domain_word, skeleton_tokens, token_skeletons
 from app.search.stopwords import ARABIC_STOPWORDS, LATIN_STOPWORDS
 from app.search.tokenizer import is_arabic_token, tokenize
 
 __all__ = [
+    "DOMAIN_TERM",
     "MAX_QUERY_CHARS",
     "MAX_QUERY_TOKENS",
     "analyze",
@@ -38,12 +39,18 @@ __all__ = [
     "fold_accents",
     "fuzzy_distance_for",
     "is_arabizi",
+    "is_domain_word",
     "light_stem_arabic",
     "normalize_arabic",
     "skeleton_tokens",
     "token_skeletons",
     "tokenize",
 ]
+
+#: The one term of the domain's generic word in every script and spelling (جمعية, "association",
+#: "jam3ia", "jam3iya", "jamia", "jam3iat"...): the Arabic light stem of جمعية, so the words
+#: match each other whatever the spelling of the document and of the query.
+DOMAIN_TERM = "جمع"
 
 #: Query text beyond this many characters is ignored.
 MAX_QUERY_CHARS = 1000
@@ -76,9 +83,13 @@ def analyze_token(token: str) -> str | None:
 
     Backends that need positions (a Whoosh filter) call this per token.
 
-    >>> analyze_token("الجمعيّة"), analyze_token("l'École"), analyze_token("Jam3ia")
-    ('جمع', 'ecol', 'jam3ia')
+    >>> analyze_token("الجمعيّة"), analyze_token("l'École"), analyze_token("Jam3iya")
+    ('جمع', 'ecol', 'جمع')
+    >>> analyze_token("Sa7a")
+    'sa7a'
     """
+    if is_domain_word(token):
+        return DOMAIN_TERM
     if is_arabic_token(token):
         return _analyze_arabic(token)
     return _analyze_latin(token)

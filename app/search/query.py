@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 from app.search.analysis import (
+    DOMAIN_TERM,
     MAX_QUERY_CHARS,
     MAX_QUERY_TOKENS,
     analyze_token,
@@ -58,6 +59,9 @@ class Clause:
     #: has a cross-script key: required; words without one ("association", "jam3iat") only
     #: add to the score when another word has a key
     keyed: bool
+    #: the domain's generic word (جمعية, "association", "jam3ia"...): matches as a word, but a
+    #: query made only of such words lists everything (see :func:`browse_only`)
+    domain: bool = False
 
 
 def skeleton_field(name: str) -> str:
@@ -128,8 +132,14 @@ def parse_query(
                 alternatives.append(
                     Alternative(spelling_field(name), "fuzzy", word, boost * 0.4, distance)
                 )
-        clauses.append(Clause(alternatives, keyed=bool(keys)))
+        clauses.append(Clause(alternatives, keyed=bool(keys), domain=term == DOMAIN_TERM))
     return clauses
+
+
+def browse_only(clauses: list[Clause]) -> bool:
+    """True when every word is the domain's generic word ("jam3ia", "association", جمعية):
+    the query then lists everything, ranked by the other signals, instead of by the word."""
+    return bool(clauses) and all(c.domain for c in clauses)
 
 
 def required_clauses(clauses: list[Clause]) -> list[Clause]:

@@ -52,7 +52,7 @@ from app.search.latin import fold_accents, is_arabizi, strip_elision
 from app.search.stopwords import ARABIC_STOPWORDS, LATIN_STOPWORDS
 from app.search.tokenizer import is_arabic_token, tokenize
 
-__all__ = ["MIN_KEY_LENGTH", "skeleton_tokens", "token_skeletons"]
+__all__ = ["MIN_KEY_LENGTH", "is_domain_word", "skeleton_tokens", "token_skeletons"]
 
 #: Keys shorter than this are ignored: two consonants match far too many names.
 MIN_KEY_LENGTH = 3
@@ -309,10 +309,44 @@ def _latin_skeletons(token: str, arabizi: bool = False) -> list[str]:
         variants = [word[match.end() :], word]
     if _render(_latin_codes(variants[0], arabizi), marker=False, reduced=False) in _GENERIC_KEYS:
         return []
+    # the construct state of ة written out ("kafalat l yatim", "madrasat"): also without the t
+    if len(variants[0]) >= 6 and variants[0].endswith("at"):
+        variants = [*variants, *(v[:-1] for v in variants)]
     keys: list[str] = []
     for variant in variants:
         keys.extend(_latin_word_keys(variant, arabizi))
     return keys
+
+
+@lru_cache(maxsize=65536)
+def is_domain_word(token: str) -> bool:
+    """True for the generic word of the domain in any script or spelling: جمعية, الجمعيات,
+    "association", "asso", "amicale", "jam3ia", "jam3iya", "jamia", "jam3iat", "jem3iya"...
+
+    These words have no skeleton key (they would match every name); the full-text analyzer
+    turns them into one shared term so they still match as words.
+
+    >>> is_domain_word("jam3iyat"), is_domain_word("Associations"), is_domain_word("jamal")
+    (True, True, False)
+    """
+    if is_arabic_token(token):
+        word = strip_tashkeel(token)
+        for article in _ARABIC_ARTICLES:
+            if word.startswith(article) and len(word) - len(article) >= 2:
+                word = word[len(article) :]
+                break
+        return _render(_arabic_codes(word), marker=False, reduced=False) in _GENERIC_KEYS
+    word = fold_accents(strip_elision(token.casefold())).replace("'", "")
+    if word in _GENERIC_LATIN:
+        return True
+    # "jami3" is a mosque (جامع), not an association
+    if not word.startswith(("j", "dj")) or word.endswith("3"):
+        return False
+    match = _LATIN_ASSIMILATED_ARTICLE_RE.match(word) or _LATIN_GLUED_ARTICLE_RE.match(word)
+    if match:
+        word = word[match.end() :]
+    codes = _latin_codes(word, arabizi=True)
+    return _render(codes, marker=False, reduced=False) in _GENERIC_KEYS
 
 
 @lru_cache(maxsize=65536)

@@ -46,6 +46,37 @@ def test_directory_page_search_and_facets_without_js(
     assert "Did you mean" in html or "suggestion" in html
 
 
+def test_directory_page_offers_a_place_filter_and_to_remove_a_filter(
+    app: Flask, client: Any, make_assoc: Make
+) -> None:
+    make_assoc("جمعية الأمل", fields=["women"], city="casablanca")
+    make_assoc("Association Annour", fields=["health"], city="rabat")
+    make_assoc("Club Sahha", fields=["health"], city="fes")
+    fr = {"Accept-Language": "fr"}
+    # a spoken place name: found, and offered as a city filter that keeps the query
+    html = text(client.get("/directory", query_string={"q": "jam3iya casa"}, headers=fr))
+    assert "جمعية الأمل" in html and "Club Sahha" not in html
+    assert "Seulement les associations à" in html
+    assert re.search(r'href="/directory\?q=jam3iya\+casa&amp;city=casablanca"', html)
+    # the city filter given by an alias, checked as its city
+    html = text(client.get("/directory", query_string={"city": "Casa"}))
+    assert re.search(r'name="city" value="casablanca"\s+checked', html)
+    # nothing: remove the city (2 results, the field only 1), the other filters stay
+    html = text(
+        client.get("/directory", query_string={"field": "health", "city": "casablanca"}, headers=fr)
+    )
+    assert "Peu de résultats" in html and "retirer le filtre « Casablanca » (2 résultats)" in html
+    assert 'href="/directory?field=health"' in html
+    ar = text(
+        client.get(
+            "/directory",
+            query_string={"field": "health", "city": "casablanca"},
+            headers={"Accept-Language": "ar"},
+        )
+    )
+    assert "نتائج قليلة" in ar and "أزل عامل التصفية «الدار البيضاء» (نتيجتان)" in ar
+
+
 def test_directory_page_bad_input_is_not_a_crash(app: Flask, client: Any, make_assoc: Make) -> None:
     make_assoc("Association Annour", city="rabat")
     response = client.get(

@@ -61,12 +61,22 @@ def corpus(make_assoc: Make) -> dict[str, Association]:
     }
 
 
+#: the generic word alone lists every (approved) association (issue 16)
+EVERY = {
+    "جمعية الأمل",
+    "Association Annour",
+    "Association Tifawin",
+    "Association Sportive de Fès",
+    "جمعية الوفاء للتربية",
+}
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("جمعيات", {"جمعية الأمل", "جمعية الوفاء للتربية"}),
-        ("الجمعية", {"جمعية الأمل", "جمعية الوفاء للتربية"}),
-        ("جمعيه", {"جمعية الأمل", "جمعية الوفاء للتربية"}),
+        ("جمعيات", EVERY),
+        ("الجمعية", EVERY),
+        ("جمعيه", EVERY),
         ("jam3iat al amal", {"جمعية الأمل"}),
         ("al amal", {"جمعية الأمل"}),
         ("Amal", {"جمعية الأمل"}),
@@ -179,8 +189,10 @@ def test_facet_counts_reflect_other_filters(app: Flask, api: Any, make_assoc: Ma
 def test_text_and_facets_together(app: Flask, api: Any, corpus: dict[str, Association]) -> None:
     response = search(api, q="association", region="fes-meknes")
     assert names(response) == ["Association Sportive de Fès"]
+    # "association" alone is the generic word: every association counts (issue 16)
     assert facet(response, "region") == {
-        "rabat-sale-kenitra": 1,
+        "casablanca-settat": 1,
+        "rabat-sale-kenitra": 2,
         "marrakech-safi": 1,
         "fes-meknes": 1,
     }
@@ -290,3 +302,67 @@ def test_generic_search_endpoint(app: Flask, api: Any, corpus: dict[str, Associa
     assert (
         api(None).get("/api/v1/search", query_string={"q": "x", "per_page": 500}).status_code == 422
     )
+
+
+# --- spoken place names, the generic word, ways forward (issue 16) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("casa", {"جمعية الأمل"}),
+        ("كازا", {"جمعية الأمل"}),
+        ("Dar el Beida", {"جمعية الأمل"}),
+        ("الدار البيضاء", {"جمعية الأمل"}),
+        ("mourakoch", {"Association Tifawin"}),
+        ("Fas", {"Association Sportive de Fès"}),
+        ("Rbat", {"Association Annour"}),
+        ("sla", {"جمعية الوفاء للتربية"}),
+    ],
+)
+def test_spoken_place_names_find_their_city(
+    app: Flask, api: Any, corpus: dict[str, Association], query: str, expected: set[str]
+) -> None:
+    assert set(names(search(api, q=query, prefix="false"))) == expected
+
+
+@pytest.mark.parametrize("word", ["jam3ia", "jam3iya", "jamia", "jam3iat", "association", "جمعية"])
+def test_the_generic_word_alone_lists_every_association(
+    app: Flask, api: Any, corpus: dict[str, Association], word: str
+) -> None:
+    assert search(api, q=word).json["total"] == 5
+
+
+def test_the_city_filter_understands_aliases_and_a_place_word_becomes_a_suggestion(
+    app: Flask, api: Any, corpus: dict[str, Association]
+) -> None:
+    for alias in ("Casa", "كازا", "dar el beida", "casablanca"):
+        response = search(api, city=alias)
+        assert names(response) == ["جمعية الأمل"], alias
+    offered = search(api, q="jam3iya casa").json
+    assert offered["place_suggestion"] == {
+        "facet": "city",
+        "value": "casablanca",
+        "label": "الدار البيضاء",  # the API speaks Arabic by default
+    }
+    assert search(api, q="amal").json["place_suggestion"] is None
+    # already filtered on that city: nothing to offer
+    assert search(api, q="casa", city="casablanca").json["place_suggestion"] is None
+
+
+def test_an_empty_result_offers_to_remove_the_most_restrictive_filter(
+    app: Flask, api: Any, corpus: dict[str, Association]
+) -> None:
+    # health or women in Marrakech: nothing; without the city 2, without the fields 1
+    body = search(api, field=["health", "women"], city="marrakech").json
+    assert body["total"] == 0
+    assert body["relax"]["facet"] == "city" and body["relax"]["total"] == 2
+    assert body["relax"]["values"] == ["marrakech"] and body["relax"]["labels"] == ["مراكش"]
+    # a size and a field that each leave nothing: the one whose removal brings more
+    # sport and small: without the field 2 (Annour, Al Wafa), without the size 1
+    body = search(api, q="association", field="sport", size="small").json
+    assert body["total"] == 0 and body["relax"]["facet"] == "field"
+    assert body["relax"]["total"] == 2
+    # no filter, or a removal that brings nothing more: no offer
+    assert search(api, q="hôpital").json["relax"] is None
+    assert search(api, q="Tifawin", city="marrakech").json["relax"] is None

@@ -191,7 +191,8 @@ TEXT_NON_MATCHES = [
     ("femme", "ferme"),
     ("amal", "jamal"),
     ("éducation", "école"),
-    ("jam3ia", "jamaa"),
+    # alone, the generic word lists everything (test_domain_word_alone_lists_everything)
+    ("jam3ia sa7a", "jamaa"),
     ("9raya", "9rai"),  # Arabizi is not French-stemmed
     ("لعب", "كتاب"),
 ]
@@ -431,7 +432,8 @@ def test_arabizi_is_lowercased_not_stemmed() -> None:
     [
         ("de la femme et des enfants", ["femm", "enfant"]),
         ("à où", []),
-        ("Association Al Amal", ["associ", "amal"]),
+        # the domain's generic word: one term in every script (see test_domain_words)
+        ("Association Al Amal", ["جمع", "amal"]),
         ("the union of", ["union"]),
         # name parts are not stopwords
         ("Ben Ait Sidi Moulay Lalla Oum", ["ben", "ait", "sid", "moulay", "lall", "oum"]),
@@ -439,6 +441,35 @@ def test_arabizi_is_lowercased_not_stemmed() -> None:
 )
 def test_latin_stopwords(text: str, terms: list[str]) -> None:
     assert analyze(text) == terms
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "jam3ia",
+        "Jam3iya",
+        "jamia",
+        "jam3iat",
+        "jem3iya",
+        "djam3iya",
+        "jmi3a",
+        "jam3iyat",
+        "association",
+        "Associations",
+        "asso",
+        "جمعية",
+        "الجمعيات",
+        "الجمعيّة",
+        "جمعيات",
+    ],
+)
+def test_domain_words_share_one_term(word: str) -> None:
+    assert analyze(word) == analyze("جمعية")
+
+
+@pytest.mark.parametrize("word", ["jamal", "Jamila", "jami3", "jam3a", "جميل", "جماعة", "jamaa"])
+def test_other_words_are_not_domain_words(word: str) -> None:
+    assert analyze(word) != analyze("جمعية")
 
 
 # --------------------------------------------------------------------------------------

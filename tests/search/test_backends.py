@@ -284,6 +284,28 @@ def test_orders_pages_and_distances(store: Store) -> None:
     assert find("notes", "atelier", near=rabat, radius_km=100, sort="name").ids == [1, 3]
 
 
+def test_the_domain_word_matches_in_every_spelling_and_alone_lists_everything(
+    store: Store,
+) -> None:
+    store.put(
+        "names",
+        [
+            named(1, "جمعية الأمل للتنمية", "santé"),
+            named(2, "Association Nour", "santé"),
+            named(3, "Jam3iyat Chabab Sa7a"),
+            named(4, "Club Tilila", "sport"),
+        ],
+    )
+    for word in ("jam3ia", "jam3iya", "jamia", "jam3iat", "association", "جمعية", "asso"):
+        alone = find("names", word, prefix=False)
+        assert alone.total == 4, word  # never 0: everything, by the other signals
+    # with other words, it matches as a word and ranks by the rest of the query
+    assert find("names", "jam3ia amal", prefix=False).ids == [1]
+    assert find("names", "jam3iya nour", prefix=False).ids == [2]
+    ranked = find("names", "jamia santé", prefix=False).ids
+    assert sorted(ranked) == [1, 2]
+
+
 def test_updates_and_deletions_reach_the_index(store: Store) -> None:
     store.put("notes", [note(1, "jardin potager"), note(2, "jardin public")])
     assert sorted(find("notes", "jardin").ids) == [1, 2]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from app.search.query import (
     SUGGEST_WORDS,
     Clause,
+    browse_only,
     clean_query,
     edit_distance,
     has_fuzzy,
@@ -43,6 +44,8 @@ def search_with_fallback(
         clauses = parse_query(doc_type, request.q, prefix=request.prefix)
         if not clauses:
             return SearchResult(ids=[], total=0)
+        if browse_only(clauses):
+            clauses = None
     result = execute(clauses)
     if result.total == 0 and clauses is not None:
         fuzzy = parse_query(doc_type, request.q, prefix=request.prefix, fuzzy=True)
