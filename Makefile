@@ -28,10 +28,27 @@ app/static/vendor/socket.io.min.js: node_modules/.package-lock.json
 	mkdir -p app/static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js app/static/vendor/
 
+# The design system (docs/ui.md): Bootstrap (LTR and RTL builds), its icons, the IBM Plex Sans
+# Arabic face (Arabic and Latin subsets, regular and bold) and Leaflet, copied from node_modules.
+VENDOR_UI := app/static/vendor/.ui-stamp
+FONT_DIR := node_modules/@fontsource/ibm-plex-sans-arabic
+$(VENDOR_UI): node_modules/.package-lock.json Makefile
+	mkdir -p app/static/vendor/bootstrap app/static/vendor/icons/fonts app/static/vendor/fonts/files app/static/vendor/leaflet/images
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.rtl.min.css \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js app/static/vendor/bootstrap/
+	sed -i '/sourceMappingURL/d' app/static/vendor/bootstrap/*.css app/static/vendor/bootstrap/*.js
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css app/static/vendor/icons/
+	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff app/static/vendor/icons/fonts/
+	cat $(FONT_DIR)/400.css $(FONT_DIR)/700.css > app/static/vendor/fonts/plex-arabic.css
+	cp $(FONT_DIR)/files/ibm-plex-sans-arabic-*-[47]00-normal.woff* app/static/vendor/fonts/files/
+	cp node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/leaflet.js app/static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png app/static/vendor/leaflet/images/
+	@touch $@
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations >/dev/null
 
-assets: app/static/vendor/socket.io.min.js translations
+assets: app/static/vendor/socket.io.min.js $(VENDOR_UI) translations
 
 install: $(VENV)/.installed assets
 

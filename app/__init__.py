@@ -118,6 +118,7 @@ def _register_templates(app: Flask) -> None:
         return {
             "current_user": get_current_user(),
             "nav_links": sorted(registry().nav_links),
+            "nav_icons": registry().nav_icons,
             "empty_form": EmptyForm,
         }
 

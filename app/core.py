@@ -13,7 +13,18 @@ bp = Blueprint("core", __name__)
 
 @bp.route("/")
 def home() -> ResponseReturnValue:
-    return render_template("home.html")
+    """Visitors: a search box, live figures and what is new; people: their dashboard.
+    Each figure and block comes from a feature through the registry."""
+    from app.accounts.auth import get_current_user
+    from app.plugins import registry
+
+    reg = registry()
+    user = get_current_user()
+    sections = [
+        s for _order, make in sorted(reg.home_sections, key=lambda e: e[0]) if (s := make(user))
+    ]
+    counts = sorted(reg.home_counts, key=lambda e: e[0])
+    return render_template("home.html", home_counts=counts, home_sections=sections)
 
 
 @bp.route("/healthz")

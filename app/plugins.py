@@ -4,7 +4,13 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
 - ``me_sections``: functions ``(user) -> dict`` merged into ``GET /api/v1/me``
   (``directory`` adds ``memberships``);
 - ``demo_loaders``: ``(order, name, function)`` run by ``jam3ia seed-demo``;
-- ``nav_links``: ``(order, endpoint, label)`` shown in the page header;
+- ``nav_links``: ``(order, endpoint, label)`` shown in the page header; ``nav_icons``:
+  ``{endpoint: bootstrap-icon name}`` drawn before the label;
+- ``home_counts``: ``(order, label, count, endpoint)``, the live figures on the home page
+  (``count()`` is one query);
+- ``home_sections``: ``(order, function)`` where ``function(user_or_None)`` returns a
+  :class:`HomeSection` or ``None`` (visitors get ``None``-user sections, people their
+  dashboard); each function runs a fixed number of queries, whatever the data;
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
@@ -25,10 +31,41 @@ EXTENSION_KEY = "jam3ia"
 
 
 @dataclass
+class HomeItem:
+    """One line of a home-page block: a title linking to ``url``, a muted ``meta`` line,
+    an optional ``badge`` (a count, a status) and an optional ``avatar`` (initials source)."""
+
+    title: str
+    url: str
+    meta: str = ""
+    badge: str = ""
+    avatar: str = ""
+
+
+@dataclass
+class HomeSection:
+    """A block of the home page, offered by a feature (see ``home_sections``)."""
+
+    title: str
+    icon: str
+    items: list[HomeItem]
+    empty: str = ""
+    more_url: str = ""
+    more_label: str = ""
+
+
+@dataclass
 class Registry:
     me_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     demo_loaders: list[tuple[int, str, Callable[[], None]]] = field(default_factory=list)
     nav_links: list[tuple[int, str, Callable[[], str]]] = field(default_factory=list)
+    nav_icons: dict[str, str] = field(default_factory=dict)
+    home_counts: list[tuple[int, Callable[[], str], Callable[[], int], str]] = field(
+        default_factory=list
+    )
+    home_sections: list[tuple[int, Callable[[Any], HomeSection | None]]] = field(
+        default_factory=list
+    )
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
     export_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     export_files: list[Callable[[Any], list[tuple[str, bytes]]]] = field(default_factory=list)

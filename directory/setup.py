@@ -119,5 +119,6 @@ def setup(app: Flask) -> None:
     reg.export_sections.append(_export_memberships)
     user_erased.connect(_erase_memberships)
     reg.nav_links.append((10, "directory.index", lambda: str(_l("Directory"))))
+    reg.nav_icons["directory.index"] = "buildings"
     add_demo_loader(app, 10, "directory", load_demo_directory)
     app.cli.add_command(directory_group)

@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
     user_erased.connect(_drop_feed, weak=False)
     registry(app).export_sections.append(_export_comments)
     registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
+    registry(app).nav_icons["projects.list_projects"] = "kanban"
     add_demo_loader(app, 40, "projects", demo.load_demo_projects)
     register_search(app)
     register_job(

@@ -106,12 +106,12 @@ function renderMessage(li, message, status) {
   if (message.id && message.sender_id === me && !message.deleted) {
     const edit = document.createElement("button");
     edit.type = "button";
-    edit.className = "link";
+    edit.className = "btn btn-link btn-sm link";
     edit.dataset.action = "edit";
     edit.textContent = labels.labelEdit;
     const remove = document.createElement("button");
     remove.type = "button";
-    remove.className = "link";
+    remove.className = "btn btn-link btn-sm link";
     remove.dataset.action = "delete";
     remove.textContent = labels.labelDelete;
     li.append(edit, remove);
