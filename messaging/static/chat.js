@@ -104,17 +104,22 @@ function renderMessage(li, message, status) {
   meta.dataset.status = status || "";
   li.append(sender, body, meta);
   if (message.id && message.sender_id === me && !message.deleted) {
-    const edit = document.createElement("button");
-    edit.type = "button";
-    edit.className = "btn btn-link btn-sm link";
-    edit.dataset.action = "edit";
-    edit.textContent = labels.labelEdit;
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "btn btn-link btn-sm link";
-    remove.dataset.action = "delete";
-    remove.textContent = labels.labelDelete;
-    li.append(edit, remove);
+    // Edit and Delete apart, each with an icon and its label (they read as one word when joined)
+    const action = (name, icon, label, extra) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `btn btn-link btn-sm link${extra ? ` ${extra}` : ""}`;
+      button.dataset.action = name;
+      const mark = document.createElement("i");
+      mark.className = `bi ${icon}`;
+      mark.setAttribute("aria-hidden", "true");
+      button.append(mark, " ", label);
+      return button;
+    };
+    const actions = document.createElement("span");
+    actions.className = "message-actions";
+    actions.append(action("edit", "bi-pencil", labels.labelEdit), " ", action("delete", "bi-trash", labels.labelDelete, "danger"));
+    li.append(actions);
   }
   return li;
 }
