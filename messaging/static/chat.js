@@ -1,6 +1,7 @@
 // The live chat page: socket delivery, exactly-once sends with safe resend, catch-up after
 // reconnect ("everything after the last id I hold", duplicates dropped), typing, presence,
 // read state and unread counts. The page works without this module (plain form posts).
+import { ask } from "/static/js/confirm.js";
 import { api, connect } from "/static/js/realtime.js";
 
 const root = document.querySelector("[data-chat]");
@@ -491,7 +492,7 @@ async function init() {
     /* names stay as rendered */
   }
   // edit / delete my own messages (others see "edited" / "deleted" live)
-  list.addEventListener("click", (event) => {
+  list.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-action]");
     const li = button && button.closest("li[data-message-id]");
     if (!li || !socket) return;
@@ -500,7 +501,7 @@ async function init() {
       const current = li.dataset.body || li.querySelector(".body").textContent;
       const body = window.prompt(labels.labelEdit, current);
       if (body && body.trim()) socket.emit("message_edit", { message_id: id, body }, (ack) => ack && ack.ok && renderMessage(li, ack.message, "sent"));
-    } else if (window.confirm(labels.labelDeleteConfirm)) {
+    } else if (await ask(labels.labelDeleteConfirm)) {
       socket.emit("message_delete", { message_id: id }, (ack) => ack && ack.ok && renderMessage(li, ack.message, "sent"));
     }
   });

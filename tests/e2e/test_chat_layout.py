@@ -1,17 +1,20 @@
-"""The chat on a phone and a desktop, in Arabic and French: the composer is in view and stays
-pinned while the conversation scrolls, Edit and Delete are two labelled buttons apart, and the
-people picker suggests people by display name."""
+"""Chat and confirmations on a phone and a desktop, in Arabic and French: the composer is in
+view and stays pinned while the conversation scrolls, Edit and Delete are two labelled buttons
+apart, the people picker suggests people by display name, and deleting asks first in a dialog."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.messaging.factories import direct
+from tests.projects.factories import ActivityFactory, ProjectFactory
 
 SIZES = {"phone": (390, 844), "desktop": (1366, 800)}
 SHOTS = os.environ.get("JAM3IA_SCREENSHOTS")
@@ -94,3 +97,34 @@ def test_people_picker_suggests_by_display_name(new_page: Any) -> None:
     page.click(".chat-new button[type=submit]")
     expect(page.locator(".chat-head h2")).to_contain_text("كريم")
     _shot(page, "chat-new-ar-phone")
+
+
+@pytest.mark.parametrize(("locale", "size"), [("ar", "phone"), ("fr-FR", "desktop")])
+def test_deleting_an_activity_asks_first_and_cancel_keeps_it(
+    new_page: Any, locale: str, size: str
+) -> None:
+    association = AssociationFactory(name="جمعية الأمل")
+    coordinator = UserFactory(display_name="Karim")
+    MembershipFactory(association=association, user=coordinator, role="coordinator")
+    project = ProjectFactory(title="Caravane", associations=[association])
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    activity = ActivityFactory(
+        project=project, title="Atelier", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+    )
+    width, height = SIZES[size]
+    page = new_page(coordinator, locale=locale, viewport={"width": width, "height": height})
+    page.goto(f"/projects/{project.id}")
+    form = page.locator(f"form[action$='/activities/{activity.id}/delete']")
+    form.locator("button[type=submit]").click()
+    dialog = page.locator("dialog[data-confirm-dialog]")
+    expect(dialog).to_be_visible()
+    assert _inside_viewport(page, "dialog[data-confirm-dialog] [data-confirm-ok]")
+    _shot(page, f"confirm-{locale}-{size}")
+    dialog.locator("button[value=cancel]").click()
+    expect(dialog).to_be_hidden()
+    page.reload()
+    expect(form).to_have_count(1)  # cancel kept it
+    form.locator("button[type=submit]").click()
+    page.locator("dialog[data-confirm-dialog] [data-confirm-ok]").click()
+    page.wait_for_load_state()
+    expect(page.locator(f"form[action$='/activities/{activity.id}/delete']")).to_have_count(0)
