@@ -122,6 +122,8 @@ def test_deleting_an_activity_asks_first_and_cancel_keeps_it(
     _shot(page, f"confirm-{locale}-{size}")
     dialog.locator("button[value=cancel]").click()
     expect(dialog).to_be_hidden()
+    expect(form.locator("button[type=submit]")).to_be_enabled()  # no spinner left behind
+    expect(form.locator(".spinner-border")).to_have_count(0)
     page.reload()
     expect(form).to_have_count(1)  # cancel kept it
     form.locator("button[type=submit]").click()

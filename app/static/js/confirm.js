@@ -14,7 +14,8 @@ export function ask(question) {
   });
 }
 
-document.addEventListener("submit", async (event) => {
+// Capture on window: runs before ui.js, whose busy spinner skips a prevented submit.
+window.addEventListener("submit", async (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
   if (form.dataset.confirmed === "yes") return;
@@ -24,4 +25,4 @@ document.addEventListener("submit", async (event) => {
     form.dataset.confirmed = "yes";
     form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
   }
-});
+}, true);
