@@ -52,6 +52,7 @@ RATE_LIMITS: dict[str, str] = {
     "chat_send": "30 per minute",
     "message_edit": "30 per minute;300 per hour",
     "conversation_start": "10 per minute;100 per day",
+    "people_search": "60 per minute",  # the chat's people picker
     "typing": "60 per minute",
     "read": "120 per minute",
 }

@@ -70,6 +70,12 @@ def clean_name(value: str | None) -> str:
     return " ".join(words)
 
 
+def escape_like(value: str) -> str:
+    """``value`` with SQL LIKE wildcards (and the escape character ``\\``) taken literally;
+    use with ``escape="\\"``."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _visible(word: str) -> bool:
     return any(ch not in _KEPT_FORMAT and not ch.isspace() for ch in word)
 

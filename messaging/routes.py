@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -37,6 +37,8 @@ def _conversation_or_404(user: User, conversation_id: int) -> tuple[Any, Any]:
 @bp.route("/chat")
 @login_required
 def chat_home() -> ResponseReturnValue:
+    """The conversation list; ``?with=<user id>`` opens the new-conversation form with that
+    person filled in (profiles and member lists link here)."""
     user = require_user()
     conversations = services.list_conversations(user)
     return render_template(
@@ -47,7 +49,17 @@ def chat_home() -> ResponseReturnValue:
         has_more=False,
         client_id=services.new_client_id(),
         unread_total=services.unread_total(user.id),
+        preselected=services.messageable(user, id_arg("with")),
     )
+
+
+@bp.route("/chat/people")
+@login_required
+@rate_limit("people_search")
+def people() -> ResponseReturnValue:
+    """The people picker: up to ten people the user may message, by name or username."""
+    user = require_user()
+    return jsonify(people=services.people_to_message(user, request.args.get("q", "")))
 
 
 @bp.route("/chat/<int:conversation_id>")

@@ -19,12 +19,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import blocks
-from app.accounts.models import User
+from app.accounts.models import Block, User
 from app.api import ApiError, not_found
 from app.db import db, utcnow
 from app.markdown import html_text, render_markdown
 from app.realtime import emit_after_commit, user_room
-from app.text import clean_name, clean_text
+from app.text import clean_name, clean_text, escape_like
 from directory import user_memberships
 from messaging import access
 from messaging.models import NAMESPACE, Conversation, ConversationMember, Message
@@ -104,6 +104,51 @@ def _users(ids: set[int]) -> list[User]:
             422, "unknown_user", _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}
         )
     return found
+
+
+PEOPLE_LIMIT = 10
+MIN_QUERY = 2
+
+
+def people_to_message(actor: User, query: str, limit: int = PEOPLE_LIMIT) -> list[dict[str, Any]]:
+    """Active people whose display name or username contains ``query`` and with whom ``actor``
+    may start a chat (not themselves, no block either way), for the people picker."""
+    text = clean_name(query)[:100]
+    if len(text) < MIN_QUERY:
+        return []
+    pattern = f"%{escape_like(text.lower())}%"
+    blocked = select(Block.blocked_id).where(Block.blocker_id == actor.id)
+    blockers = select(Block.blocker_id).where(Block.blocked_id == actor.id)
+    rows = db.session.execute(
+        select(User.id, User.username, User.display_name)
+        .where(
+            User.id != actor.id,
+            User.is_active.is_(True),
+            User.suspended_at.is_(None),
+            User.deleted_at.is_(None),
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                func.lower(User.username).like(pattern, escape="\\"),
+            ),
+            User.id.not_in(blocked),
+            User.id.not_in(blockers),
+        )
+        .order_by(func.lower(User.display_name), User.id)
+        .limit(limit)
+    )
+    return [{"id": i, "username": u, "display_name": d} for i, u, d in rows]
+
+
+def messageable(actor: User, user_id: int | None) -> User | None:
+    """The person ``user_id`` if ``actor`` may start a chat with them, else None."""
+    if user_id is None or user_id == actor.id:
+        return None
+    person = db.session.get(User, user_id)
+    if person is None or not person.is_active or person.suspended or person.deleted_at:
+        return None
+    if blocks.blocked_between(actor.id, person.id):
+        return None
+    return person
 
 
 def _by_pair_key(key: str) -> Conversation | None:

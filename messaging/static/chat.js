@@ -1,6 +1,7 @@
 // The live chat page: socket delivery, exactly-once sends with safe resend, catch-up after
 // reconnect ("everything after the last id I hold", duplicates dropped), typing, presence,
 // read state and unread counts. The page works without this module (plain form posts).
+import { ask } from "/static/js/confirm.js";
 import { api, connect } from "/static/js/realtime.js";
 
 const root = document.querySelector("[data-chat]");
@@ -104,17 +105,22 @@ function renderMessage(li, message, status) {
   meta.dataset.status = status || "";
   li.append(sender, body, meta);
   if (message.id && message.sender_id === me && !message.deleted) {
-    const edit = document.createElement("button");
-    edit.type = "button";
-    edit.className = "btn btn-link btn-sm link";
-    edit.dataset.action = "edit";
-    edit.textContent = labels.labelEdit;
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "btn btn-link btn-sm link";
-    remove.dataset.action = "delete";
-    remove.textContent = labels.labelDelete;
-    li.append(edit, remove);
+    // Edit and Delete apart, each with an icon and its label (they read as one word when joined)
+    const action = (name, icon, label, extra) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = `btn btn-link btn-sm link${extra ? ` ${extra}` : ""}`;
+      button.dataset.action = name;
+      const mark = document.createElement("i");
+      mark.className = `bi ${icon}`;
+      mark.setAttribute("aria-hidden", "true");
+      button.append(mark, " ", label);
+      return button;
+    };
+    const actions = document.createElement("span");
+    actions.className = "message-actions";
+    actions.append(action("edit", "bi-pencil", labels.labelEdit), " ", action("delete", "bi-trash", labels.labelDelete, "danger"));
+    li.append(actions);
   }
   return li;
 }
@@ -501,7 +507,7 @@ async function init() {
     /* names stay as rendered */
   }
   // edit / delete my own messages (others see "edited" / "deleted" live)
-  list.addEventListener("click", (event) => {
+  list.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-action]");
     const li = button && button.closest("li[data-message-id]");
     if (!li || !socket) return;
@@ -510,7 +516,7 @@ async function init() {
       const current = li.dataset.body || li.querySelector(".body").textContent;
       const body = window.prompt(labels.labelEdit, current);
       if (body && body.trim()) socket.emit("message_edit", { message_id: id, body }, (ack) => ack && ack.ok && renderMessage(li, ack.message, "sent"));
-    } else if (window.confirm(labels.labelDeleteConfirm)) {
+    } else if (await ask(labels.labelDeleteConfirm)) {
       socket.emit("message_delete", { message_id: id }, (ack) => ack && ack.ok && renderMessage(li, ack.message, "sent"));
     }
   });

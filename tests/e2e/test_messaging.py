@@ -93,8 +93,9 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     expect(first_b.locator(".body em")).to_have_text("يا كريم")
     edited_label = page_b.locator("[data-chat]").get_attribute("data-label-edited")
     expect(first_b.locator(".meta")).to_contain_text(edited_label or "edited")
-    page_a.once("dialog", lambda dialog: dialog.accept())
+    # deleting asks in the page's confirmation dialog (macros/confirm.html), not window.confirm
     page_a.locator("[data-messages] li.mine").first.locator("button[data-action=delete]").click()
+    page_a.locator("dialog[data-confirm-dialog] [data-confirm-ok]").click()
     expect(first_b).to_have_class(re.compile(r"\bdeleted\b"))
     expect(first_b.locator(".body em")).to_have_count(0)
 

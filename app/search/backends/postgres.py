@@ -67,6 +67,7 @@ from app.search.query import (
     suggestion_distance,
 )
 from app.search.types import DocType, Document, IndexBusy, SearchRequest, SearchResult
+from app.text import escape_like
 
 #: how long a writer waits for another process's write of the same type
 LOCK_TIMEOUT_MS = 10_000
@@ -149,7 +150,7 @@ def tsquery_lexeme(value: str, prefix: bool = False) -> str:
 
 
 def like_prefix(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return escape_like(value) + "%"
 
 
 def lon_reach(near: tuple[float, float], radius_km: float) -> tuple[float | None, float | None]:
