@@ -35,8 +35,7 @@ def approved_association(association_id: int) -> Association | None:
 
 
 def membership(conversation: Conversation, user_id: int) -> ConversationMember | None:
-    """The live membership row of ``user_id``; for association staff who have none yet, an
-    unsaved one (reads stay read-only: :func:`messaging.services.mark_read` saves it)."""
+    """The live membership row of ``user_id``, creating one for association staff."""
     row = db.session.scalar(
         select(ConversationMember).where(
             ConversationMember.conversation_id == conversation.id,
@@ -49,9 +48,9 @@ def membership(conversation: Conversation, user_id: int) -> ConversationMember |
     if row is not None and row.role == "staff" and not staff:
         return None
     if row is None and staff:
-        row = ConversationMember(
-            conversation_id=conversation.id, user_id=user_id, role="staff", last_read_id=0
-        )
+        row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="staff")
+        db.session.add(row)
+        db.session.flush()
     return row
 
 

@@ -553,34 +553,6 @@ def list_messages(
 # -- read state ------------------------------------------------------------------------------
 
 
-#: Insert a staff row unless one exists (two first reads at once save one row).
-_INSERT_MEMBER = {
-    name: dialect_insert(_members).on_conflict_do_nothing(
-        index_elements=["conversation_id", "user_id"]
-    )
-    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
-}
-
-
-def _saved_member(member: ConversationMember) -> ConversationMember:
-    """``member`` itself, or for the unsaved row of association staff (see
-    :func:`messaging.access.membership`) the row saved now, at most once."""
-    if member.id is not None:
-        return member
-    db.session.execute(
-        _INSERT_MEMBER[db.engine.dialect.name],
-        {"conversation_id": member.conversation_id, "user_id": member.user_id, "role": "staff"},
-    )
-    saved = db.session.scalar(
-        select(ConversationMember).where(
-            ConversationMember.conversation_id == member.conversation_id,
-            ConversationMember.user_id == member.user_id,
-        )
-    )
-    assert saved is not None
-    return saved
-
-
 def mark_read(
     actor: User, conversation: Conversation, member: ConversationMember, last_read_id: Any
 ) -> int:
@@ -595,8 +567,7 @@ def mark_read(
     newest = conversation.last_message_id or 0
     target = min(last_read_id, newest)
     if target > member.last_read_id:
-        member = _saved_member(member)
-        member.last_read_id = max(member.last_read_id, target)
+        member.last_read_id = target
         data = {"conversation_id": conversation.id, "user_id": actor.id, "last_read_id": target}
         others = [user_room(u) for u in access.recipient_ids(conversation) if u != actor.id]
         if others:
@@ -789,5 +760,5 @@ def seen_by(conversation: Conversation, message_id: int, exclude: int) -> list[i
 
 
 def db_commit() -> None:
-    """End a read's transaction (reads write nothing)."""
+    """Commit reads that may have created a staff membership row."""
     db.session.commit()
