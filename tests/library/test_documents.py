@@ -112,13 +112,22 @@ def test_a_failing_row_write_leaves_no_file(app, api, world, monkeypatch):
     assert stored_files(app) == []
 
 
-def test_a_tampered_file_is_refused_and_logged(app, api, world, caplog):
+def test_a_tampered_file_is_refused_and_logged(app, api, world, caplog, monkeypatch):
     client = api(world.assoc_admin)
     doc_id = upload(client, world.a.id).get_json()["id"]
     (path,) = stored_files(app)
     path.write_bytes(PDF.replace(b"Statuts", b"Statutz"))
-    with caplog.at_level(logging.ERROR, logger="jam3ia.library"):
-        res = client.get(f"/api/v1/documents/{doc_id}/versions/1/file")
+    # another test in the same worker may have disabled or detached the logger (dictConfig):
+    # listen on it directly, and once
+    logger = logging.getLogger("jam3ia.library")
+    monkeypatch.setattr(logger, "disabled", False)
+    monkeypatch.setattr(logger, "propagate", False)
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.ERROR, logger="jam3ia.library"):
+            res = client.get(f"/api/v1/documents/{doc_id}/versions/1/file")
+    finally:
+        logger.removeHandler(caplog.handler)
     assert res.status_code == 409
     assert res.get_json()["error"]["code"] == "integrity_failed"
     assert b"Statutz" not in res.data
