@@ -12,11 +12,29 @@ if (badges.length && me && !document.querySelector("[data-chat]")) {
     }
   };
   if (socket) {
+    // Pushes are at-most-once, so the figure comes from the server: on every (re)connect (a
+    // message sent before this socket was up still counts) and on each new message. Only the
+    // answer to the latest request is shown, whatever order the answers arrive in.
+    let latest = 0;
+    const refresh = async () => {
+      const mine = ++latest;
+      try {
+        const response = await fetch("/api/v1/conversations/unread", { credentials: "same-origin" });
+        const body = response.ok ? await response.json() : null;
+        if (body && mine === latest) set(body.unread_total);
+      } catch {
+        // offline: the next connect corrects it
+      }
+    };
+    socket.on("connect", refresh);
     socket.on("message_new", ({ message }) => {
-      if (message.sender_id !== me) set((parseInt(badges[0].textContent, 10) || 0) + 1);
+      if (message.sender_id !== me) refresh();
     });
     socket.on("read", (data) => {
-      if (data.user_id === me && typeof data.unread_total === "number") set(data.unread_total);
+      if (data.user_id === me && typeof data.unread_total === "number") {
+        latest += 1; // an answer already on its way is older than this figure
+        set(data.unread_total);
+      }
     });
   }
 }
