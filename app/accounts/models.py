@@ -27,6 +27,8 @@ class User(Model):
     display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
+    #: IANA zone the person reads and enters times in (None: the platform's default zone)
+    timezone: Mapped[str | None] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(Text, default="")
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
