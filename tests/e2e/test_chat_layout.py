@@ -94,7 +94,10 @@ def test_people_picker_suggests_by_display_name(new_page: Any) -> None:
     # a profile's "Message" link opens the form with the person filled in
     page.goto(f"/chat?with={karim.id}")
     expect(page.locator("input[name=usernames]")).to_have_value("kbennani")
-    page.click(".chat-new button[type=submit]")
+    # the web font swapping in moves the button: click it once the layout has settled
+    page.evaluate("document.fonts.ready.then(() => true)")
+    with page.expect_navigation():
+        page.click(".chat-new button[type=submit]")
     expect(page.locator(".chat-head h2")).to_contain_text("كريم")
     _shot(page, "chat-new-ar-phone")
 
