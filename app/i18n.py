@@ -7,14 +7,17 @@ browser's Accept-Language, then Arabic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import dates as babel_dates
 from babel.lists import format_list
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_timedelta, get_locale
+from flask_babel import Babel, force_locale, format_timedelta, get_locale
 from markupsafe import Markup, escape
 
 LANGUAGES = {"ar": "العربية", "fr": "Français", "en": "English"}
@@ -22,8 +25,77 @@ RTL = frozenset({"ar"})
 DEFAULT_LOCALE = "ar"
 DEFAULT_TIMEZONE = "Africa/Casablanca"
 ListStyle = Literal["standard", "or", "unit"]
+#: Offered first in the settings' zone list: Morocco, then where Moroccans live abroad.
+COMMON_TIMEZONES = (
+    "Africa/Casablanca",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Berlin",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Africa/Algiers",
+    "Africa/Tunis",
+    "Africa/Dakar",
+    "Africa/Abidjan",
+    "Africa/Cairo",
+    "Asia/Riyadh",
+    "Asia/Dubai",
+    "Asia/Qatar",
+    "America/Toronto",
+    "America/New_York",
+    "UTC",
+)
 
 babel = Babel()
+#: The zone of the person a mail or a push is rendered for (outside their own request).
+_reader_zone_override: ContextVar[str | None] = ContextVar("reader_zone", default=None)
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
+
+
+def is_timezone(name: object) -> bool:
+    """Whether ``name`` is an IANA zone of the system's database ("Africa/Casablanca")."""
+    return isinstance(name, str) and name in _known_zones()
+
+
+def timezone_label(name: str, locale: str | None = None) -> str:
+    """The zone as its readers know it ("Morocco Time (UTC+01:00)"), with today's offset."""
+    code = locale or _locale()
+    zone = ZoneInfo(name)
+    offset = dt.datetime.now(zone).strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    if name == "UTC":
+        return utc
+    place = babel_dates.get_timezone_location(zone, locale=code)
+    city = babel_dates.get_timezone_location(zone, locale=code, return_city=True)
+    shown = place if city in place else f"{place} · {city}"
+    return f"{shown} (\u2066{utc}\u2069)"  # the offset keeps its order inside Arabic text
+
+
+def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """(zone, label) pairs for a select: the common zones, plus ``current`` if it is another."""
+    zones = list(COMMON_TIMEZONES)
+    if current and current not in zones and is_timezone(current):
+        zones.insert(0, current)
+    return [(zone, timezone_label(zone)) for zone in zones]
+
+
+@contextmanager
+def reading_as(locale: str | None, zone: str | None) -> Iterator[None]:
+    """Render for another person (a mail, a push): their language and their time zone."""
+    lang = locale if locale in LANGUAGES else DEFAULT_LOCALE
+    token = _reader_zone_override.set(zone if is_timezone(zone) else None)
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        _reader_zone_override.reset(token)
 
 
 def select_locale() -> str:
@@ -40,6 +112,9 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """The reader's zone: their own when the account has one, else the platform default."""
+    override = _reader_zone_override.get()
+    if override:
+        return override
     user = g.get("user") if has_request_context() else None
     zone = getattr(user, "timezone", None) if user is not None else None
     return str(zone or current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE)
@@ -70,6 +145,11 @@ def format_date(value: dt.datetime | dt.date, format: str = "medium") -> str:
     if isinstance(value, dt.datetime):
         value = _utc(value).astimezone(reader_zone()).date()
     return babel_dates.format_date(value, format, locale=_locale())
+
+
+def local_day(value: dt.datetime) -> dt.date:
+    """The reader's calendar day of an instant (a 23:30 UTC event is tomorrow in Casablanca)."""
+    return _utc(value).astimezone(reader_zone()).date()
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

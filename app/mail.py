@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.config import Config, MailSettings
 from app.db import db, utcnow
-from app.i18n import DEFAULT_LOCALE, LANGUAGES, text_direction
+from app.i18n import DEFAULT_LOCALE, LANGUAGES, reading_as, text_direction
 
 log = logging.getLogger("jam3ia.mail")
 
@@ -45,10 +44,13 @@ class PendingMail:
     config: Config
 
 
-def render_mail(template: str, to: str, locale: str | None, **context: Any) -> EmailMessage:
-    """The mail ``template`` for address ``to``, in language ``locale`` (Arabic by default)."""
+def render_mail(
+    template: str, to: str, locale: str | None, zone: str | None = None, **context: Any
+) -> EmailMessage:
+    """The mail ``template`` for address ``to``, in language ``locale`` (Arabic by default),
+    with its dates in time zone ``zone`` (the platform's when ``None``)."""
     lang = locale if locale in LANGUAGES else DEFAULT_LOCALE
-    with force_locale(lang):
+    with reading_as(lang, zone):
         ctx = {"mail_locale": lang, "mail_dir": text_direction(lang), **context}
         subject = render_template(f"mail/{template}.subject.txt", **ctx).strip()
         text = render_template(f"mail/{template}.txt", **ctx)
@@ -67,9 +69,11 @@ def render_mail(template: str, to: str, locale: str | None, **context: Any) -> E
     return msg
 
 
-def send_after_commit(template: str, to: str, locale: str | None, **context: Any) -> None:
+def send_after_commit(
+    template: str, to: str, locale: str | None, zone: str | None = None, **context: Any
+) -> None:
     """Render now, send once the current transaction commits (never after a rollback)."""
-    message = render_mail(template, to, locale, **context)
+    message = render_mail(template, to, locale, zone, **context)
     db.session.connection()  # begin the transaction the mail waits for, if none is open yet
     db.session.info.setdefault(_PENDING, []).append(
         PendingMail(message, current_app.config["JAM3IA"])

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import db
-from app.i18n import local_input_to_utc, text_direction
+from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
 from projects import access, logic, services
@@ -502,7 +502,9 @@ def project_calendar(project_id: int) -> ResponseReturnValue:
     for a in project.activities:
         # only the days of the shown month: the work is the same for a one-day activity and
         # one stored from year 1 to 9999
-        for day in logic.clip_days(a.starts_at.date(), a.ends_at.date(), shown[0], shown[-1]):
+        for day in logic.clip_days(
+            local_day(a.starts_at), local_day(a.ends_at), shown[0], shown[-1]
+        ):
             by_day.setdefault(day, []).append(("activity", a))
     for m in project.milestones:
         by_day.setdefault(m.due_on, []).append(("milestone", m))

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from app.accounts.models import User
 from app.api import ApiError, check_version
 from app.db import db, for_update, utcnow
+from app.i18n import local_day
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.security import new_secret, secret_digest
@@ -43,7 +44,8 @@ def project_room(project_id: int) -> str:
 
 
 def today() -> dt.date:
-    return utcnow().date()
+    """Today in the reader's zone (the platform's outside a request)."""
+    return local_day(utcnow())
 
 
 def invalid(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -21,6 +28,8 @@ class RegisterForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Length(max=DISPLAY_NAME_MAX)])
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
+    #: filled in by the browser (static/js/ui.js): the person's time zone, kept at sign-up
+    timezone = HiddenField(render_kw={"data-browser-timezone": ""})
 
 
 class ProfileForm(FlaskForm):
@@ -37,6 +46,8 @@ class ProfileForm(FlaskForm):
             SelectChoice("en", "English", {"lang": "en"}),
         ],
     )
+    #: choices in the reader's language: set by the page (app.i18n.timezone_choices)
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
     hide_presence = BooleanField(_l("Hide when I am online"))
 
 

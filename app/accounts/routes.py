@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -35,6 +36,7 @@ from app.accounts.forms import (
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
 from app.db import db
+from app.i18n import timezone_choices
 from app.limits import rate_limit
 
 bp = Blueprint("accounts", __name__)
@@ -82,6 +84,7 @@ def register() -> ResponseReturnValue:
                 form.password.data or "",
                 display_name=form.display_name.data or None,
                 locale=session.get("locale"),
+                timezone=form.timezone.data or None,
             )
         except ApiError as error:
             _form_errors(form, error)
@@ -213,8 +216,10 @@ def unblock_user(user_id: int) -> ResponseReturnValue:
 def settings() -> ResponseReturnValue:
     user = require_user()
     form = ProfileForm(obj=user if request.method == "GET" else None)
+    form.timezone.choices = timezone_choices(user.timezone)
     if request.method == "GET":
         form.locale.data = user.locale or ""
+        form.timezone.data = user.timezone or current_app.config["JAM3IA"].timezone
     password_form = PasswordForm(prefix="pw")
     status = 200
     if request.form.get("action") == "profile" and form.validate_on_submit():
@@ -225,6 +230,7 @@ def settings() -> ResponseReturnValue:
                     "display_name": form.display_name.data,
                     "bio": form.bio.data,
                     "locale": form.locale.data or None,
+                    "timezone": form.timezone.data or None,
                     "hide_presence": bool(form.hide_presence.data),
                 },
             )

@@ -16,6 +16,10 @@ class RegisterSchema(ma.Schema):
     password = ma.fields.String(required=True, load_only=True, validate=V.Length(max=PASSWORD_MAX))
     display_name = ma.fields.String(validate=V.Length(max=DISPLAY_NAME_MAX))
     locale = ma.fields.String(validate=V.OneOf(LOCALES))
+    timezone = ma.fields.String(
+        validate=V.Length(max=64),
+        metadata={"description": "IANA zone, e.g. Africa/Casablanca (unknown ones are ignored)"},
+    )
 
 
 class TokenRequestSchema(ma.Schema):
@@ -43,6 +47,9 @@ class PublicUserSchema(ma.Schema):
 class UserSchema(PublicUserSchema):
     email = ma.fields.String()
     locale = ma.fields.String(allow_none=True)
+    timezone = ma.fields.String(
+        allow_none=True, metadata={"description": "IANA zone; null: the platform's zone"}
+    )
 
 
 class MeSchema(UserSchema):
@@ -65,6 +72,7 @@ class ProfilePatchSchema(ma.Schema):
     display_name = ma.fields.String(validate=V.Length(min=1, max=DISPLAY_NAME_MAX))
     bio = ma.fields.String(validate=V.Length(max=BIO_MAX))
     locale = ma.fields.String(allow_none=True, validate=V.OneOf(LOCALES))
+    timezone = ma.fields.String(allow_none=True, validate=V.Length(max=64))
     hide_presence = ma.fields.Boolean()
 
 

@@ -22,6 +22,7 @@ from app.accounts.models import (
 )
 from app.api import ApiError
 from app.db import db, for_update, utcnow
+from app.i18n import is_timezone
 from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
 from app.signals import (
     credentials_revoked,
@@ -101,8 +102,12 @@ def register_user(
     display_name: str | None = None,
     locale: str | None = None,
     is_admin: bool = False,
+    timezone: str | None = None,
 ) -> User:
-    """Create an account. 422 on invalid fields, 409 when username or email is taken."""
+    """Create an account. 422 on invalid fields, 409 when username or email is taken.
+
+    ``timezone`` is what the browser reported at sign-up; an unknown zone is ignored (the
+    person gets the platform's zone and can pick theirs in the settings)."""
     username, email = username.strip(), email.strip()
     display_name = clean_name(display_name) if display_name else username
     errors = _validate_account(username, email, password, display_name, staff=is_admin)
@@ -119,6 +124,7 @@ def register_user(
         display_name=display_name,
         password_hash=hash_password(password),
         locale=locale,
+        timezone=timezone if is_timezone(timezone) else None,
         is_admin=is_admin,
     )
     db.session.add(user)
@@ -212,7 +218,7 @@ def change_password(user: User, current: str, new: str, keep_credential_id: int 
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
-    """Change display name, bio or locale of ``user`` (the caller is ``user``)."""
+    """Change display name, bio, locale, time zone or presence of ``user`` (the caller)."""
     errors: dict[str, list[str]] = {}
     if "display_name" in changes:
         name = clean_name(changes["display_name"] or "")
@@ -232,6 +238,11 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         if changes["locale"] not in (*LOCALES, None):
             errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
         user.locale = changes["locale"]
+    if "timezone" in changes:
+        if changes["timezone"] is not None and not is_timezone(changes["timezone"]):
+            errors["timezone"] = [_("Choose a time zone from the list.")]
+        else:
+            user.timezone = changes["timezone"]
     if errors:
         db.session.rollback()
         raise ValidationFailed(errors)

@@ -308,6 +308,13 @@ function markRead() {
   }, 300);
 }
 
+// Names inside a sentence: each isolated (FSI…PDI) so an Arabic name in a French sentence, or
+// the reverse, keeps its order, joined the way the page's language joins a list ("a، b و c").
+const listFormat = new Intl.ListFormat(document.documentElement.lang || "ar", { type: "conjunction" });
+function nameList(names) {
+  return listFormat.format(names.map((name) => `\u2068${name}\u2069`));
+}
+
 function renderSeen() {
   if (!seenLine || state.kind !== "group") return;
   const mine = [...list.querySelectorAll(`li[data-message-id][data-sender-id="${me}"]`)].pop();
@@ -319,7 +326,7 @@ function renderSeen() {
   const names = [...state.lastRead]
     .filter(([uid, last]) => uid !== me && last >= id)
     .map(([uid]) => state.names.get(uid) || "?");
-  seenLine.textContent = names.length ? labels.labelSeen.replace("{names}", names.join(", ")) : "";
+  seenLine.textContent = names.length ? labels.labelSeen.replace("{names}", nameList(names)) : "";
 }
 
 // -- history -------------------------------------------------------------------------------
@@ -390,7 +397,7 @@ function showTyping(userId) {
 
 function renderTyping() {
   const names = [...state.typingTimers.keys()].map((uid) => state.names.get(uid) || "…");
-  typingLine.textContent = names.length ? labels.labelTyping.replace("{name}", names.join(", ")) : "";
+  typingLine.textContent = names.length ? labels.labelTyping.replace("{name}", nameList(names)) : "";
 }
 
 // Presence correction: on every (re)connect the server sends who is online now; every dot on

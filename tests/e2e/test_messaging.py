@@ -38,7 +38,8 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     )
 
     page_a.fill("textarea[name=body]", "السلام عليكم **كريم**")
-    expect(page_b.locator("[data-typing]")).to_contain_text("أمينة")
+    # the Arabic name sits isolated inside the French sentence
+    expect(page_b.locator("[data-typing]")).to_contain_text("\u2068أمينة\u2069")
     page_a.keyboard.press("Enter")
     expect(page_b.locator("[data-messages] li .body strong")).to_have_text("كريم")
     expect(page_a.locator("[data-messages] li.mine.sent[data-message-id]")).to_have_count(1)

@@ -41,3 +41,14 @@ document.addEventListener("submit", (event) => {
 window.addEventListener("pageshow", (event) => {
   if (event.persisted) document.querySelectorAll('.btn[aria-busy="true"]').forEach(stop);
 });
+
+// Sign-up: the person's time zone, as their browser knows it ("Africa/Casablanca"), so that
+// times are shown in their zone from the first page; they can change it in the settings.
+document.querySelectorAll("input[data-browser-timezone]").forEach((input) => {
+  if (input.value) return;
+  try {
+    input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    // an old browser: the platform's zone applies
+  }
+});
