@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from app.accounts import blocks, reset, services, verify
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
+from app.accounts.devices import device_label
 from app.accounts.export import export_response
 from app.accounts.forms import (
     DeleteAccountForm,
@@ -281,6 +282,7 @@ def _settings_page(
         password_form=password_form or PasswordForm(prefix="pw", formdata=None),
         delete_form=delete_form or DeleteAccountForm(prefix="del", formdata=None),
         credentials=[c for c in credentials if c.is_live()],
+        device_label=device_label,
         revoke_form=EmptyForm(),
     ), status
 
