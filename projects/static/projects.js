@@ -144,7 +144,7 @@ function applyActivity(a) {
     when.textContent = new Date(a.starts_at).toLocaleString(document.documentElement.lang || undefined);
   }
   const place = field(item, "location");
-  if (place) place.textContent = a.location ? `· ${a.location}` : "";
+  if (place) place.textContent = a.location || ""; // the "·" before it comes from the CSS
   item.classList.add("live-updated");
   announce(`${label("updated")}: ${a.title}`);
 }
