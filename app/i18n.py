@@ -240,6 +240,11 @@ def bdi_filter(value: object) -> Markup:
     return Markup("<bdi>{}</bdi>").format(escape(value))
 
 
+def isolate_filter(value: object) -> str:
+    """Isolate user text where no markup can (a page's <title>, an <option>): FSI … PDI."""
+    return f"\u2068{value}\u2069"
+
+
 def text_direction(locale: str | None = None) -> str:
     """``rtl`` for Arabic, ``ltr`` otherwise."""
     code = locale or str(get_locale() or DEFAULT_LOCALE)
@@ -254,6 +259,7 @@ def init_i18n(app: Flask) -> None:
         ago=ago_filter,
         list_of=list_filter,
         bdi=bdi_filter,
+        isolate=isolate_filter,
     )
     app.jinja_env.globals.update(
         format_date=format_date,

@@ -8,6 +8,8 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
+from tests.directory.factories import AssociationFactory
+
 NAMES = ["جمعية النور", "Association Al Amal (Fès)", "Tamazight ⵜⴰⵎⴰⵣⵉⵖⵜ"]
 LIST = "{{ names|list_of }}"
 
@@ -56,3 +58,13 @@ def test_the_platform_zone_is_a_setting(app):
     with app.test_request_context(), force_locale("en"):
         out = render_template_string("{{ t|datetime }}", t=instant)
     assert ">4 Dec 2026, 11:05</time>" in out
+
+
+def test_page_titles_isolate_user_text(client, user):
+    association = AssociationFactory(name="Association Al Amal (Fès)", status="approved")
+    html = client.get(
+        f"/associations/{association.id}", headers={"Accept-Language": "ar"}
+    ).get_data(as_text=True)
+    assert "<title>\u2068Association Al Amal (Fès)\u2069 · jam3ia</title>" in html
+    profile = client.get(f"/users/{user.id}").get_data(as_text=True)
+    assert f"<title>\u2068{user.display_name}\u2069 · jam3ia</title>" in profile
