@@ -32,8 +32,10 @@ EXTENSION_KEY = "jam3ia"
 
 @dataclass
 class HomeItem:
-    """One line of a home-page block: a title linking to ``url``, a muted ``meta`` line,
-    an optional ``badge`` (a count, a status) and an optional ``avatar`` (initials source)."""
+    """One line of a home-page block: a title (user text) linking to ``url``, a muted ``meta``
+    line in the reader's language (``Markup`` with each piece of user text in ``<bdi>``, or
+    plain text that gets escaped), an optional ``badge`` (a count, a status) and an optional
+    ``avatar`` (initials source)."""
 
     title: str
     url: str

@@ -108,6 +108,7 @@ def setup(app: Flask) -> None:
     from app.cli import add_demo_loader
     from directory.api import blp
     from directory.cli import directory_group, load_demo_directory
+    from directory.home import register_home
     from directory.routes import bp
     from directory.search import register_search
 
@@ -120,5 +121,6 @@ def setup(app: Flask) -> None:
     user_erased.connect(_erase_memberships)
     reg.nav_links.append((10, "directory.index", lambda: str(_l("Directory"))))
     reg.nav_icons["directory.index"] = "buildings"
+    register_home(reg)
     add_demo_loader(app, 10, "directory", load_demo_directory)
     app.cli.add_command(directory_group)

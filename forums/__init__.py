@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     from forums import api as endpoints
     from forums import events, routes, search
     from forums.demo import load_demo
+    from forums.home import register_home
     from forums.services import NAMESPACE, watch_new_fields
 
     api.register_blueprint(endpoints.blp)
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     search.register(app)
     watch_new_fields()
     registry(app).export_sections.append(export_posts)
+    register_home(registry(app))
 
 
 def export_posts(user: object) -> dict[str, object]:

@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     registry(app).nav_links.append((35, "library.index", lambda: str(_l("Library"))))
+    registry(app).nav_icons["library.index"] = "journal-bookmark"
     add_demo_loader(app, 35, "library", demo.load_demo_library)
     register_retention(app, LibraryDocument, services.expire_documents)
     register_job(

@@ -36,12 +36,14 @@ def register(app: Flask) -> None:
     from messaging import api as endpoints
     from messaging import demo, routes
     from messaging.events import ChatNamespace
+    from messaging.home import register_home
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(ChatNamespace(NAMESPACE))
     registry(app).nav_links.append((30, "messaging.chat_home", _nav_label))
     registry(app).nav_icons["messaging.chat_home"] = "chat-dots"
+    register_home(registry(app))
     add_demo_loader(app, 30, "messaging", demo.load_demo_chats)
     membership_changed.connect(_association_role_changed)
     registry(app).export_sections.append(_export_messages)

@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
     from projects import api as endpoints
     from projects import demo, routes
     from projects.events import ProjectsNamespace, drop_lost_watchers, may_watch
+    from projects.home import register_home
     from projects.search import register_search
 
     api.register_blueprint(endpoints.blp)
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
     registry(app).export_sections.append(_export_comments)
     registry(app).nav_links.append((40, "projects.list_projects", lambda: str(_l("Projects"))))
     registry(app).nav_icons["projects.list_projects"] = "kanban"
+    register_home(registry(app))
     add_demo_loader(app, 40, "projects", demo.load_demo_projects)
     register_search(app)
     register_job(

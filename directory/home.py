@@ -1,0 +1,133 @@
+"""The directory on the home page: live figures, the newest associations for visitors, and
+"my associations" (with the join requests waiting for their administrators) for people.
+
+Each function runs a fixed number of queries, whatever the data (app.plugins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.db import db
+from app.plugins import HomeItem, HomeSection, Registry
+from directory.models import Association, Membership
+from directory.routes import ROLE_LABELS
+
+SHOWN = 5
+
+
+def count_associations() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(Association.id)).where(Association.status == "approved")
+        )
+        or 0
+    )
+
+
+def count_cities() -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(func.distinct(Association.city_id))).where(
+                Association.status == "approved", Association.city_id.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def _place_and_field(association: Association, locale: str) -> str:
+    parts = [association.city.label(locale)] if association.city else []
+    if association.fields:
+        parts.append(association.fields[0].label(locale))
+    return " · ".join(parts)
+
+
+def _url(association_id: int) -> str:
+    return url_for("directory.show_association", association_id=association_id)
+
+
+def newest_associations(user: Any) -> HomeSection | None:
+    """Visitors: the associations approved last (city and first field as the meta line)."""
+    if user is not None:
+        return None
+    locale = str(get_locale() or "ar")
+    newest = db.session.scalars(
+        select(Association)
+        .where(Association.status == "approved")
+        .options(selectinload(Association.city), selectinload(Association.fields))
+        .order_by(Association.decided_at.desc().nulls_last(), Association.id.desc())
+        .limit(SHOWN)
+    ).all()
+    return HomeSection(
+        title=_("New in the directory"),
+        icon="buildings",
+        items=[
+            HomeItem(a.name, _url(a.id), _place_and_field(a, locale), avatar=a.name) for a in newest
+        ],
+        empty=_("No association is listed yet: register yours."),
+        more_url=url_for("directory.index"),
+        more_label=_("Browse the directory"),
+    )
+
+
+def my_associations(user: Any) -> HomeSection | None:
+    """People: their associations with their role, the join requests waiting for them as an
+    administrator (badge), and their own requests still waiting."""
+    if user is None:
+        return None
+    rows = db.session.execute(
+        select(Association.id, Association.name, Membership.role, Membership.status)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(Membership.user_id == user.id, Membership.status.in_(("approved", "pending")))
+        .order_by(Membership.status, Association.name)
+    ).all()
+    led = [row.id for row in rows if row.status == "approved" and row.role == "admin"]
+    waiting = dict(
+        db.session.execute(
+            select(Membership.association_id, func.count(Membership.id))
+            .where(Membership.association_id.in_(led), Membership.status == "pending")
+            .group_by(Membership.association_id)
+        ).all()
+        if led
+        else []
+    )
+    items = []
+    for row in rows:
+        if row.status == "pending":
+            items.append(
+                HomeItem(row.name, _url(row.id), _("Your request is waiting"), avatar=row.name)
+            )
+            continue
+        badge = ""
+        url = _url(row.id)
+        if waiting.get(row.id):
+            badge = _("To answer: %(num)d", num=waiting[row.id])
+            url = url_for("directory.manage_members", association_id=row.id)
+        items.append(
+            HomeItem(row.name, url, str(ROLE_LABELS.get(row.role, row.role)), badge, row.name)
+        )
+    return HomeSection(
+        title=_("My associations"),
+        icon="people",
+        items=items,
+        empty=_("You are not in an association yet: find yours in the directory and ask to join."),
+        more_url=url_for("directory.index"),
+        more_label=_("Browse the directory"),
+    )
+
+
+def register_home(reg: Registry) -> None:
+    reg.home_counts.append(
+        (10, lambda: str(_l("Associations")), count_associations, "directory.index")
+    )
+    reg.home_counts.append((20, lambda: str(_l("Cities")), count_cities, "directory.index"))
+    reg.home_sections.append((10, my_associations))
+    reg.home_sections.append((20, newest_associations))

@@ -1,0 +1,80 @@
+"""Forums on the home page: how many forums, the latest discussions for visitors, and the
+discussions with replies a person has not read yet (watched, opened before, or new).
+
+Each function runs a fixed number of queries, whatever the data (app.plugins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from app.db import db
+from app.i18n import ago_filter, bdi_filter
+from app.plugins import HomeItem, HomeSection, Registry
+from forums import queries
+from forums.models import Forum, Topic
+
+SHOWN = 5
+
+
+def count_forums() -> int:
+    return int(db.session.scalar(select(func.count(Forum.id))) or 0)
+
+
+def _meta(topic: dict[str, Any]) -> Markup:
+    poster = topic["last_poster"] or topic["author"]
+    when = ago_filter(topic["last_post_at"])
+    return Markup("{} · {}").format(bdi_filter(poster["display_name"]), when) if poster else when
+
+
+def _item(topic: dict[str, Any], badge: str = "") -> HomeItem:
+    url = url_for("forums.topic", topic_id=topic["id"])
+    return HomeItem(topic["title"], url, _meta(topic), badge)
+
+
+def latest_topics(user: Any) -> HomeSection | None:
+    """Visitors: the discussions with the latest replies."""
+    if user is not None:
+        return None
+    rows = db.session.execute(
+        queries.topic_list_query(None, None)
+        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+        .limit(SHOWN)
+    ).all()
+    return HomeSection(
+        title=_("Latest discussions"),
+        icon="chat-square-text",
+        items=[_item(queries.topic_dict(t, a, p)) for t, a, p, _r in rows],
+        empty=_("No discussion yet: start the first one."),
+        more_url=url_for("forums.index"),
+        more_label=_("All forums"),
+    )
+
+
+def unread_topics(user: Any) -> HomeSection | None:
+    """People: the discussions with replies they have not read, newest first."""
+    if user is None:
+        return None
+    unread = queries.unread_topics(user, 1, SHOWN)
+    return HomeSection(
+        title=_("New replies for you"),
+        icon="chat-square-text",
+        items=[
+            _item(t, str(t["unread_count"]) if t["unread_count"] else "") for t in unread["items"]
+        ],
+        empty=_("You have read everything. Follow a discussion to hear of its replies."),
+        more_url=url_for("forums.unread") if unread["total"] > SHOWN else url_for("forums.index"),
+        more_label=_("All unread discussions") if unread["total"] > SHOWN else _("All forums"),
+    )
+
+
+def register_home(reg: Registry) -> None:
+    reg.home_counts.append((30, lambda: str(_l("Forums")), count_forums, "forums.index"))
+    reg.home_sections.append((30, unread_topics))
+    reg.home_sections.append((30, latest_topics))

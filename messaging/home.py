@@ -1,0 +1,44 @@
+"""Messaging on the home page: a person's latest conversations, unread ones marked.
+
+A fixed number of queries, whatever the data (app.plugins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.i18n import bdi_filter
+from app.plugins import HomeItem, HomeSection, Registry
+from messaging import services
+
+SHOWN = 5
+
+
+def latest_conversations(user: Any) -> HomeSection | None:
+    if user is None:
+        return None
+    conversations = services.list_conversations(user, limit=SHOWN)
+    return HomeSection(
+        title=_("Messages"),
+        icon="chat-dots",
+        items=[
+            HomeItem(
+                c["display_title"],
+                url_for("messaging.chat_conversation", conversation_id=c["id"]),
+                bdi_filter(c["last_message_preview"]) if c.get("last_message_preview") else "",
+                str(c["unread_count"]) if c.get("unread_count") else "",
+                c["display_title"],
+            )
+            for c in conversations
+        ],
+        empty=_("No conversation yet: write to a member from their profile."),
+        more_url=url_for("messaging.chat_home"),
+        more_label=_("All conversations"),
+    )
+
+
+def register_home(reg: Registry) -> None:
+    reg.home_sections.append((15, latest_conversations))
