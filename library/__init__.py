@@ -26,12 +26,14 @@ def register(app: Flask) -> None:
     from app.privacy import register_retention
     from library import api as endpoints
     from library import demo, routes, services
+    from library.home import register_home
     from library.models import LibraryDocument
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     registry(app).nav_links.append((35, "library.index", lambda: str(_l("Library"))))
     registry(app).nav_icons["library.index"] = "journal-bookmark"
+    register_home(registry(app))
     add_demo_loader(app, 35, "library", demo.load_demo_library)
     register_retention(app, LibraryDocument, services.expire_documents)
     register_job(

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from app.db import db, utcnow
+from library import services as library
 from messaging import services as chat
 from tests.conftest import count_statements
 from tests.directory.factories import AssociationFactory, MembershipFactory
@@ -136,3 +137,25 @@ def test_home_runs_a_fixed_number_of_queries(client, logged_in, who):
     with count_statements() as many:
         browser.get("/")
     assert len(many) == len(few)
+
+
+def test_dashboard_shows_the_legal_deadlines_of_associations_i_run(logged_in):
+    admin, member = UserFactory(locale="fr"), UserFactory(locale="fr")
+    run = AssociationFactory(name="جمعية الأمل")
+    MembershipFactory(association=run, user=admin, role="admin")
+    MembershipFactory(association=run, user=member, role="member")
+    today = utcnow().date()
+    library.add_obligation(run.id, "general_assembly", today - dt.timedelta(days=3), source="t:1")
+    library.add_obligation(
+        run.id, "custom", today + dt.timedelta(days=10), source="t:2", title="Rapport moral"
+    )
+    library.add_obligation(
+        run.id, "custom", today + dt.timedelta(days=200), source="t:3", title="Lointain"
+    )
+    db.session.commit()
+    block = _block(logged_in(admin).get("/").get_data(as_text=True), "Échéances légales")
+    assert "en retard" in block and "Rapport moral" in block and "Lointain" not in block
+    assert "<bdi>جمعية الأمل</bdi>" in block
+    assert f"/associations/{run.id}/library/calendar" in block
+    # members who run nothing have no deadlines to keep
+    assert _block(logged_in(member).get("/").get_data(as_text=True), "Échéances légales") == ""
