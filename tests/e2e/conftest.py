@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
 
+from app.accounts.auth import SESSION_KEY
+from app.accounts.services import issue_credential
 from tests.conftest import LiveServer, service_unavailable
 from tests.factories import PASSWORD
 
@@ -67,3 +71,15 @@ def new_page(browser: object, live_server: LiveServer) -> Iterator[Callable[...,
     yield make
     for context in contexts:
         context.close()
+
+
+def sign_in_by_cookie(context: Any, app: Flask, live_server: LiveServer, user: Any) -> None:
+    """Sign ``context`` in as ``user`` with a session cookie (no login form, no password hash:
+    fast enough for a browser per viewer)."""
+    client = app.test_client()
+    secret, _cred = issue_credential(user, "session", "browser test")
+    with client.session_transaction() as session:
+        session[SESSION_KEY] = secret
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

@@ -30,10 +30,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app.accounts.auth import SESSION_KEY
-from app.accounts.services import issue_credential
 from app.config import Config
 from tests.conftest import LiveServer
+from tests.e2e.conftest import sign_in_by_cookie
 from tests.xss import (
     FIELDS,
     PAGES,
@@ -346,15 +345,7 @@ def viewers(browser: Any, live_server: LiveServer, app: Flask) -> Iterator[Calla
         # user content may link images elsewhere (https: is allowed): never leave the machine
         context.route("https://**", lambda route: route.abort())
         if user is not None:
-            client = app.test_client()
-            secret, _cred = issue_credential(user, "session", "xss browser test")
-            with client.session_transaction() as session:
-                session[SESSION_KEY] = secret
-            cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-            assert cookie is not None
-            context.add_cookies(
-                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-            )
+            sign_in_by_cookie(context, app, live_server, user)
         viewer = Viewer(who=who, context=context, bypass_csp=bypass_csp)
         made.append(viewer)
         return viewer
