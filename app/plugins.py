@@ -11,6 +11,10 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
 - ``home_sections``: ``(order, function)`` where ``function(user_or_None)`` returns a
   :class:`HomeSection` or ``None`` (visitors get ``None``-user sections, people their
   dashboard); each function runs a fixed number of queries, whatever the data;
+- ``profile_actions``: ``(order, function)`` where ``function(person, viewer)`` returns a
+  :class:`ProfileAction` or ``None`` (the buttons of a profile: "Message"...);
+  ``profile_sections``: ``(order, function(person, viewer))`` -> :class:`HomeSection` or
+  ``None`` (the person's associations...); a fixed number of queries each;
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
@@ -57,6 +61,15 @@ class HomeSection:
 
 
 @dataclass
+class ProfileAction:
+    """A button on a person's profile, offered by a feature (see ``profile_actions``)."""
+
+    label: str
+    url: str
+    icon: str = ""
+
+
+@dataclass
 class Registry:
     me_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     demo_loaders: list[tuple[int, str, Callable[[], None]]] = field(default_factory=list)
@@ -66,6 +79,12 @@ class Registry:
         default_factory=list
     )
     home_sections: list[tuple[int, Callable[[Any], HomeSection | None]]] = field(
+        default_factory=list
+    )
+    profile_actions: list[tuple[int, Callable[[Any, Any], ProfileAction | None]]] = field(
+        default_factory=list
+    )
+    profile_sections: list[tuple[int, Callable[[Any, Any], HomeSection | None]]] = field(
         default_factory=list
     )
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)

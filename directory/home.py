@@ -124,6 +124,45 @@ def my_associations(user: Any) -> HomeSection | None:
     )
 
 
+def profile_associations(person: Any, viewer: Any) -> HomeSection | None:
+    """A profile's associations: those whose member list the viewer may read (public lists,
+    or the viewer's own associations; platform admins see all)."""
+    rows = db.session.execute(
+        select(Association.id, Association.name, Association.members_visibility, Membership.role)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(
+            Membership.user_id == person.id,
+            Membership.status == "approved",
+            Association.status == "approved",
+        )
+        .order_by(Association.name)
+    ).all()
+    private = [row.id for row in rows if row.members_visibility == "members"]
+    shared: set[int] = set()
+    if private and viewer is not None and not viewer.is_admin:
+        shared = set(
+            db.session.scalars(
+                select(Membership.association_id).where(
+                    Membership.user_id == viewer.id,
+                    Membership.status == "approved",
+                    Membership.association_id.in_(private),
+                )
+            )
+        )
+    admin = viewer is not None and viewer.is_admin
+    shown = [r for r in rows if r.members_visibility != "members" or admin or r.id in shared]
+    if not shown:
+        return None
+    return HomeSection(
+        title=_("Associations"),
+        icon="buildings",
+        items=[
+            HomeItem(r.name, _url(r.id), str(ROLE_LABELS.get(r.role, r.role)), avatar=r.name)
+            for r in shown
+        ],
+    )
+
+
 def register_home(reg: Registry) -> None:
     reg.home_counts.append(
         (10, lambda: str(_l("Associations")), count_associations, "directory.index")
@@ -131,3 +170,4 @@ def register_home(reg: Registry) -> None:
     reg.home_counts.append((20, lambda: str(_l("Cities")), count_cities, "directory.index"))
     reg.home_sections.append((10, my_associations))
     reg.home_sections.append((20, newest_associations))
+    reg.profile_sections.append((10, profile_associations))

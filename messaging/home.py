@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from app.i18n import bdi_filter
-from app.plugins import HomeItem, HomeSection, Registry
+from app.plugins import HomeItem, HomeSection, ProfileAction, Registry
 from messaging import services
 
 SHOWN = 5
@@ -40,5 +40,19 @@ def latest_conversations(user: Any) -> HomeSection | None:
     )
 
 
+def message_action(person: Any, viewer: Any) -> ProfileAction | None:
+    """The "Message" button of a profile: straight to the chat with them if there is one, else the
+    new-conversation form with them filled in (only people the viewer may write to)."""
+    if viewer is None or services.messageable(viewer, person.id) is None:
+        return None
+    existing = services.direct_conversation(viewer.id, person.id)
+    if existing is not None:
+        url = url_for("messaging.chat_conversation", conversation_id=existing.id)
+    else:
+        url = url_for("messaging.chat_home", **{"with": person.id})
+    return ProfileAction(_("Send a message"), url, "chat-dots")
+
+
 def register_home(reg: Registry) -> None:
     reg.home_sections.append((15, latest_conversations))
+    reg.profile_actions.append((10, message_action))

@@ -151,6 +151,12 @@ def messageable(actor: User, user_id: int | None) -> User | None:
     return person
 
 
+def direct_conversation(a: int, b: int) -> Conversation | None:
+    """The direct conversation between people ``a`` and ``b``, if they have one."""
+    low, high = sorted((a, b))
+    return _by_pair_key(f"{low}:{high}")
+
+
 def _by_pair_key(key: str) -> Conversation | None:
     return db.session.scalar(select(Conversation).where(Conversation.pair_key == key))
 

@@ -39,6 +39,7 @@ from app.api import ApiError
 from app.db import db
 from app.i18n import timezone_choices
 from app.limits import rate_limit
+from app.plugins import registry
 
 bp = Blueprint("accounts", __name__)
 
@@ -137,10 +138,23 @@ def profile(user_id: int) -> ResponseReturnValue:
     if user is None or not services.visible_profile(viewer, user):
         abort(404)
     blocking = viewer is not None and blocks.is_blocking(viewer.id, user.id)
+    reg = registry()
+    actions = [
+        a
+        for _o, make in sorted(reg.profile_actions, key=lambda e: e[0])
+        if (a := make(user, viewer))
+    ]
+    sections = [
+        s
+        for _o, make in sorted(reg.profile_sections, key=lambda e: e[0])
+        if (s := make(user, viewer))
+    ]
     return render_template(
         "accounts/profile.html",
         user=user,
         blocking=blocking,
+        actions=[] if blocking else actions,
+        sections=sections,
         block_form=EmptyForm(),
         moderation_form=EmptyForm() if viewer is not None and viewer.is_admin else None,
     )
