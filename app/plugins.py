@@ -15,6 +15,9 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   :class:`ProfileAction` or ``None`` (the buttons of a profile: "Message"...);
   ``profile_sections``: ``(order, function(person, viewer))`` -> :class:`HomeSection` or
   ``None`` (the person's associations...); a fixed number of queries each;
+- ``association_actions``: ``(order, function(association_id, viewer))`` -> a
+  :class:`ProfileAction` or ``None``: the buttons of an association's page ("Write to the
+  association"...);
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
@@ -67,6 +70,10 @@ class ProfileAction:
     label: str
     url: str
     icon: str = ""
+    #: sent as a POST form (with its CSRF token) instead of followed as a link
+    post: bool = False
+    #: hidden fields of that form
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +92,9 @@ class Registry:
         default_factory=list
     )
     profile_sections: list[tuple[int, Callable[[Any, Any], HomeSection | None]]] = field(
+        default_factory=list
+    )
+    association_actions: list[tuple[int, Callable[[int, Any], ProfileAction | None]]] = field(
         default_factory=list
     )
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)

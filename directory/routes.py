@@ -3,6 +3,7 @@ registration, edit, members, approval queue. Thin: parse, access check, service,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -29,6 +30,7 @@ from app.api import ApiError, expected_version
 from app.db import db
 from app.edge import attempt, form_action
 from app.limits import rate_limit
+from app.plugins import registry
 from directory import services
 from directory.access import access_association, can_see_members, is_association_admin
 from directory.models import ROLES, Association, Membership
@@ -225,9 +227,17 @@ def show_association(association_id: int) -> ResponseReturnValue:
         else []
     )
     can_manage = actor is not None and (actor.is_admin or is_association_admin(actor, assoc))
+    offered = sorted(registry().association_actions, key=lambda entry: entry[0])
+    actions = (
+        [a for _o, make in offered if (a := make(assoc.id, actor))]
+        if assoc.status == "approved"
+        else []
+    )
     return render_template(
         "directory/show.html",
         assoc=assoc,
+        actions=actions,
+        phone_link=re.sub(r"[^\d+]", "", assoc.phone),
         data=association_dict(assoc, actor),
         members=members,
         members_visible=members_visible,

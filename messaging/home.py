@@ -53,6 +53,20 @@ def message_action(person: Any, viewer: Any) -> ProfileAction | None:
     return ProfileAction(_("Send a message"), url, "chat-dots")
 
 
+def association_action(association_id: int, viewer: Any) -> ProfileAction | None:
+    """The "Write to the association" button of its page: a conversation with its team."""
+    if viewer is None:
+        return None
+    return ProfileAction(
+        _("Write to the association"),
+        url_for("messaging.start_form"),
+        "chat-dots",
+        post=True,
+        fields={"association_id": str(association_id)},
+    )
+
+
 def register_home(reg: Registry) -> None:
     reg.home_sections.append((15, latest_conversations))
     reg.profile_actions.append((10, message_action))
+    reg.association_actions.append((10, association_action))

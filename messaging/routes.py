@@ -111,8 +111,18 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
 @login_required
 @rate_limit("conversation_start")
 def start_form() -> ResponseReturnValue:
-    """Start a chat by usernames (comma separated); a title makes it a group."""
+    """Start a chat by usernames (comma separated; a title makes it a group), or with an
+    association's team (``association_id``)."""
     user = require_user()
+    association_id = request.form.get("association_id", type=int)
+    if association_id is not None:  # "Write to the association" on its page: its inbox
+        try:
+            conversation, _created = services.start_conversation(user, [], None, association_id)
+        except ApiError as error:
+            db.session.rollback()
+            flash(error.message or _("The conversation could not be started."), "error")
+            return redirect(url_for("messaging.chat_home"))
+        return redirect(url_for("messaging.chat_conversation", conversation_id=conversation.id))
     names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
     ids = (
         set(db.session.scalars(select(User.id).where(User.username.in_(names)))) if names else set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.accounts import blocks
 from app.db import db
+from tests.conftest import csrf_token
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.messaging.factories import direct
@@ -51,3 +52,26 @@ def test_profile_lists_associations_whose_members_the_viewer_may_see(client, log
     assert "جمعية خاصة" in logged_in(colleague).get(f"/users/{person.id}").get_data(as_text=True)
     admin = UserFactory(is_admin=True)
     assert "جمعية خاصة" in logged_in(admin).get(f"/users/{person.id}").get_data(as_text=True)
+
+
+def test_association_page_offers_to_write_call_and_email(client, logged_in):
+    association = AssociationFactory(
+        name="جمعية الأمل", phone="+212 537 98 33 22", email="contact@alamal.ma"
+    )
+    visitor = client.get(f"/associations/{association.id}").get_data(as_text=True)
+    assert 'href="tel:+212537983322"' in visitor and 'href="mailto:contact@alamal.ma"' in visitor
+    assert 'name="association_id"' not in visitor  # writing needs an account
+    person = UserFactory(locale="fr")
+    browser = logged_in(person)
+    page = browser.get(f"/associations/{association.id}").get_data(as_text=True)
+    assert "Écrire à l&#39;association" in page
+    token = csrf_token(browser, f"/associations/{association.id}")
+    response = browser.post(
+        "/chat/new", data={"association_id": association.id, "csrf_token": token}
+    )
+    assert response.status_code == 302 and "/chat/" in response.headers["Location"]
+    again = browser.post("/chat/new", data={"association_id": association.id, "csrf_token": token})
+    assert again.headers["Location"] == response.headers["Location"]  # one inbox thread each
+    pending = AssociationFactory(status="pending", created_by_id=person.id)
+    missing = browser.post("/chat/new", data={"association_id": pending.id, "csrf_token": token})
+    assert missing.headers["Location"].endswith("/chat")
