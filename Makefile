@@ -6,7 +6,7 @@ export JAM3IA_INSTANCE_PATH ?= $(CURDIR)/instance
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run serve test lint install install-test assets translations clean
+.PHONY: run serve test lint install install-test assets translations screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ lint: install-test
 test: install-test lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 -m "not e2e and not services" $(PYTEST_ARGS)
+
+# The README's pictures: the demo's main pages in Arabic (phone) and French (desktop).
+screenshots: install-test
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules app/static/vendor instance

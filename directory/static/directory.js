@@ -35,3 +35,16 @@ if (button && "geolocation" in navigator) {
     );
   });
 }
+
+// Filters apply as you tick: the form is sent at each change (the "Apply filters" button stays
+// for pages without JavaScript). On a phone the filters live in a drawer (Bootstrap offcanvas).
+const facets = document.querySelector(".facets");
+if (facets) {
+  const apply = facets.querySelector("[data-apply-filters]");
+  if (apply) apply.hidden = true;
+  facets.addEventListener("change", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.type === "checkbox") {
+      event.target.form.requestSubmit();
+    }
+  });
+}

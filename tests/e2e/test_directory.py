@@ -38,8 +38,7 @@ def test_search_and_filter_in_arabic(new_page: Any, app: Any) -> None:
     page.click(".search-row button[type=submit]")
     expect(results).to_contain_text("جمعية الأمل")
     expect(results).to_contain_text("Association Al Amal Sport")
-    page.check("input[name=field][value=sport]")
-    page.click(".facets button[type=submit]")
+    page.check("input[name=field][value=sport]")  # applies at once, no button to find
     expect(page).to_have_url(re.compile(r"q=amal.*field=sport|field=sport.*q=amal"))
     expect(results).to_contain_text("Association Al Amal Sport")
     expect(results).not_to_contain_text("جمعية الأمل")
@@ -77,3 +76,29 @@ def test_distance_without_a_position_is_explained_in_the_readers_language(
     alert = page.locator(".flash-error")
     expect(alert).to_contain_text("Près de moi")
     expect(alert).not_to_contain_text("sort:")
+
+
+def test_phone_shows_results_first_and_filters_in_a_drawer(new_page: Any, app: Any) -> None:
+    load_reference_data()
+    make_assoc("Association Annour", fields=["health"], city="rabat")
+    make_assoc("جمعية الأمل", fields=["women"], city="casablanca")
+    page = new_page(locale="ar", viewport={"width": 390, "height": 844})
+    page.goto("/directory?q=jam3ia")
+    first = page.locator(".association-card").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None and box["y"] + 40 < 844  # the first result is on the first screen
+    expect(page.locator("#filters input[name=field]").first).not_to_be_visible()
+    page.click(".filters-toggle")
+    drawer = page.locator("#filters")
+    expect(drawer).to_be_visible()
+    drawer.locator("input[name=field][value=women]").check()  # applies as you tick
+    expect(page).to_have_url(re.compile(r"field=women"))
+    results = page.locator(".association-list")
+    expect(results).to_contain_text("جمعية الأمل")
+    expect(results).not_to_contain_text("Association Annour")
+    chip = page.locator(".filter-chips a.chip").first
+    expect(chip).to_be_visible()
+    chip.click()  # the chip's × takes the filter away
+    expect(results).to_contain_text("Association Annour")
+    expect(page.locator(".filter-chips")).to_have_count(0)
