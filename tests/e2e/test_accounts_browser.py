@@ -19,6 +19,7 @@ def test_register_login_and_switch_to_arabic(new_page):
     page.click("form[novalidate] button[type=submit]")
     expect(page.get_by_text("Bienvenue sur jam3ia !")).to_be_visible()
 
+    page.click(".account-menu .dropdown-toggle")  # on a desktop the account is a menu
     page.click("button.link:has-text('Se déconnecter')")
     page.goto("/login")
     page.fill("input[name=login]", "amina@example.org")
@@ -26,6 +27,7 @@ def test_register_login_and_switch_to_arabic(new_page):
     page.click("form[novalidate] button[type=submit]")
     expect(page.locator(".nav-account")).to_contain_text("أمينة")
 
+    page.click(".language-toggle")
     page.click("button[name=locale][value=ar]")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
