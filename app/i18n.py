@@ -191,10 +191,13 @@ def local_input_to_utc(value: str) -> str:
     return parsed.replace(tzinfo=zone).astimezone(dt.UTC).isoformat()
 
 
-def date_filter(value: dt.datetime | dt.date | None) -> Markup:
-    """One style for a day: the locale's medium date, in the reader's zone."""
-    if value is None:
+def date_filter(value: dt.datetime | dt.date | str | None) -> Markup:
+    """One style for a day: the locale's medium date, in the reader's zone (an ISO string, as
+    serializers give it, is read first)."""
+    if value is None or value == "":
         return Markup("")
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         return _time_tag(value, format_date(value, "medium"))
     return Markup('<time datetime="{}">{}</time>').format(

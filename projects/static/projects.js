@@ -81,7 +81,15 @@ function applyMilestone(m) {
   const status = field(item, "status");
   if (status) status.textContent = label(m.status);
   const due = field(item, "due_on");
-  if (due) due.textContent = m.due_on;
+  if (due) {
+    // the same day style as the page (the server's medium date), in the page's language
+    const day = new Date(`${m.due_on}T12:00:00`);
+    due.textContent = day.toLocaleDateString(document.documentElement.lang || undefined, {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+    });
+  }
   const bar = field(item, "progress");
   if (bar) { bar.value = m.effective_progress; bar.textContent = `${m.effective_progress}%`; }
   const text = field(item, "progress-text");
