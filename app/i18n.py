@@ -213,6 +213,14 @@ def datetime_filter(value: dt.datetime | None) -> Markup:
     return _time_tag(instant, format_datetime(instant, "d MMM y, HH:mm"))
 
 
+def time_filter(value: dt.datetime | str | None) -> Markup:
+    """The time of day ("14:05") in the reader's zone, the full date as tooltip (chat lines)."""
+    if value is None or value == "":
+        return Markup("")
+    instant = _utc(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return _time_tag(instant, format_datetime(instant, "HH:mm"))
+
+
 def ago_filter(value: dt.datetime | None, now: dt.datetime | None = None) -> Markup:
     """Relative time ("3 min ago"), with the full date as tooltip."""
     if value is None:
@@ -260,6 +268,7 @@ def init_i18n(app: Flask) -> None:
         date=date_filter,
         datetime=datetime_filter,
         ago=ago_filter,
+        time=time_filter,
         list_of=list_filter,
         bdi=bdi_filter,
         isolate=isolate_filter,
@@ -277,4 +286,5 @@ def init_i18n(app: Flask) -> None:
             "LANGUAGES": LANGUAGES,
             "current_locale": locale,
             "text_dir": text_direction(locale),
+            "reader_timezone": select_timezone(),
         }

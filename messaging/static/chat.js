@@ -66,8 +66,16 @@ function statusLabel(status) {
   return { pending: labels.labelPending, sent: labels.labelSent, failed: labels.labelFailed }[status] || "";
 }
 
+// The time of day in the reader's zone (their account's, as the server renders it), digits as
+// on the server-rendered lines.
+const timeFormat = new Intl.DateTimeFormat(`${document.documentElement.lang || "ar"}-u-nu-latn`, {
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: (root && root.dataset.timezone) || undefined,
+});
 function timeOf(iso) {
-  return iso ? iso.slice(11, 16) : "";
+  return iso ? timeFormat.format(new Date(iso)) : "";
 }
 
 // One <li> per message; the same markup as the server-rendered page.
@@ -316,6 +324,14 @@ function nameList(names) {
 }
 
 function renderSeen() {
+  if (state.kind === "direct") {
+    // ✓ sent, ✓✓ seen: what the other person has read, on each of my messages
+    const seen = Math.max(0, ...[...state.lastRead].filter(([uid]) => uid !== me).map(([, last]) => last || 0));
+    for (const li of list.querySelectorAll("li.mine[data-message-id]")) {
+      li.classList.toggle("seen", Number(li.dataset.messageId) <= seen);
+    }
+    return;
+  }
   if (!seenLine || state.kind !== "group") return;
   const mine = [...list.querySelectorAll(`li[data-message-id][data-sender-id="${me}"]`)].pop();
   if (!mine) {

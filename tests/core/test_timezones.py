@@ -10,14 +10,17 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.db import db
 from app.i18n import datetime_filter, reading_as
+from messaging import services as chat
+from messaging.models import Message
 from tests.conftest import csrf_token
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import PASSWORD, UserFactory
+from tests.messaging.factories import direct
 from tests.projects.factories import ActivityFactory, ProjectFactory
 
 LATE_EVENING = dt.datetime(2026, 12, 4, 23, 30, tzinfo=dt.UTC)
@@ -179,3 +182,17 @@ def test_rendering_for_another_person_uses_their_zone(app):
             assert "4 déc. 2026, 18:30" in datetime_filter(LATE_EVENING)
         with reading_as("ar", None):  # no zone of their own: the platform's
             assert "00:30" in datetime_filter(LATE_EVENING)
+
+
+@pytest.mark.parametrize(("zone", "shown"), [(None, "00:30"), ("America/Toronto", "18:30")])
+def test_chat_lines_show_the_time_in_the_reader_zone(logged_in, zone, shown):
+    reader, writer = UserFactory(timezone=zone), UserFactory()
+    conversation = direct(writer, reader)
+    chat.send_message(writer, conversation, "Salam", "c-1")
+    db.session.commit()
+    db.session.execute(update(Message).values(created_at=LATE_EVENING))
+    db.session.commit()
+    html = logged_in(reader).get(f"/chat/{conversation.id}").get_data(as_text=True)
+    line = html.split('<ol class="messages"')[1].split("</ol>")[0]
+    assert f">{shown}</time>" in line
+    assert f'data-timezone="{zone or "Africa/Casablanca"}"' in html  # for the live lines

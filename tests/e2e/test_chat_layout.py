@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import Any
 
 import pytest
@@ -133,3 +134,25 @@ def test_deleting_an_activity_asks_first_and_cancel_keeps_it(
     page.locator("dialog[data-confirm-dialog] [data-confirm-ok]").click()
     page.wait_for_load_state()
     expect(page.locator(f"form[action$='/activities/{activity.id}/delete']")).to_have_count(0)
+
+
+def test_direct_chat_shows_sent_then_seen_ticks(new_page: Any) -> None:
+    amina = UserFactory(username="amina_t", display_name="أمينة")
+    karim = UserFactory(username="karim_t", display_name="Karim")
+    conversation = direct(amina, karim)
+    page_a = new_page(amina, locale="ar", viewport={"width": 390, "height": 844})
+    page_a.goto(f"/chat/{conversation.id}")
+    page_a.fill("textarea[name=body]", "واش كاين شي جديد؟")
+    page_a.keyboard.press("Enter")
+    mine = page_a.locator("[data-messages] li.mine[data-message-id]")
+    expect(mine).to_have_count(1)
+    expect(mine).not_to_have_class(re.compile(r"\bseen\b"))
+    meta = "[data-messages] li.mine[data-message-id] .meta"
+    shows = "([sel, mark]) => getComputedStyle(document.querySelector(sel), '::after')"
+    shows += ".content.includes(mark)"
+    page_a.wait_for_function(shows, arg=[meta, "✓"])
+    assert not page_a.evaluate(shows, [meta, "✓✓"])
+    page_b = new_page(karim, locale="fr-FR")
+    page_b.goto(f"/chat/{conversation.id}")  # Karim reads it
+    expect(mine).to_have_class(re.compile(r"\bseen\b"))
+    page_a.wait_for_function(shows, arg=[meta, "✓✓"])
