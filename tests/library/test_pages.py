@@ -120,3 +120,13 @@ def test_photo_consent_on_the_document_page(app, api, logged_in, world):
         == 303
     )
     assert app.test_client().get(path).status_code == 200
+
+
+def test_front_page_leads_to_guides_documents_and_calendar(client, logged_in, world):
+    anonymous = client.get("/library", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert 'href="/library/pages/"' in anonymous and "Guides et modèles" in anonymous
+    assert "library-association" not in anonymous
+    html = logged_in(world.assoc_admin).get("/library").get_data(as_text=True)
+    row = html.split('class="library-association"')[1].split("</li>")[0]
+    assert f"/associations/{world.a.id}/library" in row
+    assert f"/associations/{world.a.id}/library/calendar" in row
