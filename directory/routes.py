@@ -101,6 +101,8 @@ def index() -> ResponseReturnValue:
         "suggestion": None,
         "distances": {},
         "place_suggestion": None,
+        "field_suggestion": None,
+        "nearby_places": None,
         "relax": None,
         "selected": {},
     }
@@ -132,6 +134,14 @@ def index() -> ResponseReturnValue:
             params[facet] = [value]
         return url_for("directory.index", **params)  # type: ignore[arg-type]
 
+    def nearby_url(place: dict[str, Any]) -> str:
+        """This search in the nearby city ``place`` instead of the one it named, page 1."""
+        params = request.args.to_dict(flat=False)
+        params.pop("page", None)
+        params["city"] = [place["value"]]
+        params["q"] = [place["q"]]
+        return url_for("directory.index", **params)  # type: ignore[arg-type]
+
     return render_template(
         "directory/index.html",
         args=args,
@@ -142,6 +152,7 @@ def index() -> ResponseReturnValue:
         selected=selected,
         page_url=page_url,
         filter_url=filter_url,
+        nearby_url=nearby_url,
     ), (422 if errors else 200)
 
 
