@@ -73,6 +73,8 @@ class Associations(MethodView):
             "facets": found["facets"],
             "suggestion": found["suggestion"],
             "place_suggestion": found["place_suggestion"],
+            "field_suggestion": found["field_suggestion"],
+            "nearby_places": found["nearby_places"],
             "relax": found["relax"],
         }
 

@@ -103,6 +103,8 @@ def index() -> ResponseReturnValue:
         "suggestion": None,
         "distances": {},
         "place_suggestion": None,
+        "field_suggestion": None,
+        "nearby_places": None,
         "relax": None,
         "selected": {},
     }
@@ -148,6 +150,15 @@ def index() -> ResponseReturnValue:
         for entry in found["facets"].get(facet, [])
         if entry["value"] in selected[facet]
     ]
+
+    def nearby_url(place: dict[str, Any]) -> str:
+        """This search in the nearby city ``place`` instead of the one it named, page 1."""
+        params = request.args.to_dict(flat=False)
+        params.pop("page", None)
+        params["city"] = [place["value"]]
+        params["q"] = [place["q"]]
+        return url_for("directory.index", **params)  # type: ignore[arg-type]
+
     return render_template(
         "directory/index.html",
         args=args,
@@ -160,6 +171,7 @@ def index() -> ResponseReturnValue:
         page_url=page_url,
         filter_url=filter_url,
         without_url=without_url,
+        nearby_url=nearby_url,
     ), (422 if errors else 200)
 
 

@@ -166,6 +166,18 @@ class PlaceSuggestionSchema(ma.Schema):
     label = ma.fields.String(required=True)
 
 
+class NearbyPlaceSchema(ma.Schema):
+    """On an empty or thin result for a place: a nearby city where the search finds more."""
+
+    facet = ma.fields.String(required=True)
+    value = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    count = ma.fields.Integer(required=True)
+    distance_km = ma.fields.Float(required=True)
+    #: the query without the words naming the first place, to search in this one
+    q = ma.fields.String(required=True)
+
+
 class RelaxSchema(ma.Schema):
     """On an empty or thin result: the filter whose removal brings the most results."""
 
@@ -185,6 +197,9 @@ class AssociationSearchResultSchema(ma.Schema):
     )
     suggestion = ma.fields.String(allow_none=True)
     place_suggestion = ma.fields.Nested(PlaceSuggestionSchema, allow_none=True)
+    #: a field of interest the query names ("sport", "الصحة"), offered as a filter
+    field_suggestion = ma.fields.Nested(PlaceSuggestionSchema, allow_none=True)
+    nearby_places = ma.fields.List(ma.fields.Nested(NearbyPlaceSchema), allow_none=True)
     relax = ma.fields.Nested(RelaxSchema, allow_none=True)
 
 

@@ -120,6 +120,10 @@ class _Reference:
     order: dict[str, dict[str, int]]
     #: a city's names and aliases as analyzed terms -> its code (see :func:`place_key`)
     places: dict[tuple[str, ...], str]
+    #: a field of interest's names (ar, fr, en) as analyzed terms -> its code
+    fields: dict[tuple[str, ...], str]
+    #: city code -> (lat, lng)
+    coords: dict[str, tuple[float, float]]
 
 
 def place_key(text: str) -> tuple[str, ...]:
@@ -132,8 +136,12 @@ def place_key(text: str) -> tuple[str, ...]:
 
 #: a place name in a query is looked for as up to this many consecutive words
 PLACE_WORDS = 3
-#: at most this many results is a thin result: offer to remove a filter
+#: at most this many results is a thin result: offer to remove a filter, or nearby places
 THIN_RESULTS = 2
+#: nearby places are looked for within this distance of the place the search names
+NEARBY_KM = 120.0
+#: and at most this many are offered
+NEARBY_PLACES = 3
 
 
 def reference() -> _Reference:
@@ -147,6 +155,7 @@ def reference() -> _Reference:
         return ref
     labels: dict[str, dict[str, dict[str, str]]] = {}
     order: dict[str, dict[str, int]] = {}
+    coords: dict[str, tuple[float, float]] = {}
     models: tuple[tuple[str, Any], ...] = (
         ("field", Field),
         ("region", Region),
@@ -157,6 +166,8 @@ def reference() -> _Reference:
         rows = db.session.scalars(select(model).order_by(model.position, model.id)).all()
         labels[facet] = {r.code: {"ar": r.name_ar, "fr": r.name_fr, "en": r.name_en} for r in rows}
         order[facet] = {r.code: i for i, r in enumerate(rows)}
+        if facet == "city":
+            coords = {r.code: (r.lat, r.lng) for r in rows if r.lat is not None}
     size_labels = {
         "small": ("صغيرة (1–19)", "Petite (1–19)", "Small (1–19)"),
         "medium": ("متوسطة (20–99)", "Moyenne (20–99)", "Medium (20–99)"),
@@ -172,7 +183,13 @@ def reference() -> _Reference:
             key = place_key(name)
             if key:
                 places.setdefault(key, code)
-    built = _Reference(labels, order, places)
+    fields: dict[tuple[str, ...], str] = {}
+    for code, names in labels["field"].items():
+        for name in names.values():
+            key = place_key(name)
+            if key:
+                fields.setdefault(key, code)
+    built = _Reference(labels, order, places, fields, coords)
     current_app.extensions[REF_KEY] = built
     return built
 
@@ -192,16 +209,30 @@ def resolve_city(value: str) -> str | None:
 
 def place_in_query(q: str) -> str | None:
     """The code of the first city the query names ("jam3iya casa", "sport mourakoch")."""
-    from app.search.analysis import analyze_query
+    return _named_in_query(q, reference().places)[0]
 
-    terms = analyze_query(q)
-    places = reference().places
+
+def field_in_query(q: str) -> str | None:
+    """The code of the first field of interest the query names ("sport", "الصحة", "santé")."""
+    return _named_in_query(q, reference().fields)[0]
+
+
+def _named_in_query(q: str, names: dict[tuple[str, ...], str]) -> tuple[str | None, str]:
+    """The code of the first of ``names`` the query holds (up to :data:`PLACE_WORDS`
+    consecutive words), and the query without those words ("surf tiznit" -> "surf")."""
+    from app.search.analysis import MAX_QUERY_CHARS, analyze_token, tokenize
+
+    tokens = tokenize(q[:MAX_QUERY_CHARS])
+    analyzed = [(i, t) for i, t in ((i, analyze_token(w)) for i, w in enumerate(tokens)) if t]
+    terms = [t for _i, t in analyzed]
     for start in range(len(terms)):
         for length in range(min(PLACE_WORDS, len(terms) - start), 0, -1):
-            code = places.get(tuple(terms[start : start + length]))
+            code = names.get(tuple(terms[start : start + length]))
             if code is not None:
-                return code
-    return None
+                first, last = analyzed[start][0], analyzed[start + length - 1][0]
+                rest = tokens[:first] + tokens[last + 1 :]
+                return code, " ".join(rest)
+    return None, q
 
 
 def _lang(locale: str | None) -> str:
@@ -256,9 +287,20 @@ def search_associations(
             "value": place,
             "label": ref.labels["city"][place].get(lang, place),
         }
+    field = field_in_query(request.q) if request.q else None
+    field_suggestion = None
+    if field is not None and field not in filters.get("field", ()):
+        field_suggestion = {
+            "facet": "field",
+            "value": field,
+            "label": ref.labels["field"][field].get(lang, field),
+        }
     relax = None
-    if result.total <= THIN_RESULTS and filters:
-        relax = _most_restrictive(request, filters, result.total, actor, ref, lang)
+    nearby = None
+    if result.total <= THIN_RESULTS:
+        if filters:
+            relax = _most_restrictive(request, filters, result.total, actor, ref, lang)
+        nearby = _nearby_places(request, filters, actor, ref, lang)
     facets: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS:
         counts = dict(result.facets.get(facet, {}))
@@ -287,8 +329,71 @@ def search_associations(
         "distances": result.distances,
         "selected": filters,
         "place_suggestion": place_suggestion,
+        "field_suggestion": field_suggestion,
+        "nearby_places": nearby,
         "relax": relax,
     }
+
+
+def _nearby_places(
+    request: Any,
+    filters: dict[str, tuple[str, ...]],
+    actor: Any,
+    ref: _Reference,
+    lang: str,
+) -> list[dict[str, Any]] | None:
+    """On an empty or thin result for a place (one city filter, or a city the query names):
+    the nearest other cities, within :data:`NEARBY_KM`, where the same search without the place
+    finds associations, as ``[{facet, value, label, count, distance_km, q}]`` (``q``: the
+    query without the place's words; None: no place, or nothing near)."""
+    from dataclasses import replace
+
+    from app.search.framework import search
+    from app.search.query import haversine_km
+
+    q = request.q
+    cities = filters.get("city", ())
+    if len(cities) == 1:
+        city = cities[0]
+    else:
+        named, q = _named_in_query(request.q, ref.places) if request.q else (None, q)
+        if named is None or cities:
+            return None
+        city = named
+    origin = ref.coords.get(city)
+    if origin is None:
+        return None
+    others = {f: v for f, v in filters.items() if f not in ("city", "province", "region")}
+    wider = search(
+        DOC_TYPE,
+        replace(
+            request,
+            q=q,
+            filters=others,
+            facets=("city",),
+            near=origin,
+            radius_km=NEARBY_KM,
+            page=1,
+            per_page=1,
+        ),
+        actor=actor,
+    )
+    found: list[dict[str, Any]] = []
+    for code, count in wider.facets.get("city", {}).items():
+        if code == city or not count or code not in ref.coords:
+            continue
+        found.append(
+            {
+                "facet": "city",
+                "value": code,
+                "label": ref.labels["city"].get(code, {}).get(lang, code),
+                "count": count,
+                "distance_km": round(haversine_km(origin, ref.coords[code]), 1),
+                "q": q,
+            }
+        )
+    found.sort(key=lambda e: (e["distance_km"], e["value"]))
+    return found[:NEARBY_PLACES] or None
 
 
 def _most_restrictive(

@@ -6,8 +6,8 @@ the same answers for the same documents:
 
 - :func:`parse_query` turns the user's text into :class:`Clause` objects, one per query word,
   each with the :class:`Alternative` ways that word may match (an analyzed term in a text or
-  name field, a skeleton key in a name field, a prefix for the last word, an edit-distance
-  match in the second, fuzzy pass);
+  name field, a skeleton key in either (a lower weight), a prefix for the last word, an
+  edit-distance match in the second, fuzzy pass);
 - a document's relevance is the sum, over the query's words, of the best
   :func:`alternative_weight` among the ways that word matches it;
 - words with a cross-script key are required (:func:`required_clauses`); the others only add
@@ -39,6 +39,11 @@ from app.search.types import DocType
 MAX_EXPANSIONS = 64
 #: did-you-mean looks at the query's first words only
 SUGGEST_WORDS = 8
+#: a skeleton key in a text field (description, body...) weighs this much of the field's
+#: boost: a query in one script finds a text written in the other, under exact-script matches
+TEXT_SKELETON_BOOST = 0.5
+#: a skeleton key in a name field weighs this much of the field's boost
+NAME_SKELETON_BOOST = 0.8
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -65,7 +70,7 @@ class Clause:
 
 
 def skeleton_field(name: str) -> str:
-    """The field holding the cross-script keys of name field ``name``."""
+    """The field holding the cross-script keys of text or name field ``name``."""
     return f"{name}__sk"
 
 
@@ -96,10 +101,11 @@ def parse_query(
 ) -> list[Clause]:
     """The clauses of the user's text ``q`` (empty when ``q`` has no searchable word).
 
-    Each word matches its analyzed term in a text or name field, or its skeleton key in a name
-    field; the last word also as a prefix (typing in progress); with ``fuzzy``, words of 5+
-    characters (:func:`fuzzy_distance_for`) also within an edit distance, on analyzed terms
-    and on the names' unstemmed words."""
+    Each word matches its analyzed term in a text or name field, or its skeleton key in one
+    (at :data:`NAME_SKELETON_BOOST` or :data:`TEXT_SKELETON_BOOST` of the field's boost, so
+    exact-script matches rank first); the last word also as a prefix (typing in progress);
+    with ``fuzzy``, words of 5+ characters (:func:`fuzzy_distance_for`) also within an edit
+    distance, on analyzed terms and on the names' unstemmed words."""
     tokens = clean_query(q)
     text_fields = {**doc_type.name_fields, **doc_type.text_fields}
     clauses: list[Clause] = []
@@ -107,7 +113,7 @@ def parse_query(
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
         term = analyze_token(token)
-        keys = token_skeletons(token) if doc_type.name_fields else ()
+        keys = token_skeletons(token) if text_fields else ()
         if (term, keys) in seen or (term is None and not keys):
             continue
         seen.add((term, keys))
@@ -120,9 +126,16 @@ def parse_query(
                     alternatives.append(Alternative(name, "prefix", term, boost * 0.5))
                 if distance:
                     alternatives.append(Alternative(name, "fuzzy", term, boost * 0.4, distance))
+        for name, boost in doc_type.text_fields.items():
+            for key in keys:
+                alternatives.append(
+                    Alternative(skeleton_field(name), "term", key, boost * TEXT_SKELETON_BOOST)
+                )
         for name, boost in doc_type.name_fields.items():
             for key in keys:
-                alternatives.append(Alternative(skeleton_field(name), "term", key, boost * 0.8))
+                alternatives.append(
+                    Alternative(skeleton_field(name), "term", key, boost * NAME_SKELETON_BOOST)
+                )
             word = spelling_word(token)
             # the allowance follows the analyzed term: "الأمن" is 5 letters but its stem 3
             distance = (

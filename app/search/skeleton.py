@@ -31,11 +31,13 @@ give ``aml``), so short names keep three characters. Letters doubled in writing 
 
 Because transliterations write long vowels inconsistently ("Fatima" and فاطمة, "Oussama"
 and أسامة), each word also yields a *reduced* key without its non-initial ``w`` and ``y``.
-Because the article is sometimes assimilated ("Annour", "Essalam") or glued on ("Alami" for
-العلمي), a word that starts with an article yields keys with and without it. So a word can
-give up to four keys; two names match when they share one. Keys of two characters or
-fewer are dropped, as are stopwords and the generic words "association"/جمعية/"jam3ia"
-(whatever their spelling: every word whose key is ``jmy`` or ``jmyt``), so "Amal" alone
+Because the article is sometimes assimilated ("Annour", "Essalam"), glued on ("Alami" for
+العلمي) or written as a bare "l" in Darija ("lbled", "lmsnin"), a word that starts with an
+article yields keys with and without it. So a word can give up to four keys; two names
+match when they share one. Keys of two characters or fewer are dropped, as are stopwords,
+the administrative words of place names (عمالة, إقليم, جهة) and the generic words
+"association"/جمعية/"jam3ia" (whatever their spelling: every word whose key is ``jmy`` or
+``jmyt``), so "Amal" alone
 meets "جمعية الأمل".
 
 Known, accepted conflations: "Nour" and "Noura" (both ``nwr``: Snowball French conflates
@@ -63,6 +65,9 @@ _MARKER = "a"  # leading vowel or glottal
 
 _GENERIC_KEYS = frozenset({"jmy", "jmyt"})
 _GENERIC_LATIN = frozenset({"association", "associations", "asso", "assoc", "amicale", "amicales"})
+#: administrative words of place names (prefecture, province, region, commune): in every
+#: association's place text, and عمالة would meet "amal" (أمل) through its skeleton
+_GENERIC_ARABIC = frozenset({"عمالة", "عمالات", "اقليم", "إقليم", "أقاليم", "جهة", "جماعة"})
 
 # --- Arabic ---------------------------------------------------------------------------
 
@@ -171,6 +176,8 @@ _ARABIZI_DIGIT_CODES: dict[str, str] = {
 _LATIN_VOWELS = frozenset("aeiou")
 _LATIN_GLUED_ARTICLE_RE = re.compile(r"^[ae]l(?=[a-z0-9ɛɣ]{3})")
 _LATIN_ASSIMILATED_ARTICLE_RE = re.compile(r"^[ae](ch|sh|th|dh|[tdrzsnl])(?=\1[a-z0-9ɛɣ]{2})")
+#: Darija's article written as a bare "l" glued to a consonant: "lmsnin" (المسنين), "lbled"
+_LATIN_SHORT_ARTICLE_RE = re.compile(r"^l(?=[bcdfghjkmnpqrstvwxz235789][a-z0-9ɛɣ]{2})")
 
 _TIFINAGH: dict[str, str] = {
     "ⴰ": "a",
@@ -247,7 +254,7 @@ def _arabic_word_keys(word: str) -> list[str]:
 
 def _arabic_skeletons(token: str) -> list[str]:
     word = strip_tashkeel(token)
-    if word in ARABIC_STOPWORDS:
+    if word in ARABIC_STOPWORDS or word in _GENERIC_ARABIC:
         return []
     variants = [word]
     for article in _ARABIC_ARTICLES:
@@ -304,7 +311,11 @@ def _latin_skeletons(token: str, arabizi: bool = False) -> list[str]:
         return []
     arabizi = arabizi or is_arabizi(word)
     variants = [word]
-    match = _LATIN_ASSIMILATED_ARTICLE_RE.match(word) or _LATIN_GLUED_ARTICLE_RE.match(word)
+    match = (
+        _LATIN_ASSIMILATED_ARTICLE_RE.match(word)
+        or _LATIN_GLUED_ARTICLE_RE.match(word)
+        or _LATIN_SHORT_ARTICLE_RE.match(word)
+    )
     if match:
         variants = [word[match.end() :], word]
     if _render(_latin_codes(variants[0], arabizi), marker=False, reduced=False) in _GENERIC_KEYS:

@@ -256,3 +256,28 @@ def test_my_role_is_named_in_my_language(app: Flask, make_assoc: Make, logged_in
     page = logged_in(founder).get(f"/associations/{assoc.id}").get_data(as_text=True)
     assert "(admin)" not in page
     assert "Vous êtes membre (" in page
+
+
+def test_directory_page_offers_a_field_filter_and_nearby_places(
+    app: Flask, client: Any, make_assoc: Make
+) -> None:
+    make_assoc("Agadir Surf Club", fields=["sport"], city="agadir", description="Surf")
+    make_assoc("Taghazout Surf", fields=["sport"], city="taghazout", description="Surf")
+    make_assoc("جمعية إنزكان للتضامن", fields=["solidarity"], city="inezgane")
+    wanted = {
+        "ar": ("الجمعيات التي تعمل في مجال", "بالقرب:", "أكادير"),
+        "fr": ("Seulement les associations du domaine", "À proximité :", "Agadir"),
+        "en": ("Only associations working on", "Nearby:", "Agadir"),
+    }
+    for lang, (field_text, nearby_text, agadir) in wanted.items():
+        headers = {"Accept-Language": lang}
+        html = text(client.get("/directory", query_string={"q": "sport"}, headers=headers))
+        assert field_text in html, lang
+        assert re.search(r'href="/directory\?q=sport&amp;field=sport"', html)
+        html = text(client.get("/directory", query_string={"q": "surf inezgane"}, headers=headers))
+        assert nearby_text in html, lang
+        # the nearby place's link searches the query's other words in that city
+        assert re.search(rf'href="/directory\?q=surf&amp;city=agadir" dir="auto">{agadir}<', html)
+        assert "taghazout" in html
+    html = text(client.get("/directory", query_string={"q": "surf"}))
+    assert "nearby-places" not in html and "field-suggestion" not in html

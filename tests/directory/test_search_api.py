@@ -316,7 +316,9 @@ def test_generic_search_endpoint(app: Flask, api: Any, corpus: dict[str, Associa
         ("الدار البيضاء", {"جمعية الأمل"}),
         ("mourakoch", {"Association Tifawin"}),
         ("Fas", {"Association Sportive de Fès"}),
-        ("Rbat", {"Association Annour"}),
+        # Salé's region is Rabat-Salé-Kénitra: its skeleton key (rbt) meets "Rbat" too, as
+        # "rabat" meets the region's name; the city first (see the test below)
+        ("Rbat", {"Association Annour", "جمعية الوفاء للتربية"}),
         ("sla", {"جمعية الوفاء للتربية"}),
     ],
 )
@@ -324,6 +326,16 @@ def test_spoken_place_names_find_their_city(
     app: Flask, api: Any, corpus: dict[str, Association], query: str, expected: set[str]
 ) -> None:
     assert set(names(search(api, q=query, prefix="false"))) == expected
+
+
+def test_a_spoken_city_name_ranks_the_city_before_its_region(
+    app: Flask, api: Any, corpus: dict[str, Association]
+) -> None:
+    # the alias "Rbat" of the city (an exact word) before the region's skeleton key
+    assert names(search(api, q="Rbat", prefix="false")) == [
+        "Association Annour",
+        "جمعية الوفاء للتربية",
+    ]
 
 
 @pytest.mark.parametrize("word", ["jam3ia", "jam3iya", "jamia", "jam3iat", "association", "جمعية"])
@@ -366,3 +378,61 @@ def test_an_empty_result_offers_to_remove_the_most_restrictive_filter(
     # no filter, or a removal that brings nothing more: no offer
     assert search(api, q="hôpital").json["relax"] is None
     assert search(api, q="Tifawin", city="marrakech").json["relax"] is None
+
+
+def test_a_field_word_in_the_query_is_offered_as_the_field_filter(
+    app: Flask, api: Any, corpus: dict[str, Association]
+) -> None:
+    response = search(api, q="sport fes")
+    assert names(response) == ["Association Sportive de Fès"]
+    body = response.json
+    assert body["field_suggestion"] == {"facet": "field", "value": "sport", "label": "الرياضة"}
+    french = api(None).get(
+        "/api/v1/associations", query_string={"q": "santé"}, headers={"Accept-Language": "fr"}
+    )
+    assert french.json["field_suggestion"]["label"] == "Santé"
+    english = api(None).get(
+        "/api/v1/associations", query_string={"q": "الصحة"}, headers={"Accept-Language": "en"}
+    )
+    assert english.json["field_suggestion"] == {
+        "facet": "field",
+        "value": "health",
+        "label": "Health",
+    }
+    # already filtered on that field, or no field named: nothing to offer
+    assert search(api, q="sport", field="sport").json["field_suggestion"] is None
+    assert search(api, q="amal").json["field_suggestion"] is None
+
+
+@pytest.fixture
+def coast(make_assoc: Make) -> None:
+    make_assoc("Agadir Surf Club", fields=["sport"], city="agadir", description="Surf")
+    make_assoc("Taghazout Surf", fields=["sport"], city="taghazout", description="Surf")
+    make_assoc("Mouja Surf", fields=["sport"], city="essaouira", description="Surf")  # 130 km
+    make_assoc("جمعية إنزكان للتضامن", fields=["solidarity"], city="inezgane")
+
+
+def test_an_empty_result_for_a_place_offers_the_nearest_places_with_results(
+    app: Flask, api: Any, coast: None
+) -> None:
+    body = search(api, q="surf Inezgane").json
+    assert body["total"] == 0
+    nearby = body["nearby_places"]
+    assert [p["value"] for p in nearby] == ["agadir", "taghazout"]  # nearest first
+    assert nearby[0]["label"] == "أكادير" and nearby[0]["count"] == 1
+    assert nearby[0]["q"] == "surf" and 5 < nearby[0]["distance_km"] < 15
+    # with a city filter instead of a place word, in French
+    french = (
+        api(None)
+        .get(
+            "/api/v1/associations",
+            query_string={"q": "surf", "city": "inezgane"},
+            headers={"Accept-Language": "fr"},
+        )
+        .json
+    )
+    assert [p["label"] for p in french["nearby_places"]] == ["Agadir", "Taghazout"]
+    assert french["nearby_places"][0]["q"] == "surf"
+    # enough results, or no place: nothing offered
+    assert search(api, q="surf").json["nearby_places"] is None
+    assert search(api, q="zzzz").json["nearby_places"] is None

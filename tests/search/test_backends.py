@@ -150,11 +150,19 @@ def test_text_pairs_through_the_index(store: Store) -> None:
     ]
     assert missed == []
     wrongly: list[tuple[str, str]] = []
+    joined: list[tuple[str, str]] = []
     for i, (q, d) in enumerate(TEXT_NON_MATCHES, len(TEXT_MATCHES) + 1):
         result = find("notes", q, prefix=False)
         if i in result.ids and not result.fuzzy:
-            wrongly.append((q, d))
+            (joined if (q, d) in SKELETON_JOINED else wrongly).append((q, d))
     assert wrongly == []
+    # the analyzer keeps them apart, the text's skeleton key joins them (deliberately)
+    assert sorted(joined) == sorted(SKELETON_JOINED)
+
+
+#: pairs of TEXT_NON_MATCHES (different analyzed terms) that a text field's cross-script
+#: skeleton key joins: a broken plural (مدرسة/مدارس: mdrs) and two Arabizi spellings
+SKELETON_JOINED = {("مدرسة", "مدارس"), ("9raya", "9rai")}
 
 
 def test_name_pairs_through_the_index(store: Store) -> None:
@@ -190,6 +198,31 @@ def test_a_name_outranks_a_description_and_rare_words_outrank_common_ones(store:
     assert find("names", "nour amal").ids == [6, 1]
 
 
+def test_a_text_in_one_script_is_found_in_the_other_under_exact_script_matches(
+    store: Store,
+) -> None:
+    store.put(
+        "notes",
+        [
+            note(1, "دروس التعليم الأولي للأطفال"),
+            note(2, "Ta3lim dyal drari f douar"),
+            note(3, "Couture et broderie"),
+            note(4, "أنشطة الشباب في الحي"),
+            note(5, "Dar chabab: ateliers"),
+        ],
+    )
+    # Arabizi finds the Arabic text, after the text written in Arabizi
+    assert find("notes", "ta3lim", prefix=False).ids == [2, 1]
+    # Arabic finds the Arabizi text, after the Arabic one
+    assert find("notes", "التعليم", prefix=False).ids == [1, 2]
+    assert find("notes", "chabab", prefix=False).ids == [5, 4]
+    assert find("notes", "الشباب", prefix=False).ids == [4, 5]
+    assert find("notes", "broderie", prefix=False).ids == [3]
+    store.put("names", [named(1, "Association Nour", "التعليم"), named(2, "جمعية التعليم")])
+    # a cross-script key in a name outweighs an exact word of a description
+    assert find("names", "ta3lim", prefix=False).ids == [2, 1]
+
+
 def test_exact_words_outrank_prefixes_and_the_last_word_is_a_prefix(store: Store) -> None:
     store.put(
         "notes",
@@ -214,8 +247,11 @@ def test_typos_match_fuzzily_and_names_suggest_a_spelling(store: Store) -> None:
     assert result.ids == [1] and result.fuzzy
     assert result.suggestion == "tifawin"
     store.put("notes", [note(1, "Protection de l'environnement")])
-    result = find("notes", "envirronement")
+    result = find("notes", "enviromnement")
     assert result.ids == [1] and result.fuzzy and result.suggestion is None  # no names
+    # a doubled letter is no typo for the text's skeleton key: found in the exact pass
+    result = find("notes", "envirronement")
+    assert result.ids == [1] and not result.fuzzy
     exact = find("names", "Tifawin")
     assert exact.ids == [1] and not exact.fuzzy and exact.suggestion is None
     nothing = find("names", "zzzzzz")
@@ -571,3 +607,20 @@ def test_warm_builds_the_whoosh_view_before_the_first_query(app: Flask) -> None:
     before = fresh._views["associations"]
     search("associations", SearchRequest(q="", facets=("field",)))
     assert fresh._views["associations"] is before  # the first query reused it
+
+
+def test_a_whoosh_index_written_before_the_text_skeleton_fields_gets_them(app: Flask) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+
+    store = register_test_types(app)
+    backend = WhooshBackend(app.instance_path)
+    doc_type = service().doc_types["notes"]
+    old = {k: v for k, v in backend.schema(doc_type).items() if k != "body__sk"}
+    path = backend.root / "notes"
+    path.mkdir(parents=True)
+    whoosh_index.create_in(str(path), Schema(**old))  # as before issue 16
+    service().backend = WhooshBackend(app.instance_path)  # a worker after the upgrade
+    store.put("notes", [note(1, "أنشطة الشباب في الحي"), note(2, "Couture")])
+    assert "body__sk" in whoosh_index.open_dir(str(path)).schema
+    assert find("notes", "chabab", prefix=False).ids == [1]

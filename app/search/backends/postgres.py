@@ -103,8 +103,11 @@ def document_lexemes(doc_type: DocType, doc: Document) -> list[str]:
     """The ``field:term`` lexemes of ``doc``, as Whoosh indexes its fields."""
     out: dict[str, None] = {}
     for name in doc_type.text_fields:
-        for term in analyze(doc.text.get(name, "")):
+        value = doc.text.get(name, "")
+        for term in analyze(value):
             out[lexeme(name, term)] = None
+        for key in skeleton_tokens(value):
+            out[lexeme(skeleton_field(name), key)] = None
     for name in doc_type.name_fields:
         value = doc.names.get(name, "")
         for term in analyze(value):

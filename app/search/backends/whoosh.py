@@ -109,6 +109,9 @@ class WhooshBackend:
         fields: dict[str, Any] = {"id": ID(stored=True, unique=True), "meta": STORED()}
         for name, boost in doc_type.text_fields.items():
             fields[name] = TEXT(analyzer=TextAnalyzer(), phrase=False, field_boost=boost)
+            fields[skeleton_field(name)] = TEXT(
+                analyzer=SkeletonAnalyzer(), phrase=False, field_boost=boost
+            )
         for name, boost in doc_type.name_fields.items():
             fields[name] = TEXT(analyzer=TextAnalyzer(), phrase=False, field_boost=boost)
             fields[skeleton_field(name)] = TEXT(
@@ -133,12 +136,29 @@ class WhooshBackend:
                 try:
                     if whoosh_index.exists_in(str(path)):
                         ix = whoosh_index.open_dir(str(path))
+                        self._add_missing_fields(ix, doc_type)
                     else:
                         ix = whoosh_index.create_in(str(path), self.schema(doc_type))
                 finally:
                     fcntl.flock(lock_file, fcntl.LOCK_UN)
             self._indexes[doc_type.name] = ix
             return ix
+
+    def _add_missing_fields(self, ix: Any, doc_type: DocType) -> None:
+        """Add the fields a newer schema has to an index written before (e.g. the text
+        fields' skeleton keys): documents get them when next written (`jam3ia reindex`)."""
+        wanted = self.schema(doc_type)
+        missing = [name for name in wanted.names() if name not in ix.schema]
+        if not missing:
+            return
+        writer = self._writer(ix)
+        try:
+            for name in missing:
+                writer.add_field(name, wanted[name])
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
 
     @staticmethod
     def _fields(doc_type: DocType, doc: Document) -> dict[str, Any]:
@@ -154,6 +174,7 @@ class WhooshBackend:
         }
         for name in doc_type.text_fields:
             values[name] = doc.text.get(name, "")
+            values[skeleton_field(name)] = values[name]
         for name in doc_type.name_fields:
             text = doc.names.get(name, "")
             values[name] = text

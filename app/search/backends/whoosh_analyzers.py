@@ -65,7 +65,7 @@ class TextAnalyzer(_TermsTokenizer):
 
 
 class SkeletonAnalyzer(_TermsTokenizer):
-    """Names and titles: the cross-script skeleton keys."""
+    """Every text, name and title field's cross-script skeleton keys (``<field>__sk``)."""
 
     def terms(self, value: str) -> list[str]:
         return skeleton_tokens(value)
