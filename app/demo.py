@@ -23,6 +23,31 @@ DEMO_PEOPLE = [
     ("salma", "Salma Tazi", "en", False),
     ("hassan", "حسن أوعلي", "ar", False),
     ("nadia", "Nadia Chraibi", "fr", False),
+    ("amine", "Amine Lahlou", "en", False),  # the newcomer: no association yet
+]
+
+#: More members for the demo associations (realistic names, none twice; locale ar or fr).
+MORE_PEOPLE = [
+    ("meryem.alaoui", "مريم العلوي", "ar"),
+    ("abdellah.ouchen", "عبد الله أوشن", "ar"),
+    ("zineb.bennani", "Zineb Bennani", "fr"),
+    ("rachid.amrani", "رشيد العمراني", "ar"),
+    ("houda.elfassi", "Houda El Fassi", "fr"),
+    ("mustapha.ait", "مصطفى آيت باها", "ar"),
+    ("loubna.skalli", "Loubna Skalli", "fr"),
+    ("brahim.oubella", "إبراهيم أوبلا", "ar"),
+    ("sanae.berrada", "Sanae Berrada", "fr"),
+    ("mohamed.zerouali", "محمد الزروالي", "ar"),
+    ("imane.kettani", "Imane Kettani", "fr"),
+    ("aicha.boutaleb", "عائشة بوطالب", "ar"),
+    ("karim.benjelloun", "Karim Benjelloun", "fr"),
+    ("latifa.ouazzani", "لطيفة الوزاني", "ar"),
+    ("hamza.tahiri", "Hamza Tahiri", "fr"),
+    ("souad.lamrani", "سعاد اللمراني", "ar"),
+    ("driss.maaroufi", "إدريس المعروفي", "ar"),
+    ("ghita.sebti", "Ghita Sebti", "fr"),
+    ("said.agouram", "سعيد أكورام", "ar"),
+    ("najat.rifi", "نجاة الريفي", "ar"),
 ]
 
 
@@ -37,6 +62,12 @@ def load_demo_users() -> None:
             display_name=name,
             locale=locale,
             is_admin=is_admin,
+        )
+    for username, name, locale in MORE_PEOPLE:
+        if db.session.scalar(select(User.id).where(User.username == username)):
+            continue
+        register_user(
+            username, f"{username}@demo.jam3ia.ma", DEMO_PASSWORD, display_name=name, locale=locale
         )
 
 
