@@ -1,5 +1,9 @@
-"""A deterministic generator of a realistic directory: Arabic and French names, every region,
-varied fields and sizes. Used by ``jam3ia seed-demo`` and by ``bench/search.py``."""
+"""Demo directory data.
+
+``jam3ia seed-demo`` loads the hand-written associations of :mod:`directory.demo_associations`
+and gives them members; the deterministic generator below (Arabic and French names, every
+region, varied fields and sizes) makes large directories for ``jam3ia directory generate N``
+and ``bench/search.py``."""
 
 from __future__ import annotations
 
