@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -141,13 +142,14 @@ def seed_demo_command(once: bool) -> None:
     if once and db.session.get(AppState, DEMO_STATE_KEY) is not None:
         click.echo("Demo data already loaded.")
         return
+    started = time.monotonic()
     for _order, name, loader in sorted(registry().demo_loaders, key=lambda item: item[0]):
         click.echo(f"  demo: {name}")
         loader()
     state = db.session.get(AppState, DEMO_STATE_KEY) or AppState(key=DEMO_STATE_KEY, value="1")
     db.session.add(state)
     db.session.commit()
-    click.echo("Demo data loaded.")
+    click.echo(f"Demo data loaded in {time.monotonic() - started:.1f} s.")
 
 
 @click.command("reindex")

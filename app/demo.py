@@ -6,11 +6,14 @@ demo data after these people exist.
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import register_user
 from app.db import db
+from app.security import hash_password
+from app.signals import user_created
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo credential
 
@@ -23,6 +26,31 @@ DEMO_PEOPLE = [
     ("salma", "Salma Tazi", "en", False),
     ("hassan", "حسن أوعلي", "ar", False),
     ("nadia", "Nadia Chraibi", "fr", False),
+    ("amine", "Amine Lahlou", "en", False),  # the newcomer: no association yet
+]
+
+#: More members for the demo associations (realistic names, none twice; locale ar or fr).
+MORE_PEOPLE = [
+    ("meryem.alaoui", "مريم العلوي", "ar"),
+    ("abdellah.ouchen", "عبد الله أوشن", "ar"),
+    ("zineb.bennani", "Zineb Bennani", "fr"),
+    ("rachid.amrani", "رشيد العمراني", "ar"),
+    ("houda.elfassi", "Houda El Fassi", "fr"),
+    ("mustapha.ait", "مصطفى آيت باها", "ar"),
+    ("loubna.skalli", "Loubna Skalli", "fr"),
+    ("brahim.oubella", "إبراهيم أوبلا", "ar"),
+    ("sanae.berrada", "Sanae Berrada", "fr"),
+    ("mohamed.zerouali", "محمد الزروالي", "ar"),
+    ("imane.kettani", "Imane Kettani", "fr"),
+    ("aicha.boutaleb", "عائشة بوطالب", "ar"),
+    ("karim.benjelloun", "Karim Benjelloun", "fr"),
+    ("latifa.ouazzani", "لطيفة الوزاني", "ar"),
+    ("hamza.tahiri", "Hamza Tahiri", "fr"),
+    ("souad.lamrani", "سعاد اللمراني", "ar"),
+    ("driss.maaroufi", "إدريس المعروفي", "ar"),
+    ("ghita.sebti", "Ghita Sebti", "fr"),
+    ("said.agouram", "سعيد أكورام", "ar"),
+    ("najat.rifi", "نجاة الريفي", "ar"),
 ]
 
 
@@ -38,6 +66,31 @@ def load_demo_users() -> None:
             locale=locale,
             is_admin=is_admin,
         )
+    _load_more_people()
+
+
+def _load_more_people() -> None:
+    """The extra members share one password hash: hashing is deliberately slow, and twenty
+    hashes of the same demo password would double the time ``seed-demo`` takes."""
+    existing = set(db.session.scalars(select(User.username)))
+    missing = [row for row in MORE_PEOPLE if row[0] not in existing]
+    if not missing:
+        return
+    shared = hash_password(DEMO_PASSWORD)
+    people = [
+        User(
+            username=username,
+            email=f"{username}@demo.jam3ia.ma",
+            display_name=name,
+            password_hash=shared,
+            locale=locale,
+        )
+        for username, name, locale in missing
+    ]
+    db.session.add_all(people)
+    db.session.commit()
+    for person in people:
+        user_created.send(current_app._get_current_object(), user_id=person.id)  # type: ignore[attr-defined]
 
 
 def demo_user(username: str) -> User:

@@ -1,5 +1,9 @@
-"""A deterministic generator of a realistic directory: Arabic and French names, every region,
-varied fields and sizes. Used by ``jam3ia seed-demo`` and by ``bench/search.py``."""
+"""Demo directory data.
+
+``jam3ia seed-demo`` loads the hand-written associations of :mod:`directory.demo_associations`
+and gives them members; the deterministic generator below (Arabic and French names, every
+region, varied fields and sizes) makes large directories for ``jam3ia directory generate N``
+and ``bench/search.py``."""
 
 from __future__ import annotations
 
@@ -248,29 +252,123 @@ def insert_generated(
     return ids
 
 
+#: demo person -> (association slug, role, status); amine is the newcomer who asked to join
+DEMO_MEMBERSHIPS: dict[str, list[tuple[str, str, str]]] = {
+    "fatima": [
+        ("amal-taroudant", "admin", "approved"),
+        ("chifae-taza", "coordinator", "approved"),
+        ("tifawin-tafraout", "member", "approved"),
+    ],
+    "youssef": [
+        ("alpha-casa", "admin", "approved"),
+        ("reseau-marrakech", "coordinator", "approved"),
+        ("droits-rabat", "member", "approved"),
+    ],
+    "khadija": [("atlas-imlil", "admin", "approved"), ("ennour-sale", "coordinator", "approved")],
+    "omar": [("oasis-zagora", "admin", "approved"), ("fajr-errachidia", "member", "approved")],
+    "salma": [("sourire-kenitra", "member", "approved"), ("chifae-taza", "member", "approved")],
+    "hassan": [("ighrem-tata", "member", "approved"), ("amal-taroudant", "member", "approved")],
+    "nadia": [
+        ("femmes-settat", "coordinator", "approved"),
+        ("tadamoun-tinghir", "admin", "approved"),
+    ],
+    "amine": [("numerique-agadir", "member", "pending")],
+}
+
+
 def load_demo_directory() -> None:
-    """``jam3ia seed-demo``: reference data, 300 associations, demo people as members."""
-    from app.demo import demo_user
+    """``jam3ia seed-demo``: reference data, 60 hand-written associations and their members."""
+    from app.db import utcnow
+    from directory.demo_associations import ASSOCIATIONS
     from directory.reference import load_reference_data
 
     load_reference_data()
     if db.session.scalar(select(func.count()).select_from(Association)):
         return
-    ids = insert_generated(300, seed=2026, index=False)
-    people = ["fatima", "youssef", "khadija", "omar", "salma", "hassan", "nadia"]
-    rng = random.Random(7)
-    for position, username in enumerate(people):
-        try:
-            user = demo_user(username)
-        except LookupError:
-            continue
-        for k, assoc_id in enumerate(rng.sample(ids, 3)):
-            role = "admin" if k == 0 else ("coordinator" if k == 1 else "member")
-            db.session.add(
-                Membership(association_id=assoc_id, user_id=user.id, role=role, status="approved")
-            )
-        del position
+    rng = random.Random(2026)
+    now = utcnow()
+    cities = {c.code: c for c in db.session.scalars(select(City))}
+    provinces = {p.id: p for p in db.session.scalars(select(Province))}
+    fields = {f.code: f for f in db.session.scalars(select(Field))}
+    by_slug: dict[str, Association] = {}
+    for slug, name, alt, city_code, codes, founded, members, description in ASSOCIATIONS:
+        city = cities[city_code]
+        created = now - dt.timedelta(days=rng.randint(60, 95), minutes=rng.randint(0, 900))
+        association = Association(
+            name=name,
+            name_alt=alt,
+            slug=slug,
+            description=description,
+            status="approved",
+            region_id=provinces[city.province_id].region_id,
+            province_id=city.province_id,
+            city_id=city.id,
+            member_count=members,
+            founded_year=founded,
+            email=f"contact@{slug}.ma",
+            phone=f"+212 5{rng.randint(20, 39)} {rng.randint(100000, 999999)}",
+            created_at=created,
+            updated_at=created + dt.timedelta(days=rng.randint(0, 40)),
+        )
+        association.fields = [fields[code] for code in codes]
+        db.session.add(association)
+        by_slug[slug] = association
+    db.session.flush()
+    _demo_members(by_slug, rng)
     db.session.commit()
     from app.search.framework import reindex
 
     reindex("associations")
+
+
+def _demo_members(by_slug: dict[str, Association], rng: random.Random) -> None:
+    """The demo accounts' roles, then 1-4 more people on most associations (one admin each)."""
+    from app.accounts.models import User
+    from app.demo import MORE_PEOPLE
+
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    taken: set[tuple[int, int]] = set()
+
+    def join(association: Association, user: User, role: str, status: str) -> None:
+        if (association.id, user.id) in taken:
+            return
+        taken.add((association.id, user.id))
+        asked = association.created_at + dt.timedelta(
+            days=rng.randint(1, 50), hours=rng.randint(0, 20)
+        )
+        db.session.add(
+            Membership(
+                association_id=association.id,
+                user_id=user.id,
+                role=role,
+                status=status,
+                message="Bonjour, je souhaite rejoindre l'association en tant que bénévole."
+                if status == "pending"
+                else "",
+                created_at=asked,
+                decided_at=asked + dt.timedelta(hours=rng.randint(2, 72))
+                if status == "approved"
+                else None,
+            )
+        )
+
+    has_admin: set[int] = set()
+    for username, rows in DEMO_MEMBERSHIPS.items():
+        if username not in users:
+            continue
+        for slug, role, status in rows:
+            join(by_slug[slug], users[username], role, status)
+            if role == "admin":
+                has_admin.add(by_slug[slug].id)
+    pool = [users[u] for u, _n, _l in MORE_PEOPLE if u in users]
+    if not pool:
+        return
+    for position, association in enumerate(by_slug.values()):
+        if position % 6 == 5:  # a few associations have no member on the platform yet
+            continue
+        for k, person in enumerate(rng.sample(pool, rng.randint(1, 4))):
+            if k == 0 and association.id not in has_admin:
+                role = "admin"
+            else:
+                role = rng.choice(("member", "member", "coordinator"))
+            join(association, person, role, "approved")

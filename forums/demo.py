@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+import random
 
-from app.db import db
+from sqlalchemy import func, select
+
+from app.db import db, utcnow
 from forums import services
-from forums.models import Forum, Topic
+from forums.demo_threads import COMMON_THREADS, FIELD_THREADS, Thread
+from forums.models import Forum, Post, Topic
 
 THREADS = [
     (
@@ -99,6 +103,7 @@ def load_demo() -> None:
         first = _post
         for who, text in replies:
             services.reply(demo_user(who), topic, text, first.id if who == "hassan" else None)
+        _spread(topic)
     general = db.session.scalar(select(Forum).where(Forum.name_en == "General"))
     title = "التصريح السنوي للجمعيات: الوثائق المطلوبة"
     if general is not None and not db.session.scalar(select(Topic.id).where(Topic.title == title)):
@@ -114,8 +119,69 @@ def load_demo() -> None:
             "Le PV de l’AG, la liste des membres du bureau avec copies des CIN, et le rapport moral et financier.",
         )
         topic.pinned = True
+        _spread(topic)
     _association_intro()
+    by_field = {f.id: f.code for f in list_fields()}
+    for code, title, author, body, replies in FIELD_THREADS:
+        home = next((f for f in forums if f.field_id and by_field.get(f.field_id) == code), None)
+        if home is not None:
+            _thread(home, (code, title, author, body, replies))
+    _fill_quiet_forums()
     db.session.commit()
+
+
+def _thread(forum: Forum, thread: Thread) -> None:
+    """Post a discussion (once: matched on its title), then spread it over the last months."""
+    from app.demo import demo_user
+
+    _code, title, author, body, replies = thread
+    if db.session.scalar(select(Topic.id).where(Topic.title == title)):
+        return
+    topic, _first = services.create_topic(demo_user(author), forum, title, body)
+    for who, text in replies:
+        services.reply(demo_user(who), topic, text)
+    _spread(topic)
+
+
+def _fill_quiet_forums() -> None:
+    """Everyday questions go, one each, to the forums that still have fewer than two topics."""
+    unused = [
+        t
+        for t in COMMON_THREADS
+        if not db.session.scalar(select(Topic.id).where(Topic.title == t[1]))
+    ]
+    forums = list(db.session.scalars(select(Forum).order_by(Forum.position, Forum.id)))
+    for forum in forums:
+        while unused and _topic_count(forum) < 2:
+            _thread(forum, unused.pop(0))
+
+
+def _topic_count(forum: Forum) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(Topic.id)).where(Topic.forum_id == forum.id, Topic.deleted.is_(False))
+        )
+        or 0
+    )
+
+
+def _spread(topic: Topic) -> None:
+    """Date a new topic 4 to 88 days back (deterministic per title), each reply a few hours to
+    days after the one before, never in the future; then refresh the listing counters."""
+    rng = random.Random(topic.title)
+    now = utcnow()
+    at = now - dt.timedelta(
+        days=rng.randint(4, 88), hours=rng.randint(0, 23), minutes=rng.randint(0, 59)
+    )
+    posts = list(
+        db.session.scalars(select(Post).where(Post.topic_id == topic.id).order_by(Post.number))
+    )
+    topic.created_at = at
+    for post in posts:
+        post.created_at = min(at, now - dt.timedelta(minutes=5))
+        at += dt.timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59))
+    db.session.flush()
+    services.refresh_counters(topic)
 
 
 def _association_intro() -> None:
@@ -144,3 +210,4 @@ def _association_intro() -> None:
     services.reply(
         demo_user("khadija"), topic, "مرحبا بكم! يسعدنا التعاون معكم في برامج محو الأمية.", first.id
     )
+    _spread(topic)

@@ -7,6 +7,7 @@ the timeline always shows a past, a present and a future.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from app.demo import demo_user
 from directory import Association, user_memberships
 from projects import services
 from projects.access import EDITOR_ROLES
-from projects.models import Project
+from projects.models import Project, ProjectChange, ProjectComment
 
 DEMO_USERS = ("fatima", "youssef", "khadija", "omar", "salma", "hassan", "nadia")
 
@@ -71,52 +72,67 @@ def load_demo_projects() -> None:
             "description": "Consultations gratuites et sensibilisation dans **12 douars**, "
             "avec les associations partenaires.",
             "association_ids": ids[0:3],
-            "starts_on": day(-60),
-            "ends_on": day(60),
+            "starts_on": day(-75),
+            "ends_on": day(45),
             "visibility": "public",
+            "status": "active",
+            "created": 86,
             "milestones": [
-                ("Repérage des douars", -60, -40, "done", 100, 1),
-                ("Convention avec la délégation de santé", -40, -5, "in_progress", 70, 2),
-                ("Première caravane", -3, 15, "in_progress", 20, 3),
-                ("Bilan et rapport", 40, 60, "planned", 0, 1),
+                ("Repérage des douars", -75, -55, "done", 100, 1),
+                ("Convention avec la délégation de santé", -55, -12, "in_progress", 70, 2),
+                ("Première caravane", -10, 15, "in_progress", 20, 3),
+                ("Bilan et rapport", 30, 45, "planned", 0, 1),
             ],
             "activities": [
                 ("Réunion de coordination", 2, "Marrakech, siège de l'association"),
                 ("Caravane : Imlil", 10, "Imlil"),
                 ("Atelier hygiène bucco-dentaire", 24, "Asni"),
             ],
+            "comments": [
+                "La délégation demande encore la liste des médecins bénévoles avant de signer.",
+                "تم تأكيد مشاركة طبيبين للعيون في القافلة الأولى.",
+            ],
         },
         {
             "title": "محو الأمية الرقمية للنساء",
             "description": "ورشات أسبوعية لتعليم استعمال الهاتف والخدمات الرقمية.",
             "association_ids": ids[3:6] or ids[:2],
-            "starts_on": day(-10),
-            "ends_on": day(120),
+            "starts_on": day(20),
+            "ends_on": day(140),
             "visibility": "network",
+            "status": "planned",
+            "created": 14,
             "milestones": [
-                ("تكوين المكونات", -10, 10, "in_progress", 40, 1),
-                ("الفوج الأول", 12, 50, "planned", 0, 2),
-                ("الفوج الثاني", 55, 110, "planned", 0, 2),
+                ("تكوين المكونات", 20, 35, "planned", 0, 1),
+                ("الفوج الأول", 40, 80, "planned", 0, 2),
+                ("الفوج الثاني", 85, 135, "planned", 0, 2),
             ],
             "activities": [
-                ("ورشة الهاتف الذكي", 5, "دار الشباب"),
-                ("لقاء تنسيقي", 12, "مقر الجمعية"),
+                ("لقاء تنسيقي", 22, "مقر الجمعية"),
+                ("ورشة الهاتف الذكي", 27, "دار الشباب"),
             ],
+            "comments": ["اقترحت الجماعة قاعة دار الشباب يومي الأربعاء والسبت."],
         },
         {
             "title": "Reforestation Souss-Massa",
             "description": "Planting 5,000 argan trees with schools and cooperatives.",
             "association_ids": [ids[6] if len(ids) > 6 else ids[0], partner],
-            "starts_on": day(-200),
-            "ends_on": day(10),
+            "starts_on": day(-170),
+            "ends_on": day(-15),
             "visibility": "members",
+            "status": "completed",
+            "created": 89,
             "milestones": [
-                ("Nursery", -200, -150, "done", 100, 1),
-                ("Planting season", -140, -30, "done", 100, 3),
-                ("Follow-up visits", -25, 5, "in_progress", 80, 1),
+                ("Nursery", -170, -120, "done", 100, 1),
+                ("Planting season", -110, -40, "done", 100, 3),
+                ("Follow-up visits", -38, -18, "done", 100, 1),
                 ("Drip irrigation (dropped)", -100, -60, "cancelled", 10, 1),
             ],
-            "activities": [("Closing ceremony", 8, "Taroudant")],
+            "activities": [("Closing ceremony", -16, "Taroudant")],
+            "comments": [
+                "4,860 trees planted; survival rate after the summer: 81 %.",
+                "Merci aux écoles partenaires, le rapport final est dans la bibliothèque.",
+            ],
         },
     ]
     for plan in plans:
@@ -159,4 +175,46 @@ def load_demo_projects() -> None:
                     "location": place,
                 },
             )
+        for text in plan["comments"]:
+            services.add_comment(actor, project, text)
+        if plan["status"] != "active":
+            services.update_project(actor, project, {"status": plan["status"]})
+        db.session.flush()
+        _spread_history(project, utcnow() - dt.timedelta(days=plan["created"]))
         db.session.commit()
+
+
+def _spread_history(project: Project, created: dt.datetime) -> None:
+    """Date the project and its history from ``created`` to today, in the order things were
+    done (a milestone finished around its due date), never in the future."""
+    rng = random.Random(project.title)
+    now = utcnow()
+    project.created_at = created
+    changes = list(
+        db.session.scalars(
+            select(ProjectChange)
+            .where(ProjectChange.project_id == project.id)
+            .order_by(ProjectChange.id)
+        )
+    )
+    span = max((now - created).total_seconds(), 3600.0)
+    step = span / (len(changes) + 1)
+    at = created
+    for change in changes:
+        change.created_at = min(at, now - dt.timedelta(minutes=10))
+        at += dt.timedelta(seconds=step * rng.uniform(0.5, 1.5))
+    last = min(at, now - dt.timedelta(minutes=10))
+    project.updated_at = last
+    for milestone in project.milestones:
+        milestone.created_at = created
+        milestone.updated_at = last
+        if milestone.completed_at is not None:
+            due = _at(milestone.due_on, 17) - dt.timedelta(days=rng.randint(0, 4))
+            milestone.completed_at = min(max(due, created), now - dt.timedelta(hours=1))
+    for comment in db.session.scalars(
+        select(ProjectComment).where(ProjectComment.project_id == project.id)
+    ):
+        comment.created_at = created + (last - created) * rng.uniform(0.3, 0.95)
+    for activity in project.activities:
+        activity.created_at = created
+        activity.updated_at = created

@@ -131,7 +131,7 @@ def test_older_messages_link_pages_back(logged_in: Any, api: Any) -> None:
 
 def test_demo_chats_load_once(app: Any) -> None:
     from app.demo import load_demo_users
-    from messaging.demo import load_demo_chats
+    from messaging.demo import CHATS, load_demo_chats
 
     load_demo_users()
     load_demo_chats()
@@ -140,7 +140,7 @@ def test_demo_chats_load_once(app: Any) -> None:
         db.session.query(Conversation).count(),
         db.session.query(Message).count(),
     )
-    assert conversations == 4 and messages > 8
+    assert conversations == len(CHATS) and messages > 20
     load_demo_chats()  # idempotent: seed-demo may run again
     db.session.expire_all()
     assert db.session.query(Conversation).count() == conversations
