@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db import db
+from app.i18n import format_datetime, reading_as
 from app.mail import send_after_commit
 from app.notifications.models import Notification
 from app.urls import public_base, public_url
@@ -59,14 +60,20 @@ def _send_digests(now: dt.datetime) -> int:
         if not unread:
             continue
         base = public_base()
-        items = [
-            {"text": n.text, "url": n.url if n.url.startswith("http") else base + n.url}
-            for n in unread
-        ]
+        with reading_as(person.locale, person.timezone):  # their language, their zone
+            items = [
+                {
+                    "text": str(n.sentence(html=False)),
+                    "when": format_datetime(n.created_at, "d MMM, HH:mm"),
+                    "url": n.url if n.url.startswith("http") else base + n.url,
+                }
+                for n in unread
+            ]
         send_after_commit(
             "digest",
             person.email,
             person.locale,
+            person.timezone,
             name=person.display_name,
             items=items,
             count=len(items),

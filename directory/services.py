@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.services import platform_admin_ids
@@ -133,7 +134,7 @@ def create_association(actor: Any, data: dict[str, Any]) -> Association:
         platform_admin_ids(),
         kind="directory.submitted",
         subject=f"association:{assoc.id}",
-        text=_(
+        text=_l(
             "%(user)s registered %(name)s: it waits for your approval.",
             user=actor.display_name,
             name=assoc.name,
@@ -211,13 +212,13 @@ def decide_association(
 
 def _tell_submitter(actor: Any, assoc: Association, action: str, reason: str) -> None:
     if action == "approve":
-        text = _("%(name)s is approved: it is listed in the directory.", name=assoc.name)
+        text = _l("%(name)s is approved: it is listed in the directory.", name=assoc.name)
     elif action == "reject":
-        text = _("%(name)s was not approved.", name=assoc.name)
+        text = _l("%(name)s was not approved.", name=assoc.name)
     else:
-        text = _("%(name)s is suspended: it no longer appears in the directory.", name=assoc.name)
+        text = _l("%(name)s is suspended: it no longer appears in the directory.", name=assoc.name)
     if reason:
-        text = _("%(decision)s Reason: %(reason)s", decision=text, reason=reason)
+        text = _l("%(decision)s Reason: %(reason)s", decision=text, reason=reason)
     # one subject per decision: a later decision on the same association is news again
     decided = assoc.decided_at.isoformat() if assoc.decided_at else ""
     notify(
@@ -267,11 +268,11 @@ def request_join(actor: Any, assoc: Association, message: str = "") -> Membershi
     db.session.flush()
     admins = association_member_ids(assoc.id, roles=("admin",))
     if admins:
-        text = _("%(user)s asks to join %(name)s", user=actor.display_name, name=assoc.name)
+        text = _l("%(user)s asks to join %(name)s", user=actor.display_name, name=assoc.name)
     else:
         # Nobody of the association is on jam3ia yet: the platform's administrators answer.
         admins = platform_admin_ids()
-        text = _(
+        text = _l(
             "%(user)s asks to join %(name)s, which has no administrator on jam3ia yet.",
             user=actor.display_name,
             name=assoc.name,
@@ -328,7 +329,7 @@ def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -
             [user_id],
             kind="directory.join_approved",
             subject=f"association:{assoc.id}",
-            text=_("You are now a member of %(name)s", name=assoc.name),
+            text=_l("You are now a member of %(name)s", name=assoc.name),
             url=f"/associations/{assoc.id}",
             actor_id=actor.id,
         )

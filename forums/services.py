@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -353,7 +354,7 @@ def _notify_mentions(author: User, topic: Topic, post: Post, url: str) -> set[in
             mentions,
             kind="forum_mention",
             subject=f"forum_post:{post.id}",
-            text=_(
+            text=_l(
                 "%(name)s mentioned you in “%(title)s”", name=author.display_name, title=topic.title
             ),
             url=url,
@@ -375,7 +376,7 @@ def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) ->
                 [quoted.author_id],
                 kind="forum_quote",
                 subject=f"forum_post:{post.id}",
-                text=_(
+                text=_l(
                     "%(name)s quoted you in “%(title)s”",
                     name=author.display_name,
                     title=topic.title,
@@ -389,11 +390,11 @@ def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) ->
     if new_topic:
         watched = Watch.forum_id == topic.forum_id
         kind, subject = "forum_topic", f"forum_topic:{topic.id}"
-        text = _("New topic “%(title)s” by %(name)s", title=topic.title, name=author.display_name)
+        text = _l("New topic “%(title)s” by %(name)s", title=topic.title, name=author.display_name)
     else:
         watched = Watch.topic_id == topic.id
         kind, subject = "forum_reply", f"forum_post:{post.id}"
-        text = _("%(name)s replied in “%(title)s”", name=author.display_name, title=topic.title)
+        text = _l("%(name)s replied in “%(title)s”", name=author.display_name, title=topic.title)
     watchers = set(db.session.scalars(select(Watch.user_id).where(watched))) - notified
     if watchers:
         notify(
@@ -590,7 +591,7 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
         moderator_ids(topic.forum_id),
         kind="forum_flag",
         subject=f"forum_flag:{row.id}",
-        text=_("A post in “%(title)s” was flagged", title=topic.title),
+        text=_l("A post in “%(title)s” was flagged", title=topic.title),
         url="/forums/moderation",
         actor_id=actor.id,
         data={"post_id": post.id, "topic_id": topic.id},

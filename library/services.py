@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
@@ -550,7 +551,7 @@ def send_reminders(now: dt.datetime) -> int:
                     admins,
                     kind="library.overdue",
                     subject=f"library:obligation:{ob.id}:overdue",
-                    text=_("Overdue since %(date)s: %(title)s", date=ob.due_at, title=ob.title),
+                    text=_l("Overdue since %(date)s: %(title)s", date=ob.due_at, title=ob.title),
                     url=url,
                     data={"obligation_id": ob.id},
                 )
@@ -564,7 +565,7 @@ def send_reminders(now: dt.datetime) -> int:
                     admins,
                     kind="library.reminder",
                     subject=f"library:obligation:{ob.id}:remind:{day}",
-                    text=_("Due on %(date)s: %(title)s", date=ob.due_at, title=ob.title),
+                    text=_l("Due on %(date)s: %(title)s", date=ob.due_at, title=ob.title),
                     url=url,
                     data={"obligation_id": ob.id},
                 )

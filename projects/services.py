@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.accounts.models import User
@@ -480,7 +481,7 @@ def _change_owners(actor: User, project: Project, wanted: list[int]) -> None:
             association_member_ids(aid, roles=EDITOR_ROLES),
             kind="projects.invited",
             subject=f"project:{project.id}:invited:{aid}",
-            text=_(
+            text=_l(
                 "Your association is invited to co-own the project %(title)s.", title=project.title
             ),
             url=f"/projects/{project.id}#owners",
@@ -641,7 +642,7 @@ def _after_status(actor: User | None, milestone: Milestone, old_status: str) -> 
             _member_ids(project),
             kind="projects.milestone_done",
             subject=f"milestone:{milestone.id}",
-            text=_(
+            text=_l(
                 "Milestone completed: %(title)s (%(project)s)",
                 title=milestone.title,
                 project=project.title,
@@ -828,7 +829,7 @@ def notify_due(on: dt.date | None = None) -> list[Milestone]:
             _member_ids(project),
             kind="projects.milestone_overdue",
             subject=f"milestone:{milestone.id}:due:{milestone.due_on.isoformat()}",
-            text=_(
+            text=_l(
                 "Milestone overdue: %(title)s (%(project)s)",
                 title=milestone.title,
                 project=project.title,

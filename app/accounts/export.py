@@ -68,7 +68,12 @@ def account_data(user: User) -> dict[str, Any]:
             for c in credentials
         ],
         "notifications": [
-            {"kind": n.kind, "text": n.text, "url": n.url, "created_at": n.created_at}
+            {
+                "kind": n.kind,
+                "text": str(n.sentence(html=False)),
+                "url": n.url,
+                "created_at": n.created_at,
+            }
             for n in notifications
         ],
     }

@@ -21,11 +21,23 @@ class Notification(Model):
     kind: Mapped[str] = mapped_column(String(64))
     #: what the notification is about, so one thing is never notified twice to one person
     subject: Mapped[str] = mapped_column(String(128))
-    text: Mapped[str] = mapped_column(String(500))
+    #: only rows made before messages were kept (migration 0014): their sentence as written
+    text: Mapped[str] = mapped_column(String(500), default="")
+    #: the sentence as its message and parameters (app.notifications.messages), rendered in
+    #: the reader's language when shown or pushed
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     url: Mapped[str] = mapped_column(String(500))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     read_at: Mapped[dt.datetime | None]
+
+    def sentence(self, html: bool = True) -> Any:
+        """The sentence in the current language (``Markup`` with names in ``<bdi>``)."""
+        from app.notifications.messages import render
+
+        if self.message:
+            return render(self.message, html)
+        return self.text
 
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),

@@ -7,7 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from app.accounts.models import User
 from app.db import db, utcnow
+from app.i18n import reading_as
+from app.notifications.messages import freeze
 from app.notifications.models import Notification
 from app.realtime import emit_to_user
 
@@ -18,7 +21,7 @@ def serialize(n: Notification) -> dict[str, Any]:
     return {
         "id": n.id,
         "kind": n.kind,
-        "text": n.text,
+        "text": str(n.sentence(html=False)),
         "url": n.url,
         "actor_id": n.actor_id,
         "data": n.data,
@@ -32,15 +35,21 @@ def notify(
     *,
     kind: str,
     subject: str,
-    text: str,
+    text: Any,
     url: str,
     actor_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Add a notification for each user (not the actor; never twice for one subject).
 
-    The caller commits; each recipient's open pages receive ``notification_new`` after that.
+    ``text`` is a lazy message, ``_l("%(name)s replied in “%(title)s”", name=..., title=...)``:
+    it is kept as message and parameters and written in each reader's language when shown.
+    The caller commits; each recipient's open pages receive ``notification_new`` (in the
+    recipient's language and time zone) after that.
     """
+    message = freeze(text)
+    if not isinstance(message, dict):  # a plain string: a sentence with nothing to fill in
+        message = {"_msg": str(text), "_params": {}}
     recipients = {uid for uid in user_ids if uid != actor_id}
     if not recipients:
         return []
@@ -60,15 +69,25 @@ def notify(
             actor_id=actor_id,
             kind=kind,
             subject=subject,
-            text=text[:500],
+            text="",
+            message=message,
             url=url[:500],
             data=data or {},
         )
         db.session.add(note)
         created.append(note)
     db.session.flush()
+    readers = {
+        row.id: (row.locale, row.timezone)
+        for row in db.session.execute(
+            select(User.id, User.locale, User.timezone).where(
+                User.id.in_([n.user_id for n in created])
+            )
+        )
+    }
     for note in created:
-        payload = {"notification": serialize(note), "unread_count": None}
+        with reading_as(*readers.get(note.user_id, (None, None))):
+            payload = {"notification": serialize(note), "unread_count": None}
         emit_to_user(note.user_id, "notification_new", payload, namespace=NAMESPACE)
     return created
 

@@ -292,3 +292,33 @@ def test_without_the_setting_nobody_is_asked_to_verify(app, api, mailbox):
     )
     assert registered.status_code == 201
     assert mailbox.wait(1, timeout=0.5) == []
+
+
+def test_the_digest_speaks_the_recipient_language_and_zone(app, mailbox):
+    import datetime as dt
+
+    from flask_babel import lazy_gettext
+
+    from app.digest import send_digests
+    from app.notifications import notify
+    from tests.factories import UserFactory
+
+    reader = UserFactory(locale="en", email_digest=True, timezone="America/Toronto")
+    [note] = notify(
+        [reader.id],
+        kind="forum_reply",
+        subject="forum_post:1",
+        text=lazy_gettext(
+            "%(name)s replied in “%(title)s”", name="Youssef Benali", title="جمعيات الأطلس"
+        ),
+        url="/topics/1",
+    )
+    note.created_at = dt.datetime(2026, 12, 4, 23, 30, tzinfo=dt.UTC)
+    db.session.commit()
+    assert send_digests(dt.datetime(2026, 12, 5, 8, 0, tzinfo=dt.UTC)) == 1
+    [message] = mailbox.wait(1)
+    text = text_of(message, "plain")
+    assert "Youssef Benali replied in “جمعيات الأطلس”" in text
+    assert "4 Dec, 18:30" in text  # Toronto time, not UTC
+    html = text_of(message, "html")
+    assert "Youssef Benali" in html

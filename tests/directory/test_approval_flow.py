@@ -27,7 +27,9 @@ def test_platform_admins_hear_of_a_new_submission(app: Flask, api: Any, ref: Non
     assert made.status_code == 201
     notes = _notes(admin)
     assert len(notes) == 1
-    assert "Association Tiwizi" in notes[0].text and "Hind Amrani" in notes[0].text
+    assert "Association Tiwizi" in notes[0].sentence(html=False) and "Hind Amrani" in notes[
+        0
+    ].sentence(html=False)
     assert notes[0].url == "/directory/queue"
 
 
@@ -44,7 +46,7 @@ def test_the_submitter_hears_of_the_decision_and_the_reason(
         json={"reason": "Le récépissé de dépôt manque."},
     )
     assert refused.status_code == 200
-    texts = [n.text for n in _notes(founder)]
+    texts = [n.sentence(html=False) for n in _notes(founder)]
     assert any("Association Anmal" in t for t in texts)
     assert any("Association Oufella" in t and "Le récépissé de dépôt manque." in t for t in texts)
     too_long = api(admin).post(
@@ -65,7 +67,7 @@ def test_a_join_request_without_an_association_admin_reaches_the_platform_admins
         f"/api/v1/associations/{assoc.id}/join", json={"message": "Bonjour"}
     )
     assert asked.status_code in (200, 201)
-    notes = [n for n in _notes(admin) if "Said Ait" in n.text]
+    notes = [n for n in _notes(admin) if "Said Ait" in n.sentence(html=False)]
     assert len(notes) == 1 and notes[0].url == f"/associations/{assoc.id}/members"
     # and the platform admin can approve it
     approved = api(admin).post(
@@ -114,7 +116,9 @@ def test_the_queue_shows_the_details_and_takes_a_reason(
         },
     )
     assert done.status_code == 302
-    assert any("Doublon d'une association existante." in n.text for n in _notes(founder))
+    assert any(
+        "Doublon d'une association existante." in n.sentence(html=False) for n in _notes(founder)
+    )
 
 
 def test_create_admin_says_where_to_approve(app: Flask) -> None:

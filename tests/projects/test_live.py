@@ -120,7 +120,7 @@ def test_completed_milestone_notifies_members(api, world):
     notes = _notes("projects.milestone_done")
     # members of A and B, not the coordinator who did it
     assert {n.user_id for n in notes} == {world.member.id, world.assoc_admin.id}
-    assert "Convention" in notes[0].text
+    assert "Convention" in notes[0].sentence(html=False)
     # reopening and completing again does not notify twice
     api(world.coordinator).patch(
         f"/api/v1/milestones/{milestone.id}", json={"status": "in_progress"}
