@@ -21,7 +21,7 @@ from app.db import db
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
-from projects import access, logic, services
+from projects import access, history, logic, services
 from projects.ics import feed_url
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
@@ -273,7 +273,7 @@ def render_project(
         can=can,
         svg=Markup(timeline_svg(project, _rtl())),  # noqa: S704 - built with escaping
         comments=services.comments(project),
-        changes=services.history(project, limit=15),
+        history=history.sentences(project, services.history(project, limit=15)),
         statuses=logic.STATUSES,
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
@@ -528,7 +528,9 @@ def project_calendar(project_id: int) -> ResponseReturnValue:
 def project_history(project_id: int) -> ResponseReturnValue:
     project = access.access_project(get_current_user(), project_id)
     return render_template(
-        "projects/history.html", project=project, changes=services.history(project, limit=500)
+        "projects/history.html",
+        project=project,
+        history=history.sentences(project, services.history(project, limit=500)),
     )
 
 

@@ -164,8 +164,9 @@ def test_milestone_activity_and_comment_forms(logged_in, world):
 
     page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "On est prêts !" in page and "Formation" in page and "Oujda" in page
-    # the recent history on the page
-    assert re.search(r"milestone #\d+ · progress", page)
+    # the recent history on the page, as sentences naming the milestone
+    assert "نسبة إنجاز «<bdi>Formation</bdi>» صارت" in page
+    assert not re.search(r"milestone #\d+", page)
 
     deleted = browser.post(f"/activities/{activity.id}/delete", data={"csrf_token": token})
     assert deleted.status_code == 303
