@@ -24,6 +24,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter
 
 from app.db import db
+from app.validation_messages import translate_fields
 
 log = logging.getLogger("jam3ia.api")
 API_PREFIX = "/api/v1"
@@ -67,7 +68,8 @@ class ApiError(HTTPException):
         self.code = status
         self.error_code = code or DEFAULT_CODES.get(status, "error")
         self.message = message
-        self.fields = fields or {}
+        # marshmallow's own messages in the reader's language (app.validation_messages)
+        self.fields = translate_fields(fields or {})
         self.extra_headers = headers or {}
 
 
@@ -218,9 +220,9 @@ def error_payload(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, 
     data = getattr(error, "data", None) or {}
     fields: dict[str, Any] = {}
     if "messages" in data:
-        fields = _flatten_webargs(data["messages"])
+        fields = translate_fields(_flatten_webargs(data["messages"]))
     elif "errors" in data:
-        fields = _flatten_webargs(data["errors"])
+        fields = translate_fields(_flatten_webargs(data["errors"]))
     headers.update(data.get("headers") or {})
     code = DEFAULT_CODES.get(status, "error")
     message = data.get("message") or _human_message(status, error)

@@ -95,7 +95,8 @@ def register() -> ResponseReturnValue:
             flash(_("Welcome to jam3ia!"), "success")
             return redirect(_safe_next(url_for("core.home")))
     status = 422 if form.errors else 200
-    return render_template("accounts/register.html", form=form), status
+    rules = {"username": services.username_rule(), "password": services.password_rule()}
+    return render_template("accounts/register.html", form=form, rules=rules), status
 
 
 @bp.route("/login", methods=["GET", "POST"])

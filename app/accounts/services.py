@@ -43,15 +43,32 @@ class ValidationFailed(ApiError):
     """422 with a message per field."""
 
     def __init__(self, fields: dict[str, list[str]], message: str | None = None) -> None:
-        super().__init__(422, "validation_failed", message or "Some fields are not valid.", fields)
+        super().__init__(
+            422, "validation_failed", message or _("Some fields are not valid."), fields
+        )
 
 
 __all__ = ["clean_name", "clean_text"]  # the core's one cleaning (app.text), used here
 
 
-def _(string: str) -> str:
+def _(string: str, **variables: object) -> str:
     """gettext in a request; the English source elsewhere (CLI create-admin, demo data)."""
-    return gettext(string) if has_request_context() else string
+    if has_request_context():
+        return str(gettext(string, **variables))
+    return string % variables if variables else string
+
+
+def username_rule() -> str:
+    """The username rule, shown under the field before the first try and as its error."""
+    return _(
+        "%(min)d to %(max)d characters: Latin letters, digits, “.”, “_” or “-”.",
+        min=3,
+        max=USERNAME_MAX,
+    )
+
+
+def password_rule() -> str:
+    return _("%(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX)
 
 
 def _validate_account(
@@ -64,15 +81,13 @@ def _validate_account(
     """Errors per field; reserved names are for platform administrators (``staff``) only."""
     errors: dict[str, list[str]] = {}
     if username is not None and not USERNAME_RE.match(username):
-        errors["username"] = [
-            f"3 to {USERNAME_MAX} characters: Latin letters, digits, '.', '_' or '-'."
-        ]
+        errors["username"] = [username_rule()]
     if email is not None and (len(email) > EMAIL_MAX or not EMAIL_RE.match(email)):
-        errors["email"] = ["Enter a valid email address."]
+        errors["email"] = [_("Enter a valid email address.")]
     if password is not None and not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        errors["password"] = [f"{PASSWORD_MIN} to {PASSWORD_MAX} characters."]
+        errors["password"] = [password_rule()]
     if display_name is not None and not 1 <= len(display_name) <= DISPLAY_NAME_MAX:
-        errors["display_name"] = [f"1 to {DISPLAY_NAME_MAX} characters."]
+        errors["display_name"] = [_("%(min)d to %(max)d characters.", min=1, max=DISPLAY_NAME_MAX)]
     elif display_name is not None and (problem := display_name_problem(display_name)):
         if staff and problem == "reserved":
             return errors
@@ -89,9 +104,9 @@ def _taken(username: str | None, email: str | None) -> dict[str, list[str]]:
     if username and db.session.scalar(
         select(User.id).where(func.lower(User.username) == username.lower())
     ):
-        errors["username"] = ["This username is taken."]
+        errors["username"] = [_("This username is taken.")]
     if email and db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-        errors["email"] = ["An account already uses this email."]
+        errors["email"] = [_("An account already uses this email.")]
     return errors
 
 
@@ -117,7 +132,7 @@ def register_user(
         raise ValidationFailed(errors)
     taken = _taken(username, email)
     if taken:
-        raise ApiError(409, "conflict", "This username or email is already registered.", taken)
+        raise ApiError(409, "conflict", _("This username or email is already registered."), taken)
     user = User(
         username=username,
         email=email,
@@ -132,7 +147,7 @@ def register_user(
         db.session.commit()
     except IntegrityError as exc:  # a concurrent registration won the race
         db.session.rollback()
-        raise ApiError(409, "conflict", "This username or email is already registered.") from exc
+        raise ApiError(409, "conflict", _("This username or email is already registered.")) from exc
     user_created.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
     return user
 
@@ -205,7 +220,7 @@ def revoke_credentials(user_id: int, *, only: int | None = None, keep: int | Non
 def change_password(user: User, current: str, new: str, keep_credential_id: int | None) -> None:
     """Change the password and end every other session and token of the user."""
     if not verify_password(user.password_hash, current):
-        raise ValidationFailed({"current_password": ["The current password is wrong."]})
+        raise ValidationFailed({"current_password": [_("The current password is wrong.")]})
     errors = _validate_account(None, None, new, None)
     if errors:
         raise ValidationFailed({"new_password": errors["password"]})
