@@ -8,8 +8,11 @@ from app.notifications.services import NAMESPACE, mark_read, notify, serialize, 
 def register(app: Flask) -> None:
     from app.api import api
     from app.notifications import api as endpoints
+    from app.notifications.home import latest_notifications
+    from app.plugins import registry
     from app.realtime import socketio
 
+    registry(app).home_sections.append((14, latest_notifications))
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(endpoints.pages)
     socketio.on_namespace(endpoints.NotificationsNamespace(NAMESPACE))

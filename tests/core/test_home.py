@@ -159,3 +159,21 @@ def test_dashboard_shows_the_legal_deadlines_of_associations_i_run(logged_in):
     assert f"/associations/{run.id}/library/calendar" in block
     # members who run nothing have no deadlines to keep
     assert _block(logged_in(member).get("/").get_data(as_text=True), "Échéances légales") == ""
+
+
+def test_dashboard_shows_unread_notifications_in_my_language(logged_in):
+    from flask_babel import lazy_gettext
+
+    from app.notifications import notify
+
+    me = UserFactory(locale="fr")
+    notify(
+        [me.id],
+        kind="forum_reply",
+        subject="forum_post:9",
+        text=lazy_gettext("%(name)s replied in “%(title)s”", name="كريم", title="Subventions"),
+        url="/topics/9",
+    )
+    db.session.commit()
+    block = _block(logged_in(me).get("/").get_data(as_text=True), "Notifications")
+    assert "<bdi>كريم</bdi> a répondu dans" in block and 'href="/topics/9"' in block
