@@ -28,7 +28,12 @@ if (badges.length && me && !document.querySelector("[data-chat]")) {
     };
     socket.on("connect", refresh);
     socket.on("message_new", ({ message }) => {
-      if (message.sender_id !== me) refresh();
+      if (message.sender_id !== me) {
+        refresh();
+        // and once more a moment later: under load an answer can leave before the newest
+        // message is visible to it, and no other push may come to correct the figure
+        setTimeout(refresh, 1500);
+      }
     });
     socket.on("read", (data) => {
       if (data.user_id === me && typeof data.unread_total === "number") {
