@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -259,7 +260,7 @@ def search_associations(
             values = tuple(dict.fromkeys(resolve_city(v) or v for v in values))
         unknown = [v for v in values if v not in ref.labels[facet]]
         if unknown:
-            bad[facet] = [f"Unknown value: {unknown[0][:50]}"]
+            bad[facet] = [_("Unknown value: %(value)s", value=unknown[0][:50])]
         elif values:
             filters[facet] = values
     if bad:

@@ -127,7 +127,7 @@ def register_user(
     display_name = clean_name(display_name) if display_name else username
     errors = _validate_account(username, email, password, display_name, staff=is_admin)
     if locale is not None and locale not in LOCALES:
-        errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
+        errors["locale"] = [_("Must be one of: %(choices)s.", choices=", ".join(LOCALES))]
     if errors:
         raise ValidationFailed(errors)
     taken = _taken(username, email)
@@ -242,7 +242,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
     if "bio" in changes:
         bio = clean_text(changes["bio"] or "")
         if len(bio) > BIO_MAX:
-            errors["bio"] = [f"At most {BIO_MAX} characters."]
+            errors["bio"] = [_("At most %(num)s characters.", num=BIO_MAX)]
         user.bio = bio
     hiding = (
         "hide_presence" in changes and bool(changes["hide_presence"]) and not user.hide_presence
@@ -251,7 +251,7 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         user.hide_presence = bool(changes["hide_presence"])
     if "locale" in changes:
         if changes["locale"] not in (*LOCALES, None):
-            errors["locale"] = [f"One of: {', '.join(LOCALES)}."]
+            errors["locale"] = [_("Must be one of: %(choices)s.", choices=", ".join(LOCALES))]
         user.locale = changes["locale"]
     if "timezone" in changes:
         if changes["timezone"] is not None and not is_timezone(changes["timezone"]):

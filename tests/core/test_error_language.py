@@ -82,3 +82,22 @@ def test_api_errors_keep_their_code_and_speak_the_reader_language(api, locale):
     )
     fields = anonymous.get_json()["error"]["fields"]
     assert fields["username"] == [REQUIRED[locale]] and fields["password"] == [REQUIRED[locale]]
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("ar", "قيمة غير معروفة: 04"), ("fr", "Valeur inconnue : 04"), ("en", "Unknown value: 04")],
+)
+def test_an_unknown_filter_is_explained_in_the_reader_language(client, api, locale, said):
+    page = client.get("/directory?region=04", headers={"Accept-Language": locale})
+    assert page.status_code == 422 and said in page.get_data(as_text=True)
+    answer = api(None).get("/api/v1/associations?region=04", headers={"Accept-Language": locale})
+    assert answer.get_json()["error"]["fields"]["region"] == [said]
+
+
+def test_profile_refusals_are_translated(api, user):
+    response = api(user).patch(
+        "/api/v1/me", json={"bio": "x" * 5000, "locale": "ar"}, headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["bio"] == ["Au plus 2000 caractères."]
