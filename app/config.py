@@ -62,6 +62,8 @@ class Config:
     #: ...kept below the transport's frame limit, above which the connection is closed.
     socket_buffer_max_bytes: int = 1024 * 1024
     max_upload_bytes: int = 2 * 1024 * 1024
+    #: Library videos (a minute or two recorded on a phone).
+    max_video_bytes: int = 40 * 1024 * 1024
     #: New accounts' first posts wait for a moderator when positive.
     hold_first_posts: int = 0
     secure_cookies: bool | None = None
@@ -293,6 +295,7 @@ class Config:
             "SESSION_COOKIE_SECURE": secure,
             "MAX_CONTENT_LENGTH": self.max_upload_bytes + 64 * 1024,
             "LIBRARY_MAX_UPLOAD_BYTES": self.max_upload_bytes,
+            "LIBRARY_MAX_VIDEO_BYTES": self.max_video_bytes,
             "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "RATELIMIT_ENABLED": self.ratelimit_enabled,

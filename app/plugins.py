@@ -102,6 +102,9 @@ class Registry:
     export_files: list[Callable[[Any], list[tuple[str, bytes]]]] = field(default_factory=list)
     jobs: dict[str, Any] = field(default_factory=dict)
     retention: list[tuple[type, Callable[[type, Any], int]]] = field(default_factory=list)
+    #: endpoint -> its own request size limit in bytes (e.g. the library's video uploads),
+    #: applied before anything reads the body; every other endpoint keeps MAX_CONTENT_LENGTH.
+    upload_limits: dict[str, Callable[[], int]] = field(default_factory=dict)
 
 
 def init_registry(app: Flask) -> Registry:

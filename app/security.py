@@ -95,8 +95,19 @@ def csrf_required() -> bool:
     )
 
 
+def _endpoint_upload_limit() -> None:
+    """Raise this request's size limit where a feature registered a larger one (before the
+    CSRF check, which is the first to read a form body)."""
+    from app.plugins import registry
+
+    limit = registry().upload_limits.get(request.endpoint or "")
+    if limit is not None:
+        request.max_content_length = limit()
+
+
 def init_security(app: Flask) -> None:
     """Bind CSRF, the rate limiter and the security headers to ``app``."""
+    app.before_request(_endpoint_upload_limit)
     csrf.init_app(app)
     limiter.init_app(app)
     production = app.config["JAM3IA"].env == "production"

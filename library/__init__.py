@@ -28,12 +28,14 @@ def register(app: Flask) -> None:
     from library import demo, routes, services
     from library.home import register_home
     from library.models import LibraryDocument
+    from library.uploads import register_upload_limits
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     registry(app).nav_links.append((35, "library.index", lambda: str(_l("Library"))))
     registry(app).nav_icons["library.index"] = "journal-bookmark"
     register_home(registry(app))
+    register_upload_limits(app)
     add_demo_loader(app, 35, "library", demo.load_demo_library)
     register_retention(app, LibraryDocument, services.expire_documents)
     register_job(

@@ -24,21 +24,13 @@ from library.schemas import (
     DocumentMetaSchema,
     load,
 )
+from library.uploads import uploaded_file
 
 blp = make_blueprint("library", __name__, "Library: documents, consent, authorisations, calendar")
 
 
 def body() -> dict[str, Any]:
     return request.get_json(silent=True) or {}
-
-
-def upload() -> tuple[str, bytes]:
-    file = request.files.get("file")
-    if file is None:
-        raise ApiError(
-            422, "validation_failed", _("Choose a file."), {"file": [_("Choose a file.")]}
-        )
-    return file.filename or "", file.read(services.max_upload() + 1)
 
 
 @blp.route("/associations/<int:association_id>/documents")
@@ -55,10 +47,10 @@ def upload_document(association_id: int) -> tuple[dict[str, Any], int]:
     """Upload a document (multipart: ``file``, ``kind``, ``title``, ``visibility``...)."""
     actor = require_user()
     access.access_library(actor, association_id, "manage")
+    filename, content = uploaded_file()
     meta = load(DocumentMetaSchema, request.form)
     if "tags" in request.form:
         meta["tags"] = request.form.get("tags", "")
-    filename, content = upload()
     doc = services.create_document(actor, association_id, meta, filename, content)
     db.session.commit()
     return services.serialize_document(doc), 201
@@ -78,8 +70,8 @@ def upload_network_document() -> tuple[dict[str, Any], int]:
     actor = require_user()
     if not actor.is_admin:
         raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
+    filename, content = uploaded_file()
     meta = load(DocumentMetaSchema, request.form)
-    filename, content = upload()
     doc = services.create_document(actor, None, meta, filename, content)
     db.session.commit()
     return services.serialize_document(doc), 201
@@ -124,7 +116,7 @@ def list_versions(document_id: int) -> dict[str, Any]:
 def post_version(document_id: int) -> tuple[dict[str, Any], int]:
     actor = require_user()
     doc = access.access_document(actor, document_id, "manage")
-    filename, content = upload()
+    filename, content = uploaded_file()
     version = services.add_version(actor, doc, filename, content)
     db.session.commit()
     return services.serialize_version(version), 201

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, request
 
 from library import services
 from library.models import LibraryDocument
@@ -14,8 +14,9 @@ PREVIEW_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inlin
 
 
 def file_response(doc: LibraryDocument, number: int, *, inline: bool = False) -> Response:
-    """The version's bytes (SHA-256 checked). PDFs and images are shown inline when asked
-    (``inline``) under a strict CSP; everything else is an attachment."""
+    """The version's bytes (SHA-256 checked). PDFs, images and MP4/WebM videos are shown
+    inline when asked (``inline``) under a strict CSP; everything else is an attachment.
+    Byte ranges are answered (a video player seeks with them)."""
     version, data = services.read_version(doc, number)
     disposition = "inline" if inline and version.mime in PREVIEWABLE else "attachment"
     response = Response(data, mimetype=version.mime)
@@ -24,4 +25,4 @@ def file_response(doc: LibraryDocument, number: int, *, inline: bool = False) ->
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))

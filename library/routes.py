@@ -20,7 +20,8 @@ from library import access, services
 from library.models import AUTHORIZATION_KINDS, KINDS, VISIBILITIES, Authorization
 from library.queries import documents_of, serialize_authorization
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
-from library.sniff import IMAGES, PDF
+from library.sniff import IMAGES, PDF, PLAYABLE
+from library.uploads import uploaded_file
 
 bp = Blueprint(
     "library",
@@ -123,13 +124,9 @@ def association_library(association_id: int) -> ResponseReturnValue:
         actor = require_user()
         access.access_library(actor, association_id, "manage")
         try:
+            filename, content = uploaded_file()
             meta = load(DocumentMetaSchema, request.form)
-            file = request.files.get("file")
-            if file is None or not file.filename:
-                raise ApiError(422, "validation_failed", _("Choose a file."))
-            doc = services.create_document(
-                actor, association_id, meta, file.filename, file.read(services.max_upload() + 1)
-            )
+            doc = services.create_document(actor, association_id, meta, filename, content)
             db.session.commit()
         except ApiError as error:
             db.session.rollback()
@@ -169,12 +166,7 @@ def document(document_id: int) -> ResponseReturnValue:
         action = request.form.get("action")
         try:
             if action == "version":
-                file = request.files.get("file")
-                if file is None or not file.filename:
-                    raise ApiError(422, "validation_failed", _("Choose a file."))
-                services.add_version(
-                    actor, doc, file.filename, file.read(services.max_upload() + 1)
-                )
+                services.add_version(actor, doc, *uploaded_file())
                 message = _("New version added.")
             elif action == "consent":
                 services.add_consent(actor, doc, load(ConsentSchema, request.form))
@@ -207,6 +199,7 @@ def document(document_id: int) -> ResponseReturnValue:
         can_manage=can_manage,
         is_image=current is not None and current.mime in IMAGES,
         is_pdf=current is not None and current.mime == PDF,
+        is_video=current is not None and current.mime in PLAYABLE,
         association=get_association(doc.association_id) if doc.association_id else None,
         **_labels(),
     ), status

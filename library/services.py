@@ -34,18 +34,21 @@ from library.models import (
     MediaConsent,
     Obligation,
 )
-from library.sniff import Refused, safe_filename, sniff
+from library.sniff import IMAGES, VIDEOS, Refused, safe_filename, sniff
 from library.storage import sha256, storage
 
 log = logging.getLogger("jam3ia.library")
 
 DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
+#: A minute or two of phone video.
+DEFAULT_MAX_VIDEO = 40 * 1024 * 1024
 MAX_TAGS = 10
 
 REFUSALS = {
     "empty_file": lambda: _("The file is empty."),
     "unsupported_type": lambda: _(
-        "This type of file is not accepted (PDF, PNG, JPEG, WebP, text, docx, xlsx or odt)."
+        "This type of file is not accepted (PDF, PNG, JPEG, WebP, text, docx, xlsx, odt, "
+        "or an MP4, WebM or MOV video)."
     ),
     "markup_refused": lambda: _("HTML and SVG files are not accepted."),
     "pdf_script": lambda: _("This PDF contains scripts or active content; it is refused."),
@@ -65,22 +68,49 @@ def level(visibility: str) -> int:
 
 
 def max_upload() -> int:
+    """The largest document other than a video (bytes)."""
     return int(current_app.config.get("LIBRARY_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD)
 
 
-def check_file(filename: str, data: bytes) -> tuple[str, str]:
-    """``(safe name, sniffed type)`` or a 413/422 with a clear message."""
-    if len(data) > max_upload():
-        raise ApiError(
-            413,
-            "too_large",
-            _("The file is larger than %(mb).1f MB.", mb=max_upload() / 1024 / 1024),
-        )
+def max_video() -> int:
+    """The largest video (bytes)."""
+    return int(current_app.config.get("LIBRARY_MAX_VIDEO_BYTES") or DEFAULT_MAX_VIDEO)
+
+
+def max_read() -> int:
+    """How many bytes an upload edge reads at most (one more than any accepted file)."""
+    return max(max_upload(), max_video()) + 1
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        413, "too_large", _("The file is larger than %(mb).1f MB.", mb=limit / 1024 / 1024)
+    )
+
+
+def check_file(filename: str, data: bytes, kind: str | None = None) -> tuple[str, str]:
+    """``(safe name, sniffed type)`` or a 413/422 with a clear message. Videos have their own
+    size limit; a document of kind ``photo`` must be an image and ``video`` a video (and a
+    video is only ever a ``video``)."""
+    if len(data) > max(max_upload(), max_video()):
+        raise _too_large(max(max_upload(), max_video()))
     try:
         name = safe_filename(filename)
         mime = sniff(data)
     except Refused as refused:
         raise invalid(refused.code, REFUSALS[refused.code](), "file") from None
+    limit = max_video() if mime in VIDEOS else max_upload()
+    if len(data) > limit:
+        raise _too_large(limit)
+    if kind == "photo" and mime not in IMAGES:
+        raise invalid("kind_mismatch", _("A photo must be a PNG, JPEG or WebP image."), "file")
+    if (kind == "video") != (mime in VIDEOS) and kind is not None:
+        message = (
+            _("A video must be an MP4, WebM or MOV file.")
+            if kind == "video"
+            else _("A video can only be added as a document of the kind “Video”.")
+        )
+        raise invalid("kind_mismatch", message, "file")
     return name, mime
 
 
@@ -225,7 +255,7 @@ def consent_covers(doc: LibraryDocument, visibility: str) -> bool:
 def create_document(
     actor: Any, association_id: int | None, data: dict[str, Any], filename: str, content: bytes
 ) -> LibraryDocument:
-    name, mime = check_file(filename, content)
+    name, mime = check_file(filename, content, data.get("kind"))
     doc = LibraryDocument(
         association_id=association_id,
         created_by_id=getattr(actor, "id", None),
@@ -244,7 +274,7 @@ def create_document(
 
 
 def add_version(actor: Any, doc: LibraryDocument, filename: str, content: bytes) -> DocumentVersion:
-    name, mime = check_file(filename, content)
+    name, mime = check_file(filename, content, doc.kind)
     return _append_version(actor, doc, name, mime, content)
 
 

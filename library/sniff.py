@@ -14,9 +14,35 @@ TEXT = "text/plain"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
+MP4 = "video/mp4"
+WEBM = "video/webm"
+QUICKTIME = "video/quicktime"
 #: Shown inline (with a strict CSP); everything else is an attachment.
-PREVIEWABLE = (PDF, PNG, JPEG, WEBP)
+PREVIEWABLE = (PDF, PNG, JPEG, WEBP, MP4, WEBM)
 IMAGES = (PNG, JPEG, WEBP)
+#: What phones record: MP4 (Android, WhatsApp), QuickTime (iPhone), WebM (browsers).
+VIDEOS = (MP4, WEBM, QUICKTIME)
+#: Videos a browser plays in the page.
+PLAYABLE = (MP4, WEBM)
+#: ISO base media "ftyp" brands of playable MP4 files (phones, WhatsApp, cameras, 3GPP).
+_MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"MSNV",
+    b"dash",
+    b"3gp4",
+    b"3gp5",
+    b"3gp6",
+    b"3g2a",
+    b"mmp4",
+}
 
 _MARKUP = re.compile(rb"<\s*(!doctype|html|svg|script|\?xml|body|iframe|head)\b", re.I)
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -69,6 +95,15 @@ def sniff(data: bytes) -> str:
         return JPEG
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand == b"qt  ":
+            return QUICKTIME
+        if brand in _MP4_BRANDS:
+            return MP4
+        raise Refused("unsupported_type")
+    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:64]:
+        return WEBM
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(data)
         if kind:
