@@ -25,4 +25,5 @@ def file_response(doc: LibraryDocument, number: int, *, inline: bool = False) ->
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    return response
