@@ -15,6 +15,7 @@ from app.limits import rate_limit
 from app.security import talisman
 from library import access, services
 from library.download import PREVIEW_CSP, file_response
+from library.handover import build_pack, read_summary
 from library.models import Authorization
 from library.queries import documents_of, serialize_authorization
 from library.schemas import (
@@ -127,6 +128,32 @@ def post_version(document_id: int) -> tuple[dict[str, Any], int]:
 def version_file(document_id: int, number: int) -> Response:
     doc = access.access_document(get_current_user(), document_id)
     return file_response(doc, number, inline=request.args.get("inline") == "1")
+
+
+@blp.route("/documents/<int:document_id>/versions/<int:number>/summary")
+@talisman(content_security_policy=PREVIEW_CSP, content_security_policy_nonce_in=[])
+def version_summary(document_id: int, number: int) -> Response:
+    """The PDF summary inside a handover pack's archive (checksum checked first)."""
+    doc = access.access_document(get_current_user(), document_id)
+    response = Response(read_summary(doc, number), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="handover-{document_id}-{number}.pdf"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/associations/<int:association_id>/handover", methods=["POST"])
+@rate_limit("library_write")
+def post_handover(association_id: int) -> tuple[dict[str, Any], int]:
+    """Build the association's handover pack now: a new version of its "handover_pack"
+    document (a ZIP: ``handover.pdf``, the documents' current files, ``SHA256SUMS``)."""
+    actor = require_user()
+    access.access_library(actor, association_id, "manage")
+    pack = build_pack(actor, association_id)
+    db.session.commit()
+    return services.serialize_document(pack), 201
 
 
 @blp.route("/documents/<int:document_id>/consents", methods=["POST"])

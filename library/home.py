@@ -15,8 +15,8 @@ from app.db import db, utcnow
 from app.i18n import bdi_filter, date_filter, local_day
 from app.plugins import HomeItem, HomeSection, Registry
 from directory import user_memberships
+from library.labels import obligation_label
 from library.models import Obligation
-from library.routes import obligation_label
 
 SHOWN = 5
 #: Deadlines shown this many days ahead (overdue ones always).

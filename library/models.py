@@ -27,7 +27,11 @@ KINDS = (
     "video",
     "template",
     "guide",
+    "handover_pack",
 )
+#: Kinds built by jam3ia itself, never uploaded.
+BUILT_KINDS = ("handover_pack",)
+UPLOAD_KINDS = tuple(kind for kind in KINDS if kind not in BUILT_KINDS)
 MEDIA_KINDS = ("photo", "video")
 #: Narrowest first: ``admins`` is the association's administrators only (private).
 VISIBILITIES = ("admins", "members", "network", "public")

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
@@ -17,7 +16,15 @@ from app.db import db, utcnow
 from app.limits import rate_limit
 from directory import get_association, user_memberships
 from library import access, services
-from library.models import AUTHORIZATION_KINDS, KINDS, VISIBILITIES, Authorization
+from library.handover import build_pack, pack_document
+from library.labels import (
+    AUTHORIZATION_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    VISIBILITY_LABELS,
+    obligation_label,
+)
+from library.models import AUTHORIZATION_KINDS, UPLOAD_KINDS, VISIBILITIES, Authorization
 from library.queries import documents_of, serialize_authorization
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.sniff import IMAGES, PDF, PLAYABLE
@@ -31,59 +38,6 @@ bp = Blueprint(
     static_url_path="/static/library",
 )
 
-KIND_LABELS = {
-    "statutes": _l("Statutes"),
-    "provisional_receipt": _l("Provisional receipt of declaration"),
-    "final_receipt": _l("Final receipt of declaration"),
-    "board_list": _l("Board list"),
-    "general_assembly_minutes": _l("General assembly minutes"),
-    "financial_report": _l("Financial report"),
-    "activity_report": _l("Activity report"),
-    "authorization": _l("Authorisation"),
-    "contract": _l("Contract"),
-    "receipt": _l("Receipt"),
-    "photo": _l("Photo"),
-    "video": _l("Video"),
-    "template": _l("Template"),
-    "guide": _l("Guide"),
-}
-VISIBILITY_LABELS = {
-    "admins": _l("Administrators only"),
-    "members": _l("Members"),
-    "network": _l("Everyone signed in"),
-    "public": _l("Public"),
-}
-AUTHORIZATION_LABELS = {
-    "public_appeal": _l("Public appeal for donations"),
-    "distribution": _l("Distribution"),
-    "contractual_volunteering": _l("Contractual volunteering"),
-}
-STATUS_LABELS = {
-    "open": _l("Open"),
-    "done": _l("Done"),
-    "overdue": _l("Overdue"),
-    "waived": _l("Waived"),
-}
-
-
-OBLIGATION_LABELS = {
-    "final_receipt": _l("Final receipt of the declaration expected"),
-    "declare_change": _l("Declare the change of board or statutes to the authorities"),
-    "general_assembly": _l("Hold the yearly general assembly"),
-    "document_expiring": _l("Renew: %(title)s"),
-    "authorization_expiring": _l("Authorisation %(ref)s expires"),
-}
-
-
-def obligation_label(ob: Any) -> str:
-    """The obligation's title in the reader's language (derived kinds), else as stored."""
-    label = OBLIGATION_LABELS.get(ob.kind)
-    if label is None:
-        return str(ob.title)
-    if ob.kind in ("document_expiring", "authorization_expiring"):
-        return str(label) % {"title": ob.title, "ref": ob.title}
-    return str(label)
-
 
 def _labels() -> dict[str, Any]:
     return {
@@ -92,7 +46,7 @@ def _labels() -> dict[str, Any]:
         "visibility_labels": VISIBILITY_LABELS,
         "authorization_labels": AUTHORIZATION_LABELS,
         "status_labels": STATUS_LABELS,
-        "kinds": KINDS,
+        "kinds": UPLOAD_KINDS,
         "visibilities": VISIBILITIES,
     }
 
@@ -143,15 +97,31 @@ def association_library(association_id: int) -> ResponseReturnValue:
     for doc in docs:
         by_kind.setdefault(doc.kind, []).append(doc)
     member = actor is not None and (actor.is_admin or access.role_in(actor, association_id))
+    can_manage = access.may_manage_association(actor, association_id)
     return render_template(
         "library/association.html",
         association=get_association(association_id),
         by_kind=by_kind,
-        can_manage=access.may_manage_association(actor, association_id),
+        can_manage=can_manage,
+        pack=pack_document(association_id) if can_manage else None,
         overdue=services.overdue_of(association_id, today) if member else [],
         form=request.form,
         **_labels(),
     ), status
+
+
+@bp.route("/associations/<int:association_id>/library/handover", methods=["POST"])
+@rate_limit("library_write")
+def handover(association_id: int) -> ResponseReturnValue:
+    """Build the handover pack now (the association's administrators)."""
+    actor = require_user()
+    access.access_library(actor, association_id, "manage")
+    pack = build_pack(actor, association_id)
+    db.session.commit()
+    flash(
+        _("The handover pack is ready: the summary and every file, for the new board."), "success"
+    )
+    return redirect(url_for("library.document", document_id=pack.id), code=303)
 
 
 @bp.route("/library/documents/<int:document_id>", methods=["GET", "POST"])

@@ -8,14 +8,14 @@ import marshmallow as ma
 from flask_babel import gettext as _
 
 from app.api import ApiError, Id
-from library.models import AUTHORIZATION_KINDS, KINDS, VISIBILITIES
+from library.models import AUTHORIZATION_KINDS, UPLOAD_KINDS, VISIBILITIES
 
 
 class DocumentMetaSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+    kind = ma.fields.String(validate=ma.validate.OneOf(UPLOAD_KINDS))
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     language = ma.fields.String(validate=ma.validate.Length(max=5))
     tags = ma.fields.Raw()

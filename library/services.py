@@ -22,11 +22,12 @@ from app.api import ApiError
 from app.db import db, utcnow
 from app.notifications.services import notify
 from app.text import clean_name
-from directory import association_member_ids
+from directory import association_member_ids, get_association
 from library.models import (
     AUTHORIZATION_KINDS,
-    KINDS,
+    BUILT_KINDS,
     MEDIA_KINDS,
+    UPLOAD_KINDS,
     VISIBILITIES,
     Authorization,
     DocumentVersion,
@@ -175,6 +176,13 @@ def _append_version(
     return version
 
 
+def append_built_version(
+    actor: Any, doc: LibraryDocument, name: str, mime: str, data: bytes
+) -> DocumentVersion:
+    """A version jam3ia built itself (a handover pack): stored like an upload, not sniffed."""
+    return _append_version(actor, doc, name, mime, data)
+
+
 def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, bytes]:
     """A version and its bytes, checked against the recorded SHA-256: a tampered or missing
     file is refused (409 ``integrity_failed``) and logged, never served."""
@@ -207,8 +215,8 @@ def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, by
 
 
 def _meta(data: dict[str, Any], doc: LibraryDocument) -> None:
-    if "kind" in data:
-        if data["kind"] not in KINDS:
+    if "kind" in data and data["kind"] != doc.kind:
+        if data["kind"] not in UPLOAD_KINDS or doc.kind in BUILT_KINDS:
             raise invalid("validation_failed", _("Unknown kind of document."), "kind")
         doc.kind = data["kind"]
     if "title" in data:
@@ -219,6 +227,12 @@ def _meta(data: dict[str, Any], doc: LibraryDocument) -> None:
     if "visibility" in data:
         if data["visibility"] not in VISIBILITIES:
             raise invalid("validation_failed", _("Unknown visibility."), "visibility")
+        if doc.kind in BUILT_KINDS and data["visibility"] != "admins":
+            raise invalid(
+                "validation_failed",
+                _("A handover pack holds every document: it stays with the administrators."),
+                "visibility",
+            )
         doc.visibility = data["visibility"]
     if data.get("language"):
         doc.language = str(data["language"])[:5]
@@ -270,10 +284,34 @@ def create_document(
     db.session.flush()
     _append_version(actor, doc, name, mime, content)
     derive_obligations(doc)
+    if doc.kind == "board_list" and association_id is not None:
+        _suggest_handover(actor, association_id, doc)
     return doc
 
 
+def _suggest_handover(actor: Any, association_id: int, doc: LibraryDocument) -> None:
+    """A new board list means a new board: its administrators are offered the handover."""
+    association = get_association(association_id)
+    notify(
+        association_member_ids(association_id, roles=("admin",)),
+        kind="library.handover",
+        subject=f"library:handover:{doc.id}",
+        text=_l(
+            "A new board list was added to %(name)s: build the handover pack for the new board.",
+            name=association.name if association else "",
+        ),
+        url=f"/associations/{association_id}/library#handover-title",
+        actor_id=getattr(actor, "id", None),
+    )
+
+
 def add_version(actor: Any, doc: LibraryDocument, filename: str, content: bytes) -> DocumentVersion:
+    if doc.kind in BUILT_KINDS:
+        raise invalid(
+            "built_document",
+            _("jam3ia builds this document itself; build it again instead of uploading a file."),
+            "file",
+        )
     name, mime = check_file(filename, content, doc.kind)
     return _append_version(actor, doc, name, mime, content)
 
