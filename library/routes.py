@@ -17,6 +17,7 @@ from app.limits import rate_limit
 from directory import get_association, user_memberships
 from library import access, services
 from library.handover import build_pack, pack_document
+from library.knowledge.access import may_write as may_write_pages
 from library.labels import (
     AUTHORIZATION_LABELS,
     KIND_LABELS,
@@ -103,6 +104,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
         association=get_association(association_id),
         by_kind=by_kind,
         can_manage=can_manage,
+        can_write_pages=may_write_pages(actor, association_id),
         pack=pack_document(association_id) if can_manage else None,
         overdue=services.overdue_of(association_id, today) if member else [],
         form=request.form,

@@ -1,33 +1,97 @@
-"""HTML pages of knowledge pages: the list, a page, its history with a word-level diff."""
+"""HTML pages of knowledge pages: the list, a page, its history with a word-level diff, and
+the editor (new and edit, with a preview, a direction toggle for mixed text and templates).
+They work without JavaScript; ``knowledge.js`` only makes the text box follow the direction
+chosen."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from typing import Any
 
-from app.accounts.auth import get_current_user
-from app.api import paginate
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.auth import get_current_user, require_user
+from app.api import ApiError, paginate
+from app.db import db
+from app.limits import rate_limit
+from app.markdown import render_markdown
+from directory import get_association, user_memberships
 from library.knowledge import access, services
+from library.knowledge.models import DIRECTIONS, LANGS, VISIBILITIES, KnowledgePage
+from library.knowledge.schemas import PageCreateSchema, PagePatchSchema
+from library.schemas import load
 
-bp = Blueprint("knowledge", __name__, template_folder="templates", url_prefix="/library/pages")
+bp = Blueprint("knowledge", __name__, template_folder="templates")
+
+DIRECTION_LABELS = {
+    "auto": _l("Automatic"),
+    "rtl": _l("Right to left"),
+    "ltr": _l("Left to right"),
+}
+LANG_LABELS = {"ar": "العربية", "fr": "Français", "en": "English", "ary": "الدارجة"}
+VISIBILITY_LABELS = {
+    "public": _l("Public"),
+    "network": _l("Everyone signed in"),
+    "members": _l("Members"),
+    "admins": _l("Administrators only"),
+}
+#: The form's fields (the rest of a posted form, the CSRF token and buttons, is not data).
+FIELDS = ("title", "body", "lang", "direction", "visibility")
 
 
-@bp.route("/")
+@bp.route("/library/pages/")
 def index() -> str:
+    actor = get_current_user()
     page_number = request.args.get("page", 1, type=int) or 1
-    page = paginate(access.visible_pages(get_current_user()), max(1, min(page_number, 10_000)), 30)
-    return render_template("knowledge/list.html", page=page)
+    page = paginate(access.visible_pages(actor), max(1, min(page_number, 10_000)), 30)
+    return render_template(
+        "knowledge/list.html", page=page, can_create=access.may_write(actor, None)
+    )
 
 
-@bp.route("/<int:page_id>")
+def _template_targets(actor: Any, page: KnowledgePage) -> list[tuple[str, str]]:
+    """Where ``actor`` may start a page from the template ``page``: ``(label, url)``."""
+    if actor is None or not page.template:
+        return []
+    targets = []
+    if actor.is_admin:
+        targets.append(
+            (str(_("For the whole network")), url_for("knowledge.new", from_template=page.id))
+        )
+    for m in user_memberships(actor.id):
+        if m.role in access.EDITOR_ROLES and (
+            page.association_id is None or page.association_id == m.association_id
+        ):
+            association = get_association(m.association_id)
+            if association is not None:
+                targets.append(
+                    (
+                        association.name,
+                        url_for(
+                            "knowledge.new_for_association",
+                            association_id=m.association_id,
+                            from_template=page.id,
+                        ),
+                    )
+                )
+    return targets
+
+
+@bp.route("/library/pages/<int:page_id>")
 def show(page_id: int) -> str:
     actor = get_current_user()
     page = access.access_page(actor, page_id)
     return render_template(
-        "knowledge/show.html", page=page, can_edit=access.may_write(actor, page.association_id)
+        "knowledge/show.html",
+        page=page,
+        can_edit=access.may_write(actor, page.association_id),
+        template_targets=_template_targets(actor, page),
     )
 
 
-@bp.route("/<int:page_id>/history")
+@bp.route("/library/pages/<int:page_id>/history")
 def history(page_id: int) -> str:
     page = access.access_page(get_current_user(), page_id)
     revisions = services.revisions(page)
@@ -36,3 +100,135 @@ def history(page_id: int) -> str:
     old = request.args.get("from", max(1, new - 1), type=int) or 1
     diff = services.diff_revisions(page, old, new) if len(revisions) > 1 else None
     return render_template("knowledge/history.html", page=page, revisions=revisions, diff=diff)
+
+
+def _templates(actor: Any) -> list[KnowledgePage]:
+    """Template pages the actor may read, by title."""
+    query = access.visible_pages(actor).where(KnowledgePage.template.is_(True))
+    return sorted(db.session.scalars(query), key=lambda p: p.title.casefold())
+
+
+def _posted() -> dict[str, Any]:
+    data: dict[str, Any] = {key: request.form.get(key, "") for key in FIELDS}
+    data["template"] = request.form.get("template") == "on"
+    return data
+
+
+def _editor(
+    *,
+    page: KnowledgePage | None,
+    association_id: int | None,
+    values: dict[str, Any],
+    status: int = 200,
+    errors: dict[str, Any] | None = None,
+    preview: str | None = None,
+) -> ResponseReturnValue:
+    return render_template(
+        "knowledge/edit.html",
+        page=page,
+        association=get_association(association_id) if association_id else None,
+        values=values,
+        errors=errors or {},
+        preview=preview,
+        templates=_templates(get_current_user()) if page is None else [],
+        directions=DIRECTIONS,
+        direction_labels=DIRECTION_LABELS,
+        langs=LANGS,
+        lang_labels=LANG_LABELS,
+        visibilities=VISIBILITIES,
+        visibility_labels=VISIBILITY_LABELS,
+    ), status
+
+
+def _refused(error: ApiError) -> dict[str, Any]:
+    flash(error.message or _("Please correct the highlighted fields."), "error")
+    return {k: v for k, v in (error.fields or {}).items() if isinstance(v, list)}
+
+
+def _new(association_id: int | None) -> ResponseReturnValue:
+    actor = require_user()
+    if association_id is not None and get_association(association_id) is None:
+        abort(404)
+    if not access.may_write(actor, association_id):
+        abort(403)
+    if request.method == "GET":
+        values: dict[str, Any] = {"lang": "ar", "direction": "auto", "visibility": "members"}
+        template_id = request.args.get("from_template", type=int)
+        chosen = next((t for t in _templates(actor) if t.id == template_id), None)
+        if template_id is not None and chosen is None:
+            abort(404)
+        if chosen is not None:
+            values.update(
+                title=chosen.title,
+                body=chosen.body,
+                lang=chosen.lang,
+                direction=chosen.direction,
+            )
+        return _editor(page=None, association_id=association_id, values=values)
+    values = _posted()
+    if "preview" in request.form:
+        preview = str(render_markdown(values["body"]))
+        return _editor(page=None, association_id=association_id, values=values, preview=preview)
+    try:
+        page = services.create_page(actor, association_id, load(PageCreateSchema, values))
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        errors = _refused(error)
+        return _editor(
+            page=None, association_id=association_id, values=values, status=422, errors=errors
+        )
+    flash(_("Page published."), "success")
+    return redirect(url_for("knowledge.show", page_id=page.id), code=303)
+
+
+@bp.route("/library/pages/new", methods=["GET", "POST"])
+@rate_limit("knowledge_write", methods=["POST"])
+def new() -> ResponseReturnValue:
+    """A network-wide page (platform administrators)."""
+    return _new(None)
+
+
+@bp.route("/associations/<int:association_id>/library/pages/new", methods=["GET", "POST"])
+@rate_limit("knowledge_write", methods=["POST"])
+def new_for_association(association_id: int) -> ResponseReturnValue:
+    """A page of the association (its administrators and coordinators)."""
+    return _new(association_id)
+
+
+@bp.route("/library/pages/<int:page_id>/edit", methods=["GET", "POST"])
+@rate_limit("knowledge_write", methods=["POST"])
+def edit(page_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    page = access.access_page(actor, page_id, "edit")
+    if request.method == "GET":
+        values = {key: getattr(page, key) for key in (*FIELDS, "template")}
+        values["version"] = page.version
+        return _editor(page=page, association_id=page.association_id, values=values)
+    values = _posted()
+    values["version"] = request.form.get("version", type=int)
+    if "preview" in request.form:
+        preview = str(render_markdown(values["body"]))
+        return _editor(
+            page=page, association_id=page.association_id, values=values, preview=preview
+        )
+    try:
+        data = load(PagePatchSchema, values)
+        services.update_page(actor, page, data, values["version"])
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        errors = _refused(error)
+        if error.code == 409:  # saved by someone else: keep this text, show theirs is newer
+            errors = {"version": [_("Your text is kept below; copy what you need, then reload.")]}
+        page = access.access_page(actor, page_id, "edit")
+        status = 409 if error.code == 409 else 422
+        return _editor(
+            page=page,
+            association_id=page.association_id,
+            values=values,
+            status=status,
+            errors=errors,
+        )
+    flash(_("Page saved."), "success")
+    return redirect(url_for("knowledge.show", page_id=page.id), code=303)

@@ -174,7 +174,7 @@ def test_the_page_builds_the_pack_and_offers_its_summary(app, api, world, logged
     )
     assert res.status_code == 303
     shown = client.get(res.headers["Location"]).get_data(as_text=True)
-    assert "/summary" in shown and 'name="visibility"' not in shown
+    assert "/versions/1/summary" in shown and 'name="visibility"' not in shown
     again = client.get(page).get_data(as_text=True)
     pack_id = db.session.scalars(
         select(LibraryDocument.id).where(LibraryDocument.kind == "handover_pack")
