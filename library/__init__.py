@@ -2,6 +2,8 @@
 legal calendar.
 
 Public API (what other features may import): ``register(app)``,
+``activity_report_url(association_id, activity_id=..., title=..., held_on=...)`` (projects
+links an activity that took place to its report form),
 ``valid_authorization(association_id, kind, on=None) -> bool`` (e.g. a campaign checks its
 public-appeal authorisation before going live) and ``add_obligation(association_id, kind,
 due_at, source=..., title=..., remind_days=[...])`` (e.g. "campaign report due"). The
@@ -74,4 +76,19 @@ def add_obligation(
     return add(association_id, kind, due_at, source=source, title=title, remind_days=remind_days).id
 
 
-__all__ = ["add_obligation", "register", "valid_authorization"]
+def activity_report_url(
+    association_id: int, *, activity_id: int, title: str, held_on: dt.date
+) -> str:
+    """The page where the association writes the report of a (project) activity, pre-filled."""
+    from flask import url_for
+
+    return url_for(
+        "reports.new",
+        association_id=association_id,
+        activity_id=activity_id,
+        title=title,
+        held_on=held_on.isoformat(),
+    )
+
+
+__all__ = ["activity_report_url", "add_obligation", "register", "valid_authorization"]

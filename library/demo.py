@@ -120,6 +120,22 @@ def load_demo_library() -> None:
                 "plage.png",
                 tiny_png(),
             ),
+            (
+                "photo",
+                "قافلة طبية بدوار أيت بوكماز",
+                "members",
+                day(-40),
+                "qafila.png",
+                tiny_png(rgb=(21, 101, 192)),
+            ),
+            (
+                "photo",
+                "Remise des kits scolaires",
+                "admins",
+                day(-12),
+                "kits.png",
+                tiny_png(rgb=(239, 108, 0)),
+            ),
         ]
         for kind, title, visibility, valid_from, name, data in docs:
             services.create_document(

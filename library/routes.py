@@ -105,6 +105,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
         by_kind=by_kind,
         can_manage=can_manage,
         can_write_pages=may_write_pages(actor, association_id),
+        is_member=member,
         pack=pack_document(association_id) if can_manage else None,
         overdue=services.overdue_of(association_id, today) if member else [],
         form=request.form,

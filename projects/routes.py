@@ -17,10 +17,11 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
-from app.db import db
+from app.db import db, utcnow
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
+from library import activity_report_url
 from projects import access, history, logic, services
 from projects.ics import feed_url
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
@@ -266,11 +267,25 @@ def render_project(
         if user is not None
         else set()
     )
+    reporter = next((aid for aid in project.association_ids if aid in staff_of), None)
+    now = utcnow()
+    report_links = (
+        {
+            a.id: activity_report_url(
+                reporter, activity_id=a.id, title=a.title, held_on=local_day(a.starts_at)
+            )
+            for a in project.activities
+            if a.ends_at <= now
+        }
+        if reporter is not None
+        else {}
+    )
     return render_template(
         "projects/show.html",
         project=project,
         data=data,
         can=can,
+        report_links=report_links,
         svg=Markup(timeline_svg(project, _rtl())),  # noqa: S704 - built with escaping
         comments=services.comments(project),
         history=history.sentences(project, services.history(project, limit=15)),

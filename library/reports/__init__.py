@@ -14,7 +14,9 @@ def register(app: Flask) -> None:
     from app.api import api
     from app.cli import add_demo_loader
     from library.reports import api as endpoints
+    from library.reports import routes
     from library.reports.demo import load_demo
 
     api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
     add_demo_loader(app, 61, "library.reports", load_demo)

@@ -71,9 +71,13 @@ def patch_report(data: dict[str, Any], report_id: int) -> dict[str, Any]:
 @blp.route("/activity-reports/<int:report_id>/pdf")
 def report_pdf_file(report_id: int) -> Response:
     """The report as a PDF (Arabic shaped right to left)."""
-    report = services.access_report(get_current_user(), report_id)
+    actor = get_current_user()
+    report = services.access_report(actor, report_id)
     association = get_association(report.association_id)
-    data = report_pdf(services.serialize_report(report), association.name if association else "")
+    photos = [doc.title for doc in services.visible_photos(actor, report)]
+    data = report_pdf(
+        services.serialize_report(report), association.name if association else "", photos
+    )
     return Response(
         data,
         mimetype="application/pdf",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.db import db, utcnow
 from app.demo import demo_user
 from directory import Association
+from library.models import LibraryDocument
 from library.reports import services
 from library.reports.models import ActivityReport
 
@@ -23,6 +24,15 @@ def load_demo() -> None:
         return
     admin = demo_user("admin")
     today = utcnow().date()
+    photos = list(
+        db.session.scalars(
+            select(LibraryDocument.id)
+            .where(
+                LibraryDocument.association_id == association_id, LibraryDocument.kind == "photo"
+            )
+            .order_by(LibraryDocument.id)
+        )
+    )
     services.create_report(
         admin,
         association_id,
@@ -40,6 +50,7 @@ def load_demo() -> None:
             "lessons": (
                 "خاص نبداو التسجيل نهار قبل. النساء كبار السن بغاو طبيبة: نزيدو طبيبة المرة الجاية."
             ),
+            "photo_document_ids": photos[1:2],
         },
     )
     services.create_report(
@@ -58,6 +69,7 @@ def load_demo() -> None:
             "lessons": (
                 "Prévoir une salle plus grande ; les parents veulent un point d'étape mensuel."
             ),
+            "photo_document_ids": photos[2:3],
         },
     )
     db.session.flush()

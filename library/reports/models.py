@@ -11,6 +11,7 @@ from app.db import Versioned, db, utcnow
 
 TITLE_MAX = 200
 TEXT_MAX = 20_000
+PHOTOS_MAX = 12
 AGE_BANDS = ("0-5", "6-12", "13-17", "18-29", "30-59", "60+")
 SEXES = ("female", "male")
 #: A count above this is a typing error, not an activity.
@@ -32,6 +33,9 @@ class ActivityReport(Versioned, db.Model):  # type: ignore[name-defined]
     attendance: Mapped[dict[str, dict[str, int]]] = mapped_column(JSON, default=dict)
     outputs: Mapped[str] = mapped_column(Text, default="")
     lessons: Mapped[str] = mapped_column(Text, default="")
+    #: Library documents (kind ``photo``, same association) shown with the report; each is
+    #: shown to a reader only as its own visibility and consent allow.
+    photo_document_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

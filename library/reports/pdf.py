@@ -1,71 +1,53 @@
-"""The PDF of an activity report, behind one function (``report_pdf``).
-
-fpdf2 with HarfBuzz shaping (uharfbuzz) so Arabic is joined and laid out right to left; the
-font is DejaVu Sans from the system (it has Arabic glyphs), nothing committed. Once
-``app/pdf.py`` exists, this module only has to call it.
-"""
+"""The PDF of an activity report, behind one function (``report_pdf``), through app/pdf.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
+from flask_babel import lazy_gettext as _l
 
+from app.pdf import PdfDocument
 from library.reports.models import AGE_BANDS, SEXES
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+SEX_LABELS = {"female": _l("Women and girls"), "male": _l("Men and boys")}
 
 
-def _font(name: str) -> Path:
-    for folder in FONT_DIRS:
-        if (folder / name).exists():
-            return folder / name
-    raise RuntimeError(f"font {name} not found (install fonts-dejavu-core)")
-
-
-def report_pdf(report: dict[str, Any], association_name: str) -> bytes:
-    """A one-to-two page A4 PDF of ``report`` (as ``services.serialize_report`` gives it)."""
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("DejaVu", "", str(_font("DejaVuSans.ttf")))
-    pdf.add_font("DejaVu", "B", str(_font("DejaVuSans-Bold.ttf")))
-    pdf.set_text_shaping(True)
-    pdf.set_title(report["title"])
-    pdf.add_page()
-    width = pdf.epw
-
-    def para(text: str, size: int = 11, style: str = "") -> None:
-        pdf.set_font("DejaVu", style, size)
-        pdf.multi_cell(width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
-
-    para(report["title"], 16, "B")
-    para(f"{association_name} · {report['held_on'].isoformat()}", 10)
-    pdf.ln(4)
-    para(_("Attendance"), 13, "B")
-    labels = {"female": _("Women and girls"), "male": _("Men and boys")}
-    pdf.set_font("DejaVu", "", 10)
-    with pdf.table(col_widths=(30, 35, 35, 30), text_align="CENTER") as table:
-        header = table.row()
-        for cell in (_("Age"), labels["female"], labels["male"], _("Total")):
-            header.cell(cell)
-        for band in AGE_BANDS:
-            counts = report["attendance"].get(band, {})
-            row = table.row()
-            row.cell(band)
-            for sex in SEXES:
-                row.cell(str(counts.get(sex, 0)))
-            row.cell(str(sum(counts.values())))
-        total = table.row()
-        total.cell(_("Total"))
-        for sex in SEXES:
-            total.cell(str(sum(report["attendance"].get(b, {}).get(sex, 0) for b in AGE_BANDS)))
-        total.cell(str(report["total"]))
-    pdf.ln(4)
+def report_pdf(
+    report: dict[str, Any], association_name: str, photos: list[str] | None = None
+) -> bytes:
+    """A one-to-two page A4 PDF of ``report`` (as ``services.serialize_report`` gives it) in
+    the reader's language; ``photos``: titles of the photos the reader may see."""
+    pdf = PdfDocument(report["title"], rtl=str(get_locale()) == "ar", subject=association_name)
+    pdf.heading(report["title"], 1)
+    pdf.muted(f"{association_name} · {format_date(report['held_on'], 'medium')}")
+    pdf.heading(_("Attendance"))
+    rows = []
+    for band in AGE_BANDS:
+        counts = report["attendance"].get(band, {})
+        rows.append([band, *(str(counts.get(sex, 0)) for sex in SEXES), str(sum(counts.values()))])
+    rows.append(
+        [
+            _("Total"),
+            *(
+                str(sum(report["attendance"].get(b, {}).get(sex, 0) for b in AGE_BANDS))
+                for sex in SEXES
+            ),
+            str(report["total"]),
+        ]
+    )
+    pdf.table(
+        [_("Age"), *(str(SEX_LABELS[sex]) for sex in SEXES), _("Total")],
+        rows,
+        widths=(30, 55, 55, 40),
+    )
     for heading, key in ((_("Outputs"), "outputs"), (_("Lessons learned"), "lessons")):
         if report[key]:
-            para(heading, 13, "B")
-            para(report[key])
-            pdf.ln(2)
-    return bytes(pdf.output())
+            pdf.heading(heading)
+            for paragraph in report[key].split("\n\n"):
+                pdf.paragraph(paragraph.strip())
+    if photos:
+        pdf.heading(_("Photos"))
+        pdf.paragraph(" · ".join(photos))
+    return pdf.output()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.api import Id
-from library.reports.models import AGE_BANDS, COUNT_MAX, SEXES, TEXT_MAX, TITLE_MAX
+from library.reports.models import (
+    AGE_BANDS,
+    COUNT_MAX,
+    PHOTOS_MAX,
+    SEXES,
+    TEXT_MAX,
+    TITLE_MAX,
+)
 
 V = ma.validate
 _Count = ma.fields.Integer(strict=True, validate=V.Range(min=0, max=COUNT_MAX))
@@ -23,6 +30,11 @@ class ReportWriteSchema(ma.Schema):
     )
     outputs = ma.fields.String(validate=V.Length(max=TEXT_MAX))
     lessons = ma.fields.String(validate=V.Length(max=TEXT_MAX))
+    photo_document_ids = ma.fields.List(
+        Id(),
+        validate=V.Length(max=PHOTOS_MAX),
+        metadata={"description": "library photos of the association shown with the report"},
+    )
 
 
 class ReportCreateSchema(ReportWriteSchema):
@@ -44,6 +56,7 @@ class ReportSchema(ma.Schema):
     total = ma.fields.Integer()
     outputs = ma.fields.String()
     lessons = ma.fields.String()
+    photo_document_ids = ma.fields.List(ma.fields.Integer())
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
 

@@ -16,6 +16,8 @@ from app.api import ApiError, check_version, not_found
 from app.db import db
 from app.text import clean_name, clean_text
 from directory import membership_role
+from library.access import may_view
+from library.models import LibraryDocument
 from library.reports.models import AGE_BANDS, SEXES, ActivityReport
 
 EDITOR_ROLES = ("admin", "coordinator")
@@ -77,6 +79,40 @@ def _apply(report: ActivityReport, data: dict[str, Any]) -> None:
     for key in ("held_on", "activity_id"):
         if key in data:
             setattr(report, key, data[key])
+    if "photo_document_ids" in data:
+        report.photo_document_ids = _photos(report.association_id, data["photo_document_ids"])
+
+
+def _photos(association_id: int, ids: list[int] | None) -> list[int]:
+    """The ids kept in order, once each; each must be a photo of the report's association."""
+    wanted = list(dict.fromkeys(ids or []))
+    if not wanted:
+        return []
+    found = set(
+        db.session.scalars(
+            select(LibraryDocument.id).where(
+                LibraryDocument.id.in_(wanted),
+                LibraryDocument.association_id == association_id,
+                LibraryDocument.kind == "photo",
+            )
+        )
+    )
+    if len(found) != len(wanted):
+        message = _("Choose photos from this association's library.")
+        raise ApiError(422, "invalid", message, fields={"photo_document_ids": [message]})
+    return wanted
+
+
+def visible_photos(actor: User | None, report: ActivityReport) -> list[LibraryDocument]:
+    """The report's photos ``actor`` may see (each by its own visibility and consent)."""
+    ids = report.photo_document_ids or []
+    if not ids:
+        return []
+    docs = {
+        d.id: d
+        for d in db.session.scalars(select(LibraryDocument).where(LibraryDocument.id.in_(ids)))
+    }
+    return [docs[i] for i in ids if i in docs and may_view(actor, docs[i]) and docs[i].current]
 
 
 def create_report(actor: User, association_id: int, data: dict[str, Any]) -> ActivityReport:
@@ -110,6 +146,7 @@ def serialize_report(report: ActivityReport) -> dict[str, Any]:
         "total": report.total,
         "outputs": report.outputs,
         "lessons": report.lessons,
+        "photo_document_ids": report.photo_document_ids or [],
         "version": report.version,
         "created_at": report.created_at,
     }

@@ -287,3 +287,25 @@ def test_invitation_answered_and_leaving_on_the_project_page(logged_in, world):
     db.session.expire_all()
     assert db.session.get(Project, project.id).association_ids == [world.a.id]
     assert admin_b.get(f"/projects/{project.id}").status_code == 404
+
+
+def test_an_activity_that_took_place_links_to_its_report(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    past = ActivityFactory(project=project, title="Caravane Tata")
+    future = ActivityFactory(
+        project=project,
+        starts_at=dt.datetime(2099, 5, 2, 9, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2099, 5, 2, 12, 0, tzinfo=dt.UTC),
+    )
+    db.session.commit()
+    html = logged_in(world.coordinator).get(f"/projects/{project.id}").get_data(as_text=True)
+    link = (
+        f"/associations/{world.a.id}/library/reports/new?activity_id={past.id}"
+        "&amp;title=Caravane+Tata&amp;held_on=2026-05-02"
+    )
+    assert link in html
+    assert f"activity_id={future.id}" not in html  # not yet held
+    member = logged_in(world.member).get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "/library/reports/new" not in member  # members read reports, staff write them
+    form = logged_in(world.coordinator).get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'value="Caravane Tata"' in form and f'name="activity_id" value="{past.id}"' in form

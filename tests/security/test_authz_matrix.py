@@ -1498,7 +1498,7 @@ def test_matrix_row(world: World, row: Row) -> None:
 LIBRARY_RULES = re.compile(
     r"^(/api/v1/(documents|pages|activity-reports|obligations)\b"
     r"|/api/v1/associations/<int:association_id>/(documents|authorizations|obligations|pages"
-    r"|activity-reports)$"
+    r"|activity-reports|handover)$"
     r"|/library\b|/associations/<int:association_id>/library\b)"
 )
 
