@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
     from app.plugins import registry
     from app.privacy import register_retention
     from library import api as endpoints
-    from library import demo, routes, services
+    from library import demo, routes, search, services
     from library.home import register_home
     from library.models import LibraryDocument
     from library.uploads import register_upload_limits
@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
     registry(app).nav_icons["library.index"] = "journal-bookmark"
     register_home(registry(app))
     register_upload_limits(app)
+    search.register(app)  # public documents in the site search
     add_demo_loader(app, 35, "library", demo.load_demo_library)
     register_retention(app, LibraryDocument, services.expire_documents)
     register_job(

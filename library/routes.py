@@ -28,6 +28,7 @@ from library.labels import (
 from library.models import AUTHORIZATION_KINDS, UPLOAD_KINDS, VISIBILITIES, Authorization
 from library.queries import documents_of, serialize_authorization
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
+from library.search import matches
 from library.sniff import IMAGES, PDF, PLAYABLE
 from library.uploads import uploaded_file
 
@@ -93,7 +94,8 @@ def association_library(association_id: int) -> ResponseReturnValue:
             flash(_("Document added."), "success")
             return redirect(url_for("library.document", document_id=doc.id), code=303)
     today = utcnow().date()
-    docs = documents_of(actor, association_id)
+    query = request.args.get("q", "").strip()[:200]
+    docs = [d for d in documents_of(actor, association_id) if matches(d, query)]
     by_kind: dict[str, list[Any]] = {}
     for doc in docs:
         by_kind.setdefault(doc.kind, []).append(doc)
@@ -106,6 +108,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
         can_manage=can_manage,
         can_write_pages=may_write_pages(actor, association_id),
         is_member=member,
+        query=query,
         pack=pack_document(association_id) if can_manage else None,
         overdue=services.overdue_of(association_id, today) if member else [],
         form=request.form,

@@ -15,7 +15,7 @@ from app.search.types import SearchRequest
 
 blp = make_blueprint("search", __name__, "Search across associations, topics, posts and projects.")
 
-SCOPES = ("all", "associations", "topics", "posts", "projects", "pages")
+SCOPES = ("all", "associations", "topics", "posts", "projects", "pages", "documents")
 
 
 class SearchArgsSchema(PageArgsSchema):

@@ -1,0 +1,57 @@
+"""Finding documents: public ones in ``GET /api/v1/search`` (scope ``documents``), and any
+document the reader may see through the library page's search box, with the same analysis."""
+
+from __future__ import annotations
+
+from tests.library.conftest import upload
+
+
+def hits(api, q: str) -> list[dict]:
+    response = api(None).get("/api/v1/search", query_string={"q": q, "scope": "documents"})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def test_public_documents_are_found_and_others_are_not(api, world):
+    admin = api(world.assoc_admin)
+    public = upload(
+        admin,
+        world.a.id,
+        title="النظام الأساسي للجمعية",
+        visibility="public",
+        tags="statuts, qanon",
+    ).get_json()
+    private = upload(admin, world.a.id, title="النظام الداخلي", visibility="members").get_json()
+    found = hits(api, "النظام")
+    assert [h["id"] for h in found] == [public["id"]]
+    assert found[0]["url"].endswith(f"/library/documents/{public['id']}")
+    assert public["id"] in [h["id"] for h in hits(api, "statuts")]
+    assert private["id"] not in [h["id"] for h in hits(api, "الداخلي")]
+    admin.patch(f"/api/v1/documents/{public['id']}", json={"visibility": "members"})
+    assert hits(api, "النظام") == []
+
+
+def test_the_library_page_filters_what_the_reader_may_see(api, world, logged_in):
+    admin = api(world.assoc_admin)
+    upload(admin, world.a.id, title="Statuts de l'association", visibility="members")
+    upload(
+        admin,
+        world.a.id,
+        title="محضر الجمع العام 2025",
+        kind="general_assembly_minutes",
+        visibility="members",
+    )
+    upload(
+        admin, world.a.id, title="Procès-verbal du bureau", kind="board_list", visibility="admins"
+    )
+    member = logged_in(world.member)
+    page = f"/associations/{world.a.id}/library"
+    html = member.get(page, query_string={"q": "statut"}).get_data(as_text=True)
+    assert "Statuts de l" in html and "محضر الجمع" not in html
+    html = member.get(page, query_string={"q": "المحضر"}).get_data(as_text=True)
+    assert "محضر الجمع العام 2025" in html and "Statuts de l" not in html
+    html = member.get(page, query_string={"q": "verbal"}).get_data(as_text=True)
+    assert "Procès-verbal du bureau" not in html  # admins only: never found by a member
+    assert "verbal" in html  # the "nothing matches" line names the query
+    admin_html = logged_in(world.assoc_admin).get(page, query_string={"q": "verbal"})
+    assert "Procès-verbal du bureau" in admin_html.get_data(as_text=True)
