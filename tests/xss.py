@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -217,6 +218,12 @@ FIELDS: dict[str, int] = {
     "comment_body": 5000,
     "conversation_title": 100,
     "message_body": 4000,
+    "document_title": 200,
+    "page_title": 200,
+    "page_body": 20_000,
+    "report_title": 200,
+    "report_outputs": 20_000,
+    "report_lessons": 20_000,
 }
 
 
@@ -249,6 +256,9 @@ class XssWorld:
     activity_id: int = 0
     conversation_id: int = 0
     message_id: int = 0
+    document_id: int = 0
+    page_id: int = 0
+    report_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -416,6 +426,46 @@ def build_world(api: Any, payload: str) -> XssWorld:
         )
     )
     world.message_id = message["id"]
+
+    from library.demo import tiny_pdf
+
+    document = _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/documents",
+            data={
+                "kind": "statutes",
+                "title": v("document_title"),
+                "visibility": "members",
+                "file": (io.BytesIO(tiny_pdf("Statuts")), "statuts.pdf"),
+            },
+            content_type="multipart/form-data",
+        )
+    )
+    world.document_id = document["id"]
+    page = _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/pages",
+            json={
+                "title": v("page_title"),
+                "body": v("page_body"),
+                "visibility": "members",
+                "template": True,
+            },
+        )
+    )
+    world.page_id = page["id"]
+    report = _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/activity-reports",
+            json={
+                "title": v("report_title"),
+                "held_on": "2026-11-28",
+                "outputs": v("report_outputs"),
+                "lessons": v("report_lessons"),
+            },
+        )
+    )
+    world.report_id = report["id"]
     return world
 
 
@@ -512,6 +562,26 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("admin", "/directory/queue", {"pending_association_name"}),
     ("admin", "/forums/moderation", {"display_name", "topic_title", "post_body", "flag_details"}),
     ("admin", "/notifications", {"topic_title"}),
+    ("founder", "/associations/{w.association_id}/library", {"association_name", "document_title"}),
+    ("founder", "/library/documents/{w.document_id}", {"association_name", "document_title"}),
+    ("member", "/library/pages/{w.page_id}", {"page_title", "page_body"}),
+    ("founder", "/library/pages/{w.page_id}/edit", {"page_title", "page_body"}),
+    (
+        "founder",
+        "/associations/{w.association_id}/library/pages/new?from_template={w.page_id}",
+        {"association_name", "page_title", "page_body"},
+    ),
+    ("member", "/associations/{w.association_id}/library/reports", {"report_title"}),
+    (
+        "member",
+        "/library/reports/{w.report_id}",
+        {"association_name", "report_title", "report_outputs", "report_lessons"},
+    ),
+    (
+        "founder",
+        "/library/reports/{w.report_id}/edit",
+        {"association_name", "report_title", "report_outputs", "report_lessons"},
+    ),
 ]
 
 

@@ -85,6 +85,13 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ("member", "/api/v1/notifications", {"association_name", "milestone_title"}),
     ("founder", "/api/v1/notifications", {"display_name", "topic_title"}),
     ("anonymous", "/api/v1/search?q={m[topic_title]}", {"topic_title"}),
+    ("member", "/api/v1/documents/{w.document_id}", {"document_title"}),
+    ("member", "/api/v1/pages/{w.page_id}", {"page_title", "page_body"}),
+    (
+        "member",
+        "/api/v1/activity-reports/{w.report_id}",
+        {"report_title", "report_outputs", "report_lessons"},
+    ),
 ]
 
 
