@@ -118,6 +118,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
 
 @bp.route("/associations/<int:association_id>/library/handover", methods=["POST"])
 @rate_limit("library_write")
+@login_required
 def handover(association_id: int) -> ResponseReturnValue:
     """Build the handover pack now (the association's administrators)."""
     actor = require_user()

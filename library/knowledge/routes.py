@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.auth import get_current_user, require_user
+from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, paginate
 from app.db import db
 from app.limits import rate_limit
@@ -184,6 +184,7 @@ def _new(association_id: int | None) -> ResponseReturnValue:
 
 @bp.route("/library/pages/new", methods=["GET", "POST"])
 @rate_limit("knowledge_write", methods=["POST"])
+@login_required
 def new() -> ResponseReturnValue:
     """A network-wide page (platform administrators)."""
     return _new(None)
@@ -191,6 +192,7 @@ def new() -> ResponseReturnValue:
 
 @bp.route("/associations/<int:association_id>/library/pages/new", methods=["GET", "POST"])
 @rate_limit("knowledge_write", methods=["POST"])
+@login_required
 def new_for_association(association_id: int) -> ResponseReturnValue:
     """A page of the association (its administrators and coordinators)."""
     return _new(association_id)
@@ -198,6 +200,7 @@ def new_for_association(association_id: int) -> ResponseReturnValue:
 
 @bp.route("/library/pages/<int:page_id>/edit", methods=["GET", "POST"])
 @rate_limit("knowledge_write", methods=["POST"])
+@login_required
 def edit(page_id: int) -> ResponseReturnValue:
     actor = require_user()
     page = access.access_page(actor, page_id, "edit")
@@ -213,7 +216,7 @@ def edit(page_id: int) -> ResponseReturnValue:
             page=page, association_id=page.association_id, values=values, preview=preview
         )
     try:
-        data = load(PagePatchSchema, values)
+        data = load(PagePatchSchema, {k: v for k, v in values.items() if k != "version"})
         services.update_page(actor, page, data, values["version"])
         db.session.commit()
     except ApiError as error:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.accounts.auth import get_current_user, require_user
+from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import db, utcnow
 from app.limits import rate_limit
@@ -132,11 +132,12 @@ def index(association_id: int) -> str:
 
 @bp.route("/associations/<int:association_id>/library/reports/new", methods=["GET", "POST"])
 @rate_limit("knowledge_write", methods=["POST"])
+@login_required
 def new(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     _association_or_404(association_id)
     if not services.may_write(actor, association_id):
-        abort(403)
+        abort(403 if services.may_read(actor, association_id) else 404)  # as the API does
     if request.method == "GET":
         values: dict[str, Any] = {
             "title": request.args.get("title", "")[:200],
@@ -181,6 +182,7 @@ def show(report_id: int) -> str:
 
 @bp.route("/library/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @rate_limit("knowledge_write", methods=["POST"])
+@login_required
 def edit(report_id: int) -> ResponseReturnValue:
     actor = require_user()
     report = services.access_report(actor, report_id, "edit")

@@ -218,6 +218,46 @@ class World:
         raise KeyError(kind)
 
 
+def _library(assoc: Any, assoc_admin: User, coordinator: User) -> dict[str, Any]:
+    """A's library: a members' document, an administrators-only one, a members' knowledge
+    page, an activity report and an open obligation."""
+    from library import services as library_services
+    from library.demo import tiny_pdf
+    from library.knowledge import services as knowledge_services
+    from library.reports import services as report_services
+
+    doc = library_services.create_document(
+        assoc_admin,
+        assoc.id,
+        {"kind": "statutes", "title": "Statuts", "visibility": "members"},
+        "statuts.pdf",
+        tiny_pdf("Statuts"),
+    )
+    secret = library_services.create_document(
+        assoc_admin,
+        assoc.id,
+        {"kind": "financial_report", "title": "SECRET-FINANCES", "visibility": "admins"},
+        "finances.pdf",
+        tiny_pdf("Finances"),
+    )
+    page = knowledge_services.create_page(
+        assoc_admin, assoc.id, {"title": "Guide", "body": "SECRET-PAGE", "visibility": "members"}
+    )
+    report = report_services.create_report(
+        coordinator, assoc.id, {"title": "SECRET-REPORT", "held_on": dt.date(2026, 5, 2)}
+    )
+    obligation = library_services.add_obligation(
+        assoc.id, "general_assembly", dt.date(2027, 1, 1), source="authz", title="AG"
+    )
+    return {
+        "doc": doc.id,
+        "secret_doc": secret.id,
+        "kpage": page.id,
+        "report": report.id,
+        "obligation": obligation.id,
+    }
+
+
 _counter = iter(range(1, 10**9))
 
 
@@ -286,6 +326,7 @@ def build_world(app: Flask) -> World:
     )
     project_services.add_comment(coordinator, project, "SECRET-COMMENT")
     feed_secret = project_services.regenerate_feed(member)
+    library = _library(assoc, assoc_admin, coordinator)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
@@ -328,6 +369,7 @@ def build_world(app: Flask) -> World:
         "spare_secret": spare_secret,
         "reset_token": reset_token,
         "verify_token": verify_token,
+        **library,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():

@@ -20,7 +20,6 @@ route that no longer exists; the socket events have their own table in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +133,15 @@ HIDDEN_POST_TEXT = by_role(404, 404, 200, 404, 404, 200, 200)  # author and mode
 HIDDEN_TOPIC = by_role(404, 404, 404, 404, 404, 200, 200)  # moderators only
 PENDING_TOPIC = by_role(404, 404, 200, 404, 404, 200, 200)  # author and moderators
 PENDING_ASSOC = by_role(404, 404, 404, 404, 200, 404, 200)  # its members, platform admins
+
+# The library: members read (a private document, its administrators only); the association's
+# administrators manage documents, its administrators and coordinators write pages and reports.
+LIB_MEMBERS = by_role(404, 404, 200, 200, 200, 404, 200)
+LIB_ADMINS = by_role(404, 404, 404, 404, 200, 404, 200)
+LIB_EDIT_PAGE = by_role(LOGIN, 404, 403, 200, 200, 404, 200)
+LIB_WRITE_PAGE = by_role(LOGIN, 403, 403, 200, 200, 403, 200)
+LIB_CREATE_API = by_role(401, 403, 403, 201, 201, 403, 201)
+PLATFORM_ADMIN_CREATE_API = by_role(401, 403, 403, 403, 403, 403, 201)
 
 R = Row
 ROWS: list[Row] = [
@@ -1368,6 +1376,238 @@ ROWS: list[Row] = [
         variant="wrong secret",
     ),
     R("GET", "/api/v1/search", "/api/v1/search?q=water", EVERYBODY),
+    # ---------------------------------------------------------------- library (issue 17)
+    R("GET", "/library", "/library", EVERYBODY, note="network documents by visibility"),
+    R(
+        "GET",
+        "/associations/<int:association_id>/library",
+        "/associations/{assoc}/library",
+        EVERYBODY,
+        note="anyone may look; each sees what the documents' visibility allows",
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/documents",
+        "/api/v1/associations/{assoc}/documents",
+        EVERYBODY,
+    ),
+    R("GET", "/api/v1/documents", "/api/v1/documents", EVERYBODY),
+    R("GET", "/library/documents/<int:document_id>", "/library/documents/{doc}", LIB_MEMBERS),
+    R(
+        "GET",
+        "/library/documents/<int:document_id>",
+        "/library/documents/{secret_doc}",
+        LIB_ADMINS,
+        variant="administrators only",
+    ),
+    R("GET", "/api/v1/documents/<int:document_id>", "/api/v1/documents/{doc}", LIB_MEMBERS),
+    R(
+        "GET",
+        "/api/v1/documents/<int:document_id>",
+        "/api/v1/documents/{secret_doc}",
+        LIB_ADMINS,
+        variant="administrators only",
+    ),
+    R(
+        "GET",
+        "/api/v1/documents/<int:document_id>/versions",
+        "/api/v1/documents/{doc}/versions",
+        LIB_MEMBERS,
+    ),
+    R(
+        "GET",
+        "/api/v1/documents/<int:document_id>/versions/<int:number>/file",
+        "/api/v1/documents/{secret_doc}/versions/1/file",
+        LIB_ADMINS,
+    ),
+    R(
+        "PATCH",
+        "/api/v1/documents/<int:document_id>",
+        "/api/v1/documents/{doc}",
+        by_role(401, 404, 403, 403, 200, 404, 200),
+        extra={"json_by_role": lambda role: {"tags": [role]}},
+        note="the association's administrators manage its documents",
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/library/calendar",
+        "/associations/{assoc}/library/calendar",
+        by_role(LOGIN, 404, 200, 200, 200, 404, 200),
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/obligations",
+        "/api/v1/associations/{assoc}/obligations",
+        by_role(404, 404, 200, 200, 200, 404, 200),
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/authorizations",
+        "/api/v1/associations/{assoc}/authorizations",
+        by_role(404, 404, 200, 200, 200, 404, 200),
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/handover",
+        "/api/v1/associations/{assoc}/handover",
+        by_role(401, 403, 403, 403, 201, 403, 201),
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/library/handover",
+        "/associations/{assoc}/library/handover",
+        by_role(LOGIN, 403, 403, 403, 303, 403, 303),
+    ),
+    R("GET", "/library/pages/", "/library/pages/", EVERYBODY),
+    R("GET", "/api/v1/pages", "/api/v1/pages", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/pages",
+        "/api/v1/associations/{assoc}/pages",
+        EVERYBODY,
+    ),
+    R("GET", "/library/pages/<int:page_id>", "/library/pages/{kpage}", LIB_MEMBERS),
+    R("GET", "/library/pages/<int:page_id>/history", "/library/pages/{kpage}/history", LIB_MEMBERS),
+    R("GET", "/api/v1/pages/<int:page_id>", "/api/v1/pages/{kpage}", LIB_MEMBERS),
+    R(
+        "GET",
+        "/api/v1/pages/<int:page_id>/revisions",
+        "/api/v1/pages/{kpage}/revisions",
+        LIB_MEMBERS,
+    ),
+    R("GET", "/library/pages/<int:page_id>/edit", "/library/pages/{kpage}/edit", LIB_EDIT_PAGE),
+    R(
+        "POST",
+        "/library/pages/<int:page_id>/edit",
+        "/library/pages/{kpage}/edit",
+        by_role(LOGIN, 404, 403, 303, 303, 404, 303),
+        form={
+            "title": "Guide",
+            "body": "Nouveau texte",
+            "direction": "auto",
+            "lang": "fr",
+            "visibility": "members",
+        },
+    ),
+    R(
+        "PATCH",
+        "/api/v1/pages/<int:page_id>",
+        "/api/v1/pages/{kpage}",
+        by_role(401, 404, 403, 200, 200, 404, 200),
+        json={"body": "Texte revu"},
+    ),
+    R("GET", "/library/pages/new", "/library/pages/new", PLATFORM_ADMIN_PAGE),
+    R(
+        "POST",
+        "/library/pages/new",
+        "/library/pages/new",
+        by_role(LOGIN, 403, 403, 403, 403, 403, 303),
+        form={
+            "title": "Guide du réseau",
+            "body": "Texte",
+            "direction": "auto",
+            "lang": "fr",
+            "visibility": "network",
+        },
+    ),
+    R(
+        "POST",
+        "/api/v1/pages",
+        "/api/v1/pages",
+        PLATFORM_ADMIN_CREATE_API,
+        json={"title": "Guide du réseau", "body": "Texte"},
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/library/pages/new",
+        "/associations/{assoc}/library/pages/new",
+        LIB_WRITE_PAGE,
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/library/pages/new",
+        "/associations/{assoc}/library/pages/new",
+        by_role(LOGIN, 403, 403, 303, 303, 403, 303),
+        form={
+            "title": "Guide",
+            "body": "Texte",
+            "direction": "rtl",
+            "lang": "ar",
+            "visibility": "members",
+        },
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/pages",
+        "/api/v1/associations/{assoc}/pages",
+        LIB_CREATE_API,
+        json={"title": "Guide", "body": "Texte"},
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/library/reports",
+        "/associations/{assoc}/library/reports",
+        LIB_MEMBERS,
+    ),
+    R("GET", "/library/reports/<int:report_id>", "/library/reports/{report}", LIB_MEMBERS),
+    R(
+        "GET",
+        "/api/v1/activity-reports/<int:report_id>",
+        "/api/v1/activity-reports/{report}",
+        LIB_MEMBERS,
+    ),
+    R(
+        "GET",
+        "/api/v1/activity-reports/<int:report_id>/pdf",
+        "/api/v1/activity-reports/{report}/pdf",
+        LIB_MEMBERS,
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/activity-reports",
+        "/api/v1/associations/{assoc}/activity-reports",
+        LIB_MEMBERS,
+    ),
+    R(
+        "GET",
+        "/library/reports/<int:report_id>/edit",
+        "/library/reports/{report}/edit",
+        LIB_EDIT_PAGE,
+    ),
+    R(
+        "POST",
+        "/library/reports/<int:report_id>/edit",
+        "/library/reports/{report}/edit",
+        by_role(LOGIN, 404, 403, 303, 303, 404, 303),
+        form={"title": "Atelier", "held_on": "2026-05-02", "count-0-5-female": "3"},
+    ),
+    R(
+        "PATCH",
+        "/api/v1/activity-reports/<int:report_id>",
+        "/api/v1/activity-reports/{report}",
+        by_role(401, 404, 403, 200, 200, 404, 200),
+        json={"lessons": "Venir plus tôt"},
+    ),
+    R(
+        "GET",
+        "/associations/<int:association_id>/library/reports/new",
+        "/associations/{assoc}/library/reports/new",
+        LIB_EDIT_PAGE,
+    ),
+    R(
+        "POST",
+        "/associations/<int:association_id>/library/reports/new",
+        "/associations/{assoc}/library/reports/new",
+        by_role(LOGIN, 404, 403, 303, 303, 404, 303),
+        form={"title": "Atelier", "held_on": "2026-05-02", "count-6-12-male": "4"},
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/activity-reports",
+        "/api/v1/associations/{assoc}/activity-reports",
+        by_role(401, 404, 403, 201, 201, 404, 201),
+        json={"title": "Atelier", "held_on": "2026-05-02"},
+    ),
 ]
 
 
@@ -1492,15 +1732,25 @@ def test_matrix_row(world: World, row: Row) -> None:
 # ------------------------------------------------------------------------------- meta-test
 
 
-#: The library's routes (issue 17) are authorised by its own role x action matrices in
-#: tests/library (test_visibility_matrix_on_every_face, test_manage_matrix, the knowledge and
-#: report permission tests); their rows in this world are still to be written.
-LIBRARY_RULES = re.compile(
-    r"^(/api/v1/(documents|pages|activity-reports|obligations)\b"
-    r"|/api/v1/associations/<int:association_id>/(documents|authorizations|obligations|pages"
-    r"|activity-reports|handover)$"
-    r"|/library\b|/associations/<int:association_id>/library\b)"
-)
+#: Library writes that upload a file or destroy (uploads, a new version, consents, delete,
+#: closing an obligation, posting an authorisation or a document form, the pack's summary)
+#: are authorised by the role x action matrices in tests/library
+#: (test_visibility_matrix_on_every_face, test_manage_matrix, test_handover); their rows in
+#: this world are still to be written.
+LIBRARY_EXCLUDED = {
+    ("POST", "/api/v1/associations/<int:association_id>/documents"),
+    ("POST", "/api/v1/documents"),
+    ("DELETE", "/api/v1/documents/<int:document_id>"),
+    ("POST", "/api/v1/documents/<int:document_id>/consents"),
+    ("DELETE", "/api/v1/documents/<int:document_id>/consents/<int:consent_id>"),
+    ("POST", "/api/v1/documents/<int:document_id>/versions"),
+    ("GET", "/api/v1/documents/<int:document_id>/versions/<int:number>/summary"),
+    ("POST", "/api/v1/obligations/<int:obligation_id>/close"),
+    ("POST", "/api/v1/associations/<int:association_id>/authorizations"),
+    ("POST", "/associations/<int:association_id>/library"),
+    ("POST", "/associations/<int:association_id>/library/calendar"),
+    ("POST", "/library/documents/<int:document_id>"),
+}
 
 
 def _app_routes(app: Flask) -> set[tuple[str, str]]:
@@ -1508,10 +1758,8 @@ def _app_routes(app: Flask) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
-        if LIBRARY_RULES.match(rule.rule):
-            continue
         for method in rule.methods or ():
-            if method in ("HEAD", "OPTIONS"):
+            if method in ("HEAD", "OPTIONS") or (method, rule.rule) in LIBRARY_EXCLUDED:
                 continue
             found.add((method, rule.rule))
     return found
