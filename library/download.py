@@ -10,7 +10,10 @@ from library import services
 from library.models import LibraryDocument
 from library.sniff import PREVIEWABLE
 
-PREVIEW_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+PREVIEW_CSP = (
+    "default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+    "img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+)
 
 
 def file_response(doc: LibraryDocument, number: int, *, inline: bool = False) -> Response:
