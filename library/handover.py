@@ -29,26 +29,11 @@ from app.pdf import PdfDocument
 from directory import association_member_ids, get_association
 from library import services
 from library.labels import AUTHORIZATION_LABELS, KIND_LABELS, STATUS_LABELS, obligation_label
-from library.models import MEDIA_KINDS, Authorization, LibraryDocument, Obligation
+from library.models import KINDS, MEDIA_KINDS, Authorization, LibraryDocument, Obligation
 
 KIND = "handover_pack"
 ARCHIVE_MIME = "application/zip"
 SUMMARY_NAME = "handover.pdf"
-#: The order documents appear in the pack: the association's legal life first.
-KIND_ORDER = (
-    "statutes",
-    "provisional_receipt",
-    "final_receipt",
-    "board_list",
-    "general_assembly_minutes",
-    "financial_report",
-    "activity_report",
-    "authorization",
-    "contract",
-    "receipt",
-    "template",
-    "guide",
-)
 ROLE_LABELS = {"admin": _l("Administrator"), "coordinator": _l("Coordinator")}
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
@@ -79,8 +64,8 @@ def _contents(association_id: int) -> tuple[list[LibraryDocument], list[Obligati
         )
         if d.current is not None
     ]
-    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
-    docs.sort(key=lambda d: (rank.get(d.kind, len(rank)), d.title, d.id))
+    rank = {kind: i for i, kind in enumerate(KINDS)}  # the legal life first, as KINDS lists it
+    docs.sort(key=lambda d: (rank[d.kind], d.title, d.id))
     obligations = [ob for ob in services.obligations_of(association_id) if ob.status == "open"]
     authorizations = list(
         db.session.scalars(

@@ -60,3 +60,7 @@ def obligation_label(ob: Any) -> str:
     if ob.kind in ("document_expiring", "authorization_expiring"):
         return str(label) % {"title": ob.title, "ref": ob.title}
     return str(label)
+
+
+#: Attendance in activity reports (pages and PDF).
+SEX_LABELS = {"female": _l("Women and girls"), "male": _l("Men and boys")}

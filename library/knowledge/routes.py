@@ -18,9 +18,11 @@ from app.db import db
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from directory import get_association, user_memberships
+from library.forms import refused
 from library.knowledge import access, services
 from library.knowledge.models import DIRECTIONS, LANGS, VISIBILITIES, KnowledgePage
 from library.knowledge.schemas import PageCreateSchema, PagePatchSchema
+from library.labels import VISIBILITY_LABELS
 from library.schemas import load
 
 bp = Blueprint("knowledge", __name__, template_folder="templates")
@@ -31,12 +33,6 @@ DIRECTION_LABELS = {
     "ltr": _l("Left to right"),
 }
 LANG_LABELS = {"ar": "العربية", "fr": "Français", "en": "English", "ary": "الدارجة"}
-VISIBILITY_LABELS = {
-    "public": _l("Public"),
-    "network": _l("Everyone signed in"),
-    "members": _l("Members"),
-    "admins": _l("Administrators only"),
-}
 #: The form's fields (the rest of a posted form, the CSRF token and buttons, is not data).
 FIELDS = ("title", "body", "lang", "direction", "visibility")
 
@@ -140,11 +136,6 @@ def _editor(
     ), status
 
 
-def _refused(error: ApiError) -> dict[str, Any]:
-    flash(error.message or _("Please correct the highlighted fields."), "error")
-    return {k: v for k, v in (error.fields or {}).items() if isinstance(v, list)}
-
-
 def _new(association_id: int | None) -> ResponseReturnValue:
     actor = require_user()
     if association_id is not None and get_association(association_id) is None:
@@ -174,7 +165,7 @@ def _new(association_id: int | None) -> ResponseReturnValue:
         db.session.commit()
     except ApiError as error:
         db.session.rollback()
-        errors = _refused(error)
+        errors = refused(error)
         return _editor(
             page=None, association_id=association_id, values=values, status=422, errors=errors
         )
@@ -221,7 +212,7 @@ def edit(page_id: int) -> ResponseReturnValue:
         db.session.commit()
     except ApiError as error:
         db.session.rollback()
-        errors = _refused(error)
+        errors = refused(error)
         if error.code == 409:  # saved by someone else: keep this text, show theirs is newer
             errors = {"version": [_("Your text is kept below; copy what you need, then reload.")]}
         page = access.access_page(actor, page_id, "edit")

@@ -6,12 +6,10 @@ from typing import Any
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.pdf import PdfDocument
+from library.labels import SEX_LABELS
 from library.reports.models import AGE_BANDS, SEXES
-
-SEX_LABELS = {"female": _l("Women and girls"), "male": _l("Men and boys")}
 
 
 def report_pdf(

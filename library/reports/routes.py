@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
@@ -18,6 +17,8 @@ from app.db import db, utcnow
 from app.limits import rate_limit
 from directory import get_association
 from library.access import may_view
+from library.forms import refused
+from library.labels import SEX_LABELS
 from library.models import LibraryDocument
 from library.reports import services
 from library.reports.models import AGE_BANDS, COUNT_MAX, SEXES, ActivityReport
@@ -25,8 +26,6 @@ from library.reports.schemas import ReportCreateSchema, ReportPatchSchema
 from library.schemas import load
 
 bp = Blueprint("reports", __name__, template_folder="templates")
-
-SEX_LABELS = {"female": _l("Women and girls"), "male": _l("Men and boys")}
 
 
 def _association_or_404(association_id: int) -> Any:
@@ -111,11 +110,6 @@ def _values_of(report: ActivityReport) -> dict[str, Any]:
     return values
 
 
-def _refused(error: ApiError) -> dict[str, Any]:
-    flash(error.message or _("Please correct the highlighted fields."), "error")
-    return {k: v for k, v in (error.fields or {}).items() if isinstance(v, list)}
-
-
 @bp.route("/associations/<int:association_id>/library/reports")
 def index(association_id: int) -> str:
     actor = get_current_user()
@@ -154,7 +148,7 @@ def new(association_id: int) -> ResponseReturnValue:
         db.session.commit()
     except ApiError as error:
         db.session.rollback()
-        return _form(association_id, None, raw, chosen, 422, _refused(error))
+        return _form(association_id, None, raw, chosen, 422, refused(error))
     flash(_("Report saved."), "success")
     return redirect(url_for("reports.show", report_id=report.id), code=303)
 
@@ -201,7 +195,7 @@ def edit(report_id: int) -> ResponseReturnValue:
         db.session.commit()
     except ApiError as error:
         db.session.rollback()
-        errors = _refused(error)
+        errors = refused(error)
         status = 409 if error.code == 409 else 422
         report = services.access_report(actor, report_id, "edit")
         return _form(report.association_id, report, raw, chosen, status, errors)
