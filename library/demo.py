@@ -4,6 +4,7 @@ associations, with obligations (some overdue) and authorisations. Files are gene
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import struct
 import zlib
@@ -66,7 +67,18 @@ def load_demo_library() -> None:
         person = demo_user("fatima")
     except LookupError:
         return
-    ids = [m.association_id for m in user_memberships(person.id) if m.role == "admin"]
+    # the associations the Arabic and the French demo users run, so both find a living library
+    admins = [person]
+    with contextlib.suppress(LookupError):
+        admins.append(demo_user("youssef"))
+    ids = list(
+        dict.fromkeys(
+            m.association_id
+            for who in admins
+            for m in user_memberships(who.id)
+            if m.role == "admin"
+        )
+    )
     if not ids:
         ids = list(
             db.session.scalars(

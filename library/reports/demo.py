@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.db import db, utcnow
 from app.demo import demo_user
-from directory import Association
+from directory import Association, user_memberships
 from library.models import LibraryDocument
 from library.reports import services
 from library.reports.models import ActivityReport
@@ -24,15 +24,8 @@ def load_demo() -> None:
         return
     admin = demo_user("admin")
     today = utcnow().date()
-    photos = list(
-        db.session.scalars(
-            select(LibraryDocument.id)
-            .where(
-                LibraryDocument.association_id == association_id, LibraryDocument.kind == "photo"
-            )
-            .order_by(LibraryDocument.id)
-        )
-    )
+    photos = _photos(association_id)
+    french_id = _admin_association("youssef") or association_id
     services.create_report(
         admin,
         association_id,
@@ -55,7 +48,7 @@ def load_demo() -> None:
     )
     services.create_report(
         admin,
-        association_id,
+        french_id,
         {
             "title": "Atelier de soutien scolaire – rentrée",
             "held_on": today - dt.timedelta(days=12),
@@ -69,7 +62,28 @@ def load_demo() -> None:
             "lessons": (
                 "Prévoir une salle plus grande ; les parents veulent un point d'étape mensuel."
             ),
-            "photo_document_ids": photos[2:3],
+            "photo_document_ids": _photos(french_id)[2:3],
         },
     )
     db.session.flush()
+
+
+def _photos(association_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(LibraryDocument.id)
+            .where(
+                LibraryDocument.association_id == association_id, LibraryDocument.kind == "photo"
+            )
+            .order_by(LibraryDocument.id)
+        )
+    )
+
+
+def _admin_association(username: str) -> int | None:
+    """The first association the demo user ``username`` runs (the French report goes there)."""
+    try:
+        who = demo_user(username)
+    except LookupError:
+        return None
+    return next((m.association_id for m in user_memberships(who.id) if m.role == "admin"), None)
