@@ -233,10 +233,20 @@ def error_payload(error: HTTPException) -> tuple[dict[str, Any], int, dict[str, 
     return {"error": {"code": code, "message": message, "fields": fields}}, status, headers
 
 
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    field_errors = ma.fields.Dict(data_key="fields")
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
 class Api(SmorestApi):
     """flask-smorest's Api with jam3ia's error envelope (and HTML error pages off the API)."""
 
-    ERROR_SCHEMA = None  # documented by ErrorEnvelopeSchema below
+    ERROR_SCHEMA = ErrorEnvelopeSchema  # every error response documents the envelope
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         payload, status, headers = error_payload(error)
@@ -279,16 +289,6 @@ def error_page(status: int, error: dict[str, Any]) -> str:
 
 
 api = Api()
-
-
-class ErrorBodySchema(ma.Schema):
-    code = ma.fields.String(required=True)
-    message = ma.fields.String(required=True)
-    field_errors = ma.fields.Dict(data_key="fields")
-
-
-class ErrorEnvelopeSchema(ma.Schema):
-    error = ma.fields.Nested(ErrorBodySchema, required=True)
 
 
 class PageArgsSchema(ma.Schema):
