@@ -14,7 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackErro
 from app.config import Config
 
 #: Feature packages, in dependency order; each exposes ``register(app)``.
-FEATURES = ("directory", "library", "forums", "messaging", "projects")
+FEATURES = ("directory", "library", "forums", "messaging", "projects", "offers")
 
 migrate = Migrate()
 log = logging.getLogger("jam3ia")

@@ -46,6 +46,10 @@ RATE_LIMITS: dict[str, str] = {
     "project_write": "30 per minute",  # projects, milestones, activities
     "library_write": "30 per minute",  # documents, versions, consents, authorisations
     "knowledge_write": "30 per minute;300 per hour",  # knowledge pages and activity reports
+    "offer_post": "10 per minute;30 per day",  # free offers (page and API), edits, withdrawals
+    "blood_request": "3 per day",  # blood donation requests
+    "offer_check": "60 per minute",  # the composer's live rule check
+    "offer_claim": "20 per minute;100 per day",  # requests for offers and their answers
     "association_create": "10 per minute;30 per day",
     "association_join": "30 per minute",  # join requests
     # chat

@@ -1,7 +1,8 @@
 """Directory: associations by field, place and size; memberships; reference data.
 
 Public API (the only names other features may import, see docs/architecture.md):
-``ROLES``, ``Association``, ``Field``, ``MembershipInfo``, ``get_association``,
+``ROLES``, ``Association``, ``Field``, ``City``, ``Province`` (reference data, read only),
+``MembershipInfo``, ``get_association``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
 ``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``.
 ``membership_changed`` (app.signals) is sent after commit when a member is removed or changes
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory.models import ROLES, Association, Field
+from directory.models import ROLES, Association, City, Field, Province
 from directory.queries import (
     MembershipInfo,
     association_member_ids,
@@ -37,8 +38,10 @@ def register(app: Flask) -> None:
 __all__ = [
     "ROLES",
     "Association",
+    "City",
     "Field",
     "MembershipInfo",
+    "Province",
     "association_member_ids",
     "get_association",
     "get_associations",

@@ -208,6 +208,15 @@ class World:
             db.session.add(ForumModerator(forum_id=forum.id, user_id=self.users["moderator"].id))  # type: ignore[union-attr]
             db.session.commit()
             return {"forum": forum.id}
+        if kind == "offer":
+            return {"offer": offer_for_world(member, f"Offre fraîche {_next()}")}
+        if kind in ("offer_claim", "accepted_claim"):
+            offer = offer_for_world(member, f"Offre demandée {_next()}")
+            accept_as = member if kind == "accepted_claim" else None
+            return {"offer_claim": claim_for_world(offer, self.user("outsider"), accept_as)}
+        if kind == "review_offer":
+            author = UserFactory()
+            return {"review_offer": offer_for_world(author, f"Première {_next()}", "review")}
         if kind == "group":
             conversation, _ = chat_services.start_conversation(
                 self.user("assoc_admin"),
@@ -256,6 +265,63 @@ def _library(assoc: Any, assoc_admin: User, coordinator: User) -> dict[str, Any]
         "report": report.id,
         "obligation": obligation.id,
     }
+
+
+def offer_for_world(author: User, title: str, status: str = "published") -> int:
+    """A tutoring offer in Agadir by ``author`` (vouched unless ``status`` is review); its
+    fingerprint is cleared so the next one is not a near-duplicate."""
+    from sqlalchemy import select as _select
+
+    from directory import City
+    from offers import services as offer_services
+    from offers.models import Standing
+
+    if status == "published" and db.session.get(Standing, author.id) is None:
+        row = offer_services.standing(author.id)
+        row.vouched_by_id = author.id
+    city = db.session.scalar(_select(City.id).where(City.code == "agadir"))
+    offer = offer_services.publish(
+        author,
+        {
+            "kind": "offer",
+            "support_type": "tutoring",
+            "city_id": city,
+            "capacity": 3,
+            "audience": ["student"],
+            "free": True,
+            "title": title,
+            "body": "Cours gratuits le samedi matin.",
+        },
+    )
+    offer.fingerprint = ""
+    db.session.commit()
+    return offer.id
+
+
+def claim_for_world(offer_id: int, claimant: User, accept_as: User | None = None) -> int:
+    from offers import services as offer_services
+    from offers.models import Offer
+
+    offer = db.session.get(Offer, offer_id)
+    row = offer_services.claim(claimant, offer, {"student": True}, "samedi")
+    if accept_as is not None:
+        offer_services.accept(accept_as, row)
+    db.session.commit()
+    return row.id
+
+
+def _offers(member: User, outsider: User, coordinator: User) -> dict[str, Any]:
+    """The board: member's published offer (coordinator asked for it) and outsider's first
+    post, waiting for review."""
+    offer = offer_for_world(member, "Cours de maths gratuits")
+    review = offer_for_world(outsider, "SECRET-REVIEW-OFFER", status="review")
+    claim = claim_for_world(offer, coordinator)
+    from sqlalchemy import select as _select
+
+    from directory import City
+
+    agadir = db.session.scalar(_select(City.id).where(City.code == "agadir"))
+    return {"offer": offer, "review_offer": review, "offer_claim": claim, "city_agadir": agadir}
 
 
 _counter = iter(range(1, 10**9))
@@ -327,6 +393,7 @@ def build_world(app: Flask) -> World:
     project_services.add_comment(coordinator, project, "SECRET-COMMENT")
     feed_secret = project_services.regenerate_feed(member)
     library = _library(assoc, assoc_admin, coordinator)
+    offers = _offers(member, outsider, coordinator)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
@@ -370,6 +437,7 @@ def build_world(app: Flask) -> World:
         "reset_token": reset_token,
         "verify_token": verify_token,
         **library,
+        **offers,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():

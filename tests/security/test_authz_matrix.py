@@ -1627,6 +1627,195 @@ def world(app: Flask) -> World:
     return build_world(app)
 
 
+# The board of free offers: anyone reads the published ones; the author (and platform
+# administrators, its moderators) manages an offer; the author alone answers requests.
+OFFER_AUTHOR_API = by_role(401, 403, 200, 403, 403, 403, 200)
+OFFER_REVIEW_READ = by_role(404, 200, 404, 404, 404, 404, 200)  # its author and moderators
+CLAIM_ANSWER_API = by_role(401, 403, 200, 404, 404, 404, 404)  # outsider asked; member wrote
+CLAIM_ANSWER_PAGE = by_role(LOGIN, Same(302), 302, 404, 404, 404, 404)
+
+
+def _offer_post(prefix: str) -> Callable[[str], dict[str, Any]]:
+    def make(role: str) -> dict[str, Any]:
+        return {
+            "kind": "offer",
+            "support_type": "books",
+            "city_id": "{city_agadir}",
+            "capacity": "2",
+            "audience": "student",
+            "free": "1",
+            "title": f"{prefix} {role}",
+            "body": f"Une caisse de livres pour {role}, gratuite.",
+        }
+
+    return make
+
+
+def _offer_json(role: str) -> dict[str, Any]:
+    return {
+        "kind": "offer",
+        "support_type": "clothes",
+        "city_id": "{city_agadir}",
+        "capacity": 2,
+        "conditions": {"audience": ["child"]},
+        "free": True,
+        "title": f"Vêtements d'enfants {role}",
+        "body": f"Deux sacs de vêtements chauds ({role}), gratuits.",
+    }
+
+
+ROWS += [
+    R("GET", "/offers", "/offers", EVERYBODY),
+    R("GET", "/offers/given", "/offers/given", EVERYBODY),
+    R("GET", "/offers/mine", "/offers/mine", SIGNED_IN_PAGE),
+    R("GET", "/offers/new", "/offers/new", SIGNED_IN_PAGE),
+    R("GET", "/offers/review", "/offers/review", PLATFORM_ADMIN_PAGE),
+    R("GET", "/offers/<int:offer_id>", "/offers/{offer}", EVERYBODY),
+    R(
+        "GET",
+        "/offers/<int:offer_id>",
+        "/offers/{review_offer}",
+        OFFER_REVIEW_READ,
+        variant="review",
+    ),
+    R(
+        "POST",
+        "/offers/new",
+        "/offers/new",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form=_offer_post("Livres"),
+    ),
+    R(
+        "POST",
+        "/offers/<int:offer_id>/claim",
+        "/offers/{offer}/claim",
+        by_role(LOGIN, 302, Same(302), 302, 302, 302, 302),
+        form={"answer-student": "yes", "pickup_proposal": "samedi"},
+        fresh="offer",
+    ),
+    R(
+        "POST",
+        "/offers/claims/<int:claim_id>/<action>",
+        "/offers/claims/{offer_claim}/accept",
+        CLAIM_ANSWER_PAGE,
+        form={},
+        fresh="offer_claim",
+    ),
+    R(
+        "POST",
+        "/offers/<int:offer_id>/status",
+        "/offers/{offer}/status",
+        by_role(LOGIN, Same(302), 302, Same(302), Same(302), Same(302), 302),
+        form={"action": "paused"},
+        fresh="offer",
+    ),
+    R(
+        "POST",
+        "/offers/review",
+        "/offers/review",
+        by_role(LOGIN, 403, 403, 403, 403, 403, 302),
+        form={"offer_id": "{review_offer}", "action": "approve"},
+        fresh="review_offer",
+    ),
+    R(
+        "POST",
+        "/offers/alerts",
+        "/offers/alerts",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"type": "tutoring"},
+    ),
+    R("GET", "/api/v1/offers", "/api/v1/offers", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/offers",
+        "/api/v1/offers",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        extra={"json_by_role": _offer_json},
+    ),
+    R(
+        "POST",
+        "/api/v1/offers/check",
+        "/api/v1/offers/check",
+        EVERYBODY,
+        json={"title": "Cours"},
+        effectless=True,
+    ),
+    R("GET", "/api/v1/offers/<int:offer_id>", "/api/v1/offers/{offer}", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/offers/<int:offer_id>",
+        "/api/v1/offers/{review_offer}",
+        OFFER_REVIEW_READ,
+        variant="review",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/offers/<int:offer_id>",
+        "/api/v1/offers/{offer}",
+        OFFER_AUTHOR_API,
+        json={"status": "paused"},
+        fresh="offer",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/offers/<int:offer_id>",
+        "/api/v1/offers/{offer}",
+        by_role(401, 403, 204, 403, 403, 403, 204),
+        fresh="offer",
+    ),
+    R(
+        "GET",
+        "/api/v1/offers/<int:offer_id>/claims",
+        "/api/v1/offers/{offer}/claims",
+        by_role(401, 403, 200, 403, 403, 403, 403),
+    ),
+    R(
+        "POST",
+        "/api/v1/offers/<int:offer_id>/claims",
+        "/api/v1/offers/{offer}/claims",
+        by_role(401, 201, 409, 201, 201, 201, 201),
+        json={"answers": {"student": True}},
+        fresh="offer",
+    ),
+    R(
+        "POST",
+        "/api/v1/claims/<int:claim_id>/accept",
+        "/api/v1/claims/{offer_claim}/accept",
+        CLAIM_ANSWER_API,
+        fresh="offer_claim",
+    ),
+    R(
+        "POST",
+        "/api/v1/claims/<int:claim_id>/decline",
+        "/api/v1/claims/{offer_claim}/decline",
+        CLAIM_ANSWER_API,
+        fresh="offer_claim",
+    ),
+    R(
+        "POST",
+        "/api/v1/claims/<int:claim_id>/received",
+        "/api/v1/claims/{offer_claim}/received",
+        CLAIM_ANSWER_API,
+        fresh="accepted_claim",
+    ),
+    R(
+        "POST",
+        "/api/v1/claims/<int:claim_id>/no_show",
+        "/api/v1/claims/{offer_claim}/no_show",
+        CLAIM_ANSWER_API,
+        fresh="accepted_claim",
+    ),
+    R("GET", "/api/v1/offer-alerts", "/api/v1/offer-alerts", SIGNED_IN_API),
+    R(
+        "POST",
+        "/api/v1/offer-alerts",
+        "/api/v1/offer-alerts",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        json={"type": "books"},
+    ),
+]
+
+
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
     if isinstance(value, str):
         if value.startswith("{") and value.endswith("}") and value[1:-1] in ids:

@@ -83,6 +83,7 @@ NOT_FOUND = "not_found"
 FORBIDDEN = "forbidden"
 
 CHAT, FORUMS, PROJECTS, NOTIFICATIONS = "/chat", "/forums", "/projects", "/notifications"
+OFFERS = "/offers"
 NONEXISTENT = 999_999_999  # an id no object has
 EVIL_ORIGIN = "http://evil.example"
 FENCE = "authz_fence"
@@ -160,7 +161,7 @@ class Row:
 
 R = Row
 ROWS: list[Row] = []
-for _ns in (CHAT, FORUMS, PROJECTS, NOTIFICATIONS):
+for _ns in (CHAT, FORUMS, PROJECTS, NOTIFICATIONS, OFFERS):
     ROWS += [
         R(_ns, "connect", "token", CONNECTS, note="auth={'token': ...}"),
         R(_ns, "connect", "session cookie", CONNECTS, note="anonymous: a session, nobody in it"),
@@ -294,6 +295,8 @@ ROWS += [
         EVERYBODY_SIGNED_IN,
     ),
     R(PROJECTS, "project_watch", "nonexistent", ALL_NOT_FOUND),
+    # ------------------------------------------------------------------ /offers feed_watch
+    R(OFFERS, "feed_watch", "filters", ALL_OK, note="the public feed: every signed-in person"),
     # ----------------------------------------------------------- /projects project_unwatch
     R(PROJECTS, "project_unwatch", "private", ALL_OK, "project"),
     R(PROJECTS, "project_unwatch", "public", ALL_OK, "public_project"),
@@ -623,6 +626,8 @@ class RowRun:
             return {"conversation_id": target, "last_read_id": 10**9}
         if self.ns == FORUMS:
             return {"topic_id": target}
+        if self.ns == OFFERS:
+            return {"filters": {"type": "tutoring"}}
         return {"project_id": target}
 
     def ghost_payload(self, role: str) -> dict[str, Any]:

@@ -1,0 +1,63 @@
+"""Offers: the "J'offre gratuitement" board (free offers and blood donation requests).
+
+Public API: ``register(app)`` and ``NAMESPACE`` (``/offers``). Everything else is internal;
+other packages never import offers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from offers.live import NAMESPACE
+
+
+def register(app: Flask) -> None:
+    """Mount the API, the pages, the ``/offers`` namespace, the search type, the periodic
+    jobs (expiry, queue release, lotteries, purge) and the demo loader."""
+    from app.api import api
+    from app.cli import add_demo_loader
+    from app.jobs import register_job
+    from app.plugins import registry
+    from app.realtime import socketio
+    from offers import api as endpoints
+    from offers import demo, routes, search, services
+    from offers.events import OffersNamespace
+
+    api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
+    socketio.on_namespace(OffersNamespace(NAMESPACE))
+    search.register(app)
+    registry(app).nav_links.append((45, "offers.feed", lambda: str(_l("Free offers"))))
+    registry(app).nav_icons["offers.feed"] = "gift"
+    add_demo_loader(app, 45, "offers", demo.load_demo_offers)
+    register_job(
+        app,
+        "offers.expire",
+        dt.timedelta(minutes=10),
+        services.expire,
+        "end offers past their date",
+    )
+    register_job(
+        app,
+        "offers.queue",
+        dt.timedelta(minutes=2),
+        services.release_queue,
+        "publish posts that waited for capacity",
+    )
+    register_job(
+        app,
+        "offers.lottery",
+        dt.timedelta(minutes=10),
+        services.run_lotteries,
+        "draw offers whose fair-chance window passed",
+    )
+    register_job(
+        app,
+        "offers.purge",
+        dt.timedelta(hours=6),
+        services.purge,
+        "forget ended offers after 30 days, keeping the counts",
+    )

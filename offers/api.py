@@ -1,0 +1,193 @@
+"""JSON endpoints of the board (paths in API.md): services do the checks, the view commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.auth import get_current_user, require_user
+from app.api import ApiError, make_blueprint
+from app.db import db
+from app.limits import rate_limit
+from offers import queries, services
+from offers.models import OfferAlert
+from offers.schemas import (
+    AlertListSchema,
+    AlertSchema,
+    CheckOutSchema,
+    ClaimInSchema,
+    ClaimOutSchema,
+    FeedArgsSchema,
+    FeedOutSchema,
+    OfferInSchema,
+    OfferOutSchema,
+    OfferPatchSchema,
+)
+from offers.serialize import serialize_claim, serialize_offer
+
+blp = make_blueprint("offers", __name__, "Free offers and blood donation requests")
+
+
+def _out(offer: Any, actor: Any) -> dict[str, Any]:
+    data = serialize_offer(offer, actor)
+    if offer.status == "review" and actor is not None and offer.author_id == actor.id:
+        position, minutes = services.queue_position(offer)
+        data["queue"] = {"position": position, "wait_minutes": minutes}
+    return data
+
+
+@blp.route("/offers", methods=["GET"])
+@blp.arguments(FeedArgsSchema, location="query")
+@blp.response(200, FeedOutSchema)
+def list_offers(args: dict[str, Any]) -> dict[str, Any]:
+    """The feed: published offers filtered by place, type, audience, kind or words."""
+    actor = get_current_user()
+    page = queries.feed(args, actor)
+    page["items"] = [serialize_offer(o, actor, full=False) for o in page["items"]]
+    return page
+
+
+@blp.route("/offers", methods=["POST"])
+@rate_limit("offer_post")
+@blp.arguments(OfferInSchema)
+@blp.response(201, OfferOutSchema)
+def create_offer(data: dict[str, Any]) -> dict[str, Any]:
+    """Publish an offer or a blood request: 422 ``offer_rules`` with the hits when refused."""
+    actor = require_user()
+    if data.get("kind") == "blood_request":
+        from app.limits import check
+
+        check("blood_request", actor.id)
+    offer = services.publish(actor, data)
+    db.session.commit()
+    return _out(offer, actor)
+
+
+@blp.route("/offers/check", methods=["POST"])
+@rate_limit("offer_check")
+@blp.arguments(OfferInSchema)
+@blp.response(200, CheckOutSchema)
+def check_offer(data: dict[str, Any]) -> dict[str, Any]:
+    """The rules' verdict on a post; nothing is stored."""
+    actor = get_current_user()
+    hits = services.check(actor, services.prepare(data))
+    return {"ok": not any(h.action == "block" for h in hits), "hits": [h.as_dict() for h in hits]}
+
+
+@blp.route("/offers/<int:offer_id>", methods=["GET"])
+@blp.response(200, OfferOutSchema)
+def get_offer(offer_id: int) -> dict[str, Any]:
+    actor = get_current_user()
+    return _out(services.get_offer(offer_id, actor), actor)
+
+
+@blp.route("/offers/<int:offer_id>", methods=["PATCH"])
+@rate_limit("offer_post")
+@blp.arguments(OfferPatchSchema)
+@blp.response(200, OfferOutSchema)
+def patch_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
+    """Edit the text, pause or resume (``status``)."""
+    actor = require_user()
+    offer = services.edit(actor, services.get_offer(offer_id, actor), data)
+    db.session.commit()
+    return _out(offer, actor)
+
+
+@blp.route("/offers/<int:offer_id>", methods=["DELETE"])
+@rate_limit("offer_post")
+@blp.response(204)
+def delete_offer(offer_id: int) -> None:
+    """Withdraw the offer (its one terminal outcome)."""
+    actor = require_user()
+    services.withdraw(actor, services.get_offer(offer_id, actor))
+    db.session.commit()
+
+
+@blp.route("/offers/<int:offer_id>/claims", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.arguments(ClaimInSchema)
+@blp.response(201, ClaimOutSchema)
+def create_claim(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
+    """Ask for an offer: answers to its conditions and a proposed pickup time."""
+    actor = require_user()
+    offer = services.get_offer(offer_id, actor)
+    row = services.claim(actor, offer, data["answers"], data["pickup_proposal"])
+    db.session.commit()
+    return serialize_claim(row)
+
+
+@blp.route("/offers/<int:offer_id>/claims", methods=["GET"])
+@blp.response(200, ClaimOutSchema(many=True))
+def list_claims(offer_id: int) -> list[dict[str, Any]]:
+    """The requests for the author's offer."""
+    actor = require_user()
+    offer = services.get_offer(offer_id, actor)
+    if offer.author_id != actor.id:
+        raise ApiError(403, "forbidden", "Only the author sees the requests.")
+    return [serialize_claim(c) for c in services.claims_of(offer)]
+
+
+def _claim_action(claim_id: int, action: str) -> dict[str, Any]:
+    actor = require_user()
+    row = services.get_claim(claim_id, actor)
+    if action == "accept":
+        services.accept(actor, row)
+    elif action == "decline":
+        services.decline(actor, row)
+    else:
+        services.mark(actor, row, action)
+    db.session.commit()
+    return serialize_claim(row)
+
+
+@blp.route("/claims/<int:claim_id>/accept", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.response(200, ClaimOutSchema)
+def accept_claim(claim_id: int) -> dict[str, Any]:
+    """Accept a request: one place taken; the last place gives the offer away."""
+    return _claim_action(claim_id, "accept")
+
+
+@blp.route("/claims/<int:claim_id>/decline", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.response(200, ClaimOutSchema)
+def decline_claim(claim_id: int) -> dict[str, Any]:
+    return _claim_action(claim_id, "decline")
+
+
+@blp.route("/claims/<int:claim_id>/received", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.response(200, ClaimOutSchema)
+def received_claim(claim_id: int) -> dict[str, Any]:
+    return _claim_action(claim_id, "received")
+
+
+@blp.route("/claims/<int:claim_id>/no_show", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.response(200, ClaimOutSchema)
+def no_show_claim(claim_id: int) -> dict[str, Any]:
+    """The person did not come (counted privately)."""
+    return _claim_action(claim_id, "no_show")
+
+
+@blp.route("/offer-alerts", methods=["GET"])
+@blp.response(200, AlertListSchema)
+def list_alerts() -> dict[str, Any]:
+    actor = require_user()
+    rows = db.session.scalars(
+        select(OfferAlert).where(OfferAlert.user_id == actor.id).order_by(OfferAlert.id)
+    )
+    return {"items": list(rows)}
+
+
+@blp.route("/offer-alerts", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.arguments(AlertSchema)
+@blp.response(201, AlertSchema)
+def create_alert(data: dict[str, Any]) -> OfferAlert:
+    """Save an alert ("tutoring in Agadir"): notified when a matching offer is published."""
+    actor = require_user()
+    alert = services.add_alert(actor, data)
+    db.session.commit()
+    return alert

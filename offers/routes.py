@@ -1,0 +1,444 @@
+"""HTML pages of the board: the feed, the composer (rules explained before posting), an offer
+with its requests, a person's offers and requests, the review queue and the public counts.
+Same services, rights and rate limits as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.api import ApiError
+from app.db import db
+from app.limits import check as check_limit
+from app.limits import rate_limit
+from app.plugins import registry
+from directory import City, Province, get_association, user_memberships
+from offers import labels, queries, services
+from offers.models import (
+    ALLOCATIONS,
+    AUDIENCES,
+    BLOOD_GROUPS,
+    DELIVERY_MODES,
+    SUPPORT_TYPES,
+    Claim,
+    Offer,
+    OfferCount,
+)
+from offers.schemas import FeedArgsSchema
+
+bp = Blueprint(
+    "offers",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/offers-static",
+)
+
+FORM_FIELDS = (
+    "kind",
+    "support_type",
+    "city_id",
+    "area_hint",
+    "capacity",
+    "delivery_mode",
+    "allocation",
+    "title",
+    "body",
+    "association_id",
+    "ends_on",
+    "age_min",
+    "age_max",
+    "conditions_other",
+    "blood_group",
+    "facility",
+    "needed_by",
+)
+
+
+def _places() -> list[Province]:
+    return list(db.session.scalars(select(Province).order_by(Province.position, Province.id)))
+
+
+def _lang() -> str:
+    return str(get_locale() or "ar")
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    return {
+        "labels": labels,
+        "support_types": SUPPORT_TYPES,
+        "audiences": AUDIENCES,
+        "delivery_modes": DELIVERY_MODES,
+        "allocations": ALLOCATIONS,
+        "blood_groups": BLOOD_GROUPS,
+        "lang": _lang(),
+        **extra,
+    }
+
+
+def _city_names(offers: list[Offer]) -> dict[int, str]:
+    ids = {o.city_id for o in offers}
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(City).where(City.id.in_(ids)))
+    return {c.id: c.label(_lang()) for c in rows}
+
+
+@bp.route("/offers")
+def feed() -> ResponseReturnValue:
+    """The feed: filters by place, type, audience and words; facet counts; live updates."""
+    raw = {k: v for k, v in request.args.items() if v != ""}
+    try:
+        args = FeedArgsSchema().load(raw)
+    except Exception:  # a hand-edited address: show the whole feed rather than an error
+        args = FeedArgsSchema().load({})
+    actor = get_current_user()
+    page = queries.feed(args, actor)
+    provinces = _places()
+    kept = {
+        k: v
+        for k, v in raw.items()
+        if k in ("q", "type", "province", "city", "audience", "kind", "near", "radius_km")
+    }
+
+    def feed_url(**changes: Any) -> str:
+        merged = {**kept, **changes}
+        return url_for("offers.feed", **{k: v for k, v in merged.items() if v not in (None, "")})
+
+    return render_template(
+        "offers/feed.html",
+        feed_url=feed_url,
+        page_url=lambda n: feed_url(page=n),
+        **_context(
+            page=page,
+            args=args,
+            provinces=provinces,
+            province_names={str(p.id): p.label(_lang()) for p in provinces},
+            cities=_city_names(page["items"]),
+            actor=actor,
+        ),
+    )
+
+
+def _form_data() -> dict[str, Any]:
+    """The composer's fields as the API's body."""
+    form = request.form
+    data: dict[str, Any] = {
+        k: form.get(k, "").strip() for k in FORM_FIELDS if form.get(k, "").strip()
+    }
+    data["kind"] = data.get("kind") or "offer"
+    data["free"] = form.get("free") == "1"
+    data["audience"] = [a for a in form.getlist("audience") if a in AUDIENCES]
+    for key in ("city_id", "capacity", "age_min", "age_max", "association_id"):
+        if key in data:
+            try:
+                data[key] = int(data[key])
+            except ValueError:
+                data.pop(key)
+    if data["kind"] == "blood_request":
+        data["free"] = True
+    for key in ("ends_on", "needed_by"):
+        if key in data:
+            try:
+                if key == "ends_on":
+                    data[key] = dt.date.fromisoformat(data[key])
+                else:  # the form's local time, in the person's zone
+                    local = dt.datetime.fromisoformat(data[key])
+                    if local.tzinfo is None:
+                        local = local.replace(tzinfo=get_timezone())
+                    data[key] = local.astimezone(dt.UTC)
+            except ValueError:
+                data.pop(key)
+    return data
+
+
+@bp.route("/offers/new", methods=["GET", "POST"])
+@login_required
+@rate_limit("offer_post", methods=["POST"])
+def compose() -> ResponseReturnValue:
+    """Write an offer or a blood request; the rules are checked as you type and on posting."""
+    actor = require_user()
+    hits: list[dict[str, Any]] = []
+    values: dict[str, Any] = {
+        "kind": request.args.get("kind", "offer"),
+        "capacity": 1,
+        "audience": [],
+    }
+    if request.method == "POST":
+        data = _form_data()
+        values = {**data, "free": data.get("free")}
+        try:
+            if data["kind"] == "blood_request":
+                check_limit("blood_request", actor.id)
+            offer = services.publish(actor, data)
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            hits = list((error.fields or {}).get("hits") or [])
+            if not hits:
+                flash(error.message or _("Please correct the highlighted fields."), "error")
+                hits = [
+                    {
+                        "code": "MISSING_FIELD",
+                        "action": "block",
+                        "excerpt": k,
+                        "message": " ".join(v),
+                    }
+                    for k, v in (error.fields or {}).items()
+                    if isinstance(v, list)
+                ]
+        else:
+            if offer.status == "published":
+                flash(_("Your offer is published. Thank you!"), "success")
+            else:
+                flash(_("Your post is waiting for a moderator's review."), "info")
+            return redirect(url_for("offers.show", offer_id=offer.id))
+    return render_template(
+        "offers/compose.html",
+        **_context(
+            values=values,
+            hits=hits,
+            provinces=_places(),
+            associations=[m for m in user_memberships(actor.id) if m.role == "admin"],
+        ),
+    )
+
+
+@bp.route("/offers/<int:offer_id>")
+def show(offer_id: int) -> ResponseReturnValue:
+    actor = get_current_user()
+    try:
+        offer = services.get_offer(offer_id, actor)
+    except ApiError:
+        abort(404)
+    mine = actor is not None and offer.author_id == actor.id
+    my_claim = (
+        db.session.scalar(
+            select(Claim).where(Claim.offer_id == offer.id, Claim.claimant_id == actor.id)
+        )
+        if actor is not None
+        else None
+    )
+    claims = services.claims_of(offer) if mine else []
+    people = {}
+    ids = {c.claimant_id for c in claims} | ({offer.author_id} if offer.author_id else set())
+    if ids:
+        from app.accounts.models import User
+
+        people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    contacts = {}
+    if actor is not None:
+        reg = registry()
+        shown = [c.claimant_id for c in claims if c.status in ("accepted", "received")]
+        if my_claim is not None and my_claim.status in ("accepted", "received") and offer.author_id:
+            shown.append(offer.author_id)
+        for uid in shown:
+            person = people.get(uid)
+            if person is not None:
+                contacts[uid] = [
+                    a
+                    for _o, make in sorted(reg.profile_actions, key=lambda e: e[0])
+                    if (a := make(person, actor)) is not None
+                ]
+    queue = services.queue_position(offer) if offer.status == "review" and mine else None
+    association = get_association(offer.association_id) if offer.association_id else None
+    city = db.session.get(City, offer.city_id)
+    return render_template(
+        "offers/show.html",
+        **_context(
+            offer=offer,
+            mine=mine,
+            may_edit=services.may_edit(actor, offer),
+            my_claim=my_claim,
+            claims=claims,
+            people=people,
+            contacts=contacts,
+            queue=queue,
+            association=association,
+            city=city.label(_lang()) if city else "",
+            actor=actor,
+            moderator=services.is_moderator(actor),
+        ),
+    )
+
+
+def _back(offer_id: int) -> ResponseReturnValue:
+    return redirect(url_for("offers.show", offer_id=offer_id))
+
+
+@bp.route("/offers/<int:offer_id>/claim", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def claim(offer_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    try:
+        offer = services.get_offer(offer_id, actor)
+    except ApiError:
+        abort(404)
+    answers = {a: request.form.get(f"answer-{a}") == "yes" for a in offer.audience or []}
+    try:
+        services.claim(actor, offer, answers, request.form.get("pickup_proposal", ""))
+        db.session.commit()
+        flash(_("Your request is sent. You will be notified of the answer."), "success")
+    except ApiError as error:
+        db.session.rollback()
+        hits = (error.fields or {}).get("hits") or []
+        flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
+    return _back(offer_id)
+
+
+@bp.route("/offers/claims/<int:claim_id>/<action>", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def claim_action(claim_id: int, action: str) -> ResponseReturnValue:
+    actor = require_user()
+    if action not in ("accept", "decline", "received", "no_show"):
+        abort(404)
+    try:
+        row = services.get_claim(claim_id, actor)
+    except ApiError:
+        abort(404)
+    try:
+        if action == "accept":
+            services.accept(actor, row)
+        elif action == "decline":
+            services.decline(actor, row)
+        else:
+            services.mark(actor, row, action)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        flash(error.message or _("This could not be done."), "error")
+    return _back(row.offer_id)
+
+
+@bp.route("/offers/<int:offer_id>/status", methods=["POST"])
+@login_required
+@rate_limit("offer_post")
+def set_status(offer_id: int) -> ResponseReturnValue:
+    """Pause, resume, withdraw or repost."""
+    actor = require_user()
+    try:
+        offer = services.get_offer(offer_id, actor)
+    except ApiError:
+        abort(404)
+    action = request.form.get("action")
+    try:
+        if action == "withdraw":
+            services.withdraw(actor, offer)
+        elif action == "repost":
+            new = services.repost(actor, offer)
+            db.session.commit()
+            return _back(new.id)
+        elif action in ("paused", "published"):
+            services.edit(actor, offer, {"status": action})
+        else:
+            abort(400)
+        db.session.commit()
+    except ApiError as error:
+        db.session.rollback()
+        flash(error.message or _("This could not be done."), "error")
+    return _back(offer_id)
+
+
+@bp.route("/offers/mine")
+@login_required
+def mine() -> ResponseReturnValue:
+    actor = require_user()
+    offers = queries.offers_of(actor.id)
+    claims = queries.claims_by(actor.id)
+    return render_template(
+        "offers/mine.html",
+        **_context(
+            offers=offers, claims=claims, cities=_city_names(offers + [o for _c, o in claims])
+        ),
+    )
+
+
+@bp.route("/offers/review", methods=["GET", "POST"])
+@login_required
+@rate_limit("offer_post", methods=["POST"])
+def review() -> ResponseReturnValue:
+    """The moderators' queue: each post with its rule hits; approve, or refuse with a reason
+    the author sees."""
+    actor = require_user()
+    if not services.is_moderator(actor):
+        abort(403)
+    if request.method == "POST":
+        offer = db.session.get(Offer, request.form.get("offer_id", type=int) or 0)
+        if offer is None:
+            abort(404)
+        try:
+            if request.form.get("action") == "spammer" and offer.author_id:
+                services.mark_spammer(actor, offer.author_id)
+                if offer.status == "review":
+                    services.decide(actor, offer, False, request.form.get("reason") or _("Spam"))
+            else:
+                services.decide(
+                    actor,
+                    offer,
+                    request.form.get("action") == "approve",
+                    request.form.get("reason", ""),
+                )
+            db.session.commit()
+        except ApiError as error:
+            db.session.rollback()
+            flash(error.message or _("This could not be done."), "error")
+        return redirect(url_for("offers.review"))
+    queue = services.review_queue()
+    return render_template("offers/review.html", **_context(queue=queue, cities=_city_names(queue)))
+
+
+@bp.route("/offers/given")
+def given() -> ResponseReturnValue:
+    """What the board gave: counts by type and by province (nothing about anyone)."""
+    by_type = db.session.execute(
+        select(
+            OfferCount.support_type,
+            func.sum(OfferCount.consumed),
+            func.sum(OfferCount.beneficiaries),
+        )
+        .group_by(OfferCount.support_type)
+        .order_by(func.sum(OfferCount.consumed).desc())
+    ).all()
+    by_province = db.session.execute(
+        select(Province, func.sum(OfferCount.consumed))
+        .join(OfferCount, OfferCount.province_id == Province.id)
+        .group_by(Province.id)
+        .order_by(func.sum(OfferCount.consumed).desc())
+    ).all()
+    live = db.session.scalar(select(func.count(Offer.id)).where(Offer.status == "published")) or 0
+    return render_template(
+        "offers/given.html", **_context(by_type=by_type, by_province=by_province, live=live)
+    )
+
+
+@bp.route("/offers/alerts", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def add_alert() -> ResponseReturnValue:
+    actor = require_user()
+    data = {
+        "support_type": request.form.get("type") or None,
+        "province_id": request.form.get("province", type=int),
+        "city_id": request.form.get("city", type=int),
+        "audience": request.form.get("audience") or None,
+    }
+    try:
+        services.add_alert(actor, data)
+        db.session.commit()
+        flash(_("Alert saved: you will be notified of new matching offers."), "success")
+    except ApiError as error:
+        db.session.rollback()
+        flash(error.message or _("This could not be done."), "error")
+    args: dict[str, Any] = {
+        k: v for k, v in request.form.items() if k in ("type", "province", "city", "audience") and v
+    }
+    return redirect(url_for("offers.feed", **args))

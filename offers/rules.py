@@ -1,0 +1,436 @@
+"""The "J'offre gratuitement" rules: what a free offer may not be, in four writing styles.
+
+The seed group's rules, made data plus code (``app/rules``): a post offers the author's own help
+for free; refused are requests for help (except blood donation requests), calls to contribute
+to caravans or other initiatives, job offers, paid contributions, advertising, medical
+consultations, links to other sites and phone numbers (contact goes through the platform).
+Each rule's ``examples`` are texts it must catch, one tuple per writing style (``ar`` Arabic,
+``darija`` Darija in Arabic script, ``arabizi`` Darija in Latin letters and digits, ``fr``);
+``passes`` are genuine offers it must leave alone. ``tests/offers/test_rules.py`` runs them and
+the labelled corpus in ``tests/offers/corpus/``.
+
+Bump :data:`VERSION` when a rule changes: a post's review records the version that judged it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from flask_babel import lazy_gettext as _l
+
+from app.rules import BLOCK, Folded, Rule, RuleSet, arabic, words
+
+VERSION = 1
+
+#: A blood donation request: the one request the group allows.
+BLOOD = (
+    arabic("دم", "فصيله", "متبرع", suffix=False)
+    + "|"
+    + words(r"sang", r"d[e]?mm?", r"blood", r"groupe\s+sanguin", r"[abo]{1,2}\s?[+-]", r"ab\s?[+-]")
+    + r"|(?<!\w)(?:ا|ب|او|o|a|b|ab)\s?[+-](?!\w)"
+)
+
+_GIVING_VERBS = (
+    r"n3ti|n3tiw|n3awn|n3awen|nsa3ed|nsa3d|nmn7|nhdi|nqdm|n9adem|n9dm|nwsal|nwsel|ndir|"
+    r"nkhdem|n9ra|nqra|nwarri|nfid|nfaked|n9tasem|nchark|nsahem"
+)
+
+
+def _phones(folded: Folded) -> Iterator[tuple[int, int]]:
+    text = folded.text
+    for match in re.finditer(r"[+(]?\d[\dx*\s.\-/()]{2,30}", text):
+        run = match.group().rstrip(" .-/()")
+        digits = re.sub(r"[^\dx*]", "", run)
+        plain = digits.replace("x", "").replace("*", "")
+        masked = len(digits) - len(plain)
+        end = match.start() + len(run)
+        if masked == 0:
+            local = re.sub(r"^(?:00212|212)", "0", plain)
+            if (len(local) >= 10 and re.match(r"0[5-7]", local)) or (
+                len(plain) == 9 and plain[0] in "67" and local == plain and " " in run
+            ):
+                yield match.start(), end
+        elif masked >= 2 and re.match(r"0?[5-7]", digits) and plain.startswith(("05", "06", "07")):
+            yield match.start(), end
+    spelled = (
+        r"(?<!\w)(?:zero|zéro|ziro|zirou|sifr|صفر|زيرو|زيرou)\s*"
+        r"(?:six|sept|cinq|sitta|sita|stta|seb3a|sb3a|khamsa|سته|سبعه|خمسه|5|6|7)(?!\w)"
+    )
+    for match in re.finditer(spelled, text):
+        yield match.span()
+
+
+_LINK_PATTERNS = (
+    r"https?\s*:\s*/\s*/",
+    r"(?<!\w)w\s*w\s*w\s*(?:\.|dot|point|نقطه)",
+    r"(?<![\w@])[a-z0-9][a-z0-9\-]*\s*(?:\.|[\s(\[]+(?:dot|point|نقطه)[\s)\]]+)\s*"
+    r"(?:com|ma|net|org|fr|ly|me|io|co|info|biz|tv|app|shop|store|link|gl|be)(?![\w.])",
+    r"(?<![\w.])@[a-z0-9_][a-z0-9_.]{2,}",
+    words(
+        r"(?:lien|link|lian)\s+(?:en|in|f|fi|dans\s+(?:la|ma)?)\s*bio",
+        r"clique[zr]?\s+(?:sur\s+)?(?:le\s+)?lien",
+        r"bio\s+(?:dyali|dyalna)",
+    ),
+    arabic("رابط", "لينك"),
+)
+
+RULES = RuleSet(
+    "offers",
+    VERSION,
+    (
+        Rule(
+            "REQUEST",
+            BLOCK,
+            _l(
+                "This board is for offering help, not asking for it. Only blood donation "
+                "requests are allowed (choose \u201cBlood donation request\u201d)."
+            ),
+            patterns=(
+                arabic(
+                    "احتاج",
+                    "نحتاج",
+                    "انا محتاج",
+                    "راني محتاج",
+                    "حنا محتاجين",
+                    "نحن محتاجون",
+                    "ساعدوني",
+                    "ساعدونا",
+                    "عاونوني",
+                    "عاونونا",
+                    "عاوني",
+                    "ابحث عن",
+                    "نبحث عن",
+                    "اطلب",
+                    "خاصني",
+                    "خصني",
+                    "خاصنا",
+                    "خصنا",
+                    "كنقلب علي",
+                    "كنقلبو علي",
+                    "كانقلب علي",
+                    "شي حد يعاوني",
+                    "شي واحد يعاوني",
+                    "من يساعدني",
+                    "من يستطيع مساعدتي",
+                    "في حاجه الي",
+                    "بحاجه الي",
+                ),
+                r"(?<!\w)[وف]?بغيت(?!\s+(?:نعطي|نعاون|نساعد|نهدي|نمنح|نقدم|نتبرع|نشارك|نفيد|ندير))",
+                words(
+                    r"bghit(?!\s+(?:" + _GIVING_VERBS + r"))",
+                    r"bghina(?!\s+(?:" + _GIVING_VERBS + r"))",
+                    r"khasni|5asni|khassni|5assni|khasna|5asna|khesni",
+                    r"3awnouni|3awnoni|3awnuni|3awnona|3awnouna|3awnuna|sa3douni|sa3dona|sa3doni",
+                    r"(?:ana|rani|7na|hna|ra)\s+(?:m7taj|mo7taj|m7taja|mo7taja|mehtaj|m7tajin)",
+                    r"kan9aleb\s+3la|kan9alleb\s+3la|kan9lab\s+3la|kan9lbo\s+3la|kan9albo\s+3la",
+                    r"chi\s+(?:wa7ed|7ad|had)\s+y3awni",
+                    r"j'?\s*ai\s+besoin|nous\s+avons\s+besoin|on\s+a\s+besoin|besoin\s+d'?\s*aide",
+                    r"aidez[\s-]*(?:moi|nous)|aide[rz]?\s+(?:ma|mon|mes)\s+\w+|m'?\s*aider",
+                    r"je\s+(?:re)?cherche|nous\s+(?:re)?cherchons|on\s+cherche",
+                    r"je\s+demande|svp\s+aide",
+                ),
+            ),
+            unless=BLOOD,
+            examples={
+                "ar": ("أحتاج إلى كرسي متحرك لوالدي في فاس", "ساعدوني في مصاريف العلاج"),
+                "darija": ("خاصني شي كرسي متحرك لماما", "بغيت شي خدمة عافاكم"),
+                "arabizi": ("khasni chi wa7ed y3awni f lkra", "3awnouni a l5wa bghit dwa"),
+                "fr": ("J'ai besoin d'un fauteuil roulant pour mon père", "Aidez-moi svp"),
+            },
+            passes=(
+                "بغيت نعطي حوايج ديال الدراري فابور فسلا",
+                "كرسي متحرك نعطيه فابور لشي واحد محتاجو، ولمن يحتاجها",
+                "bghit n3awn 5 tlamid f lmaths fabor f agadir",
+                "نحتاج متبرعين بالدم فصيلة O+ بمستشفى ابن سينا",
+            ),
+        ),
+        Rule(
+            "CONTRIBUTION_CALL",
+            BLOCK,
+            _l(
+                "Calls to contribute to a caravan, a collection or another initiative are "
+                "not offers. Associations can run a donation campaign instead."
+            ),
+            patterns=(
+                arabic(
+                    "ساهموا",
+                    "ساهمو",
+                    "ساهم معنا",
+                    "تبرعوا",
+                    "تبرعو",
+                    "شاركوا معنا",
+                    "شاركو معانا",
+                    "ساهمي",
+                    "دعمكم",
+                    "ادعموا",
+                    "ادعمو",
+                    "جمع التبرعات",
+                    "حمله تبرع",
+                    "مساهمتكم",
+                ),
+                words(
+                    r"sahmo|sahmou|sahmu|sahem\s+m3ana|tbar3o|tbr3o|tbar3ou|charko\s+m3ana",
+                    r"dirou?\s+don|3awnona\s+f|3awnouna\s+f|mosahamatkom|musahamatkum",
+                    r"participe[zr]?|contribue[zr]?|faites\s+un\s+don|collecte\s+de\s+fonds",
+                    r"cagnotte|soutene[zr]\s+(?:notre|nos|la)|faire\s+un\s+don|vos\s+dons",
+                    r"donnez\s+pour|aidez\s+la\s+caravane|cotisation",
+                ),
+            ),
+            negatable=True,
+            unless=BLOOD,
+            examples={
+                "ar": ("ساهموا معنا في قافلة الشتاء لفائدة أطفال الأطلس",),
+                "darija": ("ساهمو معانا فالقافلة ديال إفران",),
+                "arabizi": ("sahmo m3ana f l9afila dyal lkhenifra",),
+                "fr": ("Participez à notre collecte pour la caravane médicale",),
+            },
+        ),
+        Rule(
+            "JOB",
+            BLOCK,
+            _l("Job offers and recruitment are not free offers; post them on a job board."),
+            patterns=(
+                arabic(
+                    "توظيف",
+                    "فرصه عمل",
+                    "فرص عمل",
+                    "مطلوب عامل",
+                    "مطلوب موظف",
+                    "مطلوب سائق",
+                    "مطلوبه",
+                    "راتب",
+                    "الخلصه",
+                    "خلصه",
+                    "اجره شهريه",
+                    "كنقلبو علي خدام",
+                    "عقد عمل",
+                ),
+                words(
+                    r"recrute|recrutons|recrutement|on\s+recrute|j'?\s*embauche|on\s+embauche|nous\s+embauchons|offre\s+d'?\s*emploi",
+                    r"poste\s+(?:de|a\s+pourvoir)|salaire|cdi|cdd|envoye[zr]\s+(?:votre|vos)\s+cv",
+                    r"l5elsa|lkhelsa|lkhlsa|l5lsa|khelsa|5elsa",
+                    r"kan9albo\s+3la\s+(?:khdam|5dam|khddam)|mtloub|matloub|mtlob",
+                ),
+            ),
+            negatable=True,
+            examples={
+                "ar": ("مطلوب عامل للعمل في مقهى بالدار البيضاء براتب محترم",),
+                "darija": ("كنقلبو على خدام فالحانوت والخلصة مزيانة",),
+                "arabizi": ("mtloub serveur f casa l5elsa mzyana",),
+                "fr": ("On recrute un vendeur, CDD, salaire motivant",),
+            },
+            passes=("Je donne gratuitement des conseils pour réussir vos entretiens d'embauche",),
+        ),
+        Rule(
+            "PAID",
+            BLOCK,
+            _l("Everything here is free: no price, no fee, no payment, no sale."),
+            patterns=(
+                # "ثمن"/"تمن" alone is also "eight" in Darija ("ثمن بلايص"): the price has an
+                # article, a preposition or a pronoun
+                r"(?<!\w)(?:و?(?:ب|بال|ال|فال))(?:ثمن|تمن)\w{0,3}(?!\w)|(?<!\w)(?:ثمن|تمن)(?:ه|ها|و|هم)(?!\w)",
+                r"\d+\s*(?:dh|dhs|mad|dirhams?|درهم|دراهم|dr|euros?|€|rials?|ryal|ريال|فرنك)(?!\w)",
+                arabic(
+                    "ثمن رمزي",
+                    "السعر",
+                    "سعر",
+                    "للبيع",
+                    "نبيع",
+                    "كنبيع",
+                    "كانبيع",
+                    "الدفع",
+                    "مقابل مادي",
+                    "رسوم",
+                    "واجب التسجيل",
+                    "بالفلوس",
+                ),
+                words(
+                    r"prix|tarifs?|payante?s?|payer|paiement|a\s+vendre|vendre|vends|frais",
+                    r"nbi3|kanbi3|lbi3|l\s*bi3|b\s*flous|bflous|taman|tman|thaman|ttaman",
+                    r"frais\s+d'?\s*inscription|prix\s+symbolique",
+                ),
+            ),
+            negatable=True,
+            examples={
+                "ar": ("دروس دعم في الرياضيات بثمن رمزي 50 درهم للحصة",),
+                "darija": ("كنبيع كرسي متحرك بثمن مناسب",),
+                "arabizi": ("kanbi3 7wayj dyal drari b 20dh",),
+                "fr": ("Cours de soutien à prix symbolique, 100 dh le mois",),
+            },
+            passes=("Cours de soutien gratuits, sans aucun frais, pour 5 élèves à Salé",),
+        ),
+        Rule(
+            "AD",
+            BLOCK,
+            _l("Advertising for a shop, a brand or a product is not allowed."),
+            patterns=(
+                r"-?\d+\s*%",
+                arabic(
+                    "تخفيض",
+                    "تخفيضات",
+                    "عرض خاص",
+                    "عروض",
+                    "متجرنا",
+                    "محلنا",
+                    "زوروا",
+                    "زورو",
+                    "اطلبوا الان",
+                    "اطلبو",
+                    "منتوجاتنا",
+                    "ماركه",
+                    "الهوتة",
+                    "لهوتا",
+                ),
+                words(
+                    r"promos?|promotion|soldes|reduction|remise|magasin|boutique|notre\s+marque",
+                    r"commande[zr]?|commandi\w*|visite[zr]\s+notre|nos\s+produits|livraison\s+partout",
+                    r"tkhfid|t5fid|takhfid|lhota|l7anout\s+dyalna|zourouna|zorona|commandi",
+                ),
+            ),
+            examples={
+                "ar": ("تخفيضات كبرى في متجرنا على كل الملابس",),
+                "darija": ("زورونا فالمحل ديالنا، عروض خاصة هاد السيمانة",),
+                "arabizi": ("tkhfid 50% f l7anout dyalna zourouna",),
+                "fr": ("Promo -30% dans notre boutique, visitez notre magasin",),
+            },
+        ),
+        Rule(
+            "MEDICAL_CONSULTATION",
+            BLOCK,
+            _l(
+                "Medical consultations and diagnoses cannot be given or asked for here; "
+                "see a doctor or a health centre."
+            ),
+            patterns=(
+                arabic(
+                    "استشاره طبيه",
+                    "استشارات طبيه",
+                    "تشخيص",
+                    "شنو ندير ل",
+                    "اش ندير ل",
+                    "شنو دوا",
+                    "اشمن دوا",
+                    "اشمن دواء",
+                    "اي دواء",
+                    "ما هو الدواء",
+                    "ما هو العلاج",
+                    "ما العلاج",
+                    "اعراض",
+                    "الاعراض",
+                    "واش هاد الدوا",
+                ),
+                words(
+                    r"consultations?(?:\s+\w+){0,2}\s+(?:en\s+ligne|a\s+distance|medicales?)",
+                    r"consultations?\s+medicales?|diagnostic|diagnostiquer|symptomes",
+                    r"quel(?:le)?\s+(?:medicament|traitement|remede)|que\s+faire\s+(?:pour|contre)",
+                    r"chno\s+ndir\s+l|ach\s+ndir\s+l|chmen\s+dwa|achmen\s+dwa|wach\s+had\s+dwa",
+                    r"chno\s+dwa|ach\s+dwa|tachkhis|tach5is|a3rad",
+                    r"(?:tbib|medecin|docteur|doktor|طبيب)\s+(?:\w+\s+){0,3}consultations?",
+                ),
+            ),
+            examples={
+                "ar": ("طبيب يقدم استشارة طبية عن بعد لتشخيص الأمراض",),
+                "darija": ("شنو ندير لولدي عندو السخانة؟ اشمن دوا نعطيه",),
+                "arabizi": ("chno ndir l weldi 3ndo s5ana, chmen dwa",),
+                "fr": ("Quel médicament pour la fièvre de mon bébé ?",),
+            },
+            passes=("Je donne des livres de médecine gratuitement à Rabat",),
+        ),
+        Rule(
+            "LINK",
+            BLOCK,
+            _l("Links and social media handles are not allowed: people contact you here."),
+            patterns=_LINK_PATTERNS,
+            examples={
+                "ar": ("للتسجيل ادخلوا على الرابط www.example.ma",),
+                "darija": ("تواصلو معايا فالانستا @karima_help",),
+                "arabizi": ("dkhlo l lien f bio wla wa.me/212600000000",),
+                "fr": ("Inscriptions sur bit.ly/cours-gratuits",),
+            },
+        ),
+        Rule(
+            "PHONE",
+            BLOCK,
+            _l(
+                "Phone numbers are not shown: once you accept a request, you and that person "
+                "talk through the platform."
+            ),
+            detector=_phones,
+            examples={
+                "ar": ("للتواصل ٠٦١٢٣٤٥٦٧٨",),
+                "darija": ("عيطو ليا 06 12 34 56 78",),
+                "arabizi": ("3iyto 06xx xx xx 12 fabor",),
+                "fr": ("Appelez au +212 6 61 23 45 67",),
+            },
+            passes=("Le 05/12/2026 à 10h, 12 places gratuites pour les enfants à Oujda",),
+        ),
+        Rule(
+            "NOT_FREE",
+            BLOCK,
+            _l("An offer here asks for nothing in return: no exchange, no swap, no service back."),
+            patterns=(
+                arabic("مقابل", suffix=False),  # not "مقابلات" (job interviews)
+                arabic("تبادل", "نتبادل", "اتبادل", "يتبادل", "بالتبادل"),
+                words(
+                    r"en\s+echange|contre\s+(?:un|une|des)\s+(?:service|aide|travail)|troc",
+                    r"contrepartie|b\s*lmo9abil|blmo9abil|fl\s*mo9abil|mo9abil|tbadel|nbadlo",
+                    r"a\s+echanger|echange\s+contre",
+                ),
+            ),
+            negatable=True,
+            examples={
+                "ar": ("أقدم دروسا في الفرنسية مقابل خدمة في البيت",),
+                "darija": ("عندي ملابس ديال الدراري نتبادلها مع حوايج ديال الشتا",),
+                "arabizi": ("3andi ktoub dyal lbac nbadlo m3a ktoub dyal lfac",),
+                "fr": ("Je donne des cours d'anglais en échange de cours de guitare",),
+            },
+            passes=("Vêtements d'enfants à donner, gratuit et sans contrepartie, à Salé",),
+        ),
+    ),
+)
+
+#: What a claim may not carry: contact data (contact goes through the platform once accepted)
+#: and health details (the author only needs to know the conditions are met).
+CLAIM_RULES = RuleSet(
+    "offer_claims",
+    VERSION,
+    (
+        RULES.rules[[r.code for r in RULES.rules].index("LINK")],
+        RULES.rules[[r.code for r in RULES.rules].index("PHONE")],
+        Rule(
+            "HEALTH",
+            BLOCK,
+            _l(
+                "Do not write health details here: the author only needs your answers to the "
+                "conditions."
+            ),
+            patterns=(
+                arabic(
+                    "مريض",
+                    "مرض",
+                    "سكري",
+                    "السكر",
+                    "سرطان",
+                    "حامل",
+                    "اعاقه",
+                    "ضغط الدم",
+                    "الربو",
+                    "اكتئاب",
+                ),
+                words(
+                    r"malade|maladie|diabete|diabetique|cancer|enceinte|handicap\w*|asthme",
+                    r"depression|tension|vih|sida|hepatite|epilep\w*|autis\w*",
+                    r"mrid|mrida|sokkar|sokar|sekkar|kancer|7amla|hamla|m3a9|mo3a9",
+                ),
+            ),
+            examples={
+                "ar": ("أنا مريض بالسكري، أمر غدا",),
+                "darija": ("مراتي حامل وندوز العشية",),
+                "arabizi": ("ana mrid b sokkar, ndouz ghedda",),
+                "fr": ("Je suis diabétique, je passe demain à 10h",),
+            },
+            passes=("Je passe demain à 10h devant la poste",),
+        ),
+    ),
+)

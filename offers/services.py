@@ -1,0 +1,816 @@
+"""What the board does: check, publish, claim, accept, end, expire and purge offers.
+
+Callers (pages and API) check nothing themselves: every function takes the actor and raises
+:class:`~app.api.ApiError` (403/404/409/422) before writing anything; the caller commits.
+Events to open feeds and the search's outbox run after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from app.accounts.models import User
+from app.api import ApiError, not_found
+from app.db import db, utcnow
+from app.rules import BLOCK, REVIEW, Hit, blocking
+from app.search.analysis import analyze
+from app.text import clean_name, clean_text
+from directory import City, get_association, membership_role, user_memberships
+from offers import live as events
+from offers.models import (
+    CAPACITY_MAX,
+    Claim,
+    Offer,
+    OfferAlert,
+    OfferCount,
+    Standing,
+)
+from offers.rules import CLAIM_RULES, RULES
+
+#: How long an offer stays up without an end date; a blood request's hard limit.
+OFFER_LIFETIME = dt.timedelta(days=30)
+BLOOD_LIFETIME = dt.timedelta(hours=72)
+#: Body, images and claims of an ended offer are purged after this; counts stay.
+PURGE_AFTER = dt.timedelta(days=30)
+#: A near-duplicate of the same author's post within this window is refused.
+DUPLICATE_WINDOW = dt.timedelta(days=7)
+DUPLICATE_SIMILARITY = 0.8
+#: The lottery's fair-chance window after publication.
+LOTTERY_WINDOW = dt.timedelta(hours=24)
+#: Posts a moderator handles per hour (for the estimated wait shown to a queued author).
+REVIEWS_PER_HOUR = 60
+
+_MISSING: dict[str, Any] = {
+    "support_type": _l("Choose the type of support you offer."),
+    "city_id": _l("Say where: choose a city."),
+    "capacity": _l("Say how many people can benefit."),
+    "audience": _l("Say who it is for: choose at least one condition."),
+    "free": _l("Confirm that the offer is free."),
+    "title": _l("Give the offer a title."),
+    "blood_group": _l("Choose the blood group needed."),
+    "facility": _l("Name the hospital or blood bank."),
+    "needed_by": _l("Say until when the blood is needed."),
+}
+
+
+def offer_path(offer_id: int) -> str:
+    """The offer's page (also from periodic jobs, outside any request)."""
+    return f"/offers/{offer_id}"
+
+
+# --- checking -----------------------------------------------------------------------------
+
+
+def _missing(data: dict[str, Any]) -> list[Hit]:
+    if data.get("kind") == "blood_request":
+        required = ["city_id", "blood_group", "facility", "needed_by"]
+    else:
+        required = ["support_type", "city_id", "capacity", "audience", "free", "title"]
+    hits = []
+    for name in required:
+        value = data.get(name)
+        if value in (None, "", [], False):
+            hits.append(Hit("MISSING_FIELD", BLOCK, name, str(_MISSING[name])))
+    return hits
+
+
+def _text_of(data: dict[str, Any]) -> str:
+    parts = [
+        data.get(k) or "" for k in ("title", "body", "area_hint", "conditions_other", "facility")
+    ]
+    return "\n".join(str(p) for p in parts if p)
+
+
+def fingerprint(text: str) -> str:
+    """The post's analysed words, sorted and unique: what near-duplicates share."""
+    return " ".join(sorted(set(analyze(text))))
+
+
+def _similarity(a: str, b: str) -> float:
+    left, right = set(a.split()), set(b.split())
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+def _duplicate(actor: User | None, text: str, exclude_id: int | None = None) -> list[Hit]:
+    if actor is None:
+        return []
+    mine = fingerprint(text)
+    since = utcnow() - DUPLICATE_WINDOW
+    rows = db.session.execute(
+        select(Offer.id, Offer.fingerprint, Offer.title).where(
+            Offer.author_id == actor.id, Offer.created_at >= since, Offer.status != "refused"
+        )
+    )
+    for oid, other, title in rows:
+        if oid != exclude_id and _similarity(mine, other) >= DUPLICATE_SIMILARITY:
+            message = _("You posted almost the same offer in the last 7 days: edit that one.")
+            return [Hit("DUPLICATE", BLOCK, title, message)]
+    return []
+
+
+def check(actor: User | None, data: dict[str, Any], exclude_id: int | None = None) -> list[Hit]:
+    """Every rule hit of a post: missing fields, the text rules, a recent near-duplicate."""
+    text = _text_of(data)
+    return [*_missing(data), *RULES.check(text), *_duplicate(actor, text, exclude_id)]
+
+
+def refuse(hits: list[Hit]) -> ApiError:
+    return ApiError(
+        422,
+        "offer_rules",
+        _("This post does not follow the board's rules."),
+        {"hits": [h.as_dict() for h in hits]},
+    )
+
+
+# --- standing -------------------------------------------------------------------------------
+
+
+def standing(user_id: int) -> Standing:
+    row = db.session.get(Standing, user_id)
+    if row is None:
+        row = Standing(user_id=user_id, published=0, strikes=0, no_shows=0, spammer=False)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def trusted(actor: User, association_id: int | None) -> bool:
+    """Published at once when the rules pass: vouched people, associations, staff, and
+    people whose earlier posts a moderator approved."""
+    if actor.is_admin or association_id is not None:
+        return True
+    row = db.session.get(Standing, actor.id)
+    return row is not None and (row.vouched_by_id is not None or row.published > 0)
+
+
+def is_moderator(actor: User | None) -> bool:
+    return actor is not None and actor.is_admin
+
+
+def may_vouch(actor: User | None) -> bool:
+    """Association administrators and vouched people may vouch for someone."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    row = db.session.get(Standing, actor.id)
+    if row is not None and row.vouched_by_id is not None and row.strikes == 0:
+        return True
+    return any(m.role == "admin" for m in user_memberships(actor.id))
+
+
+def vouch(actor: User, user_id: int) -> Standing:
+    if not may_vouch(actor):
+        raise ApiError(
+            403, "forbidden", _("Only association administrators and vouched members can vouch.")
+        )
+    if db.session.get(User, user_id) is None:
+        raise not_found()
+    if user_id == actor.id:
+        raise ApiError(422, "validation_failed", _("You cannot vouch for yourself."))
+    row = standing(user_id)
+    row.vouched_by_id, row.vouched_at = actor.id, utcnow()
+    return row
+
+
+# --- publishing -----------------------------------------------------------------------------
+
+
+def _city(city_id: Any) -> City:
+    city = db.session.get(City, city_id) if city_id else None
+    if city is None:
+        raise ApiError(
+            422, "validation_failed", _("Unknown city."), {"city_id": [_("Unknown city.")]}
+        )
+    return city
+
+
+def _association(actor: User, association_id: int | None) -> int | None:
+    if association_id is None:
+        return None
+    if (
+        get_association(association_id) is None
+        or membership_role(actor.id, association_id) != "admin"
+    ):
+        raise ApiError(
+            403, "forbidden", _("Only an administrator of the association can post on its behalf.")
+        )
+    return association_id
+
+
+def queue_position(offer: Offer) -> tuple[int, int]:
+    """(position in the review queue from 1, estimated wait in minutes)."""
+    ahead = (
+        db.session.scalar(
+            select(func.count(Offer.id)).where(Offer.status == "review", Offer.id < offer.id)
+        )
+        or 0
+    )
+    minutes = int((ahead + 1) * 60 / REVIEWS_PER_HOUR)
+    return ahead + 1, max(1, minutes)
+
+
+def _over_capacity() -> bool:
+    """Admission control: too many posts published in the last minute, or a long queue."""
+    cfg = current_app.config
+    per_minute = int(cfg.get("OFFERS_PUBLISH_PER_MINUTE", 600))
+    queue_max = int(cfg.get("OFFERS_REVIEW_QUEUE_MAX", 500))
+    since = utcnow() - dt.timedelta(minutes=1)
+    recent = db.session.scalar(select(func.count(Offer.id)).where(Offer.published_at >= since)) or 0
+    if recent >= per_minute:
+        return True
+    queued = db.session.scalar(select(func.count(Offer.id)).where(Offer.status == "review")) or 0
+    return queued >= queue_max
+
+
+def publish(actor: User, data: dict[str, Any]) -> Offer:
+    """Check and store a post; published at once, or in review with the reason. 422 with the
+    hits when a blocking rule refuses it (nothing stored)."""
+    row = db.session.get(Standing, actor.id)
+    if row is not None and row.spammer:
+        raise ApiError(403, "forbidden", _("Your posts are hidden after a moderator's decision."))
+    data = prepare(data)
+    hits = check(actor, data)
+    if blocking(hits):
+        raise refuse(
+            [h for h in hits if h.action == BLOCK] + [h for h in hits if h.action == REVIEW]
+        )
+    city = _city(data["city_id"])
+    association_id = _association(actor, data.get("association_id"))
+    now = utcnow()
+    blood = data["kind"] == "blood_request"
+    offer = Offer(
+        kind=data["kind"],
+        support_type="blood" if blood else data["support_type"],
+        city_id=city.id,
+        province_id=city.province_id,
+        area_hint=data.get("area_hint") or "",
+        capacity=1 if blood else data["capacity"],
+        places_left=1 if blood else data["capacity"],
+        audience=[] if blood else list(dict.fromkeys(data.get("audience") or [])),
+        age_min=data.get("age_min"),
+        age_max=data.get("age_max"),
+        conditions_other=data.get("conditions_other") or "",
+        delivery_mode=data.get("delivery_mode") or "pickup",
+        allocation=data.get("allocation") or "choose",
+        title=data.get("title") or "",
+        body=data.get("body") or "",
+        author_id=actor.id,
+        association_id=association_id,
+        starts_on=data.get("starts_on"),
+        ends_on=data.get("ends_on"),
+        blood_group=data.get("blood_group") if blood else None,
+        facility=data.get("facility") or "" if blood else "",
+        needed_by=data.get("needed_by") if blood else None,
+        rules_version=RULES.version,
+        hits=[h.as_dict() for h in hits],
+        fingerprint=fingerprint(_text_of(data)),
+        status="review",
+        created_at=now,
+    )
+    offer.expires_at = _expiry(offer, now)
+    if hits:
+        offer.review_reason = "rules"
+    elif not trusted(actor, association_id):
+        offer.review_reason = "first_post"
+    elif _over_capacity():
+        offer.review_reason = "queue"
+    else:
+        offer.review_reason = ""
+    db.session.add(offer)
+    db.session.flush()
+    if not offer.review_reason:
+        _go_live(offer, now)
+    return offer
+
+
+def _expiry(offer: Offer, now: dt.datetime) -> dt.datetime:
+    if offer.kind == "blood_request":
+        hard = now + BLOOD_LIFETIME
+        return min(hard, offer.needed_by) if offer.needed_by else hard
+    if offer.ends_on:
+        return dt.datetime.combine(offer.ends_on, dt.time(23, 59))
+    return now + OFFER_LIFETIME
+
+
+def _go_live(offer: Offer, now: dt.datetime) -> None:
+    """Publish (the caller flushed ``offer`` so it has an id): open feeds and alerts hear it
+    after the commit."""
+    offer.status, offer.published_at, offer.review_reason = "published", now, ""
+    if offer.author_id is not None:
+        standing(offer.author_id).published += 1
+    events.published(offer)
+    recipients = alert_matches(offer)
+    if recipients:
+        from app.notifications.services import notify
+
+        notify(
+            recipients,
+            kind="offer_alert",
+            subject=f"offer:{offer.id}:alert",
+            text=_l("New offer matching your alert: “%(title)s”", title=offer.title),
+            url=offer_path(offer.id),
+            actor_id=offer.author_id,
+        )
+
+
+def prepare(data: dict[str, Any]) -> dict[str, Any]:
+    """A post's fields cleaned and flattened (``conditions`` and ``blood`` unnested)."""
+    out = dict(data)
+    out["kind"] = out.get("kind") or "offer"
+    for key in ("title", "area_hint", "facility"):
+        if out.get(key) is not None:
+            out[key] = clean_name(out[key])
+    for key in ("body", "conditions_other", "pickup_proposal"):
+        if out.get(key) is not None:
+            out[key] = clean_text(out[key]).strip()
+    conditions = out.pop("conditions", None) or {}
+    for key in ("audience", "age_min", "age_max", "other"):
+        if key in conditions:
+            out["conditions_other" if key == "other" else key] = conditions[key]
+    blood = out.pop("blood", None) or {}
+    for key in ("group", "facility", "needed_by"):
+        if key in blood:
+            out["blood_group" if key == "group" else key] = blood[key]
+    if out.get("city") and not out.get("city_id"):
+        out["city_id"] = out["city"]
+    capacity = out.get("capacity")
+    if capacity is not None and not 1 <= int(capacity) <= CAPACITY_MAX:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("Some fields are not valid."),
+            {"capacity": [_("Between %(min)d and %(max)d people.", min=1, max=CAPACITY_MAX)]},
+        )
+    return out
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def get_offer(offer_id: int, actor: User | None) -> Offer:
+    """An offer the actor may read: published ones for all; the author's and moderators' in
+    any state; nothing of a purged offer."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.purged_at is not None:
+        raise not_found()
+    mine = actor is not None and (offer.author_id == actor.id or is_moderator(actor))
+    if mine:
+        return offer
+    if offer.status in ("published", "paused") and not offer.hidden:
+        return offer
+    if actor is not None and offer.status == "consumed" and _claim_of(offer.id, actor.id):
+        return offer
+    raise not_found()
+
+
+def _claim_of(offer_id: int, user_id: int) -> Claim | None:
+    return db.session.scalar(
+        select(Claim).where(Claim.offer_id == offer_id, Claim.claimant_id == user_id)
+    )
+
+
+def may_edit(actor: User | None, offer: Offer) -> bool:
+    return actor is not None and offer.live and (offer.author_id == actor.id or is_moderator(actor))
+
+
+# --- editing and ending -----------------------------------------------------------------------
+
+
+EDITABLE = (
+    "title",
+    "body",
+    "area_hint",
+    "conditions_other",
+    "delivery_mode",
+    "ends_on",
+    "starts_on",
+)
+
+
+def edit(actor: User, offer: Offer, data: dict[str, Any]) -> Offer:
+    """Edit the text or pause/resume (``status``); an edit is checked like a new post."""
+    if not may_edit(actor, offer):
+        raise ApiError(403, "forbidden", _("Only the author can change this offer."))
+    status = data.pop("status", None)
+    changes = {k: v for k, v in prepare(data).items() if k in EDITABLE}
+    if changes:
+        merged = {
+            c: getattr(offer, c)
+            for c in (
+                "kind",
+                "support_type",
+                "city_id",
+                "capacity",
+                "title",
+                "body",
+                "area_hint",
+                "conditions_other",
+                "facility",
+                "blood_group",
+                "needed_by",
+            )
+        }
+        merged.update(audience=offer.audience or ["x"], free=True, **changes)
+        hits = check(actor, merged, exclude_id=offer.id)
+        if blocking(hits):
+            raise refuse(hits)
+        for key, value in changes.items():
+            setattr(offer, key, value)
+        offer.fingerprint = fingerprint(_text_of(merged))
+        offer.version += 1
+        if hits and offer.status == "published":
+            offer.status, offer.review_reason, offer.hits = (
+                "review",
+                "rules",
+                [h.as_dict() for h in hits],
+            )
+            events.closed(offer.id)
+    if status == "paused" and offer.status == "published":
+        offer.status = "paused"
+        events.closed(offer.id)
+    elif status == "published" and offer.status == "paused":
+        offer.status = "published"
+        events.published(offer)
+    elif status is not None and status != offer.status:
+        raise ApiError(409, "conflict", _("This offer cannot move to that state now."))
+    return offer
+
+
+def end(offer: Offer, outcome: str, now: dt.datetime | None = None) -> None:
+    """The offer's one terminal outcome; pending claims are closed; removed from feeds."""
+    now = now or utcnow()
+    was_public = offer.status == "published"
+    offer.status = offer.outcome = outcome
+    offer.closed_at = now
+    db.session.execute(
+        update(Claim)
+        .where(Claim.offer_id == offer.id, Claim.status == "pending")
+        .values(status="closed", decided_at=now)
+    )
+    if outcome == "consumed":
+        _count(offer, now)
+    if was_public:
+        events.closed(offer.id)
+
+
+def withdraw(actor: User, offer: Offer) -> None:
+    if not may_edit(actor, offer):
+        raise ApiError(403, "forbidden", _("Only the author can withdraw this offer."))
+    end(offer, "withdrawn")
+
+
+def _count(offer: Offer, now: dt.datetime) -> None:
+    month = now.strftime("%Y-%m")
+    key = (offer.support_type, offer.province_id, month)
+    row = db.session.get(OfferCount, key)
+    if row is None:
+        row = OfferCount(
+            support_type=key[0], province_id=key[1], month=month, consumed=0, beneficiaries=0
+        )
+        db.session.add(row)
+    row.consumed += 1
+    row.beneficiaries += offer.capacity - offer.places_left
+
+
+def repost(actor: User, offer: Offer) -> Offer:
+    """A new offer from an expired one of the author (checked like any new post)."""
+    if offer.author_id != actor.id or offer.status != "expired" or offer.purged_at:
+        raise ApiError(409, "conflict", _("Only an expired offer of yours can be posted again."))
+    data = {
+        "kind": offer.kind,
+        "support_type": offer.support_type,
+        "city_id": offer.city_id,
+        "area_hint": offer.area_hint,
+        "capacity": offer.capacity,
+        "audience": offer.audience,
+        "age_min": offer.age_min,
+        "age_max": offer.age_max,
+        "conditions_other": offer.conditions_other,
+        "delivery_mode": offer.delivery_mode,
+        "allocation": offer.allocation,
+        "free": True,
+        "title": offer.title,
+        "body": offer.body,
+        "association_id": offer.association_id,
+    }
+    offer.fingerprint = ""  # not a duplicate of itself
+    return publish(actor, data)
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+
+def review_queue() -> list[Offer]:
+    return list(
+        db.session.scalars(
+            select(Offer).where(Offer.status == "review").order_by(Offer.id).limit(200)
+        )
+    )
+
+
+def decide(actor: User, offer: Offer, approve: bool, reason: str = "") -> None:
+    if not is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    if offer.status != "review":
+        raise ApiError(409, "conflict", _("This post is not waiting for review."))
+    if approve:
+        _go_live(offer, utcnow())
+        return
+    reason = clean_name(reason)
+    if not reason:
+        raise ApiError(
+            422, "validation_failed", _("Say why, for the author."), {"reason": [_("Required.")]}
+        )
+    offer.review_reason = reason[:300]
+    if offer.author_id is not None:
+        standing(offer.author_id).strikes += 1
+    end(offer, "refused")
+
+
+def mark_spammer(actor: User, user_id: int) -> int:
+    """Hide every offer of a person and stop their posting; returns how many were hidden."""
+    if not is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    standing(user_id).spammer = True
+    ids = list(
+        db.session.scalars(
+            select(Offer.id).where(Offer.author_id == user_id, Offer.hidden.is_(False))
+        )
+    )
+    db.session.execute(update(Offer).where(Offer.id.in_(ids)).values(hidden=True))
+    for oid in ids:
+        events.closed(oid)
+    return len(ids)
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def claim(actor: User, offer: Offer, answers: dict[str, Any], pickup: str) -> Claim:
+    """Ask for an offer; first come takes a place at once."""
+    if offer.kind != "offer":
+        raise ApiError(
+            409, "conflict", _("A blood request is answered by giving blood, not by a request.")
+        )
+    if offer.status != "published" or offer.hidden or offer.places_left < 1:
+        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
+    if offer.author_id == actor.id:
+        raise ApiError(409, "conflict", _("This is your own offer."))
+    if _claim_of(offer.id, actor.id) is not None:
+        raise ApiError(409, "conflict", _("You already asked for this offer."))
+    pickup = clean_name(pickup or "")[:200]
+    clean_answers = {str(k)[:40]: bool(v) for k, v in (answers or {}).items()}
+    hits = CLAIM_RULES.check(pickup)
+    if hits:
+        raise refuse(hits)
+    row = Claim(
+        offer_id=offer.id, claimant_id=actor.id, answers=clean_answers, pickup_proposal=pickup
+    )
+    db.session.add(row)
+    db.session.flush()
+    if offer.allocation == "first_come":
+        _take_place(offer, row)
+    elif offer.author_id is not None:
+        _notify(
+            offer.author_id,
+            offer,
+            "offer_claim",
+            _l("Someone asked for your offer “%(title)s”", title=offer.title),
+            actor.id,
+        )
+    return row
+
+
+def _take_place(offer: Offer, row: Claim) -> None:
+    """Take one place atomically: exactly one of two racing acceptances gets the last one."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.places_left > 0, Offer.status == "published")
+        .values(places_left=Offer.places_left - 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
+    db.session.refresh(offer)
+    row.status, row.decided_at = "accepted", now
+    _notify(
+        row.claimant_id,
+        offer,
+        "offer_accepted",
+        _l("Your request for “%(title)s” was accepted", title=offer.title),
+        offer.author_id,
+    )
+    if offer.places_left == 0:
+        end(offer, "consumed", now)
+
+
+def accept(actor: User, row: Claim) -> Claim:
+    offer = _own_offer(actor, row)
+    if row.status != "pending":
+        raise ApiError(409, "conflict", _("This request was already answered."))
+    _take_place(offer, row)
+    return row
+
+
+def _own_offer(actor: User, row: Claim) -> Offer:
+    offer = db.session.get(Offer, row.offer_id)
+    if offer is None:
+        raise not_found()
+    if offer.author_id != actor.id:
+        if row.claimant_id == actor.id:
+            raise ApiError(403, "forbidden", _("Only the author of the offer answers requests."))
+        raise not_found()
+    return offer
+
+
+def decline(actor: User, row: Claim) -> Claim:
+    offer = _own_offer(actor, row)
+    if row.status != "pending":
+        raise ApiError(409, "conflict", _("This request was already answered."))
+    row.status, row.decided_at = "declined", utcnow()
+    _notify(
+        row.claimant_id,
+        offer,
+        "offer_declined",
+        _l("Your request for “%(title)s” was not kept", title=offer.title),
+        actor.id,
+    )
+    return row
+
+
+def mark(actor: User, row: Claim, outcome: str) -> Claim:
+    """The author records that the person came (``received``) or did not (``no_show``)."""
+    _own_offer(actor, row)
+    if row.status != "accepted":
+        raise ApiError(409, "conflict", _("Only an accepted request can be marked."))
+    row.status, row.decided_at = outcome, utcnow()
+    if outcome == "no_show":
+        standing(row.claimant_id).no_shows += 1
+    return row
+
+
+def get_claim(claim_id: int, actor: User) -> Claim:
+    row = db.session.get(Claim, claim_id)
+    if row is None:
+        raise not_found()
+    offer = db.session.get(Offer, row.offer_id)
+    if row.claimant_id != actor.id and (offer is None or offer.author_id != actor.id):
+        raise not_found()
+    return row
+
+
+def claims_of(offer: Offer) -> list[Claim]:
+    return list(
+        db.session.scalars(select(Claim).where(Claim.offer_id == offer.id).order_by(Claim.id))
+    )
+
+
+def draw(offer: Offer) -> tuple[str, list[int]]:
+    """The lottery: a seed made of the offer's id and publication time, the pending claims in
+    id order, and ``places_left`` of them drawn. Running it again gives the same draw."""
+    seed = f"{offer.id}:{offer.published_at.isoformat() if offer.published_at else ''}"
+    pending = sorted(
+        db.session.scalars(
+            select(Claim.id).where(Claim.offer_id == offer.id, Claim.status == "pending")
+        )
+    )
+    rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest(), 16))
+    winners = sorted(rng.sample(pending, min(offer.places_left, len(pending))))
+    return seed, winners
+
+
+def run_lotteries(now: dt.datetime) -> int:
+    """Draw the offers whose fair-chance window has passed (the ``offers.lottery`` job)."""
+    due = db.session.scalars(
+        select(Offer).where(
+            Offer.allocation == "lottery",
+            Offer.status == "published",
+            Offer.published_at <= now - LOTTERY_WINDOW,
+        )
+    ).all()
+    drawn = 0
+    for offer in due:
+        seed, winners = draw(offer)
+        if not winners:
+            continue
+        current_app.logger.info(
+            "offers: lottery of offer %s seed=%s winners=%s", offer.id, seed, winners
+        )
+        offer.hits = [*offer.hits, {"code": "LOTTERY", "seed": seed, "winners": winners}]
+        for claim_id in winners:
+            row = db.session.get(Claim, claim_id)
+            if row is not None and offer.status == "published":
+                _take_place(offer, row)
+        drawn += 1
+    return drawn
+
+
+# --- notifications and alerts ----------------------------------------------------------------
+
+
+def _notify(user_id: int | None, offer: Offer, kind: str, text: Any, actor_id: int | None) -> None:
+    from app.notifications.services import notify
+
+    if user_id is None:
+        return
+    notify(
+        [user_id],
+        kind=kind,
+        subject=f"offer:{offer.id}:{kind}:{user_id}",
+        text=text,
+        url=offer_path(offer.id),
+        actor_id=actor_id,
+    )
+
+
+def add_alert(actor: User, data: dict[str, Any]) -> OfferAlert:
+    if not any(data.get(k) for k in ("support_type", "city_id", "province_id", "audience")):
+        raise ApiError(422, "validation_failed", _("Choose at least one filter for the alert."))
+    count = (
+        db.session.scalar(select(func.count(OfferAlert.id)).where(OfferAlert.user_id == actor.id))
+        or 0
+    )
+    if count >= 20:
+        raise ApiError(409, "conflict", _("You have 20 alerts already; remove one first."))
+    alert = OfferAlert(
+        user_id=actor.id,
+        **{k: data.get(k) for k in ("support_type", "city_id", "province_id", "audience")},
+    )
+    db.session.add(alert)
+    db.session.flush()
+    return alert
+
+
+def alert_matches(offer: Offer) -> list[int]:
+    """The people whose alerts match a published offer (never its author)."""
+    rows = db.session.scalars(select(OfferAlert)).all()
+    users = set()
+    for alert in rows:
+        if alert.support_type and alert.support_type != offer.support_type:
+            continue
+        if alert.city_id and alert.city_id != offer.city_id:
+            continue
+        if alert.province_id and alert.province_id != offer.province_id:
+            continue
+        if alert.audience and alert.audience not in (offer.audience or []):
+            continue
+        users.add(alert.user_id)
+    users.discard(offer.author_id or 0)
+    return sorted(users)
+
+
+# --- periodic jobs ----------------------------------------------------------------------------
+
+
+def expire(now: dt.datetime) -> int:
+    """End live offers past their expiry (the ``offers.expire`` job)."""
+    due = db.session.scalars(
+        select(Offer).where(Offer.outcome.is_(None), Offer.expires_at <= now)
+    ).all()
+    for offer in due:
+        end(offer, "expired", now)
+    return len(due)
+
+
+def release_queue(now: dt.datetime) -> int:
+    """Publish posts that waited only for capacity, oldest first, within the minute's cap."""
+    cap = int(current_app.config.get("OFFERS_PUBLISH_PER_MINUTE", 600))
+    since = now - dt.timedelta(minutes=1)
+    recent = db.session.scalar(select(func.count(Offer.id)).where(Offer.published_at >= since)) or 0
+    room = max(0, cap - recent)
+    queued = db.session.scalars(
+        select(Offer)
+        .where(Offer.status == "review", Offer.review_reason == "queue")
+        .order_by(Offer.id)
+        .limit(room)
+    ).all()
+    for offer in queued:
+        _go_live(offer, now)
+    return len(queued)
+
+
+def purge(now: dt.datetime) -> int:
+    """Forget what an ended offer said, who asked and what they wrote, 30 days after it
+    ended; the counts stay (the seed's "delete once consumed")."""
+    due = db.session.scalars(
+        select(Offer).where(Offer.closed_at <= now - PURGE_AFTER, Offer.purged_at.is_(None))
+    ).all()
+    for offer in due:
+        offer.title = offer.body = offer.area_hint = offer.conditions_other = offer.facility = ""
+        offer.fingerprint, offer.hits, offer.review_reason = "", [], ""
+        offer.purged_at = now
+        db.session.execute(Claim.__table__.delete().where(Claim.offer_id == offer.id))
+    return len(due)

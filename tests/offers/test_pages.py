@@ -1,0 +1,113 @@
+"""The board's pages: the composer explains a refusal and keeps what was written, a published
+offer shows its place and conditions, a request goes through the form and the author answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.db import db
+from offers.models import Claim, Offer
+from tests.conftest import csrf_token
+from tests.factories import UserFactory
+
+
+def _form(city_id: int, **changes: str) -> dict[str, str]:
+    form = {
+        "kind": "offer",
+        "support_type": "tutoring",
+        "city_id": str(city_id),
+        "capacity": "3",
+        "audience": "student",
+        "free": "1",
+        "title": "دروس الدعم في الرياضيات مجانا",
+        "body": "ثلاث حصص في الأسبوع لتلاميذ الإعدادي بحي السلام.",
+    }
+    form.update(changes)
+    return form
+
+
+def test_the_composer_refuses_with_the_reasons_and_keeps_the_text(logged_in, vouched, city):
+    page = logged_in(UserFactory(locale="ar"))
+    token = csrf_token(page, "/offers/new")
+    body = "دروس الدعم بثمن رمزي، عيطو على 0661234567"
+    response = page.post("/offers/new", data={**_form(city(), body=body), "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-code="PAID"' in html and 'data-code="PHONE"' in html
+    assert "لا تُعرض أرقام الهاتف" in html  # the PHONE rule, in the writer's language
+    assert body in html  # nothing lost: the text is there to correct
+    assert db.session.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_a_vouched_person_publishes_from_the_page_and_it_shows(logged_in, vouched, city, client):
+    author = vouched()
+    page = logged_in(author)
+    token = csrf_token(page, "/offers/new")
+    response = page.post("/offers/new", data={**_form(city("sale")), "csrf_token": token})
+    assert response.status_code == 302
+    offer_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    shown = client.get(f"/offers/{offer_id}", headers={"Accept-Language": "fr"})
+    html = shown.get_data(as_text=True)
+    assert 'dir="auto">دروس الدعم في الرياضيات مجانا' in html
+    assert "Salé" in html and "Élèves et étudiants" in html and "3 places restantes" in html
+    feed = client.get("/offers?type=tutoring", headers={"Accept-Language": "ar"}).get_data(
+        as_text=True
+    )
+    assert f'data-offer-id="{offer_id}"' in feed and 'lang="ar"' in feed and 'dir="rtl"' in feed
+
+
+def test_asking_and_accepting_through_the_pages(logged_in, vouched, city):
+    author = vouched()
+    writer = logged_in(author)
+    token = csrf_token(writer, "/offers/new")
+    created = writer.post("/offers/new", data={**_form(city()), "csrf_token": token})
+    offer_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    asker = UserFactory(display_name="Samira Asker")
+    reader = logged_in(asker)
+    token = csrf_token(reader, f"/offers/{offer_id}")
+    sent = reader.post(
+        f"/offers/{offer_id}/claim",
+        data={"answer-student": "yes", "pickup_proposal": "السبت صباحا", "csrf_token": token},
+    )
+    assert sent.status_code == 302
+    row = db.session.scalar(select(Claim).where(Claim.offer_id == offer_id))
+    assert row.answers == {"student": True} and row.pickup_proposal == "السبت صباحا"
+    mine = writer.get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert "Samira Asker" in mine and f"/offers/claims/{row.id}/accept" in mine
+    token = csrf_token(writer, f"/offers/{offer_id}")
+    writer.post(f"/offers/claims/{row.id}/accept", data={"csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Claim, row.id).status == "accepted"
+    # the two parties now see each other's "Message" button; a stranger sees no request
+    after = reader.get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert f"/chat?with={author.id}" in after
+    answered = writer.get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert f"/chat?with={asker.id}" in answered
+    stranger = logged_in(UserFactory()).get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert "Samira Asker" not in stranger and "/chat?with=" not in stranger
+
+
+def test_the_review_queue_and_the_given_page(logged_in, city, client):
+    newcomer = UserFactory()
+    page = logged_in(newcomer)
+    token = csrf_token(page, "/offers/new")
+    created = page.post("/offers/new", data={**_form(city()), "csrf_token": token})
+    offer_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    waiting = page.get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert "flash-info" in waiting  # number in line and the estimated wait
+    moderator = logged_in(UserFactory(is_admin=True))
+    queue = moderator.get("/offers/review").get_data(as_text=True)
+    assert f"/offers/{offer_id}" in queue
+    token = csrf_token(moderator, "/offers/review")
+    moderator.post(
+        "/offers/review",
+        data={
+            "csrf_token": token,
+            "offer_id": offer_id,
+            "action": "refuse",
+            "reason": "Merci de préciser le quartier",
+        },
+    )
+    refused = page.get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert "Merci de préciser le quartier" in refused
+    assert client.get("/offers/given").status_code == 200
