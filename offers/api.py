@@ -18,11 +18,18 @@ from offers.schemas import (
     CheckOutSchema,
     ClaimInSchema,
     ClaimOutSchema,
+    DonorSchema,
     FeedArgsSchema,
     FeedOutSchema,
+    FlagInSchema,
+    FlagOutSchema,
     OfferInSchema,
     OfferOutSchema,
     OfferPatchSchema,
+    ReferralInSchema,
+    ReferralOutSchema,
+    ThanksInSchema,
+    ThanksOutSchema,
 )
 from offers.serialize import serialize_claim, serialize_offer
 
@@ -112,7 +119,9 @@ def create_claim(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Ask for an offer: answers to its conditions and a proposed pickup time."""
     actor = require_user()
     offer = services.get_offer(offer_id, actor)
-    row = services.claim(actor, offer, data["answers"], data["pickup_proposal"])
+    row = services.claim(
+        actor, offer, data["answers"], data["pickup_proposal"], data["referral_token"]
+    )
     db.session.commit()
     return serialize_claim(row)
 
@@ -191,3 +200,63 @@ def create_alert(data: dict[str, Any]) -> OfferAlert:
     alert = services.add_alert(actor, data)
     db.session.commit()
     return alert
+
+
+@blp.route("/me/blood-donor", methods=["GET"])
+@blp.response(200, DonorSchema)
+def get_donor() -> dict[str, Any]:
+    """The person's own donor card (private; 404 when not registered)."""
+    actor = require_user()
+    card = services.read_donor(actor)
+    db.session.commit()  # the read is logged
+    if card is None:
+        raise ApiError(404, "not_found", "You are not registered as a blood donor.")
+    return card
+
+
+@blp.route("/me/blood-donor", methods=["PUT"])
+@rate_limit("offer_claim")
+@blp.arguments(DonorSchema)
+@blp.response(200, DonorSchema)
+def put_donor(data: dict[str, Any]) -> dict[str, Any]:
+    """Opt in as a blood donor, change group or city, or pause (``active: false``)."""
+    actor = require_user()
+    row = services.set_donor(actor, data)
+    db.session.commit()
+    return {"group": data["group"], "city": row.city_id, "active": row.active}
+
+
+@blp.route("/offers/<int:offer_id>/thanks", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.arguments(ThanksInSchema)
+@blp.response(201, ThanksOutSchema)
+def thank_offer(data: dict[str, Any], offer_id: int) -> Any:
+    """Thank publicly for an offer received (no name is shown)."""
+    actor = require_user()
+    thanks = services.thank(actor, services.get_offer(offer_id, actor), data["text"])
+    db.session.commit()
+    return thanks
+
+
+@blp.route("/offers/<int:offer_id>/flags", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.arguments(FlagInSchema)
+@blp.response(201, FlagOutSchema)
+def flag_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
+    """Report an offer that breaks the rules; three reports send it back to review."""
+    actor = require_user()
+    count = services.flag(actor, services.get_offer(offer_id, actor), data["reason"])
+    db.session.commit()
+    return {"flags": count}
+
+
+@blp.route("/associations/<int:association_id>/referrals", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.arguments(ReferralInSchema)
+@blp.response(201, ReferralOutSchema)
+def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """A one-use "known to us" code for a person, given by the association's administrator."""
+    actor = require_user()
+    token = services.make_referral(actor, association_id, data["user_id"])
+    db.session.commit()
+    return {"token": token}

@@ -258,6 +258,8 @@ def load_demo_offers() -> None:
     for name, city, fields in OFFERS:
         author = demo_user(name)
         made.append(services.publish(author, _payload(city, fields, author)))
+    for name, group in (("omar", "O-"), ("loubna.skalli", "A+"), ("rachid.amrani", "O+")):
+        services.set_donor(demo_user(name), {"group": group, "city_id": _city("casablanca").id})
     blood = dict(BLOOD[2], needed_by=now + dt.timedelta(hours=30))
     services.publish(demo_user(BLOOD[0]), _payload(BLOOD[1], blood, None))
     services.publish(demo_user(FIRST_POST[0]), _payload(FIRST_POST[1], FIRST_POST[2], None))
@@ -286,3 +288,11 @@ def _demo_claims(made: list[Offer]) -> None:
     )
     services.accept(demo_user("khadija"), first)
     services.mark(demo_user("khadija"), first, "received")
+    services.thank(
+        demo_user("nadia"),
+        wheelchair,
+        "Merci du fond du cœur : mon père peut enfin sortir prendre l'air devant la maison.",
+    )
+    services.thank(
+        demo_user("fatima"), cv, "شكرا جزيلا، ساعدتني النصائح كثيرا وحصلت على مقابلة ثانية."
+    )

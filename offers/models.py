@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import db, utcnow
+from app.privacy import EncryptedText
 
 KINDS = ("offer", "blood_request")
 #: Seeded support types (labels in :mod:`offers.labels`).
@@ -192,3 +193,79 @@ class OfferCount(db.Model):  # type: ignore[name-defined]
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     consumed: Mapped[int] = mapped_column(Integer, default=0)
     beneficiaries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BloodDonor(db.Model):  # type: ignore[name-defined]
+    """A person who opted in to hear blood requests: the group is encrypted and matched by
+    its keyed token; never listed, never searched, never shown to anyone but its owner."""
+
+    __tablename__ = "blood_donors"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    blood_group: Mapped[str] = mapped_column(EncryptedText)
+    group_token: Mapped[str] = mapped_column(String(64), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id"))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_notified_at: Mapped[dt.datetime | None] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BloodNotice(db.Model):  # type: ignore[name-defined]
+    """One donor told about one blood request (the cap per request counts these)."""
+
+    __tablename__ = "blood_notices"
+    __table_args__ = (UniqueConstraint("offer_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Thanks(db.Model):  # type: ignore[name-defined]
+    """A public thank-you of a beneficiary: its words, the type and province, no name. It
+    stays when the offer is purged."""
+
+    __tablename__ = "offer_thanks"
+    __table_args__ = (UniqueConstraint("offer_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    support_type: Mapped[str] = mapped_column(String(30))
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Flag(db.Model):  # type: ignore[name-defined]
+    """A reader's report of an offer that breaks the rules (one per reader and offer)."""
+
+    __tablename__ = "offer_flags"
+    __table_args__ = (UniqueConstraint("offer_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Referral(db.Model):  # type: ignore[name-defined]
+    """ "Known to us": an association vouches that a person is in need without showing their
+    file. Only the token's keyed hash is kept; it is used once, on one claim."""
+
+    __tablename__ = "offer_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column()

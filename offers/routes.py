@@ -415,9 +415,80 @@ def given() -> ResponseReturnValue:
         .order_by(func.sum(OfferCount.consumed).desc())
     ).all()
     live = db.session.scalar(select(func.count(Offer.id)).where(Offer.status == "published")) or 0
+    thanks = services.recent_thanks()
+    provinces = {p.id: p.label(_lang()) for p in _places()}
     return render_template(
-        "offers/given.html", **_context(by_type=by_type, by_province=by_province, live=live)
+        "offers/given.html",
+        **_context(
+            by_type=by_type, by_province=by_province, live=live, thanks=thanks, provinces=provinces
+        ),
     )
+
+
+@bp.route("/offers/<int:offer_id>/thanks", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def thank(offer_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    try:
+        offer = services.get_offer(offer_id, actor)
+    except ApiError:
+        abort(404)
+    try:
+        services.thank(actor, offer, request.form.get("text", ""))
+        db.session.commit()
+        flash(_("Thank you! Your words are on the board's page, without your name."), "success")
+    except ApiError as error:
+        db.session.rollback()
+        hits = (error.fields or {}).get("hits") or []
+        flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
+    return _back(offer_id)
+
+
+@bp.route("/offers/<int:offer_id>/flag", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def flag(offer_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    try:
+        offer = services.get_offer(offer_id, actor)
+    except ApiError:
+        abort(404)
+    try:
+        services.flag(actor, offer, request.form.get("reason", ""))
+        db.session.commit()
+        flash(_("Thank you: moderators will look at this offer."), "success")
+    except ApiError as error:
+        db.session.rollback()
+        flash(error.message or _("This could not be done."), "error")
+    return _back(offer_id)
+
+
+@bp.route("/offers/blood-donor", methods=["GET", "POST"])
+@login_required
+@rate_limit("offer_claim", methods=["POST"])
+def blood_donor() -> ResponseReturnValue:
+    """Opt in to hear blood requests near you (private: nobody sees your group)."""
+    actor = require_user()
+    if request.method == "POST":
+        try:
+            services.set_donor(
+                actor,
+                {
+                    "group": request.form.get("group"),
+                    "city_id": request.form.get("city_id", type=int),
+                    "active": request.form.get("active") == "1",
+                },
+            )
+            db.session.commit()
+            flash(_("Saved. You will be told when your blood group is needed near you."), "success")
+            return redirect(url_for("offers.blood_donor"))
+        except ApiError as error:
+            db.session.rollback()
+            flash(error.message or _("Please correct the highlighted fields."), "error")
+    card = services.read_donor(actor)
+    db.session.commit()  # the read of the card is logged
+    return render_template("offers/donor.html", **_context(card=card or {}, provinces=_places()))
 
 
 @bp.route("/offers/alerts", methods=["POST"])

@@ -153,6 +153,7 @@ class ClaimInSchema(ma.Schema):
         load_default=dict,
     )
     pickup_proposal = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    referral_token = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
 
 
 class ClaimOutSchema(ma.Schema):
@@ -181,3 +182,49 @@ class AlertSchema(ma.Schema):
 
 class AlertListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AlertSchema), required=True)
+
+
+class DonorSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    group = ma.fields.String(required=True, validate=ma.validate.OneOf(BLOOD_GROUPS))
+    city = Id(required=True)
+    active = ma.fields.Boolean(load_default=True)
+
+
+class ThanksInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class ThanksOutSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    support_type = ma.fields.String(required=True)
+    province_id = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class FlagInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+
+
+class FlagOutSchema(ma.Schema):
+    flags = ma.fields.Integer(required=True)
+
+
+class ReferralInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    user_id = Id(required=True)
+
+
+class ReferralOutSchema(ma.Schema):
+    token = ma.fields.String(required=True)

@@ -27,11 +27,16 @@ from directory import City, get_association, membership_role, user_memberships
 from offers import live as events
 from offers.models import (
     CAPACITY_MAX,
+    BloodDonor,
+    BloodNotice,
     Claim,
+    Flag,
     Offer,
     OfferAlert,
     OfferCount,
+    Referral,
     Standing,
+    Thanks,
 )
 from offers.rules import CLAIM_RULES, RULES
 
@@ -311,6 +316,7 @@ def _go_live(offer: Offer, now: dt.datetime) -> None:
     if offer.author_id is not None:
         standing(offer.author_id).published += 1
     events.published(offer)
+    notify_donors(offer, now)
     recipients = alert_matches(offer)
     if recipients:
         from app.notifications.services import notify
@@ -558,8 +564,11 @@ def mark_spammer(actor: User, user_id: int) -> int:
 # --- claims ---------------------------------------------------------------------------------
 
 
-def claim(actor: User, offer: Offer, answers: dict[str, Any], pickup: str) -> Claim:
-    """Ask for an offer; first come takes a place at once."""
+def claim(
+    actor: User, offer: Offer, answers: dict[str, Any], pickup: str, referral: str = ""
+) -> Claim:
+    """Ask for an offer (with an association's "known to us" code if given); first come
+    takes a place at once."""
     if offer.kind != "offer":
         raise ApiError(
             409, "conflict", _("A blood request is answered by giving blood, not by a request.")
@@ -580,6 +589,8 @@ def claim(actor: User, offer: Offer, answers: dict[str, Any], pickup: str) -> Cl
     )
     db.session.add(row)
     db.session.flush()
+    if referral:
+        use_referral(actor, row, referral.strip())
     if offer.allocation == "first_come":
         _take_place(offer, row)
     elif offer.author_id is not None:
@@ -814,3 +825,204 @@ def purge(now: dt.datetime) -> int:
         offer.purged_at = now
         db.session.execute(Claim.__table__.delete().where(Claim.offer_id == offer.id))
     return len(due)
+
+
+# --- blood donors -----------------------------------------------------------------------------
+
+#: Who may give to whom (recipient -> donor groups), red cells.
+COMPATIBLE: dict[str, tuple[str, ...]] = {
+    "O-": ("O-",),
+    "O+": ("O-", "O+"),
+    "A-": ("O-", "A-"),
+    "A+": ("O-", "O+", "A-", "A+"),
+    "B-": ("O-", "B-"),
+    "B+": ("O-", "O+", "B-", "B+"),
+    "AB-": ("O-", "A-", "B-", "AB-"),
+    "AB+": ("O-", "O+", "A-", "A+", "B-", "B+", "AB-", "AB+"),
+}
+#: A donor hears of at most one request in this interval (the whole-blood donation interval).
+DONATION_INTERVAL = dt.timedelta(days=56)
+#: Donors told per request.
+NOTICE_CAP = 50
+
+
+def group_token(group: str) -> str:
+    from app.privacy import keyed_token
+
+    return keyed_token("blood_group", group)
+
+
+def set_donor(actor: User, data: dict[str, Any]) -> BloodDonor:
+    """Opt in (or update, or pause with ``active: false``) as a blood donor."""
+    group = data.get("group")
+    if group not in COMPATIBLE:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("Choose the blood group needed."),
+            {"group": [_("Required.")]},
+        )
+    city = _city(data.get("city_id") or data.get("city"))
+    row = db.session.get(BloodDonor, actor.id)
+    if row is None:
+        row = BloodDonor(user_id=actor.id)
+        db.session.add(row)
+    row.blood_group, row.group_token = group, group_token(group)
+    row.city_id, row.province_id = city.id, city.province_id
+    row.active = bool(data.get("active", True))
+    row.updated_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def read_donor(actor: User) -> dict[str, Any] | None:
+    """The person's own donor card (the read is logged like any personal field)."""
+    from app.privacy import read_personal
+
+    row = db.session.get(BloodDonor, actor.id)
+    if row is None:
+        return None
+    values = read_personal(actor, row, ["blood_group"], "own blood donor card")
+    return {"group": values["blood_group"], "city": row.city_id, "active": row.active}
+
+
+def notify_donors(offer: Offer, now: dt.datetime | None = None) -> int:
+    """Tell compatible active donors of the request's province, nearest city first, never a
+    donor told of a request within the donation interval, at most :data:`NOTICE_CAP`."""
+    from app.notifications.services import notify
+
+    now = now or utcnow()
+    if offer.kind != "blood_request" or not offer.blood_group:
+        return 0
+    tokens = [group_token(g) for g in COMPATIBLE[offer.blood_group]]
+    since = now - DONATION_INTERVAL
+    rows = db.session.scalars(
+        select(BloodDonor)
+        .where(
+            BloodDonor.active.is_(True),
+            BloodDonor.group_token.in_(tokens),
+            BloodDonor.province_id == offer.province_id,
+            BloodDonor.user_id != (offer.author_id or 0),
+            (BloodDonor.last_notified_at.is_(None)) | (BloodDonor.last_notified_at < since),
+        )
+        .order_by((BloodDonor.city_id != offer.city_id), BloodDonor.user_id)
+        .limit(NOTICE_CAP)
+    ).all()
+    for donor in rows:
+        donor.last_notified_at = now
+        db.session.add(BloodNotice(offer_id=offer.id, user_id=donor.user_id, sent_at=now))
+    if rows:
+        notify(
+            [d.user_id for d in rows],
+            kind="blood_request",
+            subject=f"offer:{offer.id}:blood",
+            text=_l("Blood is needed near you: “%(title)s”", title=offer.title),
+            url=offer_path(offer.id),
+            actor_id=offer.author_id,
+        )
+    return len(rows)
+
+
+# --- gratitude, flags, referrals ---------------------------------------------------------------
+
+THANKS_MAX = 500
+#: Reader flags that send a published offer back to review.
+FLAGS_TO_REVIEW = 3
+
+
+def thank(actor: User, offer: Offer, text: str) -> Thanks:
+    """A beneficiary's public thanks (an accepted or received request only); checked for
+    contact data and health details like a claim."""
+    row = _claim_of(offer.id, actor.id)
+    if row is None or row.status not in ("accepted", "received"):
+        raise ApiError(
+            403, "forbidden", _("Only someone who received this offer can thank for it.")
+        )
+    text = clean_text(text or "").strip()[:THANKS_MAX]
+    if not text:
+        raise ApiError(
+            422, "validation_failed", _("Write a few words."), {"text": [_("Required.")]}
+        )
+    hits = CLAIM_RULES.check(text)
+    if hits:
+        raise refuse(hits)
+    if db.session.scalar(
+        select(Thanks.id).where(Thanks.offer_id == offer.id, Thanks.user_id == actor.id)
+    ):
+        raise ApiError(409, "conflict", _("You already thanked for this offer."))
+    thanks = Thanks(
+        offer_id=offer.id,
+        user_id=actor.id,
+        support_type=offer.support_type,
+        province_id=offer.province_id,
+        text=text,
+    )
+    db.session.add(thanks)
+    db.session.flush()
+    return thanks
+
+
+def recent_thanks(limit: int = 12) -> list[Thanks]:
+    return list(db.session.scalars(select(Thanks).order_by(Thanks.id.desc()).limit(limit)))
+
+
+def flag(actor: User, offer: Offer, reason: str) -> int:
+    """A reader reports the offer; at :data:`FLAGS_TO_REVIEW` it goes back to review."""
+    if offer.author_id == actor.id:
+        raise ApiError(409, "conflict", _("This is your own offer."))
+    if offer.status != "published":
+        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
+    if db.session.scalar(
+        select(Flag.id).where(Flag.offer_id == offer.id, Flag.user_id == actor.id)
+    ):
+        raise ApiError(409, "conflict", _("You already reported this offer."))
+    db.session.add(Flag(offer_id=offer.id, user_id=actor.id, reason=clean_name(reason or "")[:300]))
+    db.session.flush()
+    count = db.session.scalar(select(func.count(Flag.id)).where(Flag.offer_id == offer.id)) or 0
+    if count >= FLAGS_TO_REVIEW:
+        offer.status, offer.review_reason = "review", "flags"
+        events.closed(offer.id)
+    return count
+
+
+def make_referral(actor: User, association_id: int, user_id: int) -> str:
+    """An association administrator's one-use "known to us" token for a person."""
+    import secrets
+
+    from app.security import secret_digest
+
+    if membership_role(actor.id, association_id) != "admin":
+        raise ApiError(403, "forbidden", _("Only an administrator of the association can do this."))
+    if db.session.get(User, user_id) is None:
+        raise not_found()
+    token = secrets.token_urlsafe(12)
+    db.session.add(
+        Referral(
+            association_id=association_id,
+            user_id=user_id,
+            token_hash=secret_digest(token),
+            created_by_id=actor.id,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def use_referral(actor: User, row: Claim, token: str) -> None:
+    """Attach a referral to the person's own claim; a token works once, for its person."""
+    from app.security import secret_digest
+
+    referral = db.session.scalar(
+        select(Referral).where(Referral.token_hash == secret_digest(token))
+    )
+    if referral is None or referral.user_id != actor.id:
+        raise ApiError(
+            422,
+            "validation_failed",
+            _("This referral code is not valid."),
+            {"referral_token": [_("Not valid.")]},
+        )
+    if referral.used_at is not None:
+        raise ApiError(409, "conflict", _("This referral code was already used."))
+    referral.used_at = utcnow()
+    row.referral_association_id = referral.association_id

@@ -213,7 +213,8 @@ class World:
         if kind in ("offer_claim", "accepted_claim"):
             offer = offer_for_world(member, f"Offre demandée {_next()}")
             accept_as = member if kind == "accepted_claim" else None
-            return {"offer_claim": claim_for_world(offer, self.user("outsider"), accept_as)}
+            claim = claim_for_world(offer, self.user("outsider"), accept_as)
+            return {"offer_claim": claim, "offer": offer}
         if kind == "review_offer":
             author = UserFactory()
             return {"review_offer": offer_for_world(author, f"Première {_next()}", "review")}

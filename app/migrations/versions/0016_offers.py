@@ -1,8 +1,8 @@
-"""offers: free offers and blood requests, claims, standing, alerts and counts
+"""offers: free offers and blood requests, claims, standing, alerts, counts, blood donors, thanks, flags, referrals
 
 Revision ID: 0016_offers
 Revises: 0015_report_photos
-Create Date: 2026-12-05 09:15:09.270168
+Create Date: 2026-12-05 09:46:16.060380
 
 """
 from alembic import op
@@ -41,6 +41,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['province_id'], ['provinces.id'], name=op.f('fk_offer_counts_province_id_provinces')),
     sa.PrimaryKeyConstraint('support_type', 'province_id', 'month', name=op.f('pk_offer_counts'))
     )
+    op.create_table('blood_donors',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('blood_group', app.privacy.EncryptedText(), nullable=False),
+    sa.Column('group_token', sa.String(length=64), nullable=False),
+    sa.Column('city_id', sa.Integer(), nullable=False),
+    sa.Column('province_id', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('last_notified_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['city_id'], ['cities.id'], name=op.f('fk_blood_donors_city_id_cities')),
+    sa.ForeignKeyConstraint(['province_id'], ['provinces.id'], name=op.f('fk_blood_donors_province_id_provinces')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_blood_donors_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_blood_donors'))
+    )
+    with op.batch_alter_table('blood_donors', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_blood_donors_group_token'), ['group_token'], unique=False)
+        batch_op.create_index(batch_op.f('ix_blood_donors_province_id'), ['province_id'], unique=False)
+
     op.create_table('offer_alerts',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -56,6 +74,24 @@ def upgrade():
     )
     with op.batch_alter_table('offer_alerts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offer_alerts_user_id'), ['user_id'], unique=False)
+
+    op.create_table('offer_referrals',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_offer_referrals_association_id_associations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_offer_referrals_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_offer_referrals_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offer_referrals')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_offer_referrals_token_hash'))
+    )
+    with op.batch_alter_table('offer_referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offer_referrals_association_id'), ['association_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_offer_referrals_user_id'), ['user_id'], unique=False)
 
     op.create_table('offers',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -114,6 +150,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_offers_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_offers_support_type'), ['support_type'], unique=False)
 
+    op.create_table('blood_notices',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('offer_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('sent_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['offer_id'], ['offers.id'], name=op.f('fk_blood_notices_offer_id_offers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_blood_notices_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_blood_notices')),
+    sa.UniqueConstraint('offer_id', 'user_id', name=op.f('uq_blood_notices_offer_id_user_id'))
+    )
+    with op.batch_alter_table('blood_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_blood_notices_offer_id'), ['offer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_blood_notices_user_id'), ['user_id'], unique=False)
+
     op.create_table('offer_claims',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('offer_id', sa.Integer(), nullable=False),
@@ -135,16 +185,60 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_offer_claims_claimant_id'), ['claimant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_offer_claims_offer_id'), ['offer_id'], unique=False)
 
+    op.create_table('offer_flags',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('offer_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['offer_id'], ['offers.id'], name=op.f('fk_offer_flags_offer_id_offers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_offer_flags_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offer_flags')),
+    sa.UniqueConstraint('offer_id', 'user_id', name=op.f('uq_offer_flags_offer_id_user_id'))
+    )
+    with op.batch_alter_table('offer_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offer_flags_offer_id'), ['offer_id'], unique=False)
+
+    op.create_table('offer_thanks',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('offer_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('support_type', sa.String(length=30), nullable=False),
+    sa.Column('province_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=500), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['offer_id'], ['offers.id'], name=op.f('fk_offer_thanks_offer_id_offers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['province_id'], ['provinces.id'], name=op.f('fk_offer_thanks_province_id_provinces')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_offer_thanks_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offer_thanks')),
+    sa.UniqueConstraint('offer_id', 'user_id', name=op.f('uq_offer_thanks_offer_id_user_id'))
+    )
+    with op.batch_alter_table('offer_thanks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offer_thanks_created_at'), ['created_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('offer_thanks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offer_thanks_created_at'))
+
+    op.drop_table('offer_thanks')
+    with op.batch_alter_table('offer_flags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offer_flags_offer_id'))
+
+    op.drop_table('offer_flags')
     with op.batch_alter_table('offer_claims', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_offer_claims_offer_id'))
         batch_op.drop_index(batch_op.f('ix_offer_claims_claimant_id'))
 
     op.drop_table('offer_claims')
+    with op.batch_alter_table('blood_notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_blood_notices_user_id'))
+        batch_op.drop_index(batch_op.f('ix_blood_notices_offer_id'))
+
+    op.drop_table('blood_notices')
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_offers_support_type'))
         batch_op.drop_index(batch_op.f('ix_offers_status'))
@@ -158,10 +252,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_offers_association_id'))
 
     op.drop_table('offers')
+    with op.batch_alter_table('offer_referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offer_referrals_user_id'))
+        batch_op.drop_index(batch_op.f('ix_offer_referrals_association_id'))
+
+    op.drop_table('offer_referrals')
     with op.batch_alter_table('offer_alerts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_offer_alerts_user_id'))
 
     op.drop_table('offer_alerts')
+    with op.batch_alter_table('blood_donors', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_blood_donors_province_id'))
+        batch_op.drop_index(batch_op.f('ix_blood_donors_group_token'))
+
+    op.drop_table('blood_donors')
     op.drop_table('offer_counts')
     op.drop_table('offer_standing')
     # ### end Alembic commands ###
