@@ -66,6 +66,11 @@ class Config:
     max_video_bytes: int = 40 * 1024 * 1024
     #: New accounts' first posts wait for a moderator when positive.
     hold_first_posts: int = 0
+    #: The free-offers board's admission control: offers published per minute at most (more
+    #: wait in a queue released by the periodic job), and the review queue's length beyond
+    #: which trusted posts wait too.
+    offers_publish_per_minute: int = 600
+    offers_review_queue_max: int = 500
     secure_cookies: bool | None = None
     #: Redis pub/sub channel and key prefix: instances sharing one Redis keep apart by it.
     redis_channel: str = "jam3ia"
@@ -115,7 +120,12 @@ class Config:
         prefix = "JAM3IA_RATE_LIMIT_"
         rates = {k[len(prefix) :].lower(): v for k, v in env.items() if k.startswith(prefix) and v}
         caps: dict[str, int] = {}
-        for name in ("max_sockets_per_user", "max_sockets_per_address"):
+        for name in (
+            "max_sockets_per_user",
+            "max_sockets_per_address",
+            "offers_publish_per_minute",
+            "offers_review_queue_max",
+        ):
             raw = env.get(f"JAM3IA_{name.upper()}")
             if raw:
                 try:
@@ -296,6 +306,8 @@ class Config:
             "MAX_CONTENT_LENGTH": self.max_upload_bytes + 64 * 1024,
             "LIBRARY_MAX_UPLOAD_BYTES": self.max_upload_bytes,
             "LIBRARY_MAX_VIDEO_BYTES": self.max_video_bytes,
+            "OFFERS_PUBLISH_PER_MINUTE": self.offers_publish_per_minute,
+            "OFFERS_REVIEW_QUEUE_MAX": self.offers_review_queue_max,
             "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "RATELIMIT_ENABLED": self.ratelimit_enabled,

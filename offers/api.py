@@ -23,6 +23,7 @@ from offers.schemas import (
     FeedOutSchema,
     FlagInSchema,
     FlagOutSchema,
+    GivenSchema,
     OfferInSchema,
     OfferOutSchema,
     OfferPatchSchema,
@@ -80,6 +81,13 @@ def check_offer(data: dict[str, Any]) -> dict[str, Any]:
     actor = get_current_user()
     hits = services.check(actor, services.prepare(data))
     return {"ok": not any(h.action == "block" for h in hits), "hits": [h.as_dict() for h in hits]}
+
+
+@blp.route("/offers/given", methods=["GET"])
+@blp.response(200, GivenSchema)
+def given() -> dict[str, Any]:
+    """What the board gave: counts by type and province, and the latest thanks (no names)."""
+    return queries.given()
 
 
 @blp.route("/offers/<int:offer_id>", methods=["GET"])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import db
 from app.search.service import search
 from app.search.types import SearchRequest
-from offers.models import Claim, Offer
+from offers.models import Claim, Offer, OfferCount, Thanks
 
 PER_PAGE = 20
 FACETS = ("type", "province", "audience")
@@ -78,3 +78,26 @@ def claims_by(user_id: int) -> list[tuple[Claim, Offer]]:
         .limit(100)
     ).all()
     return [(claim, offer) for claim, offer in rows]
+
+
+def given(thanks: int = 12) -> dict[str, Any]:
+    """Counts of offers given (by type, by province), offers open now, the latest thanks."""
+
+    def counts(column: Any) -> list[dict[str, Any]]:
+        rows = db.session.execute(
+            select(column, func.sum(OfferCount.consumed), func.sum(OfferCount.beneficiaries))
+            .group_by(column)
+            .order_by(func.sum(OfferCount.consumed).desc(), column)
+        ).all()
+        return [
+            {"key": str(key), "consumed": int(n or 0), "beneficiaries": int(b or 0)}
+            for key, n, b in rows
+        ]
+
+    live = db.session.scalar(select(func.count(Offer.id)).where(Offer.status == "published"))
+    return {
+        "by_type": counts(OfferCount.support_type),
+        "by_province": counts(OfferCount.province_id),
+        "live": live or 0,
+        "thanks": list(db.session.scalars(select(Thanks).order_by(Thanks.id.desc()).limit(thanks))),
+    }

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
@@ -29,7 +29,6 @@ from offers.models import (
     SUPPORT_TYPES,
     Claim,
     Offer,
-    OfferCount,
 )
 from offers.schemas import FeedArgsSchema
 
@@ -38,7 +37,7 @@ bp = Blueprint(
     __name__,
     template_folder="templates",
     static_folder="static",
-    static_url_path="/offers-static",
+    static_url_path="/static/offers",
 )
 
 FORM_FIELDS = (
@@ -398,31 +397,10 @@ def review() -> ResponseReturnValue:
 
 @bp.route("/offers/given")
 def given() -> ResponseReturnValue:
-    """What the board gave: counts by type and by province (nothing about anyone)."""
-    by_type = db.session.execute(
-        select(
-            OfferCount.support_type,
-            func.sum(OfferCount.consumed),
-            func.sum(OfferCount.beneficiaries),
-        )
-        .group_by(OfferCount.support_type)
-        .order_by(func.sum(OfferCount.consumed).desc())
-    ).all()
-    by_province = db.session.execute(
-        select(Province, func.sum(OfferCount.consumed))
-        .join(OfferCount, OfferCount.province_id == Province.id)
-        .group_by(Province.id)
-        .order_by(func.sum(OfferCount.consumed).desc())
-    ).all()
-    live = db.session.scalar(select(func.count(Offer.id)).where(Offer.status == "published")) or 0
-    thanks = services.recent_thanks()
+    """What the board gave: counts by type and by province, thanks (nothing about anyone)."""
+    data = queries.given()
     provinces = {p.id: p.label(_lang()) for p in _places()}
-    return render_template(
-        "offers/given.html",
-        **_context(
-            by_type=by_type, by_province=by_province, live=live, thanks=thanks, provinces=provinces
-        ),
-    )
+    return render_template("offers/given.html", **_context(data=data, provinces=provinces))
 
 
 @bp.route("/offers/<int:offer_id>/thanks", methods=["POST"])

@@ -228,3 +228,16 @@ class ReferralInSchema(ma.Schema):
 
 class ReferralOutSchema(ma.Schema):
     token = ma.fields.String(required=True)
+
+
+class GivenCountSchema(ma.Schema):
+    key = ma.fields.String(required=True)
+    consumed = ma.fields.Integer(required=True)
+    beneficiaries = ma.fields.Integer(required=True)
+
+
+class GivenSchema(ma.Schema):
+    by_type = ma.fields.List(ma.fields.Nested(GivenCountSchema), required=True)
+    by_province = ma.fields.List(ma.fields.Nested(GivenCountSchema), required=True)
+    live = ma.fields.Integer(required=True)
+    thanks = ma.fields.List(ma.fields.Nested(ThanksOutSchema), required=True)

@@ -215,22 +215,31 @@ def _association(actor: User, association_id: int | None) -> int | None:
 
 
 def queue_position(offer: Offer) -> tuple[int, int]:
-    """(position in the review queue from 1, estimated wait in minutes)."""
+    """(position in its line from 1, estimated wait in minutes). Posts waiting for capacity
+    leave at the publishing rate; posts waiting for a moderator at the reviewing rate."""
+    queued = offer.review_reason == "queue"
+    same_line = (Offer.review_reason == "queue") if queued else (Offer.review_reason != "queue")
     ahead = (
         db.session.scalar(
-            select(func.count(Offer.id)).where(Offer.status == "review", Offer.id < offer.id)
+            select(func.count(Offer.id)).where(
+                Offer.status == "review", same_line, Offer.id < offer.id
+            )
         )
         or 0
     )
-    minutes = int((ahead + 1) * 60 / REVIEWS_PER_HOUR)
+    if queued:
+        per_minute = int(current_app.config["OFFERS_PUBLISH_PER_MINUTE"])
+        minutes = -(-(ahead + 1) // max(per_minute, 1)) + 1  # the next release tick included
+    else:
+        minutes = -(-(ahead + 1) * 60 // REVIEWS_PER_HOUR)
     return ahead + 1, max(1, minutes)
 
 
 def _over_capacity() -> bool:
     """Admission control: too many posts published in the last minute, or a long queue."""
     cfg = current_app.config
-    per_minute = int(cfg.get("OFFERS_PUBLISH_PER_MINUTE", 600))
-    queue_max = int(cfg.get("OFFERS_REVIEW_QUEUE_MAX", 500))
+    per_minute = int(cfg["OFFERS_PUBLISH_PER_MINUTE"])
+    queue_max = int(cfg["OFFERS_REVIEW_QUEUE_MAX"])
     since = utcnow() - dt.timedelta(minutes=1)
     recent = db.session.scalar(select(func.count(Offer.id)).where(Offer.published_at >= since)) or 0
     if recent >= per_minute:
@@ -798,7 +807,7 @@ def expire(now: dt.datetime) -> int:
 
 def release_queue(now: dt.datetime) -> int:
     """Publish posts that waited only for capacity, oldest first, within the minute's cap."""
-    cap = int(current_app.config.get("OFFERS_PUBLISH_PER_MINUTE", 600))
+    cap = int(current_app.config["OFFERS_PUBLISH_PER_MINUTE"])
     since = now - dt.timedelta(minutes=1)
     recent = db.session.scalar(select(func.count(Offer.id)).where(Offer.published_at >= since)) or 0
     room = max(0, cap - recent)
@@ -960,10 +969,6 @@ def thank(actor: User, offer: Offer, text: str) -> Thanks:
     db.session.add(thanks)
     db.session.flush()
     return thanks
-
-
-def recent_thanks(limit: int = 12) -> list[Thanks]:
-    return list(db.session.scalars(select(Thanks).order_by(Thanks.id.desc()).limit(limit)))
 
 
 def flag(actor: User, offer: Offer, reason: str) -> int:

@@ -224,6 +224,11 @@ FIELDS: dict[str, int] = {
     "report_title": 200,
     "report_outputs": 20_000,
     "report_lessons": 20_000,
+    "offer_title": 120,
+    "offer_body": 2000,
+    "offer_area": 120,
+    "offer_condition": 300,
+    "thanks_text": 500,
 }
 
 
@@ -259,6 +264,7 @@ class XssWorld:
     document_id: int = 0
     page_id: int = 0
     report_id: int = 0
+    offer_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -466,7 +472,59 @@ def build_world(api: Any, payload: str) -> XssWorld:
         )
     )
     world.report_id = report["id"]
+    world.offer_id = _offers(world, v)
     return world
+
+
+def _offers(world: XssWorld, v: Any) -> int:
+    """A published offer, one waiting for review with its rule hits, and a thanks, stored
+    directly: the board's rules refuse most payloads (links), yet what a moderator publishes
+    or a rule quotes must be as inert on every page."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from app.db import db, utcnow
+    from directory import City
+    from offers.models import Offer, Thanks
+
+    city = db.session.scalar(select(City).where(City.code == "agadir"))
+    assert city is not None
+    made = []
+    for status in ("published", "review"):
+        offer = Offer(
+            kind="offer",
+            status=status,
+            support_type="tutoring",
+            city_id=city.id,
+            province_id=city.province_id,
+            area_hint=v("offer_area"),
+            capacity=3,
+            places_left=3,
+            audience=["student"],
+            conditions_other=v("offer_condition"),
+            title=v("offer_title"),
+            body=v("offer_body"),
+            author_id=world.founder.id,
+            expires_at=utcnow() + dt.timedelta(days=30),
+            published_at=utcnow() if status == "published" else None,
+            review_reason="" if status == "published" else "rules",
+            hits=[{"code": "LINK", "action": "block", "excerpt": v("offer_body"), "message": "-"}],
+        )
+        db.session.add(offer)
+        made.append(offer)
+    db.session.flush()
+    db.session.add(
+        Thanks(
+            offer_id=made[0].id,
+            user_id=world.member.id,
+            support_type="tutoring",
+            province_id=city.province_id,
+            text=v("thanks_text"),
+        )
+    )
+    db.session.commit()
+    return made[0].id
 
 
 # ------------------------------------------------------------------ the pages that show them
@@ -582,6 +640,15 @@ PAGES: list[tuple[str, str, set[str]]] = [
         "/library/reports/{w.report_id}/edit",
         {"association_name", "report_title", "report_outputs", "report_lessons"},
     ),
+    ("anonymous", "/offers", {"offer_title", "offer_area"}),
+    (
+        "anonymous",
+        "/offers/{w.offer_id}",
+        {"offer_title", "offer_body", "offer_area", "offer_condition", "display_name"},
+    ),
+    ("founder", "/offers/mine", {"offer_title", "offer_area"}),
+    ("admin", "/offers/review", {"offer_title", "offer_body"}),
+    ("anonymous", "/offers/given", {"thanks_text"}),
 ]
 
 

@@ -4,17 +4,30 @@ import { connect } from "/static/js/realtime.js";
 
 const section = document.querySelector(".offers-feed");
 const list = section && section.querySelector("[data-feed]");
-const template = document.getElementById("offer-new-template");
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
 
+// A new offer's card, built with textContent only (the offer's words are never HTML).
 function addOffer(offer) {
-  if (!list || !template || list.querySelector(`[data-offer-id="${offer.id}"]`)) return;
-  const card = template.content.firstElementChild.cloneNode(true);
+  if (!list || list.querySelector(`[data-offer-id="${offer.id}"]`)) return;
+  const card = element("li", "card offer-card offer-fresh");
   card.dataset.offerId = offer.id;
-  card.querySelector("[data-type]").textContent = offer.support_type_label;
-  const link = card.querySelector("[data-title]");
-  link.textContent = offer.title;
+  const body = element("div", "card-body");
+  const type = element("p", "offer-type");
+  type.append(element("span", "badge badge-new", section.dataset.newLabel), " ", offer.support_type_label);
+  const title = element("h2", "card-title");
+  const link = element("a", "", offer.title);
+  link.dir = "auto";
   link.href = `/offers/${offer.id}`;
-  card.querySelector("[data-places]").textContent = offer.area_hint || "";
+  title.append(link);
+  const place = element("p", "offer-meta muted", offer.area_hint || "");
+  place.dir = "auto";
+  body.append(type, title, place);
+  card.append(body);
   list.prepend(card);
 }
 

@@ -369,3 +369,27 @@ def test_the_demo_board_is_alive_and_no_published_body_carries_a_phone_or_a_link
         text = "\n".join([offer.title, offer.body, offer.area_hint, offer.conditions_other])
         assert not RULES.check(text, only=("PHONE", "LINK")), offer.id
         assert not RULES.check(text), (offer.id, RULES.check(text))
+
+
+def test_over_capacity_posts_wait_in_line_and_the_job_releases_them(app, api, vouched, city):
+    app.config["OFFERS_PUBLISH_PER_MINUTE"] = 2
+    author = vouched()
+    statuses = []
+    for n, kind in enumerate(("tutoring", "books", "clothes", "food")):
+        body = offer_body(
+            city(),
+            support_type=kind,
+            title=f"Offre {kind}",
+            body=f"Texte {n} {kind} différent, gratuit.",
+        )
+        statuses.append(api(author).post("/api/v1/offers", json=body).get_json())
+    assert [s["status"] for s in statuses] == ["published", "published", "review", "review"]
+    waiting = statuses[3]
+    assert waiting["review_reason"] == "queue" and waiting["queue"]["position"] == 2
+    assert waiting["queue"]["wait_minutes"] >= 1
+    # the wall stays open: reading and asking work while posts wait
+    assert api(None).get("/api/v1/offers").get_json()["total"] == 2
+    assert services.release_queue(utcnow()) == 0  # the minute's cap is used
+    assert services.release_queue(utcnow() + dt.timedelta(minutes=2)) == 2
+    db.session.commit()
+    assert api(None).get("/api/v1/offers").get_json()["total"] == 4

@@ -1725,6 +1725,7 @@ ROWS += [
         form={"type": "tutoring"},
     ),
     R("GET", "/api/v1/offers", "/api/v1/offers", EVERYBODY),
+    R("GET", "/api/v1/offers/given", "/api/v1/offers/given", EVERYBODY),
     R(
         "POST",
         "/api/v1/offers",

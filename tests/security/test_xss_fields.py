@@ -92,6 +92,13 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
         "/api/v1/activity-reports/{w.report_id}",
         {"report_title", "report_outputs", "report_lessons"},
     ),
+    (
+        "anonymous",
+        "/api/v1/offers/{w.offer_id}",
+        {"offer_title", "offer_body", "offer_area", "offer_condition"},
+    ),
+    ("anonymous", "/api/v1/offers?type=tutoring", {"offer_title", "offer_area"}),
+    ("anonymous", "/api/v1/offers/given", {"thanks_text"}),
 ]
 
 
