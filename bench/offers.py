@@ -158,9 +158,7 @@ def submit(app: Any, opts: argparse.Namespace, cities: list[int]) -> None:
         status = (response.get_json(silent=True) or {}).get("status", "")
         return took, response.status_code, status
 
-    print(
-        f"\nsubmit at the seed's peak (2,000 posts an hour): {opts.peak_posts} posts, one every 1.8 s"
-    )
+    print(f"\nsubmit at the seed's peak (2,000 posts an hour): {opts.peak_posts} posts")
     peak: list[float] = []
     for i in range(opts.peak_posts):
         took, code, _status = post(tokens[i % len(tokens)])
