@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     socketio.on_namespace(OffersNamespace(NAMESPACE))
     search.register(app)
-    registry(app).nav_links.append((45, "offers.feed", lambda: str(_l("Free offers"))))
+    registry(app).nav_links.append((45, "offers.feed", lambda: str(_l("Offers"))))
     registry(app).nav_icons["offers.feed"] = "gift"
     add_demo_loader(app, 45, "offers", demo.load_demo_offers)
     register_job(

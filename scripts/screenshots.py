@@ -31,6 +31,7 @@ PAGES = [
     ("forum-topic", "first:/forums main a[href^='/topics/']"),
     ("chat", "first:/chat main a[href^='/chat/']"),
     ("project", "first:/projects main h2 a[href^='/projects/']"),
+    ("offers", "/offers"),
 ]
 VIEWS = [
     ("ar-phone", "fatima", "ar-MA", (390, 844)),
