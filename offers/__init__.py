@@ -7,11 +7,16 @@ other packages never import offers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from offers.live import NAMESPACE
+
+
+def _megabytes(count: int) -> Callable[[], int]:
+    return lambda: count * 1024 * 1024
 
 
 def register(app: Flask) -> None:
@@ -27,6 +32,9 @@ def register(app: Flask) -> None:
     from offers.events import OffersNamespace
 
     api.register_blueprint(endpoints.blp)
+    # phone photos: three in the composer, one per API call (each at most 6 MB)
+    registry(app).upload_limits["offers.compose"] = _megabytes(20)
+    registry(app).upload_limits["offers_api.add_image"] = _megabytes(7)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(OffersNamespace(NAMESPACE))
     search.register(app)

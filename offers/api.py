@@ -10,7 +10,7 @@ from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
 from app.db import db
 from app.limits import rate_limit
-from offers import queries, services
+from offers import images, queries, services
 from offers.models import OfferAlert
 from offers.schemas import (
     AlertListSchema,
@@ -24,6 +24,7 @@ from offers.schemas import (
     FlagInSchema,
     FlagOutSchema,
     GivenSchema,
+    ImageOutSchema,
     OfferInSchema,
     OfferOutSchema,
     OfferPatchSchema,
@@ -268,3 +269,22 @@ def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]
     token = services.make_referral(actor, association_id, data["user_id"])
     db.session.commit()
     return {"token": token}
+
+
+@blp.route("/offers/<int:offer_id>/images", methods=["POST"])
+@rate_limit("offer_post")
+@blp.response(201, ImageOutSchema)
+def add_image(offer_id: int) -> dict[str, Any]:
+    """A photo of the offered thing (multipart: ``file``, ``no_person_visible=true``); things
+    only, at most three; 422 ``offer_rules`` (PHOTO) otherwise."""
+    from flask import request, url_for
+
+    actor = require_user()
+    offer = services.get_offer(offer_id, actor)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        raise ApiError(422, "validation_failed", "Choose a file.", {"file": ["Required."]})
+    tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
+    row = services.add_photo(actor, offer, file.read(images.MAX_BYTES + 1), tick)
+    db.session.commit()
+    return {"id": row.id, "url": url_for("offers.image", name=row.name), "status": offer.status}

@@ -269,3 +269,20 @@ class Referral(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+#: Types that are things (a photo helps); the others are services and take no image.
+ITEM_TYPES = ("medical_devices", "medicines", "books", "clothes", "food", "furniture")
+IMAGES_MAX = 3
+
+
+class OfferImage(db.Model):  # type: ignore[name-defined]
+    """A photo of an offered thing, re-encoded (no metadata, no location) under the instance
+    folder; deleted with the offer's text 30 days after it ends."""
+
+    __tablename__ = "offer_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

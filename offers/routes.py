@@ -20,7 +20,7 @@ from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import registry
 from directory import City, Province, get_association, user_memberships
-from offers import labels, queries, services
+from offers import images, labels, queries, services
 from offers.models import (
     ALLOCATIONS,
     AUDIENCES,
@@ -173,10 +173,19 @@ def compose() -> ResponseReturnValue:
     if request.method == "POST":
         data = _form_data()
         values = {**data, "free": data.get("free")}
+        photos = [f for f in request.files.getlist("images") if f and f.filename]
+        tick = request.form.get("no_person_visible") == "1"
         try:
             if data["kind"] == "blood_request":
                 check_limit("blood_request", actor.id)
+            if photos:  # the PHOTO rule before anything is stored
+                probe = Offer(kind=data["kind"], support_type=data.get("support_type") or "")
+                found = images.photo_hits(probe, tick)
+                if found:
+                    raise services.refuse(found)
             offer = services.publish(actor, data)
+            for photo in photos[: images.IMAGES_MAX]:
+                services.add_photo(actor, offer, photo.read(images.MAX_BYTES + 1), tick)
             db.session.commit()
         except ApiError as error:
             db.session.rollback()
@@ -208,6 +217,25 @@ def compose() -> ResponseReturnValue:
             associations=[m for m in user_memberships(actor.id) if m.role == "admin"],
         ),
     )
+
+
+@bp.route("/offers/images/<name>")
+def image(name: str) -> ResponseReturnValue:
+    """A photo, for whoever may read its offer."""
+    from flask import send_from_directory
+
+    from offers.models import OfferImage
+
+    row = db.session.scalar(select(OfferImage).where(OfferImage.name == name))
+    if row is None:
+        abort(404)
+    try:
+        services.get_offer(row.offer_id, get_current_user())
+    except ApiError:
+        abort(404)
+    response = send_from_directory(images.folder(), row.name, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @bp.route("/offers/<int:offer_id>")
@@ -264,6 +292,7 @@ def show(offer_id: int) -> ResponseReturnValue:
             city=city.label(_lang()) if city else "",
             actor=actor,
             moderator=services.is_moderator(actor),
+            photos=images.images_of(offer.id),
         ),
     )
 

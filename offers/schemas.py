@@ -241,3 +241,9 @@ class GivenSchema(ma.Schema):
     by_province = ma.fields.List(ma.fields.Nested(GivenCountSchema), required=True)
     live = ma.fields.Integer(required=True)
     thanks = ma.fields.List(ma.fields.Nested(ThanksOutSchema), required=True)
+
+
+class ImageOutSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    url = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)

@@ -25,6 +25,7 @@ from app.search.analysis import analyze
 from app.text import clean_name, clean_text
 from directory import City, get_association, membership_role, user_memberships
 from offers import live as events
+from offers.images import add_image, delete_images
 from offers.models import (
     CAPACITY_MAX,
     BloodDonor,
@@ -833,6 +834,7 @@ def purge(now: dt.datetime) -> int:
         offer.fingerprint, offer.hits, offer.review_reason = "", [], ""
         offer.purged_at = now
         db.session.execute(Claim.__table__.delete().where(Claim.offer_id == offer.id))
+        delete_images(offer.id)
     return len(due)
 
 
@@ -1031,3 +1033,18 @@ def use_referral(actor: User, row: Claim, token: str) -> None:
         raise ApiError(409, "conflict", _("This referral code was already used."))
     referral.used_at = utcnow()
     row.referral_association_id = referral.association_id
+
+
+def add_photo(actor: User, offer: Offer, data: bytes, no_person_visible: bool) -> Any:
+    """A photo of the offered thing, by its author while the offer lives; a person's first
+    post with a photo waits for a moderator."""
+    if not may_edit(actor, offer):
+        raise ApiError(403, "forbidden", _("Only the author can change this offer."))
+    first = (
+        offer.association_id is None and not actor.is_admin and standing(actor.id).published <= 1
+    )
+    was_public = offer.status == "published"
+    row = add_image(offer, data, no_person_visible, first)
+    if was_public and offer.status == "review":
+        events.closed(offer.id)
+    return row

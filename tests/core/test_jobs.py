@@ -35,8 +35,9 @@ def test_a_job_runs_when_due_and_once_per_period(app: Flask) -> None:
     register_job(app, "test.hourly", HOUR, lambda now: seen.append(now) or len(seen))
 
     assert "test.hourly" in _names(run_due_jobs(T0))  # first tick: due at once
-    assert run_due_jobs(T0 + dt.timedelta(minutes=1)) == []  # nothing due a minute later
-    assert run_due_jobs(T0 + dt.timedelta(minutes=59)) == []
+    # not due again within its hour (the features' own jobs may run more often)
+    assert "test.hourly" not in _names(run_due_jobs(T0 + dt.timedelta(minutes=1)))
+    assert "test.hourly" not in _names(run_due_jobs(T0 + dt.timedelta(minutes=59)))
     assert _names(run_due_jobs(T0 + HOUR, only="test.hourly")) == ["test.hourly"]
     assert seen == [T0, T0 + HOUR]
     row = db.session.get(JobRun, "test.hourly")

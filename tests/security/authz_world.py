@@ -314,15 +314,30 @@ def claim_for_world(offer_id: int, claimant: User, accept_as: User | None = None
 def _offers(member: User, outsider: User, coordinator: User) -> dict[str, Any]:
     """The board: member's published offer (coordinator asked for it) and outsider's first
     post, waiting for review."""
+    from offers import services as offer_services
+    from offers.models import Offer
+
     offer = offer_for_world(member, "Cours de maths gratuits")
     review = offer_for_world(outsider, "SECRET-REVIEW-OFFER", status="review")
     claim = claim_for_world(offer, coordinator)
+    thing = offer_for_world(member, "Livres à donner")
+    thing_row = db.session.get(Offer, thing)
+    thing_row.support_type = "books"
+    photo = offer_services.add_photo(member, thing_row, tiny_png(), True)
+    offer_services.set_donor(member, {"group": "O+", "city_id": thing_row.city_id})
+    db.session.commit()
     from sqlalchemy import select as _select
 
     from directory import City
 
     agadir = db.session.scalar(_select(City.id).where(City.code == "agadir"))
-    return {"offer": offer, "review_offer": review, "offer_claim": claim, "city_agadir": agadir}
+    return {
+        "offer": offer,
+        "review_offer": review,
+        "offer_claim": claim,
+        "city_agadir": agadir,
+        "offer_photo": photo.name,
+    }
 
 
 _counter = iter(range(1, 10**9))

@@ -1726,6 +1726,16 @@ ROWS += [
     ),
     R("GET", "/api/v1/offers", "/api/v1/offers", EVERYBODY),
     R("GET", "/api/v1/offers/given", "/api/v1/offers/given", EVERYBODY),
+    R("GET", "/offers/images/<name>", "/offers/images/{offer_photo}", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/offers/<int:offer_id>/images",
+        "/api/v1/offers/{offer}/images",
+        by_role(401, 403, 422, 403, 403, 403, 422),
+        files=True,
+        fresh="offer",
+        note="a tutoring offer takes no photo: its author is told why (PHOTO), others may not",
+    ),
     R(
         "POST",
         "/api/v1/offers",
@@ -1835,7 +1845,8 @@ ROWS += [
         "GET",
         "/api/v1/me/blood-donor",
         "/api/v1/me/blood-donor",
-        by_role(401, 404, 404, 404, 404, 404, 404),
+        by_role(401, 404, 200, 404, 404, 404, 404),
+        note="each person reads only their own card (the member has one)",
     ),
     R(
         "PUT",

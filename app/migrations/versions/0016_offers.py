@@ -1,8 +1,8 @@
-"""offers: free offers and blood requests, claims, standing, alerts, counts, blood donors, thanks, flags, referrals
+"""offers: free offers and blood requests, claims, standing, alerts, counts, blood donors, thanks, flags, referrals, photos
 
 Revision ID: 0016_offers
 Revises: 0015_report_photos
-Create Date: 2026-12-05 09:46:16.060380
+Create Date: 2026-12-05 09:58:52.964427
 
 """
 from alembic import op
@@ -199,6 +199,18 @@ def upgrade():
     with op.batch_alter_table('offer_flags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offer_flags_offer_id'), ['offer_id'], unique=False)
 
+    op.create_table('offer_images',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('offer_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['offer_id'], ['offers.id'], name=op.f('fk_offer_images_offer_id_offers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_offer_images')),
+    sa.UniqueConstraint('name', name=op.f('uq_offer_images_name'))
+    )
+    with op.batch_alter_table('offer_images', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offer_images_offer_id'), ['offer_id'], unique=False)
+
     op.create_table('offer_thanks',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('offer_id', sa.Integer(), nullable=True),
@@ -225,6 +237,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_offer_thanks_created_at'))
 
     op.drop_table('offer_thanks')
+    with op.batch_alter_table('offer_images', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_offer_images_offer_id'))
+
+    op.drop_table('offer_images')
     with op.batch_alter_table('offer_flags', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_offer_flags_offer_id'))
 
