@@ -49,9 +49,9 @@ EXCERPT_CONTEXT = 24
 #: Words before a match searched for a negation.
 NEGATION_WINDOW = 3
 NEGATIONS = re.compile(
-    r"(?<!\w)و?(?:sans|pas|aucun|aucune|ni|jamais|zero|0|no|not|without|free|gratuit|"
+    r"(?<!\w)و?(?:sans|pas|aucun|aucune|ni|jamais|rien|zero|0|no|not|without|free|gratuit|"
     r"bla|bla\s+ma|bila|bidoun|mashi|machi|ma|la|"
-    r"بلا|بدون|دون|ما|لا|ماشي|مشي|غير|حتي|حتى|بلاش)(?!\w)"
+    r"walo|بلا|بدون|دون|ما|لا|ماشي|مشي|حتي|حتى|بلاش|والو)(?!\w)"
 )
 
 

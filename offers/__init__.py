@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((45, "offers.feed", lambda: str(_l("Offers"))))
     registry(app).nav_icons["offers.feed"] = "gift"
     add_demo_loader(app, 45, "offers", demo.load_demo_offers)
+    registry(app).association_actions.append((40, _referral_action))
     register_job(
         app,
         "offers.expire",
@@ -68,4 +70,20 @@ def register(app: Flask) -> None:
         dt.timedelta(hours=6),
         services.purge,
         "forget ended offers after 30 days, keeping the counts",
+    )
+
+
+def _referral_action(association_id: int, viewer: Any) -> Any:
+    """The "known to us" codes button of an association's page, for its administrators."""
+    from flask import url_for
+
+    from app.plugins import ProfileAction
+    from directory import membership_role
+
+    if viewer is None or membership_role(getattr(viewer, "id", None), association_id) != "admin":
+        return None
+    return ProfileAction(
+        str(_l("\u201cKnown to us\u201d codes")),
+        url_for("offers.referrals", association_id=association_id),
+        "patch-check",
     )

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
@@ -293,8 +293,20 @@ def show(offer_id: int) -> ResponseReturnValue:
             actor=actor,
             moderator=services.is_moderator(actor),
             photos=images.images_of(offer.id),
+            referrers=_referrers(claims),
         ),
     )
+
+
+def _referrers(claims: list[Claim]) -> dict[int, str]:
+    """Names of the associations that said they know a claimant."""
+    names: dict[int, str] = {}
+    for row in claims:
+        if row.referral_association_id and row.referral_association_id not in names:
+            association = get_association(row.referral_association_id)
+            if association is not None:
+                names[row.referral_association_id] = association.name
+    return names
 
 
 def _back(offer_id: int) -> ResponseReturnValue:
@@ -312,7 +324,13 @@ def claim(offer_id: int) -> ResponseReturnValue:
         abort(404)
     answers = {a: request.form.get(f"answer-{a}") == "yes" for a in offer.audience or []}
     try:
-        services.claim(actor, offer, answers, request.form.get("pickup_proposal", ""))
+        services.claim(
+            actor,
+            offer,
+            answers,
+            request.form.get("pickup_proposal", ""),
+            request.form.get("referral_token", ""),
+        )
         db.session.commit()
         flash(_("Your request is sent. You will be notified of the answer."), "success")
     except ApiError as error:
@@ -520,3 +538,39 @@ def add_alert() -> ResponseReturnValue:
         k: v for k, v in request.form.items() if k in ("type", "province", "city", "audience") and v
     }
     return redirect(url_for("offers.feed", **args))
+
+
+@bp.route("/offers/referrals/<int:association_id>", methods=["GET", "POST"])
+@login_required
+@rate_limit("offer_claim", methods=["POST"])
+def referrals(association_id: int) -> ResponseReturnValue:
+    """An association administrator gives a person a one-use "known to us" code: the person
+    adds it to a request, the offer's author sees the association's name, nothing of the file."""
+    from app.accounts.models import User
+    from directory import membership_role
+
+    actor = require_user()
+    association = get_association(association_id)
+    if association is None:
+        abort(404)
+    if membership_role(actor.id, association_id) != "admin":
+        abort(403)
+    code = None
+    person = None
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        person = db.session.scalar(
+            select(User).where(func.lower(User.username) == username.lower())
+        )
+        if person is None:
+            flash(_("Unknown username."), "error")
+        else:
+            try:
+                code = services.make_referral(actor, association_id, person.id)
+                db.session.commit()
+            except ApiError as error:
+                db.session.rollback()
+                flash(error.message or _("This could not be done."), "error")
+    return render_template(
+        "offers/referrals.html", **_context(association=association, code=code, person=person)
+    )

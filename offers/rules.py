@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.rules import BLOCK, Folded, Rule, RuleSet, arabic, words
 
-VERSION = 1
+VERSION = 2
 
 #: A blood donation request: the one request the group allows.
 BLOOD = (
@@ -64,9 +64,12 @@ def _phones(folded: Folded) -> Iterator[tuple[int, int]]:
 _LINK_PATTERNS = (
     r"https?\s*:\s*/\s*/",
     r"(?<!\w)w\s*w\s*w\s*(?:\.|dot|point|نقطه)",
-    r"(?<![\w@])[a-z0-9][a-z0-9\-]*\s*(?:\.|[\s(\[]+(?:dot|point|نقطه)[\s)\]]+)\s*"
+    r"(?<![\w@])[a-z0-9][a-z0-9\-]*(?:\.|\s*[\[(]\.[\])]\s*|[\s(\[]+(?:dot|point|نقطه)[\s)\]]+)"
     r"(?:com|ma|net|org|fr|ly|me|io|co|info|biz|tv|app|shop|store|link|gl|be)(?![\w.])",
     r"(?<![\w.])@[a-z0-9_][a-z0-9_.]{2,}",
+    # the networks' own names, even with spaces around the dot ("facebook . com / page")
+    r"(?<!\w)(?:facebook|fb|instagram|tiktok|youtube|youtu|twitter|whatsapp|wa|telegram|t|m)"
+    r"\s*\.\s*(?:com|me|be|ly)(?!\w)",
     words(
         r"(?:lien|link|lian)\s+(?:en|in|f|fi|dans\s+(?:la|ma)?)\s*bio",
         r"clique[zr]?\s+(?:sur\s+)?(?:le\s+)?lien",
@@ -115,6 +118,12 @@ RULES = RuleSet(
                     "من يستطيع مساعدتي",
                     "في حاجه الي",
                     "بحاجه الي",
+                    "المرجو المساعده",
+                    "المحسنين",
+                    "مساعدتنا",
+                    "عاونوهم",
+                    "ساعدوهم",
+                    "اهل الخير",
                 ),
                 r"(?<!\w)[وف]?بغيت(?!\s+(?:نعطي|نعاون|نساعد|نهدي|نمنح|نقدم|نتبرع|نشارك|نفيد|ندير))",
                 words(
@@ -123,7 +132,9 @@ RULES = RuleSet(
                     r"khasni|5asni|khassni|5assni|khasna|5asna|khesni",
                     r"3awnouni|3awnoni|3awnuni|3awnona|3awnouna|3awnuna|sa3douni|sa3dona|sa3doni",
                     r"(?:ana|rani|7na|hna|ra)\s+(?:m7taj|mo7taj|m7taja|mo7taja|mehtaj|m7tajin)",
-                    r"kan9aleb\s+3la|kan9alleb\s+3la|kan9lab\s+3la|kan9lbo\s+3la|kan9albo\s+3la",
+                    r"kan9(?:a|e)?l+(?:e|a)?bo?\s+3la",
+                    r"(?:chkoun|chkon|chi\s+\w+)\s+y9der\s+y(?:3aw|sa3)\w*|3awnouhom|3awnohom|sa3douhom|mo7sinin|ahl\s+lkhir",
+                    r"(?:de\s+)?nous\s+aider|aidez[\s-]*les",
                     r"chi\s+(?:wa7ed|7ad|had)\s+y3awni",
                     r"j'?\s*ai\s+besoin|nous\s+avons\s+besoin|on\s+a\s+besoin|besoin\s+d'?\s*aide",
                     r"aidez[\s-]*(?:moi|nous)|aide[rz]?\s+(?:ma|mon|mes)\s+\w+|m'?\s*aider",
@@ -168,10 +179,23 @@ RULES = RuleSet(
                     "جمع التبرعات",
                     "حمله تبرع",
                     "مساهمتكم",
+                    "للمساهمه",
+                    "كل مساهمه",
+                    "ندعوكم للتبرع",
+                    "تدعوكم",
+                    "ندعوكم",
+                    "تساهمو",
+                    "تساهموا",
+                    "دير دون",
+                    "ديرو دون",
+                    "شاركوا في مبادره",
+                    "شاركوا في حمله",
                 ),
                 words(
                     r"sahmo|sahmou|sahmu|sahem\s+m3ana|tbar3o|tbr3o|tbar3ou|charko\s+m3ana",
-                    r"dirou?\s+don|3awnona\s+f|3awnouna\s+f|mosahamatkom|musahamatkum",
+                    r"dir(?:ou|o|i|iw)?\s+(?:un\s+)?don|3awnona\s+f|3awnouna\s+f|mosahamatkom|musahamatkum",
+                    r"sa+hmo\w*|tsa+hmo\w*|tsa+hmou\w*",
+                    r"toute\s+contribution|rejoigne[zr]\s+notre\s+(?:initiative|campagne|collecte|caravane)",
                     r"participe[zr]?|contribue[zr]?|faites\s+un\s+don|collecte\s+de\s+fonds",
                     r"cagnotte|soutene[zr]\s+(?:notre|nos|la)|faire\s+un\s+don|vos\s+dons",
                     r"donnez\s+pour|aidez\s+la\s+caravane|cotisation",
@@ -205,11 +229,17 @@ RULES = RuleSet(
                     "اجره شهريه",
                     "كنقلبو علي خدام",
                     "عقد عمل",
+                    "للعمل بدوام",
+                    "بدوام كامل",
+                    "بدوام جزئي",
+                    "الخلاص",
+                    "كونطرا",
                 ),
                 words(
                     r"recrute|recrutons|recrutement|on\s+recrute|j'?\s*embauche|on\s+embauche|nous\s+embauchons|offre\s+d'?\s*emploi",
                     r"poste\s+(?:de|a\s+pourvoir)|salaire|cdi|cdd|envoye[zr]\s+(?:votre|vos)\s+cv",
-                    r"l5elsa|lkhelsa|lkhlsa|l5lsa|khelsa|5elsa",
+                    r"l5elsa|lkhelsa|lkhlsa|l5lsa|khelsa|5elsa|lkhlass?|l5lass?|khlass?",
+                    r"(?:a\s+)?plein\s+temps|temps\s+partiel|mi-temps|kontra",
                     r"kan9albo\s+3la\s+(?:khdam|5dam|khddam)|mtloub|matloub|mtlob",
                 ),
             ),
@@ -233,6 +263,7 @@ RULES = RuleSet(
                 r"\d+\s*(?:dh|dhs|mad|dirhams?|درهم|دراهم|dr|euros?|€|rials?|ryal|ريال|فرنك)(?!\w)",
                 arabic(
                     "ثمن رمزي",
+                    "اثمنه",
                     "السعر",
                     "سعر",
                     "للبيع",
@@ -265,7 +296,7 @@ RULES = RuleSet(
             BLOCK,
             _l("Advertising for a shop, a brand or a product is not allowed."),
             patterns=(
-                r"-?\d+\s*%",
+                r"(?<![\d.,])-?\d{1,2}\s*[%٪]",  # a discount (not "free at 100 %")
                 arabic(
                     "تخفيض",
                     "تخفيضات",
@@ -281,11 +312,15 @@ RULES = RuleSet(
                     "ماركه",
                     "الهوتة",
                     "لهوتا",
+                    "بروموسيون",
+                    "مدرسه خاصه",
+                    "حلات التسجيل",
                 ),
                 words(
                     r"promos?|promotion|soldes|reduction|remise|magasin|boutique|notre\s+marque",
                     r"commande[zr]?|commandi\w*|visite[zr]\s+notre|nos\s+produits|livraison\s+partout",
                     r"tkhfid|t5fid|takhfid|lhota|l7anout\s+dyalna|zourouna|zorona|commandi",
+                    r"ecoles?\s+privees?|inscriptions?\s+ouvertes?|7ellat\s+inscriptions?|marque\s+dyalna",
                 ),
             ),
             examples={
@@ -319,10 +354,20 @@ RULES = RuleSet(
                     "اعراض",
                     "الاعراض",
                     "واش هاد الدوا",
+                    "ما الدواء",
+                    "الدواء المناسب",
+                    "شنو الدوا",
+                    "يشخص",
+                    "هل يمكن تناول",
+                    "صيفطو ليا التحاليل",
+                    "ارسلوا التحاليل",
                 ),
                 words(
                     r"consultations?(?:\s+\w+){0,2}\s+(?:en\s+ligne|a\s+distance|medicales?)",
-                    r"consultations?\s+medicales?|diagnostic|diagnostiquer|symptomes",
+                    r"consultations?\s+medicales?|diagnostics?|diagnostiquer|symptomes",
+                    r"peut[\s-]*on\s+prendre|(?:medecin|docteur)\s+(?:peut|pourrait)\s+me\s+dire",
+                    r"(?:tbib|طبيب)\s+(?:\S+\s+){0,3}(?:y9ol|يقول)\s+(?:liya|ليا)",
+                    r"(?:envoye[zr]|sifto|صيفطو|ارسلوا)[\s-]*(?:moi|liya|ليا)?\s+(?:vos\s+|les\s+)?(?:analyses|التحاليل|tahalil)",
                     r"quel(?:le)?\s+(?:medicament|traitement|remede)|que\s+faire\s+(?:pour|contre)",
                     r"chno\s+ndir\s+l|ach\s+ndir\s+l|chmen\s+dwa|achmen\s+dwa|wach\s+had\s+dwa",
                     r"chno\s+dwa|ach\s+dwa|tachkhis|tach5is|a3rad",
@@ -371,11 +416,23 @@ RULES = RuleSet(
             _l("An offer here asks for nothing in return: no exchange, no swap, no service back."),
             patterns=(
                 arabic("مقابل", suffix=False),  # not "مقابلات" (job interviews)
-                arabic("تبادل", "نتبادل", "اتبادل", "يتبادل", "بالتبادل"),
+                arabic(
+                    "تبادل",
+                    "نتبادل",
+                    "اتبادل",
+                    "يتبادل",
+                    "بالتبادل",
+                    "استبدل",
+                    "نبدل",
+                    "كنبدل",
+                    "تروك",
+                ),
+                r"(?<!\w)[وw]\s*(?:homa|ntoma|هوما|نتوما)\s+(?:y|t|ي|ت)(?:3awn|sawb|عاون|صاوب)\w*",
                 words(
                     r"en\s+echange|contre\s+(?:un|une|des)\s+(?:service|aide|travail)|troc",
                     r"contrepartie|b\s*lmo9abil|blmo9abil|fl\s*mo9abil|mo9abil|tbadel|nbadlo",
-                    r"a\s+echanger|echange\s+contre",
+                    r"a\s+echanger|echange\s+contre|contre\s+service|contre\s+(?:un|une|des|du)\s+\w+",
+                    r"nbdd?el\w*|kanbdd?el\w*",
                 ),
             ),
             negatable=True,

@@ -111,3 +111,39 @@ def test_the_review_queue_and_the_given_page(logged_in, city, client):
     refused = page.get(f"/offers/{offer_id}").get_data(as_text=True)
     assert "Merci de préciser le quartier" in refused
     assert client.get("/offers/given").status_code == 200
+
+
+def test_an_association_gives_a_known_to_us_code_that_the_author_sees(logged_in, vouched, city):
+    from tests.directory.factories import AssociationFactory, MembershipFactory
+
+    association = AssociationFactory(status="approved", name="Association Amal Salé")
+    admin = UserFactory()
+    MembershipFactory(association=association, user=admin, role="admin")
+    person = UserFactory(display_name="Hind Person")
+    db.session.commit()
+    assert logged_in(UserFactory()).get(f"/offers/referrals/{association.id}").status_code == 403
+    board = logged_in(admin)
+    assert f"/offers/referrals/{association.id}" in board.get(
+        f"/associations/{association.id}"
+    ).get_data(as_text=True)
+    token = csrf_token(board, f"/offers/referrals/{association.id}")
+    made = board.post(
+        f"/offers/referrals/{association.id}",
+        data={"csrf_token": token, "username": person.username},
+    )
+    code = made.get_data(as_text=True).split("<code>")[1].split("</code>")[0]
+    author = vouched()
+    writer = logged_in(author)
+    token = csrf_token(writer, "/offers/new")
+    created = writer.post("/offers/new", data={**_form(city()), "csrf_token": token})
+    offer_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    asker = logged_in(person)
+    token = csrf_token(asker, f"/offers/{offer_id}")
+    asker.post(
+        f"/offers/{offer_id}/claim",
+        data={"answer-student": "yes", "referral_token": code, "csrf_token": token},
+    )
+    seen = writer.get(f"/offers/{offer_id}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
+    assert "Hind Person" in seen and "Association Amal Salé" in seen

@@ -1818,6 +1818,20 @@ ROWS += [
     ),
     R("GET", "/offers/blood-donor", "/offers/blood-donor", SIGNED_IN_PAGE),
     R(
+        "GET",
+        "/offers/referrals/<int:association_id>",
+        "/offers/referrals/{assoc}",
+        by_role(LOGIN, 403, 403, 403, 200, 403, 403),
+    ),
+    R(
+        "POST",
+        "/offers/referrals/<int:association_id>",
+        "/offers/referrals/{assoc}",
+        by_role(LOGIN, 403, 403, 403, 200, 403, 403),
+        form={"username": "mina"},
+        note="the association's administrators only (a platform administrator is not one)",
+    ),
+    R(
         "POST",
         "/offers/blood-donor",
         "/offers/blood-donor",
