@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, Select, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -91,6 +91,25 @@ def transaction() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
+
+
+_AFTER_COMMIT = "jam3ia_after_commit"
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the current transaction commits, never after a rollback (remove
+    the file a row stopped naming only when the row's change is kept)."""
+    db.session.connection()  # begin the transaction the callback waits for, if none is open
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session_: Any) -> None:
+    for callback in session_.info.pop(_AFTER_COMMIT, []):
+        callback()
+
+
+event.listen(Session, "after_commit", _run_after_commit)
+event.listen(Session, "after_soft_rollback", lambda s, _t: s.info.pop(_AFTER_COMMIT, None))
 
 
 def transactional(func: Callable[P, R]) -> Callable[P, R]:

@@ -29,6 +29,40 @@ DEMO_PEOPLE = [
     ("amine", "Amine Lahlou", "en", False),  # the newcomer: no association yet
 ]
 
+#: What the demo people say of themselves and can do for an association (username: bio, skills).
+DEMO_PROFILES = {
+    "fatima": (
+        "منسقة مشاريع في جمعية بفاس، أشتغل على محو الأمية ودعم النساء في الأحياء الشعبية.",
+        ["تنسيق المشاريع", "محو الأمية", "كتابة طلبات الدعم"],
+    ),
+    "youssef": (
+        "Trésorier bénévole, expert-comptable de métier. J'aide les associations à tenir "
+        "leurs comptes et à préparer l'assemblée générale.",
+        ["Comptabilité", "Rapport financier", "Assemblée générale"],
+    ),
+    "khadija": (
+        "ممرضة متطوعة في القوافل الطبية بإقليم الحوز.",
+        ["إسعافات أولية", "قوافل طبية", "توعية صحية"],
+    ),
+    "omar": (
+        "Développeur web à Casablanca, je fais des sites et des formulaires pour les "
+        "associations du quartier.",
+        ["Développement web", "Réseaux sociaux", "Design"],
+    ),
+    "salma": (
+        "Lawyer in Rabat; I answer associations' questions on statutes and declarations.",
+        ["Law", "Statutes", "Translation"],
+    ),
+    "hassan": (
+        "فاعل جمعوي في سوس، مهتم بالماء الصالح للشرب والطاقة الشمسية.",
+        ["الطاقة الشمسية", "البناء"],
+    ),
+    "nadia": (
+        "Enseignante, animatrice d'ateliers de lecture pour enfants.",
+        ["Animation", "Lecture", "Soutien scolaire"],
+    ),
+}
+
 #: More members for the demo associations (realistic names, none twice; locale ar or fr).
 MORE_PEOPLE = [
     ("meryem.alaoui", "مريم العلوي", "ar"),
@@ -66,6 +100,11 @@ def load_demo_users() -> None:
             locale=locale,
             is_admin=is_admin,
         )
+    for username, (bio, skills) in DEMO_PROFILES.items():
+        person = db.session.scalar(select(User).where(User.username == username))
+        if person is not None and not person.bio:
+            person.bio, person.skills = bio, skills
+    db.session.commit()
     _load_more_people()
 
 

@@ -3,7 +3,6 @@ nothing of the request and flushes; the edge that called it commits (``app.db.tr
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import unicodedata
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from app.accounts.services import platform_admin_ids
 from app.api import ApiError, check_version
 from app.db import db, for_update, utcnow
+from app.images import encode, read_image
 from app.notifications import notify
 from app.signals import membership_changed
 from app.text import clean_name, clean_text
@@ -362,36 +362,18 @@ def uploads_dir() -> Path:
 
 def set_logo(actor: Any, assoc: Association, data: bytes) -> Association:
     """Check the image from its content (not its name or declared type), re-encode as PNG."""
-    from PIL import Image, UnidentifiedImageError
-
-    if len(data) > LOGO_MAX_BYTES:
-        raise ApiError(413, "too_large", _("The logo must be at most 1 MB."))
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("PNG", "JPEG", "GIF", "WEBP"):
-                raise ApiError(
-                    415, "unsupported_media_type", _("Send a PNG, JPEG, GIF or WebP image.")
-                )
-            if probe.width * probe.height > LOGO_MAX_PIXELS:
-                raise ApiError(413, "too_large", _("The image is too large."))
-            probe.load()
-            image = probe.convert("RGBA")
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as error:
-        raise ApiError(
-            415, "unsupported_media_type", _("This file is not an image we can read.")
-        ) from error
-    image.thumbnail((LOGO_SIZE, LOGO_SIZE))
+    image = read_image(
+        data,
+        max_bytes=LOGO_MAX_BYTES,
+        formats=("PNG", "JPEG", "GIF", "WEBP"),
+        too_large=_("The logo must be at most 1 MB."),
+        unsupported=_("Send a PNG, JPEG, GIF or WebP image."),
+        max_pixels=LOGO_MAX_PIXELS,
+        alpha=True,
+    )
     name = f"{assoc.id}-{secrets.token_hex(8)}.png"
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
     folder = uploads_dir()
-    (folder / name).write_bytes(out.getvalue())
+    (folder / name).write_bytes(encode(image, "PNG", side=LOGO_SIZE))
     old = assoc.logo
     assoc.logo = name
     db.session.flush()

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
+from app.accounts.avatars import avatar_url
 from app.accounts.models import User
 from app.api import MAX_PER_PAGE
 from app.db import db
@@ -47,7 +48,12 @@ def revision_html(revision: PostRevision) -> Markup:
 def user_brief(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.id, "username": user.username, "display_name": user.public_name}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.public_name,
+        "avatar_url": avatar_url(user),
+    }
 
 
 def forum_dict(

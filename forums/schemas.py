@@ -28,6 +28,9 @@ class ForumUserSchema(ma.Schema):
     id = ma.fields.Integer()
     username = ma.fields.String()
     display_name = ma.fields.String()
+    avatar_url = ma.fields.String(
+        allow_none=True, metadata={"description": "their picture; null: show initials"}
+    )
 
 
 class ForumLastTopicSchema(ma.Schema):

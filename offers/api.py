@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
@@ -283,7 +284,7 @@ def add_image(offer_id: int) -> dict[str, Any]:
     offer = services.get_offer(offer_id, actor)
     file = request.files.get("file")
     if file is None or not file.filename:
-        raise ApiError(422, "validation_failed", "Choose a file.", {"file": ["Required."]})
+        raise ApiError(422, "validation_failed", _("Choose a file."), {"file": [_("Required.")]})
     tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
     row = services.add_photo(actor, offer, file.read(images.MAX_BYTES + 1), tick)
     db.session.commit()

@@ -5,7 +5,6 @@ the author's "no person is visible" tick, and a first poster's photos wait for a
 
 from __future__ import annotations
 
-import io
 import secrets
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from app.api import ApiError
 from app.db import db
+from app.images import encode, read_image
 from app.rules import BLOCK, Hit
 from offers.models import IMAGES_MAX, ITEM_TYPES, Offer, OfferImage
 
@@ -43,32 +43,14 @@ def photo_hits(offer: Offer, no_person_visible: bool) -> list[Hit]:
 
 
 def _reencode(data: bytes) -> bytes:
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if len(data) > MAX_BYTES:
-        raise ApiError(413, "too_large", _("A photo must be at most 6 MB."))
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("PNG", "JPEG", "WEBP"):
-                raise ApiError(415, "unsupported_media_type", _("Send a JPEG, PNG or WebP photo."))
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ApiError(413, "too_large", _("The image is too large."))
-            probe.load()
-            image = ImageOps.exif_transpose(probe).convert("RGB")
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as error:
-        raise ApiError(
-            415, "unsupported_media_type", _("This file is not an image we can read.")
-        ) from error
-    image.thumbnail((SIDE, SIDE))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=82, optimize=True)  # no EXIF: nothing but pixels
-    return out.getvalue()
+    image = read_image(
+        data,
+        max_bytes=MAX_BYTES,
+        too_large=_("A photo must be at most 6 MB."),
+        unsupported=_("Send a JPEG, PNG or WebP photo."),
+        max_pixels=MAX_PIXELS,
+    )
+    return encode(image, "JPEG", side=SIDE)  # no EXIF: nothing but pixels
 
 
 def add_image(offer: Offer, data: bytes, no_person_visible: bool, first_post: bool) -> OfferImage:

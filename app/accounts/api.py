@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 
 from app.accounts import blocks, reset, services
 from app.accounts.auth import get_current_user, require_user
+from app.accounts.avatars import MAX_BYTES as AVATAR_MAX_BYTES
+from app.accounts.avatars import avatar_url, remove_avatar, set_avatar
 from app.accounts.export import export_response
 from app.accounts.models import User
 from app.accounts.schemas import (
@@ -27,7 +30,7 @@ from app.accounts.schemas import (
     UserSchema,
 )
 from app.api import ApiError, make_blueprint, not_found
-from app.db import db
+from app.db import db, transactional
 from app.limits import rate_limit
 from app.plugins import registry
 
@@ -66,7 +69,9 @@ def revoke_current_token() -> None:
 
 def me_payload(user: User) -> dict[str, Any]:
     # Attributes, not a dump: the response schema serializes once.
-    data: dict[str, Any] = {name: getattr(user, name) for name in UserSchema().fields}
+    fields = (name for name in UserSchema().fields if name != "avatar_url")
+    data: dict[str, Any] = {name: getattr(user, name) for name in fields}
+    data["avatar_url"] = avatar_url(user)
     data["memberships"] = []
     data["hide_presence"] = user.hide_presence
     for section in registry().me_sections:
@@ -84,7 +89,7 @@ class Me(MethodView):
     @blp.arguments(ProfilePatchSchema)
     @blp.response(200, MeSchema)
     def patch(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Change the caller's display name, bio, language or ``hide_presence``."""
+        """Change the caller's display name, bio, skills, language or ``hide_presence``."""
         user = services.update_profile(require_user(), data)
         return me_payload(user)
 
@@ -139,6 +144,35 @@ def change_password(data: dict[str, Any]) -> None:
     """Change the password; every other session and token of the caller ends."""
     user = require_user()
     services.change_password(user, data["current_password"], data["new_password"], g.credential.id)
+
+
+@blp.route("/me/avatar", methods=["PUT"])
+@rate_limit("avatar")
+@blp.response(200, MeSchema)
+@transactional
+def put_avatar() -> dict[str, Any]:
+    """Upload one's picture (multipart ``file``: JPEG, PNG or WebP, at most 8 MB): cut to a
+    square of 256 px and re-encoded without metadata (no place or date of the photo kept)."""
+    user = require_user()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ApiError(
+            422, "validation_failed", _("Choose an image file."), {"file": [_("Required.")]}
+        )
+    try:
+        data = upload.stream.read(AVATAR_MAX_BYTES + 1)
+    finally:
+        upload.close()
+    return me_payload(set_avatar(user, data))
+
+
+@blp.route("/me/avatar", methods=["DELETE"])
+@rate_limit("avatar")
+@blp.response(200, MeSchema)
+@transactional
+def delete_avatar() -> dict[str, Any]:
+    """Remove one's picture (pages show the initials again)."""
+    return me_payload(remove_avatar(require_user()))
 
 
 @blp.route("/users/<int:user_id>")

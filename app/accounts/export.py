@@ -17,6 +17,7 @@ from typing import Any
 from flask import Response
 from sqlalchemy import select
 
+from app.accounts import avatars
 from app.accounts.models import Credential, User
 from app.db import db, utcnow
 from app.plugins import registry
@@ -26,6 +27,9 @@ README = """This archive holds the personal data that jam3ia keeps about you.
 data.json: your account, your sessions, your notifications, and what you wrote or joined
 (associations, forum posts, messages, projects), as JSON. files/: the files you uploaded.
 """
+
+
+AVATAR_NAME = "avatar.jpg"
 
 
 def _default(value: Any) -> Any:
@@ -51,6 +55,8 @@ def account_data(user: User) -> dict[str, Any]:
             "email": user.email,
             "display_name": user.display_name,
             "bio": user.bio,
+            "skills": list(user.skills or []),
+            "avatar": f"files/{AVATAR_NAME}" if user.avatar else None,
             "locale": user.locale,
             "is_admin": user.is_admin,
             "created_at": user.created_at,
@@ -91,6 +97,9 @@ def build_export(user: User) -> bytes:
             "data.json", json.dumps(data, ensure_ascii=False, indent=2, default=_default)
         )
         archive.writestr("README.txt", README)
+        picture = avatars.folder() / user.avatar if user.avatar else None
+        if picture is not None and picture.is_file():
+            archive.writestr(f"files/{AVATAR_NAME}", picture.read_bytes())
         for files in reg.export_files:
             for name, content in files(user):
                 archive.writestr(f"files/{name}", content)

@@ -15,7 +15,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from app.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, USERNAME_MAX
+from app.accounts.models import (
+    BIO_MAX,
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    SKILL_MAX,
+    SKILLS_MAX,
+    USERNAME_MAX,
+)
 
 
 class LoginForm(FlaskForm):
@@ -37,6 +44,8 @@ class ProfileForm(FlaskForm):
         _l("Display name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX)]
     )
     bio = TextAreaField(_l("About you"), validators=[Length(max=BIO_MAX)])
+    #: the skills as text, separated by commas (``services.clean_skills`` checks them)
+    skills = StringField(_l("Skills"), validators=[Length(max=SKILLS_MAX * (SKILL_MAX + 2))])
     locale = SelectField(
         _l("Language"),
         choices=[

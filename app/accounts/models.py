@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, func
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Model, utcnow
@@ -13,6 +13,8 @@ USERNAME_MAX = 32
 DISPLAY_NAME_MAX = 64
 EMAIL_MAX = 254
 BIO_MAX = 2000
+SKILLS_MAX = 12
+SKILL_MAX = 40
 LOCALES = ("ar", "fr", "en")
 
 
@@ -30,6 +32,10 @@ class User(Model):
     #: IANA zone the person reads and enters times in (None: the platform's default zone)
     timezone: Mapped[str | None] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(Text, default="")
+    #: What the person can do for an association ("comptabilité", "design", "droit")
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: The file name of the uploaded picture under ``instance/uploads/avatars`` (None: initials)
+    avatar: Mapped[str | None] = mapped_column(String(64))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -20,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts import blocks, reset, services, verify
+from app.accounts import avatars, blocks, reset, services, verify
 from app.accounts.auth import SESSION_KEY, get_current_user, login_required, require_user
 from app.accounts.devices import device_label
 from app.accounts.export import export_response
@@ -37,6 +38,7 @@ from app.accounts.forms import (
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
 from app.db import db
+from app.edge import form_action
 from app.i18n import timezone_choices
 from app.limits import rate_limit
 from app.plugins import registry
@@ -161,6 +163,48 @@ def profile(user_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.route("/users/<int:user_id>/avatar/<name>")
+def avatar(user_id: int, name: str) -> ResponseReturnValue:
+    """A person's picture, to whoever may see their profile; the name changes with each
+    upload, so browsers keep it."""
+    user = db.session.get(User, user_id)
+    if user is None or user.avatar != name:
+        abort(404)
+    if not services.visible_profile(get_current_user(), user):
+        abort(404)
+    response = send_from_directory(
+        avatars.folder(), name, mimetype="image/jpeg", max_age=365 * 24 * 3600
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/settings/avatar", methods=["POST"])
+@login_required
+@rate_limit("avatar")
+def upload_avatar() -> ResponseReturnValue:
+    user = require_user()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose an image file."), "error")
+    else:
+        try:
+            data = upload.stream.read(avatars.MAX_BYTES + 1)
+        finally:
+            upload.close()
+        form_action(lambda: avatars.set_avatar(user, data), _("Your picture was saved."))
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.route("/settings/avatar/delete", methods=["POST"])
+@login_required
+@rate_limit("avatar")
+def delete_avatar() -> ResponseReturnValue:
+    user = require_user()
+    form_action(lambda: avatars.remove_avatar(user), _("Your picture was removed."))
+    return redirect(url_for("accounts.settings"))
+
+
 @bp.route("/users/<int:user_id>/suspend", methods=["POST"])
 @login_required
 def suspend(user_id: int) -> ResponseReturnValue:
@@ -234,6 +278,7 @@ def settings() -> ResponseReturnValue:
     form = ProfileForm(obj=user if request.method == "GET" else None)
     form.timezone.choices = timezone_choices(user.timezone)
     if request.method == "GET":
+        form.skills.data = ", ".join(user.skills or [])
         form.locale.data = user.locale or ""
         form.timezone.data = user.timezone or current_app.config["JAM3IA"].timezone
     password_form = PasswordForm(prefix="pw")
@@ -245,6 +290,7 @@ def settings() -> ResponseReturnValue:
                 {
                     "display_name": form.display_name.data,
                     "bio": form.bio.data,
+                    "skills": form.skills.data or "",
                     "locale": form.locale.data or None,
                     "timezone": form.timezone.data or None,
                     "hide_presence": bool(form.hide_presence.data),
@@ -285,6 +331,7 @@ def _settings_page(
 ) -> ResponseReturnValue:
     if form is None:
         form = ProfileForm(obj=user, formdata=None)
+        form.skills.data = ", ".join(user.skills or [])
         form.locale.data = user.locale or ""
     credentials = db.session.scalars(
         select(Credential)

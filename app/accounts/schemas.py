@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
-from app.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, LOCALES, USERNAME_MAX
+from app.accounts.avatars import avatar_url
+from app.accounts.models import (
+    BIO_MAX,
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    LOCALES,
+    SKILL_MAX,
+    SKILLS_MAX,
+    USERNAME_MAX,
+)
 from app.accounts.services import PASSWORD_MAX
 
 V = ma.validate
@@ -32,11 +43,20 @@ class TokenRequestSchema(ma.Schema):
     label = ma.fields.String(validate=V.Length(max=200), metadata={"description": "e.g. device"})
 
 
+def _avatar_of(user: Any) -> str | None:
+    return user.get("avatar_url") if isinstance(user, dict) else avatar_url(user)
+
+
 class PublicUserSchema(ma.Schema):
     id = ma.fields.Integer()
     username = ma.fields.String()
     display_name = ma.fields.String()
     bio = ma.fields.String()
+    skills = ma.fields.List(ma.fields.String())
+    avatar_url = ma.fields.Function(
+        lambda user: _avatar_of(user),
+        metadata={"description": "the uploaded picture, or null (show the initials)"},
+    )
     is_admin = ma.fields.Boolean()
     suspended = ma.fields.Boolean(
         metadata={"description": "suspended by a platform administrator (only they see it)"}
@@ -71,6 +91,11 @@ class TokenSchema(ma.Schema):
 class ProfilePatchSchema(ma.Schema):
     display_name = ma.fields.String(validate=V.Length(min=1, max=DISPLAY_NAME_MAX))
     bio = ma.fields.String(validate=V.Length(max=BIO_MAX))
+    skills = ma.fields.List(
+        ma.fields.String(validate=V.Length(max=SKILL_MAX)),
+        validate=V.Length(max=SKILLS_MAX),
+        metadata={"description": f"at most {SKILLS_MAX}, each at most {SKILL_MAX} characters"},
+    )
     locale = ma.fields.String(allow_none=True, validate=V.OneOf(LOCALES))
     timezone = ma.fields.String(allow_none=True, validate=V.Length(max=64))
     hide_presence = ma.fields.Boolean()

@@ -11,11 +11,14 @@ from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.avatars import remove_avatar
 from app.accounts.models import (
     BIO_MAX,
     DISPLAY_NAME_MAX,
     EMAIL_MAX,
     LOCALES,
+    SKILL_MAX,
+    SKILLS_MAX,
     USERNAME_MAX,
     Credential,
     User,
@@ -233,7 +236,8 @@ def change_password(user: User, current: str, new: str, keep_credential_id: int 
 
 
 def update_profile(user: User, changes: dict[str, Any]) -> User:
-    """Change display name, bio, locale, time zone or presence of ``user`` (the caller)."""
+    """Change display name, bio, skills, locale, time zone or presence of ``user`` (the
+    caller)."""
     errors: dict[str, list[str]] = {}
     if "display_name" in changes:
         name = clean_name(changes["display_name"] or "")
@@ -244,6 +248,11 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         if len(bio) > BIO_MAX:
             errors["bio"] = [_("At most %(num)s characters.", num=BIO_MAX)]
         user.bio = bio
+    if "skills" in changes:
+        skills, problem = clean_skills(changes["skills"])
+        if problem:
+            errors["skills"] = [problem]
+        user.skills = skills
     hiding = (
         "hide_presence" in changes and bool(changes["hide_presence"]) and not user.hide_presence
     )
@@ -266,6 +275,25 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         presence_withdrawn.send(app, user_id=user.id, from_ids=None)
     return user
+
+
+def clean_skills(raw: str | list[str] | None) -> tuple[list[str], str | None]:
+    """``raw`` (a list, or text with commas or one per line) as a person's skills: trimmed,
+    each once whatever its case, in the order given; the second item explains a refusal."""
+    items = re.split(r"[,،\n]", raw) if isinstance(raw, str) else list(raw or [])
+    skills: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        skill = clean_name(str(item))
+        if not skill or skill.casefold() in seen:
+            continue
+        if len(skill) > SKILL_MAX:
+            return skills, _("Each skill at most %(num)s characters.", num=SKILL_MAX)
+        seen.add(skill.casefold())
+        skills.append(skill)
+    if len(skills) > SKILLS_MAX:
+        return skills[:SKILLS_MAX], _("At most %(num)s skills.", num=SKILLS_MAX)
+    return skills, None
 
 
 def make_admin(username: str, email: str, password: str) -> User:
@@ -397,6 +425,8 @@ def _erase(target: User) -> None:
     target.email = f"deleted-{target.id}@deleted.invalid"
     target.display_name = DELETED_NAME
     target.bio = ""
+    target.skills = []
+    remove_avatar(target)  # the file goes once the erasure is committed
     target.locale = None
     target.password_hash = UNUSABLE_PASSWORD
     target.is_admin = False

@@ -28,7 +28,8 @@ def test_reply_appears_live_in_another_readers_page(new_page):
 
     live = reader_page.locator("#post-2")
     expect(live).to_be_visible()
-    expect(live.locator(".post-author")).to_have_text("يوسف")
+    expect(live.locator(".post-author bdi")).to_have_text("يوسف")
+    expect(live.locator(".post-author .avatar")).to_have_text("ي")  # initials, as on the server
     expect(live.locator(".post-body strong")).to_have_text("مشارك")
     expect(live.locator(".post-body")).to_have_attribute("dir", "auto")
     assert reader_page.locator("article.post").count() == 2

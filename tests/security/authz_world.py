@@ -34,6 +34,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import literal, literal_column, select, union_all
 
 from app.accounts.auth import SESSION_KEY
+from app.accounts.avatars import set_avatar
 from app.accounts.models import User
 from app.accounts.reset import make_reset_token
 from app.accounts.services import issue_credential
@@ -413,6 +414,7 @@ def build_world(app: Flask) -> World:
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
+    set_avatar(coordinator, tiny_png())
     db.session.commit()
 
     users: dict[str, User | None] = {
@@ -431,6 +433,7 @@ def build_world(app: Flask) -> World:
         "applicant": applicant.id,
         "member_id": member.id,
         "coordinator_id": coordinator.id,
+        "avatar": coordinator.avatar,
         "outsider_id": outsider.id,
         "moderator_id": moderator.id,
         "forum": forum.id,
