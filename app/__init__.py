@@ -105,9 +105,11 @@ def _migrations_dir() -> Any:
 def _register_templates(app: Flask) -> None:
     from app.markdown import render_markdown
     from app.plugins import registry
+    from app.text import initials
     from app.urls import public_url
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["initials"] = initials
     app.jinja_env.globals["public_url"] = public_url
 
     @app.context_processor

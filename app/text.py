@@ -104,3 +104,22 @@ def display_name_problem(name: str) -> str | None:
         if confusables.is_dangerous(word):
             return "confusable"
     return None
+
+
+#: The Arabic article, skipped in initials ("لجنة التواصل" -> "لت", not "لا").
+_ARTICLE = "ال"
+
+
+def initials(name: str | None) -> str:
+    """One or two letters standing for ``name`` where there is no picture: the first letter of
+    its first two words that start with a letter or digit (a dash or an emoji is not a word),
+    after the Arabic article. ``app/static/js/avatar.js`` does the same for live items."""
+    letters = []
+    for word in (name or "").split():
+        if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
+            word = word[len(_ARTICLE) :]
+        if word[:1].isalnum():
+            letters.append(word[0])
+        if len(letters) == 2:
+            break
+    return "".join(letters) or "?"

@@ -31,6 +31,9 @@ class MemberSchema(ma.Schema):
     role = ma.fields.String(metadata={"description": "admin, member or staff (association inbox)"})
     last_read_id = ma.fields.Integer()
     online = ma.fields.Boolean()
+    avatar_url = ma.fields.String(
+        allow_none=True, metadata={"description": "their picture; null: show initials"}
+    )
 
 
 class ConversationSchema(ma.Schema):

@@ -1,5 +1,6 @@
 // Live topic: new replies and edits appear without reloading (namespace /forums).
 // Post HTML comes from the server, sanitized by render_markdown(); names go in as text.
+import { avatar } from "/static/js/avatar.js";
 import { connect, api } from "/static/js/realtime.js";
 
 const container = document.getElementById("posts");
@@ -12,15 +13,6 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
-// The same picture or initials as the ui.avatar macro renders on the server.
-function avatarOf(person) {
-  if (person.avatar_url) return el("img", { class: "avatar avatar-sm", src: person.avatar_url, alt: "", loading: "lazy" });
-  const name = person.display_name || "?";
-  const words = name.split(/\s+/).filter(Boolean);
-  const initials = [...(words[0] || "?")][0] + (words.length > 1 ? [...words[1]][0] : "");
-  return el("span", { class: `avatar avatar-sm hue-${[...name].length % 5}`, "aria-hidden": "true" }, initials);
-}
-
 function renderPost(post) {
   const article = el("article", {
     class: "post card live",
@@ -30,7 +22,7 @@ function renderPost(post) {
   });
   const head = el("header", { class: "post-head" });
   const author = el("a", { class: "post-author", href: `/users/${post.author.id}` });
-  author.append(avatarOf(post.author), " ", el("bdi", {}, post.author.display_name));
+  author.append(avatar(post.author.display_name, post.author.avatar_url), el("bdi", {}, post.author.display_name));
   head.append(author);
   head.append(el("a", { class: "post-number muted", href: `#post-${post.number}` }, `#${post.number}`));
   head.append(el("time", { class: "muted", datetime: post.created_at }, post.created_at.slice(0, 16).replace("T", " ")));

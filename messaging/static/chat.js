@@ -1,6 +1,7 @@
 // The live chat page: socket delivery, exactly-once sends with safe resend, catch-up after
 // reconnect ("everything after the last id I hold", duplicates dropped), typing, presence,
 // read state and unread counts. The page works without this module (plain form posts).
+import { avatar } from "/static/js/avatar.js";
 import { ask } from "/static/js/confirm.js";
 import { api, connect } from "/static/js/realtime.js";
 
@@ -215,6 +216,8 @@ async function refreshList() {
     if (c.id === state.conversationId) li.setAttribute("aria-current", "true");
     const a = document.createElement("a");
     a.href = `/chat/${c.id}`;
+    const face = document.createElement("span");
+    face.className = "chat-avatar";
     if (c.kind === "direct") {
       for (const m of c.members) {
         if (m.user_id === me) continue;
@@ -222,20 +225,22 @@ async function refreshList() {
         dot.className = `presence-dot${m.online ? " online" : ""}`;
         dot.dataset.presence = String(m.user_id);
         dot.setAttribute("aria-hidden", "true");
-        a.append(dot);
+        face.append(avatar(m.display_name, m.avatar_url, ""), dot);
       }
+    } else {
+      face.append(avatar(c.display_title, null, "", true));
     }
+    a.append(face);
     const title = document.createElement("span");
     title.className = "title";
-    title.dir = "auto";
-    title.textContent = c.display_title;
+    title.append(document.createElement("bdi"));
+    title.firstChild.textContent = c.display_title;
     const count = document.createElement("span");
     count.className = "count";
     count.dataset.unread = "";
     setBadge(count, c.id === state.conversationId ? 0 : c.unread_count);
-    const preview = document.createElement("span");
+    const preview = document.createElement("bdi");
     preview.className = "preview muted";
-    preview.dir = "auto";
     preview.dataset.preview = "";
     preview.textContent = c.last_message_preview;
     a.append(title, count, preview);

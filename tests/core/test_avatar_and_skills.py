@@ -228,3 +228,14 @@ def test_forum_posts_show_the_picture_or_the_initials(app, logged_in, api):
     posts = response.json["items"]
     by_name = {p["author"]["display_name"]: p["author"]["avatar_url"] for p in posts}
     assert by_name == {"Salma Idrissi": picture_url(pictured), "Omar Tazi": None}
+
+
+def test_initials_skip_dashes_emoji_and_the_arabic_article():
+    from app.text import initials
+
+    assert initials("Youssef Benali") == "YB"
+    assert initials("لجنة التواصل") == "لت"  # not "لا" ("no")
+    assert initials("Bénévoles — caravane médicale") == "Bc"
+    assert initials("🤲 salam") == "s"
+    assert initials("الأمل") == "أ"
+    assert initials("  ") == "?"
