@@ -5,13 +5,13 @@
 // buttons speak the page's language and sit on the reading side (top right in Arabic).
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 /** The tiles' credit as the HTML Leaflet's attribution control takes (settings, escaped). */
 function credit(data) {
   if (!data.attribution) return "";
-  if (!data.attributionUrl) return escape(data.attribution);
-  return `<a href="${escape(data.attributionUrl)}" rel="noopener noreferrer">${escape(data.attribution)}</a>`;
+  if (!data.attributionUrl) return escapeHtml(data.attribution);
+  return `<a href="${escapeHtml(data.attributionUrl)}" rel="noopener noreferrer">${escapeHtml(data.attribution)}</a>`;
 }
 
 function draw(box, L) {
