@@ -23,6 +23,11 @@ DEV_DATA_KEY_FILE = "dev-data-key"
 DEV_TOKEN_KEY_FILE = "dev-token-key"  # noqa: S105 - a file name, not a secret
 #: Shortest accepted JAM3IA_TOKEN_KEY (characters).
 MIN_TOKEN_KEY_LENGTH = 32
+#: The map tiles drawn under an association's place, unless ``JAM3IA_MAP_TILES_URL`` says
+#: otherwise (OpenStreetMap's own server: fine for a small site, see its tile usage policy).
+OSM_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap"
+OSM_ATTRIBUTION_URL = "https://www.openstreetmap.org/copyright"
 
 log = logging.getLogger("jam3ia")
 
@@ -92,6 +97,13 @@ class Config:
     verify_email: bool = False
     #: ``JAM3IA_TIMEZONE``: the platform's zone, used for readers who have not chosen one.
     timezone: str = "Africa/Casablanca"
+    #: ``JAM3IA_MAP_TILES_URL``: the Leaflet tile template of the maps (``{z}/{x}/{y}``, an
+    #: optional ``{s}`` as the host's first label); the CSP lets images come from its origin
+    #: only. Empty: no tiles (tests, offline screenshots): the map shows the marker alone.
+    map_tiles_url: str = OSM_TILES_URL
+    #: ``JAM3IA_MAP_TILES_ATTRIBUTION`` and ``_URL``: the credit the tiles' licence asks for.
+    map_tiles_attribution: str = OSM_ATTRIBUTION
+    map_tiles_attribution_url: str = OSM_ATTRIBUTION_URL
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -140,8 +152,18 @@ class Config:
             zoneinfo.ZoneInfo(zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(f"JAM3IA_TIMEZONE is not a known time zone: {zone!r}") from exc
+        tiles = env.get("JAM3IA_MAP_TILES_URL", OSM_TILES_URL).strip()
+        tiles_origin(tiles)  # a bad template stops the start with the reason
+        credit_url = env.get("JAM3IA_MAP_TILES_ATTRIBUTION_URL", OSM_ATTRIBUTION_URL).strip()
+        if credit_url and urlsplit(credit_url).scheme not in ("http", "https"):
+            raise ConfigError(
+                f"JAM3IA_MAP_TILES_ATTRIBUTION_URL must be an http(s) address, not {credit_url!r}"
+            )
         values: dict[str, Any] = {
             "env": mode,
+            "map_tiles_url": tiles,
+            "map_tiles_attribution": env.get("JAM3IA_MAP_TILES_ATTRIBUTION", OSM_ATTRIBUTION),
+            "map_tiles_attribution_url": credit_url,
             "timezone": zone,
             "mail_url": mail_url,
             "verify_email": env.get("JAM3IA_VERIFY_EMAIL", "").lower()
@@ -186,6 +208,11 @@ class Config:
     def effective_search_backend(self) -> str:
         """``SEARCH_BACKEND`` if set, else the one that follows the database."""
         return self.search_backend or ("postgres" if self.is_postgres else "whoosh")
+
+    @property
+    def map_tiles_origin(self) -> str | None:
+        """Where the map's tiles come from, as a CSP source (``None``: no tiles)."""
+        return tiles_origin(self.map_tiles_url)
 
     @property
     def public_base_url(self) -> str:
@@ -417,6 +444,31 @@ def parse_mail_url(value: str) -> MailSettings:
         sender=sender,
         timeout=timeout,
     )
+
+
+def tiles_origin(template: str) -> str | None:
+    """The CSP source of a Leaflet tile template: ``https://tile.example.org`` (the port kept),
+    ``https://*.example.org`` for ``https://{s}.example.org/...``; ``None`` for an empty one.
+    Raises ConfigError for anything else (a relative path, another scheme, ``{s}`` elsewhere)."""
+    if not template:
+        return None
+    help_ = (
+        "JAM3IA_MAP_TILES_URL must be an http(s) tile template such as "
+        f"{OSM_TILES_URL} (or empty for no tiles), not {template!r}"
+    )
+    try:
+        parts = urlsplit(template)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(help_) from exc
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host or "{z}" not in template:
+        raise ConfigError(help_)
+    if host.startswith("{s}."):
+        host = "*." + host[len("{s}.") :]
+    if not all(c.isalnum() or c in "-.*" for c in host) or "*" in host[1:]:
+        raise ConfigError(help_)
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
 def _check_base_url(value: str) -> str:

@@ -22,6 +22,10 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+#: Only for its per-view decorator (``@talisman(content_security_policy=...)``), which marks
+#: the view function. Each app gets its own Talisman (``app.extensions["talisman"]``, see
+#: :func:`init_security`): Talisman keeps its options on itself, so one shared instance would
+#: serve every app the policy of the last one built.
 talisman = Talisman()
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -30,7 +34,8 @@ CSP: dict[str, Any] = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": ["'self'", "data:", "https:"],
+    # plus the map tiles' origin, per app (see content_security_policy)
+    "img-src": ["'self'", "data:"],
     "font-src": "'self'",
     "connect-src": ["'self'", "ws:", "wss:"],
     "object-src": "'none'",
@@ -38,6 +43,15 @@ CSP: dict[str, Any] = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+def content_security_policy(app: Flask) -> dict[str, Any]:
+    """The app's CSP: :data:`CSP`, with images also allowed from the map tiles' server."""
+    policy = dict(CSP)
+    origin = app.config["JAM3IA"].map_tiles_origin
+    if origin:
+        policy["img-src"] = [*CSP["img-src"], origin]
+    return policy
 
 
 def hash_password(password: str) -> str:
@@ -111,14 +125,14 @@ def init_security(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     production = app.config["JAM3IA"].env == "production"
-    talisman.init_app(
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=False,  # TLS ends at the reverse proxy (see deploy/nginx.conf)
         strict_transport_security=production,
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",
-        content_security_policy=CSP,
+        content_security_policy=content_security_policy(app),
         content_security_policy_nonce_in=["script-src"],
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",

@@ -2,7 +2,8 @@
 desktop, taken with Debian's chromium through Playwright (``make screenshots``).
 
 It starts its own demo (a fresh SQLite instance in a temporary folder, ``seed-demo``) on a free
-loopback port, signs in as the demo people (fatima reads Arabic, youssef French) and writes
+loopback port, without map tiles (nothing is fetched from the internet), signs in as the demo
+people (fatima reads Arabic, youssef French) and writes
 ``docs/screenshots/<page>-<ar-phone|fr-desktop>.png``.
 """
 
@@ -47,7 +48,8 @@ def free_port() -> int:
 
 def start_demo() -> tuple[subprocess.Popen[bytes], str]:
     instance = tempfile.mkdtemp(prefix="jam3ia-shots-")
-    env = {**os.environ, "JAM3IA_INSTANCE_PATH": instance}
+    # No map tiles: the screenshots do not depend on the network (the map shows its marker).
+    env = {**os.environ, "JAM3IA_INSTANCE_PATH": instance, "JAM3IA_MAP_TILES_URL": ""}
     cli = [sys.executable, "-m", "app.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, cwd=ROOT)
     subprocess.run([*cli, "seed-demo", "--once"], env=env, check=True, cwd=ROOT)

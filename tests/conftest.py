@@ -82,6 +82,7 @@ def config(tmp_path: Path, database_url: str | None) -> Config:
         instance_path=tmp_path / "instance",
         database_url=database_url,
         secret_key="test-secret-key",
+        map_tiles_url="",  # no test fetches map tiles from the internet
     )
 
 
