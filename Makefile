@@ -76,7 +76,7 @@ test: install-test lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 -m "not e2e and not services" $(PYTEST_ARGS)
 
-# The README's pictures: the demo's main pages in Arabic (phone) and French (desktop).
+# The README's pictures: the demo's main pages in Arabic and French, on a phone and a desktop.
 screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 

@@ -17,7 +17,9 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   ``None`` (the person's associations...); a fixed number of queries each;
 - ``association_actions``: ``(order, function(association_id, viewer))`` -> a
   :class:`ProfileAction` or ``None``: the buttons of an association's page ("Write to the
-  association"...);
+  association"...); ``association_sections``: ``(order, function(association_id, viewer))``
+  -> :class:`HomeSection` or ``None``: its blocks (its projects, its members' discussions),
+  a fixed number of queries each;
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
@@ -95,6 +97,9 @@ class Registry:
         default_factory=list
     )
     association_actions: list[tuple[int, Callable[[int, Any], ProfileAction | None]]] = field(
+        default_factory=list
+    )
+    association_sections: list[tuple[int, Callable[[int, Any], HomeSection | None]]] = field(
         default_factory=list
     )
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)

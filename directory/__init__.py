@@ -4,7 +4,8 @@ Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``City``, ``Province`` (reference data, read only),
 ``MembershipInfo``, ``get_association``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
-``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``.
+``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``,
+``member_list_visible``.
 ``membership_changed`` (app.signals) is sent after commit when a member is removed or changes
 role.
 """
@@ -21,6 +22,7 @@ from directory.queries import (
     get_associations,
     get_field,
     list_fields,
+    member_list_visible,
     membership_role,
     share_an_association,
     user_memberships,
@@ -48,6 +50,7 @@ __all__ = [
     "get_field",
     "list_fields",
     "load_reference_data",
+    "member_list_visible",
     "membership_role",
     "register",
     "share_an_association",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.db import db
+from directory.access import can_see_members
 from directory.models import Association, Field, Membership
 
 
@@ -97,3 +98,9 @@ def list_fields() -> list[Field]:
 
 def get_field(field_id: int) -> Field | None:
     return db.session.get(Field, field_id)
+
+
+def member_list_visible(viewer: object, association_id: int) -> bool:
+    """Whether ``viewer`` may know who the members of the association are (its setting)."""
+    association = get_association(association_id)
+    return association is not None and can_see_members(viewer, association)

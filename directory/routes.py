@@ -261,10 +261,13 @@ def show_association(association_id: int) -> ResponseReturnValue:
         if assoc.status == "approved"
         else []
     )
+    blocks = sorted(registry().association_sections, key=lambda entry: entry[0])
+    sections = [s for _o, make in blocks if (s := make(assoc.id, actor))]
     return render_template(
         "directory/show.html",
         assoc=assoc,
         actions=actions,
+        sections=sections,
         phone_link=re.sub(r"[^\d+]", "", assoc.phone),
         data=association_dict(assoc, actor),
         members=members,

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.db import db
 from app.i18n import ago_filter, bdi_filter
 from app.plugins import HomeItem, HomeSection, Registry
+from directory import association_member_ids, member_list_visible
 from forums import queries
 from forums.models import Forum, Topic
 
@@ -74,7 +75,31 @@ def unread_topics(user: Any) -> HomeSection | None:
     )
 
 
+def members_topics(association_id: int, viewer: Any) -> HomeSection | None:
+    """An association's page: the latest discussions its members started that ``viewer`` may
+    read (none shown when its members are private to ``viewer``: the list would reveal them)."""
+    if not member_list_visible(viewer, association_id):
+        return None
+    members = association_member_ids(association_id)
+    if not members:
+        return None
+    rows = db.session.execute(
+        queries.topic_list_query(viewer, None)
+        .where(Topic.author_id.in_(members))
+        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+        .limit(SHOWN)
+    ).all()
+    if not rows:
+        return None
+    return HomeSection(
+        title=_("Its members in the forums"),
+        icon="chat-square-text",
+        items=[_item(queries.topic_dict(t, a, p)) for t, a, p, _r in rows],
+    )
+
+
 def register_home(reg: Registry) -> None:
     reg.home_counts.append((30, lambda: str(_l("Forums")), count_forums, "forums.index"))
     reg.home_sections.append((30, unread_topics))
     reg.home_sections.append((30, latest_topics))
+    reg.association_sections.append((50, members_topics))

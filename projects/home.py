@@ -19,7 +19,7 @@ from app.db import db, utcnow
 from app.i18n import bdi_filter, date_filter, datetime_filter
 from app.plugins import HomeItem, HomeSection, Registry
 from projects import access, services
-from projects.models import Activity, Milestone, Project
+from projects.models import Activity, Milestone, Project, ProjectAssociation
 
 SHOWN = 5
 #: Activities of the next two weeks and milestones due in the next month (or late).
@@ -132,9 +132,37 @@ def coming_up(user: Any) -> HomeSection | None:
     )
 
 
+def association_projects(association_id: int, viewer: Any) -> HomeSection | None:
+    """An association's page: the projects it shares that ``viewer`` may see, with progress."""
+    projects = db.session.scalars(
+        access.visible_projects(viewer)
+        .where(
+            Project.id.in_(
+                select(ProjectAssociation.project_id).where(
+                    ProjectAssociation.association_id == association_id
+                )
+            )
+        )
+        .limit(SHOWN)
+    ).all()
+    if not projects:
+        return None
+    items = [
+        HomeItem(
+            project.title,
+            url_for("projects.show_project", project_id=project.id),
+            Markup("{} – {}").format(date_filter(project.starts_on), date_filter(project.ends_on)),
+            f"{services.project_progress(project)}%",
+        )
+        for project in projects
+    ]
+    return HomeSection(title=_("Its projects"), icon="kanban", items=items)
+
+
 def register_home(reg: Registry) -> None:
     reg.home_counts.append(
         (40, lambda: str(_l("Projects")), count_public_projects, "projects.list_projects")
     )
     reg.home_sections.append((40, coming_up))
     reg.home_sections.append((40, active_projects))
+    reg.association_sections.append((40, association_projects))

@@ -1,10 +1,10 @@
-"""Screenshots of the demo for the README: the main pages in Arabic on a phone and in French on a
-desktop, taken with Debian's chromium through Playwright (``make screenshots``).
+"""Screenshots of the demo for the README: the main pages in Arabic and in French, each on a phone
+and on a desktop, taken with Debian's chromium through Playwright (``make screenshots``).
 
 It starts its own demo (a fresh SQLite instance in a temporary folder, ``seed-demo``) on a free
 loopback port, without map tiles (nothing is fetched from the internet), signs in as the demo
 people (fatima reads Arabic, youssef French) and writes
-``docs/screenshots/<page>-<ar-phone|fr-desktop>.png``.
+``docs/screenshots/<page>-<ar|fr>-<phone|desktop>.png``.
 """
 
 from __future__ import annotations
@@ -33,10 +33,14 @@ PAGES = [
     ("chat", "first:/chat main a[href^='/chat/']"),
     ("project", "first:/projects main h2 a[href^='/projects/']"),
     ("offers", "/offers"),
+    ("library", "/library"),
+    ("profile", "first:/associations/1 .members a[href^='/users/']"),
 ]
 VIEWS = [
     ("ar-phone", "fatima", "ar-MA", (390, 844)),
     ("fr-desktop", "youssef", "fr-FR", (1366, 900)),
+    ("fr-phone", "youssef", "fr-FR", (390, 844)),
+    ("ar-desktop", "fatima", "ar-MA", (1366, 900)),
 ]
 
 
