@@ -1,4 +1,5 @@
-"""Figures for the projects' pure logic: SVG timeline, roll-up and dependency checks.
+"""Figures for the projects' pure logic: SVG timeline, the page's timeline table, roll-up and
+dependency checks.
 
 Run: ``.venv/bin/python bench/projects_timeline.py`` (prints timings; never pass/fail).
 """
@@ -10,7 +11,7 @@ import random
 import time
 
 from projects import logic
-from projects.timeline import Row, build_svg
+from projects.timeline import Row, build_chart, build_svg
 
 
 def main() -> None:
@@ -36,6 +37,13 @@ def main() -> None:
         svg = build_svg(
             rows, start=start, end=start + dt.timedelta(days=365), today=start, rtl=True
         )
+        t_svg = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        chart = build_chart(
+            rows, start=start, end=start + dt.timedelta(days=365), today=start, rtl=True
+        )
+        t_chart = time.perf_counter() - t0
+        cells = sum(c is not None for r in chart.rows for c in r.cells)
         t1 = time.perf_counter()
         weighted = [logic.Weighted(r.status, r.progress, 1 + r.id % 5) for r in rows]
         logic.rollup_progress(weighted)
@@ -46,7 +54,8 @@ def main() -> None:
         logic.broken_dependencies(spans, edges)
         t3 = time.perf_counter()
         print(
-            f"{n:5d} milestones: svg {1000 * (t1 - t0):7.2f} ms ({len(svg) // 1024} KiB), "
+            f"{n:5d} milestones: svg {1000 * t_svg:7.2f} ms "
+            f"({len(svg) // 1024} KiB), table {1000 * t_chart:7.2f} ms ({cells} bar cells), "
             f"roll-up {1000 * (t2 - t1):6.3f} ms, loops+dependencies {1000 * (t3 - t2):6.2f} ms"
         )
 

@@ -12,7 +12,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
@@ -33,7 +32,7 @@ from projects.schemas import (
     ProjectCreateSchema,
     ProjectPatchSchema,
 )
-from projects.timeline import Row, build_svg
+from projects.timeline import Chart, Row, build_chart, build_svg
 
 bp = Blueprint(
     "projects",
@@ -126,7 +125,8 @@ def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
     return redirect(url_for("projects.show_project", project_id=project_id) + anchor, code=303)
 
 
-def timeline_svg(project: Project, rtl: bool) -> str:
+def timeline_rows(project: Project) -> list[Row]:
+    """The timeline's rows: the milestones, then the activities (on the reader's days)."""
     today = services.today()
     rows = []
     for m in project.milestones:
@@ -150,20 +150,66 @@ def timeline_svg(project: Project, rtl: bool) -> str:
                 kind="activity",
                 id=a.id,
                 label=a.title,
-                start=a.starts_at.date(),
-                end=a.ends_at.date(),
+                start=local_day(a.starts_at),
+                end=local_day(a.ends_at),
                 status="activity",
             )
         )
+    return rows
+
+
+def timeline_svg(project: Project, rtl: bool) -> str:
+    """The timeline as one SVG document (``timeline.svg``, for clients)."""
     return build_svg(
-        rows,
+        timeline_rows(project),
         start=project.starts_on,
         end=project.ends_on,
-        today=today,
+        today=services.today(),
         rtl=rtl,
         title=_("Timeline of %(title)s", title=project.title),
         today_label=_("Today"),
         month_label=lambda d: format_date(d, "MMM yyyy"),
+    )
+
+
+#: the icon beside each state's name in the timeline (never the colour alone)
+TIMELINE_ICONS = {
+    "planned": "circle",
+    "in_progress": "hourglass-split",
+    "done": "check-circle-fill",
+    "cancelled": "x-circle",
+    "overdue": "exclamation-triangle-fill",
+    "activity": "calendar-event",
+}
+
+
+def _column_label(first: dt.date, last: dt.date, months: int) -> str:
+    """Full month names in the page's language; years for long spans."""
+    pattern = "LLLL" if months < 12 else "y"
+    if months in (1, 12):
+        return str(format_date(first, pattern))
+    return f"{format_date(first, pattern)} – {format_date(last, pattern)}"
+
+
+def _dates_label(row: Row) -> str:
+    """A row's dates as a sentence (read by screen readers beside the bar)."""
+    start, end = format_date(row.start, "long"), format_date(row.end, "long")
+    if start == end:
+        return str(_("On %(date)s", date=start))
+    return str(_("From %(start)s to %(end)s", start=start, end=end))
+
+
+def timeline_chart(project: Project, rtl: bool) -> Chart:
+    """The project page's timeline table."""
+    return build_chart(
+        timeline_rows(project),
+        start=project.starts_on,
+        end=project.ends_on,
+        today=services.today(),
+        rtl=rtl,
+        column_label=_column_label,
+        year_label=lambda d: format_date(d, "y"),
+        dates_label=_dates_label,
     )
 
 
@@ -286,7 +332,8 @@ def render_project(
         data=data,
         can=can,
         report_links=report_links,
-        svg=Markup(timeline_svg(project, _rtl())),  # noqa: S704 - built with escaping
+        timeline=timeline_chart(project, _rtl()),
+        timeline_icons=TIMELINE_ICONS,
         comments=services.comments(project),
         history=history.sentences(project, services.history(project, limit=15)),
         statuses=logic.STATUSES,

@@ -21,6 +21,47 @@ function setProgress(value) {
   if (text) text.textContent = `${value}%`;
 }
 
+const STATES = ["planned", "in_progress", "done", "cancelled", "overdue"];
+const STATE_ICONS = {
+  planned: "circle",
+  in_progress: "hourglass-split",
+  done: "check-circle-fill",
+  cancelled: "x-circle",
+  overdue: "exclamation-triangle-fill",
+};
+
+function percent(value) {
+  return `${Number(value.toFixed(2))}%`;
+}
+
+// The milestone's row of the timeline table: its state (class, icon, word) and the progress
+// fill of each cell (``data-bar``: the share of the bar the cell holds, and where, in %).
+function updateTimelineRow(m) {
+  const rtl = document.documentElement.dir === "rtl";
+  const state = m.overdue ? "overdue" : m.status;
+  root.querySelectorAll(`tr[data-kind="milestone"][data-id="${m.id}"]`).forEach((row) => {
+    STATES.forEach((s) => row.classList.toggle(`is-${s}`, s === state));
+    const icon = row.querySelector('[data-field="tl-status"] .bi');
+    if (icon) icon.className = `bi bi-${STATE_ICONS[state] || "circle"}`;
+    const text = row.querySelector('[data-field="tl-status-text"]');
+    if (text) {
+      const open = !["done", "cancelled"].includes(state) && m.effective_progress > 0;
+      text.textContent = label(state) + (open ? ` · ${m.effective_progress}%` : "");
+    }
+    row.querySelectorAll("rect.fill[data-bar]").forEach((fill) => {
+      const [f0, f1, p0, p1] = fill.dataset.bar.split(" ").map(Number);
+      const low = fill.dataset.first === "1" ? p0 : -10;
+      const high = fill.dataset.last === "1" ? p1 : 110;
+      const share = m.effective_progress;
+      let end = low;
+      if (share >= f1) end = high;
+      else if (share > f0) end = p0 + ((share - f0) / (f1 - f0)) * (p1 - p0);
+      fill.setAttribute("width", percent(end - low));
+      fill.setAttribute("x", percent(rtl ? 100 - end : low));
+    });
+  });
+}
+
 function field(item, name) {
   return item.querySelector(`[data-field="${name}"]`);
 }
@@ -100,21 +141,7 @@ function applyMilestone(m) {
   if (overdue) overdue.hidden = !m.overdue;
   const soon = field(item, "due_soon");
   if (soon) soon.hidden = !m.due_soon;
-  // the timeline bar, when the SVG has it
-  const bars = root.querySelectorAll(`svg g[data-kind="milestone"][data-id="${m.id}"]`);
-  bars.forEach((g) => {
-    g.classList.toggle("overdue", Boolean(m.overdue));
-    const fill = g.querySelector("rect.progress");
-    const frame = g.querySelector("rect.bar");
-    if (fill && frame) {
-      const width = Number(frame.getAttribute("width")) * m.effective_progress / 100;
-      const x = Number(frame.getAttribute("x"));
-      const rtl = g.ownerSVGElement && g.ownerSVGElement.classList.contains("rtl");
-      fill.setAttribute("width", String(width));
-      fill.setAttribute("x", String(rtl ? x + Number(frame.getAttribute("width")) - width : x));
-      fill.dataset.progress = String(m.effective_progress);
-    }
-  });
+  updateTimelineRow(m);
   item.classList.add("live-updated");
   announce(`${label("updated")}: ${m.title} — ${label(m.status)} ${m.effective_progress}%`);
 }

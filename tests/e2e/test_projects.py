@@ -53,3 +53,16 @@ def test_milestone_update_appears_live_on_members_page(new_page, live_server):
     expect(item.locator('[data-field="progress-text"]')).to_have_text("100%")
     expect(item).to_have_class("milestone done live-updated")
     expect(watcher.locator("[data-project-progress-text]")).to_have_text("50%")
+    # and so does its row of the timeline: the state's word and icon, the bar filled
+    row = watcher.locator(f'tr[data-kind="milestone"][data-id="{milestone.id}"]')
+    expect(row).to_have_class("tl-row tl-milestone is-done")
+    expect(row.locator('[data-field="tl-status-text"]')).to_have_text("Terminé")
+    expect(row.locator('[data-field="tl-status"] .bi')).to_have_class("bi bi-check-circle-fill")
+    filled = row.evaluate(
+        """(tr) => [...tr.querySelectorAll("rect.fill")].map((fill) => {
+          const bar = fill.parentNode.querySelector("rect.bar");
+          return Math.abs(parseFloat(fill.getAttribute("width"))
+            - parseFloat(bar.getAttribute("width"))) < 0.05;
+        })"""
+    )
+    assert filled and all(filled)

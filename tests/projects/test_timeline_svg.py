@@ -116,11 +116,12 @@ def test_timeline_endpoint_and_project_page(app, client, logged_in, world):
     assert root.find(".//svg:line[@class='today']", NS) is not None
     rtl = parse(client.get(f"/projects/{project.id}/timeline.svg?dir=rtl").get_data(as_text=True))
     assert "rtl" in rtl.get("class").split()
+    # the project page draws a table instead (tests/projects/test_timeline_chart.py)
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline' in page
+    assert '<table class="tl">' in page and 'xmlns="http://www.w3.org/2000/svg"' not in page
 
 
-def test_project_page_in_arabic_draws_rtl(app, logged_in, world):
+def test_timeline_svg_follows_the_readers_arabic(app, logged_in, world):
     project = ProjectFactory(visibility="public", associations=[world.a])
     MilestoneFactory(project=project)
     browser = logged_in(world.member)
@@ -133,4 +134,5 @@ def test_project_page_in_arabic_draws_rtl(app, logged_in, world):
     browser.post("/language", data={"locale": "ar", "csrf_token": csrf})
     page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
     assert 'dir="rtl"' in page
-    assert 'class="timeline rtl"' in page
+    svg = browser.get(f"/projects/{project.id}/timeline.svg").get_data(as_text=True)
+    assert 'class="timeline rtl"' in svg
