@@ -21,7 +21,9 @@ def test_its_projects_as_the_reader_may_see_them(app, client, logged_in):
     association = AssociationFactory(name="Jam3iat Al Amal")
     other = AssociationFactory()
     member = MembershipFactory(association=association).user
-    public = ProjectFactory(title="Caravane médicale", visibility="public", associations=[association])
+    public = ProjectFactory(
+        title="Caravane médicale", visibility="public", associations=[association]
+    )
     MilestoneFactory(project=public, status="done", progress=100)
     ProjectFactory(title="Budget interne", visibility="members", associations=[association])
     ProjectFactory(title="Someone else's", visibility="public", associations=[other])
