@@ -19,7 +19,9 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   :class:`ProfileAction` or ``None``: the buttons of an association's page ("Write to the
   association"...); ``association_sections``: ``(order, function(association_id, viewer))``
   -> :class:`HomeSection` or ``None``: its blocks (its projects, its members' discussions),
-  a fixed number of queries each;
+  a fixed number of queries each; ``member_actions``: ``(order, function(viewer, people))``
+  -> ``{user id: ProfileAction}``, a button beside each person of a member list ("Message"),
+  for the whole list in a fixed number of queries;
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
@@ -100,6 +102,9 @@ class Registry:
         default_factory=list
     )
     association_sections: list[tuple[int, Callable[[int, Any], HomeSection | None]]] = field(
+        default_factory=list
+    )
+    member_actions: list[tuple[int, Callable[[Any, list[Any]], dict[int, ProfileAction]]]] = field(
         default_factory=list
     )
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)

@@ -247,6 +247,7 @@ def show_association(association_id: int) -> ResponseReturnValue:
     members = (
         db.session.scalars(
             select(Membership)
+            .options(selectinload(Membership.user))
             .where(Membership.association_id == assoc.id, Membership.status == "approved")
             .order_by(Membership.role, Membership.id)
             .limit(100)
@@ -263,11 +264,17 @@ def show_association(association_id: int) -> ResponseReturnValue:
     )
     blocks = sorted(registry().association_sections, key=lambda entry: entry[0])
     sections = [s for _o, make in blocks if (s := make(assoc.id, actor))]
+    people = [m.user for m in members]
+    member_actions: dict[int, list[Any]] = {}
+    for _o, make_actions in sorted(registry().member_actions, key=lambda entry: entry[0]):
+        for user_id, action in make_actions(actor, people).items():
+            member_actions.setdefault(user_id, []).append(action)
     return render_template(
         "directory/show.html",
         assoc=assoc,
         actions=actions,
         sections=sections,
+        member_actions=member_actions,
         phone_link=re.sub(r"[^\d+]", "", assoc.phone),
         data=association_dict(assoc, actor),
         members=members,

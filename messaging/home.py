@@ -10,6 +10,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
+from app.accounts import blocks
 from app.i18n import bdi_filter
 from app.plugins import HomeItem, HomeSection, ProfileAction, Registry
 from messaging import services
@@ -53,6 +54,26 @@ def message_action(person: Any, viewer: Any) -> ProfileAction | None:
     return ProfileAction(_("Send a message"), url, "chat-dots")
 
 
+def member_message_actions(viewer: Any, people: list[Any]) -> dict[int, ProfileAction]:
+    """A "Message" button beside each person of a member list whom ``viewer`` may write to
+    (not themselves, not the inactive, nobody either blocked): one query for the list."""
+    if viewer is None:
+        return {}
+    reachable = [
+        p
+        for p in people
+        if p.id != viewer.id and p.is_active and not p.suspended and not p.deleted_at
+    ]
+    blocked = blocks.blocks_among(viewer.id, [p.id for p in reachable])
+    return {
+        p.id: ProfileAction(
+            _("Send a message"), url_for("messaging.chat_home", **{"with": p.id}), "chat-dots"
+        )
+        for p in reachable
+        if p.id not in blocked
+    }
+
+
 def association_action(association_id: int, viewer: Any) -> ProfileAction | None:
     """The "Write to the association" button of its page: a conversation with its team."""
     if viewer is None:
@@ -70,3 +91,4 @@ def register_home(reg: Registry) -> None:
     reg.home_sections.append((15, latest_conversations))
     reg.profile_actions.append((10, message_action))
     reg.association_actions.append((10, association_action))
+    reg.member_actions.append((10, member_message_actions))

@@ -59,3 +59,33 @@ def test_its_members_discussions_unless_the_member_list_is_private(app, client, 
     db.session.commit()
     assert "Comment organiser" not in page(client, association)  # would reveal who is a member
     assert "Comment organiser" in page(logged_in(author), association)
+
+
+def test_message_beside_each_member_one_may_write_to(app, client, logged_in):
+    from app.accounts import blocks
+    from tests.conftest import count_statements
+
+    association = AssociationFactory()
+    me = MembershipFactory(association=association).user
+    friend = MembershipFactory(association=association, user=UserFactory(display_name="Amal")).user
+    blocker = MembershipFactory(association=association).user
+    db.session.commit()
+    blocks.block(blocker, me.id)
+    db.session.commit()
+
+    html = page(logged_in(me), association)
+    assert f'href="/chat?with={friend.id}"' in html
+    assert f"/chat?with={me.id}" not in html  # not oneself
+    assert f"/chat?with={blocker.id}" not in html  # not someone who blocked me
+    assert "/chat?with=" not in page(client, association)  # visitors write to nobody
+
+    viewer = logged_in(me)
+    db.session.commit()  # both counts start from the same expired session
+    with count_statements() as few:
+        page(viewer, association)
+    for _ in range(10):
+        MembershipFactory(association=association)
+    db.session.commit()
+    with count_statements() as many:
+        page(viewer, association)
+    assert len(many) == len(few)  # the whole member list in a fixed number of queries
