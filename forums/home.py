@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.db import db
 from app.i18n import ago_filter, bdi_filter
 from app.plugins import HomeItem, HomeSection, Registry
@@ -83,9 +84,15 @@ def members_topics(association_id: int, viewer: Any) -> HomeSection | None:
     members = association_member_ids(association_id)
     if not members:
         return None
+    # Columns, not entities: this block is on every association page (bench/load.py).
     rows = db.session.execute(
-        queries.topic_list_query(viewer, None)
-        .where(Topic.author_id.in_(members))
+        select(Topic.id, Topic.title, Topic.last_post_at, User.display_name)
+        .join(User, User.id == Topic.author_id)
+        .where(
+            queries.visible_topics_clause(viewer, None),
+            Topic.author_id.in_(members),
+            User.deleted_at.is_(None),
+        )
         .order_by(Topic.last_post_at.desc(), Topic.id.desc())
         .limit(SHOWN)
     ).all()
@@ -94,7 +101,14 @@ def members_topics(association_id: int, viewer: Any) -> HomeSection | None:
     return HomeSection(
         title=_("Its members in the forums"),
         icon="chat-square-text",
-        items=[_item(queries.topic_dict(t, a, p)) for t, a, p, _r in rows],
+        items=[
+            HomeItem(
+                title,
+                url_for("forums.topic", topic_id=topic_id),
+                Markup("{} · {}").format(bdi_filter(name), ago_filter(last_post_at)),
+            )
+            for topic_id, title, last_post_at, name in rows
+        ],
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.db import db, utcnow
 from app.i18n import bdi_filter, date_filter, datetime_filter
 from app.plugins import HomeItem, HomeSection, Registry
-from projects import access, services
+from projects import access, logic, services
 from projects.models import Activity, Milestone, Project, ProjectAssociation
 
 SHOWN = 5
@@ -133,28 +133,33 @@ def coming_up(user: Any) -> HomeSection | None:
 
 
 def association_projects(association_id: int, viewer: Any) -> HomeSection | None:
-    """An association's page: the projects it shares that ``viewer`` may see, with progress."""
-    projects = db.session.scalars(
-        access.visible_projects(viewer)
-        .where(
-            Project.id.in_(
-                select(ProjectAssociation.project_id).where(
-                    ProjectAssociation.association_id == association_id
-                )
-            )
-        )
+    """An association's page: the projects it shares that ``viewer`` may see, with progress.
+    Columns, not entities: this block is on every association page (bench/load.py)."""
+    visible = access.visible_projects(viewer).with_only_columns(Project.id).order_by(None)
+    projects = db.session.execute(
+        select(Project.id, Project.title, Project.starts_on, Project.ends_on)
+        .join(ProjectAssociation, ProjectAssociation.project_id == Project.id)
+        .where(ProjectAssociation.association_id == association_id, Project.id.in_(visible))
+        .order_by(Project.starts_on.desc(), Project.id.desc())
         .limit(SHOWN)
     ).all()
     if not projects:
         return None
+    weights: dict[int, list[logic.Weighted]] = {}
+    for project_id, status, progress, weight in db.session.execute(
+        select(Milestone.project_id, Milestone.status, Milestone.progress, Milestone.weight).where(
+            Milestone.project_id.in_([p.id for p in projects])
+        )
+    ):
+        weights.setdefault(project_id, []).append(logic.Weighted(status, progress, weight))
     items = [
         HomeItem(
-            project.title,
-            url_for("projects.show_project", project_id=project.id),
-            Markup("{} – {}").format(date_filter(project.starts_on), date_filter(project.ends_on)),
-            f"{services.project_progress(project)}%",
+            title,
+            url_for("projects.show_project", project_id=project_id),
+            Markup("{} – {}").format(date_filter(starts_on), date_filter(ends_on)),
+            f"{logic.rollup_progress(weights.get(project_id, []))}%",
         )
-        for project in projects
+        for project_id, title, starts_on, ends_on in projects
     ]
     return HomeSection(title=_("Its projects"), icon="kanban", items=items)
 
