@@ -8,6 +8,7 @@ change answers 403.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from flask_babel import gettext as _
@@ -75,9 +76,12 @@ def check_members_visible(actor: Any, assoc: Association) -> None:
     )
 
 
-def access_association(actor: Any, association_id: int, need: Need = "view") -> Association:
-    """The association if ``actor`` may ``need`` it; raises 404 (cannot see) or 403."""
-    assoc = db.session.get(Association, association_id)
+def access_association(
+    actor: Any, association_id: int, need: Need = "view", load: Sequence[Any] = ()
+) -> Association:
+    """The association if ``actor`` may ``need`` it; raises 404 (cannot see) or 403. ``load``:
+    loader options for what the caller will read (its place, its fields)."""
+    assoc = db.session.get(Association, association_id, options=load)
     if assoc is None or not can_view(actor, assoc):
         raise not_found(_("No such association."))
     if need == "view":
