@@ -28,13 +28,13 @@ PASSWORD = "demo-password"  # noqa: S105 - the documented demo password
 PAGES = [
     ("home", "/"),
     ("directory", "/directory?q=jam3ia"),
-    ("association", "first:/directory main a[href^='/associations/']"),
+    ("association", "first:/directory main a[href^='/associations/']:not([href$='/new'])"),
     ("forum-topic", "first:/forums main a[href^='/topics/']"),
     ("chat", "first:/chat main a[href^='/chat/']"),
     ("project", "first:/projects main h2 a[href^='/projects/']"),
     ("offers", "/offers"),
     ("library", "/library"),
-    ("profile", "first:/associations/1 .members a[href^='/users/']"),
+    ("profile", "first:/associations/1 .members li:nth-child(2) a[href^='/users/']"),
 ]
 VIEWS = [
     ("ar-phone", "fatima", "ar-MA", (390, 844)),
