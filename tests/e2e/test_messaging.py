@@ -114,6 +114,10 @@ def test_header_badge_counts_unread_live_on_any_page(new_page: Any) -> None:
     for text in ("un", "deux"):
         page_a.fill("textarea[name=body]", text)
         page_a.keyboard.press("Enter")
+        # sent and acknowledged before the next one (under load, an Enter pressed before the
+        # page's script is up posts the form and reloads the page the next text goes into)
+        sent = page_a.locator("li.message.mine[data-message-id]:not(.pending)", has_text=text)
+        expect(sent).to_have_count(1)
     expect(badge).to_have_text("2")
     expect(badge).to_be_visible()
     # reading the conversation clears it, and the list shows no unread left

@@ -34,7 +34,13 @@ function draw(box, L) {
       zoomOutTitle: data.zoomOut,
     })
     .addTo(map);
-  L.control.attribution({ position: rtl ? "bottomleft" : "bottomright" }).addTo(map);
+  // Leaflet's own credit without its default flag: an inline <svg> the page checks refuse
+  L.control
+    .attribution({
+      position: rtl ? "bottomleft" : "bottomright",
+      prefix: '<a href="https://leafletjs.com" rel="noopener noreferrer">Leaflet</a>',
+    })
+    .addTo(map);
   if (data.tiles) {
     L.tileLayer(data.tiles, { attribution: credit(data), maxZoom: 19 }).addTo(map);
   }
