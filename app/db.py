@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -27,6 +28,7 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+log = logging.getLogger("jam3ia.db")
 
 
 def utcnow() -> dt.datetime:
@@ -97,19 +99,36 @@ _AFTER_COMMIT = "jam3ia_after_commit"
 
 
 def after_commit(callback: Callable[[], object]) -> None:
-    """Run ``callback`` once the current transaction commits, never after a rollback (remove
-    the file a row stopped naming only when the row's change is kept)."""
+    """Run ``callback`` once the current transaction commits, never after a rollback or a
+    close without commit: the one way to act on what a transaction keeps (mails, socket
+    pushes, removing the file a row stopped naming). Callbacks run in the order queued; one
+    that fails is logged and does not stop the others (the data is committed by then)."""
     db.session.connection()  # begin the transaction the callback waits for, if none is open
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 def _run_after_commit(session_: Any) -> None:
     for callback in session_.info.pop(_AFTER_COMMIT, []):
-        callback()
+        try:
+            callback()
+        except Exception:
+            log.exception("an after-commit step failed: %r", callback)
+
+
+def _drop_after_commit(session_: Any, *_args: Any) -> None:
+    session_.info.pop(_AFTER_COMMIT, None)
+
+
+def _transaction_end(session_: Any, transaction: Any) -> None:
+    # after_commit has already run what a commit allowed: whatever is left of the outermost
+    # transaction was rolled back or closed without a commit
+    if transaction.parent is None:
+        _drop_after_commit(session_)
 
 
 event.listen(Session, "after_commit", _run_after_commit)
-event.listen(Session, "after_soft_rollback", lambda s, _t: s.info.pop(_AFTER_COMMIT, None))
+event.listen(Session, "after_soft_rollback", _drop_after_commit)
+event.listen(Session, "after_transaction_end", _transaction_end)
 
 
 def transactional(func: Callable[P, R]) -> Callable[P, R]:

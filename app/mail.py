@@ -15,33 +15,23 @@ never from the request's host. The library is the standard one (``smtplib`` and
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import smtplib
 import ssl
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 
 from app.config import Config, MailSettings
-from app.db import db, utcnow
+from app.db import after_commit, utcnow
 from app.i18n import DEFAULT_LOCALE, LANGUAGES, reading_as, text_direction
 
 log = logging.getLogger("jam3ia.mail")
-
-_PENDING = "jam3ia_pending_mails"
-
-
-@dataclass(frozen=True)
-class PendingMail:
-    message: EmailMessage
-    config: Config
 
 
 def render_mail(
@@ -74,10 +64,7 @@ def send_after_commit(
 ) -> None:
     """Render now, send once the current transaction commits (never after a rollback)."""
     message = render_mail(template, to, locale, zone, **context)
-    db.session.connection()  # begin the transaction the mail waits for, if none is open yet
-    db.session.info.setdefault(_PENDING, []).append(
-        PendingMail(message, current_app.config["JAM3IA"])
-    )
+    after_commit(functools.partial(send_now, message, current_app.config["JAM3IA"]))
 
 
 def send_now(message: EmailMessage, config: Config) -> bool:
@@ -119,28 +106,6 @@ def _send_smtp(message: EmailMessage, settings: MailSettings) -> None:
         if settings.username:
             smtp.login(settings.username, settings.password or "")
         smtp.send_message(message)
-
-
-def _flush_pending(session_: Session) -> None:
-    pending: list[PendingMail] = session_.info.pop(_PENDING, [])
-    for item in pending:
-        send_now(item.message, item.config)
-
-
-def _drop_pending(session_: Session) -> None:
-    session_.info.pop(_PENDING, None)
-
-
-def _transaction_end(session_: Session, transaction: SessionTransaction) -> None:
-    # after_commit has already sent what a commit allowed; whatever is left was rolled back
-    # or closed without a commit
-    if transaction.parent is None:
-        _drop_pending(session_)
-
-
-event.listen(Session, "after_commit", _flush_pending)
-event.listen(Session, "after_soft_rollback", lambda s, _t: _drop_pending(s))
-event.listen(Session, "after_transaction_end", _transaction_end)
 
 
 __all__ = ["render_mail", "send_after_commit", "send_now"]

@@ -21,6 +21,7 @@ every worker delivers to its own sockets.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -31,18 +32,16 @@ from urllib.parse import urlsplit, urlunsplit
 import socketio as python_socketio
 from flask import Flask, current_app, request, session
 from flask_socketio import Namespace, SocketIO, join_room
-from sqlalchemy import bindparam, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
 from app.accounts.auth import SESSION_KEY, find_credential
 from app.accounts.models import Credential, User
-from app.db import db, utcnow
+from app.db import after_commit, db, utcnow
 from app.signals import credentials_revoked
 
 socketio = SocketIO()
 log = logging.getLogger("jam3ia.realtime")
 
-_PENDING = "jam3ia_pending_emits"
 SOCKET_USER = "socket_user_id"
 SOCKET_CREDENTIAL = "socket_credential_id"
 
@@ -66,7 +65,7 @@ class PendingEmit:
 def emit_after_commit(event_name: str, data: Any, *, to: str | list[str], namespace: str) -> None:
     """Send ``event_name`` to room ``to`` (or a list of rooms, one emit) once the current
     transaction commits."""
-    db.session.info.setdefault(_PENDING, []).append(PendingEmit(event_name, data, to, namespace))
+    after_commit(functools.partial(_deliver, PendingEmit(event_name, data, to, namespace)))
 
 
 def emit_to_user(user_id: int, event_name: str, data: Any, *, namespace: str) -> None:
@@ -74,21 +73,11 @@ def emit_to_user(user_id: int, event_name: str, data: Any, *, namespace: str) ->
     emit_after_commit(event_name, data, to=user_room(user_id), namespace=namespace)
 
 
-def _flush_pending(session_: Session) -> None:
-    pending: list[PendingEmit] = session_.info.pop(_PENDING, [])
-    for item in pending:
-        if item.event == RECHECK_ROOMS and isinstance(item.to, str):
-            recheck_rooms(item.to, item.namespace)
-        else:
-            socketio.emit(item.event, item.data, to=item.to, namespace=item.namespace)
-
-
-def _drop_pending(session_: Session) -> None:
-    session_.info.pop(_PENDING, None)
-
-
-event.listen(Session, "after_commit", _flush_pending)
-event.listen(Session, "after_soft_rollback", lambda s, _t: _drop_pending(s))
+def _deliver(item: PendingEmit) -> None:
+    if item.event == RECHECK_ROOMS and isinstance(item.to, str):
+        recheck_rooms(item.to, item.namespace)
+    else:
+        socketio.emit(item.event, item.data, to=item.to, namespace=item.namespace)
 
 
 def authenticate_socket(auth: Any) -> tuple[User, int] | None:

@@ -1,5 +1,6 @@
-"""The lock-before-check primitive: a check read after ``begin_write``/``for_update`` still
-holds when the transaction writes, because a concurrent writer waits (real threads)."""
+"""app.db: the lock-before-check primitive (a check read after ``begin_write``/``for_update``
+still holds when the transaction writes, because a concurrent writer waits; real threads) and
+the one after-commit mechanism."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.api import ApiError, check_version
-from app.db import db, for_update
+from app.db import after_commit, db, for_update
 from tests.factories import UserFactory
 
 
@@ -60,3 +61,32 @@ def test_check_version_refuses_a_stale_edit() -> None:
     assert caught.value.code == 409
     assert caught.value.error_code == "edit_conflict"
     assert caught.value.fields == {"version": 4}
+
+
+def test_after_commit_runs_on_commit_only_in_order_and_past_a_failure(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The one after-commit mechanism (mails and socket pushes use it): kept work runs in the
+    order queued, a failing step is logged without stopping the next, and a rollback or a
+    close without commit runs nothing, now or at the next commit."""
+    ran: list[str] = []
+
+    def fail() -> None:
+        raise RuntimeError("mail server down")
+
+    with app.app_context():
+        after_commit(lambda: ran.append("rolled back"))
+        db.session.rollback()
+        after_commit(lambda: ran.append("closed"))
+        db.session.close()
+        db.session.commit()
+        assert ran == []
+
+        after_commit(lambda: ran.append("first"))
+        after_commit(fail)
+        after_commit(lambda: ran.append("second"))
+        db.session.commit()
+        assert ran == ["first", "second"]
+        assert "an after-commit step failed" in caplog.text
+        db.session.commit()
+        assert ran == ["first", "second"]  # each step runs once
