@@ -19,7 +19,10 @@ def test_register_login_and_switch_to_arabic(new_page):
     page.click("form[novalidate] button[type=submit]")
     expect(page.get_by_text("Bienvenue sur jam3ia !")).to_be_visible()
 
-    page.click(".account-menu .dropdown-toggle")  # on a desktop the account is a menu
+    # On a desktop the account is a Bootstrap menu: its script is deferred, so a click before the
+    # page's load event can land on a toggle that does nothing yet (seen once in CI under load).
+    page.wait_for_load_state("load")
+    page.click(".account-menu .dropdown-toggle")
     page.click("button.link:has-text('Se déconnecter')")
     page.goto("/login")
     page.fill("input[name=login]", "amina@example.org")
@@ -27,6 +30,7 @@ def test_register_login_and_switch_to_arabic(new_page):
     page.click("form[novalidate] button[type=submit]")
     expect(page.locator(".nav-account")).to_contain_text("أمينة")
 
+    page.wait_for_load_state("load")  # the language menu is Bootstrap's too
     page.click(".language-toggle")
     page.click("button[name=locale][value=ar]")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
