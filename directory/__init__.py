@@ -6,8 +6,8 @@ Public API (the only names other features may import, see docs/architecture.md):
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
 ``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``,
 ``member_list_visible``.
-``membership_changed`` (app.signals) is sent after commit when a member is removed or changes
-role.
+``membership_changed`` (app.signals) is sent inside the transaction that removes a member or
+changes their role: receivers queue what must wait for the commit (``app.db.after_commit``).
 """
 
 from __future__ import annotations

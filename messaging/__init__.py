@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.db import db
-from app.realtime import socketio, user_room
+from app.realtime import emit_after_commit, socketio, user_room
 from app.signals import membership_changed, presence_withdrawn
 from messaging.models import NAMESPACE
 from messaging.online import co_member_ids, presence_audience_of
@@ -104,8 +104,8 @@ def _association_role_changed(
             )
         )
     )
-    for conversation_id in ids:
-        socketio.emit(
+    for conversation_id in ids:  # the signal comes inside directory's transaction
+        emit_after_commit(
             "conversation_removed",
             {"conversation_id": conversation_id},
             to=user_room(user_id),
@@ -120,7 +120,7 @@ def _presence_withdrawn(
     targets = (
         from_ids if from_ids is not None else presence_audience_of(user_id, co_member_ids(user_id))
     )
-    if targets:
+    if targets:  # sent once the block or the hiding is committed: no transaction to wait for
         socketio.emit(
             "presence",
             {"user_id": user_id, "online": False},

@@ -35,7 +35,9 @@ def approved_association(association_id: int) -> Association | None:
 
 
 def membership(conversation: Conversation, user_id: int) -> ConversationMember | None:
-    """The live membership row of ``user_id``, creating one for association staff."""
+    """The live membership row of ``user_id``. Association staff who never marked the inbox
+    read have none: they get a new row that is not in the session (reading writes nothing;
+    :func:`messaging.services.mark_read` stores it)."""
     row = db.session.scalar(
         select(ConversationMember).where(
             ConversationMember.conversation_id == conversation.id,
@@ -48,9 +50,9 @@ def membership(conversation: Conversation, user_id: int) -> ConversationMember |
     if row is not None and row.role == "staff" and not staff:
         return None
     if row is None and staff:
-        row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="staff")
-        db.session.add(row)
-        db.session.flush()
+        row = ConversationMember(
+            conversation_id=conversation.id, user_id=user_id, role="staff", last_read_id=0
+        )
     return row
 
 

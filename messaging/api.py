@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from app.accounts.auth import require_user
 from app.api import make_blueprint
+from app.db import transactional
 from app.limits import rate_limit
 from messaging import access, services
 from messaging.schemas import (
@@ -68,6 +69,7 @@ def list_conversations(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(StartConversationSchema)
 @blp.response(201, ConversationSchema)
 @blp.alt_response(200, schema=ConversationSchema, description="the direct conversation existed")
+@transactional
 def start_conversation(args: dict[str, Any]) -> ResponseReturnValue:
     """Start a conversation: ``member_ids`` with one other person and no title is the (unique)
     direct conversation; more people or a title make a group; ``association_id`` writes to an
@@ -94,13 +96,13 @@ def get_conversation(conversation_id: int) -> dict[str, Any]:
     user = require_user()
     conversation, _member = access.access_conversation(user, conversation_id)
     detail = _detail(conversation, user)
-    services.db_commit()
     return detail
 
 
 @blp.route("/conversations/<int:conversation_id>", methods=["PATCH"])
 @blp.arguments(UpdateConversationSchema)
 @blp.response(200, ConversationSchema)
+@transactional
 def update_conversation(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
     """Rename a group (its admin)."""
     user = require_user()
@@ -112,6 +114,7 @@ def update_conversation(args: dict[str, Any], conversation_id: int) -> dict[str,
 @blp.route("/conversations/<int:conversation_id>/members", methods=["POST"])
 @blp.arguments(AddMemberSchema)
 @blp.response(200, ConversationSchema)
+@transactional
 def add_member(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
     """Add someone to a group (its admin)."""
     user = require_user()
@@ -122,6 +125,7 @@ def add_member(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
 
 @blp.route("/conversations/<int:conversation_id>/members/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def remove_member(conversation_id: int, user_id: int) -> ResponseReturnValue:
     """Remove someone from a group (its admin), or leave it (your own id)."""
     user = require_user()
@@ -132,6 +136,7 @@ def remove_member(conversation_id: int, user_id: int) -> ResponseReturnValue:
 
 @blp.route("/conversations/<int:conversation_id>/leave", methods=["POST"])
 @blp.response(204)
+@transactional
 def leave(conversation_id: int) -> ResponseReturnValue:
     """Leave a group."""
     user = require_user()
@@ -155,7 +160,6 @@ def list_messages(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
         limit=args["limit"],
     )
     result = {"items": [services.serialize_message(m) for m in items], "has_more": more}
-    services.db_commit()
     return result
 
 
@@ -165,6 +169,7 @@ def list_messages(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
 @blp.response(201, MessageSchema)
 @blp.alt_response(200, schema=MessageSchema, description="this client_id was sent before")
 @blp.alt_response(409, description="this client_id was used for a different message")
+@transactional
 def send_message(args: dict[str, Any], conversation_id: int) -> ResponseReturnValue:
     """Send ``{body, client_id}``; the same ``client_id`` again answers the stored message."""
     user = require_user()
@@ -177,6 +182,7 @@ def send_message(args: dict[str, Any], conversation_id: int) -> ResponseReturnVa
 @rate_limit("message_edit")
 @blp.arguments(EditMessageSchema)
 @blp.response(200, MessageSchema)
+@transactional
 def edit_message(args: dict[str, Any], message_id: int) -> dict[str, Any]:
     """Edit your message; members see it marked edited."""
     user = require_user()
@@ -187,6 +193,7 @@ def edit_message(args: dict[str, Any], message_id: int) -> dict[str, Any]:
 
 @blp.route("/messages/<int:message_id>", methods=["DELETE"])
 @blp.response(200, MessageSchema)
+@transactional
 def delete_message(message_id: int) -> dict[str, Any]:
     """Delete your message; members see it marked deleted."""
     user = require_user()
@@ -211,6 +218,7 @@ def seen_by(message_id: int) -> dict[str, Any]:
 @rate_limit("read")
 @blp.arguments(ReadSchema)
 @blp.response(200, ReadStateSchema)
+@transactional
 def read(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
     """Mark read up to ``last_read_id``."""
     user = require_user()

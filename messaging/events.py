@@ -6,21 +6,16 @@ message}}``; bad payloads never store anything and never close the connection.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import current_app, request, session
-from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts import blocks
-from app.api import ApiError
 from app.db import db
-from app.limits import hit as hit_limit
-from app.realtime import SOCKET_USER, AuthenticatedNamespace, socketio, user_room
+from app.realtime import SOCKET_USER, AuthenticatedNamespace, emit_after_commit, socketio, user_room
+from app.sockets import Ack, handler, int_field, limited, ok
 from messaging import access, services
 from messaging.models import NAMESPACE
 from messaging.online import broadcast_presence, online_state, presence, redis_connection
@@ -29,9 +24,6 @@ from messaging.presence import RedisThrottle, Throttle, TypingThrottle
 log = logging.getLogger("jam3ia.messaging")
 
 TYPING_INTERVAL = 2.0  # seconds between two typing pushes per person and conversation
-MAX_PAYLOAD_KEYS = 10
-
-Ack = dict[str, Any]
 
 
 def _typing_throttle() -> TypingThrottle:
@@ -45,75 +37,6 @@ def _typing_throttle() -> TypingThrottle:
         )
     throttle: TypingThrottle = ext["messaging_typing"]
     return throttle
-
-
-def error_ack(code: str, message: str, fields: dict[str, Any] | None = None) -> Ack:
-    return {"ok": False, "error": {"code": code, "message": message, "fields": fields or {}}}
-
-
-def _int_field(data: dict[str, Any], key: str) -> int:
-    value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ApiError(
-            422, "validation_failed", _("%(key)s must be an integer.", key=key), {key: ["invalid"]}
-        )
-    return value
-
-
-def _too_large(data: dict[str, Any]) -> bool:
-    """Whether the payload is over the handlers' size limit (``socket_event_max_bytes``,
-    below the transport's frame limit so that the client gets an answer)."""
-    limit = int(current_app.config["JAM3IA"].socket_event_max_bytes)
-    try:
-        size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-    except (TypeError, ValueError):  # binary attachments and the like: not a chat payload
-        return True
-    return size > limit
-
-
-def handler(fn: Callable[..., Ack]) -> Callable[..., Ack]:
-    """Check the payload is a small object and the credential still live; turn errors into
-    acks."""
-    return _handler(fn, limit=None)
-
-
-def limited(name: str) -> Callable[[Callable[..., Ack]], Callable[..., Ack]]:
-    """:func:`handler` that also counts the event against the named rate limit ``name`` (the
-    same counter as the page and the API of that action), before any database work (the
-    counter may yield to other greenlets; a transaction must not be open then: SQLite's
-    writers would wait on a lock whose holder cannot run)."""
-    return lambda fn: _handler(fn, limit=name)
-
-
-def _handler(fn: Callable[..., Ack], *, limit: str | None) -> Callable[..., Ack]:
-    @wraps(fn)
-    def wrapper(self: ChatNamespace, data: Any = None, *_extra: Any) -> Ack:
-        if not isinstance(data, dict) or len(data) > MAX_PAYLOAD_KEYS:
-            return error_ack("bad_payload", _("The event payload must be a small JSON object."))
-        if _too_large(data):
-            limit_bytes = int(current_app.config["JAM3IA"].socket_event_max_bytes)
-            return error_ack(
-                "too_large",
-                _("The event is too large (at most %(kib)d KiB).", kib=limit_bytes // 1024),
-            )
-        if limit is not None:
-            user_id = session.get(SOCKET_USER)
-            if user_id is not None and not hit_limit(limit, int(user_id)):
-                return error_ack("rate_limited", _("Too many requests. Please wait a moment."))
-        try:
-            user = self.user()
-            if user is None:
-                return error_ack("unauthorized", _("Please sign in."))
-            return fn(self, user, data)
-        except ApiError as error:
-            db.session.rollback()
-            return error_ack(error.error_code, error.message or error.error_code, error.fields)
-        except Exception:  # the connection must survive whatever a client sends
-            db.session.rollback()
-            log.exception("chat event %s failed", fn.__name__)
-            return error_ack("internal_error", _("Something went wrong on our side."))
-
-    return wrapper
 
 
 class ChatNamespace(AuthenticatedNamespace):
@@ -150,19 +73,19 @@ class ChatNamespace(AuthenticatedNamespace):
     def on_message_send(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, _member = access.access_conversation(user, data.get("conversation_id"))
         result = services.send_message(user, conversation, data.get("body"), data.get("client_id"))
-        return {"ok": True, "created": result.created, "message": result.message}
+        return ok(created=result.created, message=result.message)
 
     @limited("message_edit")
     def on_message_edit(self, user: Any, data: dict[str, Any]) -> Ack:
-        message, conversation = access.access_message(user, _int_field(data, "message_id"))
+        message, conversation = access.access_message(user, int_field(data, "message_id"))
         services.edit_message(user, message, conversation, data.get("body"))
-        return {"ok": True, "message": services.serialize_message(message)}
+        return ok(message=services.serialize_message(message))
 
     @handler
     def on_message_delete(self, user: Any, data: dict[str, Any]) -> Ack:
-        message, conversation = access.access_message(user, _int_field(data, "message_id"))
+        message, conversation = access.access_message(user, int_field(data, "message_id"))
         services.delete_message(user, message, conversation)
-        return {"ok": True, "message": services.serialize_message(message)}
+        return ok(message=services.serialize_message(message))
 
     @limited("typing")
     def on_typing(self, user: Any, data: dict[str, Any]) -> Ack:
@@ -172,20 +95,17 @@ class ChatNamespace(AuthenticatedNamespace):
             others = [u for u in access.recipient_ids(conversation) if u != user_id]
             hidden = blocks.blocks_among(user_id, others)  # blocked either way: no typing
             rooms = [user_room(u) for u in others if u not in hidden]
-            db.session.commit()  # end the transaction before anything may yield
-            if rooms:
-                socketio.emit(
+            if rooms:  # sent once the handler's transaction has ended
+                emit_after_commit(
                     "typing",
                     {"conversation_id": conversation_id, "user_id": user_id},
                     to=rooms,
                     namespace=NAMESPACE,
                 )
-        else:
-            db.session.commit()
-        return {"ok": True}
+        return ok()
 
     @limited("read")
     def on_read(self, user: Any, data: dict[str, Any]) -> Ack:
         conversation, member = access.access_conversation(user, data.get("conversation_id"))
         last = services.mark_read(user, conversation, member, data.get("last_read_id"))
-        return {"ok": True, "conversation_id": conversation.id, "last_read_id": last}
+        return ok(conversation_id=conversation.id, last_read_id=last)

@@ -13,6 +13,7 @@ from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError, id_arg
 from app.db import db
+from app.edge import Outcome, attempt, form_action
 from app.limits import rate_limit
 from messaging import access, services
 
@@ -69,9 +70,8 @@ def chat_conversation(conversation_id: int) -> ResponseReturnValue:
     conversation, member = _conversation_or_404(user, conversation_id)
     before = id_arg("before_id")
     messages, more = services.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
-    if messages and before is None:
-        services.mark_read(user, conversation, member, messages[-1].id)
-    db.session.commit()
+    if messages and before is None:  # opening a conversation reads it, as in any chat app
+        attempt(lambda: services.mark_read(user, conversation, member, messages[-1].id))
     conversations = services.list_conversations(user)
     current = next((c for c in conversations if c["id"] == conversation.id), None)
     if current is None:
@@ -97,13 +97,11 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
     so a resubmitted form is stored once."""
     user = require_user()
     conversation, _member = _conversation_or_404(user, conversation_id)
-    try:
-        services.send_message(
+    form_action(
+        lambda: services.send_message(
             user, conversation, request.form.get("body", ""), request.form.get("client_id")
         )
-    except ApiError as error:
-        db.session.rollback()
-        flash(error.message or _("The message could not be sent."), "error")
+    )
     return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
 
 
@@ -116,13 +114,8 @@ def start_form() -> ResponseReturnValue:
     user = require_user()
     association_id = request.form.get("association_id", type=int)
     if association_id is not None:  # "Write to the association" on its page: its inbox
-        try:
-            conversation, _created = services.start_conversation(user, [], None, association_id)
-        except ApiError as error:
-            db.session.rollback()
-            flash(error.message or _("The conversation could not be started."), "error")
-            return redirect(url_for("messaging.chat_home"))
-        return redirect(url_for("messaging.chat_conversation", conversation_id=conversation.id))
+        started = attempt(lambda: services.start_conversation(user, [], None, association_id))
+        return _to_conversation(started)
     names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
     ids = (
         set(db.session.scalars(select(User.id).where(User.username.in_(names)))) if names else set()
@@ -130,12 +123,17 @@ def start_form() -> ResponseReturnValue:
     if not ids or len(ids) != len(set(names)):
         flash(_("Unknown username."), "error")
         return redirect(url_for("messaging.chat_home"))
-    try:
-        conversation, _created = services.start_conversation(
-            user, sorted(ids), request.form.get("title") or None
-        )
-    except ApiError as error:
-        db.session.rollback()
-        flash(error.message or _("The conversation could not be started."), "error")
+    started = attempt(
+        lambda: services.start_conversation(user, sorted(ids), request.form.get("title") or None)
+    )
+    return _to_conversation(started)
+
+
+def _to_conversation(started: Outcome[tuple[Any, bool]]) -> ResponseReturnValue:
+    """The conversation just started (or found), or the chat list with the reason it was not."""
+    if started.value is None:
+        message = started.error.message if started.error is not None else None
+        flash(message or _("The conversation could not be started."), "error")
         return redirect(url_for("messaging.chat_home"))
+    conversation, _created = started.value
     return redirect(url_for("messaging.chat_conversation", conversation_id=conversation.id))

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -167,11 +167,10 @@ def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
     existing = _by_pair_key(key)
     if existing is not None:
         return existing, False
-    conversation = build()
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a racing twin takes the key: keep theirs
+            conversation = build()
     except IntegrityError:
-        db.session.rollback()
         existing = _by_pair_key(key)
         if existing is None:  # pragma: no cover - the key was taken then deleted
             raise
@@ -191,7 +190,7 @@ def start_conversation(
     title: str | None = None,
     association_id: int | None = None,
 ) -> tuple[Conversation, bool]:
-    """Start (or find) a conversation; returns it and whether it is new. Commits."""
+    """Start (or find) a conversation; returns it and whether it is new."""
     title = clean_name(title) or None
     if title is not None and len(title) > MAX_TITLE:
         raise ApiError(422, "validation_failed", _("Title too long."), {"title": ["too long"]})
@@ -229,11 +228,10 @@ def start_conversation(
             ConversationMember(user_id=p.id, role="member") for p in people
         ]
         db.session.add(conversation)
-        db.session.commit()
+        db.session.flush()
         created = True
     if created:
         _announce(conversation, access.recipient_ids(conversation))
-        db.session.commit()
     return conversation, created
 
 
@@ -258,7 +256,6 @@ def _start_association(actor: User, association_id: int) -> tuple[Conversation, 
     conversation, created = _create_unique(key, build)
     if created:
         _announce(conversation, access.recipient_ids(conversation))
-        db.session.commit()
     return conversation, created
 
 
@@ -282,7 +279,6 @@ def rename(actor: User, conversation: Conversation, member: ConversationMember, 
         raise ApiError(422, "validation_failed", _("Invalid title."), {"title": ["invalid"]})
     conversation.title = title
     _emit_updated(conversation)
-    db.session.commit()
 
 
 def _emit_updated(conversation: Conversation, extra: list[int] | None = None) -> None:
@@ -309,25 +305,23 @@ def add_member(
         raise ApiError(409, "group_full", _("This group is full."))
     _users({user_id})
     row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="member")
-    db.session.add(row)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a concurrent request may add them first
+            db.session.add(row)
     except IntegrityError:
-        db.session.rollback()
         found = access.membership(conversation, user_id)
         if found is None:  # pragma: no cover
             raise
         return found
     _announce(conversation, [user_id])
     _emit_updated(conversation)
-    db.session.commit()
     return row
 
 
 def remove_member(
     actor: User, conversation: Conversation, member: ConversationMember, user_id: int
 ) -> None:
-    """The admin removes someone, or anybody removes themself (leaving). Commits.
+    """The admin removes someone, or anybody removes themself (leaving).
 
     Pushes go to user rooms after a membership check, so the removed person receives nothing
     from this conversation from the commit on; their pages get ``conversation_removed``.
@@ -363,7 +357,6 @@ def remove_member(
         namespace=NAMESPACE,
     )
     _emit_updated(conversation)
-    db.session.commit()
 
 
 # -- messages --------------------------------------------------------------------------------
@@ -439,7 +432,7 @@ def _same_send(found: Any, conversation_id: int, body: str) -> SendResult:
 
 
 def send_message(actor: User, conversation: Conversation, body: Any, client_id: Any) -> SendResult:
-    """Store a message once per ``(sender, client_id)`` and push it after commit. Commits.
+    """Store a message once per ``(sender, client_id)`` and push it after commit.
 
     A repeated send with the same body gives back the stored message (``created`` false); the
     same ``client_id`` with another body or conversation is a 409. This is the hot path: four
@@ -453,6 +446,11 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
         low, high = (int(i) for i in conversation.pair_key.split(":"))
         if blocks.blocked_between(low, high):
             raise _blocked()
+    if conversation.kind == "association":
+        # staff who answer an inbox store their membership row (their read marker; presence)
+        member = access.membership(conversation, actor_id)
+        if member is not None:
+            _stored(member)
     # Straight to the session's connection: these are Core statements, the ORM adds nothing.
     conn = db.session.connection()
     dialect = conn.dialect.name
@@ -475,7 +473,6 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
     ).scalar()
     if message_id is None:  # sent before (a retry after a lost ack): answer with that one
         found = _existing(actor_id, cid)
-        db.session.rollback()
         if found is None:  # pragma: no cover - the conflicting row cannot vanish in between
             raise ApiError(409, "conflict", _("Please try again."))
         return _same_send(found, conversation_id, text)
@@ -496,7 +493,6 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
         )
     )
     push(conversation, "message_new", {"message": payload})
-    db.session.commit()
     return SendResult(payload, True)
 
 
@@ -518,7 +514,6 @@ def edit_message(actor: User, message: Message, conversation: Conversation, body
         message.body_html = str(render_markdown(text))
         message.edited_at = utcnow()
         push(conversation, "message_updated", {"message": serialize_message(message)})
-    db.session.commit()
     return message
 
 
@@ -528,7 +523,6 @@ def delete_message(actor: User, message: Message, conversation: Conversation) ->
     if message.deleted_at is None:
         message.deleted_at = utcnow()
         push(conversation, "message_updated", {"message": serialize_message(message)})
-    db.session.commit()
     return message
 
 
@@ -563,7 +557,7 @@ def list_messages(
 def mark_read(
     actor: User, conversation: Conversation, member: ConversationMember, last_read_id: Any
 ) -> int:
-    """Move the actor's read marker forward (never back, never past the newest). Commits."""
+    """Move the actor's read marker forward (never back, never past the newest)."""
     if not isinstance(last_read_id, int) or isinstance(last_read_id, bool) or last_read_id < 0:
         raise ApiError(
             422,
@@ -574,7 +568,9 @@ def mark_read(
     newest = conversation.last_message_id or 0
     target = min(last_read_id, newest)
     if target > member.last_read_id:
-        member.last_read_id = target
+        member = _stored(member)
+        member.last_read_id = max(member.last_read_id, target)
+        target = member.last_read_id
         data = {"conversation_id": conversation.id, "user_id": actor.id, "last_read_id": target}
         others = [user_room(u) for u in access.recipient_ids(conversation) if u != actor.id]
         if others:
@@ -587,10 +583,28 @@ def mark_read(
             unread_total=unread_total(actor.id),
         )
         emit_after_commit("read", mine, to=user_room(actor.id), namespace=NAMESPACE)
-        db.session.commit()
-    else:
-        db.session.commit()
     return member.last_read_id
+
+
+def _stored(member: ConversationMember) -> ConversationMember:
+    """``member`` as a stored row: an association's staff get theirs at their first read
+    marker (a concurrent first marker of theirs may store it first: that one is used)."""
+    if inspect(member).persistent:
+        return member
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+    except IntegrityError:
+        stored = db.session.scalar(
+            select(ConversationMember).where(
+                ConversationMember.conversation_id == member.conversation_id,
+                ConversationMember.user_id == member.user_id,
+            )
+        )
+        if stored is None:  # pragma: no cover - the row cannot vanish in between
+            raise
+        return stored
+    return member
 
 
 def _staff_association_ids(user_id: int) -> list[int]:
@@ -765,8 +779,3 @@ def seen_by(conversation: Conversation, message_id: int, exclude: int) -> list[i
             )
         )
     )
-
-
-def db_commit() -> None:
-    """Commit reads that may have created a staff membership row."""
-    db.session.commit()

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room, rooms
 
+from app.accounts.models import User
+from app.api import ApiError
 from app.realtime import AuthenticatedNamespace
+from app.sockets import Ack, handler, ok
 from offers.live import CLOSED, room
-
-Ack = dict[str, Any]
+from offers.models import SUPPORT_TYPES
 
 
 def _int(value: Any) -> int | None:
@@ -33,17 +36,13 @@ def _int(value: Any) -> int | None:
 class OffersNamespace(AuthenticatedNamespace):
     """A signed-in socket watches one combination of filters at a time."""
 
-    def on_feed_watch(self, data: Any = None) -> Ack:
-        from offers.models import SUPPORT_TYPES
-
-        filters = (data or {}).get("filters") if isinstance(data, dict) else None
+    @handler
+    def on_feed_watch(self, _user: User, data: dict[str, Any]) -> Ack:
+        filters = data.get("filters")
         filters = filters if isinstance(filters, dict) else {}
         support_type = filters.get("type")
         if support_type not in (None, "", *SUPPORT_TYPES, "blood"):
-            return {
-                "ok": False,
-                "error": {"code": "validation_failed", "message": "Unknown type.", "fields": {}},
-            }
+            raise ApiError(422, "validation_failed", _("Unknown type."), {"type": ["invalid"]})
         target = room(
             support_type or None, _int(filters.get("province")), _int(filters.get("city"))
         )
@@ -52,4 +51,4 @@ class OffersNamespace(AuthenticatedNamespace):
                 leave_room(previous)
         join_room(target)
         join_room(CLOSED)
-        return {"ok": True, "room": target}
+        return ok(room=target)

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app import limits
-from app.db import db
+from app.db import db, transaction
 from messaging.models import Conversation, Message
 from tests.factories import UserFactory
 from tests.messaging.factories import direct, group
@@ -140,7 +140,8 @@ def test_concurrent_retries_store_once(app: Flask) -> None:
             actor = db.session.get(type(a), a_id)
             conv = db.session.get(Conversation, conv_id)
             barrier.wait()
-            ids.append(services.send_message(actor, conv, "once", "same-id").message["id"])
+            with transaction():  # services flush; the caller's edge commits
+                ids.append(services.send_message(actor, conv, "once", "same-id").message["id"])
             db.session.remove()
 
     threads = [threading.Thread(target=send) for _ in range(4)]
@@ -363,6 +364,38 @@ def test_association_inbox_reaches_admins_and_coordinators(api: Any) -> None:
     assert api(coord).get(url).status_code == 404
     assert api(coord).post(url, json={"body": "x", "client_id": "as3"}).status_code == 404
     assert api(coord).get(BASE).json["items"] == []
+
+
+def test_reading_an_association_inbox_writes_nothing(api: Any) -> None:
+    """Staff reading an inbox (GET) store no membership row; marking it read or answering
+    stores theirs, once, with the read marker where they left it."""
+    from sqlalchemy import func, select
+
+    from messaging.models import ConversationMember
+    from tests.directory.factories import AssociationFactory, MembershipFactory
+
+    assoc = AssociationFactory(status="approved")
+    boss, asker = UserFactory(), UserFactory()
+    MembershipFactory(association=assoc, user=boss, role="admin")
+    conv_id = api(asker).post(BASE, json={"association_id": assoc.id}).json["id"]
+    url = f"{BASE}/{conv_id}/messages"
+    sent = api(asker).post(url, json={"body": "Salam, wach kayn tasjil?", "client_id": "r1"})
+
+    def boss_rows() -> int:
+        db.session.expire_all()
+        query = select(func.count(ConversationMember.id)).where(
+            ConversationMember.conversation_id == conv_id, ConversationMember.user_id == boss.id
+        )
+        return int(db.session.scalar(query) or 0)
+
+    for path in (BASE, f"{BASE}/{conv_id}", url, f"/chat/{conv_id}?before_id=1"):
+        assert api(boss).get(path).status_code == 200, path
+    assert boss_rows() == 0
+    read = api(boss).post(f"{BASE}/{conv_id}/read", json={"last_read_id": sent.json["id"]})
+    assert read.status_code == 200 and boss_rows() == 1
+    assert api(boss).get(BASE).json["unread_total"] == 0
+    reply = api(boss).post(url, json={"body": "نعم، مرحبا", "client_id": "r2"})
+    assert reply.status_code == 201 and boss_rows() == 1
 
 
 def test_association_inbox_needs_an_approved_association(api: Any) -> None:

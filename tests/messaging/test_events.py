@@ -255,6 +255,7 @@ def _exchange(conversation_id: int, *people: Any) -> None:
         services.send_message(
             person, db.session.get(Conversation, conversation_id), "salam", f"x{person.id}"
         )
+    db.session.commit()
 
 
 def test_presence_online_across_tabs(chat: Chat) -> None:

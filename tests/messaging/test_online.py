@@ -10,6 +10,7 @@ import pytest
 import redis
 from flask import Flask
 
+from app.db import db
 from messaging import online, services
 from messaging.presence import RedisPresence, redis_client
 from tests.conftest import service_unavailable
@@ -55,6 +56,7 @@ def test_a_conversation_asks_the_store_once_whatever_its_size(
     conversation = group(admin, *people)
     for i, person in enumerate([admin, *people]):  # everybody wrote: everybody may be seen
         services.send_message(person, conversation, f"salam {i}", f"c{i}")
+    db.session.commit()
     for person in people[:3]:
         redis_store.connect(person.id)
     redis_store.online_among([admin.id])  # loads the Lua script (a first call only)
@@ -75,6 +77,7 @@ def test_visible_online_leaves_out_who_may_not_be_seen(app: Flask) -> None:
         conversation = group(a, b)
         services.send_message(a, conversation, "salam", "x1")
         services.send_message(b, conversation, "wa alaykum", "x2")
+        db.session.commit()
         assert online.visible_online(a.id, [a.id, b.id, stranger.id]) == {a.id, b.id}
         assert online.visible_online(a.id, []) == set()
     finally:

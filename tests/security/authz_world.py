@@ -159,6 +159,7 @@ class World:
             result = chat_services.send_message(
                 member, conversation, "رسالة جديدة", f"fresh-{_next()}"
             )
+            db.session.commit()
             return {"message": result.message["id"]}
         if kind == "milestone":
             # project=, not project_id=: the factory's SubFactory would make a project of its own
@@ -225,6 +226,7 @@ class World:
                 [self.users["member"].id, self.users["coordinator"].id],  # type: ignore[union-attr]
                 f"Groupe {_next()}",
             )
+            db.session.commit()
             return {"group": conversation.id}
         raise KeyError(kind)
 
@@ -516,6 +518,7 @@ def fresh_message(world: World, conversation_key: str) -> int:
     assert conversation is not None
     sender = world.user("outsider" if conversation_key == "inbox" else "member")
     result = chat_services.send_message(sender, conversation, "رسالة جديدة", f"fresh-{_next()}")
+    db.session.commit()
     return int(result.message["id"])
 
 

@@ -791,6 +791,7 @@ class RowRun:
             owner = self.world.user("outsider" if self.row.target == "inbox" else "member")
             cid = f"trigger-{self.row.event}-{target}"
             sent = chat_services.send_message(owner, conversation, "trigger", cid)
+            db.session.commit()
             message_id = sent.message["id"]
             self.expect(hear, "message_new", lambda d: d["message"]["id"] == message_id, "new")
         elif self.ns == FORUMS:
