@@ -2,13 +2,14 @@
 their bytes, never their name or declared type, then re-encoded so that nothing but pixels is
 kept (a phone photo's EXIF carries where and when it was taken).
 
-One way to do it for every feature: :func:`read_image` refuses what is not a picture we accept
-with a translated 413/415, :func:`encode` writes the re-encoded bytes."""
+One way to do it for every feature: :func:`read_upload` takes the bytes of an uploaded file,
+:func:`read_image` refuses what is not a picture we accept with a translated 413/415,
+:func:`encode` writes the re-encoded bytes."""
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 from flask_babel import gettext as _
 
@@ -17,10 +18,27 @@ from app.api import ApiError
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["encode", "read_image", "square"]
+__all__ = ["encode", "read_image", "read_upload", "square"]
 
 #: Larger pictures are refused before decoding (a decompression bomb fits in a few kB).
 MAX_PIXELS = 40_000_000
+
+
+class Upload(Protocol):
+    """An uploaded file as Werkzeug gives it (``request.files[...]``)."""
+
+    stream: IO[bytes]
+
+    def close(self) -> None: ...
+
+
+def read_upload(upload: Upload, max_bytes: int) -> bytes:
+    """The bytes of ``upload``, at most ``max_bytes + 1`` of them (one more than allowed, so
+    that :func:`read_image` can tell a file that is too large), and the file closed."""
+    try:
+        return upload.stream.read(max_bytes + 1)
+    finally:
+        upload.close()
 
 
 def read_image(

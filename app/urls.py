@@ -12,13 +12,19 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, url_for
 
 
+def site_path(endpoint: str, **values: Any) -> str:
+    """The path of ``endpoint`` on this site, also outside a request (a socket payload built
+    after a commit, a CLI command, a periodic job)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
 def public_url(endpoint: str, **values: Any) -> str:
     """The absolute URL of ``endpoint`` at the public address (also outside a request: CLI
     commands and periodic jobs)."""
-    if has_request_context():
-        return public_base() + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return public_base() + url_for(endpoint, **values)
+    return public_base() + site_path(endpoint, **values)
 
 
 def public_base() -> str:
@@ -31,4 +37,4 @@ def public_host() -> str:
     return urlsplit(public_base()).hostname or "localhost"
 
 
-__all__ = ["public_base", "public_host", "public_url"]
+__all__ = ["public_base", "public_host", "public_url", "site_path"]

@@ -19,6 +19,7 @@ from app.api import (
     paginate,
 )
 from app.db import transactional
+from app.images import read_upload
 from app.limits import rate_limit
 from directory import services
 from directory.access import access_association, check_members_visible, may_manage
@@ -228,10 +229,7 @@ def upload_logo(association_id: int) -> dict[str, Any]:
     upload = request.files.get("file")
     if upload is None:
         raise ApiError(422, "validation_failed", fields={"file": [_("Choose an image file.")]})
-    try:
-        data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
-    finally:
-        upload.close()
+    data = read_upload(upload, services.LOGO_MAX_BYTES)
     return association_dict(services.set_logo(actor, assoc, data), actor)
 
 

@@ -29,6 +29,7 @@ from app.accounts.models import User
 from app.api import ApiError, expected_version
 from app.db import db
 from app.edge import attempt, form_action
+from app.images import read_upload
 from app.limits import rate_limit
 from app.plugins import registry
 from directory import services
@@ -357,10 +358,7 @@ def upload_logo(association_id: int) -> ResponseReturnValue:
     if upload is None or not upload.filename:
         flash(_("Choose an image file."), "error")
     else:
-        try:
-            data = upload.stream.read(services.LOGO_MAX_BYTES + 1)
-        finally:
-            upload.close()
+        data = read_upload(upload, services.LOGO_MAX_BYTES)
         form_action(lambda: services.set_logo(actor, assoc, data), _("Logo updated."))
     return redirect(url_for("directory.edit_association", association_id=assoc.id))
 

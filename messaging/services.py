@@ -19,7 +19,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import blocks
-from app.accounts.avatars import avatar_url
 from app.accounts.models import Block, User
 from app.api import ApiError, not_found
 from app.db import db, utcnow
@@ -761,7 +760,7 @@ def summarize(
                 "role": m.role,
                 "last_read_id": m.last_read_id,
                 "online": u.id in online,
-                "avatar_url": avatar_url(u),
+                "avatar_url": u.avatar_url,
             }
             for m, u in pairs
         ],

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.accounts import blocks, reset, services
 from app.accounts.auth import get_current_user, require_user
 from app.accounts.avatars import MAX_BYTES as AVATAR_MAX_BYTES
-from app.accounts.avatars import avatar_url, remove_avatar, set_avatar
+from app.accounts.avatars import remove_avatar, set_avatar
 from app.accounts.export import export_response
 from app.accounts.models import User
 from app.accounts.schemas import (
@@ -31,6 +31,7 @@ from app.accounts.schemas import (
 )
 from app.api import ApiError, make_blueprint, not_found
 from app.db import db, transactional
+from app.images import read_upload
 from app.limits import rate_limit
 from app.plugins import registry
 
@@ -69,9 +70,7 @@ def revoke_current_token() -> None:
 
 def me_payload(user: User) -> dict[str, Any]:
     # Attributes, not a dump: the response schema serializes once.
-    fields = (name for name in UserSchema().fields if name != "avatar_url")
-    data: dict[str, Any] = {name: getattr(user, name) for name in fields}
-    data["avatar_url"] = avatar_url(user)
+    data: dict[str, Any] = {name: getattr(user, name) for name in UserSchema().fields}
     data["memberships"] = []
     data["hide_presence"] = user.hide_presence
     for section in registry().me_sections:
@@ -159,10 +158,7 @@ def put_avatar() -> dict[str, Any]:
         raise ApiError(
             422, "validation_failed", _("Choose an image file."), {"file": [_("Required.")]}
         )
-    try:
-        data = upload.stream.read(AVATAR_MAX_BYTES + 1)
-    finally:
-        upload.close()
+    data = read_upload(upload, AVATAR_MAX_BYTES)
     return me_payload(set_avatar(user, data))
 
 

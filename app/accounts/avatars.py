@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from app.accounts.models import User
@@ -28,12 +28,8 @@ def folder() -> Path:
 
 
 def avatar_url(user: User | None) -> str | None:
-    """The address of ``user``'s picture, or None (initials)."""
-    if user is None or not user.avatar:
-        return None
-    if not has_request_context():  # a socket payload built after commit, a mail
-        return f"/users/{user.id}/avatar/{user.avatar}"
-    return url_for("accounts.avatar", user_id=user.id, name=user.avatar)
+    """``user.avatar_url`` for templates, where the person may be missing (a deleted author)."""
+    return user.avatar_url if user is not None else None
 
 
 def set_avatar(user: User, data: bytes) -> User:

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Model, utcnow
+from app.urls import site_path
 
 USERNAME_MAX = 32
 DISPLAY_NAME_MAX = 64
@@ -71,6 +72,14 @@ class User(Model):
 
             return str(gettext("Deleted user"))
         return self.display_name
+
+    @property
+    def avatar_url(self) -> str | None:
+        """The address of the person's picture, or None (pages show the initials). The name
+        changes with each upload, so the address can be cached for long."""
+        if not self.avatar:
+            return None
+        return site_path("accounts.avatar", user_id=self.id, name=self.avatar)
 
     @property
     def suspended(self) -> bool:

@@ -40,6 +40,7 @@ from app.api import ApiError
 from app.db import db
 from app.edge import form_action
 from app.i18n import timezone_choices
+from app.images import read_upload
 from app.limits import rate_limit
 from app.plugins import registry
 
@@ -188,10 +189,7 @@ def upload_avatar() -> ResponseReturnValue:
     if upload is None or not upload.filename:
         flash(_("Choose an image file."), "error")
     else:
-        try:
-            data = upload.stream.read(avatars.MAX_BYTES + 1)
-        finally:
-            upload.close()
+        data = read_upload(upload, avatars.MAX_BYTES)
         form_action(lambda: avatars.set_avatar(user, data), _("Your picture was saved."))
     return redirect(url_for("accounts.settings"))
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 
-from app.accounts.avatars import avatar_url
 from app.accounts.models import (
     BIO_MAX,
     DISPLAY_NAME_MAX,
@@ -43,18 +40,14 @@ class TokenRequestSchema(ma.Schema):
     label = ma.fields.String(validate=V.Length(max=200), metadata={"description": "e.g. device"})
 
 
-def _avatar_of(user: Any) -> str | None:
-    return user.get("avatar_url") if isinstance(user, dict) else avatar_url(user)
-
-
 class PublicUserSchema(ma.Schema):
     id = ma.fields.Integer()
     username = ma.fields.String()
     display_name = ma.fields.String()
     bio = ma.fields.String()
     skills = ma.fields.List(ma.fields.String())
-    avatar_url = ma.fields.Function(
-        lambda user: _avatar_of(user),
+    avatar_url = ma.fields.String(
+        allow_none=True,
         metadata={"description": "the uploaded picture, or null (show the initials)"},
     )
     is_admin = ma.fields.Boolean()

@@ -239,3 +239,15 @@ def test_initials_skip_dashes_emoji_and_the_arabic_article():
     assert initials("🤲 salam") == "s"
     assert initials("الأمل") == "أ"
     assert initials("  ") == "?"
+
+
+def test_the_picture_address_is_the_same_inside_and_outside_a_request(app):
+    """Socket payloads are built after the commit, outside any request: the address they
+    carry is the one the route serves (one rule, the route's)."""
+    user = UserFactory(avatar="7-abc.jpg")
+    db.session.commit()
+    outside = user.avatar_url
+    with app.test_request_context():
+        inside = user.avatar_url
+    assert outside == inside == f"/users/{user.id}/avatar/7-abc.jpg"
+    assert UserFactory().avatar_url is None
