@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.db import db
+from app.db import db, transaction
 from directory.models import City, Field, Province, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -44,7 +44,18 @@ def _names(entry: dict[str, Any]) -> dict[str, str]:
 
 
 def load_reference_data(commit: bool = True) -> None:
-    """Insert or update fields, regions, provinces and cities from the data files."""
+    """Insert or update fields, regions, provinces and cities from the data files: a
+    transaction of its own (``jam3ia directory load-reference``, demo data, tests), or a part
+    of the caller's (``commit=False``)."""
+    if commit:
+        with transaction():
+            _load()
+    else:
+        _load()
+        db.session.flush()
+
+
+def _load() -> None:
     from flask import current_app
 
     current_app.extensions.pop("directory_reference", None)
@@ -90,10 +101,6 @@ def load_reference_data(commit: bool = True) -> None:
                     lng=float(c_entry["lng"]),
                     **_names(c_entry),
                 )
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
 
 
 def place_aliases() -> dict[str, list[str]]:
