@@ -10,6 +10,8 @@ from flask.typing import ResponseReturnValue
 
 from app.accounts.auth import login_required, require_user
 from app.api import Id, make_blueprint
+from app.db import transactional
+from app.edge import attempt
 from app.notifications import services
 from app.realtime import AuthenticatedNamespace
 
@@ -62,6 +64,7 @@ def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/notifications/read", methods=["POST"])
 @blp.arguments(MarkReadSchema)
 @blp.response(200, NotificationListSchema)
+@transactional
 def mark_read(args: dict[str, Any]) -> dict[str, Any]:
     """Mark some (``ids``) or all notifications read."""
     user = require_user()
@@ -86,5 +89,6 @@ class NotificationsNamespace(AuthenticatedNamespace):
 def mark_all_read() -> ResponseReturnValue:
     from flask import redirect, url_for
 
-    services.mark_read(require_user().id)
+    user = require_user()
+    attempt(lambda: services.mark_read(user.id))
     return redirect(url_for("notifications.notifications_page"))

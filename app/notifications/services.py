@@ -111,7 +111,6 @@ def mark_read(user_id: int, ids: list[int] | None = None) -> int:
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(ids))
     result = db.session.execute(stmt.values(read_at=utcnow()))
-    db.session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
 
 
