@@ -128,8 +128,9 @@ def _run(callbacks: list[Callable[[], object]], what: str) -> None:
 
 
 def _run_after_commit(session_: Any) -> None:
-    if not session_.in_nested_transaction():  # not a savepoint's release: the data is kept
-        session_.info.pop(_AFTER_ROLLBACK, None)
+    if session_.in_nested_transaction():
+        return  # a savepoint was released: the transaction around it may still roll back
+    session_.info.pop(_AFTER_ROLLBACK, None)
     _run(session_.info.pop(_AFTER_COMMIT, []), "commit")
 
 

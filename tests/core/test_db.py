@@ -136,3 +136,24 @@ def test_after_rollback_runs_when_the_outermost_transaction_is_not_committed(
         assert ran == ["first", "second", "closed", "refused"]
         db.session.commit()
         assert ran == ["first", "second", "closed", "refused"]
+
+
+def test_after_commit_waits_for_the_outermost_commit_past_a_savepoint(app: Flask) -> None:
+    """Releasing a savepoint (the unique-violation guard of a race) commits nothing yet: a
+    push or a file removal queued before it waits for the transaction's own commit, and goes
+    with its rollback."""
+    ran: list[str] = []
+    with app.app_context():
+        after_commit(lambda: ran.append("kept"))
+        with db.session.begin_nested():
+            pass
+        assert ran == []
+        db.session.rollback()
+        db.session.commit()
+        assert ran == []
+
+        after_commit(lambda: ran.append("kept"))
+        with db.session.begin_nested():
+            pass
+        db.session.commit()
+        assert ran == ["kept"]
