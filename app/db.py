@@ -107,12 +107,31 @@ def after_commit(callback: Callable[[], object]) -> None:
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
-def _run_after_commit(session_: Any) -> None:
-    for callback in session_.info.pop(_AFTER_COMMIT, []):
+_AFTER_ROLLBACK = "jam3ia_after_rollback"
+
+
+def after_rollback(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the current transaction ends without a commit (rolled back or
+    closed), never after a commit: the one way to undo what a transaction did outside the
+    database (removing the file stored for a row that is not kept). Callbacks run in the order
+    queued; one that fails is logged and does not stop the others."""
+    db.session.connection()  # begin the transaction the callback waits for, if none is open
+    db.session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
+
+
+def _run(callbacks: list[Callable[[], object]], what: str) -> None:
+    for callback in callbacks:
         try:
             callback()
         except Exception:
-            log.exception("an after-commit step failed: %r", callback)
+            log.exception("an after-%s step failed: %r", what, callback)
+
+
+def _run_after_commit(session_: Any) -> None:
+    if session_.in_nested_transaction():
+        return  # a savepoint was released: the transaction around it may still roll back
+    session_.info.pop(_AFTER_ROLLBACK, None)
+    _run(session_.info.pop(_AFTER_COMMIT, []), "commit")
 
 
 def _drop_after_commit(session_: Any, *_args: Any) -> None:
@@ -120,10 +139,12 @@ def _drop_after_commit(session_: Any, *_args: Any) -> None:
 
 
 def _transaction_end(session_: Any, transaction: Any) -> None:
-    # after_commit has already run what a commit allowed: whatever is left of the outermost
-    # transaction was rolled back or closed without a commit
+    # after_commit has already run what a commit allowed (and dropped the after-rollback
+    # steps): whatever is left of the outermost transaction was rolled back or closed without
+    # a commit
     if transaction.parent is None:
         _drop_after_commit(session_)
+        _run(session_.info.pop(_AFTER_ROLLBACK, []), "rollback")
 
 
 event.listen(Session, "after_commit", _run_after_commit)

@@ -1,4 +1,5 @@
-"""JSON endpoints of the library: ``access_*`` then ``services.*`` then commit."""
+"""JSON endpoints of the library: ``access_*`` then ``services.*``, one transaction each
+(``@transactional``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
-from app.db import db, utcnow
+from app.db import db, transactional, utcnow
 from app.limits import rate_limit
 from app.security import talisman
 from library import access, services
@@ -44,6 +45,7 @@ def list_documents(association_id: int) -> dict[str, Any]:
 
 @blp.route("/associations/<int:association_id>/documents", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def upload_document(association_id: int) -> tuple[dict[str, Any], int]:
     """Upload a document (multipart: ``file``, ``kind``, ``title``, ``visibility``...)."""
     actor = require_user()
@@ -53,7 +55,6 @@ def upload_document(association_id: int) -> tuple[dict[str, Any], int]:
     if "tags" in request.form:
         meta["tags"] = request.form.get("tags", "")
     doc = services.create_document(actor, association_id, meta, filename, content)
-    db.session.commit()
     return services.serialize_document(doc), 201
 
 
@@ -66,6 +67,7 @@ def network_documents() -> dict[str, Any]:
 
 @blp.route("/documents", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def upload_network_document() -> tuple[dict[str, Any], int]:
     """A network-wide document (platform administrators)."""
     actor = require_user()
@@ -74,7 +76,6 @@ def upload_network_document() -> tuple[dict[str, Any], int]:
     filename, content = uploaded_file()
     meta = load(DocumentMetaSchema, request.form)
     doc = services.create_document(actor, None, meta, filename, content)
-    db.session.commit()
     return services.serialize_document(doc), 201
 
 
@@ -90,19 +91,19 @@ def get_document(document_id: int) -> dict[str, Any]:
 
 @blp.route("/documents/<int:document_id>", methods=["PATCH"])
 @rate_limit("library_write")
+@transactional
 def patch_document(document_id: int) -> dict[str, Any]:
     doc = access.access_document(require_user(), document_id, "manage")
     services.update_document(doc, load(DocumentMetaSchema, body(), partial=True))
-    db.session.commit()
     return services.serialize_document(doc)
 
 
 @blp.route("/documents/<int:document_id>", methods=["DELETE"])
 @rate_limit("library_write")
+@transactional
 def delete_document(document_id: int) -> tuple[str, int]:
     doc = access.access_document(require_user(), document_id, "manage")
     services.delete_document(doc)
-    db.session.commit()
     return "", 204
 
 
@@ -114,12 +115,12 @@ def list_versions(document_id: int) -> dict[str, Any]:
 
 @blp.route("/documents/<int:document_id>/versions", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def post_version(document_id: int) -> tuple[dict[str, Any], int]:
     actor = require_user()
     doc = access.access_document(actor, document_id, "manage")
     filename, content = uploaded_file()
     version = services.add_version(actor, doc, filename, content)
-    db.session.commit()
     return services.serialize_version(version), 201
 
 
@@ -146,32 +147,32 @@ def version_summary(document_id: int, number: int) -> Response:
 
 @blp.route("/associations/<int:association_id>/handover", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def post_handover(association_id: int) -> tuple[dict[str, Any], int]:
     """Build the association's handover pack now: a new version of its "handover_pack"
     document (a ZIP: ``handover.pdf``, the documents' current files, ``SHA256SUMS``)."""
     actor = require_user()
     access.access_library(actor, association_id, "manage")
     pack = build_pack(actor, association_id)
-    db.session.commit()
     return services.serialize_document(pack), 201
 
 
 @blp.route("/documents/<int:document_id>/consents", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def post_consent(document_id: int) -> tuple[dict[str, Any], int]:
     actor = require_user()
     doc = access.access_document(actor, document_id, "manage")
     consent = services.add_consent(actor, doc, load(ConsentSchema, body()))
-    db.session.commit()
     return services.serialize_consent(consent), 201
 
 
 @blp.route("/documents/<int:document_id>/consents/<int:consent_id>", methods=["DELETE"])
 @rate_limit("library_write")
+@transactional
 def withdraw_consent(document_id: int, consent_id: int) -> dict[str, Any]:
     doc = access.access_document(require_user(), document_id, "manage")
     services.withdraw_consent(doc, consent_id)
-    db.session.commit()
     return services.serialize_document(doc)
 
 
@@ -188,10 +189,10 @@ def list_authorizations(association_id: int) -> dict[str, Any]:
 
 @blp.route("/associations/<int:association_id>/authorizations", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def post_authorization(association_id: int) -> tuple[dict[str, Any], int]:
     access.access_library(require_user(), association_id, "manage")
     auth = services.create_authorization(association_id, load(AuthorizationSchema, body()))
-    db.session.commit()
     return serialize_authorization(auth), 201
 
 
@@ -209,9 +210,9 @@ def list_obligations(association_id: int) -> dict[str, Any]:
 
 @blp.route("/obligations/<int:obligation_id>/close", methods=["POST"])
 @rate_limit("library_write")
+@transactional
 def close_obligation(obligation_id: int) -> dict[str, Any]:
     """Close an obligation with one of the association's own documents."""
     ob = access.access_obligation(require_user(), obligation_id)
     services.close_obligation(ob, load(CloseSchema, body())["document_id"])
-    db.session.commit()
     return services.serialize_obligation(ob, utcnow().date())

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import db, utcnow
+from app.edge import attempt
 from app.limits import rate_limit
 from directory import get_association, user_memberships
 from library import access, services
@@ -25,7 +26,13 @@ from library.labels import (
     VISIBILITY_LABELS,
     obligation_label,
 )
-from library.models import AUTHORIZATION_KINDS, UPLOAD_KINDS, VISIBILITIES, Authorization
+from library.models import (
+    AUTHORIZATION_KINDS,
+    UPLOAD_KINDS,
+    VISIBILITIES,
+    Authorization,
+    LibraryDocument,
+)
 from library.queries import documents_of, serialize_authorization
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.search import matches
@@ -53,7 +60,11 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _flash(error: ApiError) -> None:
+def _refused(error: ApiError) -> None:
+    """A refused write, already undone: a refusal of access (401, 403, 404) answers as the
+    page would have; any other is flashed, with its per-field messages."""
+    if error.code in (401, 403, 404):
+        raise error
     flash(error.message or _("Please correct the highlighted fields."), "error")
     for messages in (error.fields or {}).values():
         for message in messages if isinstance(messages, list) else [messages]:
@@ -79,20 +90,19 @@ def association_library(association_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         actor = require_user()
         access.access_library(actor, association_id, "manage")
-        try:
+
+        def add() -> LibraryDocument:
             filename, content = uploaded_file()
             meta = load(DocumentMetaSchema, request.form)
-            doc = services.create_document(actor, association_id, meta, filename, content)
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
-            if error.code in (401, 403, 404):
-                raise
-            _flash(error)
-            status = 422 if error.code != 413 else 413
-        else:
+            return services.create_document(actor, association_id, meta, filename, content)
+
+        added = attempt(add)
+        if added.error is not None:
+            _refused(added.error)
+            status = 422 if added.error.code != 413 else 413
+        elif added.value is not None:
             flash(_("Document added."), "success")
-            return redirect(url_for("library.document", document_id=doc.id), code=303)
+            return redirect(url_for("library.document", document_id=added.value.id), code=303)
     today = utcnow().date()
     query = request.args.get("q", "").strip()[:200]
     docs = [d for d in documents_of(actor, association_id) if matches(d, query)]
@@ -123,12 +133,14 @@ def handover(association_id: int) -> ResponseReturnValue:
     """Build the handover pack now (the association's administrators)."""
     actor = require_user()
     access.access_library(actor, association_id, "manage")
-    pack = build_pack(actor, association_id)
-    db.session.commit()
+    built = attempt(lambda: build_pack(actor, association_id))
+    if built.error is not None:
+        raise built.error  # nothing was kept; the error page, as before
+    assert built.value is not None
     flash(
         _("The handover pack is ready: the summary and every file, for the new board."), "success"
     )
-    return redirect(url_for("library.document", document_id=pack.id), code=303)
+    return redirect(url_for("library.document", document_id=built.value.id), code=303)
 
 
 @bp.route("/library/documents/<int:document_id>", methods=["GET", "POST"])
@@ -141,31 +153,29 @@ def document(document_id: int) -> ResponseReturnValue:
         actor = require_user()
         doc = access.access_document(actor, document_id, "manage")
         action = request.form.get("action")
-        try:
+
+        def change(doc: LibraryDocument) -> str:
             if action == "version":
                 services.add_version(actor, doc, *uploaded_file())
-                message = _("New version added.")
-            elif action == "consent":
+                return str(_("New version added."))
+            if action == "consent":
                 services.add_consent(actor, doc, load(ConsentSchema, request.form))
-                message = _("Consent recorded.")
-            elif action == "withdraw":
+                return str(_("Consent recorded."))
+            if action == "withdraw":
                 services.withdraw_consent(doc, request.form.get("consent_id", type=int) or 0)
-                message = _("Consent withdrawn: the item is now visible to administrators only.")
-            else:
-                services.update_document(
-                    doc, load(DocumentMetaSchema, {"visibility": request.form.get("visibility")})
-                )
-                message = _("Saved.")
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
-            if error.code in (401, 403, 404):
-                raise
-            _flash(error)
+                return str(_("Consent withdrawn: the item is now visible to administrators only."))
+            services.update_document(
+                doc, load(DocumentMetaSchema, {"visibility": request.form.get("visibility")})
+            )
+            return str(_("Saved."))
+
+        done = attempt(lambda: change(doc))
+        if done.error is not None:
+            _refused(done.error)
             status = 422
             doc = access.access_document(actor, document_id)
         else:
-            flash(message, "success")
+            flash(done.value or "", "success")
             return redirect(url_for("library.document", document_id=doc.id), code=303)
     can_manage = access.may_manage_association(actor, doc.association_id)
     current = doc.current
@@ -192,27 +202,23 @@ def calendar(association_id: int) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         access.access_library(actor, association_id, "manage")
-        try:
+
+        def change() -> str:
             if request.form.get("action") == "close":
                 ob = access.access_obligation(
                     actor, request.form.get("obligation_id", type=int) or 0
                 )
                 services.close_obligation(ob, request.form.get("document_id", type=int))
-                message = _("Obligation closed.")
-            else:
-                services.create_authorization(
-                    association_id, load(AuthorizationSchema, request.form)
-                )
-                message = _("Authorisation recorded.")
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
-            if error.code in (401, 403, 404):
-                raise
-            _flash(error)
+                return str(_("Obligation closed."))
+            services.create_authorization(association_id, load(AuthorizationSchema, request.form))
+            return str(_("Authorisation recorded."))
+
+        done = attempt(change)
+        if done.error is not None:
+            _refused(done.error)
             status = 422
         else:
-            flash(message, "success")
+            flash(done.value or "", "success")
             return redirect(url_for("library.calendar", association_id=association_id), code=303)
     today = utcnow().date()
     obligations = [(o, o.state(today)) for o in services.obligations_of(association_id)]

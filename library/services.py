@@ -7,6 +7,7 @@ again when the row cannot be written (nothing half-written).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,11 +16,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
 
 from app.api import ApiError
-from app.db import db, utcnow
+from app.db import after_commit, after_rollback, db, utcnow
 from app.notifications.services import notify
 from app.text import clean_name
 from directory import association_member_ids, get_association
@@ -115,36 +115,14 @@ def check_file(filename: str, data: bytes, kind: str | None = None) -> tuple[str
     return name, mime
 
 
-NEW_FILES = "library_new_files"
-GONE_FILES = "library_gone_files"
-
-
-@event.listens_for(Session, "after_commit")
-def _files_after_commit(session: Session) -> None:
-    """Committed: new files stay; files of deleted rows go."""
-    session.info.pop(NEW_FILES, None)
-    for backend, key in session.info.pop(GONE_FILES, []):
-        backend.delete(key)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _files_after_rollback(session: Session, transaction: Any) -> None:
-    """A transaction that ends without a commit takes its new files with it."""
-    if transaction.parent is not None:
-        return
-    for backend, key in session.info.pop(NEW_FILES, []):
-        backend.delete(key)
-    session.info.pop(GONE_FILES, None)
-
-
 @contextmanager
 def stored(data: bytes) -> Iterator[str]:
     """Store ``data``; the file is removed again if the block fails or the transaction ends
     without a commit (no orphan file on disk)."""
     backend = storage()
     key = backend.put(data)
-    db.session().info.setdefault(NEW_FILES, []).append((backend, key))
     try:
+        after_rollback(functools.partial(backend.delete, key))
         yield key
     except BaseException:
         backend.delete(key)
@@ -332,8 +310,10 @@ def delete_document(doc: LibraryDocument) -> None:
 
 
 def _unlink_after_commit(keys: list[str]) -> None:
+    """The files of deleted rows go once the deletion is committed (kept on a rollback)."""
     backend = storage()
-    db.session().info.setdefault(GONE_FILES, []).extend((backend, key) for key in keys)
+    for key in keys:
+        after_commit(functools.partial(backend.delete, key))
 
 
 # ---- consent -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""JSON endpoints of the board (paths in API.md): services do the checks, the view commits."""
+"""JSON endpoints of the board (paths in API.md): services do the checks; each write endpoint
+is one transaction (``@transactional``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
-from app.db import db
+from app.db import db, transactional
 from app.limits import rate_limit
 from offers import images, queries, services
 from offers.models import OfferAlert
@@ -62,6 +63,7 @@ def list_offers(args: dict[str, Any]) -> dict[str, Any]:
 @rate_limit("offer_post")
 @blp.arguments(OfferInSchema)
 @blp.response(201, OfferOutSchema)
+@transactional
 def create_offer(data: dict[str, Any]) -> dict[str, Any]:
     """Publish an offer or a blood request: 422 ``offer_rules`` with the hits when refused."""
     actor = require_user()
@@ -70,7 +72,6 @@ def create_offer(data: dict[str, Any]) -> dict[str, Any]:
 
         check("blood_request", actor.id)
     offer = services.publish(actor, data)
-    db.session.commit()
     return _out(offer, actor)
 
 
@@ -103,28 +104,29 @@ def get_offer(offer_id: int) -> dict[str, Any]:
 @rate_limit("offer_post")
 @blp.arguments(OfferPatchSchema)
 @blp.response(200, OfferOutSchema)
+@transactional
 def patch_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Edit the text, pause or resume (``status``)."""
     actor = require_user()
     offer = services.edit(actor, services.get_offer(offer_id, actor), data)
-    db.session.commit()
     return _out(offer, actor)
 
 
 @blp.route("/offers/<int:offer_id>", methods=["DELETE"])
 @rate_limit("offer_post")
 @blp.response(204)
+@transactional
 def delete_offer(offer_id: int) -> None:
     """Withdraw the offer (its one terminal outcome)."""
     actor = require_user()
     services.withdraw(actor, services.get_offer(offer_id, actor))
-    db.session.commit()
 
 
 @blp.route("/offers/<int:offer_id>/claims", methods=["POST"])
 @rate_limit("offer_claim")
 @blp.arguments(ClaimInSchema)
 @blp.response(201, ClaimOutSchema)
+@transactional
 def create_claim(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Ask for an offer: answers to its conditions and a proposed pickup time."""
     actor = require_user()
@@ -132,7 +134,6 @@ def create_claim(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     row = services.claim(
         actor, offer, data["answers"], data["pickup_proposal"], data["referral_token"]
     )
-    db.session.commit()
     return serialize_claim(row)
 
 
@@ -156,13 +157,13 @@ def _claim_action(claim_id: int, action: str) -> dict[str, Any]:
         services.decline(actor, row)
     else:
         services.mark(actor, row, action)
-    db.session.commit()
     return serialize_claim(row)
 
 
 @blp.route("/claims/<int:claim_id>/accept", methods=["POST"])
 @rate_limit("offer_claim")
 @blp.response(200, ClaimOutSchema)
+@transactional
 def accept_claim(claim_id: int) -> dict[str, Any]:
     """Accept a request: one place taken; the last place gives the offer away."""
     return _claim_action(claim_id, "accept")
@@ -171,6 +172,7 @@ def accept_claim(claim_id: int) -> dict[str, Any]:
 @blp.route("/claims/<int:claim_id>/decline", methods=["POST"])
 @rate_limit("offer_claim")
 @blp.response(200, ClaimOutSchema)
+@transactional
 def decline_claim(claim_id: int) -> dict[str, Any]:
     return _claim_action(claim_id, "decline")
 
@@ -178,6 +180,7 @@ def decline_claim(claim_id: int) -> dict[str, Any]:
 @blp.route("/claims/<int:claim_id>/received", methods=["POST"])
 @rate_limit("offer_claim")
 @blp.response(200, ClaimOutSchema)
+@transactional
 def received_claim(claim_id: int) -> dict[str, Any]:
     return _claim_action(claim_id, "received")
 
@@ -185,6 +188,7 @@ def received_claim(claim_id: int) -> dict[str, Any]:
 @blp.route("/claims/<int:claim_id>/no_show", methods=["POST"])
 @rate_limit("offer_claim")
 @blp.response(200, ClaimOutSchema)
+@transactional
 def no_show_claim(claim_id: int) -> dict[str, Any]:
     """The person did not come (counted privately)."""
     return _claim_action(claim_id, "no_show")
@@ -204,21 +208,21 @@ def list_alerts() -> dict[str, Any]:
 @rate_limit("offer_claim")
 @blp.arguments(AlertSchema)
 @blp.response(201, AlertSchema)
+@transactional
 def create_alert(data: dict[str, Any]) -> OfferAlert:
     """Save an alert ("tutoring in Agadir"): notified when a matching offer is published."""
     actor = require_user()
     alert = services.add_alert(actor, data)
-    db.session.commit()
     return alert
 
 
 @blp.route("/me/blood-donor", methods=["GET"])
 @blp.response(200, DonorSchema)
+@transactional
 def get_donor() -> dict[str, Any]:
     """The person's own donor card (private; 404 when not registered)."""
     actor = require_user()
-    card = services.read_donor(actor)
-    db.session.commit()  # the read is logged
+    card = services.read_donor(actor)  # the read is logged, committed with the endpoint
     if card is None:
         raise ApiError(404, "not_found", "You are not registered as a blood donor.")
     return card
@@ -228,11 +232,11 @@ def get_donor() -> dict[str, Any]:
 @rate_limit("offer_claim")
 @blp.arguments(DonorSchema)
 @blp.response(200, DonorSchema)
+@transactional
 def put_donor(data: dict[str, Any]) -> dict[str, Any]:
     """Opt in as a blood donor, change group or city, or pause (``active: false``)."""
     actor = require_user()
     row = services.set_donor(actor, data)
-    db.session.commit()
     return {"group": data["group"], "city": row.city_id, "active": row.active}
 
 
@@ -240,11 +244,11 @@ def put_donor(data: dict[str, Any]) -> dict[str, Any]:
 @rate_limit("offer_claim")
 @blp.arguments(ThanksInSchema)
 @blp.response(201, ThanksOutSchema)
+@transactional
 def thank_offer(data: dict[str, Any], offer_id: int) -> Any:
     """Thank publicly for an offer received (no name is shown)."""
     actor = require_user()
     thanks = services.thank(actor, services.get_offer(offer_id, actor), data["text"])
-    db.session.commit()
     return thanks
 
 
@@ -252,11 +256,11 @@ def thank_offer(data: dict[str, Any], offer_id: int) -> Any:
 @rate_limit("offer_claim")
 @blp.arguments(FlagInSchema)
 @blp.response(201, FlagOutSchema)
+@transactional
 def flag_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Report an offer that breaks the rules; three reports send it back to review."""
     actor = require_user()
     count = services.flag(actor, services.get_offer(offer_id, actor), data["reason"])
-    db.session.commit()
     return {"flags": count}
 
 
@@ -264,17 +268,18 @@ def flag_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
 @rate_limit("offer_claim")
 @blp.arguments(ReferralInSchema)
 @blp.response(201, ReferralOutSchema)
+@transactional
 def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """A one-use "known to us" code for a person, given by the association's administrator."""
     actor = require_user()
     token = services.make_referral(actor, association_id, data["user_id"])
-    db.session.commit()
     return {"token": token}
 
 
 @blp.route("/offers/<int:offer_id>/images", methods=["POST"])
 @rate_limit("offer_post")
 @blp.response(201, ImageOutSchema)
+@transactional
 def add_image(offer_id: int) -> dict[str, Any]:
     """A photo of the offered thing (multipart: ``file``, ``no_person_visible=true``); things
     only, at most three; 422 ``offer_rules`` (PHOTO) otherwise."""
@@ -287,5 +292,4 @@ def add_image(offer_id: int) -> dict[str, Any]:
         raise ApiError(422, "validation_failed", _("Choose a file."), {"file": [_("Required.")]})
     tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
     row = services.add_photo(actor, offer, file.read(images.MAX_BYTES + 1), tick)
-    db.session.commit()
     return {"id": row.id, "url": url_for("offers.image", name=row.name), "status": offer.status}

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.db import db, utcnow
+from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import City, user_memberships
 from offers import services
@@ -245,8 +245,18 @@ def _payload(city_code: str, fields: dict[str, Any], author: Any) -> dict[str, A
 
 
 def load_demo_offers() -> None:
+    """The posts in one transaction, then the requests on them in another (run again: no-op)."""
     if db.session.scalar(select(func.count(Offer.id))):
         return
+    with transaction():
+        made = _demo_posts()
+    with transaction():
+        _demo_claims(made)
+
+
+def _demo_posts() -> list[Offer]:
+    """Vouched authors, offers, donors, a blood request and a first post waiting for review;
+    the offers that get requests, in the order of ``OFFERS``."""
     admin = demo_user("admin")
     authors = {name for name, _c, _f in OFFERS} | {BLOOD[0]}
     now = utcnow()
@@ -263,9 +273,7 @@ def load_demo_offers() -> None:
     blood = dict(BLOOD[2], needed_by=now + dt.timedelta(hours=30))
     services.publish(demo_user(BLOOD[0]), _payload(BLOOD[1], blood, None))
     services.publish(demo_user(FIRST_POST[0]), _payload(FIRST_POST[1], FIRST_POST[2], None))
-    db.session.commit()
-    _demo_claims(made)
-    db.session.commit()
+    return made
 
 
 def _demo_claims(made: list[Offer]) -> None:

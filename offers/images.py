@@ -5,6 +5,7 @@ the author's "no person is visible" tick, and a first poster's photos wait for a
 
 from __future__ import annotations
 
+import functools
 import secrets
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.api import ApiError
-from app.db import db
+from app.db import after_commit, after_rollback, db
 from app.images import encode, read_image
 from app.rules import BLOCK, Hit
 from offers.models import IMAGES_MAX, ITEM_TYPES, Offer, OfferImage
@@ -67,7 +68,9 @@ def add_image(offer: Offer, data: bytes, no_person_visible: bool, first_post: bo
         raise ApiError(409, "conflict", _("At most %(n)d photos per offer.", n=IMAGES_MAX))
     jpeg = _reencode(data)
     name = f"{offer.id}-{secrets.token_hex(12)}.jpg"
-    (folder() / name).write_bytes(jpeg)
+    path = folder() / name
+    path.write_bytes(jpeg)
+    after_rollback(functools.partial(path.unlink, missing_ok=True))  # no orphan file
     row = OfferImage(offer_id=offer.id, name=name)
     db.session.add(row)
     if first_post and offer.status == "published":
@@ -85,8 +88,9 @@ def images_of(offer_id: int) -> list[OfferImage]:
 
 
 def delete_images(offer_id: int) -> int:
+    """Delete the offer's photos: the rows now, the files once that is committed."""
     rows = images_of(offer_id)
     for row in rows:
-        (folder() / row.name).unlink(missing_ok=True)
+        after_commit(functools.partial((folder() / row.name).unlink, missing_ok=True))
         db.session.delete(row)
     return len(rows)

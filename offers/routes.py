@@ -5,6 +5,7 @@ Same services, rights and rate limits as the API."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +16,8 @@ from sqlalchemy import func, select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
-from app.db import db
+from app.db import db, transaction
+from app.edge import attempt
 from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import registry
@@ -175,7 +177,8 @@ def compose() -> ResponseReturnValue:
         values = {**data, "free": data.get("free")}
         photos = [f for f in request.files.getlist("images") if f and f.filename]
         tick = request.form.get("no_person_visible") == "1"
-        try:
+
+        def post() -> Offer:
             if data["kind"] == "blood_request":
                 check_limit("blood_request", actor.id)
             if photos:  # the PHOTO rule before anything is stored
@@ -186,9 +189,11 @@ def compose() -> ResponseReturnValue:
             offer = services.publish(actor, data)
             for photo in photos[: images.IMAGES_MAX]:
                 services.add_photo(actor, offer, photo.read(images.MAX_BYTES + 1), tick)
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
+            return offer
+
+        posted = attempt(post)
+        error = posted.error
+        if error is not None:
             hits = list((error.fields or {}).get("hits") or [])
             if not hits:
                 flash(error.message or _("Please correct the highlighted fields."), "error")
@@ -202,7 +207,7 @@ def compose() -> ResponseReturnValue:
                     for k, v in (error.fields or {}).items()
                     if isinstance(v, list)
                 ]
-        else:
+        elif (offer := posted.value) is not None:
             if offer.status == "published":
                 flash(_("Your offer is published. Thank you!"), "success")
             else:
@@ -309,6 +314,28 @@ def _referrers(claims: list[Claim]) -> dict[int, str]:
     return names
 
 
+def _flash_refusal(error: ApiError) -> None:
+    flash(error.message or _("This could not be done."), "error")
+
+
+def _flash_with_hits(error: ApiError) -> None:
+    """A refusal with the rules' reasons (a claim or thanks that breaks a rule)."""
+    hits = (error.fields or {}).get("hits") or []
+    flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
+
+
+def _button(action: Callable[[], object], done: str | None = None) -> bool:
+    """A button's write (see :func:`app.edge.attempt`): ``done`` flashed when it was kept,
+    the refusal's message when it was undone. True when it was kept."""
+    outcome = attempt(action)
+    if outcome.error is not None:
+        _flash_refusal(outcome.error)
+        return False
+    if done:
+        flash(done, "success")
+    return True
+
+
 def _back(offer_id: int) -> ResponseReturnValue:
     return redirect(url_for("offers.show", offer_id=offer_id))
 
@@ -323,20 +350,19 @@ def claim(offer_id: int) -> ResponseReturnValue:
     except ApiError:
         abort(404)
     answers = {a: request.form.get(f"answer-{a}") == "yes" for a in offer.audience or []}
-    try:
-        services.claim(
+    sent = attempt(
+        lambda: services.claim(
             actor,
             offer,
             answers,
             request.form.get("pickup_proposal", ""),
             request.form.get("referral_token", ""),
         )
-        db.session.commit()
+    )
+    if sent.error is None:
         flash(_("Your request is sent. You will be notified of the answer."), "success")
-    except ApiError as error:
-        db.session.rollback()
-        hits = (error.fields or {}).get("hits") or []
-        flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
+    else:
+        _flash_with_hits(sent.error)
     return _back(offer_id)
 
 
@@ -351,17 +377,16 @@ def claim_action(claim_id: int, action: str) -> ResponseReturnValue:
         row = services.get_claim(claim_id, actor)
     except ApiError:
         abort(404)
-    try:
+
+    def answer() -> None:
         if action == "accept":
             services.accept(actor, row)
         elif action == "decline":
             services.decline(actor, row)
         else:
             services.mark(actor, row, action)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        flash(error.message or _("This could not be done."), "error")
+
+    _button(answer)
     return _back(row.offer_id)
 
 
@@ -376,22 +401,23 @@ def set_status(offer_id: int) -> ResponseReturnValue:
     except ApiError:
         abort(404)
     action = request.form.get("action")
-    try:
+    if action not in ("withdraw", "repost", "paused", "published"):
+        abort(400)
+
+    def change() -> int:
+        """The offer to show next: the new one of a repost."""
         if action == "withdraw":
             services.withdraw(actor, offer)
         elif action == "repost":
-            new = services.repost(actor, offer)
-            db.session.commit()
-            return _back(new.id)
-        elif action in ("paused", "published"):
-            services.edit(actor, offer, {"status": action})
+            return services.repost(actor, offer).id
         else:
-            abort(400)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        flash(error.message or _("This could not be done."), "error")
-    return _back(offer_id)
+            services.edit(actor, offer, {"status": action})
+        return offer_id
+
+    done = attempt(change)
+    if done.error is not None:
+        _flash_refusal(done.error)
+    return _back(done.value or offer_id)
 
 
 @bp.route("/offers/mine")
@@ -421,7 +447,8 @@ def review() -> ResponseReturnValue:
         offer = db.session.get(Offer, request.form.get("offer_id", type=int) or 0)
         if offer is None:
             abort(404)
-        try:
+
+        def decide() -> None:
             if request.form.get("action") == "spammer" and offer.author_id:
                 services.mark_spammer(actor, offer.author_id)
                 if offer.status == "review":
@@ -433,10 +460,8 @@ def review() -> ResponseReturnValue:
                     request.form.get("action") == "approve",
                     request.form.get("reason", ""),
                 )
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
-            flash(error.message or _("This could not be done."), "error")
+
+        _button(decide)
         return redirect(url_for("offers.review"))
     queue = services.review_queue()
     return render_template("offers/review.html", **_context(queue=queue, cities=_city_names(queue)))
@@ -459,14 +484,11 @@ def thank(offer_id: int) -> ResponseReturnValue:
         offer = services.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
-    try:
-        services.thank(actor, offer, request.form.get("text", ""))
-        db.session.commit()
+    thanked = attempt(lambda: services.thank(actor, offer, request.form.get("text", "")))
+    if thanked.error is None:
         flash(_("Thank you! Your words are on the board's page, without your name."), "success")
-    except ApiError as error:
-        db.session.rollback()
-        hits = (error.fields or {}).get("hits") or []
-        flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
+    else:
+        _flash_with_hits(thanked.error)
     return _back(offer_id)
 
 
@@ -479,13 +501,10 @@ def flag(offer_id: int) -> ResponseReturnValue:
         offer = services.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
-    try:
-        services.flag(actor, offer, request.form.get("reason", ""))
-        db.session.commit()
-        flash(_("Thank you: moderators will look at this offer."), "success")
-    except ApiError as error:
-        db.session.rollback()
-        flash(error.message or _("This could not be done."), "error")
+    _button(
+        lambda: services.flag(actor, offer, request.form.get("reason", "")),
+        _("Thank you: moderators will look at this offer."),
+    )
     return _back(offer_id)
 
 
@@ -496,8 +515,8 @@ def blood_donor() -> ResponseReturnValue:
     """Opt in to hear blood requests near you (private: nobody sees your group)."""
     actor = require_user()
     if request.method == "POST":
-        try:
-            services.set_donor(
+        saved = attempt(
+            lambda: services.set_donor(
                 actor,
                 {
                     "group": request.form.get("group"),
@@ -505,14 +524,13 @@ def blood_donor() -> ResponseReturnValue:
                     "active": request.form.get("active") == "1",
                 },
             )
-            db.session.commit()
+        )
+        if saved.error is None:
             flash(_("Saved. You will be told when your blood group is needed near you."), "success")
             return redirect(url_for("offers.blood_donor"))
-        except ApiError as error:
-            db.session.rollback()
-            flash(error.message or _("Please correct the highlighted fields."), "error")
-    card = services.read_donor(actor)
-    db.session.commit()  # the read of the card is logged
+        flash(saved.error.message or _("Please correct the highlighted fields."), "error")
+    with transaction():  # the read of the card is logged
+        card = services.read_donor(actor)
     return render_template("offers/donor.html", **_context(card=card or {}, provinces=_places()))
 
 
@@ -527,13 +545,10 @@ def add_alert() -> ResponseReturnValue:
         "city_id": request.form.get("city", type=int),
         "audience": request.form.get("audience") or None,
     }
-    try:
-        services.add_alert(actor, data)
-        db.session.commit()
-        flash(_("Alert saved: you will be notified of new matching offers."), "success")
-    except ApiError as error:
-        db.session.rollback()
-        flash(error.message or _("This could not be done."), "error")
+    _button(
+        lambda: services.add_alert(actor, data),
+        _("Alert saved: you will be notified of new matching offers."),
+    )
     args: dict[str, Any] = {
         k: v for k, v in request.form.items() if k in ("type", "province", "city", "audience") and v
     }
@@ -565,12 +580,10 @@ def referrals(association_id: int) -> ResponseReturnValue:
         if person is None:
             flash(_("Unknown username."), "error")
         else:
-            try:
-                code = services.make_referral(actor, association_id, person.id)
-                db.session.commit()
-            except ApiError as error:
-                db.session.rollback()
-                flash(error.message or _("This could not be done."), "error")
+            made = attempt(lambda: services.make_referral(actor, association_id, person.id))
+            code = made.value
+            if made.error is not None:
+                _flash_refusal(made.error)
     return render_template(
         "offers/referrals.html", **_context(association=association, code=code, person=person)
     )

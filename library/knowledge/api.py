@@ -1,4 +1,5 @@
-"""JSON endpoints of knowledge pages: ``access`` then ``services`` then commit."""
+"""JSON endpoints of knowledge pages: ``access`` then ``services``, one transaction each
+(``@transactional``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, expected_version, make_blueprint, not_found, paginate
-from app.db import db
+from app.db import transactional
 from app.limits import rate_limit
 from directory import get_association
 from library.knowledge import access, services
@@ -54,7 +55,6 @@ def _create(data: dict[str, Any], association_id: int | None) -> KnowledgePage:
     if not access.may_write(actor, association_id):
         raise ApiError(403, "forbidden", None)
     page = services.create_page(actor, association_id, data)
-    db.session.commit()
     return page
 
 
@@ -71,6 +71,7 @@ def list_pages(args: dict[str, Any]) -> dict[str, Any]:
 @rate_limit("knowledge_write")
 @blp.arguments(PageCreateSchema)
 @blp.response(201, PageSchema)
+@transactional
 def create_network_page(data: dict[str, Any]) -> dict[str, Any]:
     """A network-wide page (platform administrators)."""
     return detail(_create(data, None))
@@ -90,6 +91,7 @@ def list_association_pages(args: dict[str, Any], association_id: int) -> dict[st
 @rate_limit("knowledge_write")
 @blp.arguments(PageCreateSchema)
 @blp.response(201, PageSchema)
+@transactional
 def create_association_page(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """A page of the association (its admins and coordinators)."""
     if get_association(association_id) is None:
@@ -110,13 +112,13 @@ def get_page(page_id: int) -> tuple[dict[str, Any], dict[str, str]]:
 @blp.arguments(PagePatchSchema)
 @blp.response(200, PageSchema, headers={"ETag": {"description": "the new version"}})
 @blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
+@transactional
 def patch_page(data: dict[str, Any], page_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """Edit a page; a changed title or body adds a revision. Stale ``version``: 409."""
     actor = require_user()
     page = access.access_page(actor, page_id, "edit")
     expected = expected_version(data.pop("version", None))
     services.update_page(actor, page, data, expected)
-    db.session.commit()
     return detail(page), etag(page.version)
 
 

@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import ApiError, paginate
+from app.api import paginate
 from app.db import db
+from app.edge import attempt
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from directory import get_association, user_memberships
@@ -160,17 +161,17 @@ def _new(association_id: int | None) -> ResponseReturnValue:
     if "preview" in request.form:
         preview = str(render_markdown(values["body"]))
         return _editor(page=None, association_id=association_id, values=values, preview=preview)
-    try:
-        page = services.create_page(actor, association_id, load(PageCreateSchema, values))
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        errors = refused(error)
+    created = attempt(
+        lambda: services.create_page(actor, association_id, load(PageCreateSchema, values))
+    )
+    if created.error is not None:
+        errors = refused(created.error)
         return _editor(
             page=None, association_id=association_id, values=values, status=422, errors=errors
         )
+    assert created.value is not None
     flash(_("Page published."), "success")
-    return redirect(url_for("knowledge.show", page_id=page.id), code=303)
+    return redirect(url_for("knowledge.show", page_id=created.value.id), code=303)
 
 
 @bp.route("/library/pages/new", methods=["GET", "POST"])
@@ -206,12 +207,13 @@ def edit(page_id: int) -> ResponseReturnValue:
         return _editor(
             page=page, association_id=page.association_id, values=values, preview=preview
         )
-    try:
+
+    def save() -> None:
         data = load(PagePatchSchema, {k: v for k, v in values.items() if k != "version"})
         services.update_page(actor, page, data, values["version"])
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
+
+    error = attempt(save).error
+    if error is not None:
         errors = refused(error)
         if error.code == 409:  # saved by someone else: keep this text, show theirs is newer
             errors = {"version": [_("Your text is kept below; copy what you need, then reload.")]}

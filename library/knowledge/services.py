@@ -1,6 +1,6 @@
 """Writing knowledge pages: create, edit (optimistic concurrency), revisions and their diff.
 
-Services flush; the API commits.
+Services flush; the edge (API endpoint or page) commits.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from flask import Response
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, expected_version, make_blueprint, not_found
-from app.db import db
+from app.db import transactional
 from app.limits import rate_limit
 from directory import get_association
 from library.reports import services
@@ -38,6 +38,7 @@ def list_reports(association_id: int) -> dict[str, Any]:
 @rate_limit("knowledge_write")
 @blp.arguments(ReportCreateSchema)
 @blp.response(201, ReportSchema)
+@transactional
 def create_report(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """Write a report (admins and coordinators): counts by age band and sex, never names."""
     actor = require_user()
@@ -46,7 +47,6 @@ def create_report(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     if not services.may_write(actor, association_id):
         raise ApiError(403, "forbidden", None)
     report = services.create_report(actor, association_id, data)
-    db.session.commit()
     return services.serialize_report(report)
 
 
@@ -61,10 +61,10 @@ def get_report(report_id: int) -> dict[str, Any]:
 @blp.arguments(ReportPatchSchema)
 @blp.response(200, ReportSchema)
 @blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
+@transactional
 def patch_report(data: dict[str, Any], report_id: int) -> dict[str, Any]:
     report = services.access_report(require_user(), report_id, "edit")
     services.update_report(report, data, expected_version(data.pop("version", None)))
-    db.session.commit()
     return services.serialize_report(report)
 
 

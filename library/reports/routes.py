@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import db, utcnow
+from app.edge import attempt
 from app.limits import rate_limit
 from directory import get_association
 from library.access import may_view
@@ -141,16 +142,19 @@ def new(association_id: int) -> ResponseReturnValue:
         return _form(association_id, None, values, [])
     raw: dict[str, Any] = dict(request.form)
     chosen = [int(i) for i in request.form.getlist("photos") if i.isdigit()]
-    try:
+
+    def write() -> ActivityReport:
+        nonlocal raw
         data, raw = _posted()
         raw["activity_id"] = request.form.get("activity_id", "")
-        report = services.create_report(actor, association_id, load(ReportCreateSchema, data))
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        return _form(association_id, None, raw, chosen, 422, refused(error))
+        return services.create_report(actor, association_id, load(ReportCreateSchema, data))
+
+    created = attempt(write)
+    if created.error is not None:
+        return _form(association_id, None, raw, chosen, 422, refused(created.error))
+    assert created.value is not None
     flash(_("Report saved."), "success")
-    return redirect(url_for("reports.show", report_id=report.id), code=303)
+    return redirect(url_for("reports.show", report_id=created.value.id), code=303)
 
 
 @bp.route("/library/reports/<int:report_id>")
@@ -187,14 +191,16 @@ def edit(report_id: int) -> ResponseReturnValue:
     raw: dict[str, Any] = dict(request.form)
     chosen = [int(i) for i in request.form.getlist("photos") if i.isdigit()]
     expected = request.form.get("version", type=int)
-    try:
+
+    def save() -> None:
+        nonlocal raw
         data, raw = _posted()
         raw["version"] = expected or ""
         raw["activity_id"] = request.form.get("activity_id", "")
         services.update_report(report, load(ReportPatchSchema, data), expected)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
+
+    error = attempt(save).error
+    if error is not None:
         errors = refused(error)
         status = 409 if error.code == 409 else 422
         report = services.access_report(actor, report_id, "edit")

@@ -1,4 +1,4 @@
-"""Writing activity reports (services flush; the API commits) and who may read or write them.
+"""Writing activity reports (services flush; the edge commits) and who may read or write them.
 
 Admins and coordinators of the association write its reports; its members read them; platform
 administrators do both. A report the actor may not read answers 404.

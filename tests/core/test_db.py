@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.api import ApiError, check_version
-from app.db import after_commit, db, for_update
+from app.db import after_commit, after_rollback, db, for_update, transaction
 from tests.factories import UserFactory
 
 
@@ -90,3 +90,70 @@ def test_after_commit_runs_on_commit_only_in_order_and_past_a_failure(
         assert "an after-commit step failed" in caplog.text
         db.session.commit()
         assert ran == ["first", "second"]  # each step runs once
+
+
+def test_after_rollback_runs_when_the_outermost_transaction_is_not_committed(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The undo of work done outside the database (a file stored for a row): it runs when the
+    outermost transaction is rolled back or closed without a commit, in the order queued and
+    past a failing step; a commit drops it, and a savepoint's end does not run it."""
+    ran: list[str] = []
+
+    def fail() -> None:
+        raise RuntimeError("disk gone")
+
+    with app.app_context():
+        after_rollback(lambda: ran.append("committed"))
+        db.session.commit()
+        db.session.rollback()
+        assert ran == []  # a commit dropped it: a later rollback does not run it
+
+        after_rollback(lambda: ran.append("first"))
+        after_rollback(fail)
+        after_rollback(lambda: ran.append("second"))
+        with db.session.begin_nested():
+            pass
+        assert ran == []  # a savepoint is not the outermost transaction
+        db.session.rollback()
+        assert ran == ["first", "second"]
+        assert "an after-rollback step failed" in caplog.text
+        db.session.rollback()
+        assert ran == ["first", "second"]  # each step runs once
+
+        after_rollback(lambda: ran.append("closed"))
+        db.session.close()
+        assert ran == ["first", "second", "closed"]
+
+        def refused() -> None:
+            with transaction():
+                after_rollback(lambda: ran.append("refused"))
+                after_commit(lambda: ran.append("never"))
+                raise ApiError(422, "invalid", "no")
+
+        with pytest.raises(ApiError):
+            refused()
+        assert ran == ["first", "second", "closed", "refused"]
+        db.session.commit()
+        assert ran == ["first", "second", "closed", "refused"]
+
+
+def test_after_commit_waits_for_the_outermost_commit_past_a_savepoint(app: Flask) -> None:
+    """Releasing a savepoint (the unique-violation guard of a race) commits nothing yet: a
+    push or a file removal queued before it waits for the transaction's own commit, and goes
+    with its rollback."""
+    ran: list[str] = []
+    with app.app_context():
+        after_commit(lambda: ran.append("kept"))
+        with db.session.begin_nested():
+            pass
+        assert ran == []
+        db.session.rollback()
+        db.session.commit()
+        assert ran == []
+
+        after_commit(lambda: ran.append("kept"))
+        with db.session.begin_nested():
+            pass
+        db.session.commit()
+        assert ran == ["kept"]

@@ -7,7 +7,8 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from app.db import db
+from app.api import ApiError
+from app.db import db, transaction
 from library.models import DocumentVersion, LibraryDocument
 from tests.library.conftest import PDF, PNG, stored_files, upload
 
@@ -110,6 +111,46 @@ def test_a_failing_row_write_leaves_no_file(app, api, world, monkeypatch):
         upload(api(world.assoc_admin), world.a.id)
     assert count_docs() == 0
     assert stored_files(app) == []
+
+
+def _statutes(world) -> LibraryDocument:
+    from library import services
+
+    meta = {"kind": "statutes", "title": "Statuts", "visibility": "members"}
+    return services.create_document(world.assoc_admin, world.a.id, meta, "doc.pdf", PDF)
+
+
+def _refused_after_storing(world) -> None:
+    with transaction():
+        _statutes(world)
+        raise ApiError(409, "conflict", "refused once the file was stored")
+
+
+def test_files_follow_the_transaction_that_stores_or_deletes_them(app, world):
+    """A file stored by a write that is not committed (rolled back, or refused at the edge) is
+    removed; a deletion that is rolled back keeps the files, a committed one removes them."""
+    from library import services
+
+    _statutes(world)
+    assert len(stored_files(app)) == 1
+    db.session.rollback()
+    assert stored_files(app) == []
+    with pytest.raises(ApiError):
+        _refused_after_storing(world)
+    assert stored_files(app) == []
+    assert count_docs() == 0
+
+    with transaction():
+        doc_id = _statutes(world).id
+    assert len(stored_files(app)) == 1
+    services.delete_document(db.session.get(LibraryDocument, doc_id))
+    db.session.rollback()
+    assert len(stored_files(app)) == 1
+    assert count_docs() == 1
+    with transaction():
+        services.delete_document(db.session.get(LibraryDocument, doc_id))
+    assert stored_files(app) == []
+    assert count_docs() == 0
 
 
 def test_a_tampered_file_is_refused_and_logged(app, api, world, caplog, monkeypatch):

@@ -126,3 +126,53 @@ def test_the_composer_checks_photos_before_storing_anything(logged_in, vouched, 
     done = page.post("/offers/new", data=form, content_type="multipart/form-data")
     assert done.status_code == 302
     assert db.session.scalar(select(OfferImage.id)) is not None
+
+
+def _files() -> list[str]:
+    return sorted(p.name for p in images.folder().iterdir())
+
+
+def test_a_refused_post_keeps_no_photo_file(logged_in, vouched, city):
+    """The composer stores each photo as it goes: when a later one is refused, the whole post
+    is undone, the photos already written with it too."""
+    from tests.conftest import csrf_token
+
+    author = vouched()
+    page = logged_in(author)
+    form = {
+        "csrf_token": csrf_token(page, "/offers/new"),
+        "kind": "offer",
+        "support_type": "books",
+        "city_id": str(city()),
+        "capacity": "1",
+        "audience": "student",
+        "free": "1",
+        "title": "Livres de lecture",
+        "body": "Une caisse de livres, gratuite.",
+        "no_person_visible": "1",
+        "images": [
+            (io.BytesIO(_jpeg_with_location()), "first.jpg"),
+            (io.BytesIO(b"%PDF-1.4 not an image"), "second.jpg"),
+        ],
+    }
+    response = page.post("/offers/new", data=form, content_type="multipart/form-data")
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(Offer.id)) is None
+    assert _files() == []
+
+
+def test_a_purge_that_is_rolled_back_keeps_the_photos(api, vouched, post_offer):
+    author = vouched()
+    post_offer(author, title="Cours", body="Cours gratuits de maths.")  # not the first post
+    thing = post_offer(
+        author, support_type="furniture", title="Table de cuisine", body="Une table, gratuite."
+    )
+    assert _send(api, author, thing["id"]).status_code == 201
+    kept = _files()
+    assert len(kept) == 1
+    assert api(author).delete(f"/api/v1/offers/{thing['id']}").status_code == 204
+    assert services.purge(utcnow() + dt.timedelta(days=31)) == 1
+    db.session.rollback()
+    assert _files() == kept
+    assert db.session.scalar(select(OfferImage.name)) == kept[0]
