@@ -96,35 +96,60 @@ def transaction() -> Iterator[None]:
 
 
 _AFTER_COMMIT = "jam3ia_after_commit"
+_AFTER_ROLLBACK = "jam3ia_after_rollback"
+
+#: A queued step and the (sub)transaction it was queued in: a savepoint that rolls back takes
+#: only its own steps with it.
+Step = tuple[Any, Callable[[], object]]
+
+
+def _queue(key: str, callback: Callable[[], object]) -> None:
+    session_ = db.session()
+    session_.connection()  # begin the transaction the callback waits for, if none is open
+    current = session_.get_nested_transaction() or session_.get_transaction()
+    session_.info.setdefault(key, []).append((current, callback))
 
 
 def after_commit(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the current transaction commits, never after a rollback or a
     close without commit: the one way to act on what a transaction keeps (mails, socket
     pushes, removing the file a row stopped naming). Callbacks run in the order queued; one
-    that fails is logged and does not stop the others (the data is committed by then)."""
-    db.session.connection()  # begin the transaction the callback waits for, if none is open
-    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
-
-
-_AFTER_ROLLBACK = "jam3ia_after_rollback"
+    that fails is logged and does not stop the others (the data is committed by then). A
+    savepoint that rolls back drops the steps queued inside it, not the others."""
+    _queue(_AFTER_COMMIT, callback)
 
 
 def after_rollback(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the current transaction ends without a commit (rolled back or
     closed), never after a commit: the one way to undo what a transaction did outside the
     database (removing the file stored for a row that is not kept). Callbacks run in the order
-    queued; one that fails is logged and does not stop the others."""
-    db.session.connection()  # begin the transaction the callback waits for, if none is open
-    db.session.info.setdefault(_AFTER_ROLLBACK, []).append(callback)
+    queued; one that fails is logged and does not stop the others. Steps queued inside a
+    savepoint that rolls back run then."""
+    _queue(_AFTER_ROLLBACK, callback)
 
 
-def _run(callbacks: list[Callable[[], object]], what: str) -> None:
-    for callback in callbacks:
+def _run(steps: list[Step], what: str) -> None:
+    for _transaction, callback in steps:
         try:
             callback()
         except Exception:
             log.exception("an after-%s step failed: %r", what, callback)
+
+
+def _inside(transaction: Any, ancestor: Any) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _split(session_: Any, key: str, ended: Any) -> list[Step]:
+    """Take out of the queue ``key`` the steps queued inside the transaction ``ended``."""
+    steps: list[Step] = session_.info.get(key, [])
+    taken = [step for step in steps if _inside(step[0], ended)]
+    session_.info[key] = [step for step in steps if not _inside(step[0], ended)]
+    return taken
 
 
 def _run_after_commit(session_: Any) -> None:
@@ -134,8 +159,17 @@ def _run_after_commit(session_: Any) -> None:
     _run(session_.info.pop(_AFTER_COMMIT, []), "commit")
 
 
-def _drop_after_commit(session_: Any, *_args: Any) -> None:
-    session_.info.pop(_AFTER_COMMIT, None)
+def _soft_rollback(session_: Any, previous_transaction: Any) -> None:
+    # the rollback reached the first savepoint or the outermost transaction above the one that
+    # ended (a failed flush ends a subtransaction of its own)
+    boundary = previous_transaction
+    while boundary.parent is not None and not boundary.nested:
+        boundary = boundary.parent
+    if boundary.nested:  # a savepoint rolled back: only what it held is undone
+        _split(session_, _AFTER_COMMIT, boundary)
+        _run(_split(session_, _AFTER_ROLLBACK, boundary), "rollback")
+    else:
+        session_.info.pop(_AFTER_COMMIT, None)
 
 
 def _transaction_end(session_: Any, transaction: Any) -> None:
@@ -143,12 +177,12 @@ def _transaction_end(session_: Any, transaction: Any) -> None:
     # steps): whatever is left of the outermost transaction was rolled back or closed without
     # a commit
     if transaction.parent is None:
-        _drop_after_commit(session_)
+        session_.info.pop(_AFTER_COMMIT, None)
         _run(session_.info.pop(_AFTER_ROLLBACK, []), "rollback")
 
 
 event.listen(Session, "after_commit", _run_after_commit)
-event.listen(Session, "after_soft_rollback", _drop_after_commit)
+event.listen(Session, "after_soft_rollback", _soft_rollback)
 event.listen(Session, "after_transaction_end", _transaction_end)
 
 

@@ -157,3 +157,30 @@ def test_after_commit_waits_for_the_outermost_commit_past_a_savepoint(app: Flask
             pass
         db.session.commit()
         assert ran == ["kept"]
+
+
+def test_a_savepoint_that_rolls_back_undoes_only_its_own_steps(app: Flask) -> None:
+    """A race caught by a savepoint (a second reaction, a racing membership) must not drop the
+    pushes the request queued before it: only what the savepoint held is undone."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.db import after_rollback
+
+    taken = UserFactory()
+    db.session.commit()
+    ran: list[str] = []
+    with app.app_context():
+        after_commit(lambda: ran.append("before"))
+        try:
+            with db.session.begin_nested():
+                after_commit(lambda: ran.append("inside"))
+                after_rollback(lambda: ran.append("undo inside"))
+                db.session.add(
+                    User(username=taken.username, email="x@example.org", password_hash="x")
+                )
+        except IntegrityError:
+            pass
+        assert ran == ["undo inside"]  # the savepoint's own file removal runs at once
+        after_commit(lambda: ran.append("after"))
+        db.session.commit()
+    assert ran == ["undo inside", "before", "after"]
