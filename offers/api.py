@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
 from app.db import db, transactional
+from app.images import read_upload
 from app.limits import rate_limit
 from offers import images, queries, services
 from offers.models import OfferAlert
@@ -291,5 +292,5 @@ def add_image(offer_id: int) -> dict[str, Any]:
     if file is None or not file.filename:
         raise ApiError(422, "validation_failed", _("Choose a file."), {"file": [_("Required.")]})
     tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
-    row = services.add_photo(actor, offer, file.read(images.MAX_BYTES + 1), tick)
+    row = services.add_photo(actor, offer, read_upload(file, images.MAX_BYTES), tick)
     return {"id": row.id, "url": url_for("offers.image", name=row.name), "status": offer.status}

@@ -18,6 +18,7 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import db, transaction
 from app.edge import attempt
+from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import registry
@@ -188,7 +189,7 @@ def compose() -> ResponseReturnValue:
                     raise services.refuse(found)
             offer = services.publish(actor, data)
             for photo in photos[: images.IMAGES_MAX]:
-                services.add_photo(actor, offer, photo.read(images.MAX_BYTES + 1), tick)
+                services.add_photo(actor, offer, read_upload(photo, images.MAX_BYTES), tick)
             return offer
 
         posted = attempt(post)
