@@ -78,6 +78,18 @@ def not_found(message: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message or _("Not found."))
 
 
+def invalid(
+    message: str,
+    fields: str | dict[str, list[str]] | None = None,
+    code: str = "validation_failed",
+) -> ApiError:
+    """The 422 of input that breaks a rule: ``message`` for the person, and per field what is
+    wrong (a field's name gets ``message`` itself). Forms show each beside its field."""
+    if isinstance(fields, str):
+        fields = {fields: [message]}
+    return ApiError(422, code, message, fields or {})
+
+
 class IdConverter(IntegerConverter):
     """``<int:...>`` in every URL, bounded: a value above :data:`MAX_ID` reaches the view as 0,
     which no row has, so it answers 404 like any missing id (for every method) instead of

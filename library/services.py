@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from app.api import ApiError
+from app.api import ApiError, invalid
 from app.db import after_commit, after_rollback, db, utcnow
 from app.notifications.services import notify
 from app.text import clean_name
@@ -55,10 +55,6 @@ REFUSALS = {
     "pdf_script": lambda: _("This PDF contains scripts or active content; it is refused."),
     "bad_filename": lambda: _("The file name must be a plain name, without a folder or path."),
 }
-
-
-def invalid(code: str, message: str, field: str) -> ApiError:
-    return ApiError(422, code, message, {field: [message]})
 
 
 def level(visibility: str) -> int:
@@ -99,19 +95,19 @@ def check_file(filename: str, data: bytes, kind: str | None = None) -> tuple[str
         name = safe_filename(filename)
         mime = sniff(data)
     except Refused as refused:
-        raise invalid(refused.code, REFUSALS[refused.code](), "file") from None
+        raise invalid(REFUSALS[refused.code](), "file", refused.code) from None
     limit = max_video() if mime in VIDEOS else max_upload()
     if len(data) > limit:
         raise _too_large(limit)
     if kind == "photo" and mime not in IMAGES:
-        raise invalid("kind_mismatch", _("A photo must be a PNG, JPEG or WebP image."), "file")
+        raise invalid(_("A photo must be a PNG, JPEG or WebP image."), "file", "kind_mismatch")
     if (kind == "video") != (mime in VIDEOS) and kind is not None:
         message = (
             _("A video must be an MP4, WebM or MOV file.")
             if kind == "video"
             else _("A video can only be added as a document of the kind “Video”.")
         )
-        raise invalid("kind_mismatch", message, "file")
+        raise invalid(message, "file", "kind_mismatch")
     return name, mime
 
 
@@ -195,19 +191,18 @@ def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, by
 def _meta(data: dict[str, Any], doc: LibraryDocument) -> None:
     if "kind" in data and data["kind"] != doc.kind:
         if data["kind"] not in UPLOAD_KINDS or doc.kind in BUILT_KINDS:
-            raise invalid("validation_failed", _("Unknown kind of document."), "kind")
+            raise invalid(_("Unknown kind of document."), "kind")
         doc.kind = data["kind"]
     if "title" in data:
         title = clean_name(str(data["title"] or ""))[:200]
         if not title:
-            raise invalid("validation_failed", _("A title is required."), "title")
+            raise invalid(_("A title is required."), "title")
         doc.title = title
     if "visibility" in data:
         if data["visibility"] not in VISIBILITIES:
-            raise invalid("validation_failed", _("Unknown visibility."), "visibility")
+            raise invalid(_("Unknown visibility."), "visibility")
         if doc.kind in BUILT_KINDS and data["visibility"] != "admins":
             raise invalid(
-                "validation_failed",
                 _("A handover pack holds every document: it stays with the administrators."),
                 "visibility",
             )
@@ -230,12 +225,12 @@ def check_consent(doc: LibraryDocument) -> None:
         return
     if not consent_covers(doc, doc.visibility):
         raise invalid(
-            "consent_required",
             _(
                 "A photo or video can be shown beyond the members only with the consent of the "
                 "people in it, covering that audience. Record the consent first."
             ),
             "visibility",
+            "consent_required",
         )
 
 
@@ -256,7 +251,7 @@ def create_document(
     )
     _meta({"visibility": "admins", **data}, doc)
     if not doc.kind or not doc.title:
-        raise invalid("validation_failed", _("A kind and a title are required."), "kind")
+        raise invalid(_("A kind and a title are required."), "kind")
     check_consent(doc)
     db.session.add(doc)
     db.session.flush()
@@ -286,9 +281,9 @@ def _suggest_handover(actor: Any, association_id: int, doc: LibraryDocument) -> 
 def add_version(actor: Any, doc: LibraryDocument, filename: str, content: bytes) -> DocumentVersion:
     if doc.kind in BUILT_KINDS:
         raise invalid(
-            "built_document",
             _("jam3ia builds this document itself; build it again instead of uploading a file."),
             "file",
+            "built_document",
         )
     name, mime = check_file(filename, content, doc.kind)
     return _append_version(actor, doc, name, mime, content)
@@ -321,20 +316,20 @@ def _unlink_after_commit(keys: list[str]) -> None:
 
 def add_consent(actor: Any, doc: LibraryDocument, data: dict[str, Any]) -> MediaConsent:
     if doc.kind not in MEDIA_KINDS:
-        raise invalid("validation_failed", _("Consent is recorded for photos and videos."), "kind")
+        raise invalid(_("Consent is recorded for photos and videos."), "kind")
     subject = clean_name(str(data.get("subject_label") or ""))[:200]
     if not subject:
-        raise invalid("validation_failed", _("Say who is shown."), "subject_label")
+        raise invalid(_("Say who is shown."), "subject_label")
     scope = data.get("scope")
     if scope not in VISIBILITIES:
-        raise invalid("validation_failed", _("Unknown visibility."), "scope")
+        raise invalid(_("Unknown visibility."), "scope")
     minor = bool(data.get("minor"))
     guardian = clean_name(str(data.get("guardian_label") or ""))[:200] or None
     if minor and not guardian:
         raise invalid(
-            "guardian_required",
             _("A minor's consent is given by a parent or guardian: name them."),
             "guardian_label",
+            "guardian_required",
         )
     consent = MediaConsent(
         document=doc,
@@ -379,27 +374,23 @@ def own_document(
     doc = db.session.get(LibraryDocument, document_id) if document_id else None
     if doc is None or doc.association_id != association_id:
         raise invalid(
-            "wrong_association",
             _("The document must be one of this association's own documents."),
             field,
+            "wrong_association",
         )
     return doc
 
 
 def create_authorization(association_id: int, data: dict[str, Any]) -> Authorization:
     if data.get("kind") not in AUTHORIZATION_KINDS:
-        raise invalid("validation_failed", _("Unknown kind of authorisation."), "kind")
+        raise invalid(_("Unknown kind of authorisation."), "kind")
     authority = clean_name(str(data.get("authority") or ""))[:200]
     reference = clean_name(str(data.get("reference") or ""))[:100]
     if not authority or not reference:
-        raise invalid(
-            "validation_failed", _("The authority and the reference are required."), "authority"
-        )
+        raise invalid(_("The authority and the reference are required."), "authority")
     valid_from, valid_to = data.get("valid_from"), data.get("valid_to")
     if not valid_from or not valid_to or valid_to < valid_from:
-        raise invalid(
-            "validation_failed", _("The validity must end on or after its start."), "valid_to"
-        )
+        raise invalid(_("The validity must end on or after its start."), "valid_to")
     if data.get("document_id"):
         own_document(association_id, data["document_id"])
     auth = Authorization(
