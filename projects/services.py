@@ -1,6 +1,7 @@
 """Everything that changes projects. Each function takes an explicit ``actor`` (already
 checked by ``projects.access``), validates, records history, and queues live events that
-are sent after the caller's commit."""
+are sent after the commit. Services flush, never commit: the edge that called them (a page's
+``attempt``, an endpoint's ``@transactional``, the job's ``transaction()``) commits."""
 
 from __future__ import annotations
 
@@ -176,8 +177,9 @@ def serialize_activity(activity: Activity) -> dict[str, Any]:
         "title": activity.title,
         "description": activity.description,
         "location": activity.location,
-        "starts_at": activity.starts_at.isoformat(),
-        "ends_at": activity.ends_at.isoformat(),
+        # in UTC, as stored: a time just typed in another zone reads as it will once saved
+        "starts_at": activity.starts_at.astimezone(dt.UTC).isoformat(),
+        "ends_at": activity.ends_at.astimezone(dt.UTC).isoformat(),
     }
 
 
