@@ -55,18 +55,19 @@ def register(app: Flask) -> None:
     @app.cli.command("notify-due")
     def notify_due_command() -> None:
         """Notify members of milestones that became overdue (run daily from cron)."""
-        from app.db import db
-
         count = _notify_due_job(utcnow())
-        db.session.commit()
         click.echo(f"{count} newly overdue milestone(s) notified.")
 
 
 def _notify_due_job(now: dt.datetime) -> int:
-    """The ``projects.notify_due`` periodic job (also ``jam3ia notify-due``); the tick commits."""
+    """The ``projects.notify_due`` periodic job (also ``jam3ia notify-due``): one transaction,
+    so the notifications and the ``overdue_notified_at`` marks are kept together or not at all
+    (and their pushes leave after the commit)."""
+    from app.db import transaction
     from projects.services import notify_due
 
-    return len(notify_due(on=now.date()))
+    with transaction():
+        return len(notify_due(on=now.date()))
 
 
 def _export_comments(user: object) -> dict[str, object]:

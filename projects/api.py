@@ -1,4 +1,5 @@
-"""JSON endpoints of projects: thin, ``access_*`` then ``services.*`` then commit."""
+"""JSON endpoints of projects: thin, ``access_*`` then ``services.*``; a write endpoint is one
+transaction (``@transactional``: committed when it returns, nothing kept when it raises)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import expected_version, make_blueprint, not_found, paginate
-from app.db import db
+from app.db import db, transactional
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from app.urls import public_base, public_host
@@ -77,11 +78,11 @@ def list_projects(args: dict[str, Any]) -> dict[str, Any]:
 @rate_limit("project_write")
 @blp.arguments(ProjectCreateSchema)
 @blp.response(201, ProjectDetailSchema)
+@transactional
 def create_project(data: dict[str, Any]) -> dict[str, Any]:
     """Create a project owned by ``association_ids`` (admin or coordinator of one of them)."""
     actor = require_user()
     project = services.create_project(actor, data)
-    db.session.commit()
     return detail(project)
 
 
@@ -102,6 +103,7 @@ def get_project(project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
 @blp.arguments(ProjectPatchSchema)
 @blp.response(200, ProjectDetailSchema, headers={"ETag": {"description": "the new version"}})
 @blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
+@transactional
 def patch_project(data: dict[str, Any], project_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """Edit a project (admins and coordinators of an owning association). With ``If-Match``
     or ``version``, a stale edit answers 409 ``edit_conflict``. ``association_ids``: new
@@ -110,29 +112,28 @@ def patch_project(data: dict[str, Any], project_id: int) -> tuple[dict[str, Any]
     project = access.access_project(actor, project_id, "edit")
     expected = expected_version(data.pop("version", None))
     services.update_project(actor, project, data, expected)
-    db.session.commit()
     return detail(project), etag(project.version)
 
 
 @blp.route("/projects/<int:project_id>/invitations/<int:association_id>/accept", methods=["POST"])
 @blp.response(200, ProjectDetailSchema)
+@transactional
 def accept_invitation(project_id: int, association_id: int) -> dict[str, Any]:
     """An admin or coordinator of the invited association accepts: it becomes an owner."""
     actor = require_user()
     project = access.access_invitation(actor, project_id, association_id)
     services.answer_invitation(actor, project, association_id, accept=True)
-    db.session.commit()
     return detail(project)
 
 
 @blp.route("/projects/<int:project_id>/invitations/<int:association_id>/decline", methods=["POST"])
 @blp.response(200, ProjectDetailSchema)
+@transactional
 def decline_invitation(project_id: int, association_id: int) -> dict[str, Any]:
     """An admin or coordinator of the invited association declines the invitation."""
     actor = require_user()
     project = access.access_invitation(actor, project_id, association_id)
     services.answer_invitation(actor, project, association_id, accept=False)
-    db.session.commit()
     return detail(project)
 
 
@@ -140,12 +141,12 @@ def decline_invitation(project_id: int, association_id: int) -> dict[str, Any]:
 @rate_limit("project_write")
 @blp.arguments(MilestoneCreateSchema)
 @blp.response(201, MilestoneSchema)
+@transactional
 def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
     """Add a milestone."""
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     milestone = services.add_milestone(actor, project, data)
-    db.session.commit()
     return services.serialize_milestone(milestone)
 
 
@@ -161,6 +162,7 @@ def get_milestone(milestone_id: int) -> tuple[dict[str, Any], dict[str, str]]:
 @blp.arguments(MilestonePatchSchema)
 @blp.response(200, MilestoneSchema, headers={"ETag": {"description": "the new version"}})
 @blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
+@transactional
 def patch_milestone(
     data: dict[str, Any], milestone_id: int
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -171,30 +173,29 @@ def patch_milestone(
     milestone = access.access_milestone(actor, milestone_id, "edit")
     expected = expected_version(data.pop("version", None))
     services.update_milestone(actor, milestone, data, expected)
-    db.session.commit()
     return services.serialize_milestone(milestone), etag(milestone.version)
 
 
 @blp.route("/milestones/<int:milestone_id>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def delete_milestone(milestone_id: int) -> None:
     """Delete a milestone (its dependencies go with it; linked activities are kept)."""
     actor = require_user()
     milestone = access.access_milestone(actor, milestone_id, "edit")
     services.delete_milestone(actor, milestone)
-    db.session.commit()
 
 
 @blp.route("/projects/<int:project_id>/activities", methods=["POST"])
 @rate_limit("project_write")
 @blp.arguments(ActivityCreateSchema)
 @blp.response(201, ActivitySchema)
+@transactional
 def create_activity(data: dict[str, Any], project_id: int) -> dict[str, Any]:
     """Schedule an activity (workshop, caravan, meeting), optionally for a milestone."""
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     activity = services.add_activity(actor, project, data)
-    db.session.commit()
     return services.serialize_activity(activity)
 
 
@@ -207,21 +208,21 @@ def get_activity(activity_id: int) -> dict[str, Any]:
 @blp.route("/activities/<int:activity_id>", methods=["PATCH"])
 @blp.arguments(ActivityPatchSchema)
 @blp.response(200, ActivitySchema)
+@transactional
 def patch_activity(data: dict[str, Any], activity_id: int) -> dict[str, Any]:
     actor = require_user()
     activity = access.access_activity(actor, activity_id, "edit")
     services.update_activity(actor, activity, data)
-    db.session.commit()
     return services.serialize_activity(activity)
 
 
 @blp.route("/activities/<int:activity_id>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def delete_activity(activity_id: int) -> None:
     actor = require_user()
     activity = access.access_activity(actor, activity_id, "edit")
     services.delete_activity(actor, activity)
-    db.session.commit()
 
 
 @blp.route("/projects/<int:project_id>/comments")
@@ -235,12 +236,12 @@ def list_comments(project_id: int) -> dict[str, Any]:
 @rate_limit("project_write")
 @blp.arguments(CommentCreateSchema)
 @blp.response(201, CommentSchema)
+@transactional
 def create_comment(data: dict[str, Any], project_id: int) -> dict[str, Any]:
     """Comment on a project (members of an owning association)."""
     actor = require_user()
     project = access.access_project(actor, project_id, "comment")
     comment = services.add_comment(actor, project, data["body"])
-    db.session.commit()
     return comment_payload(comment)
 
 
@@ -293,18 +294,18 @@ def calendar_feed_state() -> dict[str, Any]:
 
 @blp.route("/me/calendar", methods=["POST"])
 @blp.response(201, CalendarFeedSchema)
+@transactional
 def calendar_feed_regenerate() -> dict[str, Any]:
     """Create or replace the caller's secret calendar URL (the previous one stops working)."""
     user = require_user()
     secret = services.regenerate_feed(user)
-    db.session.commit()
     return {"url": feed_url(secret), "active": True}
 
 
 @blp.route("/me/calendar", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def calendar_feed_revoke() -> None:
     """Revoke the caller's secret calendar URL."""
     user = require_user()
     services.revoke_feed(user)
-    db.session.commit()

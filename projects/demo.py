@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.db import db, utcnow
+from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import Association, user_memberships
 from projects import services
@@ -138,50 +139,55 @@ def load_demo_projects() -> None:
     for plan in plans:
         if db.session.scalar(select(Project.id).where(Project.title == plan["title"])):
             continue
-        owners = list(dict.fromkeys(plan["association_ids"]))
-        actor = _editor_of(owners)
-        project = services.create_project(
-            actor,
-            {k: plan[k] for k in ("title", "description", "starts_on", "ends_on", "visibility")}
-            | {"association_ids": owners},
+        with transaction():  # each project whole or not at all
+            _load_plan(plan, day)
+
+
+def _load_plan(plan: dict[str, Any], day: Callable[[int], dt.date]) -> None:
+    """One demo project through the services, as its editors would make it."""
+    owners = list(dict.fromkeys(plan["association_ids"]))
+    actor = _editor_of(owners)
+    project = services.create_project(
+        actor,
+        {k: plan[k] for k in ("title", "description", "starts_on", "ends_on", "visibility")}
+        | {"association_ids": owners},
+    )
+    for association_id in project.invited_association_ids:  # the partners agree
+        services.answer_invitation(
+            _editor_of([association_id]), project, association_id, accept=True
         )
-        for association_id in project.invited_association_ids:  # the partners agree
-            services.answer_invitation(
-                _editor_of([association_id]), project, association_id, accept=True
-            )
-        previous = None
-        for title, start, due, status, progress, weight in plan["milestones"]:
-            milestone = services.add_milestone(
-                actor,
-                project,
-                {
-                    "title": title,
-                    "starts_on": day(start),
-                    "due_on": day(due),
-                    "weight": weight,
-                    "depends_on": [previous.id] if previous is not None else [],
-                },
-            )
-            services.update_milestone(actor, milestone, {"status": status, "progress": progress})
-            previous = milestone
-        for title, offset, place in plan["activities"]:
-            services.add_activity(
-                actor,
-                project,
-                {
-                    "title": title,
-                    "starts_at": _at(day(offset), 9),
-                    "ends_at": _at(day(offset), 12),
-                    "location": place,
-                },
-            )
-        for text in plan["comments"]:
-            services.add_comment(actor, project, text)
-        if plan["status"] != "active":
-            services.update_project(actor, project, {"status": plan["status"]})
-        db.session.flush()
-        _spread_history(project, utcnow() - dt.timedelta(days=plan["created"]))
-        db.session.commit()
+    previous = None
+    for title, start, due, status, progress, weight in plan["milestones"]:
+        milestone = services.add_milestone(
+            actor,
+            project,
+            {
+                "title": title,
+                "starts_on": day(start),
+                "due_on": day(due),
+                "weight": weight,
+                "depends_on": [previous.id] if previous is not None else [],
+            },
+        )
+        services.update_milestone(actor, milestone, {"status": status, "progress": progress})
+        previous = milestone
+    for title, offset, place in plan["activities"]:
+        services.add_activity(
+            actor,
+            project,
+            {
+                "title": title,
+                "starts_at": _at(day(offset), 9),
+                "ends_at": _at(day(offset), 12),
+                "location": place,
+            },
+        )
+    for text in plan["comments"]:
+        services.add_comment(actor, project, text)
+    if plan["status"] != "active":
+        services.update_project(actor, project, {"status": plan["status"]})
+    db.session.flush()
+    _spread_history(project, utcnow() - dt.timedelta(days=plan["created"]))
 
 
 def _spread_history(project: Project, created: dt.datetime) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import db, utcnow
+from app.edge import attempt, form_action
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
 from directory import Association, get_association, user_memberships
@@ -280,17 +281,21 @@ def new_project() -> ResponseReturnValue:
                 ["title", "description", "association_ids", "starts_on", "ends_on", "visibility"],
                 multi=("association_ids",),
             )
-            project = services.create_project(actor, data)
-            db.session.commit()
-        except (ma.ValidationError, ApiError) as error:
-            db.session.rollback()
-            if isinstance(error, ApiError) and error.code in (401, 403, 404):
-                raise
+        except ma.ValidationError as error:
             _flash_error(error)
             status = 422
         else:
-            flash(_("Project created."), "success")
-            return redirect(url_for("projects.show_project", project_id=project.id), code=303)
+            created = attempt(lambda: services.create_project(actor, data))
+            if created.error is not None:
+                if created.error.code in (401, 403, 404):
+                    raise created.error
+                _flash_error(created.error)
+                status = 422
+            elif created.value is not None:
+                flash(_("Project created."), "success")
+                return redirect(
+                    url_for("projects.show_project", project_id=created.value.id), code=303
+                )
     return render_template(
         "projects/new.html",
         choices=choices,
@@ -355,8 +360,8 @@ def show_project(project_id: int) -> ResponseReturnValue:
 
 
 def _conflict_page(project: Project, form: str, error: ApiError) -> ResponseReturnValue:  # noqa: ARG001
-    """409: the page again with the editor's input kept and a clear message."""
-    db.session.rollback()
+    """409: the page again with the editor's input kept and a clear message (the refused write
+    was rolled back by its ``attempt``: the page reads what is stored now)."""
     db.session.expire_all()
     flash(
         _(
@@ -391,15 +396,16 @@ def edit_project(project_id: int) -> ResponseReturnValue:
             ["title", "description", "starts_on", "ends_on", "visibility", "status"],
         )
         expected = expected_version(request.form.get("version"))
-        services.update_project(actor, project, data, expected)
-        db.session.commit()
     except (ma.ValidationError, ApiError) as error:
-        if isinstance(error, ApiError) and error.error_code == "edit_conflict":
-            return _conflict_page(project, "project", error)
-        db.session.rollback()
         _flash_error(error)
-    else:
+        return _back(project_id)
+    saved = attempt(lambda: services.update_project(actor, project, data, expected))
+    if saved.error is None:
         flash(_("Project saved."), "success")
+    elif saved.error.error_code == "edit_conflict":
+        return _conflict_page(project, "project", saved.error)
+    else:
+        _flash_error(saved.error)
     return _back(project_id)
 
 
@@ -410,14 +416,13 @@ def answer_invitation(project_id: int, association_id: int) -> ResponseReturnVal
     actor = require_user()
     project = access.access_invitation(actor, project_id, association_id)
     accept = request.form.get("action") == "accept"
-    try:
-        services.answer_invitation(actor, project, association_id, accept=accept)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        if error.code in (401, 404):
-            raise
-        _flash_error(error)
+    answered = attempt(
+        lambda: services.answer_invitation(actor, project, association_id, accept=accept)
+    )
+    if answered.error is not None:
+        if answered.error.code in (401, 404):
+            raise answered.error
+        _flash_error(answered.error)
         return _back(project_id, "#owners")
     flash(_("Invitation accepted.") if accept else _("Invitation declined."), "success")
     if not accept:
@@ -432,12 +437,9 @@ def leave_project(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     association_id = request.form.get("association_id", type=int) or 0
-    try:
-        services.leave_project(actor, project, association_id)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        _flash_error(error)
+    left = attempt(lambda: services.leave_project(actor, project, association_id))
+    if left.error is not None:
+        _flash_error(left.error)
         return _back(project_id, "#owners")
     flash(_("Your association left the project."), "success")
     return redirect(url_for("projects.list_projects"), code=303)
@@ -455,14 +457,16 @@ def add_milestone(project_id: int) -> ResponseReturnValue:
             ["title", "description", "starts_on", "due_on", "weight", "depends_on"],
             multi=("depends_on",),
         )
-        milestone = services.add_milestone(actor, project, data)
-        db.session.commit()
-    except (ma.ValidationError, ApiError) as error:
-        db.session.rollback()
+    except ma.ValidationError as error:
         _flash_error(error)
         return _back(project_id, "#new-milestone")
-    flash(_("Milestone added."), "success")
-    return _back(project_id, f"#milestone-{milestone.id}")
+    added = attempt(lambda: services.add_milestone(actor, project, data))
+    if added.value is not None:
+        flash(_("Milestone added."), "success")
+        return _back(project_id, f"#milestone-{added.value.id}")
+    if added.error is not None:
+        _flash_error(added.error)
+    return _back(project_id, "#new-milestone")
 
 
 @bp.route("/milestones/<int:milestone_id>/update", methods=["POST"])
@@ -478,15 +482,16 @@ def update_milestone(milestone_id: int) -> ResponseReturnValue:
             multi=("depends_on",) if "depends_on_present" in request.form else (),
         )
         expected = expected_version(request.form.get("version"))
-        services.update_milestone(actor, milestone, data, expected)
-        db.session.commit()
     except (ma.ValidationError, ApiError) as error:
-        if isinstance(error, ApiError) and error.error_code == "edit_conflict":
-            return _conflict_page(milestone.project, f"milestone-{milestone_id}", error)
-        db.session.rollback()
         _flash_error(error)
-    else:
+        return _back(project_id, f"#milestone-{milestone_id}")
+    saved = attempt(lambda: services.update_milestone(actor, milestone, data, expected))
+    if saved.error is None:
         flash(_("Milestone saved."), "success")
+    elif saved.error.error_code == "edit_conflict":
+        return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
+    else:
+        _flash_error(saved.error)
     return _back(project_id, f"#milestone-{milestone_id}")
 
 
@@ -496,9 +501,7 @@ def delete_milestone(milestone_id: int) -> ResponseReturnValue:
     actor = require_user()
     milestone = access.access_milestone(actor, milestone_id, "edit")
     project_id = milestone.project_id
-    services.delete_milestone(actor, milestone)
-    db.session.commit()
-    flash(_("Milestone deleted."), "success")
+    form_action(lambda: services.delete_milestone(actor, milestone), _("Milestone deleted."))
     return _back(project_id)
 
 
@@ -513,14 +516,16 @@ def add_activity(project_id: int) -> ResponseReturnValue:
             ActivityCreateSchema(),
             ["title", "description", "location", "starts_at", "ends_at", "milestone_id"],
         )
-        activity = services.add_activity(actor, project, data)
-        db.session.commit()
-    except (ma.ValidationError, ApiError) as error:
-        db.session.rollback()
+    except ma.ValidationError as error:
         _flash_error(error)
         return _back(project_id, "#new-activity")
-    flash(_("Activity scheduled."), "success")
-    return _back(project_id, f"#activity-{activity.id}")
+    added = attempt(lambda: services.add_activity(actor, project, data))
+    if added.value is not None:
+        flash(_("Activity scheduled."), "success")
+        return _back(project_id, f"#activity-{added.value.id}")
+    if added.error is not None:
+        _flash_error(added.error)
+    return _back(project_id, "#new-activity")
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
@@ -529,9 +534,7 @@ def delete_activity(activity_id: int) -> ResponseReturnValue:
     actor = require_user()
     activity = access.access_activity(actor, activity_id, "edit")
     project_id = activity.project_id
-    services.delete_activity(actor, activity)
-    db.session.commit()
-    flash(_("Activity deleted."), "success")
+    form_action(lambda: services.delete_activity(actor, activity), _("Activity deleted."))
     return _back(project_id)
 
 
@@ -543,13 +546,15 @@ def add_comment(project_id: int) -> ResponseReturnValue:
     project = access.access_project(actor, project_id, "comment")
     try:
         data = _load(CommentCreateSchema(), ["body"])
-        comment = services.add_comment(actor, project, data["body"])
-        db.session.commit()
-    except (ma.ValidationError, ApiError) as error:
-        db.session.rollback()
+    except ma.ValidationError as error:
         _flash_error(error)
         return _back(project_id, "#comments")
-    return _back(project_id, f"#comment-{comment.id}")
+    added = attempt(lambda: services.add_comment(actor, project, data["body"]))
+    if added.value is not None:
+        return _back(project_id, f"#comment-{added.value.id}")
+    if added.error is not None:
+        _flash_error(added.error)
+    return _back(project_id, "#comments")
 
 
 @bp.route("/projects/<int:project_id>/calendar")
@@ -604,12 +609,13 @@ def calendar_feed() -> ResponseReturnValue:
     url = None
     if request.method == "POST":
         if request.form.get("action") == "revoke":
-            services.revoke_feed(user)
-            db.session.commit()
-            flash(_("Your calendar link was revoked."), "success")
+            form_action(lambda: services.revoke_feed(user), _("Your calendar link was revoked."))
         else:
-            url = feed_url(services.regenerate_feed(user))
-            db.session.commit()
+            made = attempt(lambda: services.regenerate_feed(user))
+            if made.error is not None:
+                flash(made.error.message or "", "error")
+            elif made.value is not None:
+                url = feed_url(made.value)
     return render_template("projects/feed.html", url=url, active=services.feed_of(user) is not None)
 
 

@@ -1,6 +1,7 @@
 """Everything that changes projects. Each function takes an explicit ``actor`` (already
 checked by ``projects.access``), validates, records history, and queues live events that
-are sent after the caller's commit."""
+are sent after the commit. Services flush, never commit: the edge that called them (a page's
+``attempt``, an endpoint's ``@transactional``, the job's ``transaction()``) commits."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.api import ApiError, check_version
@@ -176,8 +178,9 @@ def serialize_activity(activity: Activity) -> dict[str, Any]:
         "title": activity.title,
         "description": activity.description,
         "location": activity.location,
-        "starts_at": activity.starts_at.isoformat(),
-        "ends_at": activity.ends_at.isoformat(),
+        # in UTC, as stored: a time just typed in another zone reads as it will once saved
+        "starts_at": activity.starts_at.astimezone(dt.UTC).isoformat(),
+        "ends_at": activity.ends_at.astimezone(dt.UTC).isoformat(),
     }
 
 
@@ -375,13 +378,15 @@ def lock_project(project: Project) -> None:
     """Serialize the writes to one project, before the reads their checks depend on.
 
     SQLite: the database write lock (``BEGIN IMMEDIATE``); PostgreSQL: the project's row lock.
-    The project's own row and collections are read again, so checks see the latest commit.
+    The project's own row and collections are read again, so checks see the latest commit
+    (its version, owners and invitations as a concurrent write left them, not as this request
+    first loaded them: the row is fetched, which is what refreshes the copy in the session).
     """
-    db.session.execute(
+    db.session.scalars(
         for_update(select(Project).where(Project.id == project.id)).execution_options(
             populate_existing=True
         )
-    )
+    ).one()
 
 
 def update_project(
@@ -517,6 +522,10 @@ def answer_invitation(actor: User, project: Project, association_id: int, accept
     lock_project(project)
     invitation = next((i for i in project.invitations if i.association_id == association_id), None)
     if invitation is None:
+        # answered by a concurrent request (a double click, two of its admins at once): the
+        # first answer stands, and this one is done if it asked the same
+        if accept == (association_id in project.association_ids):
+            return project
         raise ApiError(404, "not_found", _("There is no pending invitation for this association."))
     if accept:
         assoc = get_association(association_id)
@@ -620,7 +629,17 @@ def _set_dependencies(
     old = sorted(stored.get(milestone.id, []))
     if sorted(wanted) == old:
         return
-    milestone.predecessors = [MilestoneDependency(predecessor_id=pid) for pid in wanted]
+    # the rows of kept predecessors stay: replacing them all would insert (successor,
+    # predecessor) again before the old row's delete (the unit of work inserts first); the
+    # collection is as stored (update_milestone refreshed it under the lock)
+    milestone.predecessors[:] = [
+        *(dep for dep in milestone.predecessors if dep.predecessor_id in wanted),
+        *(
+            MilestoneDependency(predecessor_id=pid)
+            for pid in wanted
+            if pid not in milestone.depends_on
+        ),
+    ]
     record(project, actor, "milestone", milestone.id, "depends_on", old, sorted(wanted))
 
 
@@ -848,13 +867,20 @@ def notify_due(on: dt.date | None = None) -> list[Milestone]:
 def regenerate_feed(user: User) -> str:
     """A new secret calendar URL token for ``user`` (the old one stops working)."""
     secret = new_secret()
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    feed = feed_of(user)
     if feed is None:
-        feed = CalendarFeed(user_id=user.id, secret_hash=secret_digest(secret))
-        db.session.add(feed)
-    else:
-        feed.secret_hash = secret_digest(secret)
-        feed.created_at = utcnow()
+        try:
+            with db.session.begin_nested():  # a concurrent request may make the first one
+                db.session.add(CalendarFeed(user_id=user.id, secret_hash=secret_digest(secret)))
+        except IntegrityError:
+            feed = feed_of(user)
+            if feed is None:  # pragma: no cover - another constraint failed
+                raise
+        else:
+            return secret
+    # this secret replaces the stored one, as if that request had come first
+    feed.secret_hash = secret_digest(secret)
+    feed.created_at = utcnow()
     return secret
 
 
