@@ -14,8 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.db import utcnow
 from app.jobs import register_job
-
-NAMESPACE = "/projects"
+from projects.models import NAMESPACE
 
 
 def register(app: Flask) -> None:

@@ -17,7 +17,7 @@ from app.db import db
 from app.realtime import AuthenticatedNamespace, recheck_rooms_after_commit, user_room
 from app.sockets import Ack, handler, int_field, ok
 from projects import access, services
-from projects.models import Project
+from projects.models import NAMESPACE, Project
 
 
 class ProjectsNamespace(AuthenticatedNamespace):
@@ -44,6 +44,3 @@ def drop_lost_watchers(_sender: Any, association_id: int, user_id: int, **_kw: A
     """After a membership change commits, the person's sockets (on every process) leave the
     project rooms they lost."""
     recheck_rooms_after_commit(user_room(user_id), NAMESPACE)
-
-
-NAMESPACE = services.NAMESPACE

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.db import Model, Versioned, utcnow
 
+#: The Socket.IO namespace of project pages (API.md).
+NAMESPACE = "/projects"
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 LOCATION_MAX = 300

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.api import ApiError, check_version
+from app.api import ApiError, check_version, invalid
 from app.db import db, for_update, utcnow
 from app.i18n import local_day
 from app.notifications import notify
@@ -27,6 +27,7 @@ from directory import association_member_ids, get_association, get_associations,
 from projects import logic
 from projects.access import EDITOR_ROLES
 from projects.models import (
+    NAMESPACE,
     Activity,
     CalendarFeed,
     Milestone,
@@ -38,7 +39,6 @@ from projects.models import (
     ProjectInvitation,
 )
 
-NAMESPACE = "/projects"
 MAX_ASSOCIATIONS = 20
 
 
@@ -49,12 +49,6 @@ def project_room(project_id: int) -> str:
 def today() -> dt.date:
     """Today in the reader's zone (the platform's outside a request)."""
     return local_day(utcnow())
-
-
-def invalid(
-    message: str, fields: dict[str, list[str]], code: str = "validation_failed"
-) -> ApiError:
-    return ApiError(422, code, message, fields)
 
 
 # ---------------------------------------------------------------- history
