@@ -121,6 +121,7 @@ def _register_templates(app: Flask) -> None:
             "current_user": get_current_user(),
             "nav_links": sorted(registry().nav_links),
             "nav_icons": registry().nav_icons,
+            "header_modules": registry().header_modules,
             "empty_form": EmptyForm,
         }
 

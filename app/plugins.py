@@ -23,6 +23,10 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   -> ``{user id: ProfileAction}``, a button beside each person of a member list ("Message"),
   for the whole list in a fixed number of queries;
 - ``reindexers``: functions ``() -> int`` run by ``jam3ia reindex``;
+- ``header_modules``: ``(static endpoint, file name)`` of JavaScript modules every page loads
+  (messaging's unread badge);
+- ``room_guards``: ``{room prefix: may_stay(user_id, room)}`` for the Socket.IO rooms a
+  feature joins after an access check (``app.realtime.guard_rooms``);
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
 - ``jobs``: periodic jobs run by ``jam3ia tick`` (``app.jobs.register_job``);
@@ -108,6 +112,8 @@ class Registry:
         default_factory=list
     )
     reindexers: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
+    header_modules: list[tuple[str, str]] = field(default_factory=list)
+    room_guards: dict[str, Callable[[int, str], bool]] = field(default_factory=dict)
     export_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     export_files: list[Callable[[Any], list[tuple[str, bytes]]]] = field(default_factory=list)
     jobs: dict[str, Any] = field(default_factory=dict)

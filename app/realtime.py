@@ -37,6 +37,7 @@ from sqlalchemy import bindparam, select
 from app.accounts.auth import SESSION_KEY, find_credential
 from app.accounts.models import Credential, User
 from app.db import after_commit, db, utcnow
+from app.plugins import registry
 from app.signals import credentials_revoked
 
 socketio = SocketIO()
@@ -226,20 +227,17 @@ DISCONNECT_ROOM = "jam3ia:disconnect_room"
 RECHECK_ROOMS = "jam3ia:recheck_rooms"
 RESYNC = "resync"
 
-#: Guarded rooms: prefix -> ``may_stay(user_id, room)``, registered by the features whose
-#: namespaces join sockets to rooms after an access check (``topic:``, ``project:``).
-_ROOM_GUARDS: dict[str, Callable[[int, str], bool]] = {}
-
-
-def guard_rooms(prefix: str, may_stay: Callable[[int, str], bool]) -> None:
-    """Declare that sockets in rooms named ``prefix...`` must pass ``may_stay`` to stay."""
-    _ROOM_GUARDS[prefix] = may_stay
+def guard_rooms(app: Flask, prefix: str, may_stay: Callable[[int, str], bool]) -> None:
+    """Declare that sockets in rooms named ``prefix...`` must pass ``may_stay`` to stay
+    (registered by the features whose namespaces join rooms after an access check)."""
+    registry(app).room_guards[prefix] = may_stay
 
 
 def _guard_of(room: Any) -> Callable[[int, str], bool] | None:
     if not isinstance(room, str):
         return None
-    return next((check for prefix, check in _ROOM_GUARDS.items() if room.startswith(prefix)), None)
+    guards = registry().room_guards.items()
+    return next((check for prefix, check in guards if room.startswith(prefix)), None)
 
 
 def _recheck_local(server: Any, app: Flask, room: str, namespace: str) -> None:

@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(events.ForumsNamespace(NAMESPACE))
-    guard_rooms("forum_topic:", events.may_watch)
+    guard_rooms(app, "forum_topic:", events.may_watch)
     registry(app).nav_links.append((20, "forums.index", lambda: str(_l("Forums"))))
     registry(app).nav_icons["forums.index"] = "chat-square-text"
     add_demo_loader(app, 20, "forums", load_demo)

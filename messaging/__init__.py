@@ -48,14 +48,7 @@ def register(app: Flask) -> None:
     membership_changed.connect(_association_role_changed)
     registry(app).export_sections.append(_export_messages)
     presence_withdrawn.connect(_presence_withdrawn)
-
-    @app.context_processor
-    def _header_modules() -> dict[str, list[str]]:
-        from flask import has_request_context, url_for
-
-        if not has_request_context():
-            return {}
-        return {"header_modules": [url_for("messaging.static", filename="badge.js")]}
+    registry(app).header_modules.append(("messaging.static", "badge.js"))
 
 
 def _export_messages(user: object) -> dict[str, object]:

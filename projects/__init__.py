@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(ProjectsNamespace(NAMESPACE))
-    guard_rooms("project:", may_watch)
+    guard_rooms(app, "project:", may_watch)
     membership_changed.connect(drop_lost_watchers, weak=False)
     password_changed.connect(_drop_feed, weak=False)
     user_erased.connect(_drop_feed, weak=False)
