@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import expected_version, make_blueprint, not_found, paginate
+from app.api import expected_version, make_blueprint, not_found, page_schema, paginate
 from app.db import db, transactional
 from app.limits import rate_limit
 from app.markdown import render_markdown
@@ -34,8 +34,8 @@ from projects.schemas import (
     ProjectCreateSchema,
     ProjectDetailSchema,
     ProjectListArgsSchema,
-    ProjectPageSchema,
     ProjectPatchSchema,
+    ProjectSchema,
 )
 
 blp = make_blueprint("projects", __name__, "Shared projects: milestones, activities, timeline")
@@ -57,7 +57,7 @@ def comment_payload(comment: Any) -> dict[str, Any]:
 
 @blp.route("/projects")
 @blp.arguments(ProjectListArgsSchema, location="query")
-@blp.response(200, ProjectPageSchema)
+@blp.response(200, page_schema(ProjectSchema))
 def list_projects(args: dict[str, Any]) -> dict[str, Any]:
     """Projects the caller may see (public ones for everybody), newest first."""
     query = access.visible_projects(get_current_user())

@@ -281,13 +281,6 @@ class ProjectDetailSchema(ProjectSchema):
     can = ma.fields.Dict(metadata={"description": "{view, comment, edit} for the caller"})
 
 
-class ProjectPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ProjectSchema))
-    total = ma.fields.Integer()
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-
-
 class ChangeSchema(ma.Schema):
     id = ma.fields.Integer()
     actor_id = ma.fields.Integer(allow_none=True)
