@@ -1,4 +1,5 @@
-"""The forums JSON API (API.md "Forums"), thin: parse, access_*, services, commit, serialize.
+"""The forums JSON API (API.md "Forums"), thin: parse, access_*, services, serialize; each
+endpoint that writes is one transaction (``@transactional``: committed when it returns).
 
 Reacting twice with the same reaction is idempotent: the first POST answers 201, the next
 ones 200 with ``created: false``, and the reaction is stored once.
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
-from app.db import db
+from app.db import db, transactional
 from app.limits import rate_limit
 from forums import access, queries, services
 from forums.models import Post, PostRevision
@@ -71,10 +72,10 @@ def list_forums() -> dict[str, Any]:
 @blp.route("/forums", methods=["POST"])
 @blp.arguments(ForumCreateSchema)
 @blp.response(201, ForumSchema)
+@transactional
 def create_forum(data: dict[str, Any]) -> dict[str, Any]:
     """Platform admins add a forum (names and descriptions in ar/fr/en)."""
     forum = services.create_forum(require_user(), data)
-    db.session.commit()
     return queries.forum_dict(forum, locale())
 
 
@@ -87,27 +88,27 @@ def get_forum(forum_id: int) -> dict[str, Any]:
 @blp.route("/forums/<int:forum_id>", methods=["PATCH"])
 @blp.arguments(ForumCreateSchema)
 @blp.response(200, ForumSchema)
+@transactional
 def update_forum(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
     """Platform admins edit a forum."""
     forum = services.update_forum(require_user(), access.access_forum(forum_id), data)
-    db.session.commit()
     return queries.forum_dict(forum, locale())
 
 
 @blp.route("/forums/<int:forum_id>/moderators", methods=["POST"])
 @blp.arguments(ForumModeratorSchema)
 @blp.response(204)
+@transactional
 def add_moderator(data: dict[str, Any], forum_id: int) -> None:
     """Platform admins make a user moderator of this forum."""
     services.set_moderator(require_user(), access.access_forum(forum_id), data["user_id"], True)
-    db.session.commit()
 
 
 @blp.route("/forums/<int:forum_id>/moderators/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def remove_moderator(forum_id: int, user_id: int) -> None:
     services.set_moderator(require_user(), access.access_forum(forum_id), user_id, False)
-    db.session.commit()
 
 
 @blp.route("/forums/<int:forum_id>/topics")
@@ -123,12 +124,12 @@ def list_topics(args: dict[str, Any], forum_id: int) -> dict[str, Any]:
 @rate_limit("post")
 @blp.arguments(TopicCreateSchema)
 @blp.response(201, TopicCreatedSchema)
+@transactional
 def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
     """Open a topic ``{title, body}``. A new account's first posts may be held (``pending``)."""
     user = require_user()
     forum = access.access_forum(forum_id)
     topic, post = services.create_topic(user, forum, data["title"], data["body"])
-    db.session.commit()
     return {
         "topic": queries.topic_dict(topic, user, user, post.number, user),
         "post": _one_post(user, post, topic),
@@ -137,6 +138,7 @@ def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
 
 @blp.route("/forums/<int:forum_id>/watch", methods=["PUT", "DELETE"])
 @blp.response(200, ForumWatchStateSchema)
+@transactional
 def watch_forum(forum_id: int) -> dict[str, Any]:
     """PUT: be notified of every new topic in this forum; DELETE: stop."""
     from flask import request
@@ -144,7 +146,6 @@ def watch_forum(forum_id: int) -> dict[str, Any]:
     user = require_user()
     on = request.method == "PUT"
     services.set_watch(user, forum=access.access_forum(forum_id), on=on)
-    db.session.commit()
     return {"watching": on}
 
 
@@ -162,25 +163,24 @@ def unread(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/topics/<int:topic_id>")
 @blp.arguments(TopicPageArgsSchema, location="query")
 @blp.response(200, TopicDetailSchema)
+@transactional  # the one GET that writes: the read mark the visit moves (documented)
 def get_topic(args: dict[str, Any], topic_id: int) -> dict[str, Any]:
     """A topic with one page of posts, numbered from 1. Reading it moves the caller's read
     mark (unless ``mark_read=false``); ``last_read_number`` is the mark before this visit."""
     viewer = get_current_user()
     topic = access.access_topic(viewer, topic_id)
-    detail = topic_detail(viewer, topic, args["page"], args["per_page"], args["mark_read"])
-    db.session.commit()  # the read mark the visit moved
-    return detail
+    return topic_detail(viewer, topic, args["page"], args["per_page"], args["mark_read"])
 
 
 @blp.route("/topics/<int:topic_id>", methods=["PATCH"])
 @blp.arguments(TopicPatchSchema)
 @blp.response(200, TopicSchema)
+@transactional
 def update_topic(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     """Moderators pin, lock, hide, rename or move (``forum_id``) a topic."""
     user = require_user()
     topic = access.access_topic(user, topic_id, "moderate")
     services.moderate_topic(user, topic, data)
-    db.session.commit()
     return queries.topic_dict(topic, None, None, None, None)
 
 
@@ -198,30 +198,31 @@ def posts_after(args: dict[str, Any], topic_id: int) -> dict[str, Any]:
 @rate_limit("post")
 @blp.arguments(PostReplySchema)
 @blp.response(201, PostSchema)
+@transactional
 def create_post(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     """Reply ``{body, quote_post_id?}``. 409 ``topic_locked`` on a locked topic; 422 when the
     quoted post does not exist or is not visible to everybody."""
     user = require_user()
     topic = access.access_topic(user, topic_id, "reply")
     post = services.reply(user, topic, data["body"], data.get("quote_post_id"))
-    db.session.commit()
     return _one_post(user, post, topic)
 
 
 @blp.route("/topics/<int:topic_id>/read", methods=["POST"])
 @blp.arguments(TopicReadMarkSchema)
 @blp.response(200, TopicReadStateSchema)
+@transactional
 def mark_read(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     """Move the caller's read mark to post ``number`` (never backwards)."""
     user = require_user()
     topic = access.access_topic(user, topic_id)
     services.mark_read(user, topic, data["number"])
-    db.session.commit()
     return {"last_read_number": queries.topic_state(user, topic)["last_read_number"] or 0}
 
 
 @blp.route("/topics/<int:topic_id>/watch", methods=["PUT", "DELETE"])
 @blp.response(200, ForumWatchStateSchema)
+@transactional
 def watch_topic(topic_id: int) -> dict[str, Any]:
     """PUT: be notified of replies; DELETE: stop. Authors and repliers watch automatically."""
     from flask import request
@@ -229,7 +230,6 @@ def watch_topic(topic_id: int) -> dict[str, Any]:
     user = require_user()
     on = request.method == "PUT"
     services.set_watch(user, topic=access.access_topic(user, topic_id), on=on)
-    db.session.commit()
     return {"watching": on}
 
 
@@ -249,6 +249,7 @@ def get_post(post_id: int) -> Any:
 @rate_limit("post_edit")
 @blp.arguments(PostPatchSchema)
 @blp.response(200, PostSchema)
+@transactional
 def edit_post(data: dict[str, Any], post_id: int) -> Any:
     """The author or a moderator edits; the previous text goes to the visible history. Send
     the loaded version as ``If-Match`` (or ``version``): 409 ``edit_conflict`` when someone
@@ -257,18 +258,17 @@ def edit_post(data: dict[str, Any], post_id: int) -> Any:
     expected = expected_version(data.get("version"))
     post, topic = access.access_post(user, post_id, "edit")
     services.edit_post(user, post, topic, data.get("body"), data.get("title"), expected)
-    db.session.commit()
     return _one_post(user, post, topic), 200, {"ETag": f'"{post.version}"'}
 
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def delete_post(post_id: int) -> None:
     """Soft delete by the author or a moderator: the post becomes a placeholder."""
     user = require_user()
     post, topic = access.access_post(user, post_id, "delete")
     services.delete_post(user, post, topic)
-    db.session.commit()
 
 
 @blp.route("/posts/<int:post_id>/revisions")
@@ -303,46 +303,46 @@ def revisions(post_id: int) -> dict[str, Any]:
 @blp.arguments(PostReactionSchema)
 @blp.response(201, PostReactionResultSchema)
 @blp.alt_response(200, schema=PostReactionResultSchema, description="already reacted (idempotent)")
+@transactional
 def react(data: dict[str, Any], post_id: int) -> Any:
     """React with one of the fixed set. The same reaction again is idempotent (200)."""
     user = require_user()
     post, topic = access.access_post(user, post_id)
     _reaction, created = services.react(user, post, topic, data["kind"])
-    db.session.commit()
     return {"post": _one_post(user, post, topic), "created": created}, 201 if created else 200
 
 
 @blp.route("/posts/<int:post_id>/reactions/<string:kind>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def unreact(post_id: int, kind: str) -> None:
     user = require_user()
     post, topic = access.access_post(user, post_id)
     services.unreact(user, post, topic, kind)
-    db.session.commit()
 
 
 @blp.route("/posts/<int:post_id>/flags", methods=["POST"])
 @blp.arguments(PostFlagSchema)
 @blp.response(201, PostFlagResultSchema)
+@transactional
 def flag_post(data: dict[str, Any], post_id: int) -> Any:
     """Report a post to the moderators (``reason``: spam, offensive, off_topic, other).
     Twice by the same person: 409 ``already_flagged``."""
     user = require_user()
     post, topic = access.access_post(user, post_id)
     row = services.flag(user, post, topic, data["reason"], data["details"])
-    db.session.commit()
     return {"id": row.id, "post_id": post.id, "reason": row.reason}
 
 
 @blp.route("/posts/<int:post_id>/moderate", methods=["POST"])
 @blp.arguments(PostModerateSchema)
 @blp.response(200, PostSchema)
+@transactional
 def moderate_post(data: dict[str, Any], post_id: int) -> dict[str, Any]:
     """Moderators: ``hide``, ``unhide``, ``approve``/``reject`` a held post, ``dismiss`` flags."""
     user = require_user()
     post, topic = access.access_post(user, post_id, "moderate")
     services.moderate_post(user, post, topic, data["action"])
-    db.session.commit()
     return _one_post(user, post, topic)
 
 

@@ -8,7 +8,7 @@ import random
 
 from sqlalchemy import func, select
 
-from app.db import db, utcnow
+from app.db import db, transaction, utcnow
 from forums import services
 from forums.demo_threads import COMMON_THREADS, FIELD_THREADS, Thread
 from forums.models import Forum, Post, Topic
@@ -70,7 +70,13 @@ THREADS = [
 
 
 def load_demo() -> None:
-    """Field forums, an admin-created forum and a few discussions (idempotent)."""
+    """Field forums, an admin-created forum and a few discussions (idempotent), in one
+    transaction: committed when all of it is written, nothing of it kept when a step fails."""
+    with transaction():
+        _load()
+
+
+def _load() -> None:
     from app.demo import demo_user
     from directory import list_fields
 
@@ -127,7 +133,6 @@ def load_demo() -> None:
         if home is not None:
             _thread(home, (code, title, author, body, replies))
     _fill_quiet_forums()
-    db.session.commit()
 
 
 def _thread(forum: Forum, thread: Thread) -> None:

@@ -1,5 +1,6 @@
 """What a reader sees of a topic (one page of posts, the read state) and the read mark that
-seeing it moves. Shared by the topic page and ``GET /api/v1/topics/{id}``; the caller commits."""
+seeing it moves. Shared by the topic page and ``GET /api/v1/topics/{id}``: the read mark is
+flushed, and kept by the caller's transaction."""
 
 from __future__ import annotations
 

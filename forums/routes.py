@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +14,8 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError, expected_version, id_arg
-from app.db import db
+from app.db import db, transaction
+from app.edge import attempt
 from app.limits import rate_limit
 from forums import access, queries, services
 from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
@@ -63,6 +65,16 @@ def _fail(error: ApiError) -> None:
     flash(" ".join(messages), "error")
 
 
+def _act(action: Callable[[], object]) -> bool:
+    """A button's write as one transaction (:func:`app.edge.attempt`): kept when it works;
+    undone and flashed with its reasons (the message and each field's) when refused. The
+    buttons' flashes keep the field reasons, which ``form_action`` leaves out."""
+    outcome = attempt(action)
+    if outcome.error is not None:
+        _fail(outcome.error)
+    return outcome.ok
+
+
 @bp.route("/forums")
 def index() -> ResponseReturnValue:
     viewer = get_current_user()
@@ -82,15 +94,12 @@ def new_forum() -> ResponseReturnValue:
     values = {key: request.form.get(key, "") for key in keys}
     status = 200
     if request.method == "POST":
-        try:
-            created = services.create_forum(user, values)
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
-            _fail(error)
+        created = attempt(lambda: services.create_forum(user, values).id)
+        if created.error is not None:
+            _fail(created.error)
             status = 422
         else:
-            return redirect(url_for("forums.forum", forum_id=created.id))
+            return redirect(url_for("forums.forum", forum_id=created.value))
     return render_template("forums/new_forum.html", values=values), status
 
 
@@ -133,19 +142,23 @@ def new_topic(forum_id: int) -> ResponseReturnValue:
     title, body = request.form.get("title", ""), request.form.get("body", "")
     status = 200
     if request.method == "POST":
-        try:
+
+        def create() -> tuple[int, bool]:
             topic, post = services.create_topic(user, forum_obj, title, body)
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
-            _fail(error)
-            status = error.code if error.code in (413, 422) else 422
+            return topic.id, post.pending
+
+        created = attempt(create)
+        if created.error is not None:
+            _fail(created.error)
+            status = created.error.code if created.error.code in (413, 422) else 422
         else:
-            if post.pending:
+            assert created.value is not None
+            topic_id, pending = created.value
+            if pending:
                 flash(
                     _("Thank you! Your topic will appear once a moderator approves it."), "success"
                 )
-            return redirect(url_for("forums.topic", topic_id=topic.id))
+            return redirect(url_for("forums.topic", topic_id=topic_id))
     return render_template(
         "forums/new_topic.html",
         forum=queries.forum_dict(forum_obj, locale()),
@@ -168,8 +181,8 @@ def topic(topic_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     topic_obj = access.access_topic(viewer, topic_id)
     page = _page()
-    detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
-    db.session.commit()  # the read mark the visit moved
+    with transaction():  # the read mark the visit moves
+        detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
     quote = None
     quote_id = id_arg("quote")
     if quote_id and viewer is not None:
@@ -207,22 +220,26 @@ def topic(topic_id: int) -> ResponseReturnValue:
 def reply(topic_id: int) -> ResponseReturnValue:
     user = require_user()
     quote_id = id_arg("quote_post_id", request.form)
-    try:
+
+    def write() -> tuple[int, bool]:
         topic_obj = access.access_topic(user, topic_id, "reply")
         post = services.reply(user, topic_obj, request.form.get("body", ""), quote_id)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        if error.code == 404:
-            raise
-        _fail(error)
+        return post.number, post.pending
+
+    written = attempt(write)
+    if written.error is not None:
+        if written.error.code == 404:
+            raise written.error
+        _fail(written.error)
         return redirect(
             url_for("forums.topic", topic_id=topic_id, page=request.form.get("page", 1)) + "#reply"
         )
-    if post.pending:
+    assert written.value is not None
+    number, pending = written.value
+    if pending:
         flash(_("Thank you! Your reply will appear once a moderator approves it."), "success")
-    page = services.page_of(post.number, PER_PAGE)
-    return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{post.number}")
+    page = services.page_of(number, PER_PAGE)
+    return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{number}")
 
 
 @bp.route("/topics/<int:topic_id>/watch", methods=["POST"])
@@ -230,8 +247,8 @@ def reply(topic_id: int) -> ResponseReturnValue:
 def watch_topic(topic_id: int) -> ResponseReturnValue:
     user = require_user()
     topic_obj = access.access_topic(user, topic_id)
-    services.set_watch(user, topic=topic_obj, on=request.form.get("on") == "1")
-    db.session.commit()
+    on = request.form.get("on") == "1"
+    _act(lambda: services.set_watch(user, topic=topic_obj, on=on))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
@@ -239,8 +256,9 @@ def watch_topic(topic_id: int) -> ResponseReturnValue:
 @login_required
 def watch_forum(forum_id: int) -> ResponseReturnValue:
     user = require_user()
-    services.set_watch(user, forum=access.access_forum(forum_id), on=request.form.get("on") == "1")
-    db.session.commit()
+    forum_obj = access.access_forum(forum_id)
+    on = request.form.get("on") == "1"
+    _act(lambda: services.set_watch(user, forum=forum_obj, on=on))
     return redirect(url_for("forums.forum", forum_id=forum_id))
 
 
@@ -255,12 +273,7 @@ def moderate_topic(topic_id: int) -> ResponseReturnValue:
             changes[key] = request.form[key] == "1"
     if id_arg("forum_id", request.form):
         changes["forum_id"] = id_arg("forum_id", request.form)
-    try:
-        services.moderate_topic(user, topic_obj, changes)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        _fail(error)
+    _act(lambda: services.moderate_topic(user, topic_obj, changes))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
@@ -281,19 +294,20 @@ def edit_post(post_id: int) -> ResponseReturnValue:
     version = request.form.get("version", str(post.version))
     status = 200
     conflict = False
+    number, topic_id = post.number, topic_obj.id
     if request.method == "POST":
-        try:
-            services.edit_post(
+        saved = attempt(
+            lambda: services.edit_post(
                 user,
                 post,
                 topic_obj,
                 body,
-                title if post.number == 1 else None,
+                title if number == 1 else None,
                 expected_version(version),
             )
-            db.session.commit()
-        except ApiError as error:
-            db.session.rollback()
+        )
+        error = saved.error
+        if error is not None:
             if error.error_code == "edit_conflict":
                 # Their text is shown above the form, which keeps the editor's input and now
                 # carries the current version: saving again applies it knowingly.
@@ -306,7 +320,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
                 _fail(error)
                 status = 422
         else:
-            return _back_to(post.number, topic_obj.id)
+            return _back_to(number, topic_id)
     return render_template(
         "forums/edit_post.html",
         post=post,
@@ -337,17 +351,13 @@ def post_history(post_id: int) -> ResponseReturnValue:
 def delete_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "delete")
-    try:
-        services.delete_post(user, post, topic_obj)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        _fail(error)
-        return _back_to(post.number, topic_obj.id)
+    number, topic_id, forum_id = post.number, topic_obj.id, topic_obj.forum_id
+    if not _act(lambda: services.delete_post(user, post, topic_obj)):
+        return _back_to(number, topic_id)
     flash(_("The post was deleted."), "success")
-    if post.number == 1:
-        return redirect(url_for("forums.forum", forum_id=topic_obj.forum_id))
-    return _back_to(post.number, topic_obj.id)
+    if number == 1:
+        return redirect(url_for("forums.forum", forum_id=forum_id))
+    return _back_to(number, topic_id)
 
 
 @bp.route("/posts/<int:post_id>/react", methods=["POST"])
@@ -356,16 +366,12 @@ def react(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id)
     kind = request.form.get("kind", "")
-    try:
-        if request.form.get("undo") == "1":
-            services.unreact(user, post, topic_obj, kind)
-        else:
-            services.react(user, post, topic_obj, kind)
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        _fail(error)
-    return _back_to(post.number, topic_obj.id)
+    number, topic_id = post.number, topic_obj.id
+    if request.form.get("undo") == "1":
+        _act(lambda: services.unreact(user, post, topic_obj, kind))
+    else:
+        _act(lambda: services.react(user, post, topic_obj, kind))
+    return _back_to(number, topic_id)
 
 
 @bp.route("/posts/<int:post_id>/flag", methods=["POST"])
@@ -373,17 +379,11 @@ def react(post_id: int) -> ResponseReturnValue:
 def flag(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id)
-    try:
-        services.flag(
-            user, post, topic_obj, request.form.get("reason", ""), request.form.get("details", "")
-        )
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        _fail(error)
-    else:
+    number, topic_id = post.number, topic_obj.id
+    reason, details = request.form.get("reason", ""), request.form.get("details", "")
+    if _act(lambda: services.flag(user, post, topic_obj, reason, details)):
         flash(_("Thank you, the moderators will look at this post."), "success")
-    return _back_to(post.number, topic_obj.id)
+    return _back_to(number, topic_id)
 
 
 @bp.route("/posts/<int:post_id>/moderate", methods=["POST"])
@@ -391,15 +391,12 @@ def flag(post_id: int) -> ResponseReturnValue:
 def moderate_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "moderate")
-    try:
-        services.moderate_post(user, post, topic_obj, request.form.get("action", ""))
-        db.session.commit()
-    except ApiError as error:
-        db.session.rollback()
-        _fail(error)
+    number, topic_id = post.number, topic_obj.id
+    action = request.form.get("action", "")
+    _act(lambda: services.moderate_post(user, post, topic_obj, action))
     if request.form.get("next") == "queue":
         return redirect(url_for("forums.moderation"))
-    return _back_to(post.number, topic_obj.id)
+    return _back_to(number, topic_id)
 
 
 @bp.route("/forums/moderation")

@@ -1,5 +1,9 @@
-"""Everything that changes forum state. Each function takes an explicit ``actor``; the caller
-(route, API endpoint, socket handler, CLI) commits, and realtime events leave after commit.
+"""Everything that changes forum state. Each function takes an explicit ``actor`` and flushes,
+never commits: the caller's transaction (``@transactional`` endpoint, ``attempt`` on a page,
+``transaction()`` in the CLI) keeps or undoes all of it, and realtime events leave after commit.
+
+Twin requests (a double tap, two tabs) that add the same reaction, flag, moderator, watch or
+read mark answer as if the first one had won, never with an ``IntegrityError``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from app.accounts.blocks import blockers_of
 from app.accounts.models import User
 from app.accounts.services import platform_admin_ids
 from app.api import ApiError, check_version, not_found
-from app.db import db, for_update, utcnow
+from app.db import begin_write, db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
@@ -46,6 +50,21 @@ NAMESPACE = "/forums"
 
 def topic_room(topic_id: int) -> str:
     return f"forum_topic:{topic_id}"
+
+
+def _insert_once(row: Any) -> bool:
+    """Add ``row``, unless a concurrent request committed its twin first and the unique key
+    refuses it: True when added. The insert runs in a SAVEPOINT, so the refusal undoes only
+    it. The write lock comes first: on SQLite a SAVEPOINT that opens the transaction is its
+    outermost one, and releasing it would commit the row at once, out of the reach of a
+    rollback of the rest of the request."""
+    begin_write()
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- validation
@@ -227,11 +246,8 @@ def set_moderator(actor: User, forum: Forum, user_id: int, on: bool) -> None:
         )
     )
     if on and row is None:
-        try:
-            with db.session.begin_nested():  # a concurrent request may appoint them first
-                db.session.add(ForumModerator(forum_id=forum.id, user_id=user_id))
-        except IntegrityError:
-            pass  # appointed already: the wanted state
+        # a concurrent request may appoint them first: appointed already is the wanted state
+        _insert_once(ForumModerator(forum_id=forum.id, user_id=user_id))
     elif not on and row is not None:
         db.session.delete(row)
     db.session.flush()
@@ -528,10 +544,7 @@ def react(actor: User, post: Post, topic: Topic, kind: str) -> tuple[Reaction, b
     if existing is not None:
         return existing, False
     reaction = Reaction(post_id=post.id, user_id=actor.id, kind=kind)
-    try:
-        with db.session.begin_nested():  # a concurrent request may add the same one first
-            db.session.add(reaction)
-    except IntegrityError:
+    if not _insert_once(reaction):  # a concurrent request added the same one first
         found = db.session.scalar(
             select(Reaction).where(
                 Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == kind
@@ -580,11 +593,8 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
     if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == actor.id)):
         raise ApiError(409, "already_flagged", _("You have already flagged this post."))
     row = Flag(post_id=post.id, user_id=actor.id, reason=reason, details=details)
-    try:
-        with db.session.begin_nested():  # a concurrent request may flag it first
-            db.session.add(row)
-    except IntegrityError:
-        raise ApiError(409, "already_flagged", _("You have already flagged this post.")) from None
+    if not _insert_once(row):  # a concurrent request flagged it first: as the second flag
+        raise ApiError(409, "already_flagged", _("You have already flagged this post."))
     post.flag_count += 1
     db.session.flush()
     notify(
@@ -746,9 +756,15 @@ def mark_read(user: User, topic: Topic, number: int) -> int:
         select(TopicRead).where(TopicRead.user_id == user.id, TopicRead.topic_id == topic.id)
     )
     previous = row.last_read_number if row else 0
-    if row is None:
-        db.session.add(TopicRead(user_id=user.id, topic_id=topic.id, last_read_number=number))
-    elif number > row.last_read_number:
+    if row is None and _insert_once(
+        TopicRead(user_id=user.id, topic_id=topic.id, last_read_number=number)
+    ):
+        return previous
+    if row is None:  # the same reader's other tab or request recorded a mark first
+        row = db.session.scalars(
+            select(TopicRead).where(TopicRead.user_id == user.id, TopicRead.topic_id == topic.id)
+        ).one()
+    if number > row.last_read_number:
         row.last_read_number = number
         row.updated_at = utcnow()
     db.session.flush()
@@ -756,14 +772,21 @@ def mark_read(user: User, topic: Topic, number: int) -> int:
 
 
 def _watch(user_id: int, *, topic_id: int | None = None, forum_id: int | None = None) -> bool:
-    exists = db.session.scalar(
-        select(Watch.id).where(
-            Watch.user_id == user_id,
-            Watch.topic_id.is_(None) if topic_id is None else Watch.topic_id == topic_id,
-            Watch.forum_id.is_(None) if forum_id is None else Watch.forum_id == forum_id,
-        )
+    watch = select(Watch.id).where(
+        Watch.user_id == user_id,
+        Watch.topic_id.is_(None) if topic_id is None else Watch.topic_id == topic_id,
+        Watch.forum_id.is_(None) if forum_id is None else Watch.forum_id == forum_id,
     )
-    if exists:
+    if db.session.scalar(watch) is not None:
+        return False
+    # The unique key (user, topic, forum) never holds, as one of the two is NULL: the same
+    # person's twin requests queue on their row instead, and the second one finds the first
+    # one's watch. FOR NO KEY UPDATE: rows that merely refer to the person are not held up.
+    begin_write()
+    db.session.execute(
+        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
+    ).all()
+    if db.session.scalar(watch) is not None:
         return False
     db.session.add(Watch(user_id=user_id, topic_id=topic_id, forum_id=forum_id))
     db.session.flush()
