@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, Select, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -242,6 +243,22 @@ def for_update(stmt: Select[Any]) -> Select[Any]:
     """
     begin_write()
     return stmt.with_for_update()
+
+
+def insert_once(row: Any) -> bool:
+    """Add ``row`` unless a concurrent request committed its twin first and a unique key
+    refuses it: True when added. The insert runs in a SAVEPOINT, so the refusal undoes only
+    it (the caller then reads the twin and answers as if it had come second). The write lock
+    comes first: on SQLite a SAVEPOINT that opens the transaction is its outermost one, and
+    releasing it would commit the row at once, out of reach of a rollback of the rest of the
+    request."""
+    begin_write()
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 class Versioned:

@@ -227,6 +227,7 @@ DISCONNECT_ROOM = "jam3ia:disconnect_room"
 RECHECK_ROOMS = "jam3ia:recheck_rooms"
 RESYNC = "resync"
 
+
 def guard_rooms(app: Flask, prefix: str, may_stay: Callable[[int, str], bool]) -> None:
     """Declare that sockets in rooms named ``prefix...`` must pass ``may_stay`` to stay
     (registered by the features whose namespaces join rooms after an access check)."""

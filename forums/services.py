@@ -13,13 +13,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.blocks import blockers_of
 from app.accounts.models import User
 from app.accounts.services import platform_admin_ids
 from app.api import ApiError, check_version, not_found
-from app.db import begin_write, db, for_update, utcnow
+from app.db import begin_write, db, for_update, insert_once, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
@@ -50,21 +49,6 @@ NAMESPACE = "/forums"
 
 def topic_room(topic_id: int) -> str:
     return f"forum_topic:{topic_id}"
-
-
-def _insert_once(row: Any) -> bool:
-    """Add ``row``, unless a concurrent request committed its twin first and the unique key
-    refuses it: True when added. The insert runs in a SAVEPOINT, so the refusal undoes only
-    it. The write lock comes first: on SQLite a SAVEPOINT that opens the transaction is its
-    outermost one, and releasing it would commit the row at once, out of the reach of a
-    rollback of the rest of the request."""
-    begin_write()
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- validation
@@ -247,7 +231,7 @@ def set_moderator(actor: User, forum: Forum, user_id: int, on: bool) -> None:
     )
     if on and row is None:
         # a concurrent request may appoint them first: appointed already is the wanted state
-        _insert_once(ForumModerator(forum_id=forum.id, user_id=user_id))
+        insert_once(ForumModerator(forum_id=forum.id, user_id=user_id))
     elif not on and row is not None:
         db.session.delete(row)
     db.session.flush()
@@ -544,14 +528,14 @@ def react(actor: User, post: Post, topic: Topic, kind: str) -> tuple[Reaction, b
     if existing is not None:
         return existing, False
     reaction = Reaction(post_id=post.id, user_id=actor.id, kind=kind)
-    if not _insert_once(reaction):  # a concurrent request added the same one first
+    if not insert_once(reaction):  # a concurrent request added the same one first
         found = db.session.scalar(
             select(Reaction).where(
                 Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == kind
             )
         )
         if found is None:  # pragma: no cover - another constraint failed
-            raise
+            raise ApiError(409, "conflict", _("Please try again."))
         return found, False
     emit_updated(post, topic)
     return reaction, True
@@ -593,7 +577,7 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
     if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == actor.id)):
         raise ApiError(409, "already_flagged", _("You have already flagged this post."))
     row = Flag(post_id=post.id, user_id=actor.id, reason=reason, details=details)
-    if not _insert_once(row):  # a concurrent request flagged it first: as the second flag
+    if not insert_once(row):  # a concurrent request flagged it first: as the second flag
         raise ApiError(409, "already_flagged", _("You have already flagged this post."))
     post.flag_count += 1
     db.session.flush()
@@ -756,7 +740,7 @@ def mark_read(user: User, topic: Topic, number: int) -> int:
         select(TopicRead).where(TopicRead.user_id == user.id, TopicRead.topic_id == topic.id)
     )
     previous = row.last_read_number if row else 0
-    if row is None and _insert_once(
+    if row is None and insert_once(
         TopicRead(user_id=user.id, topic_id=topic.id, last_read_number=number)
     ):
         return previous

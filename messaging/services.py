@@ -16,12 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Table, and_, bindparam, func, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts import blocks
 from app.accounts.models import Block, User
 from app.api import ApiError, not_found
-from app.db import db, utcnow
+from app.db import db, insert_once, utcnow
 from app.markdown import html_text, render_markdown
 from app.realtime import emit_after_commit, user_room
 from app.text import clean_name, clean_text, escape_like
@@ -166,13 +165,11 @@ def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
     existing = _by_pair_key(key)
     if existing is not None:
         return existing, False
-    try:
-        with db.session.begin_nested():  # a racing twin takes the key: keep theirs
-            conversation = build()
-    except IntegrityError:
+    conversation = build()
+    if not insert_once(conversation):  # a racing twin took the key: keep theirs
         existing = _by_pair_key(key)
         if existing is None:  # pragma: no cover - the key was taken then deleted
-            raise
+            raise ApiError(409, "conflict", _("Please try again."))
         return existing, False
     return conversation, True
 
@@ -217,7 +214,6 @@ def start_conversation(
                 ConversationMember(user_id=actor.id, role="member"),
                 ConversationMember(user_id=other.id, role="member"),
             ]
-            db.session.add(conv)
             return conv
 
         conversation, created = _create_unique(f"{low}:{high}", build_direct)
@@ -249,7 +245,6 @@ def _start_association(actor: User, association_id: int) -> tuple[Conversation, 
             created_by_id=actor.id,
         )
         conv.members = [ConversationMember(user_id=actor.id, role="member")]
-        db.session.add(conv)
         return conv
 
     conversation, created = _create_unique(key, build)
@@ -304,13 +299,10 @@ def add_member(
         raise ApiError(409, "group_full", _("This group is full."))
     _users({user_id})
     row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="member")
-    try:
-        with db.session.begin_nested():  # a concurrent request may add them first
-            db.session.add(row)
-    except IntegrityError:
+    if not insert_once(row):  # a concurrent request added them first
         found = access.membership(conversation, user_id)
         if found is None:  # pragma: no cover
-            raise
+            raise ApiError(409, "conflict", _("Please try again."))
         return found
     _announce(conversation, [user_id])
     _emit_updated(conversation)
@@ -590,10 +582,7 @@ def _stored(member: ConversationMember) -> ConversationMember:
     marker (a concurrent first marker of theirs may store it first: that one is used)."""
     if inspect(member).persistent:
         return member
-    try:
-        with db.session.begin_nested():
-            db.session.add(member)
-    except IntegrityError:
+    if not insert_once(member):
         stored = db.session.scalar(
             select(ConversationMember).where(
                 ConversationMember.conversation_id == member.conversation_id,
@@ -601,7 +590,7 @@ def _stored(member: ConversationMember) -> ConversationMember:
             )
         )
         if stored is None:  # pragma: no cover - the row cannot vanish in between
-            raise
+            raise ApiError(409, "conflict", _("Please try again."))
         return stored
     return member
 

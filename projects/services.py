@@ -13,11 +13,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.api import ApiError, check_version, invalid
-from app.db import db, for_update, utcnow
+from app.db import db, for_update, insert_once, utcnow
 from app.i18n import local_day
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
@@ -863,15 +862,11 @@ def regenerate_feed(user: User) -> str:
     secret = new_secret()
     feed = feed_of(user)
     if feed is None:
-        try:
-            with db.session.begin_nested():  # a concurrent request may make the first one
-                db.session.add(CalendarFeed(user_id=user.id, secret_hash=secret_digest(secret)))
-        except IntegrityError:
-            feed = feed_of(user)
-            if feed is None:  # pragma: no cover - another constraint failed
-                raise
-        else:
+        if insert_once(CalendarFeed(user_id=user.id, secret_hash=secret_digest(secret))):
             return secret
+        feed = feed_of(user)  # a concurrent request made the first one
+        if feed is None:  # pragma: no cover - another constraint failed
+            raise ApiError(409, "conflict", _("Please try again."))
     # this secret replaces the stored one, as if that request had come first
     feed.secret_hash = secret_digest(secret)
     feed.created_at = utcnow()

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Block, User
 from app.api import ApiError
-from app.db import db
+from app.db import db, insert_once
 from app.signals import presence_withdrawn
 
 
@@ -29,12 +28,7 @@ def block(actor: User, user_id: int) -> bool:
         raise ApiError(404, "not_found", _("Not found."))
     if is_blocking(actor.id, user_id):
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(Block(blocker_id=actor.id, blocked_id=user_id))
-    except IntegrityError:  # a concurrent request blocked them first
-        return False
-    return True
+    return insert_once(Block(blocker_id=actor.id, blocked_id=user_id))  # False: blocked twice
 
 
 def unblock(actor: User, user_id: int) -> bool:

@@ -45,8 +45,9 @@ def test_direct_conversation_race_creates_one(app: Flask) -> None:
         with app.app_context():
             user = db.session.get(type(a), me)
             barrier.wait()
-            conversation, _created = services.start_conversation(user, [other])
-            results.append(conversation.id)
+            with transaction():  # services flush; the caller's edge commits
+                conversation, _created = services.start_conversation(user, [other])
+                results.append(conversation.id)
             db.session.remove()
 
     threads = [

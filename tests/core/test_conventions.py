@@ -1,0 +1,56 @@
+"""The conventions of docs/architecture.md that a reviewer would otherwise check by hand.
+
+One transaction rule: in a feature package, nothing commits or rolls back by hand. Services
+flush; pages, API endpoints, socket events, jobs and CLI commands run their write through the
+one edge (``app.db.transaction``/``transactional``, ``app.edge.attempt``/``form_action``,
+``app.sockets.handler``). Demo loaders are seeding scripts run from the CLI.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FEATURES = ("directory", "forums", "library", "messaging", "offers", "projects")
+
+#: Hand-written rollbacks that end a read-only transaction before the code may yield to other
+#: greenlets (presence pushes): nothing is written there, so there is nothing to keep.
+READ_ONLY_ROLLBACKS = {
+    "messaging/events.py",
+    "messaging/online.py",
+}
+
+
+def _calls(path: Path, names: set[str]) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in names
+        and "session" in ast.unparse(node.func.value)
+    ]
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted(
+        p
+        for p in (ROOT / package).rglob("*.py")
+        if "migrations" not in p.parts and p.name != "demo.py"
+    )
+
+
+@pytest.mark.parametrize("package", FEATURES)
+def test_features_commit_only_through_the_edge(package: str) -> None:
+    found = []
+    for path in _modules(package):
+        relative = path.relative_to(ROOT).as_posix()
+        names = {"commit"} if relative in READ_ONLY_ROLLBACKS else {"commit", "rollback"}
+        found += [f"{relative}:{line}" for line in _calls(path, names)]
+    assert not found, "commit through app.db.transaction / app.edge / app.sockets: " + ", ".join(
+        found
+    )
