@@ -523,17 +523,8 @@ async function init() {
   }
   scrollToBottom();
   for (const button of list.querySelectorAll("button[data-action]")) button.hidden = false;
-  try {
-    const detail = await api("GET", `/api/v1/conversations/${state.conversationId}`);
-    state.kind = detail.kind;
-    for (const m of detail.members) {
-      state.names.set(m.user_id, m.display_name);
-      state.lastRead.set(m.user_id, m.last_read_id);
-    }
-    renderSeen();
-  } catch (_error) {
-    /* names stay as rendered */
-  }
+  // every handler is bound before the first await: on a slow network the composer works
+  // (Enter sends) before the conversation's details have arrived
   // edit / delete my own messages (others see "edited" / "deleted" live)
   list.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-action]");
@@ -586,6 +577,17 @@ async function init() {
     if (!document.hidden) markRead();
   });
   markRead();
+  try {
+    const detail = await api("GET", `/api/v1/conversations/${state.conversationId}`);
+    state.kind = detail.kind;
+    for (const m of detail.members) {
+      state.names.set(m.user_id, m.display_name);
+      state.lastRead.set(m.user_id, m.last_read_id);
+    }
+    renderSeen();
+  } catch (_error) {
+    /* names stay as rendered */
+  }
 }
 
 init();

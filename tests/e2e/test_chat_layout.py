@@ -136,6 +136,26 @@ def test_deleting_an_activity_asks_first_and_cancel_keeps_it(
     expect(page.locator(f"form[action$='/activities/{activity.id}/delete']")).to_have_count(0)
 
 
+def test_enter_sends_before_the_conversation_details_arrive(new_page: Any) -> None:
+    """On a slow network the page's details request is still out when the person types: Enter
+    sends at once (it used to insert a new line until the details came back)."""
+    amina = UserFactory(username="amina_s", display_name="أمينة")
+    karim = UserFactory(username="karim_s", display_name="Karim")
+    conversation = direct(amina, karim)
+    page = new_page(amina, locale="ar", viewport={"width": 390, "height": 844})
+    held: list[Any] = []
+    page.route(f"**/api/v1/conversations/{conversation.id}", lambda route: held.append(route))
+    page.goto(f"/chat/{conversation.id}")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.fill("textarea[name=body]", "سلام")
+    page.keyboard.press("Enter")
+    mine = page.locator("[data-messages] li.mine[data-message-id]:not(.pending)")
+    expect(mine).to_have_count(1)
+    expect(page.locator("textarea[name=body]")).to_have_value("")
+    assert held, "the details request was held back"
+    held[0].continue_()
+
+
 def test_direct_chat_shows_sent_then_seen_ticks(new_page: Any) -> None:
     amina = UserFactory(username="amina_t", display_name="أمينة")
     karim = UserFactory(username="karim_t", display_name="Karim")
