@@ -52,11 +52,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     from app.accounts import auth
     from app.accounts import register as register_accounts
     from app.api import api, refuse_deep_json
-    from app.db import db, tune_sqlite
+    from app.db import db, init_db, tune_sqlite
     from app.plugins import init_registry
 
     init_registry(app)
-    db.init_app(app)
+    init_db(app)
     with app.app_context():
         tune_sqlite(db.engine)
     migrate.init_app(

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, Select, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -196,6 +197,29 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def init_db(app: Flask) -> None:
+    """Bind the database to ``app``; each request's session ends without losing its answer."""
+    db.init_app(app)
+    # Teardowns run last registered first: this one ends the session before Flask-SQLAlchemy's.
+    app.teardown_appcontext(end_session)
+
+
+def end_session(_error: BaseException | None = None) -> None:
+    """Close the request's (or socket event's) session; a connection found dead is dropped.
+
+    When the connection is cut after the view answered (the database restarting, a proxy
+    dropping connections), closing the session rolls back on a dead connection and raises. The
+    answer is already made and the rollback had nothing left to keep: raising here would make
+    the server replace the answer with its bare 500. SQLAlchemy invalidates the connection (the
+    pool opens a new one next time); the session is discarded.
+    """
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        log.warning("session end: the connection was lost: %s", error)
+        db.session.registry.clear()
 
 
 def tune_sqlite(engine: Engine) -> None:

@@ -70,3 +70,33 @@ def test_error_page_of_a_crash_during_an_outage_renders_as_for_a_visitor(app, lo
     html = page.get_data(as_text=True)
     assert "<html" in html and "boom" not in html and "Traceback" not in html
     assert user.display_name not in html  # the signed-in header could not load: a visitor's
+
+
+def test_connection_cut_after_the_answer_keeps_the_answer(app, logged_in, user):
+    """The page was made, then the connection died before the request's session closed (a
+    database restart, a proxy dropping connections): closing rolls back on a dead connection.
+    The answer stands (there was nothing left to undo) instead of the server's bare 500, and the
+    next request gets a fresh connection."""
+    browser = logged_in(user)
+    dialect = db.engine.dialect
+    error = dialect.loaded_dbapi.OperationalError
+    real_rollback = dialect.do_rollback
+    cut = {"on": False, "times": 0}
+
+    def rollback(connection: Any) -> None:
+        if cut["on"]:
+            cut["times"] += 1
+            raise error("server closed the connection unexpectedly")
+        real_rollback(connection)
+
+    dialect.do_rollback = rollback  # type: ignore[method-assign]
+    try:
+        cut["on"] = True
+        page = browser.get("/")
+        cut["on"] = False
+    finally:
+        dialect.do_rollback = real_rollback  # type: ignore[method-assign]
+    assert cut["times"] >= 1, "the session never rolled back: the test shows nothing"
+    assert page.status_code == 200
+    assert user.display_name in page.get_data(as_text=True)
+    assert browser.get("/").status_code == 200
