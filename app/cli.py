@@ -117,9 +117,11 @@ def create_admin_command(username: str, email: str, password: str) -> None:
     """Create a platform administrator."""
     from app.accounts.services import make_admin
     from app.api import ApiError
+    from app.db import transaction
 
     try:
-        user = make_admin(username, email, password)
+        with transaction():
+            user = make_admin(username, email, password)
     except ApiError as error:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
         raise click.ClickException(f"{error.message} {details}".strip()) from error

@@ -127,9 +127,10 @@ def _load_more_people() -> None:
         for username, name, locale in missing
     ]
     db.session.add_all(people)
-    db.session.commit()
-    for person in people:
+    db.session.flush()
+    for person in people:  # in the transaction, as register_user sends it
         user_created.send(current_app._get_current_object(), user_id=person.id)  # type: ignore[attr-defined]
+    db.session.commit()
 
 
 def demo_user(username: str) -> User:

@@ -340,6 +340,11 @@ class QueueManager(python_socketio.RedisManager):
 
 
 def _disconnect_revoked(_sender: Any, credential_ids: list[int], **_kw: Any) -> None:
+    """Sent inside the revoking transaction: the sockets close once it is committed."""
+    after_commit(functools.partial(_disconnect_credentials, list(credential_ids)))
+
+
+def _disconnect_credentials(credential_ids: list[int]) -> None:
     server = socketio.server
     if server is None:
         return

@@ -113,8 +113,8 @@ def _presence_withdrawn(
     targets = (
         from_ids if from_ids is not None else presence_audience_of(user_id, co_member_ids(user_id))
     )
-    if targets:  # sent once the block or the hiding is committed: no transaction to wait for
-        socketio.emit(
+    if targets:  # sent inside the block's or the hiding's transaction: pushed once committed
+        emit_after_commit(
             "presence",
             {"user_id": user_id, "online": False},
             to=[user_room(t) for t in targets],

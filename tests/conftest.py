@@ -32,7 +32,7 @@ from app import create_app
 from app.accounts.models import User
 from app.accounts.services import issue_credential
 from app.config import Config
-from app.db import db
+from app.db import db, transaction
 from tests.factories import PASSWORD, UserFactory
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -159,7 +159,8 @@ class ApiClient:
 
 
 def token_for(user: User) -> str:
-    secret, _cred = issue_credential(user, "token", "tests")
+    with transaction():
+        secret, _cred = issue_credential(user, "token", "tests")
     return secret
 
 

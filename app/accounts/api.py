@@ -42,6 +42,7 @@ blp = make_blueprint("accounts", __name__, "Accounts, tokens and profiles")
 @rate_limit("register")
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
+@transactional
 def register(data: dict[str, Any]) -> User:
     """Create an account."""
     return services.register_user(**data)
@@ -51,6 +52,7 @@ def register(data: dict[str, Any]) -> User:
 @rate_limit("login")
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
+@transactional
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
     """Exchange a login and password for a bearer token."""
     user = services.authenticate(data["login"], data["password"])  # 403 when suspended
@@ -62,6 +64,7 @@ def create_token(data: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/auth/tokens/current", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def revoke_current_token() -> None:
     """Revoke the token (or session) used for this request."""
     user = require_user()
@@ -87,6 +90,7 @@ class Me(MethodView):
 
     @blp.arguments(ProfilePatchSchema)
     @blp.response(200, MeSchema)
+    @transactional
     def patch(self, data: dict[str, Any]) -> dict[str, Any]:
         """Change the caller's display name, bio, skills, language or ``hide_presence``."""
         user = services.update_profile(require_user(), data)
@@ -94,6 +98,7 @@ class Me(MethodView):
 
     @blp.arguments(AccountDeleteSchema)
     @blp.response(204)
+    @transactional
     def delete(self, data: dict[str, Any]) -> None:
         """Delete one's account (confirm with the password): personal data is erased, what
         one wrote stays as "Deleted user"; every session, token and socket ends. 409
@@ -118,27 +123,28 @@ def list_blocks() -> dict[str, Any]:
 
 @blp.route("/me/blocks/<int:user_id>", methods=["PUT"])
 @blp.response(204)
+@transactional
 def block_user(user_id: int) -> None:
     """Block someone: no direct messages either way, neither sees the other online, and
     their mentions do not reach the caller."""
     actor = require_user()
     if blocks.block(actor, user_id):
-        db.session.commit()
         blocks.withdraw_presence(actor, user_id)
 
 
 @blp.route("/me/blocks/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
+@transactional
 def unblock_user(user_id: int) -> None:
     """Unblock someone (no error if they were not blocked)."""
     blocks.unblock(require_user(), user_id)
-    db.session.commit()
 
 
 @blp.route("/me/password", methods=["POST"])
 @rate_limit("login")
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
+@transactional
 def change_password(data: dict[str, Any]) -> None:
     """Change the password; every other session and token of the caller ends."""
     user = require_user()
@@ -183,6 +189,7 @@ def get_user(user_id: int) -> User:
 
 @blp.route("/users/<int:user_id>/suspend", methods=["POST"])
 @blp.response(200, PublicUserSchema)
+@transactional
 def suspend_user(user_id: int) -> User:
     """Suspend an account (platform administrators): its sessions, tokens and sockets end and
     signing in answers 403 ``account_suspended``."""
@@ -191,6 +198,7 @@ def suspend_user(user_id: int) -> User:
 
 @blp.route("/users/<int:user_id>/unsuspend", methods=["POST"])
 @blp.response(200, PublicUserSchema)
+@transactional
 def unsuspend_user(user_id: int) -> User:
     """Lift a suspension (platform administrators)."""
     return services.unsuspend_user(require_user(), user_id)
@@ -200,6 +208,7 @@ def unsuspend_user(user_id: int) -> User:
 @rate_limit("password_reset")
 @blp.arguments(PasswordResetRequestSchema)
 @blp.response(202)
+@transactional
 def request_password_reset(data: dict[str, Any]) -> None:
     """Mail a reset link (valid one hour, single use) if an account uses this address.
 
@@ -211,6 +220,7 @@ def request_password_reset(data: dict[str, Any]) -> None:
 @rate_limit("login")
 @blp.arguments(PasswordResetConfirmSchema)
 @blp.response(204)
+@transactional
 def confirm_password_reset(data: dict[str, Any]) -> None:
     """Set a new password with the token of a reset mail; every session and token ends.
 
@@ -221,9 +231,9 @@ def confirm_password_reset(data: dict[str, Any]) -> None:
 @blp.route("/me/digest", methods=["PUT"])
 @blp.arguments(DigestSchema)
 @blp.response(200, DigestSchema)
+@transactional
 def set_digest(data: dict[str, Any]) -> dict[str, bool]:
     """Opt in to or out of the daily mail of unread notifications (``jam3ia send-digests``)."""
     user = require_user()
     user.email_digest = bool(data["enabled"])
-    db.session.commit()
     return {"enabled": user.email_digest}

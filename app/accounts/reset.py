@@ -94,7 +94,6 @@ def request_password_reset(email: str) -> None:
         link=public_url("accounts.reset_password", token=token),
         home_url=public_url("core.home"),
     )
-    db.session.commit()
 
 
 def confirm_password_reset(token: str, password: str) -> User:
@@ -106,7 +105,6 @@ def confirm_password_reset(token: str, password: str) -> User:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     password_changed.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
-    db.session.commit()
     revoke_credentials(user.id)
     return user
 

@@ -37,8 +37,8 @@ from app.accounts.forms import (
 )
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
-from app.db import db
-from app.edge import form_action
+from app.db import db, transaction
+from app.edge import attempt, form_action
 from app.i18n import timezone_choices
 from app.images import read_upload
 from app.limits import rate_limit
@@ -82,7 +82,8 @@ def register() -> ResponseReturnValue:
         return redirect(_safe_next(url_for("core.home")))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+
+        def register_and_sign_in() -> None:
             user = services.register_user(
                 form.username.data or "",
                 form.email.data or "",
@@ -91,10 +92,12 @@ def register() -> ResponseReturnValue:
                 locale=session.get("locale"),
                 timezone=form.timezone.data or None,
             )
-        except ApiError as error:
-            _form_errors(form, error)
-        else:
             _start_session(user)
+
+        outcome = attempt(register_and_sign_in)
+        if outcome.error is not None:
+            _form_errors(form, outcome.error)
+        else:
             flash(_("Welcome to jam3ia!"), "success")
             return redirect(_safe_next(url_for("core.home")))
     status = 422 if form.errors else 200
@@ -109,15 +112,19 @@ def login() -> ResponseReturnValue:
         return redirect(_safe_next(url_for("core.home")))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+
+        def sign_in() -> bool:
             user = services.authenticate(form.login.data or "", form.password.data or "")
-        except ApiError as error:  # suspended: said to whoever knows the password
-            user = None
-            form.login.errors = [error.message or _("Wrong login or password.")]
-        else:
             if user is not None:
                 _start_session(user)
-                return redirect(_safe_next(url_for("core.home")))
+            return user is not None
+
+        outcome = attempt(sign_in)
+        if outcome.error is not None:  # suspended: said to whoever knows the password
+            form.login.errors = [outcome.error.message or _("Wrong login or password.")]
+        elif outcome.value:
+            return redirect(_safe_next(url_for("core.home")))
+        else:
             form.login.errors = [_("Wrong login or password.")]
     status = 422 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -127,7 +134,8 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     EmptyForm().validate_on_submit()  # CSRF is checked globally before we get here
     if g.get("credential") is not None:
-        services.revoke_credentials(g.credential.user_id, only=g.credential.id)
+        with transaction():
+            services.revoke_credentials(g.credential.user_id, only=g.credential.id)
     locale = session.get("locale")
     session.clear()
     if locale:
@@ -207,7 +215,8 @@ def delete_avatar() -> ResponseReturnValue:
 @login_required
 def suspend(user_id: int) -> ResponseReturnValue:
     """A platform administrator suspends an account (sessions, tokens, sockets end)."""
-    services.suspend_user(require_user(), user_id)
+    with transaction():
+        services.suspend_user(require_user(), user_id)
     flash(_("The account is suspended; its sessions were ended."), "success")
     return redirect(url_for("accounts.profile", user_id=user_id))
 
@@ -215,7 +224,8 @@ def suspend(user_id: int) -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>/unsuspend", methods=["POST"])
 @login_required
 def unsuspend(user_id: int) -> ResponseReturnValue:
-    services.unsuspend_user(require_user(), user_id)
+    with transaction():
+        services.unsuspend_user(require_user(), user_id)
     flash(_("The suspension is lifted."), "success")
     return redirect(url_for("accounts.profile", user_id=user_id))
 
@@ -234,10 +244,9 @@ def delete_account() -> ResponseReturnValue:
     user = require_user()
     delete_form = DeleteAccountForm(prefix="del")
     if delete_form.validate_on_submit():
-        try:
-            services.delete_account(user, delete_form.password.data or "")
-        except ApiError as error:
-            _form_errors(delete_form, error)
+        outcome = attempt(lambda: services.delete_account(user, delete_form.password.data or ""))
+        if outcome.error is not None:
+            _form_errors(delete_form, outcome.error)
         else:
             locale = session.get("locale")
             session.clear()
@@ -253,9 +262,9 @@ def delete_account() -> ResponseReturnValue:
 def block_user(user_id: int) -> ResponseReturnValue:
     """Block someone (see ``app.accounts.blocks``)."""
     actor = require_user()
-    if blocks.block(actor, user_id):
-        db.session.commit()
-        blocks.withdraw_presence(actor, user_id)
+    with transaction():
+        if blocks.block(actor, user_id):
+            blocks.withdraw_presence(actor, user_id)
     flash(_("Blocked. You will not hear from each other."), "success")
     return redirect(url_for("accounts.profile", user_id=user_id))
 
@@ -263,8 +272,8 @@ def block_user(user_id: int) -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>/unblock", methods=["POST"])
 @login_required
 def unblock_user(user_id: int) -> ResponseReturnValue:
-    blocks.unblock(require_user(), user_id)
-    db.session.commit()
+    with transaction():
+        blocks.unblock(require_user(), user_id)
     flash(_("Unblocked."), "success")
     return redirect(url_for("accounts.profile", user_id=user_id))
 
@@ -282,20 +291,17 @@ def settings() -> ResponseReturnValue:
     password_form = PasswordForm(prefix="pw")
     status = 200
     if request.form.get("action") == "profile" and form.validate_on_submit():
-        try:
-            services.update_profile(
-                user,
-                {
-                    "display_name": form.display_name.data,
-                    "bio": form.bio.data,
-                    "skills": form.skills.data or "",
-                    "locale": form.locale.data or None,
-                    "timezone": form.timezone.data or None,
-                    "hide_presence": bool(form.hide_presence.data),
-                },
-            )
-        except ApiError as error:
-            _form_errors(form, error)
+        changes = {
+            "display_name": form.display_name.data,
+            "bio": form.bio.data,
+            "skills": form.skills.data or "",
+            "locale": form.locale.data or None,
+            "timezone": form.timezone.data or None,
+            "hide_presence": bool(form.hide_presence.data),
+        }
+        outcome = attempt(lambda: services.update_profile(user, changes))
+        if outcome.error is not None:
+            _form_errors(form, outcome.error)
             status = 422
         else:
             if user.locale:
@@ -303,15 +309,16 @@ def settings() -> ResponseReturnValue:
             flash(_("Your profile was saved."), "success")
             return redirect(url_for("accounts.settings"))
     elif request.form.get("action") == "password" and password_form.validate_on_submit():
-        try:
-            services.change_password(
+        changed = attempt(
+            lambda: services.change_password(
                 user,
                 password_form.current_password.data or "",
                 password_form.new_password.data or "",
                 g.credential.id,
             )
-        except ApiError as error:
-            _form_errors(password_form, error)
+        )
+        if changed.error is not None:
+            _form_errors(password_form, changed.error)
             status = 422
         else:
             flash(_("Password changed. Your other sessions were signed out."), "success")
@@ -351,7 +358,8 @@ def _settings_page(
 @login_required
 def revoke(credential_id: int) -> ResponseReturnValue:
     user = require_user()
-    services.revoke_credentials(user.id, only=credential_id)
+    with transaction():
+        services.revoke_credentials(user.id, only=credential_id)
     flash(_("Signed out that session."), "success")
     return redirect(url_for("accounts.settings"))
 
@@ -364,7 +372,8 @@ def set_language() -> ResponseReturnValue:
     session["locale"] = locale
     user = get_current_user()
     if user is not None:
-        services.update_profile(user, {"locale": locale})
+        with transaction():
+            services.update_profile(user, {"locale": locale})
     return redirect(_safe_next(url_for("core.home")))
 
 
@@ -374,7 +383,8 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a reset mail; the same answer whether an account uses the address or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        reset.request_password_reset(form.email.data or "")
+        with transaction():
+            reset.request_password_reset(form.email.data or "")
         flash(
             _(
                 "If an account uses this address, a mail with a link to choose a new password "
@@ -398,10 +408,10 @@ def reset_password(token: str) -> ResponseReturnValue:
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            reset.confirm_password_reset(token, form.password.data or "")
-        except ApiError as error:
-            for message in error.fields.get("password", []) or [error.message or ""]:
+        outcome = attempt(lambda: reset.confirm_password_reset(token, form.password.data or ""))
+        if outcome.error is not None:
+            refusal = outcome.error
+            for message in refusal.fields.get("password", []) or [refusal.message or ""]:
                 form.password.errors = [*form.password.errors, message]
         else:
             session.clear()
@@ -417,8 +427,8 @@ def set_digest() -> ResponseReturnValue:
     """Opt in to (``enabled=1``) or out of the daily mail of unread notifications."""
     user = require_user()
     if EmptyForm().validate_on_submit():
-        user.email_digest = request.form.get("enabled") == "1"
-        db.session.commit()
+        with transaction():
+            user.email_digest = request.form.get("enabled") == "1"
         flash(_("Your settings were saved."), "success")
     return redirect(url_for("accounts.settings"))
 
@@ -427,7 +437,8 @@ def set_digest() -> ResponseReturnValue:
 def verify_email(token: str) -> ResponseReturnValue:
     """The link of the verification mail: a page that says what happened (opened from a mail
     app, a bare redirect would leave the person wondering)."""
-    confirmed = verify.verify(token) is not None
+    with transaction():
+        confirmed = verify.verify(token) is not None
     return render_template("accounts/verified.html", confirmed=confirmed), (
         200 if confirmed else 400
     )

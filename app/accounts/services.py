@@ -9,7 +9,6 @@ from typing import Any
 from flask import current_app, has_request_context
 from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.avatars import remove_avatar
 from app.accounts.models import (
@@ -24,7 +23,7 @@ from app.accounts.models import (
     User,
 )
 from app.api import ApiError
-from app.db import db, for_update, utcnow
+from app.db import db, for_update, insert_once, utcnow
 from app.i18n import is_timezone
 from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
 from app.signals import (
@@ -145,12 +144,9 @@ def register_user(
         timezone=timezone if is_timezone(timezone) else None,
         is_admin=is_admin,
     )
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError as exc:  # a concurrent registration won the race
-        db.session.rollback()
-        raise ApiError(409, "conflict", _("This username or email is already registered.")) from exc
+    if not insert_once(user):  # a concurrent registration won the race
+        raise ApiError(409, "conflict", _("This username or email is already registered."))
+    # in the same transaction: the verification mail leaves only if the account is kept
     user_created.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
     return user
 
@@ -176,7 +172,6 @@ def authenticate(login: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
     return user
 
 
@@ -193,7 +188,7 @@ def issue_credential(user: User, kind: str, label: str = "") -> tuple[str, Crede
         expires_at=utcnow() + dt.timedelta(days=days),
     )
     db.session.add(cred)
-    db.session.commit()
+    db.session.flush()
     return secret, cred
 
 
@@ -211,7 +206,7 @@ def revoke_credentials(user_id: int, *, only: int | None = None, keep: int | Non
         db.session.execute(
             update(Credential).where(Credential.id.in_(ids)).values(revoked_at=utcnow())
         )
-        db.session.commit()
+        # the sockets of these credentials are closed once the revocation is committed
         credentials_revoked.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]
             credential_ids=ids,
@@ -231,7 +226,6 @@ def change_password(user: User, current: str, new: str, keep_credential_id: int 
     user.password_changed_at = utcnow()
     # in the same transaction: the features' own secrets (calendar feed) are replaced too
     password_changed.send(current_app._get_current_object(), user_id=user.id)  # type: ignore[attr-defined]
-    db.session.commit()
     revoke_credentials(user.id, keep=keep_credential_id)
 
 
@@ -267,10 +261,8 @@ def update_profile(user: User, changes: dict[str, Any]) -> User:
             errors["timezone"] = [_("Choose a time zone from the list.")]
         else:
             user.timezone = changes["timezone"]
-    if errors:
-        db.session.rollback()
+    if errors:  # the edge's transaction rolls back what was set above
         raise ValidationFailed(errors)
-    db.session.commit()
     if hiding:  # those who saw the person online hear them go offline
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         presence_withdrawn.send(app, user_id=user.id, from_ids=None)
@@ -347,7 +339,6 @@ def suspend_user(actor: User, user_id: int) -> User:
     if target.suspended_at is None:
         target.is_active = False
         target.suspended_at = utcnow()
-    db.session.commit()
     revoke_credentials(target.id)
     return target
 
@@ -359,7 +350,6 @@ def unsuspend_user(actor: User, user_id: int) -> User:
     if target.suspended_at is not None:
         target.is_active = True
         target.suspended_at = None
-    db.session.commit()
     return target
 
 
@@ -381,33 +371,28 @@ def delete_account(user: User, password: str) -> None:
     """
     if not verify_password(user.password_hash, password or ""):
         raise ValidationFailed({"password": [_("The password is wrong.")]})
-    try:
-        target = _lock_user(user.id)  # locks: two admins deleting themselves at once
-        if target.is_admin:
-            others = db.session.scalar(
-                select(func.count())
-                .select_from(User)
-                .where(User.is_admin.is_(True), User.is_active.is_(True), User.id != target.id)
+    target = _lock_user(user.id)  # locks: two admins deleting themselves at once
+    if target.is_admin:
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.is_admin.is_(True), User.is_active.is_(True), User.id != target.id)
+        )
+        if not others:
+            raise ApiError(
+                409,
+                "last_admin",
+                _("You are the last platform administrator: make someone else one first."),
             )
-            if not others:
-                raise ApiError(
-                    409,
-                    "last_admin",
-                    _("You are the last platform administrator: make someone else one first."),
-                )
-        live = list(
-            db.session.scalars(
-                select(Credential.id).where(
-                    Credential.user_id == target.id, Credential.revoked_at.is_(None)
-                )
+    live = list(
+        db.session.scalars(
+            select(Credential.id).where(
+                Credential.user_id == target.id, Credential.revoked_at.is_(None)
             )
         )
-        user_erased.send(current_app._get_current_object(), user_id=target.id)  # type: ignore[attr-defined]
-        _erase(target)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    )
+    user_erased.send(current_app._get_current_object(), user_id=target.id)  # type: ignore[attr-defined]
+    _erase(target)
     if live:
         credentials_revoked.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]

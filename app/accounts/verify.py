@@ -69,7 +69,6 @@ def verify(token: str) -> User | None:
         return None
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-        db.session.commit()
     return user
 
 
@@ -93,7 +92,6 @@ def _on_user_created(_sender: Any, user_id: int, **_kw: Any) -> None:
     else:  # CLI (create-admin): url_for needs a request
         with current_app.test_request_context("/", base_url=public_base()):
             send_verification(user)
-    db.session.commit()
 
 
 def _refuse_unverified_writes() -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from sqlalchemy import select
 
 from app.accounts.devices import device_label
+from app.accounts.models import Credential
+from app.db import db, utcnow
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, UserFactory
 
@@ -51,3 +56,16 @@ def test_settings_name_the_device_inside_an_isolate(app, client):
     html = client.get("/settings").get_data(as_text=True)
     assert "<bdi>Chrome · Android</bdi>" in html
     assert "AppleWebKit" not in html
+
+
+def test_a_token_used_after_a_while_records_when_it_was_last_used(app, api, user):
+    """The settings list each session with when it was last used: a request with a credential
+    not touched for a while stores the time (in its own small transaction) and answers."""
+    client = api(user)
+    credential = db.session.scalar(select(Credential).where(Credential.user_id == user.id))
+    long_ago = utcnow() - dt.timedelta(days=3)
+    credential.last_used_at = long_ago
+    db.session.commit()
+    assert client.get("/api/v1/me").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Credential, credential.id).last_used_at > long_ago

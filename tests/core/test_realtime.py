@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Credential
 from app.accounts.services import revoke_credentials
-from app.db import db
+from app.db import db, transaction
 from app.notifications import notify
 from tests.factories import PASSWORD
 
@@ -113,10 +113,12 @@ def test_events_are_emitted_after_commit_only(app, sio_connect, user, admin):
 def test_revoking_a_credential_disconnects_its_sockets(app, sio_connect, user):
     from app.accounts.services import issue_credential
 
-    secret, cred = issue_credential(user, "token", "phone")
+    with transaction():
+        secret, cred = issue_credential(user, "token", "phone")
     client = sio_connect(None, namespaces=["/notifications"], token=secret)
     assert client.connected
-    revoke_credentials(user.id, only=cred.id)
+    with transaction():  # the sockets close once the revocation is committed
+        revoke_credentials(user.id, only=cred.id)
     client.sleep(0)
     for _ in range(50):
         if not client.connected:

@@ -12,6 +12,7 @@ from flask import Flask
 
 from app.accounts.auth import SESSION_KEY
 from app.accounts.services import issue_credential
+from app.db import transaction
 from tests.conftest import LiveServer, service_unavailable
 from tests.factories import PASSWORD
 
@@ -77,7 +78,8 @@ def sign_in_by_cookie(context: Any, app: Flask, live_server: LiveServer, user: A
     """Sign ``context`` in as ``user`` with a session cookie (no login form, no password hash:
     fast enough for a browser per viewer)."""
     client = app.test_client()
-    secret, _cred = issue_credential(user, "session", "browser test")
+    with transaction():
+        secret, _cred = issue_credential(user, "session", "browser test")
     with client.session_transaction() as session:
         session[SESSION_KEY] = secret
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])

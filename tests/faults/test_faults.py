@@ -26,7 +26,7 @@ import socketio
 from sqlalchemy import create_engine
 
 from app.accounts.services import register_user
-from app.db import db
+from app.db import db, transaction
 from tests.conftest import stored_messages
 from tests.faults.conftest import ROOT, Instance, Server, bearer, token
 
@@ -39,8 +39,9 @@ def _people(instance: Instance, names: list[str]) -> None:
     instance.migrate()
     application = instance.app()
     with application.app_context():
-        for name in names:
-            register_user(name, f"{name}@example.org", PASSWORD)
+        with transaction():
+            for name in names:
+                register_user(name, f"{name}@example.org", PASSWORD)
         db.session.remove()
         db.engine.dispose()
 

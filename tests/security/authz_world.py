@@ -100,6 +100,7 @@ class World:
                 user = self.users[role]
                 if user is not None:
                     secret, _cred = issue_credential(user, "session", "authz matrix")
+                    db.session.commit()
                     session[SESSION_KEY] = secret
             self._pages[role] = client
         return self._pages[role]
@@ -200,6 +201,7 @@ class World:
             return {"suspect": suspect.id}
         if kind == "credential":
             _secret, cred = issue_credential(member, "token", "spare")
+            db.session.commit()
             return {"credential": cred.id}
         if kind == "pending_assoc":
             assoc = create_association(self.user("assoc_admin"), {"name": f"Fresh {_next()}"})
