@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.db import db, utcnow
 from app.i18n import bdi_filter, date_filter, datetime_filter
 from app.plugins import HomeItem, HomeSection, Registry
-from projects import access, logic, services
+from projects import access, logic, queries, serialize
 from projects.models import Activity, Milestone, Project, ProjectAssociation
 
 SHOWN = 5
@@ -42,7 +42,7 @@ def active_projects(user: Any) -> HomeSection | None:
     ).all()
     items = []
     for project in projects:
-        progress = services.project_progress(project)
+        progress = serialize.project_progress(project)
         meta = Markup("{} – {}").format(
             date_filter(project.starts_on), date_filter(project.ends_on)
         )
@@ -70,7 +70,7 @@ def coming_up(user: Any) -> HomeSection | None:
         return None
     mine = access.member_projects(user).with_only_columns(Project.id).order_by(None)
     now = utcnow()
-    today = services.today()
+    today = queries.today()
     milestones = db.session.execute(
         select(Milestone, Project.title)
         .join(Project, Project.id == Milestone.project_id)
