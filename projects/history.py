@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.db import db
 from app.i18n import bdi_filter, date_filter, datetime_filter, list_filter
@@ -230,8 +231,13 @@ def sentences(
 def changes(
     project: Project, limit: int = 200, before_id: int | None = None
 ) -> list[ProjectChange]:
-    """The project's latest ``limit`` changes (before ``before_id`` when given), newest first."""
-    query = select(ProjectChange).where(ProjectChange.project_id == project.id)
+    """The project's latest ``limit`` changes (before ``before_id`` when given), newest first,
+    with who made them (two queries)."""
+    query = (
+        select(ProjectChange)
+        .options(selectinload(ProjectChange.actor))
+        .where(ProjectChange.project_id == project.id)
+    )
     if before_id is not None:
         query = query.where(ProjectChange.id < before_id)
     return list(db.session.scalars(query.order_by(ProjectChange.id.desc()).limit(limit)))

@@ -39,10 +39,11 @@ def project_list(actor: User | None, association_id: int | None = None) -> Selec
 
 
 def comments(project: Project, limit: int = 100) -> list[ProjectComment]:
-    """The project's first ``limit`` comments, oldest first."""
+    """The project's first ``limit`` comments, oldest first, with their authors (two queries)."""
     return list(
         db.session.scalars(
             select(ProjectComment)
+            .options(selectinload(ProjectComment.author))
             .where(ProjectComment.project_id == project.id)
             .order_by(ProjectComment.id)
             .limit(limit)

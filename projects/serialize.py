@@ -108,6 +108,8 @@ def serialize_projects(projects: list[Project]) -> list[dict[str, Any]]:
 def serialize_project(
     project: Project, *, full: bool = False, known: dict[int, Any] | None = None
 ) -> dict[str, Any]:
+    if known is None:  # the owners and the invited in one query
+        known = get_associations((*project.association_ids, *project.invited_association_ids))
     data: dict[str, Any] = {
         "id": project.id,
         "title": project.title,
