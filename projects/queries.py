@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.db import db, utcnow
 from app.i18n import local_day
 from directory import Association
-from projects import access
-from projects.models import Project, ProjectAssociation, ProjectComment
+from projects import access, logic
+from projects.models import Activity, Milestone, Project, ProjectAssociation, ProjectComment
 
 
 def today() -> dt.date:
@@ -65,3 +65,92 @@ def stored_project(actor: User | None, project_id: int) -> Project:
     ``actor``: the page shown again after a refused edit."""
     db.session.expire_all()
     return access.access_project(actor, project_id)
+
+
+# ---------------------------------------------------------------- home page blocks
+
+
+def count_public_projects() -> int:
+    return int(
+        db.session.scalar(select(func.count(Project.id)).where(Project.visibility == "public")) or 0
+    )
+
+
+def active_public_projects(limit: int) -> list[Project]:
+    """Public projects under way, newest first, their milestones preloaded (one query each)."""
+    return list(
+        db.session.scalars(
+            access.visible_projects(None).where(Project.status == "active").limit(limit)
+        ).all()
+    )
+
+
+def coming_milestones(
+    user: User, today: dt.date, days: int, limit: int
+) -> list[Row[Milestone, str]]:
+    """``(milestone, project title)`` of ``user``'s associations' projects, open and due by
+    ``today + days`` (or late), soonest first."""
+    mine = access.member_projects(user).with_only_columns(Project.id).order_by(None)
+    return list(
+        db.session.execute(
+            select(Milestone, Project.title)
+            .join(Project, Project.id == Milestone.project_id)
+            .where(
+                Milestone.project_id.in_(mine),
+                Milestone.status.in_(("planned", "in_progress")),
+                Milestone.due_on <= today + dt.timedelta(days=days),
+            )
+            .order_by(Milestone.due_on, Milestone.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def coming_activities(
+    user: User, now: dt.datetime, days: int, limit: int
+) -> list[Row[Activity, str]]:
+    """``(activity, project title)`` of ``user``'s associations' projects, not over and
+    starting within ``days``, soonest first."""
+    mine = access.member_projects(user).with_only_columns(Project.id).order_by(None)
+    return list(
+        db.session.execute(
+            select(Activity, Project.title)
+            .join(Project, Project.id == Activity.project_id)
+            .where(
+                Activity.project_id.in_(mine),
+                Activity.ends_at >= now,
+                Activity.starts_at <= now + dt.timedelta(days=days),
+            )
+            .order_by(Activity.starts_at, Activity.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def association_projects(
+    association_id: int, viewer: User | None, limit: int
+) -> list[Row[int, str, dt.date, dt.date]]:
+    """``(id, title, starts_on, ends_on)`` of the projects ``association_id`` shares that
+    ``viewer`` may see, newest first: columns, not entities (on every association page)."""
+    visible = access.visible_projects(viewer).with_only_columns(Project.id).order_by(None)
+    return list(
+        db.session.execute(
+            select(Project.id, Project.title, Project.starts_on, Project.ends_on)
+            .join(ProjectAssociation, ProjectAssociation.project_id == Project.id)
+            .where(ProjectAssociation.association_id == association_id, Project.id.in_(visible))
+            .order_by(Project.starts_on.desc(), Project.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def progress_of(project_ids: list[int]) -> dict[int, int]:
+    """The progress roll-up of each of ``project_ids`` (one query of milestone columns)."""
+    weights: dict[int, list[logic.Weighted]] = {pid: [] for pid in project_ids}
+    for project_id, status, progress, weight in db.session.execute(
+        select(Milestone.project_id, Milestone.status, Milestone.progress, Milestone.weight).where(
+            Milestone.project_id.in_(project_ids)
+        )
+    ):
+        weights.setdefault(project_id, []).append(logic.Weighted(status, progress, weight))
+    return {pid: logic.rollup_progress(items) for pid, items in weights.items()}
