@@ -48,6 +48,7 @@ MAX_ASSOCIATIONS = 20
 
 
 def project_room(project_id: int) -> str:
+    """The Socket.IO room the writes below push a project's changes to (watchers join it)."""
     return f"project:{project_id}"
 
 
