@@ -26,7 +26,8 @@ def register(app: Flask) -> None:
     from app.signals import membership_changed, password_changed, user_erased
     from projects import api as endpoints
     from projects import demo, routes
-    from projects.events import ProjectsNamespace, drop_lost_watchers, may_watch
+    from projects.access import may_watch
+    from projects.events import ProjectsNamespace, drop_lost_watchers
     from projects.home import register_home
     from projects.search import register_search
 
@@ -90,7 +91,7 @@ def _export_comments(user: object) -> dict[str, object]:
 
 def _drop_feed(_sender: object, user_id: int, **_kw: object) -> None:
     """A new password (or an erased account) ends the personal calendar feed's secret URL."""
-    from projects.services import drop_feed_of
+    from projects.feeds import drop_feed_of
 
     drop_feed_of(user_id)
 

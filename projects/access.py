@@ -12,7 +12,8 @@
   accept or decline the invitation).
 
 A project the actor may not view answers 404 (its existence is not revealed); one they may
-view but not comment on or edit answers 403.
+view but not comment on or edit answers 403. ``may_watch`` answers the same question for a
+socket that watches a project's room.
 """
 
 from __future__ import annotations
@@ -183,3 +184,10 @@ def member_projects(actor: User) -> Select[Any]:
         )
         .order_by(Project.id)
     )
+
+
+def may_watch(user_id: int, room: str) -> bool:
+    """Whether ``user_id`` may still receive the events of the project room ``room``."""
+    user = db.session.get(User, user_id)
+    project = db.session.get(Project, int(room.split(":", 1)[1]))
+    return user is not None and project is not None and abilities(user, project)["view"]

@@ -1,23 +1,21 @@
-"""JSON endpoints of projects: thin, ``access_*`` then ``services.*``; a write endpoint is one
-transaction (``@transactional``: committed when it returns, nothing kept when it raises)."""
+"""JSON endpoints of projects: thin, ``access_*`` then ``services.*`` (writes) or ``queries.*``
+(reads), answered with ``serialize.*``; a write endpoint is one transaction (``@transactional``:
+committed when it returns, nothing kept when it raises)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Response
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import expected_version, make_blueprint, not_found, page_schema, paginate
-from app.db import db, transactional
+from app.db import transactional
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from app.urls import public_base, public_host
-from projects import access, services
-from projects.ics import build_calendar, feed_url
-from projects.models import Project, ProjectAssociation
+from projects import access, feeds, history, queries, serialize, services
+from projects.ics import build_calendar
 from projects.schemas import (
     ActivityCreateSchema,
     ActivityPatchSchema,
@@ -44,13 +42,13 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def detail(project: Any) -> dict[str, Any]:
-    data = services.serialize_project(project, full=True)
+    data = serialize.serialize_project(project, full=True)
     data["can"] = access.abilities(get_current_user(), project)
     return data
 
 
 def comment_payload(comment: Any) -> dict[str, Any]:
-    data = services.serialize_comment(comment)
+    data = serialize.serialize_comment(comment)
     data["body_html"] = str(render_markdown(comment.body))
     return data
 
@@ -60,17 +58,9 @@ def comment_payload(comment: Any) -> dict[str, Any]:
 @blp.response(200, page_schema(ProjectSchema))
 def list_projects(args: dict[str, Any]) -> dict[str, Any]:
     """Projects the caller may see (public ones for everybody), newest first."""
-    query = access.visible_projects(get_current_user())
-    if args.get("association_id"):
-        query = query.where(
-            Project.id.in_(
-                select(ProjectAssociation.project_id).where(
-                    ProjectAssociation.association_id == args["association_id"]
-                )
-            )
-        )
-    page = paginate(query.options(selectinload(Project.milestones)), args["page"], args["per_page"])
-    page["items"] = services.serialize_projects(page["items"])
+    query = queries.project_list(get_current_user(), args.get("association_id"))
+    page = paginate(query, args["page"], args["per_page"])
+    page["items"] = serialize.serialize_projects(page["items"])
     return page
 
 
@@ -147,7 +137,7 @@ def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     milestone = services.add_milestone(actor, project, data)
-    return services.serialize_milestone(milestone)
+    return serialize.serialize_milestone(milestone)
 
 
 @blp.route("/milestones/<int:milestone_id>")
@@ -155,7 +145,7 @@ def create_milestone(data: dict[str, Any], project_id: int) -> dict[str, Any]:
 def get_milestone(milestone_id: int) -> tuple[dict[str, Any], dict[str, str]]:
     """One milestone (with its flags and dependency warnings); ``ETag`` is its ``version``."""
     milestone = access.access_milestone(get_current_user(), milestone_id)
-    return services.serialize_milestone(milestone), etag(milestone.version)
+    return serialize.serialize_milestone(milestone), etag(milestone.version)
 
 
 @blp.route("/milestones/<int:milestone_id>", methods=["PATCH"])
@@ -173,7 +163,7 @@ def patch_milestone(
     milestone = access.access_milestone(actor, milestone_id, "edit")
     expected = expected_version(data.pop("version", None))
     services.update_milestone(actor, milestone, data, expected)
-    return services.serialize_milestone(milestone), etag(milestone.version)
+    return serialize.serialize_milestone(milestone), etag(milestone.version)
 
 
 @blp.route("/milestones/<int:milestone_id>", methods=["DELETE"])
@@ -196,13 +186,13 @@ def create_activity(data: dict[str, Any], project_id: int) -> dict[str, Any]:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     activity = services.add_activity(actor, project, data)
-    return services.serialize_activity(activity)
+    return serialize.serialize_activity(activity)
 
 
 @blp.route("/activities/<int:activity_id>")
 @blp.response(200, ActivitySchema)
 def get_activity(activity_id: int) -> dict[str, Any]:
-    return services.serialize_activity(access.access_activity(get_current_user(), activity_id))
+    return serialize.serialize_activity(access.access_activity(get_current_user(), activity_id))
 
 
 @blp.route("/activities/<int:activity_id>", methods=["PATCH"])
@@ -213,7 +203,7 @@ def patch_activity(data: dict[str, Any], activity_id: int) -> dict[str, Any]:
     actor = require_user()
     activity = access.access_activity(actor, activity_id, "edit")
     services.update_activity(actor, activity, data)
-    return services.serialize_activity(activity)
+    return serialize.serialize_activity(activity)
 
 
 @blp.route("/activities/<int:activity_id>", methods=["DELETE"])
@@ -229,7 +219,7 @@ def delete_activity(activity_id: int) -> None:
 @blp.response(200, CommentListSchema)
 def list_comments(project_id: int) -> dict[str, Any]:
     project = access.access_project(get_current_user(), project_id)
-    return {"items": [comment_payload(c) for c in services.comments(project)]}
+    return {"items": [comment_payload(c) for c in queries.comments(project)]}
 
 
 @blp.route("/projects/<int:project_id>/comments", methods=["POST"])
@@ -251,8 +241,8 @@ def create_comment(data: dict[str, Any], project_id: int) -> dict[str, Any]:
 def project_history(args: dict[str, Any], project_id: int) -> dict[str, Any]:
     """Who changed what, when (newest first): ``{entity, entity_id, field, from, to}``."""
     project = access.access_project(get_current_user(), project_id)
-    changes = services.history(project, limit=args["limit"], before_id=args.get("before_id"))
-    return {"items": [services.serialize_change(c) for c in changes]}
+    changes = history.changes(project, limit=args["limit"], before_id=args.get("before_id"))
+    return {"items": [serialize.serialize_change(c) for c in changes]}
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -276,11 +266,12 @@ def project_calendar(project_id: int) -> Response:
 @blp.doc(responses={"200": {"description": "text/calendar (RFC 5545)"}})
 def user_calendar(secret: str) -> Response:
     """The secret per-user feed: every project of the user's associations."""
-    user = services.feed_user(secret)
+    user = feeds.feed_user(secret)
     if user is None:
         raise not_found()
-    projects: list[Project] = list(db.session.scalars(access.member_projects(user)))
-    body = build_calendar(projects, name="jam3ia", host=public_host(), base_url=public_base())
+    body = build_calendar(
+        feeds.feed_projects(user), name="jam3ia", host=public_host(), base_url=public_base()
+    )
     return _ics_response(body, "jam3ia.ics")
 
 
@@ -289,7 +280,7 @@ def user_calendar(secret: str) -> Response:
 def calendar_feed_state() -> dict[str, Any]:
     """Whether the caller has a secret calendar URL (the URL itself is shown only once)."""
     user = require_user()
-    return {"url": None, "active": services.feed_of(user) is not None}
+    return {"url": None, "active": feeds.feed_of(user) is not None}
 
 
 @blp.route("/me/calendar", methods=["POST"])
@@ -298,8 +289,8 @@ def calendar_feed_state() -> dict[str, Any]:
 def calendar_feed_regenerate() -> dict[str, Any]:
     """Create or replace the caller's secret calendar URL (the previous one stops working)."""
     user = require_user()
-    secret = services.regenerate_feed(user)
-    return {"url": feed_url(secret), "active": True}
+    secret = feeds.regenerate_feed(user)
+    return {"url": feeds.feed_url(secret), "active": True}
 
 
 @blp.route("/me/calendar", methods=["DELETE"])
@@ -308,4 +299,4 @@ def calendar_feed_regenerate() -> dict[str, Any]:
 def calendar_feed_revoke() -> None:
     """Revoke the caller's secret calendar URL."""
     user = require_user()
-    services.revoke_feed(user)
+    feeds.revoke_feed(user)

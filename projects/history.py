@@ -2,7 +2,9 @@
 «First caravan» from Planned to In progress", with milestones, activities, associations and
 dependencies named (not ids), dates in the reader's style, names and titles in ``<bdi>``.
 
-``sentences(project, changes)`` looks every name up in a fixed number of queries.
+``changes(project)`` reads the recorded changes (newest first, one query);
+``sentences(project, changes)`` looks every name up in a fixed number of queries. The changes
+are recorded by ``projects.services`` as it writes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app.db import db
 from app.i18n import bdi_filter, date_filter, datetime_filter, list_filter
 from directory import get_associations
 from projects.models import Project, ProjectChange
@@ -221,3 +226,18 @@ def sentences(
         who = change.actor.public_name if change.actor else _("Someone")
         out.append((change, describe(change, who, names)))
     return out
+
+
+def changes(
+    project: Project, limit: int = 200, before_id: int | None = None
+) -> list[ProjectChange]:
+    """The project's latest ``limit`` changes (before ``before_id`` when given), newest first,
+    with who made them (two queries)."""
+    query = (
+        select(ProjectChange)
+        .options(selectinload(ProjectChange.actor))
+        .where(ProjectChange.project_id == project.id)
+    )
+    if before_id is not None:
+        query = query.where(ProjectChange.id < before_id)
+    return list(db.session.scalars(query.order_by(ProjectChange.id.desc()).limit(limit)))

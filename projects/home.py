@@ -1,7 +1,8 @@
 """Projects on the home page: how many are public, the active ones for visitors, and what is
 coming up for a person (milestones due and activities of their associations' projects).
 
-Each function runs a fixed number of queries, whatever the data (app.plugins).
+Each block runs a fixed number of queries, whatever the data (app.plugins); the reads are in
+``projects.queries``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 
-from app.db import db, utcnow
+from app.db import utcnow
 from app.i18n import bdi_filter, date_filter, datetime_filter
 from app.plugins import HomeItem, HomeSection, Registry
-from projects import access, logic, services
-from projects.models import Activity, Milestone, Project, ProjectAssociation
+from projects import queries, serialize
 
 SHOWN = 5
 #: Activities of the next two weeks and milestones due in the next month (or late).
@@ -27,22 +26,14 @@ ACTIVITY_DAYS = 14
 MILESTONE_DAYS = 30
 
 
-def count_public_projects() -> int:
-    return int(
-        db.session.scalar(select(func.count(Project.id)).where(Project.visibility == "public")) or 0
-    )
-
-
 def active_projects(user: Any) -> HomeSection | None:
     """Visitors: public projects under way, with their progress."""
     if user is not None:
         return None
-    projects = db.session.scalars(
-        access.visible_projects(None).where(Project.status == "active").limit(SHOWN)
-    ).all()
+    projects = queries.active_public_projects(SHOWN)
     items = []
     for project in projects:
-        progress = services.project_progress(project)
+        progress = serialize.project_progress(project)
         meta = Markup("{} – {}").format(
             date_filter(project.starts_on), date_filter(project.ends_on)
         )
@@ -68,31 +59,10 @@ def coming_up(user: Any) -> HomeSection | None:
     """People: milestones due soon (or late) and activities of the next days, soonest first."""
     if user is None:
         return None
-    mine = access.member_projects(user).with_only_columns(Project.id).order_by(None)
     now = utcnow()
-    today = services.today()
-    milestones = db.session.execute(
-        select(Milestone, Project.title)
-        .join(Project, Project.id == Milestone.project_id)
-        .where(
-            Milestone.project_id.in_(mine),
-            Milestone.status.in_(("planned", "in_progress")),
-            Milestone.due_on <= today + dt.timedelta(days=MILESTONE_DAYS),
-        )
-        .order_by(Milestone.due_on, Milestone.id)
-        .limit(SHOWN)
-    ).all()
-    activities = db.session.execute(
-        select(Activity, Project.title)
-        .join(Project, Project.id == Activity.project_id)
-        .where(
-            Activity.project_id.in_(mine),
-            Activity.ends_at >= now,
-            Activity.starts_at <= now + dt.timedelta(days=ACTIVITY_DAYS),
-        )
-        .order_by(Activity.starts_at, Activity.id)
-        .limit(SHOWN)
-    ).all()
+    today = queries.today()
+    milestones = queries.coming_milestones(user, today, MILESTONE_DAYS, SHOWN)
+    activities = queries.coming_activities(user, now, ACTIVITY_DAYS, SHOWN)
     dated: list[tuple[dt.datetime, HomeItem]] = []
     for milestone, project_title in milestones:
         late = milestone.due_on < today
@@ -135,29 +105,16 @@ def coming_up(user: Any) -> HomeSection | None:
 def association_projects(association_id: int, viewer: Any) -> HomeSection | None:
     """An association's page: the projects it shares that ``viewer`` may see, with progress.
     Columns, not entities: this block is on every association page (bench/load.py)."""
-    visible = access.visible_projects(viewer).with_only_columns(Project.id).order_by(None)
-    projects = db.session.execute(
-        select(Project.id, Project.title, Project.starts_on, Project.ends_on)
-        .join(ProjectAssociation, ProjectAssociation.project_id == Project.id)
-        .where(ProjectAssociation.association_id == association_id, Project.id.in_(visible))
-        .order_by(Project.starts_on.desc(), Project.id.desc())
-        .limit(SHOWN)
-    ).all()
+    projects = queries.association_projects(association_id, viewer, SHOWN)
     if not projects:
         return None
-    weights: dict[int, list[logic.Weighted]] = {}
-    for project_id, status, progress, weight in db.session.execute(
-        select(Milestone.project_id, Milestone.status, Milestone.progress, Milestone.weight).where(
-            Milestone.project_id.in_([p.id for p in projects])
-        )
-    ):
-        weights.setdefault(project_id, []).append(logic.Weighted(status, progress, weight))
+    progress = queries.progress_of([p.id for p in projects])
     items = [
         HomeItem(
             title,
             url_for("projects.show_project", project_id=project_id),
             Markup("{} – {}").format(date_filter(starts_on), date_filter(ends_on)),
-            f"{logic.rollup_progress(weights.get(project_id, []))}%",
+            f"{progress[project_id]}%",
         )
         for project_id, title, starts_on, ends_on in projects
     ]
@@ -166,7 +123,7 @@ def association_projects(association_id: int, viewer: Any) -> HomeSection | None
 
 def register_home(reg: Registry) -> None:
     reg.home_counts.append(
-        (40, lambda: str(_l("Projects")), count_public_projects, "projects.list_projects")
+        (40, lambda: str(_l("Projects")), queries.count_public_projects, "projects.list_projects")
     )
     reg.home_sections.append((40, coming_up))
     reg.home_sections.append((40, active_projects))

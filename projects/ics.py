@@ -4,6 +4,7 @@ Milestones are all-day events on their due date (``DTSTART;VALUE=DATE`` and the 
 ``DTEND``, the form Google, Outlook and Apple all import); activities are timed events in
 the reader's zone (the platform's for anonymous feeds) with ``TZID`` and its ``VTIMEZONE``.
 UIDs are stable, so a re-imported or refreshed feed updates events instead of duplicating them.
+The personal feed's secret URL and whose projects it lists are in ``projects.feeds``.
 """
 
 from __future__ import annotations
@@ -15,15 +16,9 @@ from icalendar import Calendar, Event
 
 from app.db import utcnow
 from app.i18n import reader_zone
-from app.urls import public_url
 from projects.models import Project
 
 PRODID = "-//jam3ia//projects//EN"
-
-
-def feed_url(secret: str) -> str:
-    """The personal calendar feed's address (its secret is the only credential)."""
-    return public_url("projects_api.user_calendar", secret=secret)
 
 
 def _uid(kind: str, obj_id: int, host: str) -> str:

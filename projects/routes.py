@@ -12,18 +12,16 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
-from app.db import db, utcnow
+from app.db import utcnow
 from app.edge import attempt, form_action
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
-from directory import Association, get_association, user_memberships
+from directory import get_association, user_memberships
 from library import activity_report_url
-from projects import access, history, logic, services
-from projects.ics import feed_url
+from projects import access, feeds, history, logic, queries, serialize, services
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     ActivityCreateSchema,
@@ -128,10 +126,10 @@ def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
 
 def timeline_rows(project: Project) -> list[Row]:
     """The timeline's rows: the milestones, then the activities (on the reader's days)."""
-    today = services.today()
+    today = queries.today()
     rows = []
     for m in project.milestones:
-        flags = services.milestone_flags(m, today)
+        flags = serialize.milestone_flags(m, today)
         rows.append(
             Row(
                 kind="milestone",
@@ -165,7 +163,7 @@ def timeline_svg(project: Project, rtl: bool) -> str:
         timeline_rows(project),
         start=project.starts_on,
         end=project.ends_on,
-        today=services.today(),
+        today=queries.today(),
         rtl=rtl,
         title=_("Timeline of %(title)s", title=project.title),
         today_label=_("Today"),
@@ -206,7 +204,7 @@ def timeline_chart(project: Project, rtl: bool) -> Chart:
         timeline_rows(project),
         start=project.starts_on,
         end=project.ends_on,
-        today=services.today(),
+        today=queries.today(),
         rtl=rtl,
         column_label=_column_label,
         year_label=lambda d: format_date(d, "y"),
@@ -217,7 +215,7 @@ def timeline_chart(project: Project, rtl: bool) -> Chart:
 @bp.context_processor
 def _date_bounds() -> dict[str, Any]:
     """``min``/``max`` of the date inputs: the window the API schemas accept."""
-    low, high = logic.date_window(services.today())
+    low, high = logic.date_window(queries.today())
     return {"date_min": low.isoformat(), "date_max": high.isoformat()}
 
 
@@ -228,13 +226,7 @@ def _rtl() -> bool:
 def _editable_associations() -> list[Any]:
     user = require_user()
     if user.is_admin:
-        return list(
-            db.session.scalars(
-                select(Association)
-                .where(Association.status == "approved")
-                .order_by(Association.name)
-            )
-        )
+        return queries.approved_associations()
     # only associations that may own a project (approved: not pending nor suspended)
     return [
         m
@@ -256,7 +248,7 @@ def list_projects() -> ResponseReturnValue:
     page_no = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_PAGE)
     user = get_current_user()
     page = paginate(access.visible_projects(user), page_no, 20)
-    items = [(p, services.project_progress(p)) for p in page["items"]]
+    items = [(p, serialize.project_progress(p)) for p in page["items"]]
     can_create = user is not None and (user.is_admin or bool(_editable_associations()))
     return render_template(
         "projects/list.html",
@@ -312,7 +304,7 @@ def render_project(
     "project", "values": {...}}``) so that nothing the editor typed is lost."""
     user = get_current_user()
     can = access.abilities(user, project)
-    data = services.serialize_project(project, full=True)
+    data = serialize.serialize_project(project, full=True)
     staff_of = (
         {m.association_id for m in user_memberships(user.id) if m.role in access.EDITOR_ROLES}
         if user is not None
@@ -339,8 +331,8 @@ def render_project(
         report_links=report_links,
         timeline=timeline_chart(project, _rtl()),
         timeline_icons=TIMELINE_ICONS,
-        comments=services.comments(project),
-        history=history.sentences(project, services.history(project, limit=15)),
+        comments=queries.comments(project),
+        history=history.sentences(project, history.changes(project, limit=15)),
         statuses=logic.STATUSES,
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
@@ -362,7 +354,6 @@ def show_project(project_id: int) -> ResponseReturnValue:
 def _conflict_page(project: Project, form: str, error: ApiError) -> ResponseReturnValue:  # noqa: ARG001
     """409: the page again with the editor's input kept and a clear message (the refused write
     was rolled back by its ``attempt``: the page reads what is stored now)."""
-    db.session.expire_all()
     flash(
         _(
             "Someone else saved this in the meantime: the page now shows their version above "
@@ -373,7 +364,7 @@ def _conflict_page(project: Project, form: str, error: ApiError) -> ResponseRetu
     values = {
         k: request.form.getlist(k) if k == "depends_on" else v for k, v in request.form.items()
     }
-    project = access.access_project(get_current_user(), project.id)
+    project = queries.stored_project(get_current_user(), project.id)
     return render_project(project, status=409, draft={"form": form, "values": values})
 
 
@@ -561,7 +552,7 @@ def add_comment(project_id: int) -> ResponseReturnValue:
 def project_calendar(project_id: int) -> ResponseReturnValue:
     """Month view of the project's activities and milestone due dates."""
     project = access.access_project(get_current_user(), project_id)
-    year, month = logic.parse_month(request.args.get("month"), services.today())
+    year, month = logic.parse_month(request.args.get("month"), queries.today())
     grid = logic.month_grid(year, month)
     first = dt.date(year, month, 1)
     by_day: dict[dt.date, list[tuple[str, Any]]] = {}
@@ -587,7 +578,7 @@ def project_calendar(project_id: int) -> ResponseReturnValue:
         prev_month=f"{prev_y:04d}-{prev_m:02d}",
         next_month=f"{next_y:04d}-{next_m:02d}",
         weekdays=weekdays,
-        today=services.today(),
+        today=queries.today(),
     )
 
 
@@ -597,7 +588,7 @@ def project_history(project_id: int) -> ResponseReturnValue:
     return render_template(
         "projects/history.html",
         project=project,
-        history=history.sentences(project, services.history(project, limit=500)),
+        history=history.sentences(project, history.changes(project, limit=500)),
     )
 
 
@@ -609,14 +600,14 @@ def calendar_feed() -> ResponseReturnValue:
     url = None
     if request.method == "POST":
         if request.form.get("action") == "revoke":
-            form_action(lambda: services.revoke_feed(user), _("Your calendar link was revoked."))
+            form_action(lambda: feeds.revoke_feed(user), _("Your calendar link was revoked."))
         else:
-            made = attempt(lambda: services.regenerate_feed(user))
+            made = attempt(lambda: feeds.regenerate_feed(user))
             if made.error is not None:
                 flash(made.error.message or "", "error")
             elif made.value is not None:
-                url = feed_url(made.value)
-    return render_template("projects/feed.html", url=url, active=services.feed_of(user) is not None)
+                url = feeds.feed_url(made.value)
+    return render_template("projects/feed.html", url=url, active=feeds.feed_of(user) is not None)
 
 
 __all__ = ["Activity", "Milestone", "bp"]

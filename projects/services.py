@@ -1,7 +1,10 @@
 """Everything that changes projects. Each function takes an explicit ``actor`` (already
 checked by ``projects.access``), validates, records history, and queues live events that
 are sent after the commit. Services flush, never commit: the edge that called them (a page's
-``attempt``, an endpoint's ``@transactional``, the job's ``transaction()``) commits."""
+``attempt``, an endpoint's ``@transactional``, the job's ``transaction()``) commits.
+
+Reads are in ``projects.queries`` (the history's in ``projects.history``), the API and push
+dictionaries in ``projects.serialize``, the personal calendar feed in ``projects.feeds``."""
 
 from __future__ import annotations
 
@@ -12,23 +15,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.api import ApiError, check_version, invalid
-from app.db import db, for_update, insert_once, utcnow
-from app.i18n import local_day
+from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
-from app.security import new_secret, secret_digest
 from app.text import clean_name, clean_text
-from directory import association_member_ids, get_association, get_associations, membership_role
-from projects import logic
+from directory import association_member_ids, get_association, membership_role
+from projects import logic, queries
 from projects.access import EDITOR_ROLES
 from projects.models import (
     NAMESPACE,
     Activity,
-    CalendarFeed,
     Milestone,
     MilestoneDependency,
     Project,
@@ -37,17 +37,19 @@ from projects.models import (
     ProjectComment,
     ProjectInvitation,
 )
+from projects.serialize import (
+    project_progress,
+    serialize_activity,
+    serialize_milestone,
+    serialize_project,
+)
 
 MAX_ASSOCIATIONS = 20
 
 
 def project_room(project_id: int) -> str:
+    """The Socket.IO room the writes below push a project's changes to (watchers join it)."""
     return f"project:{project_id}"
-
-
-def today() -> dt.date:
-    """Today in the reader's zone (the platform's outside a request)."""
-    return local_day(utcnow())
 
 
 # ---------------------------------------------------------------- history
@@ -102,163 +104,6 @@ def _apply(
         record(project, actor, entity, obj.id, name, old, value)
         changed.append(name)
     return changed
-
-
-def history(
-    project: Project, limit: int = 200, before_id: int | None = None
-) -> list[ProjectChange]:
-    query = select(ProjectChange).where(ProjectChange.project_id == project.id)
-    if before_id is not None:
-        query = query.where(ProjectChange.id < before_id)
-    return list(db.session.scalars(query.order_by(ProjectChange.id.desc()).limit(limit)))
-
-
-# ---------------------------------------------------------------- serialization
-
-
-def milestone_flags(milestone: Milestone, on: dt.date | None = None) -> dict[str, bool]:
-    day = on or today()
-    return {
-        "overdue": logic.is_overdue(milestone.status, milestone.due_on, day),
-        "due_soon": logic.is_due_soon(milestone.status, milestone.due_on, day),
-    }
-
-
-def dependency_warnings(project: Project) -> dict[int, list[int]]:
-    spans = {m.id: logic.Span(m.id, m.starts_on, m.due_on, m.status) for m in project.milestones}
-    edges = {m.id: m.depends_on for m in project.milestones}
-    return logic.broken_dependencies(spans, edges)
-
-
-def serialize_milestone(
-    milestone: Milestone, broken: dict[int, list[int]] | None = None
-) -> dict[str, Any]:
-    if broken is None:
-        broken = dependency_warnings(milestone.project)
-    warnings = [
-        {
-            "code": "dependency_broken",
-            "predecessor_id": pred,
-            "message": _("Starts before a milestone it depends on is due."),
-        }
-        for pred in broken.get(milestone.id, [])
-    ]
-    return {
-        "id": milestone.id,
-        "project_id": milestone.project_id,
-        "title": milestone.title,
-        "description": milestone.description,
-        "starts_on": milestone.starts_on.isoformat() if milestone.starts_on else None,
-        "due_on": milestone.due_on.isoformat(),
-        "status": milestone.status,
-        "progress": milestone.progress,
-        "effective_progress": logic.effective_progress(milestone.status, milestone.progress),
-        "weight": milestone.weight,
-        "version": milestone.version,
-        "depends_on": milestone.depends_on,
-        **milestone_flags(milestone),
-        "warnings": warnings,
-        "completed_at": milestone.completed_at.isoformat() if milestone.completed_at else None,
-        "updated_at": milestone.updated_at.isoformat() if milestone.updated_at else None,
-    }
-
-
-def serialize_activity(activity: Activity) -> dict[str, Any]:
-    return {
-        "id": activity.id,
-        "project_id": activity.project_id,
-        "milestone_id": activity.milestone_id,
-        "title": activity.title,
-        "description": activity.description,
-        "location": activity.location,
-        # in UTC, as stored: a time just typed in another zone reads as it will once saved
-        "starts_at": activity.starts_at.astimezone(dt.UTC).isoformat(),
-        "ends_at": activity.ends_at.astimezone(dt.UTC).isoformat(),
-    }
-
-
-def project_progress(project: Project) -> int:
-    return logic.rollup_progress(
-        logic.Weighted(m.status, m.progress, m.weight) for m in project.milestones
-    )
-
-
-def associations_of(
-    project: Project,
-    ids: list[int] | None = None,
-    known: dict[int, Any] | None = None,
-) -> list[dict[str, Any]]:
-    """Id, name and slug of the project's owners (or of ``ids``); lists pass ``known``."""
-    out = []
-    for aid in project.association_ids if ids is None else ids:
-        assoc = known.get(aid) if known is not None else get_association(aid)
-        out.append(
-            {"id": aid, "name": assoc.name if assoc else "", "slug": assoc.slug if assoc else ""}
-        )
-    return out
-
-
-def serialize_projects(projects: list[Project]) -> list[dict[str, Any]]:
-    """A page of projects, in a constant number of queries (milestones preloaded by the
-    caller's query, every owner and invited association in one query)."""
-    known = get_associations(
-        aid for p in projects for aid in (*p.association_ids, *p.invited_association_ids)
-    )
-    return [serialize_project(p, known=known) for p in projects]
-
-
-def serialize_project(
-    project: Project, *, full: bool = False, known: dict[int, Any] | None = None
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": project.id,
-        "title": project.title,
-        "description": project.description,
-        "association_ids": project.association_ids,
-        "associations": associations_of(project, known=known),
-        "invited_association_ids": project.invited_association_ids,
-        "invitations": associations_of(project, project.invited_association_ids, known),
-        "version": project.version,
-        "starts_on": project.starts_on.isoformat(),
-        "ends_on": project.ends_on.isoformat(),
-        "visibility": project.visibility,
-        "status": project.status,
-        "progress": project_progress(project),
-        "created_by_id": project.created_by_id,
-        "created_at": project.created_at.isoformat(),
-        "updated_at": project.updated_at.isoformat() if project.updated_at else None,
-    }
-    if full:
-        broken = dependency_warnings(project)
-        data["milestones"] = [serialize_milestone(m, broken) for m in project.milestones]
-        data["activities"] = [serialize_activity(a) for a in project.activities]
-        data["overdue_count"] = sum(1 for m in data["milestones"] if m["overdue"])
-    return data
-
-
-def serialize_change(change: ProjectChange) -> dict[str, Any]:
-    return {
-        "id": change.id,
-        "actor_id": change.actor_id,
-        "actor_name": change.actor.public_name if change.actor else None,
-        "created_at": change.created_at.isoformat(),
-        "entity": change.entity,
-        "entity_id": change.entity_id,
-        "field": change.field,
-        "from": change.old_value,
-        "to": change.new_value,
-    }
-
-
-def serialize_comment(comment: ProjectComment) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "project_id": comment.project_id,
-        "author_id": comment.author_id,
-        "author_name": comment.author.public_name if comment.author else None,
-        "body": comment.body,
-        "created_at": comment.created_at.isoformat(),
-    }
 
 
 # ---------------------------------------------------------------- live events
@@ -552,17 +397,6 @@ def add_comment(actor: User, project: Project, body: str) -> ProjectComment:
     return comment
 
 
-def comments(project: Project, limit: int = 100) -> list[ProjectComment]:
-    return list(
-        db.session.scalars(
-            select(ProjectComment)
-            .where(ProjectComment.project_id == project.id)
-            .order_by(ProjectComment.id)
-            .limit(limit)
-        )
-    )
-
-
 # ---------------------------------------------------------------- milestones
 
 
@@ -822,7 +656,7 @@ def notify_due(on: dt.date | None = None) -> list[Milestone]:
     Meant for cron (``jam3ia notify-due``); the caller commits. Events are queued with
     ``emit_after_commit``, whose flush uses the context-free ``socketio.emit(..., to=room)``.
     """
-    day = on or today()
+    day = on or queries.today()
     candidates = db.session.scalars(
         select(Milestone)
         .where(
@@ -852,51 +686,3 @@ def notify_due(on: dt.date | None = None) -> list[Milestone]:
         milestone.overdue_notified_at = now
         _emit_milestone(milestone)
     return list(candidates)
-
-
-# ---------------------------------------------------------------- calendar feeds
-
-
-def regenerate_feed(user: User) -> str:
-    """A new secret calendar URL token for ``user`` (the old one stops working)."""
-    secret = new_secret()
-    feed = feed_of(user)
-    if feed is None:
-        if insert_once(CalendarFeed(user_id=user.id, secret_hash=secret_digest(secret))):
-            return secret
-        feed = feed_of(user)  # a concurrent request made the first one
-        if feed is None:  # pragma: no cover - another constraint failed
-            raise ApiError(409, "conflict", _("Please try again."))
-    # this secret replaces the stored one, as if that request had come first
-    feed.secret_hash = secret_digest(secret)
-    feed.created_at = utcnow()
-    return secret
-
-
-def revoke_feed(user: User) -> bool:
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    if feed is None:
-        return False
-    db.session.delete(feed)
-    return True
-
-
-def drop_feed_of(user_id: int) -> None:
-    """Delete ``user_id``'s feed secret (in the caller's transaction); they can make a new one."""
-    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
-
-
-def feed_of(user: User) -> CalendarFeed | None:
-    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-
-
-def feed_user(secret: str) -> User | None:
-    if not secret or len(secret) > 200:
-        return None
-    feed = db.session.scalar(
-        select(CalendarFeed).where(CalendarFeed.secret_hash == secret_digest(secret))
-    )
-    if feed is None:
-        return None
-    user = db.session.get(User, feed.user_id)
-    return user if user is not None and user.is_active else None

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app.db import db
-from projects.models import Milestone, Project, ProjectChange
+from projects.models import Milestone, Project, ProjectChange, ProjectComment
 from tests.conftest import count_statements
 from tests.directory.factories import AssociationFactory
+from tests.factories import UserFactory
 from tests.projects.factories import MilestoneFactory, ProjectFactory
 
 
@@ -505,3 +506,42 @@ def test_the_project_list_runs_a_constant_number_of_queries(api, world):
         return len(statements)
 
     assert statements_for(2) == statements_for(12)
+
+
+def test_a_project_its_comments_and_its_history_run_a_constant_number_of_queries(api, world):
+    """A project's page of the API reads its owners, and its comments and history their
+    authors, each in one query: as many statements for 1 owner, author or actor as for 6."""
+    client = api(world.platform_admin)
+
+    def statements_for(count: int) -> tuple[int, int, int]:
+        owners = [world.a] + [AssociationFactory(name=f"Owner {count}-{i}") for i in range(count)]
+        project = ProjectFactory(title=f"Wide {count}", visibility="public", associations=owners)
+        MilestoneFactory(project=project)
+        for i in range(count + 1):
+            author = UserFactory(display_name=f"Voice {count}-{i}")
+            db.session.add(ProjectComment(project_id=project.id, author_id=author.id, body="Hi"))
+            db.session.add(
+                ProjectChange(
+                    project_id=project.id,
+                    actor_id=author.id,
+                    entity="project",
+                    entity_id=project.id,
+                    field="title",
+                    old_value="a",
+                    new_value="b",
+                )
+            )
+        db.session.commit()
+        counts = []
+        for path in ("", "/comments", "/history"):
+            url = f"/api/v1/projects/{project.id}{path}"
+            client.get(url)  # caches warm
+            db.session.expire_all()
+            with count_statements() as statements:
+                answer = client.get(url)
+            assert answer.status_code == 200
+            counts.append(len(statements))
+        return counts[0], counts[1], counts[2]
+
+    # before: (10, 7, 7) and (20, 12, 12), an owner, an author or an actor per row
+    assert statements_for(0) == statements_for(5)

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import delete, func, insert, select, update
 
 from app.db import db
-from projects import logic, services
+from projects import feeds, logic, services
 from projects.models import (
     CalendarFeed,
     Milestone,
@@ -409,7 +409,7 @@ def test_calendar_link_made_twice_at_once(api, logged_in, world, monkeypatch):
     this one found none (before this one takes the write lock)."""
     user_id = world.member.id
     raced: list[int] = []
-    feed_of = services.feed_of
+    feed_of = feeds.feed_of
 
     def other_request_first(user: Any) -> Any:
         found = feed_of(user)
@@ -419,7 +419,7 @@ def test_calendar_link_made_twice_at_once(api, logged_in, world, monkeypatch):
                 other.execute(insert(CalendarFeed).values(user_id=user_id, secret_hash="0" * 64))
         return found
 
-    monkeypatch.setattr(services, "feed_of", other_request_first)
+    monkeypatch.setattr(feeds, "feed_of", other_request_first)
     response = api(world.member).post("/api/v1/me/calendar")
     assert raced and response.status_code == 201, response.get_json()
     url = response.get_json()["url"]

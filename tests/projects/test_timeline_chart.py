@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 from app.db import db
-from projects import services
+from projects import queries
 from projects.timeline import MAX_COLUMNS, Row, build_chart, month_columns
 from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
 
@@ -100,7 +100,7 @@ def pct(value: str) -> float:
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+    monkeypatch.setattr(queries, "today", lambda: TODAY)
     return TODAY
 
 
@@ -244,7 +244,7 @@ def test_today_is_marked_in_its_month_in_every_row(client, project):
 
 
 def test_no_today_marker_outside_the_project(client, project, monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: D(2027, 3, 1))
+    monkeypatch.setattr(queries, "today", lambda: D(2027, 3, 1))
     html = page(client, project, "fr")
     assert "tl-today" not in html and "today-line" not in html
 

@@ -47,6 +47,7 @@ from forums.models import Forum, ForumModerator, Post, Topic
 from messaging import services as chat_services
 from messaging.access import access_conversation
 from messaging.models import Conversation, Message
+from projects import feeds as project_feeds
 from projects import services as project_services
 from projects.models import Project, ProjectInvitation
 from tests.conftest import ApiClient
@@ -412,7 +413,7 @@ def build_world(app: Flask) -> World:
         starts_at=dt.datetime(2026, 5, 2, 9, 0, tzinfo=dt.UTC),
     )
     project_services.add_comment(coordinator, project, "SECRET-COMMENT")
-    feed_secret = project_services.regenerate_feed(member)
+    feed_secret = project_feeds.regenerate_feed(member)
     library = _library(assoc, assoc_admin, coordinator)
     offers = _offers(member, outsider, coordinator)
     spare_secret, spare = issue_credential(member, "token", "spare")
