@@ -7,13 +7,13 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import (
     ApiError,
     PageArgsSchema,
     expected_version,
+    invalid,
     make_blueprint,
     page_schema,
     paginate,
@@ -21,10 +21,8 @@ from app.api import (
 from app.db import transactional
 from app.images import read_upload
 from app.limits import rate_limit
-from directory import services
+from directory import queries, services
 from directory.access import access_association, check_members_visible, may_manage
-from directory.models import Association, Membership
-from directory.queries import list_fields
 from directory.schemas import (
     AssociationInSchema,
     AssociationOutSchema,
@@ -98,8 +96,7 @@ def pending_associations(args: dict[str, Any]) -> dict[str, Any]:
     actor = require_user()
     if not actor.is_admin:
         raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
-    query = select(Association).where(Association.status == "pending").order_by(Association.id)
-    page = paginate(query, args["page"], args["per_page"])
+    page = paginate(queries.pending_query(), args["page"], args["per_page"])
     mine = memberships_of(actor, [a.id for a in page["items"]])
     page["items"] = [association_dict(a, actor, mine=mine.get(a.id)) for a in page["items"]]
     return page
@@ -184,12 +181,7 @@ def list_members(args: dict[str, Any], association_id: int) -> dict[str, Any]:
         assoc = access_association(actor, association_id, need="manage")
     check_members_visible(actor, assoc)
     with_message = may_manage(actor, assoc)
-    query = (
-        select(Membership)
-        .where(Membership.association_id == assoc.id, Membership.status == args["status"])
-        .order_by(Membership.id)
-    )
-    page = paginate(query, args["page"], args["per_page"])
+    page = paginate(queries.members_query(assoc.id, args["status"]), args["page"], args["per_page"])
     page["items"] = [member_dict(m, with_message=with_message) for m in page["items"]]
     return page
 
@@ -228,7 +220,7 @@ def upload_logo(association_id: int) -> dict[str, Any]:
     assoc = access_association(actor, association_id, need="edit")
     upload = request.files.get("file")
     if upload is None:
-        raise ApiError(422, "validation_failed", fields={"file": [_("Choose an image file.")]})
+        raise invalid(_("Some fields are not valid."), {"file": [_("Choose an image file.")]})
     data = read_upload(upload, services.LOGO_MAX_BYTES)
     return association_dict(services.set_logo(actor, assoc, data), actor)
 
@@ -238,7 +230,7 @@ def upload_logo(association_id: int) -> dict[str, Any]:
 def get_fields() -> list[dict[str, Any]]:
     """Fields of activity, with labels in ar/fr/en and ``label`` in the request's language."""
     lang = current_lang()
-    return [field_dict(f, lang) for f in list_fields()]
+    return [field_dict(f, lang) for f in queries.list_fields()]
 
 
 @blp.route("/regions")

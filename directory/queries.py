@@ -1,12 +1,17 @@
-"""Read helpers behind the package's public API (see ``directory/__init__.py``)."""
+"""Reads of the directory: the helpers behind the package's public API (those
+``directory/__init__.py`` re-exports for other features), then the reads of the directory's
+own pages and API (member lists, the approval queue), each a fixed number of queries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts.models import User
 from app.db import db
 from directory.access import can_see_members
 from directory.models import Association, Field, Membership
@@ -104,3 +109,69 @@ def member_list_visible(viewer: object, association_id: int) -> bool:
     """Whether ``viewer`` may know who the members of the association are (its setting)."""
     association = get_association(association_id)
     return association is not None and can_see_members(viewer, association)
+
+
+# --- the directory's own pages and API ------------------------------------------------------
+
+
+def approved_members(association_id: int) -> list[Membership]:
+    """The first 100 approved members with their accounts, admins first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(Membership.association_id == association_id, Membership.status == "approved")
+            .order_by(Membership.role, Membership.id)
+            .limit(100)
+        ).all()
+    )
+
+
+def memberships_to_manage(association_id: int) -> list[Membership]:
+    """Every membership of the association, requests first."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.association_id == association_id)
+            .order_by(Membership.status.desc(), Membership.id)
+        ).all()
+    )
+
+
+def members_query(association_id: int, status: str) -> Select[Any]:
+    """The memberships in ``status``, for :func:`app.api.paginate`."""
+    return (
+        select(Membership)
+        .where(Membership.association_id == association_id, Membership.status == status)
+        .order_by(Membership.id)
+    )
+
+
+def pending_query() -> Select[Any]:
+    """Associations waiting for approval, oldest first, for :func:`app.api.paginate`."""
+    return select(Association).where(Association.status == "pending").order_by(Association.id)
+
+
+def approval_queue() -> tuple[list[Association], list[Association], dict[int, User]]:
+    """The moderators' queue: pending associations (with fields and city), suspended ones,
+    and the accounts that created the pending ones (three queries)."""
+    pending = list(
+        db.session.scalars(
+            select(Association)
+            .where(Association.status == "pending")
+            .options(selectinload(Association.fields), selectinload(Association.city))
+            .order_by(Association.id)
+            .limit(200)
+        ).all()
+    )
+    suspended = list(
+        db.session.scalars(
+            select(Association)
+            .where(Association.status == "suspended")
+            .order_by(Association.id)
+            .limit(200)
+        ).all()
+    )
+    creator_ids = {a.created_by_id for a in pending if a.created_by_id is not None}
+    creators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))}
+    return pending, suspended, creators

@@ -20,22 +20,19 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.accounts.models import User
 from app.api import ApiError, expected_version
 from app.db import db
 from app.edge import attempt, form_action
 from app.images import read_upload
 from app.limits import rate_limit
 from app.plugins import registry
-from directory import services
+from directory import queries, services
 from directory.access import access_association, can_see_members, is_association_admin
-from directory.models import ROLES, Association, Membership
-from directory.queries import list_fields
+from directory.models import ROLES, Association
 from directory.schemas import (
     AssociationInSchema,
     AssociationPatchSchema,
@@ -209,7 +206,7 @@ def _form_context(values: dict[str, Any], errors: dict[str, Any]) -> dict[str, A
     return {
         "values": values,
         "errors": errors,
-        "all_fields": list_fields(),
+        "all_fields": queries.list_fields(),
         "regions": regions_tree(lang),
         "lang": lang,
     }
@@ -249,17 +246,7 @@ def show_association(association_id: int) -> ResponseReturnValue:
         actor, association_id, load=[*place, selectinload(Association.fields)]
     )
     members_visible = can_see_members(actor, assoc)
-    members = (
-        db.session.scalars(
-            select(Membership)
-            .options(joinedload(Membership.user))
-            .where(Membership.association_id == assoc.id, Membership.status == "approved")
-            .order_by(Membership.role, Membership.id)
-            .limit(100)
-        ).all()
-        if members_visible
-        else []
-    )
+    members = queries.approved_members(assoc.id) if members_visible else []
     can_manage = actor is not None and (actor.is_admin or is_association_admin(actor, assoc))
     offered = sorted(registry().association_actions, key=lambda entry: entry[0])
     actions = (
@@ -417,11 +404,7 @@ def manage_members(association_id: int) -> ResponseReturnValue:
         else:
             abort(400)
         return redirect(url_for("directory.manage_members", association_id=assoc.id))
-    memberships = db.session.scalars(
-        select(Membership)
-        .where(Membership.association_id == assoc.id)
-        .order_by(Membership.status.desc(), Membership.id)
-    ).all()
+    memberships = queries.memberships_to_manage(assoc.id)
     return render_template(
         "directory/members.html", assoc=assoc, memberships=memberships, roles=ROLES
     )
@@ -445,21 +428,7 @@ def approval_queue() -> ResponseReturnValue:
         reason = request.form.get("reason", "").strip()[:1000]
         form_action(lambda: services.decide_association(actor, assoc, action, reason), _("Saved."))
         return redirect(url_for("directory.approval_queue"))
-    pending = db.session.scalars(
-        select(Association)
-        .where(Association.status == "pending")
-        .options(selectinload(Association.fields), selectinload(Association.city))
-        .order_by(Association.id)
-        .limit(200)
-    ).all()
-    suspended = db.session.scalars(
-        select(Association)
-        .where(Association.status == "suspended")
-        .order_by(Association.id)
-        .limit(200)
-    ).all()
-    creator_ids = {a.created_by_id for a in pending if a.created_by_id is not None}
-    creators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))}
+    pending, suspended, creators = queries.approval_queue()
     return render_template(
         "directory/queue.html",
         pending=pending,

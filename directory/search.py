@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.api import invalid
 from app.search.framework import DocType, Document, register_doc_type
 from app.search.latin import fold_accents
 from directory.models import Association, City, Province
@@ -247,7 +248,6 @@ def search_associations(
 
     Returns ``{ids, total, page, per_page, facets, suggestion, distances}``; unknown facet
     values raise a 422 ``ApiError``."""
-    from app.api import ApiError
     from app.search.framework import SearchRequest, search
 
     ref = reference()
@@ -264,7 +264,7 @@ def search_associations(
         elif values:
             filters[facet] = values
     if bad:
-        raise ApiError(422, "validation_failed", fields=bad)
+        raise invalid(_("Some fields are not valid."), bad)
     near = None
     if args.get("near"):
         lat, lng = (float(x) for x in str(args["near"]).split(","))

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.services import platform_admin_ids
-from app.api import ApiError, check_version
+from app.api import ApiError, check_version, invalid
 from app.db import db, for_update, utcnow
 from app.images import encode, read_image
 from app.notifications import notify
@@ -66,8 +66,8 @@ def _resolve_fields(codes: list[str]) -> list[Field]:
     found = {f.code: f for f in db.session.scalars(select(Field).where(Field.code.in_(codes)))}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise ApiError(
-            422, "validation_failed", fields={"fields": [_("Unknown field: %(c)s", c=unknown[0])]}
+        raise invalid(
+            _("Some fields are not valid."), {"fields": [_("Unknown field: %(c)s", c=unknown[0])]}
         )
     return [found[c] for c in dict.fromkeys(codes)]
 
@@ -77,7 +77,7 @@ def _resolve_city(code: str | None) -> City | None:
         return None
     city = db.session.scalar(select(City).where(City.code == code))
     if city is None:
-        raise ApiError(422, "validation_failed", fields={"city": [_("Unknown city.")]})
+        raise invalid(_("Some fields are not valid."), {"city": [_("Unknown city.")]})
     return city
 
 
@@ -98,9 +98,7 @@ def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(data.get(key), str):
             data[key] = clean_text(data[key])
     if "name" in data and not data["name"]:
-        raise ApiError(
-            422, "validation_failed", _("The name is empty."), {"name": [_("Required.")]}
-        )
+        raise invalid(_("The name is empty."), {"name": [_("Required.")]})
     return data
 
 
@@ -312,7 +310,7 @@ def set_member(actor: Any, assoc: Association, user_id: int, role: str | None) -
         raise ApiError(404, "not_found", _("This person has not asked to join."))
     role = role or membership.role
     if role not in ROLES:
-        raise ApiError(422, "validation_failed", fields={"role": [_("Unknown role.")]})
+        raise invalid(_("Some fields are not valid."), {"role": [_("Unknown role.")]})
     was_approved = membership.status == "approved"
     old_role = membership.role
     if was_approved and old_role == "admin" and role != "admin" and _admin_count(assoc.id) <= 1:

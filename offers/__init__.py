@@ -29,7 +29,7 @@ def register(app: Flask) -> None:
     from app.plugins import registry
     from app.realtime import socketio
     from offers import api as endpoints
-    from offers import demo, routes, search, services
+    from offers import claims, demo, routes, search, services
     from offers.events import OffersNamespace
 
     api.register_blueprint(endpoints.blp)
@@ -61,7 +61,7 @@ def register(app: Flask) -> None:
         app,
         "offers.lottery",
         dt.timedelta(minutes=10),
-        services.run_lotteries,
+        claims.run_lotteries,
         "draw offers whose fair-chance window passed",
     )
     register_job(

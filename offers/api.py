@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import ApiError, make_blueprint
-from app.db import db, transactional
+from app.api import ApiError, invalid, make_blueprint
+from app.db import transactional
 from app.images import read_upload
 from app.limits import rate_limit
-from offers import images, queries, services
+from offers import access, claims, images, moderation, queries, services
 from offers.models import OfferAlert
 from offers.schemas import (
     AlertListSchema,
@@ -44,7 +43,7 @@ blp = make_blueprint("offers", __name__, "Free offers and blood donation request
 def _out(offer: Any, actor: Any) -> dict[str, Any]:
     data = serialize_offer(offer, actor)
     if offer.status == "review" and actor is not None and offer.author_id == actor.id:
-        position, minutes = services.queue_position(offer)
+        position, minutes = queries.queue_position(offer)
         data["queue"] = {"position": position, "wait_minutes": minutes}
     return data
 
@@ -98,7 +97,7 @@ def given() -> dict[str, Any]:
 @blp.response(200, OfferOutSchema)
 def get_offer(offer_id: int) -> dict[str, Any]:
     actor = get_current_user()
-    return _out(services.get_offer(offer_id, actor), actor)
+    return _out(access.get_offer(offer_id, actor), actor)
 
 
 @blp.route("/offers/<int:offer_id>", methods=["PATCH"])
@@ -109,7 +108,7 @@ def get_offer(offer_id: int) -> dict[str, Any]:
 def patch_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Edit the text, pause or resume (``status``)."""
     actor = require_user()
-    offer = services.edit(actor, services.get_offer(offer_id, actor), data)
+    offer = services.edit(actor, access.get_offer(offer_id, actor), data)
     return _out(offer, actor)
 
 
@@ -120,7 +119,7 @@ def patch_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
 def delete_offer(offer_id: int) -> None:
     """Withdraw the offer (its one terminal outcome)."""
     actor = require_user()
-    services.withdraw(actor, services.get_offer(offer_id, actor))
+    services.withdraw(actor, access.get_offer(offer_id, actor))
 
 
 @blp.route("/offers/<int:offer_id>/claims", methods=["POST"])
@@ -131,8 +130,8 @@ def delete_offer(offer_id: int) -> None:
 def create_claim(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Ask for an offer: answers to its conditions and a proposed pickup time."""
     actor = require_user()
-    offer = services.get_offer(offer_id, actor)
-    row = services.claim(
+    offer = access.get_offer(offer_id, actor)
+    row = claims.claim(
         actor, offer, data["answers"], data["pickup_proposal"], data["referral_token"]
     )
     return serialize_claim(row)
@@ -143,21 +142,21 @@ def create_claim(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
 def list_claims(offer_id: int) -> list[dict[str, Any]]:
     """The requests for the author's offer."""
     actor = require_user()
-    offer = services.get_offer(offer_id, actor)
+    offer = access.get_offer(offer_id, actor)
     if offer.author_id != actor.id:
         raise ApiError(403, "forbidden", "Only the author sees the requests.")
-    return [serialize_claim(c) for c in services.claims_of(offer)]
+    return [serialize_claim(c) for c in queries.claims_of(offer)]
 
 
 def _claim_action(claim_id: int, action: str) -> dict[str, Any]:
     actor = require_user()
-    row = services.get_claim(claim_id, actor)
+    row = access.get_claim(claim_id, actor)
     if action == "accept":
-        services.accept(actor, row)
+        claims.accept(actor, row)
     elif action == "decline":
-        services.decline(actor, row)
+        claims.decline(actor, row)
     else:
-        services.mark(actor, row, action)
+        claims.mark(actor, row, action)
     return serialize_claim(row)
 
 
@@ -199,10 +198,7 @@ def no_show_claim(claim_id: int) -> dict[str, Any]:
 @blp.response(200, AlertListSchema)
 def list_alerts() -> dict[str, Any]:
     actor = require_user()
-    rows = db.session.scalars(
-        select(OfferAlert).where(OfferAlert.user_id == actor.id).order_by(OfferAlert.id)
-    )
-    return {"items": list(rows)}
+    return {"items": queries.alerts_of(actor.id)}
 
 
 @blp.route("/offer-alerts", methods=["POST"])
@@ -223,7 +219,7 @@ def create_alert(data: dict[str, Any]) -> OfferAlert:
 def get_donor() -> dict[str, Any]:
     """The person's own donor card (private; 404 when not registered)."""
     actor = require_user()
-    card = services.read_donor(actor)  # the read is logged, committed with the endpoint
+    card = queries.read_donor(actor)  # the read is logged, committed with the endpoint
     if card is None:
         raise ApiError(404, "not_found", "You are not registered as a blood donor.")
     return card
@@ -249,7 +245,7 @@ def put_donor(data: dict[str, Any]) -> dict[str, Any]:
 def thank_offer(data: dict[str, Any], offer_id: int) -> Any:
     """Thank publicly for an offer received (no name is shown)."""
     actor = require_user()
-    thanks = services.thank(actor, services.get_offer(offer_id, actor), data["text"])
+    thanks = claims.thank(actor, access.get_offer(offer_id, actor), data["text"])
     return thanks
 
 
@@ -261,7 +257,7 @@ def thank_offer(data: dict[str, Any], offer_id: int) -> Any:
 def flag_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
     """Report an offer that breaks the rules; three reports send it back to review."""
     actor = require_user()
-    count = services.flag(actor, services.get_offer(offer_id, actor), data["reason"])
+    count = moderation.flag(actor, access.get_offer(offer_id, actor), data["reason"])
     return {"flags": count}
 
 
@@ -273,7 +269,7 @@ def flag_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
 def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """A one-use "known to us" code for a person, given by the association's administrator."""
     actor = require_user()
-    token = services.make_referral(actor, association_id, data["user_id"])
+    token = claims.make_referral(actor, association_id, data["user_id"])
     return {"token": token}
 
 
@@ -287,10 +283,10 @@ def add_image(offer_id: int) -> dict[str, Any]:
     from flask import request, url_for
 
     actor = require_user()
-    offer = services.get_offer(offer_id, actor)
+    offer = access.get_offer(offer_id, actor)
     file = request.files.get("file")
     if file is None or not file.filename:
-        raise ApiError(422, "validation_failed", _("Choose a file."), {"file": [_("Required.")]})
+        raise invalid(_("Choose a file."), {"file": [_("Required.")]})
     tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
     row = services.add_photo(actor, offer, read_upload(file, images.MAX_BYTES), tick)
     return {"id": row.id, "url": url_for("offers.image", name=row.name), "status": offer.status}

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import City, user_memberships
-from offers import services
+from offers import claims, services
 from offers.models import Offer
 
 # (author, city code, fields): published at once (the authors are vouched below).
@@ -286,21 +286,21 @@ def _demo_claims(made: list[Offer]) -> None:
         ("hassan", "بعد العصر"),
     ):
         answers = dict.fromkeys(tutoring.audience, True)
-        services.claim(demo_user(name), tutoring, answers, pickup)
-    services.claim(demo_user("fatima"), cv, {"student": False, "anyone": True}, "Samedi après-midi")
-    first = services.claim(
+        claims.claim(demo_user(name), tutoring, answers, pickup)
+    claims.claim(demo_user("fatima"), cv, {"student": False, "anyone": True}, "Samedi après-midi")
+    first = claims.claim(
         demo_user("nadia"), wheelchair, {"elderly": True, "disability": True}, "Demain matin"
     )
-    services.claim(
+    claims.claim(
         demo_user("omar"), wheelchair, {"elderly": True, "disability": False}, "Ce week-end"
     )
-    services.accept(demo_user("khadija"), first)
-    services.mark(demo_user("khadija"), first, "received")
-    services.thank(
+    claims.accept(demo_user("khadija"), first)
+    claims.mark(demo_user("khadija"), first, "received")
+    claims.thank(
         demo_user("nadia"),
         wheelchair,
         "Merci du fond du cœur : mon père peut enfin sortir prendre l'air devant la maison.",
     )
-    services.thank(
+    claims.thank(
         demo_user("fatima"), cv, "شكرا جزيلا، ساعدتني النصائح كثيرا وحصلت على مقابلة ثانية."
     )

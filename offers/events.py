@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room, rooms
 
 from app.accounts.models import User
-from app.api import ApiError
+from app.api import invalid
 from app.realtime import AuthenticatedNamespace
 from app.sockets import Ack, handler, ok
 from offers.live import CLOSED, room
@@ -42,7 +42,7 @@ class OffersNamespace(AuthenticatedNamespace):
         filters = filters if isinstance(filters, dict) else {}
         support_type = filters.get("type")
         if support_type not in (None, "", *SUPPORT_TYPES, "blood"):
-            raise ApiError(422, "validation_failed", _("Unknown type."), {"type": ["invalid"]})
+            raise invalid(_("Unknown type."), {"type": ["invalid"]})
         target = room(
             support_type or None, _int(filters.get("province")), _int(filters.get("city"))
         )

@@ -1,18 +1,26 @@
-"""Reading the board: the feed (a search over published offers) and a person's own offers."""
+"""Reading the board: the feed (a search over published offers), a person's own offers and
+claims, an offer's claims and place in the review line, the review queue, who an offer's
+alerts reach, a donor's own card, and the lookups the pages need (places, people, photos)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.db import db
+from app.privacy import read_personal
 from app.search.service import search
 from app.search.types import SearchRequest
-from offers.models import Claim, Offer, OfferCount, Thanks
+from directory import City, Province
+from offers.models import BloodDonor, Claim, Offer, OfferAlert, OfferCount, OfferImage, Thanks
 
 PER_PAGE = 20
 FACETS = ("type", "province", "audience")
+#: Posts a moderator handles per hour (for the estimated wait shown to a queued author).
+REVIEWS_PER_HOUR = 60
 
 
 def feed(args: dict[str, Any], actor: Any = None) -> dict[str, Any]:
@@ -101,3 +109,111 @@ def given(thanks: int = 12) -> dict[str, Any]:
         "live": live or 0,
         "thanks": list(db.session.scalars(select(Thanks).order_by(Thanks.id.desc()).limit(thanks))),
     }
+
+
+def claim_of(offer_id: int, user_id: int) -> Claim | None:
+    return db.session.scalar(
+        select(Claim).where(Claim.offer_id == offer_id, Claim.claimant_id == user_id)
+    )
+
+
+def queue_position(offer: Offer) -> tuple[int, int]:
+    """(position in its line from 1, estimated wait in minutes). Posts waiting for capacity
+    leave at the publishing rate; posts waiting for a moderator at the reviewing rate."""
+    queued = offer.review_reason == "queue"
+    same_line = (Offer.review_reason == "queue") if queued else (Offer.review_reason != "queue")
+    ahead = (
+        db.session.scalar(
+            select(func.count(Offer.id)).where(
+                Offer.status == "review", same_line, Offer.id < offer.id
+            )
+        )
+        or 0
+    )
+    if queued:
+        per_minute = int(current_app.config["OFFERS_PUBLISH_PER_MINUTE"])
+        minutes = -(-(ahead + 1) // max(per_minute, 1)) + 1  # the next release tick included
+    else:
+        minutes = -(-(ahead + 1) * 60 // REVIEWS_PER_HOUR)
+    return ahead + 1, max(1, minutes)
+
+
+def review_queue() -> list[Offer]:
+    return list(
+        db.session.scalars(
+            select(Offer).where(Offer.status == "review").order_by(Offer.id).limit(200)
+        )
+    )
+
+
+def claims_of(offer: Offer) -> list[Claim]:
+    return list(
+        db.session.scalars(select(Claim).where(Claim.offer_id == offer.id).order_by(Claim.id))
+    )
+
+
+def alert_matches(offer: Offer) -> list[int]:
+    """The people whose alerts match a published offer (never its author)."""
+    rows = db.session.scalars(select(OfferAlert)).all()
+    users = set()
+    for alert in rows:
+        if alert.support_type and alert.support_type != offer.support_type:
+            continue
+        if alert.city_id and alert.city_id != offer.city_id:
+            continue
+        if alert.province_id and alert.province_id != offer.province_id:
+            continue
+        if alert.audience and alert.audience not in (offer.audience or []):
+            continue
+        users.add(alert.user_id)
+    users.discard(offer.author_id or 0)
+    return sorted(users)
+
+
+def read_donor(actor: User) -> dict[str, Any] | None:
+    """The person's own donor card (the read is logged like any personal field)."""
+    row = db.session.get(BloodDonor, actor.id)
+    if row is None:
+        return None
+    values = read_personal(actor, row, ["blood_group"], "own blood donor card")
+    return {"group": values["blood_group"], "city": row.city_id, "active": row.active}
+
+
+def find_offer(offer_id: int) -> Offer | None:
+    return db.session.get(Offer, offer_id)
+
+
+def alerts_of(user_id: int) -> list[OfferAlert]:
+    return list(
+        db.session.scalars(
+            select(OfferAlert).where(OfferAlert.user_id == user_id).order_by(OfferAlert.id)
+        )
+    )
+
+
+def image_named(name: str) -> OfferImage | None:
+    return db.session.scalar(select(OfferImage).where(OfferImage.name == name))
+
+
+def provinces() -> list[Province]:
+    return list(db.session.scalars(select(Province).order_by(Province.position, Province.id)))
+
+
+def find_city(city_id: int) -> City | None:
+    return db.session.get(City, city_id)
+
+
+def cities(ids: set[int]) -> list[City]:
+    return list(db.session.scalars(select(City).where(City.id.in_(ids))))
+
+
+def people(ids: set[int]) -> dict[int, User]:
+    """The accounts of ``ids`` by id, in one query."""
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def user_named(username: str) -> User | None:
+    """The account of a username, whatever its case."""
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))

@@ -12,18 +12,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
-from app.db import db, transaction
+from app.db import transaction
 from app.edge import attempt
 from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import registry
-from directory import City, Province, get_association, user_memberships
-from offers import images, labels, queries, services
+from directory import Province, get_association, user_memberships
+from offers import access, claims, images, labels, moderation, queries, services
 from offers.models import (
     ALLOCATIONS,
     AUDIENCES,
@@ -65,7 +64,7 @@ FORM_FIELDS = (
 
 
 def _places() -> list[Province]:
-    return list(db.session.scalars(select(Province).order_by(Province.position, Province.id)))
+    return queries.provinces()
 
 
 def _lang() -> str:
@@ -89,7 +88,7 @@ def _city_names(offers: list[Offer]) -> dict[int, str]:
     ids = {o.city_id for o in offers}
     if not ids:
         return {}
-    rows = db.session.scalars(select(City).where(City.id.in_(ids)))
+    rows = queries.cities(ids)
     return {c.id: c.label(_lang()) for c in rows}
 
 
@@ -230,13 +229,11 @@ def image(name: str) -> ResponseReturnValue:
     """A photo, for whoever may read its offer."""
     from flask import send_from_directory
 
-    from offers.models import OfferImage
-
-    row = db.session.scalar(select(OfferImage).where(OfferImage.name == name))
+    row = queries.image_named(name)
     if row is None:
         abort(404)
     try:
-        services.get_offer(row.offer_id, get_current_user())
+        access.get_offer(row.offer_id, get_current_user())
     except ApiError:
         abort(404)
     response = send_from_directory(images.folder(), row.name, mimetype="image/jpeg")
@@ -248,24 +245,14 @@ def image(name: str) -> ResponseReturnValue:
 def show(offer_id: int) -> ResponseReturnValue:
     actor = get_current_user()
     try:
-        offer = services.get_offer(offer_id, actor)
+        offer = access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
     mine = actor is not None and offer.author_id == actor.id
-    my_claim = (
-        db.session.scalar(
-            select(Claim).where(Claim.offer_id == offer.id, Claim.claimant_id == actor.id)
-        )
-        if actor is not None
-        else None
-    )
-    claims = services.claims_of(offer) if mine else []
-    people = {}
+    my_claim = queries.claim_of(offer.id, actor.id) if actor is not None else None
+    claims = queries.claims_of(offer) if mine else []
     ids = {c.claimant_id for c in claims} | ({offer.author_id} if offer.author_id else set())
-    if ids:
-        from app.accounts.models import User
-
-        people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    people = queries.people(ids)
     contacts = {}
     if actor is not None:
         reg = registry()
@@ -280,15 +267,15 @@ def show(offer_id: int) -> ResponseReturnValue:
                     for _o, make in sorted(reg.profile_actions, key=lambda e: e[0])
                     if (a := make(person, actor)) is not None
                 ]
-    queue = services.queue_position(offer) if offer.status == "review" and mine else None
+    queue = queries.queue_position(offer) if offer.status == "review" and mine else None
     association = get_association(offer.association_id) if offer.association_id else None
-    city = db.session.get(City, offer.city_id)
+    city = queries.find_city(offer.city_id)
     return render_template(
         "offers/show.html",
         **_context(
             offer=offer,
             mine=mine,
-            may_edit=services.may_edit(actor, offer),
+            may_edit=access.may_edit(actor, offer),
             my_claim=my_claim,
             claims=claims,
             people=people,
@@ -297,7 +284,7 @@ def show(offer_id: int) -> ResponseReturnValue:
             association=association,
             city=city.label(_lang()) if city else "",
             actor=actor,
-            moderator=services.is_moderator(actor),
+            moderator=access.is_moderator(actor),
             photos=images.images_of(offer.id),
             referrers=_referrers(claims),
         ),
@@ -347,12 +334,12 @@ def _back(offer_id: int) -> ResponseReturnValue:
 def claim(offer_id: int) -> ResponseReturnValue:
     actor = require_user()
     try:
-        offer = services.get_offer(offer_id, actor)
+        offer = access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
     answers = {a: request.form.get(f"answer-{a}") == "yes" for a in offer.audience or []}
     sent = attempt(
-        lambda: services.claim(
+        lambda: claims.claim(
             actor,
             offer,
             answers,
@@ -375,17 +362,17 @@ def claim_action(claim_id: int, action: str) -> ResponseReturnValue:
     if action not in ("accept", "decline", "received", "no_show"):
         abort(404)
     try:
-        row = services.get_claim(claim_id, actor)
+        row = access.get_claim(claim_id, actor)
     except ApiError:
         abort(404)
 
     def answer() -> None:
         if action == "accept":
-            services.accept(actor, row)
+            claims.accept(actor, row)
         elif action == "decline":
-            services.decline(actor, row)
+            claims.decline(actor, row)
         else:
-            services.mark(actor, row, action)
+            claims.mark(actor, row, action)
 
     _button(answer)
     return _back(row.offer_id)
@@ -398,7 +385,7 @@ def set_status(offer_id: int) -> ResponseReturnValue:
     """Pause, resume, withdraw or repost."""
     actor = require_user()
     try:
-        offer = services.get_offer(offer_id, actor)
+        offer = access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
     action = request.form.get("action")
@@ -442,20 +429,20 @@ def review() -> ResponseReturnValue:
     """The moderators' queue: each post with its rule hits; approve, or refuse with a reason
     the author sees."""
     actor = require_user()
-    if not services.is_moderator(actor):
+    if not access.is_moderator(actor):
         abort(403)
     if request.method == "POST":
-        offer = db.session.get(Offer, request.form.get("offer_id", type=int) or 0)
+        offer = queries.find_offer(request.form.get("offer_id", type=int) or 0)
         if offer is None:
             abort(404)
 
         def decide() -> None:
             if request.form.get("action") == "spammer" and offer.author_id:
-                services.mark_spammer(actor, offer.author_id)
+                moderation.mark_spammer(actor, offer.author_id)
                 if offer.status == "review":
-                    services.decide(actor, offer, False, request.form.get("reason") or _("Spam"))
+                    moderation.decide(actor, offer, False, request.form.get("reason") or _("Spam"))
             else:
-                services.decide(
+                moderation.decide(
                     actor,
                     offer,
                     request.form.get("action") == "approve",
@@ -464,7 +451,7 @@ def review() -> ResponseReturnValue:
 
         _button(decide)
         return redirect(url_for("offers.review"))
-    queue = services.review_queue()
+    queue = queries.review_queue()
     return render_template("offers/review.html", **_context(queue=queue, cities=_city_names(queue)))
 
 
@@ -482,10 +469,10 @@ def given() -> ResponseReturnValue:
 def thank(offer_id: int) -> ResponseReturnValue:
     actor = require_user()
     try:
-        offer = services.get_offer(offer_id, actor)
+        offer = access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
-    thanked = attempt(lambda: services.thank(actor, offer, request.form.get("text", "")))
+    thanked = attempt(lambda: claims.thank(actor, offer, request.form.get("text", "")))
     if thanked.error is None:
         flash(_("Thank you! Your words are on the board's page, without your name."), "success")
     else:
@@ -499,11 +486,11 @@ def thank(offer_id: int) -> ResponseReturnValue:
 def flag(offer_id: int) -> ResponseReturnValue:
     actor = require_user()
     try:
-        offer = services.get_offer(offer_id, actor)
+        offer = access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
     _button(
-        lambda: services.flag(actor, offer, request.form.get("reason", "")),
+        lambda: moderation.flag(actor, offer, request.form.get("reason", "")),
         _("Thank you: moderators will look at this offer."),
     )
     return _back(offer_id)
@@ -531,7 +518,7 @@ def blood_donor() -> ResponseReturnValue:
             return redirect(url_for("offers.blood_donor"))
         flash(saved.error.message or _("Please correct the highlighted fields."), "error")
     with transaction():  # the read of the card is logged
-        card = services.read_donor(actor)
+        card = queries.read_donor(actor)
     return render_template("offers/donor.html", **_context(card=card or {}, provinces=_places()))
 
 
@@ -562,7 +549,6 @@ def add_alert() -> ResponseReturnValue:
 def referrals(association_id: int) -> ResponseReturnValue:
     """An association administrator gives a person a one-use "known to us" code: the person
     adds it to a request, the offer's author sees the association's name, nothing of the file."""
-    from app.accounts.models import User
     from directory import membership_role
 
     actor = require_user()
@@ -575,13 +561,11 @@ def referrals(association_id: int) -> ResponseReturnValue:
     person = None
     if request.method == "POST":
         username = request.form.get("username", "").strip()
-        person = db.session.scalar(
-            select(User).where(func.lower(User.username) == username.lower())
-        )
+        person = queries.user_named(username)
         if person is None:
             flash(_("Unknown username."), "error")
         else:
-            made = attempt(lambda: services.make_referral(actor, association_id, person.id))
+            made = attempt(lambda: claims.make_referral(actor, association_id, person.id))
             code = made.value
             if made.error is not None:
                 _flash_refusal(made.error)

@@ -1,15 +1,16 @@
-"""What the board does: check, publish, claim, accept, end, expire and purge offers.
+"""Posting, editing and closing offers: check, publish, edit, pause, withdraw, repost, end,
+expire and purge them; a person's standing, alerts and blood donor card; photos.
 
 Callers (pages and API) check nothing themselves: every function takes the actor and raises
 :class:`~app.api.ApiError` (403/404/409/422) before writing anything; the caller commits.
-Events to open feeds and the search's outbox run after the commit.
+Events to open feeds and the search's outbox run after the commit. Claims are in
+:mod:`offers.claims`, moderation in :mod:`offers.moderation`, reads in :mod:`offers.queries`
+and :mod:`offers.access`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import random
 from typing import Any
 
 from flask import current_app
@@ -18,41 +19,47 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
-from app.api import ApiError, not_found
+from app.api import ApiError, invalid
 from app.db import db, utcnow
+from app.notifications.services import notify
+from app.privacy import keyed_token
 from app.rules import BLOCK, REVIEW, Hit, blocking
 from app.search.analysis import analyze
 from app.text import clean_name, clean_text
-from directory import City, get_association, membership_role, user_memberships
+from directory import City, get_association, membership_role
 from offers import live as events
+from offers.access import may_edit
 from offers.images import add_image, delete_images
 from offers.models import (
     CAPACITY_MAX,
     BloodDonor,
     BloodNotice,
     Claim,
-    Flag,
     Offer,
     OfferAlert,
     OfferCount,
-    Referral,
     Standing,
-    Thanks,
 )
-from offers.rules import CLAIM_RULES, RULES
+from offers.queries import alert_matches
+from offers.rules import RULES
 
 #: How long an offer stays up without an end date; a blood request's hard limit.
 OFFER_LIFETIME = dt.timedelta(days=30)
+
+
 BLOOD_LIFETIME = dt.timedelta(hours=72)
+
+
 #: Body, images and claims of an ended offer are purged after this; counts stay.
 PURGE_AFTER = dt.timedelta(days=30)
+
+
 #: A near-duplicate of the same author's post within this window is refused.
 DUPLICATE_WINDOW = dt.timedelta(days=7)
+
+
 DUPLICATE_SIMILARITY = 0.8
-#: The lottery's fair-chance window after publication.
-LOTTERY_WINDOW = dt.timedelta(hours=24)
-#: Posts a moderator handles per hour (for the estimated wait shown to a queued author).
-REVIEWS_PER_HOUR = 60
+
 
 _MISSING: dict[str, Any] = {
     "support_type": _l("Choose the type of support you offer."),
@@ -72,7 +79,7 @@ def offer_path(offer_id: int) -> str:
     return f"/offers/{offer_id}"
 
 
-# --- checking -----------------------------------------------------------------------------
+# --- checking ------------------------------------------------------------------------------
 
 
 def _missing(data: dict[str, Any]) -> list[Hit]:
@@ -139,7 +146,7 @@ def refuse(hits: list[Hit]) -> ApiError:
     )
 
 
-# --- standing -------------------------------------------------------------------------------
+# --- standing ------------------------------------------------------------------------------
 
 
 def standing(user_id: int) -> Standing:
@@ -160,45 +167,13 @@ def trusted(actor: User, association_id: int | None) -> bool:
     return row is not None and (row.vouched_by_id is not None or row.published > 0)
 
 
-def is_moderator(actor: User | None) -> bool:
-    return actor is not None and actor.is_admin
-
-
-def may_vouch(actor: User | None) -> bool:
-    """Association administrators and vouched people may vouch for someone."""
-    if actor is None:
-        return False
-    if actor.is_admin:
-        return True
-    row = db.session.get(Standing, actor.id)
-    if row is not None and row.vouched_by_id is not None and row.strikes == 0:
-        return True
-    return any(m.role == "admin" for m in user_memberships(actor.id))
-
-
-def vouch(actor: User, user_id: int) -> Standing:
-    if not may_vouch(actor):
-        raise ApiError(
-            403, "forbidden", _("Only association administrators and vouched members can vouch.")
-        )
-    if db.session.get(User, user_id) is None:
-        raise not_found()
-    if user_id == actor.id:
-        raise ApiError(422, "validation_failed", _("You cannot vouch for yourself."))
-    row = standing(user_id)
-    row.vouched_by_id, row.vouched_at = actor.id, utcnow()
-    return row
-
-
-# --- publishing -----------------------------------------------------------------------------
+# --- publishing ----------------------------------------------------------------------------
 
 
 def _city(city_id: Any) -> City:
     city = db.session.get(City, city_id) if city_id else None
     if city is None:
-        raise ApiError(
-            422, "validation_failed", _("Unknown city."), {"city_id": [_("Unknown city.")]}
-        )
+        raise invalid(_("Unknown city."), "city_id")
     return city
 
 
@@ -213,27 +188,6 @@ def _association(actor: User, association_id: int | None) -> int | None:
             403, "forbidden", _("Only an administrator of the association can post on its behalf.")
         )
     return association_id
-
-
-def queue_position(offer: Offer) -> tuple[int, int]:
-    """(position in its line from 1, estimated wait in minutes). Posts waiting for capacity
-    leave at the publishing rate; posts waiting for a moderator at the reviewing rate."""
-    queued = offer.review_reason == "queue"
-    same_line = (Offer.review_reason == "queue") if queued else (Offer.review_reason != "queue")
-    ahead = (
-        db.session.scalar(
-            select(func.count(Offer.id)).where(
-                Offer.status == "review", same_line, Offer.id < offer.id
-            )
-        )
-        or 0
-    )
-    if queued:
-        per_minute = int(current_app.config["OFFERS_PUBLISH_PER_MINUTE"])
-        minutes = -(-(ahead + 1) // max(per_minute, 1)) + 1  # the next release tick included
-    else:
-        minutes = -(-(ahead + 1) * 60 // REVIEWS_PER_HOUR)
-    return ahead + 1, max(1, minutes)
 
 
 def _over_capacity() -> bool:
@@ -306,7 +260,7 @@ def publish(actor: User, data: dict[str, Any]) -> Offer:
     db.session.add(offer)
     db.session.flush()
     if not offer.review_reason:
-        _go_live(offer, now)
+        go_live(offer, now)
     return offer
 
 
@@ -319,7 +273,7 @@ def _expiry(offer: Offer, now: dt.datetime) -> dt.datetime:
     return now + OFFER_LIFETIME
 
 
-def _go_live(offer: Offer, now: dt.datetime) -> None:
+def go_live(offer: Offer, now: dt.datetime) -> None:
     """Publish (the caller flushed ``offer`` so it has an id): open feeds and alerts hear it
     after the commit."""
     offer.status, offer.published_at, offer.review_reason = "published", now, ""
@@ -329,8 +283,6 @@ def _go_live(offer: Offer, now: dt.datetime) -> None:
     notify_donors(offer, now)
     recipients = alert_matches(offer)
     if recipients:
-        from app.notifications.services import notify
-
         notify(
             recipients,
             kind="offer_alert",
@@ -363,45 +315,14 @@ def prepare(data: dict[str, Any]) -> dict[str, Any]:
         out["city_id"] = out["city"]
     capacity = out.get("capacity")
     if capacity is not None and not 1 <= int(capacity) <= CAPACITY_MAX:
-        raise ApiError(
-            422,
-            "validation_failed",
+        raise invalid(
             _("Some fields are not valid."),
             {"capacity": [_("Between %(min)d and %(max)d people.", min=1, max=CAPACITY_MAX)]},
         )
     return out
 
 
-# --- reading --------------------------------------------------------------------------------
-
-
-def get_offer(offer_id: int, actor: User | None) -> Offer:
-    """An offer the actor may read: published ones for all; the author's and moderators' in
-    any state; nothing of a purged offer."""
-    offer = db.session.get(Offer, offer_id)
-    if offer is None or offer.purged_at is not None:
-        raise not_found()
-    mine = actor is not None and (offer.author_id == actor.id or is_moderator(actor))
-    if mine:
-        return offer
-    if offer.status in ("published", "paused") and not offer.hidden:
-        return offer
-    if actor is not None and offer.status == "consumed" and _claim_of(offer.id, actor.id):
-        return offer
-    raise not_found()
-
-
-def _claim_of(offer_id: int, user_id: int) -> Claim | None:
-    return db.session.scalar(
-        select(Claim).where(Claim.offer_id == offer_id, Claim.claimant_id == user_id)
-    )
-
-
-def may_edit(actor: User | None, offer: Offer) -> bool:
-    return actor is not None and offer.live and (offer.author_id == actor.id or is_moderator(actor))
-
-
-# --- editing and ending -----------------------------------------------------------------------
+# --- editing and ending --------------------------------------------------------------------
 
 
 EDITABLE = (
@@ -525,241 +446,12 @@ def repost(actor: User, offer: Offer) -> Offer:
     return publish(actor, data)
 
 
-# --- moderation -----------------------------------------------------------------------------
-
-
-def review_queue() -> list[Offer]:
-    return list(
-        db.session.scalars(
-            select(Offer).where(Offer.status == "review").order_by(Offer.id).limit(200)
-        )
-    )
-
-
-def decide(actor: User, offer: Offer, approve: bool, reason: str = "") -> None:
-    if not is_moderator(actor):
-        raise ApiError(403, "forbidden", _("Only moderators can do this."))
-    if offer.status != "review":
-        raise ApiError(409, "conflict", _("This post is not waiting for review."))
-    if approve:
-        _go_live(offer, utcnow())
-        return
-    reason = clean_name(reason)
-    if not reason:
-        raise ApiError(
-            422, "validation_failed", _("Say why, for the author."), {"reason": [_("Required.")]}
-        )
-    offer.review_reason = reason[:300]
-    if offer.author_id is not None:
-        standing(offer.author_id).strikes += 1
-    end(offer, "refused")
-
-
-def mark_spammer(actor: User, user_id: int) -> int:
-    """Hide every offer of a person and stop their posting; returns how many were hidden."""
-    if not is_moderator(actor):
-        raise ApiError(403, "forbidden", _("Only moderators can do this."))
-    standing(user_id).spammer = True
-    ids = list(
-        db.session.scalars(
-            select(Offer.id).where(Offer.author_id == user_id, Offer.hidden.is_(False))
-        )
-    )
-    db.session.execute(update(Offer).where(Offer.id.in_(ids)).values(hidden=True))
-    for oid in ids:
-        events.closed(oid)
-    return len(ids)
-
-
-# --- claims ---------------------------------------------------------------------------------
-
-
-def claim(
-    actor: User, offer: Offer, answers: dict[str, Any], pickup: str, referral: str = ""
-) -> Claim:
-    """Ask for an offer (with an association's "known to us" code if given); first come
-    takes a place at once."""
-    if offer.kind != "offer":
-        raise ApiError(
-            409, "conflict", _("A blood request is answered by giving blood, not by a request.")
-        )
-    if offer.status != "published" or offer.hidden or offer.places_left < 1:
-        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
-    if offer.author_id == actor.id:
-        raise ApiError(409, "conflict", _("This is your own offer."))
-    if _claim_of(offer.id, actor.id) is not None:
-        raise ApiError(409, "conflict", _("You already asked for this offer."))
-    pickup = clean_name(pickup or "")[:200]
-    clean_answers = {str(k)[:40]: bool(v) for k, v in (answers or {}).items()}
-    hits = CLAIM_RULES.check(pickup)
-    if hits:
-        raise refuse(hits)
-    row = Claim(
-        offer_id=offer.id, claimant_id=actor.id, answers=clean_answers, pickup_proposal=pickup
-    )
-    db.session.add(row)
-    db.session.flush()
-    if referral:
-        use_referral(actor, row, referral.strip())
-    if offer.allocation == "first_come":
-        _take_place(offer, row)
-    elif offer.author_id is not None:
-        _notify(
-            offer.author_id,
-            offer,
-            "offer_claim",
-            _l("Someone asked for your offer “%(title)s”", title=offer.title),
-            actor.id,
-        )
-    return row
-
-
-def _take_place(offer: Offer, row: Claim) -> None:
-    """Take one place atomically: exactly one of two racing acceptances gets the last one."""
-    now = utcnow()
-    result = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.places_left > 0, Offer.status == "published")
-        .values(places_left=Offer.places_left - 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
-    db.session.refresh(offer)
-    row.status, row.decided_at = "accepted", now
-    _notify(
-        row.claimant_id,
-        offer,
-        "offer_accepted",
-        _l("Your request for “%(title)s” was accepted", title=offer.title),
-        offer.author_id,
-    )
-    if offer.places_left == 0:
-        end(offer, "consumed", now)
-
-
-def accept(actor: User, row: Claim) -> Claim:
-    offer = _own_offer(actor, row)
-    if row.status != "pending":
-        raise ApiError(409, "conflict", _("This request was already answered."))
-    _take_place(offer, row)
-    return row
-
-
-def _own_offer(actor: User, row: Claim) -> Offer:
-    offer = db.session.get(Offer, row.offer_id)
-    if offer is None:
-        raise not_found()
-    if offer.author_id != actor.id:
-        if row.claimant_id == actor.id:
-            raise ApiError(403, "forbidden", _("Only the author of the offer answers requests."))
-        raise not_found()
-    return offer
-
-
-def decline(actor: User, row: Claim) -> Claim:
-    offer = _own_offer(actor, row)
-    if row.status != "pending":
-        raise ApiError(409, "conflict", _("This request was already answered."))
-    row.status, row.decided_at = "declined", utcnow()
-    _notify(
-        row.claimant_id,
-        offer,
-        "offer_declined",
-        _l("Your request for “%(title)s” was not kept", title=offer.title),
-        actor.id,
-    )
-    return row
-
-
-def mark(actor: User, row: Claim, outcome: str) -> Claim:
-    """The author records that the person came (``received``) or did not (``no_show``)."""
-    _own_offer(actor, row)
-    if row.status != "accepted":
-        raise ApiError(409, "conflict", _("Only an accepted request can be marked."))
-    row.status, row.decided_at = outcome, utcnow()
-    if outcome == "no_show":
-        standing(row.claimant_id).no_shows += 1
-    return row
-
-
-def get_claim(claim_id: int, actor: User) -> Claim:
-    row = db.session.get(Claim, claim_id)
-    if row is None:
-        raise not_found()
-    offer = db.session.get(Offer, row.offer_id)
-    if row.claimant_id != actor.id and (offer is None or offer.author_id != actor.id):
-        raise not_found()
-    return row
-
-
-def claims_of(offer: Offer) -> list[Claim]:
-    return list(
-        db.session.scalars(select(Claim).where(Claim.offer_id == offer.id).order_by(Claim.id))
-    )
-
-
-def draw(offer: Offer) -> tuple[str, list[int]]:
-    """The lottery: a seed made of the offer's id and publication time, the pending claims in
-    id order, and ``places_left`` of them drawn. Running it again gives the same draw."""
-    seed = f"{offer.id}:{offer.published_at.isoformat() if offer.published_at else ''}"
-    pending = sorted(
-        db.session.scalars(
-            select(Claim.id).where(Claim.offer_id == offer.id, Claim.status == "pending")
-        )
-    )
-    rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest(), 16))
-    winners = sorted(rng.sample(pending, min(offer.places_left, len(pending))))
-    return seed, winners
-
-
-def run_lotteries(now: dt.datetime) -> int:
-    """Draw the offers whose fair-chance window has passed (the ``offers.lottery`` job)."""
-    due = db.session.scalars(
-        select(Offer).where(
-            Offer.allocation == "lottery",
-            Offer.status == "published",
-            Offer.published_at <= now - LOTTERY_WINDOW,
-        )
-    ).all()
-    drawn = 0
-    for offer in due:
-        seed, winners = draw(offer)
-        if not winners:
-            continue
-        current_app.logger.info(
-            "offers: lottery of offer %s seed=%s winners=%s", offer.id, seed, winners
-        )
-        offer.hits = [*offer.hits, {"code": "LOTTERY", "seed": seed, "winners": winners}]
-        for claim_id in winners:
-            row = db.session.get(Claim, claim_id)
-            if row is not None and offer.status == "published":
-                _take_place(offer, row)
-        drawn += 1
-    return drawn
-
-
-# --- notifications and alerts ----------------------------------------------------------------
-
-
-def _notify(user_id: int | None, offer: Offer, kind: str, text: Any, actor_id: int | None) -> None:
-    from app.notifications.services import notify
-
-    if user_id is None:
-        return
-    notify(
-        [user_id],
-        kind=kind,
-        subject=f"offer:{offer.id}:{kind}:{user_id}",
-        text=text,
-        url=offer_path(offer.id),
-        actor_id=actor_id,
-    )
+# --- alerts --------------------------------------------------------------------------------
 
 
 def add_alert(actor: User, data: dict[str, Any]) -> OfferAlert:
     if not any(data.get(k) for k in ("support_type", "city_id", "province_id", "audience")):
-        raise ApiError(422, "validation_failed", _("Choose at least one filter for the alert."))
+        raise invalid(_("Choose at least one filter for the alert."))
     count = (
         db.session.scalar(select(func.count(OfferAlert.id)).where(OfferAlert.user_id == actor.id))
         or 0
@@ -775,25 +467,7 @@ def add_alert(actor: User, data: dict[str, Any]) -> OfferAlert:
     return alert
 
 
-def alert_matches(offer: Offer) -> list[int]:
-    """The people whose alerts match a published offer (never its author)."""
-    rows = db.session.scalars(select(OfferAlert)).all()
-    users = set()
-    for alert in rows:
-        if alert.support_type and alert.support_type != offer.support_type:
-            continue
-        if alert.city_id and alert.city_id != offer.city_id:
-            continue
-        if alert.province_id and alert.province_id != offer.province_id:
-            continue
-        if alert.audience and alert.audience not in (offer.audience or []):
-            continue
-        users.add(alert.user_id)
-    users.discard(offer.author_id or 0)
-    return sorted(users)
-
-
-# --- periodic jobs ----------------------------------------------------------------------------
+# --- periodic jobs -------------------------------------------------------------------------
 
 
 def expire(now: dt.datetime) -> int:
@@ -819,7 +493,7 @@ def release_queue(now: dt.datetime) -> int:
         .limit(room)
     ).all()
     for offer in queued:
-        _go_live(offer, now)
+        go_live(offer, now)
     return len(queued)
 
 
@@ -838,7 +512,8 @@ def purge(now: dt.datetime) -> int:
     return len(due)
 
 
-# --- blood donors -----------------------------------------------------------------------------
+# --- blood donors --------------------------------------------------------------------------
+
 
 #: Who may give to whom (recipient -> donor groups), red cells.
 COMPATIBLE: dict[str, tuple[str, ...]] = {
@@ -851,15 +526,17 @@ COMPATIBLE: dict[str, tuple[str, ...]] = {
     "AB-": ("O-", "A-", "B-", "AB-"),
     "AB+": ("O-", "O+", "A-", "A+", "B-", "B+", "AB-", "AB+"),
 }
+
+
 #: A donor hears of at most one request in this interval (the whole-blood donation interval).
 DONATION_INTERVAL = dt.timedelta(days=56)
+
+
 #: Donors told per request.
 NOTICE_CAP = 50
 
 
 def group_token(group: str) -> str:
-    from app.privacy import keyed_token
-
     return keyed_token("blood_group", group)
 
 
@@ -867,12 +544,7 @@ def set_donor(actor: User, data: dict[str, Any]) -> BloodDonor:
     """Opt in (or update, or pause with ``active: false``) as a blood donor."""
     group = data.get("group")
     if group not in COMPATIBLE:
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("Choose the blood group needed."),
-            {"group": [_("Required.")]},
-        )
+        raise invalid(_("Choose the blood group needed."), {"group": [_("Required.")]})
     city = _city(data.get("city_id") or data.get("city"))
     row = db.session.get(BloodDonor, actor.id)
     if row is None:
@@ -886,22 +558,9 @@ def set_donor(actor: User, data: dict[str, Any]) -> BloodDonor:
     return row
 
 
-def read_donor(actor: User) -> dict[str, Any] | None:
-    """The person's own donor card (the read is logged like any personal field)."""
-    from app.privacy import read_personal
-
-    row = db.session.get(BloodDonor, actor.id)
-    if row is None:
-        return None
-    values = read_personal(actor, row, ["blood_group"], "own blood donor card")
-    return {"group": values["blood_group"], "city": row.city_id, "active": row.active}
-
-
 def notify_donors(offer: Offer, now: dt.datetime | None = None) -> int:
     """Tell compatible active donors of the request's province, nearest city first, never a
     donor told of a request within the donation interval, at most :data:`NOTICE_CAP`."""
-    from app.notifications.services import notify
-
     now = now or utcnow()
     if offer.kind != "blood_request" or not offer.blood_group:
         return 0
@@ -934,105 +593,7 @@ def notify_donors(offer: Offer, now: dt.datetime | None = None) -> int:
     return len(rows)
 
 
-# --- gratitude, flags, referrals ---------------------------------------------------------------
-
-THANKS_MAX = 500
-#: Reader flags that send a published offer back to review.
-FLAGS_TO_REVIEW = 3
-
-
-def thank(actor: User, offer: Offer, text: str) -> Thanks:
-    """A beneficiary's public thanks (an accepted or received request only); checked for
-    contact data and health details like a claim."""
-    row = _claim_of(offer.id, actor.id)
-    if row is None or row.status not in ("accepted", "received"):
-        raise ApiError(
-            403, "forbidden", _("Only someone who received this offer can thank for it.")
-        )
-    text = clean_text(text or "").strip()[:THANKS_MAX]
-    if not text:
-        raise ApiError(
-            422, "validation_failed", _("Write a few words."), {"text": [_("Required.")]}
-        )
-    hits = CLAIM_RULES.check(text)
-    if hits:
-        raise refuse(hits)
-    if db.session.scalar(
-        select(Thanks.id).where(Thanks.offer_id == offer.id, Thanks.user_id == actor.id)
-    ):
-        raise ApiError(409, "conflict", _("You already thanked for this offer."))
-    thanks = Thanks(
-        offer_id=offer.id,
-        user_id=actor.id,
-        support_type=offer.support_type,
-        province_id=offer.province_id,
-        text=text,
-    )
-    db.session.add(thanks)
-    db.session.flush()
-    return thanks
-
-
-def flag(actor: User, offer: Offer, reason: str) -> int:
-    """A reader reports the offer; at :data:`FLAGS_TO_REVIEW` it goes back to review."""
-    if offer.author_id == actor.id:
-        raise ApiError(409, "conflict", _("This is your own offer."))
-    if offer.status != "published":
-        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
-    if db.session.scalar(
-        select(Flag.id).where(Flag.offer_id == offer.id, Flag.user_id == actor.id)
-    ):
-        raise ApiError(409, "conflict", _("You already reported this offer."))
-    db.session.add(Flag(offer_id=offer.id, user_id=actor.id, reason=clean_name(reason or "")[:300]))
-    db.session.flush()
-    count = db.session.scalar(select(func.count(Flag.id)).where(Flag.offer_id == offer.id)) or 0
-    if count >= FLAGS_TO_REVIEW:
-        offer.status, offer.review_reason = "review", "flags"
-        events.closed(offer.id)
-    return count
-
-
-def make_referral(actor: User, association_id: int, user_id: int) -> str:
-    """An association administrator's one-use "known to us" token for a person."""
-    import secrets
-
-    from app.security import secret_digest
-
-    if membership_role(actor.id, association_id) != "admin":
-        raise ApiError(403, "forbidden", _("Only an administrator of the association can do this."))
-    if db.session.get(User, user_id) is None:
-        raise not_found()
-    token = secrets.token_urlsafe(12)
-    db.session.add(
-        Referral(
-            association_id=association_id,
-            user_id=user_id,
-            token_hash=secret_digest(token),
-            created_by_id=actor.id,
-        )
-    )
-    db.session.flush()
-    return token
-
-
-def use_referral(actor: User, row: Claim, token: str) -> None:
-    """Attach a referral to the person's own claim; a token works once, for its person."""
-    from app.security import secret_digest
-
-    referral = db.session.scalar(
-        select(Referral).where(Referral.token_hash == secret_digest(token))
-    )
-    if referral is None or referral.user_id != actor.id:
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("This referral code is not valid."),
-            {"referral_token": [_("Not valid.")]},
-        )
-    if referral.used_at is not None:
-        raise ApiError(409, "conflict", _("This referral code was already used."))
-    referral.used_at = utcnow()
-    row.referral_association_id = referral.association_id
+# --- photos --------------------------------------------------------------------------------
 
 
 def add_photo(actor: User, offer: Offer, data: bytes, no_person_visible: bool) -> Any:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.db import db
 from directory import City, load_reference_data
-from offers import services
+from offers import moderation
 from tests.factories import UserFactory
 
 
@@ -37,7 +37,7 @@ def vouched(app: Flask) -> Callable[[], User]:
 
     def make() -> User:
         person = UserFactory()
-        services.vouch(UserFactory(is_admin=True), person.id)
+        moderation.vouch(UserFactory(is_admin=True), person.id)
         db.session.commit()
         return person
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.db import db, utcnow
 from app.notifications.models import Notification
-from offers import services
+from offers import claims, moderation, services
 from offers.models import Claim, Offer, OfferCount
 from offers.rules import RULES
 from tests.factories import UserFactory
@@ -204,10 +204,10 @@ def test_the_lottery_is_logged_and_the_same_when_run_again(app, api, vouched, po
         api(UserFactory()).post(f"/api/v1/offers/{offer['id']}/claims", json={})
     db.session.expire_all()
     row = db.session.get(Offer, offer["id"])
-    seed, first = services.draw(row)
-    assert services.draw(row) == (seed, first) and len(first) == 2
-    assert services.run_lotteries(utcnow()) == 0  # the fair-chance window is still open
-    assert services.run_lotteries(utcnow() + dt.timedelta(hours=25)) == 1
+    seed, first = claims.draw(row)
+    assert claims.draw(row) == (seed, first) and len(first) == 2
+    assert claims.run_lotteries(utcnow()) == 0  # the fair-chance window is still open
+    assert claims.run_lotteries(utcnow() + dt.timedelta(hours=25)) == 1
     db.session.commit()
     db.session.expire_all()
     won = sorted(db.session.scalars(select(Claim.id).where(Claim.status == "accepted")))
@@ -328,7 +328,7 @@ def test_a_spammer_is_hidden_everywhere_and_stops_posting(api, vouched, post_off
     author = vouched()
     offer = post_offer(author)
     moderator = UserFactory(is_admin=True)
-    assert services.mark_spammer(moderator, author.id) == 1
+    assert moderation.mark_spammer(moderator, author.id) == 1
     db.session.commit()
     assert api(None).get("/api/v1/offers").get_json()["items"] == []
     assert api(None).get(f"/api/v1/offers/{offer['id']}").status_code == 404

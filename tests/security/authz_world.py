@@ -306,13 +306,13 @@ def offer_for_world(author: User, title: str, status: str = "published") -> int:
 
 
 def claim_for_world(offer_id: int, claimant: User, accept_as: User | None = None) -> int:
-    from offers import services as offer_services
+    from offers import claims as offer_claims
     from offers.models import Offer
 
     offer = db.session.get(Offer, offer_id)
-    row = offer_services.claim(claimant, offer, {"student": True}, "samedi")
+    row = offer_claims.claim(claimant, offer, {"student": True}, "samedi")
     if accept_as is not None:
-        offer_services.accept(accept_as, row)
+        offer_claims.accept(accept_as, row)
     db.session.commit()
     return row.id
 

@@ -1,0 +1,87 @@
+"""Keeping the board clean: vouching for a person, the moderators' decisions on posts in review,
+hiding a spammer's offers and readers' flags (strikes and no-shows are counted in the
+person's :class:`~offers.models.Standing`). The reads (the review queue) are in
+:mod:`offers.queries`."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from app.accounts.models import User
+from app.api import ApiError, invalid, not_found
+from app.db import db, utcnow
+from app.text import clean_name
+from offers import live as events
+from offers.access import is_moderator, may_vouch
+from offers.models import Flag, Offer, Standing
+from offers.services import end, go_live, standing
+
+#: Reader flags that send a published offer back to review.
+FLAGS_TO_REVIEW = 3
+
+
+def vouch(actor: User, user_id: int) -> Standing:
+    if not may_vouch(actor):
+        raise ApiError(
+            403, "forbidden", _("Only association administrators and vouched members can vouch.")
+        )
+    if db.session.get(User, user_id) is None:
+        raise not_found()
+    if user_id == actor.id:
+        raise invalid(_("You cannot vouch for yourself."))
+    row = standing(user_id)
+    row.vouched_by_id, row.vouched_at = actor.id, utcnow()
+    return row
+
+
+def decide(actor: User, offer: Offer, approve: bool, reason: str = "") -> None:
+    if not is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    if offer.status != "review":
+        raise ApiError(409, "conflict", _("This post is not waiting for review."))
+    if approve:
+        go_live(offer, utcnow())
+        return
+    reason = clean_name(reason)
+    if not reason:
+        raise invalid(_("Say why, for the author."), {"reason": [_("Required.")]})
+    offer.review_reason = reason[:300]
+    if offer.author_id is not None:
+        standing(offer.author_id).strikes += 1
+    end(offer, "refused")
+
+
+def mark_spammer(actor: User, user_id: int) -> int:
+    """Hide every offer of a person and stop their posting; returns how many were hidden."""
+    if not is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    standing(user_id).spammer = True
+    ids = list(
+        db.session.scalars(
+            select(Offer.id).where(Offer.author_id == user_id, Offer.hidden.is_(False))
+        )
+    )
+    db.session.execute(update(Offer).where(Offer.id.in_(ids)).values(hidden=True))
+    for oid in ids:
+        events.closed(oid)
+    return len(ids)
+
+
+def flag(actor: User, offer: Offer, reason: str) -> int:
+    """A reader reports the offer; at :data:`FLAGS_TO_REVIEW` it goes back to review."""
+    if offer.author_id == actor.id:
+        raise ApiError(409, "conflict", _("This is your own offer."))
+    if offer.status != "published":
+        raise ApiError(409, "offer_closed", _("This offer is no longer available."))
+    if db.session.scalar(
+        select(Flag.id).where(Flag.offer_id == offer.id, Flag.user_id == actor.id)
+    ):
+        raise ApiError(409, "conflict", _("You already reported this offer."))
+    db.session.add(Flag(offer_id=offer.id, user_id=actor.id, reason=clean_name(reason or "")[:300]))
+    db.session.flush()
+    count = db.session.scalar(select(func.count(Flag.id)).where(Flag.offer_id == offer.id)) or 0
+    if count >= FLAGS_TO_REVIEW:
+        offer.status, offer.review_reason = "review", "flags"
+        events.closed(offer.id)
+    return count
