@@ -15,7 +15,7 @@ from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
 from app.db import db, transactional
 from app.limits import rate_limit
-from forums import access, queries, services
+from forums import access, moderation, queries, services
 from forums.models import Post, PostRevision
 from forums.reading import topic_detail
 from forums.schemas import (
@@ -101,14 +101,14 @@ def update_forum(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
 @transactional
 def add_moderator(data: dict[str, Any], forum_id: int) -> None:
     """Platform admins make a user moderator of this forum."""
-    services.set_moderator(require_user(), access.access_forum(forum_id), data["user_id"], True)
+    moderation.set_moderator(require_user(), access.access_forum(forum_id), data["user_id"], True)
 
 
 @blp.route("/forums/<int:forum_id>/moderators/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
 @transactional
 def remove_moderator(forum_id: int, user_id: int) -> None:
-    services.set_moderator(require_user(), access.access_forum(forum_id), user_id, False)
+    moderation.set_moderator(require_user(), access.access_forum(forum_id), user_id, False)
 
 
 @blp.route("/forums/<int:forum_id>/topics")
@@ -180,7 +180,7 @@ def update_topic(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     """Moderators pin, lock, hide, rename or move (``forum_id``) a topic."""
     user = require_user()
     topic = access.access_topic(user, topic_id, "moderate")
-    services.moderate_topic(user, topic, data)
+    moderation.moderate_topic(user, topic, data)
     return queries.topic_dict(topic, None, None, None, None)
 
 
@@ -330,7 +330,7 @@ def flag_post(data: dict[str, Any], post_id: int) -> Any:
     Twice by the same person: 409 ``already_flagged``."""
     user = require_user()
     post, topic = access.access_post(user, post_id)
-    row = services.flag(user, post, topic, data["reason"], data["details"])
+    row = moderation.flag(user, post, topic, data["reason"], data["details"])
     return {"id": row.id, "post_id": post.id, "reason": row.reason}
 
 
@@ -342,7 +342,7 @@ def moderate_post(data: dict[str, Any], post_id: int) -> dict[str, Any]:
     """Moderators: ``hide``, ``unhide``, ``approve``/``reject`` a held post, ``dismiss`` flags."""
     user = require_user()
     post, topic = access.access_post(user, post_id, "moderate")
-    services.moderate_post(user, post, topic, data["action"])
+    moderation.moderate_post(user, post, topic, data["action"])
     return _one_post(user, post, topic)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.avatars import avatar_url
 from app.accounts.models import User
+from app.accounts.services import platform_admin_ids
 from app.api import MAX_PER_PAGE
 from app.db import db
 from app.markdown import html_text, render_markdown
@@ -20,6 +21,7 @@ from forums.models import (
     REACTIONS,
     Flag,
     Forum,
+    ForumModerator,
     Post,
     PostRevision,
     Reaction,
@@ -27,6 +29,7 @@ from forums.models import (
     TopicRead,
     Watch,
 )
+from forums.text import mentioned_usernames
 
 QUOTE_EXCERPT = 300
 
@@ -467,3 +470,31 @@ def live_payload(topic: Topic, post: Post, author: User) -> dict[str, Any]:
 
     data: dict[str, Any] = PostSchema().dump(serialize_posts(None, topic, [(post, author)])[0])
     return data
+
+
+def page_of(number: int, per_page: int = 20) -> int:
+    return (max(number, 1) - 1) // per_page + 1
+
+
+def mention_map(body: str) -> dict[str, tuple[int, str]]:
+    """The active users ``body`` mentions, by lowercased username: (id, username)."""
+    names = mentioned_usernames(body)
+    if not names:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.username).where(
+            func.lower(User.username).in_(names), User.is_active.is_(True)
+        )
+    ).all()
+    return {username.lower(): (uid, username) for uid, username in rows}
+
+
+def moderator_ids(forum_id: int) -> list[int]:
+    """Who moderates the forum: its moderators and the platform administrators."""
+    mods = set(
+        db.session.scalars(
+            select(ForumModerator.user_id).where(ForumModerator.forum_id == forum_id)
+        )
+    )
+    mods |= set(platform_admin_ids())
+    return sorted(mods)

@@ -18,6 +18,7 @@ from app.db import db, transaction
 from app.edge import attempt
 from app.limits import rate_limit
 from forums import access, queries, services
+from forums import moderation as moderating
 from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
 from forums.reading import topic_detail
 from forums.text import locale
@@ -238,7 +239,7 @@ def reply(topic_id: int) -> ResponseReturnValue:
     number, pending = written.value
     if pending:
         flash(_("Thank you! Your reply will appear once a moderator approves it."), "success")
-    page = services.page_of(number, PER_PAGE)
+    page = queries.page_of(number, PER_PAGE)
     return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{number}")
 
 
@@ -273,12 +274,12 @@ def moderate_topic(topic_id: int) -> ResponseReturnValue:
             changes[key] = request.form[key] == "1"
     if id_arg("forum_id", request.form):
         changes["forum_id"] = id_arg("forum_id", request.form)
-    _act(lambda: services.moderate_topic(user, topic_obj, changes))
+    _act(lambda: moderating.moderate_topic(user, topic_obj, changes))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
 def _back_to(post_number: int, topic_id: int) -> ResponseReturnValue:
-    page = services.page_of(post_number, PER_PAGE)
+    page = queries.page_of(post_number, PER_PAGE)
     return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{post_number}")
 
 
@@ -381,7 +382,7 @@ def flag(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
     reason, details = request.form.get("reason", ""), request.form.get("details", "")
-    if _act(lambda: services.flag(user, post, topic_obj, reason, details)):
+    if _act(lambda: moderating.flag(user, post, topic_obj, reason, details)):
         flash(_("Thank you, the moderators will look at this post."), "success")
     return _back_to(number, topic_id)
 
@@ -393,7 +394,7 @@ def moderate_post(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id, "moderate")
     number, topic_id = post.number, topic_obj.id
     action = request.form.get("action", "")
-    _act(lambda: services.moderate_post(user, post, topic_obj, action))
+    _act(lambda: moderating.moderate_post(user, post, topic_obj, action))
     if request.form.get("next") == "queue":
         return redirect(url_for("forums.moderation"))
     return _back_to(number, topic_id)
