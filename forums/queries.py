@@ -498,3 +498,54 @@ def moderator_ids(forum_id: int) -> list[int]:
     )
     mods |= set(platform_admin_ids())
     return sorted(mods)
+
+
+def watching_forum(viewer: User, forum_id: int) -> bool:
+    """Whether ``viewer`` watches the forum (one query)."""
+    return (
+        db.session.scalar(
+            select(Watch.id).where(Watch.user_id == viewer.id, Watch.forum_id == forum_id)
+        )
+        is not None
+    )
+
+
+def all_forums() -> list[Forum]:
+    """Every forum in display order (a moderator's "move to" choices)."""
+    return list(db.session.scalars(select(Forum).order_by(Forum.position, Forum.id)))
+
+
+def post_revisions(post: Post) -> list[tuple[PostRevision, User | None]]:
+    """A post's earlier versions with their editors, newest first (one query)."""
+    rows = db.session.execute(
+        select(PostRevision, User)
+        .outerjoin(User, User.id == PostRevision.editor_id)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.id.desc())
+    ).all()
+    return [(rev, editor) for rev, editor in rows]
+
+
+def feed_topics(forum_id: int, limit: int = 30) -> list[tuple[Topic, Post, User]]:
+    """The forum's latest public topics with their first post and author (one query)."""
+    rows = db.session.execute(
+        select(Topic, Post, User)
+        .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
+        .join(User, User.id == Topic.author_id)
+        .where(
+            Topic.forum_id == forum_id,
+            Topic.hidden.is_(False),
+            Topic.pending.is_(False),
+            Topic.deleted.is_(False),
+        )
+        .order_by(Topic.created_at.desc(), Topic.id.desc())
+        .limit(limit)
+    ).all()
+    return [(t, p, a) for t, p, a in rows]
+
+
+def one_post(viewer: User | None, post: Post, topic: Topic) -> dict[str, Any]:
+    """One post as the API shows it."""
+    author = db.session.get(User, post.author_id)
+    assert author is not None  # posts cascade with their author
+    return serialize_posts(viewer, topic, [(post, author)])[0]
