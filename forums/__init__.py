@@ -16,8 +16,8 @@ def register(app: Flask) -> None:
     from app.cli import add_demo_loader
     from app.plugins import registry
     from app.realtime import guard_rooms, socketio
+    from forums import access, events, routes, search
     from forums import api as endpoints
-    from forums import events, routes, search
     from forums.demo import load_demo
     from forums.home import register_home
     from forums.services import NAMESPACE, watch_new_fields
@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     socketio.on_namespace(events.ForumsNamespace(NAMESPACE))
-    guard_rooms(app, "forum_topic:", events.may_watch)
+    guard_rooms(app, "forum_topic:", access.may_watch)
     registry(app).nav_links.append((20, "forums.index", lambda: str(_l("Forums"))))
     registry(app).nav_icons["forums.index"] = "chat-square-text"
     add_demo_loader(app, 20, "forums", load_demo)

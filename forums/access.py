@@ -128,3 +128,13 @@ def access_post(user: User | None, post_id: int, need: str = "read") -> tuple[Po
     elif need == "read" and not can_read_post_text(user, post, topic):
         raise not_found()
     return post, topic
+
+
+def may_watch(user_id: int, room: str) -> bool:
+    """Whether ``user_id`` may still receive the events of the topic room ``room``."""
+    user = db.session.get(User, user_id)
+    try:
+        access_topic(user, int(room.split(":", 1)[1]))
+    except ApiError:
+        return False
+    return user is not None

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
-from app.db import db, transactional
+from app.db import transactional
 from app.limits import rate_limit
-from forums import access, queries, services
-from forums.models import Post, PostRevision
+from forums import access, moderation, queries, services
 from forums.reading import topic_detail
 from forums.schemas import (
     ForumCreateSchema,
@@ -49,14 +46,6 @@ from forums.schemas import (
 from forums.text import _, locale
 
 blp = make_blueprint("forums", __name__, "Forums: topics, posts, reactions, moderation")
-
-
-def _one_post(viewer: Any, post: Post, topic: Any) -> dict[str, Any]:
-    from app.accounts.models import User
-
-    author = db.session.get(User, post.author_id)
-    assert author is not None  # posts cascade with their author
-    return queries.serialize_posts(viewer, topic, [(post, author)])[0]
 
 
 # ---------------------------------------------------------------- forums
@@ -101,14 +90,14 @@ def update_forum(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
 @transactional
 def add_moderator(data: dict[str, Any], forum_id: int) -> None:
     """Platform admins make a user moderator of this forum."""
-    services.set_moderator(require_user(), access.access_forum(forum_id), data["user_id"], True)
+    moderation.set_moderator(require_user(), access.access_forum(forum_id), data["user_id"], True)
 
 
 @blp.route("/forums/<int:forum_id>/moderators/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
 @transactional
 def remove_moderator(forum_id: int, user_id: int) -> None:
-    services.set_moderator(require_user(), access.access_forum(forum_id), user_id, False)
+    moderation.set_moderator(require_user(), access.access_forum(forum_id), user_id, False)
 
 
 @blp.route("/forums/<int:forum_id>/topics")
@@ -132,7 +121,7 @@ def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
     topic, post = services.create_topic(user, forum, data["title"], data["body"])
     return {
         "topic": queries.topic_dict(topic, user, user, post.number, user),
-        "post": _one_post(user, post, topic),
+        "post": queries.one_post(user, post, topic),
     }
 
 
@@ -180,7 +169,7 @@ def update_topic(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     """Moderators pin, lock, hide, rename or move (``forum_id``) a topic."""
     user = require_user()
     topic = access.access_topic(user, topic_id, "moderate")
-    services.moderate_topic(user, topic, data)
+    moderation.moderate_topic(user, topic, data)
     return queries.topic_dict(topic, None, None, None, None)
 
 
@@ -205,7 +194,7 @@ def create_post(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     user = require_user()
     topic = access.access_topic(user, topic_id, "reply")
     post = services.reply(user, topic, data["body"], data.get("quote_post_id"))
-    return _one_post(user, post, topic)
+    return queries.one_post(user, post, topic)
 
 
 @blp.route("/topics/<int:topic_id>/read", methods=["POST"])
@@ -242,7 +231,7 @@ def get_post(post_id: int) -> Any:
     """One post, with its ``version`` (also the ``ETag``)."""
     viewer = get_current_user()
     post, topic = access.access_post(viewer, post_id)
-    return _one_post(viewer, post, topic), 200, {"ETag": f'"{post.version}"'}
+    return queries.one_post(viewer, post, topic), 200, {"ETag": f'"{post.version}"'}
 
 
 @blp.route("/posts/<int:post_id>", methods=["PATCH"])
@@ -258,7 +247,7 @@ def edit_post(data: dict[str, Any], post_id: int) -> Any:
     expected = expected_version(data.get("version"))
     post, topic = access.access_post(user, post_id, "edit")
     services.edit_post(user, post, topic, data.get("body"), data.get("title"), expected)
-    return _one_post(user, post, topic), 200, {"ETag": f'"{post.version}"'}
+    return queries.one_post(user, post, topic), 200, {"ETag": f'"{post.version}"'}
 
 
 @blp.route("/posts/<int:post_id>", methods=["DELETE"])
@@ -275,16 +264,9 @@ def delete_post(post_id: int) -> None:
 @blp.response(200, PostRevisionListSchema)
 def revisions(post_id: int) -> dict[str, Any]:
     """Earlier versions of a post, newest first (visible to whoever can read the post)."""
-    from app.accounts.models import User
-
     viewer = get_current_user()
     post, _topic = access.access_post(viewer, post_id)
-    rows = db.session.execute(
-        select(PostRevision, User)
-        .outerjoin(User, User.id == PostRevision.editor_id)
-        .where(PostRevision.post_id == post.id)
-        .order_by(PostRevision.id.desc())
-    ).all()
+    rows = queries.post_revisions(post)
     return {
         "items": [
             {
@@ -309,7 +291,10 @@ def react(data: dict[str, Any], post_id: int) -> Any:
     user = require_user()
     post, topic = access.access_post(user, post_id)
     _reaction, created = services.react(user, post, topic, data["kind"])
-    return {"post": _one_post(user, post, topic), "created": created}, 201 if created else 200
+    return {
+        "post": queries.one_post(user, post, topic),
+        "created": created,
+    }, 201 if created else 200
 
 
 @blp.route("/posts/<int:post_id>/reactions/<string:kind>", methods=["DELETE"])
@@ -330,7 +315,7 @@ def flag_post(data: dict[str, Any], post_id: int) -> Any:
     Twice by the same person: 409 ``already_flagged``."""
     user = require_user()
     post, topic = access.access_post(user, post_id)
-    row = services.flag(user, post, topic, data["reason"], data["details"])
+    row = moderation.flag(user, post, topic, data["reason"], data["details"])
     return {"id": row.id, "post_id": post.id, "reason": row.reason}
 
 
@@ -342,8 +327,8 @@ def moderate_post(data: dict[str, Any], post_id: int) -> dict[str, Any]:
     """Moderators: ``hide``, ``unhide``, ``approve``/``reject`` a held post, ``dismiss`` flags."""
     user = require_user()
     post, topic = access.access_post(user, post_id, "moderate")
-    services.moderate_post(user, post, topic, data["action"])
-    return _one_post(user, post, topic)
+    moderation.moderate_post(user, post, topic, data["action"])
+    return queries.one_post(user, post, topic)
 
 
 @blp.route("/forums/moderation")

@@ -13,22 +13,10 @@ from typing import Any
 from flask_socketio import join_room, leave_room
 
 from app.accounts.models import User
-from app.api import ApiError
-from app.db import db
 from app.realtime import AuthenticatedNamespace
 from app.sockets import Ack, handler, int_field, ok
 from forums import access
 from forums.services import topic_room
-
-
-def may_watch(user_id: int, room: str) -> bool:
-    """Whether ``user_id`` may still receive the events of the topic room ``room``."""
-    user = db.session.get(User, user_id)
-    try:
-        access.access_topic(user, int(room.split(":", 1)[1]))
-    except ApiError:
-        return False
-    return user is not None
 
 
 class ForumsNamespace(AuthenticatedNamespace):

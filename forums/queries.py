@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.avatars import avatar_url
 from app.accounts.models import User
+from app.accounts.services import platform_admin_ids
 from app.api import MAX_PER_PAGE
 from app.db import db
 from app.markdown import html_text, render_markdown
@@ -20,6 +21,7 @@ from forums.models import (
     REACTIONS,
     Flag,
     Forum,
+    ForumModerator,
     Post,
     PostRevision,
     Reaction,
@@ -27,6 +29,7 @@ from forums.models import (
     TopicRead,
     Watch,
 )
+from forums.text import mentioned_usernames
 
 QUOTE_EXCERPT = 300
 
@@ -467,3 +470,82 @@ def live_payload(topic: Topic, post: Post, author: User) -> dict[str, Any]:
 
     data: dict[str, Any] = PostSchema().dump(serialize_posts(None, topic, [(post, author)])[0])
     return data
+
+
+def page_of(number: int, per_page: int = 20) -> int:
+    return (max(number, 1) - 1) // per_page + 1
+
+
+def mention_map(body: str) -> dict[str, tuple[int, str]]:
+    """The active users ``body`` mentions, by lowercased username: (id, username)."""
+    names = mentioned_usernames(body)
+    if not names:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.username).where(
+            func.lower(User.username).in_(names), User.is_active.is_(True)
+        )
+    ).all()
+    return {username.lower(): (uid, username) for uid, username in rows}
+
+
+def moderator_ids(forum_id: int) -> list[int]:
+    """Who moderates the forum: its moderators and the platform administrators."""
+    mods = set(
+        db.session.scalars(
+            select(ForumModerator.user_id).where(ForumModerator.forum_id == forum_id)
+        )
+    )
+    mods |= set(platform_admin_ids())
+    return sorted(mods)
+
+
+def watching_forum(viewer: User, forum_id: int) -> bool:
+    """Whether ``viewer`` watches the forum (one query)."""
+    return (
+        db.session.scalar(
+            select(Watch.id).where(Watch.user_id == viewer.id, Watch.forum_id == forum_id)
+        )
+        is not None
+    )
+
+
+def all_forums() -> list[Forum]:
+    """Every forum in display order (a moderator's "move to" choices)."""
+    return list(db.session.scalars(select(Forum).order_by(Forum.position, Forum.id)))
+
+
+def post_revisions(post: Post) -> list[tuple[PostRevision, User | None]]:
+    """A post's earlier versions with their editors, newest first (one query)."""
+    rows = db.session.execute(
+        select(PostRevision, User)
+        .outerjoin(User, User.id == PostRevision.editor_id)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.id.desc())
+    ).all()
+    return [(rev, editor) for rev, editor in rows]
+
+
+def feed_topics(forum_id: int, limit: int = 30) -> list[tuple[Topic, Post, User]]:
+    """The forum's latest public topics with their first post and author (one query)."""
+    rows = db.session.execute(
+        select(Topic, Post, User)
+        .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
+        .join(User, User.id == Topic.author_id)
+        .where(
+            Topic.forum_id == forum_id,
+            Topic.hidden.is_(False),
+            Topic.pending.is_(False),
+            Topic.deleted.is_(False),
+        )
+        .order_by(Topic.created_at.desc(), Topic.id.desc())
+        .limit(limit)
+    ).all()
+    return [(t, p, a) for t, p, a in rows]
+
+
+def one_post(viewer: User | None, post: Post, topic: Topic) -> dict[str, Any]:
+    """One post as the API shows it."""
+    author = db.session.get(User, post.author_id)
+    assert author is not None  # posts cascade with their author
+    return serialize_posts(viewer, topic, [(post, author)])[0]

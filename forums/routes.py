@@ -9,16 +9,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.accounts.models import User
 from app.api import ApiError, expected_version, id_arg
 from app.db import db, transaction
 from app.edge import attempt
 from app.limits import rate_limit
 from forums import access, queries, services
-from forums.models import FLAG_REASONS, REACTIONS, Forum, PostRevision, Topic
+from forums import moderation as moderating
+from forums.models import FLAG_REASONS, REACTIONS
 from forums.reading import topic_detail
 from forums.text import locale
 
@@ -108,24 +107,13 @@ def forum(forum_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     forum_obj = access.access_forum(forum_id)
     topics = queries.list_topics(viewer, forum_obj, _page(), PER_PAGE)
-    watching = viewer is not None and _watching_forum(viewer, forum_id)
+    watching = viewer is not None and queries.watching_forum(viewer, forum_id)
     return render_template(
         "forums/forum.html",
         forum=queries.forum_dict(forum_obj, locale()),
         topics=topics,
         watching=watching,
         pages=_page_count(topics["total"], PER_PAGE),
-    )
-
-
-def _watching_forum(viewer: User, forum_id: int) -> bool:
-    from forums.models import Watch
-
-    return (
-        db.session.scalar(
-            select(Watch.id).where(Watch.user_id == viewer.id, Watch.forum_id == forum_id)
-        )
-        is not None
     )
 
 
@@ -193,10 +181,7 @@ def topic(topic_id: int) -> ResponseReturnValue:
             quote = None
     forums_list: list[dict[str, Any]] = []
     if detail["can_moderate"]:
-        forums_list = [
-            {"id": f.id, "name": f.label(locale())}
-            for f in db.session.scalars(select(Forum).order_by(Forum.position, Forum.id))
-        ]
+        forums_list = [{"id": f.id, "name": f.label(locale())} for f in queries.all_forums()]
     return render_template(
         "forums/topic.html",
         topic=detail["topic"],
@@ -238,7 +223,7 @@ def reply(topic_id: int) -> ResponseReturnValue:
     number, pending = written.value
     if pending:
         flash(_("Thank you! Your reply will appear once a moderator approves it."), "success")
-    page = services.page_of(number, PER_PAGE)
+    page = queries.page_of(number, PER_PAGE)
     return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{number}")
 
 
@@ -273,12 +258,12 @@ def moderate_topic(topic_id: int) -> ResponseReturnValue:
             changes[key] = request.form[key] == "1"
     if id_arg("forum_id", request.form):
         changes["forum_id"] = id_arg("forum_id", request.form)
-    _act(lambda: services.moderate_topic(user, topic_obj, changes))
+    _act(lambda: moderating.moderate_topic(user, topic_obj, changes))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
 def _back_to(post_number: int, topic_id: int) -> ResponseReturnValue:
-    page = services.page_of(post_number, PER_PAGE)
+    page = queries.page_of(post_number, PER_PAGE)
     return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{post_number}")
 
 
@@ -336,13 +321,9 @@ def edit_post(post_id: int) -> ResponseReturnValue:
 def post_history(post_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     post, topic_obj = access.access_post(viewer, post_id)
-    rows = db.session.execute(
-        select(PostRevision, User)
-        .outerjoin(User, User.id == PostRevision.editor_id)
-        .where(PostRevision.post_id == post.id)
-        .order_by(PostRevision.id.desc())
-    ).all()
-    revisions = [(rev, editor, queries.revision_html(rev)) for rev, editor in rows]
+    revisions = [
+        (rev, editor, queries.revision_html(rev)) for rev, editor in queries.post_revisions(post)
+    ]
     return render_template("forums/history.html", post=post, topic=topic_obj, revisions=revisions)
 
 
@@ -381,7 +362,7 @@ def flag(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
     reason, details = request.form.get("reason", ""), request.form.get("details", "")
-    if _act(lambda: services.flag(user, post, topic_obj, reason, details)):
+    if _act(lambda: moderating.flag(user, post, topic_obj, reason, details)):
         flash(_("Thank you, the moderators will look at this post."), "success")
     return _back_to(number, topic_id)
 
@@ -393,7 +374,7 @@ def moderate_post(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id, "moderate")
     number, topic_id = post.number, topic_obj.id
     action = request.form.get("action", "")
-    _act(lambda: services.moderate_post(user, post, topic_obj, action))
+    _act(lambda: moderating.moderate_post(user, post, topic_obj, action))
     if request.form.get("next") == "queue":
         return redirect(url_for("forums.moderation"))
     return _back_to(number, topic_id)
@@ -411,22 +392,8 @@ def moderation() -> ResponseReturnValue:
 @bp.route("/forums/<int:forum_id>/feed.atom")
 def feed(forum_id: int) -> ResponseReturnValue:
     """Atom feed of the forum's latest topics (visible to everybody)."""
-    from forums.models import Post
-
     forum_obj = access.access_forum(forum_id)
-    rows = db.session.execute(
-        select(Topic, Post, User)
-        .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
-        .join(User, User.id == Topic.author_id)
-        .where(
-            Topic.forum_id == forum_id,
-            Topic.hidden.is_(False),
-            Topic.pending.is_(False),
-            Topic.deleted.is_(False),
-        )
-        .order_by(Topic.created_at.desc(), Topic.id.desc())
-        .limit(30)
-    ).all()
+    rows = queries.feed_topics(forum_id)
     entries: list[dict[str, Any]] = [
         {
             "topic": t,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.markdown import html_text
 from app.search.framework import DocType, Document, register_doc_type
 from forums.models import Post, Topic
+from forums.queries import page_of
 
 SNIPPET = 200
 #: Topic attributes whose change alters its document, and its posts' documents.
@@ -118,7 +119,6 @@ def all_post_ids(session: Session) -> Iterable[int]:
 
 def describe_posts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
     from app.db import db
-    from forums.services import page_of
 
     rows = db.session.execute(
         select(Post.id, Post.topic_id, Post.number, Post.body_html, Topic.title)

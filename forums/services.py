@@ -1,9 +1,13 @@
-"""Everything that changes forum state. Each function takes an explicit ``actor`` and flushes,
-never commits: the caller's transaction (``@transactional`` endpoint, ``attempt`` on a page,
-``transaction()`` in the CLI) keeps or undoes all of it, and realtime events leave after commit.
+"""The plain writes of the forums: forums, topics, posts, reactions, read marks and watches
+(who is then notified: ``forums.notify``; flags, hiding and topic moderation:
+``forums.moderation``; reads: ``forums.queries``). Each function takes an explicit ``actor``
+and flushes, never commits: the caller's transaction (``@transactional`` endpoint, ``attempt``
+on a page, ``transaction()`` in the CLI) keeps or undoes all of it, and realtime events leave
+after commit.
 
-Twin requests (a double tap, two tabs) that add the same reaction, flag, moderator, watch or
-read mark answer as if the first one had won, never with an ``IntegrityError``.
+Twin requests (a double tap, two tabs) that add the same reaction, watch or read mark (or, in
+``forums.moderation``, flag or moderator) answer as if the first one had won, never with an
+``IntegrityError``.
 """
 
 from __future__ import annotations
@@ -11,30 +15,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from app.accounts.blocks import blockers_of
 from app.accounts.models import User
-from app.accounts.services import platform_admin_ids
-from app.api import ApiError, check_version, not_found
+from app.api import ApiError, check_version, invalid, not_found
 from app.db import begin_write, db, for_update, insert_once, utcnow
-from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
 from forums import access
 from forums.models import (
     BODY_MAX,
     DESCRIPTION_MAX,
-    FLAG_REASONS,
     NAME_MAX,
     REACTIONS,
-    REASON_MAX,
     TITLE_MAX,
     TITLE_MIN,
-    Flag,
     Forum,
-    ForumModerator,
     Post,
     PostRevision,
     Reaction,
@@ -42,7 +38,9 @@ from forums.models import (
     TopicRead,
     Watch,
 )
-from forums.text import _, mentioned_usernames, render_post
+from forums.notify import notify_mentions, notify_published, post_url
+from forums.queries import live_payload, mention_map
+from forums.text import _, render_post
 
 NAMESPACE = "/forums"
 
@@ -57,9 +55,7 @@ def topic_room(topic_id: int) -> str:
 def clean_body(body: Any) -> str:
     text = clean_text(body if isinstance(body, str) else "")
     if not text:
-        raise ApiError(
-            422, "validation_failed", _("Write something first."), {"body": [_("Required.")]}
-        )
+        raise invalid(_("Write something first."), {"body": [_("Required.")]})
     if len(text) > BODY_MAX:
         raise ApiError(
             413 if len(text) > 4 * BODY_MAX else 422,
@@ -73,25 +69,11 @@ def clean_body(body: Any) -> str:
 def clean_title(title: Any) -> str:
     text = clean_name(title if isinstance(title, str) else "")
     if len(text) < TITLE_MIN or len(text) > TITLE_MAX:
-        raise ApiError(
-            422,
-            "validation_failed",
+        raise invalid(
             _("The title is not valid."),
             {"title": [_("Between %(a)d and %(b)d characters.", a=TITLE_MIN, b=TITLE_MAX)]},
         )
     return text
-
-
-def _mention_map(body: str) -> dict[str, tuple[int, str]]:
-    names = mentioned_usernames(body)
-    if not names:
-        return {}
-    rows = db.session.execute(
-        select(User.id, User.username).where(
-            func.lower(User.username).in_(names), User.is_active.is_(True)
-        )
-    ).all()
-    return {username.lower(): (uid, username) for uid, username in rows}
 
 
 # ---------------------------------------------------------------- forums
@@ -113,20 +95,10 @@ def _forum_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             from directory import get_field
 
             if get_field(field_id) is None:
-                raise ApiError(
-                    422,
-                    "validation_failed",
-                    _("Unknown field."),
-                    {"field_id": [_("Unknown field.")]},
-                )
+                raise invalid(_("Unknown field."), {"field_id": [_("Unknown field.")]})
         values["field_id"] = field_id
     if not partial and not any(values.get(k) for k in ("name_ar", "name_fr", "name_en")):
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("Give the forum a name."),
-            {"name_en": [_("A name is required.")]},
-        )
+        raise invalid(_("Give the forum a name."), {"name_en": [_("A name is required.")]})
     return values
 
 
@@ -145,12 +117,7 @@ def update_forum(actor: User, forum: Forum, data: dict[str, Any]) -> Forum:
     for key, value in _forum_fields(data, partial=True).items():
         setattr(forum, key, value)
     if not (forum.name_ar or forum.name_fr or forum.name_en):
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("Give the forum a name."),
-            {"name_en": [_("A name is required.")]},
-        )
+        raise invalid(_("Give the forum a name."), {"name_en": [_("A name is required.")]})
     return forum
 
 
@@ -217,36 +184,6 @@ def watch_new_fields() -> None:
     watch_new_fields.installed = True  # type: ignore[attr-defined]
 
 
-def set_moderator(actor: User, forum: Forum, user_id: int, on: bool) -> None:
-    if not actor.is_admin:
-        raise ApiError(403, "forbidden", _("Only platform administrators may do this."))
-    if db.session.get(User, user_id) is None:
-        raise ApiError(
-            422, "validation_failed", _("Unknown user."), {"user_id": [_("Unknown user.")]}
-        )
-    row = db.session.scalar(
-        select(ForumModerator).where(
-            ForumModerator.forum_id == forum.id, ForumModerator.user_id == user_id
-        )
-    )
-    if on and row is None:
-        # a concurrent request may appoint them first: appointed already is the wanted state
-        insert_once(ForumModerator(forum_id=forum.id, user_id=user_id))
-    elif not on and row is not None:
-        db.session.delete(row)
-    db.session.flush()
-
-
-def moderator_ids(forum_id: int) -> list[int]:
-    mods = set(
-        db.session.scalars(
-            select(ForumModerator.user_id).where(ForumModerator.forum_id == forum_id)
-        )
-    )
-    mods |= set(platform_admin_ids())
-    return sorted(mods)
-
-
 # ---------------------------------------------------------------- posting
 
 
@@ -279,9 +216,7 @@ def _visible_quote(actor: User, quote_post_id: int | None) -> Post | None:
     except ApiError:
         quoted = None
     if quoted is None or not quoted.publicly_visible or not _topic.publicly_visible:
-        raise ApiError(
-            422,
-            "validation_failed",
+        raise invalid(
             _("The quoted post does not exist or cannot be quoted."),
             {"quote_post_id": [_("Not found.")]},
         )
@@ -294,7 +229,7 @@ def _add_post(actor: User, topic: Topic, body: str, quote: Post | None, pending:
         number=_next_number(topic),
         author_id=actor.id,
         body=body,
-        body_html=str(render_post(body, _mention_map(body))),
+        body_html=str(render_post(body, mention_map(body))),
         quote_post_id=quote.id if quote else None,
         pending=pending,
     )
@@ -314,7 +249,7 @@ def create_topic(actor: User, forum: Forum, title: Any, body: Any) -> tuple[Topi
     _watch(actor.id, topic_id=topic.id)
     if not held:
         refresh_counters(topic)
-        _after_publish(actor, topic, post, new_topic=True)
+        publish(actor, topic, post, new_topic=True)
     return topic, post
 
 
@@ -341,80 +276,19 @@ def reply(actor: User, topic: Topic, body: Any, quote_post_id: int | None = None
     _watch(actor.id, topic_id=topic.id)
     if not held:
         refresh_counters(topic)
-        _after_publish(actor, topic, post, new_topic=False)
+        publish(actor, topic, post, new_topic=False)
     return post
 
 
-def _notify_mentions(author: User, topic: Topic, post: Post, url: str) -> set[int]:
-    """Notify the people ``post`` mentions (once per post: an edit adds only new ones)."""
-    mentions = {uid for uid, _name in _mention_map(post.body).values() if uid != author.id}
-    mentions -= blockers_of(author.id, mentions)  # who blocked the author hears nothing from them
-    if mentions:
-        notify(
-            mentions,
-            kind="forum_mention",
-            subject=f"forum_post:{post.id}",
-            text=_l(
-                "%(name)s mentioned you in “%(title)s”", name=author.display_name, title=topic.title
-            ),
-            url=url,
-            actor_id=author.id,
-            data={"topic_id": topic.id, "post_id": post.id},
-        )
-    return mentions
-
-
-def _after_publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) -> None:
+def publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) -> None:
     """Notifications and live events once a post is visible to everybody."""
     author = db.session.get(User, post.author_id) or actor
-    url = f"/topics/{topic.id}?page={page_of(post.number)}#post-{post.number}"
-    notified = {author.id} | _notify_mentions(author, topic, post, url)
-    if post.quote_post_id:
-        quoted = db.session.get(Post, post.quote_post_id)
-        if quoted is not None and quoted.author_id not in notified:
-            notify(
-                [quoted.author_id],
-                kind="forum_quote",
-                subject=f"forum_post:{post.id}",
-                text=_l(
-                    "%(name)s quoted you in “%(title)s”",
-                    name=author.display_name,
-                    title=topic.title,
-                ),
-                url=url,
-                actor_id=author.id,
-                data={"topic_id": topic.id, "post_id": post.id},
-            )
-            notified.add(quoted.author_id)
-    # Forum watchers hear of new topics, topic watchers of replies: one notification each.
-    if new_topic:
-        watched = Watch.forum_id == topic.forum_id
-        kind, subject = "forum_topic", f"forum_topic:{topic.id}"
-        text = _l("New topic “%(title)s” by %(name)s", title=topic.title, name=author.display_name)
-    else:
-        watched = Watch.topic_id == topic.id
-        kind, subject = "forum_reply", f"forum_post:{post.id}"
-        text = _l("%(name)s replied in “%(title)s”", name=author.display_name, title=topic.title)
-    watchers = set(db.session.scalars(select(Watch.user_id).where(watched))) - notified
-    if watchers:
-        notify(
-            watchers,
-            kind=kind,
-            subject=subject,
-            text=text,
-            url=url,
-            actor_id=author.id,
-            data={"topic_id": topic.id, "post_id": post.id},
-        )
-    from forums.queries import live_payload
-
+    notify_published(author, topic, post, new_topic=new_topic)
     payload = live_payload(topic, post, author)
     emit_after_commit("post_new", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE)
 
 
 def emit_updated(post: Post, topic: Topic) -> None:
-    from forums.queries import live_payload
-
     author = db.session.get(User, post.author_id)
     if author is None:
         return
@@ -455,15 +329,14 @@ def edit_post(
             )
         )
         post.body = body_text
-        post.body_html = str(render_post(body_text, _mention_map(body_text)))
+        post.body_html = str(render_post(body_text, mention_map(body_text)))
         post.edited_at = utcnow()
         post.edit_count += 1
     db.session.flush()
     if post.publicly_visible and topic.publicly_visible:
         emit_updated(post, topic)
         author = db.session.get(User, post.author_id) or actor
-        url = f"/topics/{topic.id}?page={page_of(post.number)}#post-{post.number}"
-        _notify_mentions(author, topic, post, url)
+        notify_mentions(author, topic, post, post_url(topic, post))
     return post
 
 
@@ -502,21 +375,14 @@ def delete_post(actor: User, post: Post, topic: Topic) -> None:
     emit_updated(post, topic)
 
 
-def page_of(number: int, per_page: int = 20) -> int:
-    return (max(number, 1) - 1) // per_page + 1
-
-
-# ---------------------------------------------------------------- reactions and flags
+# ---------------------------------------------------------------- reactions
 
 
 def react(actor: User, post: Post, topic: Topic, kind: str) -> tuple[Reaction, bool]:
     """Add a reaction; the same one again is idempotent: (existing, False)."""
     if kind not in REACTIONS:
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("Unknown reaction."),
-            {"kind": [_("One of: %(k)s", k=", ".join(REACTIONS))]},
+        raise invalid(
+            _("Unknown reaction."), {"kind": [_("One of: %(k)s", k=", ".join(REACTIONS))]}
         )
     if not post.publicly_visible:
         raise ApiError(409, "not_reactable", _("This post cannot receive reactions."))
@@ -553,135 +419,6 @@ def unreact(actor: User, post: Post, topic: Topic, kind: str) -> bool:
     db.session.flush()
     emit_updated(post, topic)
     return True
-
-
-def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") -> Flag:
-    if reason not in FLAG_REASONS:
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("Unknown reason."),
-            {"reason": [_("One of: %(k)s", k=", ".join(FLAG_REASONS))]},
-        )
-    details = clean_text(details)
-    if len(details) > REASON_MAX:
-        raise ApiError(
-            422, "validation_failed", _("The text is too long."), {"details": [_("Too long.")]}
-        )
-    if reason == "other" and not details:
-        raise ApiError(
-            422, "validation_failed", _("Say what is wrong."), {"details": [_("Required.")]}
-        )
-    if post.author_id == actor.id:
-        raise ApiError(409, "own_post", _("You cannot flag your own post."))
-    if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == actor.id)):
-        raise ApiError(409, "already_flagged", _("You have already flagged this post."))
-    row = Flag(post_id=post.id, user_id=actor.id, reason=reason, details=details)
-    if not insert_once(row):  # a concurrent request flagged it first: as the second flag
-        raise ApiError(409, "already_flagged", _("You have already flagged this post."))
-    post.flag_count += 1
-    db.session.flush()
-    notify(
-        moderator_ids(topic.forum_id),
-        kind="forum_flag",
-        subject=f"forum_flag:{row.id}",
-        text=_l("A post in “%(title)s” was flagged", title=topic.title),
-        url="/forums/moderation",
-        actor_id=actor.id,
-        data={"post_id": post.id, "topic_id": topic.id},
-    )
-    return row
-
-
-# ---------------------------------------------------------------- moderation
-
-
-def moderate_post(actor: User, post: Post, topic: Topic, action: str) -> Post:
-    """hide, unhide, approve, reject (a held post) or dismiss (its open flags)."""
-    now = utcnow()
-    resolution = {"hide": "hidden", "unhide": None, "dismiss": "dismissed", "reject": "rejected"}
-    if action == "hide":
-        post.hidden = True
-    elif action == "unhide":
-        post.hidden = False
-    elif action == "approve":
-        if not post.pending:
-            raise ApiError(409, "not_pending", _("This post is not waiting for approval."))
-        post.pending = False
-        if post.number == 1:
-            topic.pending = False
-        db.session.flush()
-        refresh_counters(topic)
-        author = db.session.get(User, post.author_id) or actor
-        _after_publish(author, topic, post, new_topic=post.number == 1)
-        return post
-    elif action == "reject":
-        if not post.pending:
-            raise ApiError(409, "not_pending", _("This post is not waiting for approval."))
-        post.deleted_at = now
-        if post.number == 1:
-            topic.deleted = True
-    elif action == "restore":
-        if post.deleted_at is None:
-            raise ApiError(409, "not_deleted", _("This post is not deleted."))
-        post.deleted_at = None
-        if post.number == 1:
-            topic.deleted = False
-    elif action != "dismiss":
-        raise ApiError(
-            422, "validation_failed", _("Unknown action."), {"action": [_("Unknown action.")]}
-        )
-    if resolution.get(action):
-        db.session.execute(
-            update(Flag)
-            .where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
-            .values(resolved_at=now, resolved_by_id=actor.id, resolution=resolution[action])
-        )
-    db.session.flush()
-    refresh_counters(topic)
-    if not post.pending:
-        emit_updated(post, topic)
-    return post
-
-
-def moderate_topic(actor: User, topic: Topic, changes: dict[str, Any]) -> Topic:
-    """Pin, lock, hide or move (``forum_id``) a topic; the actor moderates its forum."""
-    old_forum_id = topic.forum_id
-    for key in ("pinned", "locked", "hidden"):
-        if key in changes and changes[key] is not None:
-            setattr(topic, key, bool(changes[key]))
-    target = changes.get("forum_id")
-    if target is not None and target != topic.forum_id:
-        forum = db.session.get(Forum, target)
-        if forum is None:
-            raise ApiError(
-                422, "validation_failed", _("Unknown forum."), {"forum_id": [_("Unknown forum.")]}
-            )
-        if not access.is_moderator(actor, forum.id):
-            raise ApiError(403, "forbidden", _("You do not moderate the target forum."))
-        topic.forum_id = forum.id
-    if changes.get("title") is not None:
-        topic.title = clean_title(changes["title"])
-    db.session.flush()
-    refresh_counters(topic, also_forum_id=old_forum_id)
-    # first: readers who may no longer see the topic (hidden, moved) leave its room
-    recheck_rooms_after_commit(topic_room(topic.id), NAMESPACE)
-    emit_after_commit(
-        "topic_updated",
-        {
-            "topic": {
-                "id": topic.id,
-                "title": topic.title,
-                "pinned": topic.pinned,
-                "locked": topic.locked,
-                "hidden": topic.hidden,
-                "forum_id": topic.forum_id,
-            }
-        },
-        to=topic_room(topic.id),
-        namespace=NAMESPACE,
-    )
-    return topic
 
 
 def refresh_counters(topic: Topic, also_forum_id: int | None = None) -> None:

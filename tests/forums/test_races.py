@@ -15,7 +15,7 @@ from sqlalchemy import event, insert
 from app.accounts.models import User
 from app.api import ApiError
 from app.db import db, transaction
-from forums import access, services
+from forums import access, moderation, services
 from forums.models import Flag, Forum, ForumModerator, Reaction, TopicRead, Watch
 from tests.conftest import csrf_token
 from tests.factories import UserFactory
@@ -75,7 +75,7 @@ def test_flagging_at_once_saves_one_flag_and_answers_409_to_the_others(app: Flas
 
     def flag(user: User) -> str:
         p, t = access.access_post(user, post_id)
-        services.flag(user, p, t, "spam")
+        moderation.flag(user, p, t, "spam")
         return "flagged"
 
     results = at_once(app, reporter, flag)
@@ -91,7 +91,7 @@ def test_appointing_a_moderator_at_once_is_idempotent(app: Flask) -> None:
 
     def appoint(user: User) -> str:
         forum = db.session.get(Forum, forum_id)
-        services.set_moderator(user, forum, mod, True)
+        moderation.set_moderator(user, forum, mod, True)
         return "ok"
 
     results = at_once(app, admin_id, appoint)
@@ -238,7 +238,7 @@ def test_a_guarded_insert_is_undone_with_the_rest_of_its_request(app: Flask, wri
                 services.react(admin, p, t, "like")
             elif write == "appoint":
                 assert forum is not None
-                services.set_moderator(admin, forum, admin_id, True)
+                moderation.set_moderator(admin, forum, admin_id, True)
             else:
                 services.mark_read(admin, access.access_topic(admin, topic_id), 1)
             raise ApiError(409, "refused", "a later step of the same request refuses")

@@ -42,6 +42,7 @@ from app.accounts.verify import make_verify_token
 from app.db import db
 from directory import Association, load_reference_data
 from directory.services import create_association, set_logo
+from forums import moderation as forum_moderation
 from forums import services as forum_services
 from forums.models import Forum, ForumModerator, Post, Topic
 from messaging import services as chat_services
@@ -387,7 +388,7 @@ def build_world(app: Flask) -> World:
         member, forum, "SECRET-PENDING-TOPIC", "Pending topic body"
     )
     db.session.commit()
-    forum_services.moderate_post(platform_admin, hidden_reply, topic, "hide")
+    forum_moderation.moderate_post(platform_admin, hidden_reply, topic, "hide")
     hidden_topic.hidden = True
     pending_topic.pending = True
     pending_post.pending = True

@@ -58,6 +58,7 @@ from app.realtime import socketio as server_io
 from app.realtime import user_room
 from directory.models import Association
 from directory.services import set_member
+from forums import moderation as forum_moderation
 from forums import services as forum_services
 from forums.models import Topic
 from messaging import services as chat_services
@@ -798,7 +799,7 @@ class RowRun:
             topic = db.session.get(Topic, target)
             assert topic is not None
             admin = self.world.user("platform_admin")
-            forum_services.moderate_topic(admin, topic, {"pinned": not topic.pinned})
+            forum_moderation.moderate_topic(admin, topic, {"pinned": not topic.pinned})
             if not topic.pending:
                 post = forum_services.reply(admin, topic, "trigger reply")
                 self.expect(hear, "post_new", lambda d: d["post"]["id"] == post.id, "reply")
@@ -947,7 +948,7 @@ def test_hiding_a_topic_takes_its_readers_out(
     ear = _watching_stranger(sio_connect, FORUMS, "topic_watch", topic.id)
     try:
         admin = UserFactory(is_admin=True)
-        forum_services.moderate_topic(admin, topic, {"hidden": True})
+        forum_moderation.moderate_topic(admin, topic, {"hidden": True})
         db.session.commit()
         forum_services.reply(admin, topic, "SECRET-REPLY-IN-A-HIDDEN-TOPIC")
         db.session.commit()
