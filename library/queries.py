@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.db import db, utcnow
+from app.db import db
 from library import access
-from library.models import Authorization, LibraryDocument
+from library.models import LibraryDocument
 
 
 def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument]:
@@ -24,18 +24,3 @@ def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument
             .order_by(LibraryDocument.kind, LibraryDocument.title, LibraryDocument.id)
         )
     )
-
-
-def serialize_authorization(a: Authorization) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "association_id": a.association_id,
-        "kind": a.kind,
-        "authority": a.authority,
-        "reference": a.reference,
-        "scope": a.scope,
-        "valid_from": a.valid_from,
-        "valid_to": a.valid_to,
-        "document_id": a.document_id,
-        "valid_today": a.valid_from <= utcnow().date() <= a.valid_to,
-    }

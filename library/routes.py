@@ -33,9 +33,10 @@ from library.models import (
     Authorization,
     LibraryDocument,
 )
-from library.queries import documents_of, serialize_authorization
+from library.queries import documents_of
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.search import matches
+from library.serialize import serialize_authorization
 from library.sniff import IMAGES, PDF, PLAYABLE
 from library.uploads import uploaded_file
 
