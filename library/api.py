@@ -7,18 +7,16 @@ from typing import Any
 
 from flask import Response, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
-from app.db import db, transactional, utcnow
+from app.db import transactional, utcnow
 from app.limits import rate_limit
 from app.security import talisman
 from library import access, services
 from library.download import PREVIEW_CSP, file_response
 from library.handover import build_pack, read_summary
-from library.models import Authorization
-from library.queries import documents_of
+from library.queries import authorizations_of, documents_of
 from library.schemas import (
     AuthorizationSchema,
     CloseSchema,
@@ -186,12 +184,7 @@ def withdraw_consent(document_id: int, consent_id: int) -> dict[str, Any]:
 @blp.route("/associations/<int:association_id>/authorizations")
 def list_authorizations(association_id: int) -> dict[str, Any]:
     access.access_calendar(get_current_user(), association_id)
-    rows = db.session.scalars(
-        select(Authorization)
-        .where(Authorization.association_id == association_id)
-        .order_by(Authorization.valid_to.desc(), Authorization.id)
-    )
-    return {"items": [serialize_authorization(a) for a in rows]}
+    return {"items": [serialize_authorization(a) for a in authorizations_of(association_id)]}
 
 
 @blp.route("/associations/<int:association_id>/authorizations", methods=["POST"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.db import db
 from library import access
-from library.models import LibraryDocument
+from library.models import Authorization, LibraryDocument
 
 
 def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument]:
@@ -22,5 +22,16 @@ def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument
                 LibraryDocument.visibility.in_(access.visible_levels(actor, association_id)),
             )
             .order_by(LibraryDocument.kind, LibraryDocument.title, LibraryDocument.id)
+        )
+    )
+
+
+def authorizations_of(association_id: int) -> list[Authorization]:
+    """The association's authorisations, the longest valid first."""
+    return list(
+        db.session.scalars(
+            select(Authorization)
+            .where(Authorization.association_id == association_id)
+            .order_by(Authorization.valid_to.desc(), Authorization.id)
         )
     )
