@@ -7,24 +7,29 @@ from typing import Any
 
 from flask import Response, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, make_blueprint
-from app.db import db, transactional, utcnow
+from app.db import transactional, utcnow
 from app.limits import rate_limit
 from app.security import talisman
 from library import access, services
 from library.download import PREVIEW_CSP, file_response
 from library.handover import build_pack, read_summary
-from library.models import Authorization
-from library.queries import documents_of, serialize_authorization
+from library.queries import authorizations_of, documents_of
 from library.schemas import (
     AuthorizationSchema,
     CloseSchema,
     ConsentSchema,
     DocumentMetaSchema,
     load,
+)
+from library.serialize import (
+    serialize_authorization,
+    serialize_consent,
+    serialize_document,
+    serialize_obligation,
+    serialize_version,
 )
 from library.uploads import uploaded_file
 
@@ -40,7 +45,7 @@ def list_documents(association_id: int) -> dict[str, Any]:
     """The association's documents the caller may see."""
     actor = get_current_user()
     access.access_library(actor, association_id)
-    return {"items": [services.serialize_document(d) for d in documents_of(actor, association_id)]}
+    return {"items": [serialize_document(d) for d in documents_of(actor, association_id)]}
 
 
 @blp.route("/associations/<int:association_id>/documents", methods=["POST"])
@@ -55,14 +60,14 @@ def upload_document(association_id: int) -> tuple[dict[str, Any], int]:
     if "tags" in request.form:
         meta["tags"] = request.form.get("tags", "")
     doc = services.create_document(actor, association_id, meta, filename, content)
-    return services.serialize_document(doc), 201
+    return serialize_document(doc), 201
 
 
 @blp.route("/documents", methods=["GET"])
 def network_documents() -> dict[str, Any]:
     """Network-wide documents the caller may see."""
     actor = get_current_user()
-    return {"items": [services.serialize_document(d) for d in documents_of(actor, None)]}
+    return {"items": [serialize_document(d) for d in documents_of(actor, None)]}
 
 
 @blp.route("/documents", methods=["POST"])
@@ -76,16 +81,16 @@ def upload_network_document() -> tuple[dict[str, Any], int]:
     filename, content = uploaded_file()
     meta = load(DocumentMetaSchema, request.form)
     doc = services.create_document(actor, None, meta, filename, content)
-    return services.serialize_document(doc), 201
+    return serialize_document(doc), 201
 
 
 @blp.route("/documents/<int:document_id>")
 def get_document(document_id: int) -> dict[str, Any]:
     actor = get_current_user()
     doc = access.access_document(actor, document_id)
-    data = services.serialize_document(doc)
+    data = serialize_document(doc)
     if access.may_manage_association(actor, doc.association_id):
-        data["consents"] = [services.serialize_consent(c) for c in doc.consents]
+        data["consents"] = [serialize_consent(c) for c in doc.consents]
     return data
 
 
@@ -95,7 +100,7 @@ def get_document(document_id: int) -> dict[str, Any]:
 def patch_document(document_id: int) -> dict[str, Any]:
     doc = access.access_document(require_user(), document_id, "manage")
     services.update_document(doc, load(DocumentMetaSchema, body(), partial=True))
-    return services.serialize_document(doc)
+    return serialize_document(doc)
 
 
 @blp.route("/documents/<int:document_id>", methods=["DELETE"])
@@ -110,7 +115,7 @@ def delete_document(document_id: int) -> tuple[str, int]:
 @blp.route("/documents/<int:document_id>/versions")
 def list_versions(document_id: int) -> dict[str, Any]:
     doc = access.access_document(get_current_user(), document_id)
-    return {"items": [services.serialize_version(v) for v in doc.versions]}
+    return {"items": [serialize_version(v) for v in doc.versions]}
 
 
 @blp.route("/documents/<int:document_id>/versions", methods=["POST"])
@@ -121,7 +126,7 @@ def post_version(document_id: int) -> tuple[dict[str, Any], int]:
     doc = access.access_document(actor, document_id, "manage")
     filename, content = uploaded_file()
     version = services.add_version(actor, doc, filename, content)
-    return services.serialize_version(version), 201
+    return serialize_version(version), 201
 
 
 @blp.route("/documents/<int:document_id>/versions/<int:number>/file")
@@ -154,7 +159,7 @@ def post_handover(association_id: int) -> tuple[dict[str, Any], int]:
     actor = require_user()
     access.access_library(actor, association_id, "manage")
     pack = build_pack(actor, association_id)
-    return services.serialize_document(pack), 201
+    return serialize_document(pack), 201
 
 
 @blp.route("/documents/<int:document_id>/consents", methods=["POST"])
@@ -164,7 +169,7 @@ def post_consent(document_id: int) -> tuple[dict[str, Any], int]:
     actor = require_user()
     doc = access.access_document(actor, document_id, "manage")
     consent = services.add_consent(actor, doc, load(ConsentSchema, body()))
-    return services.serialize_consent(consent), 201
+    return serialize_consent(consent), 201
 
 
 @blp.route("/documents/<int:document_id>/consents/<int:consent_id>", methods=["DELETE"])
@@ -173,18 +178,13 @@ def post_consent(document_id: int) -> tuple[dict[str, Any], int]:
 def withdraw_consent(document_id: int, consent_id: int) -> dict[str, Any]:
     doc = access.access_document(require_user(), document_id, "manage")
     services.withdraw_consent(doc, consent_id)
-    return services.serialize_document(doc)
+    return serialize_document(doc)
 
 
 @blp.route("/associations/<int:association_id>/authorizations")
 def list_authorizations(association_id: int) -> dict[str, Any]:
     access.access_calendar(get_current_user(), association_id)
-    rows = db.session.scalars(
-        select(Authorization)
-        .where(Authorization.association_id == association_id)
-        .order_by(Authorization.valid_to.desc(), Authorization.id)
-    )
-    return {"items": [serialize_authorization(a) for a in rows]}
+    return {"items": [serialize_authorization(a) for a in authorizations_of(association_id)]}
 
 
 @blp.route("/associations/<int:association_id>/authorizations", methods=["POST"])
@@ -202,9 +202,7 @@ def list_obligations(association_id: int) -> dict[str, Any]:
     access.access_calendar(get_current_user(), association_id)
     today = utcnow().date()
     return {
-        "items": [
-            services.serialize_obligation(o, today) for o in services.obligations_of(association_id)
-        ]
+        "items": [serialize_obligation(o, today) for o in services.obligations_of(association_id)]
     }
 
 
@@ -215,4 +213,4 @@ def close_obligation(obligation_id: int) -> dict[str, Any]:
     """Close an obligation with one of the association's own documents."""
     ob = access.access_obligation(require_user(), obligation_id)
     services.close_obligation(ob, load(CloseSchema, body())["document_id"])
-    return services.serialize_obligation(ob, utcnow().date())
+    return serialize_obligation(ob, utcnow().date())

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.db import db, utcnow
+from app.db import db
 from library import access
 from library.models import Authorization, LibraryDocument
 
@@ -26,16 +26,12 @@ def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument
     )
 
 
-def serialize_authorization(a: Authorization) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "association_id": a.association_id,
-        "kind": a.kind,
-        "authority": a.authority,
-        "reference": a.reference,
-        "scope": a.scope,
-        "valid_from": a.valid_from,
-        "valid_to": a.valid_to,
-        "document_id": a.document_id,
-        "valid_today": a.valid_from <= utcnow().date() <= a.valid_to,
-    }
+def authorizations_of(association_id: int) -> list[Authorization]:
+    """The association's authorisations, the longest valid first."""
+    return list(
+        db.session.scalars(
+            select(Authorization)
+            .where(Authorization.association_id == association_id)
+            .order_by(Authorization.valid_to.desc(), Authorization.id)
+        )
+    )

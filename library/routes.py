@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
-from app.db import db, utcnow
+from app.db import utcnow
 from app.edge import attempt
 from app.limits import rate_limit
 from directory import get_association, user_memberships
@@ -30,12 +30,12 @@ from library.models import (
     AUTHORIZATION_KINDS,
     UPLOAD_KINDS,
     VISIBILITIES,
-    Authorization,
     LibraryDocument,
 )
-from library.queries import documents_of, serialize_authorization
+from library.queries import authorizations_of, documents_of
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.search import matches
+from library.serialize import serialize_authorization
 from library.sniff import IMAGES, PDF, PLAYABLE
 from library.uploads import uploaded_file
 
@@ -222,14 +222,7 @@ def calendar(association_id: int) -> ResponseReturnValue:
             return redirect(url_for("library.calendar", association_id=association_id), code=303)
     today = utcnow().date()
     obligations = [(o, o.state(today)) for o in services.obligations_of(association_id)]
-    authorizations = [
-        serialize_authorization(a)
-        for a in db.session.scalars(
-            db.select(Authorization)
-            .where(Authorization.association_id == association_id)
-            .order_by(Authorization.valid_to.desc())
-        )
-    ]
+    authorizations = [serialize_authorization(a) for a in authorizations_of(association_id)]
     return render_template(
         "library/calendar.html",
         association=get_association(association_id),

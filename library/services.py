@@ -355,16 +355,6 @@ def withdraw_consent(doc: LibraryDocument, consent_id: int, now: dt.datetime | N
     db.session.flush()
 
 
-def serialize_consent(c: MediaConsent) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "minor": c.minor,
-        "scope": c.scope,
-        "created_at": c.created_at,
-        "withdrawn_at": c.withdrawn_at,
-    }
-
-
 # ---- authorisations ----------------------------------------------------------------------
 
 
@@ -560,18 +550,6 @@ def obligations_of(association_id: int) -> list[Obligation]:
     )
 
 
-def serialize_obligation(ob: Obligation, on: dt.date) -> dict[str, Any]:
-    return {
-        "id": ob.id,
-        "association_id": ob.association_id,
-        "kind": ob.kind,
-        "title": ob.title,
-        "due_at": ob.due_at,
-        "status": ob.state(on),
-        "document_id": ob.document_id,
-    }
-
-
 def send_reminders(now: dt.datetime) -> int:
     """Remind the admins of obligations reaching a reminder day, and tell them once an
     obligation is overdue. ``notify`` never repeats a subject, so running again is harmless."""
@@ -637,32 +615,3 @@ def expire_documents(model: type, now: dt.datetime) -> int:
 
 
 # ---- serialization -----------------------------------------------------------------------
-
-
-def serialize_version(v: DocumentVersion) -> dict[str, Any]:
-    return {
-        "number": v.number,
-        "sha256": v.sha256,
-        "size": v.size,
-        "mime": v.mime,
-        "filename": v.filename,
-        "created_at": v.created_at,
-    }
-
-
-def serialize_document(doc: LibraryDocument) -> dict[str, Any]:
-    current = doc.current
-    return {
-        "id": doc.id,
-        "association_id": doc.association_id,
-        "kind": doc.kind,
-        "title": doc.title,
-        "language": doc.language,
-        "tags": doc.tags or [],
-        "visibility": doc.visibility,
-        "valid_from": doc.valid_from,
-        "expires_at": doc.expires_at,
-        "retention_until": doc.retention_until,
-        "created_at": doc.created_at,
-        "current_version": serialize_version(current) if current else None,
-    }

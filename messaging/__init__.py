@@ -19,7 +19,7 @@ from messaging.online import co_member_ids, presence_audience_of
 def _nav_label() -> Markup:
     """ "Messages" with the live unread badge (``chat.js`` and ``badge.js`` update it)."""
     from app.accounts.auth import get_current_user
-    from messaging.services import unread_total
+    from messaging.queries import unread_total
 
     user = get_current_user()
     count = unread_total(user.id) if user else 0

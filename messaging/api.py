@@ -11,7 +11,7 @@ from app.accounts.auth import require_user
 from app.api import make_blueprint
 from app.db import transactional
 from app.limits import rate_limit
-from messaging import access, services
+from messaging import access, queries, serialize, services
 from messaging.schemas import (
     AddMemberSchema,
     ConversationListSchema,
@@ -34,14 +34,9 @@ blp = make_blueprint("messaging", __name__, "Conversations and instant messages"
 
 
 def _detail(conversation: Any, user: Any) -> dict[str, Any]:
-    last = None
-    if conversation.last_message_id:
-        from app.db import db
-        from messaging.models import Message
-
-        last = db.session.get(Message, conversation.last_message_id)
-    return services.summarize(
-        conversation, user, unread=services.unread_count(user.id, conversation), last=last
+    last = queries.last_message(conversation)
+    return queries.summarize(
+        conversation, user, unread=queries.unread_count(user.id, conversation), last=last
     )
 
 
@@ -52,7 +47,7 @@ def list_conversations(args: dict[str, Any]) -> dict[str, Any]:
     """The caller's conversations, most recent first, with ``unread_count`` and
     ``last_message``."""
     user = require_user()
-    items = services.list_conversations(
+    items = queries.list_conversations(
         user, limit=args["per_page"], before=args.get("before_last_message_id")
     )
     return {
@@ -60,7 +55,7 @@ def list_conversations(args: dict[str, Any]) -> dict[str, Any]:
         "total": len(items),
         "page": 1,
         "per_page": args["per_page"],
-        "unread_total": services.unread_total(user.id),
+        "unread_total": queries.unread_total(user.id),
     }
 
 
@@ -86,7 +81,7 @@ def start_conversation(args: dict[str, Any]) -> ResponseReturnValue:
 def unread(_args: None = None) -> dict[str, Any]:
     """Unread messages across the caller's conversations (the page header's figure)."""
     user = require_user()
-    return {"unread_total": services.unread_total(user.id)}
+    return {"unread_total": queries.unread_total(user.id)}
 
 
 @blp.route("/conversations/<int:conversation_id>")
@@ -153,13 +148,13 @@ def list_messages(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
     otherwise the newest ``limit`` (before ``before_id`` when given, to scroll back)."""
     user = require_user()
     conversation, _member = access.access_conversation(user, conversation_id)
-    items, more = services.list_messages(
+    items, more = queries.list_messages(
         conversation,
         after_id=args.get("after_id"),
         before_id=args.get("before_id"),
         limit=args["limit"],
     )
-    result = {"items": [services.serialize_message(m) for m in items], "has_more": more}
+    result = {"items": [serialize.serialize_message(m) for m in items], "has_more": more}
     return result
 
 
@@ -173,8 +168,8 @@ def list_messages(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
 def send_message(args: dict[str, Any], conversation_id: int) -> ResponseReturnValue:
     """Send ``{body, client_id}``; the same ``client_id`` again answers the stored message."""
     user = require_user()
-    conversation, _member = access.access_conversation(user, conversation_id)
-    result = services.send_message(user, conversation, args["body"], args["client_id"])
+    conversation, member = access.access_conversation(user, conversation_id)
+    result = services.send_message(user, conversation, args["body"], args["client_id"], member)
     return result.message, 201 if result.created else 200
 
 
@@ -188,7 +183,7 @@ def edit_message(args: dict[str, Any], message_id: int) -> dict[str, Any]:
     user = require_user()
     message, conversation = access.access_message(user, message_id)
     services.edit_message(user, message, conversation, args["body"])
-    return services.serialize_message(message)
+    return serialize.serialize_message(message)
 
 
 @blp.route("/messages/<int:message_id>", methods=["DELETE"])
@@ -199,7 +194,7 @@ def delete_message(message_id: int) -> dict[str, Any]:
     user = require_user()
     message, conversation = access.access_message(user, message_id)
     services.delete_message(user, message, conversation)
-    return services.serialize_message(message)
+    return serialize.serialize_message(message)
 
 
 @blp.route("/messages/<int:message_id>/seen-by")
@@ -210,7 +205,7 @@ def seen_by(message_id: int) -> dict[str, Any]:
     message, conversation = access.access_message(user, message_id)
     return {
         "message_id": message.id,
-        "user_ids": services.seen_by(conversation, message.id, user.id),
+        "user_ids": queries.seen_by(conversation, message.id, user.id),
     }
 
 
@@ -227,6 +222,6 @@ def read(args: dict[str, Any], conversation_id: int) -> dict[str, Any]:
     return {
         "conversation_id": conversation.id,
         "last_read_id": last,
-        "unread_count": services.unread_count(user.id, conversation),
-        "unread_total": services.unread_total(user.id),
+        "unread_count": queries.unread_count(user.id, conversation),
+        "unread_total": queries.unread_total(user.id),
     }

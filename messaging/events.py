@@ -1,4 +1,4 @@
-"""The ``/chat`` Socket.IO namespace: thin handlers over access + services.
+"""The ``/chat`` Socket.IO namespace: thin handlers over access + services (+ queries).
 
 Every handler answers with an ack, ``{"ok": true, ...}`` or ``{"ok": false, "error": {code,
 message}}``; bad payloads never store anything and never close the connection.
@@ -13,10 +13,9 @@ from flask import current_app, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts import blocks
-from app.db import db
 from app.realtime import SOCKET_USER, AuthenticatedNamespace, emit_after_commit, socketio, user_room
 from app.sockets import Ack, handler, int_field, limited, ok
-from messaging import access, services
+from messaging import access, queries, serialize, services
 from messaging.models import NAMESPACE
 from messaging.online import broadcast_presence, online_state, presence, redis_connection
 from messaging.presence import RedisThrottle, Throttle, TypingThrottle
@@ -47,14 +46,14 @@ class ChatNamespace(AuthenticatedNamespace):
 
     def on_connect(self, auth: Any = None) -> None:
         super().on_connect(auth)
-        db.session.rollback()  # release the database before anything may yield
+        queries.end_read()  # release the database before anything may yield
         user_id = session[SOCKET_USER]
         session["chat_counted"] = True
         if presence.connect(user_id) == 1:
             broadcast_presence(user_id, True)
         # after joining the user's room (above): whoever comes online later is pushed to it
         state = {"online": online_state(user_id)}
-        db.session.rollback()  # only reads: end the transaction before emitting
+        queries.end_read()  # only reads: end the transaction before emitting
         sid = request.sid  # type: ignore[attr-defined]
         socketio.emit("presence_state", state, to=sid, namespace=self.namespace)
 
@@ -66,26 +65,27 @@ class ChatNamespace(AuthenticatedNamespace):
             try:
                 broadcast_presence(user_id, False)
             except SQLAlchemyError as exc:  # the database is away: the count is right anyway
-                db.session.rollback()
+                queries.end_read()
                 log.warning("presence: offline broadcast for %s failed: %s", user_id, exc)
 
     @limited("chat_send")
     def on_message_send(self, user: Any, data: dict[str, Any]) -> Ack:
-        conversation, _member = access.access_conversation(user, data.get("conversation_id"))
-        result = services.send_message(user, conversation, data.get("body"), data.get("client_id"))
+        conversation, member = access.access_conversation(user, data.get("conversation_id"))
+        body, client_id = data.get("body"), data.get("client_id")
+        result = services.send_message(user, conversation, body, client_id, member)
         return ok(created=result.created, message=result.message)
 
     @limited("message_edit")
     def on_message_edit(self, user: Any, data: dict[str, Any]) -> Ack:
         message, conversation = access.access_message(user, int_field(data, "message_id"))
         services.edit_message(user, message, conversation, data.get("body"))
-        return ok(message=services.serialize_message(message))
+        return ok(message=serialize.serialize_message(message))
 
     @handler
     def on_message_delete(self, user: Any, data: dict[str, Any]) -> Ack:
         message, conversation = access.access_message(user, int_field(data, "message_id"))
         services.delete_message(user, message, conversation)
-        return ok(message=services.serialize_message(message))
+        return ok(message=serialize.serialize_message(message))
 
     @limited("typing")
     def on_typing(self, user: Any, data: dict[str, Any]) -> Ack:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.accounts import blocks
 from app.i18n import bdi_filter
 from app.plugins import HomeItem, HomeSection, ProfileAction, Registry
-from messaging import services
+from messaging import queries
 
 SHOWN = 5
 
@@ -21,7 +21,7 @@ SHOWN = 5
 def latest_conversations(user: Any) -> HomeSection | None:
     if user is None:
         return None
-    conversations = services.list_conversations(user, limit=SHOWN)
+    conversations = queries.list_conversations(user, limit=SHOWN)
     return HomeSection(
         title=_("Messages"),
         icon="chat-dots",
@@ -44,9 +44,9 @@ def latest_conversations(user: Any) -> HomeSection | None:
 def message_action(person: Any, viewer: Any) -> ProfileAction | None:
     """The "Message" button of a profile: straight to the chat with them if there is one, else the
     new-conversation form with them filled in (only people the viewer may write to)."""
-    if viewer is None or services.messageable(viewer, person.id) is None:
+    if viewer is None or queries.messageable(viewer, person.id) is None:
         return None
-    existing = services.direct_conversation(viewer.id, person.id)
+    existing = queries.direct_conversation(viewer.id, person.id)
     if existing is not None:
         url = url_for("messaging.chat_conversation", conversation_id=existing.id)
     else:

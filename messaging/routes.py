@@ -7,15 +7,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
 from app.api import ApiError, id_arg
-from app.db import db
 from app.edge import Outcome, attempt, form_action
 from app.limits import rate_limit
-from messaging import access, services
+from messaging import access, queries, serialize, services
 
 bp = Blueprint(
     "messaging",
@@ -41,7 +39,7 @@ def chat_home() -> ResponseReturnValue:
     """The conversation list; ``?with=<user id>`` opens the new-conversation form with that
     person filled in (profiles and member lists link here)."""
     user = require_user()
-    conversations = services.list_conversations(user)
+    conversations = queries.list_conversations(user)
     return render_template(
         "messaging/chat.html",
         conversations=conversations,
@@ -49,8 +47,8 @@ def chat_home() -> ResponseReturnValue:
         messages=[],
         has_more=False,
         client_id=services.new_client_id(),
-        unread_total=services.unread_total(user.id),
-        preselected=services.messageable(user, id_arg("with")),
+        unread_total=queries.unread_total(user.id),
+        preselected=queries.messageable(user, id_arg("with")),
     )
 
 
@@ -60,7 +58,7 @@ def chat_home() -> ResponseReturnValue:
 def people() -> ResponseReturnValue:
     """The people picker: up to ten people the user may message, by name or username."""
     user = require_user()
-    return jsonify(people=services.people_to_message(user, request.args.get("q", "")))
+    return jsonify(people=queries.people_to_message(user, request.args.get("q", "")))
 
 
 @bp.route("/chat/<int:conversation_id>")
@@ -69,23 +67,23 @@ def chat_conversation(conversation_id: int) -> ResponseReturnValue:
     user = require_user()
     conversation, member = _conversation_or_404(user, conversation_id)
     before = id_arg("before_id")
-    messages, more = services.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
+    messages, more = queries.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
     if messages and before is None:  # opening a conversation reads it, as in any chat app
         attempt(lambda: services.mark_read(user, conversation, member, messages[-1].id))
-    conversations = services.list_conversations(user)
+    conversations = queries.list_conversations(user)
     current = next((c for c in conversations if c["id"] == conversation.id), None)
     if current is None:
-        current = services.summarize(conversation, user, unread=0, last=None)
+        current = queries.summarize(conversation, user, unread=0, last=None)
     names = {m["user_id"]: m["display_name"] for m in current["members"]}
     return render_template(
         "messaging/chat.html",
         conversations=conversations,
         current=current,
-        messages=[services.serialize_message(m) for m in messages],
+        messages=[serialize.serialize_message(m) for m in messages],
         names=names,
         has_more=more,
         client_id=services.new_client_id(),
-        unread_total=services.unread_total(user.id),
+        unread_total=queries.unread_total(user.id),
     )
 
 
@@ -117,9 +115,7 @@ def start_form() -> ResponseReturnValue:
         started = attempt(lambda: services.start_conversation(user, [], None, association_id))
         return _to_conversation(started)
     names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
-    ids = (
-        set(db.session.scalars(select(User.id).where(User.username.in_(names)))) if names else set()
-    )
+    ids = queries.user_ids_by_username(names)
     if not ids or len(ids) != len(set(names)):
         flash(_("Unknown username."), "error")
         return redirect(url_for("messaging.chat_home"))

@@ -1,4 +1,5 @@
 """Everything that changes messaging state. Takes an explicit ``actor``; pushes after commit.
+Reads live in :mod:`messaging.queries`, dictionaries in :mod:`messaging.serialize`.
 
 A send locks its conversation's row (the ``last_message_id`` update) before inserting, so ids
 grow in commit order inside a conversation and "everything after id N" never skips one.
@@ -13,21 +14,19 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, bindparam, func, inspect, or_, select, update
+from sqlalchemy import Table, bindparam, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts import blocks
-from app.accounts.models import Block, User
-from app.api import ApiError, not_found
+from app.accounts.models import User
+from app.api import ApiError, invalid, not_found
 from app.db import db, insert_once, utcnow
-from app.markdown import html_text, render_markdown
+from app.markdown import render_markdown
 from app.realtime import emit_after_commit, user_room
-from app.text import clean_name, clean_text, escape_like
-from directory import user_memberships
-from messaging import access
+from app.text import clean_name, clean_text
+from messaging import access, queries, serialize
 from messaging.models import NAMESPACE, Conversation, ConversationMember, Message
-from messaging.online import visible_online
 
 MAX_BODY = 5000
 MAX_TITLE = 200
@@ -36,34 +35,12 @@ MAX_GROUP = 250
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 
 
-# -- serialization ---------------------------------------------------------------------------
-
-
-def serialize_message(m: Message | SimpleNamespace) -> dict[str, Any]:
-    deleted = m.deleted_at is not None
-    return {
-        "id": m.id,
-        "conversation_id": m.conversation_id,
-        "sender_id": m.sender_id,
-        "body": "" if deleted else m.body,
-        "body_html": "" if deleted else m.body_html,
-        "client_id": m.client_id,
-        "created_at": m.created_at.isoformat(),
-        "edited_at": m.edited_at.isoformat() if m.edited_at else None,
-        "deleted": deleted,
-    }
-
-
-def _preview(m: Message | None) -> dict[str, Any] | None:
-    return serialize_message(m) if m is not None else None
-
-
 # -- validation ------------------------------------------------------------------------------
 
 
 def clean_body(body: Any) -> str:
     if not isinstance(body, str):
-        raise ApiError(422, "validation_failed", _("Message is required."), {"body": ["required"]})
+        raise invalid(_("Message is required."), {"body": ["required"]})
     text = clean_text(body)
     if not text:
         raise ApiError(422, "empty_body", _("The message is empty."), {"body": ["empty"]})
@@ -105,69 +82,14 @@ def _users(ids: set[int]) -> list[User]:
     return found
 
 
-PEOPLE_LIMIT = 10
-MIN_QUERY = 2
-
-
-def people_to_message(actor: User, query: str, limit: int = PEOPLE_LIMIT) -> list[dict[str, Any]]:
-    """Active people whose display name or username contains ``query`` and with whom ``actor``
-    may start a chat (not themselves, no block either way), for the people picker."""
-    text = clean_name(query)[:100]
-    if len(text) < MIN_QUERY:
-        return []
-    pattern = f"%{escape_like(text.lower())}%"
-    blocked = select(Block.blocked_id).where(Block.blocker_id == actor.id)
-    blockers = select(Block.blocker_id).where(Block.blocked_id == actor.id)
-    rows = db.session.execute(
-        select(User.id, User.username, User.display_name)
-        .where(
-            User.id != actor.id,
-            User.is_active.is_(True),
-            User.suspended_at.is_(None),
-            User.deleted_at.is_(None),
-            or_(
-                func.lower(User.display_name).like(pattern, escape="\\"),
-                func.lower(User.username).like(pattern, escape="\\"),
-            ),
-            User.id.not_in(blocked),
-            User.id.not_in(blockers),
-        )
-        .order_by(func.lower(User.display_name), User.id)
-        .limit(limit)
-    )
-    return [{"id": i, "username": u, "display_name": d} for i, u, d in rows]
-
-
-def messageable(actor: User, user_id: int | None) -> User | None:
-    """The person ``user_id`` if ``actor`` may start a chat with them, else None."""
-    if user_id is None or user_id == actor.id:
-        return None
-    person = db.session.get(User, user_id)
-    if person is None or not person.is_active or person.suspended or person.deleted_at:
-        return None
-    if blocks.blocked_between(actor.id, person.id):
-        return None
-    return person
-
-
-def direct_conversation(a: int, b: int) -> Conversation | None:
-    """The direct conversation between people ``a`` and ``b``, if they have one."""
-    low, high = sorted((a, b))
-    return _by_pair_key(f"{low}:{high}")
-
-
-def _by_pair_key(key: str) -> Conversation | None:
-    return db.session.scalar(select(Conversation).where(Conversation.pair_key == key))
-
-
 def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
     """Get or create the conversation with ``pair_key``; a racing twin is caught by the key."""
-    existing = _by_pair_key(key)
+    existing = queries.conversation_by_key(key)
     if existing is not None:
         return existing, False
     conversation = build()
     if not insert_once(conversation):  # a racing twin took the key: keep theirs
-        existing = _by_pair_key(key)
+        existing = queries.conversation_by_key(key)
         if existing is None:  # pragma: no cover - the key was taken then deleted
             raise ApiError(409, "conflict", _("Please try again."))
         return existing, False
@@ -189,18 +111,14 @@ def start_conversation(
     """Start (or find) a conversation; returns it and whether it is new."""
     title = clean_name(title) or None
     if title is not None and len(title) > MAX_TITLE:
-        raise ApiError(422, "validation_failed", _("Title too long."), {"title": ["too long"]})
+        raise invalid(_("Title too long."), {"title": ["too long"]})
     if association_id is not None:
         return _start_association(actor, association_id)
     others = {int(i) for i in member_ids} - {actor.id}
     if not others:
-        raise ApiError(
-            422, "validation_failed", _("Choose someone to talk to."), {"member_ids": ["empty"]}
-        )
+        raise invalid(_("Choose someone to talk to."), {"member_ids": ["empty"]})
     if len(others) + 1 > MAX_GROUP:
-        raise ApiError(
-            422, "validation_failed", _("Too many people."), {"member_ids": ["too many"]}
-        )
+        raise invalid(_("Too many people."), {"member_ids": ["too many"]})
     people = _users(others)
     if blocks.blocks_among(actor.id, [p.id for p in people]):
         raise _blocked()
@@ -270,7 +188,7 @@ def rename(actor: User, conversation: Conversation, member: ConversationMember, 
     _require_group_admin(conversation, member)
     title = clean_name(title)
     if not title or len(title) > MAX_TITLE:
-        raise ApiError(422, "validation_failed", _("Invalid title."), {"title": ["invalid"]})
+        raise invalid(_("Invalid title."), {"title": ["invalid"]})
     conversation.title = title
     _emit_updated(conversation)
 
@@ -419,16 +337,25 @@ def _same_send(found: Any, conversation_id: int, body: str) -> SendResult:
             _("This client_id was already used for a different message."),
             {"client_id": ["reused"]},
         )
-    return SendResult(serialize_message(found), False)
+    return SendResult(serialize.serialize_message(found), False)
 
 
-def send_message(actor: User, conversation: Conversation, body: Any, client_id: Any) -> SendResult:
+def send_message(
+    actor: User,
+    conversation: Conversation,
+    body: Any,
+    client_id: Any,
+    member: ConversationMember | None = None,
+) -> SendResult:
     """Store a message once per ``(sender, client_id)`` and push it after commit.
 
     A repeated send with the same body gives back the stored message (``created`` false); the
-    same ``client_id`` with another body or conversation is a 409. This is the hot path: four
-    Core statements on SQLite (insert-unless-present, last id, sender's read marker, the
-    recipients), one more on PostgreSQL (the conversation row lock).
+    same ``client_id`` with another body or conversation is a 409. ``member`` is the sender's
+    membership from :func:`messaging.access.access_conversation` (looked up when not given):
+    an association's staff store theirs at their first message (read marker; presence).
+
+    This is the hot path: four Core statements on SQLite (insert-unless-present, last id,
+    sender's read marker, the recipients), one more on PostgreSQL (the conversation row lock).
     """
     text = clean_body(body)
     cid = clean_client_id(client_id)
@@ -438,8 +365,10 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
         if blocks.blocked_between(low, high):
             raise _blocked()
     if conversation.kind == "association":
-        # staff who answer an inbox store their membership row (their read marker; presence)
-        member = access.membership(conversation, actor_id)
+        # staff who answer an inbox store their membership row (their read marker; presence);
+        # callers without the membership at hand (scripts, demo data) have it looked up
+        if member is None:
+            member = access.membership(conversation, actor_id)
         if member is not None:
             _stored(member)
     # Straight to the session's connection: these are Core statements, the ORM adds nothing.
@@ -470,7 +399,7 @@ def send_message(actor: User, conversation: Conversation, body: Any, client_id: 
     ids = {"b_conversation": conversation_id, "b_message": message_id, "b_sender": actor_id}
     conn.execute(_SET_LAST, ids)
     conn.execute(_SENDER_READ, ids)  # the sender has read what they wrote
-    payload = serialize_message(
+    payload = serialize.serialize_message(
         SimpleNamespace(
             id=message_id,
             conversation_id=conversation_id,
@@ -504,7 +433,7 @@ def edit_message(actor: User, message: Message, conversation: Conversation, body
         message.body = text
         message.body_html = str(render_markdown(text))
         message.edited_at = utcnow()
-        push(conversation, "message_updated", {"message": serialize_message(message)})
+        push(conversation, "message_updated", {"message": serialize.serialize_message(message)})
     return message
 
 
@@ -513,33 +442,8 @@ def delete_message(actor: User, message: Message, conversation: Conversation) ->
         raise ApiError(403, "forbidden", _("Only the sender can delete a message."))
     if message.deleted_at is None:
         message.deleted_at = utcnow()
-        push(conversation, "message_updated", {"message": serialize_message(message)})
+        push(conversation, "message_updated", {"message": serialize.serialize_message(message)})
     return message
-
-
-def list_messages(
-    conversation: Conversation,
-    *,
-    after_id: int | None = None,
-    before_id: int | None = None,
-    limit: int = 50,
-) -> tuple[list[Message], bool]:
-    """Up to ``limit`` messages in ascending id order, and whether more lie that way.
-
-    ``after_id``: the oldest ones after it (catch-up). Otherwise the newest ones (before
-    ``before_id`` when given: scrolling back).
-    """
-    query = select(Message).where(Message.conversation_id == conversation.id)
-    if after_id is not None:
-        query = query.where(Message.id > after_id)
-    if before_id is not None:
-        query = query.where(Message.id < before_id)
-    if after_id is not None:
-        rows = list(db.session.scalars(query.order_by(Message.id).limit(limit + 1)))
-        return rows[:limit], len(rows) > limit
-    rows = list(db.session.scalars(query.order_by(Message.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    return list(reversed(rows[:limit])), more
 
 
 # -- read state ------------------------------------------------------------------------------
@@ -550,12 +454,7 @@ def mark_read(
 ) -> int:
     """Move the actor's read marker forward (never back, never past the newest)."""
     if not isinstance(last_read_id, int) or isinstance(last_read_id, bool) or last_read_id < 0:
-        raise ApiError(
-            422,
-            "validation_failed",
-            _("last_read_id must be an id."),
-            {"last_read_id": ["invalid"]},
-        )
+        raise invalid(_("last_read_id must be an id."), {"last_read_id": ["invalid"]})
     newest = conversation.last_message_id or 0
     target = min(last_read_id, newest)
     if target > member.last_read_id:
@@ -570,8 +469,8 @@ def mark_read(
         # the reader's own tabs also learn their new unread figures
         mine = dict(
             data,
-            unread_count=unread_count(actor.id, conversation),
-            unread_total=unread_total(actor.id),
+            unread_count=queries.unread_count(actor.id, conversation),
+            unread_total=queries.unread_total(actor.id),
         )
         emit_after_commit("read", mine, to=user_room(actor.id), namespace=NAMESPACE)
     return member.last_read_id
@@ -593,177 +492,3 @@ def _stored(member: ConversationMember) -> ConversationMember:
             raise ApiError(409, "conflict", _("Please try again."))
         return stored
     return member
-
-
-def _staff_association_ids(user_id: int) -> list[int]:
-    return [m.association_id for m in user_memberships(user_id) if m.role in access.STAFF_ROLES]
-
-
-def _visible_filter(user_id: int) -> Any:
-    mine = select(ConversationMember.conversation_id).where(
-        ConversationMember.user_id == user_id, ConversationMember.role != "staff"
-    )
-    clauses: list[Any] = [Conversation.id.in_(mine)]
-    staff_of = _staff_association_ids(user_id)
-    if staff_of:
-        clauses.append(
-            and_(Conversation.kind == "association", Conversation.association_id.in_(staff_of))
-        )
-    return or_(*clauses)
-
-
-def _unread_expr(user_id: int) -> Any:
-    last_read = (
-        select(ConversationMember.last_read_id)
-        .where(
-            ConversationMember.conversation_id == Conversation.id,
-            ConversationMember.user_id == user_id,
-        )
-        # two levels down: auto-correlation only reaches the count's own FROM (messages)
-        .correlate(Conversation)
-        .scalar_subquery()
-    )
-    return (
-        select(func.count(Message.id))
-        .where(
-            Message.conversation_id == Conversation.id,
-            Message.id > func.coalesce(last_read, 0),
-            Message.sender_id != user_id,
-            Message.deleted_at.is_(None),
-        )
-        .scalar_subquery()
-    )
-
-
-def unread_total(user_id: int) -> int:
-    query = select(func.coalesce(func.sum(_unread_expr(user_id)), 0)).where(
-        _visible_filter(user_id)
-    )
-    return int(db.session.scalar(query) or 0)
-
-
-def unread_count(user_id: int, conversation: Conversation) -> int:
-    query = select(_unread_expr(user_id)).where(Conversation.id == conversation.id)
-    return int(db.session.scalar(query) or 0)
-
-
-def list_conversations(
-    user: User, *, limit: int = 100, before: int | None = None
-) -> list[dict[str, Any]]:
-    """The user's conversations, most recent activity first, with unread counts and the
-    last message."""
-    query = (
-        select(Conversation, _unread_expr(user.id).label("unread"))
-        .where(_visible_filter(user.id))
-        .order_by(Conversation.last_message_id.desc(), Conversation.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(Conversation.last_message_id < before)
-    rows = list(db.session.execute(query))
-    last_ids = [c.last_message_id for c, _u in rows if c.last_message_id]
-    last = (
-        {m.id: m for m in db.session.scalars(select(Message).where(Message.id.in_(last_ids)))}
-        if last_ids
-        else {}
-    )
-    members = _members_of([c.id for c, _u in rows])
-    return [
-        summarize(
-            c,
-            user,
-            unread=int(u or 0),
-            last=last.get(c.last_message_id),
-            pairs=members.get(c.id, []),
-        )
-        for c, u in rows
-    ]
-
-
-def _members_of(conversation_ids: list[int]) -> dict[int, list[tuple[ConversationMember, User]]]:
-    """Members (with their users) of many conversations in one query."""
-    found: dict[int, list[tuple[ConversationMember, User]]] = {}
-    if not conversation_ids:
-        return found
-    rows = db.session.execute(
-        select(ConversationMember, User)
-        .join(User, User.id == ConversationMember.user_id)
-        .where(ConversationMember.conversation_id.in_(conversation_ids))
-        .order_by(ConversationMember.id)
-    )
-    for member, person in rows:
-        found.setdefault(member.conversation_id, []).append((member, person))
-    return found
-
-
-def member_users(conversation: Conversation) -> list[tuple[ConversationMember, User]]:
-    rows = db.session.execute(
-        select(ConversationMember, User)
-        .join(User, User.id == ConversationMember.user_id)
-        .where(ConversationMember.conversation_id == conversation.id)
-        .order_by(ConversationMember.id)
-    )
-    return [(member, user) for member, user in rows]
-
-
-def display_title(conversation: Conversation, viewer: User, people: list[User]) -> str:
-    if conversation.title:
-        return conversation.title
-    others = [p.public_name for p in people if p.id != viewer.id]
-    return ", ".join(others[:4]) or _("Just you")
-
-
-def summarize(
-    conversation: Conversation,
-    viewer: User,
-    *,
-    unread: int,
-    last: Message | None,
-    pairs: list[tuple[ConversationMember, User]] | None = None,
-) -> dict[str, Any]:
-    if pairs is None:
-        pairs = member_users(conversation)
-    if conversation.kind == "association":
-        pairs = [
-            (m, u) for m, u in pairs if m.role != "staff" or access.membership(conversation, u.id)
-        ]
-    people = [u for _m, u in pairs]
-    online = visible_online(viewer.id, [u.id for u in people])
-    return {
-        "id": conversation.id,
-        "kind": conversation.kind,
-        "title": conversation.title,
-        "display_title": display_title(conversation, viewer, people),
-        "association_id": conversation.association_id,
-        "unread_count": unread,
-        "last_message": _preview(last),
-        "last_message_id": conversation.last_message_id,
-        "last_message_preview": html_text(last.body_html)[:140]
-        if last and not last.deleted_at
-        else "",
-        "members": [
-            {
-                "user_id": u.id,
-                "display_name": u.public_name,
-                "username": u.username,
-                "role": m.role,
-                "last_read_id": m.last_read_id,
-                "online": u.id in online,
-                "avatar_url": u.avatar_url,
-            }
-            for m, u in pairs
-        ],
-        "created_at": conversation.created_at.isoformat(),
-    }
-
-
-def seen_by(conversation: Conversation, message_id: int, exclude: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(ConversationMember.user_id).where(
-                ConversationMember.conversation_id == conversation.id,
-                ConversationMember.last_read_id >= message_id,
-                ConversationMember.user_id != exclude,
-            )
-        )
-    )

@@ -10,7 +10,7 @@ from app.api import ApiError, expected_version, make_blueprint, not_found, pagin
 from app.db import transactional
 from app.limits import rate_limit
 from directory import get_association
-from library.knowledge import access, services
+from library.knowledge import access, queries, serialize, services
 from library.knowledge.models import KnowledgePage
 from library.knowledge.schemas import (
     PageCreateSchema,
@@ -26,7 +26,7 @@ blp = make_blueprint("knowledge", __name__, "Knowledge pages: network and associ
 
 
 def detail(page: KnowledgePage) -> dict[str, Any]:
-    data = services.serialize_page(page)
+    data = serialize.serialize_page(page)
     data["can_edit"] = access.may_write(get_current_user(), page.association_id)
     return data
 
@@ -130,9 +130,9 @@ def list_revisions(args: dict[str, Any], page_id: int) -> dict[str, Any]:
     page = access.access_page(get_current_user(), page_id)
     diff = None
     if args.get("diff_from") and args.get("diff_to"):
-        diff = services.diff_revisions(page, args["diff_from"], args["diff_to"])
+        diff = queries.diff_revisions(page, args["diff_from"], args["diff_to"])
         diff["diff_from"], diff["diff_to"] = diff.pop("from"), diff.pop("to")
     return {
-        "items": [services.serialize_revision(r) for r in services.revisions(page)],
+        "items": [serialize.serialize_revision(r) for r in queries.revisions(page)],
         "diff": diff,
     }

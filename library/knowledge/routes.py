@@ -14,13 +14,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import paginate
-from app.db import db
 from app.edge import attempt
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from directory import get_association, user_memberships
 from library.forms import refused
-from library.knowledge import access, services
+from library.knowledge import access, queries, services
 from library.knowledge.models import DIRECTIONS, LANGS, VISIBILITIES, KnowledgePage
 from library.knowledge.schemas import PageCreateSchema, PagePatchSchema
 from library.labels import VISIBILITY_LABELS
@@ -91,18 +90,12 @@ def show(page_id: int) -> str:
 @bp.route("/library/pages/<int:page_id>/history")
 def history(page_id: int) -> str:
     page = access.access_page(get_current_user(), page_id)
-    revisions = services.revisions(page)
+    revisions = queries.revisions(page)
     newest = revisions[0].number if revisions else 1
     new = request.args.get("to", newest, type=int) or newest
     old = request.args.get("from", max(1, new - 1), type=int) or 1
-    diff = services.diff_revisions(page, old, new) if len(revisions) > 1 else None
+    diff = queries.diff_revisions(page, old, new) if len(revisions) > 1 else None
     return render_template("knowledge/history.html", page=page, revisions=revisions, diff=diff)
-
-
-def _templates(actor: Any) -> list[KnowledgePage]:
-    """Template pages the actor may read, by title."""
-    query = access.visible_pages(actor).where(KnowledgePage.template.is_(True))
-    return sorted(db.session.scalars(query), key=lambda p: p.title.casefold())
 
 
 def _posted() -> dict[str, Any]:
@@ -127,7 +120,7 @@ def _editor(
         values=values,
         errors=errors or {},
         preview=preview,
-        templates=_templates(get_current_user()) if page is None else [],
+        templates=queries.templates(get_current_user()) if page is None else [],
         directions=DIRECTIONS,
         direction_labels=DIRECTION_LABELS,
         langs=LANGS,
@@ -146,7 +139,7 @@ def _new(association_id: int | None) -> ResponseReturnValue:
     if request.method == "GET":
         values: dict[str, Any] = {"lang": "ar", "direction": "auto", "visibility": "members"}
         template_id = request.args.get("from_template", type=int)
-        chosen = next((t for t in _templates(actor) if t.id == template_id), None)
+        chosen = next((t for t in queries.templates(actor) if t.id == template_id), None)
         if template_id is not None and chosen is None:
             abort(404)
         if chosen is not None:

@@ -1,12 +1,11 @@
-"""Writing knowledge pages: create, edit (optimistic concurrency), revisions and their diff.
+"""Writing knowledge pages: create, edit (optimistic concurrency), each edit a revision.
 
-Services flush; the edge (API endpoint or page) commits.
+Services flush; the edge (API endpoint or page) commits. Reads (revisions and their diff) are
+in :mod:`library.knowledge.queries`, dictionaries in :mod:`library.knowledge.serialize`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,8 +17,6 @@ from app.db import db
 from app.markdown import render_markdown
 from app.text import clean_name, clean_text
 from library.knowledge.models import BODY_MAX, TITLE_MAX, KnowledgePage, KnowledgeRevision
-
-_WORDS = re.compile(r"\s+|[^\s]+")
 
 
 def _title(value: Any) -> str:
@@ -109,73 +106,3 @@ def update_page(
         _revise(page, actor)
     db.session.flush()
     return page
-
-
-def revisions(page: KnowledgePage) -> list[KnowledgeRevision]:
-    return list(
-        db.session.scalars(
-            select(KnowledgeRevision)
-            .where(KnowledgeRevision.page_id == page.id)
-            .order_by(KnowledgeRevision.number.desc())
-        )
-    )
-
-
-def word_diff(old: str, new: str) -> list[dict[str, str]]:
-    """Word-level diff: ``[{op: equal|insert|delete, text}]`` (whitespace kept with words)."""
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
-    out: list[dict[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append({"op": "equal", "text": "".join(a[i1:i2])})
-            continue
-        if i2 > i1:
-            out.append({"op": "delete", "text": "".join(a[i1:i2])})
-        if j2 > j1:
-            out.append({"op": "insert", "text": "".join(b[j1:j2])})
-    return out
-
-
-def diff_revisions(page: KnowledgePage, old: int, new: int) -> dict[str, Any]:
-    rows = {
-        r.number: r
-        for r in db.session.scalars(
-            select(KnowledgeRevision).where(
-                KnowledgeRevision.page_id == page.id, KnowledgeRevision.number.in_((old, new))
-            )
-        )
-    }
-    if old not in rows or new not in rows:
-        raise not_found(_("This revision does not exist."))
-    return {
-        "from": old,
-        "to": new,
-        "title": word_diff(rows[old].title, rows[new].title),
-        "body": word_diff(rows[old].body, rows[new].body),
-    }
-
-
-def serialize_page(page: KnowledgePage) -> dict[str, Any]:
-    return {
-        "id": page.id,
-        "association_id": page.association_id,
-        "title": page.title,
-        "body": page.body,
-        "body_html": page.body_html,
-        "lang": page.lang,
-        "direction": page.direction,
-        "visibility": page.visibility,
-        "template": page.template,
-        "version": page.version,
-        "created_at": page.created_at,
-        "updated_at": page.updated_at,
-    }
-
-
-def serialize_revision(revision: KnowledgeRevision) -> dict[str, Any]:
-    return {
-        "number": revision.number,
-        "title": revision.title,
-        "author_id": revision.author_id,
-        "created_at": revision.created_at,
-    }

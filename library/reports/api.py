@@ -11,7 +11,7 @@ from app.api import ApiError, expected_version, make_blueprint, not_found
 from app.db import transactional
 from app.limits import rate_limit
 from directory import get_association
-from library.reports import services
+from library.reports import access, queries, serialize, services
 from library.reports.pdf import report_pdf
 from library.reports.schemas import (
     ReportCreateSchema,
@@ -27,11 +27,11 @@ blp = make_blueprint("activity_reports", __name__, "Activity reports: attendance
 @blp.response(200, ReportListSchema)
 def list_reports(association_id: int) -> dict[str, Any]:
     """The association's reports (its members), most recent activity first."""
-    if get_association(association_id) is None or not services.may_read(
+    if get_association(association_id) is None or not access.may_read(
         get_current_user(), association_id
     ):
         raise not_found()
-    return {"items": [services.serialize_report(r) for r in services.reports_of(association_id)]}
+    return {"items": [serialize.serialize_report(r) for r in queries.reports_of(association_id)]}
 
 
 @blp.route("/associations/<int:association_id>/activity-reports", methods=["POST"])
@@ -42,18 +42,18 @@ def list_reports(association_id: int) -> dict[str, Any]:
 def create_report(data: dict[str, Any], association_id: int) -> dict[str, Any]:
     """Write a report (admins and coordinators): counts by age band and sex, never names."""
     actor = require_user()
-    if get_association(association_id) is None or not services.may_read(actor, association_id):
+    if get_association(association_id) is None or not access.may_read(actor, association_id):
         raise not_found()
-    if not services.may_write(actor, association_id):
+    if not access.may_write(actor, association_id):
         raise ApiError(403, "forbidden", None)
     report = services.create_report(actor, association_id, data)
-    return services.serialize_report(report)
+    return serialize.serialize_report(report)
 
 
 @blp.route("/activity-reports/<int:report_id>")
 @blp.response(200, ReportSchema)
 def get_report(report_id: int) -> dict[str, Any]:
-    return services.serialize_report(services.access_report(get_current_user(), report_id))
+    return serialize.serialize_report(access.access_report(get_current_user(), report_id))
 
 
 @blp.route("/activity-reports/<int:report_id>", methods=["PATCH"])
@@ -63,20 +63,20 @@ def get_report(report_id: int) -> dict[str, Any]:
 @blp.alt_response(409, description="edit_conflict: saved by someone else since `version`")
 @transactional
 def patch_report(data: dict[str, Any], report_id: int) -> dict[str, Any]:
-    report = services.access_report(require_user(), report_id, "edit")
+    report = access.access_report(require_user(), report_id, "edit")
     services.update_report(report, data, expected_version(data.pop("version", None)))
-    return services.serialize_report(report)
+    return serialize.serialize_report(report)
 
 
 @blp.route("/activity-reports/<int:report_id>/pdf")
 def report_pdf_file(report_id: int) -> Response:
     """The report as a PDF (Arabic shaped right to left)."""
     actor = get_current_user()
-    report = services.access_report(actor, report_id)
+    report = access.access_report(actor, report_id)
     association = get_association(report.association_id)
-    photos = [doc.title for doc in services.visible_photos(actor, report)]
+    photos = [doc.title for doc in queries.visible_photos(actor, report)]
     data = report_pdf(
-        services.serialize_report(report), association.name if association else "", photos
+        serialize.serialize_report(report), association.name if association else "", photos
     )
     return Response(
         data,

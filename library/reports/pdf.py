@@ -15,7 +15,7 @@ from library.reports.models import AGE_BANDS, SEXES
 def report_pdf(
     report: dict[str, Any], association_name: str, photos: list[str] | None = None
 ) -> bytes:
-    """A one-to-two page A4 PDF of ``report`` (as ``services.serialize_report`` gives it) in
+    """A one-to-two page A4 PDF of ``report`` (as ``serialize_report`` gives it) in
     the reader's language; ``photos``: titles of the photos the reader may see."""
     pdf = PdfDocument(report["title"], rtl=str(get_locale()) == "ar", subject=association_name)
     pdf.heading(report["title"], 1)

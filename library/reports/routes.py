@@ -9,19 +9,16 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
-from app.db import db, utcnow
+from app.db import utcnow
 from app.edge import attempt
 from app.limits import rate_limit
 from directory import get_association
-from library.access import may_view
 from library.forms import refused
 from library.labels import SEX_LABELS
-from library.models import LibraryDocument
-from library.reports import services
+from library.reports import access, queries, services
 from library.reports.models import AGE_BANDS, COUNT_MAX, SEXES, ActivityReport
 from library.reports.schemas import ReportCreateSchema, ReportPatchSchema
 from library.schemas import load
@@ -34,16 +31,6 @@ def _association_or_404(association_id: int) -> Any:
     if association is None:
         abort(404)
     return association
-
-
-def _photo_choices(actor: Any, association_id: int) -> list[LibraryDocument]:
-    """The association's photos the editor may see, newest first."""
-    docs = db.session.scalars(
-        select(LibraryDocument)
-        .where(LibraryDocument.association_id == association_id, LibraryDocument.kind == "photo")
-        .order_by(LibraryDocument.id.desc())
-    )
-    return [d for d in docs if may_view(actor, d) and d.current is not None]
 
 
 def _posted() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -89,7 +76,7 @@ def _form(
         values=values,
         chosen=chosen,
         errors=errors or {},
-        photos=_photo_choices(actor, association_id),
+        photos=queries.photo_choices(actor, association_id),
         bands=AGE_BANDS,
         sexes=SEXES,
         sex_labels=SEX_LABELS,
@@ -115,13 +102,13 @@ def _values_of(report: ActivityReport) -> dict[str, Any]:
 def index(association_id: int) -> str:
     actor = get_current_user()
     association = _association_or_404(association_id)
-    if not services.may_read(actor, association_id):
+    if not access.may_read(actor, association_id):
         abort(404)
     return render_template(
         "reports/list.html",
         association=association,
-        reports=services.reports_of(association_id),
-        can_write=services.may_write(actor, association_id),
+        reports=queries.reports_of(association_id),
+        can_write=access.may_write(actor, association_id),
     )
 
 
@@ -131,8 +118,8 @@ def index(association_id: int) -> str:
 def new(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     _association_or_404(association_id)
-    if not services.may_write(actor, association_id):
-        abort(403 if services.may_read(actor, association_id) else 404)  # as the API does
+    if not access.may_write(actor, association_id):
+        abort(403 if access.may_read(actor, association_id) else 404)  # as the API does
     if request.method == "GET":
         values: dict[str, Any] = {
             "title": request.args.get("title", "")[:200],
@@ -160,7 +147,7 @@ def new(association_id: int) -> ResponseReturnValue:
 @bp.route("/library/reports/<int:report_id>")
 def show(report_id: int) -> str:
     actor = get_current_user()
-    report = services.access_report(actor, report_id)
+    report = access.access_report(actor, report_id)
     totals = {
         sex: sum((report.attendance or {}).get(b, {}).get(sex, 0) for b in AGE_BANDS)
         for sex in SEXES
@@ -169,8 +156,8 @@ def show(report_id: int) -> str:
         "reports/show.html",
         report=report,
         association=get_association(report.association_id),
-        photos=services.visible_photos(actor, report),
-        can_write=services.may_write(actor, report.association_id),
+        photos=queries.visible_photos(actor, report),
+        can_write=access.may_write(actor, report.association_id),
         bands=AGE_BANDS,
         sexes=SEXES,
         sex_labels=SEX_LABELS,
@@ -183,7 +170,7 @@ def show(report_id: int) -> str:
 @login_required
 def edit(report_id: int) -> ResponseReturnValue:
     actor = require_user()
-    report = services.access_report(actor, report_id, "edit")
+    report = access.access_report(actor, report_id, "edit")
     if request.method == "GET":
         return _form(
             report.association_id, report, _values_of(report), list(report.photo_document_ids or [])
@@ -203,7 +190,7 @@ def edit(report_id: int) -> ResponseReturnValue:
     if error is not None:
         errors = refused(error)
         status = 409 if error.code == 409 else 422
-        report = services.access_report(actor, report_id, "edit")
+        report = access.access_report(actor, report_id, "edit")
         return _form(report.association_id, report, raw, chosen, status, errors)
     flash(_("Report saved."), "success")
     return redirect(url_for("reports.show", report_id=report.id), code=303)

@@ -21,7 +21,7 @@ TRANSACTIONAL = (*FEATURES, "app/accounts")
 #: Hand-written rollbacks that end a read-only transaction before the code may yield to other
 #: greenlets (presence pushes): nothing is written there, so there is nothing to keep.
 READ_ONLY_ROLLBACKS = {
-    "messaging/events.py",
+    "messaging/queries.py",
     "messaging/online.py",
 }
 
