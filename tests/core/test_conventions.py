@@ -56,3 +56,37 @@ def test_features_commit_only_through_the_edge(package: str) -> None:
     assert not found, "commit through app.db.transaction / app.edge / app.sockets: " + ", ".join(
         found
     )
+
+
+#: The edges of a feature: they call services (writes), queries (reads) and access (checks).
+EDGE_MODULES = ("routes.py", "api.py", "events.py")
+#: Not a read: after an edit refused as stale, the session forgets what it held so the page
+#: shows the stored version.
+EDGE_SESSION_ALLOWED = {"expire_all"}
+
+
+def _edge_reads(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "select":
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and ast.unparse(node.value) == "db.session":
+            if node.attr not in EDGE_SESSION_ALLOWED:
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr == "query":
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("package", FEATURES)
+def test_feature_edges_read_through_queries(package: str) -> None:
+    """Routes, API endpoints and socket events hold no SQL: reads are in ``queries.py`` (a
+    fixed number of queries each, one place to look), checks in ``access.py``."""
+    found = []
+    for path in _modules(package):
+        if path.name in EDGE_MODULES:
+            relative = path.relative_to(ROOT).as_posix()
+            found += [f"{relative}:{line}" for line in _edge_reads(path)]
+    assert not found, "reads go to queries.py, checks to access.py: " + ", ".join(found)
