@@ -1,10 +1,9 @@
 """Signals that let lower layers tell upper ones what happened, without importing them.
 
-Receivers run after the change is committed, except for the signals that say otherwise
-(``password_changed``, ``user_erased``, ``membership_changed``): those are sent inside the
-transaction, so what the receivers change in the session is committed (or rolled back) with
-it, and what must wait for the commit (a push, kicking sockets from rooms) is queued with
-``app.db.after_commit``. ``directory`` sends ``membership_changed`` when a member leaves or
+Every signal is sent inside the transaction of the change it tells of: what the receivers
+change in the session is committed (or rolled back) with it, and what must wait for the
+commit (a mail, a push, closing or kicking sockets) is queued with ``app.db.after_commit``.
+``directory`` sends ``membership_changed`` when a member leaves or
 changes role; ``forums``/``messaging``/``projects`` react (drop access, kick sockets from
 rooms).
 """

@@ -40,7 +40,7 @@ def unblock(actor: User, user_id: int) -> bool:
 
 
 def withdraw_presence(actor: User, user_id: int) -> None:
-    """After a block committed: each stops seeing the other online at once."""
+    """Inside the block's transaction: once it commits, each stops seeing the other online."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     presence_withdrawn.send(app, user_id=actor.id, from_ids=[user_id])
     presence_withdrawn.send(app, user_id=user_id, from_ids=[actor.id])
