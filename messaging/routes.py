@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
-from app.api import ApiError, id_arg
+from app.api import MAX_ID, ApiError, id_arg
 from app.edge import Outcome, attempt, form_action
 from app.limits import rate_limit
 from messaging import access, queries, serialize, services
@@ -24,6 +24,8 @@ bp = Blueprint(
 )
 
 PAGE_SIZE = 50
+#: the most messages one fragment carries (a catch-up pages through the rest)
+FRAGMENT_LIMIT = 200
 
 
 def _conversation_or_404(user: User, conversation_id: int) -> tuple[Any, Any]:
@@ -84,6 +86,60 @@ def chat_conversation(conversation_id: int) -> ResponseReturnValue:
         has_more=more,
         client_id=services.new_client_id(),
         unread_total=queries.unread_total(user.id),
+    )
+
+
+@bp.route("/chat/<int:conversation_id>/messages")
+@login_required
+def message_items(conversation_id: int) -> ResponseReturnValue:
+    """Messages as the page shows them, for ``chat.js`` (catch-up after ``after_id``, or the
+    newest before ``before_id``): ``{html, has_more}``, in the reader's language and zone."""
+    user = require_user()
+    conversation, _member = _conversation_or_404(user, conversation_id)
+    after = request.args.get("after_id", type=int)
+    if after is not None and not 0 <= after <= MAX_ID:
+        after = None
+    limit = min(max(request.args.get("limit", PAGE_SIZE, type=int), 1), FRAGMENT_LIMIT)
+    messages, more = queries.list_messages(
+        conversation, after_id=after, before_id=id_arg("before_id"), limit=limit
+    )
+    return jsonify(html=_message_html(conversation, messages), has_more=more)
+
+
+@bp.route("/chat/<int:conversation_id>/messages/<int:message_id>")
+@login_required
+def message_item(conversation_id: int, message_id: int) -> ResponseReturnValue:
+    """One message as the page shows it (after an edit or a deletion): ``{html}``."""
+    user = require_user()
+    try:
+        message, conversation = access.access_message(user, message_id)
+    except ApiError:
+        abort(404)
+    if conversation.id != conversation_id:
+        abort(404)
+    return jsonify(html=_message_html(conversation, [message]))
+
+
+@bp.route("/chat/list")
+@login_required
+def conversation_items() -> ResponseReturnValue:
+    """The conversation list as the page shows it, for ``chat.js``: ``{html, unread_total}``;
+    ``?current=<id>`` marks the open one."""
+    user = require_user()
+    html = render_template(
+        "messaging/_conversations.html",
+        conversations=queries.list_conversations(user),
+        current_id=id_arg("current"),
+    )
+    return jsonify(html=html, unread_total=queries.unread_total(user.id))
+
+
+def _message_html(conversation: Any, messages: list[Any]) -> str:
+    names = {u.id: u.public_name for _m, u in queries.member_users(conversation)}
+    return render_template(
+        "messaging/_messages.html",
+        messages=[serialize.serialize_message(m) for m in messages],
+        names=names,
     )
 
 

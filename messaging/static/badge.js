@@ -1,16 +1,12 @@
 // The header's unread-messages badge, live on every page (the chat page keeps it itself).
+import { setBadge } from "/static/js/badge.js";
 import { connect } from "/static/js/realtime.js";
 
 const badges = [...document.querySelectorAll("[data-chat-unread]")];
 const me = Number(document.body.dataset.userId || 0);
 if (badges.length && me && !document.querySelector("[data-chat]")) {
   const socket = connect("/chat");
-  const set = (count) => {
-    for (const badge of badges) {
-      badge.textContent = String(Math.max(0, count));
-      badge.hidden = count <= 0;
-    }
-  };
+  const set = (count) => setBadge(badges, count);
   if (socket) {
     // Pushes are at-most-once, so the figure comes from the server: on every (re)connect (a
     // message sent before this socket was up still counts) and on each new message. Only the

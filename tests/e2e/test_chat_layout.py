@@ -176,3 +176,7 @@ def test_direct_chat_shows_sent_then_seen_ticks(new_page: Any) -> None:
     page_b.goto(f"/chat/{conversation.id}")  # Karim reads it
     expect(mine).to_have_class(re.compile(r"\bseen\b"))
     page_a.wait_for_function(shows, arg=[meta, "✓✓"])
+    # a message read by the other person keeps its size (the "seen by" line's rule is not its)
+    size = "(sel) => getComputedStyle(document.querySelector(sel)).fontSize"
+    before = page_b.evaluate(size, "[data-messages] li.message .body")
+    assert page_a.evaluate(size, "[data-messages] li.mine.seen .body") == before
