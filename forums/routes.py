@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -196,6 +206,38 @@ def topic(topic_id: int) -> ResponseReturnValue:
         reactions=REACTIONS,
         flag_reasons=FLAG_REASONS,
         all_forums=forums_list,
+    )
+
+
+@bp.route("/topics/<int:topic_id>/items")
+def post_items(topic_id: int) -> ResponseReturnValue:
+    """Posts numbered above ``after_number`` as the topic page shows them, for ``topic.js``
+    (a live reply, the catch-up after a reconnect): ``{html, last_number, has_more}``."""
+    viewer = get_current_user()
+    topic_obj = access.access_topic(viewer, topic_id)
+    after = min(max(request.args.get("after_number", 0, type=int), 0), 2**31)
+    posts = queries.posts_after(viewer, topic_obj, after, PER_PAGE + 1)
+    more, posts = len(posts) > PER_PAGE, posts[:PER_PAGE]
+    last = max((p["number"] for p in posts), default=after)
+    return jsonify(html=_posts_html(viewer, topic_obj, posts), last_number=last, has_more=more)
+
+
+@bp.route("/posts/<int:post_id>/item")
+def post_item(post_id: int) -> ResponseReturnValue:
+    """One post as the topic page shows it now (after an edit, a reaction, moderation)."""
+    viewer = get_current_user()
+    post, topic_obj = access.access_post(viewer, post_id)
+    posts = [queries.one_post(viewer, post, topic_obj)]
+    return jsonify(html=_posts_html(viewer, topic_obj, posts))
+
+
+def _posts_html(viewer: Any, topic_obj: Any, posts: list[dict[str, Any]]) -> str:
+    return render_template(
+        "forums/_posts.html",
+        posts=posts,
+        topic=topic_obj,
+        page_of=lambda number: queries.page_of(number, PER_PAGE),
+        can_moderate=access.is_moderator(viewer, topic_obj.forum_id) if viewer else False,
     )
 
 

@@ -10,7 +10,7 @@ from tests.forums.factories import ForumFactory, make_topic
 from tests.xss import XSS_CORPUS
 
 
-def test_reply_appears_live_in_another_readers_page(new_page):
+def test_reply_appears_live_in_another_readers_page(new_page, api):
     forum = ForumFactory()
     reader = UserFactory(display_name="Khadija")
     writer = UserFactory(display_name="يوسف")
@@ -33,6 +33,17 @@ def test_reply_appears_live_in_another_readers_page(new_page):
     expect(live.locator(".post-body strong")).to_have_text("مشارك")
     expect(live.locator(".post-body")).to_have_attribute("dir", "auto")
     assert reader_page.locator("article.post").count() == 2
+    # the page's own markup, for this reader and in her language: she can quote, react, flag
+    expect(live.locator(".post-actions a", has_text="Citer")).to_be_visible()
+    expect(live.locator("form.reactions button.reaction").first).to_be_visible()
+    expect(live.locator("details.flag summary")).to_be_visible()
+
+    # the writer edits: the reader's copy is replaced by the stored post, "edited" included
+    post_id = live.get_attribute("data-post-id")
+    edited = api(writer).patch(f"/api/v1/posts/{post_id}", json={"body": "أنا **مشاركة**"})
+    assert edited.status_code == 200, edited.json
+    expect(live.locator(".post-body strong")).to_have_text("مشاركة")
+    expect(live.locator(".post-head a", has_text="modifié (1)")).to_be_visible()
 
 
 def test_xss_corpus_is_inert_in_the_browser(new_page, api):

@@ -100,7 +100,7 @@ def test_conversation_list_fragment_marks_the_open_one(logged_in: Any, api: Any)
     assert f'data-conversation="{team.id}" aria-current="true"' in html
     assert "Caravane Azilal" in html and "Karim" in html and "réunion demain" in html
     # the open conversation shows no unread figure; the other does
-    assert html.count('data-unread hidden>0<') == 1 and "data-unread>1<" in html
+    assert html.count("data-unread hidden>0<") == 1 and "data-unread>1<" in html
     db.session.expire_all()
     assert db.session.query(Message).count() == 2
 
