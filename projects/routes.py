@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import marshmallow as ma
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
@@ -297,11 +297,9 @@ def new_project() -> ResponseReturnValue:
     ), status
 
 
-def render_project(
-    project: Project, *, status: int = 200, draft: dict[str, Any] | None = None
-) -> ResponseReturnValue:
-    """The project page; ``draft`` keeps a refused form's input (``{"form": "milestone-3" or
-    "project", "values": {...}}``) so that nothing the editor typed is lost."""
+def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the live parts of the project page (progress, timeline, milestones, activities)
+    are drawn from, for the page and for :func:`live_parts` alike."""
     user = get_current_user()
     can = access.abilities(user, project)
     data = serialize.serialize_project(project, full=True)
@@ -323,27 +321,53 @@ def render_project(
         if reporter is not None
         else {}
     )
+    return {
+        "project": project,
+        "data": data,
+        "can": can,
+        "staff_of": staff_of,
+        "report_links": report_links,
+        "timeline": timeline_chart(project, _rtl()),
+        "timeline_icons": TIMELINE_ICONS,
+        "statuses": logic.STATUSES,
+        "milestones_by_id": {m.id: m for m in project.milestones},
+        "draft": draft or {"form": None, "values": {}},
+    }
+
+
+def render_project(
+    project: Project, *, status: int = 200, draft: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    """The project page; ``draft`` keeps a refused form's input (``{"form": "milestone-3" or
+    "project", "values": {...}}``) so that nothing the editor typed is lost."""
+    live = _live_context(project, draft)
+    data, can, staff_of = live["data"], live["can"], live["staff_of"]
     return render_template(
         "projects/show.html",
-        project=project,
-        data=data,
-        can=can,
-        report_links=report_links,
-        timeline=timeline_chart(project, _rtl()),
-        timeline_icons=TIMELINE_ICONS,
+        **live,
         comments=queries.comments(project),
         history=history.sentences(project, history.changes(project, limit=15)),
-        statuses=logic.STATUSES,
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
-        milestones_by_id={m.id: m for m in project.milestones},
         project_statuses=PROJECT_STATUSES,
         answerable=[a for a in data["invitations"] if a["id"] in staff_of],
         leavable=[a for a in data["associations"] if a["id"] in staff_of and can["edit"]]
         if len(data["associations"]) > 1
         else [],
-        draft=draft or {"form": None, "values": {}},
     ), status
+
+
+@bp.route("/projects/<int:project_id>/live")
+def live_parts(project_id: int) -> ResponseReturnValue:
+    """The page's live parts as the page draws them, for ``projects.js`` after a push:
+    ``{progress, parts: {timeline, milestones, activities}}`` (the reader's language, and
+    the forms this reader may use)."""
+    live = _live_context(access.access_project(get_current_user(), project_id))
+    parts = {
+        name: render_template(f"projects/_{name}.html", **live)
+        for name in ("timeline", "milestones", "activities")
+    }
+    return jsonify(progress=live["data"]["progress"], parts=parts)
 
 
 @bp.route("/projects/<int:project_id>")

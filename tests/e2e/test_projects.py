@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from playwright.sync_api import expect
 
@@ -66,3 +67,38 @@ def test_milestone_update_appears_live_on_members_page(new_page, live_server):
         })"""
     )
     assert filled and all(filled)
+
+
+def test_live_refresh_brings_new_milestones_with_forms_and_keeps_an_open_one(new_page, api):
+    association = AssociationFactory(name="جمعية الأمل")
+    amina = UserFactory(display_name="أمينة")
+    karim = UserFactory(display_name="Karim")
+    MembershipFactory(association=association, user=amina, role="coordinator")
+    MembershipFactory(association=association, user=karim, role="coordinator")
+    project = ProjectFactory(title="Caravane", visibility="members", associations=[association])
+    today = dt.datetime.now(dt.UTC).date()
+    first = MilestoneFactory(project=project, title="Convention", due_on=today)
+
+    page = new_page(amina, locale="ar")
+    page.goto(f"/projects/{project.id}")
+    expect(page.locator("article.project")).to_have_attribute("data-live", "on")
+    # she starts updating the first milestone and has typed a figure, not saved yet
+    item = page.locator(f"#milestone-{first.id}")
+    item.locator("summary").click()
+    item.locator("input[name=progress]").fill("40")
+
+    added = api(karim).post(
+        f"/api/v1/projects/{project.id}/milestones",
+        json={"title": "Distribution", "due_on": (today + dt.timedelta(days=9)).isoformat()},
+    )
+    assert added.status_code == 201, added.json
+    fresh = page.locator(f"#milestone-{added.json['id']}")
+    # the new milestone arrives as the page draws it: in Arabic, with her update form
+    expect(fresh).to_have_class(re.compile(r"\blive-updated\b"))
+    expect(fresh.locator("details.edit summary")).to_have_text("تحديث")
+    expect(page.locator(f'tr[data-kind="milestone"][data-id="{added.json["id"]}"]')).to_have_count(
+        1
+    )
+    # and what she was typing is still there, open
+    expect(item.locator("details.edit")).to_have_attribute("open", "")
+    expect(item.locator("input[name=progress]")).to_have_value("40")

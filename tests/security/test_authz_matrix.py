@@ -732,6 +732,15 @@ ROWS: list[Row] = [
         variant="hidden topic",
     ),
     R("GET", "/topics/<int:topic_id>", "/topics/{topic}", EVERYBODY),
+    R("GET", "/topics/<int:topic_id>/items", "/topics/{topic}/items", EVERYBODY),
+    R(
+        "GET",
+        "/topics/<int:topic_id>/items",
+        "/topics/{hidden_topic}/items",
+        HIDDEN_TOPIC,
+        variant="hidden",
+    ),
+    R("GET", "/posts/<int:post_id>/item", "/posts/{post}/item", EVERYBODY),
     R("GET", "/topics/<int:topic_id>", "/topics/{hidden_topic}", HIDDEN_TOPIC, variant="hidden"),
     R("GET", "/topics/<int:topic_id>", "/topics/{pending_topic}", PENDING_TOPIC, variant="pending"),
     R("GET", "/forums/unread", "/forums/unread", SIGNED_IN_PAGE),
@@ -974,6 +983,19 @@ ROWS: list[Row] = [
         variant="direct",
     ),
     R("GET", "/chat", "/chat", SIGNED_IN_PAGE),
+    R("GET", "/chat/list", "/chat/list", SIGNED_IN_PAGE),
+    R(
+        "GET",
+        "/chat/<int:conversation_id>/messages",
+        "/chat/{group}/messages?after_id=0",
+        by_role(LOGIN, 404, 200, 200, 200, 404, 404),
+    ),
+    R(
+        "GET",
+        "/chat/<int:conversation_id>/messages/<int:message_id>",
+        "/chat/{group}/messages/{message}",
+        by_role(LOGIN, 404, 200, 200, 200, 404, 404),
+    ),
     R(
         "POST",
         "/chat/<int:conversation_id>/send",
@@ -1226,6 +1248,7 @@ ROWS: list[Row] = [
         PRIVATE_PROJECT_READ,
     ),
     R("GET", "/projects/<int:project_id>", "/projects/{project}", PRIVATE_PROJECT_READ),
+    R("GET", "/projects/<int:project_id>/live", "/projects/{project}/live", PRIVATE_PROJECT_READ),
     R(
         "GET",
         "/projects/<int:project_id>",
