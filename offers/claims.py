@@ -25,8 +25,8 @@ from app.text import clean_name, clean_text
 from directory import membership_role
 from offers.models import Claim, Offer, Referral, Thanks
 from offers.queries import claim_of
-from offers.rules import CLAIM_RULES
-from offers.services import end, offer_path, refuse, standing
+from offers.rules import CLAIM_RULES, refuse
+from offers.services import end, offer_path, standing
 
 #: The lottery's fair-chance window after publication.
 LOTTERY_WINDOW = dt.timedelta(hours=24)

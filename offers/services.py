@@ -41,7 +41,7 @@ from offers.models import (
     Standing,
 )
 from offers.queries import alert_matches
-from offers.rules import RULES
+from offers.rules import RULES, refuse
 
 #: How long an offer stays up without an end date; a blood request's hard limit.
 OFFER_LIFETIME = dt.timedelta(days=30)
@@ -135,15 +135,6 @@ def check(actor: User | None, data: dict[str, Any], exclude_id: int | None = Non
     """Every rule hit of a post: missing fields, the text rules, a recent near-duplicate."""
     text = _text_of(data)
     return [*_missing(data), *RULES.check(text), *_duplicate(actor, text, exclude_id)]
-
-
-def refuse(hits: list[Hit]) -> ApiError:
-    return ApiError(
-        422,
-        "offer_rules",
-        _("This post does not follow the board's rules."),
-        {"hits": [h.as_dict() for h in hits]},
-    )
 
 
 # --- standing ------------------------------------------------------------------------------
