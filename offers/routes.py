@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
@@ -289,6 +289,20 @@ def show(offer_id: int) -> ResponseReturnValue:
             referrers=_referrers(requests),
         ),
     )
+
+
+@bp.route("/offers/<int:offer_id>/card")
+def card(offer_id: int) -> ResponseReturnValue:
+    """One offer's card as the feed shows it, marked new, for ``feed.js`` when it hears that the
+    offer was published: ``{html}`` (whoever may read the offer may read its card)."""
+    try:
+        offer = access.get_offer(offer_id, get_current_user())
+    except ApiError:
+        abort(404)
+    html = render_template(
+        "offers/_cards.html", **_context(offers=[offer], cities=_city_names([offer]))
+    )
+    return jsonify(html=html)
 
 
 def _referrers(rows: list[Claim]) -> dict[int, str]:
