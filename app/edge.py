@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import flash
+from flask_babel import gettext as _
 
 from app.api import ApiError
 from app.db import transaction
@@ -53,10 +54,11 @@ def attempt(action: Callable[[], T]) -> Outcome[T]:
 
 def form_action(action: Callable[[], object], done: str | None = None) -> bool:
     """A page's button: run ``action`` (see :func:`attempt`), flash ``done`` when it worked or
-    the refusal's message when it did not. True when it worked."""
+    the refusal's message (a generic one when it has none) when it did not. True when it
+    worked."""
     outcome = attempt(action)
     if outcome.error is not None:
-        flash(outcome.error.message or "", "error")
+        flash(outcome.error.message or _("This could not be done."), "error")
         return False
     if done:
         flash(done, "success")

@@ -18,15 +18,15 @@ from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.api import ApiError, invalid, not_found
-from app.db import db, utcnow
+from app.db import db, insert_once, utcnow
 from app.notifications.services import notify
 from app.security import secret_digest
 from app.text import clean_name, clean_text
 from directory import membership_role
 from offers.models import Claim, Offer, Referral, Thanks
 from offers.queries import claim_of
-from offers.rules import CLAIM_RULES
-from offers.services import end, offer_path, refuse, standing
+from offers.rules import CLAIM_RULES, refuse
+from offers.services import end, offer_path, standing
 
 #: The lottery's fair-chance window after publication.
 LOTTERY_WINDOW = dt.timedelta(hours=24)
@@ -46,7 +46,7 @@ def claim(
     if offer.author_id == actor.id:
         raise ApiError(409, "conflict", _("This is your own offer."))
     if claim_of(offer.id, actor.id) is not None:
-        raise ApiError(409, "conflict", _("You already asked for this offer."))
+        raise _asked_already()
     pickup = clean_name(pickup or "")[:200]
     clean_answers = {str(k)[:40]: bool(v) for k, v in (answers or {}).items()}
     hits = CLAIM_RULES.check(pickup)
@@ -55,8 +55,8 @@ def claim(
     row = Claim(
         offer_id=offer.id, claimant_id=actor.id, answers=clean_answers, pickup_proposal=pickup
     )
-    db.session.add(row)
-    db.session.flush()
+    if not insert_once(row):  # a concurrent request of the same person came first
+        raise _asked_already()
     if referral:
         use_referral(actor, row, referral.strip())
     if offer.allocation == "first_come":
@@ -70,6 +70,10 @@ def claim(
             actor.id,
         )
     return row
+
+
+def _asked_already() -> ApiError:
+    return ApiError(409, "conflict", _("You already asked for this offer."))
 
 
 def _take_place(offer: Offer, row: Claim) -> None:
@@ -217,7 +221,7 @@ def thank(actor: User, offer: Offer, text: str) -> Thanks:
     if db.session.scalar(
         select(Thanks.id).where(Thanks.offer_id == offer.id, Thanks.user_id == actor.id)
     ):
-        raise ApiError(409, "conflict", _("You already thanked for this offer."))
+        raise _thanked_already()
     thanks = Thanks(
         offer_id=offer.id,
         user_id=actor.id,
@@ -225,9 +229,13 @@ def thank(actor: User, offer: Offer, text: str) -> Thanks:
         province_id=offer.province_id,
         text=text,
     )
-    db.session.add(thanks)
-    db.session.flush()
+    if not insert_once(thanks):  # a concurrent request of the same person came first
+        raise _thanked_already()
     return thanks
+
+
+def _thanked_already() -> ApiError:
+    return ApiError(409, "conflict", _("You already thanked for this offer."))
 
 
 def make_referral(actor: User, association_id: int, user_id: int) -> str:

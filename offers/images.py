@@ -18,6 +18,7 @@ from app.db import after_commit, after_rollback, db
 from app.images import encode, read_image
 from app.rules import BLOCK, Hit
 from offers.models import IMAGES_MAX, ITEM_TYPES, Offer, OfferImage
+from offers.rules import refuse
 
 __all__ = ["IMAGES_MAX", "add_image", "delete_images", "folder", "images_of", "photo_hits"]
 
@@ -56,8 +57,6 @@ def _reencode(data: bytes) -> bytes:
 
 def add_image(offer: Offer, data: bytes, no_person_visible: bool, first_post: bool) -> OfferImage:
     """Store a photo of the offer (the caller checked that the actor may edit it)."""
-    from offers.services import refuse
-
     hits = photo_hits(offer, no_person_visible)
     if hits:
         raise refuse(hits)

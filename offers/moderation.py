@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.api import ApiError, invalid, not_found
-from app.db import db, utcnow
+from app.db import db, insert_once, utcnow
 from app.text import clean_name
 from offers import live as events
 from offers.access import is_moderator, may_vouch
@@ -77,11 +77,16 @@ def flag(actor: User, offer: Offer, reason: str) -> int:
     if db.session.scalar(
         select(Flag.id).where(Flag.offer_id == offer.id, Flag.user_id == actor.id)
     ):
-        raise ApiError(409, "conflict", _("You already reported this offer."))
-    db.session.add(Flag(offer_id=offer.id, user_id=actor.id, reason=clean_name(reason or "")[:300]))
-    db.session.flush()
+        raise _reported_already()
+    row = Flag(offer_id=offer.id, user_id=actor.id, reason=clean_name(reason or "")[:300])
+    if not insert_once(row):  # a concurrent request of the same person came first
+        raise _reported_already()
     count = db.session.scalar(select(func.count(Flag.id)).where(Flag.offer_id == offer.id)) or 0
     if count >= FLAGS_TO_REVIEW:
         offer.status, offer.review_reason = "review", "flags"
         events.closed(offer.id)
     return count
+
+
+def _reported_already() -> ApiError:
+    return ApiError(409, "conflict", _("You already reported this offer."))

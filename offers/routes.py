@@ -5,10 +5,9 @@ Same services, rights and rate limits as the API."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import transaction
-from app.edge import attempt
+from app.edge import attempt, form_action
 from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
@@ -32,6 +31,7 @@ from offers.models import (
     Claim,
     Offer,
 )
+from offers.rules import refuse
 from offers.schemas import FeedArgsSchema
 
 bp = Blueprint(
@@ -185,7 +185,7 @@ def compose() -> ResponseReturnValue:
                 probe = Offer(kind=data["kind"], support_type=data.get("support_type") or "")
                 found = images.photo_hits(probe, tick)
                 if found:
-                    raise services.refuse(found)
+                    raise refuse(found)
             offer = services.publish(actor, data)
             for photo in photos[: images.IMAGES_MAX]:
                 services.add_photo(actor, offer, read_upload(photo, images.MAX_BYTES), tick)
@@ -250,13 +250,13 @@ def show(offer_id: int) -> ResponseReturnValue:
         abort(404)
     mine = actor is not None and offer.author_id == actor.id
     my_claim = queries.claim_of(offer.id, actor.id) if actor is not None else None
-    claims = queries.claims_of(offer) if mine else []
-    ids = {c.claimant_id for c in claims} | ({offer.author_id} if offer.author_id else set())
+    requests = queries.claims_of(offer) if mine else []
+    ids = {c.claimant_id for c in requests} | ({offer.author_id} if offer.author_id else set())
     people = queries.people(ids)
     contacts = {}
     if actor is not None:
         reg = registry()
-        shown = [c.claimant_id for c in claims if c.status in ("accepted", "received")]
+        shown = [c.claimant_id for c in requests if c.status in ("accepted", "received")]
         if my_claim is not None and my_claim.status in ("accepted", "received") and offer.author_id:
             shown.append(offer.author_id)
         for uid in shown:
@@ -277,7 +277,7 @@ def show(offer_id: int) -> ResponseReturnValue:
             mine=mine,
             may_edit=access.may_edit(actor, offer),
             my_claim=my_claim,
-            claims=claims,
+            claims=requests,
             people=people,
             contacts=contacts,
             queue=queue,
@@ -286,15 +286,29 @@ def show(offer_id: int) -> ResponseReturnValue:
             actor=actor,
             moderator=access.is_moderator(actor),
             photos=images.images_of(offer.id),
-            referrers=_referrers(claims),
+            referrers=_referrers(requests),
         ),
     )
 
 
-def _referrers(claims: list[Claim]) -> dict[int, str]:
+@bp.route("/offers/<int:offer_id>/card")
+def card(offer_id: int) -> ResponseReturnValue:
+    """One offer's card as the feed shows it, marked new, for ``feed.js`` when it hears that the
+    offer was published: ``{html}`` (whoever may read the offer may read its card)."""
+    try:
+        offer = access.get_offer(offer_id, get_current_user())
+    except ApiError:
+        abort(404)
+    html = render_template(
+        "offers/_cards.html", **_context(offers=[offer], cities=_city_names([offer]))
+    )
+    return jsonify(html=html)
+
+
+def _referrers(rows: list[Claim]) -> dict[int, str]:
     """Names of the associations that said they know a claimant."""
     names: dict[int, str] = {}
-    for row in claims:
+    for row in rows:
         if row.referral_association_id and row.referral_association_id not in names:
             association = get_association(row.referral_association_id)
             if association is not None:
@@ -310,18 +324,6 @@ def _flash_with_hits(error: ApiError) -> None:
     """A refusal with the rules' reasons (a claim or thanks that breaks a rule)."""
     hits = (error.fields or {}).get("hits") or []
     flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
-
-
-def _button(action: Callable[[], object], done: str | None = None) -> bool:
-    """A button's write (see :func:`app.edge.attempt`): ``done`` flashed when it was kept,
-    the refusal's message when it was undone. True when it was kept."""
-    outcome = attempt(action)
-    if outcome.error is not None:
-        _flash_refusal(outcome.error)
-        return False
-    if done:
-        flash(done, "success")
-    return True
 
 
 def _back(offer_id: int) -> ResponseReturnValue:
@@ -374,7 +376,7 @@ def claim_action(claim_id: int, action: str) -> ResponseReturnValue:
         else:
             claims.mark(actor, row, action)
 
-    _button(answer)
+    form_action(answer)
     return _back(row.offer_id)
 
 
@@ -413,11 +415,11 @@ def set_status(offer_id: int) -> ResponseReturnValue:
 def mine() -> ResponseReturnValue:
     actor = require_user()
     offers = queries.offers_of(actor.id)
-    claims = queries.claims_by(actor.id)
+    asked = queries.claims_by(actor.id)
     return render_template(
         "offers/mine.html",
         **_context(
-            offers=offers, claims=claims, cities=_city_names(offers + [o for _c, o in claims])
+            offers=offers, claims=asked, cities=_city_names(offers + [o for _c, o in asked])
         ),
     )
 
@@ -449,7 +451,7 @@ def review() -> ResponseReturnValue:
                     request.form.get("reason", ""),
                 )
 
-        _button(decide)
+        form_action(decide)
         return redirect(url_for("offers.review"))
     queue = queries.review_queue()
     return render_template("offers/review.html", **_context(queue=queue, cities=_city_names(queue)))
@@ -489,7 +491,7 @@ def flag(offer_id: int) -> ResponseReturnValue:
         offer = access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
-    _button(
+    form_action(
         lambda: moderation.flag(actor, offer, request.form.get("reason", "")),
         _("Thank you: moderators will look at this offer."),
     )
@@ -533,7 +535,7 @@ def add_alert() -> ResponseReturnValue:
         "city_id": request.form.get("city", type=int),
         "audience": request.form.get("audience") or None,
     }
-    _button(
+    form_action(
         lambda: services.add_alert(actor, data),
         _("Alert saved: you will be notified of new matching offers."),
     )

@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.rules import BLOCK, Folded, Rule, RuleSet, arabic, words
+from app.api import ApiError
+from app.rules import BLOCK, Folded, Hit, Rule, RuleSet, arabic, words
 
 VERSION = 2
 
@@ -491,3 +493,14 @@ CLAIM_RULES = RuleSet(
         ),
     ),
 )
+
+
+def refuse(hits: list[Hit]) -> ApiError:
+    """The 422 of a post, claim, thanks or photo that breaks the board's rules, with the hits
+    (each rule's reason) under ``hits``."""
+    return ApiError(
+        422,
+        "offer_rules",
+        _("This post does not follow the board's rules."),
+        {"hits": [h.as_dict() for h in hits]},
+    )

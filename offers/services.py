@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.api import ApiError, invalid
-from app.db import db, utcnow
+from app.db import db, insert_once, utcnow
 from app.notifications.services import notify
 from app.privacy import keyed_token
 from app.rules import BLOCK, REVIEW, Hit, blocking
@@ -41,7 +41,7 @@ from offers.models import (
     Standing,
 )
 from offers.queries import alert_matches
-from offers.rules import RULES
+from offers.rules import RULES, refuse
 
 #: How long an offer stays up without an end date; a blood request's hard limit.
 OFFER_LIFETIME = dt.timedelta(days=30)
@@ -135,15 +135,6 @@ def check(actor: User | None, data: dict[str, Any], exclude_id: int | None = Non
     """Every rule hit of a post: missing fields, the text rules, a recent near-duplicate."""
     text = _text_of(data)
     return [*_missing(data), *RULES.check(text), *_duplicate(actor, text, exclude_id)]
-
-
-def refuse(hits: list[Hit]) -> ApiError:
-    return ApiError(
-        422,
-        "offer_rules",
-        _("This post does not follow the board's rules."),
-        {"hits": [h.as_dict() for h in hits]},
-    )
 
 
 # --- standing ------------------------------------------------------------------------------
@@ -546,14 +537,23 @@ def set_donor(actor: User, data: dict[str, Any]) -> BloodDonor:
     if group not in COMPATIBLE:
         raise invalid(_("Choose the blood group needed."), {"group": [_("Required.")]})
     city = _city(data.get("city_id") or data.get("city"))
+    values: dict[str, Any] = {
+        "blood_group": group,
+        "group_token": group_token(group),
+        "city_id": city.id,
+        "province_id": city.province_id,
+        "active": bool(data.get("active", True)),
+        "updated_at": utcnow(),
+    }
     row = db.session.get(BloodDonor, actor.id)
     if row is None:
-        row = BloodDonor(user_id=actor.id)
-        db.session.add(row)
-    row.blood_group, row.group_token = group, group_token(group)
-    row.city_id, row.province_id = city.id, city.province_id
-    row.active = bool(data.get("active", True))
-    row.updated_at = utcnow()
+        row = BloodDonor(user_id=actor.id, **values)
+        if insert_once(row):
+            return row
+        # a concurrent opt-in of the same person came first: this one updates it, as if later
+        row = db.session.scalars(select(BloodDonor).where(BloodDonor.user_id == actor.id)).one()
+    for name, value in values.items():
+        setattr(row, name, value)
     db.session.flush()
     return row
 

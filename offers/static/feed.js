@@ -1,37 +1,30 @@
 // The open feed hears new offers matching its filters (offer_new) and drops ended ones
 // (offer_closed) without a reload; "Near me" fills the near filter from the phone's position.
-import { connect } from "/static/js/realtime.js";
+import { api, connect } from "/static/js/realtime.js";
 
 const section = document.querySelector(".offers-feed");
 const list = section && section.querySelector("[data-feed]");
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
+const ended = new Set(); // offers closed while their card was on its way
 
-// A new offer's card, built with textContent only (the offer's words are never HTML).
-function addOffer(offer) {
-  if (!list || list.querySelector(`[data-offer-id="${offer.id}"]`)) return;
-  const card = element("li", "card offer-card offer-fresh");
-  card.dataset.offerId = offer.id;
-  const body = element("div", "card-body");
-  const type = element("p", "offer-type");
-  type.append(element("span", "badge badge-new", section.dataset.newLabel), " ", offer.support_type_label);
-  const title = element("h2", "card-title");
-  const link = element("a", "", offer.title);
-  link.dir = "auto";
-  link.href = `/offers/${offer.id}`;
-  title.append(link);
-  const place = element("p", "offer-meta muted", offer.area_hint || "");
-  place.dir = "auto";
-  body.append(type, title, place);
-  card.append(body);
-  list.prepend(card);
+// A new offer's card as the server renders it for the feed (offers/_card.html), fetched under
+// the offer page's visibility rules: the page never builds one itself.
+async function addOffer(id) {
+  const has = () => list.querySelector(`[data-offer-id="${id}"]`);
+  if (!list || !Number.isInteger(id) || has()) return;
+  let data;
+  try {
+    data = await api("GET", `/offers/${id}/card`);
+  } catch {
+    return; // gone or hidden since: a reload shows the feed as it is
+  }
+  const holder = document.createElement("template");
+  holder.innerHTML = data.html; // the server's markup: the offer's words are escaped there
+  const card = holder.content.querySelector("[data-offer-id]");
+  if (card && !has() && !ended.has(id)) list.prepend(card);
 }
 
 function removeOffer(id) {
+  ended.add(id);
   const card = list && list.querySelector(`[data-offer-id="${id}"]`);
   if (card) card.remove();
 }
@@ -40,12 +33,15 @@ if (section) {
   const socket = connect("/offers");
   if (socket) {
     const filters = JSON.parse(section.dataset.filters || "{}");
-    const watch = () => socket.emit("feed_watch", { filters });
+    const watch = () =>
+      socket.emit("feed_watch", { filters }, (ack) => {
+        if (ack && ack.ok) section.dataset.live = "on";
+      });
     socket.on("connect", watch);
     socket.on("offer_new", (data) => {
       const params = new URLSearchParams(location.search);
       if (params.get("q") || params.get("audience") || params.get("near")) return; // reload shows them
-      addOffer(data.offer);
+      addOffer(data.offer && data.offer.id);
     });
     socket.on("offer_closed", (data) => removeOffer(data.id));
   }

@@ -3,6 +3,8 @@ offer shows its place and conditions, a request goes through the form and the au
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.db import db
@@ -147,3 +149,34 @@ def test_an_association_gives_a_known_to_us_code_that_the_author_sees(logged_in,
         as_text=True
     )
     assert "Hind Person" in seen and "Association Amal Salé" in seen
+
+
+def _cards(html: str) -> list[str]:
+    return re.findall(r'<li class="card offer-card[^"]*" data-offer-id=.*?</li>', html, re.S)
+
+
+def test_the_live_card_is_the_feeds_own_card_marked_new(client, api, vouched, post_offer):
+    offer = post_offer(vouched(), title="Cours <b>gratuits</b> de maths")
+    [in_feed] = _cards(client.get("/offers").get_data(as_text=True))
+    response = client.get(f"/offers/{offer['id']}/card")
+    assert response.status_code == 200
+    [live] = _cards(response.get_json()["html"])
+    assert "offer-fresh" in live and "badge-new" in live
+    assert "offer-fresh" not in in_feed and "badge-new" not in in_feed
+    unmarked = re.sub(r'<span class="badge badge-new">[^<]*</span> ', "", live)
+    assert unmarked.replace(" offer-fresh", "") == in_feed
+    assert "Cours &lt;b&gt;gratuits&lt;/b&gt; de maths" in live  # the author's words are text
+    assert re.search(r"bi-geo-alt[^>]*></i> <bdi>[^<]+</bdi>", live)  # the city, named
+
+
+def test_a_card_is_shown_to_whoever_may_read_its_offer(client, api, post_offer, logged_in):
+    author = UserFactory()  # not vouched: the post waits for review
+    offer = post_offer(author)
+    assert offer["status"] == "review"
+    assert client.get(f"/offers/{offer['id']}/card").status_code == 404
+    assert logged_in(UserFactory()).get(f"/offers/{offer['id']}/card").status_code == 404
+    mine = logged_in(author)
+    assert f'data-offer-id="{offer["id"]}"' in mine.get(f"/offers/{offer['id']}/card").json["html"]
+    [card] = _cards(mine.get("/offers/mine").get_data(as_text=True))
+    assert f'data-offer-id="{offer["id"]}"' in card and "badge-warn" in card  # its status
+    assert client.get("/offers/999999/card").status_code == 404

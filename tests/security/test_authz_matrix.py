@@ -1732,6 +1732,14 @@ ROWS += [
         OFFER_REVIEW_READ,
         variant="review",
     ),
+    R("GET", "/offers/<int:offer_id>/card", "/offers/{offer}/card", EVERYBODY),
+    R(
+        "GET",
+        "/offers/<int:offer_id>/card",
+        "/offers/{review_offer}/card",
+        OFFER_REVIEW_READ,
+        variant="review",
+    ),
     R(
         "POST",
         "/offers/new",

@@ -1,0 +1,45 @@
+"""A concurrent twin request placed exactly where a race puts it, without threads or sleeps:
+its row is committed from another connection right after this request checked that it was not
+there yet, so this request's own insert meets the unique key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, insert
+
+from app.db import db
+
+
+@contextmanager
+def committed_meanwhile(model: Any, **row: Any) -> Iterator[list[bool]]:
+    """Insert ``row`` into ``model``'s table from another connection (committed) right after
+    the next request's first SELECT on that table: what a concurrent twin request does. The
+    list it gives holds ``True`` once the twin was inserted."""
+    table = model.__table__
+    fired: list[bool] = []
+
+    def after(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        words = statement.lstrip().upper()
+        if fired or not words.startswith("SELECT") or f"FROM {table.name.upper()}" not in words:
+            return
+        fired.append(True)
+        with db.engine.connect() as other:
+            other.execute(insert(table).values(**row))
+            other.commit()
+
+    db.session.commit()  # the test's own session holds no lock
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        yield fired
+    finally:
+        event.remove(db.engine, "after_cursor_execute", after)
+    db.session.expire_all()
+
+
+def rows(model: Any, **where: Any) -> int:
+    """How many rows of ``model`` match ``where``, read afresh."""
+    db.session.expire_all()
+    return db.session.query(model).filter_by(**where).count()
