@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,10 +34,9 @@ from library.models import (
     MediaConsent,
     Obligation,
 )
+from library.queries import consent_covers, level, own_document
 from library.sniff import IMAGES, VIDEOS, Refused, safe_filename, sniff
 from library.storage import sha256, storage
-
-log = logging.getLogger("jam3ia.library")
 
 DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
 #: A minute or two of phone video.
@@ -55,10 +53,6 @@ REFUSALS = {
     "pdf_script": lambda: _("This PDF contains scripts or active content; it is refused."),
     "bad_filename": lambda: _("The file name must be a plain name, without a folder or path."),
 }
-
-
-def level(visibility: str) -> int:
-    return VISIBILITIES.index(visibility)
 
 
 # ---- files -------------------------------------------------------------------------------
@@ -157,34 +151,6 @@ def append_built_version(
     return _append_version(actor, doc, name, mime, data)
 
 
-def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, bytes]:
-    """A version and its bytes, checked against the recorded SHA-256: a tampered or missing
-    file is refused (409 ``integrity_failed``) and logged, never served."""
-    version = next((v for v in doc.versions if v.number == number), None)
-    if version is None:
-        raise ApiError(404, "not_found", _("No such version."))
-    try:
-        data = storage().get(version.storage_key)
-    except OSError:
-        data = None
-    if data is None or sha256(data) != version.sha256:
-        log.error(
-            "library file integrity check failed: document %s version %s key %s",
-            doc.id,
-            number,
-            version.storage_key,
-        )
-        raise ApiError(
-            409,
-            "integrity_failed",
-            _(
-                "This file was changed or lost in storage; it cannot be served. "
-                "The administrators were told."
-            ),
-        )
-    return version, data
-
-
 # ---- documents ---------------------------------------------------------------------------
 
 
@@ -232,11 +198,6 @@ def check_consent(doc: LibraryDocument) -> None:
             "visibility",
             "consent_required",
         )
-
-
-def consent_covers(doc: LibraryDocument, visibility: str) -> bool:
-    standing = [c for c in doc.consents if c.withdrawn_at is None]
-    return bool(standing) and all(level(c.scope) >= level(visibility) for c in standing)
 
 
 def create_document(
@@ -358,19 +319,6 @@ def withdraw_consent(doc: LibraryDocument, consent_id: int, now: dt.datetime | N
 # ---- authorisations ----------------------------------------------------------------------
 
 
-def own_document(
-    association_id: int, document_id: Any, field: str = "document_id"
-) -> LibraryDocument:
-    doc = db.session.get(LibraryDocument, document_id) if document_id else None
-    if doc is None or doc.association_id != association_id:
-        raise invalid(
-            _("The document must be one of this association's own documents."),
-            field,
-            "wrong_association",
-        )
-    return doc
-
-
 def create_authorization(association_id: int, data: dict[str, Any]) -> Authorization:
     if data.get("kind") not in AUTHORIZATION_KINDS:
         raise invalid(_("Unknown kind of authorisation."), "kind")
@@ -404,24 +352,6 @@ def create_authorization(association_id: int, data: dict[str, Any]) -> Authoriza
         remind_days=[30],
     )
     return auth
-
-
-def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
-    """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
-    day = on or utcnow().date()
-    return (
-        db.session.scalar(
-            select(Authorization.id)
-            .where(
-                Authorization.association_id == association_id,
-                Authorization.kind == kind,
-                Authorization.valid_from <= day,
-                Authorization.valid_to >= day,
-            )
-            .limit(1)
-        )
-        is not None
-    )
 
 
 # ---- the legal calendar -------------------------------------------------------------------
@@ -540,16 +470,6 @@ def close_obligation(ob: Obligation, document_id: Any) -> Obligation:
     return ob
 
 
-def obligations_of(association_id: int) -> list[Obligation]:
-    return list(
-        db.session.scalars(
-            select(Obligation)
-            .where(Obligation.association_id == association_id)
-            .order_by(Obligation.due_at, Obligation.id)
-        )
-    )
-
-
 def send_reminders(now: dt.datetime) -> int:
     """Remind the admins of obligations reaching a reminder day, and tell them once an
     obligation is overdue. ``notify`` never repeats a subject, so running again is harmless."""
@@ -590,10 +510,6 @@ def send_reminders(now: dt.datetime) -> int:
     return sent
 
 
-def overdue_of(association_id: int, on: dt.date) -> list[Obligation]:
-    return [o for o in obligations_of(association_id) if o.state(on) == "overdue"]
-
-
 # ---- retention ---------------------------------------------------------------------------
 
 
@@ -612,6 +528,3 @@ def expire_documents(model: type, now: dt.datetime) -> int:
         db.session.execute(delete(LibraryDocument).where(LibraryDocument.id.in_(ids)))
         _unlink_after_commit(keys)
     return len(docs)
-
-
-# ---- serialization -----------------------------------------------------------------------
