@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.api import ApiError, check_version, not_found
+from app.api import check_version, invalid, not_found
 from app.db import db
 from app.markdown import render_markdown
 from app.text import clean_name, clean_text
@@ -22,16 +22,16 @@ from library.knowledge.models import BODY_MAX, TITLE_MAX, KnowledgePage, Knowled
 def _title(value: Any) -> str:
     title = clean_name(value)
     if not title:
-        raise ApiError(422, "invalid", _("A title is required."), fields={"title": ["required"]})
+        raise invalid(_("A title is required."), "title", "invalid")
     if len(title) > TITLE_MAX:
-        raise ApiError(422, "invalid", _("The title is too long."), fields={"title": ["too long"]})
+        raise invalid(_("The title is too long."), "title", "invalid")
     return title
 
 
 def _body(value: Any) -> str:
     body = clean_text(value)
     if len(body) > BODY_MAX:
-        raise ApiError(422, "invalid", _("The page is too long."), fields={"body": ["too long"]})
+        raise invalid(_("The page is too long."), "body", "invalid")
     return body
 
 
