@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.api import ApiError, invalid
-from app.db import after_commit, after_rollback, db, utcnow
+from app.db import after_commit, after_rollback, db, insert_once, utcnow
 from app.notifications.services import notify
 from app.text import clean_name
 from directory import association_member_ids, get_association
@@ -119,29 +119,38 @@ def stored(data: bytes) -> Iterator[str]:
         raise
 
 
+#: How many numbers a new version tries when concurrent uploads take the next ones first.
+NUMBER_ATTEMPTS = 5
+
+
 def _append_version(
     actor: Any, doc: LibraryDocument, name: str, mime: str, data: bytes
 ) -> DocumentVersion:
-    number = (
-        db.session.scalar(
-            select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == doc.id)
-        )
-        or 0
-    ) + 1
+    """The document's next version. Two uploads at once both keep their file: the one whose
+    number was taken meanwhile (the unique key refuses it) takes the next one."""
     with stored(data) as key:
-        version = DocumentVersion(
-            document=doc,
-            number=number,
-            storage_key=key,
-            sha256=sha256(data),
-            size=len(data),
-            mime=mime,
-            filename=name,
-            created_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(version)
-        db.session.flush()
-    return version
+        for _attempt in range(NUMBER_ATTEMPTS):
+            version = DocumentVersion(
+                document_id=doc.id,
+                number=_next_version_number(doc),
+                storage_key=key,
+                sha256=sha256(data),
+                size=len(data),
+                mime=mime,
+                filename=name,
+                created_by_id=getattr(actor, "id", None),
+            )
+            if insert_once(version):
+                db.session.expire(doc, ["versions"])
+                return version
+        raise ApiError(409, "busy", _("Many versions are being added at once; please try again."))
+
+
+def _next_version_number(doc: LibraryDocument) -> int:
+    last = db.session.scalar(
+        select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == doc.id)
+    )
+    return (last or 0) + 1
 
 
 def append_built_version(
@@ -375,29 +384,29 @@ def add_obligation(
 ) -> Obligation:
     """Add (or move) a dated obligation: the hook other features use (``campaign_report``...).
     ``source`` names what it follows from; the same kind and source is never added twice."""
-    existing: Obligation | None = db.session.scalar(
-        select(Obligation).where(
-            Obligation.association_id == association_id,
-            Obligation.kind == kind,
-            Obligation.source == source,
+    same = select(Obligation).where(
+        Obligation.association_id == association_id,
+        Obligation.kind == kind,
+        Obligation.source == source,
+    )
+    existing: Obligation | None = db.session.scalar(same)
+    if existing is None:
+        ob = Obligation(
+            association_id=association_id,
+            kind=kind,
+            source=source,
+            title=title[:200],
+            due_at=due_at,
+            remind_days=sorted(set(remind_days or []), reverse=True),
+            status="open",
         )
-    )
-    if existing is not None:
-        if existing.status == "open":
-            existing.due_at = due_at
-        return existing
-    ob = Obligation(
-        association_id=association_id,
-        kind=kind,
-        source=source,
-        title=title[:200],
-        due_at=due_at,
-        remind_days=sorted(set(remind_days or []), reverse=True),
-        status="open",
-    )
-    db.session.add(ob)
-    db.session.flush()
-    return ob
+        if insert_once(ob):
+            return ob
+        existing = db.session.scalars(same).one()  # added meanwhile by a concurrent request
+    if existing.status == "open":
+        existing.due_at = due_at
+        db.session.flush()
+    return existing
 
 
 def derive_obligations(doc: LibraryDocument) -> None:
