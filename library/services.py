@@ -529,9 +529,13 @@ def expire_documents(model: type, now: dt.datetime) -> int:
             select(LibraryDocument).where(LibraryDocument.retention_until < now.date())
         )
     )
-    keys = [v.storage_key for d in docs for v in d.versions]
     if docs:
         ids = [d.id for d in docs]
+        keys = list(
+            db.session.scalars(
+                select(DocumentVersion.storage_key).where(DocumentVersion.document_id.in_(ids))
+            )
+        )
         db.session.execute(delete(DocumentVersion).where(DocumentVersion.document_id.in_(ids)))
         db.session.execute(delete(MediaConsent).where(MediaConsent.document_id.in_(ids)))
         db.session.execute(delete(LibraryDocument).where(LibraryDocument.id.in_(ids)))

@@ -39,3 +39,25 @@ def test_handover_pack_reads_the_versions_in_one_query(app, api, world):
         return len(statements)
 
     assert statements_for(1) == statements_for(4)
+
+
+def test_retention_reads_the_expired_files_in_one_query(app, api, world):
+    import datetime as dt
+
+    from app.db import db
+    from app.privacy import run_retention
+
+    def statements_for(count: int) -> int:
+        client = api(world.assoc_admin)
+        for i in range(count):
+            res = upload(
+                client, world.a.id, kind="receipt", title=f"R{i}", retention_until="2027-01-31"
+            )
+            assert res.status_code == 201
+        db.session.commit()
+        with count_statements() as statements:
+            run_retention(dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC))
+            db.session.commit()
+        return len(statements)
+
+    assert statements_for(1) == statements_for(4)
