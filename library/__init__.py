@@ -56,7 +56,7 @@ def register(app: Flask) -> None:
 
 def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
     """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
-    from library.services import valid_authorization as check
+    from library.queries import valid_authorization as check
 
     return check(association_id, kind, on)
 

@@ -16,7 +16,7 @@ from app.security import talisman
 from library import access, services
 from library.download import PREVIEW_CSP, file_response
 from library.handover import build_pack, read_summary
-from library.queries import authorizations_of, documents_of
+from library.queries import authorizations_of, documents_of, obligations_of
 from library.schemas import (
     AuthorizationSchema,
     CloseSchema,
@@ -201,9 +201,7 @@ def list_obligations(association_id: int) -> dict[str, Any]:
     """The legal calendar: ``{kind, due_at, status: open|done|overdue|waived}``."""
     access.access_calendar(get_current_user(), association_id)
     today = utcnow().date()
-    return {
-        "items": [serialize_obligation(o, today) for o in services.obligations_of(association_id)]
-    }
+    return {"items": [serialize_obligation(o, today) for o in obligations_of(association_id)]}
 
 
 @blp.route("/obligations/<int:obligation_id>/close", methods=["POST"])

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 from flask import Response, request
 
-from library import services
 from library.models import LibraryDocument
+from library.queries import read_version
 from library.sniff import PREVIEWABLE
 
 PREVIEW_CSP = (
@@ -20,7 +20,7 @@ def file_response(doc: LibraryDocument, number: int, *, inline: bool = False) ->
     """The version's bytes (SHA-256 checked). PDFs, images and MP4/WebM videos are shown
     inline when asked (``inline``) under a strict CSP; everything else is an attachment.
     Byte ranges are answered (a video player seeks with them)."""
-    version, data = services.read_version(doc, number)
+    version, data = read_version(doc, number)
     disposition = "inline" if inline and version.mime in PREVIEWABLE else "attachment"
     response = Response(data, mimetype=version.mime)
     response.headers["Content-Disposition"] = (

@@ -21,15 +21,16 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.api import ApiError
 from app.db import db, utcnow
 from app.pdf import PdfDocument
 from directory import association_member_ids, get_association
-from library import services
+from library import queries, services
 from library.labels import AUTHORIZATION_LABELS, KIND_LABELS, STATUS_LABELS, obligation_label
-from library.models import KINDS, MEDIA_KINDS, Authorization, LibraryDocument, Obligation
+from library.models import KINDS, MEDIA_KINDS, LibraryDocument, Obligation
 
 KIND = "handover_pack"
 ARCHIVE_MIME = "application/zip"
@@ -57,24 +58,19 @@ def _contents(association_id: int) -> tuple[list[LibraryDocument], list[Obligati
     docs = [
         d
         for d in db.session.scalars(
-            select(LibraryDocument).where(
+            select(LibraryDocument)
+            .where(
                 LibraryDocument.association_id == association_id,
                 LibraryDocument.kind.not_in((KIND, *MEDIA_KINDS)),
             )
+            .options(selectinload(LibraryDocument.versions))
         )
         if d.current is not None
     ]
     rank = {kind: i for i, kind in enumerate(KINDS)}  # the legal life first, as KINDS lists it
     docs.sort(key=lambda d: (rank[d.kind], d.title, d.id))
-    obligations = [ob for ob in services.obligations_of(association_id) if ob.status == "open"]
-    authorizations = list(
-        db.session.scalars(
-            select(Authorization)
-            .where(Authorization.association_id == association_id)
-            .order_by(Authorization.valid_to.desc())
-        )
-    )
-    return docs, obligations, authorizations
+    obligations = [ob for ob in queries.obligations_of(association_id) if ob.status == "open"]
+    return docs, obligations, queries.authorizations_of(association_id)
 
 
 def _board(association_id: int) -> list[tuple[str, str]]:
@@ -221,7 +217,7 @@ def build_pack(actor: User, association_id: int) -> LibraryDocument:
         current = doc.current
         assert current is not None
         try:
-            data = services.read_version(doc, current.number)[1]
+            data = queries.read_version(doc, current.number)[1]
         except ApiError:
             failed.append(doc)  # read_version logged it
             continue
@@ -259,6 +255,6 @@ def read_summary(doc: LibraryDocument, number: int) -> bytes:
     """The PDF inside a stored pack (the archive's checksum is checked first)."""
     if doc.kind != KIND:
         raise ApiError(404, "not_found", _("No such version."))
-    data = services.read_version(doc, number)[1]
+    data = queries.read_version(doc, number)[1]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return zf.read(SUMMARY_NAME)

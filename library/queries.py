@@ -1,17 +1,32 @@
-"""Reads of the library shared by its pages and its JSON API."""
+"""Reads of the library shared by its pages, its JSON API and its services (each a fixed
+number of queries)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from app.db import db
+from app.api import ApiError, invalid
+from app.db import db, utcnow
 from library import access
-from library.models import Authorization, LibraryDocument
+from library.models import VISIBILITIES, Authorization, DocumentVersion, LibraryDocument, Obligation
+from library.storage import sha256, storage
+
+log = logging.getLogger("jam3ia.library")
+
+
+def level(visibility: str) -> int:
+    """The rank of a visibility: the higher, the wider the audience."""
+    return VISIBILITIES.index(visibility)
 
 
 def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument]:
+    """The documents ``actor`` may see, with their versions (two queries, however many)."""
     return list(
         db.session.scalars(
             select(LibraryDocument)
@@ -21,9 +36,58 @@ def documents_of(actor: Any, association_id: int | None) -> list[LibraryDocument
                 else LibraryDocument.association_id.is_(None),
                 LibraryDocument.visibility.in_(access.visible_levels(actor, association_id)),
             )
+            .options(selectinload(LibraryDocument.versions))
             .order_by(LibraryDocument.kind, LibraryDocument.title, LibraryDocument.id)
         )
     )
+
+
+def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, bytes]:
+    """A version and its bytes, checked against the recorded SHA-256: a tampered or missing
+    file is refused (409 ``integrity_failed``) and logged, never served."""
+    version = next((v for v in doc.versions if v.number == number), None)
+    if version is None:
+        raise ApiError(404, "not_found", _("No such version."))
+    try:
+        data = storage().get(version.storage_key)
+    except OSError:
+        data = None
+    if data is None or sha256(data) != version.sha256:
+        log.error(
+            "library file integrity check failed: document %s version %s key %s",
+            doc.id,
+            number,
+            version.storage_key,
+        )
+        raise ApiError(
+            409,
+            "integrity_failed",
+            _(
+                "This file was changed or lost in storage; it cannot be served. "
+                "The administrators were told."
+            ),
+        )
+    return version, data
+
+
+def consent_covers(doc: LibraryDocument, visibility: str) -> bool:
+    """Whether the standing consents of a photo or video all cover ``visibility``."""
+    standing = [c for c in doc.consents if c.withdrawn_at is None]
+    return bool(standing) and all(level(c.scope) >= level(visibility) for c in standing)
+
+
+def own_document(
+    association_id: int, document_id: Any, field: str = "document_id"
+) -> LibraryDocument:
+    """One of the association's own documents, or a 422 on ``field`` (``wrong_association``)."""
+    doc = db.session.get(LibraryDocument, document_id) if document_id else None
+    if doc is None or doc.association_id != association_id:
+        raise invalid(
+            _("The document must be one of this association's own documents."),
+            field,
+            "wrong_association",
+        )
+    return doc
 
 
 def authorizations_of(association_id: int) -> list[Authorization]:
@@ -35,3 +99,37 @@ def authorizations_of(association_id: int) -> list[Authorization]:
             .order_by(Authorization.valid_to.desc(), Authorization.id)
         )
     )
+
+
+def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
+    """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
+    day = on or utcnow().date()
+    return (
+        db.session.scalar(
+            select(Authorization.id)
+            .where(
+                Authorization.association_id == association_id,
+                Authorization.kind == kind,
+                Authorization.valid_from <= day,
+                Authorization.valid_to >= day,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def obligations_of(association_id: int) -> list[Obligation]:
+    """The association's legal calendar, the soonest first."""
+    return list(
+        db.session.scalars(
+            select(Obligation)
+            .where(Obligation.association_id == association_id)
+            .order_by(Obligation.due_at, Obligation.id)
+        )
+    )
+
+
+def overdue_of(association_id: int, on: dt.date) -> list[Obligation]:
+    """The association's obligations overdue on ``on``."""
+    return [o for o in obligations_of(association_id) if o.state(on) == "overdue"]

@@ -32,7 +32,7 @@ from library.models import (
     VISIBILITIES,
     LibraryDocument,
 )
-from library.queries import authorizations_of, documents_of
+from library.queries import authorizations_of, documents_of, obligations_of, overdue_of
 from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.search import matches
 from library.serialize import serialize_authorization
@@ -120,7 +120,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
         is_member=member,
         query=query,
         pack=pack_document(association_id) if can_manage else None,
-        overdue=services.overdue_of(association_id, today) if member else [],
+        overdue=overdue_of(association_id, today) if member else [],
         form=request.form,
         **_labels(),
     ), status
@@ -221,7 +221,7 @@ def calendar(association_id: int) -> ResponseReturnValue:
             flash(done.value or "", "success")
             return redirect(url_for("library.calendar", association_id=association_id), code=303)
     today = utcnow().date()
-    obligations = [(o, o.state(today)) for o in services.obligations_of(association_id)]
+    obligations = [(o, o.state(today)) for o in obligations_of(association_id)]
     authorizations = [serialize_authorization(a) for a in authorizations_of(association_id)]
     return render_template(
         "library/calendar.html",

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from app.api import ApiError, Id
+from app.api import Id, invalid
 from library.models import AUTHORIZATION_KINDS, UPLOAD_KINDS, VISIBILITIES
 
 
@@ -62,9 +62,7 @@ def load(schema: type[ma.Schema], source: Any, *, partial: bool = False) -> dict
         loaded: dict[str, Any] = schema(partial=partial).load(data)
         return loaded
     except ma.ValidationError as error:
-        raise ApiError(
-            422,
-            "validation_failed",
+        raise invalid(
             _("Please correct the highlighted fields."),
             error.messages,  # type: ignore[arg-type]
         ) from None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.api import ApiError, invalid
-from app.db import after_commit, after_rollback, db, utcnow
+from app.db import after_commit, after_rollback, db, insert_once, utcnow
 from app.notifications.services import notify
 from app.text import clean_name
 from directory import association_member_ids, get_association
@@ -35,10 +34,9 @@ from library.models import (
     MediaConsent,
     Obligation,
 )
+from library.queries import consent_covers, level, own_document
 from library.sniff import IMAGES, VIDEOS, Refused, safe_filename, sniff
 from library.storage import sha256, storage
-
-log = logging.getLogger("jam3ia.library")
 
 DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
 #: A minute or two of phone video.
@@ -55,10 +53,6 @@ REFUSALS = {
     "pdf_script": lambda: _("This PDF contains scripts or active content; it is refused."),
     "bad_filename": lambda: _("The file name must be a plain name, without a folder or path."),
 }
-
-
-def level(visibility: str) -> int:
-    return VISIBILITIES.index(visibility)
 
 
 # ---- files -------------------------------------------------------------------------------
@@ -125,29 +119,38 @@ def stored(data: bytes) -> Iterator[str]:
         raise
 
 
+#: How many numbers a new version tries when concurrent uploads take the next ones first.
+NUMBER_ATTEMPTS = 5
+
+
 def _append_version(
     actor: Any, doc: LibraryDocument, name: str, mime: str, data: bytes
 ) -> DocumentVersion:
-    number = (
-        db.session.scalar(
-            select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == doc.id)
-        )
-        or 0
-    ) + 1
+    """The document's next version. Two uploads at once both keep their file: the one whose
+    number was taken meanwhile (the unique key refuses it) takes the next one."""
     with stored(data) as key:
-        version = DocumentVersion(
-            document=doc,
-            number=number,
-            storage_key=key,
-            sha256=sha256(data),
-            size=len(data),
-            mime=mime,
-            filename=name,
-            created_by_id=getattr(actor, "id", None),
-        )
-        db.session.add(version)
-        db.session.flush()
-    return version
+        for _attempt in range(NUMBER_ATTEMPTS):
+            version = DocumentVersion(
+                document_id=doc.id,
+                number=_next_version_number(doc),
+                storage_key=key,
+                sha256=sha256(data),
+                size=len(data),
+                mime=mime,
+                filename=name,
+                created_by_id=getattr(actor, "id", None),
+            )
+            if insert_once(version):
+                db.session.expire(doc, ["versions"])
+                return version
+        raise ApiError(409, "busy", _("Many versions are being added at once; please try again."))
+
+
+def _next_version_number(doc: LibraryDocument) -> int:
+    last = db.session.scalar(
+        select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == doc.id)
+    )
+    return (last or 0) + 1
 
 
 def append_built_version(
@@ -155,34 +158,6 @@ def append_built_version(
 ) -> DocumentVersion:
     """A version jam3ia built itself (a handover pack): stored like an upload, not sniffed."""
     return _append_version(actor, doc, name, mime, data)
-
-
-def read_version(doc: LibraryDocument, number: int) -> tuple[DocumentVersion, bytes]:
-    """A version and its bytes, checked against the recorded SHA-256: a tampered or missing
-    file is refused (409 ``integrity_failed``) and logged, never served."""
-    version = next((v for v in doc.versions if v.number == number), None)
-    if version is None:
-        raise ApiError(404, "not_found", _("No such version."))
-    try:
-        data = storage().get(version.storage_key)
-    except OSError:
-        data = None
-    if data is None or sha256(data) != version.sha256:
-        log.error(
-            "library file integrity check failed: document %s version %s key %s",
-            doc.id,
-            number,
-            version.storage_key,
-        )
-        raise ApiError(
-            409,
-            "integrity_failed",
-            _(
-                "This file was changed or lost in storage; it cannot be served. "
-                "The administrators were told."
-            ),
-        )
-    return version, data
 
 
 # ---- documents ---------------------------------------------------------------------------
@@ -232,11 +207,6 @@ def check_consent(doc: LibraryDocument) -> None:
             "visibility",
             "consent_required",
         )
-
-
-def consent_covers(doc: LibraryDocument, visibility: str) -> bool:
-    standing = [c for c in doc.consents if c.withdrawn_at is None]
-    return bool(standing) and all(level(c.scope) >= level(visibility) for c in standing)
 
 
 def create_document(
@@ -358,19 +328,6 @@ def withdraw_consent(doc: LibraryDocument, consent_id: int, now: dt.datetime | N
 # ---- authorisations ----------------------------------------------------------------------
 
 
-def own_document(
-    association_id: int, document_id: Any, field: str = "document_id"
-) -> LibraryDocument:
-    doc = db.session.get(LibraryDocument, document_id) if document_id else None
-    if doc is None or doc.association_id != association_id:
-        raise invalid(
-            _("The document must be one of this association's own documents."),
-            field,
-            "wrong_association",
-        )
-    return doc
-
-
 def create_authorization(association_id: int, data: dict[str, Any]) -> Authorization:
     if data.get("kind") not in AUTHORIZATION_KINDS:
         raise invalid(_("Unknown kind of authorisation."), "kind")
@@ -406,24 +363,6 @@ def create_authorization(association_id: int, data: dict[str, Any]) -> Authoriza
     return auth
 
 
-def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
-    """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
-    day = on or utcnow().date()
-    return (
-        db.session.scalar(
-            select(Authorization.id)
-            .where(
-                Authorization.association_id == association_id,
-                Authorization.kind == kind,
-                Authorization.valid_from <= day,
-                Authorization.valid_to >= day,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
 # ---- the legal calendar -------------------------------------------------------------------
 
 #: Obligation kind -> document kinds whose upload closes it.
@@ -445,29 +384,29 @@ def add_obligation(
 ) -> Obligation:
     """Add (or move) a dated obligation: the hook other features use (``campaign_report``...).
     ``source`` names what it follows from; the same kind and source is never added twice."""
-    existing: Obligation | None = db.session.scalar(
-        select(Obligation).where(
-            Obligation.association_id == association_id,
-            Obligation.kind == kind,
-            Obligation.source == source,
+    same = select(Obligation).where(
+        Obligation.association_id == association_id,
+        Obligation.kind == kind,
+        Obligation.source == source,
+    )
+    existing: Obligation | None = db.session.scalar(same)
+    if existing is None:
+        ob = Obligation(
+            association_id=association_id,
+            kind=kind,
+            source=source,
+            title=title[:200],
+            due_at=due_at,
+            remind_days=sorted(set(remind_days or []), reverse=True),
+            status="open",
         )
-    )
-    if existing is not None:
-        if existing.status == "open":
-            existing.due_at = due_at
-        return existing
-    ob = Obligation(
-        association_id=association_id,
-        kind=kind,
-        source=source,
-        title=title[:200],
-        due_at=due_at,
-        remind_days=sorted(set(remind_days or []), reverse=True),
-        status="open",
-    )
-    db.session.add(ob)
-    db.session.flush()
-    return ob
+        if insert_once(ob):
+            return ob
+        existing = db.session.scalars(same).one()  # added meanwhile by a concurrent request
+    if existing.status == "open":
+        existing.due_at = due_at
+        db.session.flush()
+    return existing
 
 
 def derive_obligations(doc: LibraryDocument) -> None:
@@ -540,16 +479,6 @@ def close_obligation(ob: Obligation, document_id: Any) -> Obligation:
     return ob
 
 
-def obligations_of(association_id: int) -> list[Obligation]:
-    return list(
-        db.session.scalars(
-            select(Obligation)
-            .where(Obligation.association_id == association_id)
-            .order_by(Obligation.due_at, Obligation.id)
-        )
-    )
-
-
 def send_reminders(now: dt.datetime) -> int:
     """Remind the admins of obligations reaching a reminder day, and tell them once an
     obligation is overdue. ``notify`` never repeats a subject, so running again is harmless."""
@@ -590,10 +519,6 @@ def send_reminders(now: dt.datetime) -> int:
     return sent
 
 
-def overdue_of(association_id: int, on: dt.date) -> list[Obligation]:
-    return [o for o in obligations_of(association_id) if o.state(on) == "overdue"]
-
-
 # ---- retention ---------------------------------------------------------------------------
 
 
@@ -604,14 +529,15 @@ def expire_documents(model: type, now: dt.datetime) -> int:
             select(LibraryDocument).where(LibraryDocument.retention_until < now.date())
         )
     )
-    keys = [v.storage_key for d in docs for v in d.versions]
     if docs:
         ids = [d.id for d in docs]
+        keys = list(
+            db.session.scalars(
+                select(DocumentVersion.storage_key).where(DocumentVersion.document_id.in_(ids))
+            )
+        )
         db.session.execute(delete(DocumentVersion).where(DocumentVersion.document_id.in_(ids)))
         db.session.execute(delete(MediaConsent).where(MediaConsent.document_id.in_(ids)))
         db.session.execute(delete(LibraryDocument).where(LibraryDocument.id.in_(ids)))
         _unlink_after_commit(keys)
     return len(docs)
-
-
-# ---- serialization -----------------------------------------------------------------------

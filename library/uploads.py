@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import gettext as _
 
-from app.api import ApiError
+from app.api import invalid
 from library import services
 
 #: Room for the form's other fields and the multipart framing.
@@ -40,6 +40,5 @@ def uploaded_file() -> tuple[str, bytes]:
     largest accepted file, so an oversize file is refused by ``services.check_file``)."""
     file = request.files.get("file")
     if file is None or not file.filename:
-        message = _("Choose a file.")
-        raise ApiError(422, "validation_failed", message, {"file": [message]})
+        raise invalid(_("Choose a file."), "file")
     return file.filename, file.read(services.max_read())

@@ -172,6 +172,8 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released (``insert_once``): the rows wait for the commit
     if not session.info.pop("search_outbox", False):
         return
     if not has_app_context() or EXTENSION_KEY not in current_app.extensions:
@@ -187,6 +189,8 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session, _previous: Any) -> None:
+    if session.in_transaction():
+        return  # a savepoint rolled back: what was flushed before it may still commit
     session.info.pop("search_outbox", None)
 
 

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.api import ApiError, check_version, not_found
-from app.db import db
+from app.api import check_version, invalid, not_found
+from app.db import db, for_update
 from app.markdown import render_markdown
 from app.text import clean_name, clean_text
 from library.knowledge.models import BODY_MAX, TITLE_MAX, KnowledgePage, KnowledgeRevision
@@ -22,16 +22,16 @@ from library.knowledge.models import BODY_MAX, TITLE_MAX, KnowledgePage, Knowled
 def _title(value: Any) -> str:
     title = clean_name(value)
     if not title:
-        raise ApiError(422, "invalid", _("A title is required."), fields={"title": ["required"]})
+        raise invalid(_("A title is required."), "title", "invalid")
     if len(title) > TITLE_MAX:
-        raise ApiError(422, "invalid", _("The title is too long."), fields={"title": ["too long"]})
+        raise invalid(_("The title is too long."), "title", "invalid")
     return title
 
 
 def _body(value: Any) -> str:
     body = clean_text(value)
     if len(body) > BODY_MAX:
-        raise ApiError(422, "invalid", _("The page is too long."), fields={"body": ["too long"]})
+        raise invalid(_("The page is too long."), "body", "invalid")
     return body
 
 
@@ -85,7 +85,14 @@ def create_page(actor: User, association_id: int | None, data: dict[str, Any]) -
 def update_page(
     actor: User, page: KnowledgePage, data: dict[str, Any], expected: int | None
 ) -> KnowledgePage:
-    """Apply an edit; a new revision when the title or body changed."""
+    """Apply an edit; a new revision when the title or body changed. The page is read again
+    under its lock first: an edit from a text someone saved meanwhile is a 409
+    ``edit_conflict``, and two saves at once are numbered one after the other."""
+    db.session.scalars(
+        for_update(select(KnowledgePage).where(KnowledgePage.id == page.id)).execution_options(
+            populate_existing=True
+        )
+    ).one()
     check_version(page.version, expected)
     changed_text = False
     if "title" in data:

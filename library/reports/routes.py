@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import ApiError
+from app.api import invalid
 from app.db import utcnow
 from app.edge import attempt
 from app.limits import rate_limit
@@ -40,8 +40,7 @@ def _posted() -> tuple[dict[str, Any], dict[str, Any]]:
     }
     data: dict[str, Any] = dict(raw)
     if not raw["title"].strip():
-        message = _("A title is required.")
-        raise ApiError(422, "invalid", message, fields={"title": [message]})
+        raise invalid(_("A title is required."), "title", "invalid")
     attendance: dict[str, dict[str, int]] = {}
     for band in AGE_BANDS:
         for sex in SEXES:
@@ -50,7 +49,7 @@ def _posted() -> tuple[dict[str, Any], dict[str, Any]]:
             raw[name] = text
             if not text.isdigit() or int(text) > COUNT_MAX:
                 message = _("Write a whole number between 0 and %(max)d.", max=COUNT_MAX)
-                raise ApiError(422, "invalid", message, fields={"attendance": [message]})
+                raise invalid(message, "attendance", "invalid")
             attendance.setdefault(band, {})[sex] = int(text)
     data["attendance"] = attendance
     data["photo_document_ids"] = [int(i) for i in request.form.getlist("photos") if i.isdigit()]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.api import ApiError, check_version
+from app.api import check_version, invalid
 from app.db import db
 from app.text import clean_name, clean_text
 from library.models import LibraryDocument
@@ -30,9 +30,7 @@ def _apply(report: ActivityReport, data: dict[str, Any]) -> None:
     if "title" in data:
         title = clean_name(data["title"])
         if not title:
-            raise ApiError(
-                422, "invalid", _("A title is required."), fields={"title": ["required"]}
-            )
+            raise invalid(_("A title is required."), "title", "invalid")
         report.title = title
     if "attendance" in data:
         report.attendance = _attendance(data["attendance"])
@@ -61,8 +59,9 @@ def _photos(association_id: int, ids: list[int] | None) -> list[int]:
         )
     )
     if len(found) != len(wanted):
-        message = _("Choose photos from this association's library.")
-        raise ApiError(422, "invalid", message, fields={"photo_document_ids": [message]})
+        raise invalid(
+            _("Choose photos from this association's library."), "photo_document_ids", "invalid"
+        )
     return wanted
 
 

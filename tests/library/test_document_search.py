@@ -55,3 +55,20 @@ def test_the_library_page_filters_what_the_reader_may_see(api, world, logged_in)
     assert "verbal" in html  # the "nothing matches" line names the query
     admin_html = logged_in(world.assoc_admin).get(page, query_string={"q": "verbal"})
     assert "Procès-verbal du bureau" in admin_html.get_data(as_text=True)
+
+
+def test_an_upload_is_indexed_when_it_commits(api, world):
+    """The version and the obligations of a new document are written in savepoints
+    (``insert_once``): releasing one is not the commit, so the search outbox waits for the
+    real commit to drain (draining at the savepoint found nothing committed yet, and the
+    commit then left the document out of the index until the next write)."""
+    from sqlalchemy import func, select
+
+    from app.db import db
+    from app.search.models import SearchOutbox
+
+    doc = upload(api(world.assoc_admin), world.a.id, title="Statuts", visibility="public")
+    assert doc.status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
+    assert [h["id"] for h in hits(api, "Statuts")] == [doc.get_json()["id"]]
