@@ -25,7 +25,8 @@ outbox after releasing the lock, so the rows are never stranded.
 
 Search is CPU-bound Python. Under gevent (monkey-patched), :func:`run_cpu_bound` runs it in
 the hub's native thread pool (``gevent.get_hub().threadpool.apply``), so the event loop keeps
-serving sockets while a query runs; otherwise it runs inline.
+serving sockets while a query runs, or while Whoosh analyses and writes what a drain loaded
+(the load itself, database work, stays on the loop); otherwise it runs inline.
 
 Layout: the vocabulary (:class:`DocType`, :class:`Document`, :class:`SearchRequest`, ...) is in
 :mod:`app.search.types`, :func:`service` and :func:`search` in :mod:`app.search.service`, the

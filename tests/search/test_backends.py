@@ -624,3 +624,47 @@ def test_a_whoosh_index_written_before_the_text_skeleton_fields_gets_them(app: F
     store.put("notes", [note(1, "أنشطة الشباب في الحي"), note(2, "Couture")])
     assert "body__sk" in whoosh_index.open_dir(str(path)).schema
     assert find("notes", "chabab", prefix=False).ids == [1]
+
+
+def test_under_gevent_whoosh_writes_off_the_event_loop(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents load on the request's thread (the database, cooperative under gevent);
+    analysing them and writing the segment run in the hub's thread pool, so a big write does
+    not stall every other request and socket. A write that fails there releases the lock."""
+    import app.search.service as search_service
+
+    service(app).backend = make_backend(app, "whoosh")
+    store = register_test_types(app)
+    monkeypatch.setattr(search_service, "_gevent_patched", lambda: True)
+    here = threading.get_ident()
+    seen: dict[str, set[int]] = {"load": set(), "apply": set()}
+    load = store.load("notes")
+
+    def loading(session: Any, ids: Iterable[int]) -> dict[int, Document]:
+        seen["load"].add(threading.get_ident())
+        return load(session, ids)
+
+    service(app).doc_types["notes"].load = loading
+    apply = WhooshBackend._apply
+
+    def applying(self: WhooshBackend, *args: Any) -> None:
+        seen["apply"].add(threading.get_ident())
+        apply(self, *args)
+
+    monkeypatch.setattr(WhooshBackend, "_apply", applying)
+    store.put("notes", [note(1, "caravane médicale"), note(2, "jardin")])
+    assert find("notes", "caravane").ids == [1] and find("notes", "jardin").ids == [2]
+    assert seen["load"] == {here} and seen["apply"] and here not in seen["apply"]
+
+    # analysis fails in the pool: the writer is cancelled, the rows wait, the lock is free
+    def broken(self: WhooshBackend, *args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(WhooshBackend, "_fields", broken)
+    store.put("notes", [note(3, "bibliothèque")])
+    assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(search_service, "_gevent_patched", lambda: True)
+    store.put("notes", [note(4, "atelier")])
+    assert find("notes", "bibliotheque").ids == [3] and find("notes", "atelier").ids == [4]

@@ -60,6 +60,7 @@ from app.search.query import (
     spelling_field,
     suggestion_distance,
 )
+from app.search.service import run_cpu_bound
 from app.search.types import DocType, Document, IndexBusy, SearchRequest, SearchResult
 
 WRITER_TIMEOUT = 10.0
@@ -199,6 +200,19 @@ class WhooshBackend:
         writer = self._writer(ix, wait)
         try:
             docs = load(ids)  # loaded under the lock: the freshest data wins
+        except BaseException:
+            writer.cancel()
+            raise
+        # Analysing the text and writing the segment is Python and disk, not the database:
+        # under gevent it runs in the hub's thread pool, so the event loop keeps serving the
+        # other requests and sockets meanwhile (the load above stays on the loop).
+        run_cpu_bound(self._apply, doc_type, writer, ids, docs)
+        self._dirty.add(doc_type.name)
+
+    def _apply(
+        self, doc_type: DocType, writer: Any, ids: Sequence[int], docs: dict[int, Document]
+    ) -> None:
+        try:
             for doc_id in ids:
                 doc = docs.get(doc_id)
                 if doc is None:
@@ -209,7 +223,6 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
-        self._dirty.add(doc_type.name)
 
     def rebuild(
         self, doc_type: DocType, batches: Iterable[list[Document]], progress: Callable[[int], None]
