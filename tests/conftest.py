@@ -34,6 +34,7 @@ from app.accounts.services import issue_credential
 from app.config import Config
 from app.db import db, transaction
 from tests.factories import PASSWORD, UserFactory
+from tests.support.auth import bearer
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_SERVICES = os.environ.get("JAM3IA_REQUIRE_SERVICES") == "1"
@@ -235,7 +236,7 @@ def stored_messages(url: str, token: str, conversation_id: int) -> list[dict[str
         page = requests.get(
             f"{url}/api/v1/conversations/{conversation_id}/messages",
             params={"after_id": after, "limit": 100},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=bearer(token),
             timeout=30,
         )
         assert page.status_code == 200, page.text

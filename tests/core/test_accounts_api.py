@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.accounts.models import Credential, User
 from app.db import db, utcnow
 from tests.factories import PASSWORD, UserFactory
+from tests.support.auth import bearer
 
 
 def user_count() -> int:
@@ -103,7 +104,7 @@ def test_token_by_username_or_email_and_me(api, user):
         )
         assert response.status_code == 201, response.json
         token = response.json["token"]
-        me = api(None).get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        me = api(None).get("/api/v1/me", headers=bearer(token))
         assert me.status_code == 200
         assert me.json["id"] == user.id
         assert me.json["memberships"] == []

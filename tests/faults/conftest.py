@@ -196,7 +196,3 @@ def token(server_url: str, login: str, password: str = DEMO_PASSWORD) -> str:
     )
     response.raise_for_status()
     return str(response.json()["token"])
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}

@@ -21,7 +21,8 @@ from sqlalchemy import Text, create_engine, select, type_coerce
 
 from app.db import db
 from app.privacy import EncryptedText
-from tests.faults.conftest import Instance, bearer, token
+from tests.faults.conftest import Instance, token
+from tests.support.auth import bearer
 
 pytestmark = pytest.mark.live
 

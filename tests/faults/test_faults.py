@@ -28,7 +28,8 @@ from sqlalchemy import create_engine
 from app.accounts.services import register_user
 from app.db import db, transaction
 from tests.conftest import stored_messages
-from tests.faults.conftest import ROOT, Instance, Server, bearer, token
+from tests.faults.conftest import ROOT, Instance, Server, token
+from tests.support.auth import bearer
 
 pytestmark = pytest.mark.live
 PASSWORD = "fault-password-1"

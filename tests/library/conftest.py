@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Executable, event
 
 from app.accounts.models import User
-from app.db import db
 from library.demo import tiny_pdf, tiny_png
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
@@ -79,29 +75,3 @@ def upload(
 def stored_files(app: Any) -> list[Path]:
     root = Path(app.instance_path) / "uploads" / "library"
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-@contextmanager
-def committed_meanwhile(table: str, *statements: Executable) -> Iterator[list[bool]]:
-    """Run ``statements`` in another connection (committed) right after the next request's
-    first SELECT from ``table``: what a concurrent request saving the same thing does. The
-    twin of ``tests.forums.test_races.committed_meanwhile`` for more than one row."""
-    fired: list[bool] = []
-
-    def after(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        words = statement.lstrip().upper()
-        if fired or not words.startswith("SELECT") or f"FROM {table.upper()}" not in words:
-            return
-        fired.append(True)
-        with db.engine.connect() as other:
-            for stmt in statements:
-                other.execute(stmt)
-            other.commit()
-
-    db.session.commit()  # the test's own session holds no lock
-    event.listen(db.engine, "after_cursor_execute", after)
-    try:
-        yield fired
-    finally:
-        event.remove(db.engine, "after_cursor_execute", after)
-    db.session.expire_all()

@@ -15,7 +15,8 @@ from app.db import db, transaction
 from library import add_obligation
 from library.knowledge.models import KnowledgePage, KnowledgeRevision
 from library.models import DocumentVersion, Obligation
-from tests.library.conftest import PDF, PNG, committed_meanwhile, upload
+from tests.library.conftest import PDF, PNG, upload
+from tests.support.races import committed_meanwhile
 
 D = dt.date(2026, 6, 30)
 

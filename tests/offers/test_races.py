@@ -13,7 +13,7 @@ from offers.models import BloodDonor, Claim, Flag, Thanks
 from offers.services import group_token
 from tests.conftest import csrf_token
 from tests.factories import UserFactory
-from tests.races import committed_meanwhile, rows
+from tests.support.races import committed_meanwhile, rows
 
 
 def test_a_twin_claim_committed_meanwhile_answers_409(api, vouched, post_offer):

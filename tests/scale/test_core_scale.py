@@ -8,6 +8,7 @@ import sys
 import requests
 
 from tests.scale.conftest import ROOT
+from tests.support.auth import bearer
 
 
 def test_login_rate_limit_counts_across_workers(cluster):
@@ -27,7 +28,7 @@ def test_login_rate_limit_counts_across_workers(cluster):
 
 def test_token_from_one_worker_is_revoked_on_the_other(cluster):
     user = cluster.register("roaming")
-    headers = {"Authorization": f"Bearer {user['token']}"}
+    headers = bearer(user["token"])
     assert requests.get(f"{cluster.b.url}/api/v1/me", headers=headers, timeout=10).ok
     revoked = requests.delete(
         f"{cluster.a.url}/api/v1/auth/tokens/current", headers=headers, timeout=10

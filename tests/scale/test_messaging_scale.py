@@ -8,12 +8,13 @@ from typing import Any
 import requests
 
 from tests.scale.conftest import Cluster, Recorder, Worker
+from tests.support import auth
 
 CHAT = ["message_new", "typing", "presence", "resync"]
 
 
 def bearer(user: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {user['token']}"}
+    return auth.bearer(user["token"])
 
 
 def start_conversation(worker: Worker, owner: dict[str, Any], *others: dict[str, Any]) -> int:

@@ -8,12 +8,13 @@ from typing import Any
 import requests
 
 from tests.scale.conftest import Cluster, Recorder
+from tests.support import auth
 
 PROJECT_EVENTS = ["milestone_updated", "project_updated", "activity_updated"]
 
 
 def bearer(user: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {user['token']}"}
+    return auth.bearer(user["token"])
 
 
 def project_with_milestone(cluster: Cluster, owner: dict[str, Any], due_on: dt.date) -> tuple:
@@ -38,7 +39,7 @@ def project_with_milestone(cluster: Cluster, owner: dict[str, Any], due_on: dt.d
     association_id = created.json()["id"]
     approved = requests.post(
         f"{cluster.b.url}/api/v1/associations/{association_id}/approve",
-        headers={"Authorization": f"Bearer {admin_token}"},
+        headers=auth.bearer(admin_token),
         timeout=10,
     )
     assert approved.status_code == 200, approved.text

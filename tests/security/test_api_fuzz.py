@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from app.api import API_PREFIX
 from tests.conftest import token_for
 from tests.factories import UserFactory
+from tests.support.auth import bearer
 
 EXAMPLES = int(os.environ.get("JAM3IA_FUZZ_EXAMPLES", "8"))
 
@@ -31,7 +32,7 @@ def config(config):
 
 def test_api_never_fails_and_matches_its_schema(app):
     schema = schemathesis.openapi.from_wsgi(f"{API_PREFIX}/openapi.json", app)
-    headers = {"Authorization": f"Bearer {token_for(UserFactory())}"}
+    headers = bearer(token_for(UserFactory()))
     failures: dict[str, str] = {}
     operations = 0
     for result in schema.get_all_operations():

@@ -18,6 +18,7 @@ from tests.factories import UserFactory
 from tests.forums.factories import ForumFactory
 from tests.forums.test_pages import make_topic
 from tests.projects.factories import MilestoneFactory, ProjectFactory
+from tests.support.auth import bearer
 
 FORGED = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"}
 
@@ -54,7 +55,7 @@ def test_forged_hosts_never_reach_calendar_feeds_or_their_links(app: Flask) -> N
     project = ProjectFactory(visibility="public", associations=[association])
     milestone = MilestoneFactory(project=project, due_on=dt.date(2026, 4, 1))
     client = app.test_client()
-    auth = {"Authorization": f"Bearer {token_for(member)}", **FORGED}
+    auth = {**bearer(token_for(member)), **FORGED}
     ics = client.get(f"/api/v1/projects/{project.id}/calendar.ics", headers=FORGED).get_data(True)
     assert "evil.example" not in ics
     assert f"jam3ia-milestone-{milestone.id}@jam3ia.example.ma" in ics

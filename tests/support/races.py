@@ -9,25 +9,31 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, insert
+from sqlalchemy.sql import Executable
 
 from app.db import db
 
 
 @contextmanager
-def committed_meanwhile(model: Any, **row: Any) -> Iterator[list[bool]]:
-    """Insert ``row`` into ``model``'s table from another connection (committed) right after
-    the next request's first SELECT on that table: what a concurrent twin request does. The
-    list it gives holds ``True`` once the twin was inserted."""
-    table = model.__table__
+def committed_meanwhile(target: Any, *statements: Executable, **row: Any) -> Iterator[list[bool]]:
+    """Right after the next request's first SELECT on ``target``'s table (a model, or a table
+    name), commit from another connection what a concurrent twin request writes: ``row``
+    inserted into that table, and/or ``statements``. The list it gives holds ``True`` once
+    the twin's write was made."""
+    name = target if isinstance(target, str) else target.__table__.name
+    writes = list(statements)
+    if row:
+        writes.insert(0, insert(target.__table__).values(**row))
     fired: list[bool] = []
 
     def after(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         words = statement.lstrip().upper()
-        if fired or not words.startswith("SELECT") or f"FROM {table.name.upper()}" not in words:
+        if fired or not words.startswith("SELECT") or f"FROM {name.upper()}" not in words:
             return
         fired.append(True)
         with db.engine.connect() as other:
-            other.execute(insert(table).values(**row))
+            for write in writes:
+                other.execute(write)
             other.commit()
 
     db.session.commit()  # the test's own session holds no lock
