@@ -11,7 +11,7 @@ from app.notifications.models import Notification
 from forums.models import Watch
 from tests.factories import UserFactory
 from tests.forums.factories import make_topic
-from tests.forums.test_events import Inbox
+from tests.support.sockets import Inbox
 
 REPLIED = {
     "ar": "ردّ <bdi>Youssef Benali</bdi> في «<bdi>جمعيات الأطلس</bdi>»",

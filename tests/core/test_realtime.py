@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import requests
 import socketio
@@ -14,25 +12,7 @@ from app.accounts.services import revoke_credentials
 from app.db import db, transaction
 from app.notifications import notify
 from tests.factories import PASSWORD
-
-
-class Inbox:
-    """Collects one event's payloads and lets a test wait for the next one."""
-
-    def __init__(self, client: socketio.Client, event: str, namespace: str) -> None:
-        self.items: list[object] = []
-        self._arrived = threading.Event()
-
-        def handler(data: object) -> None:
-            self.items.append(data)
-            self._arrived.set()
-
-        client.on(event, handler, namespace=namespace)
-
-    def wait(self, timeout: float = 5) -> bool:
-        arrived = self._arrived.wait(timeout)
-        self._arrived.clear()
-        return arrived
+from tests.support.sockets import Inbox
 
 
 def test_anonymous_connect_is_refused(sio_connect):

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import socketio
 
 from tests.factories import UserFactory
 from tests.forums.factories import make_topic
-
-
-class Inbox:
-    def __init__(self, client: socketio.Client, event: str, namespace: str) -> None:
-        self.items: list[dict] = []
-        self._arrived = threading.Event()
-
-        def handler(data: dict) -> None:
-            self.items.append(data)
-            self._arrived.set()
-
-        client.on(event, handler, namespace=namespace)
-
-    def wait(self, timeout: float = 5) -> bool:
-        arrived = self._arrived.wait(timeout)
-        self._arrived.clear()
-        return arrived
+from tests.support.sockets import Inbox
 
 
 def test_anonymous_cannot_connect(sio_connect):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.test_realtime import Inbox
 from tests.factories import UserFactory
 from tests.offers.conftest import offer_body
+from tests.support.sockets import Inbox
 
 NS = "/offers"
 

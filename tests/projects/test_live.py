@@ -11,8 +11,8 @@ from app.db import db
 from app.notifications.models import Notification
 from app.signals import membership_changed
 from projects.models import Milestone
-from tests.core.test_realtime import Inbox
 from tests.projects.factories import MilestoneFactory, ProjectFactory
+from tests.support.sockets import Inbox
 
 NS = "/projects"
 
