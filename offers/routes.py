@@ -22,6 +22,7 @@ from app.limits import rate_limit
 from app.plugins import registry
 from directory import Province, get_association, user_memberships
 from offers import access, claims, images, labels, moderation, queries, services
+from offers.forms import OfferEditForm
 from offers.models import (
     ALLOCATIONS,
     AUDIENCES,
@@ -378,6 +379,44 @@ def claim_action(claim_id: int, action: str) -> ResponseReturnValue:
 
     form_action(answer)
     return _back(row.offer_id)
+
+
+@bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
+@login_required
+@rate_limit("offer_post", methods=["POST"])
+def edit(offer_id: int) -> ResponseReturnValue:
+    """The author changes an offer's words, place hint, delivery or end date; the board's
+    rules are checked again (a hit sends it back to review, as the API's PATCH does)."""
+    actor = require_user()
+    try:
+        offer = access.get_offer(offer_id, actor)
+    except ApiError:
+        abort(404)
+    if not access.may_edit(actor, offer):
+        abort(403)
+    form = OfferEditForm(obj=offer)
+    hits: list[dict[str, Any]] = []
+    status = 200
+    if form.validate_on_submit():
+        done = attempt(lambda: services.edit(actor, offer, form.changes(offer.kind)))
+        if done.error is None:
+            if offer.status == "review":
+                flash(_("Your post is waiting for a moderator's review."), "info")
+            else:
+                flash(_("Your offer is updated."), "success")
+            return redirect(url_for("offers.show", offer_id=offer_id), code=303)
+        status = done.error.code or 422
+        hits = list((done.error.fields or {}).get("hits") or [])
+        if not hits:  # a field's reason beside it, anything else on top
+            for name, reasons in done.field_errors().items():
+                target = getattr(form, name, None)
+                if target is not None and hasattr(target, "errors") and name != "_":
+                    target.errors = [*target.errors, *reasons]
+                else:
+                    flash(" ".join(reasons) or _("This could not be done."), "error")
+    elif form.is_submitted():
+        status = 422
+    return render_template("offers/edit.html", form=form, offer=offer, hits=hits), status
 
 
 @bp.route("/offers/<int:offer_id>/status", methods=["POST"])

@@ -1764,6 +1764,20 @@ ROWS += [
         fresh="offer_claim",
     ),
     R(
+        "GET",
+        "/offers/<int:offer_id>/edit",
+        "/offers/{offer}/edit",
+        by_role(LOGIN, 403, 200, 403, 403, 403, 200),
+    ),
+    R(
+        "POST",
+        "/offers/<int:offer_id>/edit",
+        "/offers/{offer}/edit",
+        by_role(LOGIN, 403, 303, 403, 403, 403, 303),
+        form=lambda role: {"title": f"Cours de soutien ({role})", "body": "Le samedi matin."},
+        fresh="offer",
+    ),
+    R(
         "POST",
         "/offers/<int:offer_id>/status",
         "/offers/{offer}/status",
