@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
+from app.accounts.queries import ids_by_username
 from app.api import ApiError, id_arg
 from app.edge import Outcome, attempt, form_action
 from app.limits import rate_limit
@@ -115,12 +116,14 @@ def start_form() -> ResponseReturnValue:
         started = attempt(lambda: services.start_conversation(user, [], None, association_id))
         return _to_conversation(started)
     names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
-    ids = queries.user_ids_by_username(names)
-    if not ids or len(ids) != len(set(names)):
+    found = ids_by_username(names)
+    if not found or found.keys() != {n.lower() for n in names}:
         flash(_("Unknown username."), "error")
         return redirect(url_for("messaging.chat_home"))
     started = attempt(
-        lambda: services.start_conversation(user, sorted(ids), request.form.get("title") or None)
+        lambda: services.start_conversation(
+            user, sorted(set(found.values())), request.form.get("title") or None
+        )
     )
     return _to_conversation(started)
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts import blocks
 from app.accounts.models import User
+from app.accounts.queries import users_by_id
 from app.api import ApiError, invalid, not_found
 from app.db import db, insert_once, utcnow
 from app.markdown import render_markdown
@@ -72,14 +73,15 @@ def new_client_id() -> str:
 # -- conversations ---------------------------------------------------------------------------
 
 
-def _users(ids: set[int]) -> list[User]:
-    found = list(db.session.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True))))
+def _people(ids: set[int]) -> list[User]:
+    """The active accounts of ``ids``; a 422 ``unknown_user`` naming the others."""
+    found = users_by_id(ids, active=True)
     if len(found) != len(ids):
-        missing = sorted(ids - {u.id for u in found})
+        missing = sorted(ids - found.keys())
         raise ApiError(
             422, "unknown_user", _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}
         )
-    return found
+    return list(found.values())
 
 
 def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
@@ -119,7 +121,7 @@ def start_conversation(
         raise invalid(_("Choose someone to talk to."), {"member_ids": ["empty"]})
     if len(others) + 1 > MAX_GROUP:
         raise invalid(_("Too many people."), {"member_ids": ["too many"]})
-    people = _users(others)
+    people = _people(others)
     if blocks.blocks_among(actor.id, [p.id for p in people]):
         raise _blocked()
     if len(people) == 1 and title is None:
@@ -215,7 +217,7 @@ def add_member(
     )
     if (count or 0) >= MAX_GROUP:
         raise ApiError(409, "group_full", _("This group is full."))
-    _users({user_id})
+    _people({user_id})
     row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="member")
     if not insert_once(row):  # a concurrent request added them first
         found = access.membership(conversation, user_id)

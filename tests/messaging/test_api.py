@@ -74,6 +74,13 @@ def test_start_conversation_bad_input(api: Any) -> None:
     assert api(None).post(BASE, json={"member_ids": [a.id]}).status_code == 401
 
 
+def test_start_conversation_refuses_a_deactivated_account(api: Any) -> None:
+    a, gone = UserFactory(), UserFactory(is_active=False)
+    refused = api(a).post(BASE, json={"member_ids": [gone.id]})
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "unknown_user"
+    assert refused.json["error"]["fields"] == {"member_ids": [gone.id]}
+
+
 def test_group_creation_and_listing(api: Any) -> None:
     a, b, c = UserFactory(), UserFactory(), UserFactory()
     made = api(a).post(BASE, json={"member_ids": [b.id, c.id], "title": "جمعية الأمل"})

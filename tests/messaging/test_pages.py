@@ -107,6 +107,20 @@ def test_start_conversation_by_usernames(logged_in: Any) -> None:
     assert db.session.query(Conversation).count() == 2
 
 
+def test_start_conversation_by_usernames_ignores_their_case(logged_in: Any) -> None:
+    """Usernames are unique whatever their case: the one typed in capitals is the same person
+    (twice, in two cases, is still one person)."""
+    a, b = UserFactory(), UserFactory(username="karim_b")
+    client = logged_in(a)
+    token = csrf_token(client)
+    made = client.post("/chat/new", data={"usernames": "Karim_B, karim_b", "csrf_token": token})
+    assert made.status_code == 302
+    db.session.expire_all()
+    conv = db.session.query(Conversation).one()
+    assert made.headers["Location"].endswith(f"/chat/{conv.id}") and conv.kind == "direct"
+    assert {m.user_id for m in conv.members} == {a.id, b.id}
+
+
 def test_chat_pages_need_login(client: Any) -> None:
     assert client.get("/chat").status_code == 302
     assert client.get("/chat/1").status_code == 302
