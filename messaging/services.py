@@ -44,24 +44,22 @@ def clean_body(body: Any) -> str:
         raise invalid(_("Message is required."), {"body": ["required"]})
     text = clean_text(body)
     if not text:
-        raise ApiError(422, "empty_body", _("The message is empty."), {"body": ["empty"]})
+        raise invalid(_("The message is empty."), {"body": ["empty"]}, code="empty_body")
     if len(text) > MAX_BODY:
-        raise ApiError(
-            422,
-            "body_too_long",
+        raise invalid(
             _("A message holds at most %(n)d characters.", n=MAX_BODY),
             {"body": ["too long"]},
+            code="body_too_long",
         )
     return text
 
 
 def clean_client_id(client_id: Any) -> str:
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
-        raise ApiError(
-            422,
-            "invalid_client_id",
+        raise invalid(
             _("client_id must be 1 to 64 letters, digits or . _ : -"),
             {"client_id": ["invalid"]},
+            code="invalid_client_id",
         )
     return client_id
 
@@ -78,8 +76,8 @@ def _people(ids: set[int]) -> list[User]:
     found = users_by_id(ids, active=True)
     if len(found) != len(ids):
         missing = sorted(ids - found.keys())
-        raise ApiError(
-            422, "unknown_user", _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}
+        raise invalid(
+            _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}, code="unknown_user"
         )
     return list(found.values())
 

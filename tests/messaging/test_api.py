@@ -185,6 +185,22 @@ def test_send_bad_input_stores_nothing(api: Any, payload: dict[str, Any], code: 
     assert count_messages() == 0
 
 
+def test_refused_message_error_body(api: Any) -> None:
+    """Clients read the code, the message in their language and which field is wrong."""
+    a, b = UserFactory(), UserFactory()
+    conv = direct(a, b)
+    client = api(a)
+    empty = client.post(f"{BASE}/{conv.id}/messages", json={"body": " ", "client_id": "a"})
+    assert empty.json["error"] == {
+        "code": "empty_body",
+        "message": "الرسالة فارغة.",
+        "fields": {"body": ["empty"]},
+    }
+    long = client.post(f"{BASE}/{conv.id}/messages", json={"body": "x" * 5001, "client_id": "a"})
+    assert long.json["error"]["fields"] == {"body": ["too long"]}
+    assert "5000" in long.json["error"]["message"]
+
+
 def test_non_member_gets_404_everywhere(api: Any) -> None:
     a, b, stranger = UserFactory(), UserFactory(), UserFactory()
     conv = direct(a, b)
