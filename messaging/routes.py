@@ -15,6 +15,7 @@ from app.api import ApiError, id_arg
 from app.edge import Outcome, attempt, form_action
 from app.limits import rate_limit
 from messaging import access, queries, serialize, services
+from messaging.models import Conversation, ConversationMember
 
 bp = Blueprint(
     "messaging",
@@ -27,7 +28,9 @@ bp = Blueprint(
 PAGE_SIZE = 50
 
 
-def _conversation_or_404(user: User, conversation_id: int) -> tuple[Any, Any]:
+def _conversation_or_404(
+    user: User, conversation_id: int
+) -> tuple[Conversation, ConversationMember]:
     try:
         return access.access_conversation(user, conversation_id)
     except ApiError:
@@ -95,10 +98,10 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
     """The no-JavaScript composer: a form carrying a client_id made when the page was drawn,
     so a resubmitted form is stored once."""
     user = require_user()
-    conversation, _member = _conversation_or_404(user, conversation_id)
+    conversation, member = _conversation_or_404(user, conversation_id)
     form_action(
         lambda: services.send_message(
-            user, conversation, request.form.get("body", ""), request.form.get("client_id")
+            user, conversation, request.form.get("body", ""), request.form.get("client_id"), member
         )
     )
     return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))

@@ -345,14 +345,15 @@ def send_message(
     conversation: Conversation,
     body: Any,
     client_id: Any,
-    member: ConversationMember | None = None,
+    member: ConversationMember,
 ) -> SendResult:
     """Store a message once per ``(sender, client_id)`` and push it after commit.
 
     A repeated send with the same body gives back the stored message (``created`` false); the
     same ``client_id`` with another body or conversation is a 409. ``member`` is the sender's
-    membership from :func:`messaging.access.access_conversation` (looked up when not given):
-    an association's staff store theirs at their first message (read marker; presence).
+    membership from :func:`messaging.access.access_conversation` (every caller loads it to
+    check access): an association's staff store theirs at their first message (read marker;
+    presence).
 
     This is the hot path: four Core statements on SQLite (insert-unless-present, last id,
     sender's read marker, the recipients), one more on PostgreSQL (the conversation row lock).
@@ -365,12 +366,8 @@ def send_message(
         if blocks.blocked_between(low, high):
             raise _blocked()
     if conversation.kind == "association":
-        # staff who answer an inbox store their membership row (their read marker; presence);
-        # callers without the membership at hand (scripts, demo data) have it looked up
-        if member is None:
-            member = access.membership(conversation, actor_id)
-        if member is not None:
-            _stored(member)
+        # staff who answer an inbox store their membership row (their read marker; presence)
+        _stored(member)
     # Straight to the session's connection: these are Core statements, the ORM adds nothing.
     conn = db.session.connection()
     dialect = conn.dialect.name

@@ -12,7 +12,7 @@ from app import limits
 from app.db import db, transaction
 from messaging.models import Conversation, Message
 from tests.factories import UserFactory
-from tests.messaging.factories import direct, group
+from tests.messaging.factories import direct, group, send
 
 BASE = "/api/v1/conversations"
 
@@ -136,23 +136,22 @@ def test_same_client_id_in_another_conversation_is_refused(api: Any) -> None:
 
 
 def test_concurrent_retries_store_once(app: Flask) -> None:
-    from messaging import services
 
     a, b = UserFactory(), UserFactory()
     conv_id, a_id = direct(a, b).id, a.id
     ids: list[int] = []
     barrier = threading.Barrier(4)
 
-    def send() -> None:
+    def retry() -> None:
         with app.app_context():
             actor = db.session.get(type(a), a_id)
             conv = db.session.get(Conversation, conv_id)
             barrier.wait()
             with transaction():  # services flush; the caller's edge commits
-                ids.append(services.send_message(actor, conv, "once", "same-id").message["id"])
+                ids.append(send(actor, conv, "once", "same-id").message["id"])
             db.session.remove()
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
+    threads = [threading.Thread(target=retry) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
