@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.edge import attempt, form_action
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
-from directory import get_association, user_memberships
+from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
@@ -223,23 +223,6 @@ def _rtl() -> bool:
     return text_direction(str(get_locale())) == "rtl"
 
 
-def _editable_associations() -> list[Any]:
-    user = require_user()
-    if user.is_admin:
-        return queries.approved_associations()
-    # only associations that may own a project (approved: not pending nor suspended)
-    return [
-        m
-        for m in user_memberships(user.id)
-        if m.role in access.EDITOR_ROLES and _approved(m.association_id)
-    ]
-
-
-def _approved(association_id: int) -> bool:
-    association = get_association(association_id)
-    return association is not None and association.status == "approved"
-
-
 # ------------------------------------------------------------------ pages
 
 
@@ -249,7 +232,7 @@ def list_projects() -> ResponseReturnValue:
     user = get_current_user()
     page = paginate(access.visible_projects(user), page_no, 20)
     items = [(p, serialize.project_progress(p)) for p in page["items"]]
-    can_create = user is not None and (user.is_admin or bool(_editable_associations()))
+    can_create = user is not None and (user.is_admin or bool(queries.editable_associations(user)))
     return render_template(
         "projects/list.html",
         items=items,
@@ -264,7 +247,7 @@ def list_projects() -> ResponseReturnValue:
 @rate_limit("project_write", methods=["POST"])
 def new_project() -> ResponseReturnValue:
     actor = require_user()
-    choices = _editable_associations()
+    choices = queries.editable_associations(actor)
     status = 200
     if request.method == "POST":
         try:
