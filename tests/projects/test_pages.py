@@ -119,7 +119,28 @@ def test_bad_project_form_is_rejected_with_a_message(logged_in, world):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "flash-error" in html and "ends_on:" in html  # the message names the field
+    # the reason stands beside the field it is about, which points at it; the input is kept
+    assert re.search(r'<p class="field-error" id="p-end-error"><i [^>]*></i> [^<]+</p>', html)
+    assert re.search(r'id="p-end"[^>]*aria-invalid="true" aria-describedby="p-end-error"', html)
+    assert "flash-error" not in html and 'value="Backwards"' in html
+    assert "p-title-error" not in html
+    db.session.expire_all()
+    assert db.session.query(Project).count() == 0
+
+
+def test_project_form_shows_schema_errors_beside_their_fields(logged_in, world):
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, "/projects/new")
+    response = browser.post(
+        "/projects/new",
+        data={"csrf_token": token, "title": "", "starts_on": "2026-06-30", "ends_on": "demain"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("p-title", "p-associations", "p-end"):
+        beside = rf'<p class="field-error" id="{field}-error"><i [^>]*></i> [^<]+</p>'
+        assert re.search(beside, html), field
+    assert "p-start-error" not in html and "flash-error" not in html
     db.session.expire_all()
     assert db.session.query(Project).count() == 0
 
