@@ -80,11 +80,12 @@ def not_found(message: str | None = None) -> ApiError:
 
 def invalid(
     message: str,
-    fields: str | dict[str, list[str]] | None = None,
+    fields: str | dict[str, list[Any]] | None = None,
     code: str = "validation_failed",
 ) -> ApiError:
     """The 422 of input that breaks a rule: ``message`` for the person, and per field what is
-    wrong (a field's name gets ``message`` itself). Forms show each beside its field."""
+    wrong (a field's name gets ``message`` itself; a list may also name the wrong values, as
+    ids). Forms show each beside its field. ``code`` tells clients which rule it broke."""
     if isinstance(fields, str):
         fields = {fields: [message]}
     return ApiError(422, code, message, fields or {})

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db import db, utcnow
-from messaging import services
+from messaging import access, services
 from messaging.models import Conversation, ConversationMember, Message
 
 
@@ -163,7 +163,9 @@ def load_demo_chats() -> None:
             _who(creator), [_who(m).id for m in others], title
         )
         for index, (username, body) in enumerate(lines):
-            services.send_message(_who(username), conversation, body, f"{prefix}-{index}")
+            sender = _who(username)
+            _conversation, member = access.access_conversation(sender, conversation.id)
+            services.send_message(sender, conversation, body, f"{prefix}-{index}", member)
         _spread(conversation, now - dt.timedelta(days=days_ago), random.Random(prefix), now)
         _read_up_to(conversation, unread)
     db.session.commit()

@@ -80,13 +80,6 @@ def conversation_by_key(key: str) -> Conversation | None:
     return db.session.scalar(select(Conversation).where(Conversation.pair_key == key))
 
 
-def user_ids_by_username(names: list[str]) -> set[int]:
-    """Ids of the users with these usernames (unknown names are left out)."""
-    if not names:
-        return set()
-    return set(db.session.scalars(select(User.id).where(User.username.in_(names))))
-
-
 def last_message(conversation: Conversation) -> Message | None:
     if not conversation.last_message_id:
         return None

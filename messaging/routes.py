@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 
 from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
+from app.accounts.queries import ids_by_username
 from app.api import MAX_ID, ApiError, id_arg
 from app.edge import Outcome, attempt, form_action
 from app.limits import rate_limit
 from messaging import access, queries, serialize, services
+from messaging.models import Conversation, ConversationMember
 
 bp = Blueprint(
     "messaging",
@@ -28,7 +30,9 @@ PAGE_SIZE = 50
 FRAGMENT_LIMIT = 200
 
 
-def _conversation_or_404(user: User, conversation_id: int) -> tuple[Any, Any]:
+def _conversation_or_404(
+    user: User, conversation_id: int
+) -> tuple[Conversation, ConversationMember]:
     try:
         return access.access_conversation(user, conversation_id)
     except ApiError:
@@ -150,10 +154,10 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
     """The no-JavaScript composer: a form carrying a client_id made when the page was drawn,
     so a resubmitted form is stored once."""
     user = require_user()
-    conversation, _member = _conversation_or_404(user, conversation_id)
+    conversation, member = _conversation_or_404(user, conversation_id)
     form_action(
         lambda: services.send_message(
-            user, conversation, request.form.get("body", ""), request.form.get("client_id")
+            user, conversation, request.form.get("body", ""), request.form.get("client_id"), member
         )
     )
     return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
@@ -171,12 +175,14 @@ def start_form() -> ResponseReturnValue:
         started = attempt(lambda: services.start_conversation(user, [], None, association_id))
         return _to_conversation(started)
     names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
-    ids = queries.user_ids_by_username(names)
-    if not ids or len(ids) != len(set(names)):
+    found = ids_by_username(names)
+    if not found or found.keys() != {n.lower() for n in names}:
         flash(_("Unknown username."), "error")
         return redirect(url_for("messaging.chat_home"))
     started = attempt(
-        lambda: services.start_conversation(user, sorted(ids), request.form.get("title") or None)
+        lambda: services.start_conversation(
+            user, sorted(set(found.values())), request.form.get("title") or None
+        )
     )
     return _to_conversation(started)
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts import blocks
 from app.accounts.models import User
+from app.accounts.queries import users_by_id
 from app.api import ApiError, invalid, not_found
 from app.db import db, insert_once, utcnow
 from app.markdown import render_markdown
@@ -43,24 +44,22 @@ def clean_body(body: Any) -> str:
         raise invalid(_("Message is required."), {"body": ["required"]})
     text = clean_text(body)
     if not text:
-        raise ApiError(422, "empty_body", _("The message is empty."), {"body": ["empty"]})
+        raise invalid(_("The message is empty."), {"body": ["empty"]}, code="empty_body")
     if len(text) > MAX_BODY:
-        raise ApiError(
-            422,
-            "body_too_long",
+        raise invalid(
             _("A message holds at most %(n)d characters.", n=MAX_BODY),
             {"body": ["too long"]},
+            code="body_too_long",
         )
     return text
 
 
 def clean_client_id(client_id: Any) -> str:
     if not isinstance(client_id, str) or not CLIENT_ID_RE.match(client_id):
-        raise ApiError(
-            422,
-            "invalid_client_id",
+        raise invalid(
             _("client_id must be 1 to 64 letters, digits or . _ : -"),
             {"client_id": ["invalid"]},
+            code="invalid_client_id",
         )
     return client_id
 
@@ -72,14 +71,15 @@ def new_client_id() -> str:
 # -- conversations ---------------------------------------------------------------------------
 
 
-def _users(ids: set[int]) -> list[User]:
-    found = list(db.session.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True))))
+def _people(ids: set[int]) -> list[User]:
+    """The active accounts of ``ids``; a 422 ``unknown_user`` naming the others."""
+    found = users_by_id(ids, active=True)
     if len(found) != len(ids):
-        missing = sorted(ids - {u.id for u in found})
-        raise ApiError(
-            422, "unknown_user", _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}
+        missing = sorted(ids - found.keys())
+        raise invalid(
+            _("Unknown people: %(ids)s", ids=missing), {"member_ids": missing}, code="unknown_user"
         )
-    return found
+    return list(found.values())
 
 
 def _create_unique(key: str, build: Any) -> tuple[Conversation, bool]:
@@ -119,7 +119,7 @@ def start_conversation(
         raise invalid(_("Choose someone to talk to."), {"member_ids": ["empty"]})
     if len(others) + 1 > MAX_GROUP:
         raise invalid(_("Too many people."), {"member_ids": ["too many"]})
-    people = _users(others)
+    people = _people(others)
     if blocks.blocks_among(actor.id, [p.id for p in people]):
         raise _blocked()
     if len(people) == 1 and title is None:
@@ -215,7 +215,7 @@ def add_member(
     )
     if (count or 0) >= MAX_GROUP:
         raise ApiError(409, "group_full", _("This group is full."))
-    _users({user_id})
+    _people({user_id})
     row = ConversationMember(conversation_id=conversation.id, user_id=user_id, role="member")
     if not insert_once(row):  # a concurrent request added them first
         found = access.membership(conversation, user_id)
@@ -345,14 +345,15 @@ def send_message(
     conversation: Conversation,
     body: Any,
     client_id: Any,
-    member: ConversationMember | None = None,
+    member: ConversationMember,
 ) -> SendResult:
     """Store a message once per ``(sender, client_id)`` and push it after commit.
 
     A repeated send with the same body gives back the stored message (``created`` false); the
     same ``client_id`` with another body or conversation is a 409. ``member`` is the sender's
-    membership from :func:`messaging.access.access_conversation` (looked up when not given):
-    an association's staff store theirs at their first message (read marker; presence).
+    membership from :func:`messaging.access.access_conversation` (every caller loads it to
+    check access): an association's staff store theirs at their first message (read marker;
+    presence).
 
     This is the hot path: four Core statements on SQLite (insert-unless-present, last id,
     sender's read marker, the recipients), one more on PostgreSQL (the conversation row lock).
@@ -365,12 +366,8 @@ def send_message(
         if blocks.blocked_between(low, high):
             raise _blocked()
     if conversation.kind == "association":
-        # staff who answer an inbox store their membership row (their read marker; presence);
-        # callers without the membership at hand (scripts, demo data) have it looked up
-        if member is None:
-            member = access.membership(conversation, actor_id)
-        if member is not None:
-            _stored(member)
+        # staff who answer an inbox store their membership row (their read marker; presence)
+        _stored(member)
     # Straight to the session's connection: these are Core statements, the ORM adds nothing.
     conn = db.session.connection()
     dialect = conn.dialect.name

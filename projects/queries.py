@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.db import db, utcnow
 from app.i18n import local_day
-from directory import Association
+from directory import Association, user_memberships
 from projects import access, logic
 from projects.models import Activity, Milestone, Project, ProjectAssociation, ProjectComment
 
@@ -56,6 +56,24 @@ def approved_associations() -> list[Association]:
     return list(
         db.session.scalars(
             select(Association).where(Association.status == "approved").order_by(Association.name)
+        )
+    )
+
+
+def editable_associations(user: User) -> list[Association]:
+    """The associations ``user`` may make own a project, by name: every approved one for a
+    platform admin, else the approved ones where they are admin or coordinator (a pending or
+    suspended association owns nothing). Two queries, whatever the number of memberships."""
+    if user.is_admin:
+        return approved_associations()
+    ids = [m.association_id for m in user_memberships(user.id) if m.role in access.EDITOR_ROLES]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Association)
+            .where(Association.id.in_(ids), Association.status == "approved")
+            .order_by(Association.name, Association.id)
         )
     )
 

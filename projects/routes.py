@@ -19,7 +19,8 @@ from app.db import utcnow
 from app.edge import attempt, form_action
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
-from directory import get_association, user_memberships
+from app.validation_messages import translate_fields
+from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
@@ -118,6 +119,22 @@ def _flash_error(error: ma.ValidationError | ApiError) -> None:
         text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
         parts.append(f"{name}: {text}")
     flash(" — ".join(parts), "error")
+
+
+def _schema_errors(error: ma.ValidationError) -> dict[str, list[str]]:
+    """A form's input refused by the schema, as a re-rendered form shows it: per field, in the
+    reader's language (what :meth:`app.edge.Outcome.field_errors` gives for a refused write)."""
+    messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+    return {str(name): _texts(found) for name, found in translate_fields(messages).items()}
+
+
+def _texts(found: Any) -> list[str]:
+    """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
+    if isinstance(found, dict):
+        return [text for value in found.values() for text in _texts(value)]
+    if isinstance(found, list):
+        return [text for value in found for text in _texts(value)]
+    return [str(found)]
 
 
 def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
@@ -223,23 +240,6 @@ def _rtl() -> bool:
     return text_direction(str(get_locale())) == "rtl"
 
 
-def _editable_associations() -> list[Any]:
-    user = require_user()
-    if user.is_admin:
-        return queries.approved_associations()
-    # only associations that may own a project (approved: not pending nor suspended)
-    return [
-        m
-        for m in user_memberships(user.id)
-        if m.role in access.EDITOR_ROLES and _approved(m.association_id)
-    ]
-
-
-def _approved(association_id: int) -> bool:
-    association = get_association(association_id)
-    return association is not None and association.status == "approved"
-
-
 # ------------------------------------------------------------------ pages
 
 
@@ -249,7 +249,7 @@ def list_projects() -> ResponseReturnValue:
     user = get_current_user()
     page = paginate(access.visible_projects(user), page_no, 20)
     items = [(p, serialize.project_progress(p)) for p in page["items"]]
-    can_create = user is not None and (user.is_admin or bool(_editable_associations()))
+    can_create = user is not None and (user.is_admin or bool(queries.editable_associations(user)))
     return render_template(
         "projects/list.html",
         items=items,
@@ -264,8 +264,8 @@ def list_projects() -> ResponseReturnValue:
 @rate_limit("project_write", methods=["POST"])
 def new_project() -> ResponseReturnValue:
     actor = require_user()
-    choices = _editable_associations()
-    status = 200
+    choices = queries.editable_associations(actor)
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
             data = _load(
@@ -274,16 +274,13 @@ def new_project() -> ResponseReturnValue:
                 multi=("association_ids",),
             )
         except ma.ValidationError as error:
-            _flash_error(error)
-            status = 422
+            errors = _schema_errors(error)
         else:
             created = attempt(lambda: services.create_project(actor, data))
-            if created.error is not None:
-                if created.error.code in (401, 403, 404):
-                    raise created.error
-                _flash_error(created.error)
-                status = 422
-            elif created.value is not None:
+            if created.error is not None and created.error.code in (401, 403, 404):
+                raise created.error
+            errors = created.field_errors()
+            if created.value is not None:
                 flash(_("Project created."), "success")
                 return redirect(
                     url_for("projects.show_project", project_id=created.value.id), code=303
@@ -294,7 +291,8 @@ def new_project() -> ResponseReturnValue:
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
         form=request.form,
-    ), status
+        errors=errors,
+    ), (422 if errors else 200)
 
 
 def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -11,12 +11,11 @@ import pytest
 
 from app.db import db, utcnow
 from library import services as library
-from messaging import services as chat
 from tests.conftest import count_statements
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.forums.factories import make_reply, make_topic
-from tests.messaging.factories import direct
+from tests.messaging.factories import direct, send
 from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
 
 
@@ -75,7 +74,7 @@ def test_dashboard_shows_my_associations_and_requests_waiting_for_me(logged_in):
 def test_dashboard_shows_unread_messages_and_discussions(logged_in):
     me, karim = UserFactory(locale="fr"), UserFactory(display_name="Karim")
     conversation = direct(karim, me)
-    chat.send_message(karim, conversation, "Salam, tu viens samedi ?", "c1")
+    send(karim, conversation, "Salam, tu viens samedi ?", "c1")
     db.session.commit()
     topic, _post = make_topic(me, title="Gestion de l'eau")
     make_reply(karim, topic, "Bonne idée")
@@ -125,7 +124,7 @@ def test_home_runs_a_fixed_number_of_queries(client, logged_in, who):
             MilestoneFactory(project=project, due_on=utcnow().date())
             make_topic(UserFactory(), title=f"Sujet {i}")
             writer = UserFactory()
-            chat.send_message(writer, direct(writer, me), "Salam", f"m{i}")
+            send(writer, direct(writer, me), "Salam", f"m{i}")
         db.session.commit()
 
     browser = client if who == "visitor" else logged_in(me)

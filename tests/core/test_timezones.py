@@ -15,12 +15,11 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.db import db
 from app.i18n import datetime_filter, reading_as
-from messaging import services as chat
 from messaging.models import Message
 from tests.conftest import csrf_token
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import PASSWORD, UserFactory
-from tests.messaging.factories import direct
+from tests.messaging.factories import direct, send
 from tests.projects.factories import ActivityFactory, ProjectFactory
 
 LATE_EVENING = dt.datetime(2026, 12, 4, 23, 30, tzinfo=dt.UTC)
@@ -188,7 +187,7 @@ def test_rendering_for_another_person_uses_their_zone(app):
 def test_chat_lines_show_the_time_in_the_reader_zone(logged_in, zone, shown):
     reader, writer = UserFactory(timezone=zone), UserFactory()
     conversation = direct(writer, reader)
-    chat.send_message(writer, conversation, "Salam", "c-1")
+    send(writer, conversation, "Salam", "c-1")
     db.session.commit()
     db.session.execute(update(Message).values(created_at=LATE_EVENING))
     db.session.commit()

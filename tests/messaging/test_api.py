@@ -12,7 +12,7 @@ from app import limits
 from app.db import db, transaction
 from messaging.models import Conversation, Message
 from tests.factories import UserFactory
-from tests.messaging.factories import direct, group
+from tests.messaging.factories import direct, group, send
 
 BASE = "/api/v1/conversations"
 
@@ -74,6 +74,13 @@ def test_start_conversation_bad_input(api: Any) -> None:
     assert api(None).post(BASE, json={"member_ids": [a.id]}).status_code == 401
 
 
+def test_start_conversation_refuses_a_deactivated_account(api: Any) -> None:
+    a, gone = UserFactory(), UserFactory(is_active=False)
+    refused = api(a).post(BASE, json={"member_ids": [gone.id]})
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "unknown_user"
+    assert refused.json["error"]["fields"] == {"member_ids": [gone.id]}
+
+
 def test_group_creation_and_listing(api: Any) -> None:
     a, b, c = UserFactory(), UserFactory(), UserFactory()
     made = api(a).post(BASE, json={"member_ids": [b.id, c.id], "title": "جمعية الأمل"})
@@ -129,23 +136,22 @@ def test_same_client_id_in_another_conversation_is_refused(api: Any) -> None:
 
 
 def test_concurrent_retries_store_once(app: Flask) -> None:
-    from messaging import services
 
     a, b = UserFactory(), UserFactory()
     conv_id, a_id = direct(a, b).id, a.id
     ids: list[int] = []
     barrier = threading.Barrier(4)
 
-    def send() -> None:
+    def retry() -> None:
         with app.app_context():
             actor = db.session.get(type(a), a_id)
             conv = db.session.get(Conversation, conv_id)
             barrier.wait()
             with transaction():  # services flush; the caller's edge commits
-                ids.append(services.send_message(actor, conv, "once", "same-id").message["id"])
+                ids.append(send(actor, conv, "once", "same-id").message["id"])
             db.session.remove()
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
+    threads = [threading.Thread(target=retry) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -176,6 +182,22 @@ def test_send_bad_input_stores_nothing(api: Any, payload: dict[str, Any], code: 
     assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == code
     assert count_messages() == 0
+
+
+def test_refused_message_error_body(api: Any) -> None:
+    """Clients read the code, the message in their language and which field is wrong."""
+    a, b = UserFactory(), UserFactory()
+    conv = direct(a, b)
+    client = api(a)
+    empty = client.post(f"{BASE}/{conv.id}/messages", json={"body": " ", "client_id": "a"})
+    assert empty.json["error"] == {
+        "code": "empty_body",
+        "message": "الرسالة فارغة.",
+        "fields": {"body": ["empty"]},
+    }
+    long = client.post(f"{BASE}/{conv.id}/messages", json={"body": "x" * 5001, "client_id": "a"})
+    assert long.json["error"]["fields"] == {"body": ["too long"]}
+    assert "5000" in long.json["error"]["message"]
 
 
 def test_non_member_gets_404_everywhere(api: Any) -> None:

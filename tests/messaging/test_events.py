@@ -10,12 +10,11 @@ import socketio
 
 from app import limits
 from app.db import db
-from messaging import services
 from messaging.models import Conversation, Message
 from tests.conftest import LiveServer, token_for
 from tests.factories import UserFactory
 from tests.messaging.conftest import NS, ChatClient
-from tests.messaging.factories import direct, group
+from tests.messaging.factories import direct, group, send
 
 Chat = Callable[..., ChatClient]
 
@@ -252,9 +251,7 @@ def test_read_event_reaches_members_and_readers_tabs(chat: Chat) -> None:
 def _exchange(conversation_id: int, *people: Any) -> None:
     """Each of ``people`` writes once: presence needs consent (see test_privacy.py)."""
     for person in people:
-        services.send_message(
-            person, db.session.get(Conversation, conversation_id), "salam", f"x{person.id}"
-        )
+        send(person, db.session.get(Conversation, conversation_id), "salam", f"x{person.id}")
     db.session.commit()
 
 

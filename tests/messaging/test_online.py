@@ -11,11 +11,11 @@ import redis
 from flask import Flask
 
 from app.db import db
-from messaging import online, services
+from messaging import online
 from messaging.presence import RedisPresence, redis_client
 from tests.conftest import service_unavailable
 from tests.factories import UserFactory
-from tests.messaging.factories import group
+from tests.messaging.factories import group, send
 from tests.scale.conftest import REDIS_URL
 
 BASE = "/api/v1/conversations"
@@ -55,7 +55,7 @@ def test_a_conversation_asks_the_store_once_whatever_its_size(
     people = [UserFactory() for _ in range(6)]
     conversation = group(admin, *people)
     for i, person in enumerate([admin, *people]):  # everybody wrote: everybody may be seen
-        services.send_message(person, conversation, f"salam {i}", f"c{i}")
+        send(person, conversation, f"salam {i}", f"c{i}")
     db.session.commit()
     for person in people[:3]:
         redis_store.connect(person.id)
@@ -75,8 +75,8 @@ def test_visible_online_leaves_out_who_may_not_be_seen(app: Flask) -> None:
         store.connect(user.id)
     try:
         conversation = group(a, b)
-        services.send_message(a, conversation, "salam", "x1")
-        services.send_message(b, conversation, "wa alaykum", "x2")
+        send(a, conversation, "salam", "x1")
+        send(b, conversation, "wa alaykum", "x2")
         db.session.commit()
         assert online.visible_online(a.id, [a.id, b.id, stranger.id]) == {a.id, b.id}
         assert online.visible_online(a.id, []) == set()

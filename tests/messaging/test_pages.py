@@ -107,6 +107,51 @@ def test_start_conversation_by_usernames(logged_in: Any) -> None:
     assert db.session.query(Conversation).count() == 2
 
 
+def test_start_conversation_by_usernames_ignores_their_case(logged_in: Any) -> None:
+    """Usernames are unique whatever their case: the one typed in capitals is the same person
+    (twice, in two cases, is still one person)."""
+    a, b = UserFactory(), UserFactory(username="karim_b")
+    client = logged_in(a)
+    token = csrf_token(client)
+    made = client.post("/chat/new", data={"usernames": "Karim_B, karim_b", "csrf_token": token})
+    assert made.status_code == 302
+    db.session.expire_all()
+    conv = db.session.query(Conversation).one()
+    assert made.headers["Location"].endswith(f"/chat/{conv.id}") and conv.kind == "direct"
+    assert {m.user_id for m in conv.members} == {a.id, b.id}
+
+
+def test_staff_answer_an_inbox_with_the_plain_form(logged_in: Any, api: Any) -> None:
+    """An association's admin answering its inbox without JavaScript stores their membership
+    row: their read marker is at their answer, so it does not count as unread for them."""
+    from sqlalchemy import select
+
+    from messaging.models import ConversationMember
+    from tests.directory.factories import AssociationFactory, MembershipFactory
+
+    assoc = AssociationFactory(status="approved")
+    boss, asker = UserFactory(), UserFactory()
+    MembershipFactory(association=assoc, user=boss, role="admin")
+    conv_id = api(asker).post("/api/v1/conversations", json={"association_id": assoc.id}).json["id"]
+    client = logged_in(boss)
+    page = client.get(f"/chat/{conv_id}").get_data(as_text=True)
+    client_id = CLIENT_ID_RE.search(page)
+    assert client_id is not None
+    sent = client.post(
+        f"/chat/{conv_id}/send",
+        data={"body": "مرحبا", "client_id": client_id.group(1), "csrf_token": csrf_token(client)},
+    )
+    assert sent.status_code == 302
+    db.session.expire_all()
+    answer = db.session.scalars(select(Message).where(Message.sender_id == boss.id)).one()
+    row = db.session.scalars(
+        select(ConversationMember).where(
+            ConversationMember.conversation_id == conv_id, ConversationMember.user_id == boss.id
+        )
+    ).one()
+    assert row.role == "staff" and row.last_read_id == answer.id
+
+
 def test_chat_pages_need_login(client: Any) -> None:
     assert client.get("/chat").status_code == 302
     assert client.get("/chat/1").status_code == 302

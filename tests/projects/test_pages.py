@@ -7,7 +7,9 @@ import re
 
 from app.db import db
 from projects.models import Activity, Milestone, Project, ProjectComment
-from tests.conftest import csrf_token
+from tests.conftest import count_statements, csrf_token
+from tests.directory.factories import AssociationFactory, MembershipFactory
+from tests.factories import UserFactory
 from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
 
 
@@ -70,6 +72,38 @@ def test_coordinator_creates_project_through_the_form(logged_in, world):
     assert project.visibility == "network" and project.association_ids == [world.a.id]
 
 
+def test_new_project_page_offers_approved_associations_in_constant_queries(logged_in, app):
+    """The associations a person may make own a project (approved ones where they are admin or
+    coordinator) are read at once, not one query per membership."""
+    person = UserFactory()
+    browser = logged_in(person)
+
+    def statements_for(count: int) -> tuple[int, int]:
+        for i in range(count):
+            role = ("admin", "coordinator")[i % 2]
+            MembershipFactory(association=AssociationFactory(), user=person, role=role)
+        db.session.commit()
+        browser.get("/projects/new")  # caches warm
+        counts = []
+        for path in ("/projects/new", "/projects"):
+            with count_statements() as statements:
+                assert browser.get(path).status_code == 200
+            counts.append(len(statements))
+        return counts[0], counts[1]
+
+    assert statements_for(1) == statements_for(5)
+    pending = AssociationFactory(name="Pending Nadi", status="pending")
+    suspended = AssociationFactory(name="Suspended Nadi", status="suspended")
+    member_of = AssociationFactory(name="Member Nadi")
+    MembershipFactory(association=pending, user=person, role="admin")
+    MembershipFactory(association=suspended, user=person, role="admin")
+    MembershipFactory(association=member_of, user=person, role="member")
+    db.session.commit()
+    form = browser.get("/projects/new").get_data(as_text=True)
+    assert form.count('name="association_ids"') == 6
+    assert "Nadi" not in form
+
+
 def test_bad_project_form_is_rejected_with_a_message(logged_in, world):
     browser = logged_in(world.coordinator)
     token = csrf_token(browser, "/projects/new")
@@ -85,7 +119,28 @@ def test_bad_project_form_is_rejected_with_a_message(logged_in, world):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "flash-error" in html and "ends_on:" in html  # the message names the field
+    # the reason stands beside the field it is about, which points at it; the input is kept
+    assert re.search(r'<p class="field-error" id="p-end-error"><i [^>]*></i> [^<]+</p>', html)
+    assert re.search(r'id="p-end"[^>]*aria-invalid="true" aria-describedby="p-end-error"', html)
+    assert "flash-error" not in html and 'value="Backwards"' in html
+    assert "p-title-error" not in html
+    db.session.expire_all()
+    assert db.session.query(Project).count() == 0
+
+
+def test_project_form_shows_schema_errors_beside_their_fields(logged_in, world):
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, "/projects/new")
+    response = browser.post(
+        "/projects/new",
+        data={"csrf_token": token, "title": "", "starts_on": "2026-06-30", "ends_on": "demain"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("p-title", "p-associations", "p-end"):
+        beside = rf'<p class="field-error" id="{field}-error"><i [^>]*></i> [^<]+</p>'
+        assert re.search(beside, html), field
+    assert "p-start-error" not in html and "flash-error" not in html
     db.session.expire_all()
     assert db.session.query(Project).count() == 0
 

@@ -46,7 +46,6 @@ from forums import moderation as forum_moderation
 from forums import services as forum_services
 from forums.models import Forum, ForumModerator, Post, Topic
 from messaging import services as chat_services
-from messaging.access import access_conversation
 from messaging.models import Conversation, Message
 from projects import feeds as project_feeds
 from projects import services as project_services
@@ -55,6 +54,7 @@ from tests.conftest import ApiClient
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.forums.factories import ForumFactory
+from tests.messaging.factories import send
 from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
 
 ROLES = (
@@ -159,9 +159,7 @@ class World:
             return {"reply": post.id}
         if kind == "message":
             conversation = db.session.get(Conversation, self.ids["group"])
-            result = chat_services.send_message(
-                member, conversation, "رسالة جديدة", f"fresh-{_next()}"
-            )
+            result = send(member, conversation, "رسالة جديدة", f"fresh-{_next()}")
             db.session.commit()
             return {"message": result.message["id"]}
         if kind == "milestone":
@@ -398,8 +396,8 @@ def build_world(app: Flask) -> World:
     group, _ = chat_services.start_conversation(
         assoc_admin, [member.id, coordinator.id], "SECRET-GROUP-TITLE"
     )
-    sent = chat_services.send_message(member, group, "SECRET-GROUP-MESSAGE", "world-1")
-    chat_services.send_message(member, direct, "SECRET-DIRECT-MESSAGE", "world-2")
+    sent = send(member, group, "SECRET-GROUP-MESSAGE", "world-1")
+    send(member, direct, "SECRET-DIRECT-MESSAGE", "world-2")
 
     project = ProjectFactory(
         title="SECRET-PRIVATE-PROJECT", visibility="members", associations=[assoc]
@@ -489,11 +487,9 @@ def add_socket_resources(world: World) -> None:
     outsider = world.user("outsider")
     assoc_id = world.ids["assoc"]
     inbox, _created = chat_services.start_conversation(outsider, [], association_id=assoc_id)
-    asked = chat_services.send_message(outsider, inbox, "SECRET-INBOX-MESSAGE", "world-inbox")
+    asked = send(outsider, inbox, "SECRET-INBOX-MESSAGE", "world-inbox")
     for role in ("assoc_admin", "coordinator"):
-        staff = world.user(role)
-        conversation, _member = access_conversation(staff, inbox.id)
-        chat_services.send_message(staff, conversation, f"Réponse de {role}", f"world-{role}")
+        send(world.user(role), inbox, f"Réponse de {role}", f"world-{role}")
     direct_message = db.session.scalar(
         select(Message.id)
         .where(Message.conversation_id == world.ids["direct"])
@@ -521,7 +517,7 @@ def fresh_message(world: World, conversation_key: str) -> int:
     conversation = db.session.get(Conversation, world.ids[conversation_key])
     assert conversation is not None
     sender = world.user("outsider" if conversation_key == "inbox" else "member")
-    result = chat_services.send_message(sender, conversation, "رسالة جديدة", f"fresh-{_next()}")
+    result = send(sender, conversation, "رسالة جديدة", f"fresh-{_next()}")
     db.session.commit()
     return int(result.message["id"])
 

@@ -61,12 +61,12 @@ from directory.services import set_member
 from forums import moderation as forum_moderation
 from forums import services as forum_services
 from forums.models import Topic
-from messaging import services as chat_services
 from messaging.models import Conversation, ConversationMember, Message
 from projects import services as project_services
 from projects.models import Milestone, Project
 from tests.factories import UserFactory
 from tests.forums.factories import make_topic
+from tests.messaging.factories import send
 from tests.projects.factories import MilestoneFactory, ProjectFactory
 from tests.security.authz_world import (
     ROLES,
@@ -791,7 +791,7 @@ class RowRun:
             assert conversation is not None
             owner = self.world.user("outsider" if self.row.target == "inbox" else "member")
             cid = f"trigger-{self.row.event}-{target}"
-            sent = chat_services.send_message(owner, conversation, "trigger", cid)
+            sent = send(owner, conversation, "trigger", cid)
             db.session.commit()
             message_id = sent.message["id"]
             self.expect(hear, "message_new", lambda d: d["message"]["id"] == message_id, "new")
