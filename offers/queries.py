@@ -205,15 +205,3 @@ def find_city(city_id: int) -> City | None:
 
 def cities(ids: set[int]) -> list[City]:
     return list(db.session.scalars(select(City).where(City.id.in_(ids))))
-
-
-def people(ids: set[int]) -> dict[int, User]:
-    """The accounts of ``ids`` by id, in one query."""
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-
-
-def user_named(username: str) -> User | None:
-    """The account of a username, whatever its case."""
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))

@@ -13,6 +13,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, login_required, require_user
+from app.accounts.queries import user_by_username, users_by_id
 from app.api import ApiError
 from app.db import transaction
 from app.edge import attempt, form_action
@@ -253,7 +254,7 @@ def show(offer_id: int) -> ResponseReturnValue:
     my_claim = queries.claim_of(offer.id, actor.id) if actor is not None else None
     requests = queries.claims_of(offer) if mine else []
     ids = {c.claimant_id for c in requests} | ({offer.author_id} if offer.author_id else set())
-    people = queries.people(ids)
+    people = users_by_id(ids)
     contacts = {}
     if actor is not None:
         reg = registry()
@@ -602,7 +603,7 @@ def referrals(association_id: int) -> ResponseReturnValue:
     person = None
     if request.method == "POST":
         username = request.form.get("username", "").strip()
-        person = queries.user_named(username)
+        person = user_by_username(username)
         if person is None:
             flash(_("Unknown username."), "error")
         else:
