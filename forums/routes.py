@@ -15,7 +15,7 @@ from app.api import ApiError, expected_version, id_arg
 from app.db import db, transaction
 from app.edge import attempt
 from app.limits import rate_limit
-from forums import access, queries, services
+from forums import access, queries, serialize, services
 from forums import moderation as moderating
 from forums.models import FLAG_REASONS, REACTIONS
 from forums.reading import topic_detail
@@ -110,7 +110,7 @@ def forum(forum_id: int) -> ResponseReturnValue:
     watching = viewer is not None and queries.watching_forum(viewer, forum_id)
     return render_template(
         "forums/forum.html",
-        forum=queries.forum_dict(forum_obj, locale()),
+        forum=serialize.forum_dict(forum_obj, locale()),
         topics=topics,
         watching=watching,
         pages=_page_count(topics["total"], PER_PAGE),
@@ -149,7 +149,7 @@ def new_topic(forum_id: int) -> ResponseReturnValue:
             return redirect(url_for("forums.topic", topic_id=topic_id))
     return render_template(
         "forums/new_topic.html",
-        forum=queries.forum_dict(forum_obj, locale()),
+        forum=serialize.forum_dict(forum_obj, locale()),
         title=title,
         body=body,
     ), status
@@ -322,7 +322,7 @@ def post_history(post_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     post, topic_obj = access.access_post(viewer, post_id)
     revisions = [
-        (rev, editor, queries.revision_html(rev)) for rev, editor in queries.post_revisions(post)
+        (rev, editor, serialize.revision_html(rev)) for rev, editor in queries.post_revisions(post)
     ]
     return render_template("forums/history.html", post=post, topic=topic_obj, revisions=revisions)
 

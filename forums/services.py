@@ -39,7 +39,8 @@ from forums.models import (
     Watch,
 )
 from forums.notify import notify_mentions, notify_published, post_url
-from forums.queries import live_payload, mention_map
+from forums.queries import mention_map
+from forums.serialize import live_payload
 from forums.text import _, render_post
 
 NAMESPACE = "/forums"
