@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import flash
+from flask_babel import gettext as _
 
 from app.api import ApiError
 from app.db import transaction
@@ -40,6 +41,25 @@ class Outcome(Generic[T]):
         return {"_": [self.error.message or ""]}
 
 
+def refusal_text(error: ApiError) -> str:
+    """A refusal in one line for a flash: its message, then each field's reasons not already
+    said (a button has no field to show them beside)."""
+    said: list[str] = []
+    for text in [error.message or _("Something went wrong.")] + [
+        str(m)
+        for reasons in error.fields.values()
+        for m in (reasons if isinstance(reasons, list) else [reasons])
+    ]:
+        if text and text not in said:
+            said.append(text)
+    return " ".join(said)
+
+
+def flash_refusal(error: ApiError) -> None:
+    """Flash a refusal where the person is (:func:`refusal_text`)."""
+    flash(refusal_text(error), "error")
+
+
 def attempt(action: Callable[[], T]) -> Outcome[T]:
     """Run ``action`` as one transaction: committed when it returns, rolled back when it raises
     an :class:`ApiError` (returned in the outcome; other exceptions propagate)."""
@@ -53,10 +73,11 @@ def attempt(action: Callable[[], T]) -> Outcome[T]:
 
 def form_action(action: Callable[[], object], done: str | None = None) -> bool:
     """A page's button: run ``action`` (see :func:`attempt`), flash ``done`` when it worked or
-    the refusal's message when it did not. True when it worked."""
+    the refusal (:func:`flash_refusal`: its message and its fields' reasons) when it did not.
+    True when it worked."""
     outcome = attempt(action)
     if outcome.error is not None:
-        flash(outcome.error.message or "", "error")
+        flash_refusal(outcome.error)
         return False
     if done:
         flash(done, "success")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version, id_arg
 from app.db import db, transaction
-from app.edge import attempt
+from app.edge import attempt, flash_refusal, form_action
 from app.limits import rate_limit
 from forums import access, queries, serialize, services
 from forums import moderation as moderating
@@ -55,25 +54,6 @@ def _page() -> int:
         return 1
 
 
-def _fail(error: ApiError) -> None:
-    messages = [error.message or _("Something went wrong.")]
-    for field_messages in error.fields.values():
-        messages.extend(
-            field_messages if isinstance(field_messages, list) else [str(field_messages)]
-        )
-    flash(" ".join(messages), "error")
-
-
-def _act(action: Callable[[], object]) -> bool:
-    """A button's write as one transaction (:func:`app.edge.attempt`): kept when it works;
-    undone and flashed with its reasons (the message and each field's) when refused. The
-    buttons' flashes keep the field reasons, which ``form_action`` leaves out."""
-    outcome = attempt(action)
-    if outcome.error is not None:
-        _fail(outcome.error)
-    return outcome.ok
-
-
 @bp.route("/forums")
 def index() -> ResponseReturnValue:
     viewer = get_current_user()
@@ -95,7 +75,7 @@ def new_forum() -> ResponseReturnValue:
     if request.method == "POST":
         created = attempt(lambda: services.create_forum(user, values).id)
         if created.error is not None:
-            _fail(created.error)
+            flash_refusal(created.error)
             status = 422
         else:
             return redirect(url_for("forums.forum", forum_id=created.value))
@@ -137,7 +117,7 @@ def new_topic(forum_id: int) -> ResponseReturnValue:
 
         created = attempt(create)
         if created.error is not None:
-            _fail(created.error)
+            flash_refusal(created.error)
             status = created.error.code if created.error.code in (413, 422) else 422
         else:
             assert created.value is not None
@@ -215,7 +195,7 @@ def reply(topic_id: int) -> ResponseReturnValue:
     if written.error is not None:
         if written.error.code == 404:
             raise written.error
-        _fail(written.error)
+        flash_refusal(written.error)
         return redirect(
             url_for("forums.topic", topic_id=topic_id, page=request.form.get("page", 1)) + "#reply"
         )
@@ -233,7 +213,7 @@ def watch_topic(topic_id: int) -> ResponseReturnValue:
     user = require_user()
     topic_obj = access.access_topic(user, topic_id)
     on = request.form.get("on") == "1"
-    _act(lambda: services.set_watch(user, topic=topic_obj, on=on))
+    form_action(lambda: services.set_watch(user, topic=topic_obj, on=on))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
@@ -243,7 +223,7 @@ def watch_forum(forum_id: int) -> ResponseReturnValue:
     user = require_user()
     forum_obj = access.access_forum(forum_id)
     on = request.form.get("on") == "1"
-    _act(lambda: services.set_watch(user, forum=forum_obj, on=on))
+    form_action(lambda: services.set_watch(user, forum=forum_obj, on=on))
     return redirect(url_for("forums.forum", forum_id=forum_id))
 
 
@@ -258,7 +238,7 @@ def moderate_topic(topic_id: int) -> ResponseReturnValue:
             changes[key] = request.form[key] == "1"
     if id_arg("forum_id", request.form):
         changes["forum_id"] = id_arg("forum_id", request.form)
-    _act(lambda: moderating.moderate_topic(user, topic_obj, changes))
+    form_action(lambda: moderating.moderate_topic(user, topic_obj, changes))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
@@ -302,7 +282,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
                 conflict = True
                 status = 409
             else:
-                _fail(error)
+                flash_refusal(error)
                 status = 422
         else:
             return _back_to(number, topic_id)
@@ -333,7 +313,7 @@ def delete_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "delete")
     number, topic_id, forum_id = post.number, topic_obj.id, topic_obj.forum_id
-    if not _act(lambda: services.delete_post(user, post, topic_obj)):
+    if not form_action(lambda: services.delete_post(user, post, topic_obj)):
         return _back_to(number, topic_id)
     flash(_("The post was deleted."), "success")
     if number == 1:
@@ -349,9 +329,9 @@ def react(post_id: int) -> ResponseReturnValue:
     kind = request.form.get("kind", "")
     number, topic_id = post.number, topic_obj.id
     if request.form.get("undo") == "1":
-        _act(lambda: services.unreact(user, post, topic_obj, kind))
+        form_action(lambda: services.unreact(user, post, topic_obj, kind))
     else:
-        _act(lambda: services.react(user, post, topic_obj, kind))
+        form_action(lambda: services.react(user, post, topic_obj, kind))
     return _back_to(number, topic_id)
 
 
@@ -362,7 +342,7 @@ def flag(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
     reason, details = request.form.get("reason", ""), request.form.get("details", "")
-    if _act(lambda: moderating.flag(user, post, topic_obj, reason, details)):
+    if form_action(lambda: moderating.flag(user, post, topic_obj, reason, details)):
         flash(_("Thank you, the moderators will look at this post."), "success")
     return _back_to(number, topic_id)
 
@@ -374,7 +354,7 @@ def moderate_post(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id, "moderate")
     number, topic_id = post.number, topic_obj.id
     action = request.form.get("action", "")
-    _act(lambda: moderating.moderate_post(user, post, topic_obj, action))
+    form_action(lambda: moderating.moderate_post(user, post, topic_obj, action))
     if request.form.get("next") == "queue":
         return redirect(url_for("forums.moderation"))
     return _back_to(number, topic_id)
