@@ -341,6 +341,13 @@ def feed_topics(forum_id: int, limit: int = 30) -> list[tuple[Topic, Post, User]
     return [(t, p, a) for t, p, a in rows]
 
 
+def stored_post(user: User, post_id: int, need: str = "edit") -> tuple[Post, Topic]:
+    """The post and its topic as stored now (nothing kept from what this request loaded
+    before), for ``user``: the edit page shown again after an edit refused as stale."""
+    db.session.expire_all()
+    return access.access_post(user, post_id, need)
+
+
 def one_post(viewer: User | None, post: Post, topic: Topic) -> dict[str, Any]:
     """One post as the API shows it."""
     author = db.session.get(User, post.author_id)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version, id_arg
-from app.db import db, transaction
+from app.db import transaction
 from app.edge import attempt, flash_refusal, form_action
 from app.limits import rate_limit
 from forums import access, queries, serialize, services
@@ -276,8 +276,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
             if error.error_code == "edit_conflict":
                 # Their text is shown above the form, which keeps the editor's input and now
                 # carries the current version: saving again applies it knowingly.
-                db.session.expire_all()
-                post, topic_obj = access.access_post(user, post_id, "edit")
+                post, topic_obj = queries.stored_post(user, post_id, "edit")
                 version = str(post.version)
                 conflict = True
                 status = 409
