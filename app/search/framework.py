@@ -172,6 +172,10 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # a savepoint was released (app.db.insert_once): the outbox rows are not committed
+        # yet, and this transaction holds SQLite's write lock, which the drain would wait for
+        return
     if not session.info.pop("search_outbox", False):
         return
     if not has_app_context() or EXTENSION_KEY not in current_app.extensions:
