@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 from flask import flash
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.api import ApiError
 from app.db import transaction
@@ -69,6 +70,19 @@ def attempt(action: Callable[[], T]) -> Outcome[T]:
     except ApiError as error:
         return Outcome(error=error)
     return Outcome(value=value)
+
+
+def errors_beside_fields(form: FlaskForm, error: ApiError) -> None:
+    """A form's refused write: each field's reasons shown beside it; the message flashed when
+    no field of the form shows a reason."""
+    shown = False
+    for name, reasons in error.fields.items():
+        field = form._fields.get(name)
+        if field is not None and isinstance(reasons, list):
+            field.errors = [*field.errors, *(str(r) for r in reasons)]
+            shown = True
+    if not shown:
+        flash_refusal(error)
 
 
 def form_action(action: Callable[[], object], done: str | None = None) -> bool:

@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version, id_arg
 from app.db import transaction
-from app.edge import attempt, flash_refusal, form_action
+from app.edge import attempt, errors_beside_fields, flash_refusal, form_action
 from app.limits import rate_limit
 from forums import access, queries, serialize, services
 from forums import moderation as moderating
+from forums.forms import TopicForm
 from forums.models import FLAG_REASONS, REACTIONS
 from forums.reading import topic_detail
 from forums.text import locale
@@ -107,17 +108,17 @@ def _page_count(total: int, per_page: int) -> int:
 def new_topic(forum_id: int) -> ResponseReturnValue:
     user = require_user()
     forum_obj = access.access_forum(forum_id)
-    title, body = request.form.get("title", ""), request.form.get("body", "")
+    form = TopicForm()
     status = 200
-    if request.method == "POST":
+    if form.validate_on_submit():
 
         def create() -> tuple[int, bool]:
-            topic, post = services.create_topic(user, forum_obj, title, body)
+            topic, post = services.create_topic(user, forum_obj, form.title.data, form.body.data)
             return topic.id, post.pending
 
         created = attempt(create)
         if created.error is not None:
-            flash_refusal(created.error)
+            errors_beside_fields(form, created.error)
             status = created.error.code if created.error.code in (413, 422) else 422
         else:
             assert created.value is not None
@@ -127,11 +128,10 @@ def new_topic(forum_id: int) -> ResponseReturnValue:
                     _("Thank you! Your topic will appear once a moderator approves it."), "success"
                 )
             return redirect(url_for("forums.topic", topic_id=topic_id))
+    elif form.errors:
+        status = 422
     return render_template(
-        "forums/new_topic.html",
-        forum=serialize.forum_dict(forum_obj, locale()),
-        title=title,
-        body=body,
+        "forums/new_topic.html", forum=serialize.forum_dict(forum_obj, locale()), form=form
     ), status
 
 
