@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 from flask import flash
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.api import ApiError
 from app.db import transaction
@@ -41,6 +42,26 @@ class Outcome(Generic[T]):
         return {"_": [self.error.message or ""]}
 
 
+def refusal_text(error: ApiError) -> str:
+    """A refusal in one line for a flash: its message, then each field's reasons not already
+    said (a button has no field to show them beside)."""
+    said: list[str] = []
+    for text in [error.message or _("This could not be done.")] + [
+        str(m)
+        for reasons in error.fields.values()
+        for m in (reasons if isinstance(reasons, list) else [reasons])
+        if not isinstance(m, dict | list)  # structured details (a rule's hits) are not words
+    ]:
+        if text and text not in said:
+            said.append(text)
+    return " ".join(said)
+
+
+def flash_refusal(error: ApiError) -> None:
+    """Flash a refusal where the person is (:func:`refusal_text`)."""
+    flash(refusal_text(error), "error")
+
+
 def attempt(action: Callable[[], T]) -> Outcome[T]:
     """Run ``action`` as one transaction: committed when it returns, rolled back when it raises
     an :class:`ApiError` (returned in the outcome; other exceptions propagate)."""
@@ -52,13 +73,26 @@ def attempt(action: Callable[[], T]) -> Outcome[T]:
     return Outcome(value=value)
 
 
+def errors_beside_fields(form: FlaskForm, error: ApiError) -> None:
+    """A form's refused write: each field's reasons shown beside it; the message flashed when
+    no field of the form shows a reason."""
+    shown = False
+    for name, reasons in error.fields.items():
+        field = form._fields.get(name)
+        if field is not None and isinstance(reasons, list):
+            field.errors = [*field.errors, *(str(r) for r in reasons)]
+            shown = True
+    if not shown:
+        flash_refusal(error)
+
+
 def form_action(action: Callable[[], object], done: str | None = None) -> bool:
     """A page's button: run ``action`` (see :func:`attempt`), flash ``done`` when it worked or
-    the refusal's message (a generic one when it has none) when it did not. True when it
-    worked."""
+    the refusal (:func:`flash_refusal`: its message and its fields' reasons) when it did not.
+    True when it worked."""
     outcome = attempt(action)
     if outcome.error is not None:
-        flash(outcome.error.message or _("This could not be done."), "error")
+        flash_refusal(outcome.error)
         return False
     if done:
         flash(done, "success")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.db import db
-from directory.access import can_see_members
+from directory.access import Need, access_association, can_see_members
 from directory.models import Association, Field, Membership
 
 
@@ -29,6 +29,13 @@ class MembershipInfo:
 def get_association(association_id: int) -> Association | None:
     """The association with this id, whatever its status, or ``None``."""
     return db.session.get(Association, association_id)
+
+
+def stored_association(actor: User, association_id: int, need: Need = "edit") -> Association:
+    """The association as stored now (nothing kept from what this request loaded before), for
+    ``actor``: the edit page shown again after an edit refused as stale."""
+    db.session.expire_all()
+    return access_association(actor, association_id, need=need)
 
 
 def get_associations(ids: Iterable[int]) -> dict[int, Association]:

@@ -25,7 +25,6 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version
-from app.db import db
 from app.edge import attempt, form_action
 from app.images import read_upload
 from app.limits import rate_limit
@@ -307,7 +306,7 @@ def edit_association(association_id: int) -> ResponseReturnValue:
                 if error.error_code == "edit_conflict":
                     # The editor's input stays in the form, which now carries the current
                     # version: after looking at the other change, saving again applies theirs.
-                    db.session.expire_all()
+                    assoc = queries.stored_association(actor, association_id, need="edit")
                     values["version"] = error.fields.get("version", values.get("version"))
                     errors = {
                         "_": [

@@ -13,7 +13,7 @@ from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
 from app.db import transactional
 from app.limits import rate_limit
-from forums import access, moderation, queries, services
+from forums import access, moderation, queries, serialize, services
 from forums.reading import topic_detail
 from forums.schemas import (
     ForumCreateSchema,
@@ -65,13 +65,13 @@ def list_forums() -> dict[str, Any]:
 def create_forum(data: dict[str, Any]) -> dict[str, Any]:
     """Platform admins add a forum (names and descriptions in ar/fr/en)."""
     forum = services.create_forum(require_user(), data)
-    return queries.forum_dict(forum, locale())
+    return serialize.forum_dict(forum, locale())
 
 
 @blp.route("/forums/<int:forum_id>")
 @blp.response(200, ForumSchema)
 def get_forum(forum_id: int) -> dict[str, Any]:
-    return queries.forum_dict(access.access_forum(forum_id), locale())
+    return serialize.forum_dict(access.access_forum(forum_id), locale())
 
 
 @blp.route("/forums/<int:forum_id>", methods=["PATCH"])
@@ -81,7 +81,7 @@ def get_forum(forum_id: int) -> dict[str, Any]:
 def update_forum(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
     """Platform admins edit a forum."""
     forum = services.update_forum(require_user(), access.access_forum(forum_id), data)
-    return queries.forum_dict(forum, locale())
+    return serialize.forum_dict(forum, locale())
 
 
 @blp.route("/forums/<int:forum_id>/moderators", methods=["POST"])
@@ -120,7 +120,7 @@ def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
     forum = access.access_forum(forum_id)
     topic, post = services.create_topic(user, forum, data["title"], data["body"])
     return {
-        "topic": queries.topic_dict(topic, user, user, post.number, user),
+        "topic": serialize.topic_dict(topic, user, user, post.number, user),
         "post": queries.one_post(user, post, topic),
     }
 
@@ -170,7 +170,7 @@ def update_topic(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
     user = require_user()
     topic = access.access_topic(user, topic_id, "moderate")
     moderation.moderate_topic(user, topic, data)
-    return queries.topic_dict(topic, None, None, None, None)
+    return serialize.topic_dict(topic, None, None, None, None)
 
 
 @blp.route("/topics/<int:topic_id>/posts")
@@ -272,8 +272,8 @@ def revisions(post_id: int) -> dict[str, Any]:
             {
                 "id": rev.id,
                 "body": rev.body,
-                "body_html": str(queries.revision_html(rev)),
-                "editor": queries.user_brief(editor),
+                "body_html": str(serialize.revision_html(rev)),
+                "editor": serialize.user_brief(editor),
                 "created_at": rev.created_at,
             }
             for rev, editor in rows

@@ -19,7 +19,7 @@ from app.db import db
 from app.i18n import ago_filter, bdi_filter
 from app.plugins import HomeItem, HomeSection, Registry
 from directory import association_member_ids, member_list_visible
-from forums import queries
+from forums import queries, serialize
 from forums.models import Forum, Topic
 
 SHOWN = 5
@@ -52,7 +52,7 @@ def latest_topics(user: Any) -> HomeSection | None:
     return HomeSection(
         title=_("Latest discussions"),
         icon="chat-square-text",
-        items=[_item(queries.topic_dict(t, a, p)) for t, a, p, _r in rows],
+        items=[_item(serialize.topic_dict(t, a, p)) for t, a, p, _r in rows],
         empty=_("No discussion yet: start the first one."),
         more_url=url_for("forums.index"),
         more_label=_("All forums"),

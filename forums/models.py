@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -246,7 +246,24 @@ class Watch(Model):
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # One of topic_id and forum_id is NULL, and NULLs are distinct in a unique key: one
+    # partial unique index for each kind of watch.
     __table_args__ = (
-        UniqueConstraint("user_id", "topic_id", "forum_id"),
+        Index(
+            "uq_forum_watches_user_topic",
+            "user_id",
+            "topic_id",
+            unique=True,
+            sqlite_where=text("topic_id IS NOT NULL"),
+            postgresql_where=text("topic_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_forum_watches_user_forum",
+            "user_id",
+            "forum_id",
+            unique=True,
+            sqlite_where=text("forum_id IS NOT NULL"),
+            postgresql_where=text("forum_id IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )

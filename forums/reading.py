@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.db import db
-from forums import access, queries, services
+from forums import access, queries, serialize, services
 from forums.text import locale
 
 
@@ -23,8 +23,8 @@ def topic_detail(viewer: Any, topic: Any, page: int, per_page: int, mark: bool) 
             services.mark_read(viewer, topic, seen)
     author = db.session.get(User, topic.author_id)
     return {
-        "topic": queries.topic_dict(topic, author, None, state["last_read_number"], viewer),
-        "forum": queries.forum_dict(forum, locale()),
+        "topic": serialize.topic_dict(topic, author, None, state["last_read_number"], viewer),
+        "forum": serialize.forum_dict(forum, locale()),
         "posts": posts,
         "watching": state["watching"],
         "last_read_number": state["last_read_number"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -22,11 +21,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version, id_arg
-from app.db import db, transaction
-from app.edge import attempt
+from app.db import transaction
+from app.edge import attempt, errors_beside_fields, flash_refusal, form_action
 from app.limits import rate_limit
-from forums import access, queries, services
+from forums import access, queries, serialize, services
 from forums import moderation as moderating
+from forums.forms import TopicForm
 from forums.models import FLAG_REASONS, REACTIONS
 from forums.reading import topic_detail
 from forums.text import locale
@@ -65,25 +65,6 @@ def _page() -> int:
         return 1
 
 
-def _fail(error: ApiError) -> None:
-    messages = [error.message or _("Something went wrong.")]
-    for field_messages in error.fields.values():
-        messages.extend(
-            field_messages if isinstance(field_messages, list) else [str(field_messages)]
-        )
-    flash(" ".join(messages), "error")
-
-
-def _act(action: Callable[[], object]) -> bool:
-    """A button's write as one transaction (:func:`app.edge.attempt`): kept when it works;
-    undone and flashed with its reasons (the message and each field's) when refused. The
-    buttons' flashes keep the field reasons, which ``form_action`` leaves out."""
-    outcome = attempt(action)
-    if outcome.error is not None:
-        _fail(outcome.error)
-    return outcome.ok
-
-
 @bp.route("/forums")
 def index() -> ResponseReturnValue:
     viewer = get_current_user()
@@ -105,7 +86,7 @@ def new_forum() -> ResponseReturnValue:
     if request.method == "POST":
         created = attempt(lambda: services.create_forum(user, values).id)
         if created.error is not None:
-            _fail(created.error)
+            flash_refusal(created.error)
             status = 422
         else:
             return redirect(url_for("forums.forum", forum_id=created.value))
@@ -120,7 +101,7 @@ def forum(forum_id: int) -> ResponseReturnValue:
     watching = viewer is not None and queries.watching_forum(viewer, forum_id)
     return render_template(
         "forums/forum.html",
-        forum=queries.forum_dict(forum_obj, locale()),
+        forum=serialize.forum_dict(forum_obj, locale()),
         topics=topics,
         watching=watching,
         pages=_page_count(topics["total"], PER_PAGE),
@@ -137,17 +118,17 @@ def _page_count(total: int, per_page: int) -> int:
 def new_topic(forum_id: int) -> ResponseReturnValue:
     user = require_user()
     forum_obj = access.access_forum(forum_id)
-    title, body = request.form.get("title", ""), request.form.get("body", "")
+    form = TopicForm()
     status = 200
-    if request.method == "POST":
+    if form.validate_on_submit():
 
         def create() -> tuple[int, bool]:
-            topic, post = services.create_topic(user, forum_obj, title, body)
+            topic, post = services.create_topic(user, forum_obj, form.title.data, form.body.data)
             return topic.id, post.pending
 
         created = attempt(create)
         if created.error is not None:
-            _fail(created.error)
+            errors_beside_fields(form, created.error)
             status = created.error.code if created.error.code in (413, 422) else 422
         else:
             assert created.value is not None
@@ -157,11 +138,10 @@ def new_topic(forum_id: int) -> ResponseReturnValue:
                     _("Thank you! Your topic will appear once a moderator approves it."), "success"
                 )
             return redirect(url_for("forums.topic", topic_id=topic_id))
+    elif form.errors:
+        status = 422
     return render_template(
-        "forums/new_topic.html",
-        forum=queries.forum_dict(forum_obj, locale()),
-        title=title,
-        body=body,
+        "forums/new_topic.html", forum=serialize.forum_dict(forum_obj, locale()), form=form
     ), status
 
 
@@ -257,7 +237,7 @@ def reply(topic_id: int) -> ResponseReturnValue:
     if written.error is not None:
         if written.error.code == 404:
             raise written.error
-        _fail(written.error)
+        flash_refusal(written.error)
         return redirect(
             url_for("forums.topic", topic_id=topic_id, page=request.form.get("page", 1)) + "#reply"
         )
@@ -275,7 +255,7 @@ def watch_topic(topic_id: int) -> ResponseReturnValue:
     user = require_user()
     topic_obj = access.access_topic(user, topic_id)
     on = request.form.get("on") == "1"
-    _act(lambda: services.set_watch(user, topic=topic_obj, on=on))
+    form_action(lambda: services.set_watch(user, topic=topic_obj, on=on))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
@@ -285,7 +265,7 @@ def watch_forum(forum_id: int) -> ResponseReturnValue:
     user = require_user()
     forum_obj = access.access_forum(forum_id)
     on = request.form.get("on") == "1"
-    _act(lambda: services.set_watch(user, forum=forum_obj, on=on))
+    form_action(lambda: services.set_watch(user, forum=forum_obj, on=on))
     return redirect(url_for("forums.forum", forum_id=forum_id))
 
 
@@ -300,7 +280,7 @@ def moderate_topic(topic_id: int) -> ResponseReturnValue:
             changes[key] = request.form[key] == "1"
     if id_arg("forum_id", request.form):
         changes["forum_id"] = id_arg("forum_id", request.form)
-    _act(lambda: moderating.moderate_topic(user, topic_obj, changes))
+    form_action(lambda: moderating.moderate_topic(user, topic_obj, changes))
     return redirect(url_for("forums.topic", topic_id=topic_id))
 
 
@@ -338,13 +318,12 @@ def edit_post(post_id: int) -> ResponseReturnValue:
             if error.error_code == "edit_conflict":
                 # Their text is shown above the form, which keeps the editor's input and now
                 # carries the current version: saving again applies it knowingly.
-                db.session.expire_all()
-                post, topic_obj = access.access_post(user, post_id, "edit")
+                post, topic_obj = queries.stored_post(user, post_id, "edit")
                 version = str(post.version)
                 conflict = True
                 status = 409
             else:
-                _fail(error)
+                flash_refusal(error)
                 status = 422
         else:
             return _back_to(number, topic_id)
@@ -364,7 +343,7 @@ def post_history(post_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     post, topic_obj = access.access_post(viewer, post_id)
     revisions = [
-        (rev, editor, queries.revision_html(rev)) for rev, editor in queries.post_revisions(post)
+        (rev, editor, serialize.revision_html(rev)) for rev, editor in queries.post_revisions(post)
     ]
     return render_template("forums/history.html", post=post, topic=topic_obj, revisions=revisions)
 
@@ -375,7 +354,7 @@ def delete_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "delete")
     number, topic_id, forum_id = post.number, topic_obj.id, topic_obj.forum_id
-    if not _act(lambda: services.delete_post(user, post, topic_obj)):
+    if not form_action(lambda: services.delete_post(user, post, topic_obj)):
         return _back_to(number, topic_id)
     flash(_("The post was deleted."), "success")
     if number == 1:
@@ -391,9 +370,9 @@ def react(post_id: int) -> ResponseReturnValue:
     kind = request.form.get("kind", "")
     number, topic_id = post.number, topic_obj.id
     if request.form.get("undo") == "1":
-        _act(lambda: services.unreact(user, post, topic_obj, kind))
+        form_action(lambda: services.unreact(user, post, topic_obj, kind))
     else:
-        _act(lambda: services.react(user, post, topic_obj, kind))
+        form_action(lambda: services.react(user, post, topic_obj, kind))
     return _back_to(number, topic_id)
 
 
@@ -404,7 +383,7 @@ def flag(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
     reason, details = request.form.get("reason", ""), request.form.get("details", "")
-    if _act(lambda: moderating.flag(user, post, topic_obj, reason, details)):
+    if form_action(lambda: moderating.flag(user, post, topic_obj, reason, details)):
         flash(_("Thank you, the moderators will look at this post."), "success")
     return _back_to(number, topic_id)
 
@@ -416,7 +395,7 @@ def moderate_post(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id, "moderate")
     number, topic_id = post.number, topic_obj.id
     action = request.form.get("action", "")
-    _act(lambda: moderating.moderate_post(user, post, topic_obj, action))
+    form_action(lambda: moderating.moderate_post(user, post, topic_obj, action))
     if request.form.get("next") == "queue":
         return redirect(url_for("forums.moderation"))
     return _back_to(number, topic_id)

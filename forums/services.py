@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.api import ApiError, check_version, invalid, not_found
-from app.db import begin_write, db, for_update, insert_once, utcnow
+from app.db import db, for_update, insert_once, utcnow
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
 from forums import access
@@ -39,7 +39,8 @@ from forums.models import (
     Watch,
 )
 from forums.notify import notify_mentions, notify_published, post_url
-from forums.queries import live_payload, mention_map
+from forums.queries import mention_map
+from forums.serialize import live_payload
 from forums.text import _, render_post
 
 NAMESPACE = "/forums"
@@ -500,18 +501,9 @@ def _watch(user_id: int, *, topic_id: int | None = None, forum_id: int | None = 
     )
     if db.session.scalar(watch) is not None:
         return False
-    # The unique key (user, topic, forum) never holds, as one of the two is NULL: the same
-    # person's twin requests queue on their row instead, and the second one finds the first
-    # one's watch. FOR NO KEY UPDATE: rows that merely refer to the person are not held up.
-    begin_write()
-    db.session.execute(
-        select(User.id).where(User.id == user_id).with_for_update(key_share=True)
-    ).all()
-    if db.session.scalar(watch) is not None:
-        return False
-    db.session.add(Watch(user_id=user_id, topic_id=topic_id, forum_id=forum_id))
-    db.session.flush()
-    return True
+    # A twin request that committed its watch meanwhile: the partial unique index refuses
+    # this one, which answers as if it had come second.
+    return insert_once(Watch(user_id=user_id, topic_id=topic_id, forum_id=forum_id))
 
 
 def set_watch(

@@ -174,7 +174,9 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
-        return  # a savepoint was released (``insert_once``): the rows wait for the commit
+        # a savepoint was released (app.db.insert_once): the outbox rows are not committed
+        # yet, and this transaction holds SQLite's write lock, which the drain would wait for
+        return
     if not session.info.pop("search_outbox", False):
         return
     if not has_app_context() or EXTENSION_KEY not in current_app.extensions:

@@ -236,3 +236,19 @@ def test_reactions_are_named_in_the_readers_language(logged_in, forum):
     topic, _ = make_topic(forum=forum)
     page = logged_in(reader).get(f"/topics/{topic.id}").get_data(as_text=True)
     assert 'title="شكرًا"' in page and 'title="thanks"' not in page
+
+
+def test_a_refused_new_topic_shows_the_reason_beside_its_field(logged_in, forum):
+    browser = logged_in(UserFactory())
+    token = csrf_token(browser, f"/forums/{forum.id}/new")
+    answer = browser.post(
+        f"/forums/{forum.id}/new",
+        data={"title": "ab", "body": "Un message gardé", "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    error = re.search(r'<p class="field-error" id="title-error">(.*?)</p>', page, re.S)
+    assert error is not None and "200" in error.group(1)  # between 3 and 200 characters
+    assert 'aria-describedby="title-error"' in page
+    assert "Un message gardé</textarea>" in page and 'value="ab"' in page
+    assert count(Topic, Topic.forum_id == forum.id) == 0

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import event, insert
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.api import ApiError
@@ -194,7 +195,6 @@ def test_a_twin_topic_watch_committed_meanwhile_keeps_one_watch(app: Flask, api:
         response = client.put(f"/api/v1/topics/{topic_id}/watch")
     assert fired
     assert response.status_code == 200 and response.json == {"watching": True}
-    # the unique key does not hold with a NULL forum_id: only the service keeps it to one
     assert rows(Watch, user_id=reader_id, topic_id=topic_id) == 1
 
 
@@ -207,6 +207,45 @@ def test_a_twin_forum_watch_from_the_page_keeps_one_watch(app: Flask, logged_in:
         response = browser.post(f"/forums/{forum_id}/watch", data={"on": "1", "csrf_token": token})
     assert fired
     assert response.status_code == 302
+    assert rows(Watch, user_id=reader_id, forum_id=forum_id) == 1
+
+
+@pytest.mark.parametrize("kind", ["topic", "forum"])
+def test_the_database_refuses_a_twin_watch(app: Flask, kind: str) -> None:
+    """One of topic_id and forum_id is NULL in every watch: partial unique indexes hold."""
+    topic, _post = make_topic()
+    reader_id = UserFactory().id
+    row = {"user_id": reader_id, f"{kind}_id": topic.id if kind == "topic" else topic.forum_id}
+    db.session.commit()
+    with db.engine.connect() as conn:
+        conn.execute(insert(Watch.__table__).values(**row))
+        conn.commit()
+        with pytest.raises(IntegrityError):
+            conn.execute(insert(Watch.__table__).values(**row))
+        conn.rollback()
+    assert rows(Watch, **row) == 1
+
+
+def test_watching_a_topic_at_once_keeps_one_watch(app: Flask) -> None:
+    topic, _post = make_topic()
+    topic_id, reader = topic.id, UserFactory().id
+
+    def watch(user: User) -> str:
+        services.set_watch(user, topic=access.access_topic(user, topic_id), on=True)
+        return "watching"
+
+    results = at_once(app, reader, watch)
+    assert results == ["watching"] * RUNNERS, results
+    assert rows(Watch, user_id=reader, topic_id=topic_id) == 1
+
+
+def test_watching_a_forum_twice_answers_200_and_keeps_one_watch(app: Flask, api: Any) -> None:
+    forum_id = ForumFactory().id
+    reader = UserFactory()
+    client, reader_id = api(reader), reader.id
+    for _ in range(2):
+        response = client.put(f"/api/v1/forums/{forum_id}/watch")
+        assert response.status_code == 200 and response.json == {"watching": True}
     assert rows(Watch, user_id=reader_id, forum_id=forum_id) == 1
 
 
