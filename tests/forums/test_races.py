@@ -4,13 +4,12 @@ unique keys decide, and the loser gets the idempotent answer or a clear 409, nev
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -21,6 +20,7 @@ from forums.models import Flag, Forum, ForumModerator, Reaction, TopicRead, Watc
 from tests.conftest import csrf_token
 from tests.factories import UserFactory
 from tests.forums.factories import ForumFactory, make_topic
+from tests.support.races import committed_meanwhile, rows
 
 RUNNERS = 4
 
@@ -105,36 +105,6 @@ def test_appointing_a_moderator_at_once_is_idempotent(app: Flask) -> None:
 # The tests above race threads; these place the other request's write exactly where a race
 # puts it: committed right after this request checked that the row was not there yet, so its
 # own insert meets the unique key (or, without one, makes a second row).
-
-
-@contextmanager
-def committed_meanwhile(model: Any, **row: Any) -> Iterator[list[bool]]:
-    """Insert ``row`` into ``model``'s table from another connection (committed) right after
-    the next request's first SELECT on that table: what a concurrent twin request does."""
-    table = model.__table__
-    fired: list[bool] = []
-
-    def after(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        words = statement.lstrip().upper()
-        if fired or not words.startswith("SELECT") or f"FROM {table.name.upper()}" not in words:
-            return
-        fired.append(True)
-        with db.engine.connect() as other:
-            other.execute(insert(table).values(**row))
-            other.commit()
-
-    db.session.commit()  # the test's own session holds no lock
-    event.listen(db.engine, "after_cursor_execute", after)
-    try:
-        yield fired
-    finally:
-        event.remove(db.engine, "after_cursor_execute", after)
-    db.session.expire_all()
-
-
-def rows(model: Any, **where: Any) -> int:
-    db.session.expire_all()
-    return db.session.query(model).filter_by(**where).count()
 
 
 def test_a_twin_reaction_committed_meanwhile_answers_200_not_500(app: Flask, api: Any) -> None:
