@@ -1,7 +1,7 @@
 // Live topic: new replies and changed posts appear without reloading (namespace /forums).
 // A post's markup is always the server's (forums/_post.html, in the reader's language, with
 // the actions this reader may take): a push says which post, this module fetches it.
-import { api, connect } from "/static/js/realtime.js";
+import { api, coalesced, connect } from "/static/js/realtime.js";
 
 const container = document.getElementById("posts");
 const status = document.getElementById("live-status");
@@ -35,32 +35,17 @@ function show(html) {
   }
 }
 
-// Everything after the last post held; calls while one runs fold into one more round.
-let syncing = null;
-let again = false;
-async function catchUp() {
-  if (syncing) {
-    again = true;
-    return syncing;
+// Everything after the last post held, page by page (one catch-up at a time: see coalesced).
+const catchUp = coalesced(async () => {
+  for (let guard = 0; guard < 50; guard += 1) {
+    const data = await api("GET", `/topics/${topicId}/items?after_number=${lastNumber()}`);
+    if (data.last_number <= lastNumber()) break;
+    container.dataset.lastNumber = String(data.last_number);
+    if (onLastPage()) show(data.html);
+    else status.textContent = `+ #${data.last_number}`;
+    if (!data.has_more) break;
   }
-  syncing = (async () => {
-    try {
-      do {
-        again = false;
-        const data = await api("GET", `/topics/${topicId}/items?after_number=${lastNumber()}`);
-        if (data.last_number > lastNumber()) {
-          container.dataset.lastNumber = String(data.last_number);
-          if (onLastPage()) show(data.html);
-          else status.textContent = `+ #${data.last_number}`;
-          again = again || data.has_more;
-        }
-      } while (again);
-    } finally {
-      syncing = null;
-    }
-  })();
-  return syncing;
-}
+});
 
 async function refresh(postId) {
   if (!container.querySelector(`[data-post-id="${postId}"]`)) return;

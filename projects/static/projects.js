@@ -2,7 +2,7 @@
 // project changes, fetch the page's live parts as the server draws them (progress, timeline,
 // milestones, activities: GET /projects/<id>/live) and put them in place. The page works
 // without this module; nothing here builds an item's markup.
-import { api, connect } from "/static/js/realtime.js";
+import { api, coalesced, connect } from "/static/js/realtime.js";
 
 const root = document.querySelector("article.project[data-project-id]");
 const projectId = root ? Number(root.dataset.projectId) : 0;
@@ -58,39 +58,26 @@ function replacePart(name, html) {
   current.replaceChildren(holder.content);
 }
 
-// One refresh at a time; pushes during it fold into one more (a burst costs two requests).
-let running = null;
-let again = false;
+// The live parts again (one refresh at a time: see coalesced); the items a push named keep
+// the live mark.
 const changed = new Set();
-async function refresh() {
-  if (running) {
-    again = true;
-    return running;
-  }
-  running = (async () => {
-    try {
-      do {
-        again = false;
-        const data = await api("GET", `/projects/${projectId}/live`);
-        const ids = [...changed];
-        changed.clear();
-        setProgress(data.progress);
-        replacePart("timeline", data.parts.timeline);
-        replacePart("milestones", data.parts.milestones);
-        replacePart("activities", data.parts.activities);
-        for (const id of ids) {
-          const item = root.querySelector(`#${id}`);
-          if (item) item.classList.add("live-updated");
-        }
-      } while (again);
-    } catch (_error) {
-      /* offline: the next push or reconnect refreshes */
-    } finally {
-      running = null;
+const refresh = coalesced(async () => {
+  try {
+    const data = await api("GET", `/projects/${projectId}/live`);
+    const ids = [...changed];
+    changed.clear();
+    setProgress(data.progress);
+    replacePart("timeline", data.parts.timeline);
+    replacePart("milestones", data.parts.milestones);
+    replacePart("activities", data.parts.activities);
+    for (const id of ids) {
+      const item = root.querySelector(`#${id}`);
+      if (item) item.classList.add("live-updated");
     }
-  })();
-  return running;
-}
+  } catch (_error) {
+    /* offline: the next push or reconnect refreshes */
+  }
+});
 
 if (root && projectId) {
   const socket = connect("/projects");

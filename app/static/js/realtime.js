@@ -27,3 +27,28 @@ export async function api(method, path, body) {
   }
   return data;
 }
+
+// One run of ``run`` at a time: calls made while it runs fold into one more run after it, so
+// a burst of pushes costs two fetches, and the last one sees everything. Returns a function
+// that starts (or joins) a run and gives its promise.
+export function coalesced(run) {
+  let running = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await run();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}

@@ -1,7 +1,7 @@
 // The open conversation's messages. Every stored message is the server's own markup
 // (messaging/_message.html), fetched as a fragment in the reader's language and time zone;
 // only a message still being sent is a copy of the page's <template>, its text set as text.
-import { api } from "/static/js/realtime.js";
+import { api, coalesced } from "/static/js/realtime.js";
 
 const PAGE = 200;
 
@@ -14,8 +14,6 @@ export function messageList(root, { me, conversationId, labels }) {
   let firstId = 0;
   let hasMore = root.dataset.hasMore === "true";
   let loadingOlder = false;
-  let syncing = null;
-  let syncAgain = false;
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const scrollToBottom = () => {
@@ -73,29 +71,15 @@ export function messageList(root, { me, conversationId, labels }) {
     return added;
   }
 
-  // Everything after the newest message held, page by page. Calls while one runs are
-  // folded into one more round after it, so a burst of pushes costs two requests.
-  async function sync() {
-    if (syncing) {
-      syncAgain = true;
-      return syncing;
+  // Everything after the newest message held, page by page (one catch-up at a time: see
+  // coalesced).
+  const sync = coalesced(async () => {
+    for (let guard = 0; guard < 50; guard += 1) {
+      const data = await api("GET", `${base}?after_id=${lastId}&limit=${PAGE}`);
+      show(data.html);
+      if (!data.has_more) break;
     }
-    syncing = (async () => {
-      try {
-        do {
-          syncAgain = false;
-          for (let guard = 0; guard < 50; guard += 1) {
-            const data = await api("GET", `${base}?after_id=${lastId}&limit=${PAGE}`);
-            show(data.html);
-            if (!data.has_more) break;
-          }
-        } while (syncAgain);
-      } finally {
-        syncing = null;
-      }
-    })();
-    return syncing;
-  }
+  });
 
   // The newest page again (after the server's queue was away, a gap may lie anywhere).
   async function reload() {
