@@ -1,13 +1,14 @@
 // The open conversation's messages. Every stored message is the server's own markup
 // (messaging/_message.html), fetched as a fragment in the reader's language and time zone;
-// only a message still being sent is a copy of the page's <template>, its text set as text.
+// only a message still being sent is a copy of the page's hidden prototype, its text set as
+// text.
 import { api, coalesced } from "/static/js/realtime.js";
 
 const PAGE = 200;
 
 export function messageList(root, { me, conversationId, labels }) {
   const list = root.querySelector("[data-messages]");
-  const template = root.querySelector("template[data-pending-message]");
+  const prototype = root.querySelector("[data-pending-message] > li");
   const base = `/chat/${conversationId}/messages`;
   const ids = new Set();
   let lastId = 0;
@@ -121,7 +122,7 @@ export function messageList(root, { me, conversationId, labels }) {
   const statusLabel = { pending: labels.labelPending, failed: labels.labelFailed };
 
   function bubble(clientId, body) {
-    const li = template.content.firstElementChild.cloneNode(true);
+    const li = prototype.cloneNode(true);
     li.dataset.clientId = clientId;
     li.querySelector(".body").textContent = body;
     li.dataset.time = timeFormat.format(new Date());
