@@ -15,8 +15,9 @@ a time so every match maps back to the writer's own words for the excerpt:
 
 Patterns are regular expressions over that folded text; :func:`words` and :func:`arabic`
 build the usual ones (whole words; Arabic words with their clitics). A rule may be
-``negatable``: a match right after a negation ("sans", "bla", "بدون", "ما") does not count
-("sans aucun paiement" is the opposite of a price). A rule may also be ``unless`` a context
+``negatable``: a match right after a negation ("sans", "bla", "بدون", "ما") in its own sentence
+or line does not count ("sans aucun paiement" is the opposite of a price), nor a word answered
+as free right after it ("Prix : gratuit"). A rule may also be ``unless`` a context
 pattern is present anywhere (a blood donation request is the one request allowed).
 """
 
@@ -46,12 +47,21 @@ BLOCK = "block"
 REVIEW = "review"
 #: Characters around a match shown in the excerpt.
 EXCERPT_CONTEXT = 24
-#: Words before a match searched for a negation.
+#: Words before a match searched for a negation, within the match's own sentence or line.
 NEGATION_WINDOW = 3
+#: Words that negate what follows. "Free"/"gratuit" are not among them: they are what a post
+#: claims to be, and "gratuit 20 dh la séance" is a price.
 NEGATIONS = re.compile(
-    r"(?<!\w)و?(?:sans|pas|aucun|aucune|ni|jamais|rien|zero|0|no|not|without|free|gratuit|"
+    r"(?<!\w)و?(?:sans|pas|aucun|aucune|ni|non|jamais|rien|zero|0|no|not|without|"
     r"bla|bla\s+ma|bila|bidoun|mashi|machi|ma|la|"
     r"walo|بلا|بدون|دون|ما|لا|ماشي|مشي|حتي|حتى|بلاش|والو)(?!\w)"
+)
+#: Where a negation stops reaching: a title's "sans frais" says nothing of the body's price.
+CLAUSE_END = re.compile(r"[\n.!?;؛]")
+#: A word named then answered as free ("Prix : gratuit", "السعر: مجانا") is negated after it.
+ANSWERED_FREE = re.compile(
+    r"\s*[:=\-–]?\s*(?:gratuit\w*|free|0\s*(?:dh|mad|درهم)?|مجان\w*|بالمجان|فابور|fabor|batel|باطل)"
+    r"(?!\w)"
 )
 
 
@@ -147,7 +157,7 @@ class Rule:
         found: list[tuple[int, int]] = []
         for pattern in self._compiled:
             for match in pattern.finditer(folded.text):
-                if self.negatable and _negated(folded.text, match.start()):
+                if self.negatable and _negated(folded.text, match):
                     continue
                 found.append(match.span())
         if self.detector is not None:
@@ -155,9 +165,13 @@ class Rule:
         return sorted(found)
 
 
-def _negated(text: str, start: int) -> bool:
-    before = text[:start].split()[-NEGATION_WINDOW:]
-    return bool(NEGATIONS.search(" ".join(before)))
+def _negated(text: str, match: re.Match[str]) -> bool:
+    """A negation among the few words before the match in its clause, or a word (not an
+    amount) answered as free right after it."""
+    clause = CLAUSE_END.split(text[: match.start()])[-1]
+    if NEGATIONS.search(" ".join(clause.split()[-NEGATION_WINDOW:])):
+        return True
+    return not match.group().lstrip()[:1].isdigit() and bool(ANSWERED_FREE.match(text, match.end()))
 
 
 @dataclass(frozen=True)

@@ -393,3 +393,17 @@ def test_over_capacity_posts_wait_in_line_and_the_job_releases_them(app, api, vo
     assert services.release_queue(utcnow() + dt.timedelta(minutes=2)) == 2
     db.session.commit()
     assert api(None).get("/api/v1/offers").get_json()["total"] == 4
+
+
+def test_an_edit_adding_a_price_is_refused_whatever_the_title_says(api, vouched, post_offer):
+    """The title's "gratuit" sits on another line than the body's price: it does not excuse it
+    (an association's offer edited from its page once published "Maintenant 20 dh la séance")."""
+    author = vouched()
+    offer = post_offer(author, title="Soutien en maths pour collégiens, gratuit")
+    refused = api(author).patch(
+        f"/api/v1/offers/{offer['id']}", json={"body": "Maintenant 20 dh la séance"}
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "offer_rules"
+    db.session.expire_all()
+    assert db.session.get(Offer, offer["id"]).body == offer["body"]

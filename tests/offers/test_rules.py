@@ -148,3 +148,35 @@ def test_the_rules_on_the_labelled_corpus(app, capsys):
     low = {k: v[0] / v[1] for k, v in caught.items() if v[0] / v[1] < CAUGHT_MIN}
     assert not low, (low, missed)
     assert allowed_hit / allowed_total <= TOUCHED_MAX, touched
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a negation counts in its own clause only: the title's "gratuit" does not excuse the body
+        "Cours de maths gratuit\nMaintenant 20 dh la séance",
+        "Cours gratuits. Maintenant 20 dh la séance",
+        # "free" is what the offer claims to be, not a negation of the price that follows it
+        "Cours gratuit 20 dh la séance",
+        "Free lessons, 50 dh each",
+        "دروس مجانية، الآن 30 درهم للحصة",
+    ],
+)
+def test_a_price_is_caught_after_the_word_free(app, text):
+    with app.test_request_context():
+        assert "PAID" in {h.code for h in RULES.check(text)}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cours gratuits, sans aucun frais, pour 5 élèves",
+        "Soutien scolaire non payant à Salé",
+        "Prix : gratuit",
+        "Dorous d soutien, kolchi bla flous",
+        "دروس الدعم بدون رسوم",
+    ],
+)
+def test_a_negated_price_in_its_clause_passes(app, text):
+    with app.test_request_context():
+        assert "PAID" not in {h.code for h in RULES.check(text)}, text
