@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.api import ApiError
-from app.db import db, utcnow
+from app.db import db, insert_once, utcnow
 from app.pdf import PdfDocument
 from directory import association_member_ids, get_association
 from library import queries, services
@@ -235,7 +235,7 @@ def build_pack(actor: User, association_id: int) -> LibraryDocument:
         zf.writestr("SHA256SUMS", "\n".join(sums) + "\n")
     pack = pack_document(association_id)
     if pack is None:
-        pack = LibraryDocument(
+        first = LibraryDocument(
             association_id=association_id,
             kind=KIND,
             title=str(_("Handover pack")),
@@ -244,8 +244,9 @@ def build_pack(actor: User, association_id: int) -> LibraryDocument:
             tags=[],
             created_by_id=actor.id,
         )
-        db.session.add(pack)
-        db.session.flush()
+        # a build that ran at the same time made it first: this archive is its next version
+        pack = first if insert_once(first) else pack_document(association_id)
+        assert pack is not None
     filename = f"handover-{association_id}-{today.isoformat()}.zip"
     services.append_built_version(actor, pack, filename, ARCHIVE_MIME, archive.getvalue())
     return pack

@@ -6,7 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import db, utcnow
@@ -44,6 +54,16 @@ class LibraryDocument(db.Model):  # type: ignore[name-defined]
     """A document of an association (``association_id``) or of the whole network (None)."""
 
     __tablename__ = "library_documents"
+    __table_args__ = (
+        # one handover pack per association: a second build adds a version to it
+        Index(
+            "uq_library_documents_handover_pack",
+            "association_id",
+            unique=True,
+            sqlite_where=text("kind = 'handover_pack'"),
+            postgresql_where=text("kind = 'handover_pack'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     association_id: Mapped[int | None] = mapped_column(

@@ -8,7 +8,7 @@ import hashlib
 import io
 import zipfile
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.db import db
 from app.notifications.models import Notification
@@ -16,6 +16,7 @@ from library.demo import tiny_pdf
 from library.models import Authorization, LibraryDocument
 from tests.conftest import csrf_token
 from tests.library.conftest import PDF, PNG, stored_files, upload
+from tests.support.races import committed_meanwhile
 
 
 def build(client, association_id):
@@ -221,3 +222,35 @@ def test_the_arabic_summary_is_built_in_the_builders_language(api, world):
     pdf = archive.read("handover.pdf")
     title = "حزمة التسليم".encode("utf-16-be").hex().encode()
     assert b"/Title <feff" + title in pdf  # the document title, in Arabic
+
+
+def test_a_pack_built_meanwhile_is_the_one_pack_the_build_adds_to(api, world):
+    """Two builds at once (two administrators, or a double tap) keep one pack document: the
+    one that comes second adds its archive as a version of the first one's document."""
+    fill(api, world)
+    admin = api(world.assoc_admin)
+    twin = insert(LibraryDocument.__table__).values(
+        association_id=world.a.id,
+        kind="handover_pack",
+        title="Dossier de passation",
+        language="fr",
+        tags=[],
+        visibility="admins",
+        created_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+    )
+    # right after the build looked for the association's pack and found none
+    with committed_meanwhile(
+        "library_documents", twin, select_containing="library_documents.kind = "
+    ) as fired:
+        res = build(admin, world.a.id)
+    assert fired
+    assert res.status_code == 201, res.get_json()
+    packs = db.session.scalars(
+        select(LibraryDocument).where(
+            LibraryDocument.association_id == world.a.id,
+            LibraryDocument.kind == "handover_pack",
+        )
+    ).all()
+    assert [p.id for p in packs] == [res.get_json()["id"]]
+    assert res.get_json()["current_version"]["number"] == 1
+    assert archive_of(admin, res.get_json()).namelist()[0] == "handover.pdf"

@@ -15,11 +15,14 @@ from app.db import db
 
 
 @contextmanager
-def committed_meanwhile(target: Any, *statements: Executable, **row: Any) -> Iterator[list[bool]]:
+def committed_meanwhile(
+    target: Any, *statements: Executable, select_containing: str = "", **row: Any
+) -> Iterator[list[bool]]:
     """Right after the next request's first SELECT on ``target``'s table (a model, or a table
     name), commit from another connection what a concurrent twin request writes: ``row``
-    inserted into that table, and/or ``statements``. The list it gives holds ``True`` once
-    the twin's write was made."""
+    inserted into that table, and/or ``statements``. With ``select_containing``, the first
+    such SELECT whose SQL contains that text (the check the race slips past, when the request
+    reads the table before). The list it gives holds ``True`` once the twin's write was made."""
     name = target if isinstance(target, str) else target.__table__.name
     writes = list(statements)
     if row:
@@ -29,6 +32,8 @@ def committed_meanwhile(target: Any, *statements: Executable, **row: Any) -> Ite
     def after(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         words = statement.lstrip().upper()
         if fired or not words.startswith("SELECT") or f"FROM {name.upper()}" not in words:
+            return
+        if select_containing.upper() not in words:
             return
         fired.append(True)
         with db.engine.connect() as other:
