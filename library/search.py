@@ -22,6 +22,10 @@ from library.models import BUILT_KINDS, LibraryDocument
 _WATCHED = ("title", "tags", "visibility", "kind", "association_id")
 
 
+#: The search document type of library documents.
+DOC_TYPE = "documents"
+
+
 def _public(query: Any) -> Any:
     return query.where(
         LibraryDocument.visibility == "public", LibraryDocument.kind.not_in(BUILT_KINDS)
@@ -85,7 +89,7 @@ def register(app: Flask) -> None:
     register_doc_type(
         app,
         DocType(
-            name="documents",
+            name=DOC_TYPE,
             load=load_documents,
             all_ids=all_document_ids,
             name_fields={"title": 4.0},

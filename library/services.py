@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from app.api import ApiError, invalid
 from app.db import after_commit, after_rollback, db, insert_once, utcnow
 from app.notifications.services import notify
+from app.search.framework import enqueue
 from app.text import clean_name
 from directory import association_member_ids, get_association
 from library.models import (
@@ -35,6 +36,7 @@ from library.models import (
     Obligation,
 )
 from library.queries import consent_covers, level, own_document
+from library.search import DOC_TYPE
 from library.sniff import IMAGES, VIDEOS, Refused, safe_filename, sniff
 from library.storage import sha256, storage
 
@@ -539,5 +541,6 @@ def expire_documents(model: type, now: dt.datetime) -> int:
         db.session.execute(delete(DocumentVersion).where(DocumentVersion.document_id.in_(ids)))
         db.session.execute(delete(MediaConsent).where(MediaConsent.document_id.in_(ids)))
         db.session.execute(delete(LibraryDocument).where(LibraryDocument.id.in_(ids)))
+        enqueue(DOC_TYPE, ids)  # a bulk delete passes the search's flush hooks by
         _unlink_after_commit(keys)
     return len(docs)

@@ -72,3 +72,24 @@ def test_an_upload_is_indexed_when_it_commits(api, world):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0
     assert [h["id"] for h in hits(api, "Statuts")] == [doc.get_json()["id"]]
+
+
+def test_a_document_past_its_retention_leaves_the_search(app, api, world):
+    """Retention deletes in bulk: the deleted documents still leave the index at the commit."""
+    import datetime as dt
+
+    from app.db import transaction
+    from app.privacy import run_retention
+
+    doc = upload(
+        api(world.assoc_admin),
+        world.a.id,
+        title="Reçus de la campagne 2026",
+        visibility="public",
+        kind="receipt",
+        retention_until="2027-01-31",
+    ).get_json()
+    assert [h["id"] for h in hits(api, "campagne")] == [doc["id"]]
+    with transaction():
+        run_retention(dt.datetime(2027, 2, 1, 3, 0, tzinfo=dt.UTC))
+    assert hits(api, "campagne") == []
