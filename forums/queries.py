@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true
@@ -18,11 +19,12 @@ from forums.models import (
     ForumModerator,
     Post,
     PostRevision,
+    Reaction,
     Topic,
     TopicRead,
     Watch,
 )
-from forums.serialize import forum_dict, serialize_posts, topic_dict, user_brief
+from forums.serialize import PostExtras, forum_dict, serialize_posts, topic_dict, user_brief
 from forums.text import mentioned_usernames
 
 
@@ -176,7 +178,8 @@ def topic_posts(viewer: User | None, topic: Topic, page: int, per_page: int) -> 
         .where(Post.number > low, Post.number <= low + per_page)
         .order_by(Post.number)
     ).all()
-    items = serialize_posts(viewer, topic, [(p, a) for p, a in rows])
+    pairs = [(p, a) for p, a in rows]
+    items = serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs))
     return {"items": items, "total": topic.last_number, "page": page, "per_page": per_page}
 
 
@@ -190,7 +193,8 @@ def posts_after(
         .order_by(Post.number)
         .limit(limit)
     ).all()
-    return serialize_posts(viewer, topic, [(p, a) for p, a in rows])
+    pairs = [(p, a) for p, a in rows]
+    return serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs))
 
 
 def topic_state(viewer: User | None, topic: Topic) -> dict[str, Any]:
@@ -352,4 +356,39 @@ def one_post(viewer: User | None, post: Post, topic: Topic) -> dict[str, Any]:
     """One post as the API shows it."""
     author = db.session.get(User, post.author_id)
     assert author is not None  # posts cascade with their author
-    return serialize_posts(viewer, topic, [(post, author)])[0]
+    pairs = [(post, author)]
+    return serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs))[0]
+
+
+def post_extras(viewer: User | None, rows: list[tuple[Post, User]]) -> PostExtras:
+    """What ``rows`` of posts show besides themselves, in three queries whatever their number:
+    reaction counts, ``viewer``'s own reactions, and the quoted posts."""
+    ids = [post.id for post, _a in rows]
+    if not ids:
+        return PostExtras()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for post_id, kind, count in db.session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count(Reaction.id))
+        .where(Reaction.post_id.in_(ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    ):
+        counts[post_id][kind] = int(count)
+    mine: dict[int, set[str]] = defaultdict(set)
+    if viewer is not None:
+        for post_id, kind in db.session.execute(
+            select(Reaction.post_id, Reaction.kind).where(
+                Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
+            )
+        ):
+            mine[post_id].add(kind)
+    quotes: dict[int, tuple[Post, User, Topic]] = {}
+    quote_ids = {post.quote_post_id for post, _a in rows if post.quote_post_id}
+    if quote_ids:
+        for qpost, qauthor, qtopic in db.session.execute(
+            select(Post, User, Topic)
+            .join(User, User.id == Post.author_id)
+            .join(Topic, Topic.id == Post.topic_id)
+            .where(Post.id.in_(quote_ids))
+        ):
+            quotes[qpost.id] = (qpost, qauthor, qtopic)
+    return PostExtras(counts=counts, mine=mine, quotes=quotes)

@@ -1,23 +1,22 @@
 """Forums, topics, posts and revisions as the dictionaries the API answers and the ``/forums``
-namespace pushes (one shape for both). ``serialize_posts`` reads what a page of posts carries
-besides its rows in three batched queries (reaction counts, the viewer's reactions, quoted
-posts), whatever the number of posts."""
+namespace pushes (one shape for both). What a page of posts carries besides its rows (reaction
+counts, the viewer's reactions, quoted posts) is read by ``forums.queries.post_extras`` and
+handed in as :class:`PostExtras`: nothing here queries the posts' surroundings."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import func, select
 
 from app.accounts.avatars import avatar_url
 from app.accounts.models import User
-from app.db import db
 from app.markdown import html_text, render_markdown
 from forums import access
-from forums.models import REACTIONS, Forum, Post, PostRevision, Reaction, Topic
+from forums.models import REACTIONS, Forum, Post, PostRevision, Topic
 from forums.schemas import PostSchema
 
 QUOTE_EXCERPT = 300
@@ -109,40 +108,25 @@ def topic_dict(
     return data
 
 
+@dataclass(frozen=True)
+class PostExtras:
+    """What a page of posts shows besides their rows: reaction counts per post and kind, the
+    viewer's own reactions, and the quoted posts with their authors and topics."""
+
+    counts: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+    mine: Mapping[int, set[str]] = field(default_factory=dict)
+    quotes: Mapping[int, tuple[Post, User, Topic]] = field(default_factory=dict)
+
+
 def serialize_posts(
     viewer: User | None,
     topic: Topic,
     rows: list[tuple[Post, User]],
+    extras: PostExtras,
 ) -> list[dict[str, Any]]:
-    """Posts as the API shows them to ``viewer``: three queries whatever their number
-    (reaction counts, the viewer's reactions, quoted posts)."""
-    ids = [post.id for post, _a in rows]
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    mine: dict[int, set[str]] = defaultdict(set)
-    quotes: dict[int, tuple[Post, User, Topic]] = {}
-    if ids:
-        for post_id, kind, count in db.session.execute(
-            select(Reaction.post_id, Reaction.kind, func.count(Reaction.id))
-            .where(Reaction.post_id.in_(ids))
-            .group_by(Reaction.post_id, Reaction.kind)
-        ):
-            counts[post_id][kind] = int(count)
-        if viewer is not None:
-            for post_id, kind in db.session.execute(
-                select(Reaction.post_id, Reaction.kind).where(
-                    Reaction.post_id.in_(ids), Reaction.user_id == viewer.id
-                )
-            ):
-                mine[post_id].add(kind)
-        quote_ids = {post.quote_post_id for post, _a in rows if post.quote_post_id}
-        if quote_ids:
-            for qpost, qauthor, qtopic in db.session.execute(
-                select(Post, User, Topic)
-                .join(User, User.id == Post.author_id)
-                .join(Topic, Topic.id == Post.topic_id)
-                .where(Post.id.in_(quote_ids))
-            ):
-                quotes[qpost.id] = (qpost, qauthor, qtopic)
+    """Posts as the API shows them to ``viewer``, with ``extras`` read for these rows
+    (``forums.queries.post_extras``)."""
+    counts, mine, quotes = extras.counts, extras.mine, extras.quotes
     moderator = access.is_moderator(viewer, topic.forum_id) if viewer else False
     out = []
     for post, author in rows:
@@ -210,7 +194,9 @@ def _readable(viewer: User | None, post: Post, moderator: bool) -> bool:
     return True
 
 
-def live_payload(topic: Topic, post: Post, author: User) -> dict[str, Any]:
+def live_payload(topic: Topic, post: Post, author: User, extras: PostExtras) -> dict[str, Any]:
     """A post as pushed to the topic's readers: the public view, JSON-ready."""
-    data: dict[str, Any] = PostSchema().dump(serialize_posts(None, topic, [(post, author)])[0])
+    data: dict[str, Any] = PostSchema().dump(
+        serialize_posts(None, topic, [(post, author)], extras)[0]
+    )
     return data

@@ -39,7 +39,7 @@ from forums.models import (
     Watch,
 )
 from forums.notify import notify_mentions, notify_published, post_url
-from forums.queries import mention_map
+from forums.queries import mention_map, post_extras
 from forums.serialize import live_payload
 from forums.text import _, render_post
 
@@ -285,7 +285,7 @@ def publish(actor: User, topic: Topic, post: Post, *, new_topic: bool) -> None:
     """Notifications and live events once a post is visible to everybody."""
     author = db.session.get(User, post.author_id) or actor
     notify_published(author, topic, post, new_topic=new_topic)
-    payload = live_payload(topic, post, author)
+    payload = live_payload(topic, post, author, post_extras(None, [(post, author)]))
     emit_after_commit("post_new", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE)
 
 
@@ -293,7 +293,7 @@ def emit_updated(post: Post, topic: Topic) -> None:
     author = db.session.get(User, post.author_id)
     if author is None:
         return
-    payload = live_payload(topic, post, author)
+    payload = live_payload(topic, post, author, post_extras(None, [(post, author)]))
     emit_after_commit(
         "post_updated", {"post": payload}, to=topic_room(topic.id), namespace=NAMESPACE
     )
