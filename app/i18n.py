@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -158,7 +158,13 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 def _full(instant: dt.datetime) -> str:
     """The full date and the time, in the locale's own combination (no misleading zone name)."""
-    zone, locale = reader_zone(), _locale()
+    return _full_in(instant, reader_zone(), _locale())
+
+
+@lru_cache(maxsize=8192)
+def _full_in(instant: dt.datetime, zone: ZoneInfo, locale: str) -> str:
+    """:func:`_full` for one zone and locale: a tooltip of every date on a page, the same
+    instants page after page, remembered (Babel's formatting is the costly part of a list)."""
     local = instant.astimezone(zone)
     day = babel_dates.format_date(local.date(), "full", locale=locale)
     time = babel_dates.format_time(local, "short", tzinfo=zone, locale=locale)

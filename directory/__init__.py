@@ -4,6 +4,7 @@ Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``City``, ``Province`` (reference data, read only),
 ``MembershipInfo``, ``get_association``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
+``member_ids_select``,
 ``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``,
 ``member_list_visible``.
 ``membership_changed`` (app.signals) is sent inside the transaction that removes a member or
@@ -22,6 +23,7 @@ from directory.queries import (
     get_associations,
     get_field,
     list_fields,
+    member_ids_select,
     member_list_visible,
     membership_role,
     share_an_association,
@@ -50,6 +52,7 @@ __all__ = [
     "get_field",
     "list_fields",
     "load_reference_data",
+    "member_ids_select",
     "member_list_visible",
     "membership_role",
     "register",

@@ -15,17 +15,23 @@ from flask_babel import gettext as _
 
 from app.api import ApiError, not_found
 from app.db import db
+from app.memo import per_request
 from directory.models import Association, Membership
 
 Need = Literal["view", "edit", "manage", "moderate"]
 
 
 def _membership(actor: Any, association_id: int) -> Membership | None:
-    if actor is None:
-        return None
+    return None if actor is None else membership(actor.id, association_id)
+
+
+@per_request
+def membership(user_id: int, association_id: int) -> Membership | None:
+    """``user_id``'s membership row in the association (any status), if any; asked once per
+    page however many checks ask it."""
     return (
         db.session.query(Membership)
-        .filter_by(association_id=association_id, user_id=actor.id)
+        .filter_by(association_id=association_id, user_id=user_id)
         .one_or_none()
     )
 

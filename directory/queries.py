@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.db import db
-from directory.access import Need, access_association, can_see_members
+from app.memo import per_request
+from directory.access import Need, access_association, can_see_members, membership
 from directory.models import Association, Field, Membership
 
 
@@ -51,16 +52,11 @@ def membership_role(user_id: int | None, association_id: int) -> str | None:
     """The role of ``user_id``'s approved membership in the association, else ``None``."""
     if user_id is None:
         return None
-    role: str | None = db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user_id,
-            Membership.association_id == association_id,
-            Membership.status == "approved",
-        )
-    )
-    return role
+    row = membership(user_id, association_id)
+    return row.role if row is not None and row.status == "approved" else None
 
 
+@per_request
 def user_memberships(user_id: int) -> list[MembershipInfo]:
     """Approved memberships of ``user_id``, by association name."""
     rows = db.session.execute(
@@ -72,13 +68,19 @@ def user_memberships(user_id: int) -> list[MembershipInfo]:
     return [MembershipInfo(row[0], row[1], row[2]) for row in rows]
 
 
-def association_member_ids(association_id: int, roles: tuple[str, ...] | None = None) -> list[int]:
-    """User ids of the approved members (optionally only those with one of ``roles``)."""
+def member_ids_select(association_id: int, roles: tuple[str, ...] | None = None) -> Select[Any]:
+    """The approved members' user ids (optionally only those with one of ``roles``) as a
+    subquery for another feature's query: ``X.author_id.in_(member_ids_select(a))`` asks the
+    database once instead of listing the ids first."""
     query = select(Membership.user_id).where(
         Membership.association_id == association_id, Membership.status == "approved"
     )
-    if roles is not None:
-        query = query.where(Membership.role.in_(roles))
+    return query if roles is None else query.where(Membership.role.in_(roles))
+
+
+def association_member_ids(association_id: int, roles: tuple[str, ...] | None = None) -> list[int]:
+    """User ids of the approved members (optionally only those with one of ``roles``)."""
+    query = member_ids_select(association_id, roles)
     return list(db.session.scalars(query.order_by(Membership.user_id)))
 
 

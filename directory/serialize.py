@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.db import db
 from app.markdown import render_markdown
+from directory.access import membership
 from directory.models import Association, Field, Membership, Region
 
 
@@ -63,7 +64,7 @@ def association_dict(
     """The API shape of an association; lists pass ``mine`` from :func:`memberships_of`."""
     lang = lang or current_lang()
     if mine is _UNKNOWN:
-        mine = memberships_of(actor, [assoc.id]).get(assoc.id)
+        mine = None if actor is None else membership(actor.id, assoc.id)
     city = assoc.city
     return {
         "id": assoc.id,

@@ -18,7 +18,7 @@ from app.accounts.models import User
 from app.db import db
 from app.i18n import ago_filter, bdi_filter
 from app.plugins import HomeItem, HomeSection, Registry
-from directory import association_member_ids, member_list_visible
+from directory import member_ids_select, member_list_visible
 from forums import queries, serialize
 from forums.models import Forum, Topic
 
@@ -81,16 +81,13 @@ def members_topics(association_id: int, viewer: Any) -> HomeSection | None:
     read (none shown when its members are private to ``viewer``: the list would reveal them)."""
     if not member_list_visible(viewer, association_id):
         return None
-    members = association_member_ids(association_id)
-    if not members:
-        return None
     # Columns, not entities: this block is on every association page (bench/load.py).
     rows = db.session.execute(
         select(Topic.id, Topic.title, Topic.last_post_at, User.display_name)
         .join(User, User.id == Topic.author_id)
         .where(
             queries.visible_topics_clause(viewer, None),
-            Topic.author_id.in_(members),
+            Topic.author_id.in_(member_ids_select(association_id)),
             User.deleted_at.is_(None),
         )
         .order_by(Topic.last_post_at.desc(), Topic.id.desc())
