@@ -24,15 +24,21 @@ class Inbox:
     def __init__(self, client: socketio.Client, event: str | Iterable[str], namespace: str) -> None:
         self.client = client
         self.namespace = namespace
+        #: how long ``wait_for``, ``wait_event`` and ``call`` wait unless told
+        self.timeout = WAIT
         #: every payload heard, with the name of its event
         self.events: list[tuple[str, Any]] = []
         self._cond = threading.Condition()
         self._waited = 0
-        for name in [event] if isinstance(event, str) else event:
-            client.on(name, self._recorder(name), namespace=namespace)
+        self.listen(event, namespace)
 
-    def _recorder(self, name: str) -> Callable[[Any], None]:
-        def record(data: Any) -> None:
+    def listen(self, event: str | Iterable[str], namespace: str) -> None:
+        """Record ``event`` (or each of several) on ``namespace`` too."""
+        for name in [event] if isinstance(event, str) else event:
+            self.client.on(name, self._recorder(name), namespace=namespace)
+
+    def _recorder(self, name: str) -> Callable[..., None]:
+        def record(data: Any = None) -> None:
             self.record(name, data)
 
         return record
@@ -60,15 +66,16 @@ class Inbox:
             self._waited = len(self.events)
             return arrived
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
+    def wait_for(self, predicate: Callable[[], bool], timeout: float | None = None) -> None:
         """Wait until ``predicate()`` holds (checked at each arrival); fails the test, with
         what was heard, after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (timeout or self.timeout)
         with self._cond:
             while not predicate():
                 left = deadline - time.monotonic()
-                assert left > 0, f"timed out; events so far: {self.events}"
-                self._cond.wait(left)
+                assert left > 0, f"timed out; events so far: {self.events[-20:]}"
+                # a predicate on the connection (``not client.connected``) hears no event
+                self._cond.wait(min(left, 0.5))
 
     def wait_event(self, name: str, match: Callable[[Any], bool] = lambda _d: True) -> Any:
         """The first payload of ``name`` that ``match``es, waiting for it if needed."""
@@ -81,6 +88,11 @@ class Inbox:
         self.wait_for(seen)
         return found[0]
 
-    def call(self, event: str, data: Any, timeout: float = WAIT) -> Any:
-        """Emit ``event`` on the namespace and return its acknowledgement."""
-        return self.client.call(event, data, namespace=self.namespace, timeout=timeout)
+    def call(
+        self, event: str, data: Any, namespace: str | None = None, timeout: float | None = None
+    ) -> Any:
+        """Emit ``event`` (on the first namespace unless told) and return its
+        acknowledgement."""
+        return self.client.call(
+            event, data, namespace=namespace or self.namespace, timeout=timeout or self.timeout
+        )
