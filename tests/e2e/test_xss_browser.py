@@ -22,7 +22,6 @@ reaches one browser of each kind.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,6 +32,7 @@ from flask import Flask
 from app.config import Config
 from tests.conftest import LiveServer
 from tests.e2e.conftest import sign_in_by_cookie
+from tests.support.sockets import Inbox
 from tests.xss import (
     FIELDS,
     PAGES,
@@ -407,25 +407,6 @@ def test_corpus_is_inert_on_every_page(index: int, api: Any, viewers: Any) -> No
 # ------------------------------------------------------------------ pushed live
 
 
-class Arrivals:
-    """Events a python-socketio client received, to wait on."""
-
-    def __init__(self, client: Any, event: str, namespace: str) -> None:
-        self.items: list[Any] = []
-        self.cond = threading.Condition()
-
-        def handler(data: Any) -> None:
-            with self.cond:
-                self.items.append(data)
-                self.cond.notify_all()
-
-        client.on(event, handler, namespace=namespace)
-
-    def wait_for(self, test: Callable[[Any], bool], timeout: float = 10) -> bool:
-        with self.cond:
-            return self.cond.wait_for(lambda: any(test(item) for item in self.items), timeout)
-
-
 def test_live_chat_messages_are_inert(api: Any, viewers: Any, sio_connect: Any) -> None:
     """The corpus, one message per entry, then an edit to all of it, sent over Socket.IO into
     a conversation open in both people's browsers (the reader's under the CSP, the sender's
@@ -436,12 +417,12 @@ def test_live_chat_messages_are_inert(api: Any, viewers: Any, sio_connect: Any) 
     own.page.goto(path)
     own.page.wait_for_function(SETTLED)
     sender = sio_connect(world.founder, namespaces=["/chat"])
-    presence = Arrivals(sender, "presence", "/chat")
+    presence = Inbox(sender, "presence", "/chat")
     reader = viewers(world.member, "member", locale="ar-MA").tab()
     reader.page.goto(path)
     # the server announces the reader once its page's socket is in its rooms; the sender's
     # page hears it too (so its socket is in its rooms as well)
-    assert presence.wait_for(lambda p: p["user_id"] == world.member.id and p["online"])
+    presence.wait_event("presence", lambda p: p["user_id"] == world.member.id and p["online"])
     own.page.locator(
         f".chat-head .presence-dot.online[data-presence='{world.member.id}']"
     ).wait_for()

@@ -5,24 +5,24 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import UserFactory
-from tests.forums.factories import ForumFactory, ForumModeratorFactory, make_reply, make_topic
+from tests.forums.factories import ForumFactory, make_topic
+from tests.support import world as make
 
 
 @pytest.fixture
 def world(app, api):
     """A forum with a moderator, a hidden topic, and a visible topic with a hidden and a
     deleted reply."""
-    forum = ForumFactory()
-    mod = UserFactory()
-    ForumModeratorFactory(forum_id=forum.id, user_id=mod.id)
-    admin = UserFactory(is_admin=True)
-    author = UserFactory()
-    hidden_topic, hidden_first = make_topic(forum=forum, author=author)
+    mod = make.person()
+    forum = make.forum(moderators=[mod])
+    admin = make.person(is_admin=True)
+    author = make.person()
+    hidden_topic, hidden_first = make.topic(author, forum)
     api(admin).patch(f"/api/v1/topics/{hidden_topic.id}", json={"hidden": True})
-    topic, first = make_topic(forum=forum, author=author)
-    hidden_reply = make_reply(author, topic, "hidden reply")
+    topic, first = make.topic(author, forum)
+    hidden_reply = make.reply(author, topic, "hidden reply")
     api(mod).post(f"/api/v1/posts/{hidden_reply.id}/moderate", json={"action": "hide"})
-    deleted_reply = make_reply(author, topic, "deleted reply")
+    deleted_reply = make.reply(author, topic, "deleted reply")
     api(author).delete(f"/api/v1/posts/{deleted_reply.id}")
     return {
         "forum": forum,

@@ -11,8 +11,7 @@ import pytest
 
 from app.accounts.models import User
 from library.demo import tiny_pdf, tiny_png
-from tests.directory.factories import AssociationFactory, MembershipFactory
-from tests.factories import UserFactory
+from tests.support import world as make
 
 PDF = tiny_pdf("Statuts de l'association")
 PNG = tiny_png()
@@ -41,22 +40,17 @@ class World:
 
 @pytest.fixture
 def world(app) -> World:
-    a = AssociationFactory(name="Association Al Amal")
-    b = AssociationFactory(name="جمعية النور")
-    member = UserFactory()
-    assoc_admin = UserFactory()
-    other_admin = UserFactory()
-    MembershipFactory(association=a, user=member, role="member")
-    MembershipFactory(association=a, user=assoc_admin, role="admin")
-    MembershipFactory(association=b, user=other_admin, role="admin")
+    member = make.person()
+    assoc_admin = make.person()
+    other_admin = make.person()
     return World(
-        a=a,
-        b=b,
-        outsider=UserFactory(),
+        a=make.association("Association Al Amal", member=member, admin=assoc_admin),
+        b=make.association("جمعية النور", admin=other_admin),
+        outsider=make.person(),
         member=member,
         assoc_admin=assoc_admin,
         other_admin=other_admin,
-        platform_admin=UserFactory(is_admin=True),
+        platform_admin=make.person(is_admin=True),
     )
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from library.knowledge.models import BODY_MAX, KnowledgeRevision
-from tests.directory.factories import AssociationFactory, MembershipFactory
-from tests.factories import UserFactory
+from tests.support import world as make
 
 VISIBILITIES = ("public", "network", "members", "admins")
 
@@ -19,16 +18,12 @@ def world(app, admin):
 
     w = World()
     w.admin = admin
-    w.assoc = AssociationFactory()
-    w.other = AssociationFactory()
-    w.staff = UserFactory()
-    w.coordinator = UserFactory()
-    w.member = UserFactory()
-    w.outsider = UserFactory()
-    MembershipFactory(user=w.staff, association=w.assoc, role="admin")
-    MembershipFactory(user=w.coordinator, association=w.assoc, role="coordinator")
-    MembershipFactory(user=w.member, association=w.assoc, role="member")
-    MembershipFactory(user=w.outsider, association=w.other, role="admin")
+    w.staff = make.person()
+    w.coordinator = make.person()
+    w.member = make.person()
+    w.outsider = make.person()
+    w.assoc = make.association(admin=w.staff, coordinator=w.coordinator, member=w.member)
+    w.other = make.association(admin=w.outsider)
     return w
 
 

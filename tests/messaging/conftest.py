@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,6 +12,7 @@ import socketio
 
 from app.accounts.models import User
 from tests.conftest import LiveServer, token_for
+from tests.support.sockets import Inbox
 
 NS = "/chat"
 EVENTS = (
@@ -26,48 +26,17 @@ EVENTS = (
     "conversation_updated",
     "conversation_removed",
 )
-WAIT = 10.0
 _ids = itertools.count()
 
 
-class ChatClient:
-    """A connected python-socketio client that records every ``/chat`` event it receives."""
+class ChatClient(Inbox):
+    """A python-socketio client recording every ``/chat`` event it receives (the shared
+    :class:`tests.support.sockets.Inbox`), with the chat's own verbs."""
 
     def __init__(self, sio: socketio.Client, user: User) -> None:
+        super().__init__(sio, EVENTS, NS)
         self.sio = sio
         self.user = user
-        self.events: list[tuple[str, Any]] = []
-        self._cond = threading.Condition()
-
-    def record(self, name: str, data: Any) -> None:
-        with self._cond:
-            self.events.append((name, data))
-            self._cond.notify_all()
-
-    def of(self, name: str) -> list[Any]:
-        with self._cond:
-            return [data for event, data in self.events if event == name]
-
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not predicate():
-                left = deadline - time.monotonic()
-                assert left > 0, f"timed out; events so far: {self.events}"
-                self._cond.wait(left)
-
-    def wait_event(self, name: str, match: Callable[[Any], bool] = lambda _d: True) -> Any:
-        found: list[Any] = []
-
-        def seen() -> bool:
-            found[:] = [d for d in self.of(name) if match(d)]
-            return bool(found)
-
-        self.wait_for(seen)
-        return found[0]
-
-    def call(self, event: str, data: Any) -> Any:
-        return self.sio.call(event, data, namespace=NS, timeout=WAIT)
 
     def send(self, conversation_id: int, body: str, client_id: str | None = None) -> Any:
         cid = client_id or f"t{next(_ids)}"
@@ -92,8 +61,6 @@ def chat(live_server: LiveServer) -> Iterator[Callable[..., ChatClient]]:
     def make(user: User, token: str | None = None) -> ChatClient:
         sio = socketio.Client(reconnection=False)
         client = ChatClient(sio, user)
-        for name in EVENTS:
-            sio.on(name, (lambda n: lambda data: client.record(n, data))(name), namespace=NS)
         sio.connect(
             live_server.url,
             namespaces=[NS],

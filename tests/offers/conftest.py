@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
 from app.accounts.models import User
 from app.db import db
-from directory import City, load_reference_data
+from directory import load_reference_data
 from offers import moderation
 from tests.factories import UserFactory
+from tests.support import world as make
 
 
 @pytest.fixture
@@ -23,12 +23,7 @@ def ref(app: Flask) -> None:
 
 @pytest.fixture
 def city(ref: None) -> Callable[[str], int]:
-    def get(code: str = "agadir") -> int:
-        found = db.session.scalar(select(City.id).where(City.code == code))
-        assert found is not None
-        return found
-
-    return get
+    return make.city_id
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from app.accounts.models import User
-from tests.directory.factories import AssociationFactory, MembershipFactory
-from tests.factories import UserFactory
+from tests.support import world as make
 
 
 @dataclass
@@ -41,25 +40,18 @@ class World:
 
 @pytest.fixture
 def world(app) -> World:
-    a = AssociationFactory(name="Association Al Amal")
-    b = AssociationFactory(name="جمعية النور")
-    c = AssociationFactory(name="Outsiders United")
-    member = UserFactory(display_name="Member Mina")
-    coordinator = UserFactory(display_name="Coordinator Karim")
-    assoc_admin = UserFactory(display_name="Admin Badr")
-    other_admin = UserFactory(display_name="Admin of C")
-    MembershipFactory(association=a, user=member, role="member")
-    MembershipFactory(association=a, user=coordinator, role="coordinator")
-    MembershipFactory(association=b, user=assoc_admin, role="admin")
-    MembershipFactory(association=c, user=other_admin, role="admin")
+    member = make.person("Member Mina")
+    coordinator = make.person("Coordinator Karim")
+    assoc_admin = make.person("Admin Badr")
+    other_admin = make.person("Admin of C")
     return World(
-        a=a,
-        b=b,
-        c=c,
-        outsider=UserFactory(),
+        a=make.association("Association Al Amal", member=member, coordinator=coordinator),
+        b=make.association("جمعية النور", admin=assoc_admin),
+        c=make.association("Outsiders United", admin=other_admin),
+        outsider=make.person(),
         member=member,
         coordinator=coordinator,
         assoc_admin=assoc_admin,
         other_admin=other_admin,
-        platform_admin=UserFactory(is_admin=True),
+        platform_admin=make.person(is_admin=True),
     )

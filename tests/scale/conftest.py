@@ -8,7 +8,7 @@ Fault tests also get: ``make_cluster(redis_url=..., database_host=...)`` (a clus
 Redis, or reaching PostgreSQL through a proxy), :class:`TcpProxy` (a relay that can drop every
 connection and refuse new ones; with several upstreams it fails over like a load balancer),
 ``private_redis`` (a redis-server of the test's own that it may stop and start again) and
-:class:`Recorder` (a python-socketio client that records the events it receives).
+:class:`Recorder` (the shared ``tests.support.sockets.Inbox`` over several namespaces).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from tests.conftest import free_port, service_unavailable, wait_healthy
+from tests.support.sockets import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("SCALE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -262,29 +263,22 @@ def connect_to() -> Iterator[Callable[..., socketio.Client]]:
             client.disconnect()
 
 
-class Recorder:
-    """A python-socketio client that records ``(namespace, event, data)`` as they arrive."""
+class Recorder(Inbox):
+    """The shared :class:`tests.support.sockets.Inbox` listening on several namespaces
+    (``{"/chat": [events...], "/projects": [...]}``), which also counts the connections and
+    disconnections of the first one (a reconnection through a failover)."""
 
     def __init__(self, client: socketio.Client, events: dict[str, list[str]]) -> None:
+        first = next(iter(events))
+        super().__init__(client, events[first], first)
+        for namespace, names in list(events.items())[1:]:
+            self.listen(names, namespace)
         self.sio = client
-        self.events: list[tuple[str, str, Any]] = []
+        self.timeout = WAIT
         self.connects = 0
         self.disconnects = 0
-        self._cond = threading.Condition()
-        for namespace, names in events.items():
-            for name in names:
-                client.on(name, self._recorder(namespace, name), namespace=namespace)
-        first = next(iter(events))
         client.on("connect", self._count("connects"), namespace=first)
         client.on("disconnect", self._count("disconnects"), namespace=first)
-
-    def _recorder(self, namespace: str, name: str) -> Callable[..., None]:
-        def record(data: Any = None) -> None:
-            with self._cond:
-                self.events.append((namespace, name, data))
-                self._cond.notify_all()
-
-        return record
 
     def _count(self, attribute: str) -> Callable[..., None]:
         def count(*_args: Any) -> None:
@@ -293,31 +287,6 @@ class Recorder:
                 self._cond.notify_all()
 
         return count
-
-    def of(self, name: str) -> list[Any]:
-        with self._cond:
-            return [data for _ns, event, data in self.events if event == name]
-
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not predicate():
-                left = deadline - time.monotonic()
-                assert left > 0, f"timed out; events so far: {self.events[-20:]}"
-                self._cond.wait(min(left, 0.5))
-
-    def wait_event(self, name: str, match: Callable[[Any], bool] = lambda _d: True) -> Any:
-        found: list[Any] = []
-
-        def seen() -> bool:
-            found[:] = [d for d in self.of(name) if match(d)]
-            return bool(found)
-
-        self.wait_for(seen)
-        return found[0]
-
-    def call(self, event: str, data: Any, namespace: str = "/chat") -> Any:
-        return self.sio.call(event, data, namespace=namespace, timeout=WAIT)
 
 
 @pytest.fixture

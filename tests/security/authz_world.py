@@ -44,18 +44,15 @@ from directory import Association, load_reference_data
 from directory.services import create_association, set_logo
 from forums import moderation as forum_moderation
 from forums import services as forum_services
-from forums.models import Forum, ForumModerator, Post, Topic
-from messaging import services as chat_services
+from forums.models import Forum, Post, Topic
 from messaging.models import Conversation, Message
 from projects import feeds as project_feeds
 from projects import services as project_services
 from projects.models import Project, ProjectInvitation
 from tests.conftest import ApiClient
-from tests.directory.factories import AssociationFactory, MembershipFactory
-from tests.factories import UserFactory
-from tests.forums.factories import ForumFactory
 from tests.messaging.factories import send
-from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
+from tests.projects.factories import ActivityFactory, MilestoneFactory
+from tests.support import world as make
 
 ROLES = (
     "anonymous",
@@ -154,12 +151,11 @@ class World:
             return {}
         if kind == "reply":
             topic = db.session.get(Topic, self.ids["topic"])
-            post = forum_services.reply(member, topic, "Une réponse fraîche")
-            db.session.commit()
+            post = make.reply(member, topic, "Une réponse fraîche")
             return {"reply": post.id}
         if kind == "message":
             conversation = db.session.get(Conversation, self.ids["group"])
-            result = send(member, conversation, "رسالة جديدة", f"fresh-{_next()}")
+            result = send(member, conversation, "رسالة جديدة", f"fresh-{make.serial()}")
             db.session.commit()
             return {"message": result.message["id"]}
         if kind == "milestone":
@@ -171,11 +167,11 @@ class World:
             return {"activity": ActivityFactory(project=project).id}
         if kind in ("invitation", "shared_project"):
             # a members-only project of a fresh association X: inviting A, or co-owned with A
-            other = AssociationFactory(name=f"Partner {_next()}", status="approved")
+            other = make.association(f"Partner {make.serial()}")
             owners = [other]
             if kind == "shared_project":
                 owners.append(db.session.get(Association, self.ids["assoc"]))
-            project = ProjectFactory(visibility="members", associations=owners)
+            project = make.project(*owners, visibility="members")
             if kind == "invitation":
                 db.session.add(
                     ProjectInvitation(project_id=project.id, association_id=self.ids["assoc"])
@@ -183,17 +179,11 @@ class World:
                 db.session.commit()
             return {kind: project.id}
         if kind == "applicant":
-            applicant = UserFactory()
-            # association=, not association_id=: the SubFactory would make a new association
-            MembershipFactory(
-                association=db.session.get(Association, self.ids["assoc"]),
-                user=applicant,
-                role="member",
-                status="pending",
-            )
+            applicant = make.person()
+            make.join(db.session.get(Association, self.ids["assoc"]), applicant, status="pending")
             return {"applicant": applicant.id}
         if kind in ("suspect", "suspended"):
-            suspect = UserFactory()
+            suspect = make.person()
             if kind == "suspended":
                 suspect.is_active = False
                 suspect.suspended_at = dt.datetime.now(dt.UTC)
@@ -204,31 +194,28 @@ class World:
             db.session.commit()
             return {"credential": cred.id}
         if kind == "pending_assoc":
-            assoc = create_association(self.user("assoc_admin"), {"name": f"Fresh {_next()}"})
+            assoc = create_association(self.user("assoc_admin"), {"name": f"Fresh {make.serial()}"})
             db.session.commit()  # the test is the edge
             return {"pending_assoc": assoc.id}
         if kind == "moderated_forum":
-            forum = ForumFactory()
-            db.session.add(ForumModerator(forum_id=forum.id, user_id=self.users["moderator"].id))  # type: ignore[union-attr]
-            db.session.commit()
+            forum = make.forum(moderators=[self.user("moderator")])
             return {"forum": forum.id}
         if kind == "offer":
-            return {"offer": offer_for_world(member, f"Offre fraîche {_next()}")}
+            return {"offer": make.offer(member, f"Offre fraîche {make.serial()}")}
         if kind in ("offer_claim", "accepted_claim"):
-            offer = offer_for_world(member, f"Offre demandée {_next()}")
+            offer = make.offer(member, f"Offre demandée {make.serial()}")
             accept_as = member if kind == "accepted_claim" else None
-            claim = claim_for_world(offer, self.user("outsider"), accept_as)
+            claim = make.claim(offer, self.user("outsider"), accept_as)
             return {"offer_claim": claim, "offer": offer}
         if kind == "review_offer":
-            author = UserFactory()
-            return {"review_offer": offer_for_world(author, f"Première {_next()}", "review")}
+            author = make.person()
+            return {"review_offer": make.offer(author, f"Première {make.serial()}", "review")}
         if kind == "group":
-            conversation, _ = chat_services.start_conversation(
+            conversation = make.conversation(
                 self.user("assoc_admin"),
-                [self.users["member"].id, self.users["coordinator"].id],  # type: ignore[union-attr]
-                f"Groupe {_next()}",
+                [self.user("member"), self.user("coordinator")],
+                f"Groupe {make.serial()}",
             )
-            db.session.commit()
             return {"group": conversation.id}
         raise KeyError(kind)
 
@@ -237,23 +224,18 @@ def _library(assoc: Any, assoc_admin: User, coordinator: User) -> dict[str, Any]
     """A's library: a members' document, an administrators-only one, a members' knowledge
     page, an activity report and an open obligation."""
     from library import services as library_services
-    from library.demo import tiny_pdf
     from library.knowledge import services as knowledge_services
     from library.reports import services as report_services
 
-    doc = library_services.create_document(
+    doc = make.document(assoc_admin, assoc.id, "Statuts", filename="statuts.pdf")
+    secret = make.document(
         assoc_admin,
         assoc.id,
-        {"kind": "statutes", "title": "Statuts", "visibility": "members"},
-        "statuts.pdf",
-        tiny_pdf("Statuts"),
-    )
-    secret = library_services.create_document(
-        assoc_admin,
-        assoc.id,
-        {"kind": "financial_report", "title": "SECRET-FINANCES", "visibility": "admins"},
-        "finances.pdf",
-        tiny_pdf("Finances"),
+        "SECRET-FINANCES",
+        visibility="admins",
+        kind="financial_report",
+        filename="finances.pdf",
+        text="Finances",
     )
     page = knowledge_services.create_page(
         assoc_admin, assoc.id, {"title": "Guide", "body": "SECRET-PAGE", "visibility": "members"}
@@ -273,138 +255,73 @@ def _library(assoc: Any, assoc_admin: User, coordinator: User) -> dict[str, Any]
     }
 
 
-def offer_for_world(author: User, title: str, status: str = "published") -> int:
-    """A tutoring offer in Agadir by ``author`` (vouched unless ``status`` is review); its
-    fingerprint is cleared so the next one is not a near-duplicate."""
-    from sqlalchemy import select as _select
-
-    from directory import City
-    from offers import services as offer_services
-    from offers.models import Standing
-
-    if status == "published" and db.session.get(Standing, author.id) is None:
-        row = offer_services.standing(author.id)
-        row.vouched_by_id = author.id
-    city = db.session.scalar(_select(City.id).where(City.code == "agadir"))
-    offer = offer_services.publish(
-        author,
-        {
-            "kind": "offer",
-            "support_type": "tutoring",
-            "city_id": city,
-            "capacity": 3,
-            "audience": ["student"],
-            "free": True,
-            "title": title,
-            "body": "Cours gratuits le samedi matin.",
-        },
-    )
-    offer.fingerprint = ""
-    db.session.commit()
-    return offer.id
-
-
-def claim_for_world(offer_id: int, claimant: User, accept_as: User | None = None) -> int:
-    from offers import claims as offer_claims
-    from offers.models import Offer
-
-    offer = db.session.get(Offer, offer_id)
-    row = offer_claims.claim(claimant, offer, {"student": True}, "samedi")
-    if accept_as is not None:
-        offer_claims.accept(accept_as, row)
-    db.session.commit()
-    return row.id
-
-
 def _offers(member: User, outsider: User, coordinator: User) -> dict[str, Any]:
     """The board: member's published offer (coordinator asked for it) and outsider's first
     post, waiting for review."""
     from offers import services as offer_services
     from offers.models import Offer
 
-    offer = offer_for_world(member, "Cours de maths gratuits")
-    review = offer_for_world(outsider, "SECRET-REVIEW-OFFER", status="review")
-    claim = claim_for_world(offer, coordinator)
-    thing = offer_for_world(member, "Livres à donner")
+    offer = make.offer(member, "Cours de maths gratuits")
+    review = make.offer(outsider, "SECRET-REVIEW-OFFER", status="review")
+    claim = make.claim(offer, coordinator)
+    thing = make.offer(member, "Livres à donner")
     thing_row = db.session.get(Offer, thing)
     thing_row.support_type = "books"
     photo = offer_services.add_photo(member, thing_row, tiny_png(), True)
     offer_services.set_donor(member, {"group": "O+", "city_id": thing_row.city_id})
     db.session.commit()
-    from sqlalchemy import select as _select
-
-    from directory import City
-
-    agadir = db.session.scalar(_select(City.id).where(City.code == "agadir"))
     return {
         "offer": offer,
         "review_offer": review,
         "offer_claim": claim,
-        "city_agadir": agadir,
+        "city_agadir": make.city_id("agadir"),
         "offer_photo": photo.name,
     }
 
 
-_counter = iter(range(1, 10**9))
-
-
-def _next() -> int:
-    return next(_counter)
-
-
 def build_world(app: Flask) -> World:
     load_reference_data()
-    member = UserFactory(username="mina", display_name="Mina member")
-    coordinator = UserFactory(username="karim", display_name="Karim coordinator")
-    assoc_admin = UserFactory(username="badr", display_name="Badr admin")
-    outsider = UserFactory(username="omar", display_name="Omar outsider")
-    moderator = UserFactory(username="salma", display_name="Salma moderator")
-    platform_admin = UserFactory(username="root", display_name="Platform admin", is_admin=True)
-    applicant = UserFactory(username="yasmine", display_name="Yasmine applicant")
+    member = make.person("Mina member", username="mina")
+    coordinator = make.person("Karim coordinator", username="karim")
+    assoc_admin = make.person("Badr admin", username="badr")
+    outsider = make.person("Omar outsider", username="omar")
+    moderator = make.person("Salma moderator", username="salma")
+    platform_admin = make.person("Platform admin", username="root", is_admin=True)
+    applicant = make.person("Yasmine applicant", username="yasmine")
 
-    assoc = AssociationFactory(name="Association Al Amal", status="approved")
-    MembershipFactory(association=assoc, user=member, role="member")
-    MembershipFactory(association=assoc, user=coordinator, role="coordinator")
-    MembershipFactory(association=assoc, user=assoc_admin, role="admin")
-    MembershipFactory(association=assoc, user=applicant, role="member", status="pending")
+    assoc = make.association(
+        "Association Al Amal",
+        member=member,
+        coordinator=coordinator,
+        admin=assoc_admin,
+        pending=applicant,
+    )
     pending = create_association(assoc_admin, {"name": "جمعية في الانتظار"})
     db.session.commit()  # the test is the edge
     set_logo(assoc_admin, assoc, tiny_png())
     db.session.commit()  # the test is the edge
-    db.session.commit()
 
-    forum = ForumFactory()
-    db.session.add(ForumModerator(forum_id=forum.id, user_id=moderator.id))
-    db.session.commit()
-    topic, first = forum_services.create_topic(member, forum, "Topic about water", "Premier post")
-    reply = forum_services.reply(member, topic, "Une réponse")
-    hidden_reply = forum_services.reply(member, topic, "SECRET-HIDDEN-REPLY")
-    hidden_topic, _hp = forum_services.create_topic(
-        member, forum, "SECRET-HIDDEN-TOPIC", "Hidden topic body"
-    )
-    pending_topic, pending_post = forum_services.create_topic(
+    forum = make.forum(moderators=[moderator])
+    topic, first = make.topic(member, forum, "Topic about water", "Premier post")
+    reply = make.reply(member, topic, "Une réponse")
+    hidden_reply = make.reply(member, topic, "SECRET-HIDDEN-REPLY")
+    hidden_topic, _hp = make.topic(member, forum, "SECRET-HIDDEN-TOPIC", "Hidden topic body")
+    pending_topic, pending_post = make.topic(
         member, forum, "SECRET-PENDING-TOPIC", "Pending topic body"
     )
-    db.session.commit()
     forum_moderation.moderate_post(platform_admin, hidden_reply, topic, "hide")
     hidden_topic.hidden = True
     pending_topic.pending = True
     pending_post.pending = True
     db.session.commit()
 
-    direct, _ = chat_services.start_conversation(member, [coordinator.id])
-    group, _ = chat_services.start_conversation(
-        assoc_admin, [member.id, coordinator.id], "SECRET-GROUP-TITLE"
-    )
+    direct = make.conversation(member, [coordinator])
+    group = make.conversation(assoc_admin, [member, coordinator], "SECRET-GROUP-TITLE")
     sent = send(member, group, "SECRET-GROUP-MESSAGE", "world-1")
     send(member, direct, "SECRET-DIRECT-MESSAGE", "world-2")
 
-    project = ProjectFactory(
-        title="SECRET-PRIVATE-PROJECT", visibility="members", associations=[assoc]
-    )
-    public_project = ProjectFactory(
-        title="Public project", visibility="public", associations=[assoc]
-    )
+    project = make.project(assoc, title="SECRET-PRIVATE-PROJECT", visibility="members")
+    public_project = make.project(assoc, title="Public project", visibility="public")
     milestone = MilestoneFactory(project=project, title="SECRET-MILESTONE")
     activity = ActivityFactory(
         project=project,
@@ -486,7 +403,7 @@ def add_socket_resources(world: World) -> None:
     """
     outsider = world.user("outsider")
     assoc_id = world.ids["assoc"]
-    inbox, _created = chat_services.start_conversation(outsider, [], association_id=assoc_id)
+    inbox = make.conversation(outsider, association_id=assoc_id)
     asked = send(outsider, inbox, "SECRET-INBOX-MESSAGE", "world-inbox")
     for role in ("assoc_admin", "coordinator"):
         send(world.user(role), inbox, f"Réponse de {role}", f"world-{role}")
@@ -497,7 +414,7 @@ def add_socket_resources(world: World) -> None:
         .limit(1)
     )
     assoc = db.session.get(Association, assoc_id)
-    network = ProjectFactory(title="Network project", visibility="network", associations=[assoc])
+    network = make.project(assoc, title="Network project", visibility="network")
     public = db.session.get(Project, world.ids["public_project"])
     world.ids.update(
         inbox=inbox.id,
@@ -517,7 +434,7 @@ def fresh_message(world: World, conversation_key: str) -> int:
     conversation = db.session.get(Conversation, world.ids[conversation_key])
     assert conversation is not None
     sender = world.user("outsider" if conversation_key == "inbox" else "member")
-    result = send(sender, conversation, "رسالة جديدة", f"fresh-{_next()}")
+    result = send(sender, conversation, "رسالة جديدة", f"fresh-{make.serial()}")
     db.session.commit()
     return int(result.message["id"])
 
