@@ -7,7 +7,7 @@ the translated reason where they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -73,17 +73,41 @@ def attempt(action: Callable[[], T]) -> Outcome[T]:
     return Outcome(value=value)
 
 
-def errors_beside_fields(form: FlaskForm, error: ApiError) -> None:
-    """A form's refused write: each field's reasons shown beside it; the message flashed when
-    no field of the form shows a reason."""
-    shown = False
+def reasons_beside(
+    error: ApiError, names: Collection[str], whole: str | None = None
+) -> dict[str, list[str]]:
+    """A refused write on a page whose fields are ``names``: each of these fields' reasons, to
+    show beside it. The refusal is flashed when none of them has one (:func:`flash_refusal`);
+    the reasons of fields the page does not show are flashed too, so none is lost. A form of
+    one text (a reply, a chat message) names it ``whole``: a refusal no field shows (a locked
+    topic, a closed conversation) is then said beside it instead of flashed.
+
+    The one implementation behind :func:`errors_beside_fields`; a page whose form is not a
+    Flask-WTF class (``errors`` given to its template by name) calls it directly."""
+    beside: dict[str, list[str]] = {}
+    elsewhere: list[str] = []
     for name, reasons in error.fields.items():
-        field = form._fields.get(name)
-        if field is not None and isinstance(reasons, list):
-            field.errors = [*field.errors, *(str(r) for r in reasons)]
-            shown = True
-    if not shown:
+        if not isinstance(reasons, list) or any(isinstance(r, dict | list) for r in reasons):
+            continue  # structured details (a rule's hits, a version) are not a field's words
+        if name in names:
+            beside[name] = [str(r) for r in reasons]
+        else:
+            elsewhere.extend(str(r) for r in reasons)
+    if not beside and whole is not None:
+        return {whole: [refusal_text(error)]}
+    if not beside:
         flash_refusal(error)
+    elif elsewhere:
+        flash(" ".join(dict.fromkeys(elsewhere)), "error")
+    return beside
+
+
+def errors_beside_fields(form: FlaskForm, error: ApiError, whole: str | None = None) -> None:
+    """A form's refused write: each field's reasons shown beside it (:func:`reasons_beside`);
+    the refusal flashed when no field of the form shows a reason (or said beside ``whole``)."""
+    for name, reasons in reasons_beside(error, form._fields, whole).items():
+        field = form._fields[name]
+        field.errors = [*field.errors, *reasons]
 
 
 def form_action(action: Callable[[], object], done: str | None = None) -> bool:

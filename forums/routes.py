@@ -20,13 +20,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import ApiError, expected_version, id_arg
+from app.api import MAX_ID, ApiError, expected_version, id_arg
 from app.db import transaction
 from app.edge import attempt, errors_beside_fields, flash_refusal, form_action
 from app.limits import rate_limit
 from forums import access, queries, serialize, services
 from forums import moderation as moderating
-from forums.forms import TopicForm
+from forums.forms import FlagForm, PostEditForm, ReplyForm, TopicForm
 from forums.models import FLAG_REASONS, REACTIONS
 from forums.reading import topic_detail
 from forums.text import locale
@@ -158,12 +158,19 @@ def unread() -> ResponseReturnValue:
 def topic(topic_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     topic_obj = access.access_topic(viewer, topic_id)
-    page = _page()
+    form = ReplyForm(formdata=None, quote_post_id=id_arg("quote") or "", page=_page())
+    return _topic_page(viewer, topic_obj, _page(), form)
+
+
+def _topic_page(
+    viewer: Any, topic_obj: Any, page: int, form: ReplyForm, status: int = 200
+) -> ResponseReturnValue:
+    """A topic's page with its reply form (a refused reply: its text and the reason)."""
     with transaction():  # the read mark the visit moves
         detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
     quote = None
-    quote_id = id_arg("quote")
-    if quote_id and viewer is not None:
+    quote_id = _int(form.quote_post_id.data, 0)
+    if 1 <= quote_id <= MAX_ID and viewer is not None:
         try:
             qpost, _qtopic = access.access_post(viewer, quote_id)
             quote = {"id": qpost.id, "number": qpost.number}
@@ -183,10 +190,11 @@ def topic(topic_id: int) -> ResponseReturnValue:
         pages=_page_count(detail["posts"]["total"], PER_PAGE),
         page=page,
         quote=quote,
+        form=form,
         reactions=REACTIONS,
         flag_reasons=FLAG_REASONS,
         all_forums=forums_list,
-    )
+    ), status
 
 
 @bp.route("/topics/<int:topic_id>/items")
@@ -225,28 +233,41 @@ def _posts_html(viewer: Any, topic_obj: Any, posts: list[dict[str, Any]]) -> str
 @login_required
 @rate_limit("post")
 def reply(topic_id: int) -> ResponseReturnValue:
+    """A reply from the topic page's form. Refused (empty, too long, the topic locked), the
+    page is drawn again with the text kept and the reason beside it."""
     user = require_user()
+    topic_obj = access.access_topic(user, topic_id)
+    form = ReplyForm()
+    page = min(max(_int(form.page.data, 1), 1), 100_000)
+    if not form.validate_on_submit():
+        return _topic_page(user, topic_obj, page, form, 422 if form.errors else 400)
     quote_id = id_arg("quote_post_id", request.form)
 
     def write() -> tuple[int, bool]:
-        topic_obj = access.access_topic(user, topic_id, "reply")
-        post = services.reply(user, topic_obj, request.form.get("body", ""), quote_id)
+        replying = access.access_topic(user, topic_id, "reply")
+        post = services.reply(user, replying, form.body.data, quote_id)
         return post.number, post.pending
 
     written = attempt(write)
     if written.error is not None:
         if written.error.code == 404:
             raise written.error
-        flash_refusal(written.error)
-        return redirect(
-            url_for("forums.topic", topic_id=topic_id, page=request.form.get("page", 1)) + "#reply"
-        )
+        errors_beside_fields(form, written.error, whole="body")
+        status = written.error.code if written.error.code in (409, 413) else 422
+        return _topic_page(user, topic_obj, page, form, status)
     assert written.value is not None
     number, pending = written.value
     if pending:
         flash(_("Thank you! Your reply will appear once a moderator approves it."), "success")
     page = queries.page_of(number, PER_PAGE)
     return redirect(url_for("forums.topic", topic_id=topic_id, page=page) + f"#post-{number}")
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 @bp.route("/topics/<int:topic_id>/watch", methods=["POST"])
@@ -295,46 +316,40 @@ def _back_to(post_number: int, topic_id: int) -> ResponseReturnValue:
 def edit_post(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id, "edit")
-    body = request.form.get("body", post.body)
-    title = request.form.get("title", topic_obj.title)
-    # the version the editor loaded stays in the form, so a conflict is not saved over blindly
-    version = request.form.get("version", str(post.version))
+    form = PostEditForm(data={"body": post.body, "title": topic_obj.title, "version": post.version})
+    if post.number != 1:
+        del form.title
     status = 200
     conflict = False
     number, topic_id = post.number, topic_obj.id
-    if request.method == "POST":
+    if form.validate_on_submit():
         saved = attempt(
             lambda: services.edit_post(
                 user,
                 post,
                 topic_obj,
-                body,
-                title if number == 1 else None,
-                expected_version(version),
+                form.body.data,
+                form.title.data if number == 1 else None,
+                expected_version(form.version.data),
             )
         )
         error = saved.error
-        if error is not None:
-            if error.error_code == "edit_conflict":
-                # Their text is shown above the form, which keeps the editor's input and now
-                # carries the current version: saving again applies it knowingly.
-                post, topic_obj = queries.stored_post(user, post_id, "edit")
-                version = str(post.version)
-                conflict = True
-                status = 409
-            else:
-                flash_refusal(error)
-                status = 422
-        else:
+        if error is None:
             return _back_to(number, topic_id)
+        if error.error_code == "edit_conflict":
+            # Their text is shown above the form, which keeps the editor's input and now
+            # carries the current version: saving again applies it knowingly.
+            post, topic_obj = queries.stored_post(user, post_id, "edit")
+            form.version.data = str(post.version)
+            conflict = True
+            status = 409
+        else:
+            errors_beside_fields(form, error)
+            status = error.code if error.code == 413 else 422
+    elif form.errors:
+        status = 422
     return render_template(
-        "forums/edit_post.html",
-        post=post,
-        topic=topic_obj,
-        body=body,
-        title=title,
-        version=version,
-        conflict=conflict,
+        "forums/edit_post.html", post=post, topic=topic_obj, form=form, conflict=conflict
     ), status
 
 
@@ -382,7 +397,11 @@ def flag(post_id: int) -> ResponseReturnValue:
     user = require_user()
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
-    reason, details = request.form.get("reason", ""), request.form.get("details", "")
+    form = FlagForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return _back_to(number, topic_id)
+    reason, details = form.reason.data or "", form.details.data or ""
     if form_action(lambda: moderating.flag(user, post, topic_obj, reason, details)):
         flash(_("Thank you, the moderators will look at this post."), "success")
     return _back_to(number, topic_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -12,9 +12,10 @@ from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
 from app.accounts.queries import ids_by_username
 from app.api import MAX_ID, ApiError, id_arg
-from app.edge import Outcome, attempt, form_action
+from app.edge import attempt, errors_beside_fields, flash_refusal
 from app.limits import rate_limit
 from messaging import access, queries, serialize, services
+from messaging.forms import SendForm, StartForm
 from messaging.models import Conversation, ConversationMember
 
 bp = Blueprint(
@@ -45,17 +46,52 @@ def chat_home() -> ResponseReturnValue:
     """The conversation list; ``?with=<user id>`` opens the new-conversation form with that
     person filled in (profiles and member lists link here)."""
     user = require_user()
+    preselected = queries.messageable(user, id_arg("with"))
+    start = StartForm(formdata=None, usernames=preselected.username if preselected else "")
+    return _chat_page(user, None, None, start=start, preselected=preselected)
+
+
+def _chat_page(
+    user: User,
+    conversation: Conversation | None,
+    member: ConversationMember | None,
+    *,
+    start: StartForm | None = None,
+    send: SendForm | None = None,
+    preselected: Any = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The chat page: the list, the open conversation if any, and the two forms (a refused
+    one as it was posted, with the reason beside its field)."""
+    start = start or StartForm(formdata=None)
     conversations = queries.list_conversations(user)
+    current = None
+    messages: list[Any] = []
+    more = False
+    names: dict[int, str] = {}
+    if conversation is not None and member is not None:
+        before = id_arg("before_id")
+        messages, more = queries.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
+        if messages and before is None:  # opening a conversation reads it, as in any chat app
+            last_id = messages[-1].id
+            attempt(lambda: services.mark_read(user, conversation, member, last_id))
+        current = next((c for c in conversations if c["id"] == conversation.id), None)
+        if current is None:
+            current = queries.summarize(conversation, user, unread=0, last=None)
+        names = {m["user_id"]: m["display_name"] for m in current["members"]}
+        send = send or SendForm(formdata=None, client_id=services.new_client_id())
     return render_template(
         "messaging/chat.html",
         conversations=conversations,
-        current=None,
-        messages=[],
-        has_more=False,
-        client_id=services.new_client_id(),
+        current=current,
+        messages=[serialize.serialize_message(m) for m in messages],
+        names=names,
+        has_more=more,
+        start=start,
+        send=send,
         unread_total=queries.unread_total(user.id),
-        preselected=queries.messageable(user, id_arg("with")),
-    )
+        preselected=preselected,
+    ), status
 
 
 @bp.route("/chat/people")
@@ -72,25 +108,7 @@ def people() -> ResponseReturnValue:
 def chat_conversation(conversation_id: int) -> ResponseReturnValue:
     user = require_user()
     conversation, member = _conversation_or_404(user, conversation_id)
-    before = id_arg("before_id")
-    messages, more = queries.list_messages(conversation, before_id=before, limit=PAGE_SIZE)
-    if messages and before is None:  # opening a conversation reads it, as in any chat app
-        attempt(lambda: services.mark_read(user, conversation, member, messages[-1].id))
-    conversations = queries.list_conversations(user)
-    current = next((c for c in conversations if c["id"] == conversation.id), None)
-    if current is None:
-        current = queries.summarize(conversation, user, unread=0, last=None)
-    names = {m["user_id"]: m["display_name"] for m in current["members"]}
-    return render_template(
-        "messaging/chat.html",
-        conversations=conversations,
-        current=current,
-        messages=[serialize.serialize_message(m) for m in messages],
-        names=names,
-        has_more=more,
-        client_id=services.new_client_id(),
-        unread_total=queries.unread_total(user.id),
-    )
+    return _chat_page(user, conversation, member)
 
 
 @bp.route("/chat/<int:conversation_id>/messages")
@@ -151,16 +169,21 @@ def _message_html(conversation: Any, messages: list[Any]) -> str:
 @login_required
 @rate_limit("chat_send")
 def send_form(conversation_id: int) -> ResponseReturnValue:
-    """The no-JavaScript composer: a form carrying a client_id made when the page was drawn,
-    so a resubmitted form is stored once."""
+    """The no-JavaScript composer. Refused (empty, too long, blocked), the conversation is
+    drawn again with the text kept and the reason beside it."""
     user = require_user()
     conversation, member = _conversation_or_404(user, conversation_id)
-    form_action(
-        lambda: services.send_message(
-            user, conversation, request.form.get("body", ""), request.form.get("client_id"), member
+    form = SendForm()
+    if form.validate_on_submit():
+        sent = attempt(
+            lambda: services.send_message(
+                user, conversation, form.body.data or "", form.client_id.data, member
+            )
         )
-    )
-    return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
+        if sent.error is None:
+            return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
+        errors_beside_fields(form, _in_words(sent.error), whole="body")
+    return _chat_page(user, conversation, member, send=form, status=_status(form))
 
 
 @bp.route("/chat/new", methods=["POST"])
@@ -168,30 +191,52 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
 @rate_limit("conversation_start")
 def start_form() -> ResponseReturnValue:
     """Start a chat by usernames (comma separated; a title makes it a group), or with an
-    association's team (``association_id``)."""
+    association's team (``association_id``). Refused (an unknown username, nobody), the chat
+    page is drawn again with what was typed and the reason beside its field."""
     user = require_user()
-    association_id = request.form.get("association_id", type=int)
+    form = StartForm()
+    if not form.validate_on_submit():
+        return _chat_page(user, None, None, start=form, status=_status(form))
+    association_id = id_arg("association_id", request.form)
     if association_id is not None:  # "Write to the association" on its page: its inbox
         started = attempt(lambda: services.start_conversation(user, [], None, association_id))
-        return _to_conversation(started)
-    names = [n.strip() for n in request.form.get("usernames", "").split(",") if n.strip()][:50]
-    found = ids_by_username(names)
-    if not found or found.keys() != {n.lower() for n in names}:
-        flash(_("Unknown username."), "error")
-        return redirect(url_for("messaging.chat_home"))
-    started = attempt(
-        lambda: services.start_conversation(
-            user, sorted(set(found.values())), request.form.get("title") or None
+        if started.error is not None:
+            flash_refusal(started.error)
+            return redirect(url_for("messaging.chat_home"))
+    else:
+        names = form.names()
+        found = ids_by_username(names)
+        if names and found.keys() != {n.lower() for n in names}:
+            unknown = [n for n in names if n.lower() not in found]
+            form.usernames.errors = [*form.usernames.errors, _unknown(unknown)]
+            return _chat_page(user, None, None, start=form, status=422)
+        started = attempt(
+            lambda: services.start_conversation(
+                user, sorted(set(found.values())), form.title.data or None
+            )
         )
-    )
-    return _to_conversation(started)
-
-
-def _to_conversation(started: Outcome[tuple[Any, bool]]) -> ResponseReturnValue:
-    """The conversation just started (or found), or the chat list with the reason it was not."""
-    if started.value is None:
-        message = started.error.message if started.error is not None else None
-        flash(message or _("The conversation could not be started."), "error")
-        return redirect(url_for("messaging.chat_home"))
+        if started.error is not None:
+            errors_beside_fields(form, _in_words(started.error), whole="usernames")
+            return _chat_page(user, None, None, start=form, status=_status(form))
+    assert started.value is not None
     conversation, _created = started.value
     return redirect(url_for("messaging.chat_conversation", conversation_id=conversation.id))
+
+
+def _unknown(names: list[str]) -> str:
+    return str(_("Unknown username: %(names)s", names=", ".join(names)))
+
+
+#: the form field a refusal's field is typed in
+_FORM_FIELDS = {"member_ids": "usernames"}
+
+
+def _in_words(error: ApiError) -> ApiError:
+    """The refusal as the forms show it: messaging's per-field reasons are codes (the API's
+    ``{"body": ["empty"]}``), so each field it names carries the translated message instead."""
+    fields = {_FORM_FIELDS.get(name, name): [error.message or ""] for name in error.fields}
+    return ApiError(error.code or 422, error.error_code, error.message, fields)
+
+
+def _status(form: SendForm | StartForm) -> int:
+    return 422 if form.errors else 400

@@ -16,7 +16,7 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.queries import user_by_username, users_by_id
 from app.api import ApiError
 from app.db import transaction
-from app.edge import attempt, form_action
+from app.edge import attempt, errors_beside_fields, form_action
 from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
@@ -408,13 +408,8 @@ def edit(offer_id: int) -> ResponseReturnValue:
             return redirect(url_for("offers.show", offer_id=offer_id), code=303)
         status = done.error.code or 422
         hits = list((done.error.fields or {}).get("hits") or [])
-        if not hits:  # a field's reason beside it, anything else on top
-            for name, reasons in done.field_errors().items():
-                target = getattr(form, name, None)
-                if target is not None and hasattr(target, "errors") and name != "_":
-                    target.errors = [*target.errors, *reasons]
-                else:
-                    flash(" ".join(reasons) or _("This could not be done."), "error")
+        if not hits:  # the rule's hits are listed by the page; any other reason beside its field
+            errors_beside_fields(form, done.error)
     elif form.is_submitted():
         status = 422
     return render_template("offers/edit.html", form=form, offer=offer, hits=hits), status

@@ -38,7 +38,7 @@ from app.accounts.forms import (
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
 from app.db import db, transaction
-from app.edge import attempt, form_action
+from app.edge import attempt, errors_beside_fields, form_action
 from app.i18n import timezone_choices
 from app.images import read_upload
 from app.limits import rate_limit
@@ -64,17 +64,6 @@ def _start_session(user: User) -> None:
         session["locale"] = user.locale
 
 
-def _form_errors(
-    form: RegisterForm | PasswordForm | ProfileForm | DeleteAccountForm, error: ApiError
-) -> None:
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-    if not error.fields:
-        flash(error.message or _("Something went wrong."), "error")
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limit("register", methods=["POST"])
 def register() -> ResponseReturnValue:
@@ -96,7 +85,7 @@ def register() -> ResponseReturnValue:
 
         outcome = attempt(register_and_sign_in)
         if outcome.error is not None:
-            _form_errors(form, outcome.error)
+            errors_beside_fields(form, outcome.error)
         else:
             flash(_("Welcome to jam3ia!"), "success")
             return redirect(_safe_next(url_for("core.home")))
@@ -246,7 +235,7 @@ def delete_account() -> ResponseReturnValue:
     if delete_form.validate_on_submit():
         outcome = attempt(lambda: services.delete_account(user, delete_form.password.data or ""))
         if outcome.error is not None:
-            _form_errors(delete_form, outcome.error)
+            errors_beside_fields(delete_form, outcome.error)
         else:
             locale = session.get("locale")
             session.clear()
@@ -301,7 +290,7 @@ def settings() -> ResponseReturnValue:
         }
         outcome = attempt(lambda: services.update_profile(user, changes))
         if outcome.error is not None:
-            _form_errors(form, outcome.error)
+            errors_beside_fields(form, outcome.error)
             status = 422
         else:
             if user.locale:
@@ -318,7 +307,7 @@ def settings() -> ResponseReturnValue:
             )
         )
         if changed.error is not None:
-            _form_errors(password_form, changed.error)
+            errors_beside_fields(password_form, changed.error)
             status = 422
         else:
             flash(_("Password changed. Your other sessions were signed out."), "success")

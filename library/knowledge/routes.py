@@ -14,11 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import paginate
-from app.edge import attempt
+from app.edge import attempt, reasons_beside
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from directory import get_association, user_memberships
-from library.forms import refused
 from library.knowledge import access, queries, services
 from library.knowledge.models import DIRECTIONS, LANGS, VISIBILITIES, KnowledgePage
 from library.knowledge.schemas import PageCreateSchema, PagePatchSchema
@@ -35,6 +34,8 @@ DIRECTION_LABELS = {
 LANG_LABELS = {"ar": "العربية", "fr": "Français", "en": "English", "ary": "الدارجة"}
 #: The form's fields (the rest of a posted form, the CSRF token and buttons, is not data).
 FIELDS = ("title", "body", "lang", "direction", "visibility")
+#: the fields the editor shows a reason beside (any other reason is flashed)
+SHOWN = ("title", "body")
 
 
 @bp.route("/library/pages/")
@@ -158,7 +159,7 @@ def _new(association_id: int | None) -> ResponseReturnValue:
         lambda: services.create_page(actor, association_id, load(PageCreateSchema, values))
     )
     if created.error is not None:
-        errors = refused(created.error)
+        errors = reasons_beside(created.error, SHOWN)
         return _editor(
             page=None, association_id=association_id, values=values, status=422, errors=errors
         )
@@ -207,9 +208,10 @@ def edit(page_id: int) -> ResponseReturnValue:
 
     error = attempt(save).error
     if error is not None:
-        errors = refused(error)
         if error.code == 409:  # saved by someone else: keep this text, show theirs is newer
             errors = {"version": [_("Your text is kept below; copy what you need, then reload.")]}
+        else:
+            errors = reasons_beside(error, SHOWN)
         page = access.access_page(actor, page_id, "edit")
         status = 409 if error.code == 409 else 422
         return _editor(

@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import invalid
 from app.db import utcnow
-from app.edge import attempt
+from app.edge import attempt, reasons_beside
 from app.limits import rate_limit
 from directory import get_association
-from library.forms import refused
 from library.labels import SEX_LABELS
 from library.reports import access, queries, services
 from library.reports.models import AGE_BANDS, COUNT_MAX, SEXES, ActivityReport
@@ -57,6 +56,10 @@ def _posted() -> tuple[dict[str, Any], dict[str, Any]]:
     if activity.isdigit():
         data["activity_id"] = int(activity)
     return data, raw
+
+
+#: the fields the report form shows a reason beside (any other reason is flashed)
+SHOWN = ("title", "held_on", "attendance", "photo_document_ids")
 
 
 def _form(
@@ -137,7 +140,7 @@ def new(association_id: int) -> ResponseReturnValue:
 
     created = attempt(write)
     if created.error is not None:
-        return _form(association_id, None, raw, chosen, 422, refused(created.error))
+        return _form(association_id, None, raw, chosen, 422, reasons_beside(created.error, SHOWN))
     assert created.value is not None
     flash(_("Report saved."), "success")
     return redirect(url_for("reports.show", report_id=created.value.id), code=303)
@@ -187,7 +190,10 @@ def edit(report_id: int) -> ResponseReturnValue:
 
     error = attempt(save).error
     if error is not None:
-        errors = refused(error)
+        if error.code == 409:  # saved by someone else: the page says so above the kept figures
+            errors = {"version": [error.message or ""]}
+        else:
+            errors = reasons_beside(error, SHOWN)
         status = 409 if error.code == 409 else 422
         report = access.access_report(actor, report_id, "edit")
         return _form(report.association_id, report, raw, chosen, status, errors)

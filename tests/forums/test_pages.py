@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.db import db
-from forums.models import Post, Reaction, Topic
+from forums.models import Flag, Post, Reaction, Topic
 from tests.conftest import csrf_token
 from tests.factories import UserFactory
 from tests.forums.factories import make_reply, make_topic
@@ -91,7 +91,7 @@ def test_forms_refuse_missing_csrf_and_empty_bodies(logged_in, forum):
     assert browser.post(f"/topics/{topic.id}/reply", data={"body": "no token"}).status_code == 400
     token = csrf_token(browser, f"/topics/{topic.id}")
     empty = browser.post(f"/topics/{topic.id}/reply", data={"body": "  ", "csrf_token": token})
-    assert empty.status_code == 302
+    assert empty.status_code == 422 and 'id="reply-body-error"' in empty.get_data(as_text=True)
     new = browser.post(
         f"/forums/{forum.id}/new", data={"title": "", "body": "", "csrf_token": token}
     )
@@ -106,7 +106,12 @@ def test_reply_form_in_locked_topic_is_refused(logged_in, admin, forum, api):
     page = browser.get(f"/topics/{topic.id}").get_data(as_text=True)
     assert 'id="reply-form"' not in page
     token = csrf_token(browser, f"/topics/{topic.id}")
-    browser.post(f"/topics/{topic.id}/reply", data={"body": "sneaky", "csrf_token": token})
+    refused = browser.post(
+        f"/topics/{topic.id}/reply", data={"body": "sneaky", "csrf_token": token}
+    )
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)  # the text is not lost: shown with the reason
+    assert "sneaky</textarea>" in page and 'id="reply-body-error"' in page
     assert count(Post) == 1
 
 
@@ -252,3 +257,53 @@ def test_a_refused_new_topic_shows_the_reason_beside_its_field(logged_in, forum)
     assert 'aria-describedby="title-error"' in page
     assert "Un message gardé</textarea>" in page and 'value="ab"' in page
     assert count(Topic, Topic.forum_id == forum.id) == 0
+
+
+def test_a_refused_reply_keeps_its_text_and_quote_with_the_reason_beside(logged_in, forum):
+    topic, first = make_topic(forum=forum, body="Le premier message")
+    browser = logged_in(UserFactory())
+    token = csrf_token(browser, f"/topics/{topic.id}")
+    long_text = "Une longue réponse. " * 1001  # over BODY_MAX (20,000 characters)
+    answer = browser.post(
+        f"/topics/{topic.id}/reply",
+        data={"body": long_text, "quote_post_id": first.id, "page": "1", "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    error = re.search(r'<p class="field-error" id="reply-body-error">(.*?)</p>', page, re.S)
+    assert error is not None and "20000" in error.group(1).replace(",", "").replace("\u202f", "")
+    assert 'aria-describedby="reply-body-error"' in page and "autofocus" in page
+    assert long_text.strip() in page
+    assert f'name="quote_post_id" value="{first.id}"' in page
+    assert count(Post) == 1
+
+
+def test_a_refused_edit_keeps_the_title_and_shows_the_reason_beside_the_body(logged_in, forum):
+    author = UserFactory()
+    _topic, first = make_topic(author=author, forum=forum, body="avant")
+    browser = logged_in(author)
+    token = csrf_token(browser, f"/posts/{first.id}/edit")
+    answer = browser.post(
+        f"/posts/{first.id}/edit",
+        data={"body": " ", "title": "Un titre retouché", "version": "1", "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert 'id="body-error"' in page and 'value="Un titre retouché"' in page
+    db.session.expire_all()
+    assert db.session.get(Post, first.id).body == "avant"
+
+
+def test_a_flag_through_the_form_and_a_bad_reason(logged_in, forum):
+    topic, first = make_topic(forum=forum)
+    browser = logged_in(UserFactory())
+    token = csrf_token(browser, f"/topics/{topic.id}")
+    bad = browser.post(f"/posts/{first.id}/flag", data={"reason": "nonsense", "csrf_token": token})
+    assert bad.status_code == 302 and bad.headers["Location"].endswith(f"#post-{first.number}")
+    assert count(Flag) == 0
+    good = browser.post(
+        f"/posts/{first.id}/flag",
+        data={"reason": "other", "details": "Hors sujet", "csrf_token": token},
+    )
+    assert good.status_code == 302
+    assert count(Flag, Flag.post_id == first.id, Flag.details == "Hors sujet") == 1

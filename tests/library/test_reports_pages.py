@@ -148,6 +148,9 @@ def test_a_stale_edit_keeps_the_figures(api, world, logged_in):  # noqa: F811
     assert res.status_code == 409
     html = res.get_data(as_text=True)
     assert 'value="44"' in html and 'role="alert"' in html
+    # the page's own notice, with the way to the saved report, and the version it now carries
+    saved = f'href="/library/reports/{report["id"]}" target="_blank"'
+    assert saved in html and 'name="version" value="2"' in html
     db.session.expire_all()
     assert db.session.get(ActivityReport, report["id"]).total == 0
     again = client.post(path, data=form(client, path, version="2", **{"count-30-59-female": "44"}))

@@ -73,18 +73,50 @@ def test_form_send_needs_csrf_and_membership(logged_in: Any) -> None:
     assert db.session.query(Message).count() == 0
 
 
-def test_empty_form_send_flashes_and_stores_nothing(logged_in: Any) -> None:
+def test_a_refused_form_send_keeps_the_text_with_the_reason_beside(logged_in: Any) -> None:
     a, b = UserFactory(), UserFactory()
     conv = direct(a, b)
     client = logged_in(a)
-    response = client.post(
+    empty = client.post(
         f"/chat/{conv.id}/send",
         data={"body": "   ", "client_id": "c1", "csrf_token": csrf_token(client)},
-        follow_redirects=True,
     )
-    assert response.status_code == 200 and "flash-error" in response.get_data(as_text=True)
+    assert empty.status_code == 422
+    assert 'id="chat-body-error"' in empty.get_data(as_text=True)
+    long_text = "Un message bien trop long. " * 200  # over 5,000 characters
+    refused = client.post(
+        f"/chat/{conv.id}/send",
+        data={"body": long_text, "client_id": "c2", "csrf_token": csrf_token(client)},
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert long_text.strip() in html and 'aria-describedby="chat-body-error"' in html
+    error = re.search(r'<p class="field-error" id="chat-body-error">(.*?)</p>', html, re.S)
+    assert error is not None and "too long" not in error.group(1)  # words, not the API's codes
+    assert 'name="client_id" value="c2"' in html  # sent again, still stored once
     db.session.expire_all()
     assert db.session.query(Message).count() == 0
+
+
+def test_a_refused_start_keeps_what_was_typed_with_the_reason_beside(logged_in: Any) -> None:
+    a, b = UserFactory(), UserFactory()
+    client = logged_in(a)
+    token = csrf_token(client)
+    unknown = client.post(
+        "/chat/new",
+        data={"usernames": f"{b.username}, personne_ici", "title": "Bureau", "csrf_token": token},
+    )
+    assert unknown.status_code == 422
+    html = unknown.get_data(as_text=True)
+    error = re.search(r'<p class="field-error" id="chat-usernames-error">(.*?)</p>', html, re.S)
+    assert error is not None and "personne_ici" in error.group(1)
+    assert f'value="{b.username}, personne_ici"' in html and 'value="Bureau"' in html
+    assert '<details class="chat-new" open>' in html
+    nobody = client.post("/chat/new", data={"usernames": " , ", "csrf_token": token})
+    assert nobody.status_code == 422
+    assert 'id="chat-usernames-error"' in nobody.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Conversation).count() == 0
 
 
 def test_start_conversation_by_usernames(logged_in: Any) -> None:
@@ -102,7 +134,7 @@ def test_start_conversation_by_usernames(logged_in: Any) -> None:
     )
     assert grouped.status_code == 302
     unknown = client.post("/chat/new", data={"usernames": "nobody", "csrf_token": token})
-    assert unknown.status_code == 302
+    assert unknown.status_code == 422
     db.session.expire_all()
     assert db.session.query(Conversation).count() == 2
 
