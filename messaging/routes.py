@@ -91,6 +91,7 @@ def _chat_page(
         send=send,
         unread_total=queries.unread_total(user.id),
         preselected=preselected,
+        open_new=request.args.get("new") == "1",
     ), status
 
 

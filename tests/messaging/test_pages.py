@@ -111,7 +111,7 @@ def test_a_refused_start_keeps_what_was_typed_with_the_reason_beside(logged_in: 
     error = re.search(r'<p class="field-error" id="chat-usernames-error">(.*?)</p>', html, re.S)
     assert error is not None and "personne_ici" in error.group(1)
     assert f'value="{b.username}, personne_ici"' in html and 'value="Bureau"' in html
-    assert '<details class="chat-new" open>' in html
+    assert 'class="chat-new" open>' in html
     nobody = client.post("/chat/new", data={"usernames": " , ", "csrf_token": token})
     assert nobody.status_code == 422
     assert 'id="chat-usernames-error"' in nobody.get_data(as_text=True)
@@ -222,3 +222,13 @@ def test_demo_chats_load_once(app: Any) -> None:
     db.session.expire_all()
     assert db.session.query(Conversation).count() == conversations
     assert db.session.query(Message).count() == messages
+
+
+def test_the_empty_pane_offers_to_start_a_conversation(logged_in: Any) -> None:
+    """With no conversation open, the pane says what to do and its button opens the form."""
+    browser = logged_in(UserFactory())
+    html = browser.get("/chat").get_data(as_text=True)
+    assert "empty-state" in html and 'href="/chat?new=1#chat-new"' in html
+    assert 'class="chat-new" open' not in html
+    opened = browser.get("/chat?new=1").get_data(as_text=True)
+    assert 'class="chat-new" open' in opened

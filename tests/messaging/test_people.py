@@ -67,7 +67,7 @@ def test_new_conversation_preselects_a_person(logged_in: Any) -> None:
     me, karim = UserFactory(), UserFactory(username="karim_b", display_name="Karim")
     html = logged_in(me).get(f"/chat?with={karim.id}").get_data(as_text=True)
     assert 'name="usernames"' in html and 'value="karim_b"' in html
-    assert '<details class="chat-new" open' in html
+    assert 'class="chat-new" open' in html
     assert "<bdi>Karim</bdi>" in html  # a Latin name inside an Arabic sentence keeps its place
 
 
