@@ -322,7 +322,7 @@ class WhooshBackend:
                 doc_type,
                 request,
                 lambda clauses: self._run(searcher, view, request, clauses),
-                lambda q: self._suggest(doc_type, searcher, view, q),
+                lambda q, thin: self._suggest(doc_type, searcher, view, q, thin),
             )
 
     def _alternative_bits(self, searcher: Any, view: View, alt: Alternative) -> int:
@@ -500,7 +500,9 @@ class WhooshBackend:
                     break
         return out
 
-    def _suggest(self, doc_type: DocType, searcher: Any, view: View, q: str) -> str | None:
+    def _suggest(
+        self, doc_type: DocType, searcher: Any, view: View, q: str, thin: bool
+    ) -> str | None:
         """Did-you-mean (:func:`app.search.backends.shared.did_you_mean`).
 
         Frequencies count live documents: a segment keeps the words of its deleted documents
@@ -509,8 +511,8 @@ class WhooshBackend:
             return None
         reader = searcher.reader()
 
-        def known(field_name: str, word: str) -> bool:
-            return bool(view.term_bits(field_name, word) & view.live)
+        def known(field_name: str, word: str) -> int:
+            return (view.term_bits(field_name, word) & view.live).bit_count()
 
         def candidates(field_name: str, word: str) -> Iterator[tuple[str, int]]:
             maxdist = suggestion_distance(word)
@@ -519,7 +521,8 @@ class WhooshBackend:
                 if frequency:
                     yield candidate, frequency
 
-        return did_you_mean(suggestion_words(q), suggestion_fields(doc_type), known, candidates)
+        words = suggestion_words(q)
+        return did_you_mean(words, suggestion_fields(doc_type), known, candidates, thin)
 
 
 __all__ = ["WhooshBackend", "words_within"]
