@@ -7,9 +7,8 @@ built from each segment's stored ``_meta`` (:mod:`app.search.backends.whoosh_vie
 facet value a bitset of document numbers (:mod:`app.search.bitsets`), so counting a facet
 over the matched set is one AND and one popcount per value. Segment tables are cached by
 segment id and deletion count, so after a small change only the new small segment is read.
-Relevance orders by score levels
-(:mod:`app.search.backends.scoring`); the fuzzy pass and did-you-mean are shared with the
-PostgreSQL backend (:mod:`app.search.backends.shared`).
+Relevance orders by score levels (:mod:`app.search.backends.scoring`); the fuzzy pass and
+did-you-mean are shared with the PostgreSQL backend (:mod:`app.search.backends.shared`).
 
 Writes take the index lock with ``writer(timeout=...)``; only one writer at a time exists
 across processes (Whoosh's file lock). The field types, analyzers and codec are in
