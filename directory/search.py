@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.api import invalid
-from app.search.framework import DocType, Document, register_doc_type
+from app.search.framework import THIN_RESULTS, DocType, Document, register_doc_type
 from app.search.latin import fold_accents
 from directory.models import Association, City, Province
 from directory.reference import place_aliases
@@ -138,8 +138,6 @@ def place_key(text: str) -> tuple[str, ...]:
 
 #: a place name in a query is looked for as up to this many consecutive words
 PLACE_WORDS = 3
-#: at most this many results is a thin result: offer to remove a filter, or nearby places
-THIN_RESULTS = 2
 #: nearby places are looked for within this distance of the place the search names
 NEARBY_KM = 120.0
 #: and at most this many are offered

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from app.accounts.auth import get_current_user
 from app.api import MAX_PER_PAGE, PageArgsSchema, make_blueprint
 from app.search.analysis import MAX_QUERY_CHARS
+from app.search.query import THIN_RESULTS
 from app.search.service import search, service
 from app.search.types import SearchRequest
 
@@ -79,5 +80,6 @@ class Search(MethodView):
             "page": page,
             "per_page": per_page,
             "totals": totals,
-            "suggestion": suggestion if not sum(totals.values()) else None,
+            # as each type's search offers it: after an empty or a thin result
+            "suggestion": suggestion if sum(totals.values()) <= THIN_RESULTS else None,
         }

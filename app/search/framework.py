@@ -52,6 +52,7 @@ from app.search.api import blp
 from app.search.backends.postgres import PostgresBackend
 from app.search.backends.whoosh import WhooshBackend
 from app.search.models import SearchOutbox
+from app.search.query import THIN_RESULTS
 from app.search.service import (
     EXTENSION_KEY,
     SearchService,
@@ -269,6 +270,7 @@ def reindex(name: str, show_progress: bool = False, batch: int = 1000) -> int:
 
 
 __all__ = [
+    "THIN_RESULTS",
     "Backend",
     "DocType",
     "Document",

@@ -39,6 +39,9 @@ from app.search.types import DocType
 MAX_EXPANSIONS = 64
 #: did-you-mean looks at the query's first words only
 SUGGEST_WORDS = 8
+#: at most this many results is a thin result: did-you-mean is offered as after an empty one
+#: (and the directory offers to remove a filter, or nearby places)
+THIN_RESULTS = 2
 #: a skeleton key in a text field (description, body...) weighs this much of the field's
 #: boost: a query in one script finds a text written in the other, under exact-script matches
 TEXT_SKELETON_BOOST = 0.5

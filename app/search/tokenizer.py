@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["ARABIC_CHAR_CLASS", "is_arabic_token", "prepare_text", "tokenize"]
 
@@ -94,6 +95,13 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("الجمعيّة l’école jam3ia")
     ['الجمعيّة', "l'école", 'jam3ia']
     """
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[str, ...]:
+    """:func:`tokenize`, cached: indexing a document splits each value once for its field
+    and again for its skeleton (and spelling) field, in a row."""
     tokens: list[str] = []
     for match in _TOKEN_RE.finditer(prepare_text(text)):
         token = match.group()
@@ -104,4 +112,4 @@ def tokenize(text: str) -> list[str]:
             run = run.strip("'")
             if run:
                 tokens.append(run)
-    return tokens
+    return tuple(tokens)

@@ -125,6 +125,35 @@ def test_typo_tolerance_and_suggestion(
     assert names(nothing) == [] and nothing.json["suggestion"] is None
 
 
+def test_a_thin_result_suggests_the_spelling_many_associations_use(
+    app: Flask, api: Any, make_assoc: Make
+) -> None:
+    # one name holds the typo by chance; the corrected word is in many names
+    make_assoc("Association Tifawik", city="rabat")
+    for n in range(4):
+        make_assoc(f"Association Tifawin {n}", city="marrakech")
+    make_assoc("Association Tifawin Rabat", city="rabat")
+    make_assoc("Association Annour", city="rabat")
+    thin = search(api, q="Tifawik")
+    assert names(thin) == ["Association Tifawik"]
+    assert thin.json["suggestion"] == "tifawin"
+    following = search(api, q=thin.json["suggestion"])
+    assert len(names(following)) == 5 and following.json["suggestion"] is None
+    # thin because of a filter, the word no typo: no suggestion
+    filtered = search(api, q="Tifawin", city="rabat")
+    assert names(filtered) == ["Association Tifawin Rabat"]
+    assert filtered.json["suggestion"] is None
+    # a thin result whose words have no far more frequent neighbour: no suggestion
+    single = search(api, q="Annour")
+    assert names(single) == ["Association Annour"] and single.json["suggestion"] is None
+    # the site-wide search offers it too, as long as the result is thin
+    everywhere = api(None).get("/api/v1/search", query_string={"q": "Tifawik"})
+    assert everywhere.status_code == 200, everywhere.json
+    assert everywhere.json["total"] == 1 and everywhere.json["suggestion"] == "tifawin"
+    many = api(None).get("/api/v1/search", query_string={"q": "Tifawin"})
+    assert many.json["total"] == 5 and many.json["suggestion"] is None
+
+
 def test_relevance_ranks_name_matches_first(app: Flask, api: Any, make_assoc: Make) -> None:
     make_assoc("Association des parents", description="Nous travaillons avec Annour et d'autres.")
     make_assoc("Association Annour", description="Quartier.")

@@ -258,6 +258,34 @@ def test_typos_match_fuzzily_and_names_suggest_a_spelling(store: Store) -> None:
     assert nothing.ids == [] and nothing.suggestion is None
 
 
+def test_a_thin_result_suggests_the_spelling_many_more_names_hold(store: Store) -> None:
+    store.put(
+        "names",
+        [
+            named(1, "Association Tifawik", "Soutien scolaire"),  # the typo, in one name
+            *(named(i, f"Association Tifawin {i}", "Soutien scolaire") for i in range(2, 6)),
+            named(6, "Association Environnement Souss", "Plantation d'arbres"),
+            named(7, "Club Anwal", "Sport"),
+            named(8, "Club Anwar", "Sport"),
+        ],
+    )
+    thin = find("names", "Tifawik")
+    assert thin.ids == [1] and not thin.fuzzy and thin.suggestion == "tifawin"
+    # the same words around it are kept
+    assert find("names", "association tifawik").suggestion == "association tifawin"
+    # a thin result without a far more frequent neighbour: no suggestion
+    assert find("names", "Environnement").suggestion is None
+    assert find("names", "anwal").suggestion is None  # anwar: one name too, no better
+    # not thin: the word many names hold is no typo
+    many = find("names", "Tifawin")
+    assert many.total == 4 and many.suggestion is None
+    # empty, as before: the closest word, whatever its frequency
+    assert find("names", "Tifawim", prefix=False).suggestion == "tifawin"
+    # the thin result of a word only the text holds: the names' closest word
+    store.put("names", [named(9, "Association Tanmia", "Tifawinx")])
+    assert find("names", "tifawinx").suggestion == "tifawin"
+
+
 # --- filters, facets, access, order, distance --------------------------------------------------
 
 
@@ -506,6 +534,12 @@ def test_both_backends_answer_the_same_on_a_generated_directory(app: Flask) -> N
         if kind == 5:
             request.sort = rng.choice(["name", "newest"])
         queries.append(request)
+    # thin results: a word of the names with a letter changed, sometimes a word of one name
+    names_words = sorted({w for name, _desc in rows for w in name.split() if len(w) > 4})
+    for word in rng.sample(names_words, 20):
+        i = rng.randrange(1, len(word) - 1)
+        queries.append(SearchRequest(q=word[:i] + "x" + word[i + 1 :], facets=FACETS))
+        queries.append(SearchRequest(q=word, facets=FACETS, prefix=False))
     queries += [
         SearchRequest(facets=FACETS),
         SearchRequest(sort="newest", page=3),

@@ -4,10 +4,15 @@ backends moved to :mod:`app.search.backends` (their pickled analyzers name the o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Existence
 
 from app.search import bitsets
+from app.search.backends import whoosh as whoosh_backend
 from app.search.backends import whoosh_analyzers
 from app.search.backends.scoring import MAX_LEVELS, score_levels
 from app.search.backends.whoosh import WhooshBackend
@@ -114,10 +119,34 @@ def toc_bytes(instance: Path) -> bytes:
     return b"".join(path.read_bytes() for path in tocs)
 
 
+def old_schema(_backend: WhooshBackend, doc_type: DocType) -> Schema:
+    """The schema the old code wrote: Whoosh ``TEXT`` fields (frequencies, field lengths)."""
+    fields: dict[str, Any] = {"id": ID(stored=True, unique=True), "meta": STORED()}
+    for name, boost in doc_type.text_fields.items():
+        fields[name] = TEXT(
+            analyzer=whoosh_analyzers.TextAnalyzer(), phrase=False, field_boost=boost
+        )
+        fields[f"{name}__sk"] = TEXT(
+            analyzer=whoosh_analyzers.SkeletonAnalyzer(), phrase=False, field_boost=boost
+        )
+    for name, boost in doc_type.name_fields.items():
+        fields[name] = TEXT(
+            analyzer=whoosh_analyzers.TextAnalyzer(), phrase=False, field_boost=boost
+        )
+        fields[f"{name}__sk"] = TEXT(
+            analyzer=whoosh_analyzers.SkeletonAnalyzer(), phrase=False, field_boost=boost
+        )
+        fields[f"{name}__sp"] = TEXT(analyzer=whoosh_analyzers.SpellingAnalyzer(), phrase=False)
+    return Schema(**fields)
+
+
 def write_old_index(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patch:
         for name in ANALYZERS:
             patch.setattr(getattr(whoosh_analyzers, name), "__module__", OLD_MODULE)
+        # the old code's field types and Whoosh's own codec
+        patch.setattr(WhooshBackend, "schema", old_schema)
+        patch.setattr(whoosh_backend, "TermsCodec", W3Codec)
         WhooshBackend(instance).rebuild(DOC_TYPE, [list(DOCS.values())], lambda _n: None)
     assert OLD_MODULE.encode() in toc_bytes(instance)
     assert b"app.search.backends" not in toc_bytes(instance)
@@ -141,3 +170,16 @@ def test_an_index_written_by_the_old_code_still_opens_and_answers(
 def test_a_new_index_names_the_analyzers_new_module(tmp_path: Path) -> None:
     WhooshBackend(tmp_path).rebuild(DOC_TYPE, [list(DOCS.values())], lambda _n: None)
     assert b"app.search.backends.whoosh_analyzers" in toc_bytes(tmp_path)
+
+
+def test_a_new_index_records_which_documents_hold_a_term_and_nothing_more(
+    tmp_path: Path,
+) -> None:
+    backend = WhooshBackend(tmp_path)
+    backend.rebuild(DOC_TYPE, [list(DOCS.values())], lambda _n: None)
+    schema = backend._index(DOC_TYPE).schema
+    for name in ("name", "name__sk", "name__sp", "body", "body__sk"):
+        assert isinstance(schema[name].format, Existence)  # no frequencies, no positions
+        assert not schema[name].scorable  # no field lengths
+    assert backend.search(DOC_TYPE, SearchRequest(q="potable")).ids == [2]
+    assert backend.search(DOC_TYPE, SearchRequest(q="امل")).ids == [1]  # the skeleton field

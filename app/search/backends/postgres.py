@@ -745,7 +745,7 @@ class _Search:
 
     # did-you-mean
 
-    def suggest(self, q: str) -> str | None:
+    def suggest(self, q: str, thin: bool) -> str | None:
         """Did-you-mean (:func:`app.search.backends.shared.did_you_mean`, as Whoosh), with the
         dictionary read in two queries for every word."""
         if not self.doc_type.name_fields:
@@ -758,8 +758,9 @@ class _Search:
         return did_you_mean(
             words,
             fields,
-            lambda field_name, word: bool(found[(field_name, word)]),
+            lambda field_name, word: found[(field_name, word)],
             lambda field_name, word: near[(field_name, word, suggestion_distance(word))],
+            thin,
         )
 
 

@@ -1,17 +1,17 @@
 """The embedded search backend: one Whoosh index per document type under
 ``<instance>/search/whoosh/<type>``.
 
-Whoosh does the text matching and BM25F ranking. Filters, facet counts and the name, newest
-and distance orders use an in-memory *view* of the index built from each segment's stored
-``_meta`` (:mod:`app.search.backends.whoosh_view`): per facet value a bitset of document
-numbers (:mod:`app.search.bitsets`), so counting a facet over the matched set is one AND and
-one popcount per value. Segment tables are cached by segment id and deletion count, so after
-a small change only the new small segment is read. Relevance orders by score levels
-(:mod:`app.search.backends.scoring`); the fuzzy pass and did-you-mean are shared with the
-PostgreSQL backend (:mod:`app.search.backends.shared`).
+Whoosh stores which documents hold each term (:class:`TermsField`); relevance, filters,
+facet counts and the name, newest and distance orders use an in-memory *view* of the index
+built from each segment's stored ``_meta`` (:mod:`app.search.backends.whoosh_view`): per
+facet value a bitset of document numbers (:mod:`app.search.bitsets`), so counting a facet
+over the matched set is one AND and one popcount per value. Segment tables are cached by
+segment id and deletion count, so after a small change only the new small segment is read.
+Relevance orders by score levels (:mod:`app.search.backends.scoring`); the fuzzy pass and
+did-you-mean are shared with the PostgreSQL backend (:mod:`app.search.backends.shared`).
 
 Writes take the index lock with ``writer(timeout=...)``; only one writer at a time exists
-across processes (Whoosh's file lock). The field analyzers are in
+across processes (Whoosh's file lock). The field types, analyzers and codec are in
 :mod:`app.search.backends.whoosh_analyzers` (module-level classes, so the schema pickles).
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, Schema
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -41,7 +41,13 @@ from app.search.backends.shared import (
     suggestion_fields,
     suggestion_words,
 )
-from app.search.backends.whoosh_analyzers import SkeletonAnalyzer, SpellingAnalyzer, TextAnalyzer
+from app.search.backends.whoosh_analyzers import (
+    SkeletonAnalyzer,
+    SpellingAnalyzer,
+    TermsCodec,
+    TermsField,
+    TextAnalyzer,
+)
 from app.search.backends.whoosh_view import (
     SegmentTable,
     View,
@@ -109,16 +115,12 @@ class WhooshBackend:
     def schema(self, doc_type: DocType) -> Schema:
         fields: dict[str, Any] = {"id": ID(stored=True, unique=True), "meta": STORED()}
         for name, boost in doc_type.text_fields.items():
-            fields[name] = TEXT(analyzer=TextAnalyzer(), phrase=False, field_boost=boost)
-            fields[skeleton_field(name)] = TEXT(
-                analyzer=SkeletonAnalyzer(), phrase=False, field_boost=boost
-            )
+            fields[name] = TermsField(TextAnalyzer(), boost)
+            fields[skeleton_field(name)] = TermsField(SkeletonAnalyzer(), boost)
         for name, boost in doc_type.name_fields.items():
-            fields[name] = TEXT(analyzer=TextAnalyzer(), phrase=False, field_boost=boost)
-            fields[skeleton_field(name)] = TEXT(
-                analyzer=SkeletonAnalyzer(), phrase=False, field_boost=boost
-            )
-            fields[spelling_field(name)] = TEXT(analyzer=SpellingAnalyzer(), phrase=False)
+            fields[name] = TermsField(TextAnalyzer(), boost)
+            fields[skeleton_field(name)] = TermsField(SkeletonAnalyzer(), boost)
+            fields[spelling_field(name)] = TermsField(SpellingAnalyzer(), 1.0)
         return Schema(**fields)
 
     def _path(self, doc_type: DocType) -> Path:
@@ -185,7 +187,7 @@ class WhooshBackend:
 
     def _writer(self, ix: Any, wait: bool = True, **options: Any) -> Any:
         try:
-            return ix.writer(timeout=WRITER_TIMEOUT if wait else 0.0, **options)
+            return ix.writer(timeout=WRITER_TIMEOUT if wait else 0.0, codec=TermsCodec(), **options)
         except LockError as error:
             raise IndexBusy(str(error)) from error
 
@@ -319,7 +321,7 @@ class WhooshBackend:
                 doc_type,
                 request,
                 lambda clauses: self._run(searcher, view, request, clauses),
-                lambda q: self._suggest(doc_type, searcher, view, q),
+                lambda q, thin: self._suggest(doc_type, searcher, view, q, thin),
             )
 
     def _alternative_bits(self, searcher: Any, view: View, alt: Alternative) -> int:
@@ -497,7 +499,9 @@ class WhooshBackend:
                     break
         return out
 
-    def _suggest(self, doc_type: DocType, searcher: Any, view: View, q: str) -> str | None:
+    def _suggest(
+        self, doc_type: DocType, searcher: Any, view: View, q: str, thin: bool
+    ) -> str | None:
         """Did-you-mean (:func:`app.search.backends.shared.did_you_mean`).
 
         Frequencies count live documents: a segment keeps the words of its deleted documents
@@ -506,8 +510,8 @@ class WhooshBackend:
             return None
         reader = searcher.reader()
 
-        def known(field_name: str, word: str) -> bool:
-            return bool(view.term_bits(field_name, word) & view.live)
+        def known(field_name: str, word: str) -> int:
+            return (view.term_bits(field_name, word) & view.live).bit_count()
 
         def candidates(field_name: str, word: str) -> Iterator[tuple[str, int]]:
             maxdist = suggestion_distance(word)
@@ -516,7 +520,8 @@ class WhooshBackend:
                 if frequency:
                     yield candidate, frequency
 
-        return did_you_mean(suggestion_words(q), suggestion_fields(doc_type), known, candidates)
+        words = suggestion_words(q)
+        return did_you_mean(words, suggestion_fields(doc_type), known, candidates, thin)
 
 
 __all__ = ["WhooshBackend", "words_within"]

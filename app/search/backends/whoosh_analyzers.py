@@ -1,8 +1,9 @@
-"""The Whoosh analyzers of the search fields.
+"""The Whoosh analyzers of the search fields, and the codec of the segments.
 
-Whoosh pickles a field's analyzer in the index's table of contents by its import path: an
-index opened later finds the classes at that path. Indexes written before the backends
-package existed name :mod:`app.search.whoosh_backend`, which re-exports these classes.
+Whoosh pickles a field's type and analyzer and a segment's codec in the index's table of
+contents by their import path: an index opened later finds the classes at that path. Indexes
+written before the backends package existed name :mod:`app.search.whoosh_backend`, which
+re-exports these classes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import FieldType
+from whoosh.formats import Existence
 
 from app.search.analysis import analyze, skeleton_tokens
 from app.search.query import spelling_words
@@ -78,4 +82,29 @@ class SpellingAnalyzer(_TermsTokenizer):
         return spelling_words(value)
 
 
-__all__ = ["SkeletonAnalyzer", "SpellingAnalyzer", "TextAnalyzer"]
+class TermsField(FieldType):
+    """A field that records which documents hold each of its analyzer's terms, nothing more.
+
+    Relevance is ours (:mod:`app.search.backends.scoring`: field boost x idf over the
+    matching documents' bitsets), so a posting needs no frequency or position and a document
+    no field length (Whoosh's ``TEXT`` stored both), and the terms go to the writer as they
+    are, without Whoosh's per-token objects."""
+
+    def __init__(self, analyzer: _TermsTokenizer, field_boost: float = 1.0) -> None:
+        super().__init__(Existence(field_boost=field_boost), analyzer, scorable=False)
+
+    def index(self, value: str, **_kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        boost = self.format.field_boost
+        terms = dict.fromkeys(self.analyzer.terms(value))
+        return [(term.encode("utf-8"), 1, boost, b"") for term in terms]
+
+
+class TermsCodec(W3Codec):
+    """Whoosh's codec without the field-length statistics of posting blocks (BM25's block
+    bounds, unused: relevance is ours): gathering them read every posting's field length back
+    while writing a segment, a third of an index build."""
+
+    length_stats = False
+
+
+__all__ = ["SkeletonAnalyzer", "SpellingAnalyzer", "TermsCodec", "TermsField", "TextAnalyzer"]
