@@ -2,7 +2,7 @@
 
 Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``City``, ``Province`` (reference data, read only),
-``MembershipInfo``, ``get_association``,
+``MembershipInfo``, ``get_association``, ``approved_association_roles``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
 ``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``,
 ``member_list_visible``.
@@ -17,6 +17,7 @@ from flask import Flask
 from directory.models import ROLES, Association, City, Field, Province
 from directory.queries import (
     MembershipInfo,
+    approved_association_roles,
     association_member_ids,
     get_association,
     get_associations,
@@ -44,6 +45,7 @@ __all__ = [
     "Field",
     "MembershipInfo",
     "Province",
+    "approved_association_roles",
     "association_member_ids",
     "get_association",
     "get_associations",
