@@ -1,0 +1,157 @@
+"""HTML forms of projects (Flask-WTF: CSRF token included, errors beside the fields).
+
+Their rules are the API's: each form's values go through the API schema of the same write
+(``projects.schemas``), whose reasons are shown beside their fields; the service's refusals
+are too (``app.edge.errors_beside_fields``). The fields keep the text as typed, so that a
+refused form shows it again unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import DateInput, DateTimeLocalInput, NumberInput
+
+from app.i18n import local_input_to_utc
+from app.validation_messages import translate_fields
+from projects import logic, queries
+from projects.schemas import (
+    ActivityCreateSchema,
+    MilestoneCreateSchema,
+    ProjectCreateSchema,
+)
+
+
+def _texts(found: Any) -> list[str]:
+    """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
+    if isinstance(found, dict):
+        return [text for value in found.values() for text in _texts(value)]
+    if isinstance(found, list):
+        return [text for value in found for text in _texts(value)]
+    return [str(found)]
+
+
+class SchemaForm(FlaskForm):
+    """A form checked by an API schema: :attr:`changes` holds what the service takes."""
+
+    schema: ClassVar[type[ma.Schema]]
+    #: date-times typed in a ``datetime-local`` input: in the reader's time zone
+    local_times: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes: dict[str, Any] = {}
+
+    def _raw(self) -> dict[str, Any]:
+        """The typed values for the schema (empty fields left out)."""
+        raw: dict[str, Any] = {}
+        for name, field in self._fields.items():
+            if name == "csrf_token":
+                continue
+            if isinstance(field, SelectMultipleField):
+                values = [v for v in field.data or [] if str(v).strip()]
+                if values:
+                    raw[name] = values
+                continue
+            value = field.data
+            if isinstance(value, str) and value.strip():
+                raw[name] = local_input_to_utc(value) if name in self.local_times else value
+        return raw
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        try:
+            self.changes = dict(self.schema().load(self._raw()))
+        except ma.ValidationError as error:
+            messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+            for name, found in translate_fields(messages).items():
+                field = self._fields.get(str(name))
+                if field is not None:
+                    field.errors = [*field.errors, *_texts(found)]
+                else:
+                    self.form_errors.extend(_texts(found))
+            return False
+        return valid
+
+
+class ProjectForm(SchemaForm):
+    """A new project (its associations: the ones the person may speak for, set by the page)."""
+
+    schema = ProjectCreateSchema
+
+    title = StringField(_l("Title"))
+    description = TextAreaField(_l("Description"))
+    association_ids = SelectMultipleField(_l("Associations"), validate_choice=False)
+    starts_on = StringField(_l("Starts on"))
+    ends_on = StringField(_l("Ends on"))
+    visibility = StringField(_l("Visibility"))
+
+
+class MilestoneForm(SchemaForm):
+    """A new milestone on the project page."""
+
+    schema = MilestoneCreateSchema
+
+    title = StringField(_l("Title"), id="nm-title", render_kw={"required": True, "maxlength": 200})
+    description = TextAreaField(_l("Description"), id="nm-description")
+    starts_on = StringField(_l("Starts on"), id="nm-start", widget=DateInput())
+    due_on = StringField(
+        _l("Due on"), id="nm-due", widget=DateInput(), render_kw={"required": True}
+    )
+    weight = StringField(
+        _l("Weight"), id="nm-weight", widget=NumberInput(min=1, max=100), default="1"
+    )
+    #: choices (the project's milestones) set by the page
+    depends_on = SelectMultipleField(_l("Starts after"), id="nm-deps", validate_choice=False)
+
+    def offer_milestones(self, choices: list[tuple[str, str]]) -> None:
+        """The project's milestones (id, title) it may start after."""
+        self.depends_on.choices = choices
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        low, high = logic.date_window(queries.today())
+        for name in ("starts_on", "due_on"):
+            self[name].render_kw = {
+                **(self[name].render_kw or {}),
+                "min": low.isoformat(),
+                "max": high.isoformat(),
+            }
+
+
+class ActivityForm(SchemaForm):
+    """A new activity on the project page."""
+
+    schema = ActivityCreateSchema
+    local_times = frozenset({"starts_at", "ends_at"})
+
+    title = StringField(_l("Title"), id="na-title", render_kw={"required": True, "maxlength": 200})
+    starts_at = StringField(
+        _l("Starts at"), id="na-start", widget=DateTimeLocalInput(), render_kw={"required": True}
+    )
+    ends_at = StringField(
+        _l("Ends at"), id="na-end", widget=DateTimeLocalInput(), render_kw={"required": True}
+    )
+    location = StringField(_l("Place"), id="na-location", render_kw={"maxlength": 300})
+    description = TextAreaField(_l("Description"), id="na-description")
+    #: choices (no milestone, then the project's milestones) set by the page
+    milestone_id = SelectField(_l("For milestone"), id="na-milestone", validate_choice=False)
+
+    def offer_milestones(self, choices: list[tuple[str, str]]) -> None:
+        """The project's milestones (id, title) it may be for, or none."""
+        self.milestone_id.choices = [("", "—"), *choices]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        low, high = logic.date_window(queries.today())
+        for name in ("starts_at", "ends_at"):
+            self[name].render_kw = {
+                **(self[name].render_kw or {}),
+                "min": f"{low.isoformat()}T00:00",
+                "max": f"{high.isoformat()}T23:59",
+            }
