@@ -23,12 +23,11 @@ from app.validation_messages import translate_fields
 from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
-from projects.forms import ActivityForm, MilestoneForm, SchemaForm
+from projects.forms import ActivityForm, MilestoneForm, ProjectForm, SchemaForm
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     CommentCreateSchema,
     MilestonePatchSchema,
-    ProjectCreateSchema,
     ProjectPatchSchema,
 )
 from projects.timeline import Chart, Row, build_chart, build_svg
@@ -264,34 +263,29 @@ def list_projects() -> ResponseReturnValue:
 def new_project() -> ResponseReturnValue:
     actor = require_user()
     choices = queries.editable_associations(actor)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            data = _load(
-                ProjectCreateSchema(),
-                ["title", "description", "association_ids", "starts_on", "ends_on", "visibility"],
-                multi=("association_ids",),
-            )
-        except ma.ValidationError as error:
-            errors = _schema_errors(error)
-        else:
-            created = attempt(lambda: services.create_project(actor, data))
-            if created.error is not None and created.error.code in (401, 403, 404):
-                raise created.error
-            errors = created.field_errors()
-            if created.value is not None:
-                flash(_("Project created."), "success")
-                return redirect(
-                    url_for("projects.show_project", project_id=created.value.id), code=303
-                )
+    form = ProjectForm()
+    status = 200
+    if form.validate_on_submit():
+        created = attempt(lambda: services.create_project(actor, form.changes))
+        if created.error is None:
+            assert created.value is not None
+            flash(_("Project created."), "success")
+            return redirect(url_for("projects.show_project", project_id=created.value.id), code=303)
+        if created.error.code in (401, 403, 404):
+            raise created.error
+        errors_beside_fields(form, created.error)
+        status = 422
+    elif form.is_submitted():
+        status = 422
     return render_template(
         "projects/new.html",
         choices=choices,
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
-        form=request.form,
-        errors=errors,
-    ), (422 if errors else 200)
+        form=form,
+        # each field's reasons, the form's own under "_"
+        errors={name or "_": list(reasons) for name, reasons in form.errors.items()},
+    ), status
 
 
 def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict[str, Any]:
