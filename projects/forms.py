@@ -23,6 +23,7 @@ from projects import logic, queries
 from projects.schemas import (
     ActivityCreateSchema,
     MilestoneCreateSchema,
+    MilestonePatchSchema,
     ProjectCreateSchema,
 )
 
@@ -122,6 +123,28 @@ class MilestoneForm(SchemaForm):
                 "min": low.isoformat(),
                 "max": high.isoformat(),
             }
+
+
+class MilestoneEditForm(SchemaForm):
+    """A milestone's update form (drawn by ``_milestones.html`` inside its item, which the
+    live refresh redraws: a refused one is shown again through the page's ``draft``)."""
+
+    schema = MilestonePatchSchema
+
+    status = StringField(_l("Status"))
+    progress = StringField(_l("Progress (0-100)"))
+    starts_on = StringField(_l("Starts on"))
+    due_on = StringField(_l("Due on"))
+    weight = StringField(_l("Weight"))
+    depends_on = SelectMultipleField(_l("Starts after"), validate_choice=False)
+
+    def draft(self, milestone_id: int) -> dict[str, Any]:
+        """The page's ``draft`` of this refused update: what was typed, the reasons."""
+        return {
+            "form": f"milestone-{milestone_id}",
+            "values": {name: field.data for name, field in self._fields.items()},
+            "errors": {name: list(field.errors) for name, field in self._fields.items()},
+        }
 
 
 class ActivityForm(SchemaForm):

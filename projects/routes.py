@@ -23,11 +23,16 @@ from app.validation_messages import translate_fields
 from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
-from projects.forms import ActivityForm, MilestoneForm, ProjectForm, SchemaForm
+from projects.forms import (
+    ActivityForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    ProjectForm,
+    SchemaForm,
+)
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     CommentCreateSchema,
-    MilestonePatchSchema,
     ProjectPatchSchema,
 )
 from projects.timeline import Chart, Row, build_chart, build_svg
@@ -513,24 +518,21 @@ def update_milestone(milestone_id: int) -> ResponseReturnValue:
     actor = require_user()
     milestone = access.access_milestone(actor, milestone_id, "edit")
     project_id = milestone.project_id
-    try:
-        data = _load(
-            MilestonePatchSchema(),
-            ["title", "status", "progress", "starts_on", "due_on", "weight", "depends_on"],
-            multi=("depends_on",) if "depends_on_present" in request.form else (),
+    form = MilestoneEditForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            lambda: services.update_milestone(
+                actor, milestone, form.changes, expected_version(request.form.get("version"))
+            )
         )
-        expected = expected_version(request.form.get("version"))
-    except (ma.ValidationError, ApiError) as error:
-        _flash_error(error)
-        return _back(project_id, f"#milestone-{milestone_id}")
-    saved = attempt(lambda: services.update_milestone(actor, milestone, data, expected))
-    if saved.error is None:
-        return _saved(project_id, f"milestone-{milestone_id}")
-    if saved.error.error_code == "edit_conflict":
-        return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
-    else:
-        _flash_error(saved.error)
-    return _back(project_id, f"#milestone-{milestone_id}")
+        if saved.error is None:
+            return _saved(project_id, f"milestone-{milestone_id}")
+        if saved.error.error_code == "edit_conflict":
+            return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
+        errors_beside_fields(form, saved.error)
+    # refused: the page again, this milestone's form open with the reasons beside its fields
+    project = queries.stored_project(actor, project_id)
+    return render_project(project, status=422, draft=form.draft(milestone_id))
 
 
 @bp.route("/milestones/<int:milestone_id>/delete", methods=["POST"])

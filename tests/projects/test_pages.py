@@ -453,3 +453,26 @@ def test_a_saved_milestone_lands_where_its_confirmation_is_read(logged_in, world
     page = browser.get(added.headers["Location"]).get_data(as_text=True)
     item = page.split(f'id="milestone-{milestone.id}"')[1].split("</li>")[0]
     assert 'role="status"' in item
+
+
+def test_a_refused_milestone_update_shows_the_reason_beside_the_field_in_place(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    milestone = MilestoneFactory(project=project, progress=10)
+    db.session.commit()
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'action="/milestones/{milestone.id}/update#milestone-{milestone.id}"' in page
+    refused = browser.post(
+        f"/milestones/{milestone.id}/update",
+        data={"csrf_token": token, "status": "in_progress", "progress": "160"},
+    )
+    assert refused.status_code == 422
+    item = refused.get_data(as_text=True).split(f'id="milestone-{milestone.id}"')[1]
+    item = item.split("</details>")[0]
+    assert '<details class="edit" open>' in item
+    error_id = f"ms-progress-{milestone.id}-error"
+    assert f'id="{error_id}"' in item and f'aria-describedby="{error_id}"' in item
+    assert 'value="160"' in item and "someone else" not in item
+    db.session.expire_all()
+    assert db.session.get(Milestone, milestone.id).progress == 10
