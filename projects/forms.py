@@ -25,6 +25,7 @@ from projects.schemas import (
     MilestoneCreateSchema,
     MilestonePatchSchema,
     ProjectCreateSchema,
+    ProjectPatchSchema,
 )
 
 
@@ -80,6 +81,19 @@ class SchemaForm(FlaskForm):
         return valid
 
 
+def _draft(name: str, form: SchemaForm) -> dict[str, Any]:
+    """A refused form drawn by hand in a page (``{"form", "values", "errors"}``): what was
+    typed, and each field's reasons (the form's own under ``_``)."""
+    errors = {n: list(f.errors) for n, f in form._fields.items() if f.errors}
+    if form.form_errors:
+        errors["_"] = [str(e) for e in form.form_errors]
+    return {
+        "form": name,
+        "values": {n: f.data for n, f in form._fields.items() if n != "csrf_token"},
+        "errors": errors,
+    }
+
+
 class ProjectForm(SchemaForm):
     """A new project (its associations: the ones the person may speak for, set by the page)."""
 
@@ -91,6 +105,24 @@ class ProjectForm(SchemaForm):
     starts_on = StringField(_l("Starts on"))
     ends_on = StringField(_l("Ends on"))
     visibility = StringField(_l("Visibility"))
+
+
+class ProjectEditForm(SchemaForm):
+    """The project page's edit form (a refused one is shown again through the page's
+    ``draft``)."""
+
+    schema = ProjectPatchSchema
+
+    title = StringField(_l("Title"))
+    description = TextAreaField(_l("Description"))
+    starts_on = StringField(_l("Starts on"))
+    ends_on = StringField(_l("Ends on"))
+    visibility = StringField(_l("Visibility"))
+    status = StringField(_l("Status"))
+
+    def draft(self) -> dict[str, Any]:
+        """The page's ``draft`` of this refused edit: what was typed, the reasons."""
+        return _draft("project", self)
 
 
 class MilestoneForm(SchemaForm):
@@ -140,11 +172,7 @@ class MilestoneEditForm(SchemaForm):
 
     def draft(self, milestone_id: int) -> dict[str, Any]:
         """The page's ``draft`` of this refused update: what was typed, the reasons."""
-        return {
-            "form": f"milestone-{milestone_id}",
-            "values": {name: field.data for name, field in self._fields.items()},
-            "errors": {name: list(field.errors) for name, field in self._fields.items()},
-        }
+        return _draft(f"milestone-{milestone_id}", self)
 
 
 class ActivityForm(SchemaForm):

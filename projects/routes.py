@@ -27,13 +27,13 @@ from projects.forms import (
     ActivityForm,
     MilestoneEditForm,
     MilestoneForm,
+    ProjectEditForm,
     ProjectForm,
     SchemaForm,
 )
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
     CommentCreateSchema,
-    ProjectPatchSchema,
 )
 from projects.timeline import Chart, Row, build_chart, build_svg
 
@@ -422,23 +422,21 @@ def timeline(project_id: int) -> ResponseReturnValue:
 def edit_project(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
-    try:
-        data = _load(
-            ProjectPatchSchema(),
-            ["title", "description", "starts_on", "ends_on", "visibility", "status"],
+    form = ProjectEditForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            lambda: services.update_project(
+                actor, project, form.changes, expected_version(request.form.get("version"))
+            )
         )
-        expected = expected_version(request.form.get("version"))
-    except (ma.ValidationError, ApiError) as error:
-        _flash_error(error)
-        return _back(project_id)
-    saved = attempt(lambda: services.update_project(actor, project, data, expected))
-    if saved.error is None:
-        flash(_("Project saved."), "success")
-    elif saved.error.error_code == "edit_conflict":
-        return _conflict_page(project, "project", saved.error)
-    else:
-        _flash_error(saved.error)
-    return _back(project_id)
+        if saved.error is None:
+            flash(_("Project saved."), "success")
+            return _back(project_id)
+        if saved.error.error_code == "edit_conflict":
+            return _conflict_page(project, "project", saved.error)
+        errors_beside_fields(form, saved.error)
+    # refused: the page again, the edit form open with the reasons beside its fields
+    return render_project(queries.stored_project(actor, project_id), status=422, draft=form.draft())
 
 
 @bp.route("/projects/<int:project_id>/invitations/<int:association_id>", methods=["POST"])

@@ -476,3 +476,26 @@ def test_a_refused_milestone_update_shows_the_reason_beside_the_field_in_place(l
     assert 'value="160"' in item and "someone else" not in item
     db.session.expire_all()
     assert db.session.get(Milestone, milestone.id).progress == 10
+
+
+def test_a_refused_project_edit_shows_the_reason_beside_the_field_in_place(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a], title="Caravane")
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    refused = browser.post(
+        f"/projects/{project.id}/edit",
+        data={
+            "csrf_token": token,
+            "title": "Caravane médicale",
+            "starts_on": "2026-06-30",
+            "ends_on": "pas une date",
+        },
+    )
+    assert refused.status_code == 422
+    form = refused.get_data(as_text=True).split('id="edit-project"')[1].split("</details>")[0]
+    assert form.startswith(" open")
+    assert 'id="ep-end-error"' in form and 'aria-describedby="ep-end-error"' in form
+    assert 'value="Caravane médicale"' in form and 'value="pas une date"' in form
+    assert "someone else" not in form
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).title == "Caravane"
