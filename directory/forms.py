@@ -7,8 +7,7 @@ the service's refusals (an unknown city or field) are too (``app.edge.errors_bes
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
@@ -23,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from app.edge import SchemaForm
 from directory.models import DESCRIPTION_MAX, NAME_MAX
 from directory.schemas import FOUNDED_MIN, AssociationInSchema, AssociationPatchSchema, founded_max
 
@@ -36,9 +36,10 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(SchemaForm):
     """Register an association (the name required); :class:`AssociationEditForm` edits one."""
 
+    schema: ClassVar[type[ma.Schema]] = AssociationInSchema
     partial = False
 
     name = StringField(
@@ -67,14 +68,15 @@ class AssociationForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.founded_year.render_kw = {"min": FOUNDED_MIN, "max": founded_max()}
-        self.changes: dict[str, Any] = {}
+        self._cleared: dict[str, Any] = {}
 
     def _sent(self, name: str) -> bool:
         """Whether the submitted form has this field at all (an edit leaves out the others)."""
         return bool(self[name].raw_data)
 
-    def _raw(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The values for the schema, and (an edit) the fields the person emptied."""
+    def _raw(self) -> dict[str, Any]:
+        """The values for the schema; (an edit) the fields the person emptied are kept aside,
+        cleared after the schema (:meth:`_loaded`)."""
         raw: dict[str, Any] = {}
         cleared: dict[str, Any] = {}
         for key in TEXT_KEYS:
@@ -91,40 +93,18 @@ class AssociationForm(FlaskForm):
         raw["fields"] = [code for code in self.fields.data or [] if code]
         if self.city.data:
             raw["city"] = self.city.data
-        return raw, cleared
+        self._cleared = cleared
+        return raw
 
-    def _schema(self) -> ma.Schema:
-        return AssociationInSchema()
-
-    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
-        """The fields' checks, then the API's schema: each reason beside its field. On success
-        :attr:`changes` holds what the service takes."""
-        valid = super().validate(extra_validators)
-        raw, cleared = self._raw()
-        for name in [name for name in raw if self[name].errors]:  # said already
-            del raw[name]
-        try:
-            data = self._schema().load(raw, partial=self.partial or not valid)
-        except ma.ValidationError as error:
-            messages = error.messages if isinstance(error.messages, dict) else {}
-            for key, reasons in messages.items():
-                target = self._fields.get(str(key))
-                said = reasons if isinstance(reasons, list) else [reasons]
-                if target is not None:
-                    target.errors = [*target.errors, *(str(r) for r in said)]
-                else:
-                    self.form_errors.extend(str(r) for r in said)
-            return False
-        if not valid:
-            return False
-        self.changes = {**data, **cleared}
-        return True
+    def _loaded(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, **self._cleared}
 
 
 class AssociationEditForm(AssociationForm):
     """Edit an association: every field optional, an emptied one cleared, ``version`` for the
     stale guard (the version the editor loaded)."""
 
+    schema = AssociationPatchSchema
     partial = True
 
     version = HiddenField()
@@ -133,14 +113,11 @@ class AssociationEditForm(AssociationForm):
         _l("Who can see the member list"), validators=[Optional()], validate_choice=False
     )
 
-    def _raw(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        raw, cleared = super()._raw()
+    def _raw(self) -> dict[str, Any]:
+        raw = super()._raw()
         if self.members_visibility.data:
             raw["members_visibility"] = self.members_visibility.data
-        return raw, cleared
-
-    def _schema(self) -> ma.Schema:
-        return AssociationPatchSchema()
+        return raw
 
 
 class JoinForm(FlaskForm):

@@ -8,17 +8,13 @@ refused form shows it again unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
-import marshmallow as ma
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import DateInput, DateTimeLocalInput, NumberInput
 
-from app.i18n import local_input_to_utc
-from app.validation_messages import translate_fields
+from app.edge import SchemaForm
 from projects import logic, queries
 from projects.schemas import (
     ActivityCreateSchema,
@@ -27,58 +23,6 @@ from projects.schemas import (
     ProjectCreateSchema,
     ProjectPatchSchema,
 )
-
-
-def _texts(found: Any) -> list[str]:
-    """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
-    if isinstance(found, dict):
-        return [text for value in found.values() for text in _texts(value)]
-    if isinstance(found, list):
-        return [text for value in found for text in _texts(value)]
-    return [str(found)]
-
-
-class SchemaForm(FlaskForm):
-    """A form checked by an API schema: :attr:`changes` holds what the service takes."""
-
-    schema: ClassVar[type[ma.Schema]]
-    #: date-times typed in a ``datetime-local`` input: in the reader's time zone
-    local_times: ClassVar[frozenset[str]] = frozenset()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.changes: dict[str, Any] = {}
-
-    def _raw(self) -> dict[str, Any]:
-        """The typed values for the schema (empty fields left out)."""
-        raw: dict[str, Any] = {}
-        for name, field in self._fields.items():
-            if name == "csrf_token":
-                continue
-            if isinstance(field, SelectMultipleField):
-                values = [v for v in field.data or [] if str(v).strip()]
-                if values:
-                    raw[name] = values
-                continue
-            value = field.data
-            if isinstance(value, str) and value.strip():
-                raw[name] = local_input_to_utc(value) if name in self.local_times else value
-        return raw
-
-    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
-        valid: bool = super().validate(extra_validators)
-        try:
-            self.changes = dict(self.schema().load(self._raw()))
-        except ma.ValidationError as error:
-            messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-            for name, found in translate_fields(messages).items():
-                field = self._fields.get(str(name))
-                if field is not None:
-                    field.errors = [*field.errors, *_texts(found)]
-                else:
-                    self.form_errors.extend(_texts(found))
-            return False
-        return valid
 
 
 def _draft(name: str, form: SchemaForm) -> dict[str, Any]:

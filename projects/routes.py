@@ -16,10 +16,9 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import utcnow
-from app.edge import attempt, errors_beside_fields, form_action
+from app.edge import SchemaForm, attempt, errors_beside_fields, form_action
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
-from app.validation_messages import translate_fields
 from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
@@ -29,7 +28,6 @@ from projects.forms import (
     MilestoneForm,
     ProjectEditForm,
     ProjectForm,
-    SchemaForm,
 )
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
@@ -122,22 +120,6 @@ def _flash_error(error: ma.ValidationError | ApiError) -> None:
         text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
         parts.append(f"{name}: {text}")
     flash(" — ".join(parts), "error")
-
-
-def _schema_errors(error: ma.ValidationError) -> dict[str, list[str]]:
-    """A form's input refused by the schema, as a re-rendered form shows it: per field, in the
-    reader's language (what :meth:`app.edge.Outcome.field_errors` gives for a refused write)."""
-    messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-    return {str(name): _texts(found) for name, found in translate_fields(messages).items()}
-
-
-def _texts(found: Any) -> list[str]:
-    """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
-    if isinstance(found, dict):
-        return [text for value in found.values() for text in _texts(value)]
-    if isinstance(found, list):
-        return [text for value in found for text in _texts(value)]
-    return [str(found)]
 
 
 def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
