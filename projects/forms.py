@@ -48,7 +48,7 @@ class ProjectForm(SchemaForm):
     association_ids = SelectMultipleField(_l("Associations"), validate_choice=False)
     starts_on = StringField(_l("Starts on"))
     ends_on = StringField(_l("Ends on"))
-    visibility = StringField(_l("Visibility"))
+    visibility = StringField(_l("Who can see it"))
 
 
 class ProjectEditForm(SchemaForm):
@@ -61,7 +61,7 @@ class ProjectEditForm(SchemaForm):
     description = TextAreaField(_l("Description"))
     starts_on = StringField(_l("Starts on"))
     ends_on = StringField(_l("Ends on"))
-    visibility = StringField(_l("Visibility"))
+    visibility = StringField(_l("Who can see it"))
     status = StringField(_l("Status"))
 
     def draft(self) -> dict[str, Any]:
