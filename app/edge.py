@@ -7,16 +7,20 @@ the translated reason where they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
+import marshmallow as ma
 from flask import flash
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 
 from app.api import ApiError
 from app.db import transaction
+from app.i18n import local_input_to_utc
+from app.validation_messages import translate_fields
 
 T = TypeVar("T")
 
@@ -108,6 +112,73 @@ def errors_beside_fields(form: FlaskForm, error: ApiError, whole: str | None = N
     for name, reasons in reasons_beside(error, form._fields, whole).items():
         field = form._fields[name]
         field.errors = [*field.errors, *reasons]
+
+
+def _texts(found: Any) -> list[str]:
+    """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
+    if isinstance(found, dict):
+        return [text for value in found.values() for text in _texts(value)]
+    if isinstance(found, list):
+        return [text for value in found for text in _texts(value)]
+    return [str(found)]
+
+
+class SchemaForm(FlaskForm):
+    """An HTML form whose values the API schema of the same write checks (one set of rules
+    for the page and the API): each schema reason is shown beside its field, the form's own
+    in ``form_errors``; :attr:`changes` holds what the service takes. The fields keep the
+    text as typed, so that a refused form shows it again unchanged. Subclasses set
+    ``schema`` and may override :meth:`_raw` (what the schema reads) and :meth:`_loaded`."""
+
+    schema: ClassVar[type[ma.Schema]]
+    #: date-times typed in a ``datetime-local`` input: in the reader's time zone
+    local_times: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes: dict[str, Any] = {}
+
+    def _raw(self) -> dict[str, Any]:
+        """The typed values for the schema (empty fields left out)."""
+        raw: dict[str, Any] = {}
+        for name, field in self._fields.items():
+            if name == "csrf_token":
+                continue
+            if isinstance(field, SelectMultipleField):
+                values = [v for v in field.data or [] if str(v).strip()]
+                if values:
+                    raw[name] = values
+                continue
+            value = field.data
+            if isinstance(value, str) and value.strip():
+                raw[name] = local_input_to_utc(value) if name in self.local_times else value
+        return raw
+
+    def _loaded(self, data: dict[str, Any]) -> dict[str, Any]:
+        """What the service takes, from the schema's output."""
+        return data
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """The fields' own checks, then the schema on the values they let through (every
+        reason shown at once)."""
+        valid: bool = super().validate(extra_validators)
+        raw = {
+            name: value
+            for name, value in self._raw().items()
+            if name not in self._fields or not self._fields[name].errors
+        }
+        try:
+            self.changes = self._loaded(dict(self.schema().load(raw, partial=not valid)))
+        except ma.ValidationError as error:
+            messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+            for name, found in translate_fields(messages).items():
+                field = self._fields.get(str(name))
+                if field is not None:
+                    field.errors = [*field.errors, *_texts(found)]
+                else:
+                    self.form_errors.extend(_texts(found))
+            return False
+        return valid
 
 
 def form_action(action: Callable[[], object], done: str | None = None) -> bool:

@@ -2,7 +2,7 @@
 
 Public API (the only names other features may import, see docs/architecture.md):
 ``ROLES``, ``Association``, ``Field``, ``City``, ``Province`` (reference data, read only),
-``MembershipInfo``, ``get_association``,
+``MembershipInfo``, ``get_association``, ``approved_association_roles``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
 ``member_ids_select``,
 ``list_fields``, ``get_field``, ``load_reference_data``, ``share_an_association``,
@@ -18,6 +18,7 @@ from flask import Flask
 from directory.models import ROLES, Association, City, Field, Province
 from directory.queries import (
     MembershipInfo,
+    approved_association_roles,
     association_member_ids,
     get_association,
     get_associations,
@@ -46,6 +47,7 @@ __all__ = [
     "Field",
     "MembershipInfo",
     "Province",
+    "approved_association_roles",
     "association_member_ids",
     "get_association",
     "get_associations",

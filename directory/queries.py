@@ -56,6 +56,31 @@ def membership_role(user_id: int | None, association_id: int) -> str | None:
     return row.role if row is not None and row.status == "approved" else None
 
 
+def approved_association_roles(
+    user_id: int | None, association_ids: Iterable[int]
+) -> dict[int, str | None]:
+    """Those of these associations that are approved, each with the role of ``user_id``'s
+    approved membership in it (``None`` when not a member), in one query."""
+    wanted = sorted(set(association_ids))
+    if not wanted:
+        return {}
+    role = (
+        select(Membership.role)
+        .where(
+            Membership.association_id == Association.id,
+            Membership.user_id == user_id,
+            Membership.status == "approved",
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Association.id, role).where(
+            Association.id.in_(wanted), Association.status == "approved"
+        )
+    ).all()
+    return {row[0]: (row[1] if user_id is not None else None) for row in rows}
+
+
 @per_request
 def user_memberships(user_id: int) -> list[MembershipInfo]:
     """Approved memberships of ``user_id``, by association name."""

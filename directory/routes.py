@@ -25,16 +25,21 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version
-from app.edge import attempt, form_action
+from app.edge import attempt, errors_beside_fields, form_action
 from app.images import read_upload
 from app.limits import rate_limit
 from app.plugins import registry
 from directory import queries, services
 from directory.access import access_association, can_see_members, is_association_admin
+from directory.forms import (
+    TEXT_KEYS,
+    AssociationEditForm,
+    AssociationForm,
+    DecisionForm,
+    JoinForm,
+)
 from directory.models import ROLES, Association
 from directory.schemas import (
-    AssociationInSchema,
-    AssociationPatchSchema,
     AssociationSearchArgsSchema,
 )
 from directory.search import FACETS, search_associations
@@ -70,8 +75,6 @@ MEMBERS_VISIBILITY_LABELS = {
     "public": _l("Everyone"),
     "members": _l("Only the association's members"),
 }
-
-TEXT_KEYS = ("name", "name_alt", "description", "address", "email", "phone", "website")
 
 
 def _search_args(values: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -172,43 +175,19 @@ def index() -> ResponseReturnValue:
     ), (422 if errors else 200)
 
 
-def _form_data(form: MultiDict[str, str], partial: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    raw: dict[str, Any] = {}
-    cleared: dict[str, Any] = {}
-    for key in TEXT_KEYS:
-        value = form.get(key, "").strip()
-        if value:
-            raw[key] = value
-        elif partial and key in form and key != "name":
-            cleared[key] = ""
-    for key in ("member_count", "founded_year"):
-        if form.get(key, "").strip():
-            raw[key] = form[key].strip()
-        elif partial and key == "founded_year" and key in form:
-            cleared[key] = None
-    raw["fields"] = [v for v in form.getlist("fields") if v]
-    if form.get("members_visibility"):
-        raw["members_visibility"] = form["members_visibility"]
-    if form.get("city"):
-        raw["city"] = form["city"]
-    schema = AssociationPatchSchema() if partial else AssociationInSchema()
-    try:
-        data = schema.load(raw)
-    except ma.ValidationError as error:
-        return {}, dict(error.messages)  # type: ignore[arg-type]
-    data.update(cleared)
-    return data, {}
-
-
-def _form_context(values: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+def _form_choices(form: AssociationForm) -> None:
+    """The form's fields of activity and member-list visibilities in the reader's language."""
     lang = current_lang()
-    return {
-        "values": values,
-        "errors": errors,
-        "all_fields": queries.list_fields(),
-        "regions": regions_tree(lang),
-        "lang": lang,
-    }
+    form.fields.choices = [(f.code, f.label(lang)) for f in queries.list_fields()]
+    if isinstance(form, AssociationEditForm):
+        form.members_visibility.choices = [
+            (value, str(label)) for value, label in MEMBERS_VISIBILITY_LABELS.items()
+        ]
+
+
+def _form_context() -> dict[str, Any]:
+    lang = current_lang()
+    return {"regions": regions_tree(lang), "lang": lang}
 
 
 @bp.route("/associations/new", methods=["GET", "POST"])
@@ -216,28 +195,27 @@ def _form_context(values: dict[str, Any], errors: dict[str, Any]) -> dict[str, A
 @rate_limit("association_create", methods=["POST"])
 def new_association() -> ResponseReturnValue:
     actor = require_user()
-    values: dict[str, Any] = {"fields": []}
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
-        data, errors = _form_data(request.form, partial=False)
-        if not errors:
-            created = attempt(lambda: services.create_association(actor, data))
-            errors = created.field_errors()
-            if created.value is not None:
-                assoc = created.value
-                flash(
-                    _("Thank you! Your association waits for approval by the platform team."),
-                    "success",
-                )
-                return redirect(url_for("directory.show_association", association_id=assoc.id))
-    return render_template("directory/form.html", mode="new", **_form_context(values, errors)), (
-        422 if errors else 200
-    )
+    form = AssociationForm()
+    _form_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        created = attempt(lambda: services.create_association(actor, form.changes))
+        if created.error is None:
+            assert created.value is not None
+            flash(
+                _("Thank you! Your association waits for approval by the platform team."),
+                "success",
+            )
+            return redirect(url_for("directory.show_association", association_id=created.value.id))
+        errors_beside_fields(form, created.error)
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("directory/form.html", mode="new", form=form, **_form_context()), status
 
 
 @bp.route("/associations/<int:association_id>")
-def show_association(association_id: int) -> ResponseReturnValue:
+def show_association(association_id: int, join_form: JoinForm | None = None) -> str:
     actor = get_current_user()
     # Its place in the same query, its fields in one more: all the page reads of it.
     place = [joinedload(getattr(Association, name)) for name in ("region", "province", "city")]
@@ -272,6 +250,7 @@ def show_association(association_id: int) -> ResponseReturnValue:
         members_visible=members_visible,
         can_manage=can_manage,
         lang=current_lang(),
+        join_form=join_form or JoinForm(formdata=None),
     )
 
 
@@ -281,58 +260,53 @@ def edit_association(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     assoc = access_association(actor, association_id, need="edit")
     current = association_dict(assoc, actor)
-    values: dict[str, Any] = {
-        **{k: current[k] or "" for k in TEXT_KEYS},
-        "member_count": assoc.member_count,
-        "founded_year": assoc.founded_year or "",
-        "fields": [f.code for f in assoc.fields],
-        "city": assoc.city.code if assoc.city else "",
-        "members_visibility": assoc.members_visibility,
-        "version": assoc.version,
-    }
-    errors: dict[str, Any] = {}
-    status = 422
-    if request.method == "POST":
-        values = {**request.form.to_dict(), "fields": request.form.getlist("fields")}
-        data, errors = _form_data(request.form, partial=True)
-        if not errors:
-            saved = attempt(
-                lambda: services.update_association(
-                    actor, assoc, data, expected_version(request.form.get("version"))
+    form = AssociationEditForm(
+        data={
+            **{k: current[k] or "" for k in TEXT_KEYS},
+            "member_count": assoc.member_count,
+            "founded_year": assoc.founded_year,
+            "fields": [f.code for f in assoc.fields],
+            "city": assoc.city.code if assoc.city else "",
+            "members_visibility": assoc.members_visibility,
+            "version": assoc.version,
+        }
+    )
+    _form_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        saved = attempt(
+            lambda: services.update_association(
+                actor, assoc, form.changes, expected_version(form.version.data)
+            )
+        )
+        error = saved.error
+        if error is None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("directory.show_association", association_id=assoc.id))
+        status = 422
+        if error.error_code == "edit_conflict":
+            # The editor's input stays in the form, which now carries the current version:
+            # after looking at the other change, saving again applies theirs.
+            assoc = queries.stored_association(actor, association_id, need="edit")
+            form.version.data = str(error.fields.get("version", form.version.data))
+            form.form_errors.append(
+                _(
+                    "Not saved: someone else changed this association in the "
+                    "meantime. Your input is kept below; open the association's "
+                    "page to see their change, then save again to apply yours."
                 )
             )
-            error = saved.error
-            if error is not None:
-                if error.error_code == "edit_conflict":
-                    # The editor's input stays in the form, which now carries the current
-                    # version: after looking at the other change, saving again applies theirs.
-                    assoc = queries.stored_association(actor, association_id, need="edit")
-                    values["version"] = error.fields.get("version", values.get("version"))
-                    errors = {
-                        "_": [
-                            _(
-                                "Not saved: someone else changed this association in the "
-                                "meantime. Your input is kept below; open the association's "
-                                "page to see their change, then save again to apply yours."
-                            )
-                        ]
-                    }
-                    status = 409
-                elif error.error_code == "bad_version":
-                    errors = {"_": [error.message]}
-                    status = error.code or 400
-                else:
-                    errors = saved.field_errors()
-            else:
-                flash(_("Saved."), "success")
-                return redirect(url_for("directory.show_association", association_id=assoc.id))
+            status = 409
+        elif error.error_code == "bad_version":
+            form.form_errors.append(error.message)
+            status = error.code or 400
+        else:
+            errors_beside_fields(form, error)
+    elif form.is_submitted():
+        status = 422
     return render_template(
-        "directory/form.html",
-        mode="edit",
-        assoc=assoc,
-        visibilities=MEMBERS_VISIBILITY_LABELS,
-        **_form_context(values, errors),
-    ), (status if errors else 200)
+        "directory/form.html", mode="edit", assoc=assoc, form=form, **_form_context()
+    ), status
 
 
 @bp.route("/associations/<int:association_id>/logo", methods=["POST"])
@@ -364,10 +338,12 @@ def logo(association_id: int, name: str) -> ResponseReturnValue:
 @rate_limit("association_join")
 def join(association_id: int) -> ResponseReturnValue:
     actor = require_user()
+    form = JoinForm()
+    if not form.validate_on_submit():  # the message too long: shown beside it, kept
+        return show_association(association_id, join_form=form), 422
     assoc = access_association(actor, association_id)
-    message = request.form.get("message", "")[:1000]
     form_action(
-        lambda: services.request_join(actor, assoc, message),
+        lambda: services.request_join(actor, assoc, form.message.data or ""),
         _("Your request was sent to the association's administrators."),
     )
     return redirect(url_for("directory.show_association", association_id=assoc.id))
@@ -424,8 +400,14 @@ def approval_queue() -> ResponseReturnValue:
         if action not in ("approve", "reject", "suspend"):
             abort(400)
         assoc = access_association(actor, association_id, need="moderate")
-        reason = request.form.get("reason", "").strip()[:1000]
-        form_action(lambda: services.decide_association(actor, assoc, action, reason), _("Saved."))
+        form = DecisionForm()
+        if form.validate_on_submit():
+            reason = form.reason.data or ""
+            form_action(
+                lambda: services.decide_association(actor, assoc, action, reason), _("Saved.")
+            )
+        else:  # nothing decided: the reason's own words say why
+            flash(" ".join(str(m) for ms in form.errors.values() for m in ms), "error")
         return redirect(url_for("directory.approval_queue"))
     pending, suspended, creators = queries.approval_queue()
     return render_template(

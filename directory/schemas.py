@@ -16,10 +16,17 @@ SIZES = ("small", "medium", "large")
 MAX_RADIUS_KM = 2000.0
 
 
+FOUNDED_MIN = 1900
+
+
+def founded_max() -> int:
+    """The latest founding year: this year at validation time, not at import (a server
+    started in December must accept next month's new associations)."""
+    return utcnow().year
+
+
 def _founded(year: int) -> None:
-    # The bound is this year at validation time, not at import: a server started in
-    # December must accept next month's new associations.
-    validate.Range(min=1900, max=utcnow().year)(year)
+    validate.Range(min=FOUNDED_MIN, max=founded_max())(year)
 
 
 class AssociationInSchema(ma.Schema):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.api import ApiError, not_found
 from app.db import db
-from directory import get_association, membership_role, user_memberships
+from directory import get_association, get_associations, membership_role, user_memberships
 from projects.models import Activity, Milestone, Project, ProjectAssociation
 
 Need = Literal["view", "comment", "edit"]
@@ -45,11 +45,13 @@ def roles_in(actor: User | None, project: Project, *, active_only: bool = False)
     if actor is None:
         return set()
     owning = set(project.association_ids)
-    return {
-        m.role
-        for m in user_memberships(actor.id)
-        if m.association_id in owning and not (active_only and is_suspended(m.association_id))
-    }
+    mine = [m for m in user_memberships(actor.id) if m.association_id in owning]
+    if active_only and mine:  # their associations' status, in one query
+        known = get_associations(m.association_id for m in mine)
+        mine = [
+            m for m in mine if (a := known.get(m.association_id)) is None or a.status != "suspended"
+        ]
+    return {m.role for m in mine}
 
 
 def invited_staff_of(actor: User | None, project: Project) -> list[int]:

@@ -5,7 +5,7 @@ history), month calendar, history, personal calendar feed. They work without Jav
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 import marshmallow as ma
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
@@ -16,21 +16,22 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import utcnow
-from app.edge import attempt, form_action
+from app.edge import SchemaForm, attempt, errors_beside_fields, form_action
 from app.i18n import local_day, local_input_to_utc, text_direction
 from app.limits import rate_limit
-from app.validation_messages import translate_fields
 from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
+from projects.forms import (
+    ActivityForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    ProjectEditForm,
+    ProjectForm,
+)
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
 from projects.schemas import (
-    ActivityCreateSchema,
     CommentCreateSchema,
-    MilestoneCreateSchema,
-    MilestonePatchSchema,
-    ProjectCreateSchema,
-    ProjectPatchSchema,
 )
 from projects.timeline import Chart, Row, build_chart, build_svg
 
@@ -119,22 +120,6 @@ def _flash_error(error: ma.ValidationError | ApiError) -> None:
         text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
         parts.append(f"{name}: {text}")
     flash(" — ".join(parts), "error")
-
-
-def _schema_errors(error: ma.ValidationError) -> dict[str, list[str]]:
-    """A form's input refused by the schema, as a re-rendered form shows it: per field, in the
-    reader's language (what :meth:`app.edge.Outcome.field_errors` gives for a refused write)."""
-    messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-    return {str(name): _texts(found) for name, found in translate_fields(messages).items()}
-
-
-def _texts(found: Any) -> list[str]:
-    """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
-    if isinstance(found, dict):
-        return [text for value in found.values() for text in _texts(value)]
-    if isinstance(found, list):
-        return [text for value in found for text in _texts(value)]
-    return [str(found)]
 
 
 def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
@@ -265,34 +250,29 @@ def list_projects() -> ResponseReturnValue:
 def new_project() -> ResponseReturnValue:
     actor = require_user()
     choices = queries.editable_associations(actor)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            data = _load(
-                ProjectCreateSchema(),
-                ["title", "description", "association_ids", "starts_on", "ends_on", "visibility"],
-                multi=("association_ids",),
-            )
-        except ma.ValidationError as error:
-            errors = _schema_errors(error)
-        else:
-            created = attempt(lambda: services.create_project(actor, data))
-            if created.error is not None and created.error.code in (401, 403, 404):
-                raise created.error
-            errors = created.field_errors()
-            if created.value is not None:
-                flash(_("Project created."), "success")
-                return redirect(
-                    url_for("projects.show_project", project_id=created.value.id), code=303
-                )
+    form = ProjectForm()
+    status = 200
+    if form.validate_on_submit():
+        created = attempt(lambda: services.create_project(actor, form.changes))
+        if created.error is None:
+            assert created.value is not None
+            flash(_("Project created."), "success")
+            return redirect(url_for("projects.show_project", project_id=created.value.id), code=303)
+        if created.error.code in (401, 403, 404):
+            raise created.error
+        errors_beside_fields(form, created.error)
+        status = 422
+    elif form.is_submitted():
+        status = 422
     return render_template(
         "projects/new.html",
         choices=choices,
         visibilities=VISIBILITIES,
         visibility_label=visibility_label,
-        form=request.form,
-        errors=errors,
-    ), (422 if errors else 200)
+        form=form,
+        # each field's reasons, the form's own under "_"
+        errors={name or "_": list(reasons) for name, reasons in form.errors.items()},
+    ), status
 
 
 def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -330,15 +310,32 @@ def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict
         "statuses": logic.STATUSES,
         "milestones_by_id": {m.id: m for m in project.milestones},
         "draft": draft or {"form": None, "values": {}},
+        #: the item just saved (``?saved=milestone-3``): its confirmation is shown beside it
+        "saved": request.args.get("saved"),
     }
 
 
+F = TypeVar("F", MilestoneForm, ActivityForm)
+
+
+def _with_milestones(form: F, data: dict[str, Any]) -> F:
+    """The form's choice of the project's milestones (an activity's may be none)."""
+    form.offer_milestones([(str(m["id"]), m["title"]) for m in data["milestones"]])
+    return form
+
+
 def render_project(
-    project: Project, *, status: int = 200, draft: dict[str, Any] | None = None
+    project: Project,
+    *,
+    status: int = 200,
+    draft: dict[str, Any] | None = None,
+    forms: dict[str, SchemaForm] | None = None,
 ) -> ResponseReturnValue:
     """The project page; ``draft`` keeps a refused form's input (``{"form": "milestone-3" or
-    "project", "values": {...}}``) so that nothing the editor typed is lost."""
+    "project", "values": {...}}``) so that nothing the editor typed is lost; ``forms``: a
+    refused new milestone or activity (``{"milestone": form}``), shown open with its reasons."""
     live = _live_context(project, draft)
+    forms = forms or {}
     data, can, staff_of = live["data"], live["can"], live["staff_of"]
     return render_template(
         "projects/show.html",
@@ -352,6 +349,10 @@ def render_project(
         leavable=[a for a in data["associations"] if a["id"] in staff_of and can["edit"]]
         if len(data["associations"]) > 1
         else [],
+        milestone_form=_with_milestones(
+            forms.get("milestone") or MilestoneForm(formdata=None), data
+        ),
+        activity_form=_with_milestones(forms.get("activity") or ActivityForm(formdata=None), data),
     ), status
 
 
@@ -403,23 +404,21 @@ def timeline(project_id: int) -> ResponseReturnValue:
 def edit_project(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
-    try:
-        data = _load(
-            ProjectPatchSchema(),
-            ["title", "description", "starts_on", "ends_on", "visibility", "status"],
+    form = ProjectEditForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            lambda: services.update_project(
+                actor, project, form.changes, expected_version(request.form.get("version"))
+            )
         )
-        expected = expected_version(request.form.get("version"))
-    except (ma.ValidationError, ApiError) as error:
-        _flash_error(error)
-        return _back(project_id)
-    saved = attempt(lambda: services.update_project(actor, project, data, expected))
-    if saved.error is None:
-        flash(_("Project saved."), "success")
-    elif saved.error.error_code == "edit_conflict":
-        return _conflict_page(project, "project", saved.error)
-    else:
-        _flash_error(saved.error)
-    return _back(project_id)
+        if saved.error is None:
+            flash(_("Project saved."), "success")
+            return _back(project_id)
+        if saved.error.error_code == "edit_conflict":
+            return _conflict_page(project, "project", saved.error)
+        errors_beside_fields(form, saved.error)
+    # refused: the page again, the edit form open with the reasons beside its fields
+    return render_project(queries.stored_project(actor, project_id), status=422, draft=form.draft())
 
 
 @bp.route("/projects/<int:project_id>/invitations/<int:association_id>", methods=["POST"])
@@ -458,28 +457,39 @@ def leave_project(project_id: int) -> ResponseReturnValue:
     return redirect(url_for("projects.list_projects"), code=303)
 
 
+def _refused_form(project: Project, name: str, form: SchemaForm) -> ResponseReturnValue:
+    """422: the project page again, the refused form open with each reason beside its field
+    and the input kept (the form's action names its place on the page: the browser shows it
+    there). The refused write was rolled back: the page reads what is stored now."""
+    project = queries.stored_project(get_current_user(), project.id)
+    return render_project(project, status=422, forms={name: form})
+
+
+def _saved(project_id: int, item: str) -> ResponseReturnValue:
+    """Back to the project page at the item just saved, its confirmation shown beside it
+    (issue 13: a confirmation at the top of the page was out of view)."""
+    return redirect(
+        url_for("projects.show_project", project_id=project_id, saved=item) + f"#{item}",
+        code=303,
+    )
+
+
 @bp.route("/projects/<int:project_id>/milestones", methods=["POST"])
 @login_required
 @rate_limit("project_write")
 def add_milestone(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
-    try:
-        data = _load(
-            MilestoneCreateSchema(),
-            ["title", "description", "starts_on", "due_on", "weight", "depends_on"],
-            multi=("depends_on",),
-        )
-    except ma.ValidationError as error:
-        _flash_error(error)
-        return _back(project_id, "#new-milestone")
-    added = attempt(lambda: services.add_milestone(actor, project, data))
-    if added.value is not None:
-        flash(_("Milestone added."), "success")
-        return _back(project_id, f"#milestone-{added.value.id}")
-    if added.error is not None:
-        _flash_error(added.error)
-    return _back(project_id, "#new-milestone")
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        added = attempt(lambda: services.add_milestone(actor, project, form.changes))
+        if added.value is not None:
+            return _saved(project_id, f"milestone-{added.value.id}")
+        assert added.error is not None
+        if added.error.code in (401, 403, 404):
+            raise added.error
+        errors_beside_fields(form, added.error)
+    return _refused_form(project, "milestone", form)
 
 
 @bp.route("/milestones/<int:milestone_id>/update", methods=["POST"])
@@ -488,24 +498,21 @@ def update_milestone(milestone_id: int) -> ResponseReturnValue:
     actor = require_user()
     milestone = access.access_milestone(actor, milestone_id, "edit")
     project_id = milestone.project_id
-    try:
-        data = _load(
-            MilestonePatchSchema(),
-            ["title", "status", "progress", "starts_on", "due_on", "weight", "depends_on"],
-            multi=("depends_on",) if "depends_on_present" in request.form else (),
+    form = MilestoneEditForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            lambda: services.update_milestone(
+                actor, milestone, form.changes, expected_version(request.form.get("version"))
+            )
         )
-        expected = expected_version(request.form.get("version"))
-    except (ma.ValidationError, ApiError) as error:
-        _flash_error(error)
-        return _back(project_id, f"#milestone-{milestone_id}")
-    saved = attempt(lambda: services.update_milestone(actor, milestone, data, expected))
-    if saved.error is None:
-        flash(_("Milestone saved."), "success")
-    elif saved.error.error_code == "edit_conflict":
-        return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
-    else:
-        _flash_error(saved.error)
-    return _back(project_id, f"#milestone-{milestone_id}")
+        if saved.error is None:
+            return _saved(project_id, f"milestone-{milestone_id}")
+        if saved.error.error_code == "edit_conflict":
+            return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
+        errors_beside_fields(form, saved.error)
+    # refused: the page again, this milestone's form open with the reasons beside its fields
+    project = queries.stored_project(actor, project_id)
+    return render_project(project, status=422, draft=form.draft(milestone_id))
 
 
 @bp.route("/milestones/<int:milestone_id>/delete", methods=["POST"])
@@ -524,21 +531,16 @@ def delete_milestone(milestone_id: int) -> ResponseReturnValue:
 def add_activity(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
-    try:
-        data = _load(
-            ActivityCreateSchema(),
-            ["title", "description", "location", "starts_at", "ends_at", "milestone_id"],
-        )
-    except ma.ValidationError as error:
-        _flash_error(error)
-        return _back(project_id, "#new-activity")
-    added = attempt(lambda: services.add_activity(actor, project, data))
-    if added.value is not None:
-        flash(_("Activity scheduled."), "success")
-        return _back(project_id, f"#activity-{added.value.id}")
-    if added.error is not None:
-        _flash_error(added.error)
-    return _back(project_id, "#new-activity")
+    form = ActivityForm()
+    if form.validate_on_submit():
+        added = attempt(lambda: services.add_activity(actor, project, form.changes))
+        if added.value is not None:
+            return _saved(project_id, f"activity-{added.value.id}")
+        assert added.error is not None
+        if added.error.code in (401, 403, 404):
+            raise added.error
+        errors_beside_fields(form, added.error)
+    return _refused_form(project, "activity", form)
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["POST"])

@@ -23,7 +23,12 @@ from app.db import db, for_update, utcnow
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
-from directory import association_member_ids, get_association, membership_role
+from directory import (
+    approved_association_roles,
+    association_member_ids,
+    get_association,
+    membership_role,
+)
 from projects import logic, queries
 from projects.access import EDITOR_ROLES
 from projects.models import (
@@ -145,28 +150,28 @@ def _emit_activity(activity: Activity, deleted: bool = False) -> None:
 # ---------------------------------------------------------------- projects
 
 
-def _check_associations(actor: User, association_ids: list[int]) -> list[int]:
+def _check_associations(actor: User, association_ids: list[int]) -> dict[int, str | None]:
+    """The associations named (once each, in order), each with the actor's role in it: all
+    approved, read in one query."""
     ids = list(dict.fromkeys(association_ids))
     if not ids:
         raise invalid(_("Choose at least one association."), {"association_ids": [_("Required.")]})
     if len(ids) > MAX_ASSOCIATIONS:
         raise invalid(_("Too many associations."), {"association_ids": [_("At most 20.")]})
+    roles = approved_association_roles(actor.id, ids)
     for aid in ids:
-        assoc = get_association(aid)
-        if assoc is None or assoc.status != "approved":
+        if aid not in roles:
             raise invalid(
                 _("Unknown association."),
                 {"association_ids": [_("No approved association with id %(id)s.", id=aid)]},
             )
-    if not actor.is_admin and not any(
-        membership_role(actor.id, aid) in EDITOR_ROLES for aid in ids
-    ):
+    if not actor.is_admin and not any(roles[aid] in EDITOR_ROLES for aid in ids):
         raise ApiError(
             403,
             "forbidden",
             _("Only admins and coordinators of one of these associations may create a project."),
         )
-    return ids
+    return {aid: roles[aid] for aid in ids}
 
 
 def _title(value: str) -> str:
@@ -188,10 +193,10 @@ def _check_project_dates(starts_on: dt.date, ends_on: dt.date) -> None:
 def create_project(actor: User, data: dict[str, Any]) -> Project:
     """Create a project. It is owned by the listed associations the actor speaks for (admin or
     coordinator; a platform admin speaks for all); the others are invited, as with an edit."""
-    ids = _check_associations(actor, data["association_ids"])
+    roles = _check_associations(actor, data["association_ids"])
     _check_project_dates(data["starts_on"], data["ends_on"])
-    invited = [aid for aid in ids if not actor.is_admin and not _may_speak_for(actor, aid)]
-    ids = [aid for aid in ids if aid not in invited]
+    invited = [aid for aid in roles if not actor.is_admin and roles[aid] not in EDITOR_ROLES]
+    ids = [aid for aid in roles if aid not in invited]
     project = Project(
         title=_title(data["title"]),
         description=clean_text(data.get("description", "")),

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.db import db
+from app.db import db, utcnow
 from directory.models import Association, Membership
 from tests.conftest import csrf_token
 from tests.directory.factories import MembershipFactory
@@ -281,3 +281,94 @@ def test_directory_page_offers_a_field_filter_and_nearby_places(
         assert "taghazout" in html
     html = text(client.get("/directory", query_string={"q": "surf"}))
     assert "nearby-places" not in html and "field-suggestion" not in html
+
+
+def test_a_refused_registration_shows_each_reason_beside_its_field_and_keeps_the_input(
+    app: Flask, ref: None, logged_in: Any
+) -> None:
+    browser = logged_in(UserFactory())
+    token = csrf_token(browser, "/associations/new")
+    refused = browser.post(
+        "/associations/new",
+        data={
+            "csrf_token": token,
+            "name": "Association Assalam",
+            "description": "Aide scolaire",
+            "fields": ["education"],
+            "city": "oujda",
+            "member_count": "beaucoup",
+            "founded_year": str(utcnow().year + 1),
+            "email": "not an email",
+        },
+    )
+    page = text(refused)
+    assert refused.status_code == 422
+    for name in ("member_count", "founded_year", "email"):
+        assert f'id="{name}-error"' in page and f'aria-describedby="{name}-error"' in page
+    assert 'id="name-error"' not in page
+    assert 'value="Association Assalam"' in page and "Aide scolaire</textarea>" in page
+    assert 'value="beaucoup"' in page and 'value="not an email"' in page
+    assert re.search(r'value="education"\s+checked', page)
+    assert re.search(r'value="oujda"\s+selected', page)
+    assert db.session.query(Association).filter_by(name="Association Assalam").count() == 0
+
+
+def test_the_founding_year_may_be_this_year_whenever_the_server_started(
+    app: Flask, ref: None, logged_in: Any
+) -> None:
+    """The form's maximum is this year when the page is asked for, not when the code loaded."""
+    year = utcnow().year
+    browser = logged_in(UserFactory())
+    page = text(browser.get("/associations/new"))
+    assert re.search(rf'id="founded_year"[^>]*max="{year}"', page), page
+    token = csrf_token(browser, "/associations/new")
+    done = browser.post(
+        "/associations/new",
+        data={"csrf_token": token, "name": "Association Jdida", "founded_year": str(year)},
+    )
+    assert done.status_code == 302, text(done)[:2000]
+
+
+def test_a_refused_edit_shows_the_reason_beside_the_field_and_keeps_the_input(
+    app: Flask, make_assoc: Make, logged_in: Any
+) -> None:
+    founder = UserFactory()
+    assoc = make_assoc("Association Annakhil", creator=founder, city="rabat")
+    browser = logged_in(founder)
+    token = csrf_token(browser, f"/associations/{assoc.id}/edit")
+    refused = browser.post(
+        f"/associations/{assoc.id}/edit",
+        data={
+            "csrf_token": token,
+            "version": str(assoc.version),
+            "name": "Association Annakhil Sale",
+            "city": "atlantis",
+            "phone": "06 12 34 56 78",
+        },
+    )
+    page = text(refused)
+    assert refused.status_code == 422
+    assert 'id="city-error"' in page and 'id="name-error"' not in page
+    assert 'value="Association Annakhil Sale"' in page and 'value="06 12 34 56 78"' in page
+    db.session.expire_all()
+    assert db.session.get(Association, assoc.id).name == "Association Annakhil"
+
+
+def test_a_join_message_too_long_is_refused_beside_it_and_kept(
+    app: Flask, make_assoc: Make, logged_in: Any
+) -> None:
+    assoc = make_assoc("Association Tiwizi", creator=UserFactory())
+    newcomer = UserFactory()
+    browser = logged_in(newcomer)
+    token = csrf_token(browser, f"/associations/{assoc.id}")
+    message = "Salam " * 200
+    refused = browser.post(
+        f"/associations/{assoc.id}/join", data={"csrf_token": token, "message": message}
+    )
+    page = text(refused)
+    assert refused.status_code == 422
+    assert 'id="message-error"' in page and message.strip() in page
+    assert (
+        db.session.query(Membership).filter_by(association_id=assoc.id, user_id=newcomer.id).count()
+        == 0
+    )

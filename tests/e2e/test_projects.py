@@ -48,7 +48,11 @@ def test_milestone_update_appears_live_on_members_page(new_page, live_server):
     editor_item.locator("summary").click()
     editor_item.locator("select[name=status]").select_option("done")
     editor_item.locator("form.milestone-form button[type=submit]").click()
-    editor.wait_for_url(f"**/projects/{project.id}#milestone-{milestone.id}")
+    editor.wait_for_url(
+        f"**/projects/{project.id}?saved=milestone-{milestone.id}#milestone-{milestone.id}"
+    )
+    # issue 13: the page opens at the milestone, its confirmation beside it, in view
+    expect(editor_item.locator("[role=status]")).to_be_in_viewport()
 
     # the member's page, never reloaded, follows
     expect(item.locator('[data-field="progress-text"]')).to_have_text("100%")

@@ -8,7 +8,7 @@ import pytest
 from app.db import db
 from projects.models import Milestone, Project, ProjectChange, ProjectComment
 from tests.conftest import count_statements
-from tests.directory.factories import AssociationFactory
+from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.projects.factories import MilestoneFactory, ProjectFactory
 
@@ -545,3 +545,29 @@ def test_a_project_its_comments_and_its_history_run_a_constant_number_of_queries
 
     # before: (10, 7, 7) and (20, 12, 12), an owner, an author or an actor per row
     assert statements_for(0) == statements_for(5)
+
+
+def test_creating_a_project_checks_its_associations_in_a_constant_number_of_queries(api, world):
+    """The associations named and the creator's role in each are read at once: as many
+    reads for a project of 2 associations as for one of 8 (each owner is one more row
+    written)."""
+    client = api(world.coordinator)
+
+    def statements_for(count: int) -> int:
+        owners = [AssociationFactory(name=f"Partenaire {count}-{i}") for i in range(count)]
+        for association in owners:
+            MembershipFactory(association=association, user=world.coordinator, role="admin")
+        db.session.commit()
+        body = {
+            "title": f"Projet {count}",
+            "association_ids": [a.id for a in owners],
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        }
+        with count_statements() as statements:
+            created = client.post("/api/v1/projects", json=body)
+        assert created.status_code == 201, created.get_json()
+        assert created.get_json()["association_ids"] == body["association_ids"]
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    assert statements_for(2) == statements_for(8)

@@ -364,3 +364,138 @@ def test_an_activity_that_took_place_links_to_its_report(logged_in, world):
     assert "/library/reports/new" not in member  # members read reports, staff write them
     form = logged_in(world.coordinator).get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert 'value="Caravane Tata"' in form and f'name="activity_id" value="{past.id}"' in form
+
+
+def test_a_refused_milestone_shows_its_reasons_beside_the_fields_and_keeps_the_input(
+    logged_in, world
+):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
+    # the form is sent to its own place on the page: a refusal shows it where the person was
+    assert f'action="/projects/{project.id}/milestones#new-milestone"' in page
+    refused = browser.post(
+        f"/projects/{project.id}/milestones",
+        data={
+            "csrf_token": token,
+            "title": "Formation des bénévoles",
+            "description": "Deux jours",
+            "starts_on": "2026-06-01",
+            "due_on": "2026-05-01",
+            "weight": "500",
+        },
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    form = html.split('id="new-milestone"')[1].split("</details>")[0]
+    assert form.startswith(" open") or "open" in form.split(">")[0]
+    assert 'id="nm-weight-error"' in form and 'aria-describedby="nm-weight-error"' in form
+    assert 'value="Formation des bénévoles"' in form and "Deux jours</textarea>" in form
+    assert 'value="500"' in form and 'value="2026-06-01"' in form
+    db.session.expire_all()
+    assert db.session.query(Milestone).count() == 0
+
+    # the service's refusal (due before the start) is shown beside its field too
+    refused = browser.post(
+        f"/projects/{project.id}/milestones",
+        data={
+            "csrf_token": token,
+            "title": "Formation",
+            "starts_on": "2026-06-01",
+            "due_on": "2026-05-01",
+        },
+    )
+    form = refused.get_data(as_text=True).split('id="new-milestone"')[1].split("</details>")[0]
+    assert refused.status_code == 422 and 'id="nm-due-error"' in form
+    assert db.session.query(Milestone).count() == 0
+
+
+def test_a_refused_activity_shows_its_reasons_beside_the_fields_and_keeps_the_input(
+    logged_in, world
+):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'action="/projects/{project.id}/activities#new-activity"' in page
+    refused = browser.post(
+        f"/projects/{project.id}/activities",
+        data={
+            "csrf_token": token,
+            "title": "Atelier",
+            "starts_at": "2026-04-10T09:00",
+            "ends_at": "not a time",
+            "location": "Oujda",
+        },
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    form = html.split('id="new-activity"')[1].split("</details>")[0]
+    assert 'id="na-end-error"' in form
+    assert 'value="Atelier"' in form and 'value="Oujda"' in form
+    assert 'value="2026-04-10T09:00"' in form
+    assert db.session.query(Activity).count() == 0
+
+
+def test_a_saved_milestone_lands_where_its_confirmation_is_read(logged_in, world):
+    """Issue 13: after saving, the page opens at the milestone, and the confirmation is there."""
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    added = browser.post(
+        f"/projects/{project.id}/milestones",
+        data={"csrf_token": token, "title": "Formation", "due_on": "2026-05-01"},
+    )
+    milestone = db.session.query(Milestone).one()
+    assert added.status_code == 303
+    assert added.headers["Location"].endswith(f"#milestone-{milestone.id}")
+    page = browser.get(added.headers["Location"]).get_data(as_text=True)
+    item = page.split(f'id="milestone-{milestone.id}"')[1].split("</li>")[0]
+    assert 'role="status"' in item
+
+
+def test_a_refused_milestone_update_shows_the_reason_beside_the_field_in_place(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    milestone = MilestoneFactory(project=project, progress=10)
+    db.session.commit()
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    page = browser.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'action="/milestones/{milestone.id}/update#milestone-{milestone.id}"' in page
+    refused = browser.post(
+        f"/milestones/{milestone.id}/update",
+        data={"csrf_token": token, "status": "in_progress", "progress": "160"},
+    )
+    assert refused.status_code == 422
+    item = refused.get_data(as_text=True).split(f'id="milestone-{milestone.id}"')[1]
+    item = item.split("</details>")[0]
+    assert '<details class="edit" open>' in item
+    error_id = f"ms-progress-{milestone.id}-error"
+    assert f'id="{error_id}"' in item and f'aria-describedby="{error_id}"' in item
+    assert 'value="160"' in item and "someone else" not in item
+    db.session.expire_all()
+    assert db.session.get(Milestone, milestone.id).progress == 10
+
+
+def test_a_refused_project_edit_shows_the_reason_beside_the_field_in_place(logged_in, world):
+    project = ProjectFactory(visibility="members", associations=[world.a], title="Caravane")
+    browser = logged_in(world.coordinator)
+    token = csrf_token(browser, f"/projects/{project.id}")
+    refused = browser.post(
+        f"/projects/{project.id}/edit",
+        data={
+            "csrf_token": token,
+            "title": "Caravane médicale",
+            "starts_on": "2026-06-30",
+            "ends_on": "pas une date",
+        },
+    )
+    assert refused.status_code == 422
+    form = refused.get_data(as_text=True).split('id="edit-project"')[1].split("</details>")[0]
+    assert form.startswith(" open")
+    assert 'id="ep-end-error"' in form and 'aria-describedby="ep-end-error"' in form
+    assert 'value="Caravane médicale"' in form and 'value="pas une date"' in form
+    assert "someone else" not in form
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).title == "Caravane"
