@@ -42,9 +42,7 @@ from directory.serialize import (
     association_dict,
     current_lang,
     field_dict,
-    load_associations_by_ids,
     member_dict,
-    memberships_of,
     regions_tree,
 )
 
@@ -59,10 +57,10 @@ class Associations(MethodView):
         """Search approved associations: text, facets with counts, sort, distance."""
         actor = get_current_user()
         found = search_associations(args, actor=actor, locale=current_lang())
-        mine = memberships_of(actor, found["ids"])
+        mine = queries.memberships_of(actor, found["ids"])
         items = [
             association_dict(a, actor, distance=found["distances"].get(a.id), mine=mine.get(a.id))
-            for a in load_associations_by_ids(found["ids"])
+            for a in queries.load_associations_by_ids(found["ids"])
         ]
         return {
             "items": items,
@@ -97,7 +95,7 @@ def pending_associations(args: dict[str, Any]) -> dict[str, Any]:
     if not actor.is_admin:
         raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
     page = paginate(queries.pending_query(), args["page"], args["per_page"])
-    mine = memberships_of(actor, [a.id for a in page["items"]])
+    mine = queries.memberships_of(actor, [a.id for a in page["items"]])
     page["items"] = [association_dict(a, actor, mine=mine.get(a.id)) for a in page["items"]]
     return page
 
@@ -237,7 +235,7 @@ def get_fields() -> list[dict[str, Any]]:
 @blp.response(200, RegionOutSchema(many=True))
 def get_regions() -> list[dict[str, Any]]:
     """Regions with their prefectures/provinces and cities (with coordinates)."""
-    return regions_tree(current_lang())
+    return regions_tree(queries.regions(), current_lang())
 
 
 __all__ = ["blp"]

@@ -4,7 +4,7 @@ own pages and API (member lists, the approval queue), each a fixed number of que
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.db import db
 from app.memo import per_request
 from directory.access import Need, access_association, can_see_members, membership
-from directory.models import Association, Field, Membership
+from directory.models import Association, Field, Membership, Province, Region
 
 
 @dataclass(frozen=True)
@@ -209,3 +209,44 @@ def approval_queue() -> tuple[list[Association], list[Association], dict[int, Us
     creator_ids = {a.created_by_id for a in pending if a.created_by_id is not None}
     creators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(creator_ids)))}
     return pending, suspended, creators
+
+
+def memberships_of(actor: Any, association_ids: Sequence[int]) -> dict[int, Membership]:
+    """The actor's membership rows in those associations, in one query (for lists)."""
+    if actor is None or not association_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Membership).where(
+            Membership.user_id == actor.id, Membership.association_id.in_(association_ids)
+        )
+    )
+    return {m.association_id: m for m in rows}
+
+
+def load_associations_by_ids(ids: Sequence[int]) -> list[Association]:
+    """The associations in the order of ``ids`` (missing ones skipped)."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Association)
+        .where(Association.id.in_(list(ids)))
+        .options(
+            selectinload(Association.fields),
+            selectinload(Association.region),
+            selectinload(Association.province),
+            selectinload(Association.city),
+        )
+    ).all()
+    by_id = {a.id: a for a in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def regions() -> list[Region]:
+    """Every region with its provinces and their cities (three queries in all)."""
+    return list(
+        db.session.scalars(
+            select(Region)
+            .order_by(Region.position)
+            .options(selectinload(Region.provinces).selectinload(Province.cities))
+        )
+    )

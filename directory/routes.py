@@ -46,7 +46,6 @@ from directory.search import FACETS, search_associations
 from directory.serialize import (
     association_dict,
     current_lang,
-    load_associations_by_ids,
     regions_tree,
 )
 
@@ -116,7 +115,7 @@ def index() -> ResponseReturnValue:
         found = search_associations(args, actor=actor, locale=current_lang())
     items = [
         association_dict(a, None, distance=found["distances"].get(a.id))
-        for a in load_associations_by_ids(found["ids"])
+        for a in queries.load_associations_by_ids(found["ids"])
     ]
     pages = max(1, -(-found["total"] // args["per_page"]))
     # the filters as understood ("Casa" in the city filter is casablanca)
@@ -187,7 +186,7 @@ def _form_choices(form: AssociationForm) -> None:
 
 def _form_context() -> dict[str, Any]:
     lang = current_lang()
-    return {"regions": regions_tree(lang), "lang": lang}
+    return {"regions": regions_tree(queries.regions(), lang), "lang": lang}
 
 
 @bp.route("/associations/new", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
-"""Associations, members and reference data as JSON-ready dicts (API and pages)."""
+"""Associations, members and reference data as JSON-ready dicts (API and pages); what they
+need is read by ``directory.queries`` and handed in."""
 
 from __future__ import annotations
 
@@ -7,10 +8,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import get_locale
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.db import db
 from app.markdown import render_markdown
 from directory.access import membership
 from directory.models import Association, Field, Membership, Region
@@ -39,18 +37,6 @@ def logo_url(assoc: Association) -> str | None:
     return url_for("directory.logo", association_id=assoc.id, name=assoc.logo)
 
 
-def memberships_of(actor: Any, association_ids: Sequence[int]) -> dict[int, Membership]:
-    """The actor's membership rows in those associations, in one query (for lists)."""
-    if actor is None or not association_ids:
-        return {}
-    rows = db.session.scalars(
-        select(Membership).where(
-            Membership.user_id == actor.id, Membership.association_id.in_(association_ids)
-        )
-    )
-    return {m.association_id: m for m in rows}
-
-
 _UNKNOWN: Any = object()
 
 
@@ -61,7 +47,7 @@ def association_dict(
     lang: str | None = None,
     mine: Membership | None = _UNKNOWN,
 ) -> dict[str, Any]:
-    """The API shape of an association; lists pass ``mine`` from :func:`memberships_of`."""
+    """The API shape of an association; lists pass ``mine`` from ``queries.memberships_of``."""
     lang = lang or current_lang()
     if mine is _UNKNOWN:
         mine = None if actor is None else membership(actor.id, assoc.id)
@@ -101,24 +87,6 @@ def association_dict(
     }
 
 
-def load_associations_by_ids(ids: Sequence[int]) -> list[Association]:
-    """The associations in the order of ``ids`` (missing ones skipped)."""
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        select(Association)
-        .where(Association.id.in_(list(ids)))
-        .options(
-            selectinload(Association.fields),
-            selectinload(Association.region),
-            selectinload(Association.province),
-            selectinload(Association.city),
-        )
-    ).all()
-    by_id = {a.id: a for a in rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
 def member_dict(m: Membership, *, with_message: bool = False) -> dict[str, Any]:
     """A membership; the join request's message only ``with_message`` (the association's
     admins, the platform admins, the requester): it may carry a phone number or a story."""
@@ -135,8 +103,8 @@ def member_dict(m: Membership, *, with_message: bool = False) -> dict[str, Any]:
     return data
 
 
-def regions_tree(lang: str) -> list[dict[str, Any]]:
-    regions = db.session.scalars(select(Region).order_by(Region.position)).all()
+def regions_tree(regions: Sequence[Region], lang: str) -> list[dict[str, Any]]:
+    """Regions, their provinces and cities (``queries.regions``) with labels in ``lang``."""
     return [
         {
             "code": r.code,

@@ -88,3 +88,15 @@ def test_feature_edges_read_through_queries(package: str) -> None:
             relative = path.relative_to(ROOT).as_posix()
             found += [f"{relative}:{line}" for line in _edge_reads(path)]
     assert not found, "reads go to queries.py, checks to access.py: " + ", ".join(found)
+
+
+@pytest.mark.parametrize("package", FEATURES)
+def test_serializers_read_nothing(package: str) -> None:
+    """``serialize.py`` shapes what it is given: what a dict needs besides its rows is read in
+    ``queries.py`` and handed in (a constant number of queries for a list, one place to look)."""
+    found = []
+    for path in _modules(package):
+        if path.name == "serialize.py":
+            relative = path.relative_to(ROOT).as_posix()
+            found += [f"{relative}:{line}" for line in _edge_reads(path)]
+    assert not found, "serializers take what queries.py read: " + ", ".join(found)
