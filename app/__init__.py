@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
@@ -97,8 +98,6 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
 
 def _migrations_dir() -> Any:
-    from pathlib import Path
-
     return Path(__file__).resolve().parent / "migrations"
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -40,8 +41,14 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from flask import Flask
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+from flask_migrate import upgrade
 from sqlalchemy import URL, Connection, Engine, delete, inspect, text
+
+from app.db import SQLITE_BUSY_TIMEOUT_MS, db
+from app.plugins import registry
+from app.search.models import SearchOutbox
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -117,8 +124,6 @@ def _uploads_dir(app: Flask) -> Path:
 
 
 def _engine() -> Engine:
-    from app.db import db
-
     return db.engine
 
 
@@ -131,8 +136,6 @@ def _revisions(conn: Connection) -> list[str]:
 
 def code_revisions() -> tuple[set[str], list[str]]:
     """Every revision the code knows, and its head(s)."""
-    from alembic.script import ScriptDirectory
-    from flask import current_app
 
     config = current_app.extensions["migrate"].migrate.get_config()
     script = ScriptDirectory.from_config(config)
@@ -186,8 +189,6 @@ def create_backup(app: Flask, output: Path | None = None) -> tuple[Path, Manifes
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
-    import io
-
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
@@ -220,8 +221,6 @@ def _sqlite_revisions(conn: sqlite3.Connection) -> list[str]:
 
 
 def _dump_sqlite(engine: Engine, out: Path) -> Manifest:
-    from app.db import SQLITE_BUSY_TIMEOUT_MS
-
     source_path = _sqlite_path(engine)
     if not source_path.exists():
         raise BackupError(f"No database at {source_path}: nothing to back up.")
@@ -394,8 +393,6 @@ def _refuse_if_used(conn: Connection, force: bool, schema: str | None = None) ->
 
 
 def _restore_sqlite(engine: Engine, db_file: Path, force: bool) -> None:
-    from app.db import SQLITE_BUSY_TIMEOUT_MS
-
     target = _sqlite_path(engine)
     with engine.connect() as conn:
         _refuse_if_used(conn, force)
@@ -531,8 +528,6 @@ def _restore_uploads(app: Flask, source: Path) -> int:
 
 
 def _migrate_to_head(manifest: Manifest) -> list[str]:
-    from flask_migrate import upgrade
-
     _known, heads = code_revisions()
     if sorted(manifest.revisions) != heads:
         upgrade()
@@ -541,9 +536,6 @@ def _migrate_to_head(manifest: Manifest) -> list[str]:
 
 def _rebuild_search(app: Flask) -> dict[str, int]:
     """Empty the outbox and rebuild every index from the restored database."""
-    from app.db import db
-    from app.plugins import registry
-    from app.search.models import SearchOutbox
 
     whoosh = Path(app.instance_path) / "search" / "whoosh"
     shutil.rmtree(whoosh, ignore_errors=True)

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cryptography.fernet import Fernet
+
 Environment = Literal["development", "testing", "production"]
 DEV_SECRET_FILE = "dev-secret-key"  # noqa: S105 - a file name, not a secret
 DEV_DATA_KEY_FILE = "dev-data-key"
@@ -246,7 +248,6 @@ class Config:
         Production refuses to start without ``JAM3IA_DATA_KEY``; development and tests keep
         one generated key in the instance folder (mode 0600) and log a warning.
         """
-        from cryptography.fernet import Fernet
 
         raw = self.data_key or self._dev_key(
             "JAM3IA_DATA_KEY", DEV_DATA_KEY_FILE, lambda: Fernet.generate_key().decode()

@@ -6,7 +6,9 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
+from app.accounts.auth import get_current_user
 from app.db import db
+from app.plugins import registry
 
 bp = Blueprint("core", __name__)
 
@@ -15,8 +17,6 @@ bp = Blueprint("core", __name__)
 def home() -> ResponseReturnValue:
     """Visitors: a search box, live figures and what is new; people: their dashboard.
     Each figure and block comes from a feature through the registry."""
-    from app.accounts.auth import get_current_user
-    from app.plugins import registry
 
     reg = registry()
     user = get_current_user()

@@ -54,6 +54,7 @@ def read_image(
     """Decode ``data`` as one of ``formats`` (Pillow's names), turned upright as the camera
     held it, in RGB (RGBA with ``alpha``). ``too_large`` and ``unsupported`` name the limit and
     the formats in the feature's words."""
+    # lazy: Pillow is heavy and only the upload endpoints decode images
     from PIL import Image as PilImage
     from PIL import ImageOps, UnidentifiedImageError
 
@@ -88,7 +89,7 @@ def read_image(
 
 def square(image: Image, side: int) -> Image:
     """The centre of ``image`` cut to a square of ``side`` pixels (an avatar)."""
-    from PIL import ImageOps
+    from PIL import ImageOps  # lazy: Pillow is heavy (see read_image)
 
     return ImageOps.fit(image, (side, side))
 

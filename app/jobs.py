@@ -29,7 +29,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Model, db, utcnow
+from app.digest import send_digests
 from app.plugins import registry
+from app.privacy import run_retention
 
 __all__ = [
     "Job",
@@ -212,8 +214,6 @@ def start_tick_thread(app: Flask, seconds: int = TICK_SECONDS) -> threading.Thre
 
 def register_core_jobs(app: Flask) -> None:
     """The core's own jobs: retention rules and the opted-in digests, daily."""
-    from app.digest import send_digests
-    from app.privacy import run_retention
 
     register_job(
         app,

@@ -28,6 +28,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from app.api import ApiError
+from app.config import ConfigError
 from app.security import limiter
 
 log = logging.getLogger("jam3ia.limits")
@@ -90,7 +91,6 @@ def items(name: str) -> list[RateLimitItem]:
 
 def validate(rates: Mapping[str, str]) -> None:
     """Refuse unknown names and unreadable rules (at start-up, naming the setting)."""
-    from app.config import ConfigError
 
     for name, value in rates.items():
         if name not in RATE_LIMITS:

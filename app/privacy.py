@@ -55,6 +55,7 @@ from app.api import ApiError
 from app.db import Base, Model, db, utcnow
 from app.plugins import registry
 from app.search.skeleton import skeleton_tokens
+from app.search.tokenizer import tokenize
 
 __all__ = [
     "FACES",
@@ -300,8 +301,6 @@ def name_key(name: str, birth_year: int | None = None, province: str | int | Non
 
 
 def _word_keys(name: str) -> list[str]:
-    from app.search.tokenizer import tokenize
-
     keys = []
     for token in tokenize(name):
         found = skeleton_tokens(token)

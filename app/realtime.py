@@ -36,7 +36,9 @@ from sqlalchemy import bindparam, select
 
 from app.accounts.auth import SESSION_KEY, find_credential
 from app.accounts.models import Credential, User
+from app.config import ConfigError
 from app.db import after_commit, db, utcnow
+from app.limits import client_address
 from app.plugins import registry
 from app.signals import credentials_revoked
 
@@ -361,9 +363,7 @@ credentials_revoked.connect(_disconnect_revoked)
 
 def check_redis(url: str) -> None:
     """Fail fast, naming ``REDIS_URL``, when the message queue cannot be reached."""
-    import redis
-
-    from app.config import ConfigError
+    import redis  # lazy: the redis client is loaded only when REDIS_URL is set
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
@@ -410,7 +410,6 @@ def init_realtime(app: Flask) -> None:
 def cap_addresses(server: Any, cap: int, proxy_count: int) -> None:
     """Refuse a transport beyond ``cap`` open ones from its address (in this process), before
     any namespace: a 401 whose body says ``too_many_sockets``."""
-    from app.limits import client_address
 
     eio = server.eio
     caps = SocketCaps()

@@ -15,6 +15,7 @@ from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from app.api import API_PREFIX
+from app.plugins import registry
 
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory defaults
 # Verified against when the login names nobody, so both answers take the same time.
@@ -112,7 +113,6 @@ def csrf_required() -> bool:
 def _endpoint_upload_limit() -> None:
     """Raise this request's size limit where a feature registered a larger one (before the
     CSRF check, which is the first to read a form body)."""
-    from app.plugins import registry
 
     limit = registry().upload_limits.get(request.endpoint or "")
     if limit is not None:

@@ -15,8 +15,13 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from app.db import db
+from app.accounts.models import User
+from app.db import db, utcnow
+from app.demo import MORE_PEOPLE
+from app.search.framework import reindex
+from directory.demo_associations import ASSOCIATIONS
 from directory.models import Association, City, Field, Membership, Province, association_fields
+from directory.reference import load_reference_data
 
 # (Arabic word with article, Latin transliterations)
 NAME_WORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -216,7 +221,6 @@ def insert_generated(
 ) -> list[int]:
     """Insert ``count`` generated associations with bulk SQL (the outbox is bypassed: call
     ``jam3ia reindex`` or pass ``index=True`` to reindex). Returns the new ids."""
-    from directory.reference import load_reference_data
 
     if db.session.scalar(select(func.count()).select_from(Field)) == 0:
         load_reference_data()
@@ -246,8 +250,6 @@ def insert_generated(
     if rows:
         flush()
     if index:
-        from app.search.framework import reindex
-
         reindex("associations")
     return ids
 
@@ -278,9 +280,6 @@ DEMO_MEMBERSHIPS: dict[str, list[tuple[str, str, str]]] = {
 
 def load_demo_directory() -> None:
     """``jam3ia seed-demo``: reference data, 60 hand-written associations and their members."""
-    from app.db import utcnow
-    from directory.demo_associations import ASSOCIATIONS
-    from directory.reference import load_reference_data
 
     load_reference_data()
     if db.session.scalar(select(func.count()).select_from(Association)):
@@ -316,15 +315,12 @@ def load_demo_directory() -> None:
     db.session.flush()
     _demo_members(by_slug, rng)
     db.session.commit()
-    from app.search.framework import reindex
 
     reindex("associations")
 
 
 def _demo_members(by_slug: dict[str, Association], rng: random.Random) -> None:
     """The demo accounts' roles, then 1-4 more people on most associations (one admin each)."""
-    from app.accounts.models import User
-    from app.demo import MORE_PEOPLE
 
     users = {u.username: u for u in db.session.scalars(select(User))}
     taken: set[tuple[int, int]] = set()

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.db import db, transaction
@@ -56,8 +57,6 @@ def load_reference_data(commit: bool = True) -> None:
 
 
 def _load() -> None:
-    from flask import current_app
-
     current_app.extensions.pop("directory_reference", None)
     fields = {f.code: f for f in db.session.scalars(select(Field))}
     for position, entry in enumerate(_read("fields.json")):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -12,9 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.api import invalid
-from app.search.framework import THIN_RESULTS, DocType, Document, register_doc_type
+from app.db import db
+from app.search.analysis import MAX_QUERY_CHARS, analyze, analyze_token, tokenize
+from app.search.framework import (
+    THIN_RESULTS,
+    DocType,
+    Document,
+    SearchRequest,
+    register_doc_type,
+    search,
+)
 from app.search.latin import fold_accents
-from directory.models import Association, City, Province
+from app.search.query import haversine_km
+from directory.models import Association, City, Field, Province, Region
 from directory.reference import place_aliases
 
 DOC_TYPE = "associations"
@@ -80,8 +90,6 @@ def all_association_ids(session: Session) -> Iterable[int]:
 
 
 def describe(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(Association.id, Association.name, Association.description).where(
             Association.id.in_(list(ids))
@@ -131,7 +139,6 @@ class _Reference:
 def place_key(text: str) -> tuple[str, ...]:
     """A place name as the search analyzer reads it: "Dar el Beida", "dar al-beida" and
     "الدار البيضاء" each give one key, whatever their case, accents and article."""
-    from app.search.analysis import analyze
 
     return tuple(analyze(text))
 
@@ -146,8 +153,6 @@ NEARBY_PLACES = 3
 
 def reference() -> _Reference:
     """Codes and labels of facet values, cached per app (cleared by load_reference_data)."""
-    from app.db import db
-    from directory.models import Field, Region
 
     cached = current_app.extensions.get(REF_KEY)
     if cached is not None:
@@ -220,7 +225,6 @@ def field_in_query(q: str) -> str | None:
 def _named_in_query(q: str, names: dict[tuple[str, ...], str]) -> tuple[str | None, str]:
     """The code of the first of ``names`` the query holds (up to :data:`PLACE_WORDS`
     consecutive words), and the query without those words ("surf tiznit" -> "surf")."""
-    from app.search.analysis import MAX_QUERY_CHARS, analyze_token, tokenize
 
     tokens = tokenize(q[:MAX_QUERY_CHARS])
     analyzed = [(i, t) for i, t in ((i, analyze_token(w)) for i, w in enumerate(tokens)) if t]
@@ -246,7 +250,6 @@ def search_associations(
 
     Returns ``{ids, total, page, per_page, facets, suggestion, distances}``; unknown facet
     values raise a 422 ``ApiError``."""
-    from app.search.framework import SearchRequest, search
 
     ref = reference()
     lang = _lang(locale)
@@ -345,10 +348,6 @@ def _nearby_places(
     the nearest other cities, within :data:`NEARBY_KM`, where the same search without the place
     finds associations, as ``[{facet, value, label, count, distance_km, q}]`` (``q``: the
     query without the place's words; None: no place, or nothing near)."""
-    from dataclasses import replace
-
-    from app.search.framework import search
-    from app.search.query import haversine_km
 
     q = request.q
     cities = filters.get("city", ())
@@ -405,9 +404,6 @@ def _most_restrictive(
 ) -> dict[str, Any] | None:
     """The active filter whose removal brings the most results (ties: the first facet), as
     ``{facet, values, labels, total}``; None when no removal brings more than ``total``."""
-    from dataclasses import replace
-
-    from app.search.framework import search
 
     best: dict[str, Any] | None = None
     for facet, values in filters.items():

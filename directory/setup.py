@@ -5,15 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
 
+from app.api import ApiError, api
+from app.cli import add_demo_loader
+from app.db import db, for_update
 from app.plugins import registry
 from app.signals import user_erased
+from directory.api import blp
+from directory.cli import directory_group, load_demo_directory
+from directory.home import register_home
+from directory.models import Association, Membership
+from directory.queries import user_memberships
+from directory.routes import bp
+from directory.search import register_search
 
 
 def _me_memberships(user: Any) -> dict[str, Any]:
-    from directory.queries import user_memberships
-
     return {
         "memberships": [
             {
@@ -27,11 +37,6 @@ def _me_memberships(user: Any) -> dict[str, Any]:
 
 
 def _export_memberships(user: Any) -> dict[str, Any]:
-    from sqlalchemy import select
-
-    from app.db import db
-    from directory.models import Association, Membership
-
     rows = db.session.execute(
         select(Membership, Association.name)
         .join(Association, Association.id == Membership.association_id)
@@ -58,12 +63,6 @@ def _erase_memberships(_sender: Any, user_id: int, **_kw: Any) -> None:
     """An account is deleted: its memberships and join requests go, unless it is the last
     administrator of an association (409: hand over first). Runs inside the deletion's
     transaction, the rows locked."""
-    from flask_babel import gettext as _
-    from sqlalchemy import delete, func, select
-
-    from app.api import ApiError
-    from app.db import db, for_update
-    from directory.models import Association, Membership
 
     led = list(
         db.session.scalars(
@@ -104,14 +103,6 @@ def _erase_memberships(_sender: Any, user_id: int, **_kw: Any) -> None:
 
 
 def setup(app: Flask) -> None:
-    from app.api import api
-    from app.cli import add_demo_loader
-    from directory.api import blp
-    from directory.cli import directory_group, load_demo_directory
-    from directory.home import register_home
-    from directory.routes import bp
-    from directory.search import register_search
-
     api.register_blueprint(blp)
     app.register_blueprint(bp)
     register_search(app)

@@ -6,6 +6,10 @@ Public API: ``register(app)`` only; other packages do not import forums.
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import select
+
+from app.db import db
+from forums.models import Post, Topic
 
 
 def register(app: Flask) -> None:
@@ -37,10 +41,6 @@ def register(app: Flask) -> None:
 
 def export_posts(user: object) -> dict[str, object]:
     """The person's topics and posts, for their data export (deleted ones included: theirs)."""
-    from sqlalchemy import select
-
-    from app.db import db
-    from forums.models import Post, Topic
 
     user_id = getattr(user, "id", None)
     rows = db.session.execute(

@@ -9,6 +9,8 @@ import random
 from sqlalchemy import func, select
 
 from app.db import db, transaction, utcnow
+from app.demo import demo_user
+from directory import list_fields, user_memberships
 from forums import services
 from forums.demo_threads import COMMON_THREADS, FIELD_THREADS, Thread
 from forums.models import Forum, Post, Topic
@@ -77,9 +79,6 @@ def load_demo() -> None:
 
 
 def _load() -> None:
-    from app.demo import demo_user
-    from directory import list_fields
-
     services.sync_field_forums()
     general = db.session.scalar(
         select(Forum).where(Forum.field_id.is_(None), Forum.name_en == "General")
@@ -137,7 +136,6 @@ def _load() -> None:
 
 def _thread(forum: Forum, thread: Thread) -> None:
     """Post a discussion (once: matched on its title), then spread it over the last months."""
-    from app.demo import demo_user
 
     _code, title, author, body, replies = thread
     if db.session.scalar(select(Topic.id).where(Topic.title == title)):
@@ -191,8 +189,6 @@ def _spread(topic: Topic) -> None:
 
 def _association_intro() -> None:
     """A member introduces their association (the directory's demo data), when there is one."""
-    from app.demo import demo_user
-    from directory import user_memberships
 
     general = db.session.scalar(select(Forum).where(Forum.name_en == "General"))
     if general is None:

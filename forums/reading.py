@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.accounts.models import User
 from app.db import db
 from forums import access, queries, serialize, services
 from forums.text import locale
 
 
 def topic_detail(viewer: Any, topic: Any, page: int, per_page: int, mark: bool) -> dict[str, Any]:
-    from app.accounts.models import User
-
     forum = access.access_forum(topic.forum_id)
     posts = queries.topic_posts(viewer, topic, page, per_page)
     state = queries.topic_state(viewer, topic)

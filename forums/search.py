@@ -15,6 +15,7 @@ from flask import Flask, url_for
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.db import db
 from app.markdown import html_text
 from app.search.framework import DocType, Document, register_doc_type
 from forums.models import Post, Topic
@@ -60,8 +61,6 @@ def all_topic_ids(session: Session) -> Iterable[int]:
 
 
 def describe_topics(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(Topic.id, Topic.title, Post.body_html)
         .join(Post, (Post.topic_id == Topic.id) & (Post.number == 1))
@@ -118,8 +117,6 @@ def all_post_ids(session: Session) -> Iterable[int]:
 
 
 def describe_posts(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(Post.id, Post.topic_id, Post.number, Post.body_html, Topic.title)
         .join(Topic, Topic.id == Post.topic_id)

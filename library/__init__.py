@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
+
+from library import queries, services
 
 
 def register(app: Flask) -> None:
@@ -56,9 +58,7 @@ def register(app: Flask) -> None:
 
 def valid_authorization(association_id: int, kind: str, on: dt.date | None = None) -> bool:
     """Whether the association holds an authorisation of ``kind`` valid on ``on`` (today)."""
-    from library.queries import valid_authorization as check
-
-    return check(association_id, kind, on)
+    return queries.valid_authorization(association_id, kind, on)
 
 
 def add_obligation(
@@ -72,16 +72,15 @@ def add_obligation(
 ) -> int:
     """Add a dated obligation to the association's legal calendar (the caller commits);
     returns its id. The same ``kind`` and ``source`` is never added twice."""
-    from library.services import add_obligation as add
-
-    return add(association_id, kind, due_at, source=source, title=title, remind_days=remind_days).id
+    return services.add_obligation(
+        association_id, kind, due_at, source=source, title=title, remind_days=remind_days
+    ).id
 
 
 def activity_report_url(
     association_id: int, *, activity_id: int, title: str, held_on: dt.date
 ) -> str:
     """The page where the association writes the report of a (project) activity, pre-filled."""
-    from flask import url_for
 
     return url_for(
         "reports.new",

@@ -15,6 +15,7 @@ from flask import Flask, url_for
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.db import db
 from app.search.analysis import analyze, analyze_query
 from app.search.framework import DocType, Document, register_doc_type
 from library.models import BUILT_KINDS, LibraryDocument
@@ -51,8 +52,6 @@ def all_document_ids(session: Session) -> Iterable[int]:
 
 
 def describe_documents(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(LibraryDocument.id, LibraryDocument.title, LibraryDocument.tags).where(
             LibraryDocument.id.in_(list(ids))

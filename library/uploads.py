@@ -10,6 +10,7 @@ from flask import Flask, request
 from flask_babel import gettext as _
 
 from app.api import invalid
+from app.plugins import registry
 from library import services
 
 #: Room for the form's other fields and the multipart framing.
@@ -29,8 +30,6 @@ def request_limit() -> int:
 
 
 def register_upload_limits(app: Flask) -> None:
-    from app.plugins import registry
-
     for endpoint in ENDPOINTS:
         registry(app).upload_limits[endpoint] = request_limit
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import select
 
+from app.accounts.auth import get_current_user
 from app.db import db
 from app.realtime import emit_after_commit, socketio, user_room
 from app.signals import membership_changed, presence_withdrawn
-from messaging.models import NAMESPACE
+from messaging.access import STAFF_ROLES
+from messaging.models import NAMESPACE, Conversation, Message
 from messaging.online import co_member_ids, presence_audience_of
+from messaging.queries import unread_total
 
 
 def _nav_label() -> Markup:
     """ "Messages" with the live unread badge (``chat.js`` and ``badge.js`` update it)."""
-    from app.accounts.auth import get_current_user
-    from messaging.queries import unread_total
 
     user = get_current_user()
     count = unread_total(user.id) if user else 0
@@ -53,10 +55,6 @@ def register(app: Flask) -> None:
 
 def _export_messages(user: object) -> dict[str, object]:
     """The messages the person sent, for their data export."""
-    from sqlalchemy import select
-
-    from app.db import db
-    from messaging.models import Message
 
     rows = db.session.scalars(
         select(Message).where(Message.sender_id == getattr(user, "id", None)).order_by(Message.id)
@@ -83,10 +81,6 @@ def _association_role_changed(
     Delivery needs no change: recipients of an association inbox are asked of ``directory``
     on every send, so the person receives nothing more from the commit on.
     """
-    from sqlalchemy import select
-
-    from messaging.access import STAFF_ROLES
-    from messaging.models import Conversation
 
     if role in STAFF_ROLES:
         return

@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.plugins import ProfileAction
+from directory import membership_role
 from offers.live import NAMESPACE
 
 
@@ -75,10 +77,6 @@ def register(app: Flask) -> None:
 
 def _referral_action(association_id: int, viewer: Any) -> Any:
     """The "known to us" codes button of an association's page, for its administrators."""
-    from flask import url_for
-
-    from app.plugins import ProfileAction
-    from directory import membership_role
 
     if viewer is None or membership_role(getattr(viewer, "id", None), association_id) != "admin":
         return None

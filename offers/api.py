@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, invalid, make_blueprint
 from app.db import transactional
 from app.images import read_upload
-from app.limits import rate_limit
+from app.limits import check, rate_limit
 from offers import access, claims, images, moderation, queries, services
 from offers.models import OfferAlert
 from offers.schemas import (
@@ -68,8 +69,6 @@ def create_offer(data: dict[str, Any]) -> dict[str, Any]:
     """Publish an offer or a blood request: 422 ``offer_rules`` with the hits when refused."""
     actor = require_user()
     if data.get("kind") == "blood_request":
-        from app.limits import check
-
         check("blood_request", actor.id)
     offer = services.publish(actor, data)
     return _out(offer, actor)
@@ -280,7 +279,6 @@ def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]
 def add_image(offer_id: int) -> dict[str, Any]:
     """A photo of the offered thing (multipart: ``file``, ``no_person_visible=true``); things
     only, at most three; 422 ``offer_rules`` (PHOTO) otherwise."""
-    from flask import request, url_for
 
     actor = require_user()
     offer = access.get_offer(offer_id, actor)

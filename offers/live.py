@@ -8,6 +8,7 @@ from itertools import product
 from typing import Any
 
 from app.realtime import emit_after_commit
+from offers.serialize import serialize_offer
 
 NAMESPACE = "/offers"
 #: Every watching socket: where ``offer_closed`` goes (any offer may be on any open feed).
@@ -31,7 +32,6 @@ def rooms_of(offer: Any) -> list[str]:
 
 def published(offer: Any) -> None:
     """A published offer (flushed: it has its id) reaches the feeds it matches."""
-    from offers.serialize import serialize_offer
 
     emit_after_commit(
         "offer_new",

@@ -16,6 +16,7 @@ from flask import Flask, url_for
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.db import db
 from app.search.framework import DocType, Document, register_doc_type
 from directory import City
 from offers.models import Offer
@@ -61,8 +62,6 @@ def all_offer_ids(session: Session) -> Iterable[int]:
 
 
 def describe_offers(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(Offer.id, Offer.title, Offer.body).where(Offer.id.in_(list(ids)))
     )

@@ -11,10 +11,13 @@ import datetime as dt
 import click
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from app.db import utcnow
+from app.db import db, transaction, utcnow
 from app.jobs import register_job
-from projects.models import NAMESPACE
+from projects.feeds import drop_feed_of
+from projects.models import NAMESPACE, ProjectComment
+from projects.services import notify_due
 
 
 def register(app: Flask) -> None:
@@ -63,8 +66,6 @@ def _notify_due_job(now: dt.datetime) -> int:
     """The ``projects.notify_due`` periodic job (also ``jam3ia notify-due``): one transaction,
     so the notifications and the ``overdue_notified_at`` marks are kept together or not at all
     (and their pushes leave after the commit)."""
-    from app.db import transaction
-    from projects.services import notify_due
 
     with transaction():
         return len(notify_due(on=now.date()))
@@ -72,10 +73,6 @@ def _notify_due_job(now: dt.datetime) -> int:
 
 def _export_comments(user: object) -> dict[str, object]:
     """The person's project comments, for their data export."""
-    from sqlalchemy import select
-
-    from app.db import db
-    from projects.models import ProjectComment
 
     rows = db.session.scalars(
         select(ProjectComment)
@@ -91,7 +88,6 @@ def _export_comments(user: object) -> dict[str, object]:
 
 def _drop_feed(_sender: object, user_id: int, **_kw: object) -> None:
     """A new password (or an erased account) ends the personal calendar feed's secret URL."""
-    from projects.feeds import drop_feed_of
 
     drop_feed_of(user_id)
 

@@ -16,6 +16,7 @@ from flask import Flask, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.db import db
 from app.search.framework import DocType, Document, register_doc_type
 from app.search.latin import fold_accents
 from directory import Association, user_memberships
@@ -73,8 +74,6 @@ def all_project_ids(session: Session) -> Iterable[int]:
 
 
 def describe(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(Project.id, Project.title, Project.description).where(Project.id.in_(list(ids)))
     )

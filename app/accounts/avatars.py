@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.accounts.models import User
 from app.db import after_commit, db
 from app.images import encode, read_image, square
+from app.plugins import registry
 
 __all__ = ["MAX_BYTES", "avatar_url", "folder", "remove_avatar", "set_avatar"]
 
@@ -65,7 +66,6 @@ def _forget(name: str | None) -> None:
 
 def register_avatars(app: Flask) -> None:
     """Templates get ``avatar_url(user)``; the upload endpoints take a phone photo."""
-    from app.plugins import registry
 
     app.jinja_env.globals["avatar_url"] = avatar_url
     for endpoint in ("accounts.upload_avatar", "accounts_api.put_avatar"):

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.accounts import avatars
 from app.accounts.models import Credential, User
 from app.db import db, utcnow
+from app.notifications.models import Notification
 from app.plugins import registry
 
 README = """This archive holds the personal data that jam3ia keeps about you.
@@ -40,7 +41,6 @@ def _default(value: Any) -> Any:
 
 def account_data(user: User) -> dict[str, Any]:
     """What the core keeps: the account, its sessions and tokens, its notifications."""
-    from app.notifications.models import Notification
 
     credentials = db.session.scalars(
         select(Credential).where(Credential.user_id == user.id).order_by(Credential.id)

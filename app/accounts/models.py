@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,8 +69,6 @@ class User(Model):
         """The name shown beside what the person wrote: once the account is deleted, "Deleted
         user" in the reader's language."""
         if self.deleted_at is not None:
-            from flask_babel import gettext
-
             return str(gettext("Deleted user"))
         return self.display_name
 

@@ -25,6 +25,7 @@ from app.accounts.models import (
 from app.api import ApiError
 from app.db import db, for_update, insert_once, utcnow
 from app.i18n import is_timezone
+from app.notifications.models import Notification
 from app.security import hash_password, needs_rehash, new_secret, secret_digest, verify_password
 from app.signals import (
     credentials_revoked,
@@ -402,8 +403,6 @@ def delete_account(user: User, password: str) -> None:
 
 
 def _erase(target: User) -> None:
-    from app.notifications.models import Notification
-
     db.session.execute(delete(Credential).where(Credential.user_id == target.id))
     db.session.execute(delete(Notification).where(Notification.user_id == target.id))
     target.username = f"deleted-{target.id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app.accounts.auth import login_required, require_user
@@ -87,8 +87,6 @@ class NotificationsNamespace(AuthenticatedNamespace):
 @pages.route("/notifications/read", methods=["POST"])
 @login_required
 def mark_all_read() -> ResponseReturnValue:
-    from flask import redirect, url_for
-
     user = require_user()
     attempt(lambda: services.mark_read(user.id))
     return redirect(url_for("notifications.notifications_page"))

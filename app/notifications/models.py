@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Model, utcnow
+from app.notifications.messages import render
 
 
 class Notification(Model):
@@ -33,7 +34,6 @@ class Notification(Model):
 
     def sentence(self, html: bool = True) -> Any:
         """The sentence in the current language (``Markup`` with names in ``<bdi>``)."""
-        from app.notifications.messages import render
 
         if self.message:
             return render(self.message, html)

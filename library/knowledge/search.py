@@ -13,6 +13,7 @@ from flask import Flask, url_for
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.db import db
 from app.markdown import html_text
 from app.search.framework import DocType, Document, register_doc_type
 from library.knowledge.models import KnowledgePage
@@ -51,8 +52,6 @@ def all_page_ids(session: Session) -> Iterable[int]:
 
 
 def describe_pages(ids: Sequence[int]) -> dict[int, dict[str, str]]:
-    from app.db import db
-
     rows = db.session.execute(
         select(KnowledgePage.id, KnowledgePage.title, KnowledgePage.body_html).where(
             KnowledgePage.id.in_(list(ids))

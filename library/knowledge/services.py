@@ -16,6 +16,7 @@ from app.api import check_version, invalid, not_found
 from app.db import db, for_update
 from app.markdown import render_markdown
 from app.text import clean_name, clean_text
+from library.knowledge.access import may_view
 from library.knowledge.models import BODY_MAX, TITLE_MAX, KnowledgePage, KnowledgeRevision
 
 
@@ -55,8 +56,6 @@ def create_page(actor: User, association_id: int | None, data: dict[str, Any]) -
     title = data.get("title")
     template_id = data.get("from_template")
     if template_id is not None:
-        from library.knowledge.access import may_view
-
         template = db.session.get(KnowledgePage, template_id)
         if template is None or not template.template or not may_view(actor, template):
             raise not_found(_("This template does not exist."))
