@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, expected_version, make_blueprint
 from app.db import transactional
@@ -130,7 +132,6 @@ def create_topic(data: dict[str, Any], forum_id: int) -> dict[str, Any]:
 @transactional
 def watch_forum(forum_id: int) -> dict[str, Any]:
     """PUT: be notified of every new topic in this forum; DELETE: stop."""
-    from flask import request
 
     user = require_user()
     on = request.method == "PUT"
@@ -214,7 +215,6 @@ def mark_read(data: dict[str, Any], topic_id: int) -> dict[str, Any]:
 @transactional
 def watch_topic(topic_id: int) -> dict[str, Any]:
     """PUT: be notified of replies; DELETE: stop. Authors and repliers watch automatically."""
-    from flask import request
 
     user = require_user()
     on = request.method == "PUT"

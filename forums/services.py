@@ -15,13 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import event, exists, func, select, update
+from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.api import ApiError, check_version, invalid, not_found
 from app.db import db, for_update, insert_once, utcnow
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
+from directory import Field, get_field, list_fields
 from forums import access
 from forums.models import (
     BODY_MAX,
@@ -92,11 +94,8 @@ def _forum_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         values["position"] = int(data["position"] or 0)
     if "field_id" in data:
         field_id = data["field_id"]
-        if field_id is not None:
-            from directory import get_field
-
-            if get_field(field_id) is None:
-                raise invalid(_("Unknown field."), {"field_id": [_("Unknown field.")]})
+        if field_id is not None and get_field(field_id) is None:
+            raise invalid(_("Unknown field."), {"field_id": [_("Unknown field.")]})
         values["field_id"] = field_id
     if not partial and not any(values.get(k) for k in ("name_ar", "name_fr", "name_en")):
         raise invalid(_("Give the forum a name."), {"name_en": [_("A name is required.")]})
@@ -141,9 +140,6 @@ def sync_field_forums() -> int:
 
     Forums of new fields are created as the field is written (:func:`watch_new_fields`); this
     catches up on fields written without the ORM (the demo loader calls it)."""
-    from sqlalchemy import exists
-
-    from directory import Field, list_fields
 
     missing = select(Field.id).where(~exists().where(Forum.field_id == Field.id)).limit(1)
     if db.session.scalar(missing) is None:
@@ -162,10 +158,6 @@ def sync_field_forums() -> int:
 def watch_new_fields() -> None:
     """Give every new field of activity its forum in the transaction that creates the field,
     so that no read (``GET /forums``) ever has to write."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    from directory import Field
 
     if getattr(watch_new_fields, "installed", False):
         return

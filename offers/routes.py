@@ -7,7 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
@@ -21,7 +31,7 @@ from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import registry
-from directory import Province, get_association, user_memberships
+from directory import Province, get_association, membership_role, user_memberships
 from offers import access, claims, images, labels, moderation, queries, services
 from offers.forms import OfferEditForm
 from offers.models import (
@@ -229,7 +239,6 @@ def compose() -> ResponseReturnValue:
 @bp.route("/offers/images/<name>")
 def image(name: str) -> ResponseReturnValue:
     """A photo, for whoever may read its offer."""
-    from flask import send_from_directory
 
     row = queries.image_named(name)
     if row is None:
@@ -586,7 +595,6 @@ def add_alert() -> ResponseReturnValue:
 def referrals(association_id: int) -> ResponseReturnValue:
     """An association administrator gives a person a one-use "known to us" code: the person
     adds it to a request, the offer's author sees the association's name, nothing of the file."""
-    from directory import membership_role
 
     actor = require_user()
     association = get_association(association_id)

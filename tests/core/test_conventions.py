@@ -116,16 +116,6 @@ LAZY_IMPORTS = {
     ("app.realtime", "redis"): "the redis client loads only when REDIS_URL is set",
     ("app.search.service", "gevent.monkey"): "gevent loads only where it patched threading",
     ("app.search.service", "gevent"): "gevent loads only where it patched threading",
-    # left for the edge-forms merge: files edited on other branches, lifted after the merge
-    ("forums.api", "flask.request"): "left for the edge-forms merge",
-    ("forums.services", "directory.get_field"): "left for the edge-forms merge",
-    ("forums.services", "directory.Field"): "left for the edge-forms merge",
-    ("forums.services", "directory.list_fields"): "left for the edge-forms merge",
-    ("forums.services", "sqlalchemy.exists"): "left for the edge-forms merge",
-    ("forums.services", "sqlalchemy.event"): "left for the edge-forms merge",
-    ("forums.services", "sqlalchemy.orm.Session"): "left for the edge-forms merge",
-    ("offers.routes", "flask.send_from_directory"): "left for the edge-forms merge",
-    ("offers.routes", "directory.membership_role"): "left for the edge-forms merge",
 }
 
 
