@@ -7,7 +7,8 @@ the request's own memo instead of the database.
 
 Only GET and HEAD requests remember: a write (any other method) may change what was read, so
 it always reads afresh, and so does code outside a request (jobs, the CLI, tests calling
-services). The arguments are the key: pass ids, not ORM objects.
+services) and a Socket.IO event (it runs in its connection's handshake request, which lasts as
+long as the connection). The arguments are the key: pass ids, not ORM objects.
 """
 
 from __future__ import annotations
@@ -24,13 +25,22 @@ T = TypeVar("T")
 _READS = ("GET", "HEAD")
 
 
+def _remembering() -> bool:
+    """Inside a page's or an API's GET, not a Socket.IO event: every event of a connection runs
+    in the context of its handshake's GET (``request.sid`` set), which lasts as long as the
+    connection (a membership read at connect would be stale, and detached, by the next event)."""
+    return (
+        has_request_context() and request.method in _READS and getattr(request, "sid", None) is None
+    )
+
+
 def per_request(fn: Callable[P, T]) -> Callable[P, T]:
     """``fn`` (a read whose arguments are hashable) remembered for the rest of a GET request."""
     name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def remembered(*args: P.args, **kwargs: P.kwargs) -> T:
-        if not has_request_context() or request.method not in _READS:
+        if not _remembering():
             return fn(*args, **kwargs)
         memo: dict[Hashable, Any] = request.environ.setdefault("jam3ia.memo", {})
         key = (name, args, tuple(sorted(kwargs.items())))

@@ -32,3 +32,14 @@ def test_writes_and_code_outside_a_request_always_read(app):
     with app.app_context():
         square(2)
     assert calls == [2, 2, 2]
+
+
+def test_socket_events_always_read(app):
+    """A Socket.IO event runs in its connection's handshake GET, as long as the connection
+    lasts: it must read afresh (a role changed since connecting counts at once)."""
+    calls.clear()
+    with app.test_request_context("/socket.io/", method="GET") as ctx:
+        ctx.request.sid = "abc"  # what Flask-SocketIO sets for each event
+        square(5)
+        square(5)
+    assert calls == [5, 5]
