@@ -152,6 +152,11 @@ def local_day(value: dt.datetime) -> dt.date:
     return _utc(value).astimezone(reader_zone()).date()
 
 
+def local_today() -> dt.date:
+    """Today in the reader's zone (the platform's outside a request)."""
+    return local_day(dt.datetime.now(dt.UTC))
+
+
 def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 

@@ -59,7 +59,7 @@ class Associations(MethodView):
         found = search_associations(args, actor=actor, locale=current_lang())
         mine = queries.memberships_of(actor, found["ids"])
         items = [
-            association_dict(a, actor, distance=found["distances"].get(a.id), mine=mine.get(a.id))
+            association_dict(a, distance=found["distances"].get(a.id), mine=mine.get(a.id))
             for a in queries.load_associations_by_ids(found["ids"])
         ]
         return {
@@ -83,7 +83,7 @@ class Associations(MethodView):
         """Register an association; it waits as ``pending``; the caller becomes its admin."""
         actor = require_user()
         assoc = services.create_association(actor, data)
-        return association_dict(assoc, actor)
+        return association_dict(assoc, mine=queries.viewer_membership(actor, assoc.id))
 
 
 @blp.route("/associations/pending")
@@ -96,7 +96,7 @@ def pending_associations(args: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(403, "forbidden", _("Only platform administrators can do this."))
     page = paginate(queries.pending_query(), args["page"], args["per_page"])
     mine = queries.memberships_of(actor, [a.id for a in page["items"]])
-    page["items"] = [association_dict(a, actor, mine=mine.get(a.id)) for a in page["items"]]
+    page["items"] = [association_dict(a, mine=mine.get(a.id)) for a in page["items"]]
     return page
 
 
@@ -107,7 +107,8 @@ class AssociationItem(MethodView):
         """One association (pending/suspended ones: only their members and platform admins),
         with its ``version`` (also the ``ETag``)."""
         actor = get_current_user()
-        data = association_dict(access_association(actor, association_id), actor)
+        assoc = access_association(actor, association_id)
+        data = association_dict(assoc, mine=queries.viewer_membership(actor, assoc.id))
         return data, 200, {"ETag": f'"{data["version"]}"'}
 
     @blp.arguments(AssociationPatchSchema)
@@ -119,7 +120,8 @@ class AssociationItem(MethodView):
         actor = require_user()
         expected = expected_version(data.pop("version", None))
         assoc = access_association(actor, association_id, need="edit")
-        out = association_dict(services.update_association(actor, assoc, data, expected), actor)
+        assoc = services.update_association(actor, assoc, data, expected)
+        out = association_dict(assoc, mine=queries.viewer_membership(actor, assoc.id))
         return out, 200, {"ETag": f'"{out["version"]}"'}
 
 
@@ -127,7 +129,8 @@ class AssociationItem(MethodView):
 def _decide(association_id: int, action: str, reason: str = "") -> dict[str, Any]:
     actor = require_user()
     assoc = access_association(actor, association_id, need="moderate")
-    return association_dict(services.decide_association(actor, assoc, action, reason), actor)
+    assoc = services.decide_association(actor, assoc, action, reason)
+    return association_dict(assoc, mine=queries.viewer_membership(actor, assoc.id))
 
 
 @blp.route("/associations/<int:association_id>/approve", methods=["POST"])
@@ -220,7 +223,8 @@ def upload_logo(association_id: int) -> dict[str, Any]:
     if upload is None:
         raise invalid(_("Some fields are not valid."), {"file": [_("Choose an image file.")]})
     data = read_upload(upload, services.LOGO_MAX_BYTES)
-    return association_dict(services.set_logo(actor, assoc, data), actor)
+    assoc = services.set_logo(actor, assoc, data)
+    return association_dict(assoc, mine=queries.viewer_membership(actor, assoc.id))
 
 
 @blp.route("/fields")

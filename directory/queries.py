@@ -223,6 +223,11 @@ def memberships_of(actor: Any, association_ids: Sequence[int]) -> dict[int, Memb
     return {m.association_id: m for m in rows}
 
 
+def viewer_membership(actor: Any, association_id: int) -> Membership | None:
+    """The viewer's membership row in one association (any status), if any."""
+    return None if actor is None else membership(actor.id, association_id)
+
+
 def load_associations_by_ids(ids: Sequence[int]) -> list[Association]:
     """The associations in the order of ``ids`` (missing ones skipped)."""
     if not ids:

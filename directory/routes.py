@@ -114,7 +114,7 @@ def index() -> ResponseReturnValue:
         args = AssociationSearchArgsSchema().load({"q": args.get("q", "")})
         found = search_associations(args, actor=actor, locale=current_lang())
     items = [
-        association_dict(a, None, distance=found["distances"].get(a.id))
+        association_dict(a, mine=None, distance=found["distances"].get(a.id))
         for a in queries.load_associations_by_ids(found["ids"])
     ]
     pages = max(1, -(-found["total"] // args["per_page"]))
@@ -244,7 +244,7 @@ def show_association(association_id: int, join_form: JoinForm | None = None) -> 
         sections=sections,
         member_actions=member_actions,
         phone_link=re.sub(r"[^\d+]", "", assoc.phone),
-        data=association_dict(assoc, actor),
+        data=association_dict(assoc, mine=queries.viewer_membership(actor, assoc.id)),
         members=members,
         members_visible=members_visible,
         can_manage=can_manage,
@@ -258,7 +258,7 @@ def show_association(association_id: int, join_form: JoinForm | None = None) -> 
 def edit_association(association_id: int) -> ResponseReturnValue:
     actor = require_user()
     assoc = access_association(actor, association_id, need="edit")
-    current = association_dict(assoc, actor)
+    current = association_dict(assoc, mine=None)
     form = AssociationEditForm(
         data={
             **{k: current[k] or "" for k in TEXT_KEYS},

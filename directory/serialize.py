@@ -10,7 +10,6 @@ from flask import url_for
 from flask_babel import get_locale
 
 from app.markdown import render_markdown
-from directory.access import membership
 from directory.models import Association, Field, Membership, Region
 
 
@@ -37,20 +36,16 @@ def logo_url(assoc: Association) -> str | None:
     return url_for("directory.logo", association_id=assoc.id, name=assoc.logo)
 
 
-_UNKNOWN: Any = object()
-
-
 def association_dict(
     assoc: Association,
-    actor: Any = None,
+    *,
+    mine: Membership | None,
     distance: float | None = None,
     lang: str | None = None,
-    mine: Membership | None = _UNKNOWN,
 ) -> dict[str, Any]:
-    """The API shape of an association; lists pass ``mine`` from ``queries.memberships_of``."""
+    """The API shape of an association; ``mine`` is the viewer's membership row in it (read by
+    ``queries.viewer_membership``, or ``queries.memberships_of`` for a list)."""
     lang = lang or current_lang()
-    if mine is _UNKNOWN:
-        mine = None if actor is None else membership(actor.id, assoc.id)
     city = assoc.city
     return {
         "id": assoc.id,

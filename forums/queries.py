@@ -179,7 +179,7 @@ def topic_posts(viewer: User | None, topic: Topic, page: int, per_page: int) -> 
         .order_by(Post.number)
     ).all()
     pairs = [(p, a) for p, a in rows]
-    items = serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs))
+    items = serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs, topic.forum_id))
     return {"items": items, "total": topic.last_number, "page": page, "per_page": per_page}
 
 
@@ -194,7 +194,7 @@ def posts_after(
         .limit(limit)
     ).all()
     pairs = [(p, a) for p, a in rows]
-    return serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs))
+    return serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs, topic.forum_id))
 
 
 def topic_state(viewer: User | None, topic: Topic) -> dict[str, Any]:
@@ -357,15 +357,19 @@ def one_post(viewer: User | None, post: Post, topic: Topic) -> dict[str, Any]:
     author = db.session.get(User, post.author_id)
     assert author is not None  # posts cascade with their author
     pairs = [(post, author)]
-    return serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs))[0]
+    return serialize_posts(viewer, topic, pairs, post_extras(viewer, pairs, topic.forum_id))[0]
 
 
-def post_extras(viewer: User | None, rows: list[tuple[Post, User]]) -> PostExtras:
-    """What ``rows`` of posts show besides themselves, in three queries whatever their number:
-    reaction counts, ``viewer``'s own reactions, and the quoted posts."""
+def post_extras(
+    viewer: User | None, rows: list[tuple[Post, User]], forum_id: int | None = None
+) -> PostExtras:
+    """What ``rows`` of posts (of one topic, in the forum ``forum_id``) show besides
+    themselves, in three queries whatever their number: reaction counts, ``viewer``'s own
+    reactions, and the quoted posts; and whether ``viewer`` moderates that forum."""
+    moderator = forum_id is not None and access.is_moderator(viewer, forum_id) if viewer else False
     ids = [post.id for post, _a in rows]
     if not ids:
-        return PostExtras()
+        return PostExtras(moderator=moderator)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for post_id, kind, count in db.session.execute(
         select(Reaction.post_id, Reaction.kind, func.count(Reaction.id))
@@ -391,4 +395,4 @@ def post_extras(viewer: User | None, rows: list[tuple[Post, User]]) -> PostExtra
             .where(Post.id.in_(quote_ids))
         ):
             quotes[qpost.id] = (qpost, qauthor, qtopic)
-    return PostExtras(counts=counts, mine=mine, quotes=quotes)
+    return PostExtras(counts=counts, mine=mine, quotes=quotes, moderator=moderator)

@@ -15,7 +15,6 @@ from markupsafe import Markup
 from app.accounts.avatars import avatar_url
 from app.accounts.models import User
 from app.markdown import html_text, render_markdown
-from forums import access
 from forums.models import REACTIONS, Forum, Post, PostRevision, Topic
 from forums.schemas import PostSchema
 
@@ -111,11 +110,13 @@ def topic_dict(
 @dataclass(frozen=True)
 class PostExtras:
     """What a page of posts shows besides their rows: reaction counts per post and kind, the
-    viewer's own reactions, and the quoted posts with their authors and topics."""
+    viewer's own reactions, the quoted posts with their authors and topics, and whether the
+    viewer moderates the topic's forum."""
 
     counts: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
     mine: Mapping[int, set[str]] = field(default_factory=dict)
     quotes: Mapping[int, tuple[Post, User, Topic]] = field(default_factory=dict)
+    moderator: bool = False
 
 
 def serialize_posts(
@@ -126,8 +127,7 @@ def serialize_posts(
 ) -> list[dict[str, Any]]:
     """Posts as the API shows them to ``viewer``, with ``extras`` read for these rows
     (``forums.queries.post_extras``)."""
-    counts, mine, quotes = extras.counts, extras.mine, extras.quotes
-    moderator = access.is_moderator(viewer, topic.forum_id) if viewer else False
+    counts, mine, quotes, moderator = extras.counts, extras.mine, extras.quotes, extras.moderator
     out = []
     for post, author in rows:
         readable = _readable(viewer, post, moderator)

@@ -42,7 +42,9 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def detail(project: Any) -> dict[str, Any]:
-    data = serialize.serialize_project(project, full=True)
+    data = serialize.serialize_project(
+        project, known=queries.project_associations([project]), full=True
+    )
     data["can"] = access.abilities(get_current_user(), project)
     return data
 
@@ -60,7 +62,9 @@ def list_projects(args: dict[str, Any]) -> dict[str, Any]:
     """Projects the caller may see (public ones for everybody), newest first."""
     query = queries.project_list(get_current_user(), args.get("association_id"))
     page = paginate(query, args["page"], args["per_page"])
-    page["items"] = serialize.serialize_projects(page["items"])
+    page["items"] = serialize.serialize_projects(
+        page["items"], queries.project_associations(page["items"])
+    )
     return page
 
 

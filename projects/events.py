@@ -15,7 +15,7 @@ from flask_socketio import join_room, leave_room
 from app.accounts.models import User
 from app.realtime import AuthenticatedNamespace, recheck_rooms_after_commit, user_room
 from app.sockets import Ack, handler, int_field, ok
-from projects import access, serialize, services
+from projects import access, queries, serialize, services
 from projects.models import NAMESPACE
 
 
@@ -24,7 +24,8 @@ class ProjectsNamespace(AuthenticatedNamespace):
     def on_project_watch(self, user: User, data: dict[str, Any]) -> Ack:
         project = access.access_project(user, int_field(data, "project_id"), "view")
         join_room(services.project_room(project.id))
-        return ok(project=serialize.serialize_project(project))
+        known = queries.project_associations([project])
+        return ok(project=serialize.serialize_project(project, known=known))
 
     @handler
     def on_project_unwatch(self, _user: User, data: dict[str, Any]) -> Ack:

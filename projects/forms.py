@@ -15,7 +15,8 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import DateInput, DateTimeLocalInput, NumberInput
 
 from app.edge import SchemaForm
-from projects import logic, queries
+from app.i18n import local_today
+from projects import logic
 from projects.schemas import (
     ActivityCreateSchema,
     MilestoneCreateSchema,
@@ -92,7 +93,7 @@ class MilestoneForm(SchemaForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        low, high = logic.date_window(queries.today())
+        low, high = logic.date_window(local_today())
         for name in ("starts_on", "due_on"):
             self[name].render_kw = {
                 **(self[name].render_kw or {}),
@@ -143,7 +144,7 @@ class ActivityForm(SchemaForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        low, high = logic.date_window(queries.today())
+        low, high = logic.date_window(local_today())
         for name in ("starts_at", "ends_at"):
             self[name].render_kw = {
                 **(self[name].render_kw or {}),

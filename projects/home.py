@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.db import utcnow
-from app.i18n import bdi_filter, date_filter, datetime_filter
+from app.i18n import bdi_filter, date_filter, datetime_filter, local_today
 from app.plugins import HomeItem, HomeSection, Registry
 from projects import queries, serialize
 
@@ -60,7 +60,7 @@ def coming_up(user: Any) -> HomeSection | None:
     if user is None:
         return None
     now = utcnow()
-    today = queries.today()
+    today = local_today()
     milestones = queries.coming_milestones(user, today, MILESTONE_DAYS, SHOWN)
     activities = queries.coming_activities(user, now, ACTIVITY_DAYS, SHOWN)
     dated: list[tuple[dt.datetime, HomeItem]] = []

@@ -5,22 +5,17 @@ reads are in ``projects.history``, the calendar feeds' in ``projects.feeds``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.db import db, utcnow
-from app.i18n import local_day
-from directory import Association, user_memberships
+from app.db import db
+from directory import Association, get_associations, user_memberships
 from projects import access, logic
 from projects.models import Activity, Milestone, Project, ProjectAssociation, ProjectComment
-
-
-def today() -> dt.date:
-    """Today in the reader's zone (the platform's outside a request)."""
-    return local_day(utcnow())
 
 
 def project_list(actor: User | None, association_id: int | None = None) -> Select[Any]:
@@ -172,3 +167,11 @@ def progress_of(project_ids: list[int]) -> dict[int, int]:
     ):
         weights.setdefault(project_id, []).append(logic.Weighted(status, progress, weight))
     return {pid: logic.rollup_progress(items) for pid, items in weights.items()}
+
+
+def project_associations(projects: Iterable[Project]) -> dict[int, Association]:
+    """The owners and invited associations of ``projects``, by id, in one query (what
+    ``serialize.serialize_project`` names them by)."""
+    return get_associations(
+        aid for p in projects for aid in (*p.association_ids, *p.invited_association_ids)
+    )

@@ -17,7 +17,7 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import utcnow
 from app.edge import SchemaForm, attempt, errors_beside_fields, form_action
-from app.i18n import local_day, local_input_to_utc, text_direction
+from app.i18n import local_day, local_input_to_utc, local_today, text_direction
 from app.limits import rate_limit
 from directory import user_memberships
 from library import activity_report_url
@@ -128,7 +128,7 @@ def _back(project_id: int, anchor: str = "") -> ResponseReturnValue:
 
 def timeline_rows(project: Project) -> list[Row]:
     """The timeline's rows: the milestones, then the activities (on the reader's days)."""
-    today = queries.today()
+    today = local_today()
     rows = []
     for m in project.milestones:
         flags = serialize.milestone_flags(m, today)
@@ -165,7 +165,7 @@ def timeline_svg(project: Project, rtl: bool) -> str:
         timeline_rows(project),
         start=project.starts_on,
         end=project.ends_on,
-        today=queries.today(),
+        today=local_today(),
         rtl=rtl,
         title=_("Timeline of %(title)s", title=project.title),
         today_label=_("Today"),
@@ -206,7 +206,7 @@ def timeline_chart(project: Project, rtl: bool) -> Chart:
         timeline_rows(project),
         start=project.starts_on,
         end=project.ends_on,
-        today=queries.today(),
+        today=local_today(),
         rtl=rtl,
         column_label=_column_label,
         year_label=lambda d: format_date(d, "y"),
@@ -217,7 +217,7 @@ def timeline_chart(project: Project, rtl: bool) -> Chart:
 @bp.context_processor
 def _date_bounds() -> dict[str, Any]:
     """``min``/``max`` of the date inputs: the window the API schemas accept."""
-    low, high = logic.date_window(queries.today())
+    low, high = logic.date_window(local_today())
     return {"date_min": low.isoformat(), "date_max": high.isoformat()}
 
 
@@ -280,7 +280,9 @@ def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict
     are drawn from, for the page and for :func:`live_parts` alike."""
     user = get_current_user()
     can = access.abilities(user, project)
-    data = serialize.serialize_project(project, full=True)
+    data = serialize.serialize_project(
+        project, known=queries.project_associations([project]), full=True
+    )
     staff_of = (
         {m.association_id for m in user_memberships(user.id) if m.role in access.EDITOR_ROLES}
         if user is not None
@@ -576,7 +578,7 @@ def add_comment(project_id: int) -> ResponseReturnValue:
 def project_calendar(project_id: int) -> ResponseReturnValue:
     """Month view of the project's activities and milestone due dates."""
     project = access.access_project(get_current_user(), project_id)
-    year, month = logic.parse_month(request.args.get("month"), queries.today())
+    year, month = logic.parse_month(request.args.get("month"), local_today())
     grid = logic.month_grid(year, month)
     first = dt.date(year, month, 1)
     by_day: dict[dt.date, list[tuple[str, Any]]] = {}
@@ -602,7 +604,7 @@ def project_calendar(project_id: int) -> ResponseReturnValue:
         prev_month=f"{prev_y:04d}-{prev_m:02d}",
         next_month=f"{next_y:04d}-{next_m:02d}",
         weekdays=weekdays,
-        today=queries.today(),
+        today=local_today(),
     )
 
 

@@ -5,17 +5,18 @@ milestone's flags and dependency warnings, a project's progress roll-up."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
 
-from directory import get_association, get_associations
-from projects import logic, queries
+from app.i18n import local_today
+from projects import logic
 from projects.models import Activity, Milestone, Project, ProjectChange, ProjectComment
 
 
 def milestone_flags(milestone: Milestone, on: dt.date | None = None) -> dict[str, bool]:
-    day = on or queries.today()
+    day = on or local_today()
     return {
         "overdue": logic.is_overdue(milestone.status, milestone.due_on, day),
         "due_soon": logic.is_due_soon(milestone.status, milestone.due_on, day),
@@ -82,42 +83,38 @@ def project_progress(project: Project) -> int:
 
 
 def associations_of(
-    project: Project,
-    ids: list[int] | None = None,
-    known: dict[int, Any] | None = None,
+    project: Project, known: Mapping[int, Any], ids: list[int] | None = None
 ) -> list[dict[str, Any]]:
-    """Id, name and slug of the project's owners (or of ``ids``); lists pass ``known``."""
+    """Id, name and slug of the project's owners (or of ``ids``), from ``known``
+    (``queries.project_associations``)."""
     out = []
     for aid in project.association_ids if ids is None else ids:
-        assoc = known.get(aid) if known is not None else get_association(aid)
+        assoc = known.get(aid)
         out.append(
             {"id": aid, "name": assoc.name if assoc else "", "slug": assoc.slug if assoc else ""}
         )
     return out
 
 
-def serialize_projects(projects: list[Project]) -> list[dict[str, Any]]:
-    """A page of projects, in a constant number of queries (milestones preloaded by the
-    caller's query, every owner and invited association in one query)."""
-    known = get_associations(
-        aid for p in projects for aid in (*p.association_ids, *p.invited_association_ids)
-    )
+def serialize_projects(projects: list[Project], known: Mapping[int, Any]) -> list[dict[str, Any]]:
+    """A page of projects (milestones preloaded by the caller's query; their owners and
+    invited associations ``known``: ``queries.project_associations``)."""
     return [serialize_project(p, known=known) for p in projects]
 
 
 def serialize_project(
-    project: Project, *, full: bool = False, known: dict[int, Any] | None = None
+    project: Project, *, known: Mapping[int, Any], full: bool = False
 ) -> dict[str, Any]:
-    if known is None:  # the owners and the invited in one query
-        known = get_associations((*project.association_ids, *project.invited_association_ids))
+    """A project; ``known`` holds its owners and invited associations
+    (``queries.project_associations``)."""
     data: dict[str, Any] = {
         "id": project.id,
         "title": project.title,
         "description": project.description,
         "association_ids": project.association_ids,
-        "associations": associations_of(project, known=known),
+        "associations": associations_of(project, known),
         "invited_association_ids": project.invited_association_ids,
-        "invitations": associations_of(project, project.invited_association_ids, known),
+        "invitations": associations_of(project, known, project.invited_association_ids),
         "version": project.version,
         "starts_on": project.starts_on.isoformat(),
         "ends_on": project.ends_on.isoformat(),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.api import ApiError, check_version, invalid
 from app.db import db, for_update, utcnow
+from app.i18n import local_today
 from app.notifications import notify
 from app.realtime import emit_after_commit, recheck_rooms_after_commit
 from app.text import clean_name, clean_text
@@ -117,7 +118,7 @@ def _apply(
 def _emit_project(project: Project) -> None:
     emit_after_commit(
         "project_updated",
-        {"project": serialize_project(project)},
+        {"project": serialize_project(project, known=queries.project_associations([project]))},
         to=project_room(project.id),
         namespace=NAMESPACE,
     )
@@ -661,7 +662,7 @@ def notify_due(on: dt.date | None = None) -> list[Milestone]:
     Meant for cron (``jam3ia notify-due``); the caller commits. Events are queued with
     ``emit_after_commit``, whose flush uses the context-free ``socketio.emit(..., to=room)``.
     """
-    day = on or queries.today()
+    day = on or local_today()
     candidates = db.session.scalars(
         select(Milestone)
         .where(

@@ -102,6 +102,41 @@ def test_serializers_read_nothing(package: str) -> None:
     assert not found, "serializers take what queries.py read: " + ", ".join(found)
 
 
+#: what a serializer may not import: the modules that read (a call is a read the SQL test
+#: above does not see), and other features (whose facades read)
+_READERS = ("queries", "access", "services")
+
+
+def _serializer_reader_imports(path: Path, package: str) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            top = node.module.split(".")[0]
+            names = [alias.name for alias in node.names]
+            own = node.module == package or node.module.startswith(package + ".")
+            if top in FEATURES and not own:
+                found.append(f"{node.module} ({', '.join(names)}):{node.lineno}")
+            elif own and (
+                node.module.rsplit(".", 1)[-1] in _READERS or set(names) & set(_READERS)
+            ):
+                found.append(f"{node.module} ({', '.join(names)}):{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("package", FEATURES)
+def test_serializers_call_no_reader(package: str) -> None:
+    """Nor does it call what reads: no ``queries``, ``access`` or ``services`` of its feature,
+    no other feature's facade (its viewer's membership, its associations' names are handed
+    in: ``directory.queries.viewer_membership``, ``projects.queries.project_associations``)."""
+    found = []
+    for path in _modules(package):
+        if path.name == "serialize.py":
+            relative = path.relative_to(ROOT).as_posix()
+            found += [f"{relative}: {hit}" for hit in _serializer_reader_imports(path, package)]
+    assert not found, "serializers are handed what they show: " + ", ".join(found)
+
+
 #: Imports inside a function are where import cycles hide (issue 12): a module imports what it
 #: uses at its top. Lazy by design: ``register(app)`` in a package's ``__init__.py`` (and what
 #: it nests), the app factory in ``app/__init__.py`` (every ``import app.x`` runs that file, so

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 from app.db import db
-from projects import queries
+from projects import routes, serialize
 from projects.timeline import MAX_COLUMNS, Row, build_chart, month_columns
 from tests.projects.factories import ActivityFactory, MilestoneFactory, ProjectFactory
 
@@ -98,9 +98,15 @@ def pct(value: str) -> float:
     return float(value[:-1])
 
 
+def freeze_today(monkeypatch, day: dt.date) -> None:
+    """The reader's today, for the page and its flags."""
+    for module in (routes, serialize):
+        monkeypatch.setattr(module, "local_today", lambda: day)
+
+
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr(queries, "today", lambda: TODAY)
+    freeze_today(monkeypatch, TODAY)
     return TODAY
 
 
@@ -244,7 +250,7 @@ def test_today_is_marked_in_its_month_in_every_row(client, project):
 
 
 def test_no_today_marker_outside_the_project(client, project, monkeypatch):
-    monkeypatch.setattr(queries, "today", lambda: D(2027, 3, 1))
+    freeze_today(monkeypatch, D(2027, 3, 1))
     html = page(client, project, "fr")
     assert "tl-today" not in html and "today-line" not in html
 
