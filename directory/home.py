@@ -12,35 +12,13 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from app.db import db
 from app.plugins import HomeItem, HomeSection, Registry
-from directory.models import Association, Membership
+from directory import queries
+from directory.models import Association
 from directory.routes import ROLE_LABELS
 
 SHOWN = 5
-
-
-def count_associations() -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(Association.id)).where(Association.status == "approved")
-        )
-        or 0
-    )
-
-
-def count_cities() -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(func.distinct(Association.city_id))).where(
-                Association.status == "approved", Association.city_id.is_not(None)
-            )
-        )
-        or 0
-    )
 
 
 def _place_and_field(association: Association, locale: str) -> str:
@@ -59,13 +37,7 @@ def newest_associations(user: Any) -> HomeSection | None:
     if user is not None:
         return None
     locale = str(get_locale() or "ar")
-    newest = db.session.scalars(
-        select(Association)
-        .where(Association.status == "approved")
-        .options(selectinload(Association.city), selectinload(Association.fields))
-        .order_by(Association.decided_at.desc().nulls_last(), Association.id.desc())
-        .limit(SHOWN)
-    ).all()
+    newest = queries.newest_associations(SHOWN)
     return HomeSection(
         title=_("New in the directory"),
         icon="buildings",
@@ -83,22 +55,9 @@ def my_associations(user: Any) -> HomeSection | None:
     administrator (badge), and their own requests still waiting."""
     if user is None:
         return None
-    rows = db.session.execute(
-        select(Association.id, Association.name, Membership.role, Membership.status)
-        .join(Membership, Membership.association_id == Association.id)
-        .where(Membership.user_id == user.id, Membership.status.in_(("approved", "pending")))
-        .order_by(Membership.status, Association.name)
-    ).all()
+    rows = queries.memberships_with_names(user.id)
     led = [row.id for row in rows if row.status == "approved" and row.role == "admin"]
-    waiting = dict(
-        db.session.execute(
-            select(Membership.association_id, func.count(Membership.id))
-            .where(Membership.association_id.in_(led), Membership.status == "pending")
-            .group_by(Membership.association_id)
-        ).all()
-        if led
-        else []
-    )
+    waiting = queries.pending_counts(led)
     items = []
     for row in rows:
         if row.status == "pending":
@@ -127,28 +86,11 @@ def my_associations(user: Any) -> HomeSection | None:
 def profile_associations(person: Any, viewer: Any) -> HomeSection | None:
     """A profile's associations: those whose member list the viewer may read (public lists,
     or the viewer's own associations; platform admins see all)."""
-    rows = db.session.execute(
-        select(Association.id, Association.name, Association.members_visibility, Membership.role)
-        .join(Membership, Membership.association_id == Association.id)
-        .where(
-            Membership.user_id == person.id,
-            Membership.status == "approved",
-            Association.status == "approved",
-        )
-        .order_by(Association.name)
-    ).all()
+    rows = queries.profile_associations(person.id)
     private = [row.id for row in rows if row.members_visibility == "members"]
     shared: set[int] = set()
     if private and viewer is not None and not viewer.is_admin:
-        shared = set(
-            db.session.scalars(
-                select(Membership.association_id).where(
-                    Membership.user_id == viewer.id,
-                    Membership.status == "approved",
-                    Membership.association_id.in_(private),
-                )
-            )
-        )
+        shared = queries.approved_among(viewer.id, private)
     admin = viewer is not None and viewer.is_admin
     shown = [r for r in rows if r.members_visibility != "members" or admin or r.id in shared]
     if not shown:
@@ -165,9 +107,9 @@ def profile_associations(person: Any, viewer: Any) -> HomeSection | None:
 
 def register_home(reg: Registry) -> None:
     reg.home_counts.append(
-        (10, lambda: str(_l("Associations")), count_associations, "directory.index")
+        (10, lambda: str(_l("Associations")), queries.count_associations, "directory.index")
     )
-    reg.home_counts.append((20, lambda: str(_l("Cities")), count_cities, "directory.index"))
+    reg.home_counts.append((20, lambda: str(_l("Cities")), queries.count_cities, "directory.index"))
     reg.home_sections.append((10, my_associations))
     reg.home_sections.append((20, newest_associations))
     reg.profile_sections.append((10, profile_associations))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -253,5 +253,85 @@ def regions() -> list[Region]:
             select(Region)
             .order_by(Region.position)
             .options(selectinload(Region.provinces).selectinload(Province.cities))
+        )
+    )
+
+
+def count_associations() -> int:
+    """How many associations are listed (approved)."""
+    found = db.session.scalar(
+        select(func.count(Association.id)).where(Association.status == "approved")
+    )
+    return int(found or 0)
+
+
+def count_cities() -> int:
+    """In how many cities listed associations are."""
+    found = db.session.scalar(
+        select(func.count(func.distinct(Association.city_id))).where(
+            Association.status == "approved", Association.city_id.is_not(None)
+        )
+    )
+    return int(found or 0)
+
+
+def newest_associations(limit: int) -> Sequence[Association]:
+    """The associations approved last, with their city and fields."""
+    return db.session.scalars(
+        select(Association)
+        .where(Association.status == "approved")
+        .options(selectinload(Association.city), selectinload(Association.fields))
+        .order_by(Association.decided_at.desc().nulls_last(), Association.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def memberships_with_names(user_id: int) -> Sequence[Row[int, str, str, str]]:
+    """``(id, name, role, status)`` of the associations ``user_id`` belongs to or asked to
+    join, waiting requests first."""
+    return db.session.execute(
+        select(Association.id, Association.name, Membership.role, Membership.status)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(Membership.user_id == user_id, Membership.status.in_(("approved", "pending")))
+        .order_by(Membership.status, Association.name)
+    ).all()
+
+
+def pending_counts(association_ids: Sequence[int]) -> dict[int, int]:
+    """How many join requests wait in each of these associations (those with any)."""
+    if not association_ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.association_id, func.count(Membership.id))
+        .where(Membership.association_id.in_(association_ids), Membership.status == "pending")
+        .group_by(Membership.association_id)
+    )
+    return {association_id: int(count) for association_id, count in rows}
+
+
+def profile_associations(user_id: int) -> Sequence[Row[int, str, str, str]]:
+    """``(id, name, members_visibility, role)`` of the listed associations ``user_id`` is an
+    approved member of, by name."""
+    return db.session.execute(
+        select(Association.id, Association.name, Association.members_visibility, Membership.role)
+        .join(Membership, Membership.association_id == Association.id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.status == "approved",
+            Association.status == "approved",
+        )
+        .order_by(Association.name)
+    ).all()
+
+
+def approved_among(user_id: int, association_ids: Sequence[int]) -> set[int]:
+    """Which of these associations ``user_id`` is an approved member of."""
+    return set(
+        db.session.scalars(
+            select(Membership.association_id).where(
+                Membership.user_id == user_id,
+                Membership.status == "approved",
+                Membership.association_id.in_(association_ids),
+            )
         )
     )

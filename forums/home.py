@@ -12,21 +12,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select
 
-from app.accounts.models import User
-from app.db import db
 from app.i18n import ago_filter, bdi_filter
 from app.plugins import HomeItem, HomeSection, Registry
 from directory import member_ids_select, member_list_visible
 from forums import queries, serialize
-from forums.models import Forum, Topic
 
 SHOWN = 5
-
-
-def count_forums() -> int:
-    return int(db.session.scalar(select(func.count(Forum.id))) or 0)
 
 
 def _meta(topic: dict[str, Any]) -> Markup:
@@ -44,11 +36,7 @@ def latest_topics(user: Any) -> HomeSection | None:
     """Visitors: the discussions with the latest replies."""
     if user is not None:
         return None
-    rows = db.session.execute(
-        queries.topic_list_query(None, None)
-        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
-        .limit(SHOWN)
-    ).all()
+    rows = queries.latest_topics(SHOWN)
     return HomeSection(
         title=_("Latest discussions"),
         icon="chat-square-text",
@@ -81,18 +69,7 @@ def members_topics(association_id: int, viewer: Any) -> HomeSection | None:
     read (none shown when its members are private to ``viewer``: the list would reveal them)."""
     if not member_list_visible(viewer, association_id):
         return None
-    # Columns, not entities: this block is on every association page (bench/load.py).
-    rows = db.session.execute(
-        select(Topic.id, Topic.title, Topic.last_post_at, User.display_name)
-        .join(User, User.id == Topic.author_id)
-        .where(
-            queries.visible_topics_clause(viewer, None),
-            Topic.author_id.in_(member_ids_select(association_id)),
-            User.deleted_at.is_(None),
-        )
-        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
-        .limit(SHOWN)
-    ).all()
+    rows = queries.members_topics(member_ids_select(association_id), viewer, SHOWN)
     if not rows:
         return None
     return HomeSection(
@@ -110,7 +87,7 @@ def members_topics(association_id: int, viewer: Any) -> HomeSection | None:
 
 
 def register_home(reg: Registry) -> None:
-    reg.home_counts.append((30, lambda: str(_l("Forums")), count_forums, "forums.index"))
+    reg.home_counts.append((30, lambda: str(_l("Forums")), queries.count_forums, "forums.index"))
     reg.home_sections.append((30, unread_topics))
     reg.home_sections.append((30, latest_topics))
     reg.association_sections.append((50, members_topics))

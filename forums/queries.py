@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import Row, Select, and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -396,3 +398,35 @@ def post_extras(
         ):
             quotes[qpost.id] = (qpost, qauthor, qtopic)
     return PostExtras(counts=counts, mine=mine, quotes=quotes, moderator=moderator)
+
+
+def count_forums() -> int:
+    return int(db.session.scalar(select(func.count(Forum.id))) or 0)
+
+
+def latest_topics(limit: int) -> Sequence[Row[Any, Any, Any, Any]]:
+    """What visitors may read, the latest replied first (``topic_list_query``'s rows)."""
+    return db.session.execute(
+        topic_list_query(None, None)
+        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def members_topics(
+    author_ids: Select[Any], viewer: User | None, limit: int
+) -> Sequence[Row[int, str, dt.datetime, str]]:
+    """``(id, title, last_post_at, author's name)`` of the latest discussions started by
+    ``author_ids`` (a subquery) that ``viewer`` may read. Columns, not entities: this block is
+    on every association page (bench/load.py)."""
+    return db.session.execute(
+        select(Topic.id, Topic.title, Topic.last_post_at, User.display_name)
+        .join(User, User.id == Topic.author_id)
+        .where(
+            visible_topics_clause(viewer, None),
+            Topic.author_id.in_(author_ids),
+            User.deleted_at.is_(None),
+        )
+        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+        .limit(limit)
+    ).all()

@@ -9,14 +9,13 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
-from app.db import db, utcnow
+from app.db import utcnow
 from app.i18n import bdi_filter, date_filter, local_day
 from app.plugins import HomeItem, HomeSection, Registry
 from directory import user_memberships
+from library import queries
 from library.labels import obligation_label
-from library.models import Obligation
 
 SHOWN = 5
 #: Deadlines shown this many days ahead (overdue ones always).
@@ -32,16 +31,7 @@ def legal_deadlines(user: Any) -> HomeSection | None:
     if not run:
         return None  # members who run nothing have no deadlines to keep
     today = local_day(utcnow())
-    due = db.session.scalars(
-        select(Obligation)
-        .where(
-            Obligation.association_id.in_(run),
-            Obligation.status == "open",
-            Obligation.due_at <= today + dt.timedelta(days=AHEAD_DAYS),
-        )
-        .order_by(Obligation.due_at, Obligation.id)
-        .limit(SHOWN)
-    ).all()
+    due = queries.open_obligations_due(list(run), today + dt.timedelta(days=AHEAD_DAYS), SHOWN)
     items = []
     for ob in due:
         meta: Markup = escape(_("%(association)s · due %(date)s")) % {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -133,3 +134,20 @@ def obligations_of(association_id: int) -> list[Obligation]:
 def overdue_of(association_id: int, on: dt.date) -> list[Obligation]:
     """The association's obligations overdue on ``on``."""
     return [o for o in obligations_of(association_id) if o.state(on) == "overdue"]
+
+
+def open_obligations_due(
+    association_ids: Sequence[int], until: dt.date, limit: int
+) -> Sequence[Obligation]:
+    """The open legal obligations of these associations due by ``until`` (overdue ones
+    included), soonest first."""
+    return db.session.scalars(
+        select(Obligation)
+        .where(
+            Obligation.association_id.in_(association_ids),
+            Obligation.status == "open",
+            Obligation.due_at <= until,
+        )
+        .order_by(Obligation.due_at, Obligation.id)
+        .limit(limit)
+    ).all()

@@ -60,8 +60,9 @@ def test_features_commit_only_through_the_edge(package: str) -> None:
 
 #: The edges of a feature: they call services (writes), queries (reads) and access (checks);
 #: they hold no ``db.session`` (a page shown again after a stale edit reads the stored version
-#: through a query, e.g. ``forums.queries.stored_post``).
-EDGE_MODULES = ("routes.py", "api.py", "events.py")
+#: through a query, e.g. ``forums.queries.stored_post``). ``home.py`` draws the blocks a
+#: feature adds to other pages (app.plugins): an edge too.
+EDGE_MODULES = ("routes.py", "api.py", "events.py", "home.py")
 
 
 def _edge_reads(path: Path) -> list[int]:
@@ -115,11 +116,9 @@ def _serializer_reader_imports(path: Path, package: str) -> list[str]:
             top = node.module.split(".")[0]
             names = [alias.name for alias in node.names]
             own = node.module == package or node.module.startswith(package + ".")
-            if top in FEATURES and not own:
-                found.append(f"{node.module} ({', '.join(names)}):{node.lineno}")
-            elif own and (
-                node.module.rsplit(".", 1)[-1] in _READERS or set(names) & set(_READERS)
-            ):
+            other_feature = top in FEATURES and not own
+            reader = node.module.rsplit(".", 1)[-1] in _READERS or set(names) & set(_READERS)
+            if other_feature or (own and reader):
                 found.append(f"{node.module} ({', '.join(names)}):{node.lineno}")
     return found
 
