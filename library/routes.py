@@ -4,19 +4,22 @@ authorisations. They work without JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.db import utcnow
-from app.edge import attempt
+from app.edge import attempt, errors_beside_fields, form_action
 from app.limits import rate_limit
 from directory import get_association, user_memberships
 from library import access, services
+from library.forms import AuthorizationForm, ConsentForm, DocumentForm, VersionForm, VisibilityForm
 from library.handover import build_pack, pack_document
 from library.knowledge.access import may_write as may_write_pages
 from library.labels import (
@@ -26,14 +29,8 @@ from library.labels import (
     VISIBILITY_LABELS,
     obligation_label,
 )
-from library.models import (
-    AUTHORIZATION_KINDS,
-    UPLOAD_KINDS,
-    VISIBILITIES,
-    LibraryDocument,
-)
+from library.models import UPLOAD_KINDS, VISIBILITIES
 from library.queries import authorizations_of, documents_of, obligations_of, overdue_of
-from library.schemas import AuthorizationSchema, ConsentSchema, DocumentMetaSchema, load
 from library.search import matches
 from library.serialize import serialize_authorization
 from library.sniff import IMAGES, PDF, PLAYABLE
@@ -60,16 +57,25 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _refused(error: ApiError) -> None:
-    """A refused write, already undone: a refusal of access (401, 403, 404) answers as the
-    page would have; any other is flashed, with its per-field messages."""
+def _refused(form: FlaskForm, error: ApiError) -> None:
+    """A form's refused write, already undone: a refusal of access (401, 403, 404) answers as
+    the page would have; any other reason is shown beside its field (or flashed)."""
     if error.code in (401, 403, 404):
         raise error
-    flash(error.message or _("Please correct the highlighted fields."), "error")
-    for messages in (error.fields or {}).values():
-        for message in messages if isinstance(messages, list) else [messages]:
-            if isinstance(message, str) and message != error.message:
-                flash(message, "error")
+    errors_beside_fields(form, error)
+
+
+def _submit(form: FlaskForm, write: Callable[[], object], done: str) -> bool:
+    """A posted form: its own checks, then ``write`` as one transaction; ``done`` flashed when
+    it worked, each reason beside its field when it did not. True when it worked."""
+    if not form.validate():
+        return False
+    outcome = attempt(write)
+    if outcome.error is not None:
+        _refused(form, outcome.error)
+        return False
+    flash(done, "success")
+    return True
 
 
 @bp.route("/library")
@@ -86,23 +92,25 @@ def index() -> ResponseReturnValue:
 def association_library(association_id: int) -> ResponseReturnValue:
     actor = get_current_user()
     access.access_library(actor, association_id)
+    form = DocumentForm()
     status = 200
     if request.method == "POST":
-        actor = require_user()
-        access.access_library(actor, association_id, "manage")
-
-        def add() -> LibraryDocument:
-            filename, content = uploaded_file()
-            meta = load(DocumentMetaSchema, request.form)
-            return services.create_document(actor, association_id, meta, filename, content)
-
-        added = attempt(add)
-        if added.error is not None:
-            _refused(added.error)
-            status = 422 if added.error.code != 413 else 413
-        elif added.value is not None:
-            flash(_("Document added."), "success")
-            return redirect(url_for("library.document", document_id=added.value.id), code=303)
+        user = require_user()
+        access.access_library(user, association_id, "manage")
+        status = 422
+        if form.validate():
+            added = attempt(
+                lambda: services.create_document(
+                    user, association_id, form.changes, *uploaded_file()
+                )
+            )
+            if added.value is not None:
+                flash(_("Document added."), "success")
+                return redirect(url_for("library.document", document_id=added.value.id), code=303)
+            assert added.error is not None
+            _refused(form, added.error)
+            if added.error.code == 413:
+                status = 413
     today = utcnow().date()
     query = request.args.get("q", "").strip()[:200]
     docs = [d for d in documents_of(actor, association_id) if matches(d, query)]
@@ -121,7 +129,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
         query=query,
         pack=pack_document(association_id) if can_manage else None,
         overdue=overdue_of(association_id, today) if member else [],
-        form=request.form,
+        form=form,
         **_labels(),
     ), status
 
@@ -146,37 +154,50 @@ def handover(association_id: int) -> ResponseReturnValue:
 @bp.route("/library/documents/<int:document_id>", methods=["GET", "POST"])
 @rate_limit("library_write", methods=["POST"])
 def document(document_id: int) -> ResponseReturnValue:
+    """A document's page; its managers post one of its forms (``action``: a new version, a
+    consent, withdrawing one; none: who can see it)."""
     actor = get_current_user()
     doc = access.access_document(actor, document_id)
+    version_form = VersionForm(formdata=None)
+    visibility_form = VisibilityForm(formdata=None, visibility=doc.visibility)
+    consent_form = ConsentForm(formdata=None)
     status = 200
     if request.method == "POST":
-        actor = require_user()
-        doc = access.access_document(actor, document_id, "manage")
+        user = require_user()
+        doc = access.access_document(user, document_id, "manage")
         action = request.form.get("action")
-
-        def change(doc: LibraryDocument) -> str:
-            if action == "version":
-                services.add_version(actor, doc, *uploaded_file())
-                return str(_("New version added."))
-            if action == "consent":
-                services.add_consent(actor, doc, load(ConsentSchema, request.form))
-                return str(_("Consent recorded."))
-            if action == "withdraw":
-                services.withdraw_consent(doc, request.form.get("consent_id", type=int) or 0)
-                return str(_("Consent withdrawn: the item is now visible to administrators only."))
-            services.update_document(
-                doc, load(DocumentMetaSchema, {"visibility": request.form.get("visibility")})
+        if action == "withdraw":
+            consent_id = request.form.get("consent_id", type=int) or 0
+            form_action(
+                lambda: services.withdraw_consent(doc, consent_id),
+                _("Consent withdrawn: the item is now visible to administrators only."),
             )
-            return str(_("Saved."))
-
-        done = attempt(lambda: change(doc))
-        if done.error is not None:
-            _refused(done.error)
-            status = 422
-            doc = access.access_document(actor, document_id)
-        else:
-            flash(done.value or "", "success")
             return redirect(url_for("library.document", document_id=doc.id), code=303)
+        if action == "version":
+            version_form = VersionForm()
+            saved = _submit(
+                version_form,
+                lambda: services.add_version(user, doc, *uploaded_file()),
+                _("New version added."),
+            )
+        elif action == "consent":
+            consent_form = ConsentForm()
+            saved = _submit(
+                consent_form,
+                lambda: services.add_consent(user, doc, consent_form.changes),
+                _("Consent recorded."),
+            )
+        else:
+            visibility_form = VisibilityForm()
+            saved = _submit(
+                visibility_form,
+                lambda: services.update_document(doc, visibility_form.changes),
+                _("Saved."),
+            )
+        if saved:
+            return redirect(url_for("library.document", document_id=doc.id), code=303)
+        status = 422
+        doc = access.access_document(user, document_id)  # as stored: the refused write undone
     can_manage = access.may_manage_association(actor, doc.association_id)
     current = doc.current
     return render_template(
@@ -188,6 +209,9 @@ def document(document_id: int) -> ResponseReturnValue:
         is_pdf=current is not None and current.mime == PDF,
         is_video=current is not None and current.mime in PLAYABLE,
         association=get_association(doc.association_id) if doc.association_id else None,
+        version_form=version_form,
+        visibility_form=visibility_form,
+        consent_form=consent_form,
         **_labels(),
     ), status
 
@@ -196,41 +220,40 @@ def document(document_id: int) -> ResponseReturnValue:
 @login_required
 @rate_limit("library_write", methods=["POST"])
 def calendar(association_id: int) -> ResponseReturnValue:
+    """The legal calendar and the authorisations; the association's managers close an
+    obligation (``action=close``, a button) or record an authorisation (the form)."""
     actor = require_user()
     access.access_calendar(actor, association_id)
     can_manage = access.may_manage_association(actor, association_id)
+    form = AuthorizationForm()
     status = 200
     if request.method == "POST":
         access.access_library(actor, association_id, "manage")
-
-        def change() -> str:
-            if request.form.get("action") == "close":
-                ob = access.access_obligation(
-                    actor, request.form.get("obligation_id", type=int) or 0
-                )
-                services.close_obligation(ob, request.form.get("document_id", type=int))
-                return str(_("Obligation closed."))
-            services.create_authorization(association_id, load(AuthorizationSchema, request.form))
-            return str(_("Authorisation recorded."))
-
-        done = attempt(change)
-        if done.error is not None:
-            _refused(done.error)
-            status = 422
-        else:
-            flash(done.value or "", "success")
+        if request.form.get("action") == "close":
+            ob = access.access_obligation(actor, request.form.get("obligation_id", type=int) or 0)
+            document_id = request.form.get("document_id", type=int)
+            form_action(lambda: services.close_obligation(ob, document_id), _("Obligation closed."))
             return redirect(url_for("library.calendar", association_id=association_id), code=303)
+        recorded = _submit(
+            form,
+            lambda: services.create_authorization(association_id, form.changes),
+            _("Authorisation recorded."),
+        )
+        if recorded:
+            return redirect(url_for("library.calendar", association_id=association_id), code=303)
+        status = 422
     today = utcnow().date()
     obligations = [(o, o.state(today)) for o in obligations_of(association_id)]
     authorizations = [serialize_authorization(a) for a in authorizations_of(association_id)]
+    documents = documents_of(actor, association_id)
+    form.offer_documents(documents)
     return render_template(
         "library/calendar.html",
         association=get_association(association_id),
         obligations=obligations,
         authorizations=authorizations,
-        documents=documents_of(actor, association_id),
+        documents=documents,
         can_manage=can_manage,
-        authorization_kinds=AUTHORIZATION_KINDS,
-        form=request.form,
+        form=form,
         **_labels(),
     ), status

@@ -222,8 +222,10 @@ def create_document(
         tags=[],
     )
     _meta({"visibility": "admins", **data}, doc)
-    if not doc.kind or not doc.title:
+    if not doc.kind:
         raise invalid(_("A kind and a title are required."), "kind")
+    if not doc.title:
+        raise invalid(_("A title is required."), "title")
     check_consent(doc)
     db.session.add(doc)
     db.session.flush()

@@ -13,16 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import paginate
-from app.edge import attempt, reasons_beside
+from app.api import expected_version, paginate
+from app.edge import attempt, errors_beside_fields
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from directory import get_association, user_memberships
 from library.knowledge import access, queries, services
-from library.knowledge.models import DIRECTIONS, LANGS, VISIBILITIES, KnowledgePage
-from library.knowledge.schemas import PageCreateSchema, PagePatchSchema
-from library.labels import VISIBILITY_LABELS
-from library.schemas import load
+from library.knowledge.forms import PageEditForm, PageForm
+from library.knowledge.models import DIRECTIONS, KnowledgePage
 
 bp = Blueprint("knowledge", __name__, template_folder="templates")
 
@@ -31,11 +29,6 @@ DIRECTION_LABELS = {
     "rtl": _l("Right to left"),
     "ltr": _l("Left to right"),
 }
-LANG_LABELS = {"ar": "العربية", "fr": "Français", "en": "English", "ary": "الدارجة"}
-#: The form's fields (the rest of a posted form, the CSRF token and buttons, is not data).
-FIELDS = ("title", "body", "lang", "direction", "visibility")
-#: the fields the editor shows a reason beside (any other reason is flashed)
-SHOWN = ("title", "body")
 
 
 @bp.route("/library/pages/")
@@ -99,36 +92,29 @@ def history(page_id: int) -> str:
     return render_template("knowledge/history.html", page=page, revisions=revisions, diff=diff)
 
 
-def _posted() -> dict[str, Any]:
-    data: dict[str, Any] = {key: request.form.get(key, "") for key in FIELDS}
-    data["template"] = request.form.get("template") == "on"
-    return data
-
-
 def _editor(
+    form: PageForm,
     *,
     page: KnowledgePage | None,
     association_id: int | None,
-    values: dict[str, Any],
     status: int = 200,
-    errors: dict[str, Any] | None = None,
     preview: str | None = None,
 ) -> ResponseReturnValue:
     return render_template(
         "knowledge/edit.html",
+        form=form,
         page=page,
         association=get_association(association_id) if association_id else None,
-        values=values,
-        errors=errors or {},
         preview=preview,
         templates=queries.templates(get_current_user()) if page is None else [],
         directions=DIRECTIONS,
         direction_labels=DIRECTION_LABELS,
-        langs=LANGS,
-        lang_labels=LANG_LABELS,
-        visibilities=VISIBILITIES,
-        visibility_labels=VISIBILITY_LABELS,
     ), status
+
+
+def _preview(form: PageForm) -> str:
+    """The text as it will read, not saved."""
+    return str(render_markdown(form.body.data or ""))
 
 
 def _new(association_id: int | None) -> ResponseReturnValue:
@@ -138,34 +124,27 @@ def _new(association_id: int | None) -> ResponseReturnValue:
     if not access.may_write(actor, association_id):
         abort(403)
     if request.method == "GET":
-        values: dict[str, Any] = {"lang": "ar", "direction": "auto", "visibility": "members"}
         template_id = request.args.get("from_template", type=int)
         chosen = next((t for t in queries.templates(actor) if t.id == template_id), None)
         if template_id is not None and chosen is None:
             abort(404)
-        if chosen is not None:
-            values.update(
-                title=chosen.title,
-                body=chosen.body,
-                lang=chosen.lang,
-                direction=chosen.direction,
-            )
-        return _editor(page=None, association_id=association_id, values=values)
-    values = _posted()
-    if "preview" in request.form:
-        preview = str(render_markdown(values["body"]))
-        return _editor(page=None, association_id=association_id, values=values, preview=preview)
-    created = attempt(
-        lambda: services.create_page(actor, association_id, load(PageCreateSchema, values))
-    )
-    if created.error is not None:
-        errors = reasons_beside(created.error, SHOWN)
-        return _editor(
-            page=None, association_id=association_id, values=values, status=422, errors=errors
+        model = (
+            {key: getattr(chosen, key) for key in ("title", "body", "lang", "direction")}
+            if chosen is not None
+            else {}
         )
-    assert created.value is not None
-    flash(_("Page published."), "success")
-    return redirect(url_for("knowledge.show", page_id=created.value.id), code=303)
+        return _editor(PageForm(data=model), page=None, association_id=association_id)
+    form = PageForm()
+    if "preview" in request.form:
+        return _editor(form, page=None, association_id=association_id, preview=_preview(form))
+    if form.validate():
+        created = attempt(lambda: services.create_page(actor, association_id, form.changes))
+        if created.value is not None:
+            flash(_("Page published."), "success")
+            return redirect(url_for("knowledge.show", page_id=created.value.id), code=303)
+        assert created.error is not None
+        errors_beside_fields(form, created.error)
+    return _editor(form, page=None, association_id=association_id, status=422)
 
 
 @bp.route("/library/pages/new", methods=["GET", "POST"])
@@ -191,35 +170,24 @@ def edit(page_id: int) -> ResponseReturnValue:
     actor = require_user()
     page = access.access_page(actor, page_id, "edit")
     if request.method == "GET":
-        values = {key: getattr(page, key) for key in (*FIELDS, "template")}
-        values["version"] = page.version
-        return _editor(page=page, association_id=page.association_id, values=values)
-    values = _posted()
-    values["version"] = request.form.get("version", type=int)
+        return _editor(PageEditForm(obj=page), page=page, association_id=page.association_id)
+    form = PageEditForm()
     if "preview" in request.form:
-        preview = str(render_markdown(values["body"]))
-        return _editor(
-            page=page, association_id=page.association_id, values=values, preview=preview
-        )
-
-    def save() -> None:
-        data = load(PagePatchSchema, {k: v for k, v in values.items() if k != "version"})
-        services.update_page(actor, page, data, values["version"])
-
-    error = attempt(save).error
-    if error is not None:
+        return _editor(form, page=page, association_id=page.association_id, preview=_preview(form))
+    status = 422
+    if form.validate():
+        error = attempt(
+            lambda: services.update_page(
+                actor, page, form.changes, expected_version(form.version.data)
+            )
+        ).error
+        if error is None:
+            flash(_("Page saved."), "success")
+            return redirect(url_for("knowledge.show", page_id=page.id), code=303)
         if error.code == 409:  # saved by someone else: keep this text, show theirs is newer
-            errors = {"version": [_("Your text is kept below; copy what you need, then reload.")]}
+            form.version.errors = [_("Your text is kept below; copy what you need, then reload.")]
+            status = 409
         else:
-            errors = reasons_beside(error, SHOWN)
-        page = access.access_page(actor, page_id, "edit")
-        status = 409 if error.code == 409 else 422
-        return _editor(
-            page=page,
-            association_id=page.association_id,
-            values=values,
-            status=status,
-            errors=errors,
-        )
-    flash(_("Page saved."), "success")
-    return redirect(url_for("knowledge.show", page_id=page.id), code=303)
+            errors_beside_fields(form, error)
+        page = access.access_page(actor, page_id, "edit")  # as stored: the refused edit undone
+    return _editor(form, page=page, association_id=page.association_id, status=status)

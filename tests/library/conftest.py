@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,3 +71,30 @@ def upload(
 def stored_files(app: Any) -> list[Path]:
     root = Path(app.instance_path) / "uploads" / "library"
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def reason_beside(html: str, control_id: str) -> str:
+    """The reason a refused form shows beside its control ``control_id``, which points at it
+    (``aria-describedby``); fails when there is none."""
+    found = re.search(rf'<p class="field-error" id="{control_id}-error">(.*?)</p>', html, re.S)
+    assert found, f"no reason beside #{control_id}"
+    control = re.search(
+        rf'<(?:input|select|textarea|fieldset)\b[^>]*\bid="{control_id}"[^>]*>', html
+    )
+    assert control, f"no control #{control_id}"
+    assert re.search(rf'aria-describedby="[^"]*\b{control_id}-error\b', control.group(0)), (
+        f"#{control_id} does not point at its reason"
+    )
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
+
+
+def selected(html: str, select_id: str) -> list[str]:
+    """The values chosen in the select ``select_id`` as the page draws it."""
+    found = re.search(rf'<select\b[^>]*\bid="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+    assert found, f"no select #{select_id}"
+    options = re.findall(r"<option\b[^>]*>", found.group(1))
+    return [
+        html_lib.unescape(re.search(r'value="([^"]*)"', o).group(1))  # type: ignore[union-attr]
+        for o in options
+        if re.search(r"\bselected\b", o)
+    ]

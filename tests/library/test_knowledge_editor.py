@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.db import db
 from library.knowledge.models import KnowledgePage
 from tests.conftest import csrf_token
+from tests.library.conftest import reason_beside, selected
 from tests.library.test_knowledge_api import create, world  # noqa: F401  (the fixture)
 
 
@@ -65,6 +66,50 @@ def test_a_bad_page_is_refused_and_the_text_kept(world, logged_in):  # noqa: F81
     res = post(client, path, title="X", body="a" * 300_000, direction="auto")
     assert res.status_code == 422
     assert count() == 0
+
+
+def test_a_refused_page_shows_the_reason_beside_the_field_and_keeps_the_input(
+    api,
+    world,  # noqa: F811
+    logged_in,
+):
+    client = logged_in(world.staff)
+    path = f"/associations/{world.assoc.id}/library/pages/new"
+    fr = {"Accept-Language": "fr"}
+    typed = {"body": "Texte à garder", "direction": "rtl", "lang": "fr", "visibility": "network"}
+    res = client.post(
+        path, data={"csrf_token": csrf_token(client, path), "title": "   ", **typed}, headers=fr
+    )
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    assert reason_beside(html, "kp-title") == "Un titre est obligatoire."
+    assert "Texte à garder</textarea>" in html and 'id="kp-dir-rtl" value="rtl" checked' in html
+    assert selected(html, "kp-lang") == ["fr"] and selected(html, "kp-visibility") == ["network"]
+    assert "kp-body-error" not in html and "flash-error" not in html
+    res = client.post(
+        path,
+        data={"csrf_token": csrf_token(client, path), **typed, "title": "X", "body": "a" * 300_000},
+        headers=fr,
+    )
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    assert reason_beside(html, "kp-body") and 'value="X"' in html
+    assert count() == 0
+    # an edit that empties the title is refused beside it, the stored page unchanged
+    page = create(api, world.staff, f"/api/v1/associations/{world.assoc.id}/pages").get_json()
+    path = f"/library/pages/{page['id']}/edit"
+    res = client.post(
+        path,
+        data={"csrf_token": csrf_token(client, path), "version": "1", "title": "", **typed},
+        headers=fr,
+    )
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    assert reason_beside(html, "kp-title") == "Un titre est obligatoire."
+    assert "Texte à garder</textarea>" in html and 'name="version" value="1"' in html
+    db.session.expire_all()
+    stored = db.session.get(KnowledgePage, page["id"])
+    assert (stored.title, stored.version, stored.visibility) == ("Guide", 1, "members")
 
 
 def test_editing_adds_a_revision_and_a_stale_edit_keeps_the_text(api, world, logged_in):  # noqa: F811

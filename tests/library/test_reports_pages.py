@@ -4,6 +4,7 @@ its attendance table and its photos under consent, and the API's photo rule."""
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from app.db import db
 from library.models import LibraryDocument
 from library.reports.models import ActivityReport
 from tests.conftest import csrf_token
-from tests.library.conftest import PNG
+from tests.library.conftest import PNG, reason_beside
 from tests.library.test_knowledge_api import world  # noqa: F401  (the fixture)
 
 
@@ -105,6 +106,89 @@ def test_bad_counts_and_foreign_photos_are_refused_and_the_input_kept(api, world
     assert api_res.status_code == 422
     assert api_res.get_json()["error"]["fields"]["photo_document_ids"]
     assert count() == 0
+
+
+def test_a_refused_report_shows_the_reason_beside_the_field_and_keeps_the_input(
+    api,
+    world,  # noqa: F811
+    logged_in,
+):
+    pic = photo(api, world.staff, world.assoc.id)
+    foreign = photo(api, world.outsider, world.other.id)
+    client = logged_in(world.staff)
+    path = f"/associations/{world.assoc.id}/library/reports/new"
+    fr = {"Accept-Language": "fr"}
+
+    def refused(**fields: str) -> str:
+        res = client.post(
+            path,
+            data=form(client, path, activity_id="7", photos=str(pic), **fields),
+            headers=fr,
+        )
+        assert res.status_code == 422
+        html = res.get_data(as_text=True)
+        # what was typed is kept
+        assert "120 consultations</textarea>" in html and 'name="activity_id" value="7"' in html
+        assert re.search(rf'name="photos" value="{pic}" checked', html)
+        return html
+
+    html = refused(title="  ", **{"count-6-12-male": "5"})
+    assert reason_beside(html, "rp-title") == "Un titre est obligatoire."
+    assert 'value="5"' in html and "rp-attendance-error" not in html
+    html = refused(**{"count-0-5-female": "-3"})
+    assert "100000" in reason_beside(html, "rp-attendance") and 'value="-3"' in html
+    for odd in ("²", "9" * 5000):  # a digit that is no number, a number too long to read
+        assert reason_beside(refused(**{"count-0-5-male": odd}), "rp-attendance")
+    html = refused(held_on="2026-02-30")
+    assert reason_beside(html, "rp-held-on") and 'value="2026-02-30"' in html
+    res = client.post(path, data=form(client, path, photos=str(foreign)), headers=fr)
+    assert res.status_code == 422
+    assert reason_beside(res.get_data(as_text=True), "rp-photos")
+    assert count() == 0
+    # an edit: the same, the stored report unchanged
+    report = (
+        api(world.staff)
+        .post(
+            f"/api/v1/associations/{world.assoc.id}/activity-reports",
+            json={"title": "Atelier", "held_on": "2026-11-28", "outputs": "Stocké"},
+        )
+        .get_json()
+    )
+    path = f"/library/reports/{report['id']}/edit"
+    res = client.post(
+        path, data=form(client, path, version="1", title="", outputs="Nouveau"), headers=fr
+    )
+    assert res.status_code == 422
+    html = res.get_data(as_text=True)
+    assert reason_beside(html, "rp-title") == "Un titre est obligatoire."
+    assert "Nouveau</textarea>" in html and 'name="version" value="1"' in html
+    db.session.expire_all()
+    stored = db.session.get(ActivityReport, report["id"])
+    assert (stored.title, stored.outputs, stored.version) == ("Atelier", "Stocké", 1)
+
+
+def test_an_edit_may_empty_the_texts_and_the_photos(api, world, logged_in):  # noqa: F811
+    pic = photo(api, world.staff, world.assoc.id)
+    report = (
+        api(world.staff)
+        .post(
+            f"/api/v1/associations/{world.assoc.id}/activity-reports",
+            json={
+                "title": "Atelier",
+                "held_on": "2026-11-28",
+                "outputs": "Stocké",
+                "photo_document_ids": [pic],
+            },
+        )
+        .get_json()
+    )
+    client = logged_in(world.staff)
+    path = f"/library/reports/{report['id']}/edit"
+    res = client.post(path, data=form(client, path, version="1", outputs="", lessons=""))
+    assert res.status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(ActivityReport, report["id"])
+    assert (stored.outputs, stored.lessons, stored.photo_document_ids) == ("", "", [])
 
 
 def test_a_withdrawn_consent_hides_the_photo_from_members(api, world, logged_in):  # noqa: F811
