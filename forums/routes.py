@@ -22,11 +22,18 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_ID, ApiError, expected_version, id_arg
 from app.db import transaction
-from app.edge import attempt, errors_beside_fields, flash_refusal, form_action
+from app.edge import attempt, errors_beside_fields, form_action
 from app.limits import rate_limit
 from forums import access, queries, serialize, services
 from forums import moderation as moderating
-from forums.forms import FlagForm, PostEditForm, ReplyForm, TopicForm
+from forums.forms import (
+    FORUM_LANGUAGES,
+    FlagForm,
+    ForumForm,
+    PostEditForm,
+    ReplyForm,
+    TopicForm,
+)
 from forums.models import FLAG_REASONS, REACTIONS
 from forums.reading import topic_detail
 from forums.text import locale
@@ -58,6 +65,19 @@ def _reaction_label(kind: str) -> str:
 PER_PAGE = 20
 
 
+@bp.context_processor
+def _flag_forms() -> dict[str, Any]:
+    """``flag_form(post_id)``: the flag form ``_post.html`` draws under a post (the topic
+    page's and its live fragments'): the refused one of this post, else an empty one."""
+
+    def flag_form(post_id: int, refused: FlagForm | None = None) -> FlagForm:
+        if refused is not None and refused.post_id == post_id:
+            return refused
+        return FlagForm(formdata=None).of_post(post_id)
+
+    return {"flag_form": flag_form}
+
+
 def _page() -> int:
     try:
         return max(1, min(int(request.args.get("page", 1)), 100_000))
@@ -80,17 +100,17 @@ def new_forum() -> ResponseReturnValue:
     user = require_user()
     if not user.is_admin:
         abort(403)
-    keys = ("name_ar", "name_fr", "name_en", "description_ar", "description_fr", "description_en")
-    values = {key: request.form.get(key, "") for key in keys}
+    form = ForumForm()
     status = 200
-    if request.method == "POST":
-        created = attempt(lambda: services.create_forum(user, values).id)
-        if created.error is not None:
-            flash_refusal(created.error)
-            status = 422
-        else:
+    if form.validate_on_submit():
+        created = attempt(lambda: services.create_forum(user, form.changes).id)
+        if created.error is None:
             return redirect(url_for("forums.forum", forum_id=created.value))
-    return render_template("forums/new_forum.html", values=values), status
+        errors_beside_fields(form, created.error)
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("forums/new_forum.html", form=form, languages=FORUM_LANGUAGES), status
 
 
 @bp.route("/forums/<int:forum_id>")
@@ -163,9 +183,15 @@ def topic(topic_id: int) -> ResponseReturnValue:
 
 
 def _topic_page(
-    viewer: Any, topic_obj: Any, page: int, form: ReplyForm, status: int = 200
+    viewer: Any,
+    topic_obj: Any,
+    page: int,
+    form: ReplyForm,
+    status: int = 200,
+    refused_flag: FlagForm | None = None,
 ) -> ResponseReturnValue:
-    """A topic's page with its reply form (a refused reply: its text and the reason)."""
+    """A topic's page with its reply form (a refused reply: its text and the reason), and a
+    refused flag in its post's panel, open (:func:`flag`)."""
     with transaction():  # the read mark the visit moves
         detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
     quote = None
@@ -194,6 +220,7 @@ def _topic_page(
         reactions=REACTIONS,
         flag_reasons=FLAG_REASONS,
         all_forums=forums_list,
+        refused_flag=refused_flag,
     ), status
 
 
@@ -394,17 +421,26 @@ def react(post_id: int) -> ResponseReturnValue:
 @bp.route("/posts/<int:post_id>/flag", methods=["POST"])
 @login_required
 def flag(post_id: int) -> ResponseReturnValue:
+    """A flag from a post's panel. Refused for what was typed (an unknown reason, details
+    missing or too long), the topic page is drawn again with this post's panel open, the
+    text kept and each reason beside its field; other refusals (already flagged) are
+    flashed at the post."""
     user = require_user()
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
-    form = FlagForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _back_to(number, topic_id)
-    reason, details = form.reason.data or "", form.details.data or ""
-    if form_action(lambda: moderating.flag(user, post, topic_obj, reason, details)):
-        flash(_("Thank you, the moderators will look at this post."), "success")
-    return _back_to(number, topic_id)
+    form = FlagForm().of_post(post_id)
+    if form.validate_on_submit():
+        reason, details = form.reason.data or "", form.details.data or ""
+        flagged = attempt(lambda: moderating.flag(user, post, topic_obj, reason, details))
+        if flagged.error is None:
+            flash(_("Thank you, the moderators will look at this post."), "success")
+            return _back_to(number, topic_id)
+        errors_beside_fields(form, flagged.error)
+        if not form.errors:  # flashed: nothing to show beside the fields
+            return _back_to(number, topic_id)
+    page = queries.page_of(number, PER_PAGE)
+    reply_form = ReplyForm(formdata=None, page=page)
+    return _topic_page(user, topic_obj, page, reply_form, 422, refused_flag=form)
 
 
 @bp.route("/posts/<int:post_id>/moderate", methods=["POST"])

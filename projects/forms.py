@@ -17,8 +17,10 @@ from wtforms.widgets import DateInput, DateTimeLocalInput, NumberInput
 from app.edge import SchemaForm
 from app.i18n import local_today
 from projects import logic
+from projects.models import COMMENT_MAX
 from projects.schemas import (
     ActivityCreateSchema,
+    CommentCreateSchema,
     MilestoneCreateSchema,
     MilestonePatchSchema,
     ProjectCreateSchema,
@@ -151,3 +153,15 @@ class ActivityForm(SchemaForm):
                 "min": f"{low.isoformat()}T00:00",
                 "max": f"{high.isoformat()}T23:59",
             }
+
+
+class CommentForm(SchemaForm):
+    """A comment at the foot of the project page."""
+
+    schema = CommentCreateSchema
+
+    body = TextAreaField(
+        _l("Your comment"),
+        id="comment-body",
+        render_kw={"required": True, "maxlength": COMMENT_MAX},
+    )

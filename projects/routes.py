@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-import marshmallow as ma
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
@@ -17,22 +16,20 @@ from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import utcnow
 from app.edge import SchemaForm, attempt, errors_beside_fields, form_action
-from app.i18n import local_day, local_input_to_utc, local_today, text_direction
+from app.i18n import local_day, local_today, text_direction
 from app.limits import rate_limit
 from directory import user_memberships
 from library import activity_report_url
 from projects import access, feeds, history, logic, queries, serialize, services
 from projects.forms import (
     ActivityForm,
+    CommentForm,
     MilestoneEditForm,
     MilestoneForm,
     ProjectEditForm,
     ProjectForm,
 )
 from projects.models import PROJECT_STATUSES, VISIBILITIES, Activity, Milestone, Project
-from projects.schemas import (
-    CommentCreateSchema,
-)
 from projects.timeline import Chart, Row, build_chart, build_svg
 
 bp = Blueprint(
@@ -87,36 +84,9 @@ def _milestone_status(status: str) -> str:
     return status_label(status)
 
 
-LOCAL_TIMES = frozenset({"starts_at", "ends_at"})
-
-
-def _load(schema: ma.Schema, names: list[str], multi: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Form fields to the API schema's input (empty fields are left out).
-
-    Date-times typed in a form (``datetime-local``) are in the reader's zone.
-    """
-    raw: dict[str, Any] = {}
-    for name in names:
-        if name in multi:
-            values = [v for v in request.form.getlist(name) if v.strip()]
-            if values or name in request.form:
-                raw[name] = values
-            continue
-        value = request.form.get(name)
-        if value is not None and value.strip() != "":
-            raw[name] = local_input_to_utc(value) if name in LOCAL_TIMES else value
-    return dict(schema.load(raw))
-
-
-def _flash_error(error: ma.ValidationError | ApiError) -> None:
-    if isinstance(error, ApiError):
-        details = error.fields
-        message = error.message or _("Some fields are not valid.")
-    else:
-        details = error.messages if isinstance(error.messages, dict) else {}
-        message = _("Some fields are not valid.")
-    parts = [message]
-    for name, messages in details.items():
+def _flash_error(error: ApiError) -> None:
+    parts = [error.message or _("Some fields are not valid.")]
+    for name, messages in error.fields.items():
         text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
         parts.append(f"{name}: {text}")
     flash(" — ".join(parts), "error")
@@ -335,7 +305,8 @@ def render_project(
 ) -> ResponseReturnValue:
     """The project page; ``draft`` keeps a refused form's input (``{"form": "milestone-3" or
     "project", "values": {...}}``) so that nothing the editor typed is lost; ``forms``: a
-    refused new milestone or activity (``{"milestone": form}``), shown open with its reasons."""
+    refused new milestone, activity or comment (``{"milestone": form}``), shown open with its
+    reasons."""
     live = _live_context(project, draft)
     forms = forms or {}
     data, can, staff_of = live["data"], live["can"], live["staff_of"]
@@ -355,6 +326,7 @@ def render_project(
             forms.get("milestone") or MilestoneForm(formdata=None), data
         ),
         activity_form=_with_milestones(forms.get("activity") or ActivityForm(formdata=None), data),
+        comment_form=forms.get("comment") or CommentForm(formdata=None),
     ), status
 
 
@@ -561,17 +533,16 @@ def delete_activity(activity_id: int) -> ResponseReturnValue:
 def add_comment(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "comment")
-    try:
-        data = _load(CommentCreateSchema(), ["body"])
-    except ma.ValidationError as error:
-        _flash_error(error)
-        return _back(project_id, "#comments")
-    added = attempt(lambda: services.add_comment(actor, project, data["body"]))
-    if added.value is not None:
-        return _back(project_id, f"#comment-{added.value.id}")
-    if added.error is not None:
-        _flash_error(added.error)
-    return _back(project_id, "#comments")
+    form = CommentForm()
+    if form.validate_on_submit():
+        added = attempt(lambda: services.add_comment(actor, project, form.changes["body"]))
+        if added.value is not None:
+            return _back(project_id, f"#comment-{added.value.id}")
+        assert added.error is not None
+        if added.error.code in (401, 403, 404):
+            raise added.error
+        errors_beside_fields(form, added.error, whole="body")
+    return _refused_form(project, "comment", form)
 
 
 @bp.route("/projects/<int:project_id>/calendar")

@@ -294,16 +294,81 @@ def test_a_refused_edit_keeps_the_title_and_shows_the_reason_beside_the_body(log
     assert db.session.get(Post, first.id).body == "avant"
 
 
-def test_a_flag_through_the_form_and_a_bad_reason(logged_in, forum):
+def test_a_flag_through_the_form_and_a_second_one(logged_in, forum):
     topic, first = make_topic(forum=forum)
-    browser = logged_in(UserFactory())
+    browser = logged_in(UserFactory(locale="en"))
     token = csrf_token(browser, f"/topics/{topic.id}")
-    bad = browser.post(f"/posts/{first.id}/flag", data={"reason": "nonsense", "csrf_token": token})
-    assert bad.status_code == 302 and bad.headers["Location"].endswith(f"#post-{first.number}")
-    assert count(Flag) == 0
     good = browser.post(
         f"/posts/{first.id}/flag",
         data={"reason": "other", "details": "Hors sujet", "csrf_token": token},
     )
-    assert good.status_code == 302
+    assert good.status_code == 302 and good.headers["Location"].endswith(f"#post-{first.number}")
     assert count(Flag, Flag.post_id == first.id, Flag.details == "Hors sujet") == 1
+    # a refusal no field shows (already flagged) is said at the post
+    again = browser.post(f"/posts/{first.id}/flag", data={"reason": "spam", "csrf_token": token})
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"#post-{first.number}")
+    landing = browser.get(again.headers["Location"]).get_data(as_text=True)
+    assert "You have already flagged this post." in landing
+    assert count(Flag) == 1
+
+
+def test_a_refused_new_forum_shows_the_reasons_beside_its_fields_and_keeps_the_input(
+    logged_in, admin
+):
+    from forums.models import NAME_MAX, Forum
+
+    browser = logged_in(admin)
+    token = csrf_token(browser, "/forums/new")
+    too_long = "ن" * (NAME_MAX + 1)
+    answer = browser.post(
+        "/forums/new",
+        data={"name_ar": too_long, "description_fr": "Engagement des jeunes", "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    # the API's rule (at most NAME_MAX characters), beside the Arabic name
+    error = re.search(r'<p class="field-error" id="name_ar-error">(.*?)</p>', page, re.S)
+    assert error is not None and str(NAME_MAX) in error.group(1)
+    assert 'aria-describedby="name_ar-error"' in page
+    assert f'value="{too_long}"' in page and "Engagement des jeunes</textarea>" in page
+    # no name at all: the service's reason, beside the English name, the description kept
+    nameless = browser.post(
+        "/forums/new", data={"description_en": "Youth work", "csrf_token": token}
+    )
+    assert nameless.status_code == 422
+    page = nameless.get_data(as_text=True)
+    assert re.search(r'<p class="field-error" id="name_en-error"><i [^>]*></i> [^<]+</p>', page)
+    assert "Youth work</textarea>" in page
+    assert count(Forum) == 0
+
+
+def test_a_refused_flag_opens_its_panel_at_the_post_with_the_reason_and_the_text(logged_in, forum):
+    from forums.models import REASON_MAX
+
+    topic, first = make_topic(forum=forum)
+    second = make_reply(UserFactory(), topic)
+    browser = logged_in(UserFactory())
+    token = csrf_token(browser, f"/topics/{topic.id}")
+    page = browser.get(f"/topics/{topic.id}").get_data(as_text=True)
+    # the form is sent to its own place on the page: a refusal is shown where the person was
+    assert f'action="/posts/{second.id}/flag#flag-{second.id}"' in page
+    details = "Trop long. " * (REASON_MAX // 10 + 1)
+    answer = browser.post(
+        f"/posts/{second.id}/flag",
+        data={"reason": "other", "details": details, "csrf_token": token},
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    panels = re.findall(r'<details class="flag" id="flag-(\d+)"( open)?>', page)
+    assert panels == [(str(first.id), ""), (str(second.id), " open")]  # this post's only
+    panel = page.split(f'id="flag-{second.id}"')[1].split("</details>")[0]
+    assert f'id="details-{second.id}-error"' in panel
+    assert f'aria-describedby="details-{second.id}-error"' in panel
+    assert f'value="{details}"' in panel
+    assert re.search(r'<option selected value="other">|<option value="other" selected>', panel)
+    # a reason the form does not offer: said beside the reason
+    bad = browser.post(f"/posts/{first.id}/flag", data={"reason": "nonsense", "csrf_token": token})
+    assert bad.status_code == 422
+    panel = bad.get_data(as_text=True).split(f'id="flag-{first.id}"')[1].split("</details>")[0]
+    assert panel.startswith(" open") and f'id="reason-{first.id}-error"' in panel
+    assert count(Flag) == 0

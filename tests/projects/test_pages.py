@@ -43,7 +43,7 @@ def test_member_sees_comment_form_but_no_edit_forms(logged_in, world):
     project = ProjectFactory(visibility="members", associations=[world.a])
     MilestoneFactory(project=project)
     html = logged_in(world.member).get(f"/projects/{project.id}").get_data(as_text=True)
-    assert f'action="/projects/{project.id}/comments"' in html
+    assert f'action="/projects/{project.id}/comments#new-comment"' in html
     assert "/update" not in html and f'action="/projects/{project.id}/milestones"' not in html
     outsider = logged_in(world.outsider)
     assert outsider.get(f"/projects/{project.id}").status_code == 404
@@ -499,3 +499,31 @@ def test_a_refused_project_edit_shows_the_reason_beside_the_field_in_place(logge
     assert "someone else" not in form
     db.session.expire_all()
     assert db.session.get(Project, project.id).title == "Caravane"
+
+
+def test_a_refused_comment_shows_the_reason_beside_the_field_and_keeps_the_text(logged_in, world):
+    from projects.models import COMMENT_MAX
+
+    project = ProjectFactory(visibility="members", associations=[world.a])
+    member = logged_in(world.member)
+    token = csrf_token(member, f"/projects/{project.id}")
+    page = member.get(f"/projects/{project.id}").get_data(as_text=True)
+    # the form is sent to its own place on the page: a refusal shows it where the person was
+    assert f'action="/projects/{project.id}/comments#new-comment"' in page
+    too_long = "Un long commentaire. " * (COMMENT_MAX // 20)
+    refused = member.post(
+        f"/projects/{project.id}/comments", data={"csrf_token": token, "body": too_long}
+    )
+    assert refused.status_code == 422
+    form = refused.get_data(as_text=True).split('id="new-comment"')[1].split("</form>")[0]
+    error = re.search(r'<p class="field-error" id="comment-body-error">(.*?)</p>', form, re.S)
+    assert error is not None and "5000" in error.group(1).replace(",", "").replace("\u202f", "")
+    assert 'aria-describedby="comment-body-error"' in form
+    assert f"{too_long}</textarea>" in form
+    # an empty comment: the reason beside the field as well
+    empty = member.post(f"/projects/{project.id}/comments", data={"csrf_token": token, "body": " "})
+    assert empty.status_code == 422
+    form = empty.get_data(as_text=True).split('id="new-comment"')[1].split("</form>")[0]
+    assert 'id="comment-body-error"' in form
+    db.session.expire_all()
+    assert db.session.query(ProjectComment).count() == 0
