@@ -107,6 +107,8 @@ def new_forum() -> ResponseReturnValue:
         if created.error is None:
             return redirect(url_for("forums.forum", forum_id=created.value))
         errors_beside_fields(form, created.error)
+        # the three languages' fields are long on a phone: the refusal is also said on top
+        form.form_errors.append(created.error.message or "")
         status = 422
     elif form.is_submitted():
         status = 422

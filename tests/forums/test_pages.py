@@ -338,6 +338,8 @@ def test_a_refused_new_forum_shows_the_reasons_beside_its_fields_and_keeps_the_i
     assert nameless.status_code == 422
     page = nameless.get_data(as_text=True)
     assert re.search(r'<p class="field-error" id="name_en-error"><i [^>]*></i> [^<]+</p>', page)
+    # and on top of the form, which is long on a phone
+    assert re.search(r'<p class="form-error" role="alert">[^<]+</p>', page)
     assert "Youth work</textarea>" in page
     assert count(Forum) == 0
 
