@@ -54,7 +54,7 @@ def flag(actor: User, post: Post, topic: Topic, reason: str, details: str = "") 
     if len(details) > REASON_MAX:
         raise invalid(_("The text is too long."), {"details": [_("Too long.")]})
     if reason == "other" and not details:
-        raise invalid(_("Say what is wrong."), {"details": [_("Required.")]})
+        raise invalid(_("Say what is wrong."), {"details": [_("Say what is wrong.")]})
     if post.author_id == actor.id:
         raise ApiError(409, "own_post", _("You cannot flag your own post."))
     if db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == actor.id)):

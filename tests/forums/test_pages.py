@@ -373,4 +373,16 @@ def test_a_refused_flag_opens_its_panel_at_the_post_with_the_reason_and_the_text
     assert bad.status_code == 422
     panel = bad.get_data(as_text=True).split(f'id="flag-{first.id}"')[1].split("</details>")[0]
     assert panel.startswith(" open") and f'id="reason-{first.id}-error"' in panel
+    # "something else" without a word: beside the details, what to write (not a bare
+    # "Required.")
+    bare = browser.post(
+        f"/posts/{first.id}/flag",
+        data={"reason": "other", "details": "  ", "csrf_token": token},
+        headers={"Accept-Language": "fr"},
+    )
+    assert bare.status_code == 422
+    panel = bare.get_data(as_text=True).split(f'id="flag-{first.id}"')[1].split("</details>")[0]
+    beside = rf'<p class="field-error" id="details-{first.id}-error">(.*?)</p>'
+    error = re.search(beside, panel, re.S)
+    assert error is not None and "Précisez le problème." in error.group(1)
     assert count(Flag) == 0
