@@ -34,7 +34,7 @@ from forums.forms import (
     ReplyForm,
     TopicForm,
 )
-from forums.models import FLAG_REASONS, REACTIONS
+from forums.models import REACTIONS
 from forums.reading import topic_detail
 from forums.text import locale
 
@@ -107,8 +107,10 @@ def new_forum() -> ResponseReturnValue:
         if created.error is None:
             return redirect(url_for("forums.forum", forum_id=created.value))
         errors_beside_fields(form, created.error)
-        # the three languages' fields are long on a phone: the refusal is also said on top
-        form.form_errors.append(created.error.message or "")
+        if created.error.message and any(field.errors for field in form):
+            # the three languages' fields are long on a phone: the refusal shown beside one
+            # of them is also said on top (one shown beside none is flashed already)
+            form.form_errors.append(created.error.message)
         status = 422
     elif form.is_submitted():
         status = 422
@@ -220,7 +222,6 @@ def _topic_page(
         quote=quote,
         form=form,
         reactions=REACTIONS,
-        flag_reasons=FLAG_REASONS,
         all_forums=forums_list,
         refused_flag=refused_flag,
     ), status
