@@ -114,6 +114,51 @@ def errors_beside_fields(form: FlaskForm, error: ApiError, whole: str | None = N
         field.errors = [*field.errors, *reasons]
 
 
+#: a refusal's own status, kept when a form is drawn again: it says more than 422
+#: (an unreadable version, someone else's edit, a file too large)
+KEPT_STATUSES = frozenset({400, 409, 413})
+
+
+def submit(
+    form: FlaskForm, write: Callable[[], T], *, whole: str | None = None
+) -> Outcome[T] | None:
+    """A posted HTML form, the one way a page runs one. None when nothing was posted or the
+    form's own checks refused it (their reasons are beside the fields). Otherwise ``write``
+    runs as one transaction (:func:`attempt`) and its outcome is returned:
+
+    - someone else's edit (409 ``edit_conflict``) is returned untouched: the page shows
+      their version beside the editor's input;
+    - a refusal of access that names no field of the form (401, 403, 404: signed out, not
+      allowed, gone) is raised: the page answers as it would for a GET. A form of one text
+      (``whole``, see :func:`reasons_beside`) says a 403 beside it instead (you blocked
+      this person), so that what was typed is not lost;
+    - any other reason is shown beside its field (:func:`errors_beside_fields`), or flashed
+      when no field of the form shows it.
+
+    The page draws the form again with :func:`form_status` when the outcome is not ``ok``."""
+    if not form.validate_on_submit():
+        return None
+    outcome = attempt(write)
+    error = outcome.error
+    if error is None or error.error_code == "edit_conflict":
+        return outcome
+    access = error.code in (401, 404) or (error.code == 403 and whole is None)
+    if access and not set(error.fields) & set(form._fields):
+        raise error
+    errors_beside_fields(form, error, whole)
+    return outcome
+
+
+def form_status(form: FlaskForm, outcome: Outcome[Any] | None = None) -> int:
+    """The status of a page drawn with ``form`` after :func:`submit`: 200 when nothing was
+    posted, 422 when the form was refused, or the refusal's own status when it says more
+    (:data:`KEPT_STATUSES`)."""
+    if outcome is not None and outcome.error is not None:
+        code = outcome.error.code or 422
+        return code if code in KEPT_STATUSES else 422
+    return 422 if form.is_submitted() else 200
+
+
 def _texts(found: Any) -> list[str]:
     """The messages of one field, flat (a list's are per item: ``{0: [...]}``)."""
     if isinstance(found, dict):

@@ -43,6 +43,12 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout: use that check
     sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 NS = "/chat"
+#: the keys of the server's production settings: the tokens made while preparing are keyed
+#: with the same token key, or the server knows none of them
+KEYS = {
+    "JAM3IA_DATA_KEY": "YmVuY2gtZGF0YS1rZXktMzItYnl0ZXMtbG9uZy0hISE=",
+    "JAM3IA_TOKEN_KEY": "bench-token-key-that-is-long-enough-0123456789",
+}
 
 
 # -- the bare server (gunicorn -k gevent 'bench.chat:bare_application()') -----------------
@@ -213,6 +219,7 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -
 def prepare_database(instance: Path, total: int, group: int, sizes: list[int]) -> dict[str, Any]:
     """Users with API tokens and, per run size, group conversations of ``group`` people."""
     os.environ["JAM3IA_INSTANCE_PATH"] = str(instance)
+    os.environ.update(KEYS)
     from app import create_app
     from app.accounts.models import User
     from app.accounts.services import issue_credential
@@ -252,6 +259,7 @@ def prepare_database(instance: Path, total: int, group: int, sizes: list[int]) -
                         }
                     )
             plans[str(size)] = entries
+        db.session.commit()  # services only flush: the tokens and conversations are kept here
         db.session.remove()
         db.engine.dispose()
     return plans
@@ -266,8 +274,7 @@ def start_server(
         SECRET_KEY="bench-secret",
         JAM3IA_ENV="production",
         JAM3IA_BASE_URL="http://127.0.0.1",
-        JAM3IA_DATA_KEY="YmVuY2gtZGF0YS1rZXktMzItYnl0ZXMtbG9uZy0hISE=",
-        JAM3IA_TOKEN_KEY="bench-token-key-that-is-long-enough-0123456789",
+        **KEYS,
         PYTHONPATH=str(ROOT),
         # every benchmark client connects from the loopback address
         JAM3IA_MAX_SOCKETS_PER_ADDRESS="100000",

@@ -119,8 +119,9 @@ def _people(count: int) -> list[Any]:
                 spammer=False,
             )
         )
-    db.session.commit()
-    return [issue_credential(p, "token", "bench")[0] for p in people]
+    tokens = [issue_credential(p, "token", "bench")[0] for p in people]
+    db.session.commit()  # services only flush: the tokens are kept here
+    return tokens
 
 
 def _body(rng: random.Random, cities: list[int], n: int) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError, expected_version
-from app.edge import attempt, errors_beside_fields, form_action
+from app.edge import form_action, form_status, submit
 from app.images import read_upload
 from app.limits import rate_limit
 from app.plugins import registry
@@ -196,21 +196,13 @@ def new_association() -> ResponseReturnValue:
     actor = require_user()
     form = AssociationForm()
     _form_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        created = attempt(lambda: services.create_association(actor, form.changes))
-        if created.error is None:
-            assert created.value is not None
-            flash(
-                _("Thank you! Your association waits for approval by the platform team."),
-                "success",
-            )
-            return redirect(url_for("directory.show_association", association_id=created.value.id))
-        errors_beside_fields(form, created.error)
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("directory/form.html", mode="new", form=form, **_form_context()), status
+    created = submit(form, lambda: services.create_association(actor, form.changes))
+    if created and created.value is not None:
+        flash(_("Thank you! Your association waits for approval by the platform team."), "success")
+        return redirect(url_for("directory.show_association", association_id=created.value.id))
+    return render_template(
+        "directory/form.html", mode="new", form=form, **_form_context()
+    ), form_status(form, created)
 
 
 @bp.route("/associations/<int:association_id>")
@@ -271,41 +263,30 @@ def edit_association(association_id: int) -> ResponseReturnValue:
         }
     )
     _form_choices(form)
-    status = 200
-    if form.validate_on_submit():
-        saved = attempt(
-            lambda: services.update_association(
-                actor, assoc, form.changes, expected_version(form.version.data)
+    saved = submit(
+        form,
+        lambda: services.update_association(
+            actor, assoc, form.changes, expected_version(form.version.data)
+        ),
+    )
+    if saved and saved.ok:
+        flash(_("Saved."), "success")
+        return redirect(url_for("directory.show_association", association_id=assoc.id))
+    if saved and saved.error and saved.error.error_code == "edit_conflict":
+        # The editor's input stays in the form, which now carries the current version:
+        # after looking at the other change, saving again applies theirs.
+        assoc = queries.stored_association(actor, association_id, need="edit")
+        form.version.data = str(saved.error.fields.get("version", form.version.data))
+        form.form_errors.append(
+            _(
+                "Not saved: someone else changed this association in the "
+                "meantime. Your input is kept below; open the association's "
+                "page to see their change, then save again to apply yours."
             )
         )
-        error = saved.error
-        if error is None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("directory.show_association", association_id=assoc.id))
-        status = 422
-        if error.error_code == "edit_conflict":
-            # The editor's input stays in the form, which now carries the current version:
-            # after looking at the other change, saving again applies theirs.
-            assoc = queries.stored_association(actor, association_id, need="edit")
-            form.version.data = str(error.fields.get("version", form.version.data))
-            form.form_errors.append(
-                _(
-                    "Not saved: someone else changed this association in the "
-                    "meantime. Your input is kept below; open the association's "
-                    "page to see their change, then save again to apply yours."
-                )
-            )
-            status = 409
-        elif error.error_code == "bad_version":
-            form.form_errors.append(error.message)
-            status = error.code or 400
-        else:
-            errors_beside_fields(form, error)
-    elif form.is_submitted():
-        status = 422
     return render_template(
         "directory/form.html", mode="edit", assoc=assoc, form=form, **_form_context()
-    ), status
+    ), form_status(form, saved)
 
 
 @bp.route("/associations/<int:association_id>/logo", methods=["POST"])

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_ID, ApiError, expected_version, id_arg
 from app.db import transaction
-from app.edge import attempt, errors_beside_fields, form_action
+from app.edge import form_action, form_status, submit
 from app.limits import rate_limit
 from forums import access, queries, serialize, services
 from forums import moderation as moderating
@@ -101,20 +101,16 @@ def new_forum() -> ResponseReturnValue:
     if not user.is_admin:
         abort(403)
     form = ForumForm()
-    status = 200
-    if form.validate_on_submit():
-        created = attempt(lambda: services.create_forum(user, form.changes).id)
-        if created.error is None:
-            return redirect(url_for("forums.forum", forum_id=created.value))
-        errors_beside_fields(form, created.error)
-        if created.error.message and any(field.errors for field in form):
-            # the three languages' fields are long on a phone: the refusal shown beside one
-            # of them is also said on top (one shown beside none is flashed already)
-            form.form_errors.append(created.error.message)
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("forums/new_forum.html", form=form, languages=FORUM_LANGUAGES), status
+    created = submit(form, lambda: services.create_forum(user, form.changes).id)
+    if created and created.value is not None:
+        return redirect(url_for("forums.forum", forum_id=created.value))
+    if created and created.error and created.error.message and form.errors:
+        # the three languages' fields are long on a phone: the refusal shown beside one of
+        # them is also said on top (one shown beside none is flashed already)
+        form.form_errors.append(created.error.message)
+    return render_template(
+        "forums/new_forum.html", form=form, languages=FORUM_LANGUAGES
+    ), form_status(form, created)
 
 
 @bp.route("/forums/<int:forum_id>")
@@ -143,30 +139,20 @@ def new_topic(forum_id: int) -> ResponseReturnValue:
     user = require_user()
     forum_obj = access.access_forum(forum_id)
     form = TopicForm()
-    status = 200
-    if form.validate_on_submit():
 
-        def create() -> tuple[int, bool]:
-            topic, post = services.create_topic(user, forum_obj, form.title.data, form.body.data)
-            return topic.id, post.pending
+    def create() -> tuple[int, bool]:
+        topic, post = services.create_topic(user, forum_obj, form.title.data, form.body.data)
+        return topic.id, post.pending
 
-        created = attempt(create)
-        if created.error is not None:
-            errors_beside_fields(form, created.error)
-            status = created.error.code if created.error.code in (413, 422) else 422
-        else:
-            assert created.value is not None
-            topic_id, pending = created.value
-            if pending:
-                flash(
-                    _("Thank you! Your topic will appear once a moderator approves it."), "success"
-                )
-            return redirect(url_for("forums.topic", topic_id=topic_id))
-    elif form.errors:
-        status = 422
+    created = submit(form, create)
+    if created and created.value is not None:
+        topic_id, pending = created.value
+        if pending:
+            flash(_("Thank you! Your topic will appear once a moderator approves it."), "success")
+        return redirect(url_for("forums.topic", topic_id=topic_id))
     return render_template(
         "forums/new_topic.html", forum=serialize.forum_dict(forum_obj, locale()), form=form
-    ), status
+    ), form_status(form, created)
 
 
 @bp.route("/forums/unread")
@@ -269,8 +255,6 @@ def reply(topic_id: int) -> ResponseReturnValue:
     topic_obj = access.access_topic(user, topic_id)
     form = ReplyForm()
     page = min(max(_int(form.page.data, 1), 1), 100_000)
-    if not form.validate_on_submit():
-        return _topic_page(user, topic_obj, page, form, 422 if form.errors else 400)
     quote_id = id_arg("quote_post_id", request.form)
 
     def write() -> tuple[int, bool]:
@@ -278,14 +262,9 @@ def reply(topic_id: int) -> ResponseReturnValue:
         post = services.reply(user, replying, form.body.data, quote_id)
         return post.number, post.pending
 
-    written = attempt(write)
-    if written.error is not None:
-        if written.error.code == 404:
-            raise written.error
-        errors_beside_fields(form, written.error, whole="body")
-        status = written.error.code if written.error.code in (409, 413) else 422
-        return _topic_page(user, topic_obj, page, form, status)
-    assert written.value is not None
+    written = submit(form, write, whole="body")
+    if written is None or written.value is None:
+        return _topic_page(user, topic_obj, page, form, form_status(form, written))
     number, pending = written.value
     if pending:
         flash(_("Thank you! Your reply will appear once a moderator approves it."), "success")
@@ -349,38 +328,29 @@ def edit_post(post_id: int) -> ResponseReturnValue:
     form = PostEditForm(data={"body": post.body, "title": topic_obj.title, "version": post.version})
     if post.number != 1:
         del form.title
-    status = 200
-    conflict = False
     number, topic_id = post.number, topic_obj.id
-    if form.validate_on_submit():
-        saved = attempt(
-            lambda: services.edit_post(
-                user,
-                post,
-                topic_obj,
-                form.body.data,
-                form.title.data if number == 1 else None,
-                expected_version(form.version.data),
-            )
-        )
-        error = saved.error
-        if error is None:
-            return _back_to(number, topic_id)
-        if error.error_code == "edit_conflict":
-            # Their text is shown above the form, which keeps the editor's input and now
-            # carries the current version: saving again applies it knowingly.
-            post, topic_obj = queries.stored_post(user, post_id, "edit")
-            form.version.data = str(post.version)
-            conflict = True
-            status = 409
-        else:
-            errors_beside_fields(form, error)
-            status = error.code if error.code == 413 else 422
-    elif form.errors:
-        status = 422
+    saved = submit(
+        form,
+        lambda: services.edit_post(
+            user,
+            post,
+            topic_obj,
+            form.body.data,
+            form.title.data if number == 1 else None,
+            expected_version(form.version.data),
+        ),
+    )
+    if saved and saved.ok:
+        return _back_to(number, topic_id)
+    conflict = bool(saved and saved.error and saved.error.error_code == "edit_conflict")
+    if conflict:
+        # Their text is shown above the form, which keeps the editor's input and now
+        # carries the current version: saving again applies it knowingly.
+        post, topic_obj = queries.stored_post(user, post_id, "edit")
+        form.version.data = str(post.version)
     return render_template(
         "forums/edit_post.html", post=post, topic=topic_obj, form=form, conflict=conflict
-    ), status
+    ), form_status(form, saved)
 
 
 @bp.route("/posts/<int:post_id>/history")
@@ -432,15 +402,13 @@ def flag(post_id: int) -> ResponseReturnValue:
     post, topic_obj = access.access_post(user, post_id)
     number, topic_id = post.number, topic_obj.id
     form = FlagForm().of_post(post_id)
-    if form.validate_on_submit():
-        reason, details = form.reason.data or "", form.details.data or ""
-        flagged = attempt(lambda: moderating.flag(user, post, topic_obj, reason, details))
-        if flagged.error is None:
-            flash(_("Thank you, the moderators will look at this post."), "success")
-            return _back_to(number, topic_id)
-        errors_beside_fields(form, flagged.error)
-        if not form.errors:  # flashed: nothing to show beside the fields
-            return _back_to(number, topic_id)
+    reason, details = form.reason.data or "", form.details.data or ""
+    flagged = submit(form, lambda: moderating.flag(user, post, topic_obj, reason, details))
+    if flagged and flagged.ok:
+        flash(_("Thank you, the moderators will look at this post."), "success")
+        return _back_to(number, topic_id)
+    if flagged and not form.errors:  # flashed: nothing to show beside the fields
+        return _back_to(number, topic_id)
     page = queries.page_of(number, PER_PAGE)
     reply_form = ReplyForm(formdata=None, page=page)
     return _topic_page(user, topic_obj, page, reply_form, 422, refused_flag=form)

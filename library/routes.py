@@ -4,7 +4,6 @@ authorisations. They work without JavaScript."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -13,9 +12,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.accounts.auth import get_current_user, login_required, require_user
-from app.api import ApiError
 from app.db import utcnow
-from app.edge import attempt, errors_beside_fields, form_action
+from app.edge import attempt, form_action, form_status, submit
 from app.limits import rate_limit
 from directory import get_association, user_memberships
 from library import access, services
@@ -57,27 +55,6 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _refused(form: FlaskForm, error: ApiError) -> None:
-    """A form's refused write, already undone: a refusal of access (401, 403, 404) answers as
-    the page would have; any other reason is shown beside its field (or flashed)."""
-    if error.code in (401, 403, 404):
-        raise error
-    errors_beside_fields(form, error)
-
-
-def _submit(form: FlaskForm, write: Callable[[], object], done: str) -> bool:
-    """A posted form: its own checks, then ``write`` as one transaction; ``done`` flashed when
-    it worked, each reason beside its field when it did not. True when it worked."""
-    if not form.validate():
-        return False
-    outcome = attempt(write)
-    if outcome.error is not None:
-        _refused(form, outcome.error)
-        return False
-    flash(done, "success")
-    return True
-
-
 @bp.route("/library")
 def index() -> ResponseReturnValue:
     actor = get_current_user()
@@ -93,24 +70,17 @@ def association_library(association_id: int) -> ResponseReturnValue:
     actor = get_current_user()
     access.access_library(actor, association_id)
     form = DocumentForm()
-    status = 200
+    added = None
     if request.method == "POST":
         user = require_user()
         access.access_library(user, association_id, "manage")
-        status = 422
-        if form.validate():
-            added = attempt(
-                lambda: services.create_document(
-                    user, association_id, form.changes, *uploaded_file()
-                )
-            )
-            if added.value is not None:
-                flash(_("Document added."), "success")
-                return redirect(url_for("library.document", document_id=added.value.id), code=303)
-            assert added.error is not None
-            _refused(form, added.error)
-            if added.error.code == 413:
-                status = 413
+        added = submit(
+            form,
+            lambda: services.create_document(user, association_id, form.changes, *uploaded_file()),
+        )
+        if added and added.value is not None:
+            flash(_("Document added."), "success")
+            return redirect(url_for("library.document", document_id=added.value.id), code=303)
     today = utcnow().date()
     query = request.args.get("q", "").strip()[:200]
     docs = [d for d in documents_of(actor, association_id) if matches(d, query)]
@@ -131,7 +101,7 @@ def association_library(association_id: int) -> ResponseReturnValue:
         overdue=overdue_of(association_id, today) if member else [],
         form=form,
         **_labels(),
-    ), status
+    ), form_status(form, added)
 
 
 @bp.route("/associations/<int:association_id>/library/handover", methods=["POST"])
@@ -162,6 +132,7 @@ def document(document_id: int) -> ResponseReturnValue:
     visibility_form = VisibilityForm(formdata=None, visibility=doc.visibility)
     consent_form = ConsentForm(formdata=None)
     status = 200
+    posted: FlaskForm
     if request.method == "POST":
         user = require_user()
         doc = access.access_document(user, document_id, "manage")
@@ -174,29 +145,21 @@ def document(document_id: int) -> ResponseReturnValue:
             )
             return redirect(url_for("library.document", document_id=doc.id), code=303)
         if action == "version":
-            version_form = VersionForm()
-            saved = _submit(
-                version_form,
-                lambda: services.add_version(user, doc, *uploaded_file()),
-                _("New version added."),
-            )
+            posted = version_form = VersionForm()
+            saved = submit(posted, lambda: services.add_version(user, doc, *uploaded_file()))
+            done = _("New version added.")
         elif action == "consent":
-            consent_form = ConsentForm()
-            saved = _submit(
-                consent_form,
-                lambda: services.add_consent(user, doc, consent_form.changes),
-                _("Consent recorded."),
-            )
+            posted = consent_form = ConsentForm()
+            saved = submit(posted, lambda: services.add_consent(user, doc, consent_form.changes))
+            done = _("Consent recorded.")
         else:
-            visibility_form = VisibilityForm()
-            saved = _submit(
-                visibility_form,
-                lambda: services.update_document(doc, visibility_form.changes),
-                _("Saved."),
-            )
-        if saved:
+            posted = visibility_form = VisibilityForm()
+            saved = submit(posted, lambda: services.update_document(doc, visibility_form.changes))
+            done = _("Saved.")
+        if saved and saved.ok:
+            flash(done, "success")
             return redirect(url_for("library.document", document_id=doc.id), code=303)
-        status = 422
+        status = form_status(posted, saved)
         doc = access.access_document(user, document_id)  # as stored: the refused write undone
     can_manage = access.may_manage_association(actor, doc.association_id)
     current = doc.current
@@ -234,14 +197,11 @@ def calendar(association_id: int) -> ResponseReturnValue:
             document_id = request.form.get("document_id", type=int)
             form_action(lambda: services.close_obligation(ob, document_id), _("Obligation closed."))
             return redirect(url_for("library.calendar", association_id=association_id), code=303)
-        recorded = _submit(
-            form,
-            lambda: services.create_authorization(association_id, form.changes),
-            _("Authorisation recorded."),
-        )
-        if recorded:
+        recorded = submit(form, lambda: services.create_authorization(association_id, form.changes))
+        if recorded and recorded.ok:
+            flash(_("Authorisation recorded."), "success")
             return redirect(url_for("library.calendar", association_id=association_id), code=303)
-        status = 422
+        status = form_status(form, recorded)
     today = utcnow().date()
     obligations = [(o, o.state(today)) for o in obligations_of(association_id)]
     authorizations = [serialize_authorization(a) for a in authorizations_of(association_id)]

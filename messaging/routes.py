@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -11,8 +12,8 @@ from flask_babel import gettext as _
 from app.accounts.auth import login_required, require_user
 from app.accounts.models import User
 from app.accounts.queries import ids_by_username
-from app.api import MAX_ID, ApiError, id_arg
-from app.edge import attempt, errors_beside_fields, flash_refusal
+from app.api import MAX_ID, ApiError, id_arg, invalid
+from app.edge import attempt, flash_refusal, form_status, submit
 from app.limits import rate_limit
 from messaging import access, queries, serialize, services
 from messaging.forms import SendForm, StartForm
@@ -25,6 +26,8 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/messaging",
 )
+
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 #: the most messages one fragment carries (a catch-up pages through the rest)
@@ -175,16 +178,18 @@ def send_form(conversation_id: int) -> ResponseReturnValue:
     user = require_user()
     conversation, member = _conversation_or_404(user, conversation_id)
     form = SendForm()
-    if form.validate_on_submit():
-        sent = attempt(
+    sent = submit(
+        form,
+        _worded(
             lambda: services.send_message(
                 user, conversation, form.body.data or "", form.client_id.data, member
             )
-        )
-        if sent.error is None:
-            return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
-        errors_beside_fields(form, _in_words(sent.error), whole="body")
-    return _chat_page(user, conversation, member, send=form, status=_status(form))
+        ),
+        whole="body",
+    )
+    if sent and sent.ok:
+        return redirect(url_for("messaging.chat_conversation", conversation_id=conversation_id))
+    return _chat_page(user, conversation, member, send=form, status=form_status(form, sent))
 
 
 @bp.route("/chat/new", methods=["POST"])
@@ -196,29 +201,30 @@ def start_form() -> ResponseReturnValue:
     page is drawn again with what was typed and the reason beside its field."""
     user = require_user()
     form = StartForm()
-    if not form.validate_on_submit():
-        return _chat_page(user, None, None, start=form, status=_status(form))
     association_id = id_arg("association_id", request.form)
     if association_id is not None:  # "Write to the association" on its page: its inbox
+        if not form.validate_on_submit():
+            return _chat_page(user, None, None, start=form, status=form_status(form))
         started = attempt(lambda: services.start_conversation(user, [], None, association_id))
         if started.error is not None:
             flash_refusal(started.error)
             return redirect(url_for("messaging.chat_home"))
     else:
-        names = form.names()
-        found = ids_by_username(names)
-        if names and found.keys() != {n.lower() for n in names}:
-            unknown = [n for n in names if n.lower() not in found]
-            form.usernames.errors = [*form.usernames.errors, _unknown(unknown)]
-            return _chat_page(user, None, None, start=form, status=422)
-        started = attempt(
-            lambda: services.start_conversation(
+
+        def start() -> tuple[Conversation, bool]:
+            names = form.names()
+            found = ids_by_username(names)
+            if names and found.keys() != {n.lower() for n in names}:
+                unknown = _unknown([n for n in names if n.lower() not in found])
+                raise invalid(unknown, {"usernames": [unknown]})
+            return services.start_conversation(
                 user, sorted(set(found.values())), form.title.data or None
             )
-        )
-        if started.error is not None:
-            errors_beside_fields(form, _in_words(started.error), whole="usernames")
-            return _chat_page(user, None, None, start=form, status=_status(form))
+
+        by_name = submit(form, _worded(start), whole="usernames")
+        if by_name is None or by_name.value is None:
+            return _chat_page(user, None, None, start=form, status=form_status(form, by_name))
+        started = by_name
     assert started.value is not None
     conversation, _created = started.value
     return redirect(url_for("messaging.chat_conversation", conversation_id=conversation.id))
@@ -239,5 +245,13 @@ def _in_words(error: ApiError) -> ApiError:
     return ApiError(error.code or 422, error.error_code, error.message, fields)
 
 
-def _status(form: SendForm | StartForm) -> int:
-    return 422 if form.errors else 400
+def _worded(write: Callable[[], T]) -> Callable[[], T]:
+    """``write`` refusing in the forms' words (:func:`_in_words`)."""
+
+    def run() -> T:
+        try:
+            return write()
+        except ApiError as error:
+            raise _in_words(error) from error
+
+    return run

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import MAX_PAGE, ApiError, expected_version, paginate
 from app.db import utcnow
-from app.edge import SchemaForm, attempt, errors_beside_fields, form_action
+from app.edge import SchemaForm, attempt, form_action, form_status, submit
 from app.i18n import local_day, local_today, text_direction
 from app.limits import rate_limit
 from directory import user_memberships
@@ -221,19 +221,10 @@ def new_project() -> ResponseReturnValue:
     actor = require_user()
     choices = queries.editable_associations(actor)
     form = ProjectForm()
-    status = 200
-    if form.validate_on_submit():
-        created = attempt(lambda: services.create_project(actor, form.changes))
-        if created.error is None:
-            assert created.value is not None
-            flash(_("Project created."), "success")
-            return redirect(url_for("projects.show_project", project_id=created.value.id), code=303)
-        if created.error.code in (401, 403, 404):
-            raise created.error
-        errors_beside_fields(form, created.error)
-        status = 422
-    elif form.is_submitted():
-        status = 422
+    created = submit(form, lambda: services.create_project(actor, form.changes))
+    if created and created.value is not None:
+        flash(_("Project created."), "success")
+        return redirect(url_for("projects.show_project", project_id=created.value.id), code=303)
     return render_template(
         "projects/new.html",
         choices=choices,
@@ -242,7 +233,7 @@ def new_project() -> ResponseReturnValue:
         form=form,
         # each field's reasons, the form's own under "_"
         errors={name or "_": list(reasons) for name, reasons in form.errors.items()},
-    ), status
+    ), form_status(form, created)
 
 
 def _live_context(project: Project, draft: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -379,18 +370,17 @@ def edit_project(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     form = ProjectEditForm()
-    if form.validate_on_submit():
-        saved = attempt(
-            lambda: services.update_project(
-                actor, project, form.changes, expected_version(request.form.get("version"))
-            )
-        )
-        if saved.error is None:
-            flash(_("Project saved."), "success")
-            return _back(project_id)
-        if saved.error.error_code == "edit_conflict":
-            return _conflict_page(project, "project", saved.error)
-        errors_beside_fields(form, saved.error)
+    saved = submit(
+        form,
+        lambda: services.update_project(
+            actor, project, form.changes, expected_version(request.form.get("version"))
+        ),
+    )
+    if saved and saved.ok:
+        flash(_("Project saved."), "success")
+        return _back(project_id)
+    if saved and saved.error and saved.error.error_code == "edit_conflict":
+        return _conflict_page(project, "project", saved.error)
     # refused: the page again, the edit form open with the reasons beside its fields
     return render_project(queries.stored_project(actor, project_id), status=422, draft=form.draft())
 
@@ -455,14 +445,9 @@ def add_milestone(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     form = MilestoneForm()
-    if form.validate_on_submit():
-        added = attempt(lambda: services.add_milestone(actor, project, form.changes))
-        if added.value is not None:
-            return _saved(project_id, f"milestone-{added.value.id}")
-        assert added.error is not None
-        if added.error.code in (401, 403, 404):
-            raise added.error
-        errors_beside_fields(form, added.error)
+    added = submit(form, lambda: services.add_milestone(actor, project, form.changes))
+    if added and added.value is not None:
+        return _saved(project_id, f"milestone-{added.value.id}")
     return _refused_form(project, "milestone", form)
 
 
@@ -473,17 +458,16 @@ def update_milestone(milestone_id: int) -> ResponseReturnValue:
     milestone = access.access_milestone(actor, milestone_id, "edit")
     project_id = milestone.project_id
     form = MilestoneEditForm()
-    if form.validate_on_submit():
-        saved = attempt(
-            lambda: services.update_milestone(
-                actor, milestone, form.changes, expected_version(request.form.get("version"))
-            )
-        )
-        if saved.error is None:
-            return _saved(project_id, f"milestone-{milestone_id}")
-        if saved.error.error_code == "edit_conflict":
-            return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
-        errors_beside_fields(form, saved.error)
+    saved = submit(
+        form,
+        lambda: services.update_milestone(
+            actor, milestone, form.changes, expected_version(request.form.get("version"))
+        ),
+    )
+    if saved and saved.ok:
+        return _saved(project_id, f"milestone-{milestone_id}")
+    if saved and saved.error and saved.error.error_code == "edit_conflict":
+        return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
     # refused: the page again, this milestone's form open with the reasons beside its fields
     project = queries.stored_project(actor, project_id)
     return render_project(project, status=422, draft=form.draft(milestone_id))
@@ -506,14 +490,9 @@ def add_activity(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "edit")
     form = ActivityForm()
-    if form.validate_on_submit():
-        added = attempt(lambda: services.add_activity(actor, project, form.changes))
-        if added.value is not None:
-            return _saved(project_id, f"activity-{added.value.id}")
-        assert added.error is not None
-        if added.error.code in (401, 403, 404):
-            raise added.error
-        errors_beside_fields(form, added.error)
+    added = submit(form, lambda: services.add_activity(actor, project, form.changes))
+    if added and added.value is not None:
+        return _saved(project_id, f"activity-{added.value.id}")
     return _refused_form(project, "activity", form)
 
 
@@ -534,14 +513,11 @@ def add_comment(project_id: int) -> ResponseReturnValue:
     actor = require_user()
     project = access.access_project(actor, project_id, "comment")
     form = CommentForm()
-    if form.validate_on_submit():
-        added = attempt(lambda: services.add_comment(actor, project, form.changes["body"]))
-        if added.value is not None:
-            return _back(project_id, f"#comment-{added.value.id}")
-        assert added.error is not None
-        if added.error.code in (401, 403, 404):
-            raise added.error
-        errors_beside_fields(form, added.error, whole="body")
+    added = submit(
+        form, lambda: services.add_comment(actor, project, form.changes["body"]), whole="body"
+    )
+    if added and added.value is not None:
+        return _back(project_id, f"#comment-{added.value.id}")
     return _refused_form(project, "comment", form)
 
 

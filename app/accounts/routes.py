@@ -38,7 +38,7 @@ from app.accounts.forms import (
 from app.accounts.models import LOCALES, Credential, User
 from app.api import ApiError
 from app.db import db, transaction
-from app.edge import attempt, errors_beside_fields, form_action
+from app.edge import attempt, form_action, form_status, submit
 from app.i18n import timezone_choices
 from app.images import read_upload
 from app.limits import rate_limit
@@ -70,26 +70,23 @@ def register() -> ResponseReturnValue:
     if get_current_user() is not None:  # signed in already: nobody to create
         return redirect(_safe_next(url_for("core.home")))
     form = RegisterForm()
-    if form.validate_on_submit():
 
-        def register_and_sign_in() -> None:
-            user = services.register_user(
-                form.username.data or "",
-                form.email.data or "",
-                form.password.data or "",
-                display_name=form.display_name.data or None,
-                locale=session.get("locale"),
-                timezone=form.timezone.data or None,
-            )
-            _start_session(user)
+    def register_and_sign_in() -> None:
+        user = services.register_user(
+            form.username.data or "",
+            form.email.data or "",
+            form.password.data or "",
+            display_name=form.display_name.data or None,
+            locale=session.get("locale"),
+            timezone=form.timezone.data or None,
+        )
+        _start_session(user)
 
-        outcome = attempt(register_and_sign_in)
-        if outcome.error is not None:
-            errors_beside_fields(form, outcome.error)
-        else:
-            flash(_("Welcome to jam3ia!"), "success")
-            return redirect(_safe_next(url_for("core.home")))
-    status = 422 if form.errors else 200
+    registered = submit(form, register_and_sign_in)
+    if registered and registered.ok:
+        flash(_("Welcome to jam3ia!"), "success")
+        return redirect(_safe_next(url_for("core.home")))
+    status = form_status(form, registered)
     rules = {"username": services.username_rule(), "password": services.password_rule()}
     return render_template("accounts/register.html", form=form, rules=rules), status
 
@@ -232,18 +229,17 @@ def delete_account() -> ResponseReturnValue:
     """Delete one's account after confirming the password."""
     user = require_user()
     delete_form = DeleteAccountForm(prefix="del")
-    if delete_form.validate_on_submit():
-        outcome = attempt(lambda: services.delete_account(user, delete_form.password.data or ""))
-        if outcome.error is not None:
-            errors_beside_fields(delete_form, outcome.error)
-        else:
-            locale = session.get("locale")
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            flash(_("Your account was deleted. Goodbye."), "success")
-            return redirect(url_for("core.home"))
-    return _settings_page(user, delete_form=delete_form, status=422)
+    deleted = submit(
+        delete_form, lambda: services.delete_account(user, delete_form.password.data or "")
+    )
+    if deleted and deleted.ok:
+        locale = session.get("locale")
+        session.clear()
+        if locale:
+            session["locale"] = locale
+        flash(_("Your account was deleted. Goodbye."), "success")
+        return redirect(url_for("core.home"))
+    return _settings_page(user, delete_form=delete_form, status=form_status(delete_form, deleted))
 
 
 @bp.route("/users/<int:user_id>/block", methods=["POST"])
@@ -279,39 +275,42 @@ def settings() -> ResponseReturnValue:
         form.timezone.data = user.timezone or current_app.config["JAM3IA"].timezone
     password_form = PasswordForm(prefix="pw")
     status = 200
-    if request.form.get("action") == "profile" and form.validate_on_submit():
-        changes = {
-            "display_name": form.display_name.data,
-            "bio": form.bio.data,
-            "skills": form.skills.data or "",
-            "locale": form.locale.data or None,
-            "timezone": form.timezone.data or None,
-            "hide_presence": bool(form.hide_presence.data),
-        }
-        outcome = attempt(lambda: services.update_profile(user, changes))
-        if outcome.error is not None:
-            errors_beside_fields(form, outcome.error)
-            status = 422
-        else:
+    if request.form.get("action") == "profile":
+
+        def save_profile() -> None:
+            services.update_profile(
+                user,
+                {
+                    "display_name": form.display_name.data,
+                    "bio": form.bio.data,
+                    "skills": form.skills.data or "",
+                    "locale": form.locale.data or None,
+                    "timezone": form.timezone.data or None,
+                    "hide_presence": bool(form.hide_presence.data),
+                },
+            )
+
+        saved = submit(form, save_profile)
+        if saved and saved.ok:
             if user.locale:
                 session["locale"] = user.locale
             flash(_("Your profile was saved."), "success")
             return redirect(url_for("accounts.settings"))
-    elif request.form.get("action") == "password" and password_form.validate_on_submit():
-        changed = attempt(
+        status = form_status(form, saved)
+    elif request.form.get("action") == "password":
+        changed = submit(
+            password_form,
             lambda: services.change_password(
                 user,
                 password_form.current_password.data or "",
                 password_form.new_password.data or "",
                 g.credential.id,
-            )
+            ),
         )
-        if changed.error is not None:
-            errors_beside_fields(password_form, changed.error)
-            status = 422
-        else:
+        if changed and changed.ok:
             flash(_("Password changed. Your other sessions were signed out."), "success")
             return redirect(url_for("accounts.settings"))
+        status = form_status(password_form, changed)
     return _settings_page(user, form=form, password_form=password_form, status=status)
 
 
@@ -396,18 +395,16 @@ def reset_password(token: str) -> ResponseReturnValue:
         flash(error.message or _("Something went wrong."), "error")
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        outcome = attempt(lambda: reset.confirm_password_reset(token, form.password.data or ""))
-        if outcome.error is not None:
-            refusal = outcome.error
-            for message in refusal.fields.get("password", []) or [refusal.message or ""]:
-                form.password.errors = [*form.password.errors, message]
-        else:
-            session.clear()
-            flash(_("Your password is changed. Log in with the new one."), "success")
-            return redirect(url_for("accounts.login"))
-    status = 422 if form.errors else 200
-    return render_template("accounts/reset_password.html", form=form), status
+    changed = submit(
+        form,
+        lambda: reset.confirm_password_reset(token, form.password.data or ""),
+        whole="password",
+    )
+    if changed and changed.ok:
+        session.clear()
+        flash(_("Your password is changed. Log in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), form_status(form, changed)
 
 
 @bp.route("/settings/digest", methods=["POST"])

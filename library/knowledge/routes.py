@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import expected_version, paginate
-from app.edge import attempt, errors_beside_fields
+from app.edge import form_status, submit
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from directory import get_association, user_memberships
@@ -137,14 +137,13 @@ def _new(association_id: int | None) -> ResponseReturnValue:
     form = PageForm()
     if "preview" in request.form:
         return _editor(form, page=None, association_id=association_id, preview=_preview(form))
-    if form.validate():
-        created = attempt(lambda: services.create_page(actor, association_id, form.changes))
-        if created.value is not None:
-            flash(_("Page published."), "success")
-            return redirect(url_for("knowledge.show", page_id=created.value.id), code=303)
-        assert created.error is not None
-        errors_beside_fields(form, created.error)
-    return _editor(form, page=None, association_id=association_id, status=422)
+    created = submit(form, lambda: services.create_page(actor, association_id, form.changes))
+    if created and created.value is not None:
+        flash(_("Page published."), "success")
+        return redirect(url_for("knowledge.show", page_id=created.value.id), code=303)
+    return _editor(
+        form, page=None, association_id=association_id, status=form_status(form, created)
+    )
 
 
 @bp.route("/library/pages/new", methods=["GET", "POST"])
@@ -174,20 +173,19 @@ def edit(page_id: int) -> ResponseReturnValue:
     form = PageEditForm()
     if "preview" in request.form:
         return _editor(form, page=page, association_id=page.association_id, preview=_preview(form))
-    status = 422
-    if form.validate():
-        error = attempt(
-            lambda: services.update_page(
-                actor, page, form.changes, expected_version(form.version.data)
-            )
-        ).error
-        if error is None:
-            flash(_("Page saved."), "success")
-            return redirect(url_for("knowledge.show", page_id=page.id), code=303)
-        if error.code == 409:  # saved by someone else: keep this text, show theirs is newer
-            form.version.errors = [_("Your text is kept below; copy what you need, then reload.")]
-            status = 409
-        else:
-            errors_beside_fields(form, error)
-        page = access.access_page(actor, page_id, "edit")  # as stored: the refused edit undone
-    return _editor(form, page=page, association_id=page.association_id, status=status)
+    saved = submit(
+        form,
+        lambda: services.update_page(
+            actor, page, form.changes, expected_version(form.version.data)
+        ),
+    )
+    if saved and saved.ok:
+        flash(_("Page saved."), "success")
+        return redirect(url_for("knowledge.show", page_id=page.id), code=303)
+    if saved and saved.error and saved.error.error_code == "edit_conflict":
+        # saved by someone else: keep this text, show theirs is newer
+        form.version.errors = [_("Your text is kept below; copy what you need, then reload.")]
+    page = access.access_page(actor, page_id, "edit")  # as stored: the refused edit undone
+    return _editor(
+        form, page=page, association_id=page.association_id, status=form_status(form, saved)
+    )

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import expected_version
 from app.db import utcnow
-from app.edge import attempt, errors_beside_fields
+from app.edge import form_status, submit
 from app.limits import rate_limit
 from directory import get_association
 from library.labels import SEX_LABELS
@@ -81,14 +81,11 @@ def new(association_id: int) -> ResponseReturnValue:
         )
         return _form(association_id, None, prefilled)
     form = ReportForm()
-    if form.validate():
-        created = attempt(lambda: services.create_report(actor, association_id, form.changes))
-        if created.value is not None:
-            flash(_("Report saved."), "success")
-            return redirect(url_for("reports.show", report_id=created.value.id), code=303)
-        assert created.error is not None
-        errors_beside_fields(form, created.error)
-    return _form(association_id, None, form, 422)
+    created = submit(form, lambda: services.create_report(actor, association_id, form.changes))
+    if created and created.value is not None:
+        flash(_("Report saved."), "success")
+        return redirect(url_for("reports.show", report_id=created.value.id), code=303)
+    return _form(association_id, None, form, form_status(form, created))
 
 
 @bp.route("/library/reports/<int:report_id>")
@@ -121,20 +118,15 @@ def edit(report_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return _form(report.association_id, report, ReportEditForm(obj=report))
     form = ReportEditForm()
-    status = 422
-    if form.validate():
-        error = attempt(
-            lambda: services.update_report(
-                report, form.changes, expected_version(form.version.data)
-            )
-        ).error
-        if error is None:
-            flash(_("Report saved."), "success")
-            return redirect(url_for("reports.show", report_id=report.id), code=303)
-        if error.code == 409:  # saved by someone else: the page says so above the kept figures
-            form.version.errors = [error.message or ""]
-            status = 409
-        else:
-            errors_beside_fields(form, error)
-        report = access.access_report(actor, report_id, "edit")  # as stored: the edit undone
-    return _form(report.association_id, report, form, status)
+    saved = submit(
+        form,
+        lambda: services.update_report(report, form.changes, expected_version(form.version.data)),
+    )
+    if saved and saved.ok:
+        flash(_("Report saved."), "success")
+        return redirect(url_for("reports.show", report_id=report.id), code=303)
+    if saved and saved.error and saved.error.error_code == "edit_conflict":
+        # saved by someone else: the page says so above the kept figures
+        form.version.errors = [saved.error.message or ""]
+    report = access.access_report(actor, report_id, "edit")  # as stored: the edit undone
+    return _form(report.association_id, report, form, form_status(form, saved))
