@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
 
 from app.accounts import blocks
 from app.accounts.models import Block, User
@@ -128,7 +128,7 @@ def _visible_filter(user_id: int) -> Any:
     return or_(*clauses)
 
 
-def _unread_expr(user_id: int) -> Any:
+def _unread_expr(user_id: int | BindParameter[int]) -> Any:
     last_read = (
         select(ConversationMember.last_read_id)
         .where(
@@ -151,11 +151,27 @@ def _unread_expr(user_id: int) -> Any:
     )
 
 
-def unread_total(user_id: int) -> int:
-    query = select(func.coalesce(func.sum(_unread_expr(user_id)), 0)).where(
-        _visible_filter(user_id)
+#: built once: the header asks it on every page a signed-in person opens
+_UNREAD_TOTAL = select(func.coalesce(func.sum(_unread_expr(bindparam("user_id"))), 0)).where(
+    or_(
+        Conversation.id.in_(
+            select(ConversationMember.conversation_id).where(
+                ConversationMember.user_id == bindparam("user_id"),
+                ConversationMember.role != "staff",
+            )
+        ),
+        and_(
+            Conversation.kind == "association",
+            Conversation.association_id.in_(bindparam("staff_of", expanding=True)),
+        ),
     )
-    return int(db.session.scalar(query) or 0)
+)
+
+
+def unread_total(user_id: int) -> int:
+    """Unread messages in every conversation ``user_id`` sees (:func:`_visible_filter`)."""
+    params = {"user_id": user_id, "staff_of": _staff_association_ids(user_id)}
+    return int(db.session.scalar(_UNREAD_TOTAL, params) or 0)
 
 
 def unread_count(user_id: int, conversation: Conversation) -> int:

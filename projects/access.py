@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -151,24 +151,32 @@ def member_association_ids(actor: User | None) -> list[int]:
     return sorted({m.association_id for m in user_memberships(actor.id)})
 
 
+def visible_clause(actor: User | None) -> ColumnElement[bool] | None:
+    """The condition on ``Project`` of the projects ``actor`` may view; None: every one."""
+    if actor is not None and actor.is_admin:
+        return None
+    conditions: list[ColumnElement[bool]] = [Project.visibility == "public"]
+    if actor is not None:
+        conditions.append(Project.visibility == "network")
+        owned = member_association_ids(actor)
+        if owned:
+            conditions.append(
+                Project.id.in_(
+                    select(ProjectAssociation.project_id).where(
+                        ProjectAssociation.association_id.in_(owned)
+                    )
+                )
+            )
+    return or_(*conditions)
+
+
 def visible_projects(actor: User | None) -> Select[Any]:
     """A query of the projects ``actor`` may view (newest first)."""
     # milestones for the progress roll-up of each listed project, in one query
     query = select(Project).options(selectinload(Project.milestones))
-    if actor is None or not actor.is_admin:
-        conditions = [Project.visibility == "public"]
-        if actor is not None:
-            conditions.append(Project.visibility == "network")
-            owned = member_association_ids(actor)
-            if owned:
-                conditions.append(
-                    Project.id.in_(
-                        select(ProjectAssociation.project_id).where(
-                            ProjectAssociation.association_id.in_(owned)
-                        )
-                    )
-                )
-        query = query.where(or_(*conditions))
+    visible = visible_clause(actor)
+    if visible is not None:
+        query = query.where(visible)
     return query.order_by(Project.starts_on.desc(), Project.id.desc())
 
 

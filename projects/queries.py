@@ -145,16 +145,15 @@ def association_projects(
 ) -> list[Row[int, str, dt.date, dt.date]]:
     """``(id, title, starts_on, ends_on)`` of the projects ``association_id`` shares that
     ``viewer`` may see, newest first: columns, not entities (on every association page)."""
-    visible = access.visible_projects(viewer).with_only_columns(Project.id).order_by(None)
-    return list(
-        db.session.execute(
-            select(Project.id, Project.title, Project.starts_on, Project.ends_on)
-            .join(ProjectAssociation, ProjectAssociation.project_id == Project.id)
-            .where(ProjectAssociation.association_id == association_id, Project.id.in_(visible))
-            .order_by(Project.starts_on.desc(), Project.id.desc())
-            .limit(limit)
-        ).all()
+    query = (
+        select(Project.id, Project.title, Project.starts_on, Project.ends_on)
+        .join(ProjectAssociation, ProjectAssociation.project_id == Project.id)
+        .where(ProjectAssociation.association_id == association_id)
+        .order_by(Project.starts_on.desc(), Project.id.desc())
+        .limit(limit)
     )
+    visible = access.visible_clause(viewer)
+    return list(db.session.execute(query if visible is None else query.where(visible)).all())
 
 
 def progress_of(project_ids: list[int]) -> dict[int, int]:

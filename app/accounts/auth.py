@@ -12,7 +12,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import g, redirect, request, session, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.local import LocalProxy
 
 from app.accounts.models import Credential, User
@@ -27,15 +28,19 @@ TOUCH_EVERY = dt.timedelta(minutes=5)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: built once (every request runs it): the credential and its user in one statement
+_BY_SECRET = (
+    select(Credential)
+    .options(joinedload(Credential.user))
+    .where(Credential.secret_hash == bindparam("digest"), Credential.kind == bindparam("kind"))
+)
+
+
 def find_credential(secret: str, kind: str) -> Credential | None:
     """The live credential of ``kind`` whose secret is ``secret``, else ``None``."""
     if not secret or len(secret) > 200:
         return None
-    cred = db.session.scalar(
-        select(Credential).where(
-            Credential.secret_hash == secret_digest(secret), Credential.kind == kind
-        )
-    )
+    cred = db.session.scalar(_BY_SECRET, {"digest": secret_digest(secret), "kind": kind})
     if cred is None or not cred.is_live() or not cred.user.is_active:
         return None
     return cred

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.accounts.models import User
 from app.db import db, utcnow
@@ -92,15 +92,14 @@ def notify(
     return created
 
 
+#: built once: the header asks it on every page a signed-in person opens
+_UNREAD = select(func.count(Notification.id)).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(user_id: int) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user_id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return int(db.session.scalar(_UNREAD, {"user_id": user_id}) or 0)
 
 
 def mark_read(user_id: int, ids: list[int] | None = None) -> int:
