@@ -220,8 +220,7 @@ def datetime_filter(value: dt.datetime | None) -> Markup:
     """One style for an instant: medium date and short time, in the reader's zone."""
     if value is None:
         return Markup("")
-    instant = _utc(value)
-    return _time_tag(instant, format_datetime(instant, "d MMM y, HH:mm"))
+    return _instant_tag(_utc(value), "d MMM y, HH:mm", reader_zone(), _locale())
 
 
 def time_filter(value: dt.datetime | str | None) -> Markup:
@@ -229,7 +228,19 @@ def time_filter(value: dt.datetime | str | None) -> Markup:
     if value is None or value == "":
         return Markup("")
     instant = _utc(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
-    return _time_tag(instant, format_datetime(instant, "HH:mm"))
+    return _instant_tag(instant, "HH:mm", reader_zone(), _locale())
+
+
+@lru_cache(maxsize=8192)
+def _instant_tag(instant: dt.datetime, format: str, zone: ZoneInfo, locale: str) -> Markup:
+    """The ``<time>`` of an instant in one format, zone and locale (:func:`_time_tag`): every
+    post and message of a page is dated, the same instants page after page, remembered
+    (Babel's formatting is the costly part of a list)."""
+    local = instant.astimezone(zone)
+    text = babel_dates.format_datetime(local, format, tzinfo=zone, locale=locale)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        instant.isoformat().replace("+00:00", "Z"), _full_in(instant, zone, locale), text
+    )
 
 
 def ago_filter(value: dt.datetime | None, now: dt.datetime | None = None) -> Markup:
