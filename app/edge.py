@@ -78,38 +78,49 @@ def attempt(action: Callable[[], T]) -> Outcome[T]:
 
 
 def reasons_beside(
-    error: ApiError, names: Collection[str], whole: str | None = None
+    error: ApiError,
+    names: Collection[str],
+    whole: str | None = None,
+    listed: Collection[str] = (),
 ) -> dict[str, list[str]]:
     """A refused write on a page whose fields are ``names``: each of these fields' reasons, to
     show beside it. The refusal is flashed when none of them has one (:func:`flash_refusal`);
     the reasons of fields the page does not show are flashed too, so none is lost. A form of
     one text (a reply, a chat message) names it ``whole``: a refusal no field shows (a locked
-    topic, a closed conversation) is then said beside it instead of flashed.
+    topic, a closed conversation) is then said beside it instead of flashed. ``listed`` names
+    the structured details the page lists itself (the board's rule hits, ``offers/_hits.html``):
+    a refusal that carries one is said by that list, neither flashed nor said beside ``whole``
+    (its words for fields are still placed).
 
     The one implementation behind :func:`errors_beside_fields`; a page whose form is not a
     Flask-WTF class (``errors`` given to its template by name) calls it directly."""
     beside: dict[str, list[str]] = {}
     elsewhere: list[str] = []
+    shown = False
     for name, reasons in error.fields.items():
         if not isinstance(reasons, list) or any(isinstance(r, dict | list) for r in reasons):
+            shown = shown or (name in listed and bool(reasons))
             continue  # structured details (a rule's hits, a version) are not a field's words
         if name in names:
             beside[name] = [str(r) for r in reasons]
         else:
             elsewhere.extend(str(r) for r in reasons)
-    if not beside and whole is not None:
-        return {whole: [refusal_text(error)]}
-    if not beside:
+    if not beside and not shown:
+        if whole is not None:
+            return {whole: [refusal_text(error)]}
         flash_refusal(error)
-    elif elsewhere:
+    elif elsewhere:  # the refusal is said (beside a field, or by the page's list): not these
         flash(" ".join(dict.fromkeys(elsewhere)), "error")
     return beside
 
 
-def errors_beside_fields(form: FlaskForm, error: ApiError, whole: str | None = None) -> None:
+def errors_beside_fields(
+    form: FlaskForm, error: ApiError, whole: str | None = None, listed: Collection[str] = ()
+) -> None:
     """A form's refused write: each field's reasons shown beside it (:func:`reasons_beside`);
-    the refusal flashed when no field of the form shows a reason (or said beside ``whole``)."""
-    for name, reasons in reasons_beside(error, form._fields, whole).items():
+    the refusal flashed when no field of the form shows a reason (or said beside ``whole``),
+    unless the page lists its structured details (``listed``)."""
+    for name, reasons in reasons_beside(error, form._fields, whole, listed).items():
         field = form._fields[name]
         field.errors = [*field.errors, *reasons]
 
@@ -120,7 +131,11 @@ KEPT_STATUSES = frozenset({400, 409, 413})
 
 
 def submit(
-    form: FlaskForm, write: Callable[[], T], *, whole: str | None = None
+    form: FlaskForm,
+    write: Callable[[], T],
+    *,
+    whole: str | None = None,
+    listed: Collection[str] = (),
 ) -> Outcome[T] | None:
     """A posted HTML form, the one way a page runs one. None when nothing was posted or the
     form's own checks refused it (their reasons are beside the fields). Otherwise ``write``
@@ -133,7 +148,8 @@ def submit(
       (``whole``, see :func:`reasons_beside`) says a 403 beside it instead (you blocked
       this person), so that what was typed is not lost;
     - any other reason is shown beside its field (:func:`errors_beside_fields`), or flashed
-      when no field of the form shows it.
+      when no field of the form shows it; a refusal whose structured details the page lists
+      (``listed``: the board's rule hits, read from ``outcome.error``) is not flashed too.
 
     The page draws the form again with :func:`form_status` when the outcome is not ``ok``."""
     if not form.validate_on_submit():
@@ -145,7 +161,7 @@ def submit(
     access = error.code in (401, 404) or (error.code == 403 and whole is None)
     if access and not set(error.fields) & set(form._fields):
         raise error
-    errors_beside_fields(form, error, whole)
+    errors_beside_fields(form, error, whole, listed)
     return outcome
 
 
@@ -178,6 +194,9 @@ class SchemaForm(FlaskForm):
     schema: ClassVar[type[ma.Schema]]
     #: date-times typed in a ``datetime-local`` input: in the reader's time zone
     local_times: ClassVar[frozenset[str]] = frozenset()
+    #: fields the schema reads under another key, or nested (``{"conditions_other":
+    #: "conditions.other"}``): their values go there, and its reasons come back beside them
+    paths: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +222,31 @@ class SchemaForm(FlaskForm):
         """What the service takes, from the schema's output."""
         return data
 
+    def _placed(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The values where the schema reads them (:attr:`paths`)."""
+        placed: dict[str, Any] = {}
+        for name, value in raw.items():
+            *parents, key = self.paths.get(name, name).split(".")
+            into = placed
+            for parent in parents:
+                into = into.setdefault(parent, {})
+            into[key] = value
+        return placed
+
+    def _reasons(self, messages: Mapping[Any, Any], prefix: str = "") -> list[tuple[str, Any]]:
+        """The schema's reasons by the path of what they are about, nested ones opened where
+        a field reads inside them (:attr:`paths`)."""
+        found: list[tuple[str, Any]] = []
+        for key, value in messages.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, dict) and any(
+                p.startswith(f"{path}.") for p in self.paths.values()
+            ):
+                found += self._reasons(value, f"{path}.")
+            else:
+                found.append((path, value))
+        return found
+
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         """The fields' own checks, then the schema on the values they let through (every
         reason shown at once)."""
@@ -213,11 +257,13 @@ class SchemaForm(FlaskForm):
             if name not in self._fields or not self._fields[name].errors
         }
         try:
-            self.changes = self._loaded(dict(self.schema().load(raw, partial=not valid)))
+            loaded = self.schema().load(self._placed(raw), partial=not valid)
+            self.changes = self._loaded(dict(loaded))
         except ma.ValidationError as error:
             messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-            for name, found in translate_fields(messages).items():
-                field = self._fields.get(str(name))
+            fields_of = {path: name for name, path in self.paths.items()}
+            for path, found in self._reasons(translate_fields(messages)):
+                field = self._fields.get(fields_of.get(path, path))
                 if field is not None:
                     field.errors = [*field.errors, *_texts(found)]
                 else:

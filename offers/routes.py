@@ -4,9 +4,9 @@ Same services, rights and rate limits as the API."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+import marshmallow as ma
 from flask import (
     Blueprint,
     abort,
@@ -19,21 +19,34 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.accounts.auth import get_current_user, login_required, require_user
+from app.accounts.models import User
 from app.accounts.queries import user_by_username, users_by_id
-from app.api import ApiError
+from app.api import ApiError, invalid, not_found
 from app.db import transaction
-from app.edge import attempt, errors_beside_fields, form_action
+from app.edge import Outcome, form_action, form_status, submit
 from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import registry
 from directory import Province, get_association, membership_role, user_memberships
 from offers import access, claims, images, labels, moderation, queries, services
-from offers.forms import OfferEditForm
+from offers.forms import (
+    AlertForm,
+    ClaimForm,
+    DonorForm,
+    FlagForm,
+    OfferEditForm,
+    OfferForm,
+    ReferralForm,
+    ReviewForm,
+    ThanksForm,
+    rule_hits,
+)
 from offers.models import (
     ALLOCATIONS,
     AUDIENCES,
@@ -52,26 +65,6 @@ bp = Blueprint(
     template_folder="templates",
     static_folder="static",
     static_url_path="/static/offers",
-)
-
-FORM_FIELDS = (
-    "kind",
-    "support_type",
-    "city_id",
-    "area_hint",
-    "capacity",
-    "delivery_mode",
-    "allocation",
-    "title",
-    "body",
-    "association_id",
-    "ends_on",
-    "age_min",
-    "age_max",
-    "conditions_other",
-    "blood_group",
-    "facility",
-    "needed_by",
 )
 
 
@@ -107,11 +100,28 @@ def _city_names(offers: list[Offer]) -> dict[int, str]:
 @bp.route("/offers")
 def feed() -> ResponseReturnValue:
     """The feed: filters by place, type, audience and words; facet counts; live updates."""
-    raw = {k: v for k, v in request.args.items() if v != ""}
+    return _feed_page({k: v for k, v in request.args.items() if v != ""})
+
+
+def _feed_args(raw: dict[str, Any]) -> dict[str, Any]:
+    """The feed's filters; one that does not parse (a hand-edited address, a refused alert's)
+    is left out rather than answered with an error."""
     try:
-        args = FeedArgsSchema().load(raw)
-    except Exception:  # a hand-edited address: show the whole feed rather than an error
-        args = FeedArgsSchema().load({})
+        return dict(FeedArgsSchema().load(raw))
+    except ma.ValidationError as error:
+        wrong = set(error.messages) if isinstance(error.messages, dict) else set(raw)
+    try:
+        return dict(FeedArgsSchema().load({k: v for k, v in raw.items() if k not in wrong}))
+    except ma.ValidationError:
+        return dict(FeedArgsSchema().load({}))
+
+
+def _feed_page(
+    raw: dict[str, Any], alert_form: AlertForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The feed filtered by ``raw`` (the address's filters); ``alert_form``, a refused alert
+    on these filters, drawn again with its reasons."""
+    args = _feed_args(raw)
     actor = get_current_user()
     page = queries.feed(args, actor)
     provinces = _places()
@@ -136,104 +146,64 @@ def feed() -> ResponseReturnValue:
             province_names={str(p.id): p.label(_lang()) for p in provinces},
             cities=_city_names(page["items"]),
             actor=actor,
+            alert_form=alert_form or AlertForm(formdata=None),
         ),
-    )
-
-
-def _form_data() -> dict[str, Any]:
-    """The composer's fields as the API's body."""
-    form = request.form
-    data: dict[str, Any] = {
-        k: form.get(k, "").strip() for k in FORM_FIELDS if form.get(k, "").strip()
-    }
-    data["kind"] = data.get("kind") or "offer"
-    data["free"] = form.get("free") == "1"
-    data["audience"] = [a for a in form.getlist("audience") if a in AUDIENCES]
-    for key in ("city_id", "capacity", "age_min", "age_max", "association_id"):
-        if key in data:
-            try:
-                data[key] = int(data[key])
-            except ValueError:
-                data.pop(key)
-    if data["kind"] == "blood_request":
-        data["free"] = True
-    for key in ("ends_on", "needed_by"):
-        if key in data:
-            try:
-                if key == "ends_on":
-                    data[key] = dt.date.fromisoformat(data[key])
-                else:  # the form's local time, in the person's zone
-                    local = dt.datetime.fromisoformat(data[key])
-                    if local.tzinfo is None:
-                        local = local.replace(tzinfo=get_timezone())
-                    data[key] = local.astimezone(dt.UTC)
-            except ValueError:
-                data.pop(key)
-    return data
+    ), status
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
 @login_required
 @rate_limit("offer_post", methods=["POST"])
 def compose() -> ResponseReturnValue:
-    """Write an offer or a blood request; the rules are checked as you type and on posting."""
+    """Write an offer or a blood request; the rules are checked as you type and on posting.
+    A refused post is drawn again as typed, each reason beside its field, the rules' hits
+    listed; nothing of it is stored (its photos neither)."""
     actor = require_user()
-    hits: list[dict[str, Any]] = []
-    values: dict[str, Any] = {
-        "kind": request.args.get("kind", "offer"),
-        "capacity": 1,
-        "audience": [],
-    }
-    if request.method == "POST":
-        data = _form_data()
-        values = {**data, "free": data.get("free")}
-        photos = [f for f in request.files.getlist("images") if f and f.filename]
-        tick = request.form.get("no_person_visible") == "1"
+    form = OfferForm(kind=request.args.get("kind", "offer"))
 
-        def post() -> Offer:
-            if data["kind"] == "blood_request":
-                check_limit("blood_request", actor.id)
-            if photos:  # the PHOTO rule before anything is stored
-                probe = Offer(kind=data["kind"], support_type=data.get("support_type") or "")
-                found = images.photo_hits(probe, tick)
-                if found:
-                    raise refuse(found)
-            offer = services.publish(actor, data)
-            for photo in photos[: images.IMAGES_MAX]:
+    def post() -> Offer:
+        data = form.changes
+        photos = form.photos()
+        tick = bool(form.no_person_visible.data)
+        if data["kind"] == "blood_request":
+            check_limit("blood_request", actor.id)
+        if photos:  # the PHOTO rule before anything is stored
+            probe = Offer(kind=data["kind"], support_type=data.get("support_type") or "")
+            found = images.photo_hits(probe, tick)
+            if found:
+                raise refuse(found)
+        offer = services.publish(actor, data)
+        for photo in photos[: images.IMAGES_MAX]:
+            try:
                 services.add_photo(actor, offer, read_upload(photo, images.MAX_BYTES), tick)
-            return offer
+            except ApiError as error:
+                if error.fields:
+                    raise
+                # a photo the board cannot take (too large, not an image): said beside them
+                raise ApiError(
+                    error.code or 422,
+                    error.error_code,
+                    error.message,
+                    {"images": [error.message or ""]},
+                ) from error
+        return offer
 
-        posted = attempt(post)
-        error = posted.error
-        if error is not None:
-            hits = list((error.fields or {}).get("hits") or [])
-            if not hits:
-                flash(error.message or _("Please correct the highlighted fields."), "error")
-                hits = [
-                    {
-                        "code": "MISSING_FIELD",
-                        "action": "block",
-                        "excerpt": k,
-                        "message": " ".join(v),
-                    }
-                    for k, v in (error.fields or {}).items()
-                    if isinstance(v, list)
-                ]
-        elif (offer := posted.value) is not None:
-            if offer.status == "published":
-                flash(_("Your offer is published. Thank you!"), "success")
-            else:
-                flash(_("Your post is waiting for a moderator's review."), "info")
-            return redirect(url_for("offers.show", offer_id=offer.id))
+    posted = submit(form, post, listed=("hits",))
+    if posted is not None and (offer := posted.value) is not None:
+        if offer.status == "published":
+            flash(_("Your offer is published. Thank you!"), "success")
+        else:
+            flash(_("Your post is waiting for a moderator's review."), "info")
+        return redirect(url_for("offers.show", offer_id=offer.id))
     return render_template(
         "offers/compose.html",
         **_context(
-            values=values,
-            hits=hits,
+            form=form,
+            hits=rule_hits(form, posted.error if posted else None),
             provinces=_places(),
             associations=[m for m in user_memberships(actor.id) if m.role == "admin"],
         ),
-    )
+    ), form_status(form, posted)
 
 
 @bp.route("/offers/images/<name>")
@@ -255,10 +225,29 @@ def image(name: str) -> ResponseReturnValue:
 @bp.route("/offers/<int:offer_id>")
 def show(offer_id: int) -> ResponseReturnValue:
     actor = get_current_user()
+    return _show_page(_readable(offer_id, actor), actor)
+
+
+def _readable(offer_id: int, actor: User | None) -> Offer:
+    """The offer, when ``actor`` may read it (404 otherwise)."""
     try:
-        offer = access.get_offer(offer_id, actor)
+        return access.get_offer(offer_id, actor)
     except ApiError:
         abort(404)
+
+
+def _show_page(
+    offer: Offer,
+    actor: User | None,
+    *,
+    claim_form: ClaimForm | None = None,
+    thanks_form: ThanksForm | None = None,
+    flag_form: FlagForm | None = None,
+    hits: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """An offer's page; a refused request, thanks or flag is drawn again in its place, as
+    typed, with its reasons (the rules' ``hits`` listed under it)."""
     mine = actor is not None and offer.author_id == actor.id
     my_claim = queries.claim_of(offer.id, actor.id) if actor is not None else None
     requests = queries.claims_of(offer) if mine else []
@@ -298,8 +287,13 @@ def show(offer_id: int) -> ResponseReturnValue:
             moderator=access.is_moderator(actor),
             photos=images.images_of(offer.id),
             referrers=_referrers(requests),
+            claim_form=claim_form or ClaimForm.of_offer(offer.audience or [], formdata=None),
+            thanks_form=thanks_form or ThanksForm(formdata=None),
+            flag_form=flag_form or FlagForm(formdata=None),
+            flag_open=flag_form is not None,
+            hits=hits or [],
         ),
-    )
+    ), status
 
 
 @bp.route("/offers/<int:offer_id>/card")
@@ -327,18 +321,15 @@ def _referrers(rows: list[Claim]) -> dict[int, str]:
     return names
 
 
-def _flash_refusal(error: ApiError) -> None:
-    flash(error.message or _("This could not be done."), "error")
-
-
-def _flash_with_hits(error: ApiError) -> None:
-    """A refusal with the rules' reasons (a claim or thanks that breaks a rule)."""
-    hits = (error.fields or {}).get("hits") or []
-    flash(" ".join([error.message or "", *(h["message"] for h in hits)]).strip(), "error")
-
-
 def _back(offer_id: int) -> ResponseReturnValue:
     return redirect(url_for("offers.show", offer_id=offer_id))
+
+
+def _flashed(outcome: Outcome[Any] | None, form: FlaskForm, hits: list[Any]) -> bool:
+    """Whether a refused form of the offer's page was refused for a reason none of its fields
+    shows (already asked, thanked or reported; the offer closed meanwhile): it is flashed
+    (:func:`app.edge.submit`), and the page is shown as it is now rather than the form."""
+    return outcome is not None and not outcome.ok and not (form.errors or hits)
 
 
 @bp.route("/offers/<int:offer_id>/claim", methods=["POST"])
@@ -346,25 +337,26 @@ def _back(offer_id: int) -> ResponseReturnValue:
 @rate_limit("offer_claim")
 def claim(offer_id: int) -> ResponseReturnValue:
     actor = require_user()
-    try:
-        offer = access.get_offer(offer_id, actor)
-    except ApiError:
-        abort(404)
-    answers = {a: request.form.get(f"answer-{a}") == "yes" for a in offer.audience or []}
-    sent = attempt(
+    offer = _readable(offer_id, actor)
+    form = ClaimForm.of_offer(offer.audience or [])
+    sent = submit(
+        form,
         lambda: claims.claim(
             actor,
             offer,
-            answers,
-            request.form.get("pickup_proposal", ""),
-            request.form.get("referral_token", ""),
-        )
+            form.changes["answers"],
+            form.changes["pickup_proposal"],
+            form.changes["referral_token"],
+        ),
+        listed=("hits",),
     )
-    if sent.error is None:
+    if sent is not None and sent.ok:
         flash(_("Your request is sent. You will be notified of the answer."), "success")
-    else:
-        _flash_with_hits(sent.error)
-    return _back(offer_id)
+        return _back(offer_id)
+    hits = rule_hits(form, sent.error if sent else None)
+    if _flashed(sent, form, hits):
+        return _back(offer_id)
+    return _show_page(offer, actor, claim_form=form, hits=hits, status=form_status(form, sent))
 
 
 @bp.route("/offers/claims/<int:claim_id>/<action>", methods=["POST"])
@@ -398,60 +390,48 @@ def edit(offer_id: int) -> ResponseReturnValue:
     """The author changes an offer's words, place hint, delivery or end date; the board's
     rules are checked again (a hit sends it back to review, as the API's PATCH does)."""
     actor = require_user()
-    try:
-        offer = access.get_offer(offer_id, actor)
-    except ApiError:
-        abort(404)
+    offer = _readable(offer_id, actor)
     if not access.may_edit(actor, offer):
         abort(403)
     form = OfferEditForm(obj=offer)
-    hits: list[dict[str, Any]] = []
-    status = 200
-    if form.validate_on_submit():
-        done = attempt(lambda: services.edit(actor, offer, form.changes(offer.kind)))
-        if done.error is None:
-            if offer.status == "review":
-                flash(_("Your post is waiting for a moderator's review."), "info")
-            else:
-                flash(_("Your offer is updated."), "success")
-            return redirect(url_for("offers.show", offer_id=offer_id), code=303)
-        status = done.error.code or 422
-        hits = list((done.error.fields or {}).get("hits") or [])
-        if not hits:  # the rule's hits are listed by the page; any other reason beside its field
-            errors_beside_fields(form, done.error)
-    elif form.is_submitted():
-        status = 422
-    return render_template("offers/edit.html", form=form, offer=offer, hits=hits), status
+    if offer.kind == "blood_request":
+        del form.delivery_mode
+    done = submit(form, lambda: services.edit(actor, offer, form.changes), listed=("hits",))
+    if done is not None and done.ok:
+        if offer.status == "review":
+            flash(_("Your post is waiting for a moderator's review."), "info")
+        else:
+            flash(_("Your offer is updated."), "success")
+        return redirect(url_for("offers.show", offer_id=offer_id), code=303)
+    hits = rule_hits(form, done.error if done else None)
+    return render_template("offers/edit.html", form=form, offer=offer, hits=hits), form_status(
+        form, done
+    )
 
 
 @bp.route("/offers/<int:offer_id>/status", methods=["POST"])
 @login_required
 @rate_limit("offer_post")
 def set_status(offer_id: int) -> ResponseReturnValue:
-    """Pause, resume, withdraw or repost."""
+    """Pause, resume, withdraw or repost (the button pressed is ``action``)."""
     actor = require_user()
-    try:
-        offer = access.get_offer(offer_id, actor)
-    except ApiError:
-        abort(404)
+    offer = _readable(offer_id, actor)
     action = request.form.get("action")
     if action not in ("withdraw", "repost", "paused", "published"):
         abort(400)
+    shown = [offer_id]  # the offer to show next: the new one of a repost
 
-    def change() -> int:
-        """The offer to show next: the new one of a repost."""
+    def change() -> None:
         if action == "withdraw":
             services.withdraw(actor, offer)
         elif action == "repost":
-            return services.repost(actor, offer).id
+            shown[0] = services.repost(actor, offer).id
         else:
             services.edit(actor, offer, {"status": action})
-        return offer_id
 
-    done = attempt(change)
-    if done.error is not None:
-        _flash_refusal(done.error)
-    return _back(done.value or offer_id)
+    if not form_action(change):
+        shown[0] = offer_id
+    return _back(shown[0])
 
 
 @bp.route("/offers/mine")
@@ -473,32 +453,36 @@ def mine() -> ResponseReturnValue:
 @rate_limit("offer_post", methods=["POST"])
 def review() -> ResponseReturnValue:
     """The moderators' queue: each post with its rule hits; approve, or refuse with a reason
-    the author sees."""
+    the author sees (a refused decision is drawn again at its post, its reason beside it)."""
     actor = require_user()
     if not access.is_moderator(actor):
         abort(403)
-    if request.method == "POST":
-        offer = queries.find_offer(request.form.get("offer_id", type=int) or 0)
+    form = ReviewForm()
+
+    def decide() -> None:
+        offer = queries.find_offer(form.post_id())
         if offer is None:
-            abort(404)
+            raise not_found()
+        reason = form.reason.data or ""
+        if form.action.data == "spammer" and offer.author_id:
+            moderation.mark_spammer(actor, offer.author_id)
+            if offer.status == "review":
+                moderation.decide(actor, offer, False, reason or _("Spam"))
+        else:
+            moderation.decide(actor, offer, form.action.data == "approve", reason)
 
-        def decide() -> None:
-            if request.form.get("action") == "spammer" and offer.author_id:
-                moderation.mark_spammer(actor, offer.author_id)
-                if offer.status == "review":
-                    moderation.decide(actor, offer, False, request.form.get("reason") or _("Spam"))
-            else:
-                moderation.decide(
-                    actor,
-                    offer,
-                    request.form.get("action") == "approve",
-                    request.form.get("reason", ""),
-                )
-
-        form_action(decide)
+    decided = submit(form, decide)
+    if decided is not None and decided.ok:
         return redirect(url_for("offers.review"))
     queue = queries.review_queue()
-    return render_template("offers/review.html", **_context(queue=queue, cities=_city_names(queue)))
+    return render_template(
+        "offers/review.html",
+        **_context(
+            queue=queue,
+            cities=_city_names(queue),
+            form=form if form.is_submitted() else None,
+        ),
+    ), form_status(form, decided)
 
 
 @bp.route("/offers/given")
@@ -514,16 +498,18 @@ def given() -> ResponseReturnValue:
 @rate_limit("offer_claim")
 def thank(offer_id: int) -> ResponseReturnValue:
     actor = require_user()
-    try:
-        offer = access.get_offer(offer_id, actor)
-    except ApiError:
-        abort(404)
-    thanked = attempt(lambda: claims.thank(actor, offer, request.form.get("text", "")))
-    if thanked.error is None:
+    offer = _readable(offer_id, actor)
+    form = ThanksForm()
+    thanked = submit(
+        form, lambda: claims.thank(actor, offer, form.changes["text"]), listed=("hits",)
+    )
+    if thanked is not None and thanked.ok:
         flash(_("Thank you! Your words are on the board's page, without your name."), "success")
-    else:
-        _flash_with_hits(thanked.error)
-    return _back(offer_id)
+        return _back(offer_id)
+    hits = rule_hits(form, thanked.error if thanked else None)
+    if _flashed(thanked, form, hits):
+        return _back(offer_id)
+    return _show_page(offer, actor, thanks_form=form, hits=hits, status=form_status(form, thanked))
 
 
 @bp.route("/offers/<int:offer_id>/flag", methods=["POST"])
@@ -531,15 +517,15 @@ def thank(offer_id: int) -> ResponseReturnValue:
 @rate_limit("offer_claim")
 def flag(offer_id: int) -> ResponseReturnValue:
     actor = require_user()
-    try:
-        offer = access.get_offer(offer_id, actor)
-    except ApiError:
-        abort(404)
-    form_action(
-        lambda: moderation.flag(actor, offer, request.form.get("reason", "")),
-        _("Thank you: moderators will look at this offer."),
-    )
-    return _back(offer_id)
+    offer = _readable(offer_id, actor)
+    form = FlagForm()
+    flagged = submit(form, lambda: moderation.flag(actor, offer, form.changes["reason"]))
+    if flagged is not None and flagged.ok:
+        flash(_("Thank you: moderators will look at this offer."), "success")
+        return _back(offer_id)
+    if _flashed(flagged, form, []):
+        return _back(offer_id)
+    return _show_page(offer, actor, flag_form=form, status=form_status(form, flagged))
 
 
 @bp.route("/offers/blood-donor", methods=["GET", "POST"])
@@ -548,45 +534,43 @@ def flag(offer_id: int) -> ResponseReturnValue:
 def blood_donor() -> ResponseReturnValue:
     """Opt in to hear blood requests near you (private: nobody sees your group)."""
     actor = require_user()
-    if request.method == "POST":
-        saved = attempt(
-            lambda: services.set_donor(
-                actor,
-                {
-                    "group": request.form.get("group"),
-                    "city_id": request.form.get("city_id", type=int),
-                    "active": request.form.get("active") == "1",
-                },
-            )
+    form = DonorForm()
+    saved = submit(form, lambda: services.set_donor(actor, form.changes))
+    if saved is not None and saved.ok:
+        flash(_("Saved. You will be told when your blood group is needed near you."), "success")
+        return redirect(url_for("offers.blood_donor"))
+    if not form.is_submitted():
+        with transaction():  # the read of the card is logged
+            card = queries.read_donor(actor) or {}
+        form = DonorForm(
+            formdata=None,
+            group=card.get("group") or "",
+            city_id=str(card.get("city") or ""),
+            active=card.get("active", True),
         )
-        if saved.error is None:
-            flash(_("Saved. You will be told when your blood group is needed near you."), "success")
-            return redirect(url_for("offers.blood_donor"))
-        flash(saved.error.message or _("Please correct the highlighted fields."), "error")
-    with transaction():  # the read of the card is logged
-        card = queries.read_donor(actor)
-    return render_template("offers/donor.html", **_context(card=card or {}, provinces=_places()))
+    return render_template(
+        "offers/donor.html", **_context(form=form, provinces=_places())
+    ), form_status(form, saved)
 
 
 @bp.route("/offers/alerts", methods=["POST"])
 @login_required
 @rate_limit("offer_claim")
 def add_alert() -> ResponseReturnValue:
+    """Save an alert on the feed's filters; refused, the feed is drawn again with the
+    reasons beside the alert's button."""
     actor = require_user()
-    data = {
-        "support_type": request.form.get("type") or None,
-        "province_id": request.form.get("province", type=int),
-        "city_id": request.form.get("city", type=int),
-        "audience": request.form.get("audience") or None,
+    form = AlertForm()
+    saved = submit(form, lambda: services.add_alert(actor, form.changes))
+    filters: dict[str, Any] = {
+        name: str(form[name].data)
+        for name in ("type", "province", "city", "audience")
+        if form[name].data
     }
-    form_action(
-        lambda: services.add_alert(actor, data),
-        _("Alert saved: you will be notified of new matching offers."),
-    )
-    args: dict[str, Any] = {
-        k: v for k, v in request.form.items() if k in ("type", "province", "city", "audience") and v
-    }
-    return redirect(url_for("offers.feed", **args))
+    if saved is not None and saved.ok:
+        flash(_("Alert saved: you will be notified of new matching offers."), "success")
+        return redirect(url_for("offers.feed", **filters))
+    return _feed_page(filters, form, form_status(form, saved))
 
 
 @bp.route("/offers/referrals/<int:association_id>", methods=["GET", "POST"])
@@ -602,18 +586,21 @@ def referrals(association_id: int) -> ResponseReturnValue:
         abort(404)
     if membership_role(actor.id, association_id) != "admin":
         abort(403)
-    code = None
-    person = None
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        person = user_by_username(username)
+    form = ReferralForm()
+
+    def make() -> tuple[User, str]:
+        person = user_by_username((form.username.data or "").strip())
         if person is None:
-            flash(_("Unknown username."), "error")
-        else:
-            made = attempt(lambda: claims.make_referral(actor, association_id, person.id))
-            code = made.value
-            if made.error is not None:
-                _flash_refusal(made.error)
+            raise invalid(_("Unknown username."), "username")
+        return person, claims.make_referral(actor, association_id, person.id)
+
+    made = submit(form, make)
+    status = form_status(form, made)
+    code = person = None
+    if made is not None and made.value is not None:
+        person, code = made.value
+        form, status = ReferralForm(formdata=None), 200  # the code, and the next person's form
     return render_template(
-        "offers/referrals.html", **_context(association=association, code=code, person=person)
-    )
+        "offers/referrals.html",
+        **_context(association=association, code=code, person=person, form=form),
+    ), status

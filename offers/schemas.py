@@ -172,8 +172,11 @@ class AlertSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
     id = ma.fields.Integer(dump_only=True)
+    #: a support type, or ``blood`` (blood requests), as the feed filters them
     type = ma.fields.String(
-        attribute="support_type", validate=ma.validate.OneOf(SUPPORT_TYPES), allow_none=True
+        attribute="support_type",
+        validate=ma.validate.OneOf((*SUPPORT_TYPES, "blood")),
+        allow_none=True,
     )
     city = Id(attribute="city_id", allow_none=True)
     province = Id(attribute="province_id", allow_none=True)

@@ -1,11 +1,13 @@
 """``app.edge``: a page's button (``form_action``) flashes the refusal whole (message and the
 reasons of its fields, each said once), or the message of success; a page's form
 (``submit``, ``form_status``) runs the write once its own checks pass, keeps nothing of a
-refused write, shows each reason beside its field and answers a refusal of access as the
-page would."""
+refused write, shows each reason beside its field (a refusal whose details the page lists is
+not flashed too) and answers a refusal of access as the page would; a ``SchemaForm`` sends
+each field where the API's schema reads it and brings the schema's reasons back beside it."""
 
 from __future__ import annotations
 
+import marshmallow as ma
 import pytest
 from flask import Flask, get_flashed_messages
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from wtforms.validators import DataRequired, Length
 from app.accounts.models import User
 from app.api import ApiError, invalid
 from app.db import db
-from app.edge import form_action, form_status, submit
+from app.edge import SchemaForm, form_action, form_status, submit
 
 
 def _refuse(error: ApiError) -> None:
@@ -181,3 +183,82 @@ def test_a_refused_form_keeps_a_status_that_says_more(app: Flask, code: int, sta
         form = _NoteForm()
         refused = submit(form, lambda: _refuse(ApiError(code, None, "No.")))
         assert form_status(form, refused) == status
+
+
+HITS = [{"code": "PRICE", "action": "block", "excerpt": "20 dh", "message": "No prices."}]
+
+
+def test_a_refusal_whose_details_the_page_lists_is_not_flashed_too(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data={"body": "20 dh"}):
+        form = _NoteForm()
+        error = ApiError(422, "offer_rules", "This post breaks the board's rules.", {"hits": HITS})
+        refused = submit(form, lambda: _refuse(error), listed=("hits",))
+        assert refused is not None and refused.error is error
+        assert not form.errors and get_flashed_messages() == []
+        assert form_status(form, refused) == 422
+
+
+def test_a_listed_refusal_is_not_said_beside_the_whole_text_either(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data={"body": "20 dh"}):
+        form = _NoteForm()
+        error = ApiError(422, "offer_rules", "This post breaks the board's rules.", {"hits": HITS})
+        submit(form, lambda: _refuse(error), whole="body", listed=("hits",))
+        assert not form.errors and get_flashed_messages() == []
+
+
+def test_a_listed_refusal_still_says_its_words_beside_their_fields(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data={"body": "20 dh", "title": "t"}):
+        form = _NoteForm()
+        fields = {"hits": HITS, "title": ["Taken."], "elsewhere": ["Too late."]}
+        error = ApiError(422, "offer_rules", "Rules.", fields)
+        submit(form, lambda: _refuse(error), listed=("hits",))
+        assert form.title.errors == ["Taken."]
+        assert get_flashed_messages(with_categories=True) == [("error", "Too late.")]
+
+
+def test_details_the_page_does_not_list_are_still_flashed(app: Flask) -> None:
+    with app.test_request_context("/", method="POST", data={"body": "20 dh"}):
+        form = _NoteForm()
+        error = ApiError(422, "offer_rules", "Rules.", {"hits": HITS})
+        submit(form, lambda: _refuse(error), listed=("other",))
+        assert get_flashed_messages(with_categories=True) == [("error", "Rules.")]
+
+
+class _Conditions(ma.Schema):
+    other = ma.fields.String(validate=ma.validate.Length(max=5))
+
+
+class _PlacedSchema(ma.Schema):
+    title = ma.fields.String(required=True)
+    conditions = ma.fields.Nested(_Conditions)
+    city = ma.fields.Integer()
+
+
+class _PlacedForm(SchemaForm):
+    class Meta:
+        csrf = False
+
+    schema = _PlacedSchema
+    paths = {"conditions_other": "conditions.other", "city_id": "city"}  # noqa: RUF012
+
+    title = StringField()
+    conditions_other = StringField()
+    city_id = StringField()
+
+
+def test_a_schema_form_sends_each_field_where_the_schema_reads_it(app: Flask) -> None:
+    data = {"title": "Cours", "conditions_other": "ados", "city_id": "7"}
+    with app.test_request_context("/", method="POST", data=data):
+        form = _PlacedForm()
+        assert form.validate()
+        assert form.changes == {"title": "Cours", "conditions": {"other": "ados"}, "city": 7}
+
+
+def test_a_schema_form_says_a_nested_reason_beside_its_field(app: Flask) -> None:
+    data = {"conditions_other": "adolescents", "city_id": "sept"}
+    with app.test_request_context("/", method="POST", data=data):
+        form = _PlacedForm()
+        assert not form.validate()
+        assert form.conditions_other.errors and form.city_id.errors and form.title.errors
+        assert form.form_errors == []
+        assert form.conditions_other.data == "adolescents"  # as typed

@@ -116,7 +116,7 @@ def test_the_composer_checks_photos_before_storing_anything(logged_in, vouched, 
         "images": (io.BytesIO(_jpeg_with_location()), "photo.jpg"),
     }
     response = page.post("/offers/new", data=form, content_type="multipart/form-data")
-    assert response.status_code == 200 and 'data-code="PHOTO"' in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'data-code="PHOTO"' in response.get_data(as_text=True)
     assert db.session.scalar(select(Offer.id)) is None
     form.update(
         support_type="books",
@@ -156,7 +156,8 @@ def test_a_refused_post_keeps_no_photo_file(logged_in, vouched, city):
         ],
     }
     response = page.post("/offers/new", data=form, content_type="multipart/form-data")
-    assert response.status_code == 200
+    assert response.status_code == 422  # the second photo is not an image: said beside them
+    assert 'id="of-images-error"' in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(Offer.id)) is None
     assert _files() == []

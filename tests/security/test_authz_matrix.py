@@ -1918,7 +1918,7 @@ ROWS += [
         "POST",
         "/offers/<int:offer_id>/thanks",
         "/offers/{offer}/thanks",
-        by_role(LOGIN, 302, Same(302), Same(302), Same(302), Same(302), Same(302)),
+        by_role(LOGIN, 302, 403, 403, 403, 403, 403),
         form={"text": "Merci beaucoup"},
         fresh="accepted_claim",
         note="only the person whose request was accepted",
