@@ -293,10 +293,10 @@ ROWS: list[Row] = [
         "POST",
         "/settings/delete",
         "/settings/delete",
-        by_role(LOGIN, 302, 302, 302, 422, 302, 422),
+        by_role(LOGIN, 302, 302, 302, 409, 302, 409),
         form={"del-password": PASSWORD},
         note="each deletes their own account; the last admin of A and the last platform "
-        "admin are refused",
+        "admin are refused (409, as the API says)",
     ),
     # ---------------------------------------------------------------- accounts (API)
     R(
