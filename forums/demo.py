@@ -9,11 +9,11 @@ import random
 from sqlalchemy import func, select
 
 from app.db import db, transaction, utcnow
-from app.demo import demo_user
+from app.demo import DEMO_PEOPLE, demo_user
 from directory import list_fields, user_memberships
 from forums import services
 from forums.demo_threads import COMMON_THREADS, FIELD_THREADS, Thread
-from forums.models import Forum, Post, Topic
+from forums.models import Forum, Post, Reaction, Topic
 
 THREADS = [
     (
@@ -183,8 +183,33 @@ def _spread(topic: Topic) -> None:
     for post in posts:
         post.created_at = min(at, now - dt.timedelta(minutes=5))
         at += dt.timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59))
+    _react(rng, posts, now)
     db.session.flush()
     services.refresh_counters(topic)
+
+
+#: how often each reaction is given in the demo (thanks and likes most, as in a real forum)
+_REACTION_WEIGHTS = {"like": 6, "thanks": 5, "love": 2, "celebrate": 1, "wow": 1, "laugh": 1}
+
+
+def _react(rng: random.Random, posts: list[Post], now: dt.datetime) -> None:
+    """A few reactions from the demo people on most posts (never the author's own), dated
+    after the post, so that a discussion shows what readers thought of it."""
+    people = [demo_user(username) for username, *_rest in DEMO_PEOPLE]
+    kinds, weights = list(_REACTION_WEIGHTS), list(_REACTION_WEIGHTS.values())
+    for post in posts:
+        readers = [p for p in people if p.id != post.author_id]
+        for person in rng.sample(readers, k=min(len(readers), rng.choice((0, 1, 2, 2, 3, 4)))):
+            db.session.add(
+                Reaction(
+                    post_id=post.id,
+                    user_id=person.id,
+                    kind=rng.choices(kinds, weights)[0],
+                    created_at=min(
+                        post.created_at + dt.timedelta(minutes=rng.randint(3, 600)), now
+                    ),
+                )
+            )
 
 
 def _association_intro() -> None:
