@@ -116,12 +116,20 @@ def _staff_association_ids(user_id: int) -> list[int]:
 
 
 def _visible_filter(user_id: int) -> Any:
+    return _visible_clause(user_id, _staff_association_ids(user_id))
+
+
+def _visible_clause(
+    user_id: int | BindParameter[int], staff_of: list[int] | BindParameter[list[int]]
+) -> Any:
+    """The conversations ``user_id`` sees: theirs (not as staff), and their associations'
+    inboxes (``staff_of``). Values, or bound parameters for a statement built once
+    (:data:`_UNREAD_TOTAL`)."""
     mine = select(ConversationMember.conversation_id).where(
         ConversationMember.user_id == user_id, ConversationMember.role != "staff"
     )
     clauses: list[Any] = [Conversation.id.in_(mine)]
-    staff_of = _staff_association_ids(user_id)
-    if staff_of:
+    if not isinstance(staff_of, list) or staff_of:
         clauses.append(
             and_(Conversation.kind == "association", Conversation.association_id.in_(staff_of))
         )
@@ -153,18 +161,7 @@ def _unread_expr(user_id: int | BindParameter[int]) -> Any:
 
 #: built once: the header asks it on every page a signed-in person opens
 _UNREAD_TOTAL = select(func.coalesce(func.sum(_unread_expr(bindparam("user_id"))), 0)).where(
-    or_(
-        Conversation.id.in_(
-            select(ConversationMember.conversation_id).where(
-                ConversationMember.user_id == bindparam("user_id"),
-                ConversationMember.role != "staff",
-            )
-        ),
-        and_(
-            Conversation.kind == "association",
-            Conversation.association_id.in_(bindparam("staff_of", expanding=True)),
-        ),
-    )
+    _visible_clause(bindparam("user_id"), bindparam("staff_of", expanding=True))
 )
 
 
