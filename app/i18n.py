@@ -180,7 +180,10 @@ def _full_in(instant: dt.datetime, zone: ZoneInfo, locale: str) -> str:
 def _time_tag(value: dt.datetime, text: str) -> Markup:
     """``<time>`` carrying the UTC instant and, as tooltip, the full date in the reader's zone."""
     instant = _utc(value)
-    full = _full(instant)
+    return _tag(instant, text, _full(instant))
+
+
+def _tag(instant: dt.datetime, text: str, full: str) -> Markup:
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
         instant.isoformat().replace("+00:00", "Z"), full, text
     )
@@ -236,11 +239,8 @@ def _instant_tag(instant: dt.datetime, format: str, zone: ZoneInfo, locale: str)
     """The ``<time>`` of an instant in one format, zone and locale (:func:`_time_tag`): every
     post and message of a page is dated, the same instants page after page, remembered
     (Babel's formatting is the costly part of a list)."""
-    local = instant.astimezone(zone)
-    text = babel_dates.format_datetime(local, format, tzinfo=zone, locale=locale)
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        instant.isoformat().replace("+00:00", "Z"), _full_in(instant, zone, locale), text
-    )
+    text = babel_dates.format_datetime(instant.astimezone(zone), format, tzinfo=zone, locale=locale)
+    return _tag(instant, text, _full_in(instant, zone, locale))
 
 
 def ago_filter(value: dt.datetime | None, now: dt.datetime | None = None) -> Markup:
