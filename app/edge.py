@@ -36,6 +36,13 @@ class Outcome(Generic[T]):
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def conflict(self) -> ApiError | None:
+        """The refusal when someone else saved the item meanwhile (409 ``edit_conflict``):
+        the page shows their version beside the editor's input."""
+        error = self.error
+        return error if error is not None and error.error_code == "edit_conflict" else None
+
     def field_errors(self) -> dict[str, list[str]]:
         """The refusal as form errors: per field, or under ``_`` for the whole form."""
         if self.error is None:
@@ -156,7 +163,7 @@ def submit(
         return None
     outcome = attempt(write)
     error = outcome.error
-    if error is None or error.error_code == "edit_conflict":
+    if error is None or outcome.conflict:
         return outcome
     access = error.code in (401, 404) or (error.code == 403 and whole is None)
     if access and not set(error.fields) & set(form._fields):

@@ -272,11 +272,11 @@ def edit_association(association_id: int) -> ResponseReturnValue:
     if saved and saved.ok:
         flash(_("Saved."), "success")
         return redirect(url_for("directory.show_association", association_id=assoc.id))
-    if saved and saved.error and saved.error.error_code == "edit_conflict":
+    if saved and saved.conflict:
         # The editor's input stays in the form, which now carries the current version:
         # after looking at the other change, saving again applies theirs.
         assoc = queries.stored_association(actor, association_id, need="edit")
-        form.version.data = str(saved.error.fields.get("version", form.version.data))
+        form.version.data = str(saved.conflict.fields.get("version", form.version.data))
         form.form_errors.append(
             _(
                 "Not saved: someone else changed this association in the "

@@ -342,7 +342,7 @@ def edit_post(post_id: int) -> ResponseReturnValue:
     )
     if saved and saved.ok:
         return _back_to(number, topic_id)
-    conflict = bool(saved and saved.error and saved.error.error_code == "edit_conflict")
+    conflict = bool(saved and saved.conflict)
     if conflict:
         # Their text is shown above the form, which keeps the editor's input and now
         # carries the current version: saving again applies it knowingly.

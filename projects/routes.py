@@ -379,8 +379,8 @@ def edit_project(project_id: int) -> ResponseReturnValue:
     if saved and saved.ok:
         flash(_("Project saved."), "success")
         return _back(project_id)
-    if saved and saved.error and saved.error.error_code == "edit_conflict":
-        return _conflict_page(project, "project", saved.error)
+    if saved and saved.conflict:
+        return _conflict_page(project, "project", saved.conflict)
     # refused: the page again, the edit form open with the reasons beside its fields
     return render_project(queries.stored_project(actor, project_id), status=422, draft=form.draft())
 
@@ -466,8 +466,8 @@ def update_milestone(milestone_id: int) -> ResponseReturnValue:
     )
     if saved and saved.ok:
         return _saved(project_id, f"milestone-{milestone_id}")
-    if saved and saved.error and saved.error.error_code == "edit_conflict":
-        return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.error)
+    if saved and saved.conflict:
+        return _conflict_page(milestone.project, f"milestone-{milestone_id}", saved.conflict)
     # refused: the page again, this milestone's form open with the reasons beside its fields
     project = queries.stored_project(actor, project_id)
     return render_project(project, status=422, draft=form.draft(milestone_id))

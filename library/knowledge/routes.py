@@ -182,7 +182,7 @@ def edit(page_id: int) -> ResponseReturnValue:
     if saved and saved.ok:
         flash(_("Page saved."), "success")
         return redirect(url_for("knowledge.show", page_id=page.id), code=303)
-    if saved and saved.error and saved.error.error_code == "edit_conflict":
+    if saved and saved.conflict:
         # saved by someone else: keep this text, show theirs is newer
         form.version.errors = [_("Your text is kept below; copy what you need, then reload.")]
     page = access.access_page(actor, page_id, "edit")  # as stored: the refused edit undone

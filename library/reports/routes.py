@@ -125,8 +125,8 @@ def edit(report_id: int) -> ResponseReturnValue:
     if saved and saved.ok:
         flash(_("Report saved."), "success")
         return redirect(url_for("reports.show", report_id=report.id), code=303)
-    if saved and saved.error and saved.error.error_code == "edit_conflict":
+    if saved and saved.conflict:
         # saved by someone else: the page says so above the kept figures
-        form.version.errors = [saved.error.message or ""]
+        form.version.errors = [saved.conflict.message or ""]
     report = access.access_report(actor, report_id, "edit")  # as stored: the edit undone
     return _form(report.association_id, report, form, form_status(form, saved))
