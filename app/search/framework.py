@@ -17,7 +17,9 @@ A feature declares what it indexes with a :class:`DocType` and ``register_doc_ty
   such an object writes outbox rows for those ids *in the same transaction*. Services may
   also call :func:`enqueue` explicitly.
 
-After a commit that wrote outbox rows the outbox is drained (:func:`drain`): rows are read,
+After a commit that wrote outbox rows the outbox is drained (:func:`drain`): under gevent by
+one greenlet per worker beside the request (the writer's answer does not wait for the index),
+otherwise at once, inside the commit. Rows are read,
 then, holding the backend's writer lock for the type, the documents are loaded fresh from the
 database and written, then the rows are deleted. A crash in between only repeats work. When a
 second process holds the lock past the timeout, this one gives up: the holder re-reads the
@@ -56,6 +58,7 @@ from app.search.query import THIN_RESULTS
 from app.search.service import (
     EXTENSION_KEY,
     SearchService,
+    gevent_patched,
     run_cpu_bound,
     search,
     service,
@@ -182,14 +185,43 @@ def _after_commit(session: Session) -> None:
         return
     if not has_app_context() or EXTENSION_KEY not in current_app.extensions:
         return
-    if not service().autodrain:
+    svc = service()
+    if not svc.autodrain:
         return
+    if gevent_patched():
+        # The gevent server: index beside the request, not inside it, so the person who
+        # wrote gets the answer without waiting for the index (and a search a moment later
+        # finds it: the drainer starts as soon as this request yields).
+        _drain_soon(current_app._get_current_object(), svc)  # type: ignore[attr-defined]
+        return
+    _drain_now()
+
+
+def _drain_now() -> None:
     try:
         # Never wait for the lock here: this runs inside a person's request. The holder (a
         # drain loop, or `jam3ia reindex`, which drains when it is done) indexes our rows.
         drain(wait=False)
     except Exception:  # the rows stay in the outbox; the next drain or reindex catches up
         log.exception("search indexing failed; will retry on the next drain")
+
+
+def _drain_soon(app: Flask, svc: SearchService) -> None:
+    """One drainer greenlet per worker: a commit while it runs makes it go round again, so
+    rows written while it indexed are not left for the next commit."""
+    svc.drain_again = True
+    if svc.drainer is not None and not svc.drainer.dead:
+        return
+    import gevent  # lazy: loaded already when gevent has patched (see gevent_patched)
+
+    svc.drainer = gevent.spawn(_drain_while_asked, app, svc)
+
+
+def _drain_while_asked(app: Flask, svc: SearchService) -> None:
+    with app.app_context():
+        while svc.drain_again:
+            svc.drain_again = False
+            _drain_now()
 
 
 def _after_rollback(session: Session, _previous: Any) -> None:

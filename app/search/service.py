@@ -26,6 +26,9 @@ class SearchService:
     doc_types: dict[str, DocType] = field(default_factory=dict)
     #: drain the outbox right after each commit that wrote to it
     autodrain: bool = True
+    #: under gevent: the greenlet draining after commits, and whether a commit asked again
+    drainer: Any = None
+    drain_again: bool = False
     watchers: dict[type, list[tuple[str, Callable[[Any], Iterable[int]]]]] = field(
         default_factory=dict
     )
@@ -37,7 +40,9 @@ def service(app: Flask | None = None) -> SearchService:
     return svc
 
 
-def _gevent_patched() -> bool:
+def gevent_patched() -> bool:
+    """Whether gevent has patched threading (the gevent server); then the event loop is
+    shared by every request of the worker."""
     if "gevent" not in sys.modules:  # gevent patches before anything else imports it
         return False
     # Lazy on purpose: gevent is optional (the gevent server only), and importing it here
@@ -49,7 +54,7 @@ def _gevent_patched() -> bool:
 
 def run_cpu_bound(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` off the gevent event loop when gevent has patched threading."""
-    if _gevent_patched():
+    if gevent_patched():
         import gevent  # lazy: optional, and already loaded when we get here (see above)
 
         result: T = gevent.get_hub().threadpool.apply(fn, args)
@@ -70,4 +75,11 @@ def search(doc_type: str, request: SearchRequest, actor: Any = None) -> SearchRe
     return svc.backend.search(dt, request)
 
 
-__all__ = ["EXTENSION_KEY", "SearchService", "run_cpu_bound", "search", "service"]
+__all__ = [
+    "EXTENSION_KEY",
+    "SearchService",
+    "gevent_patched",
+    "run_cpu_bound",
+    "search",
+    "service",
+]

@@ -38,7 +38,9 @@ def test_search_and_filter_in_arabic(new_page: Any, app: Any) -> None:
     page.click(".search-row button[type=submit]")
     expect(results).to_contain_text("جمعية الأمل")
     expect(results).to_contain_text("Association Al Amal Sport")
-    page.check("input[name=field][value=sport]")  # applies at once, no button to find
+    # once the page's script runs, ticking applies at once: the button to find is gone
+    expect(page.locator("[data-apply-filters]")).to_be_hidden()
+    page.check("input[name=field][value=sport]")
     expect(page).to_have_url(re.compile(r"q=amal.*field=sport|field=sport.*q=amal"))
     expect(results).to_contain_text("Association Al Amal Sport")
     expect(results).not_to_contain_text("جمعية الأمل")

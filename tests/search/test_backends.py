@@ -670,7 +670,7 @@ def test_under_gevent_whoosh_writes_off_the_event_loop(
 
     service(app).backend = make_backend(app, "whoosh")
     store = register_test_types(app)
-    monkeypatch.setattr(search_service, "_gevent_patched", lambda: True)
+    monkeypatch.setattr(search_service, "gevent_patched", lambda: True)
     here = threading.get_ident()
     seen: dict[str, set[int]] = {"load": set(), "apply": set()}
     load = store.load("notes")
@@ -699,6 +699,51 @@ def test_under_gevent_whoosh_writes_off_the_event_loop(
     store.put("notes", [note(3, "bibliothèque")])
     assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 1
     monkeypatch.undo()
-    monkeypatch.setattr(search_service, "_gevent_patched", lambda: True)
+    monkeypatch.setattr(search_service, "gevent_patched", lambda: True)
     store.put("notes", [note(4, "atelier")])
     assert find("notes", "bibliotheque").ids == [3] and find("notes", "atelier").ids == [4]
+
+
+def test_under_gevent_the_writer_does_not_wait_for_the_index(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the gevent server the commit only starts the worker's drainer greenlet: the request
+    that wrote answers at once and the drainer indexes beside it. Commits while it runs make it
+    go round again; there is never more than one."""
+    import gevent
+
+    import app.search.framework as framework
+
+    service(app).backend = make_backend(app, "whoosh")
+    store = register_test_types(app)
+    monkeypatch.setattr(framework, "gevent_patched", lambda: True)
+
+    def waiting() -> int:
+        return db.session.scalar(select(func.count()).select_from(SearchOutbox)) or 0
+
+    store.put("notes", [note(1, "caravane médicale")])
+    drainer = service(app).drainer
+    assert drainer is not None and not drainer.dead
+    assert waiting() == 1 and find("notes", "caravane").ids == []  # the writer did not wait
+    store.put("notes", [note(2, "jardin partagé")])
+    assert service(app).drainer is drainer  # one drainer, asked again
+    drainer.join(timeout=30)
+    assert find("notes", "caravane").ids == [1] and find("notes", "jardin").ids == [2]
+    assert waiting() == 0
+
+    # a commit made while the drainer indexes is not left for the next commit
+    load = store.load("notes")
+
+    def loading(session: Any, ids: Iterable[int]) -> dict[int, Document]:
+        if 3 in ids:
+            store.docs["notes"][4] = note(4, "atelier couture")
+            enqueue("notes", [4])
+            db.session.commit()  # another request's commit, mid-drain
+        return load(session, ids)
+
+    service(app).doc_types["notes"].load = loading
+    store.put("notes", [note(3, "bibliothèque")])
+    service(app).drainer.join(timeout=30)
+    gevent.sleep(0)
+    assert find("notes", "bibliotheque").ids == [3] and find("notes", "atelier").ids == [4]
+    assert waiting() == 0 and service(app).drainer.dead
