@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -59,7 +61,14 @@ REACTION_LABELS = {
 @bp.app_template_filter("reaction_label")
 def _reaction_label(kind: str) -> str:
     """A reaction's name in the reader's language (button titles, screen readers)."""
-    return str(REACTION_LABELS.get(kind, kind))
+    return _reaction_labels(locale()).get(kind, kind)
+
+
+@lru_cache(maxsize=16)
+def _reaction_labels(language: str) -> dict[str, str]:
+    """The names in ``language``, translated once."""
+    with force_locale(language):
+        return {kind: str(label) for kind, label in REACTION_LABELS.items()}
 
 
 PER_PAGE = 20
@@ -168,7 +177,9 @@ def unread() -> ResponseReturnValue:
 def topic(topic_id: int) -> ResponseReturnValue:
     viewer = get_current_user()
     topic_obj = access.access_topic(viewer, topic_id)
-    form = ReplyForm(formdata=None, quote_post_id=id_arg("quote") or "", page=_page())
+    form = None  # a visitor is asked to sign in, not shown the reply form
+    if viewer is not None:
+        form = ReplyForm(formdata=None, quote_post_id=id_arg("quote") or "", page=_page())
     return _topic_page(viewer, topic_obj, _page(), form)
 
 
@@ -176,7 +187,7 @@ def _topic_page(
     viewer: Any,
     topic_obj: Any,
     page: int,
-    form: ReplyForm,
+    form: ReplyForm | None,
     status: int = 200,
     refused_flag: FlagForm | None = None,
 ) -> ResponseReturnValue:
@@ -185,7 +196,7 @@ def _topic_page(
     with transaction():  # the read mark the visit moves
         detail = topic_detail(viewer, topic_obj, page, PER_PAGE, True)
     quote = None
-    quote_id = _int(form.quote_post_id.data, 0)
+    quote_id = _int(form.quote_post_id.data, 0) if form is not None else 0
     if 1 <= quote_id <= MAX_ID and viewer is not None:
         try:
             qpost, _qtopic = access.access_post(viewer, quote_id)
