@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Float, Index, Integer, String, Text
+from sqlalchemy import DDL, JSON, Float, Index, Integer, String, Text, event
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,6 +24,10 @@ TERMS = Text().with_variant(TSVECTOR(), "postgresql")
 VALUES = JSON().with_variant(ARRAY(Text()), "postgresql")
 #: compared byte by byte (code point order, as Python sorts), prefix scans on the B-tree
 ORDERED_TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+#: PostgreSQL keeps a row's vector inline and uncompressed up to a page: above the default
+#: 2 kB target it compresses it (pglz), and every ``@@`` of a search then decompresses it
+#: again, once per clause and row (4x slower ranking, bench/search.py)
+VECTORS_INLINE = "ALTER TABLE search_document SET (toast_tuple_target = 8160)"
 
 
 class SearchOutbox(Model):
@@ -70,6 +74,13 @@ class SearchDocument(Model):
         Index("ix_search_document_newest", "doc_type", "created", "doc_id"),
         Index("ix_search_document_geo", "doc_type", "lat", "lon"),
     )
+
+
+event.listen(
+    SearchDocument.__table__,
+    "after_create",
+    DDL(VECTORS_INLINE).execute_if(dialect="postgresql"),  # type: ignore[no-untyped-call]
+)
 
 
 class SearchTerm(Model):

@@ -747,3 +747,45 @@ def test_under_gevent_the_writer_does_not_wait_for_the_index(
     gevent.sleep(0)
     assert find("notes", "bibliotheque").ids == [3] and find("notes", "atelier").ids == [4]
     assert waiting() == 0 and service(app).drainer.dead
+
+
+@postgres_only
+def test_postgres_keeps_a_long_documents_vector_uncompressed(pg_store: Store) -> None:
+    """Every ``@@`` of a search reads the vector; compressed, it is decompressed once per
+    clause and row. A long description (well above PostgreSQL's default 2 kB row target)
+    stays inline and plain, and words go through the GIN index, not a scan of every row."""
+    from sqlalchemy import event
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ["".join(rng.choice(letters) for _ in range(8)) for _ in range(300)]
+    long = Document(id=1, text={"body": " ".join(words)}, sort_name="long")
+    pg_store.put("notes", [long, note(2, "jardin partagé")])
+    stored = db.session.execute(
+        text(
+            "SELECT pg_column_compression(terms), pg_column_size(terms) FROM search_document"
+            " WHERE doc_type = 'notes' AND doc_id = 1"
+        )
+    ).one()
+    options = db.session.scalar(
+        text("SELECT reloptions FROM pg_class WHERE oid = 'search_document'::regclass")
+    )
+    db.session.commit()
+    assert stored[0] is None and stored[1] > 4000, stored
+    assert "toast_tuple_target=8160" in options
+
+    said: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "enable_seqscan" in statement:
+            said.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert find("notes", words[42]).ids == [1]
+        assert said == ["SET LOCAL enable_seqscan = off"]
+        said.clear()
+        assert find("notes").ids  # browsing, no words: the planner chooses
+        assert said == ["SET LOCAL enable_seqscan = on"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
