@@ -32,6 +32,7 @@ from app.db import Model, db, utcnow
 from app.digest import send_digests
 from app.plugins import registry
 from app.privacy import run_retention
+from app.search.framework import drain
 
 __all__ = [
     "Job",
@@ -213,7 +214,16 @@ def start_tick_thread(app: Flask, seconds: int = TICK_SECONDS) -> threading.Thre
 
 
 def register_core_jobs(app: Flask) -> None:
-    """The core's own jobs: retention rules and the opted-in digests, daily."""
+    """The core's own jobs: the search outbox every minute (what a failed drain or an index
+    migration left); retention rules and the opted-in digests, daily."""
+
+    register_job(
+        app,
+        "search_outbox",
+        dt.timedelta(minutes=1),
+        lambda _now: drain(),
+        "index what the search outbox still holds",
+    )
 
     register_job(
         app,

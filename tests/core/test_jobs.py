@@ -81,7 +81,9 @@ def test_a_failing_job_does_not_stop_the_others_and_is_retried(app: Flask) -> No
 
     # the next tick retries the failed job only
     outcomes = {o.name: o for o in run_due_jobs(T0 + dt.timedelta(minutes=1))}
-    assert list(outcomes) == ["test.a_flaky"] and outcomes["test.a_flaky"].ok
+    # (the search outbox runs every minute: the other daily ones are not due)
+    assert [n for n in outcomes if n != "search_outbox"] == ["test.a_flaky"]
+    assert outcomes["test.a_flaky"].ok
     assert calls == {"flaky": 2, "steady": 1}
     db.session.expire_all()
     healed = db.session.get(JobRun, "test.a_flaky")

@@ -789,3 +789,32 @@ def test_postgres_keeps_a_long_documents_vector_uncompressed(pg_store: Store) ->
         assert said == ["SET LOCAL enable_seqscan = on"]
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_every_document_types_vector_fields_have_their_own_code(app: Flask) -> None:
+    """A vector names a field by a three-character code; two fields of one type with the same
+    code would mix their terms. Every registered type (directory, forums, library, offers,
+    the test types) gets distinct codes, and the code of a name does not depend on the type's
+    other fields."""
+    from app.search.backends.postgres import field_code, vector_fields
+
+    register_test_types(app)
+    for doc_type in service(app).doc_types.values():
+        codes = vector_fields(doc_type)
+        assert all(len(code) == 3 for code in codes), doc_type.name
+        assert set(codes.values()) >= set(doc_type.text_fields) | set(doc_type.name_fields)
+    assert field_code("description__sk") == field_code("description__sk")
+    assert len(field_code("description__sk") + "tnm") < len("description__sk:tnm") // 2
+
+
+def test_the_outbox_job_indexes_what_a_drain_left(store: Store, app: Flask) -> None:
+    """``jam3ia tick`` drains the outbox every minute: rows left by a failed drain, or queued
+    by an index migration, are indexed without waiting for the next write."""
+    from app.jobs import run_due_jobs
+
+    service(app).autodrain = False  # as if the drain after the commit had failed
+    store.put("notes", [note(1, "caravane médicale")])
+    assert find("notes", "caravane").ids == []
+    outcomes = run_due_jobs(only="search_outbox")
+    assert [(o.name, o.ok) for o in outcomes] == [("search_outbox", True)]
+    assert find("notes", "caravane").ids == [1]

@@ -36,9 +36,12 @@ past 256 distinct scores.
 from __future__ import annotations
 
 import math
+import string
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -78,6 +81,9 @@ FACET_FIELD = ":facet:"
 #: PostgreSQL refuses lexemes of 2 kB or more and tsvectors of 1 MB or more
 MAX_LEXEME_BYTES = 2_000
 MAX_TSVECTOR_BYTES = 1_000_000
+#: a field's code in the vectors: CODE_LENGTH characters of CODE_ALPHABET
+CODE_ALPHABET = string.digits + string.ascii_letters
+CODE_LENGTH = 3
 #: rows per statement when filling the dictionary
 CHUNK = 20_000
 #: per search transaction: facet counts hash in memory instead of sorting on disk
@@ -90,42 +96,82 @@ Entry = tuple[str, str]  # (dictionary field, term)
 # --- what a document puts in the tables ------------------------------------------------------
 
 
+@cache
+def field_code(field_name: str) -> str:
+    """A field's name in the vectors: three characters from a hash of the name, so a
+    document type that gains a field keeps the others' codes. A vector holds a hundred terms
+    and keys; ``description__sk:`` before each of them made it three times as large."""
+    n = zlib.crc32(field_name.encode()) % len(CODE_ALPHABET) ** CODE_LENGTH
+    code = ""
+    for _ in range(CODE_LENGTH):
+        n, digit = divmod(n, len(CODE_ALPHABET))
+        code += CODE_ALPHABET[digit]
+    return code
+
+
+def vector_fields(doc_type: DocType) -> dict[str, str]:
+    """``{code: field}`` of every field a vector of ``doc_type`` holds (text and name fields,
+    their skeleton keys, the names' spelling words). Two fields of one type with the same code
+    would share their terms: refused."""
+    names = [*doc_type.text_fields, *doc_type.name_fields]
+    fields = [
+        *names,
+        *(skeleton_field(n) for n in names),
+        *(spelling_field(n) for n in doc_type.name_fields),
+    ]
+    codes: dict[str, str] = {}
+    for name in fields:
+        other = codes.setdefault(field_code(name), name)
+        if other != name:
+            raise ValueError(
+                f"search fields {other!r} and {name!r} of {doc_type.name} share a code"
+            )
+    return codes
+
+
 def lexeme(field_name: str, term: str) -> str:
-    return f"{field_name}:{term}"
+    return field_code(field_name) + term
 
 
-def split_lexeme(value: str) -> Entry:
-    field_name, _sep, term = value.partition(":")
-    return field_name, term
+def split_lexeme(codes: dict[str, str], value: str) -> Entry:
+    return codes[value[:CODE_LENGTH]], value[CODE_LENGTH:]
 
 
-def document_lexemes(doc_type: DocType, doc: Document) -> list[str]:
-    """The ``field:term`` lexemes of ``doc``, as Whoosh indexes its fields."""
-    out: dict[str, None] = {}
+def document_terms(doc_type: DocType, doc: Document) -> list[tuple[str, Entry]]:
+    """The lexemes of ``doc`` (a field's code, then a term), as Whoosh indexes its fields,
+    each with the dictionary entry ``(field, term)`` it counts for."""
+    out: dict[str, Entry] = {}
+
+    def add(field_name: str, terms: Iterable[str]) -> None:
+        code = field_code(field_name)
+        for term in terms:
+            out[code + term] = (field_name, term)
+
     for name in doc_type.text_fields:
         value = doc.text.get(name, "")
-        for term in analyze(value):
-            out[lexeme(name, term)] = None
-        for key in skeleton_tokens(value):
-            out[lexeme(skeleton_field(name), key)] = None
+        add(name, analyze(value))
+        add(skeleton_field(name), skeleton_tokens(value))
     for name in doc_type.name_fields:
         value = doc.names.get(name, "")
-        for term in analyze(value):
-            out[lexeme(name, term)] = None
-        for key in skeleton_tokens(value):
-            out[lexeme(skeleton_field(name), key)] = None
-        for word in spelling_words(value):
-            out[lexeme(spelling_field(name), word)] = None
-    kept: list[str] = []
+        add(name, analyze(value))
+        add(skeleton_field(name), skeleton_tokens(value))
+        add(spelling_field(name), spelling_words(value))
+    items = list(out.items())
+    # a character is at most 4 bytes: most documents need no byte count at all
+    if sum(len(item) for item in out) * 4 + 8 * len(out) < MAX_TSVECTOR_BYTES and all(
+        len(item) * 4 < MAX_LEXEME_BYTES for item in out
+    ):
+        return items
+    kept: list[tuple[str, Entry]] = []
     size = 0
-    for item in out:
+    for item, entry in items:
         length = len(item.encode())
         if length >= MAX_LEXEME_BYTES:
             continue
         size += length + 8
         if size >= MAX_TSVECTOR_BYTES:
             break
-        kept.append(item)
+        kept.append((item, entry))
     return kept
 
 
@@ -133,13 +179,18 @@ def facet_values(doc: Document) -> list[str]:
     return sorted({f"{facet}:{value}" for facet, values in doc.facets.items() for value in values})
 
 
+def stored_entries(codes: dict[str, str], lexemes: Iterable[str]) -> set[Entry]:
+    """The dictionary entries of a stored vector's lexemes."""
+    return {split_lexeme(codes, value) for value in lexemes}
+
+
 def dictionary_entries(
-    lexemes: Iterable[str], facets: Iterable[str], acl: Iterable[str]
+    terms: Iterable[Entry], facets: Iterable[str], acl: Iterable[str]
 ) -> set[Entry]:
     """Everything a document counts for in ``search_term``."""
-    entries = {split_lexeme(value) for value in lexemes}
+    entries = set(terms)
     for value in facets:
-        name, term = split_lexeme(value)
+        name, _sep, term = value.partition(":")
         entries.add((FACET_FIELD + name, term))
     entries.update((ACL_FIELD, value) for value in acl)
     entries.add((DOCUMENTS_FIELD, ""))
@@ -263,6 +314,7 @@ class PostgresBackend:
         load: Callable[[Sequence[int]], dict[int, Document]],
         wait: bool = True,
     ) -> None:
+        codes = vector_fields(doc_type)
         with self.engine.connect() as conn, conn.begin():
             self._lock(conn, doc_type, wait)
             docs = load(ids)  # loaded under the lock: the freshest data wins
@@ -276,13 +328,13 @@ class PostgresBackend:
             ).all()
             delta: Counter[Entry] = Counter()
             for _doc_id, lexemes, facets, acl in old:
-                delta.subtract(dictionary_entries(lexemes, facets, acl))
+                delta.subtract(dictionary_entries(stored_entries(codes, lexemes), facets, acl))
             rows = []
             for doc_id in wanted:
                 doc = docs.get(doc_id)
                 if doc is not None:
-                    row = self._row(doc_type, doc)
-                    delta.update(dictionary_entries(row["terms"], row["facets"], row["acl"]))
+                    row, entries = self._row(doc_type, doc)
+                    delta.update(dictionary_entries(entries, row["facets"], row["acl"]))
                     rows.append(row)
             gone = [r[0] for r in old if r[0] not in docs]
             if gone:
@@ -298,18 +350,20 @@ class PostgresBackend:
             self._apply(conn, doc_type, delta)
 
     @staticmethod
-    def _row(doc_type: DocType, doc: Document) -> dict[str, Any]:
+    def _row(doc_type: DocType, doc: Document) -> tuple[dict[str, Any], list[Entry]]:
+        """The document's row, and the dictionary entries its vector counts for."""
+        terms = document_terms(doc_type, doc)
         return {
             "t": doc_type.name,
             "id": int(doc.id),
-            "terms": document_lexemes(doc_type, doc),
+            "terms": [lexeme for lexeme, _entry in terms],
             "facets": facet_values(doc),
             "acl": sorted(set(doc.acl)),
             "name": doc.sort_name,
             "created": float(doc.created),
             "lat": float(doc.geo[0]) if doc.geo else None,
             "lon": float(doc.geo[1]) if doc.geo else None,
-        }
+        }, [entry for _lexeme, entry in terms]
 
     @staticmethod
     def _apply(conn: Connection, doc_type: DocType, delta: Counter[Entry]) -> None:
@@ -330,17 +384,18 @@ class PostgresBackend:
         self, doc_type: DocType, batches: Iterable[list[Document]], progress: Callable[[int], None]
     ) -> int:
         count = 0
+        vector_fields(doc_type)  # two fields with one code: refused before anything is written
         with self.engine.connect() as conn, conn.begin():
             # One transaction: readers see the old index until the commit, then the new one.
             self._lock(conn, doc_type)
             self._clear(conn, doc_type)
             totals: Counter[Entry] = Counter()
             for batch in batches:
-                rows = [self._row(doc_type, doc) for doc in batch]
-                if rows:
-                    conn.execute(text(_UPSERT_DOCUMENT), rows)
-                for row in rows:
-                    totals.update(dictionary_entries(row["terms"], row["facets"], row["acl"]))
+                built = [self._row(doc_type, doc) for doc in batch]
+                if built:
+                    conn.execute(text(_UPSERT_DOCUMENT), [row for row, _entries in built])
+                for row, entries in built:
+                    totals.update(dictionary_entries(entries, row["facets"], row["acl"]))
                 count += len(batch)
                 progress(len(batch))
             self._apply(conn, doc_type, totals)
