@@ -6,8 +6,8 @@ Create Date: 2026-12-06 22:20:00
 
 Above the default 2 kB row target PostgreSQL compressed the ``terms`` vectors of most
 documents once the text fields had their skeleton keys, and every ``@@`` of a search
-decompressed them again, once per clause and row. The table's target becomes a page; the
-vectors already stored are rewritten so that they leave their compressed form.
+decompressed them again, once per clause and row. The table's target becomes a page. The
+vectors already stored are written again by 0021.
 """
 
 from alembic import op
@@ -22,8 +22,6 @@ depends_on = None
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE search_document SET (toast_tuple_target = 8160)")
-        # a new value of each row: stored under the new target, uncompressed
-        op.execute("UPDATE search_document SET terms = terms || ''::tsvector")
 
 
 def downgrade():
