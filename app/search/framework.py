@@ -62,6 +62,7 @@ from app.search.service import (
     run_cpu_bound,
     search,
     service,
+    spawn,
 )
 from app.search.types import (
     Backend,
@@ -212,9 +213,7 @@ def _drain_soon(app: Flask, svc: SearchService) -> None:
     svc.drain_again = True
     if svc.drainer is not None and not svc.drainer.dead:
         return
-    import gevent  # lazy: loaded already when gevent has patched (see gevent_patched)
-
-    svc.drainer = gevent.spawn(_drain_while_asked, app, svc)
+    svc.drainer = spawn(_drain_while_asked, app, svc)
 
 
 def _drain_while_asked(app: Flask, svc: SearchService) -> None:

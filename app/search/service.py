@@ -62,6 +62,13 @@ def run_cpu_bound(fn: Callable[..., T], *args: Any) -> T:
     return fn(*args)
 
 
+def spawn(fn: Callable[..., Any], *args: Any) -> Any:
+    """Start ``fn(*args)`` in a greenlet of its own (only where :func:`gevent_patched`)."""
+    import gevent  # lazy: optional, and already loaded when we get here (see gevent_patched)
+
+    return gevent.spawn(fn, *args)
+
+
 def search(doc_type: str, request: SearchRequest, actor: Any = None) -> SearchResult:
     """Search one document type, with the actor's principals applied."""
     svc = service()
@@ -82,4 +89,5 @@ __all__ = [
     "run_cpu_bound",
     "search",
     "service",
+    "spawn",
 ]
