@@ -50,30 +50,46 @@ async function catchUp() {
 
 // -- sending -------------------------------------------------------------------------------
 
-const pending = new Map(); // client_id -> {body, li, inFlight}
+const pending = new Map(); // client_id -> {body, li, queued}
+
+// One message on the wire at a time, in the order written: the server numbers messages as it
+// stores them and handles a socket's events side by side, so two sent together could swap.
+let sendChain = Promise.resolve();
 
 function trySend(clientId) {
   const entry = pending.get(clientId);
-  if (!entry || entry.inFlight) return;
+  if (!entry || entry.queued) return;
   messages.mark(entry.li, "pending");
   if (!socket || !socket.connected) return; // resent on reconnect
-  entry.inFlight = true;
-  const payload = { conversation_id: conversationId, body: entry.body, client_id: clientId };
-  socket.timeout(ACK_TIMEOUT).emit("message_send", payload, (err, ack) => {
-    entry.inFlight = false;
-    if (err || !ack) {
-      // lost ack: the message may or may not be stored; resending the same client_id is safe
-      messages.mark(entry.li, "failed");
+  entry.queued = true;
+  sendChain = sendChain.then(() => sendNow(clientId, entry));
+}
+
+function sendNow(clientId, entry) {
+  return new Promise((done) => {
+    if (!socket.connected) {
+      entry.queued = false; // resent on reconnect
+      done();
       return;
     }
-    if (!ack.ok) {
-      messages.mark(entry.li, "failed");
-      if (ack.error && ack.error.message) entry.li.title = ack.error.message;
-      return;
-    }
-    pending.delete(clientId);
-    messages.mark(entry.li, "sent", ack.message.id);
-    catchUp().catch(() => {}); // its stored markup (and anything before it) replaces the bubble
+    const payload = { conversation_id: conversationId, body: entry.body, client_id: clientId };
+    socket.timeout(ACK_TIMEOUT).emit("message_send", payload, (err, ack) => {
+      entry.queued = false;
+      done();
+      if (err || !ack) {
+        // lost ack: the message may or may not be stored; resending the same client_id is safe
+        messages.mark(entry.li, "failed");
+        return;
+      }
+      if (!ack.ok) {
+        messages.mark(entry.li, "failed");
+        if (ack.error && ack.error.message) entry.li.title = ack.error.message;
+        return;
+      }
+      pending.delete(clientId);
+      messages.mark(entry.li, "sent", ack.message.id);
+      catchUp().catch(() => {}); // its stored markup (and anything before it) replaces the bubble
+    });
   });
 }
 
@@ -83,7 +99,7 @@ function queueSend(body) {
   li.addEventListener("click", () => {
     if (li.classList.contains("failed")) trySend(clientId);
   });
-  pending.set(clientId, { body, li, inFlight: false });
+  pending.set(clientId, { body, li, queued: false });
   trySend(clientId);
 }
 

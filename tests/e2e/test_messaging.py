@@ -4,10 +4,13 @@ catches up: every message appears once, in order."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
+from messaging import services
 from tests.directory.factories import AssociationFactory, MembershipFactory
 from tests.factories import UserFactory
 from tests.messaging.factories import direct
@@ -99,6 +102,37 @@ def test_two_browsers_chat_live_and_catch_up_after_offline(new_page: Any) -> Non
     page_a.locator("dialog[data-confirm-dialog] [data-confirm-ok]").click()
     expect(first_b).to_have_class(re.compile(r"\bdeleted\b"))
     expect(first_b.locator(".body em")).to_have_count(0)
+
+
+def test_messages_written_in_a_burst_are_stored_in_the_order_written(
+    new_page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    amina = UserFactory(username="amina3", display_name="أمينة")
+    karim = UserFactory(username="karim3", display_name="Karim")
+    conversation = direct(amina, karim)
+    # the server is slow to store the first one: a second on the wire meanwhile would pass it
+    store = services.send_message
+
+    def slow_first(user: Any, conv: Any, body: Any, *args: Any) -> Any:
+        if body == "واحد":
+            time.sleep(0.8)
+        return store(user, conv, body, *args)
+
+    monkeypatch.setattr(services, "send_message", slow_first)
+    page = new_page(amina, locale="ar")
+    page.goto(f"/chat/{conversation.id}")
+    for text in ("واحد", "deux", "3"):
+        page.fill("textarea[name=body]", text)
+        page.keyboard.press("Enter")
+    expect(page.locator("[data-messages] li[data-message-id]:not(.pending)")).to_have_count(3)
+    ids = page.locator("[data-messages] li[data-message-id]").evaluate_all(
+        "els => els.map(e => Number(e.dataset.messageId))"
+    )
+    assert ids == sorted(ids)
+    # as stored: Karim opening the conversation reads them as written
+    page_k = new_page(karim)
+    page_k.goto(f"/chat/{conversation.id}")
+    assert messages_text(page_k) == ["واحد", "deux", "3"]
 
 
 def test_header_badge_counts_unread_live_on_any_page(new_page: Any) -> None:
