@@ -29,6 +29,10 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
   feature joins after an access check (``app.realtime.guard_rooms``);
 - ``export_sections``: functions ``(user) -> dict`` merged into the person's data export
   (``data.json``); ``export_files``: functions ``(user) -> [(name, bytes)]`` (``files/``).
+- ``subject_chat``: ``function(actor, subject, title, member_ids) -> (conversation id, url)``
+  opens (or finds) the conversation about ``subject``, a key the caller owns
+  (``offers:12:34``), between ``member_ids`` (the actor among them); ``None`` without
+  messaging. ``app.signals.subjects_ended`` deletes it with its messages;
 - ``jobs``: periodic jobs run by ``jam3ia tick`` (``app.jobs.register_job``);
 - ``retention``: ``(Model, rule)`` run by the ``retention`` job
   (``app.privacy.register_retention``).
@@ -116,6 +120,7 @@ class Registry:
     room_guards: dict[str, Callable[[int, str], bool]] = field(default_factory=dict)
     export_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     export_files: list[Callable[[Any], list[tuple[str, bytes]]]] = field(default_factory=list)
+    subject_chat: Callable[[Any, str, str, list[int]], tuple[int, str]] | None = None
     jobs: dict[str, Any] = field(default_factory=dict)
     retention: list[tuple[type, Callable[[type, Any], int]]] = field(default_factory=list)
     #: endpoint -> its own request size limit in bytes (e.g. the library's video uploads),

@@ -27,6 +27,11 @@ password_changed = _signals.signal("password-changed")
 #: transaction; authored content stays and shows "Deleted user".
 user_erased = _signals.signal("user-erased")
 
+#: sender: the app; kwargs: subjects (list[str]). What these keys named (see
+#: ``Registry.subject_chat``) is gone for good: the conversations about them are deleted with
+#: their messages, in the same transaction (an offer purged 30 days after it ended).
+subjects_ended = _signals.signal("subjects-ended")
+
 #: sender: the app; kwargs: user_id (int: whose presence), from_ids (list[int] | None: the
 #: people who may no longer see it; None: everyone who could). A block or hidden presence.
 presence_withdrawn = _signals.signal("presence-withdrawn")
@@ -36,6 +41,7 @@ __all__ = [
     "membership_changed",
     "password_changed",
     "presence_withdrawn",
+    "subjects_ended",
     "user_created",
     "user_erased",
 ]

@@ -5,7 +5,9 @@ Public API: ``register(app)`` and ``NAMESPACE`` (``/chat``).
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
@@ -13,11 +15,12 @@ from sqlalchemy import select
 from app.accounts.auth import get_current_user
 from app.db import db
 from app.realtime import emit_after_commit, socketio, user_room
-from app.signals import membership_changed, presence_withdrawn
+from app.signals import membership_changed, presence_withdrawn, subjects_ended
 from messaging.access import STAFF_ROLES
 from messaging.models import NAMESPACE, Conversation, Message
 from messaging.online import co_member_ids, presence_audience_of
 from messaging.queries import unread_total
+from messaging.services import end_subjects, start_about
 
 
 def _nav_label() -> Markup:
@@ -51,6 +54,19 @@ def register(app: Flask) -> None:
     registry(app).export_sections.append(_export_messages)
     presence_withdrawn.connect(_presence_withdrawn)
     registry(app).header_modules.append(("messaging.static", "badge.js"))
+    registry(app).subject_chat = _subject_chat
+    subjects_ended.connect(_subjects_ended)
+
+
+def _subject_chat(actor: Any, subject: str, title: str, member_ids: list[int]) -> tuple[int, str]:
+    """The conversation about another feature's ``subject`` (see ``Registry.subject_chat``)."""
+    conversation, _created = start_about(actor, subject, title, member_ids)
+    return conversation.id, url_for("messaging.chat_conversation", conversation_id=conversation.id)
+
+
+def _subjects_ended(_sender: object, subjects: list[str], **_kw: object) -> None:
+    """Another feature's subjects are gone: so are the conversations about them."""
+    end_subjects(subjects)
 
 
 def _export_messages(user: object) -> dict[str, object]:

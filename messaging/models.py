@@ -16,7 +16,9 @@ from app.db import Model, utcnow
 
 #: The Socket.IO namespace of chat (``messaging.NAMESPACE``).
 NAMESPACE = "/chat"
-KINDS = ("direct", "group", "association")
+#: "subject": two people about another feature's item (an accepted offer request), deleted
+#: with it (``app.signals.subjects_ended``)
+KINDS = ("direct", "group", "association", "subject")
 MEMBER_ROLES = ("admin", "member", "staff")
 
 
@@ -26,7 +28,8 @@ class Conversation(Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str | None] = mapped_column(String(200))
-    #: direct: "<low user id>:<high user id>"; association inbox: "a<assoc id>:<user id>"
+    #: direct: "<low user id>:<high user id>"; association inbox: "a<assoc id>:<user id>";
+    #: subject: "s:<the other feature's key>"
     pair_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: the association whose admins and coordinators answer (kind "association")
     association_id: Mapped[int | None] = mapped_column(

@@ -38,7 +38,12 @@ class MemberSchema(ma.Schema):
 
 class ConversationSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(metadata={"description": "direct, group or association"})
+    kind = ma.fields.String(
+        metadata={
+            "description": "direct, group, association or subject (two people about an "
+            "item of another feature: an accepted offer request)"
+        }
+    )
     title = ma.fields.String(allow_none=True)
     display_title = ma.fields.String()
     association_id = ma.fields.Integer(allow_none=True)

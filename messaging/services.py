@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, bindparam, func, inspect, select, update
+from sqlalchemy import Table, bindparam, delete, func, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -169,6 +169,70 @@ def _start_association(actor: User, association_id: int) -> tuple[Conversation, 
     if created:
         _announce(conversation, access.recipient_ids(conversation))
     return conversation, created
+
+
+def subject_key(subject: str) -> str:
+    """The ``pair_key`` of the conversation about ``subject`` (another feature's key)."""
+    key = f"s:{subject}"
+    if len(key) > MAX_CLIENT_ID:
+        raise ValueError(f"subject too long: {subject!r}")
+    return key
+
+
+def start_about(
+    actor: User, subject: str, title: str, member_ids: list[int]
+) -> tuple[Conversation, bool]:
+    """Open (or find) the conversation about ``subject`` between ``member_ids``: the place
+    the two parties of an accepted offer agree on the details, deleted with its messages when
+    the subject ends (:func:`end_subjects`). The caller has checked that ``actor`` may."""
+    key = subject_key(subject)
+    ids = {int(i) for i in member_ids}
+    if actor.id not in ids or len(ids) < 2:
+        raise invalid(_("Choose someone to talk to."), {"member_ids": ["invalid"]})
+    people = _people(ids - {actor.id})
+    if blocks.blocks_among(actor.id, [p.id for p in people]):
+        raise _blocked()
+    name = (clean_name(title) or "…")[:MAX_TITLE]
+
+    def build() -> Conversation:
+        conv = Conversation(kind="subject", pair_key=key, title=name, created_by_id=actor.id)
+        conv.members = [ConversationMember(user_id=i, role="member") for i in sorted(ids)]
+        return conv
+
+    conversation, created = _create_unique(key, build)
+    if created:
+        _announce(conversation, access.recipient_ids(conversation))
+    elif actor.id not in {m.user_id for m in conversation.members}:
+        raise not_found()
+    return conversation, created
+
+
+def end_subjects(subjects: list[str]) -> int:
+    """Delete the conversations about ``subjects`` with their messages (the database cascades);
+    their members' open pages drop them after the commit. How many went."""
+    keys = [subject_key(s) for s in subjects]
+    if not keys:
+        return 0
+    rows = db.session.execute(
+        select(Conversation.id, ConversationMember.user_id)
+        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+        .where(Conversation.pair_key.in_(keys))
+    ).all()
+    gone = {conversation_id for conversation_id, _user in rows}
+    for conversation_id, user_id in rows:
+        emit_after_commit(
+            "conversation_removed",
+            {"conversation_id": conversation_id},
+            to=user_room(user_id),
+            namespace=NAMESPACE,
+        )
+    if gone:
+        db.session.execute(delete(Message).where(Message.conversation_id.in_(gone)))
+        db.session.execute(
+            delete(ConversationMember).where(ConversationMember.conversation_id.in_(gone))
+        )
+        db.session.execute(delete(Conversation).where(Conversation.id.in_(gone)))
+    return len(gone)
 
 
 def _announce(conversation: Conversation, user_ids: list[int]) -> None:
@@ -364,6 +428,10 @@ def send_message(
     if conversation.kind == "direct" and conversation.pair_key:
         low, high = (int(i) for i in conversation.pair_key.split(":"))
         if blocks.blocked_between(low, high):
+            raise _blocked()
+    elif conversation.kind == "subject":
+        others = [i for i in access.recipient_ids(conversation) if i != actor_id]
+        if blocks.blocks_among(actor_id, others):
             raise _blocked()
     if conversation.kind == "association":
         # staff who answer an inbox store their membership row (their read marker; presence)

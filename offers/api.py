@@ -19,6 +19,7 @@ from offers.schemas import (
     AlertListSchema,
     AlertSchema,
     CheckOutSchema,
+    ClaimConversationSchema,
     ClaimInSchema,
     ClaimOutSchema,
     DonorSchema,
@@ -191,6 +192,18 @@ def received_claim(claim_id: int) -> dict[str, Any]:
 def no_show_claim(claim_id: int) -> dict[str, Any]:
     """The person did not come (counted privately)."""
     return _claim_action(claim_id, "no_show")
+
+
+@blp.route("/claims/<int:claim_id>/conversation", methods=["POST"])
+@rate_limit("offer_claim")
+@blp.response(200, ClaimConversationSchema)
+@transactional
+def claim_conversation(claim_id: int) -> dict[str, Any]:
+    """Open (or find) the conversation where the author and the person of an accepted request
+    agree on the details; it is deleted with its messages when the offer is purged."""
+    actor = require_user()
+    conversation_id, url = claims.conversation(actor, access.get_claim(claim_id, actor))
+    return {"conversation_id": conversation_id, "url": url}
 
 
 @blp.route("/offer-alerts", methods=["GET"])

@@ -20,13 +20,14 @@ from app.accounts.models import User
 from app.api import ApiError, invalid, not_found
 from app.db import db, insert_once, utcnow
 from app.notifications.services import notify
+from app.plugins import registry
 from app.security import secret_digest
 from app.text import clean_name, clean_text
 from directory import membership_role
 from offers.models import Claim, Offer, Referral, Thanks
 from offers.queries import claim_of
 from offers.rules import CLAIM_RULES, refuse
-from offers.services import end, offer_path, standing
+from offers.services import claim_subject, end, offer_path, standing
 
 #: The lottery's fair-chance window after publication.
 LOTTERY_WINDOW = dt.timedelta(hours=24)
@@ -117,6 +118,27 @@ def _own_offer(actor: User, row: Claim) -> Offer:
             raise ApiError(403, "forbidden", _("Only the author of the offer answers requests."))
         raise not_found()
     return offer
+
+
+def conversation(actor: User, row: Claim) -> tuple[int, str]:
+    """The conversation where the two parties of an accepted request agree on the details,
+    without sharing a number: messaging's, about this request, so the purge deletes it with
+    the offer. Its id and page."""
+    offer = db.session.get(Offer, row.offer_id)
+    if offer is None or offer.purged_at is not None or offer.author_id is None:
+        raise not_found()
+    if row.status not in ("accepted", "received"):
+        raise ApiError(
+            409, "not_accepted", _("You can write to each other once the request is accepted.")
+        )
+    chat = registry().subject_chat
+    if chat is None:
+        raise not_found()
+    conversation_id, url = chat(
+        actor, claim_subject(offer.id, row.id), offer.title, [offer.author_id, row.claimant_id]
+    )
+    row.conversation_id = conversation_id
+    return conversation_id, url
 
 
 def decline(actor: User, row: Claim) -> Claim:

@@ -28,11 +28,11 @@ from app.accounts.models import User
 from app.accounts.queries import user_by_username, users_by_id
 from app.api import ApiError, invalid, not_found
 from app.db import transaction
-from app.edge import Outcome, form_action, form_status, submit
+from app.edge import Outcome, attempt, flash_refusal, form_action, form_status, submit
 from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
-from app.plugins import registry
+from app.plugins import ProfileAction, registry
 from directory import Province, get_association, membership_role, user_memberships
 from offers import access, claims, images, labels, moderation, queries, services
 from offers.forms import (
@@ -254,18 +254,22 @@ def _show_page(
     ids = {c.claimant_id for c in requests} | ({offer.author_id} if offer.author_id else set())
     people = users_by_id(ids)
     contacts = {}
-    if actor is not None:
-        reg = registry()
-        shown = [c.claimant_id for c in requests if c.status in ("accepted", "received")]
+    if actor is not None and registry().subject_chat is not None:
+        # the two parties of an accepted request write to each other in the conversation about
+        # it, which the purge deletes with the offer (not in their lasting direct chat)
+        shown = [(c.claimant_id, c.id) for c in requests if c.status in ("accepted", "received")]
         if my_claim is not None and my_claim.status in ("accepted", "received") and offer.author_id:
-            shown.append(offer.author_id)
-        for uid in shown:
+            shown.append((offer.author_id, my_claim.id))
+        for uid, claim_id in shown:
             person = people.get(uid)
             if person is not None:
                 contacts[uid] = [
-                    a
-                    for _o, make in sorted(reg.profile_actions, key=lambda e: e[0])
-                    if (a := make(person, actor)) is not None
+                    ProfileAction(
+                        label=_("Write to %(name)s", name=person.public_name),
+                        url=url_for("offers.claim_chat", claim_id=claim_id),
+                        icon="chat-dots",
+                        post=True,
+                    )
                 ]
     queue = queries.queue_position(offer) if offer.status == "review" and mine else None
     association = get_association(offer.association_id) if offer.association_id else None
@@ -381,6 +385,24 @@ def claim_action(claim_id: int, action: str) -> ResponseReturnValue:
 
     form_action(answer)
     return _back(row.offer_id)
+
+
+@bp.route("/offers/claims/<int:claim_id>/chat", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def claim_chat(claim_id: int) -> ResponseReturnValue:
+    """The conversation about an accepted request, opened for either party."""
+    actor = require_user()
+    try:
+        row = access.get_claim(claim_id, actor)
+    except ApiError:
+        abort(404)
+    opened = attempt(lambda: claims.conversation(actor, row))
+    if opened.error is not None or opened.value is None:
+        if opened.error is not None:
+            flash_refusal(opened.error)
+        return _back(row.offer_id)
+    return redirect(opened.value[1])
 
 
 @bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])

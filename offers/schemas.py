@@ -167,6 +167,13 @@ class ClaimOutSchema(ma.Schema):
     created_at = ma.fields.String()
 
 
+class ClaimConversationSchema(ma.Schema):
+    """The conversation about an accepted request (messaging's; deleted by the purge)."""
+
+    conversation_id = ma.fields.Integer(required=True)
+    url = ma.fields.String(required=True, metadata={"description": "its chat page"})
+
+
 class AlertSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE

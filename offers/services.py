@@ -25,6 +25,7 @@ from app.notifications.services import notify
 from app.privacy import keyed_token
 from app.rules import BLOCK, REVIEW, Hit, blocking
 from app.search.analysis import analyze
+from app.signals import subjects_ended
 from app.text import clean_name, clean_text
 from directory import City, get_association, membership_role
 from offers import live as events
@@ -488,6 +489,11 @@ def release_queue(now: dt.datetime) -> int:
     return len(queued)
 
 
+def claim_subject(offer_id: int, claim_id: int) -> str:
+    """The key of the conversation about one request (see ``Registry.subject_chat``)."""
+    return f"offers:{offer_id}:{claim_id}"
+
+
 def purge(now: dt.datetime) -> int:
     """Forget what an ended offer said, who asked and what they wrote, 30 days after it
     ended; the counts stay (the seed's "delete once consumed")."""
@@ -498,6 +504,12 @@ def purge(now: dt.datetime) -> int:
         offer.title = offer.body = offer.area_hint = offer.conditions_other = offer.facility = ""
         offer.fingerprint, offer.hits, offer.review_reason = "", [], ""
         offer.purged_at = now
+        claim_ids = db.session.scalars(select(Claim.id).where(Claim.offer_id == offer.id)).all()
+        # the parties' conversations about their requests go with them (messaging's)
+        subjects_ended.send(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            subjects=[claim_subject(offer.id, claim_id) for claim_id in claim_ids],
+        )
         db.session.execute(Claim.__table__.delete().where(Claim.offer_id == offer.id))
         delete_images(offer.id)
     return len(due)

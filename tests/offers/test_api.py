@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.db import db, utcnow
 from app.notifications.models import Notification
+from messaging.models import Conversation, Message
 from offers import claims, moderation, services
 from offers.models import Claim, Offer, OfferCount
 from offers.rules import RULES
@@ -296,6 +297,59 @@ def test_clock_jumps_expire_then_purge_keeping_the_counts(app, api, vouched, pos
     reposted = services.repost(author, db.session.get(Offer, stale["id"]))
     db.session.commit()
     assert reposted.status == "published" and reposted.id != stale["id"]
+
+
+def test_the_parties_talk_about_an_accepted_request_and_the_purge_deletes_it(
+    api, vouched, post_offer
+):
+    author = vouched()
+    offer = post_offer(author, capacity=1)
+    person, stranger = UserFactory(), UserFactory()
+    claim = (
+        api(person)
+        .post(f"/api/v1/offers/{offer['id']}/claims", json={"pickup_proposal": "samedi matin"})
+        .get_json()
+    )
+    path = f"/api/v1/claims/{claim['id']}/conversation"
+    # not before the author has accepted, and never for someone else
+    refused = api(person).post(path)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "not_accepted"
+    api(author).post(f"/api/v1/claims/{claim['id']}/accept")
+    assert api(stranger).post(path).status_code == 404
+    opened = api(person).post(path)
+    assert opened.status_code == 200, opened.get_json()
+    conversation_id = opened.get_json()["conversation_id"]
+    assert opened.get_json()["url"] == f"/chat/{conversation_id}"
+    # the author opening it finds the same one
+    assert api(author).post(path).get_json()["conversation_id"] == conversation_id
+    chat = api(author).get(f"/api/v1/conversations/{conversation_id}").get_json()
+    assert chat["kind"] == "subject" and chat["title"] == offer["title"]
+    assert {m["user_id"] for m in chat["members"]} == {author.id, person.id}
+    assert api(stranger).get(f"/api/v1/conversations/{conversation_id}").status_code == 404
+    for who, text in ((person, "Je peux passer samedi à 10 h ?"), (author, "Parfait, à samedi.")):
+        sent = api(who).post(
+            f"/api/v1/conversations/{conversation_id}/messages",
+            json={"body": text, "client_id": f"c-{who.id}"},
+        )
+        assert sent.status_code == 201, sent.get_json()
+    # the two keep their lasting direct chat, which the purge leaves alone
+    direct = api(person).post("/api/v1/conversations", json={"member_ids": [author.id]})
+    direct_id = direct.get_json()["id"]
+    api(person).post(
+        f"/api/v1/conversations/{direct_id}/messages", json={"body": "Merci !", "client_id": "d-1"}
+    )
+
+    later = utcnow() + dt.timedelta(days=31)
+    assert services.purge(later) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert api(person).get(f"/api/v1/conversations/{conversation_id}").status_code == 404
+    left = db.session.scalars(select(Message.conversation_id)).all()
+    assert left == [direct_id]
+    assert db.session.get(Conversation, conversation_id) is None
+    # and the request is gone with it
+    assert api(person).post(path).status_code == 404
 
 
 def test_a_blood_request_ends_within_72_hours(api, vouched, city):

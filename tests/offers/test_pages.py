@@ -80,13 +80,26 @@ def test_asking_and_accepting_through_the_pages(logged_in, vouched, city):
     writer.post(f"/offers/claims/{row.id}/accept", data={"csrf_token": token})
     db.session.expire_all()
     assert db.session.get(Claim, row.id).status == "accepted"
-    # the two parties now see each other's "Message" button; a stranger sees no request
+    # the two parties now see a button to write to each other about this request (not their
+    # lasting direct chat: the purge deletes this one with the offer); a stranger sees none
+    chat = f"/offers/claims/{row.id}/chat"
     after = reader.get(f"/offers/{offer_id}").get_data(as_text=True)
-    assert f"/chat?with={author.id}" in after
+    assert chat in after and f"/chat?with={author.id}" not in after
     answered = writer.get(f"/offers/{offer_id}").get_data(as_text=True)
-    assert f"/chat?with={asker.id}" in answered
-    stranger = logged_in(UserFactory()).get(f"/offers/{offer_id}").get_data(as_text=True)
-    assert "Samira Asker" not in stranger and "/chat?with=" not in stranger
+    assert chat in answered and "راسل Samira Asker" in answered
+    stranger_client = logged_in(UserFactory())
+    stranger = stranger_client.get(f"/offers/{offer_id}").get_data(as_text=True)
+    assert "Samira Asker" not in stranger and chat not in stranger
+    token = csrf_token(reader, f"/offers/{offer_id}")
+    opened = reader.post(chat, data={"csrf_token": token})
+    assert opened.status_code == 302 and opened.headers["Location"].startswith("/chat/")
+    page = reader.get(opened.headers["Location"]).get_data(as_text=True)
+    assert "دروس الدعم في الرياضيات مجانا" in page
+    token = csrf_token(writer, f"/offers/{offer_id}")
+    again = writer.post(chat, data={"csrf_token": token})
+    assert again.headers["Location"] == opened.headers["Location"]
+    token = csrf_token(stranger_client, f"/offers/{offer_id}")
+    assert stranger_client.post(chat, data={"csrf_token": token}).status_code == 404
 
 
 def test_the_review_queue_and_the_given_page(logged_in, city, client):

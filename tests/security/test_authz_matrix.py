@@ -1892,6 +1892,22 @@ ROWS += [
         CLAIM_ANSWER_API,
         fresh="accepted_claim",
     ),
+    # the conversation about an accepted request: its two parties only
+    R(
+        "POST",
+        "/api/v1/claims/<int:claim_id>/conversation",
+        "/api/v1/claims/{offer_claim}/conversation",
+        by_role(401, 200, 200, 404, 404, 404, 404),
+        fresh="accepted_claim",
+    ),
+    R(
+        "POST",
+        "/offers/claims/<int:claim_id>/chat",
+        "/offers/claims/{offer_claim}/chat",
+        by_role(LOGIN, 302, 302, 404, 404, 404, 404),
+        form={},
+        fresh="accepted_claim",
+    ),
     R("GET", "/offers/blood-donor", "/offers/blood-donor", SIGNED_IN_PAGE),
     R(
         "GET",

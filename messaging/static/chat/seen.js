@@ -18,7 +18,7 @@ export function readState(root, { me, list, labels }) {
   let kind = null;
 
   function render() {
-    if (kind === "direct") {
+    if (kind === "direct" || kind === "subject") {
       const seen = Math.max(0, ...[...lastRead].filter(([uid]) => uid !== me).map(([, last]) => last || 0));
       for (const li of list.querySelectorAll("li.mine[data-message-id]")) {
         li.classList.toggle("seen", Number(li.dataset.messageId) <= seen);
