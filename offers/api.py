@@ -9,7 +9,7 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import ApiError, invalid, make_blueprint
+from app.api import ApiError, invalid, make_blueprint, paginate
 from app.db import transactional
 from app.images import read_upload
 from app.limits import check, rate_limit
@@ -33,6 +33,9 @@ from offers.schemas import (
     OfferPatchSchema,
     ReferralInSchema,
     ReferralOutSchema,
+    ReviewArgsSchema,
+    ReviewInSchema,
+    ReviewPageSchema,
     ThanksInSchema,
     ThanksOutSchema,
 )
@@ -288,3 +291,45 @@ def add_image(offer_id: int) -> dict[str, Any]:
     tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
     row = services.add_photo(actor, offer, read_upload(file, images.MAX_BYTES), tick)
     return {"id": row.id, "url": url_for("offers.image", name=row.name), "status": offer.status}
+
+
+@blp.route("/offers/review", methods=["GET"])
+@blp.arguments(ReviewArgsSchema, location="query")
+@blp.response(200, ReviewPageSchema)
+def review_queue(args: dict[str, Any]) -> dict[str, Any]:
+    """The moderators' queue, oldest first: each post with its rule hits, why it waits,
+    readers' flags counted per reason (never who flagged) and its photos."""
+    actor = require_user()
+    if not access.is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    page = paginate(queries.review_query(), args["page"], args["per_page"])
+    details = queries.review_details([o.id for o in page["items"]])
+    items = []
+    for offer in page["items"]:
+        data = serialize_offer(offer, actor)
+        found = details[offer.id]
+        data.update(
+            flags=found["flags"],
+            flag_total=found["flag_total"],
+            photos=[
+                {"name": name, "url": url_for("offers.image", name=name)}
+                for name in found["photos"]
+            ],
+        )
+        items.append(data)
+    page["items"] = items
+    return page
+
+
+@blp.route("/offers/<int:offer_id>/review", methods=["POST"])
+@rate_limit("offer_post")
+@blp.arguments(ReviewInSchema)
+@blp.response(200, OfferOutSchema)
+@transactional
+def review_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
+    """A moderator's decision on a post: ``approve``, ``refuse`` (with the ``reason`` the
+    author sees; a refusal is a strike for the author) or ``spammer``."""
+    actor = require_user()
+    offer = access.get_offer(offer_id, actor)
+    moderation.review(actor, offer, data["action"], data["reason"])
+    return _out(offer, actor)

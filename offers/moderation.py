@@ -52,6 +52,26 @@ def decide(actor: User, offer: Offer, approve: bool, reason: str = "") -> None:
     end(offer, "refused")
 
 
+#: A moderator's decisions on a post of the review queue.
+REVIEW_ACTIONS = ("approve", "refuse", "spammer")
+
+
+def review(actor: User, offer: Offer, action: str, reason: str = "") -> None:
+    """A moderator's decision on a post (pages and API): publish it, refuse it with a reason
+    the author sees, or mark its author as a spammer (their offers hidden; the post, if it
+    waits for review, refused)."""
+    if not is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    if action not in REVIEW_ACTIONS:
+        raise invalid(_("Choose a decision."), {"action": [_("Not valid.")]})
+    if action == "spammer" and offer.author_id:
+        mark_spammer(actor, offer.author_id)
+        if offer.status == "review":
+            decide(actor, offer, False, reason or _("Spam"))
+        return
+    decide(actor, offer, action == "approve", reason)
+
+
 def mark_spammer(actor: User, user_id: int) -> int:
     """Hide every offer of a person and stop their posting; returns how many were hidden."""
     if not is_moderator(actor):

@@ -463,13 +463,7 @@ def review() -> ResponseReturnValue:
         offer = queries.find_offer(form.post_id())
         if offer is None:
             raise not_found()
-        reason = form.reason.data or ""
-        if form.action.data == "spammer" and offer.author_id:
-            moderation.mark_spammer(actor, offer.author_id)
-            if offer.status == "review":
-                moderation.decide(actor, offer, False, reason or _("Spam"))
-        else:
-            moderation.decide(actor, offer, form.action.data == "approve", reason)
+        moderation.review(actor, offer, form.action.data or "", form.reason.data or "")
 
     decided = submit(form, decide)
     if decided is not None and decided.ok:
@@ -479,6 +473,7 @@ def review() -> ResponseReturnValue:
         "offers/review.html",
         **_context(
             queue=queue,
+            details=queries.review_details([o.id for o in queue]),
             cities=_city_names(queue),
             form=form if form.is_submitted() else None,
         ),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from app.api import MAX_PAGE, Id
+from app.api import MAX_PAGE, Id, PageArgsSchema, page_schema
 from offers.models import (
     ALLOCATIONS,
     AUDIENCES,
@@ -250,3 +250,47 @@ class ImageOutSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     url = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+class FlagCountSchema(ma.Schema):
+    #: the reason as a reader wrote it ("" when none was given); never who wrote it
+    reason = ma.fields.String(required=True)
+    count = ma.fields.Integer(required=True)
+
+
+class PhotoSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    #: the photo route (it checks who may see it: moderators see posts in review)
+    url = ma.fields.String(required=True)
+
+
+class ReviewItemSchema(OfferOutSchema):
+    """A post of the review queue: the offer, its rule hits and why it waits
+    (``review_reason``: ``first_post``, ``rules``, ``flags``, ``photo``, ``queue``,
+    ``strikes``), readers' flags counted per reason, and its photos."""
+
+    flags = ma.fields.List(ma.fields.Nested(FlagCountSchema), required=True)
+    flag_total = ma.fields.Integer(required=True)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
+
+
+ReviewPageSchema = page_schema(ReviewItemSchema)
+
+
+class ReviewArgsSchema(PageArgsSchema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class ReviewInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    action = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(("approve", "refuse", "spammer"))
+    )
+    #: shown to the author; required to refuse
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))

@@ -1802,6 +1802,22 @@ ROWS += [
     ),
     R("GET", "/api/v1/offers", "/api/v1/offers", EVERYBODY),
     R("GET", "/api/v1/offers/given", "/api/v1/offers/given", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/offers/review",
+        "/api/v1/offers/review",
+        by_role(401, 403, 403, 403, 403, 403, 200),
+        note="the board's moderators are the platform administrators",
+    ),
+    R(
+        "POST",
+        "/api/v1/offers/<int:offer_id>/review",
+        "/api/v1/offers/{review_offer}/review",
+        by_role(401, 404, 404, 404, 404, 404, 200),
+        json={"action": "approve"},
+        fresh="review_offer",
+        note="a post in review is seen by its author and moderators only",
+    ),
     R("GET", "/offers/images/<name>", "/offers/images/{offer_photo}", EVERYBODY),
     R(
         "POST",
