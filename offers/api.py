@@ -9,10 +9,11 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import ApiError, invalid, make_blueprint, paginate
+from app.api import ApiError, invalid, make_blueprint, not_found, paginate
 from app.db import transactional
 from app.images import read_upload
 from app.limits import check, rate_limit
+from directory import get_association
 from offers import access, claims, images, moderation, queries, services
 from offers.models import OfferAlert
 from offers.schemas import (
@@ -28,18 +29,20 @@ from offers.schemas import (
     FlagOutSchema,
     GivenSchema,
     ImageOutSchema,
+    ListArgsSchema,
     OfferInSchema,
     OfferOutSchema,
     OfferPatchSchema,
     ReferralInSchema,
     ReferralOutSchema,
-    ReviewArgsSchema,
+    ReferralPageSchema,
+    ReferralSchema,
     ReviewInSchema,
     ReviewPageSchema,
     ThanksInSchema,
     ThanksOutSchema,
 )
-from offers.serialize import serialize_claim, serialize_offer
+from offers.serialize import serialize_claim, serialize_offer, serialize_referral
 
 blp = make_blueprint("offers", __name__, "Free offers and blood donation requests")
 
@@ -275,6 +278,38 @@ def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]
     return {"token": token}
 
 
+@blp.route("/associations/<int:association_id>/referrals", methods=["GET"])
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, ReferralPageSchema)
+def list_referrals(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """The association's "known to us" codes, newest first, with their status (``unused``,
+    ``used`` with its date, ``revoked``): never who a code was given to. Its administrators
+    only."""
+    actor = require_user()
+    if get_association(association_id) is None:
+        raise not_found()
+    if not access.may_refer(actor, association_id):
+        raise ApiError(403, "forbidden", _("Only an administrator of the association can do this."))
+    page = paginate(queries.referrals_query(association_id), args["page"], args["per_page"])
+    page["items"] = [serialize_referral(r) for r in page["items"]]
+    return page
+
+
+@blp.route(
+    "/associations/<int:association_id>/referrals/<int:referral_id>/revoke", methods=["POST"]
+)
+@rate_limit("offer_claim")
+@blp.response(200, ReferralSchema)
+@transactional
+def revoke_referral(association_id: int, referral_id: int) -> dict[str, Any]:
+    """Make an unused code unusable (a request that presents it is refused). A used code
+    cannot be revoked (409 ``referral_used``): the request it went with stays as it was."""
+    actor = require_user()
+    if get_association(association_id) is None:
+        raise not_found()
+    return serialize_referral(claims.revoke_referral(actor, association_id, referral_id))
+
+
 @blp.route("/offers/<int:offer_id>/images", methods=["POST"])
 @rate_limit("offer_post")
 @blp.response(201, ImageOutSchema)
@@ -294,7 +329,7 @@ def add_image(offer_id: int) -> dict[str, Any]:
 
 
 @blp.route("/offers/review", methods=["GET"])
-@blp.arguments(ReviewArgsSchema, location="query")
+@blp.arguments(ListArgsSchema, location="query")
 @blp.response(200, ReviewPageSchema)
 def review_queue(args: dict[str, Any]) -> dict[str, Any]:
     """The moderators' queue, oldest first: each post with its rule hits, why it waits,

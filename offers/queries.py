@@ -4,13 +4,14 @@ alerts reach, a donor's own card, and the lookups the pages need (places, people
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.db import db
+from app.db import db, utcnow
 from app.privacy import read_personal
 from app.search.service import search
 from app.search.types import SearchRequest
@@ -23,6 +24,8 @@ from offers.models import (
     OfferAlert,
     OfferCount,
     OfferImage,
+    Referral,
+    Strike,
     Thanks,
 )
 
@@ -249,3 +252,46 @@ def find_city(city_id: int) -> City | None:
 
 def cities(ids: set[int]) -> list[City]:
     return list(db.session.scalars(select(City).where(City.id.in_(ids))))
+
+
+def referrals_query(association_id: int) -> Any:
+    """The "known to us" codes an association gave, newest first."""
+    return (
+        select(Referral)
+        .where(Referral.association_id == association_id)
+        .order_by(Referral.id.desc())
+    )
+
+
+def strike_window() -> dt.timedelta:
+    return dt.timedelta(days=int(current_app.config["OFFERS_STRIKE_WINDOW_DAYS"]))
+
+
+def strikes_of(user_id: int, now: dt.datetime | None = None) -> list[Strike]:
+    """The person's strikes that still count (within the window), newest first."""
+    since = (now or utcnow()) - strike_window()
+    return list(
+        db.session.scalars(
+            select(Strike)
+            .where(Strike.user_id == user_id, Strike.created_at >= since)
+            .order_by(Strike.id.desc())
+        )
+    )
+
+
+def active_strikes(user_id: int, now: dt.datetime | None = None) -> int:
+    """How many of the person's strikes still count."""
+    since = (now or utcnow()) - strike_window()
+    return (
+        db.session.scalar(
+            select(func.count(Strike.id)).where(
+                Strike.user_id == user_id, Strike.created_at >= since
+            )
+        )
+        or 0
+    )
+
+
+def under_review(user_id: int) -> bool:
+    """Whether the person lost publish-at-once: enough strikes within the window."""
+    return active_strikes(user_id) >= int(current_app.config["OFFERS_STRIKES_TO_REVIEW"])

@@ -15,6 +15,7 @@ from offers.models import (
     CAPACITY_MAX,
     DELIVERY_MODES,
     KINDS,
+    REFERRAL_STATUSES,
     STATUSES,
     SUPPORT_TYPES,
     TITLE_MAX,
@@ -233,6 +234,21 @@ class ReferralOutSchema(ma.Schema):
     token = ma.fields.String(required=True)
 
 
+class ReferralSchema(ma.Schema):
+    """A code the association gave: never the person it was given to. Codes do not expire."""
+
+    id = ma.fields.Integer(required=True)
+    #: the code's last characters (empty for codes given before hints were kept)
+    hint = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(REFERRAL_STATUSES))
+    created_at = ma.fields.String(required=True)
+    used_at = ma.fields.String(allow_none=True)
+    revoked_at = ma.fields.String(allow_none=True)
+
+
+ReferralPageSchema = page_schema(ReferralSchema)
+
+
 class GivenCountSchema(ma.Schema):
     key = ma.fields.String(required=True)
     consumed = ma.fields.Integer(required=True)
@@ -280,7 +296,7 @@ class ReviewItemSchema(OfferOutSchema):
 ReviewPageSchema = page_schema(ReviewItemSchema)
 
 
-class ReviewArgsSchema(PageArgsSchema):
+class ListArgsSchema(PageArgsSchema):
     class Meta:
         unknown = ma.EXCLUDE
 

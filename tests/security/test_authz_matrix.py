@@ -1984,6 +1984,28 @@ ROWS += [
         by_role(401, 403, 403, 403, 201, 403, 403),
         json={"user_id": "{member_id}"},
     ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/referrals",
+        "/api/v1/associations/{assoc}/referrals",
+        by_role(401, 403, 403, 403, 200, 403, 403),
+        note="the association's administrators only; never who a code was given to",
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/referrals/<int:referral_id>/revoke",
+        "/api/v1/associations/{assoc}/referrals/{referral}/revoke",
+        by_role(401, 403, 403, 403, 200, 403, 403),
+        fresh="referral",
+    ),
+    R(
+        "POST",
+        "/offers/referrals/<int:association_id>/<int:referral_id>/revoke",
+        "/offers/referrals/{assoc}/{referral}/revoke",
+        by_role(LOGIN, 403, 403, 403, 303, 403, 403),
+        form={},
+        fresh="referral",
+    ),
     R("GET", "/api/v1/offer-alerts", "/api/v1/offer-alerts", SIGNED_IN_API),
     R(
         "POST",
