@@ -78,6 +78,13 @@ class Config:
     #: which trusted posts wait too.
     offers_publish_per_minute: int = 600
     offers_review_queue_max: int = 500
+    #: Strikes on the board (a post refused by a moderator, readers' flags upheld) count for
+    #: this many days; at ``offers_strikes_to_review`` of them a person's posts wait for a
+    #: moderator, at ``offers_strikes_to_spammer`` they are marked as a spammer (all their
+    #: offers hidden). Env ``JAM3IA_OFFERS_STRIKE_WINDOW_DAYS`` etc.
+    offers_strike_window_days: int = 90
+    offers_strikes_to_review: int = 3
+    offers_strikes_to_spammer: int = 5
     secure_cookies: bool | None = None
     #: Redis pub/sub channel and key prefix: instances sharing one Redis keep apart by it.
     redis_channel: str = "jam3ia"
@@ -139,6 +146,9 @@ class Config:
             "max_sockets_per_address",
             "offers_publish_per_minute",
             "offers_review_queue_max",
+            "offers_strike_window_days",
+            "offers_strikes_to_review",
+            "offers_strikes_to_spammer",
         ):
             raw = env.get(f"JAM3IA_{name.upper()}")
             if raw:
@@ -186,7 +196,16 @@ class Config:
             "token_key": env.get("JAM3IA_TOKEN_KEY") or None,
         }
         values.update(overrides)
-        return cls(**values)
+        config = cls(**values)
+        if config.offers_strike_window_days < 1 or not (
+            1 <= config.offers_strikes_to_review < config.offers_strikes_to_spammer
+        ):
+            raise ConfigError(
+                "JAM3IA_OFFERS_STRIKE_WINDOW_DAYS must be at least 1, and"
+                " JAM3IA_OFFERS_STRIKES_TO_REVIEW at least 1 and below"
+                " JAM3IA_OFFERS_STRIKES_TO_SPAMMER"
+            )
+        return config
 
     def with_changes(self, **changes: Any) -> Config:
         """A copy with some settings changed."""
@@ -336,6 +355,9 @@ class Config:
             "LIBRARY_MAX_VIDEO_BYTES": self.max_video_bytes,
             "OFFERS_PUBLISH_PER_MINUTE": self.offers_publish_per_minute,
             "OFFERS_REVIEW_QUEUE_MAX": self.offers_review_queue_max,
+            "OFFERS_STRIKE_WINDOW_DAYS": self.offers_strike_window_days,
+            "OFFERS_STRIKES_TO_REVIEW": self.offers_strikes_to_review,
+            "OFFERS_STRIKES_TO_SPAMMER": self.offers_strikes_to_spammer,
             "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "RATELIMIT_ENABLED": self.ratelimit_enabled,

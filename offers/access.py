@@ -8,9 +8,9 @@ from __future__ import annotations
 from app.accounts.models import User
 from app.api import not_found
 from app.db import db
-from directory import user_memberships
+from directory import membership_role, user_memberships
 from offers.models import Claim, Offer, Standing
-from offers.queries import claim_of
+from offers.queries import active_strikes, claim_of
 
 
 def is_moderator(actor: User | None) -> bool:
@@ -22,15 +22,21 @@ def may_edit(actor: User | None, offer: Offer) -> bool:
 
 
 def may_vouch(actor: User | None) -> bool:
-    """Association administrators and vouched people may vouch for someone."""
+    """Association administrators and vouched people without a strike that still counts may
+    vouch for someone."""
     if actor is None:
         return False
     if actor.is_admin:
         return True
     row = db.session.get(Standing, actor.id)
-    if row is not None and row.vouched_by_id is not None and row.strikes == 0:
+    if row is not None and row.vouched_by_id is not None and active_strikes(actor.id) == 0:
         return True
     return any(m.role == "admin" for m in user_memberships(actor.id))
+
+
+def may_refer(actor: User | None, association_id: int) -> bool:
+    """The administrators of an association give, list and revoke its "known to us" codes."""
+    return actor is not None and membership_role(actor.id, association_id) == "admin"
 
 
 def get_offer(offer_id: int, actor: User | None) -> Offer:

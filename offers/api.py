@@ -9,10 +9,11 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.auth import get_current_user, require_user
-from app.api import ApiError, invalid, make_blueprint
+from app.api import ApiError, invalid, make_blueprint, not_found, paginate
 from app.db import transactional
 from app.images import read_upload
 from app.limits import check, rate_limit
+from directory import get_association
 from offers import access, claims, images, moderation, queries, services
 from offers.models import OfferAlert
 from offers.schemas import (
@@ -29,15 +30,20 @@ from offers.schemas import (
     FlagOutSchema,
     GivenSchema,
     ImageOutSchema,
+    ListArgsSchema,
     OfferInSchema,
     OfferOutSchema,
     OfferPatchSchema,
     ReferralInSchema,
     ReferralOutSchema,
+    ReferralPageSchema,
+    ReferralSchema,
+    ReviewInSchema,
+    ReviewPageSchema,
     ThanksInSchema,
     ThanksOutSchema,
 )
-from offers.serialize import serialize_claim, serialize_offer
+from offers.serialize import serialize_claim, serialize_offer, serialize_referral
 
 blp = make_blueprint("offers", __name__, "Free offers and blood donation requests")
 
@@ -285,6 +291,38 @@ def create_referral(data: dict[str, Any], association_id: int) -> dict[str, Any]
     return {"token": token}
 
 
+@blp.route("/associations/<int:association_id>/referrals", methods=["GET"])
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, ReferralPageSchema)
+def list_referrals(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """The association's "known to us" codes, newest first, with their status (``unused``,
+    ``used`` with its date, ``revoked``): never who a code was given to. Its administrators
+    only."""
+    actor = require_user()
+    if get_association(association_id) is None:
+        raise not_found()
+    if not access.may_refer(actor, association_id):
+        raise ApiError(403, "forbidden", _("Only an administrator of the association can do this."))
+    page = paginate(queries.referrals_query(association_id), args["page"], args["per_page"])
+    page["items"] = [serialize_referral(r) for r in page["items"]]
+    return page
+
+
+@blp.route(
+    "/associations/<int:association_id>/referrals/<int:referral_id>/revoke", methods=["POST"]
+)
+@rate_limit("offer_claim")
+@blp.response(200, ReferralSchema)
+@transactional
+def revoke_referral(association_id: int, referral_id: int) -> dict[str, Any]:
+    """Make an unused code unusable (a request that presents it is refused). A used code
+    cannot be revoked (409 ``referral_used``): the request it went with stays as it was."""
+    actor = require_user()
+    if get_association(association_id) is None:
+        raise not_found()
+    return serialize_referral(claims.revoke_referral(actor, association_id, referral_id))
+
+
 @blp.route("/offers/<int:offer_id>/images", methods=["POST"])
 @rate_limit("offer_post")
 @blp.response(201, ImageOutSchema)
@@ -301,3 +339,45 @@ def add_image(offer_id: int) -> dict[str, Any]:
     tick = request.form.get("no_person_visible", "").lower() in ("1", "true", "yes", "on")
     row = services.add_photo(actor, offer, read_upload(file, images.MAX_BYTES), tick)
     return {"id": row.id, "url": url_for("offers.image", name=row.name), "status": offer.status}
+
+
+@blp.route("/offers/review", methods=["GET"])
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, ReviewPageSchema)
+def review_queue(args: dict[str, Any]) -> dict[str, Any]:
+    """The moderators' queue, oldest first: each post with its rule hits, why it waits,
+    readers' flags counted per reason (never who flagged) and its photos."""
+    actor = require_user()
+    if not access.is_moderator(actor):
+        raise ApiError(403, "forbidden", _("Only moderators can do this."))
+    page = paginate(queries.review_query(), args["page"], args["per_page"])
+    details = queries.review_details([o.id for o in page["items"]])
+    items = []
+    for offer in page["items"]:
+        data = serialize_offer(offer, actor)
+        found = details[offer.id]
+        data.update(
+            flags=found["flags"],
+            flag_total=found["flag_total"],
+            photos=[
+                {"name": name, "url": url_for("offers.image", name=name)}
+                for name in found["photos"]
+            ],
+        )
+        items.append(data)
+    page["items"] = items
+    return page
+
+
+@blp.route("/offers/<int:offer_id>/review", methods=["POST"])
+@rate_limit("offer_post")
+@blp.arguments(ReviewInSchema)
+@blp.response(200, OfferOutSchema)
+@transactional
+def review_offer(data: dict[str, Any], offer_id: int) -> dict[str, Any]:
+    """A moderator's decision on a post: ``approve``, ``refuse`` (with the ``reason`` the
+    author sees; a refusal is a strike for the author) or ``spammer``."""
+    actor = require_user()
+    offer = access.get_offer(offer_id, actor)
+    moderation.review(actor, offer, data["action"], data["reason"])
+    return _out(offer, actor)

@@ -260,10 +260,14 @@ def _thanked_already() -> ApiError:
     return ApiError(409, "conflict", _("You already thanked for this offer."))
 
 
-def make_referral(actor: User, association_id: int, user_id: int) -> str:
-    """An association administrator's one-use "known to us" token for a person."""
+def _association_admin(actor: User, association_id: int) -> None:
     if membership_role(actor.id, association_id) != "admin":
         raise ApiError(403, "forbidden", _("Only an administrator of the association can do this."))
+
+
+def make_referral(actor: User, association_id: int, user_id: int) -> str:
+    """An association administrator's one-use "known to us" token for a person."""
+    _association_admin(actor, association_id)
     if db.session.get(User, user_id) is None:
         raise not_found()
     token = secrets.token_urlsafe(12)
@@ -272,6 +276,7 @@ def make_referral(actor: User, association_id: int, user_id: int) -> str:
             association_id=association_id,
             user_id=user_id,
             token_hash=secret_digest(token),
+            hint=token[-4:],
             created_by_id=actor.id,
         )
     )
@@ -279,14 +284,66 @@ def make_referral(actor: User, association_id: int, user_id: int) -> str:
     return token
 
 
+def revoke_referral(actor: User, association_id: int, referral_id: int) -> Referral:
+    """An administrator of the association that gave a code makes it unusable. Only an unused
+    code can be revoked: a used one already went with a request that its author may have
+    accepted on that basis, and stays as it was (409). Revoking a revoked code changes
+    nothing."""
+    _association_admin(actor, association_id)
+    row = db.session.get(Referral, referral_id)
+    if row is None or row.association_id != association_id:
+        raise not_found()
+    if row.revoked_at is not None:
+        return row
+    done = db.session.execute(
+        update(Referral)
+        .where(Referral.id == row.id, Referral.used_at.is_(None), Referral.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(row)
+    if done.rowcount != 1 and row.revoked_at is None:  # type: ignore[attr-defined]
+        raise _used_cannot_revoke()
+    return row
+
+
+def _used_cannot_revoke() -> ApiError:
+    return ApiError(
+        409,
+        "referral_used",
+        _(
+            "This code was already used: it cannot be revoked. The request it went with keeps"
+            " the mention that your association knows the person."
+        ),
+    )
+
+
 def use_referral(actor: User, row: Claim, token: str) -> None:
-    """Attach a referral to the person's own claim; a token works once, for its person."""
+    """Attach a referral to the person's own claim; a token works once, for its person, and
+    not once its association revoked it."""
     referral = db.session.scalar(
         select(Referral).where(Referral.token_hash == secret_digest(token))
     )
     if referral is None or referral.user_id != actor.id:
         raise invalid(_("This referral code is not valid."), {"referral_token": [_("Not valid.")]})
-    if referral.used_at is not None:
-        raise ApiError(409, "conflict", _("This referral code was already used."))
-    referral.used_at = utcnow()
-    row.referral_association_id = referral.association_id
+    if referral.revoked_at is None and referral.used_at is None:
+        taken = db.session.execute(
+            update(Referral)
+            .where(
+                Referral.id == referral.id,
+                Referral.used_at.is_(None),
+                Referral.revoked_at.is_(None),
+            )
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(referral)
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            row.referral_association_id = referral.association_id
+            return
+    if referral.revoked_at is not None:
+        raise invalid(
+            _("This referral code was withdrawn by the association that gave it."),
+            {"referral_token": [_("Withdrawn by the association.")]},
+        )
+    raise ApiError(409, "conflict", _("This referral code was already used."))

@@ -154,7 +154,8 @@ class Claim(db.Model):  # type: ignore[name-defined]
 
 
 class Standing(db.Model):  # type: ignore[name-defined]
-    """A person's standing on the board: vouched or not, strikes, no-shows (private)."""
+    """A person's standing on the board: vouched or not, strikes (all time; the dated ones
+    that count are :class:`Strike` rows), no-shows (private)."""
 
     __tablename__ = "offer_standing"
 
@@ -167,6 +168,26 @@ class Standing(db.Model):  # type: ignore[name-defined]
     strikes: Mapped[int] = mapped_column(Integer, default=0)
     no_shows: Mapped[int] = mapped_column(Integer, default=0)
     spammer: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+STRIKE_KINDS = ("refused", "flags")
+
+
+class Strike(db.Model):  # type: ignore[name-defined]
+    """One strike against a person, with its date and reason: a moderator refused their post
+    (``refused``), or upheld readers' flags on it (``flags``). Only the strikes of the
+    configured window count (``OFFERS_STRIKE_WINDOW_DAYS``); private to the person and the
+    moderators."""
+
+    __tablename__ = "offer_strikes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(12), default="refused")
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 class OfferAlert(db.Model):  # type: ignore[name-defined]
@@ -254,9 +275,15 @@ class Flag(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+REFERRAL_STATUSES = ("unused", "used", "revoked")
+
+
 class Referral(db.Model):  # type: ignore[name-defined]
     """ "Known to us": an association vouches that a person is in need without showing their
-    file. Only the token's keyed hash is kept; it is used once, on one claim."""
+    file. Only the token's keyed hash is kept, and its last characters (``hint``) so that the
+    association's administrators tell their codes apart; it is used once, on one claim. An
+    unused code can be revoked; a used one stays as it was (the request it went with keeps
+    the mention)."""
 
     __tablename__ = "offer_referrals"
 
@@ -269,6 +296,15 @@ class Referral(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     used_at: Mapped[dt.datetime | None] = mapped_column()
+    hint: Mapped[str] = mapped_column(String(8), default="")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def status(self) -> str:
+        if self.used_at is not None:
+            return "used"
+        return "revoked" if self.revoked_at is not None else "unused"
 
 
 #: Types that are things (a photo helps); the others are services and take no image.

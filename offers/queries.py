@@ -4,18 +4,30 @@ alerts reach, a donor's own card, and the lookups the pages need (places, people
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.db import db
+from app.db import db, utcnow
 from app.privacy import read_personal
 from app.search.service import search
 from app.search.types import SearchRequest
 from directory import City, Province
-from offers.models import BloodDonor, Claim, Offer, OfferAlert, OfferCount, OfferImage, Thanks
+from offers.models import (
+    BloodDonor,
+    Claim,
+    Flag,
+    Offer,
+    OfferAlert,
+    OfferCount,
+    OfferImage,
+    Referral,
+    Strike,
+    Thanks,
+)
 
 PER_PAGE = 20
 FACETS = ("type", "province", "audience")
@@ -138,12 +150,47 @@ def queue_position(offer: Offer) -> tuple[int, int]:
     return ahead + 1, max(1, minutes)
 
 
+def review_query() -> Any:
+    """Posts waiting for a moderator, oldest first."""
+    return select(Offer).where(Offer.status == "review").order_by(Offer.id)
+
+
 def review_queue() -> list[Offer]:
-    return list(
-        db.session.scalars(
-            select(Offer).where(Offer.status == "review").order_by(Offer.id).limit(200)
+    return list(db.session.scalars(review_query().limit(200)))
+
+
+def review_details(offer_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Why each post of the review queue is there, beside its rule hits: readers' flags
+    counted per reason (same words, case aside, counted together; never who flagged) and its
+    photos' names. Two queries whatever the number of posts."""
+    details: dict[int, dict[str, Any]] = {
+        oid: {"flags": [], "flag_total": 0, "photos": []} for oid in offer_ids
+    }
+    if not offer_ids:
+        return details
+    rows = db.session.execute(
+        select(Flag.offer_id, Flag.reason, func.count(Flag.id), func.min(Flag.id))
+        .where(Flag.offer_id.in_(offer_ids))
+        .group_by(Flag.offer_id, Flag.reason)
+        .order_by(Flag.offer_id, func.min(Flag.id))
+    ).all()
+    merged: dict[int, dict[str, dict[str, Any]]] = {oid: {} for oid in offer_ids}
+    for offer_id, reason, count, _first in rows:
+        text = (reason or "").strip()
+        entry = merged[offer_id].setdefault(text.casefold(), {"reason": text, "count": 0})
+        entry["count"] += int(count)
+        details[offer_id]["flag_total"] += int(count)
+    for offer_id, groups in merged.items():
+        details[offer_id]["flags"] = sorted(
+            groups.values(), key=lambda g: (-g["count"], g["reason"] == "")
         )
-    )
+    for offer_id, name in db.session.execute(
+        select(OfferImage.offer_id, OfferImage.name)
+        .where(OfferImage.offer_id.in_(offer_ids))
+        .order_by(OfferImage.id)
+    ):
+        details[offer_id]["photos"].append(name)
+    return details
 
 
 def claims_of(offer: Offer) -> list[Claim]:
@@ -205,3 +252,46 @@ def find_city(city_id: int) -> City | None:
 
 def cities(ids: set[int]) -> list[City]:
     return list(db.session.scalars(select(City).where(City.id.in_(ids))))
+
+
+def referrals_query(association_id: int) -> Any:
+    """The "known to us" codes an association gave, newest first."""
+    return (
+        select(Referral)
+        .where(Referral.association_id == association_id)
+        .order_by(Referral.id.desc())
+    )
+
+
+def strike_window() -> dt.timedelta:
+    return dt.timedelta(days=int(current_app.config["OFFERS_STRIKE_WINDOW_DAYS"]))
+
+
+def strikes_of(user_id: int, now: dt.datetime | None = None) -> list[Strike]:
+    """The person's strikes that still count (within the window), newest first."""
+    since = (now or utcnow()) - strike_window()
+    return list(
+        db.session.scalars(
+            select(Strike)
+            .where(Strike.user_id == user_id, Strike.created_at >= since)
+            .order_by(Strike.id.desc())
+        )
+    )
+
+
+def active_strikes(user_id: int, now: dt.datetime | None = None) -> int:
+    """How many of the person's strikes still count."""
+    since = (now or utcnow()) - strike_window()
+    return (
+        db.session.scalar(
+            select(func.count(Strike.id)).where(
+                Strike.user_id == user_id, Strike.created_at >= since
+            )
+        )
+        or 0
+    )
+
+
+def under_review(user_id: int) -> bool:
+    """Whether the person lost publish-at-once: enough strikes within the window."""
+    return active_strikes(user_id) >= int(current_app.config["OFFERS_STRIKES_TO_REVIEW"])

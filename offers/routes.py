@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -26,14 +27,14 @@ from flask_wtf import FlaskForm
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.accounts.models import User
 from app.accounts.queries import user_by_username, users_by_id
-from app.api import ApiError, invalid, not_found
+from app.api import ApiError, invalid, not_found, paginate
 from app.db import transaction
 from app.edge import Outcome, attempt, flash_refusal, form_action, form_status, submit
 from app.images import read_upload
 from app.limits import check as check_limit
 from app.limits import rate_limit
 from app.plugins import ProfileAction, registry
-from directory import Province, get_association, membership_role, user_memberships
+from directory import Province, get_association, user_memberships
 from offers import access, claims, images, labels, moderation, queries, services
 from offers.forms import (
     AlertForm,
@@ -465,7 +466,13 @@ def mine() -> ResponseReturnValue:
     return render_template(
         "offers/mine.html",
         **_context(
-            offers=offers, claims=asked, cities=_city_names(offers + [o for _c, o in asked])
+            offers=offers,
+            claims=asked,
+            cities=_city_names(offers + [o for _c, o in asked]),
+            strikes=queries.strikes_of(actor.id),
+            strike_days=current_app.config["OFFERS_STRIKE_WINDOW_DAYS"],
+            strikes_to_review=current_app.config["OFFERS_STRIKES_TO_REVIEW"],
+            under_review=queries.under_review(actor.id),
         ),
     )
 
@@ -485,13 +492,7 @@ def review() -> ResponseReturnValue:
         offer = queries.find_offer(form.post_id())
         if offer is None:
             raise not_found()
-        reason = form.reason.data or ""
-        if form.action.data == "spammer" and offer.author_id:
-            moderation.mark_spammer(actor, offer.author_id)
-            if offer.status == "review":
-                moderation.decide(actor, offer, False, reason or _("Spam"))
-        else:
-            moderation.decide(actor, offer, form.action.data == "approve", reason)
+        moderation.review(actor, offer, form.action.data or "", form.reason.data or "")
 
     decided = submit(form, decide)
     if decided is not None and decided.ok:
@@ -501,6 +502,7 @@ def review() -> ResponseReturnValue:
         "offers/review.html",
         **_context(
             queue=queue,
+            details=queries.review_details([o.id for o in queue]),
             cities=_city_names(queue),
             form=form if form.is_submitted() else None,
         ),
@@ -606,7 +608,7 @@ def referrals(association_id: int) -> ResponseReturnValue:
     association = get_association(association_id)
     if association is None:
         abort(404)
-    if membership_role(actor.id, association_id) != "admin":
+    if not access.may_refer(actor, association_id):
         abort(403)
     form = ReferralForm()
 
@@ -622,7 +624,38 @@ def referrals(association_id: int) -> ResponseReturnValue:
     if made is not None and made.value is not None:
         person, code = made.value
         form, status = ReferralForm(formdata=None), 200  # the code, and the next person's form
+    number = request.args.get("page", "1")
+    page_no = int(number) if number.isdigit() and 0 < len(number) < 7 and int(number) else 1
+    page = paginate(queries.referrals_query(association_id), page_no, REFERRALS_PER_PAGE)
     return render_template(
         "offers/referrals.html",
-        **_context(association=association, code=code, person=person, form=form),
+        page_url=lambda n: url_for("offers.referrals", association_id=association_id, page=n),
+        **_context(
+            association=association,
+            code=code,
+            person=person,
+            form=form,
+            codes=page,
+            pages=-(-page["total"] // REFERRALS_PER_PAGE),
+        ),
     ), status
+
+
+REFERRALS_PER_PAGE = 50
+
+
+@bp.route("/offers/referrals/<int:association_id>/<int:referral_id>/revoke", methods=["POST"])
+@login_required
+@rate_limit("offer_claim")
+def revoke_referral(association_id: int, referral_id: int) -> ResponseReturnValue:
+    """An administrator of the association revokes one of its unused codes."""
+    actor = require_user()
+    if get_association(association_id) is None:
+        abort(404)
+    if not access.may_refer(actor, association_id):
+        abort(403)
+    form_action(
+        lambda: claims.revoke_referral(actor, association_id, referral_id),
+        _("The code is revoked: a request that presents it will be refused."),
+    )
+    return redirect(url_for("offers.referrals", association_id=association_id), code=303)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from app.api import MAX_PAGE, Id
+from app.api import MAX_PAGE, Id, PageArgsSchema, page_schema
 from offers.models import (
     ALLOCATIONS,
     AUDIENCES,
@@ -15,6 +15,7 @@ from offers.models import (
     CAPACITY_MAX,
     DELIVERY_MODES,
     KINDS,
+    REFERRAL_STATUSES,
     STATUSES,
     SUPPORT_TYPES,
     TITLE_MAX,
@@ -240,6 +241,21 @@ class ReferralOutSchema(ma.Schema):
     token = ma.fields.String(required=True)
 
 
+class ReferralSchema(ma.Schema):
+    """A code the association gave: never the person it was given to. Codes do not expire."""
+
+    id = ma.fields.Integer(required=True)
+    #: the code's last characters (empty for codes given before hints were kept)
+    hint = ma.fields.String(required=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(REFERRAL_STATUSES))
+    created_at = ma.fields.String(required=True)
+    used_at = ma.fields.String(allow_none=True)
+    revoked_at = ma.fields.String(allow_none=True)
+
+
+ReferralPageSchema = page_schema(ReferralSchema)
+
+
 class GivenCountSchema(ma.Schema):
     key = ma.fields.String(required=True)
     consumed = ma.fields.Integer(required=True)
@@ -257,3 +273,47 @@ class ImageOutSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     url = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+class FlagCountSchema(ma.Schema):
+    #: the reason as a reader wrote it ("" when none was given); never who wrote it
+    reason = ma.fields.String(required=True)
+    count = ma.fields.Integer(required=True)
+
+
+class PhotoSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    #: the photo route (it checks who may see it: moderators see posts in review)
+    url = ma.fields.String(required=True)
+
+
+class ReviewItemSchema(OfferOutSchema):
+    """A post of the review queue: the offer, its rule hits and why it waits
+    (``review_reason``: ``first_post``, ``rules``, ``flags``, ``photo``, ``queue``,
+    ``strikes``), readers' flags counted per reason, and its photos."""
+
+    flags = ma.fields.List(ma.fields.Nested(FlagCountSchema), required=True)
+    flag_total = ma.fields.Integer(required=True)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
+
+
+ReviewPageSchema = page_schema(ReviewItemSchema)
+
+
+class ListArgsSchema(PageArgsSchema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class ReviewInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    action = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(("approve", "refuse", "spammer"))
+    )
+    #: shown to the author; required to refuse
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from offers.labels import SUPPORT_TYPE_LABELS, label
-from offers.models import Claim, Offer
+from offers.models import Claim, Offer, Referral
 
 
 def serialize_offer(offer: Offer, actor: Any, *, full: bool = True) -> dict[str, Any]:
@@ -65,4 +65,17 @@ def serialize_claim(row: Claim) -> dict[str, Any]:
         "pickup_proposal": row.pickup_proposal,
         "referral_association_id": row.referral_association_id,
         "created_at": row.created_at.isoformat(),
+    }
+
+
+def serialize_referral(row: Referral) -> dict[str, Any]:
+    """A "known to us" code as its association's administrators see it: its hint and status,
+    never the person it was given to."""
+    return {
+        "id": row.id,
+        "hint": row.hint,
+        "status": row.status,
+        "created_at": row.created_at.isoformat(),
+        "used_at": row.used_at.isoformat() if row.used_at else None,
+        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
     }

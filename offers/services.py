@@ -41,7 +41,7 @@ from offers.models import (
     OfferCount,
     Standing,
 )
-from offers.queries import alert_matches
+from offers.queries import alert_matches, under_review
 from offers.rules import RULES, refuse
 
 #: How long an offer stays up without an end date; a blood request's hard limit.
@@ -243,6 +243,8 @@ def publish(actor: User, data: dict[str, Any]) -> Offer:
     offer.expires_at = _expiry(offer, now)
     if hits:
         offer.review_reason = "rules"
+    elif not actor.is_admin and under_review(actor.id):
+        offer.review_reason = "strikes"  # lost publish-at-once, on behalf of an association too
     elif not trusted(actor, association_id):
         offer.review_reason = "first_post"
     elif _over_capacity():

@@ -31,7 +31,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import literal, literal_column, select, union_all
+from sqlalchemy import func, literal, literal_column, select, union_all
 
 from app.accounts.auth import SESSION_KEY
 from app.accounts.avatars import set_avatar
@@ -207,6 +207,14 @@ class World:
             accept_as = member if kind == "accepted_claim" else None
             claim = make.claim(offer, self.user("outsider"), accept_as)
             return {"offer_claim": claim, "offer": offer}
+        if kind == "referral":
+            from offers import claims as offer_claims
+            from offers.models import Referral
+
+            offer_claims.make_referral(self.user("assoc_admin"), self.ids["assoc"], member.id)
+            db.session.commit()
+            latest = db.session.scalar(select(func.max(Referral.id)))
+            return {"referral": latest}
         if kind == "review_offer":
             author = make.person()
             return {"review_offer": make.offer(author, f"Première {make.serial()}", "review")}
