@@ -78,6 +78,10 @@ class Config:
     #: which trusted posts wait too.
     offers_publish_per_minute: int = 600
     offers_review_queue_max: int = 500
+    #: ``JAM3IA_OFFERS_BLOOD_RADIUS_KM``: a blood request reaches the compatible donors whose
+    #: city is within this distance of its city (great-circle km), whatever the province;
+    #: the request's province when its city has no coordinates.
+    offers_blood_radius_km: int = 50
     secure_cookies: bool | None = None
     #: Redis pub/sub channel and key prefix: instances sharing one Redis keep apart by it.
     redis_channel: str = "jam3ia"
@@ -139,6 +143,7 @@ class Config:
             "max_sockets_per_address",
             "offers_publish_per_minute",
             "offers_review_queue_max",
+            "offers_blood_radius_km",
         ):
             raw = env.get(f"JAM3IA_{name.upper()}")
             if raw:
@@ -146,6 +151,8 @@ class Config:
                     caps[name] = int(raw)
                 except ValueError as exc:
                     raise ConfigError(f"JAM3IA_{name.upper()} must be a whole number") from exc
+        if caps.get("offers_blood_radius_km", 1) <= 0:
+            raise ConfigError("JAM3IA_OFFERS_BLOOD_RADIUS_KM must be a positive number of km")
         mail_url = env.get("MAIL_URL") or None
         if mail_url is not None:
             parse_mail_url(mail_url)  # a bad URL stops the start with the reason
@@ -336,6 +343,7 @@ class Config:
             "LIBRARY_MAX_VIDEO_BYTES": self.max_video_bytes,
             "OFFERS_PUBLISH_PER_MINUTE": self.offers_publish_per_minute,
             "OFFERS_REVIEW_QUEUE_MAX": self.offers_review_queue_max,
+            "OFFERS_BLOOD_RADIUS_KM": self.offers_blood_radius_km,
             "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
