@@ -171,6 +171,9 @@ class AuthenticatedNamespace(Namespace):
     at most ``max_sockets_per_user`` sockets on the namespace in one process.
     """
 
+    #: Whether a socket without any credential may connect (see :class:`PublicNamespace`).
+    accepts_visitors: ClassVar[bool] = False
+
     def __init__(self, namespace: str | None = None) -> None:
         super().__init__(namespace)
         self.caps = SocketCaps()
