@@ -85,6 +85,10 @@ class Config:
     offers_strike_window_days: int = 90
     offers_strikes_to_review: int = 3
     offers_strikes_to_spammer: int = 5
+    #: ``JAM3IA_OFFERS_BLOOD_RADIUS_KM``: a blood request reaches the compatible donors whose
+    #: city is within this distance of its city (great-circle km), whatever the province;
+    #: the request's province when its city has no coordinates.
+    offers_blood_radius_km: int = 50
     secure_cookies: bool | None = None
     #: Redis pub/sub channel and key prefix: instances sharing one Redis keep apart by it.
     redis_channel: str = "jam3ia"
@@ -149,6 +153,7 @@ class Config:
             "offers_strike_window_days",
             "offers_strikes_to_review",
             "offers_strikes_to_spammer",
+            "offers_blood_radius_km",
         ):
             raw = env.get(f"JAM3IA_{name.upper()}")
             if raw:
@@ -156,6 +161,8 @@ class Config:
                     caps[name] = int(raw)
                 except ValueError as exc:
                     raise ConfigError(f"JAM3IA_{name.upper()} must be a whole number") from exc
+        if caps.get("offers_blood_radius_km", 1) <= 0:
+            raise ConfigError("JAM3IA_OFFERS_BLOOD_RADIUS_KM must be a positive number of km")
         mail_url = env.get("MAIL_URL") or None
         if mail_url is not None:
             parse_mail_url(mail_url)  # a bad URL stops the start with the reason
@@ -358,6 +365,7 @@ class Config:
             "OFFERS_STRIKE_WINDOW_DAYS": self.offers_strike_window_days,
             "OFFERS_STRIKES_TO_REVIEW": self.offers_strikes_to_review,
             "OFFERS_STRIKES_TO_SPAMMER": self.offers_strikes_to_spammer,
+            "OFFERS_BLOOD_RADIUS_KM": self.offers_blood_radius_km,
             "WTF_CSRF_CHECK_DEFAULT": False,  # app.security decides which requests need it
             "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
             "RATELIMIT_ENABLED": self.ratelimit_enabled,

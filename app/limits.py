@@ -51,6 +51,8 @@ RATE_LIMITS: dict[str, str] = {
     "blood_request": "3 per day",  # blood donation requests
     "offer_check": "60 per minute",  # the composer's live rule check
     "offer_claim": "20 per minute;100 per day",  # requests for offers and their answers
+    # an open feed (re)watching its filters, visitors included (then per address)
+    "feed_watch": "120 per minute",
     "avatar": "10 per minute;30 per day",  # profile pictures (page and API)
     "association_create": "10 per minute;30 per day",
     "association_join": "30 per minute",  # join requests

@@ -5,6 +5,10 @@
 - :class:`AuthenticatedNamespace`: refuses connects without a live session cookie or
   ``auth={"token": ...}``, or beyond ``max_sockets_per_user`` open sockets of that person on
   the namespace (reason ``too_many_sockets``), joins ``user:{id}``; features subclass it.
+- :class:`PublicNamespace`: the same, and it also takes visitors' sockets (no credential at
+  all): read-only, they join no user room and reach only the handlers marked
+  :func:`app.sockets.public` (for a board whose wall anyone may read live). Every other
+  namespace stays signed-in only.
 - :class:`SocketCaps`: at most ``max_sockets_per_address`` open transports per address on this
   process, signed in or not (refused with a 401 ``too_many_sockets`` before any namespace).
 - :func:`emit_after_commit`: queue an event on the database session; it is sent only if and
@@ -26,7 +30,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import socketio as python_socketio
@@ -47,6 +51,9 @@ log = logging.getLogger("jam3ia.realtime")
 
 SOCKET_USER = "socket_user_id"
 SOCKET_CREDENTIAL = "socket_credential_id"
+#: Set on the socket's session of a visitor (a socket of :class:`PublicNamespace` connected
+#: without any credential).
+SOCKET_VISITOR = "socket_visitor"
 
 
 def user_room(user_id: int) -> str:
@@ -81,6 +88,12 @@ def _deliver(item: PendingEmit) -> None:
         recheck_rooms(item.to, item.namespace)
     else:
         socketio.emit(item.event, item.data, to=item.to, namespace=item.namespace)
+
+
+def presents_token(auth: Any) -> bool:
+    """Whether a connecting socket presents a bearer token (a signed-in client's claim: a bad
+    one is refused, never downgraded to a visitor)."""
+    return isinstance(auth, dict) and auth.get("token") is not None
 
 
 def authenticate_socket(auth: Any) -> tuple[User, int] | None:
@@ -158,6 +171,9 @@ class AuthenticatedNamespace(Namespace):
     at most ``max_sockets_per_user`` sockets on the namespace in one process.
     """
 
+    #: Whether a socket without any credential may connect (see :class:`PublicNamespace`).
+    accepts_visitors: ClassVar[bool] = False
+
     def __init__(self, namespace: str | None = None) -> None:
         super().__init__(namespace)
         self.caps = SocketCaps()
@@ -187,7 +203,15 @@ class AuthenticatedNamespace(Namespace):
     def on_connect(self, auth: Any = None) -> None:
         found = authenticate_socket(auth)
         if found is None:
-            raise ConnectionRefusedError("unauthorized")
+            if not self.accepts_visitors or presents_token(auth):
+                raise ConnectionRefusedError("unauthorized")
+            # A visitor (or a browser whose session has ended: its page is a visitor's now).
+            # No user or credential room; the per-address transport cap (cap_addresses) bounds
+            # how many such sockets one address holds.
+            session.pop(SOCKET_USER, None)
+            session.pop(SOCKET_CREDENTIAL, None)
+            session[SOCKET_VISITOR] = True
+            return
         user, credential_id = found
         cap = int(current_app.config["JAM3IA"].max_sockets_per_user)
         if not self.caps.take(request.sid, user.id, cap):  # type: ignore[attr-defined]
@@ -196,12 +220,20 @@ class AuthenticatedNamespace(Namespace):
             )
             # python-socketio's refusal: the client's connect_error carries the reason
             raise python_socketio.exceptions.ConnectionRefusedError(TOO_MANY_SOCKETS)
+        session.pop(SOCKET_VISITOR, None)
         session[SOCKET_USER] = user.id
         session[SOCKET_CREDENTIAL] = credential_id
         join_room(user_room(user.id))
         join_room(credential_room(credential_id))
 
+    def is_visitor(self) -> bool:
+        """Whether this event's socket connected without a credential (never true on a
+        namespace that does not accept visitors)."""
+        return self.accepts_visitors and bool(session.get(SOCKET_VISITOR))
+
     def user(self) -> User | None:
+        """The socket's person while their credential lives; ``None`` for a visitor or a
+        revoked credential."""
         cred_id = session.get(SOCKET_CREDENTIAL)
         if not cred_id:
             return None
@@ -211,6 +243,23 @@ class AuthenticatedNamespace(Namespace):
             _LIVE_USER, {"credential_id": cred_id, "now": utcnow()}
         ).scalar()
         return found
+
+
+class PublicNamespace(AuthenticatedNamespace):
+    """An :class:`AuthenticatedNamespace` that also takes visitors' sockets, for what anyone
+    may read live (the free-offers board's wall).
+
+    A socket connects as a visitor when it presents no credential at all: no ``auth`` token
+    and no live session (a browser whose session ended reads on as a visitor; a bad token is
+    refused). A visitor joins no user or credential room and is read-only: the handlers
+    wrapped by :func:`app.sockets.handler`/``limited`` answer it ``unauthorized``; only those
+    wrapped by :func:`app.sockets.public` serve it (with ``user=None``), without a write
+    transaction, and their rate limit counts per address. Signed-in sockets are served exactly
+    as on an :class:`AuthenticatedNamespace`. The per-address transport cap
+    (:func:`cap_addresses`) applies to visitors as to everyone.
+    """
+
+    accepts_visitors: ClassVar[bool] = True
 
 
 def _disconnect_local(server: Any, room: str) -> None:

@@ -16,6 +16,13 @@ page and the API of that action) wraps a namespace method ``fn(self, user, data)
   with ``emit_after_commit`` leave then), rolled back when it raises. An ``ApiError`` becomes
   its ack; anything else is logged and answered ``internal_error``: the connection survives
   whatever a client sends.
+
+A visitor's socket (on a :class:`app.realtime.PublicNamespace`) is answered ``unauthorized``
+by these handlers. :func:`public` wraps the few read-only ones that serve visitors too
+(``fn(self, user_or_None, data)``): the same payload checks and named rate limit (counted per
+address for a visitor, per person otherwise); a signed-in socket is served as by
+:func:`limited`; a visitor's event runs without a write transaction: whatever it touched is
+rolled back and nothing is pushed after it.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.api import ApiError
-from app.db import transaction
+from app.db import db, transaction
 from app.limits import hit as hit_limit
 from app.realtime import SOCKET_USER
 
@@ -46,6 +53,7 @@ class _Namespace(Protocol):
 
 
 Handler = Callable[[Any, User, dict[str, Any]], Ack]
+PublicHandler = Callable[[Any, User | None, dict[str, Any]], Ack]
 Event = Callable[..., Ack]
 
 
@@ -94,7 +102,13 @@ def limited(name: str) -> Callable[[Handler], Event]:
     return lambda fn: _guard(fn, limit=name)
 
 
-def _guard(fn: Handler, *, limit: str | None) -> Event:
+def public(name: str) -> Callable[[PublicHandler], Event]:
+    """A read-only handler that visitors may call too, counted against the named rate limit
+    ``name`` (see the module's docstring); ``fn`` gets ``user=None`` for a visitor."""
+    return lambda fn: _guard(fn, limit=name, visitors=True)
+
+
+def _guard(fn: Handler, *, limit: str | None, visitors: bool = False) -> Event:
     @wraps(fn)
     def wrapper(self: _Namespace, data: Any = None, *_extra: Any) -> Ack:
         if not isinstance(data, dict) or len(data) > MAX_PAYLOAD_KEYS:
@@ -107,9 +121,14 @@ def _guard(fn: Handler, *, limit: str | None) -> Event:
             )
         if limit is not None:
             user_id = session.get(SOCKET_USER)
-            if user_id is not None and not hit_limit(limit, int(user_id)):
+            # per person when signed in, per address for a visitor
+            if not hit_limit(limit, int(user_id) if user_id is not None else None):
                 return error_ack("rate_limited", _("Too many requests. Please wait a moment."))
         try:
+            if _is_visitor(self):
+                if not visitors:
+                    return error_ack("unauthorized", _("Please sign in."))
+                return _as_visitor(fn, self, data)
             with transaction():
                 user = self.user()
                 if user is None:
@@ -122,3 +141,18 @@ def _guard(fn: Handler, *, limit: str | None) -> Event:
             return error_ack("internal_error", _("Something went wrong on our side."))
 
     return wrapper
+
+
+def _is_visitor(namespace: _Namespace) -> bool:
+    """Whether the event's socket is a visitor's (only a ``PublicNamespace`` has them)."""
+    check = getattr(namespace, "is_visitor", None)
+    return bool(check is not None and check())
+
+
+def _as_visitor(fn: Handler, namespace: _Namespace, data: dict[str, Any]) -> Ack:
+    """Run a public handler for a visitor: read-only, so never committed (a stray write is
+    dropped with its queued pushes)."""
+    try:
+        return fn(namespace, None, data)  # type: ignore[arg-type]
+    finally:
+        db.session.rollback()

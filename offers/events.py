@@ -3,9 +3,15 @@
 Client -> server ``feed_watch {filters: {type?, province?, city?}}`` (acked ``{"ok": true,
 "room": ...}``) joins the room of those filters, leaving the previous one; server -> client
 ``offer_new {offer}`` when an offer matching them is published and ``offer_closed {id}``
-when an offer leaves the feed (given, withdrawn, expired, paused, hidden). Like every
-namespace, it takes signed-in sockets only (a visitor's feed page reloads instead); what it
-sends is what the public feed shows, after the commit that made it true.
+when an offer leaves the feed (given, withdrawn, expired, paused, hidden).
+
+The board's wall is public, so the namespace is a :class:`~app.realtime.PublicNamespace`:
+a visitor's socket (no credential) connects too and may only ``feed_watch`` (read-only: it
+joins feed rooms, nothing it sends writes), counted against the ``feed_watch`` rate limit per
+address and under the per-address socket cap; signed-in sockets are served as on any
+namespace. What it sends is what the public feed shows, to visitors and signed-in readers
+alike (``offer_new`` carries the offer as a feed item for nobody in particular), after the
+commit that made it true.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from flask_socketio import join_room, leave_room, rooms
 
 from app.accounts.models import User
 from app.api import invalid
-from app.realtime import AuthenticatedNamespace
-from app.sockets import Ack, handler, ok
+from app.realtime import PublicNamespace
+from app.sockets import Ack, ok, public
 from offers.live import CLOSED, room
 from offers.models import SUPPORT_TYPES
 
@@ -33,11 +39,11 @@ def _int(value: Any) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
-class OffersNamespace(AuthenticatedNamespace):
-    """A signed-in socket watches one combination of filters at a time."""
+class OffersNamespace(PublicNamespace):
+    """A socket, a visitor's too, watches one combination of filters at a time."""
 
-    @handler
-    def on_feed_watch(self, _user: User, data: dict[str, Any]) -> Ack:
+    @public("feed_watch")
+    def on_feed_watch(self, _user: User | None, data: dict[str, Any]) -> Ack:
         filters = data.get("filters")
         filters = filters if isinstance(filters, dict) else {}
         support_type = filters.get("type")

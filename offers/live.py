@@ -1,6 +1,7 @@
 """What the open feeds hear, queued by the services and sent after the commit: ``offer_new``
 to the rooms of the filters an offer matches, ``offer_closed`` to every watching socket. The
-rooms are joined in :mod:`offers.events` (the ``/offers`` namespace)."""
+rooms are joined in :mod:`offers.events` (the ``/offers`` namespace), by visitors' sockets
+too: nothing sent here may say more than the public feed."""
 
 from __future__ import annotations
 
@@ -31,11 +32,12 @@ def rooms_of(offer: Any) -> list[str]:
 
 
 def published(offer: Any) -> None:
-    """A published offer (flushed: it has its id) reaches the feeds it matches."""
+    """A published offer (flushed: it has its id) reaches the feeds it matches, as an item of
+    the public feed (``GET /api/v1/offers`` for a visitor): visitors' sockets hear it too."""
 
     emit_after_commit(
         "offer_new",
-        {"offer": serialize_offer(offer, None)},
+        {"offer": serialize_offer(offer, None, full=False)},
         to=rooms_of(offer),
         namespace=NAMESPACE,
     )

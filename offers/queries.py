@@ -5,14 +5,16 @@ alerts reach, a donor's own card, and the lookups the pages need (places, people
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from app.accounts.models import User
 from app.db import db, utcnow
 from app.privacy import read_personal
+from app.search.query import haversine_km
 from app.search.service import search
 from app.search.types import SearchRequest
 from directory import City, Province
@@ -224,6 +226,57 @@ def read_donor(actor: User) -> dict[str, Any] | None:
         return None
     values = read_personal(actor, row, ["blood_group"], "own blood donor card")
     return {"group": values["blood_group"], "city": row.city_id, "active": row.active}
+
+
+#: Kilometres per degree of latitude (and of longitude at the equator), for a bounding box.
+KM_PER_DEGREE = 111.32
+
+
+def _located(lat: Any, lng: Any) -> bool:
+    return (
+        isinstance(lat, (int, float))
+        and isinstance(lng, (int, float))
+        and math.isfinite(lat)
+        and math.isfinite(lng)
+    )
+
+
+def cities_near(city_id: int, radius_km: float) -> dict[int, float] | None:
+    """The cities within ``radius_km`` of city ``city_id`` (itself included, any province)
+    -> their distance in km, nearest first (then by id); ``None`` when that city has no
+    coordinates (the caller falls back to its province). A city without coordinates of the
+    same province counts as at the edge of the radius. One query over a bounding box of the
+    reference data; the exact great-circle distance is measured here."""
+    origin = db.session.get(City, city_id)
+    if origin is None or not _located(origin.lat, origin.lng):
+        return None
+    lat, lng = float(origin.lat), float(origin.lng)
+    dlat = radius_km / KM_PER_DEGREE
+    dlng = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    rows = db.session.execute(
+        select(City.id, City.lat, City.lng).where(
+            or_(
+                and_(
+                    City.lat.between(lat - dlat, lat + dlat),
+                    City.lng.between(lng - dlng, lng + dlng),
+                ),
+                and_(
+                    City.province_id == origin.province_id,
+                    or_(City.lat.is_(None), City.lng.is_(None)),
+                ),
+            )
+        )
+    ).all()
+    near: dict[int, float] = {}
+    for cid, clat, clng in rows:
+        if not _located(clat, clng):
+            near[cid] = float(radius_km)
+            continue
+        distance = haversine_km((lat, lng), (float(clat), float(clng)))
+        if distance <= radius_km:
+            near[cid] = distance
+    near[origin.id] = 0.0
+    return dict(sorted(near.items(), key=lambda item: (item[1], item[0])))
 
 
 def find_offer(offer_id: int) -> Offer | None:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from app.accounts.models import User
 from app.api import ApiError, invalid
@@ -41,7 +41,7 @@ from offers.models import (
     OfferCount,
     Standing,
 )
-from offers.queries import alert_matches, under_review
+from offers.queries import alert_matches, cities_near, under_review
 from offers.rules import RULES, refuse
 
 #: How long an offer stays up without an end date; a blood request's hard limit.
@@ -573,38 +573,62 @@ def set_donor(actor: User, data: dict[str, Any]) -> BloodDonor:
 
 
 def notify_donors(offer: Offer, now: dt.datetime | None = None) -> int:
-    """Tell compatible active donors of the request's province, nearest city first, never a
-    donor told of a request within the donation interval, at most :data:`NOTICE_CAP`."""
+    """Tell compatible active donors nearby: those whose city is within
+    ``JAM3IA_OFFERS_BLOOD_RADIUS_KM`` of the request's city, whatever their province (the
+    request's province when its city has no coordinates), nearest first; never a donor told
+    of a request within the donation interval (checked again as the donor is marked, so two
+    requests at once do not both tell one donor), at most :data:`NOTICE_CAP`."""
     now = now or utcnow()
     if offer.kind != "blood_request" or not offer.blood_group:
         return 0
     tokens = [group_token(g) for g in COMPATIBLE[offer.blood_group]]
     since = now - DONATION_INTERVAL
-    rows = db.session.scalars(
-        select(BloodDonor)
+    rested = (BloodDonor.last_notified_at.is_(None)) | (BloodDonor.last_notified_at < since)
+    radius = float(current_app.config["OFFERS_BLOOD_RADIUS_KM"])
+    near = cities_near(offer.city_id, radius)
+    if near is None:
+        place = BloodDonor.province_id == offer.province_id
+        nearest: Any = BloodDonor.city_id != offer.city_id
+    else:
+        place = BloodDonor.city_id.in_(list(near))
+        nearest = case({cid: rank for rank, cid in enumerate(near)}, value=BloodDonor.city_id)
+    chosen = db.session.scalars(
+        select(BloodDonor.user_id)
         .where(
             BloodDonor.active.is_(True),
             BloodDonor.group_token.in_(tokens),
-            BloodDonor.province_id == offer.province_id,
+            place,
             BloodDonor.user_id != (offer.author_id or 0),
-            (BloodDonor.last_notified_at.is_(None)) | (BloodDonor.last_notified_at < since),
+            rested,
         )
-        .order_by((BloodDonor.city_id != offer.city_id), BloodDonor.user_id)
+        .order_by(nearest, BloodDonor.user_id)
         .limit(NOTICE_CAP)
     ).all()
-    for donor in rows:
-        donor.last_notified_at = now
-        db.session.add(BloodNotice(offer_id=offer.id, user_id=donor.user_id, sent_at=now))
-    if rows:
+    if not chosen:
+        return 0
+    # Mark them only if still rested: a request committed meanwhile may have told some.
+    marked = set(
+        db.session.scalars(
+            update(BloodDonor)
+            .where(BloodDonor.user_id.in_(chosen), rested)
+            .values(last_notified_at=now)
+            .returning(BloodDonor.user_id)
+            .execution_options(synchronize_session="fetch")
+        ).all()
+    )
+    told = [uid for uid in chosen if uid in marked]
+    for user_id in told:
+        db.session.add(BloodNotice(offer_id=offer.id, user_id=user_id, sent_at=now))
+    if told:
         notify(
-            [d.user_id for d in rows],
+            told,
             kind="blood_request",
             subject=f"offer:{offer.id}:blood",
             text=_l("Blood is needed near you: “%(title)s”", title=offer.title),
             url=offer_path(offer.id),
             actor_id=offer.author_id,
         )
-    return len(rows)
+    return len(told)
 
 
 # --- photos --------------------------------------------------------------------------------

@@ -40,9 +40,24 @@ def test_environment_is_read(tmp_path):
     assert default.effective_search_backend == "whoosh"
 
 
+def test_the_blood_radius_is_a_typed_setting(tmp_path):
+    assert Config().offers_blood_radius_km == 50
+    cfg = Config.from_env(
+        {"JAM3IA_INSTANCE_PATH": str(tmp_path), "JAM3IA_OFFERS_BLOOD_RADIUS_KM": "80"}
+    )
+    assert cfg.offers_blood_radius_km == 80
+    assert cfg.flask_settings()["OFFERS_BLOOD_RADIUS_KM"] == 80
+
+
 @pytest.mark.parametrize(
     "environ",
-    [{"JAM3IA_ENV": "staging"}, {"SEARCH_BACKEND": "solr"}, {"JAM3IA_ASYNC_MODE": "eventlet"}],
+    [
+        {"JAM3IA_ENV": "staging"},
+        {"SEARCH_BACKEND": "solr"},
+        {"JAM3IA_ASYNC_MODE": "eventlet"},
+        {"JAM3IA_OFFERS_BLOOD_RADIUS_KM": "near"},
+        {"JAM3IA_OFFERS_BLOOD_RADIUS_KM": "0"},
+    ],
 )
 def test_bad_environment_is_explained(environ):
     with pytest.raises(ConfigError):

@@ -1,11 +1,13 @@
-"""Blood donors told of a request (compatible group, same province, once per donation interval,
-capped), public thanks without names, readers' flags, and "known to us" referral codes."""
+"""Blood donors told of a request (compatible group, nearby whatever the province, nearest
+first, once per donation interval, capped), public thanks without names, readers' flags,
+and "known to us" referral codes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from app.db import db, utcnow
 from app.notifications.models import Notification
@@ -47,15 +49,15 @@ def _told(offer_id: int) -> set[int]:
 def test_compatible_donors_nearby_are_told_once_per_interval(api, vouched, city):
     rabat, sale, agadir = city("rabat"), city("sale"), city("agadir")
     o_neg = _donor(api, rabat, "O-")  # gives to everyone
-    a_pos = _donor(api, sale, "A+")  # Salé is another province than Rabat
+    a_pos = _donor(api, sale, "A+")  # Salé: another province than Rabat, a few km away
     a_pos_rabat = _donor(api, rabat, "A+")
     b_pos = _donor(api, rabat, "B+")  # incompatible with A+
     far = _donor(api, agadir, "O-")
     paused = UserFactory()
     api(paused).put("/api/v1/me/blood-donor", json={"group": "A+", "city": rabat, "active": False})
     request = api(vouched()).post("/api/v1/offers", json=_blood(rabat)).get_json()
-    assert _told(request["id"]) == {o_neg, a_pos_rabat}
-    assert {a_pos, b_pos, far, paused.id}.isdisjoint(_told(request["id"]))
+    assert _told(request["id"]) == {o_neg, a_pos_rabat, a_pos}
+    assert {b_pos, far, paused.id}.isdisjoint(_told(request["id"]))
     kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == o_neg)).all()
     assert kinds == ["blood_request"]
     # a second request the same week does not reach the same donors again
@@ -70,6 +72,100 @@ def test_a_request_reaches_at_most_the_cap(api, vouched, city, monkeypatch):
         _donor(api, rabat, "O-")
     request = api(vouched()).post("/api/v1/offers", json=_blood(rabat, "O-")).get_json()
     assert len(_told(request["id"])) == 3
+
+
+def test_a_request_in_agadir_reaches_inezgane_not_oujda(api, vouched, city):
+    # Inezgane is ~9 km away in another prefecture (Inezgane-Aït Melloul); Oujda ~860 km
+    inezgane = _donor(api, city("inezgane"), "O+")
+    oujda = _donor(api, city("oujda"), "O+")
+    taroudant = _donor(api, city("taroudant"), "O+")  # same region, ~75 km: beyond 50 km
+    request = api(vouched()).post("/api/v1/offers", json=_blood(city("agadir"), "O+")).get_json()
+    assert _told(request["id"]) == {inezgane}
+    assert {oujda, taroudant}.isdisjoint(_told(request["id"]))
+    kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == inezgane))
+    assert list(kinds) == ["blood_request"]
+
+
+def test_the_radius_is_a_setting(api, vouched, city, app, monkeypatch):
+    inezgane = _donor(api, city("inezgane"), "O+")
+    taroudant = _donor(api, city("taroudant"), "O+")
+    monkeypatch.setitem(app.config, "OFFERS_BLOOD_RADIUS_KM", 5)
+    first = api(vouched()).post("/api/v1/offers", json=_blood(city("agadir"), "O+")).get_json()
+    assert _told(first["id"]) == set()  # Inezgane is ~9 km away
+    monkeypatch.setitem(app.config, "OFFERS_BLOOD_RADIUS_KM", 120)
+    second = api(vouched()).post("/api/v1/offers", json=_blood(city("agadir"), "O+")).get_json()
+    assert _told(second["id"]) == {inezgane, taroudant}
+
+
+def test_the_cap_keeps_the_nearest_donors(api, vouched, city, monkeypatch):
+    monkeypatch.setattr(services, "NOTICE_CAP", 2)
+    # registered farthest first, so that the order of sign-up cannot pass for nearness
+    ait_melloul = _donor(api, city("ait-melloul"), "O-")  # ~13 km
+    inezgane = _donor(api, city("inezgane"), "O-")  # ~9 km
+    agadir = _donor(api, city("agadir"), "O-")  # the request's city
+    request = api(vouched()).post("/api/v1/offers", json=_blood(city("agadir"), "O-")).get_json()
+    assert _told(request["id"]) == {agadir, inezgane}
+    assert ait_melloul not in _told(request["id"])
+    # the next request reaches the one left, the two told wait out their interval
+    again = api(vouched()).post("/api/v1/offers", json=_blood(city("agadir"), "O-")).get_json()
+    assert _told(again["id"]) == {ait_melloul}
+
+
+def test_a_donor_hears_again_only_after_the_donation_interval(api, vouched, city):
+    agadir = city("agadir")
+    donor = _donor(api, agadir, "B+")
+    first = api(vouched()).post("/api/v1/offers", json=_blood(agadir, "B+")).get_json()
+    assert _told(first["id"]) == {donor}
+    almost = utcnow() - services.DONATION_INTERVAL + dt.timedelta(hours=1)
+    db.session.execute(text("UPDATE blood_donors SET last_notified_at = :t"), {"t": almost})
+    db.session.commit()
+    within = api(vouched()).post("/api/v1/offers", json=_blood(agadir, "B+")).get_json()
+    assert _told(within["id"]) == set()
+    past = utcnow() - services.DONATION_INTERVAL - dt.timedelta(hours=1)
+    db.session.execute(text("UPDATE blood_donors SET last_notified_at = :t"), {"t": past})
+    db.session.commit()
+    after = api(vouched()).post("/api/v1/offers", json=_blood(agadir, "B+")).get_json()
+    assert _told(after["id"]) == {donor}
+
+
+def test_a_donor_told_meanwhile_is_not_told_twice(api, vouched, city):
+    """Two requests at once: a donor chosen by one but marked by the other between the choice
+    and the mark is left out (the mark is conditional): never told twice in the interval."""
+    agadir = city("agadir")
+    donor = _donor(api, agadir, "B+")
+    other = _donor(api, agadir, "B+")
+    rival_done: list[bool] = []
+
+    def rival_marks_first(state):
+        statement = state.statement
+        if rival_done or not state.is_update or statement.table.name != "blood_donors":
+            return
+        rival_done.append(True)  # the other request's mark, committed meanwhile
+        state.session.execute(
+            text("UPDATE blood_donors SET last_notified_at = :t WHERE user_id = :u"),
+            {"t": utcnow(), "u": donor},
+        )
+
+    event.listen(Session, "do_orm_execute", rival_marks_first)
+    try:
+        request = api(vouched()).post("/api/v1/offers", json=_blood(agadir, "B+")).get_json()
+    finally:
+        event.remove(Session, "do_orm_execute", rival_marks_first)
+    assert rival_done
+    assert _told(request["id"]) == {other}
+    notified = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "blood_request")
+    )
+    assert set(notified) == {other}
+
+
+def test_a_city_without_coordinates_falls_back_to_its_province(api, vouched, city, monkeypatch):
+    monkeypatch.setattr(services, "cities_near", lambda _city_id, _radius_km: None)
+    agadir_donor = _donor(api, city("aourir"), "O+")  # Agadir Ida-Outanane, like Agadir
+    inezgane = _donor(api, city("inezgane"), "O+")  # near, but another prefecture
+    request = api(vouched()).post("/api/v1/offers", json=_blood(city("agadir"), "O+")).get_json()
+    assert _told(request["id"]) == {agadir_donor}
+    assert inezgane not in _told(request["id"])
 
 
 def test_the_donor_card_is_private_encrypted_and_its_reads_logged(api, city, app):

@@ -6,6 +6,8 @@ roles of ``authz_world.ROLES``, in this order:
     anonymous, outsider, member, coordinator, assoc_admin, moderator, platform_admin
 
 ``REFUSED``: the connect itself is refused (anonymous, cross-origin), so no handler ever runs;
+only the namespaces of ``VISITORS`` (the free-offers board's wall, public) take an anonymous
+socket, which joins no user room and may only call their read-only events;
 ``OK``: connected, or the ack ``{"ok": true, ...}``; any other value is the error code of the
 ack ``{"ok": false, "error": {"code": ..., "message": ...}}``.
 
@@ -54,8 +56,8 @@ from sqlalchemy import select, update
 from app.accounts.models import Credential
 from app.config import Config
 from app.db import db
+from app.realtime import PublicNamespace, user_room
 from app.realtime import socketio as server_io
-from app.realtime import user_room
 from directory.models import Association
 from directory.services import set_member
 from forums import moderation as forum_moderation
@@ -85,6 +87,9 @@ FORBIDDEN = "forbidden"
 
 CHAT, FORUMS, PROJECTS, NOTIFICATIONS = "/chat", "/forums", "/projects", "/notifications"
 OFFERS = "/offers"
+#: Namespaces that take visitors' sockets (``app.realtime.PublicNamespace``); every other one
+#: refuses an anonymous connect.
+VISITORS = frozenset({OFFERS})
 NONEXISTENT = 999_999_999  # an id no object has
 EVIL_ORIGIN = "http://evil.example"
 FENCE = "authz_fence"
@@ -132,6 +137,8 @@ PRIVATE_PROJECT_VIEWERS = roles("member", "coordinator", "assoc_admin", "platfor
 
 # Outcomes. Order: anonymous, outsider, member, coordinator, assoc_admin, moderator, PA.
 CONNECTS = by_role(REFUSED, OK, OK, OK, OK, OK, OK)
+EVERYONE_CONNECTS = by_role(OK, OK, OK, OK, OK, OK, OK)
+EVERYONE_OK = by_role(OK, OK, OK, OK, OK, OK, OK)
 NOBODY_CONNECTS = by_role(REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, REFUSED)
 ALL_OK = by_role(REFUSED, OK, OK, OK, OK, OK, OK)
 ALL_NOT_FOUND = by_role(REFUSED, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
@@ -163,9 +170,10 @@ class Row:
 R = Row
 ROWS: list[Row] = []
 for _ns in (CHAT, FORUMS, PROJECTS, NOTIFICATIONS, OFFERS):
+    _connects = EVERYONE_CONNECTS if _ns in VISITORS else CONNECTS
     ROWS += [
-        R(_ns, "connect", "token", CONNECTS, note="auth={'token': ...}"),
-        R(_ns, "connect", "session cookie", CONNECTS, note="anonymous: a session, nobody in it"),
+        R(_ns, "connect", "token", _connects, note="auth={'token': ...}; anonymous: none"),
+        R(_ns, "connect", "session cookie", _connects, note="anonymous: a session, nobody in it"),
         R(_ns, "connect", "cross-origin", NOBODY_CONNECTS, note="valid token, foreign Origin"),
     ]
 ROWS += [
@@ -297,7 +305,13 @@ ROWS += [
     ),
     R(PROJECTS, "project_watch", "nonexistent", ALL_NOT_FOUND),
     # ------------------------------------------------------------------ /offers feed_watch
-    R(OFFERS, "feed_watch", "filters", ALL_OK, note="the public feed: every signed-in person"),
+    R(
+        OFFERS,
+        "feed_watch",
+        "filters",
+        EVERYONE_OK,
+        note="the public feed: visitors too",
+    ),
     # ----------------------------------------------------------- /projects project_unwatch
     R(PROJECTS, "project_unwatch", "private", ALL_OK, "project"),
     R(PROJECTS, "project_unwatch", "public", ALL_OK, "public_project"),
@@ -556,6 +570,8 @@ class RowRun:
                 extra.append(ear)
                 if role != "anonymous":
                     self.check_own_rooms(role, ear)
+                elif rooms_of(ear) != {ear.sid}:
+                    self.problem(role, f"a visitor's socket in rooms {sorted(rooms_of(ear))}")
         close(extra)
         if self.ns == CHAT and how == "token":
             self.check_presence("offline" if self.row.event == "disconnect" else "online")
@@ -846,9 +862,30 @@ class RowRun:
                 ):
                     self.problem(role, f"did not receive {exp.event} ({exp.label})")
 
+    def run_visitor_cell(self) -> None:
+        """The anonymous cell of a namespace that takes visitors: a visitor's socket attempts
+        the event; whatever the answer, nothing is written."""
+        before = snapshot(self.world)
+        ear = connect(self.world, self.space.sio_connect, self.ns, "anonymous", "token")
+        if ear is None:
+            self.problem("anonymous", "could not connect as a visitor")
+            return
+        try:
+            ack = ear.call(self.row.event, self.payload("anonymous", self.target_id))
+            got = outcome_of(ack)
+            if got != self.row.expect["anonymous"]:
+                self.problem("anonymous", f"expected {self.row.expect['anonymous']}, got {ack}")
+            changed = changed_tables(before, snapshot(self.world))
+            if changed:
+                self.problem("anonymous", f"a visitor's {self.row.event} changed {changed}")
+        finally:
+            close([ear])
+
     def run_event_row(self) -> None:
-        # the anonymous cell: no socket, so no handler, ever
-        if connect(self.world, self.space.sio_connect, self.ns, "anonymous", "token"):
+        if self.ns in VISITORS:
+            self.run_visitor_cell()
+        # the anonymous cell elsewhere: no socket, so no handler, ever
+        elif connect(self.world, self.space.sio_connect, self.ns, "anonymous", "token"):
             self.problem("anonymous", "connected")
         self.setup()
         before = snapshot(self.world)
@@ -871,7 +908,8 @@ class RowRun:
         self.teardown()
 
     def run(self) -> list[str]:
-        assert self.row.expect["anonymous"] == REFUSED, "nobody anonymous reaches a handler"
+        if self.ns not in VISITORS:
+            assert self.row.expect["anonymous"] == REFUSED, "nobody anonymous reaches a handler"
         if self.row.event in ("connect", "disconnect"):
             self.run_connect_row()
         else:
@@ -1004,6 +1042,9 @@ def test_every_event_has_a_row(app: Flask) -> None:
         f"{ns} {event}" for ns, event in stale
     )
     assert {(CHAT, "message_send"), (FORUMS, "topic_watch"), (PROJECTS, "project_watch")} <= events
+    handlers = server_io.server.namespace_handlers
+    public = {ns for ns, handler in handlers.items() if isinstance(handler, PublicNamespace)}
+    assert public == VISITORS, "namespaces that take visitors and the matrix's VISITORS differ"
 
 
 def test_rows_are_consistent() -> None:
@@ -1013,7 +1054,8 @@ def test_rows_are_consistent() -> None:
     senders = {r.target: r.expect for r in ROWS if r.event == "message_send" and r.target}
     for row in ROWS:
         assert list(row.expect) == list(ROLES), row.id
-        assert row.expect["anonymous"] == REFUSED, row.id
+        if row.namespace not in VISITORS or row.variant == "cross-origin":
+            assert row.expect["anonymous"] == REFUSED, row.id
         allowed = frozenset(r for r, outcome in row.expect.items() if outcome == OK)
         if row.event in ("topic_watch", "project_watch"):
             assert row.hear == allowed, row.id
