@@ -1,6 +1,8 @@
 """Demo board for ``jam3ia seed-demo``: offers in Arabic, Darija (both scripts) and French from
 people and associations across Morocco, a blood request, requests in every state, a post
-waiting for review, and given offers counted. Every text passes the rules it is checked by."""
+waiting for review, and given offers counted; for moderators, a post readers flagged, a
+refusal counted as a strike, and an association's "known to us" codes (used, unused, revoked).
+Every text passes the rules it is checked by."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from sqlalchemy import func, select
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import City, user_memberships
-from offers import claims, services
-from offers.models import Offer
+from offers import claims, moderation, services
+from offers.models import Offer, Referral
 
 # (author, city code, fields): published at once (the authors are vouched below).
 OFFERS: list[tuple[str, str, dict[str, Any]]] = [
@@ -225,6 +227,33 @@ FIRST_POST = (
 )
 
 
+# A newcomer's first post that a moderator refused: a strike, with the reason she is told.
+REFUSED_POST = (
+    "salma",
+    "casablanca",
+    {
+        "support_type": "clothes",
+        "capacity": 5,
+        "audience": ["child"],
+        "delivery_mode": "pickup",
+        "allocation": "first_come",
+        "title": "Tenues de sport pour enfants, 8-12 ans",
+        "body": "Cinq tenues de sport pour enfants, propres, à récupérer au Maârif.",
+    },
+)
+REFUSAL = (
+    "Le même lot est déjà proposé trois fois cette semaine : une seule annonce par don,"
+    " modifiez la première."
+)
+
+# Readers who flagged the transport offer (two for the same reason): it waits for review.
+FLAGS = (
+    ("salma", "Il demande de l'argent pour l'essence au téléphone"),
+    ("amine", "il demande de l'argent pour l'essence au téléphone"),
+    ("omar", "ماشي نفس البلاصة اللي مكتوبة"),
+)
+
+
 def _city(code: str) -> City:
     city = db.session.scalar(select(City).where(City.code == code))
     if city is None:
@@ -252,6 +281,8 @@ def load_demo_offers() -> None:
         made = _demo_posts()
     with transaction():
         _demo_claims(made)
+    with transaction():
+        _demo_moderation(made)
 
 
 def _demo_posts() -> list[Offer]:
@@ -280,13 +311,19 @@ def _demo_claims(made: list[Offer]) -> None:
     """Requests in every state: pending on fatima's tutoring, accepted on youssef's CV
     advice, and khadija's wheelchair given (counted on the public page)."""
     tutoring, cv, wheelchair = made[0], made[1], made[2]
+    known = ""  # fatima's association knows meryem: her request carries its code
+    if tutoring.association_id is not None:
+        known = claims.make_referral(
+            demo_user("fatima"), tutoring.association_id, demo_user("meryem.alaoui").id
+        )
     for name, pickup in (
         ("meryem.alaoui", "السبت المقبل مع ابنتي"),
         ("aicha.boutaleb", "أي سبت"),
         ("hassan", "بعد العصر"),
     ):
         answers = dict.fromkeys(tutoring.audience, True)
-        claims.claim(demo_user(name), tutoring, answers, pickup)
+        code = known if name == "meryem.alaoui" else ""
+        claims.claim(demo_user(name), tutoring, answers, pickup, referral=code)
     claims.claim(demo_user("fatima"), cv, {"student": False, "anyone": True}, "Samedi après-midi")
     first = claims.claim(
         demo_user("nadia"), wheelchair, {"elderly": True, "disability": True}, "Demain matin"
@@ -304,3 +341,30 @@ def _demo_claims(made: list[Offer]) -> None:
     claims.thank(
         demo_user("fatima"), cv, "شكرا جزيلا، ساعدتني النصائح كثيرا وحصلت على مقابلة ثانية."
     )
+
+
+def _demo_moderation(made: list[Offer]) -> None:
+    """The review queue with readers' flags counted, a strike, and more of the tutoring
+    association's codes (meryem's was used on her request): aicha's unused, hassan's revoked."""
+    admin = demo_user("admin")
+    transport = made[-1]
+    for name, reason in FLAGS:
+        moderation.flag(demo_user(name), transport, reason)
+    name, city, fields = REFUSED_POST
+    author = demo_user(name)
+    refused = services.publish(author, _payload(city, fields, author))
+    moderation.decide(admin, refused, False, REFUSAL)
+    fatima = demo_user("fatima")
+    tutoring = made[0]
+    if tutoring.association_id is None:
+        return
+    claims.make_referral(fatima, tutoring.association_id, demo_user("aicha.boutaleb").id)
+    claims.make_referral(fatima, tutoring.association_id, demo_user("hassan").id)
+    revoked = db.session.scalar(
+        select(Referral)
+        .where(Referral.association_id == tutoring.association_id)
+        .order_by(Referral.id.desc())
+        .limit(1)
+    )
+    if revoked is not None:
+        claims.revoke_referral(fatima, tutoring.association_id, revoked.id)

@@ -24,7 +24,7 @@ from app.text import clean_name
 from offers import live as events
 from offers.access import is_moderator, may_vouch
 from offers.models import Flag, Offer, Standing, Strike
-from offers.queries import active_strikes
+from offers.queries import active_strikes, standing_flag
 from offers.services import end, go_live, offer_path, standing
 
 #: Reader flags that send a published offer back to review.
@@ -170,7 +170,8 @@ def _hide_offers_of(user_id: int) -> int:
 
 
 def flag(actor: User, offer: Offer, reason: str) -> int:
-    """A reader reports the offer; at :data:`FLAGS_TO_REVIEW` it goes back to review."""
+    """A reader reports the offer; at :data:`FLAGS_TO_REVIEW` flags since it was (last)
+    published it goes back to review."""
     if offer.author_id == actor.id:
         raise ApiError(409, "conflict", _("This is your own offer."))
     if offer.status != "published":
@@ -182,7 +183,14 @@ def flag(actor: User, offer: Offer, reason: str) -> int:
     row = Flag(offer_id=offer.id, user_id=actor.id, reason=clean_name(reason or "")[:300])
     if not insert_once(row):  # a concurrent request of the same person came first
         raise _reported_already()
-    count = db.session.scalar(select(func.count(Flag.id)).where(Flag.offer_id == offer.id)) or 0
+    count = (
+        db.session.scalar(
+            select(func.count(Flag.id))
+            .join(Offer, Offer.id == Flag.offer_id)
+            .where(Flag.offer_id == offer.id, standing_flag())
+        )
+        or 0
+    )
     if count >= FLAGS_TO_REVIEW:
         offer.status, offer.review_reason = "review", "flags"
         events.closed(offer.id)

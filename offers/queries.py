@@ -161,6 +161,13 @@ def review_queue() -> list[Offer]:
     return list(db.session.scalars(review_query().limit(200)))
 
 
+def standing_flag() -> Any:
+    """Readers' flags that still count: those made since the post was (last) published. A
+    moderator who approves a flagged post republishes it, so the flags they judged stop
+    counting, and their readers cannot flag it again (one flag per reader and post)."""
+    return or_(Offer.published_at.is_(None), Flag.created_at >= Offer.published_at)
+
+
 def review_details(offer_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Why each post of the review queue is there, beside its rule hits: readers' flags
     counted per reason (same words, case aside, counted together; never who flagged) and its
@@ -172,7 +179,8 @@ def review_details(offer_ids: list[int]) -> dict[int, dict[str, Any]]:
         return details
     rows = db.session.execute(
         select(Flag.offer_id, Flag.reason, func.count(Flag.id), func.min(Flag.id))
-        .where(Flag.offer_id.in_(offer_ids))
+        .join(Offer, Offer.id == Flag.offer_id)
+        .where(Flag.offer_id.in_(offer_ids), standing_flag())
         .group_by(Flag.offer_id, Flag.reason)
         .order_by(Flag.offer_id, func.min(Flag.id))
     ).all()

@@ -12,7 +12,7 @@ from app.db import db, utcnow
 from app.notifications.models import Notification
 from messaging.models import Conversation, Message
 from offers import claims, moderation, services
-from offers.models import Claim, Offer, OfferCount
+from offers.models import Claim, Offer, OfferCount, Referral, Strike
 from offers.rules import RULES
 from tests.factories import UserFactory
 from tests.offers.conftest import offer_body
@@ -409,14 +409,26 @@ def test_a_saved_alert_is_notified_when_a_match_is_published(api, vouched, post_
 
 def test_the_demo_board_is_alive_and_no_published_body_carries_a_phone_or_a_link(app, api, ref):
     from app.demo import load_demo_users
+    from directory.demo import load_demo_directory
     from offers.demo import load_demo_offers
 
     load_demo_users()
+    load_demo_directory()  # fatima's association gives "known to us" codes
     for _ in range(2):  # idempotent
         load_demo_offers()
     db.session.expire_all()
     statuses = db.session.scalars(select(Offer.status)).all()
     assert statuses.count("published") >= 10 and "consumed" in statuses and "review" in statuses
+    # moderators see the board's life too: flags counted, a strike, codes in every state
+    reasons = set(db.session.scalars(select(Offer.review_reason).where(Offer.status == "review")))
+    assert {"flags", "first_post"} <= reasons
+    assert db.session.scalar(select(func.count(Strike.id))) == 1
+    codes = db.session.scalars(select(Referral)).all()
+    assert {(c.used_at is not None, c.revoked_at is not None) for c in codes} == {
+        (True, False),
+        (False, False),
+        (False, True),
+    }
     feed = api(None).get("/api/v1/offers").get_json()
     assert feed["total"] >= 10 and len(feed["facets"]["type"]) >= 6
     for offer in db.session.scalars(select(Offer).where(Offer.status == "published")):

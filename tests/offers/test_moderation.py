@@ -112,6 +112,38 @@ def test_a_moderator_decides_through_the_api(api, vouched, post_offer):
     assert again.status_code == 409
 
 
+def test_approving_a_flagged_post_dismisses_its_flags(api, vouched, post_offer):
+    """Flags a moderator judged do not count again: after approval one new flag does not
+    send the post back, and its queue entry shows only the flags that came after."""
+    offer = post_offer(vouched())
+    flaggers = [UserFactory() for _n in range(3)]
+    for who in flaggers:
+        sent = api(who).post(f"/api/v1/offers/{offer['id']}/flags", json={"reason": "pub"})
+        assert sent.status_code == 201
+    moderator = UserFactory(is_admin=True)
+    path = f"/api/v1/offers/{offer['id']}/review"
+    assert api(moderator).post(path, json={"action": "approve"}).get_json()["status"] == "published"
+    # a reader whose flag was judged cannot flag it again; a new reader's flag counts from one
+    again = api(flaggers[0]).post(f"/api/v1/offers/{offer['id']}/flags", json={"reason": "pub"})
+    assert again.status_code == 409
+    newcomer = api(UserFactory()).post(
+        f"/api/v1/offers/{offer['id']}/flags", json={"reason": "payant"}
+    )
+    assert newcomer.status_code == 201 and newcomer.get_json()["flags"] == 1
+    db.session.expire_all()
+    assert db.session.get(Offer, offer["id"]).status == "published"
+    for _n in range(2):
+        sent = api(UserFactory()).post(
+            f"/api/v1/offers/{offer['id']}/flags", json={"reason": "payant"}
+        )
+        assert sent.status_code == 201
+    db.session.expire_all()
+    assert db.session.get(Offer, offer["id"]).status == "review"
+    queue = api(moderator).get("/api/v1/offers/review").get_json()
+    (item,) = [i for i in queue["items"] if i["id"] == offer["id"]]
+    assert item["flag_total"] == 3 and item["flags"] == [{"reason": "payant", "count": 3}]
+
+
 def test_the_page_queue_refuses_without_a_reason_then_with_one(logged_in, api, post_offer):
     offer = post_offer(UserFactory())
     moderator = logged_in(UserFactory(is_admin=True))
