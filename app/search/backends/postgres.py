@@ -389,6 +389,7 @@ class PostgresBackend:
             # One transaction: readers see the old index until the commit, then the new one.
             self._lock(conn, doc_type)
             self._clear(conn, doc_type)
+            bulk_gin(conn, True)
             totals: Counter[Entry] = Counter()
             for batch in batches:
                 built = [self._row(doc_type, doc) for doc in batch]
@@ -399,11 +400,13 @@ class PostgresBackend:
                 count += len(batch)
                 progress(len(batch))
             self._apply(conn, doc_type, totals)
+            bulk_gin(conn, False)
         # fresh statistics for the planner: autovacuum may be off or late after a bulk load
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("ANALYZE search_document, search_term")
             )
+        compact_gin(self.engine)
         return count
 
     @staticmethod
@@ -450,6 +453,75 @@ ON CONFLICT (doc_type, doc_id) DO UPDATE SET
     sort_name = excluded.sort_name, created = excluded.created,
     lat = excluded.lat, lon = excluded.lon
 """
+
+#: the GIN indexes of ``search_document`` (no pending list outside a bulk load)
+GIN_INDEXES = ("ix_search_document_terms", "ix_search_document_facets")
+
+
+def bulk_gin(conn: Connection, start: bool) -> None:
+    """Around a rebuild's bulk load, in its transaction: the GIN indexes take new entries in
+    their pending list (a large one), merged in one sorted pass at the end, instead of
+    updating every posting list row by row (``fastupdate = off``, right for the small writes
+    and constant reads of normal life). The end merges the list and turns it off again before
+    the commit, so no search ever scans a long pending list. ``ALTER INDEX ... SET`` of these
+    parameters takes a lock that readers and writers of rows do not wait for."""
+    for name in GIN_INDEXES:
+        if start:
+            conn.execute(
+                text(f"ALTER INDEX {name} SET (fastupdate = on, gin_pending_list_limit = 262144)")
+            )
+        else:
+            conn.execute(text("SELECT gin_clean_pending_list(CAST(:n AS regclass))"), {"n": name})
+            conn.execute(text(f"ALTER INDEX {name} SET (fastupdate = off)"))
+            conn.execute(text(f"ALTER INDEX {name} RESET (gin_pending_list_limit)"))
+
+
+#: how long compaction waits for other transactions on ``search_document`` (it then gives up)
+COMPACT_LOCK_TIMEOUT_MS = 5_000
+
+
+def compact_gin(engine: Engine) -> bool:
+    """After a rebuild (committed): rebuild the GIN indexes compactly, without blocking
+    searches or writes (``REINDEX CONCURRENTLY``: about a second for 20,000 documents). The
+    pending list a bulk load went through leaves its pages empty in the index (a 9.7 MB index
+    became 73 MB); this gives them back (8.2 MB). If another transaction holds the table past
+    :data:`COMPACT_LOCK_TIMEOUT_MS` it gives up (the index stays correct, only larger) and
+    drops the half-built copy; an earlier failure's copy is dropped first. False if it gave
+    up."""
+    with engine.connect() as conn:
+        auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+        auto.execute(text(f"SET lock_timeout = {int(COMPACT_LOCK_TIMEOUT_MS)}"))
+        try:
+            for name in [*invalid_indexes(auto), *GIN_INDEXES]:
+                if name in GIN_INDEXES:
+                    auto.execute(text(f"REINDEX INDEX CONCURRENTLY {name}"))
+                else:
+                    auto.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                raise
+            for name in invalid_indexes(auto):
+                try:
+                    auto.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
+                except OperationalError:
+                    break  # still busy: dropped by the next compaction
+            return False
+        finally:
+            auto.execute(text("RESET lock_timeout"))
+    return True
+
+
+def invalid_indexes(conn: Connection) -> list[str]:
+    """Half-built index copies a failed ``REINDEX CONCURRENTLY`` left on the table."""
+    return list(
+        conn.execute(
+            text(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE i.indrelid = CAST('search_document' AS regclass) AND NOT i.indisvalid"
+            )
+        ).scalars()
+    )
+
 
 _CLEAR = (
     "DELETE FROM search_document WHERE doc_type = :t",
