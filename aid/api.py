@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from aid import access, queries, serialize, services
+from aid import access, labels, queries, serialize, services
 from aid.models import Distribution
 from aid.schemas import (
     CaseListArgsSchema,
@@ -29,6 +29,8 @@ from aid.schemas import (
     MovementInSchema,
     MovementListSchema,
     MovementsOutSchema,
+    NetworkInSchema,
+    NetworkOutSchema,
     SelfRegisterSchema,
     StockSchema,
     VerifySchema,
@@ -55,6 +57,23 @@ def slot_message(distribution: Distribution, starts_at: Any, code: str) -> str:
     )
 
 
+def _network(result: dict[str, str]) -> dict[str, str]:
+    message = labels.network_message(result)
+    return {**result, "message": message} if message else result
+
+
+@blp.route("/associations/<int:association_id>/network", methods=["PUT"])
+@rate_limit("aid_write")
+@blp.arguments(NetworkInSchema)
+@blp.response(200, NetworkOutSchema)
+@transactional
+def set_network(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Join or leave the cross-association check (it asks and answers, by tokens only)."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    return {"opt_in": services.set_network(actor, association, data["opt_in"])}
+
+
 @blp.route("/associations/<int:association_id>/households", methods=["GET"])
 @blp.arguments(HouseholdListArgsSchema, location="query")
 @blp.response(200, HouseholdListSchema)
@@ -78,7 +97,9 @@ def register_household(data: dict[str, Any], association_id: int) -> dict[str, A
     actor = require_user()
     association = access.staff_association(actor, association_id)
     row = services.register_household(actor, association, data, "assisted")
-    return serialize.household(row, services.open_cases(row.id))
+    out = serialize.household(row, services.open_cases(row.id))
+    out["network_check"] = _network(services.network_check(actor, row, "registration"))
+    return out
 
 
 @blp.route("/households/self-register", methods=["POST"])
@@ -219,6 +240,8 @@ def entitle(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
     actor = require_user()
     distribution = access.get_distribution(actor, distribution_id)
     row, code = services.entitle(actor, distribution, data["household_id"])
+    household = access.get_household(actor, row.household_id)
+    check_result = services.network_check(actor, household, "entitlement", distribution.category)
     slot = next(s for s in services.slots_of(distribution.id) if s.id == row.slot_id)
     return {
         "id": row.id,
@@ -229,6 +252,7 @@ def entitle(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
         "status": row.status,
         "code": code,
         "message": slot_message(distribution, slot.starts_at, code),
+        "network_check": _network(check_result),
     }
 
 

@@ -105,3 +105,25 @@ PLACE = {"premises": _l("The association's premises"), "public_site": _l("A publ
 
 def label(table: dict[str, Any], code: str | None) -> str:
     return str(table.get(code or "", code or ""))
+
+
+def network_message(result: dict[str, str]) -> str:
+    """The cross-association check's answer in words (category and month only)."""
+    from flask_babel import gettext as _
+
+    status = result.get("status")
+    if status == "served":
+        return str(
+            _(
+                "Already served by another association for %(category)s in %(month)s.",
+                category=label(NEED, result.get("category")),
+                month=result.get("month", ""),
+            )
+        )
+    if status == "none":
+        return str(_("Not served by another association of the network."))
+    if status == "limit_reached":
+        return str(
+            _("The network check is paused: this association used its checks for this hour.")
+        )
+    return ""

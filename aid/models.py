@@ -97,6 +97,8 @@ class Household(Model):
     phone_token: Mapped[str | None] = mapped_column(String(64), index=True)
     national_id_token: Mapped[str | None] = mapped_column(String(64), index=True)
     name_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: name skeleton + birth year + province, for the check across associations
+    person_token: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[dt.datetime | None] = mapped_column()
@@ -261,3 +263,56 @@ class Entitlement(Model):
         UniqueConstraint("distribution_id", "household_id"),
         {"sqlite_autoincrement": True},
     )
+
+
+class NetworkOptIn(Model):
+    """An association that takes part in the cross-association check: it asks, and its
+    served households answer others' checks (as category and month, never more)."""
+
+    __tablename__ = "aid_network_optins"
+
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True
+    )
+    opted_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    opted_in_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ServedFact(Model):
+    """A household served (a collection), kept as keyed tokens only: what the network check
+    matches against. No name, no household id, no clear value."""
+
+    __tablename__ = "aid_served_facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(20))
+    month: Mapped[str] = mapped_column(String(7))
+    phone_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    national_id_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    person_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class NetworkCheck(Model):
+    """One call of the cross-association check (counted for the hourly limit, and audited)."""
+
+    __tablename__ = "aid_network_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    flow: Mapped[str] = mapped_column(String(20))
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)

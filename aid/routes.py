@@ -167,6 +167,7 @@ def households(association_id: int) -> ResponseReturnValue:
         pages=max(1, -(-page["total"] // PER_PAGE)),
         status=status,
         open_cases=queries.open_case_count(association_id),
+        in_network=services.opted_in(association_id),
         provinces=dict(_provinces()),
         page_url=lambda n: url_for(
             "aid.households", association_id=association_id, status=status, page=n
@@ -184,14 +185,18 @@ def register(association_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         body = _household_input(request.form)
 
-        def act() -> Household:
+        def act() -> tuple[Household, dict[str, str]]:
             data = load(HouseholdInSchema(), body)
-            return services.register_household(actor, association, data, "assisted")
+            row = services.register_household(actor, association, data, "assisted")
+            return row, services.network_check(actor, row, "registration")
 
         outcome = attempt(act)
         if outcome.ok and outcome.value is not None:
-            flash(_("Household %(number)s registered.", number=outcome.value.number), "success")
-            return redirect(url_for("aid.household", household_id=outcome.value.id))
+            row, network = outcome.value
+            flash(_("Household %(number)s registered.", number=row.number), "success")
+            if network.get("status") in ("served", "limit_reached"):
+                flash(labels.network_message(network), "warning")
+            return redirect(url_for("aid.household", household_id=row.id))
         assert outcome.error is not None
         errors = _errors(outcome.error)
     return _render(
@@ -308,6 +313,28 @@ def verify(household_id: int) -> ResponseReturnValue:
             abort(404)
         flash_refusal(outcome.error)
     return redirect(url_for("aid.household", household_id=household_id))
+
+
+@bp.route("/associations/<int:association_id>/network", methods=["POST"])
+@login_required
+@rate_limit("aid_write")
+def network(association_id: int) -> ResponseReturnValue:
+    """Join or leave the cross-association check."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    wanted = request.form.get("opt_in") == "1"
+    outcome = attempt(lambda: services.set_network(actor, association, wanted))
+    if outcome.ok:
+        flash(
+            _("The association takes part in the network check.")
+            if outcome.value
+            else _("The association left the network check."),
+            "success",
+        )
+    else:
+        assert outcome.error is not None
+        flash_refusal(outcome.error)
+    return redirect(url_for("aid.households", association_id=association_id))
 
 
 @bp.route("/associations/<int:association_id>/duplicates")
@@ -458,20 +485,22 @@ def entitle(distribution_id: int) -> ResponseReturnValue:
     actor = require_user()
     row = access.get_distribution(actor, distribution_id)
 
-    def act() -> tuple[Entitlement, str]:
+    def act() -> tuple[Entitlement, str, dict[str, str]]:
         data = load(
             EntitlementInSchema(), {"household_id": request.form.get("household_id") or None}
         )
-        return services.entitle(
-            actor, access.get_distribution(actor, distribution_id), data["household_id"]
-        )
+        distribution = access.get_distribution(actor, distribution_id)
+        entitlement, code = services.entitle(actor, distribution, data["household_id"])
+        household = access.get_household(actor, entitlement.household_id)
+        network = services.network_check(actor, household, "entitlement", distribution.category)
+        return entitlement, code, network
 
     outcome = attempt(act)
     if not outcome.ok or outcome.value is None:
         assert outcome.error is not None
         flash_refusal(outcome.error)
         return redirect(url_for("aid.distribution", distribution_id=distribution_id))
-    entitlement, code = outcome.value
+    entitlement, code, network = outcome.value
     row = access.get_distribution(actor, distribution_id)
     slot = next(s for s in services.slots_of(row.id) if s.id == entitlement.slot_id)
     household = queries.households_by_id([entitlement.household_id]).get(entitlement.household_id)
@@ -488,6 +517,9 @@ def entitle(distribution_id: int) -> ResponseReturnValue:
                 place=row.place,
                 code=code,
             ),
+            "network": labels.network_message(network)
+            if network.get("status") in ("served", "limit_reached")
+            else "",
         },
     )
 

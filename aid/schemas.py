@@ -109,6 +109,12 @@ class HouseholdOutSchema(ma.Schema):
     personal = ma.fields.Dict(
         metadata={"description": "head_name, phone, address, birth_year (only when asked)"}
     )
+    network_check = ma.fields.Dict(
+        metadata={
+            "description": "the cross-association check at registration: {status: "
+            "not_opted_in|limit_reached|none|served, category?, month?, message?}"
+        }
+    )
 
 
 class HouseholdListItemSchema(ma.Schema):
@@ -273,8 +279,19 @@ class EntitlementOutSchema(ma.Schema):
     status = ma.fields.String()
     code = ma.fields.String(metadata={"description": "the one-time code, shown once"})
     message = ma.fields.String(metadata={"description": "SMS-ready text of the slot"})
+    network_check = ma.fields.Dict(
+        metadata={"description": "the cross-association check for the distribution's category"}
+    )
 
 
 class CollectSchema(ma.Schema):
     proof = ma.fields.String(required=True, validate=V.Length(min=4, max=12))
     proxy_name = ma.fields.String(load_default=None, allow_none=True, validate=V.Length(max=120))
+
+
+class NetworkInSchema(ma.Schema):
+    opt_in = ma.fields.Boolean(required=True)
+
+
+class NetworkOutSchema(ma.Schema):
+    opt_in = ma.fields.Boolean()

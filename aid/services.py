@@ -17,6 +17,9 @@ from aid.models import (
     DuplicateCase,
     Entitlement,
     Household,
+    NetworkCheck,
+    NetworkOptIn,
+    ServedFact,
     Slot,
     StockItem,
     StockLocation,
@@ -24,6 +27,7 @@ from aid.models import (
 )
 from app.api import ApiError, invalid, not_found
 from app.db import begin_write, db, for_update, insert_once, utcnow
+from app.limits import items as limit_items
 from app.privacy import name_token, national_id_token, phone_token, read_personal
 from app.security import secret_digest
 from directory import Association, Province
@@ -90,6 +94,7 @@ def register_household(
         )
     except ValueError:
         raise invalid(_("Write the name in letters."), "head_name") from None
+    person = name_token(data["head_name"], data.get("birth_year"), data["province_id"])
     consent = data["consent"]
     household = Household(
         association_id=association.id,
@@ -117,6 +122,7 @@ def register_household(
         phone_token=tokens["phone"],
         national_id_token=tokens["national_id"],
         name_token=tokens["name"],
+        person_token=person,
     )
     db.session.add(household)
     db.session.flush()
@@ -558,6 +564,110 @@ def collect(
     if room.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError(409, "slot_full", _("This time slot has reached its capacity."))
     household.last_active_at = now
+    distribution = db.session.get(Distribution, entitlement.distribution_id)
+    record_served(household, distribution.category if distribution else "food_basket", now)
     db.session.flush()
     db.session.refresh(entitlement)
     return entitlement
+
+
+# ------------------------------------------------------------------ the network check
+
+FLOWS = ("registration", "entitlement")
+
+
+def opted_in(association_id: int) -> bool:
+    return db.session.get(NetworkOptIn, association_id) is not None
+
+
+def set_network(actor: Any, association: Association, opt_in: bool) -> bool:
+    """Join or leave the cross-association check (asking and answering go together)."""
+    row = db.session.get(NetworkOptIn, association.id)
+    if opt_in and row is None:
+        insert_once(NetworkOptIn(association_id=association.id, opted_in_by_id=actor.id))
+    elif not opt_in and row is not None:
+        db.session.delete(row)
+    db.session.flush()
+    return opted_in(association.id)
+
+
+def network_check(
+    actor: Any, household: Household, flow: str, category: str | None = None
+) -> dict[str, str]:
+    """Whether another association of the network served this household (same phone,
+    national ID, or name skeleton + birth year + province), for ``category`` if given.
+
+    Only from inside a registration or an entitlement flow, only between associations that
+    opted in, at most the hourly number of calls of ``aid_network_check`` per association
+    (each call is written down, so the count holds across processes and is audited). The
+    answer is one category and one month, never a name, a count or a list."""
+    if flow not in FLOWS:
+        raise ValueError(f"the network check runs inside a flow: {FLOWS}")
+    association_id = household.association_id
+    if not opted_in(association_id):
+        return {"status": "not_opted_in"}
+    begin_write()  # the count and the new call row, serialised per database
+    limit = limit_items("aid_network_check")[0]
+    since = utcnow() - dt.timedelta(seconds=limit.get_expiry())
+    calls = db.session.scalar(
+        select(func.count(NetworkCheck.id)).where(
+            NetworkCheck.association_id == association_id, NetworkCheck.at >= since
+        )
+    )
+    if (calls or 0) >= limit.amount:
+        db.session.add(
+            NetworkCheck(
+                association_id=association_id,
+                actor_id=getattr(actor, "id", None),
+                flow=flow,
+                household_id=household.id,
+                outcome="refused",
+            )
+        )
+        db.session.flush()
+        return {"status": "limit_reached"}
+    tokens = [
+        (ServedFact.phone_token, household.phone_token),
+        (ServedFact.national_id_token, household.national_id_token),
+        (ServedFact.person_token, household.person_token),
+    ]
+    wanted = [col == value for col, value in tokens if value]
+    found = None
+    if wanted:
+        query = (
+            select(ServedFact.category, ServedFact.month)
+            .join(NetworkOptIn, NetworkOptIn.association_id == ServedFact.association_id)
+            .where(ServedFact.association_id != association_id, or_(*wanted))
+            .order_by(ServedFact.month.desc(), ServedFact.id.desc())
+            .limit(1)
+        )
+        if category:
+            query = query.where(ServedFact.category == category)
+        found = db.session.execute(query).first()
+    db.session.add(
+        NetworkCheck(
+            association_id=association_id,
+            actor_id=getattr(actor, "id", None),
+            flow=flow,
+            household_id=household.id,
+            outcome="served" if found else "none",
+        )
+    )
+    db.session.flush()
+    if found is None:
+        return {"status": "none"}
+    return {"status": "served", "category": found[0], "month": found[1]}
+
+
+def record_served(household: Household, category: str, when: dt.datetime) -> None:
+    """Keep the tokens of a household served (a collection) for the network check."""
+    db.session.add(
+        ServedFact(
+            association_id=household.association_id,
+            category=category,
+            month=when.strftime("%Y-%m"),
+            phone_token=household.phone_token,
+            national_id_token=household.national_id_token,
+            person_token=household.person_token,
+        )
+    )

@@ -2214,6 +2214,21 @@ ROWS += [
         form={"proof": "{code}"},
         fresh="entitlement",
     ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/network",
+        "/aid/associations/{assoc}/network",
+        AID_WRITE_PAGE,
+        form=lambda role: {"opt_in": "1" if role == "coordinator" else "0"},
+        note="the coordinator joins the network check, the administrator leaves it",
+    ),
+    R(
+        "PUT",
+        "/api/v1/associations/<int:association_id>/network",
+        "/api/v1/associations/{assoc}/network",
+        AID_API,
+        extra={"json_by_role": lambda role: {"opt_in": role == "coordinator"}},
+    ),
     # API
     R(
         "GET",

@@ -1,8 +1,8 @@
-"""aid: households, duplicate cases, stock ledger, distributions
+"""aid: households, duplicate cases, stock ledger, distributions, network check
 
 Revision ID: 0024_aid
 Revises: 0023_offer_strikes
-Create Date: 2026-12-07 05:26:30.839513
+Create Date: 2026-12-07 05:44:57.484313
 
 """
 from alembic import op
@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('phone_token', sa.String(length=64), nullable=True),
     sa.Column('national_id_token', sa.String(length=64), nullable=True),
     sa.Column('name_token', sa.String(length=64), nullable=True),
+    sa.Column('person_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_active_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('archived_at', app.db.UTCDateTime(timezone=True), nullable=True),
@@ -83,6 +84,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_aid_households_association_id'), ['association_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_aid_households_name_token'), ['name_token'], unique=False)
         batch_op.create_index(batch_op.f('ix_aid_households_national_id_token'), ['national_id_token'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aid_households_person_token'), ['person_token'], unique=False)
         batch_op.create_index(batch_op.f('ix_aid_households_phone_token'), ['phone_token'], unique=False)
         batch_op.create_index(batch_op.f('ix_aid_households_province_id'), ['province_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_aid_households_status'), ['status'], unique=False)
@@ -112,6 +114,33 @@ def upgrade():
     )
     with op.batch_alter_table('aid_locations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_aid_locations_association_id'), ['association_id'], unique=False)
+
+    op.create_table('aid_network_optins',
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('opted_in_by_id', sa.Integer(), nullable=True),
+    sa.Column('opted_in_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_aid_network_optins_association_id_associations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['opted_in_by_id'], ['users.id'], name=op.f('fk_aid_network_optins_opted_in_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('association_id', name=op.f('pk_aid_network_optins'))
+    )
+    op.create_table('aid_served_facts',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('phone_token', sa.String(length=64), nullable=True),
+    sa.Column('national_id_token', sa.String(length=64), nullable=True),
+    sa.Column('person_token', sa.String(length=64), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_aid_served_facts_association_id_associations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_aid_served_facts')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('aid_served_facts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_aid_served_facts_association_id'), ['association_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aid_served_facts_national_id_token'), ['national_id_token'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aid_served_facts_person_token'), ['person_token'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aid_served_facts_phone_token'), ['phone_token'], unique=False)
 
     op.create_table('aid_duplicate_cases',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -159,6 +188,24 @@ def upgrade():
     )
     with op.batch_alter_table('aid_movements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_aid_movements_association_id'), ['association_id'], unique=False)
+
+    op.create_table('aid_network_checks',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('flow', sa.String(length=20), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_aid_network_checks_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['association_id'], ['associations.id'], name=op.f('fk_aid_network_checks_association_id_associations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['household_id'], ['aid_households.id'], name=op.f('fk_aid_network_checks_household_id_aid_households'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_aid_network_checks')),
+    sqlite_autoincrement=True
+    )
+    with op.batch_alter_table('aid_network_checks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_aid_network_checks_association_id'), ['association_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aid_network_checks_at'), ['at'], unique=False)
 
     op.create_table('aid_slots',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -213,6 +260,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_aid_slots_distribution_id'))
 
     op.drop_table('aid_slots')
+    with op.batch_alter_table('aid_network_checks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_aid_network_checks_at'))
+        batch_op.drop_index(batch_op.f('ix_aid_network_checks_association_id'))
+
+    op.drop_table('aid_network_checks')
     with op.batch_alter_table('aid_movements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_aid_movements_association_id'))
 
@@ -222,6 +274,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_aid_duplicate_cases_association_id'))
 
     op.drop_table('aid_duplicate_cases')
+    with op.batch_alter_table('aid_served_facts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_aid_served_facts_phone_token'))
+        batch_op.drop_index(batch_op.f('ix_aid_served_facts_person_token'))
+        batch_op.drop_index(batch_op.f('ix_aid_served_facts_national_id_token'))
+        batch_op.drop_index(batch_op.f('ix_aid_served_facts_association_id'))
+
+    op.drop_table('aid_served_facts')
+    op.drop_table('aid_network_optins')
     with op.batch_alter_table('aid_locations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_aid_locations_association_id'))
 
@@ -234,6 +294,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_aid_households_status'))
         batch_op.drop_index(batch_op.f('ix_aid_households_province_id'))
         batch_op.drop_index(batch_op.f('ix_aid_households_phone_token'))
+        batch_op.drop_index(batch_op.f('ix_aid_households_person_token'))
         batch_op.drop_index(batch_op.f('ix_aid_households_national_id_token'))
         batch_op.drop_index(batch_op.f('ix_aid_households_name_token'))
         batch_op.drop_index(batch_op.f('ix_aid_households_association_id'))
