@@ -7,7 +7,9 @@ Public API: ``register(app)``. Other packages never import aid.
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
 
@@ -26,6 +28,7 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((48, "aid.index", lambda: str(_l("Aid"))))
     registry(app).nav_icons["aid.index"] = "box2-heart"
     add_demo_loader(app, 48, "aid", demo.load_demo_aid)
+    registry(app).association_actions.append((48, _self_register_action))
     # inactive households archived after 12 months; personal fields erased 24 months after
     # the consent was given (renewing it moves ``consent_at``); the counts stay
     register_retention(app, Household, ArchiveInactive(365, "last_active_at", "archived_at"))
@@ -35,6 +38,19 @@ def register(app: Flask) -> None:
         EraseFieldsAfter(
             730, "consent_at", ("head_name", "phone", "address", "birth_year", "phone_token")
         ),
+    )
+
+
+def _self_register_action(association_id: int, viewer: Any) -> Any:
+    """ "Register my household" on an association's page, for anyone signed in."""
+    from app.plugins import ProfileAction
+
+    if viewer is None:
+        return None
+    return ProfileAction(
+        str(_l("Register my household")),
+        url_for("aid.self_register", association_id=association_id),
+        "house-add",
     )
 
 

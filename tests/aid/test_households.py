@@ -196,3 +196,18 @@ def test_bad_input_is_refused_with_reasons(api, aid):
         assert response.status_code == 422, (changes, response.get_json())
         assert field in response.get_json()["error"]["fields"], response.get_json()
     assert db.session.scalar(select(Household.id)) is None
+
+
+def test_merging_keeps_the_earlier_household_with_both_needs(api, aid, register):
+    first = register(needs=[{"code": "food_basket"}])
+    second = register(head_name="Khadija Alaoui", needs=[{"code": "blanket", "quantity": 2}])
+    done = api(aid.admin).post(
+        f"/api/v1/duplicate-cases/{second['duplicate_cases'][0]}/decide",
+        json={"decision": "merge", "reason": "la même famille, inscrite deux fois"},
+    )
+    assert done.status_code == 200
+    db.session.expire_all()
+    earlier = db.session.get(Household, first["id"])
+    assert [n["code"] for n in earlier.needs] == ["food_basket", "blanket"]
+    assert earlier.status == "pending"
+    assert db.session.get(Household, second["id"]).status == "duplicate"

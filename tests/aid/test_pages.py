@@ -115,3 +115,11 @@ def test_a_coordinator_of_b_gets_404_on_every_page_of_a(logged_in, aid, register
         f"/aid/associations/{aid.a}/duplicates",
     ):
         assert browser.get(path).status_code == 404, path
+
+
+def test_an_association_page_offers_to_register_a_household_there(logged_in, aid):
+    browser = logged_in(aid.outsider)
+    page = browser.get(f"/associations/{aid.a}").get_data(as_text=True)
+    assert f"/aid/register?association_id={aid.a}" in page
+    form = browser.get(f"/aid/register?association_id={aid.a}").get_data(as_text=True)
+    assert f'value="{aid.a}"' in form and "Association Al Amal" in form
