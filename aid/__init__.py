@@ -16,12 +16,12 @@ from flask_babel import lazy_gettext as _l
 def register(app: Flask) -> None:
     """Mount the API, the pages, the retention rules and the demo loader."""
     from aid import api as endpoints
-    from aid import demo, routes
+    from aid import demo, routes, services
     from aid.models import Household
     from app.api import api
     from app.cli import add_demo_loader
     from app.plugins import registry
-    from app.privacy import ArchiveInactive, EraseFieldsAfter, register_retention
+    from app.privacy import EraseFieldsAfter, register_retention
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
@@ -31,12 +31,14 @@ def register(app: Flask) -> None:
     registry(app).association_actions.append((48, _self_register_action))
     # inactive households archived after 12 months; personal fields erased 24 months after
     # the consent was given (renewing it moves ``consent_at``); the counts stay
-    register_retention(app, Household, ArchiveInactive(365, "last_active_at", "archived_at"))
+    register_retention(app, Household, services.archive_inactive)
     register_retention(
         app,
         Household,
         EraseFieldsAfter(
-            730, "consent_at", ("head_name", "phone", "address", "birth_year", "phone_token")
+            services.ERASE_AFTER_DAYS,
+            "consent_at",
+            ("head_name", "phone", "address", "birth_year", "phone_token", "person_token"),
         ),
     )
 

@@ -671,3 +671,22 @@ def record_served(household: Household, category: str, when: dt.datetime) -> Non
             person_token=household.person_token,
         )
     )
+
+
+# ------------------------------------------------------------------ retention
+
+ARCHIVE_AFTER_DAYS = 365
+ERASE_AFTER_DAYS = 730
+
+
+def archive_inactive(model: type, now: dt.datetime) -> int:
+    """Retention rule: households without activity (registration, verification, a place, a
+    collection) for 12 months are archived; an archived household receives nothing more."""
+    cutoff = now - dt.timedelta(days=ARCHIVE_AFTER_DAYS)
+    result = db.session.execute(
+        update(Household)
+        .where(Household.last_active_at < cutoff, Household.archived_at.is_(None))
+        .values(archived_at=now, status="archived")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -211,3 +211,28 @@ def test_merging_keeps_the_earlier_household_with_both_needs(api, aid, register)
     assert [n["code"] for n in earlier.needs] == ["food_basket", "blanket"]
     assert earlier.status == "pending"
     assert db.session.get(Household, second["id"]).status == "duplicate"
+
+
+def test_retention_archives_inactive_households_and_erases_old_personal_fields(app, aid, register):
+    import datetime as dt
+
+    from app.privacy import run_retention
+
+    row = register()
+    db.session.commit()
+    now = dt.datetime.now(dt.UTC)
+    run_retention(now + dt.timedelta(days=300))
+    db.session.expire_all()
+    assert db.session.get(Household, row["id"]).status == "pending"
+    run_retention(now + dt.timedelta(days=400))
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Household, row["id"])
+    assert kept.status == "archived" and kept.archived_at is not None
+    assert kept.head_name is not None
+    run_retention(now + dt.timedelta(days=800))
+    db.session.commit()
+    db.session.expire_all()
+    erased = db.session.get(Household, row["id"])
+    assert (erased.head_name, erased.phone, erased.address, erased.phone_token) == (None,) * 4
+    assert erased.size == 5 and erased.commune == "Taroudant"  # what counts survives
