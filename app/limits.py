@@ -54,6 +54,12 @@ RATE_LIMITS: dict[str, str] = {
     # an open feed (re)watching its filters, visitors included (then per address)
     "feed_watch": "120 per minute",
     "avatar": "10 per minute;30 per day",  # profile pictures (page and API)
+    "aid_register": "20 per minute;300 per day",  # households registered by an association
+    "aid_self_register": "3 per hour;5 per day",  # a person registering their own household
+    "aid_write": "60 per minute",  # verification, duplicates, stock, distributions, collection
+    "aid_personal_read": "30 per minute;300 per day",  # reading a household's personal fields
+    # the cross-association check, per association (counted in the database, audited)
+    "aid_network_check": "60 per hour",
     "association_create": "10 per minute;30 per day",
     "association_join": "30 per minute",  # join requests
     # chat

@@ -34,6 +34,7 @@ AUTHORIZATION_LABELS = {
     "public_appeal": _l("Public appeal for donations"),
     "distribution": _l("Distribution"),
     "contractual_volunteering": _l("Contractual volunteering"),
+    "data_protection": _l("Personal data processing (CNDP)"),
 }
 STATUS_LABELS = {
     "open": _l("Open"),

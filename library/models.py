@@ -45,7 +45,12 @@ UPLOAD_KINDS = tuple(kind for kind in KINDS if kind not in BUILT_KINDS)
 MEDIA_KINDS = ("photo", "video")
 #: Narrowest first: ``admins`` is the association's administrators only (private).
 VISIBILITIES = ("admins", "members", "network", "public")
-AUTHORIZATION_KINDS = ("public_appeal", "distribution", "contractual_volunteering")
+AUTHORIZATION_KINDS = (
+    "public_appeal",
+    "distribution",
+    "contractual_volunteering",
+    "data_protection",
+)
 OBLIGATION_STATUSES = ("open", "done", "waived")
 TITLE_MAX = 200
 

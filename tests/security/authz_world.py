@@ -218,6 +218,8 @@ class World:
         if kind == "review_offer":
             author = make.person()
             return {"review_offer": make.offer(author, f"Première {make.serial()}", "review")}
+        if kind in ("household", "verified_household", "dup_case", "entitlement"):
+            return _aid_fresh(self, kind)
         if kind == "group":
             conversation = make.conversation(
                 self.user("assoc_admin"),
@@ -226,6 +228,86 @@ class World:
             )
             return {"group": conversation.id}
         raise KeyError(kind)
+
+
+def _aid_household(coordinator: User, assoc_id: int, name: str, phone: str | None) -> Any:
+    from aid import services as aid_services
+    from directory import Province
+
+    assoc = db.session.get(Association, assoc_id)
+    province = db.session.scalar(select(Province.id).order_by(Province.id).limit(1))
+    return aid_services.register_household(
+        coordinator,
+        assoc,
+        {
+            "head_name": name,
+            "phone": phone,
+            "address": "SECRET-ADDRESS",
+            "birth_year": 1970,
+            "province_id": province,
+            "commune": "Taroudant",
+            "size": 4,
+            "consent": {"mode": "paper", "purposes": ["aid_delivery"], "language": "ar"},
+            "needs": [{"code": "food_basket"}],
+        },
+        "assisted",
+    )
+
+
+def _aid_fresh(world: World, kind: str) -> dict[str, Any]:
+    """A fresh aid object of association A for one role's attempt."""
+    from aid import services as aid_services
+    from aid.models import Distribution
+
+    coordinator = world.user("coordinator")
+    serial = make.serial()
+    household = _aid_household(coordinator, world.ids["assoc"], f"Famille {serial}", None)
+    if kind == "household":
+        db.session.commit()
+        return {"household": household.id}
+    if kind == "dup_case":
+        twin = _aid_household(coordinator, world.ids["assoc"], f"Famille {serial}", None)
+        db.session.commit()
+        return {"dup_case": aid_services.open_cases(twin.id)[0]}
+    aid_services.verify(coordinator, household, "home_visit")
+    if kind == "verified_household":
+        db.session.commit()
+        return {"verified_household": household.id}
+    distribution = db.session.get(Distribution, world.ids["distribution"])
+    entitlement, code = aid_services.entitle(coordinator, distribution, household.id)
+    db.session.commit()
+    return {"entitlement": entitlement.id, "code": code}
+
+
+def _aid(assoc: Any, coordinator: User) -> dict[str, Any]:
+    """A's aid: a pending household (registered by the coordinator), a verified one, a
+    duplicate case and a distribution on the association's premises."""
+    from aid import services as aid_services
+    from directory import Province
+
+    household = _aid_household(coordinator, assoc.id, "SECRET-HOUSEHOLD-NAME", "0611111111")
+    twin = _aid_household(coordinator, assoc.id, "Autre nom", "0611111111")
+    other = _aid_household(coordinator, assoc.id, "Famille vérifiée", None)
+    aid_services.verify(coordinator, other, "home_visit")
+    distribution = aid_services.schedule(
+        coordinator,
+        assoc,
+        {
+            "title": "Ramadan",
+            "place_kind": "premises",
+            "place": "Local",
+            "starts_at": dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC),
+            "slots": 4,
+        },
+    )
+    db.session.commit()
+    return {
+        "household": household.id,
+        "verified_household": other.id,
+        "dup_case": aid_services.open_cases(twin.id)[0],
+        "distribution": distribution.id,
+        "province": db.session.scalar(select(Province.id).order_by(Province.id).limit(1)),
+    }
 
 
 def _library(assoc: Any, assoc_admin: User, coordinator: User) -> dict[str, Any]:
@@ -340,6 +422,7 @@ def build_world(app: Flask) -> World:
     feed_secret = project_feeds.regenerate_feed(member)
     library = _library(assoc, assoc_admin, coordinator)
     offers = _offers(member, outsider, coordinator)
+    aid = _aid(assoc, coordinator)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
@@ -386,6 +469,7 @@ def build_world(app: Flask) -> World:
         "verify_token": verify_token,
         **library,
         **offers,
+        **aid,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():

@@ -2033,6 +2033,297 @@ ROWS += [
 ]
 
 
+# Aid (issue 19): an association's coordinators and administrators, nobody else (platform
+# administrators included: beneficiaries' data stays with the association serving them).
+AID_PAGE = by_role(LOGIN, 404, 404, 200, 200, 404, 404)
+AID_API = by_role(401, 404, 404, 200, 200, 404, 404)
+AID_CREATE_API = by_role(401, 404, 404, 201, 201, 404, 404)
+AID_WRITE_PAGE = by_role(LOGIN, 404, 404, 302, 302, 404, 404)
+AID_SHOW_PAGE = by_role(LOGIN, 404, 404, 200, 200, 404, 404)
+
+
+def _aid_household_form(role: str) -> dict[str, Any]:
+    return {
+        "head_name": f"Famille {role}",
+        "phone": "",
+        "province_id": "{province}",
+        "commune": "Taroudant",
+        "size": "3",
+        "consent_mode": "paper",
+        "consent_purposes": "aid_delivery",
+        "consent_language": "ar",
+        "needs": "food_basket",
+    }
+
+
+def _aid_self_form(role: str) -> dict[str, Any]:
+    form = _aid_household_form(role)
+    form.update({"association_id": "{assoc}", "consent_mode": "digital"})
+    return form
+
+
+def _aid_household_json(role: str) -> dict[str, Any]:
+    return {
+        "head_name": f"Foyer {role}",
+        "province_id": "{province}",
+        "commune": "Taroudant",
+        "size": 2,
+        "consent": {"mode": "paper", "purposes": ["aid_delivery"], "language": "fr"},
+    }
+
+
+def _aid_self_json(role: str) -> dict[str, Any]:
+    body = _aid_household_json(role)
+    body["association_id"] = "{assoc}"
+    body["consent"] = {"mode": "digital", "purposes": ["aid_delivery"], "language": "ar"}
+    return body
+
+
+AID_DISTRIBUTION = {
+    "title": "Hiver",
+    "place_kind": "premises",
+    "place": "Local",
+    "starts_at": "2026-12-20T09:00:00+00:00",
+}
+
+ROWS += [
+    R(
+        "GET",
+        "/aid/",
+        "/aid/",
+        SIGNED_IN_PAGE,
+        note="the person's associations and self-registration",
+    ),
+    R("GET", "/aid/register", "/aid/register", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/aid/register",
+        "/aid/register",
+        by_role(LOGIN, 200, 200, 200, 200, 200, 200),
+        form=_aid_self_form,
+        note="anyone signed in registers a household (pending until someone else verifies it)",
+    ),
+    R(
+        "POST",
+        "/api/v1/households/self-register",
+        "/api/v1/households/self-register",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        extra={"json_by_role": _aid_self_json},
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/households",
+        "/aid/associations/{assoc}/households",
+        AID_PAGE,
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/households/new",
+        "/aid/associations/{assoc}/households/new",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/households/new",
+        "/aid/associations/{assoc}/households/new",
+        AID_WRITE_PAGE,
+        form=_aid_household_form,
+    ),
+    R("GET", "/aid/households/<int:household_id>", "/aid/households/{household}", AID_PAGE),
+    R(
+        "POST",
+        "/aid/households/<int:household_id>/personal",
+        "/aid/households/{household}/personal",
+        AID_SHOW_PAGE,
+        form={"purpose": "appeler pour la distribution"},
+        note="shows the personal fields once; the read is logged (the change)",
+    ),
+    R(
+        "POST",
+        "/aid/households/<int:household_id>/verify",
+        "/aid/households/{household}/verify",
+        AID_WRITE_PAGE,
+        form={"method": "home_visit"},
+        fresh="household",
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/duplicates",
+        "/aid/associations/{assoc}/duplicates",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/duplicate-cases/<int:case_id>/decide",
+        "/aid/duplicate-cases/{dup_case}/decide",
+        AID_WRITE_PAGE,
+        form={"decision": "distinct", "reason": "deux familles voisines"},
+        fresh="dup_case",
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/stock",
+        "/aid/associations/{assoc}/stock",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/stock",
+        "/aid/associations/{assoc}/stock",
+        AID_WRITE_PAGE,
+        form={
+            "kind": "donation_in",
+            "quantity": "5",
+            "item_name": "Couverture",
+            "location_name": "Local",
+        },
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/distributions",
+        "/aid/associations/{assoc}/distributions",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/distributions",
+        "/aid/associations/{assoc}/distributions",
+        AID_WRITE_PAGE,
+        form={**AID_DISTRIBUTION, "starts_at": "2026-12-20T09:00"},
+    ),
+    R(
+        "GET",
+        "/aid/distributions/<int:distribution_id>",
+        "/aid/distributions/{distribution}",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/distributions/<int:distribution_id>/entitlements",
+        "/aid/distributions/{distribution}/entitlements",
+        AID_SHOW_PAGE,
+        form={"household_id": "{verified_household}"},
+        fresh="verified_household",
+        note="the page shows the new code once",
+    ),
+    R(
+        "POST",
+        "/aid/entitlements/<int:entitlement_id>/collect",
+        "/aid/entitlements/{entitlement}/collect",
+        AID_WRITE_PAGE,
+        form={"proof": "{code}"},
+        fresh="entitlement",
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/network",
+        "/aid/associations/{assoc}/network",
+        AID_WRITE_PAGE,
+        form=lambda role: {"opt_in": "1" if role == "coordinator" else "0"},
+        note="the coordinator joins the network check, the administrator leaves it",
+    ),
+    R(
+        "PUT",
+        "/api/v1/associations/<int:association_id>/network",
+        "/api/v1/associations/{assoc}/network",
+        AID_API,
+        extra={"json_by_role": lambda role: {"opt_in": role == "coordinator"}},
+    ),
+    # API
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/households",
+        "/api/v1/associations/{assoc}/households",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/households",
+        "/api/v1/associations/{assoc}/households",
+        AID_CREATE_API,
+        extra={"json_by_role": _aid_household_json},
+    ),
+    R("GET", "/api/v1/households/<int:household_id>", "/api/v1/households/{household}", AID_API),
+    R(
+        "GET",
+        "/api/v1/households/<int:household_id>",
+        "/api/v1/households/{household}?include=personal&purpose=appel",
+        AID_API,
+        variant="personal fields",
+    ),
+    R(
+        "POST",
+        "/api/v1/households/<int:household_id>/verify",
+        "/api/v1/households/{household}/verify",
+        AID_API,
+        json={"method": "document_seen"},
+        fresh="household",
+    ),
+    R(
+        "GET",
+        "/api/v1/duplicate-cases",
+        "/api/v1/duplicate-cases?association_id={assoc}",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/duplicate-cases/<int:case_id>/decide",
+        "/api/v1/duplicate-cases/{dup_case}/decide",
+        AID_API,
+        json={"decision": "duplicate", "reason": "même famille"},
+        fresh="dup_case",
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/stock-movements",
+        "/api/v1/associations/{assoc}/stock-movements",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/stock-movements",
+        "/api/v1/associations/{assoc}/stock-movements",
+        AID_CREATE_API,
+        json={"kind": "purchase", "quantity": 3, "item_name": "Tente", "location_name": "Local"},
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/stock",
+        "/api/v1/associations/{assoc}/stock",
+        AID_API,
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/distributions",
+        "/api/v1/associations/{assoc}/distributions",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/distributions",
+        "/api/v1/associations/{assoc}/distributions",
+        AID_CREATE_API,
+        json=AID_DISTRIBUTION,
+    ),
+    R(
+        "POST",
+        "/api/v1/distributions/<int:distribution_id>/entitlements",
+        "/api/v1/distributions/{distribution}/entitlements",
+        AID_CREATE_API,
+        json={"household_id": "{verified_household}"},
+        fresh="verified_household",
+    ),
+    R(
+        "POST",
+        "/api/v1/entitlements/<int:entitlement_id>/collect",
+        "/api/v1/entitlements/{entitlement}/collect",
+        AID_API,
+        json={"proof": "{code}"},
+        fresh="entitlement",
+    ),
+]
+
+
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
     if isinstance(value, str):
         if value.startswith("{") and value.endswith("}") and value[1:-1] in ids:

@@ -1,0 +1,280 @@
+"""JSON endpoints of aid (paths in API.md). Each write is one transaction; access first
+(:mod:`aid.access`), then the service; the page and the API of an action share its limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from aid import access, labels, queries, serialize, services
+from aid.models import Distribution
+from aid.schemas import (
+    CaseListArgsSchema,
+    CaseListSchema,
+    CaseOutSchema,
+    CollectSchema,
+    DecideSchema,
+    DistributionInSchema,
+    DistributionListSchema,
+    DistributionOutSchema,
+    EntitlementInSchema,
+    EntitlementOutSchema,
+    HouseholdInSchema,
+    HouseholdListArgsSchema,
+    HouseholdListSchema,
+    HouseholdOutSchema,
+    HouseholdReadArgsSchema,
+    MovementInSchema,
+    MovementListSchema,
+    MovementsOutSchema,
+    NetworkInSchema,
+    NetworkOutSchema,
+    SelfRegisterSchema,
+    StockSchema,
+    VerifySchema,
+)
+from app.accounts.auth import require_user
+from app.api import ApiError, PageArgsSchema, make_blueprint, not_found
+from app.db import transactional
+from app.limits import check, rate_limit
+from directory import get_association
+
+blp = make_blueprint("aid", __name__, "Aid: households, stock and distributions")
+
+
+def slot_message(distribution: Distribution, starts_at: Any, code: str) -> str:
+    """The SMS-ready text telling a household its slot and code."""
+    return str(
+        _(
+            "%(title)s: come on %(when)s at %(place)s with the code %(code)s.",
+            title=distribution.title,
+            when=format_datetime(starts_at, "short"),
+            place=distribution.place,
+            code=code,
+        )
+    )
+
+
+def _network(result: dict[str, str]) -> dict[str, str]:
+    message = labels.network_message(result)
+    return {**result, "message": message} if message else result
+
+
+@blp.route("/associations/<int:association_id>/network", methods=["PUT"])
+@rate_limit("aid_write")
+@blp.arguments(NetworkInSchema)
+@blp.response(200, NetworkOutSchema)
+@transactional
+def set_network(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Join or leave the cross-association check (it asks and answers, by tokens only)."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    return {"opt_in": services.set_network(actor, association, data["opt_in"])}
+
+
+@blp.route("/associations/<int:association_id>/households", methods=["GET"])
+@blp.arguments(HouseholdListArgsSchema, location="query")
+@blp.response(200, HouseholdListSchema)
+def list_households(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """The association's households: number, commune, size and status (no personal field)."""
+    access.staff_association(require_user(), association_id)
+    page = queries.households_page(
+        association_id, args.get("status"), args["page"], args["per_page"]
+    )
+    page["items"] = [serialize.household_item(h) for h in page["items"]]
+    return page
+
+
+@blp.route("/associations/<int:association_id>/households", methods=["POST"])
+@rate_limit("aid_register")
+@blp.arguments(HouseholdInSchema)
+@blp.response(201, HouseholdOutSchema)
+@transactional
+def register_household(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Register a household for the association (assisted); it waits for verification."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    row = services.register_household(actor, association, data, "assisted")
+    out = serialize.household(row, services.open_cases(row.id))
+    out["network_check"] = _network(services.network_check(actor, row, "registration"))
+    return out
+
+
+@blp.route("/households/self-register", methods=["POST"])
+@rate_limit("aid_self_register")
+@blp.arguments(SelfRegisterSchema)
+@blp.response(201, HouseholdOutSchema)
+@transactional
+def self_register(data: dict[str, Any]) -> dict[str, Any]:
+    """A person registers their own household with an association; it waits until someone
+    of the association verifies it."""
+    actor = require_user()
+    association = get_association(data.pop("association_id"))
+    if association is None:
+        raise not_found()
+    row = services.register_household(actor, association, data, "self")
+    return {"id": row.id, "number": row.number, "status": row.status}
+
+
+@blp.route("/households/<int:household_id>", methods=["GET"])
+@blp.arguments(HouseholdReadArgsSchema, location="query")
+@blp.response(200, HouseholdOutSchema)
+@transactional
+def get_household(args: dict[str, Any], household_id: int) -> dict[str, Any]:
+    """A household; personal fields only with ``include=personal&purpose=...`` (logged)."""
+    actor = require_user()
+    row = access.get_household(actor, household_id)
+    data = serialize.household(row, services.open_cases(row.id))
+    if args.get("include") == "personal":
+        check("aid_personal_read", actor.id)
+        data["personal"] = services.read_household_personal(actor, row, args.get("purpose", ""))
+    return data
+
+
+@blp.route("/households/<int:household_id>/verify", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(VerifySchema)
+@blp.response(200, HouseholdOutSchema)
+@transactional
+def verify_household(data: dict[str, Any], household_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = services.verify(actor, access.get_household(actor, household_id), data["method"])
+    return serialize.household(row, services.open_cases(row.id))
+
+
+@blp.route("/duplicate-cases", methods=["GET"])
+@blp.arguments(CaseListArgsSchema, location="query")
+@blp.response(200, CaseListSchema)
+def list_cases(args: dict[str, Any]) -> dict[str, Any]:
+    """The association's adjudication queue, each case side by side (no personal field)."""
+    access.staff_association(require_user(), args["association_id"])
+    page = queries.cases_page(
+        args["association_id"], args["status"], args["page"], args["per_page"]
+    )
+    found = queries.households_by_id(
+        {c.household_id for c in page["items"]} | {c.other_id for c in page["items"]}
+    )
+    page["items"] = [
+        serialize.case(c, found.get(c.household_id), found.get(c.other_id)) for c in page["items"]
+    ]
+    return page
+
+
+@blp.route("/duplicate-cases/<int:case_id>/decide", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(DecideSchema)
+@blp.response(200, CaseOutSchema)
+@transactional
+def decide_case(data: dict[str, Any], case_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = services.decide(actor, access.get_case(actor, case_id), data["decision"], data["reason"])
+    found = queries.households_by_id([row.household_id, row.other_id])
+    return serialize.case(row, found.get(row.household_id), found.get(row.other_id))
+
+
+@blp.route("/associations/<int:association_id>/stock-movements", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, MovementListSchema)
+def list_movements(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """The ledger, newest first."""
+    access.staff_association(require_user(), association_id)
+    page = queries.movements_page(association_id, args["page"], args["per_page"])
+    page["items"] = [serialize.movement(m) for m in page["items"]]
+    return page
+
+
+@blp.route("/associations/<int:association_id>/stock-movements", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(MovementInSchema)
+@blp.response(201, MovementsOutSchema)
+@transactional
+def add_movement(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Append to the ledger; 409 ``insufficient_stock`` when it would go below zero."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    made = services.record_movement(actor, association, data)
+    return {"items": [serialize.movement(m) for m in made]}
+
+
+@blp.route("/associations/<int:association_id>/stock", methods=["GET"])
+@blp.response(200, StockSchema)
+def stock(association_id: int) -> dict[str, Any]:
+    """On-hand per item and location: the sums of the ledger."""
+    access.staff_association(require_user(), association_id)
+    return {"items": services.stock_lines(association_id)}
+
+
+@blp.route("/associations/<int:association_id>/distributions", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, DistributionListSchema)
+def list_distributions(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    access.staff_association(require_user(), association_id)
+    page = queries.distributions_page(association_id, args["page"], args["per_page"])
+    page["items"] = [serialize.distribution(d, services.slots_of(d.id)) for d in page["items"]]
+    return page
+
+
+@blp.route("/associations/<int:association_id>/distributions", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(DistributionInSchema)
+@blp.response(201, DistributionOutSchema)
+@transactional
+def schedule(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """Plan a distribution with its slots (409 ``authorization_required`` on a public site
+    without a valid distribution authorisation)."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    row = services.schedule(actor, association, data)
+    return serialize.distribution(row, services.slots_of(row.id))
+
+
+@blp.route("/distributions/<int:distribution_id>/entitlements", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(EntitlementInSchema)
+@blp.response(201, EntitlementOutSchema)
+@transactional
+def entitle(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
+    """A household's place in a slot and its one-time code (returned once)."""
+    actor = require_user()
+    distribution = access.get_distribution(actor, distribution_id)
+    row, code = services.entitle(actor, distribution, data["household_id"])
+    household = access.get_household(actor, row.household_id)
+    check_result = services.network_check(actor, household, "entitlement", distribution.category)
+    slot = next(s for s in services.slots_of(distribution.id) if s.id == row.slot_id)
+    return {
+        "id": row.id,
+        "distribution_id": row.distribution_id,
+        "household_id": row.household_id,
+        "slot_id": row.slot_id,
+        "slot_starts_at": slot.starts_at,
+        "status": row.status,
+        "code": code,
+        "message": slot_message(distribution, slot.starts_at, code),
+        "network_check": _network(check_result),
+    }
+
+
+@blp.route("/entitlements/<int:entitlement_id>/collect", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(CollectSchema)
+@blp.response(200, EntitlementOutSchema)
+@transactional
+def collect(data: dict[str, Any], entitlement_id: int) -> dict[str, Any]:
+    """Hand over against the code: 409 ``already_collected`` the second time, 409
+    ``slot_full`` past the slot's capacity."""
+    actor = require_user()
+    row = services.collect(
+        actor, access.get_entitlement(actor, entitlement_id), data["proof"], data["proxy_name"]
+    )
+    return {
+        "id": row.id,
+        "distribution_id": row.distribution_id,
+        "household_id": row.household_id,
+        "slot_id": row.slot_id,
+        "status": row.status,
+    }
+
+
+__all__ = ["ApiError", "blp"]
