@@ -51,6 +51,9 @@ RATE_LIMITS: dict[str, str] = {
     "blood_request": "3 per day",  # blood donation requests
     "offer_check": "60 per minute",  # the composer's live rule check
     "offer_claim": "20 per minute;100 per day",  # requests for offers and their answers
+    "expert_profile": "10 per minute;50 per day",  # expert profiles and availability
+    "expert_request": "10 per minute;30 per day",  # associations' requests for a specialist
+    "expert_answer": "30 per minute;200 per day",  # offers answered, answers, ratings, chats
     # an open feed (re)watching its filters, visitors included (then per address)
     "feed_watch": "120 per minute",
     "avatar": "10 per minute;30 per day",  # profile pictures (page and API)

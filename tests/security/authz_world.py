@@ -220,6 +220,8 @@ class World:
             return {"review_offer": make.offer(author, f"Première {make.serial()}", "review")}
         if kind in ("household", "verified_household", "dup_case", "entitlement"):
             return _aid_fresh(self, kind)
+        if kind in ("expert_request", "expert_taken", "expert_closed"):
+            return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
         if kind == "group":
             conversation = make.conversation(
                 self.user("assoc_admin"),
@@ -369,6 +371,64 @@ def _offers(member: User, outsider: User, coordinator: User) -> dict[str, Any]:
     }
 
 
+def _expert_request(coordinator: User, association_id: int, state: str) -> int:
+    """A request of the association, asked by its coordinator and offered to the expert (the
+    moderator); taken by them (``expert_taken``) and answered (``expert_closed``)."""
+    from experts import access as expert_access
+    from experts import services as expert_services
+
+    row = expert_services.ask(
+        coordinator,
+        {
+            "association_id": association_id,
+            "domain": "legal",
+            "mode": "question",
+            "language": "fr",
+            "title": f"Question juridique {make.serial()}",
+            "question": "Quels documents déposer après le renouvellement du bureau ?",
+        },
+    )
+    if state != "expert_request":
+        offer = expert_access.get_open_offer(row.id, _moderator_expert())
+        expert_services.accept(_moderator_expert(), offer)
+        if state == "expert_closed":
+            expert_services.close(_moderator_expert(), row, "Le PV de l'AG et la liste du bureau.")
+    db.session.commit()  # the test is the edge
+    return row.id
+
+
+def _moderator_expert() -> User:
+    found = db.session.scalar(select(User).where(User.username == "salma"))
+    assert found is not None
+    return found
+
+
+def _experts(moderator: User, coordinator: User, association_id: int) -> dict[str, Any]:
+    """The moderator is also an expert; the coordinator's requests in three states."""
+    from experts import services as expert_services
+
+    profile = expert_services.create_profile(
+        moderator,
+        {
+            "headline": "Avocate",
+            "domains": ["legal"],
+            "languages": ["fr", "ar"],
+            "modes": ["question"],
+            "remote": True,
+            "monthly_capacity": 20,
+            "no_fee": True,
+        },
+    )
+    db.session.commit()  # the test is the edge
+    return {
+        "expert": profile.id,
+        **{
+            kind: _expert_request(coordinator, association_id, kind)
+            for kind in ("expert_request", "expert_taken", "expert_closed")
+        },
+    }
+
+
 def build_world(app: Flask) -> World:
     load_reference_data()
     member = make.person("Mina member", username="mina")
@@ -423,6 +483,7 @@ def build_world(app: Flask) -> World:
     library = _library(assoc, assoc_admin, coordinator)
     offers = _offers(member, outsider, coordinator)
     aid = _aid(assoc, coordinator)
+    experts = _experts(moderator, coordinator, assoc.id)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
@@ -470,6 +531,7 @@ def build_world(app: Flask) -> World:
         **library,
         **offers,
         **aid,
+        **experts,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():

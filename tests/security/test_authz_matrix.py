@@ -1676,6 +1676,189 @@ def config(config: Config) -> Config:
     return replace(config, ratelimit_enabled=False)
 
 
+# The experts: everyone reads the directory and the profiles; an association's coordinators and
+# administrators ask in its name and follow its requests; the expert a request is offered to
+# (the moderator here) sees and answers it; the expert who took it closes it; the association
+# rates it; the chat is between the person who asked (the coordinator) and the expert.
+EXPERT_REQUEST_READ_API = by_role(401, 404, 404, 200, 200, 200, 200)
+EXPERT_REQUEST_READ_PAGE = by_role(LOGIN, 404, 404, 200, 200, 200, 200)
+EXPERT_ANSWER_API = by_role(401, 404, 404, 404, 404, 200, 404)
+EXPERT_ANSWER_PAGE = by_role(LOGIN, 404, 404, 404, 404, 302, 404)
+ASKERS_API = by_role(401, 403, 403, 201, 201, 403, 403)
+ASKERS_PAGE = by_role(LOGIN, 403, 403, 200, 200, 403, 403)
+
+
+def _expert_profile(role: str) -> dict[str, Any]:
+    return {
+        "headline": f"Comptable bénévole ({role})",
+        "domains": ["accounting"],
+        "languages": ["fr"],
+        "modes": ["question"],
+        "remote": True,
+        "monthly_capacity": 2,
+        "no_fee": True,
+    }
+
+
+def _expert_form(role: str) -> dict[str, Any]:
+    return {
+        "headline": f"Comptable bénévole ({role})",
+        "domains": "accounting",
+        "languages": "fr",
+        "modes": "question",
+        "remote": "y",
+        "monthly_capacity": "2",
+        "no_fee": "y",
+    }
+
+
+_ASK = {
+    "association_id": "{assoc}",
+    "domain": "legal",
+    "mode": "question",
+    "language": "fr",
+    "title": "Statuts à modifier",
+    "question": "Comment modifier nos statuts pour ajouter une activité ?",
+}
+
+ROWS += [
+    R("GET", "/experts", "/experts", EVERYBODY),
+    R("GET", "/experts/<int:profile_id>", "/experts/{expert}", EVERYBODY),
+    R("GET", "/experts/me", "/experts/me", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/experts/me",
+        "/experts/me",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form=_expert_form,
+    ),
+    R(
+        "POST",
+        "/experts/me/availability",
+        "/experts/me/availability",
+        by_role(LOGIN, 404, 404, 404, 404, 302, 404),
+        form={"available": "0"},
+    ),
+    R("GET", "/experts/ask", "/experts/ask", ASKERS_PAGE),
+    R(
+        "POST",
+        "/experts/ask",
+        "/experts/ask",
+        by_role(LOGIN, 403, 403, 302, 302, 403, 403),
+        form={**_ASK, "association_id": "{assoc}"},
+    ),
+    R("GET", "/experts/requests", "/experts/requests", SIGNED_IN_PAGE),
+    R("GET", "/experts/offers", "/experts/offers", SIGNED_IN_PAGE),
+    R("GET", "/experts/funnel", "/experts/funnel", PLATFORM_ADMIN_PAGE),
+    R(
+        "GET",
+        "/experts/requests/<int:consultation_id>",
+        "/experts/requests/{expert_request}",
+        EXPERT_REQUEST_READ_PAGE,
+    ),
+    R(
+        "POST",
+        "/experts/requests/<int:consultation_id>/<action>",
+        "/experts/requests/{expert_request}/accept",
+        EXPERT_ANSWER_PAGE,
+        form={},
+        fresh="expert_request",
+    ),
+    R(
+        "POST",
+        "/experts/requests/<int:consultation_id>/close",
+        "/experts/requests/{expert_taken}/close",
+        by_role(LOGIN, 404, 404, 403, 403, 302, 403),
+        form={"answer": "Une assemblée générale extraordinaire, puis le dépôt du PV."},
+        fresh="expert_taken",
+    ),
+    R(
+        "POST",
+        "/experts/requests/<int:consultation_id>/rate",
+        "/experts/requests/{expert_closed}/rate",
+        by_role(LOGIN, 404, 404, 302, 302, 403, 403),
+        form={"rating": "5"},
+        fresh="expert_closed",
+    ),
+    R("GET", "/api/v1/experts", "/api/v1/experts", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/experts",
+        "/api/v1/experts",
+        by_role(401, 201, 201, 201, 201, 409, 201),
+        extra={"json_by_role": _expert_profile},
+    ),
+    R(
+        "GET",
+        "/api/v1/experts/me",
+        "/api/v1/experts/me",
+        by_role(401, 404, 404, 404, 404, 200, 404),
+    ),
+    R(
+        "PATCH",
+        "/api/v1/experts/me",
+        "/api/v1/experts/me",
+        by_role(401, 404, 404, 404, 404, 200, 404),
+        json={"monthly_capacity": 7},
+    ),
+    R("GET", "/api/v1/experts/<int:profile_id>", "/api/v1/experts/{expert}", EVERYBODY),
+    R("GET", "/api/v1/experts/funnel", "/api/v1/experts/funnel", PLATFORM_ADMIN_API),
+    R("GET", "/api/v1/consultations", "/api/v1/consultations", SIGNED_IN_API),
+    R("POST", "/api/v1/consultations", "/api/v1/consultations", ASKERS_API, json=_ASK),
+    R(
+        "GET",
+        "/api/v1/consultations/<int:consultation_id>",
+        "/api/v1/consultations/{expert_request}",
+        EXPERT_REQUEST_READ_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/accept",
+        "/api/v1/consultations/{expert_request}/accept",
+        EXPERT_ANSWER_API,
+        fresh="expert_request",
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/decline",
+        "/api/v1/consultations/{expert_request}/decline",
+        EXPERT_ANSWER_API,
+        json={"message": "Pas disponible ce mois-ci"},
+        fresh="expert_request",
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/close",
+        "/api/v1/consultations/{expert_taken}/close",
+        by_role(401, 404, 404, 403, 403, 200, 403),
+        json={"answer": "Une assemblée générale extraordinaire, puis le dépôt du PV."},
+        fresh="expert_taken",
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/rate",
+        "/api/v1/consultations/{expert_closed}/rate",
+        by_role(401, 404, 404, 200, 200, 403, 403),
+        json={"rating": 4, "endorse": True},
+        fresh="expert_closed",
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/cancel",
+        "/api/v1/consultations/{expert_request}/cancel",
+        by_role(401, 404, 404, 200, 200, 403, 403),
+        fresh="expert_request",
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/conversation",
+        "/api/v1/consultations/{expert_taken}/conversation",
+        by_role(401, 404, 404, 200, 403, 200, 403),
+        fresh="expert_taken",
+    ),
+]
+
+
 @pytest.fixture
 def world(app: Flask) -> World:
     return build_world(app)

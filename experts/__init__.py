@@ -1,0 +1,39 @@
+"""Experts: specialists who help associations for free (a question, a one-hour session, a
+scoped project), requests matched to them one at a time, consultations closed and rated.
+
+Public API: ``register(app)``. Everything else is internal; other packages never import
+experts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def register(app: Flask) -> None:
+    """Mount the API, the pages, the hand-over job (48 h without an answer) and the demo."""
+    from app.api import api
+    from app.cli import add_demo_loader
+    from app.jobs import register_job
+    from app.plugins import registry
+    from experts import api as endpoints
+    from experts import demo, routes, services
+
+    api.register_blueprint(endpoints.blp)
+    app.register_blueprint(routes.bp)
+    registry(app).nav_links.append((55, "experts.directory", lambda: str(_l("Experts"))))
+    registry(app).nav_icons["experts.directory"] = "person-badge"
+    add_demo_loader(app, 55, "experts", demo.load_demo_experts)
+    register_job(
+        app,
+        "experts.handover",
+        dt.timedelta(minutes=15),
+        services.expire_offers,
+        "offer requests unanswered for 48 hours to the next expert",
+    )
+
+
+__all__ = ["register"]

@@ -1,0 +1,157 @@
+"""Experts tables: specialists' profiles, associations' requests for help (consultations) and
+the offers of a request made to one expert after another."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import db, utcnow
+
+#: Fields of expertise (labels in :mod:`experts.labels`).
+DOMAINS = (
+    "legal",
+    "accounting",
+    "fundraising",
+    "monitoring_evaluation",
+    "psychosocial",
+    "it",
+    "communication",
+    "project_management",
+)
+#: How an expert helps: one written question, a one-hour session, a scoped project.
+MODES = ("question", "session", "project")
+#: Languages an expert works in (Amazigh as ``zgh``).
+LANGUAGES = ("ar", "fr", "en", "zgh")
+#: A request: looking for an expert (``offered``), taken (``accepted``), answered
+#: (``closed``), rated by the association (``rated``); ``unmatched`` when no expert is left,
+#: ``cancelled`` by the association.
+STATUSES = ("offered", "accepted", "closed", "rated", "unmatched", "cancelled")
+OFFER_STATUSES = ("open", "accepted", "declined", "expired", "withdrawn")
+
+HEADLINE_MAX = 160
+BIO_MAX = 2000
+CONFLICTS_MAX = 1000
+TITLE_MAX = 160
+QUESTION_MAX = 4000
+ANSWER_MAX = 6000
+FEEDBACK_MAX = 1000
+CAPACITY_MAX = 20
+
+
+class ExpertProfile(db.Model):  # type: ignore[name-defined]
+    """A specialist who gives associations free help, within a monthly capacity.
+
+    ``load_month``/``load_count``: consultations taken in that month (``YYYY-MM``), raised by
+    a conditional UPDATE so that two acceptances racing for the last place cannot both win."""
+
+    __tablename__ = "expert_profiles"
+    __table_args__ = (
+        CheckConstraint(
+            f"monthly_capacity >= 1 AND monthly_capacity <= {CAPACITY_MAX}",
+            name="capacity_range",
+        ),
+        CheckConstraint("load_count >= 0", name="load_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    headline: Mapped[str] = mapped_column(String(HEADLINE_MAX), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    remote: Mapped[bool] = mapped_column(Boolean, default=True)
+    modes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    monthly_capacity: Mapped[int] = mapped_column(Integer, default=2)
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: when the expert signed the statement: free help, no fee, conflicts of interest declared
+    no_fee_signed_at: Mapped[dt.datetime] = mapped_column()
+    conflicts: Mapped[str] = mapped_column(Text, default="")
+    load_month: Mapped[str] = mapped_column(String(7), default="")
+    load_count: Mapped[int] = mapped_column(Integer, default=0)
+    endorsements: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def taken(self, month: str) -> int:
+        return self.load_count if self.load_month == month else 0
+
+    def capacity_left(self, month: str) -> int:
+        return max(0, self.monthly_capacity - self.taken(month))
+
+
+class Consultation(db.Model):  # type: ignore[name-defined]
+    """An association's request for a specialist's help, and what became of it."""
+
+    __tablename__ = "expert_consultations"
+    __table_args__ = (
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    domain: Mapped[str] = mapped_column(String(32), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="SET NULL"))
+    remote_ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    question: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="offered", index=True)
+    #: the expert (profile) who accepted it
+    expert_id: Mapped[int | None] = mapped_column(
+        ForeignKey("expert_profiles.id", ondelete="SET NULL"), index=True
+    )
+    matched_at: Mapped[dt.datetime | None] = mapped_column()
+    accepted_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    answer: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    endorsed: Mapped[bool] = mapped_column(Boolean, default=False)
+    rated_at: Mapped[dt.datetime | None] = mapped_column()
+    conversation_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ConsultationOffer(db.Model):  # type: ignore[name-defined]
+    """A request offered to one expert: answered (accepted, declined), or passed on to the
+    next match when unanswered for 48 hours (``expired``) or when the expert became
+    unavailable (``withdrawn``). An expert is offered a request once."""
+
+    __tablename__ = "expert_offers"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "expert_id", name="uq_expert_offers_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_consultations.id", ondelete="CASCADE"), index=True
+    )
+    expert_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_profiles.id", ondelete="CASCADE"), index=True
+    )
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column()
