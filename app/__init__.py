@@ -15,7 +15,15 @@ from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackErro
 from app.config import Config
 
 #: Feature packages, in dependency order; each exposes ``register(app)``.
-FEATURES = ("directory", "library", "forums", "messaging", "projects", "offers")
+FEATURES = (
+    "directory",
+    "library",
+    "forums",
+    "messaging",
+    "projects",
+    "offers",
+    "volunteering",
+)
 
 migrate = Migrate()
 log = logging.getLogger("jam3ia")

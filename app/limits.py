@@ -51,6 +51,9 @@ RATE_LIMITS: dict[str, str] = {
     "blood_request": "3 per day",  # blood donation requests
     "offer_check": "60 per minute",  # the composer's live rule check
     "offer_claim": "20 per minute;100 per day",  # requests for offers and their answers
+    # calls for volunteers, applications and their answers, hours, certificates (page and API)
+    "volunteer_write": "30 per minute;300 per day",
+    "volunteer_shift": "30 per minute",  # shift sign-ups, cancels, check-in/out, no-shows
     # an open feed (re)watching its filters, visitors included (then per address)
     "feed_watch": "120 per minute",
     "avatar": "10 per minute;30 per day",  # profile pictures (page and API)

@@ -1,7 +1,8 @@
 """Directory: associations by field, place and size; memberships; reference data.
 
 Public API (the only names other features may import, see docs/architecture.md):
-``ROLES``, ``Association``, ``Field``, ``City``, ``Province`` (reference data, read only),
+``ROLES``, ``Association``, ``Field``, ``City``, ``Province``, ``Region`` (reference data, read
+only),
 ``MembershipInfo``, ``get_association``, ``approved_association_roles``,
 ``get_associations``, ``membership_role``, ``user_memberships``, ``association_member_ids``,
 ``member_ids_select``,
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from directory.models import ROLES, Association, City, Field, Province
+from directory.models import ROLES, Association, City, Field, Province, Region
 from directory.queries import (
     MembershipInfo,
     approved_association_roles,
@@ -47,6 +48,7 @@ __all__ = [
     "Field",
     "MembershipInfo",
     "Province",
+    "Region",
     "approved_association_roles",
     "association_member_ids",
     "get_association",

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = ("directory", "forums", "library", "messaging", "offers", "projects")
+FEATURES = (
+    "directory",
+    "forums",
+    "library",
+    "messaging",
+    "offers",
+    "projects",
+    "volunteering",
+)
 #: Packages that keep the transaction rule: the features and the core's accounts.
 TRANSACTIONAL = (*FEATURES, "app/accounts")
 
