@@ -12,6 +12,8 @@ from typing import Any
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.plugins import ProfileAction
+
 
 def register(app: Flask) -> None:
     """Mount the API, the pages, the retention rules and the demo loader."""
@@ -45,8 +47,6 @@ def register(app: Flask) -> None:
 
 def _self_register_action(association_id: int, viewer: Any) -> Any:
     """ "Register my household" on an association's page, for anyone signed in."""
-    from app.plugins import ProfileAction
-
     if viewer is None:
         return None
     return ProfileAction(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 STATUS = {
@@ -109,8 +110,6 @@ def label(table: dict[str, Any], code: str | None) -> str:
 
 def network_message(result: dict[str, str]) -> str:
     """The cross-association check's answer in words (category and month only)."""
-    from flask_babel import gettext as _
-
     status = result.get("status")
     if status == "served":
         return str(

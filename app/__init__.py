@@ -15,7 +15,17 @@ from sqlalchemy.exc import InterfaceError, OperationalError, PendingRollbackErro
 from app.config import Config
 
 #: Feature packages, in dependency order; each exposes ``register(app)``.
-FEATURES = ("directory", "library", "forums", "messaging", "projects", "offers", "aid", "experts")
+FEATURES = (
+    "directory",
+    "library",
+    "forums",
+    "messaging",
+    "projects",
+    "offers",
+    "aid",
+    "volunteering",
+    "experts",
+)
 
 migrate = Migrate()
 log = logging.getLogger("jam3ia")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,12 +34,14 @@ from app.search.arabic import normalize_arabic
 from app.search.latin import fold_accents
 
 __all__ = [
+    "LINK_PATTERNS",
     "Folded",
     "Hit",
     "Rule",
     "RuleSet",
     "arabic",
     "fold",
+    "phone_spans",
     "words",
 ]
 
@@ -221,3 +223,51 @@ class RuleSet:
 def blocking(hits: Iterable[Hit]) -> bool:
     """Whether any hit refuses the post."""
     return any(hit.action == BLOCK for hit in hits)
+
+
+# --- building blocks several rule sets share (each says why in its own words) ---------------
+
+
+def phone_spans(folded: Folded) -> Iterator[tuple[int, int]]:
+    """Moroccan phone numbers in ``folded``, written out, spaced, masked or spelled in words
+    (a detector for the rules that keep contact on the platform)."""
+    text = folded.text
+    for match in re.finditer(r"[+(]?\d[\dx*\s.\-/()]{2,30}", text):
+        run = match.group().rstrip(" .-/()")
+        digits = re.sub(r"[^\dx*]", "", run)
+        plain = digits.replace("x", "").replace("*", "")
+        masked = len(digits) - len(plain)
+        end = match.start() + len(run)
+        if masked == 0:
+            local = re.sub(r"^(?:00212|212)", "0", plain)
+            if (len(local) >= 10 and re.match(r"0[5-7]", local)) or (
+                len(plain) == 9 and plain[0] in "67" and local == plain and " " in run
+            ):
+                yield match.start(), end
+        elif masked >= 2 and re.match(r"0?[5-7]", digits) and plain.startswith(("05", "06", "07")):
+            yield match.start(), end
+    spelled = (
+        r"(?<!\w)(?:zero|zéro|ziro|zirou|sifr|صفر|زيرو|زيرou)\s*"
+        r"(?:six|sept|cinq|sitta|sita|stta|seb3a|sb3a|khamsa|سته|سبعه|خمسه|5|6|7)(?!\w)"
+    )
+    for match in re.finditer(spelled, text):
+        yield match.span()
+
+
+#: Links, web addresses and social-media handles, spaced or spelled out to dodge a filter.
+LINK_PATTERNS = (
+    r"https?\s*:\s*/\s*/",
+    r"(?<!\w)w\s*w\s*w\s*(?:\.|dot|point|نقطه)",
+    r"(?<![\w@])[a-z0-9][a-z0-9\-]*(?:\.|\s*[\[(]\.[\])]\s*|[\s(\[]+(?:dot|point|نقطه)[\s)\]]+)"
+    r"(?:com|ma|net|org|fr|ly|me|io|co|info|biz|tv|app|shop|store|link|gl|be)(?![\w.])",
+    r"(?<![\w.])@[a-z0-9_][a-z0-9_.]{2,}",
+    # the networks' own names, even with spaces around the dot ("facebook . com / page")
+    r"(?<!\w)(?:facebook|fb|instagram|tiktok|youtube|youtu|twitter|whatsapp|wa|telegram|t|m)"
+    r"\s*\.\s*(?:com|me|be|ly)(?!\w)",
+    words(
+        r"(?:lien|link|lian)\s+(?:en|in|f|fi|dans\s+(?:la|ma)?)\s*bio",
+        r"clique[zr]?\s+(?:sur\s+)?(?:le\s+)?lien",
+        r"bio\s+(?:dyali|dyalna)",
+    ),
+    arabic("رابط", "لينك"),
+)

@@ -14,14 +14,11 @@ Bump :data:`VERSION` when a rule changes: a post's review records the version th
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.api import ApiError
-from app.rules import BLOCK, Folded, Hit, Rule, RuleSet, arabic, words
+from app.rules import BLOCK, LINK_PATTERNS, Hit, Rule, RuleSet, arabic, phone_spans, words
 
 VERSION = 2
 
@@ -38,47 +35,6 @@ _GIVING_VERBS = (
     r"nkhdem|n9ra|nqra|nwarri|nfid|nfaked|n9tasem|nchark|nsahem"
 )
 
-
-def _phones(folded: Folded) -> Iterator[tuple[int, int]]:
-    text = folded.text
-    for match in re.finditer(r"[+(]?\d[\dx*\s.\-/()]{2,30}", text):
-        run = match.group().rstrip(" .-/()")
-        digits = re.sub(r"[^\dx*]", "", run)
-        plain = digits.replace("x", "").replace("*", "")
-        masked = len(digits) - len(plain)
-        end = match.start() + len(run)
-        if masked == 0:
-            local = re.sub(r"^(?:00212|212)", "0", plain)
-            if (len(local) >= 10 and re.match(r"0[5-7]", local)) or (
-                len(plain) == 9 and plain[0] in "67" and local == plain and " " in run
-            ):
-                yield match.start(), end
-        elif masked >= 2 and re.match(r"0?[5-7]", digits) and plain.startswith(("05", "06", "07")):
-            yield match.start(), end
-    spelled = (
-        r"(?<!\w)(?:zero|zéro|ziro|zirou|sifr|صفر|زيرو|زيرou)\s*"
-        r"(?:six|sept|cinq|sitta|sita|stta|seb3a|sb3a|khamsa|سته|سبعه|خمسه|5|6|7)(?!\w)"
-    )
-    for match in re.finditer(spelled, text):
-        yield match.span()
-
-
-_LINK_PATTERNS = (
-    r"https?\s*:\s*/\s*/",
-    r"(?<!\w)w\s*w\s*w\s*(?:\.|dot|point|نقطه)",
-    r"(?<![\w@])[a-z0-9][a-z0-9\-]*(?:\.|\s*[\[(]\.[\])]\s*|[\s(\[]+(?:dot|point|نقطه)[\s)\]]+)"
-    r"(?:com|ma|net|org|fr|ly|me|io|co|info|biz|tv|app|shop|store|link|gl|be)(?![\w.])",
-    r"(?<![\w.])@[a-z0-9_][a-z0-9_.]{2,}",
-    # the networks' own names, even with spaces around the dot ("facebook . com / page")
-    r"(?<!\w)(?:facebook|fb|instagram|tiktok|youtube|youtu|twitter|whatsapp|wa|telegram|t|m)"
-    r"\s*\.\s*(?:com|me|be|ly)(?!\w)",
-    words(
-        r"(?:lien|link|lian)\s+(?:en|in|f|fi|dans\s+(?:la|ma)?)\s*bio",
-        r"clique[zr]?\s+(?:sur\s+)?(?:le\s+)?lien",
-        r"bio\s+(?:dyali|dyalna)",
-    ),
-    arabic("رابط", "لينك"),
-)
 
 RULES = RuleSet(
     "offers",
@@ -388,7 +344,7 @@ RULES = RuleSet(
             "LINK",
             BLOCK,
             _l("Links and social media handles are not allowed: people contact you here."),
-            patterns=_LINK_PATTERNS,
+            patterns=LINK_PATTERNS,
             examples={
                 "ar": ("للتسجيل ادخلوا على الرابط www.example.ma",),
                 "darija": ("تواصلو معايا فالانستا @karima_help",),
@@ -403,7 +359,7 @@ RULES = RuleSet(
                 "Phone numbers are not shown: once you accept a request, you and that person "
                 "talk through the platform."
             ),
-            detector=_phones,
+            detector=phone_spans,
             examples={
                 "ar": ("للتواصل ٠٦١٢٣٤٥٦٧٨",),
                 "darija": ("عيطو ليا 06 12 34 56 78",),

@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = ("directory", "forums", "library", "messaging", "offers", "projects")
+FEATURES = (
+    "aid",
+    "directory",
+    "experts",
+    "forums",
+    "library",
+    "messaging",
+    "offers",
+    "projects",
+    "volunteering",
+)
 #: Packages that keep the transaction rule: the features and the core's accounts.
 TRANSACTIONAL = (*FEATURES, "app/accounts")
 

@@ -222,6 +222,8 @@ class World:
             return _aid_fresh(self, kind)
         if kind in ("expert_request", "expert_taken", "expert_closed"):
             return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
+        if kind.startswith("vol_"):
+            return _fresh_volunteering(kind, self.ids["assoc"], self.user("coordinator"), member)
         if kind == "group":
             conversation = make.conversation(
                 self.user("assoc_admin"),
@@ -429,6 +431,130 @@ def _experts(moderator: User, coordinator: User, association_id: int) -> dict[st
     }
 
 
+def _vol_opportunity(assoc_id: int, coordinator: User, *, started: bool = False) -> Any:
+    """A call for volunteers of A by its coordinator: one role, one shift (in ten days, or
+    started ten minutes ago)."""
+    from volunteering import services as vol_services
+
+    now = dt.datetime.now(dt.UTC)
+    start = now - dt.timedelta(minutes=10) if started else now + dt.timedelta(days=10)
+    made = vol_services.publish(
+        coordinator,
+        {
+            "association_id": assoc_id,
+            "title": f"Chantier solidaire {make.serial()}",
+            "description": "Peinture d'une école du douar, repas pris en charge.",
+            "skills": ["construction"],
+            "city_id": make.city_id("taroudant"),
+            "starts_on": now.date(),
+            "ends_on": now.date() + dt.timedelta(days=20),
+            "min_age": 18,
+            "roles": [{"title": "Peinture", "quota": 50}],
+            "shifts": []
+            if started
+            else [{"starts_at": start, "ends_at": start + dt.timedelta(hours=4), "capacity": 50}],
+        },
+    )
+    if started:
+        from volunteering.models import Shift
+
+        db.session.add(
+            Shift(
+                opportunity_id=made.id,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=4),
+                capacity=50,
+            )
+        )
+    db.session.flush()
+    return made
+
+
+def _vol_accepted(opportunity: Any, coordinator: User, who: User) -> Any:
+    from volunteering import services as vol_services
+
+    row = vol_services.apply(who, opportunity, {})
+    return vol_services.answer(coordinator, row, opportunity, "accept")
+
+
+def _vol_shift(opportunity: Any) -> Any:
+    from volunteering.models import Shift
+
+    return db.session.scalar(select(Shift).where(Shift.opportunity_id == opportunity.id))
+
+
+def _vol_worked(assoc_id: int, opportunity: Any, member: User) -> Any:
+    from volunteering.models import Hours
+
+    hours = Hours(
+        volunteer_id=member.id,
+        association_id=assoc_id,
+        opportunity_id=opportunity.id,
+        minutes=240,
+        worked_on=dt.date(2026, 5, 2),
+    )
+    db.session.add(hours)
+    db.session.flush()
+    return hours
+
+
+def _volunteering(assoc_id: int, coordinator: User, member: User) -> dict[str, Any]:
+    """Volunteering: a call of A; the member (an adult volunteer with an emergency contact)
+    accepted to it, signed up for its shift, with verified hours and a certificate."""
+    from volunteering import services as vol_services
+
+    vol_services.save_profile(
+        member, {"birth_year": 1990, "emergency_contact": "SECRET-EMERGENCY-CONTACT"}
+    )
+    opportunity = _vol_opportunity(assoc_id, coordinator)
+    application = _vol_accepted(opportunity, coordinator, member)
+    shift = _vol_shift(opportunity)
+    signup = vol_services.sign_up(member, shift, opportunity)
+    hours = _vol_worked(assoc_id, opportunity, member)
+    vol_services.verify_hours(coordinator, hours)
+    certificate = vol_services.issue_certificate(member, assoc_id)
+    db.session.commit()
+    return {
+        "vol_opp": opportunity.id,
+        "vol_app": application.id,
+        "vol_shift": shift.id,
+        "vol_signup": signup.id,
+        "vol_cert": certificate.id,
+        "vol_code": certificate.code,
+    }
+
+
+def _fresh_volunteering(
+    kind: str, assoc_id: int, coordinator: User, member: User
+) -> dict[str, Any]:
+    """A new volunteering object of ``kind`` for one role's attempt."""
+    from volunteering import services as vol_services
+    from volunteering.models import Signup
+
+    opportunity = _vol_opportunity(assoc_id, coordinator, started=kind == "vol_live_signup")
+    out: dict[str, Any] = {"vol_opp": opportunity.id}
+    if kind == "vol_application":
+        applicant = make.person()
+        vol_services.save_profile(applicant, {"birth_year": 1992})
+        out["vol_application"] = vol_services.apply(applicant, opportunity, {}).id
+    elif kind in ("vol_shift", "vol_signup", "vol_live_signup"):
+        _vol_accepted(opportunity, coordinator, member)
+        shift = _vol_shift(opportunity)
+        out["vol_shift"] = shift.id
+        if kind == "vol_signup":
+            out["vol_signup"] = vol_services.sign_up(member, shift, opportunity).id
+        elif kind == "vol_live_signup":
+            row = Signup(shift_id=shift.id, volunteer_id=member.id)
+            db.session.add(row)
+            shift.taken = 1
+            db.session.flush()
+            out["vol_signup"] = row.id
+    elif kind == "vol_hours":
+        out["vol_hours"] = _vol_worked(assoc_id, opportunity, member).id
+    db.session.commit()
+    return out
+
+
 def build_world(app: Flask) -> World:
     load_reference_data()
     member = make.person("Mina member", username="mina")
@@ -484,6 +610,7 @@ def build_world(app: Flask) -> World:
     offers = _offers(member, outsider, coordinator)
     aid = _aid(assoc, coordinator)
     experts = _experts(moderator, coordinator, assoc.id)
+    volunteering = _volunteering(assoc.id, coordinator, member)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
@@ -532,6 +659,7 @@ def build_world(app: Flask) -> World:
         **offers,
         **aid,
         **experts,
+        **volunteering,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():

@@ -2215,6 +2215,216 @@ ROWS += [
     ),
 ]
 
+# Volunteering: anyone reads the calls and verifies a certificate; the association's
+# coordinators and administrators (and platform administrators) publish, answer, verify hours
+# and read an accepted volunteer's emergency contact; a sign-up, its hours and certificate are
+# the volunteer's and the association's. The member is the volunteer of this world.
+VOL_MANAGERS_API = by_role(401, 403, 403, 200, 200, 403, 200)
+VOL_MANAGED_API = by_role(401, 404, 403, 200, 200, 404, 200)  # the volunteer sees, may not act
+VOL_OWN_OR_MANAGED_PAGE = by_role(LOGIN, 404, 200, 200, 200, 404, 200)
+
+ROWS += [
+    R("GET", "/api/v1/opportunities", "/api/v1/opportunities", EVERYBODY),
+    R(
+        "POST",
+        "/api/v1/opportunities",
+        "/api/v1/opportunities",
+        by_role(401, 403, 403, 201, 201, 403, 201),
+        json={
+            "association_id": "{assoc}",
+            "title": "Nettoyage de la plage",
+            "description": "Ramassage des déchets avec les enfants du quartier.",
+            "city_id": "{city_agadir}",
+            "starts_on": "2030-01-10",
+            "ends_on": "2030-01-12",
+            "roles": [{"title": "Ramassage", "quota": 10}],
+        },
+        note="ids are filled as strings: the schema reads them as ids",
+    ),
+    R(
+        "GET",
+        "/api/v1/opportunities/<int:opportunity_id>",
+        "/api/v1/opportunities/{vol_opp}",
+        EVERYBODY,
+    ),
+    R(
+        "PATCH",
+        "/api/v1/opportunities/<int:opportunity_id>",
+        "/api/v1/opportunities/{vol_opp}",
+        VOL_MANAGERS_API,
+        json={"title": "Chantier solidaire à Taroudant"},
+        fresh="vol_opp",
+        note="a public call: others see it (403), only its association edits it",
+    ),
+    R(
+        "GET",
+        "/api/v1/opportunities/<int:opportunity_id>/applications",
+        "/api/v1/opportunities/{vol_opp}/applications",
+        VOL_MANAGERS_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/opportunities/<int:opportunity_id>/applications",
+        "/api/v1/opportunities/{vol_opp}/applications",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        json={},
+        fresh="vol_opp",
+    ),
+    R(
+        "POST",
+        "/api/v1/applications/<int:application_id>/<action>",
+        "/api/v1/applications/{vol_application}/accept",
+        by_role(401, 404, 404, 200, 200, 404, 200),
+        fresh="vol_application",
+        note="another person's application: only the association sees and answers it",
+    ),
+    R(
+        "GET",
+        "/api/v1/applications/<int:application_id>/emergency-contact",
+        "/api/v1/applications/{vol_app}/emergency-contact?purpose=authz",
+        VOL_MANAGED_API,
+        note="the member's own application: the contact is for the association (logged)",
+    ),
+    R(
+        "POST",
+        "/api/v1/shifts/<int:shift_id>/signups",
+        "/api/v1/shifts/{vol_shift}/signups",
+        by_role(401, 403, 201, 403, 403, 403, 403),
+        fresh="vol_shift",
+        note="accepted volunteers only (the member)",
+    ),
+    R(
+        "DELETE",
+        "/api/v1/signups/<int:signup_id>",
+        "/api/v1/signups/{vol_signup}",
+        by_role(401, 404, 200, 403, 403, 404, 403),
+        fresh="vol_signup",
+        note="the volunteer cancels; the association sees the sign-up but does not cancel it",
+    ),
+    R(
+        "POST",
+        "/api/v1/signups/<int:signup_id>/<action>",
+        "/api/v1/signups/{vol_signup}/check-in",
+        by_role(401, 404, 200, 200, 200, 404, 200),
+        fresh="vol_live_signup",
+    ),
+    R(
+        "POST",
+        "/api/v1/hours/<int:hours_id>/verify",
+        "/api/v1/hours/{vol_hours}/verify",
+        VOL_MANAGED_API,
+        json={},
+        fresh="vol_hours",
+        note="the member's hours: the association verifies them, never the volunteer",
+    ),
+    R(
+        "POST",
+        "/api/v1/certificates",
+        "/api/v1/certificates",
+        by_role(401, 422, 201, 422, 422, 422, 422),
+        json={"association_id": "{assoc}"},
+        note="only from one's own verified hours (the member has some)",
+    ),
+    R(
+        "GET",
+        "/api/v1/certificates/verify/<code>",
+        "/api/v1/certificates/verify/{vol_code}",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/api/v1/me/volunteer",
+        "/api/v1/me/volunteer",
+        by_role(401, 404, 200, 404, 404, 404, 404),
+    ),
+    R(
+        "PUT",
+        "/api/v1/me/volunteer",
+        "/api/v1/me/volunteer",
+        by_role(401, 200, 200, 200, 200, 200, 200),
+        json={"availability": "Le week-end", "skills": ["teaching"]},
+    ),
+    R("GET", "/volunteering", "/volunteering", EVERYBODY),
+    R("GET", "/volunteering/<int:opportunity_id>", "/volunteering/{vol_opp}", EVERYBODY),
+    R(
+        "POST",
+        "/volunteering/<int:opportunity_id>/apply",
+        "/volunteering/{vol_opp}/apply",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"message": "Disponible le samedi"},
+        fresh="vol_opp",
+    ),
+    R(
+        "POST",
+        "/volunteering/shifts/<int:shift_id>/signup",
+        "/volunteering/shifts/{vol_shift}/signup",
+        by_role(LOGIN, Same(302), 302, Same(302), Same(302), Same(302), Same(302)),
+        form={},
+        fresh="vol_shift",
+        note="refused with a flash for anyone not accepted",
+    ),
+    R(
+        "POST",
+        "/volunteering/signups/<int:signup_id>/<action>",
+        "/volunteering/signups/{vol_signup}/check-in",
+        by_role(LOGIN, 404, 302, 302, 302, 404, 302),
+        form={},
+        fresh="vol_live_signup",
+    ),
+    R("GET", "/volunteering/mine", "/volunteering/mine", SIGNED_IN_PAGE),
+    R("GET", "/volunteering/profile", "/volunteering/profile", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/volunteering/profile",
+        "/volunteering/profile",
+        by_role(LOGIN, 302, 302, 302, 302, 302, 302),
+        form={"availability": "Le soir", "visibility": "network"},
+    ),
+    R(
+        "GET",
+        "/volunteering/associations/<int:association_id>/queue",
+        "/volunteering/associations/{assoc}/queue",
+        by_role(LOGIN, 403, 403, 200, 200, 403, 200),
+    ),
+    R(
+        "POST",
+        "/volunteering/applications/<int:application_id>/<action>",
+        "/volunteering/applications/{vol_application}/accept",
+        by_role(LOGIN, 404, 404, 302, 302, 404, 302),
+        form={},
+        fresh="vol_application",
+    ),
+    R(
+        "POST",
+        "/volunteering/hours/<int:hours_id>/verify",
+        "/volunteering/hours/{vol_hours}/verify",
+        by_role(LOGIN, 404, Same(302), 302, 302, 404, 302),
+        form={},
+        fresh="vol_hours",
+    ),
+    R(
+        "POST",
+        "/volunteering/certificates",
+        "/volunteering/certificates",
+        by_role(LOGIN, Same(302), 302, Same(302), Same(302), Same(302), Same(302)),
+        form={"association_id": "{assoc}"},
+    ),
+    R(
+        "GET",
+        "/volunteering/certificates/<int:certificate_id>.pdf",
+        "/volunteering/certificates/{vol_cert}.pdf",
+        VOL_OWN_OR_MANAGED_PAGE,
+    ),
+    R("GET", "/volunteering/verify/<code>", "/volunteering/verify/{vol_code}", EVERYBODY),
+    R(
+        "GET",
+        "/volunteering/people/<int:user_id>",
+        "/volunteering/people/{member_id}",
+        VOL_OWN_OR_MANAGED_PAGE,
+        note="a portfolio seen by the associations served (the member's visibility)",
+    ),
+]
+
 
 # Aid (issue 19): an association's coordinators and administrators, nobody else (platform
 # administrators included: beneficiaries' data stays with the association serving them).

@@ -13,7 +13,7 @@ import app.db
 
 # revision identifiers, used by Alembic.
 revision = '0026_experts'
-down_revision = '0023_offer_strikes'
+down_revision = '0025_volunteering'
 branch_labels = None
 depends_on = None
 

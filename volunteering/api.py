@@ -1,0 +1,259 @@
+"""JSON endpoints of volunteering (paths in API.md): access loads, services check and write;
+each write endpoint is one transaction (``@transactional``) and shares its rate limit with the
+page that does the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import get_locale
+
+from app.accounts.auth import require_user
+from app.api import ApiError, make_blueprint, not_found
+from app.db import transactional
+from app.limits import rate_limit
+from volunteering import access, queries, services
+from volunteering.models import Opportunity
+from volunteering.schemas import (
+    ApplicationInSchema,
+    ApplicationListSchema,
+    ApplicationOutSchema,
+    CertificateInSchema,
+    CertificateOutSchema,
+    ContactOutSchema,
+    HoursOutSchema,
+    OpportunityInSchema,
+    OpportunityOutSchema,
+    OpportunityPatchSchema,
+    ProfileSchema,
+    PurposeArgsSchema,
+    SearchArgsSchema,
+    SearchOutSchema,
+    SignupOutSchema,
+    VerificationSchema,
+    VerifyInSchema,
+)
+from volunteering.serialize import (
+    serialize_application,
+    serialize_certificate,
+    serialize_hours,
+    serialize_opportunity,
+    serialize_profile,
+    serialize_signup,
+    serialize_verification,
+)
+
+blp = make_blueprint("volunteering", __name__, "Volunteering: opportunities, shifts, hours")
+
+SIGNUP_ACTIONS = ("check-in", "check-out", "no-show")
+
+
+def _lang() -> str:
+    return str(get_locale() or "ar")
+
+
+def _many(rows: list[Opportunity]) -> list[dict[str, Any]]:
+    ids = [r.id for r in rows]
+    roles, shifts = queries.roles_and_shifts(ids)
+    places = queries.place_labels(rows, _lang())
+    names = queries.association_names(rows)
+    return [
+        serialize_opportunity(
+            r,
+            association_name=names.get(r.association_id, ""),
+            place=places.get(r.id, ""),
+            roles=roles[r.id],
+            shifts=shifts[r.id],
+            url=url_for("volunteering.show", opportunity_id=r.id),
+        )
+        for r in rows
+    ]
+
+
+@blp.route("/opportunities", methods=["GET"])
+@blp.arguments(SearchArgsSchema, location="query")
+@blp.response(200, SearchOutSchema)
+def list_opportunities(args: dict[str, Any]) -> dict[str, Any]:
+    """Open opportunities by words (Arabic, French, Arabizi), skill, province, remote, date."""
+    page = queries.search_opportunities(args)
+    page["items"] = _many(page["items"])
+    return page
+
+
+@blp.route("/opportunities", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(OpportunityInSchema)
+@blp.response(201, OpportunityOutSchema)
+@transactional
+def create_opportunity(data: dict[str, Any]) -> dict[str, Any]:
+    """Publish a call for volunteers with its roles and shifts (coordinators and
+    administrators of the association): 422 ``volunteering_rules`` with the hits when refused."""
+    actor = require_user()
+    return _many([services.publish(actor, data)])[0]
+
+
+@blp.route("/opportunities/<int:opportunity_id>", methods=["GET"])
+@blp.response(200, OpportunityOutSchema)
+def get_opportunity(opportunity_id: int) -> dict[str, Any]:
+    return _many([access.get_opportunity(opportunity_id)])[0]
+
+
+@blp.route("/opportunities/<int:opportunity_id>", methods=["PATCH"])
+@rate_limit("volunteer_write")
+@blp.arguments(OpportunityPatchSchema)
+@blp.response(200, OpportunityOutSchema)
+@transactional
+def patch_opportunity(data: dict[str, Any], opportunity_id: int) -> dict[str, Any]:
+    """Edit the text or close (``status: closed``)."""
+    actor = require_user()
+    row = services.edit(actor, access.get_opportunity(opportunity_id), data)
+    return _many([row])[0]
+
+
+@blp.route("/opportunities/<int:opportunity_id>/applications", methods=["GET"])
+@blp.response(200, ApplicationListSchema)
+def list_applications(opportunity_id: int) -> dict[str, Any]:
+    """The applications (the association's coordinators and administrators)."""
+    actor = require_user()
+    row = access.get_opportunity(opportunity_id)
+    if not access.manages(actor, row.association_id):
+        raise ApiError(403, "forbidden", services.manager_only())
+    found = queries.applications_for([row.id])
+    items = [serialize_application(a, u.display_name) for a, u in found]
+    return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
+
+
+@blp.route("/opportunities/<int:opportunity_id>/applications", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(ApplicationInSchema)
+@blp.response(201, ApplicationOutSchema)
+@transactional
+def apply(data: dict[str, Any], opportunity_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = services.apply(actor, access.get_opportunity(opportunity_id), data)
+    return serialize_application(row, actor.display_name)
+
+
+@blp.route("/applications/<int:application_id>/<action>", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.response(200, ApplicationOutSchema)
+@transactional
+def answer(application_id: int, action: str) -> dict[str, Any]:
+    """``accept`` (a place of the role's quota; the age rule) or ``decline``."""
+    if action not in ("accept", "decline"):
+        raise not_found()
+    actor = require_user()
+    row, opportunity = access.get_application(application_id, actor)
+    return serialize_application(services.answer(actor, row, opportunity, action))
+
+
+@blp.route("/applications/<int:application_id>/emergency-contact", methods=["GET"])
+@blp.arguments(PurposeArgsSchema, location="query")
+@blp.response(200, ContactOutSchema)
+@transactional
+def emergency_contact(args: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """An accepted volunteer's emergency contact, for the association's coordinators, with a
+    ``purpose`` (logged)."""
+    actor = require_user()
+    row, opportunity = access.get_application(application_id, actor)
+    value = services.emergency_contact(actor, row, opportunity, args["purpose"])
+    return {"emergency_contact": value}
+
+
+@blp.route("/shifts/<int:shift_id>/signups", methods=["POST"])
+@rate_limit("volunteer_shift")
+@blp.response(201, SignupOutSchema)
+@transactional
+def sign_up(shift_id: int) -> dict[str, Any]:
+    """Take a place (accepted volunteers; 409 ``full`` when there is none left)."""
+    actor = require_user()
+    shift, opportunity = access.get_shift(shift_id)
+    row = services.sign_up(actor, shift, opportunity)
+    return serialize_signup(row, shift)
+
+
+@blp.route("/signups/<int:signup_id>", methods=["DELETE"])
+@rate_limit("volunteer_shift")
+@blp.response(200, SignupOutSchema)
+@transactional
+def cancel(signup_id: int) -> dict[str, Any]:
+    """Cancel before the shift: the place is free again."""
+    actor = require_user()
+    row, shift, _opportunity = access.get_signup(signup_id, actor)
+    return serialize_signup(services.cancel(actor, row, shift), shift)
+
+
+@blp.route("/signups/<int:signup_id>/<action>", methods=["POST"])
+@rate_limit("volunteer_shift")
+@blp.response(200, SignupOutSchema)
+@transactional
+def signup_action(signup_id: int, action: str) -> dict[str, Any]:
+    """``check-in``, ``check-out`` (the volunteer or the association) or ``no-show`` (the
+    association, until 24 h after the shift)."""
+    if action not in SIGNUP_ACTIONS:
+        raise not_found()
+    actor = require_user()
+    row, shift, opportunity = access.get_signup(signup_id, actor)
+    services.signup_action(actor, row, shift, opportunity, action)
+    return serialize_signup(row, shift)
+
+
+@blp.route("/hours/<int:hours_id>/verify", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(VerifyInSchema)
+@blp.response(200, HoursOutSchema)
+@transactional
+def verify_hours(data: dict[str, Any], hours_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = services.verify_hours(actor, access.get_hours(hours_id, actor), data.get("minutes"))
+    return serialize_hours(row)
+
+
+@blp.route("/certificates", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(CertificateInSchema)
+@blp.response(201, CertificateOutSchema)
+@transactional
+def issue_certificate(data: dict[str, Any]) -> dict[str, Any]:
+    """A certificate of the caller's verified hours with an association (422
+    ``no_verified_hours`` without any)."""
+    actor = require_user()
+    row = services.issue_certificate(actor, data["association_id"])
+    return serialize_certificate(
+        row,
+        url_for("volunteering.certificate_pdf", certificate_id=row.id),
+        url_for("volunteering.verify", code=row.code, _external=True),
+    )
+
+
+@blp.route("/certificates/verify/<code>", methods=["GET"])
+@blp.response(200, VerificationSchema)
+def verify_certificate(code: str) -> dict[str, Any]:
+    """Public: name, association, hours and period of a certificate. Nothing else."""
+    row = queries.certificate_by_code(code[:40])
+    if row is None:
+        raise not_found()
+    return serialize_verification(row)
+
+
+@blp.route("/me/volunteer", methods=["GET"])
+@blp.response(200, ProfileSchema)
+def get_profile() -> dict[str, Any]:
+    actor = require_user()
+    row = queries.profile_of(actor.id)
+    if row is None:
+        raise not_found()
+    return serialize_profile(row)
+
+
+@blp.route("/me/volunteer", methods=["PUT"])
+@rate_limit("volunteer_write")
+@blp.arguments(ProfileSchema)
+@blp.response(200, ProfileSchema)
+@transactional
+def put_profile(data: dict[str, Any]) -> dict[str, Any]:
+    """Create or change the caller's volunteer profile; the emergency contact is written, never
+    read back here."""
+    actor = require_user()
+    return serialize_profile(services.save_profile(actor, data))

@@ -1,0 +1,56 @@
+"""Labels of volunteering's lists (skills, languages, statuses), translated when shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+SKILL_LABELS: dict[str, Any] = {
+    "teaching": _l("Teaching and tutoring"),
+    "health": _l("Health care"),
+    "first_aid": _l("First aid"),
+    "construction": _l("Building and repairs"),
+    "logistics": _l("Logistics"),
+    "cooking": _l("Cooking"),
+    "animation": _l("Children's activities"),
+    "communication": _l("Communication"),
+    "it": _l("Computing"),
+    "translation": _l("Translation"),
+    "accounting": _l("Accounting"),
+    "legal": _l("Legal help"),
+    "driving": _l("Driving"),
+    "other": _l("Other skills"),
+}
+LANGUAGE_LABELS: dict[str, Any] = {
+    "ar": _l("Arabic"),
+    "ary": _l("Darija"),
+    "zgh": _l("Amazigh"),
+    "fr": _l("French"),
+    "en": _l("English"),
+    "es": _l("Spanish"),
+}
+APPLICATION_LABELS: dict[str, Any] = {
+    "pending": _l("Waiting for an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Not retained"),
+    "withdrawn": _l("Withdrawn"),
+}
+HOURS_LABELS: dict[str, Any] = {
+    "pending": _l("To be verified"),
+    "verified": _l("Verified"),
+}
+CLOSE_LABELS: dict[str, Any] = {
+    "ended": _l("Ended"),
+    "inactive": _l("Closed after 90 days without activity"),
+    "closed": _l("Closed by the association"),
+}
+
+
+def label(table: dict[str, Any], key: str | None) -> str:
+    return str(table.get(key or "", key or ""))
+
+
+def hours(minutes: int) -> str:
+    """Minutes as hours with at most one decimal ("2.5")."""
+    return f"{minutes / 60:.1f}".rstrip("0").rstrip(".")

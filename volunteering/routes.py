@@ -1,0 +1,340 @@
+"""HTML pages of volunteering: the opportunities (filters, mobile first), an opportunity with
+its roles and shifts, my volunteering, the volunteer profile, an association's applications
+queue, certificates and their public verification, a volunteer's portfolio. Same services,
+rights and rate limits as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.api import ApiError
+from app.edge import attempt, flash_refusal, form_action
+from app.limits import rate_limit
+from directory import get_association, user_memberships
+from volunteering import access, labels, queries, services
+from volunteering.certificates import certificate_pdf as render_certificate
+from volunteering.models import LANGUAGES, SKILLS
+
+bp = Blueprint(
+    "volunteering",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/volunteering",
+)
+
+
+def _lang() -> str:
+    return str(get_locale() or "ar")
+
+
+def _or_404(load: Any) -> Any:
+    try:
+        return load()
+    except ApiError:
+        abort(404)
+
+
+def _filters() -> dict[str, Any]:
+    args: dict[str, Any] = {"page": max(1, request.args.get("page", 1, type=int) or 1)}
+    q = (request.args.get("q") or "").strip()[:200]
+    if q:
+        args["q"] = q
+    if request.args.get("skill") in SKILLS:
+        args["skill"] = request.args["skill"]
+    province = request.args.get("province", type=int)
+    if province:
+        args["province"] = province
+    remote = request.args.get("remote")
+    if remote in ("yes", "no"):
+        args["remote"] = remote == "yes"
+    try:
+        if request.args.get("date"):
+            args["date"] = dt.date.fromisoformat(request.args["date"])
+    except ValueError:
+        pass
+    return args
+
+
+@bp.route("/volunteering")
+def listing() -> ResponseReturnValue:
+    args = _filters()
+    page = queries.search_opportunities(args)
+    items = page["items"]
+    return render_template(
+        "volunteering/list.html",
+        page=page,
+        args=args,
+        raw=request.args,
+        places=queries.place_labels(items, _lang()),
+        names=queries.association_names(items),
+        provinces=queries.provinces(),
+        skills=SKILLS,
+        labels=labels,
+        lang=_lang(),
+        manages=[
+            m
+            for m in user_memberships(getattr(get_current_user(), "id", 0) or 0)
+            if m.role in access.MANAGER_ROLES
+        ],
+    )
+
+
+def _show(opportunity_id: int) -> ResponseReturnValue:
+    actor = get_current_user()
+    opportunity = _or_404(lambda: access.get_opportunity(opportunity_id))
+    roles, shifts = queries.roles_and_shifts([opportunity.id])
+    shift_ids = [s.id for s in shifts[opportunity.id]]
+    mine = None
+    my_signups: dict[int, Any] = {}
+    if actor is not None:
+        mine = queries.application_of(opportunity.id, actor.id)
+        my_signups = queries.signups_of_in(actor.id, shift_ids)
+    manager = access.manages(actor, opportunity.association_id)
+    return render_template(
+        "volunteering/show.html",
+        opportunity=opportunity,
+        roles=roles[opportunity.id],
+        shifts=shifts[opportunity.id],
+        place=queries.place_labels([opportunity], _lang()).get(opportunity.id, ""),
+        association=get_association(opportunity.association_id),
+        mine=mine,
+        my_signups=my_signups,
+        manager=manager,
+        signups=queries.shift_signups(shift_ids) if manager else [],
+        labels=labels,
+        now=dt.datetime.now(dt.UTC),
+        actor=actor,
+    )
+
+
+@bp.route("/volunteering/<int:opportunity_id>")
+def show(opportunity_id: int) -> ResponseReturnValue:
+    return _show(opportunity_id)
+
+
+@bp.route("/volunteering/<int:opportunity_id>/apply", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def apply(opportunity_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    opportunity = _or_404(lambda: access.get_opportunity(opportunity_id))
+    data = {
+        "role_id": request.form.get("role_id", type=int),
+        "message": (request.form.get("message") or "")[:1000],
+    }
+    form_action(
+        lambda: services.apply(actor, opportunity, data),
+        _("Your application is sent. The association answers within two weeks."),
+    )
+    return redirect(url_for("volunteering.show", opportunity_id=opportunity_id))
+
+
+@bp.route("/volunteering/shifts/<int:shift_id>/signup", methods=["POST"])
+@login_required
+@rate_limit("volunteer_shift")
+def sign_up(shift_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    shift, opportunity = _or_404(lambda: access.get_shift(shift_id))
+    form_action(
+        lambda: services.sign_up(actor, shift, opportunity), _("You are signed up for this shift.")
+    )
+    return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))
+
+
+@bp.route("/volunteering/signups/<int:signup_id>/<action>", methods=["POST"])
+@login_required
+@rate_limit("volunteer_shift")
+def signup_action(signup_id: int, action: str) -> ResponseReturnValue:
+    """One-click cancel, check-in and check-out from a phone, no-show by the association."""
+    if action not in ("cancel", "check-in", "check-out", "no-show"):
+        abort(404)
+    actor = require_user()
+    row, shift, opportunity = _or_404(lambda: access.get_signup(signup_id, actor))
+    done = {
+        "cancel": _("Cancelled: your place is free for someone else."),
+        "check-in": _("Checked in. Thank you for coming!"),
+        "check-out": _("Checked out. Your hours wait for the association's verification."),
+        "no-show": _("Marked as not come."),
+    }[action]
+    if action == "cancel":
+        form_action(lambda: services.cancel(actor, row, shift), done)
+    else:
+        form_action(lambda: services.signup_action(actor, row, shift, opportunity, action), done)
+    back = request.form.get("next") or ""
+    if back == "mine":
+        return redirect(url_for("volunteering.mine"))
+    return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))
+
+
+@bp.route("/volunteering/mine")
+@login_required
+def mine() -> ResponseReturnValue:
+    actor = require_user()
+    data = queries.my_volunteering(actor.id)
+    return render_template(
+        "volunteering/mine.html",
+        labels=labels,
+        now=dt.datetime.now(dt.UTC),
+        check_in_from=dt.datetime.now(dt.UTC) + services.CHECK_IN_EARLY,
+        profile=queries.profile_of(actor.id),
+        managed=[m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES],
+        **data,
+    )
+
+
+def _profile_data() -> dict[str, Any]:
+    form = request.form
+    year = (form.get("birth_year") or "").strip()
+    data: dict[str, Any] = {
+        "skills": [s for s in form.getlist("skills") if s in SKILLS],
+        "languages": [code for code in form.getlist("languages") if code in LANGUAGES],
+        "region_ids": [int(r) for r in form.getlist("region_ids") if r.isdigit()],
+        "availability": (form.get("availability") or "")[:300],
+        "visibility": form.get("visibility")
+        if form.get("visibility") in ("network", "served")
+        else "served",
+        "birth_year": int(year) if year.isdigit() else None,
+        "adult_declared": form.get("adult_declared") == "1",
+    }
+    if form.get("emergency_contact_change") == "1":
+        data["emergency_contact"] = (form.get("emergency_contact") or "")[:300]
+    return data
+
+
+@bp.route("/volunteering/profile", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def profile() -> ResponseReturnValue:
+    actor = require_user()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = _profile_data()
+        outcome = attempt(lambda: services.save_profile(actor, data))
+        if outcome.error is None:
+            flash(_("Your volunteer profile is saved."), "success")
+            return redirect(url_for("volunteering.profile"))
+        errors = {k: [str(m) for m in v] for k, v in outcome.error.fields.items()}
+        flash_refusal(outcome.error)
+    row = queries.profile_of(actor.id)
+    return render_template(
+        "volunteering/profile.html",
+        profile=row,
+        has_contact=row is not None and row.emergency_contact is not None,
+        regions=queries.regions(),
+        skills=SKILLS,
+        languages=LANGUAGES,
+        labels=labels,
+        errors=errors,
+        lang=_lang(),
+    ), (422 if errors else 200)
+
+
+@bp.route("/volunteering/associations/<int:association_id>/queue")
+@login_required
+def queue(association_id: int) -> ResponseReturnValue:
+    """The association's applications waiting for an answer and hours to verify."""
+    actor = require_user()
+    association = get_association(association_id)
+    if association is None:
+        abort(404)
+    if not access.manages(actor, association_id):
+        abort(403)
+    opportunities = queries.opportunities_of(association_id)
+    ids = [o.id for o in opportunities]
+    return render_template(
+        "volunteering/queue.html",
+        association=association,
+        opportunities={o.id: o for o in opportunities},
+        applications=queries.applications_for(ids, "pending") if ids else [],
+        hours=queries.pending_hours(association_id),
+        labels=labels,
+        now=dt.datetime.now(dt.UTC),
+    )
+
+
+@bp.route("/volunteering/applications/<int:application_id>/<action>", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def answer(application_id: int, action: str) -> ResponseReturnValue:
+    if action not in ("accept", "decline"):
+        abort(404)
+    actor = require_user()
+    row, opportunity = _or_404(lambda: access.get_application(application_id, actor))
+    done = (
+        _("Accepted: the volunteer is told.")
+        if action == "accept"
+        else _("Declined: the volunteer is told politely.")
+    )
+    form_action(lambda: services.answer(actor, row, opportunity, action), done)
+    return redirect(url_for("volunteering.queue", association_id=opportunity.association_id))
+
+
+@bp.route("/volunteering/hours/<int:hours_id>/verify", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def verify_hours(hours_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row = _or_404(lambda: access.get_hours(hours_id, actor))
+    form_action(lambda: services.verify_hours(actor, row), _("Hours verified."))
+    return redirect(url_for("volunteering.queue", association_id=row.association_id))
+
+
+@bp.route("/volunteering/certificates", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def issue_certificate() -> ResponseReturnValue:
+    actor = require_user()
+    association_id = request.form.get("association_id", type=int) or 0
+    form_action(
+        lambda: services.issue_certificate(actor, association_id),
+        _("Your certificate is ready."),
+    )
+    return redirect(url_for("volunteering.mine"))
+
+
+@bp.route("/volunteering/certificates/<int:certificate_id>.pdf")
+@login_required
+def certificate_pdf(certificate_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row = _or_404(lambda: access.get_certificate(certificate_id, actor))
+    body = render_certificate(row, url_for("volunteering.verify", code=row.code, _external=True))
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="certificate-{row.code}.pdf"'},
+    )
+
+
+@bp.route("/volunteering/verify/<code>")
+def verify(code: str) -> ResponseReturnValue:
+    """Public: name, association, hours, period. Nothing else."""
+    row = queries.certificate_by_code(code[:40])
+    return render_template("volunteering/verify.html", certificate=row, code=code[:40]), (
+        200 if row is not None else 404
+    )
+
+
+@bp.route("/volunteering/people/<int:user_id>")
+@login_required
+def portfolio(user_id: int) -> ResponseReturnValue:
+    """A volunteer's portfolio, as their visibility allows."""
+    actor = require_user()
+    person = queries.user(user_id)
+    row = queries.profile_of(user_id)
+    if person is None or row is None or not access.may_see_portfolio(actor, person, row.visibility):
+        abort(404)
+    return render_template(
+        "volunteering/portfolio.html",
+        person=person,
+        profile=row,
+        labels=labels,
+        **queries.portfolio(user_id),
+    )
