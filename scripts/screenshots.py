@@ -33,6 +33,9 @@ PAGES = [
     ("chat", "first:/chat main a[href^='/chat/']"),
     ("project", "first:/projects main h2 a[href^='/projects/']"),
     ("offers", "/offers"),
+    ("volunteering", "/volunteering"),
+    ("aid", "/aid"),
+    ("experts", "/experts"),
     ("library", "/library"),
     ("profile", "first:/associations/1 .members li:nth-child(2) a[href^='/users/']"),
 ]
