@@ -88,12 +88,6 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the PostgreSQL schema (for --reuse later)"
     )
-    parser.add_argument(
-        "--compare-build",
-        action="store_true",
-        help="PostgreSQL: rebuild again row by row (no pending list, no compaction) and"
-        " through the pending list, alternating, and print the ratio",
-    )
     opts = parser.parse_args()
     temporary = opts.instance is None
     instance = Path(opts.instance or tempfile.mkdtemp(prefix="jam3ia-bench-"))
@@ -104,38 +98,6 @@ def main() -> None:
             shutil.rmtree(instance, ignore_errors=True)
         if opts.database_url and not opts.keep:
             drop_schema(opts.database_url, opts.schema)
-
-
-def compare_build(reindex: Any) -> None:
-    """The PostgreSQL rebuild as it is (bulk load through the GIN pending list, compaction)
-    beside the row-by-row load it replaced, twice each, alternating, in this run."""
-    from app.search.backends import postgres
-
-    bulk, compact = postgres.bulk_gin, postgres.compact_gin
-    figures: dict[str, list[float]] = {"row by row": [], "pending list": []}
-    sizes: dict[str, float] = {}
-    for mode in ("row by row", "pending list") * 2:
-        plain = mode == "row by row"
-        postgres.bulk_gin = (lambda _conn, _start: None) if plain else bulk
-        postgres.compact_gin = (lambda _engine: True) if plain else compact
-        try:
-            started = time.perf_counter()
-            reindex("associations")
-            figures[mode].append(time.perf_counter() - started)
-        finally:
-            postgres.bulk_gin, postgres.compact_gin = bulk, compact
-        sizes[mode] = sum(
-            db.session.scalar(text(f"SELECT pg_relation_size(CAST('{name}' AS regclass))")) or 0
-            for name in postgres.GIN_INDEXES
-        )
-        db.session.commit()
-    for mode, values in figures.items():
-        print(
-            f"rebuild {mode:12}: {' / '.join(f'{v:.1f}' for v in values)} s;"
-            f" GIN indexes {sizes[mode] / 1e6:.1f} MB"
-        )
-    ratio = min(figures["pending list"]) / min(figures["row by row"])
-    print(f"rebuild time ratio pending list / row by row: {ratio:.2f}")
 
 
 def drop_schema(url: str, schema: str) -> None:
@@ -197,8 +159,6 @@ def run(opts: argparse.Namespace, instance: Path) -> None:
             print(f"index size (tables and indexes): {size / 1e6:.1f} MB")
         else:
             print(f"index size: {dir_size(index_dir) / 1e6:.1f} MB")
-        if opts.compare_build and backend == "PostgresBackend":
-            compare_build(reindex)
         if hasattr(framework, "warm"):  # as app.wsgi does at worker start
             started = time.perf_counter()
             framework.warm(app)

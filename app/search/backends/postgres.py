@@ -389,7 +389,6 @@ class PostgresBackend:
             # One transaction: readers see the old index until the commit, then the new one.
             self._lock(conn, doc_type)
             self._clear(conn, doc_type)
-            bulk_gin(conn, True)
             totals: Counter[Entry] = Counter()
             for batch in batches:
                 built = [self._row(doc_type, doc) for doc in batch]
@@ -400,7 +399,6 @@ class PostgresBackend:
                 count += len(batch)
                 progress(len(batch))
             self._apply(conn, doc_type, totals)
-            bulk_gin(conn, False)
         # fresh statistics for the planner: autovacuum may be off or late after a bulk load
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
@@ -454,26 +452,8 @@ ON CONFLICT (doc_type, doc_id) DO UPDATE SET
     lat = excluded.lat, lon = excluded.lon
 """
 
-#: the GIN indexes of ``search_document`` (no pending list outside a bulk load)
+#: the GIN indexes of ``search_document`` (``fastupdate = off``: no pending list)
 GIN_INDEXES = ("ix_search_document_terms", "ix_search_document_facets")
-
-
-def bulk_gin(conn: Connection, start: bool) -> None:
-    """Around a rebuild's bulk load, in its transaction: the GIN indexes take new entries in
-    their pending list (a large one), merged in one sorted pass at the end, instead of
-    updating every posting list row by row (``fastupdate = off``, right for the small writes
-    and constant reads of normal life). The end merges the list and turns it off again before
-    the commit, so no search ever scans a long pending list. ``ALTER INDEX ... SET`` of these
-    parameters takes a lock that readers and writers of rows do not wait for."""
-    for name in GIN_INDEXES:
-        if start:
-            conn.execute(
-                text(f"ALTER INDEX {name} SET (fastupdate = on, gin_pending_list_limit = 262144)")
-            )
-        else:
-            conn.execute(text("SELECT gin_clean_pending_list(CAST(:n AS regclass))"), {"n": name})
-            conn.execute(text(f"ALTER INDEX {name} SET (fastupdate = off)"))
-            conn.execute(text(f"ALTER INDEX {name} RESET (gin_pending_list_limit)"))
 
 
 #: how long compaction waits for other transactions on ``search_document`` (it then gives up)
@@ -482,9 +462,13 @@ COMPACT_LOCK_TIMEOUT_MS = 5_000
 
 def compact_gin(engine: Engine) -> bool:
     """After a rebuild (committed): rebuild the GIN indexes compactly, without blocking
-    searches or writes (``REINDEX CONCURRENTLY``: about a second for 20,000 documents). The
-    pending list a bulk load went through leaves its pages empty in the index (a 9.7 MB index
-    became 73 MB); this gives them back (8.2 MB). If another transaction holds the table past
+    searches or writes (``REINDEX CONCURRENTLY``: about a second for 20,000 documents). A
+    rebuild deletes and reinserts every document of its type, which leaves the posting lists
+    with dead space (13.9 MB of GIN after a few rebuilds of 20,000 associations, 8.7 MB
+    compacted). Not ``ALTER INDEX ... SET (fastupdate = on)`` around the bulk load instead,
+    though it loads in about 0.6x the time: it takes an ACCESS EXCLUSIVE lock on the index
+    until the commit, so every search would wait for the whole rebuild. If another
+    transaction holds the table past
     :data:`COMPACT_LOCK_TIMEOUT_MS` it gives up (the index stays correct, only larger) and
     drops the half-built copy; an earlier failure's copy is dropped first. False if it gave
     up."""
