@@ -18,8 +18,7 @@ from sqlalchemy import func, select, text
 
 from app.config import Config, ConfigError
 from app.db import db
-from app.search.backends import postgres as postgres_backend
-from app.search.backends.postgres import GIN_INDEXES, PostgresBackend
+from app.search.backends.postgres import PostgresBackend
 from app.search.backends.whoosh import WhooshBackend
 from app.search.framework import (
     Backend,
@@ -499,55 +498,6 @@ def test_the_dictionary_after_writes_equals_a_rebuilt_one(pg_store: Store) -> No
     db.session.commit()
     assert dictionary() == incremental
     assert service().backend.count(service().doc_types["names"]) == len(store.docs["names"])
-
-
-def gin_state() -> dict[str, Any]:
-    """The GIN indexes' options and any half-built copy left on ``search_document``."""
-    rows = db.session.execute(
-        text(
-            "SELECT c.relname, c.reloptions, i.indisvalid FROM pg_index i"
-            " JOIN pg_class c ON c.oid = i.indexrelid"
-            " WHERE i.indrelid = CAST('search_document' AS regclass)"
-        )
-    ).all()
-    db.session.commit()
-    return {name: (sorted(options or []), valid) for name, options, valid in rows}
-
-
-@postgres_only
-def test_a_rebuild_leaves_valid_compact_indexes_without_a_pending_list(pg_store: Store) -> None:
-    store = pg_store
-    store.put("names", [named(i, f"Jam3iat Amal {i}", "jardin école") for i in range(1, 60)])
-    reindex("names")
-    db.session.commit()
-    state = gin_state()
-    for name in GIN_INDEXES:  # no pending list, nothing half-built left
-        assert state[name] == (["fastupdate=off"], True)
-    assert all(valid for _options, valid in state.values())
-    assert find("names", "jardin").total == 59
-    assert find("names", "amal 7").ids[:1] == [7]
-
-
-@postgres_only
-def test_compaction_gives_up_while_a_writer_holds_the_table_then_cleans_up(
-    pg_store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store = pg_store
-    store.put("notes", [note(1, "premier")])
-    monkeypatch.setattr(postgres_backend, "COMPACT_LOCK_TIMEOUT_MS", 300)
-    before = gin_state()
-    engine = db.engine
-    with engine.connect() as writer:
-        writer.begin()  # a writer's open transaction on the table: REINDEX CONCURRENTLY waits
-        writer.execute(text("UPDATE search_document SET created = created WHERE doc_id = 1"))
-        assert postgres_backend.compact_gin(engine) is False
-        # the half-built copy could not be dropped either while the writer holds on
-        left = {n for n, (_o, valid) in gin_state().items() if not valid}
-        assert left == {"ix_search_document_terms_ccnew"}
-        writer.rollback()
-    assert postgres_backend.compact_gin(engine) is True  # drops the copy, then compacts
-    assert gin_state() == before
-    assert find("notes", "premier").ids == [1]
 
 
 @postgres_only

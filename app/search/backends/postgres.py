@@ -404,7 +404,6 @@ class PostgresBackend:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("ANALYZE search_document, search_term")
             )
-        compact_gin(self.engine)
         return count
 
     @staticmethod
@@ -451,61 +450,6 @@ ON CONFLICT (doc_type, doc_id) DO UPDATE SET
     sort_name = excluded.sort_name, created = excluded.created,
     lat = excluded.lat, lon = excluded.lon
 """
-
-#: the GIN indexes of ``search_document`` (``fastupdate = off``: no pending list)
-GIN_INDEXES = ("ix_search_document_terms", "ix_search_document_facets")
-
-
-#: how long compaction waits for other transactions on ``search_document`` (it then gives up)
-COMPACT_LOCK_TIMEOUT_MS = 5_000
-
-
-def compact_gin(engine: Engine) -> bool:
-    """After a rebuild (committed): rebuild the GIN indexes compactly, without blocking
-    searches or writes (``REINDEX CONCURRENTLY``: about a second for 20,000 documents). A
-    rebuild deletes and reinserts every document of its type, which leaves the posting lists
-    with dead space (13.9 MB of GIN after a few rebuilds of 20,000 associations, 8.7 MB
-    compacted). Not ``ALTER INDEX ... SET (fastupdate = on)`` around the bulk load instead,
-    though it loads in about 0.6x the time: it takes an ACCESS EXCLUSIVE lock on the index
-    until the commit, so every search would wait for the whole rebuild. If another
-    transaction holds the table past
-    :data:`COMPACT_LOCK_TIMEOUT_MS` it gives up (the index stays correct, only larger) and
-    drops the half-built copy; an earlier failure's copy is dropped first. False if it gave
-    up."""
-    with engine.connect() as conn:
-        auto = conn.execution_options(isolation_level="AUTOCOMMIT")
-        auto.execute(text(f"SET lock_timeout = {int(COMPACT_LOCK_TIMEOUT_MS)}"))
-        try:
-            for name in [*invalid_indexes(auto), *GIN_INDEXES]:
-                if name in GIN_INDEXES:
-                    auto.execute(text(f"REINDEX INDEX CONCURRENTLY {name}"))
-                else:
-                    auto.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
-        except OperationalError as error:
-            if getattr(error.orig, "sqlstate", None) != "55P03":  # lock_not_available
-                raise
-            for name in invalid_indexes(auto):
-                try:
-                    auto.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
-                except OperationalError:
-                    break  # still busy: dropped by the next compaction
-            return False
-        finally:
-            auto.execute(text("RESET lock_timeout"))
-    return True
-
-
-def invalid_indexes(conn: Connection) -> list[str]:
-    """Half-built index copies a failed ``REINDEX CONCURRENTLY`` left on the table."""
-    return list(
-        conn.execute(
-            text(
-                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                " WHERE i.indrelid = CAST('search_document' AS regclass) AND NOT i.indisvalid"
-            )
-        ).scalars()
-    )
-
 
 _CLEAR = (
     "DELETE FROM search_document WHERE doc_type = :t",
