@@ -43,6 +43,7 @@ _TRANSLATION: dict[int, str | None] = {
     0x200C: None,  # zero width non-joiner
     0x200D: None,  # zero width joiner
     0x00AD: None,  # soft hyphen
+    0x034F: None,  # combining grapheme joiner (a "mark" of combining class 0: never a letter)
     0x200B: " ",  # zero width space
     0x200E: " ",  # left-to-right mark
     0x200F: " ",  # right-to-left mark
