@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from app.i18n import code_label
+
+#: the translated label of a code of one of the tables below
+label = code_label
 
 STATUS = {
     "pending": _l("Waiting for verification"),
@@ -102,10 +105,6 @@ MOVEMENT = {
     "audit": _l("Stock count"),
 }
 PLACE = {"premises": _l("The association's premises"), "public_site": _l("A public site")}
-
-
-def label(table: dict[str, Any], code: str | None) -> str:
-    return str(table.get(code or "", code or ""))
 
 
 def network_message(result: dict[str, str]) -> str:

@@ -7,11 +7,11 @@ browser's Accept-Language, then Arabic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import dates as babel_dates
@@ -310,3 +310,9 @@ def init_i18n(app: Flask) -> None:
             "text_dir": text_direction(locale),
             "reader_timezone": select_timezone(),
         }
+
+
+def code_label(table: Mapping[str, Any], code: str | None) -> str:
+    """The translated label of ``code`` in a feature's table of codes (``{code: _l(...)}``),
+    the code itself when the table does not know it, "" for no code."""
+    return str(table.get(code or "", code or ""))

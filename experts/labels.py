@@ -7,6 +7,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import code_label
+
+#: the translated label of a code of one of the tables below
+label = code_label
+
 DOMAIN_LABELS: dict[str, Any] = {
     "legal": _l("Legal"),
     "accounting": _l("Accounting"),
@@ -53,10 +58,3 @@ OFFER_STATUS_LABELS: dict[str, Any] = {
     "expired": _l("Passed on (no answer in 48 hours)"),
     "withdrawn": _l("Passed on (you became unavailable)"),
 }
-
-
-def label(table: dict[str, Any], code: str | None) -> str:
-    """The translated label of ``code`` (the code itself if unknown)."""
-    if code is None:
-        return ""
-    return str(table.get(code, code))

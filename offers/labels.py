@@ -7,6 +7,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import code_label
+
+#: the translated label of a code of one of the tables below
+label = code_label
+
 SUPPORT_TYPE_LABELS: dict[str, Any] = {
     "care": _l("Care and nursing"),
     "physiotherapy": _l("Physiotherapy"),
@@ -82,8 +87,3 @@ KIND_LABELS: dict[str, Any] = {
     "offer": _l("Free offer"),
     "blood_request": _l("Blood donation request"),
 }
-
-
-def label(table: dict[str, Any], key: str | None) -> str:
-    """The translated label of ``key`` in ``table`` (the key itself when unknown)."""
-    return str(table.get(key or "", key or ""))

@@ -6,6 +6,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import code_label
+
+#: the translated label of a code of one of the tables below
+label = code_label
+
 SKILL_LABELS: dict[str, Any] = {
     "teaching": _l("Teaching and tutoring"),
     "health": _l("Health care"),
@@ -45,10 +50,6 @@ CLOSE_LABELS: dict[str, Any] = {
     "inactive": _l("Closed after 90 days without activity"),
     "closed": _l("Closed by the association"),
 }
-
-
-def label(table: dict[str, Any], key: str | None) -> str:
-    return str(table.get(key or "", key or ""))
 
 
 def hours(minutes: int) -> str:
