@@ -36,6 +36,13 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
 - ``jobs``: periodic jobs run by ``jam3ia tick`` (``app.jobs.register_job``);
 - ``retention``: ``(Model, rule)`` run by the ``retention`` job
   (``app.privacy.register_retention``).
+- ``aid_delivered``: ``function(association_ids, since, until) ->`` :class:`DeliveredSummary`,
+  what those associations delivered in ``[since, until)`` (datetimes, UTC), from aid's
+  collections and ledger, without personal data; ``None`` without ``aid``. Campaigns' public
+  page and report use it ("312 baskets to 298 verified households in 4 douars of Taroudant").
+- ``aid_needs``: ``function(association_id or None, province_id or None) ->`` list of
+  :class:`NeedLine`, the open needs of the aid board (public, aggregated); campaigns take
+  their needs snapshot from it; ``None`` without ``aid``.
 """
 
 from __future__ import annotations
@@ -89,6 +96,31 @@ class ProfileAction:
 
 
 @dataclass
+class DeliveredSummary:
+    """What associations delivered over a period (see ``aid_delivered``): aggregates only."""
+
+    #: category code (``aid.labels``: ``food_basket``...) -> units handed over
+    items: dict[str, int] = field(default_factory=dict)
+    #: distinct verified households that received something
+    households: int = 0
+    #: distinct localities (douars or communes) delivered to
+    localities: int = 0
+    #: names of the provinces, in the reader's language
+    provinces: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NeedLine:
+    """One line of the aid needs board (see ``aid_needs``): open needs of a category in a place."""
+
+    category: str
+    province_id: int | None
+    place: str
+    needed: int
+    filled: int
+
+
+@dataclass
 class Registry:
     me_sections: list[Callable[[Any], dict[str, Any]]] = field(default_factory=list)
     demo_loaders: list[tuple[int, str, Callable[[], None]]] = field(default_factory=list)
@@ -126,6 +158,8 @@ class Registry:
     #: endpoint -> its own request size limit in bytes (e.g. the library's video uploads),
     #: applied before anything reads the body; every other endpoint keeps MAX_CONTENT_LENGTH.
     upload_limits: dict[str, Callable[[], int]] = field(default_factory=dict)
+    aid_delivered: Callable[[list[int], Any, Any], DeliveredSummary] | None = None
+    aid_needs: Callable[[int | None, int | None], list[NeedLine]] | None = None
 
 
 def init_registry(app: Flask) -> Registry:
