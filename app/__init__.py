@@ -25,6 +25,7 @@ FEATURES = (
     "aid",
     "volunteering",
     "experts",
+    "campaigns",
 )
 
 migrate = Migrate()

@@ -54,6 +54,11 @@ RATE_LIMITS: dict[str, str] = {
     "expert_profile": "10 per minute;50 per day",  # expert profiles and availability
     "expert_request": "10 per minute;30 per day",  # associations' requests for a specialist
     "expert_answer": "30 per minute;200 per day",  # offers answered, answers, ratings, chats
+    "campaign_write": "30 per minute;300 per day",  # campaigns drafted, live, closed, updates
+    "campaign_give": "10 per minute;50 per day",  # pledges, incognito, withdrawn pledges
+    # treasurers: confirmations, refunds, expenses, statements, manual matches
+    "campaign_money": "60 per minute",
+    "campaign_personal_read": "30 per minute;300 per day",  # contributors' names and emails
     # calls for volunteers, applications and their answers, hours, certificates (page and API)
     "volunteer_write": "30 per minute;300 per day",
     "volunteer_shift": "30 per minute",  # shift sign-ups, cancels, check-in/out, no-shows

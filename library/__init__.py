@@ -5,8 +5,10 @@ Public API (what other features may import): ``register(app)``,
 ``activity_report_url(association_id, activity_id=..., title=..., held_on=...)`` (projects
 links an activity that took place to its report form),
 ``valid_authorization(association_id, kind, on=None) -> bool`` (e.g. a campaign checks its
-public-appeal authorisation before going live) and ``add_obligation(association_id, kind,
-due_at, source=..., title=..., remind_days=[...])`` (e.g. "campaign report due"). The
+public-appeal authorisation before going live), ``add_obligation(association_id, kind,
+due_at, source=..., title=..., remind_days=[...])`` (e.g. "campaign report due"),
+``fulfil_obligation(association_id, kind, source)`` (the report was filed) and
+``public_media_consent(association_id, document_id) -> bool`` (a photo may be shown publicly). The
 sub-packages ``library.knowledge`` (knowledge pages) and ``library.reports`` (activity reports)
 register from here.
 """
@@ -77,6 +79,19 @@ def add_obligation(
     ).id
 
 
+def fulfil_obligation(association_id: int, kind: str, source: str) -> bool:
+    """Mark the open obligation of ``kind`` and ``source`` done (the caller commits): the
+    feature that added it saw it fulfilled (a campaign's report filed). False when none is
+    open."""
+    return services.fulfil_obligation(association_id, kind, source)
+
+
+def public_media_consent(association_id: int, document_id: int) -> bool:
+    """Whether the document is one of the association's photos or videos whose standing
+    consents all allow showing it publicly."""
+    return queries.public_media_consent(association_id, document_id)
+
+
 def activity_report_url(
     association_id: int, *, activity_id: int, title: str, held_on: dt.date
 ) -> str:
@@ -91,4 +106,11 @@ def activity_report_url(
     )
 
 
-__all__ = ["activity_report_url", "add_obligation", "register", "valid_authorization"]
+__all__ = [
+    "activity_report_url",
+    "add_obligation",
+    "fulfil_obligation",
+    "public_media_consent",
+    "register",
+    "valid_authorization",
+]

@@ -50,6 +50,7 @@ OBLIGATION_LABELS = {
     "general_assembly": _l("Hold the yearly general assembly"),
     "document_expiring": _l("Renew: %(title)s"),
     "authorization_expiring": _l("Authorisation %(ref)s expires"),
+    "campaign_report": _l("File the final report of the campaign: %(title)s"),
 }
 
 
@@ -58,7 +59,7 @@ def obligation_label(ob: Any) -> str:
     label = OBLIGATION_LABELS.get(ob.kind)
     if label is None:
         return str(ob.title)
-    if ob.kind in ("document_expiring", "authorization_expiring"):
+    if ob.kind in ("document_expiring", "authorization_expiring", "campaign_report"):
         return str(label) % {"title": ob.title, "ref": ob.title}
     return str(label)
 

@@ -15,7 +15,14 @@ from sqlalchemy.orm import selectinload
 from app.api import ApiError, invalid
 from app.db import db, utcnow
 from library import access
-from library.models import VISIBILITIES, Authorization, DocumentVersion, LibraryDocument, Obligation
+from library.models import (
+    MEDIA_KINDS,
+    VISIBILITIES,
+    Authorization,
+    DocumentVersion,
+    LibraryDocument,
+    Obligation,
+)
 from library.storage import sha256, storage
 
 log = logging.getLogger("jam3ia.library")
@@ -75,6 +82,17 @@ def consent_covers(doc: LibraryDocument, visibility: str) -> bool:
     """Whether the standing consents of a photo or video all cover ``visibility``."""
     standing = [c for c in doc.consents if c.withdrawn_at is None]
     return bool(standing) and all(level(c.scope) >= level(visibility) for c in standing)
+
+
+def public_media_consent(association_id: int, document_id: int) -> bool:
+    """A photo or video of the association whose standing consents all allow the public."""
+    doc = db.session.get(LibraryDocument, document_id)
+    return (
+        doc is not None
+        and doc.association_id == association_id
+        and doc.kind in MEDIA_KINDS
+        and consent_covers(doc, "public")
+    )
 
 
 def own_document(

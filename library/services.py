@@ -413,6 +413,24 @@ def add_obligation(
     return existing
 
 
+def fulfil_obligation(association_id: int, kind: str, source: str) -> bool:
+    """Close the open obligation of ``kind`` and ``source`` as done, without a document."""
+    ob: Obligation | None = db.session.scalar(
+        select(Obligation).where(
+            Obligation.association_id == association_id,
+            Obligation.kind == kind,
+            Obligation.source == source,
+            Obligation.status == "open",
+        )
+    )
+    if ob is None:
+        return False
+    ob.status = "done"
+    ob.closed_at = utcnow()
+    db.session.flush()
+    return True
+
+
 def derive_obligations(doc: LibraryDocument) -> None:
     """The obligations a new document starts (and those it closes)."""
     if doc.association_id is None:

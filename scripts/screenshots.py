@@ -36,6 +36,7 @@ PAGES = [
     ("volunteering", "/volunteering"),
     ("aid", "/aid"),
     ("experts", "/experts"),
+    ("campaigns", "/campaigns"),
     ("library", "/library"),
     ("profile", "first:/associations/1 .members li:nth-child(2) a[href^='/users/']"),
 ]

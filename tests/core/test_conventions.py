@@ -18,6 +18,7 @@ FEATURES = (
     "aid",
     "directory",
     "experts",
+    "campaigns",
     "forums",
     "library",
     "messaging",

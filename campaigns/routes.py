@@ -1,0 +1,216 @@
+"""HTML pages of the campaigns: the list, a campaign's public page (Open Graph tags and a share
+card), giving, the report PDF and the host's management page. Same services, rights and rate
+limits as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.accounts.auth import get_current_user, login_required, require_user
+from app.api import ApiError
+from app.edge import attempt, flash_refusal
+from app.limits import rate_limit
+from app.urls import public_url
+from campaigns import access, labels, queries, report, services, statements
+from campaigns.ledger import format_mad, ledger
+from campaigns.schemas import PledgeInSchema, load
+from campaigns.uploads import uploaded
+
+bp = Blueprint(
+    "campaigns",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/campaigns",
+)
+
+
+def _lang() -> str:
+    return str(get_locale() or "ar")
+
+
+def _or_404(load_it: Any) -> Any:
+    try:
+        return load_it()
+    except ApiError:
+        abort(404)
+
+
+def _context(**extra: Any) -> dict[str, Any]:
+    return {"labels": labels, "mad": format_mad, **extra}
+
+
+@bp.route("/campaigns")
+def index() -> ResponseReturnValue:
+    rows = queries.all_of(queries.public_campaigns())
+    return render_template(
+        "campaigns/index.html",
+        **_context(
+            rows=rows,
+            figures={r.id: ledger(r.id) for r in rows},
+            hosts={r.id: queries.association_name(r.association_id) for r in rows},
+        ),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+def show(campaign_id: int) -> ResponseReturnValue:
+    """The public page: raised, spent per budget line, what was delivered, contributors
+    ("Anonymous" for the incognito), updates, and the giving form."""
+    actor = get_current_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    figures = ledger(row.id)
+    given = queries.contributions(row.id)
+    found = report.current_report(row).get("delivered")
+    story = row.story_ar if _lang() == "ar" and row.story_ar else (row.story_fr or row.story_ar)
+    return render_template(
+        "campaigns/show.html",
+        **_context(
+            row=row,
+            story=story,
+            figures=figures,
+            host=queries.association_name(row.association_id),
+            province=queries.province_name(row.province_id, _lang()),
+            given=given,
+            names=queries.public_names(given),
+            delivered=report.delivered_sentence(found) if found is not None else "",
+            updates=queries.updates(row.id),
+            mine=queries.my_contributions(actor.id, row.id) if actor else [],
+            is_manager=access.is_manager(actor, row.association_id),
+            missing=services.missing_for_live(row) if row.status == "draft" else {},
+            share_url=public_url("campaigns.show", campaign_id=row.id),
+            card_url=public_url("campaigns.share_card", campaign_id=row.id),
+            percent=min(100, figures.raised * 100 // row.optimum_goal) if row.optimum_goal else 0,
+        ),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/give", methods=["POST"])
+@login_required
+@rate_limit("campaign_give")
+def give(campaign_id: int) -> ResponseReturnValue:
+    """A pledge from the page: the amount in dirhams (whole), the reference to write on the
+    transfer is shown after."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    raw = (request.form.get("dirhams") or "").strip()
+    form = {
+        "amount": int(raw) * 100 if raw.isdigit() else raw,
+        "method": request.form.get("method") or "transfer",
+        "incognito": request.form.get("incognito") == "y",
+    }
+
+    def run() -> Any:
+        return services.pledge(actor, row, load(PledgeInSchema, form))
+
+    done = attempt(run)
+    if done.error is not None:
+        flash_refusal(done.error)
+    elif done.value is not None:
+        flash(
+            _(
+                "Thank you! Write the reference %(reference)s on your transfer to %(bank)s.",
+                reference=done.value.reference,
+                bank=row.bank_reference,
+            ),
+            "success",
+        )
+    return redirect(url_for("campaigns.show", campaign_id=row.id), code=303)
+
+
+@bp.route("/campaigns/<int:campaign_id>/share.svg")
+def share_card(campaign_id: int) -> ResponseReturnValue:
+    """The share card: title, host, raised of the goal, as an SVG image."""
+    row = _or_404(lambda: access.get_campaign(campaign_id, get_current_user()))
+    figures = ledger(row.id)
+    percent = min(100, figures.raised * 100 // row.optimum_goal) if row.optimum_goal else 0
+    host = queries.association_name(row.association_id)
+    svg = render_template(
+        "campaigns/share.svg",
+        title=escape(row.title),
+        host=escape(host),
+        raised=escape(format_mad(figures.raised)),
+        goal=escape(format_mad(row.optimum_goal)),
+        width=int(1000 * percent / 100),
+    )
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/campaigns/<int:campaign_id>/report.pdf")
+def report_pdf(campaign_id: int) -> ResponseReturnValue:
+    """The report to donors and authorities, from the ledger (frozen once closed)."""
+    row = _or_404(lambda: access.get_campaign(campaign_id, get_current_user()))
+    response = Response(report.report_pdf(row), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="campaign-{row.id}-report.pdf"'
+    return response
+
+
+@bp.route("/campaigns/<int:campaign_id>/manage")
+@login_required
+def manage(campaign_id: int) -> ResponseReturnValue:
+    """The host's page: pledges waiting, the bank statement import and the lines to match,
+    expenses, refunds. Treasurers (the association's administrators) act on money; the
+    coordinators see it."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    if not access.is_manager(actor, row.association_id):
+        abort(403)
+    treasurer = access.is_treasurer(actor, row.association_id)
+    return render_template(
+        "campaigns/manage.html",
+        **_context(
+            row=row,
+            figures=ledger(row.id),
+            treasurer=treasurer,
+            pledges=queries.contributions(row.id, ("pledged",)),
+            lines=queries.statement_lines(row.id, "unmatched") if treasurer else [],
+            mapping=statements.saved_mapping(row.association_id),
+            expenses=queries.expenses(row.id),
+            budget=queries.budget_lines(row.id),
+            refunds=queries.refunds(row.id),
+            missing=services.missing_for_live(row) if row.status == "draft" else {},
+        ),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/manage/statement", methods=["POST"])
+@login_required
+@rate_limit("campaign_money")
+def import_statement(campaign_id: int) -> ResponseReturnValue:
+    """The treasurers import the bank's CSV."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    if not access.is_treasurer(actor, row.association_id):
+        abort(403)
+    found = uploaded("file")
+    mapping = {k: (request.form.get(k) or "").strip() for k in statements.MAPPED}
+    given = mapping if all(mapping.values()) else None
+
+    def run() -> Any:
+        if found is None:
+            raise ApiError(422, "validation_failed", _("Choose the statement file."), {})
+        return statements.import_statement(actor, row, found[2], given)
+
+    done = attempt(run)
+    if done.error is not None:
+        flash_refusal(done.error)
+    elif done.value is not None:
+        flash(
+            _(
+                "%(matched)d of %(credits)d credits matched; %(unmatched)d left to match by hand.",
+                matched=done.value.matched,
+                credits=done.value.credits,
+                unmatched=done.value.unmatched,
+            ),
+            "success",
+        )
+    return redirect(url_for("campaigns.manage", campaign_id=row.id), code=303)
