@@ -230,6 +230,10 @@ FIELDS: dict[str, int] = {
     "offer_area": 120,
     "offer_condition": 300,
     "thanks_text": 500,
+    "campaign_title": 160,
+    "campaign_story": 6000,
+    "campaign_target": 300,
+    "budget_label": 160,
 }
 
 
@@ -266,6 +270,7 @@ class XssWorld:
     page_id: int = 0
     report_id: int = 0
     offer_id: int = 0
+    campaign_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -474,7 +479,47 @@ def build_world(api: Any, payload: str) -> XssWorld:
     )
     world.report_id = report["id"]
     world.offer_id = _offers(world, v)
+    world.campaign_id = _campaign(world, founder, v)
     return world
+
+
+def _campaign(world: XssWorld, founder: Any, v: Any) -> int:
+    """A live campaign of the founder's association (its public-appeal authorisation first)."""
+    import datetime as dt
+
+    today = dt.datetime.now(dt.UTC).date()
+    _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/authorizations",
+            json={
+                "kind": "public_appeal",
+                "authority": "SGG",
+                "reference": "AP-1",
+                "valid_from": (today - dt.timedelta(days=5)).isoformat(),
+                "valid_to": (today + dt.timedelta(days=90)).isoformat(),
+            },
+        )
+    )
+    made = _ok(
+        founder.post(
+            "/api/v1/campaigns",
+            json={
+                "association_id": world.association_id,
+                "title": v("campaign_title"),
+                "story_ar": v("campaign_story"),
+                "story_fr": v("campaign_story"),
+                "target_group": v("campaign_target"),
+                "min_goal": 100_00,
+                "optimum_goal": 1_000_00,
+                "starts_on": (today - dt.timedelta(days=1)).isoformat(),
+                "ends_on": (today + dt.timedelta(days=30)).isoformat(),
+                "bank_reference": "CIH 0003",
+                "budget_lines": [{"label": v("budget_label"), "amount": 1_000_00}],
+            },
+        )
+    )
+    _ok(founder.post(f"/api/v1/campaigns/{made['id']}/live"))
+    return int(made["id"])
 
 
 def _offers(world: XssWorld, v: Any) -> int:
@@ -650,6 +695,13 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("founder", "/offers/mine", {"offer_title", "offer_area"}),
     ("admin", "/offers/review", {"offer_title", "offer_body"}),
     ("anonymous", "/offers/given", {"thanks_text"}),
+    ("anonymous", "/campaigns", {"campaign_title", "association_name"}),
+    (
+        "anonymous",
+        "/campaigns/{w.campaign_id}",
+        {"campaign_title", "campaign_story", "campaign_target", "budget_label", "association_name"},
+    ),
+    ("founder", "/campaigns/{w.campaign_id}/manage", {"campaign_title"}),
 ]
 
 

@@ -220,6 +220,8 @@ class World:
             return {"review_offer": make.offer(author, f"Première {make.serial()}", "review")}
         if kind in ("household", "verified_household", "dup_case", "entitlement"):
             return _aid_fresh(self, kind)
+        if kind.startswith("camp_"):
+            return _campaign_fresh(self, kind)
         if kind in ("expert_request", "expert_taken", "expert_closed"):
             return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
         if kind.startswith("vol_"):
@@ -610,6 +612,7 @@ def build_world(app: Flask) -> World:
     offers = _offers(member, outsider, coordinator)
     aid = _aid(assoc, coordinator)
     experts = _experts(moderator, coordinator, assoc.id)
+    campaigns = _campaigns(assoc.id, assoc_admin, coordinator, member)
     volunteering = _volunteering(assoc.id, coordinator, member)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
@@ -659,6 +662,7 @@ def build_world(app: Flask) -> World:
         **offers,
         **aid,
         **experts,
+        **campaigns,
         **volunteering,
     }
     world = World(app=app, users=users, ids=ids)
@@ -708,6 +712,168 @@ def add_socket_resources(world: World) -> None:
         network_milestone=MilestoneFactory(project=network).id,
     )
     db.session.commit()
+
+
+# -- campaigns ---------------------------------------------------------------------------------
+
+
+def _campaign_row(coordinator: User, association_id: int, state: str, **changes: Any) -> Any:
+    """A campaign of the association drafted by its coordinator: ``draft``, ``live`` or
+    ``closed`` (closed by the administrator, its treasurer)."""
+    from campaigns import services as campaign_services
+
+    today = dt.datetime.now(dt.UTC).date()
+    data: dict[str, Any] = {
+        "association_id": association_id,
+        "title": f"Paniers de Ramadan {make.serial()}",
+        "story_fr": "Des paniers pour les familles des douars",
+        "target_group": "Familles des douars",
+        "min_goal": 100_00,
+        "optimum_goal": 1_000_00,
+        "starts_on": today - dt.timedelta(days=1),
+        "ends_on": today + dt.timedelta(days=30),
+        "bank_reference": "CIH 0001",
+        "budget_lines": [{"label": "Paniers", "amount": 1_000_00}],
+        **changes,
+    }
+    row = campaign_services.create_campaign(coordinator, data)
+    if state in ("live", "closed", "failed"):
+        campaign_services.go_live(coordinator, row)
+    return row
+
+
+def _campaign_pledge(donor: User, campaign: Any, method: str = "cash", amount: int = 150_00) -> Any:
+    from campaigns import services as campaign_services
+
+    return campaign_services.pledge(donor, campaign, {"amount": amount, "method": method})
+
+
+def _campaigns(assoc_id: int, assoc_admin: User, coordinator: User, member: User) -> dict[str, Any]:
+    """A live campaign with a budget line, the member's pledge (cash) and confirmed gift (with
+    its receipt), an expense with its receipt, an unmatched statement line and an update; a
+    failed all-or-nothing campaign with a refund task."""
+    from campaigns import services as campaign_services
+    from campaigns.models import RefundTask, StatementLine
+    from library import services as library_services
+
+    today = dt.datetime.now(dt.UTC).date()
+    library_services.create_authorization(
+        assoc_id,
+        {
+            "kind": "public_appeal",
+            "authority": "SGG",
+            "reference": "AP-1",
+            "valid_from": today - dt.timedelta(days=30),
+            "valid_to": today + dt.timedelta(days=300),
+        },
+    )
+    live = _campaign_row(coordinator, assoc_id, "live")
+    pledge = _campaign_pledge(member, live, "transfer")
+    gift = _campaign_pledge(member, live)
+    campaign_services._confirm(gift, assoc_admin)
+    expense = campaign_services.submit_expense(
+        coordinator,
+        live,
+        {"amount": 300_00, "budget_line_id": _campaign_line(live.id), "supplier": "Souk"},
+        ("facture.pdf", "application/pdf", b"%PDF-1.4 facture"),
+    )
+    line = StatementLine(campaign_id=live.id, booked_on="01/03", amount=42_00, label="VERSEMENT")
+    db.session.add(line)
+    campaign_services.post_update(coordinator, live, "300 paniers sont prêts.", None)
+    failed = _campaign_row(coordinator, assoc_id, "live", model="all_or_nothing", min_goal=900_00)
+    lost = _campaign_pledge(member, failed)
+    campaign_services._confirm(lost, assoc_admin)
+    campaign_services.close(assoc_admin, failed)
+    refund = db.session.scalars(select(RefundTask).where(RefundTask.campaign_id == failed.id)).one()
+    db.session.commit()
+    return {
+        "campaign": live.id,
+        "campaign_pledge": pledge.id,
+        "campaign_gift": gift.id,
+        "campaign_expense": expense.id,
+        "campaign_line": _campaign_line(live.id),
+        "campaign_failed": failed.id,
+        "campaign_refund": refund.id,
+    }
+
+
+def _campaign_line(campaign_id: int) -> int:
+    from campaigns.models import BudgetLine
+
+    found = db.session.scalar(
+        select(BudgetLine.id).where(BudgetLine.campaign_id == campaign_id).order_by(BudgetLine.id)
+    )
+    assert found is not None
+    return int(found)
+
+
+def _campaign_fresh(world: World, kind: str) -> dict[str, Any]:
+    """A fresh campaign object of association A for one role's attempt."""
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign, Expense, RefundTask, StatementLine
+
+    coordinator, admin = world.user("coordinator"), world.user("assoc_admin")
+    member = world.user("member")
+    live = db.session.get(Campaign, world.ids["campaign"])
+    assert live is not None
+    found: dict[str, Any]
+    if kind in ("camp_draft", "camp_live", "camp_closed"):
+        row = _campaign_row(coordinator, world.ids["assoc"], kind.removeprefix("camp_"))
+        if kind == "camp_closed":
+            campaign_services.close(admin, row)
+        found = {kind: row.id}
+    elif kind in ("camp_pledge", "camp_confirmed"):
+        gift = _campaign_pledge(member, live)
+        if kind == "camp_confirmed":
+            campaign_services._confirm(gift, admin)
+        found = {kind: gift.id}
+    elif kind in ("camp_expense", "camp_approved"):
+        expense = Expense(
+            campaign_id=live.id,
+            budget_line_id=world.ids["campaign_line"],
+            amount=50_00,
+            supplier="Souk",
+            status="approved" if kind == "camp_approved" else "submitted",
+            submitted_by=coordinator.id,
+        )
+        db.session.add(expense)
+        db.session.flush()
+        found = {kind: expense.id}
+    elif kind == "camp_line":
+        gift = _campaign_pledge(member, live, "transfer", 61_00)
+        line = StatementLine(campaign_id=live.id, booked_on="02/03", amount=61_00, label="VIR")
+        db.session.add(line)
+        db.session.flush()
+        found = {"camp_line": line.id, "camp_line_pledge": gift.id}
+    else:  # camp_refund
+        failed = db.session.get(Campaign, world.ids["campaign_failed"])
+        assert failed is not None
+        gift = _stored_pledge(failed.id, failed.association_id, member.id)
+        campaign_services._confirm(gift, admin)
+        task = RefundTask(campaign_id=failed.id, contribution_id=gift.id, status="open")
+        db.session.add(task)
+        db.session.flush()
+        found = {"camp_refund": task.id}
+    db.session.commit()
+    return found
+
+
+def _stored_pledge(campaign_id: int, association_id: int, user_id: int) -> Any:
+    """A pledge stored as it is (the failed campaign no longer takes pledges)."""
+    from campaigns.models import Contribution
+
+    row = Contribution(
+        campaign_id=campaign_id,
+        association_id=association_id,
+        user_id=user_id,
+        reference=f"J3T{make.serial():07d}",
+        amount=80_00,
+        method="cash",
+        status="pledged",
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def fresh_message(world: World, conversation_key: str) -> int:

@@ -20,6 +20,7 @@ route that no longer exists; the socket events have their own table in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -2713,6 +2714,268 @@ ROWS += [
         AID_API,
         json={"proof": "{code}"},
         fresh="entitlement",
+    ),
+]
+
+
+# The campaigns: everyone reads a live campaign, its contributions, report and updates; the
+# association's coordinators and administrators draft, take live and post updates; its
+# administrators are its treasurers (money, names, statements, refunds, closing); a
+# contribution is its contributor's and the treasurers'; platform administrators audit
+# expenses (and see drafts) but act on nothing.
+_CAMP_TODAY = dt.datetime.now(dt.UTC).date()
+_CAMPAIGN = {
+    "association_id": "{assoc}",
+    "title": "Paniers de Ramadan",
+    "story_fr": "Des paniers pour les familles",
+    "target_group": "Familles des douars",
+    "min_goal": 100_00,
+    "optimum_goal": 500_00,
+    "starts_on": _CAMP_TODAY.isoformat(),
+    "ends_on": (_CAMP_TODAY + dt.timedelta(days=20)).isoformat(),
+    "bank_reference": "CIH 0002",
+    "budget_lines": [{"label": "Paniers", "amount": 500_00}],
+}
+CAMP_DRAFT_WRITE = by_role(401, 404, 404, 200, 200, 404, 403)
+CAMP_TEAM_CREATE = by_role(401, 403, 403, 201, 201, 403, 403)
+CAMP_TREASURER = by_role(401, 403, 403, 403, 200, 403, 403)
+CAMP_CONTRIBUTION_TREASURER = by_role(401, 404, 403, 404, 200, 404, 404)
+CAMP_CONTRIBUTOR = by_role(401, 404, 200, 404, 403, 404, 404)
+CAMP_EXPENSE_TREASURER = by_role(401, 404, 404, 403, 200, 404, 403)
+CAMP_PRIVATE_TREASURER = by_role(401, 404, 404, 404, 200, 404, 404)
+
+ROWS += [
+    R("GET", "/campaigns", "/campaigns", EVERYBODY),
+    R("GET", "/campaigns/<int:campaign_id>", "/campaigns/{campaign}", EVERYBODY),
+    R(
+        "GET",
+        "/campaigns/<int:campaign_id>/share.svg",
+        "/campaigns/{campaign}/share.svg",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/campaigns/<int:campaign_id>/report.pdf",
+        "/campaigns/{campaign}/report.pdf",
+        EVERYBODY,
+    ),
+    R(
+        "GET",
+        "/campaigns/<int:campaign_id>/manage",
+        "/campaigns/{campaign}/manage",
+        by_role(LOGIN, 403, 403, 200, 200, 403, 403),
+    ),
+    R(
+        "POST",
+        "/campaigns/<int:campaign_id>/give",
+        "/campaigns/{campaign}/give",
+        by_role(LOGIN, 303, 303, 303, 303, 303, 303),
+        form={"dirhams": "100", "method": "transfer"},
+    ),
+    R(
+        "POST",
+        "/campaigns/<int:campaign_id>/manage/statement",
+        "/campaigns/{campaign}/manage/statement",
+        by_role(LOGIN, 403, 403, 403, Same(303), 403, 403),
+        files=True,
+        note="a PNG is no bank statement: the treasurer's import is refused with a flash "
+        "(imports themselves: tests/campaigns/test_money.py)",
+    ),
+    R("GET", "/api/v1/campaigns", "/api/v1/campaigns", EVERYBODY),
+    R("POST", "/api/v1/campaigns", "/api/v1/campaigns", CAMP_TEAM_CREATE, json=_CAMPAIGN),
+    R("GET", "/api/v1/campaigns/<int:campaign_id>", "/api/v1/campaigns/{campaign}", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>",
+        "/api/v1/campaigns/{camp_draft}",
+        by_role(404, 404, 404, 200, 200, 404, 200),
+        fresh="camp_draft",
+        variant="draft",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/campaigns/<int:campaign_id>",
+        "/api/v1/campaigns/{camp_draft}",
+        CAMP_DRAFT_WRITE,
+        json={"title": "Paniers de l'Aïd"},
+        fresh="camp_draft",
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/live",
+        "/api/v1/campaigns/{camp_draft}/live",
+        CAMP_DRAFT_WRITE,
+        fresh="camp_draft",
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/close",
+        "/api/v1/campaigns/{camp_live}/close",
+        CAMP_TREASURER,
+        fresh="camp_live",
+    ),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>/report",
+        "/api/v1/campaigns/{campaign}/report",
+        EVERYBODY,
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/report/filed",
+        "/api/v1/campaigns/{camp_closed}/report/filed",
+        CAMP_TREASURER,
+        fresh="camp_closed",
+    ),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>/contributions",
+        "/api/v1/campaigns/{campaign}/contributions",
+        EVERYBODY,
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/contributions",
+        "/api/v1/campaigns/{campaign}/contributions",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+        json={"amount": 100_00, "incognito": True},
+    ),
+    R(
+        "GET",
+        "/api/v1/contributions/<int:contribution_id>",
+        "/api/v1/contributions/{campaign_pledge}",
+        by_role(401, 404, 200, 404, 200, 404, 404),
+    ),
+    R(
+        "POST",
+        "/api/v1/contributions/<int:contribution_id>/confirm",
+        "/api/v1/contributions/{camp_pledge}/confirm",
+        CAMP_CONTRIBUTION_TREASURER,
+        fresh="camp_pledge",
+    ),
+    R(
+        "POST",
+        "/api/v1/contributions/<int:contribution_id>/refund",
+        "/api/v1/contributions/{camp_confirmed}/refund",
+        CAMP_CONTRIBUTION_TREASURER,
+        fresh="camp_confirmed",
+    ),
+    R(
+        "POST",
+        "/api/v1/contributions/<int:contribution_id>/cancel",
+        "/api/v1/contributions/{camp_pledge}/cancel",
+        CAMP_CONTRIBUTOR,
+        fresh="camp_pledge",
+    ),
+    R(
+        "POST",
+        "/api/v1/contributions/<int:contribution_id>/incognito",
+        "/api/v1/contributions/{camp_pledge}/incognito",
+        CAMP_CONTRIBUTOR,
+        json={"incognito": True},
+        fresh="camp_pledge",
+    ),
+    R(
+        "POST",
+        "/api/v1/contributions/<int:contribution_id>/personal",
+        "/api/v1/contributions/{campaign_gift}/personal",
+        CAMP_CONTRIBUTION_TREASURER,
+        json={"purpose": "reçu fiscal"},
+        note="the read is logged: the allowed read changes the access log",
+    ),
+    R(
+        "GET",
+        "/api/v1/contributions/<int:contribution_id>/receipt",
+        "/api/v1/contributions/{campaign_gift}/receipt",
+        by_role(401, 404, 200, 404, 200, 404, 404),
+    ),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>/expenses",
+        "/api/v1/campaigns/{campaign}/expenses",
+        by_role(401, 403, 403, 200, 200, 403, 200),
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/expenses",
+        "/api/v1/campaigns/{campaign}/expenses",
+        CAMP_TEAM_CREATE,
+        json={"budget_line_id": "{campaign_line}", "amount": 150_00, "supplier": "Souk"},
+    ),
+    R(
+        "GET",
+        "/api/v1/expenses/<int:expense_id>/receipt",
+        "/api/v1/expenses/{campaign_expense}/receipt",
+        by_role(401, 404, 404, 403, 200, 404, 200),
+    ),
+    R(
+        "POST",
+        "/api/v1/expenses/<int:expense_id>/approve",
+        "/api/v1/expenses/{camp_expense}/approve",
+        CAMP_EXPENSE_TREASURER,
+        fresh="camp_expense",
+    ),
+    R(
+        "POST",
+        "/api/v1/expenses/<int:expense_id>/reject",
+        "/api/v1/expenses/{camp_expense}/reject",
+        CAMP_EXPENSE_TREASURER,
+        fresh="camp_expense",
+    ),
+    R(
+        "POST",
+        "/api/v1/expenses/<int:expense_id>/pay",
+        "/api/v1/expenses/{camp_approved}/pay",
+        CAMP_EXPENSE_TREASURER,
+        fresh="camp_approved",
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/statements",
+        "/api/v1/campaigns/{campaign}/statements",
+        by_role(401, 403, 403, 403, 422, 403, 403),
+        files=True,
+        note="a PNG is no bank statement (imports themselves: tests/campaigns/test_money.py)",
+    ),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>/statement-lines",
+        "/api/v1/campaigns/{campaign}/statement-lines",
+        CAMP_TREASURER,
+    ),
+    R(
+        "POST",
+        "/api/v1/statement-lines/<int:line_id>/match",
+        "/api/v1/statement-lines/{camp_line}/match",
+        CAMP_PRIVATE_TREASURER,
+        json={"contribution_id": "{camp_line_pledge}"},
+        fresh="camp_line",
+    ),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>/refunds",
+        "/api/v1/campaigns/{campaign_failed}/refunds",
+        CAMP_TREASURER,
+    ),
+    R(
+        "POST",
+        "/api/v1/refunds/<int:refund_id>/settle",
+        "/api/v1/refunds/{camp_refund}/settle",
+        CAMP_PRIVATE_TREASURER,
+        fresh="camp_refund",
+    ),
+    R(
+        "GET",
+        "/api/v1/campaigns/<int:campaign_id>/updates",
+        "/api/v1/campaigns/{campaign}/updates",
+        EVERYBODY,
+    ),
+    R(
+        "POST",
+        "/api/v1/campaigns/<int:campaign_id>/updates",
+        "/api/v1/campaigns/{campaign}/updates",
+        CAMP_TEAM_CREATE,
+        json={"body": "Les paniers sont prêts."},
     ),
 ]
 
