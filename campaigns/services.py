@@ -298,41 +298,61 @@ def pledge(actor: Any, row: Campaign, data: dict[str, Any]) -> Contribution:
     return contribution
 
 
-def _next_receipt(association_id: int) -> int:
-    """The association's next receipt number: a conditional UPDATE, so two confirmations at
-    once never share a number."""
+def _reserve_receipts(association_id: int, count: int) -> int:
+    """Reserve ``count`` consecutive receipt numbers of the association; the first of them. A
+    conditional UPDATE under the write lock, so two confirmations at once never share one."""
     begin_write()
     done = db.session.execute(
         update(ReceiptCounter)
         .where(ReceiptCounter.association_id == association_id)
-        .values(last=ReceiptCounter.last + 1)
+        .values(last=ReceiptCounter.last + count)
     )
     if getattr(done, "rowcount", 0) == 0:
-        if insert_once(ReceiptCounter(association_id=association_id, last=1)):
+        if insert_once(ReceiptCounter(association_id=association_id, last=count)):
             return 1
-        return _next_receipt(association_id)
-    counter = db.session.get(ReceiptCounter, association_id, populate_existing=True)
-    assert counter is not None
-    return counter.last
+        return _reserve_receipts(association_id, count)
+    last = db.session.scalar(
+        select(ReceiptCounter.last).where(ReceiptCounter.association_id == association_id)
+    )
+    return int(last or 0) - count + 1
+
+
+def confirm_received(rows: list[Contribution], actor: Any, campaign: Campaign) -> None:
+    """Mark these pledges of one campaign received: numbered receipts, one flush, and one
+    notification to their contributors (a bank statement confirms thousands at once)."""
+    if not rows:
+        return
+    first = _reserve_receipts(campaign.association_id, len(rows))
+    now = utcnow()
+    for i, row in enumerate(rows):
+        row.status = "confirmed"
+        row.confirmed_by = actor.id if actor is not None else None
+        row.confirmed_at = now
+        row.receipt_number = first + i
+    db.session.flush()
+    people = sorted({r.user_id for r in rows if r.user_id is not None})
+    if len(rows) == 1:
+        text = _l(
+            "Your contribution %(reference)s is received. Thank you!", reference=rows[0].reference
+        )
+        subject = f"campaign_contribution:{rows[0].id}:confirmed"
+    else:
+        text = _l("Your contribution to “%(title)s” is received. Thank you!", title=campaign.title)
+        subject = f"campaign_received:{campaign.id}:{rows[0].id}"
+    notify(
+        people,
+        kind="campaign_confirmed",
+        subject=subject,
+        text=text,
+        url=campaign_path(campaign.id),
+        actor_id=None,
+    )
 
 
 def _confirm(row: Contribution, actor: Any) -> Contribution:
-    row.status = "confirmed"
-    row.confirmed_by = actor.id if actor is not None else None
-    row.confirmed_at = utcnow()
-    row.receipt_number = _next_receipt(row.association_id)
-    db.session.flush()
-    if row.user_id is not None:
-        notify(
-            [row.user_id],
-            kind="campaign_confirmed",
-            subject=f"campaign_contribution:{row.id}:confirmed",
-            text=_l(
-                "Your contribution %(reference)s is received. Thank you!", reference=row.reference
-            ),
-            url=campaign_path(row.campaign_id),
-            actor_id=None,
-        )
+    campaign = db.session.get(Campaign, row.campaign_id)
+    assert campaign is not None
+    confirm_received([row], actor, campaign)
     return row
 
 
@@ -648,6 +668,16 @@ def _tell_contributors(row: Campaign, news: CampaignUpdate, actor_id: int) -> No
                 body=news.body,
                 link=public_url("campaigns.show", campaign_id=row.id),
             )
+
+
+def budget_line_ids(campaign_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(BudgetLine.id)
+            .where(BudgetLine.campaign_id == campaign_id)
+            .order_by(BudgetLine.id)
+        )
+    )
 
 
 def host_team(row: Campaign) -> list[int]:

@@ -22,7 +22,7 @@ from app.api import ApiError, invalid
 from app.db import begin_write, db, utcnow
 from campaigns import access
 from campaigns.models import BankMapping, Campaign, Contribution, StatementLine
-from campaigns.services import _confirm
+from campaigns.services import _confirm, confirm_received
 
 #: the columns a mapping names
 MAPPED = ("date", "amount", "label")
@@ -132,6 +132,8 @@ def import_statement(
     )
     result = ImportResult()
     now = utcnow()
+    received: list[Contribution] = []
+    lines: list[StatementLine] = []
     for raw in reader:
         result.rows += 1
         if result.rows > MAX_ROWS:
@@ -157,13 +159,15 @@ def import_statement(
         elif reference is not None and reference in pending and pending[reference].amount == value:
             contribution = pending.pop(reference)
             used.add(reference)
-            _confirm(contribution, actor)
+            received.append(contribution)
             line.status = "matched"
             line.contribution_id = contribution.id
             result.matched += 1
         if line.status == "unmatched":
             result.unmatched += 1
-        db.session.add(line)
+        lines.append(line)
+    confirm_received(received, actor, campaign)
+    db.session.add_all(lines)
     db.session.flush()
     return result
 
