@@ -214,3 +214,82 @@ def import_statement(campaign_id: int) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("campaigns.manage", campaign_id=row.id), code=303)
+
+
+#: the buttons of the host's page: action -> (what it acts on, the service, what it says)
+ACTIONS: dict[str, str] = {
+    "live": "campaign",
+    "close": "campaign",
+    "filed": "campaign",
+    "confirm": "contribution",
+    "refund": "contribution",
+    "approve": "expense",
+    "reject": "expense",
+    "pay": "expense",
+    "settle": "refund",
+    "match": "line",
+}
+
+
+def _run_action(actor: Any, row: Any, action: str, item: int, other: int) -> Any:
+    """The same services and access checks as the API's endpoints of these actions."""
+    if action == "live":
+        return services.go_live(actor, row)
+    if action == "close":
+        return services.close(actor, row)
+    if action == "filed":
+        return services.file_report(actor, row)
+    if action in ("confirm", "refund"):
+        gift = access.get_contribution(item, actor)
+        if gift.campaign_id != row.id:
+            raise ApiError(404, "not_found", _("Not found."))
+        return (services.confirm if action == "confirm" else services.refund)(actor, gift)
+    if action in ("approve", "reject", "pay"):
+        expense = access.get_expense(item, actor)
+        if expense.campaign_id != row.id:
+            raise ApiError(404, "not_found", _("Not found."))
+        run = {
+            "approve": services.approve_expense,
+            "reject": services.reject_expense,
+            "pay": services.pay_expense,
+        }[action]
+        return run(actor, expense)
+    if action == "settle":
+        task = access.get_refund(item, actor)
+        if task.campaign_id != row.id:
+            raise ApiError(404, "not_found", _("Not found."))
+        return services.settle_refund(actor, task)
+    line = access.get_statement_line(item, actor)
+    if line.campaign_id != row.id:
+        raise ApiError(404, "not_found", _("Not found."))
+    return statements.match_line(actor, line, other)
+
+
+@bp.route("/campaigns/<int:campaign_id>/manage/<action>", methods=["POST"])
+@login_required
+@rate_limit("campaign_money")
+def act(campaign_id: int, action: str) -> ResponseReturnValue:
+    """The host page's buttons: take live, close, report filed, confirm or refund a
+    contribution, approve, reject or pay an expense, settle a refund, match a statement line."""
+    if action not in ACTIONS:
+        abort(404)
+    actor = require_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    if not access.is_manager(actor, row.association_id):
+        abort(403)
+    item = request.form.get("item", "")
+    other = request.form.get("contribution", "")
+    done = attempt(
+        lambda: _run_action(
+            actor,
+            row,
+            action,
+            int(item) if item.isdigit() else 0,
+            int(other) if other.isdigit() else 0,
+        )
+    )
+    if done.error is not None:
+        flash_refusal(done.error)
+    else:
+        flash(_("Done."), "success")
+    return redirect(url_for("campaigns.manage", campaign_id=row.id), code=303)

@@ -166,3 +166,27 @@ def test_a_pledge_outside_the_dates_is_refused(api, camp, live):
         f"/api/v1/campaigns/{row['id']}/contributions", json={"amount": 100_00}
     )
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "not_live"
+
+
+def test_the_needs_snapshot_comes_from_the_aid_board(app, api, camp, draft):
+    from app.plugins import NeedLine, registry
+
+    assert draft()["needs_snapshot"] == []  # without aid: nothing
+    asked = []
+
+    def needs(association_id, province_id):
+        asked.append((association_id, province_id))
+        return [NeedLine("food_basket", province_id, "Taroudant", needed=300, filled=12)]
+
+    registry(app).aid_needs = needs
+    row = draft()
+    assert asked == [(camp.a, None)]
+    assert row["needs_snapshot"] == [
+        {
+            "category": "food_basket",
+            "province_id": None,
+            "place": "Taroudant",
+            "needed": 300,
+            "filled": 12,
+        }
+    ]

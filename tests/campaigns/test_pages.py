@@ -66,3 +66,32 @@ def test_the_hosts_page_is_the_teams(logged_in, camp, live):
     row = live()
     assert logged_in(camp.coordinator).get(f"/campaigns/{row['id']}/manage").status_code == 200
     assert logged_in(camp.member).get(f"/campaigns/{row['id']}/manage").status_code == 403
+
+
+def test_the_treasurers_buttons(logged_in, camp, live, give):
+    row = live()
+    gift = give(row["id"], method="cash", amount=90_00)
+    path = f"/campaigns/{row['id']}/manage"
+    coordinator = logged_in(camp.coordinator)
+    token = csrf_token(coordinator, path)
+    refused = coordinator.post(f"{path}/confirm", data={"csrf_token": token, "item": gift["id"]})
+    assert refused.status_code == 303
+    assert db.session.get(Contribution, gift["id"]).first_confirmer_id is None
+    for who in (camp.treasurer, camp.treasurer2):
+        browser = logged_in(who)
+        assert "Confirm the cash received" in browser.get(
+            path, headers={"Accept-Language": "en"}
+        ).get_data(as_text=True)
+        token = csrf_token(browser, path)
+        done = browser.post(f"{path}/confirm", data={"csrf_token": token, "item": gift["id"]})
+        assert done.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Contribution, gift["id"]).status == "confirmed"
+    closing = logged_in(camp.treasurer)
+    token = csrf_token(closing, path)
+    assert closing.post(f"{path}/close", data={"csrf_token": token}).status_code == 303
+    assert closing.post(f"{path}/nonsense", data={"csrf_token": token}).status_code == 404
+    from campaigns.models import Campaign
+
+    db.session.expire_all()
+    assert db.session.get(Campaign, row["id"]).status == "closed"

@@ -2774,6 +2774,15 @@ ROWS += [
     ),
     R(
         "POST",
+        "/campaigns/<int:campaign_id>/manage/<action>",
+        "/campaigns/{campaign}/manage/confirm",
+        by_role(LOGIN, 403, 403, Same(303), 303, 403, 403),
+        form={"item": "{camp_pledge}"},
+        fresh="camp_pledge",
+        note="the coordinator is refused the treasurers' confirmation with a flash",
+    ),
+    R(
+        "POST",
         "/campaigns/<int:campaign_id>/manage/statement",
         "/campaigns/{campaign}/manage/statement",
         by_role(LOGIN, 403, 403, 403, Same(303), 403, 403),
