@@ -240,8 +240,10 @@ def personal(data: dict[str, Any], contribution_id: int) -> dict[str, Any]:
 
 
 @blp.route("/contributions/<int:contribution_id>/receipt", methods=["GET"])
+@transactional
 def receipt(contribution_id: int) -> Response:
-    """The receipt (PDF) of a confirmed contribution, for its contributor and the treasurers."""
+    """The receipt (PDF) of a confirmed contribution, for its contributor and the treasurers;
+    reading the name it carries is logged (committed with the answer)."""
     actor = require_user()
     row = access.get_contribution(contribution_id, actor)
     if row.receipt_number is None or row.status not in ("confirmed", "refunded"):
