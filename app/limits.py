@@ -54,6 +54,7 @@ RATE_LIMITS: dict[str, str] = {
     "expert_profile": "10 per minute;50 per day",  # expert profiles and availability
     "expert_request": "10 per minute;30 per day",  # associations' requests for a specialist
     "expert_answer": "30 per minute;200 per day",  # offers answered, answers, ratings, chats
+    "expert_session": "10 per minute;60 per day",  # sessions booked, moved, cancelled, held
     # calls for volunteers, applications and their answers, hours, certificates (page and API)
     "volunteer_write": "30 per minute;300 per day",
     "volunteer_shift": "30 per minute",  # shift sign-ups, cancels, check-in/out, no-shows

@@ -34,6 +34,7 @@ from experts.models import (
     ConsultationOffer,
     ExpertProfile,
 )
+from experts.sessions import clean_slots
 
 #: an offer unanswered this long goes to the next match
 OFFER_WINDOW = dt.timedelta(hours=48)
@@ -107,6 +108,8 @@ def _profile_fields(data: dict[str, Any], row: ExpertProfile) -> None:
         row.remote = bool(data["remote"])
     if "monthly_capacity" in data:
         row.monthly_capacity = int(data["monthly_capacity"])
+    if "weekly_slots" in data:
+        row.weekly_slots = clean_slots(data["weekly_slots"])
     if "conflicts" in data:
         row.conflicts = clean_text(data["conflicts"] or "").strip()[:CONFLICTS_MAX]
     if not row.headline:
@@ -137,6 +140,7 @@ def create_profile(actor: User, data: dict[str, Any]) -> ExpertProfile:
         languages=[],
         modes=[],
         region_ids=[],
+        weekly_slots=[],
     )
     for required in ("domains", "languages", "modes"):
         data.setdefault(required, [])
