@@ -18,6 +18,7 @@ from app.notifications.services import notify
 from app.plugins import registry
 from app.text import clean_name, clean_text
 from directory import Region, association_member_ids, get_association
+from experts import rules
 from experts.access import ASKING_ROLES, may_ask, profile_of
 from experts.models import (
     ANSWER_MAX,
@@ -336,6 +337,7 @@ def ask(actor: User, data: dict[str, Any], now: dt.datetime | None = None) -> Co
         errors["region_id"] = [_("Unknown region.")]
     if errors:
         raise invalid(_("Some fields need your attention."), errors)
+    rules.check(f"{title}\n{question}", "question")
     row = Consultation(
         association_id=association_id,
         requester_id=actor.id,
@@ -460,6 +462,7 @@ def close(actor: User, row: Consultation, answer: str) -> Consultation:
     text = clean_text(answer or "").strip()[:ANSWER_MAX]
     if len(text) < 10:
         raise invalid(_("Write your answer."), {"answer": [_("Required.")]})
+    rules.check(text, "answer")
     row.status, row.answer, row.closed_at = "closed", text, utcnow()
     _notify(
         _association_side(row),

@@ -24,6 +24,7 @@ from app.api import ApiError, invalid, not_found
 from app.db import begin_write, db, insert_once, utcnow
 from app.notifications.services import notify
 from app.text import clean_text
+from experts import rules
 from experts.access import is_association_side, profile_of
 from experts.models import (
     ANSWER_MAX,
@@ -396,6 +397,8 @@ def mark_held(
         raise ApiError(409, "not_booked", _("Only a booked session can be marked held."))
     if now < session.starts_at:
         raise ApiError(409, "not_started", _("The session has not started yet."))
+    text = clean_text(notes or "").strip()[:ANSWER_MAX]
+    rules.check(text, "notes")
     begin_write()
     done = db.session.execute(
         update(ExpertSession)
@@ -407,7 +410,6 @@ def mark_held(
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError(409, "not_booked", _("Only a booked session can be marked held."))
     if row.status == "accepted":
-        text = clean_text(notes or "").strip()[:ANSWER_MAX]
         row.status, row.closed_at = "closed", now
         row.answer = text or row.answer
     _notify(
