@@ -291,3 +291,36 @@ def test_the_secret_calendar_feed_lists_the_sessions_of_each_side(api, people, t
     assert api(None).get("/api/v1/experts/calendar/wrong.ics").status_code == 404
     api(taken["expert"]).delete("/api/v1/experts/calendar")
     assert api(None).get(expert_url[expert_url.index("/api/v1/") :]).status_code == 404
+
+
+def test_the_account_export_has_the_profile_requests_and_sessions(api, people, taken):
+    import io
+    import json
+    import zipfile
+
+    hour = _free(api, people["coordinator"], taken["id"])[0]
+    _book(api, people["coordinator"], taken["id"], hour)
+
+    def exported(who: Any) -> dict[str, Any]:
+        response = api(who).get("/api/v1/me/export")
+        assert response.status_code == 200
+        archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+        return dict(json.loads(archive.read("data.json"))["experts"])
+
+    mine = exported(taken["expert"])
+    assert mine["profile"]["headline"] == "Avocate, droit des associations"
+    assert mine["profile"]["weekly_slots"] == ALL_WEEK
+    assert [c["id"] for c in mine["consultations_as_expert"]] == [taken["id"]]
+    assert mine["requests_asked"] == []
+    assert [(s["as"], s["status"]) for s in mine["sessions"]] == [("expert", "booked")]
+    asker = exported(people["coordinator"])
+    assert asker["profile"] is None
+    assert [c["title"] for c in asker["requests_asked"]] == ["Renouvellement du bureau"]
+    assert [(s["as"], s["starts_at"]) for s in asker["sessions"]] == [("asker", hour)]
+    stranger = exported(people["stranger"])
+    assert stranger == {
+        "profile": None,
+        "requests_asked": [],
+        "consultations_as_expert": [],
+        "sessions": [],
+    }
