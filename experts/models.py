@@ -145,10 +145,6 @@ class Consultation(db.Model):  # type: ignore[name-defined]
     endorsed: Mapped[bool] = mapped_column(Boolean, default=False)
     rated_at: Mapped[dt.datetime | None] = mapped_column()
     conversation_id: Mapped[int | None] = mapped_column(Integer)
-    #: the redacted question and answer go to the library when both sides consent (after close)
-    qa_asker_consent_at: Mapped[dt.datetime | None] = mapped_column()
-    qa_expert_consent_at: Mapped[dt.datetime | None] = mapped_column()
-    qa_url: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 

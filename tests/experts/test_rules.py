@@ -118,3 +118,36 @@ def test_the_ask_page_shows_the_reason_beside_the_question(logged_in, people, re
     html = page.get_data(as_text=True)
     assert "Phone numbers are not shown" in html
     assert db.session.scalar(select(Consultation.id)) is None
+
+
+def test_held_session_notes_pass_the_rules_too(api, people, expert, ask, monkeypatch):
+    import datetime as dt
+
+    from experts import sessions
+    from experts.models import ExpertSession
+    from tests.experts.test_sessions import ALL_WEEK
+
+    person, _p = expert("Notes", modes=["session"], weekly_slots=ALL_WEEK)
+    row = ask(mode="session")
+    api(person).post(f"/api/v1/consultations/{row['id']}/accept")
+    hour = (
+        api(people["coordinator"])
+        .get(f"/api/v1/consultations/{row['id']}/free-hours")
+        .get_json()["items"][0]
+    )
+    booked = (
+        api(people["coordinator"])
+        .post(f"/api/v1/consultations/{row['id']}/session", json={"starts_at": hour})
+        .get_json()
+    )
+    monkeypatch.setattr(
+        sessions, "utcnow", lambda: dt.datetime.fromisoformat(hour) + dt.timedelta(minutes=5)
+    )
+    refused = api(person).post(
+        f"/api/v1/sessions/{booked['id']}/held", json={"notes": "Suite payante : 200 DH par heure"}
+    )
+    assert refused.status_code == 422
+    assert [h["code"] for h in refused.get_json()["error"]["fields"]["hits"]] == ["FEE"]
+    db.session.expire_all()
+    assert db.session.get(ExpertSession, booked["id"]).status == "booked"
+    assert db.session.get(Consultation, row["id"]).status == "accepted"

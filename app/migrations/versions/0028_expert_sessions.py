@@ -1,4 +1,4 @@
-"""experts: weekly availability, one-hour sessions, calendar feeds, Q&A consent
+"""experts: weekly availability, one-hour sessions, calendar feeds
 
 Revision ID: 0028_expert_sessions
 Revises: 0026_experts
@@ -20,9 +20,6 @@ depends_on = None
 
 def upgrade():
     op.add_column('expert_profiles', sa.Column('weekly_slots', sa.JSON(), server_default='[]', nullable=False))
-    op.add_column('expert_consultations', sa.Column('qa_asker_consent_at', app.db.UTCDateTime(timezone=True), nullable=True))
-    op.add_column('expert_consultations', sa.Column('qa_expert_consent_at', app.db.UTCDateTime(timezone=True), nullable=True))
-    op.add_column('expert_consultations', sa.Column('qa_url', sa.String(length=300), nullable=True))
 
     op.create_table('expert_sessions',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -82,7 +79,4 @@ def downgrade():
 
     op.drop_table('expert_sessions')
     # SQLite 3.35+ drops a column in place
-    op.drop_column('expert_consultations', 'qa_url')
-    op.drop_column('expert_consultations', 'qa_expert_consent_at')
-    op.drop_column('expert_consultations', 'qa_asker_consent_at')
     op.drop_column('expert_profiles', 'weekly_slots')
