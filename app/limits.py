@@ -59,6 +59,7 @@ RATE_LIMITS: dict[str, str] = {
     # treasurers: confirmations, refunds, expenses, statements, manual matches
     "campaign_money": "60 per minute",
     "campaign_personal_read": "30 per minute;300 per day",  # contributors' names and emails
+    "expert_session": "10 per minute;60 per day",  # sessions booked, moved, cancelled, held
     # calls for volunteers, applications and their answers, hours, certificates (page and API)
     "volunteer_write": "30 per minute;300 per day",
     "volunteer_shift": "30 per minute",  # shift sign-ups, cancels, check-in/out, no-shows

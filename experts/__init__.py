@@ -14,18 +14,21 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(app: Flask) -> None:
-    """Mount the API, the pages, the hand-over job (48 h without an answer) and the demo."""
+    """Mount the API, the pages, the hand-over job (48 h without an answer), the data export
+    section and the demo."""
     from app.api import api
     from app.cli import add_demo_loader
     from app.jobs import register_job
     from app.plugins import registry
     from experts import api as endpoints
     from experts import demo, routes, services
+    from experts.export import export_experts
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
     registry(app).nav_links.append((55, "experts.directory", lambda: str(_l("Experts"))))
     registry(app).nav_icons["experts.directory"] = "person-badge"
+    registry(app).export_sections.append(export_experts)
     add_demo_loader(app, 55, "experts", demo.load_demo_experts)
     register_job(
         app,

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_babel import gettext as _
 
 from app.accounts.auth import admin_required, require_user
 from app.api import make_blueprint, not_found, paginate
 from app.db import transactional, utcnow
+from app.ics import ics_response
 from app.limits import rate_limit
-from experts import access, queries, services
+from experts import access, calendar, queries, services, sessions
 from experts.schemas import (
     CloseInSchema,
     ConsultationArgsSchema,
@@ -21,13 +23,19 @@ from experts.schemas import (
     ConversationOutSchema,
     DeclineInSchema,
     ExpertArgsSchema,
+    FreeHoursSchema,
     FunnelSchema,
+    HeldInSchema,
     ProfileInSchema,
     ProfileOutSchema,
     ProfilePageSchema,
     RateInSchema,
+    SessionFeedSchema,
+    SessionInSchema,
+    SessionListSchema,
+    SessionOutSchema,
 )
-from experts.serialize import serialize_consultation, serialize_profile
+from experts.serialize import serialize_consultation, serialize_profile, serialize_session
 
 blp = make_blueprint("experts", __name__, "Specialists who help associations for free")
 
@@ -213,3 +221,120 @@ def conversation(consultation_id: int) -> dict[str, Any]:
     row = access.get_consultation(consultation_id, actor)
     conversation_id, url = services.conversation(actor, row)
     return {"conversation_id": conversation_id, "url": url}
+
+
+# --- one-hour sessions --------------------------------------------------------------------------
+
+
+@blp.route("/consultations/<int:consultation_id>/free-hours", methods=["GET"])
+@blp.response(200, FreeHoursSchema)
+def free_hours(consultation_id: int) -> dict[str, Any]:
+    """The expert's free hours of the next three weeks (their weekly availability minus the
+    booked sessions), for the request's two sides."""
+    actor = require_user()
+    row = access.get_consultation(consultation_id, actor)
+    expert = queries.expert(row.expert_id)
+    hours = sessions.free_hours(expert, utcnow()) if expert is not None else []
+    return {"items": [h.isoformat() for h in hours]}
+
+
+@blp.route("/consultations/<int:consultation_id>/session", methods=["POST"])
+@rate_limit("expert_session")
+@blp.arguments(SessionInSchema)
+@blp.response(201, SessionOutSchema)
+@transactional
+def book_session(data: dict[str, Any], consultation_id: int) -> dict[str, Any]:
+    """The association that asked books a one-hour session on one of the expert's free hours
+    (409 ``slot_taken`` when someone booked that hour first)."""
+    actor = require_user()
+    row = access.get_consultation(consultation_id, actor)
+    return serialize_session(sessions.book(actor, row, data["starts_at"]))
+
+
+@blp.route("/sessions", methods=["GET"])
+@blp.response(200, SessionListSchema)
+def my_sessions() -> dict[str, Any]:
+    """My sessions, as the expert and as the one who asked (newest first)."""
+    actor = require_user()
+    return {"items": [serialize_session(s) for s in sessions.sessions_of(actor.id)]}
+
+
+@blp.route("/sessions/<int:session_id>", methods=["GET"])
+@blp.response(200, SessionOutSchema)
+def get_session(session_id: int) -> dict[str, Any]:
+    return serialize_session(sessions.get_session(session_id, require_user()))
+
+
+@blp.route("/sessions/<int:session_id>/reschedule", methods=["POST"])
+@rate_limit("expert_session")
+@blp.arguments(SessionInSchema)
+@blp.response(200, SessionOutSchema)
+@transactional
+def reschedule_session(data: dict[str, Any], session_id: int) -> dict[str, Any]:
+    """Move a booked session to another free hour, twice at most (409
+    ``too_many_reschedules`` the third time)."""
+    actor = require_user()
+    session = sessions.get_session(session_id, actor)
+    return serialize_session(sessions.reschedule(actor, session, data["starts_at"]))
+
+
+@blp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
+@rate_limit("expert_session")
+@blp.response(200, SessionOutSchema)
+@transactional
+def cancel_session(session_id: int) -> dict[str, Any]:
+    """Either side cancels a booked session; its hour is free again."""
+    actor = require_user()
+    session = sessions.get_session(session_id, actor)
+    return serialize_session(sessions.cancel(actor, session))
+
+
+@blp.route("/sessions/<int:session_id>/held", methods=["POST"])
+@rate_limit("expert_session")
+@blp.arguments(HeldInSchema)
+@blp.response(200, SessionOutSchema)
+@transactional
+def held_session(data: dict[str, Any], session_id: int) -> dict[str, Any]:
+    """The expert says the session took place: the consultation closes with their notes and
+    the association may rate it and endorse them."""
+    actor = require_user()
+    session = sessions.get_session(session_id, actor)
+    return serialize_session(sessions.mark_held(actor, session, data["notes"]))
+
+
+@blp.route("/experts/calendar", methods=["GET"])
+@blp.response(200, SessionFeedSchema)
+def calendar_state() -> dict[str, Any]:
+    """Whether the caller has a secret sessions calendar address (shown only once)."""
+    actor = require_user()
+    return {"url": None, "active": calendar.feed_of(actor) is not None}
+
+
+@blp.route("/experts/calendar", methods=["POST"])
+@rate_limit("expert_session")
+@blp.response(201, SessionFeedSchema)
+@transactional
+def calendar_regenerate() -> dict[str, Any]:
+    """Create or replace the caller's secret sessions calendar address."""
+    actor = require_user()
+    return {"url": calendar.feed_url(calendar.regenerate_feed(actor)), "active": True}
+
+
+@blp.route("/experts/calendar", methods=["DELETE"])
+@rate_limit("expert_session")
+@blp.response(200, SessionFeedSchema)
+@transactional
+def calendar_revoke() -> dict[str, Any]:
+    actor = require_user()
+    calendar.revoke_feed(actor)
+    return {"url": None, "active": False}
+
+
+@blp.route("/experts/calendar/<string:secret>.ics", methods=["GET"])
+@blp.doc(responses={"200": {"description": "text/calendar (RFC 5545)"}})
+def session_calendar(secret: str) -> Response:
+    """The secret feed of a person's sessions, as the expert and as the one who asked."""
+    user = calendar.feed_user(secret)
+    if user is None:
+        raise not_found()
+    return ics_response(calendar.build(user), "jam3ia-experts.ics")

@@ -14,9 +14,10 @@ from app.accounts.models import User
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import Region, user_memberships
-from experts import services
+from experts import services, sessions
 from experts.models import Consultation, ExpertProfile
 from experts.queries import history
+from experts.sessions import LENGTH
 
 # username: profile fields (regions by code)
 EXPERTS: dict[str, dict[str, Any]] = {
@@ -30,6 +31,10 @@ EXPERTS: dict[str, dict[str, Any]] = {
         "modes": ["question", "session"],
         "regions": ["rabat-sale-kenitra"],
         "monthly_capacity": 3,
+        "weekly_slots": [
+            {"weekday": 1, "start": "18:00", "end": "20:00"},
+            {"weekday": 3, "start": "18:00", "end": "20:00"},
+        ],
         "conflicts": "",
     },
     "youssef": {
@@ -41,6 +46,11 @@ EXPERTS: dict[str, dict[str, Any]] = {
         "modes": ["question", "session", "project"],
         "regions": ["casablanca-settat", "marrakech-safi"],
         "monthly_capacity": 2,
+        "weekly_slots": [
+            {"weekday": 0, "start": "17:00", "end": "20:00"},
+            {"weekday": 2, "start": "17:00", "end": "20:00"},
+            {"weekday": 5, "start": "10:00", "end": "13:00"},
+        ],
         "conflicts": "Trésorier bénévole de l'association Alpha (Casablanca).",
     },
     "rachid.amrani": {
@@ -52,6 +62,7 @@ EXPERTS: dict[str, dict[str, Any]] = {
         "modes": ["question", "session", "project"],
         "regions": ["souss-massa", "marrakech-safi"],
         "monthly_capacity": 4,
+        "weekly_slots": [{"weekday": 5, "start": "09:00", "end": "12:00"}],
         "conflicts": "",
     },
     "loubna.skalli": {
@@ -63,6 +74,7 @@ EXPERTS: dict[str, dict[str, Any]] = {
         "modes": ["question", "session", "project"],
         "regions": ["casablanca-settat"],
         "monthly_capacity": 3,
+        "weekly_slots": [{"weekday": 4, "start": "14:00", "end": "17:00"}],
         "conflicts": "",
     },
     "omar": {
@@ -74,6 +86,7 @@ EXPERTS: dict[str, dict[str, Any]] = {
         "modes": ["question", "session"],
         "regions": ["casablanca-settat"],
         "monthly_capacity": 2,
+        "weekly_slots": [{"weekday": 2, "start": "19:00", "end": "21:00"}],
         "conflicts": "",
     },
 }
@@ -132,11 +145,26 @@ REQUESTS: list[tuple[str, str, dict[str, Any], str]] = [
         },
         "rated",
     ),
+    (
+        "khadija",
+        "admin",
+        {
+            "domain": "legal",
+            "mode": "session",
+            "language": "fr",
+            "title": "Relire notre convention de partenariat avec la commune",
+            "question": "La commune nous propose une convention pour gérer la maison des jeunes. "
+            "Pouvons-nous la relire ensemble avant la signature ?",
+        },
+        "held",
+    ),
 ]
 
 ANSWERS = {
     "closed": "ابدأوا بتكوين قصير في الإسعافات النفسية الأولية: الإنصات دون استجواب، وتوفير "
     "الأمان، وإحالة الحالات الصعبة إلى مختص. أرسلت لكم دليلا مبسطا في المحادثة.",
+    "held": "Nous avons relu la convention article par article : préciser la durée, les "
+    "charges d'entretien et la clause de résiliation avant de signer.",
     "rated": "Partez des résultats attendus (nombre d'enfants, séances, progrès en lecture), "
     "puis un budget par activité avec les apports en nature valorisés. Je vous ai envoyé un "
     "modèle de cadre logique.",
@@ -171,6 +199,8 @@ def _demo_requests() -> None:
         if association_id is None:
             continue
         when = now - dt.timedelta(days=2 * (len(REQUESTS) - index), hours=3)
+        if state == "held":  # asked twelve days ago, its session took place since
+            when = now - dt.timedelta(days=12)
         row = services.ask(demo_user(asker), {**fields, "association_id": association_id}, when)
         if state == "offered" or row.status != "offered":
             continue
@@ -183,6 +213,17 @@ def _demo_requests() -> None:
         if state == "accepted":  # messaging builds the chat's address: a request context
             with current_app.test_request_context():
                 services.conversation(demo_user(asker), row)
+            if row.mode == "session" and expert is not None:  # booked on a free hour
+                free = sessions.free_hours(expert, now)
+                if free:
+                    sessions.book(demo_user(asker), row, free[0], now)
+        if state == "held" and expert is not None:  # booked last week, held
+            booked_on = when + dt.timedelta(hours=6)
+            free = sessions.free_hours(expert, booked_on, days=14)
+            past = [h for h in free if h < now - dt.timedelta(hours=2)]
+            if past:
+                session = sessions.book(demo_user(asker), row, past[0], booked_on)
+                sessions.mark_held(person, session, ANSWERS[state], past[0] + LENGTH)
         if state in ("closed", "rated"):
             services.close(person, row, ANSWERS[state])
         if state == "rated":

@@ -70,7 +70,37 @@ class ProfileForm(SchemaForm):
         raw["no_fee"] = bool(self.no_fee.data)
         for name in ("domains", "languages", "modes", "region_ids"):
             raw.setdefault(name, [])
+        slots = []
+        for day in range(7):
+            start, end = raw.pop(f"day{day}_start", ""), raw.pop(f"day{day}_end", "")
+            if start or end:
+                slots.append({"weekday": day, "start": start, "end": end})
+        if self.is_submitted():
+            raw["weekly_slots"] = slots
         return raw
+
+    def load_slots(self, slots: list[dict[str, Any]]) -> None:
+        """Show the profile's weekly slots (the page edits one per day)."""
+        for slot in slots:
+            day = int(slot.get("weekday", -1))
+            if 0 <= day <= 6 and not self[f"day{day}_start"].data:
+                self[f"day{day}_start"].data = slot.get("start", "")
+                self[f"day{day}_end"].data = slot.get("end", "")
+
+
+#: the hours of the weekly availability offered on the page (empty: not that day)
+HOURS = [f"{h:02d}:00" for h in range(25)]
+for _day in range(7):
+    setattr(
+        ProfileForm,
+        f"day{_day}_start",
+        StringField(_l("From"), id=f"ex-day{_day}-start", default=""),
+    )
+    setattr(
+        ProfileForm,
+        f"day{_day}_end",
+        StringField(_l("To"), id=f"ex-day{_day}-end", default=""),
+    )
 
 
 class AskForm(SchemaForm):

@@ -58,3 +58,8 @@ OFFER_STATUS_LABELS: dict[str, Any] = {
     "expired": _l("Passed on (no answer in 48 hours)"),
     "withdrawn": _l("Passed on (you became unavailable)"),
 }
+SESSION_STATUS_LABELS: dict[str, Any] = {
+    "booked": _l("Booked"),
+    "held": _l("Held"),
+    "cancelled": _l("Cancelled"),
+}

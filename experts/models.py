@@ -4,6 +4,7 @@ the offers of a request made to one expert after another."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -48,6 +49,15 @@ QUESTION_MAX = 4000
 ANSWER_MAX = 6000
 FEEDBACK_MAX = 1000
 CAPACITY_MAX = 20
+#: weekly availability: at most this many slots (weekday, start, end), in the platform's zone
+SLOTS_MAX = 14
+#: the zone of the weekly slots (whole-hour offsets: a session on the hour is on the hour in UTC)
+SLOTS_ZONE = "Africa/Casablanca"
+#: a session: one hour, starting on the hour, moved at most twice
+SESSION_MINUTES = 60
+RESCHEDULES_MAX = 2
+#: a session is booked (``booked``), took place (``held``, marked by the expert) or ``cancelled``
+SESSION_STATUSES = ("booked", "held", "cancelled")
 
 
 class ExpertProfile(db.Model):  # type: ignore[name-defined]
@@ -84,6 +94,11 @@ class ExpertProfile(db.Model):  # type: ignore[name-defined]
     load_month: Mapped[str] = mapped_column(String(7), default="")
     load_count: Mapped[int] = mapped_column(Integer, default=0)
     endorsements: Mapped[int] = mapped_column(Integer, default=0)
+    #: when one-hour sessions can be booked: ``[{"weekday": 0-6 (Monday 0), "start": "18:00",
+    #: "end": "20:00"}]`` in :data:`SLOTS_ZONE`, on the hour
+    weekly_slots: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -155,3 +170,58 @@ class ConsultationOffer(db.Model):  # type: ignore[name-defined]
     message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     answered_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class ExpertSession(db.Model):  # type: ignore[name-defined]
+    """A one-hour session of a consultation, booked on the expert's weekly availability.
+
+    No double booking, decided by the database: ``slot_start`` is the start while the session
+    is booked or held (NULL once cancelled) and unique per expert, so two bookings or moves
+    racing for the same hour cannot both be written (sessions are one hour on the hour: two
+    overlap only when they start together). ``live_consultation_id`` (unique, NULL once
+    cancelled) keeps one live session per consultation. ``reschedules`` is moved by a
+    conditional UPDATE and checked by the database (at most :data:`RESCHEDULES_MAX`)."""
+
+    __tablename__ = "expert_sessions"
+    __table_args__ = (
+        UniqueConstraint("expert_id", "slot_start", name="uq_expert_sessions_slot"),
+        CheckConstraint(
+            f"reschedules >= 0 AND reschedules <= {RESCHEDULES_MAX}", name="reschedules_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_consultations.id", ondelete="CASCADE"), index=True
+    )
+    live_consultation_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    expert_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_profiles.id", ondelete="CASCADE"), index=True
+    )
+    booked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    starts_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column()
+    slot_start: Mapped[dt.datetime | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="booked", index=True)
+    reschedules: Mapped[int] = mapped_column(Integer, default=0)
+    held_at: Mapped[dt.datetime | None] = mapped_column()
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column()
+    cancelled_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ExpertCalendarFeed(db.Model):  # type: ignore[name-defined]
+    """A person's secret iCalendar address of their sessions (as expert and as asker): only
+    the secret's digest is stored; a new one replaces the old."""
+
+    __tablename__ = "expert_calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

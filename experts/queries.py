@@ -132,3 +132,9 @@ def expert(profile_id: int | None) -> ExpertProfile | None:
 def association_name(association_id: int) -> str:
     found = get_association(association_id)
     return found.name if found is not None else ""
+
+
+def consultations(ids: list[int]) -> list[Consultation]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Consultation).where(Consultation.id.in_(ids))))

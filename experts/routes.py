@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from babel.dates import get_day_names
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -17,13 +18,14 @@ from app.accounts.models import User
 from app.api import ApiError
 from app.db import utcnow
 from app.edge import attempt, flash_refusal, form_action, form_status, submit
+from app.i18n import format_datetime
 from app.limits import rate_limit
 from directory import user_memberships
-from experts import access, labels, queries, services
+from experts import access, calendar, labels, queries, services, sessions
 from experts.access import ASKING_ROLES
-from experts.forms import AskForm, CloseForm, DeclineForm, ProfileForm, RateForm
-from experts.models import DOMAINS, LANGUAGES, MODES, Consultation
-from experts.schemas import ExpertArgsSchema
+from experts.forms import HOURS, AskForm, CloseForm, DeclineForm, ProfileForm, RateForm
+from experts.models import DOMAINS, LANGUAGES, MODES, RESCHEDULES_MAX, Consultation
+from experts.schemas import ExpertArgsSchema, SessionInSchema
 
 bp = Blueprint(
     "experts",
@@ -95,6 +97,12 @@ def profile(profile_id: int) -> ResponseReturnValue:
     )
 
 
+def _day_names() -> list[str]:
+    """Monday to Sunday in the reader's language."""
+    names = get_day_names("wide", locale=_lang())
+    return [str(names[d]) for d in range(7)]
+
+
 def _or_404(load: Any) -> Any:
     try:
         return load()
@@ -125,6 +133,7 @@ def become() -> ResponseReturnValue:
                 "no_fee": True,
             }
         )
+        form.load_slots(mine.weekly_slots or [])
 
     def save() -> Any:
         if mine is None:
@@ -136,7 +145,10 @@ def become() -> ResponseReturnValue:
         flash(_("Your expert profile is saved."), "success")
         return redirect(url_for("experts.profile", profile_id=saved.value.id))
     return (
-        render_template("experts/become.html", **_context(form=form, mine=mine)),
+        render_template(
+            "experts/become.html",
+            **_context(form=form, mine=mine, day_names=_day_names(), hours=HOURS),
+        ),
         form_status(form, saved),
     )
 
@@ -234,6 +246,14 @@ def _show(actor: User, row: Consultation, status: int = 200, **forms: Any) -> Re
     expert = queries.expert(row.expert_id)
     people = [row.requester_id or 0] + ([expert.user_id] if expert else [])
     association_side = access.is_association_side(actor, row)
+    is_expert = expert is not None and expert.user_id == actor.id
+    session = sessions.live_session(row.id)
+    party = association_side or is_expert
+    free = (
+        sessions.free_hours(expert, utcnow())
+        if expert is not None and row.mode == "session" and party
+        else []
+    )
     return (
         render_template(
             "experts/show.html",
@@ -243,8 +263,13 @@ def _show(actor: User, row: Consultation, status: int = 200, **forms: Any) -> Re
                 names=queries.names(people),
                 association=queries.association_name(row.association_id),
                 my_offer=queries.offers_of(mine.id if mine else None, [row.id]).get(row.id),
-                is_expert=expert is not None and expert.user_id == actor.id,
+                is_expert=is_expert,
                 association_side=association_side,
+                session=session if party or actor.is_admin else None,
+                free_hours=free,
+                hour_label=lambda h: format_datetime(h, "EEEE d MMMM, HH:mm"),
+                now=utcnow(),
+                reschedules_max=RESCHEDULES_MAX,
                 history=queries.history(row.id) if association_side or actor.is_admin else [],
                 chat_party=actor.id in people and expert is not None,
                 decline_form=forms.get("decline_form") or DeclineForm(),
@@ -328,3 +353,87 @@ def rate(consultation_id: int) -> ResponseReturnValue:
 def funnel() -> ResponseReturnValue:
     """Platform administrators: requested → matched → held → rated per domain."""
     return render_template("experts/funnel.html", **_context(funnel=queries.funnel()))
+
+
+def _starts_at() -> Any:
+    try:
+        return SessionInSchema().load({"starts_at": request.form.get("starts_at", "")})["starts_at"]
+    except ma.ValidationError:
+        return None
+
+
+def _no_hour() -> None:
+    flash(_("Choose one of the expert's free hours."), "error")
+
+
+@bp.route("/experts/requests/<int:consultation_id>/session", methods=["POST"])
+@login_required
+@rate_limit("expert_session")
+def book(consultation_id: int) -> ResponseReturnValue:
+    """The association that asked books a one-hour session on a free hour of the expert."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_consultation(consultation_id, actor))
+    starts_at = _starts_at()
+    if starts_at is None:
+        _no_hour()
+    else:
+        form_action(lambda: sessions.book(actor, row, starts_at), _("The session is booked."))
+    return redirect(url_for("experts.show", consultation_id=row.id))
+
+
+@bp.route("/experts/sessions/<int:session_id>/<action>", methods=["POST"])
+@login_required
+@rate_limit("expert_session")
+def session_action(session_id: int, action: str) -> ResponseReturnValue:
+    """A session's buttons: move it, cancel it, mark it held (the expert)."""
+    if action not in ("reschedule", "cancel", "held"):
+        abort(404)
+    actor = require_user()
+    session = _or_404(lambda: sessions.get_session(session_id, actor))
+    back = redirect(url_for("experts.show", consultation_id=session.consultation_id))
+    if action == "cancel":
+        form_action(lambda: sessions.cancel(actor, session), _("The session is cancelled."))
+    elif action == "held":
+        notes = request.form.get("notes", "")
+        form_action(
+            lambda: sessions.mark_held(actor, session, notes),
+            _("The session is marked held: the association can now rate it."),
+        )
+    else:
+        starts_at = _starts_at()
+        if starts_at is None:
+            _no_hour()
+        else:
+            form_action(
+                lambda: sessions.reschedule(actor, session, starts_at),
+                _("The session moved to the new hour."),
+            )
+    return back
+
+
+@bp.route("/experts/sessions", methods=["GET", "POST"])
+@login_required
+@rate_limit("expert_session", methods=["POST"])
+def my_sessions() -> ResponseReturnValue:
+    """My sessions (as the expert and as the one who asked) and their calendar address: a
+    new address is shown once (``POST``)."""
+    actor = require_user()
+    url = None
+    if request.method == "POST":
+        made = attempt(lambda: calendar.regenerate_feed(actor))
+        if made.error is not None or made.value is None:
+            if made.error is not None:
+                flash_refusal(made.error)
+        else:
+            url = calendar.feed_url(made.value)
+    rows = sessions.sessions_of(actor.id)
+    titles = {r.id: r.title for r in queries.consultations([s.consultation_id for s in rows])}
+    return render_template(
+        "experts/sessions.html",
+        **_context(
+            rows=rows,
+            titles=titles,
+            feed_url=url,
+            has_feed=calendar.feed_of(actor) is not None,
+        ),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 
 from app.api import Id, PageArgsSchema, page_schema
@@ -43,6 +45,13 @@ class ProfileInSchema(ma.Schema):
     available = ma.fields.Boolean()
     no_fee = ma.fields.Boolean()
     conflicts = ma.fields.String(validate=ma.validate.Length(max=CONFLICTS_MAX))
+    weekly_slots = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "when one-hour sessions can be booked, in Africa/Casablanca time:"
+            ' [{"weekday": 0-6 (Monday 0), "start": "18:00", "end": "20:00"}], whole hours'
+        },
+    )
 
 
 class ProfileOutSchema(ma.Schema):
@@ -62,6 +71,7 @@ class ProfileOutSchema(ma.Schema):
     no_fee_signed_at = ma.fields.String()
     conflicts = ma.fields.String()
     endorsements = ma.fields.Integer()
+    weekly_slots = ma.fields.List(ma.fields.Dict())
 
 
 class ExpertArgsSchema(PageArgsSchema):
@@ -166,3 +176,47 @@ class FunnelRowSchema(ma.Schema):
 class FunnelSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(FunnelRowSchema), required=True)
     total = ma.fields.Nested(FunnelRowSchema, required=True)
+
+
+class SessionInSchema(ma.Schema):
+    """Book or move a one-hour session: its start, on the hour (with an offset, or read in
+    Africa/Casablanca time)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    starts_at = ma.fields.AwareDateTime(required=True, default_timezone=dt.UTC)
+
+
+class HeldInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    notes = ma.fields.String(load_default="", validate=ma.validate.Length(max=ANSWER_MAX))
+
+
+class SessionOutSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    consultation_id = ma.fields.Integer(required=True)
+    expert_id = ma.fields.Integer(required=True)
+    starts_at = ma.fields.String(required=True)
+    ends_at = ma.fields.String(required=True)
+    status = ma.fields.String(metadata={"description": "booked, held or cancelled"})
+    reschedules = ma.fields.Integer(metadata={"description": "times moved (two at most)"})
+    held_at = ma.fields.String(allow_none=True)
+    cancelled_at = ma.fields.String(allow_none=True)
+
+
+class SessionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(SessionOutSchema), required=True)
+
+
+class FreeHoursSchema(ma.Schema):
+    items = ma.fields.List(
+        ma.fields.String(), required=True, metadata={"description": "free starts (UTC)"}
+    )
+
+
+class SessionFeedSchema(ma.Schema):
+    url = ma.fields.String(allow_none=True, metadata={"description": "shown once"})
+    active = ma.fields.Boolean(required=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from experts.models import Consultation, ConsultationOffer, ExpertProfile
+from experts.models import Consultation, ConsultationOffer, ExpertProfile, ExpertSession
 
 
 def serialize_profile(row: ExpertProfile, name: str, month: str) -> dict[str, Any]:
@@ -25,6 +25,7 @@ def serialize_profile(row: ExpertProfile, name: str, month: str) -> dict[str, An
         "no_fee_signed_at": row.no_fee_signed_at.isoformat(),
         "conflicts": row.conflicts,
         "endorsements": row.endorsements,
+        "weekly_slots": list(row.weekly_slots or []),
     }
 
 
@@ -58,4 +59,18 @@ def serialize_consultation(
         "created_at": row.created_at.isoformat(),
         "accepted_at": row.accepted_at.isoformat() if row.accepted_at else None,
         "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+    }
+
+
+def serialize_session(row: ExpertSession) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "consultation_id": row.consultation_id,
+        "expert_id": row.expert_id,
+        "starts_at": row.starts_at.isoformat(),
+        "ends_at": row.ends_at.isoformat(),
+        "status": row.status,
+        "reschedules": row.reschedules,
+        "held_at": row.held_at.isoformat() if row.held_at else None,
+        "cancelled_at": row.cancelled_at.isoformat() if row.cancelled_at else None,
     }

@@ -18,6 +18,7 @@ from app.notifications.services import notify
 from app.plugins import registry
 from app.text import clean_name, clean_text
 from directory import Region, association_member_ids, get_association
+from experts import rules
 from experts.access import ASKING_ROLES, may_ask, profile_of
 from experts.models import (
     ANSWER_MAX,
@@ -34,6 +35,7 @@ from experts.models import (
     ConsultationOffer,
     ExpertProfile,
 )
+from experts.sessions import clean_slots
 
 #: an offer unanswered this long goes to the next match
 OFFER_WINDOW = dt.timedelta(hours=48)
@@ -107,6 +109,8 @@ def _profile_fields(data: dict[str, Any], row: ExpertProfile) -> None:
         row.remote = bool(data["remote"])
     if "monthly_capacity" in data:
         row.monthly_capacity = int(data["monthly_capacity"])
+    if "weekly_slots" in data:
+        row.weekly_slots = clean_slots(data["weekly_slots"])
     if "conflicts" in data:
         row.conflicts = clean_text(data["conflicts"] or "").strip()[:CONFLICTS_MAX]
     if not row.headline:
@@ -137,6 +141,7 @@ def create_profile(actor: User, data: dict[str, Any]) -> ExpertProfile:
         languages=[],
         modes=[],
         region_ids=[],
+        weekly_slots=[],
     )
     for required in ("domains", "languages", "modes"):
         data.setdefault(required, [])
@@ -332,6 +337,7 @@ def ask(actor: User, data: dict[str, Any], now: dt.datetime | None = None) -> Co
         errors["region_id"] = [_("Unknown region.")]
     if errors:
         raise invalid(_("Some fields need your attention."), errors)
+    rules.check(f"{title}\n{question}", "question")
     row = Consultation(
         association_id=association_id,
         requester_id=actor.id,
@@ -456,6 +462,7 @@ def close(actor: User, row: Consultation, answer: str) -> Consultation:
     text = clean_text(answer or "").strip()[:ANSWER_MAX]
     if len(text) < 10:
         raise invalid(_("Write your answer."), {"answer": [_("Required.")]})
+    rules.check(text, "answer")
     row.status, row.answer, row.closed_at = "closed", text, utcnow()
     _notify(
         _association_side(row),

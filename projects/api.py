@@ -11,6 +11,7 @@ from flask import Response
 from app.accounts.auth import get_current_user, require_user
 from app.api import expected_version, make_blueprint, not_found, page_schema, paginate
 from app.db import transactional
+from app.ics import ics_response
 from app.limits import rate_limit
 from app.markdown import render_markdown
 from app.urls import public_base, public_host
@@ -37,8 +38,6 @@ from projects.schemas import (
 )
 
 blp = make_blueprint("projects", __name__, "Shared projects: milestones, activities, timeline")
-
-ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def detail(project: Any) -> dict[str, Any]:
@@ -249,21 +248,13 @@ def project_history(args: dict[str, Any], project_id: int) -> dict[str, Any]:
     return {"items": [serialize.serialize_change(c) for c in changes]}
 
 
-def _ics_response(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = ICS_TYPE
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
-
-
 @blp.route("/projects/<int:project_id>/calendar.ics")
 @blp.doc(responses={"200": {"description": "text/calendar (RFC 5545)"}})
 def project_calendar(project_id: int) -> Response:
     """iCalendar feed of the project's milestones (all-day) and activities (UTC)."""
     project = access.access_project(get_current_user(), project_id)
     body = build_calendar([project], name=project.title, host=public_host(), base_url=public_base())
-    return _ics_response(body, f"project-{project.id}.ics")
+    return ics_response(body, f"project-{project.id}.ics")
 
 
 @blp.route("/calendar/<string:secret>.ics")
@@ -276,7 +267,7 @@ def user_calendar(secret: str) -> Response:
     body = build_calendar(
         feeds.feed_projects(user), name="jam3ia", host=public_host(), base_url=public_base()
     )
-    return _ics_response(body, "jam3ia.ics")
+    return ics_response(body, "jam3ia.ics")
 
 
 @blp.route("/me/calendar")

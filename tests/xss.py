@@ -234,6 +234,12 @@ FIELDS: dict[str, int] = {
     "campaign_story": 6000,
     "campaign_target": 300,
     "budget_label": 160,
+    "expert_headline": 160,
+    "expert_bio": 2000,
+    "expert_conflicts": 1000,
+    "expert_request_title": 160,
+    "expert_request_question": 4000,
+    "expert_answer": 6000,
 }
 
 
@@ -271,6 +277,8 @@ class XssWorld:
     report_id: int = 0
     offer_id: int = 0
     campaign_id: int = 0
+    expert_id: int = 0
+    expert_request_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -480,6 +488,7 @@ def build_world(api: Any, payload: str) -> XssWorld:
     world.report_id = report["id"]
     world.offer_id = _offers(world, v)
     world.campaign_id = _campaign(world, founder, v)
+    _experts(world, member, v)
     return world
 
 
@@ -520,6 +529,69 @@ def _campaign(world: XssWorld, founder: Any, v: Any) -> int:
     )
     _ok(founder.post(f"/api/v1/campaigns/{made['id']}/live"))
     return int(made["id"])
+
+
+def _experts(world: XssWorld, member: Any, v: Any) -> None:
+    """The member is an expert (through the API); the founder's one-hour-session request,
+    answered and its session held, stored directly: the experts' rules refuse most payloads
+    (links), yet what is shown must be as inert on every page."""
+    import datetime as dt
+
+    from app.db import db, utcnow
+    from experts.models import Consultation, ExpertSession
+
+    profile = _ok(
+        member.post(
+            "/api/v1/experts",
+            json={
+                "headline": v("expert_headline"),
+                "bio": v("expert_bio"),
+                "conflicts": v("expert_conflicts"),
+                "domains": ["legal"],
+                "languages": ["fr", "ar"],
+                "modes": ["question", "session"],
+                "remote": True,
+                "monthly_capacity": 3,
+                "no_fee": True,
+            },
+        )
+    )
+    world.expert_id = profile["id"]
+    now = utcnow()
+    row = Consultation(
+        association_id=world.association_id,
+        requester_id=world.founder.id,
+        domain="legal",
+        mode="session",
+        language="fr",
+        remote_ok=True,
+        title=v("expert_request_title"),
+        question=v("expert_request_question"),
+        status="closed",
+        expert_id=profile["id"],
+        matched_at=now,
+        accepted_at=now,
+        closed_at=now,
+        answer=v("expert_answer"),
+    )
+    db.session.add(row)
+    db.session.flush()
+    held = (now - dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    db.session.add(
+        ExpertSession(
+            consultation_id=row.id,
+            live_consultation_id=row.id,
+            expert_id=profile["id"],
+            booked_by=world.founder.id,
+            starts_at=held,
+            ends_at=held + dt.timedelta(hours=1),
+            slot_start=held,
+            status="held",
+            held_at=held + dt.timedelta(hours=1),
+        )
+    )
+    db.session.commit()
+    world.expert_request_id = row.id
 
 
 def _offers(world: XssWorld, v: Any) -> int:
@@ -702,6 +774,27 @@ PAGES: list[tuple[str, str, set[str]]] = [
         {"campaign_title", "campaign_story", "campaign_target", "budget_label", "association_name"},
     ),
     ("founder", "/campaigns/{w.campaign_id}/manage", {"campaign_title"}),
+    ("anonymous", "/experts", {"display_name", "expert_headline"}),
+    (
+        "anonymous",
+        "/experts/{w.expert_id}",
+        {"display_name", "expert_headline", "expert_bio", "expert_conflicts"},
+    ),
+    ("founder", "/experts/requests", {"expert_request_title"}),
+    (
+        "founder",
+        "/experts/requests/{w.expert_request_id}",
+        {
+            "display_name",
+            "association_name",
+            "expert_request_title",
+            "expert_request_question",
+            "expert_answer",
+        },
+    ),
+    ("member", "/experts/offers", {"expert_request_title"}),
+    ("member", "/experts/sessions", {"expert_request_title"}),
+    ("admin", "/experts/funnel", set()),
 ]
 
 

@@ -224,6 +224,8 @@ class World:
             return _campaign_fresh(self, kind)
         if kind in ("expert_request", "expert_taken", "expert_closed"):
             return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
+        if kind.startswith("expert_session"):
+            return _expert_session(self.user("coordinator"), self.ids["assoc"], kind)
         if kind.startswith("vol_"):
             return _fresh_volunteering(kind, self.ids["assoc"], self.user("coordinator"), member)
         if kind == "group":
@@ -401,6 +403,48 @@ def _expert_request(coordinator: User, association_id: int, state: str) -> int:
     return row.id
 
 
+def _expert_session(coordinator: User, association_id: int, state: str) -> dict[str, Any]:
+    """A one-hour-session request of the association taken by the expert (the moderator)
+    (``expert_session_taken``), with a session booked by the coordinator
+    (``expert_session``), or one whose hour has begun (``expert_session_started``); and
+    ``expert_hour``, a free hour of the expert to book or move it to."""
+    from experts import access as expert_access
+    from experts import services as expert_services
+    from experts import sessions as expert_sessions
+    from experts.models import ExpertProfile, ExpertSession
+
+    row = expert_services.ask(
+        coordinator,
+        {
+            "association_id": association_id,
+            "domain": "legal",
+            "mode": "session",
+            "language": "fr",
+            "title": f"Séance juridique {make.serial()}",
+            "question": "Pouvons-nous revoir ensemble le règlement intérieur ?",
+        },
+    )
+    expert = _moderator_expert()
+    expert_services.accept(expert, expert_access.get_open_offer(row.id, expert))
+    found: dict[str, Any] = {"expert_session_taken": row.id}
+    profile = db.session.get(ExpertProfile, row.expert_id)
+    assert profile is not None
+    now = dt.datetime.now(dt.UTC)
+    if state != "expert_session_taken":
+        session = expert_sessions.book(
+            coordinator, row, expert_sessions.free_hours(profile, now)[0]
+        )
+        if state == "expert_session_started":
+            begun = now - dt.timedelta(minutes=10)
+            session.starts_at, session.ends_at = begun, begun + dt.timedelta(hours=1)
+        found[state] = session.id
+        db.session.flush()
+        assert db.session.get(ExpertSession, session.id) is not None
+    found["expert_hour"] = expert_sessions.free_hours(profile, now)[0].isoformat()
+    db.session.commit()  # the test is the edge
+    return found
+
+
 def _moderator_expert() -> User:
     found = db.session.scalar(select(User).where(User.username == "salma"))
     assert found is not None
@@ -417,7 +461,8 @@ def _experts(moderator: User, coordinator: User, association_id: int) -> dict[st
             "headline": "Avocate",
             "domains": ["legal"],
             "languages": ["fr", "ar"],
-            "modes": ["question"],
+            "modes": ["question", "session"],
+            "weekly_slots": [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(7)],
             "remote": True,
             "monthly_capacity": 20,
             "no_fee": True,

@@ -1687,6 +1687,8 @@ EXPERT_ANSWER_API = by_role(401, 404, 404, 404, 404, 200, 404)
 EXPERT_ANSWER_PAGE = by_role(LOGIN, 404, 404, 404, 404, 302, 404)
 ASKERS_API = by_role(401, 403, 403, 201, 201, 403, 403)
 ASKERS_PAGE = by_role(LOGIN, 403, 403, 200, 200, 403, 403)
+# a booked session: the association that asked and the expert move or cancel it
+EXPERT_SESSION_PARTIES_API = by_role(401, 404, 404, 200, 200, 200, 403)
 
 
 def _expert_profile(role: str) -> dict[str, Any]:
@@ -1849,6 +1851,94 @@ ROWS += [
         "/api/v1/consultations/{expert_request}/cancel",
         by_role(401, 404, 404, 200, 200, 403, 403),
         fresh="expert_request",
+    ),
+    R("GET", "/experts/sessions", "/experts/sessions", SIGNED_IN_PAGE),
+    R(
+        "POST",
+        "/experts/sessions",
+        "/experts/sessions",
+        by_role(LOGIN, 200, 200, 200, 200, 200, 200),
+        form={},
+    ),
+    R(
+        "POST",
+        "/experts/requests/<int:consultation_id>/session",
+        "/experts/requests/{expert_session_taken}/session",
+        by_role(LOGIN, 404, 404, 302, 302, Same(302), Same(302)),
+        form={"starts_at": "{expert_hour}"},
+        fresh="expert_session_taken",
+    ),
+    R(
+        "POST",
+        "/experts/sessions/<int:session_id>/<action>",
+        "/experts/sessions/{expert_session}/cancel",
+        by_role(LOGIN, 404, 404, 302, 302, 302, Same(302)),
+        form={},
+        fresh="expert_session",
+    ),
+    R(
+        "GET",
+        "/api/v1/consultations/<int:consultation_id>/free-hours",
+        "/api/v1/consultations/{expert_request}/free-hours",
+        EXPERT_REQUEST_READ_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/consultations/<int:consultation_id>/session",
+        "/api/v1/consultations/{expert_session_taken}/session",
+        by_role(401, 404, 404, 201, 201, 403, 403),
+        json={"starts_at": "{expert_hour}"},
+        fresh="expert_session_taken",
+    ),
+    R("GET", "/api/v1/sessions", "/api/v1/sessions", SIGNED_IN_API),
+    R(
+        "GET",
+        "/api/v1/sessions/<int:session_id>",
+        "/api/v1/sessions/{expert_session}",
+        by_role(401, 404, 404, 200, 200, 200, 200),
+        fresh="expert_session",
+    ),
+    R(
+        "POST",
+        "/api/v1/sessions/<int:session_id>/reschedule",
+        "/api/v1/sessions/{expert_session}/reschedule",
+        EXPERT_SESSION_PARTIES_API,
+        json={"starts_at": "{expert_hour}"},
+        fresh="expert_session",
+    ),
+    R(
+        "POST",
+        "/api/v1/sessions/<int:session_id>/cancel",
+        "/api/v1/sessions/{expert_session}/cancel",
+        EXPERT_SESSION_PARTIES_API,
+        fresh="expert_session",
+    ),
+    R(
+        "POST",
+        "/api/v1/sessions/<int:session_id>/held",
+        "/api/v1/sessions/{expert_session_started}/held",
+        by_role(401, 404, 404, 403, 403, 200, 403),
+        json={"notes": "Règlement intérieur revu ensemble."},
+        fresh="expert_session_started",
+    ),
+    R("GET", "/api/v1/experts/calendar", "/api/v1/experts/calendar", SIGNED_IN_API),
+    R(
+        "POST",
+        "/api/v1/experts/calendar",
+        "/api/v1/experts/calendar",
+        by_role(401, 201, 201, 201, 201, 201, 201),
+    ),
+    R(
+        "DELETE",
+        "/api/v1/experts/calendar",
+        "/api/v1/experts/calendar",
+        by_role(401, Same(200), Same(200), Same(200), Same(200), Same(200), Same(200)),
+    ),
+    R(
+        "GET",
+        "/api/v1/experts/calendar/<string:secret>.ics",
+        "/api/v1/experts/calendar/not-a-secret.ics",
+        by_role(404, 404, 404, 404, 404, 404, 404),
     ),
     R(
         "POST",

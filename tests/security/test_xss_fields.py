@@ -99,6 +99,16 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ),
     ("anonymous", "/api/v1/offers?type=tutoring", {"offer_title", "offer_area"}),
     ("anonymous", "/api/v1/offers/given", {"thanks_text"}),
+    (
+        "anonymous",
+        "/api/v1/experts/{w.expert_id}",
+        {"expert_headline", "expert_bio", "expert_conflicts"},
+    ),
+    (
+        "founder",
+        "/api/v1/consultations/{w.expert_request_id}",
+        {"expert_request_title", "expert_request_question", "expert_answer"},
+    ),
 ]
 
 
