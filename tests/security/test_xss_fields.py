@@ -99,6 +99,9 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ),
     ("anonymous", "/api/v1/offers?type=tutoring", {"offer_title", "offer_area"}),
     ("anonymous", "/api/v1/offers/given", {"thanks_text"}),
+    ("anonymous", "/api/v1/aid/needs", {"aid_douar"}),
+    ("founder", "/api/v1/associations/{w.association_id}/kits", {"aid_kit_name"}),
+    ("member", "/api/v1/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
 ]
 
 
