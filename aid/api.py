@@ -35,6 +35,7 @@ from aid.schemas import (
     CaseListSchema,
     CaseOutSchema,
     CollectSchema,
+    ConsentSchema,
     DecideSchema,
     DistributionInSchema,
     DistributionListSchema,
@@ -45,6 +46,7 @@ from aid.schemas import (
     HouseholdListArgsSchema,
     HouseholdListSchema,
     HouseholdOutSchema,
+    HouseholdPatchSchema,
     HouseholdReadArgsSchema,
     MovementInSchema,
     MovementListSchema,
@@ -513,3 +515,29 @@ def grievance_contact(args: dict[str, Any], grievance_id: int) -> dict[str, Any]
     actor = require_user()
     row = grievances.get_managed(actor, grievance_id)
     return {"fields": grievances.read_contact(actor, row, args["purpose"])}
+
+
+@blp.route("/households/<int:household_id>/consent", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(ConsentSchema)
+@blp.response(200, HouseholdOutSchema)
+@transactional
+def renew_consent(data: dict[str, Any], household_id: int) -> dict[str, Any]:
+    """Record the consent again: restarts the 24-month erasure clock (409 ``erased`` once
+    the personal fields were erased)."""
+    actor = require_user()
+    row = kits.renew_consent(actor, access.get_household(actor, household_id), data)
+    return serialize.household(row, services.open_cases(row.id))
+
+
+@blp.route("/households/<int:household_id>", methods=["PATCH"])
+@rate_limit("aid_write")
+@blp.arguments(HouseholdPatchSchema)
+@blp.response(200, HouseholdOutSchema)
+@transactional
+def update_household(data: dict[str, Any], household_id: int) -> dict[str, Any]:
+    """Correct a household (coordinators): personal fields stay encrypted, who changed which
+    fields is kept (names only)."""
+    actor = require_user()
+    row = kits.update_household(actor, access.get_household(actor, household_id), data)
+    return serialize.household(row, services.open_cases(row.id))

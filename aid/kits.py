@@ -16,9 +16,11 @@ from aid import labels, services
 from aid.models import (
     Distribution,
     DistributionLine,
+    DuplicateCase,
     Entitlement,
     FrequencyLimit,
     Household,
+    HouseholdChange,
     Kit,
     KitComponent,
     StockItem,
@@ -28,6 +30,7 @@ from aid.models import (
 from aid.services import _location, _lock, on_hand
 from app.api import ApiError, invalid
 from app.db import db, for_update, insert_once, utcnow
+from app.privacy import name_token, phone_token, read_personal
 from directory import Association
 
 # ------------------------------------------------------------------ kits
@@ -354,3 +357,112 @@ def distribution_supply(distribution: Distribution) -> dict[str, Any]:
             )
         ),
     }
+
+
+# ------------------------------------------------------------------ consent renewal
+
+
+def renew_consent(_actor: Any, household: Household, consent: dict[str, Any]) -> Household:
+    """Record the household's consent again (mode, purposes, language): its date moves to
+    now, which restarts the 24-month clock after which its personal fields are erased.
+    Refused once they were erased (there is nothing left to keep)."""
+    erased = db.session.scalar(
+        select(func.count(Household.id)).where(
+            Household.id == household.id, Household.head_name.is_(None)
+        )
+    )
+    if erased:
+        raise ApiError(
+            409,
+            "erased",
+            _("This household's personal details were already erased: register it again."),
+        )
+    now = utcnow()
+    household.consent_mode = consent["mode"]
+    household.consent_purposes = sorted(set(consent["purposes"]))
+    household.consent_language = consent["language"]
+    household.consent_at = now
+    household.last_active_at = now
+    db.session.flush()
+    return household
+
+
+# ------------------------------------------------------------------ corrections
+
+
+def update_household(actor: Any, household: Household, data: dict[str, Any]) -> Household:
+    """Correct a household's fields (personal ones stay encrypted, their keyed tokens are
+    computed again, possible new duplicates get a case); who changed which fields is kept
+    (:class:`HouseholdChange`, names only). Refused once archived."""
+    if household.status == "archived":
+        raise ApiError(409, "archived", _("This household is archived."))
+    changed = sorted(data)
+    if not changed:
+        raise invalid(_("Give at least one field to change."), "_")
+    size = data.get("size", household.size)
+    composition = data.get("composition", household.composition) or {}
+    composition = {k: v for k, v in composition.items() if v}
+    if sum(composition.values()) > size:
+        raise invalid(
+            _("The age bands add up to more people than the household has."), "composition"
+        )
+    if "phone" in data:
+        phone = (data["phone"] or "").strip() or None
+        try:
+            household.phone_token = phone_token(phone) if phone else None
+        except ValueError:
+            raise invalid(_("This is not a phone number."), "phone") from None
+        household.phone = phone
+    if "address" in data:
+        household.address = (data["address"] or "").strip() or None
+    for name in ("commune", "douar"):
+        if name in data:
+            setattr(household, name, (data[name] or "").strip())
+    if "birth_year" in data:
+        household.birth_year = data["birth_year"]
+    if {"head_name", "birth_year", "commune"} & set(data):
+        if "head_name" in data:
+            name = data["head_name"].strip()
+            household.head_name = name
+        else:  # the tokens need the name: a logged read
+            name = (
+                read_personal(actor, household, ("head_name",), "correction of the household")[
+                    "head_name"
+                ]
+                or ""
+            )
+        try:
+            household.name_token = name_token(
+                name, household.birth_year, " ".join(household.commune.split()).casefold()
+            )
+        except ValueError:
+            raise invalid(_("Write the name in letters."), "head_name") from None
+        household.person_token = name_token(name, household.birth_year, household.province_id)
+    household.size = size
+    household.composition = composition
+    if "vulnerabilities" in data:
+        household.vulnerabilities = sorted(set(data["vulnerabilities"]))
+    if "registry_status" in data:
+        household.registry_status = data["registry_status"]
+    if "needs" in data:
+        household.needs = [{k: v for k, v in n.items() if v is not None} for n in data["needs"]]
+    household.last_active_at = utcnow()
+    db.session.add(HouseholdChange(household_id=household.id, actor_id=actor.id, fields=changed))
+    db.session.flush()
+    known = set(
+        db.session.scalars(
+            select(DuplicateCase.other_id).where(DuplicateCase.household_id == household.id)
+        )
+    )
+    for other_id, matched in services.find_duplicates(household).items():
+        if other_id not in known:
+            insert_once(
+                DuplicateCase(
+                    association_id=household.association_id,
+                    household_id=household.id,
+                    other_id=other_id,
+                    matched=matched,
+                )
+            )
+    db.session.flush()
+    return household

@@ -441,3 +441,19 @@ class Grievance(Model):
     @property
     def number(self) -> str:
         return f"G-{self.id:05d}"
+
+
+class HouseholdChange(Model):
+    """Who changed which fields of a household, and when (the names only, never the values)."""
+
+    __tablename__ = "aid_household_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)

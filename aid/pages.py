@@ -19,6 +19,7 @@ from aid.models import (
     DistributionLine,
     FrequencyLimit,
     Grievance,
+    Household,
     Kit,
 )
 from aid.routes import _errors, _provinces, _render, bp
@@ -28,6 +29,7 @@ from aid.schemas import (
     AidKitInSchema,
     AidLimitInSchema,
     AidLineInSchema,
+    ConsentSchema,
     load,
 )
 from app.accounts.auth import get_current_user, login_required, require_user
@@ -394,3 +396,29 @@ def grievance_contact(grievance_id: int) -> ResponseReturnValue:
         flash_refusal(outcome.error)
         return redirect(url_for("aid.grievance", grievance_id=grievance_id))
     return _grievance_page(grievances.get_managed(actor, grievance_id), contact=outcome.value)
+
+
+@bp.route("/households/<int:household_id>/consent", methods=["POST"])
+@login_required
+@rate_limit("aid_write")
+def renew_consent(household_id: int) -> ResponseReturnValue:
+    """Record the household's consent again (restarts the erasure clock)."""
+    actor = require_user()
+    access.get_household(actor, household_id)
+    body = {
+        "mode": request.form.get("consent_mode") or None,
+        "purposes": request.form.getlist("consent_purposes"),
+        "language": request.form.get("consent_language") or None,
+    }
+
+    def act() -> Household:
+        data = load(ConsentSchema(), body)
+        return kits.renew_consent(actor, access.get_household(actor, household_id), data)
+
+    outcome = attempt(act)
+    if outcome.ok:
+        flash(_("Consent renewed: the personal details are kept 24 more months."), "success")
+    else:
+        assert outcome.error is not None
+        flash_refusal(outcome.error)
+    return redirect(url_for("aid.household", household_id=household_id))

@@ -468,3 +468,22 @@ class AidPersonalReadArgsSchema(ma.Schema):
 
 class AidFieldsSchema(ma.Schema):
     fields_ = ma.fields.Dict(data_key="fields", attribute="fields")
+
+
+class HouseholdPatchSchema(ma.Schema):
+    """The fields to correct (any of them); personal ones stay encrypted."""
+
+    head_name = ma.fields.String(validate=V.Length(min=2, max=120))
+    phone = ma.fields.String(allow_none=True, validate=V.Length(max=30))
+    address = ma.fields.String(allow_none=True, validate=V.Length(max=300))
+    birth_year = ma.fields.Integer(allow_none=True, validate=V.Range(min=1900, max=2026))
+    commune = ma.fields.String(validate=V.Length(min=2, max=120))
+    douar = ma.fields.String(validate=V.Length(max=120))
+    size = ma.fields.Integer(validate=V.Range(min=1, max=40))
+    composition = ma.fields.Dict(
+        keys=ma.fields.String(validate=V.OneOf(AGE_BANDS)),
+        values=ma.fields.Integer(validate=V.Range(min=0, max=40)),
+    )
+    vulnerabilities = ma.fields.List(ma.fields.String(validate=V.OneOf(VULNERABILITIES)))
+    registry_status = ma.fields.String(validate=V.OneOf(REGISTRY_STATUSES))
+    needs = ma.fields.List(ma.fields.Nested(NeedSchema))

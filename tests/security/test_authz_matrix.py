@@ -2956,6 +2956,39 @@ ROWS += [
         "/api/v1/grievances/{grievance}/contact?purpose=rappeler",
         AID_API,
     ),
+    R(
+        "POST",
+        "/aid/households/<int:household_id>/consent",
+        "/aid/households/{household}/consent",
+        AID_WRITE_PAGE,
+        form=lambda role: {
+            "consent_mode": "paper" if role == "coordinator" else "witnessed_verbal",
+            "consent_purposes": "aid_delivery",
+            "consent_language": "fr",
+        },
+        note="renewing restarts the erasure clock",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/households/<int:household_id>",
+        "/api/v1/households/{household}",
+        AID_API,
+        extra={"json_by_role": lambda role: {"size": 3 if role == "coordinator" else 5}},
+        note="a correction; who changed which fields is kept",
+    ),
+    R(
+        "POST",
+        "/api/v1/households/<int:household_id>/consent",
+        "/api/v1/households/{household}/consent",
+        AID_API,
+        extra={
+            "json_by_role": lambda role: {
+                "mode": "digital" if role == "coordinator" else "paper",
+                "purposes": ["aid_delivery", "statistics"],
+                "language": "ar",
+            }
+        },
+    ),
 ]
 
 
