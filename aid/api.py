@@ -8,13 +8,34 @@ from typing import Any
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from aid import access, labels, queries, serialize, services
-from aid.models import Distribution
+from aid import access, board, grievances, kits, labels, queries, reports, serialize, services
+from aid.models import NEEDS, Distribution
 from aid.schemas import (
+    AidFieldsSchema,
+    AidGrievanceAnswerSchema,
+    AidGrievanceArgsSchema,
+    AidGrievanceInSchema,
+    AidGrievanceListSchema,
+    AidGrievanceOutSchema,
+    AidKitInSchema,
+    AidKitListSchema,
+    AidKitOutSchema,
+    AidLimitInSchema,
+    AidLimitListSchema,
+    AidLimitOutSchema,
+    AidLineInSchema,
+    AidLineListSchema,
+    AidLineOutSchema,
+    AidNeedsArgsSchema,
+    AidNeedsSchema,
+    AidPersonalReadArgsSchema,
+    AidPublicSummarySchema,
+    AidReportSchema,
     CaseListArgsSchema,
     CaseListSchema,
     CaseOutSchema,
     CollectSchema,
+    ConsentSchema,
     DecideSchema,
     DistributionInSchema,
     DistributionListSchema,
@@ -25,6 +46,7 @@ from aid.schemas import (
     HouseholdListArgsSchema,
     HouseholdListSchema,
     HouseholdOutSchema,
+    HouseholdPatchSchema,
     HouseholdReadArgsSchema,
     MovementInSchema,
     MovementListSchema,
@@ -35,7 +57,7 @@ from aid.schemas import (
     StockSchema,
     VerifySchema,
 )
-from app.accounts.auth import require_user
+from app.accounts.auth import get_current_user, require_user
 from app.api import ApiError, PageArgsSchema, make_blueprint, not_found
 from app.db import transactional
 from app.limits import check, rate_limit
@@ -239,7 +261,7 @@ def entitle(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
     """A household's place in a slot and its one-time code (returned once)."""
     actor = require_user()
     distribution = access.get_distribution(actor, distribution_id)
-    row, code = services.entitle(actor, distribution, data["household_id"])
+    row, code = kits.entitle(actor, distribution, data["household_id"])
     household = access.get_household(actor, row.household_id)
     check_result = services.network_check(actor, household, "entitlement", distribution.category)
     slot = next(s for s in services.slots_of(distribution.id) if s.id == row.slot_id)
@@ -265,7 +287,7 @@ def collect(data: dict[str, Any], entitlement_id: int) -> dict[str, Any]:
     """Hand over against the code: 409 ``already_collected`` the second time, 409
     ``slot_full`` past the slot's capacity."""
     actor = require_user()
-    row = services.collect(
+    row = kits.collect(
         actor, access.get_entitlement(actor, entitlement_id), data["proof"], data["proxy_name"]
     )
     return {
@@ -278,3 +300,244 @@ def collect(data: dict[str, Any], entitlement_id: int) -> dict[str, Any]:
 
 
 __all__ = ["ApiError", "blp"]
+
+
+# ------------------------------------------------------------------ kits, distribution lines,
+# frequency limits
+
+
+def _kit_out(kit: Any, parts: list[Any]) -> dict[str, Any]:
+    return {
+        "id": kit.id,
+        "name": kit.name,
+        "category": kit.category,
+        "components": [
+            {"item_id": item.id, "item": item.name, "quantity": quantity}
+            for item, quantity in parts
+        ],
+    }
+
+
+@blp.route("/associations/<int:association_id>/kits", methods=["GET"])
+@blp.response(200, AidKitListSchema)
+def list_kits(association_id: int) -> dict[str, Any]:
+    """The association's kits with their components."""
+    access.staff_association(require_user(), association_id)
+    return {"items": [_kit_out(k, parts) for k, parts in kits.kits_of(association_id)]}
+
+
+@blp.route("/associations/<int:association_id>/kits", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(AidKitInSchema)
+@blp.response(201, AidKitOutSchema)
+@transactional
+def create_kit(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """A named bundle of items; handing it out writes one ledger line per component."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    kit = kits.create_kit(actor, association, data)
+    found = {k.id: parts for k, parts in kits.kits_of(association_id)}
+    return _kit_out(kit, found.get(kit.id, []))
+
+
+@blp.route("/distributions/<int:distribution_id>/lines", methods=["GET"])
+@blp.response(200, AidLineListSchema)
+def list_lines(distribution_id: int) -> dict[str, Any]:
+    """What each household of the distribution receives."""
+    access.get_distribution(require_user(), distribution_id)
+    return {"items": kits.lines_of(distribution_id)}
+
+
+@blp.route("/distributions/<int:distribution_id>/lines", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(AidLineInSchema)
+@blp.response(201, AidLineOutSchema)
+@transactional
+def add_line(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
+    """Declare an item or a kit per household; each collection then takes it out of the
+    ledger (409 ``collections_started`` once households collected)."""
+    actor = require_user()
+    line = kits.add_line(actor, access.get_distribution(actor, distribution_id), data)
+    return next(x for x in kits.lines_of(distribution_id) if x["id"] == line.id)
+
+
+@blp.route("/associations/<int:association_id>/frequency-limits", methods=["GET"])
+@blp.response(200, AidLimitListSchema)
+def list_limits(association_id: int) -> dict[str, Any]:
+    access.staff_association(require_user(), association_id)
+    return {
+        "items": [
+            {"category": row.category, "min_days": row.min_days}
+            for row in kits.limits_of(association_id)
+        ]
+    }
+
+
+def _category(category: str) -> str:
+    if category not in NEEDS:
+        raise not_found()
+    return category
+
+
+@blp.route("/associations/<int:association_id>/frequency-limits/<category>", methods=["PUT"])
+@rate_limit("aid_write")
+@blp.arguments(AidLimitInSchema)
+@blp.response(200, AidLimitOutSchema)
+@transactional
+def set_limit(data: dict[str, Any], association_id: int, category: str) -> dict[str, Any]:
+    """At most one entitlement of the category per household every ``min_days`` days."""
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    row = kits.set_limit(actor, association, _category(category), data["min_days"])
+    assert row is not None
+    return {"category": row.category, "min_days": row.min_days}
+
+
+@blp.route("/associations/<int:association_id>/frequency-limits/<category>", methods=["DELETE"])
+@rate_limit("aid_write")
+@blp.response(204)
+@transactional
+def remove_limit(association_id: int, category: str) -> None:
+    actor = require_user()
+    association = access.staff_association(actor, association_id)
+    kits.set_limit(actor, association, _category(category), None)
+
+
+# ------------------------------------------------------------------ the needs board, reports
+
+
+@blp.route("/aid/needs", methods=["GET"])
+@blp.arguments(AidNeedsArgsSchema, location="query")
+@blp.response(200, AidNeedsSchema)
+def needs(args: dict[str, Any]) -> dict[str, Any]:
+    """The public needs board: open needs of verified households per place and category,
+    with how many planned distributions cover; cells of fewer than 3 households are
+    ``suppressed`` (no count). Anyone may read it."""
+    found = board.cells(
+        args.get("association_id"), args.get("province_id"), args.get("category"), args["level"]
+    )
+    return {"items": [c.public() for c in found], **board.totals(found)}
+
+
+@blp.route("/associations/<int:association_id>/aid-report", methods=["GET"])
+@blp.response(200, AidReportSchema)
+def report(association_id: int) -> dict[str, Any]:
+    """Families and people served per month, category and place, and stock in and out per
+    item and month, from collections and the ledger (coordinators)."""
+    access.staff_association(require_user(), association_id)
+    return {
+        "served": reports.served(association_id),
+        "stock": reports.stock_flows(association_id),
+    }
+
+
+@blp.route("/associations/<int:association_id>/aid-summary", methods=["GET"])
+@blp.response(200, AidPublicSummarySchema)
+def public_summary(association_id: int) -> dict[str, Any]:
+    """What anyone may see of an association's aid (counts below 3 are null)."""
+    association = get_association(association_id)
+    if association is None or association.status != "approved":
+        raise not_found()
+    return reports.public_summary(association_id)
+
+
+# ------------------------------------------------------------------ grievances
+
+
+@blp.route("/associations/<int:association_id>/grievances", methods=["POST"])
+@rate_limit("aid_grievance")
+@blp.arguments(AidGrievanceInSchema)
+@blp.response(201, AidGrievanceOutSchema)
+@transactional
+def file_grievance(data: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """File a grievance about the association's aid (signed in, or a visitor leaving a
+    contact); due in 15 days."""
+    row = grievances.file(get_current_user(), get_association(association_id), data)
+    return grievances.serialize(row)
+
+
+@blp.route("/associations/<int:association_id>/grievances", methods=["GET"])
+@blp.arguments(AidGrievanceArgsSchema, location="query")
+@blp.response(200, AidGrievanceListSchema)
+def list_grievances(args: dict[str, Any], association_id: int) -> dict[str, Any]:
+    """The association's grievances, soonest due first (coordinators)."""
+    access.staff_association(require_user(), association_id)
+    rows = grievances.list_for(association_id, args.get("status"))
+    return {"items": [grievances.serialize(g) for g in rows]}
+
+
+@blp.route("/grievances/<int:grievance_id>", methods=["GET"])
+@blp.response(200, AidGrievanceOutSchema)
+def get_grievance(grievance_id: int) -> dict[str, Any]:
+    """A grievance, for its author and the association's coordinators."""
+    return grievances.serialize(grievances.get(require_user(), grievance_id))
+
+
+@blp.route("/grievances/<int:grievance_id>/answer", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(AidGrievanceAnswerSchema)
+@blp.response(200, AidGrievanceOutSchema)
+@transactional
+def answer_grievance(data: dict[str, Any], grievance_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = grievances.answer(actor, grievances.get_managed(actor, grievance_id), data["answer"])
+    return grievances.serialize(row)
+
+
+@blp.route("/grievances/<int:grievance_id>/close", methods=["POST"])
+@rate_limit("aid_write")
+@blp.response(200, AidGrievanceOutSchema)
+@transactional
+def close_grievance(grievance_id: int) -> dict[str, Any]:
+    """Close an answered grievance (its author or a coordinator)."""
+    actor = require_user()
+    return grievances.serialize(grievances.close(actor, grievances.get(actor, grievance_id)))
+
+
+@blp.route("/grievances/<int:grievance_id>/my-data", methods=["GET"])
+@rate_limit("aid_personal_read")
+@blp.response(200, AidFieldsSchema)
+@transactional
+def grievance_my_data(grievance_id: int) -> dict[str, Any]:
+    """A data-access grievance: its author sees the stored fields of the household they
+    registered themselves (the read is logged)."""
+    actor = require_user()
+    return {"fields": grievances.my_data(actor, grievances.get(actor, grievance_id))}
+
+
+@blp.route("/grievances/<int:grievance_id>/contact", methods=["GET"])
+@rate_limit("aid_personal_read")
+@blp.arguments(AidPersonalReadArgsSchema, location="query")
+@blp.response(200, AidFieldsSchema)
+@transactional
+def grievance_contact(args: dict[str, Any], grievance_id: int) -> dict[str, Any]:
+    """The contact a visitor left, for a coordinator, with a purpose (the read is logged)."""
+    actor = require_user()
+    row = grievances.get_managed(actor, grievance_id)
+    return {"fields": grievances.read_contact(actor, row, args["purpose"])}
+
+
+@blp.route("/households/<int:household_id>/consent", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(ConsentSchema)
+@blp.response(200, HouseholdOutSchema)
+@transactional
+def renew_consent(data: dict[str, Any], household_id: int) -> dict[str, Any]:
+    """Record the consent again: restarts the 24-month erasure clock (409 ``erased`` once
+    the personal fields were erased)."""
+    actor = require_user()
+    row = kits.renew_consent(actor, access.get_household(actor, household_id), data)
+    return serialize.household(row, services.open_cases(row.id))
+
+
+@blp.route("/households/<int:household_id>", methods=["PATCH"])
+@rate_limit("aid_write")
+@blp.arguments(HouseholdPatchSchema)
+@blp.response(200, HouseholdOutSchema)
+@transactional
+def update_household(data: dict[str, Any], household_id: int) -> dict[str, Any]:
+    """Correct a household (coordinators): personal fields stay encrypted, who changed which
+    fields is kept (names only)."""
+    actor = require_user()
+    row = kits.update_household(actor, access.get_household(actor, household_id), data)
+    return serialize.household(row, services.open_cases(row.id))

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from aid import services
-from aid.models import Household
+from aid import grievances, kits, services
+from aid.models import Entitlement, Household, Kit, StockMovement
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
-from directory import Association
+from directory import Association, Province
 
 #: association slug -> (coordinator username, commune, [(name, phone, size, needs)])
 DEMO: dict[str, tuple[str, str, list[tuple[str, str, int, list[dict[str, Any]]]]]] = {
@@ -114,3 +114,171 @@ def _load(
     )
     for row in made[:-1]:
         services.entitle(coordinator, distribution, row.id)
+
+
+# ------------------------------------------------------------------ the board, kits, reports,
+# grievances (a second loader, after the one above)
+
+#: (province code, commune, douar, how many households, their needs)
+BOARD: list[tuple[str, str, str, int, list[dict[str, Any]]]] = [
+    ("taroudant", "Taroudant", "Ait Iazza", 5, [{"code": "food_basket"}]),
+    ("taroudant", "Taroudant", "Tazmourt", 3, [{"code": "blanket", "quantity": 2}]),
+    ("taroudant", "Igherm", "Imi n'Tala", 2, [{"code": "food_basket"}]),
+    ("azilal", "Ait Bouguemez", "Tabant", 4, [{"code": "food_basket"}, {"code": "blanket"}]),
+    ("azilal", "Ait Bouguemez", "Agouti", 3, [{"code": "school_supplies"}]),
+    ("azilal", "Tabant", "Ait Imi", 3, [{"code": "heating"}, {"code": "food_basket"}]),
+]
+FIRST_NAMES = ("Itto", "Fadma", "Hmad", "Aicha", "Lahcen", "Mina", "Brahim", "Tuda", "Said")
+
+
+def load_demo_aid_board() -> None:
+    """In Fatima's association (Taroudant, also serving Azilal douars): a Ramadan kit, a
+    30-day limit on food baskets, verified households in Taroudant and Azilal douars, three
+    past monthly distributions of the kit (collected: the ledger and the reports show them)
+    and one to come, a grievance answered and one open (run again: no-op)."""
+    if db.session.scalar(select(func.count(Kit.id))):
+        return
+    association = db.session.scalar(select(Association).where(Association.slug == "amal-taroudant"))
+    if association is None:
+        return
+    fatima = demo_user("fatima")
+    provinces = {p.code: p.id for p in db.session.scalars(select(Province))}
+    with transaction():
+        store = {"location_name": "Local de l'association / مقر الجمعية"}
+        ids = {}
+        for name, qty in (
+            ("Farine 10 kg / دقيق", 120),
+            ("Huile 5 L / زيت", 120),
+            ("Sucre 2 kg / سكر", 120),
+            ("Thé 500 g / أتاي", 120),
+        ):
+            made = services.record_movement(
+                fatima,
+                association,
+                {
+                    "kind": "donation_in",
+                    "quantity": qty,
+                    "item_name": name,
+                    "item_category": "food_basket",
+                    **store,
+                },
+            )
+            ids[name] = (made[0].item_id, made[0].location_id)
+        location = next(iter(ids.values()))[1]
+        kit = kits.create_kit(
+            fatima,
+            association,
+            {
+                "name": "Panier Ramadan (kit) / قفة رمضان",
+                "category": "food_basket",
+                "components": [{"item_id": item, "quantity": 1} for item, _loc in ids.values()],
+            },
+        )
+        kits.set_limit(fatima, association, "food_basket", 30)
+        households = []
+        n = 0
+        for code, commune, douar, count, needs in BOARD:
+            for _ in range(count):
+                n += 1
+                row = services.register_household(
+                    fatima,
+                    association,
+                    {
+                        "head_name": f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {douar} {n}",
+                        "birth_year": 1950 + n,
+                        "province_id": provinces.get(code, association.province_id),
+                        "commune": commune,
+                        "douar": douar,
+                        "size": 3 + n % 5,
+                        "consent": {
+                            "mode": "witnessed_verbal",
+                            "purposes": ["aid_delivery", "statistics"],
+                            "language": "amazigh",
+                        },
+                        "needs": needs,
+                    },
+                    "assisted",
+                )
+                services.verify(fatima, row, "home_visit")
+                households.append((row, douar))
+        baskets = [h for h, douar in households if douar in ("Ait Iazza", "Tabant")]
+        now = utcnow()
+        for months_ago in (3, 2, 1):
+            when = (now - dt.timedelta(days=31 * months_ago)).replace(
+                hour=9, minute=0, second=0, microsecond=0
+            )
+            distribution = services.schedule(
+                fatima,
+                association,
+                {
+                    "title": f"Panier du mois / قفة الشهر ({when:%Y-%m})",
+                    "category": "food_basket",
+                    "place_kind": "premises",
+                    "place": store["location_name"],
+                    "starts_at": when,
+                    "slots": 2,
+                },
+            )
+            kits.add_line(
+                fatima, distribution, {"kit_id": kit.id, "quantity": 1, "location_id": location}
+            )
+            for row in baskets[: 3 + months_ago]:
+                entitlement, code = kits.entitle(fatima, distribution, row.id)
+                kits.collect(fatima, entitlement, code, None)
+                entitlement.collected_at = when
+            db.session.flush()
+            _backdate(distribution.id, when)
+        # one to come, in Tabant: part of the board's need is already planned
+        coming = services.schedule(
+            fatima,
+            association,
+            {
+                "title": "Couvertures d'hiver / أغطية الشتاء",
+                "category": "blanket",
+                "place_kind": "premises",
+                "place": store["location_name"],
+                "starts_at": (now + dt.timedelta(days=10)).replace(
+                    hour=9, minute=0, second=0, microsecond=0
+                ),
+                "slots": 2,
+            },
+        )
+        for row, douar in households:
+            if douar == "Tabant":
+                kits.entitle(fatima, coming, row.id)
+                break
+        hassan = demo_user("hassan")
+        answered = grievances.file(
+            hassan,
+            association,
+            {
+                "kind": "quality",
+                "body": "L'huile du panier de ce mois était périmée. / الزيت كان منتهي الصلاحية.",
+            },
+        )
+        grievances.answer(
+            fatima,
+            answered,
+            "Merci : le lot a été retiré et remplacé samedi au local. "
+            "/ شكرًا، تم سحب الدفعة وتعويضها يوم السبت.",
+        )
+        grievances.file(
+            demo_user("salma"),
+            association,
+            {
+                "kind": "exclusion",
+                "body": "Notre douar Imi n'Tala n'a pas été appelé à la distribution.",
+                "contact": "0600000301",
+            },
+        )
+
+
+def _backdate(distribution_id: int, when: dt.datetime) -> None:
+    """Demo history: a past distribution's ledger lines dated on its day."""
+    ids = select(Entitlement.id).where(Entitlement.distribution_id == distribution_id)
+    db.session.execute(
+        update(StockMovement)
+        .where(StockMovement.entitlement_id.in_(ids))
+        .values(created_at=when)
+        .execution_options(synchronize_session=False)
+    )

@@ -125,3 +125,24 @@ def network_message(result: dict[str, str]) -> str:
             _("The network check is paused: this association used its checks for this hour.")
         )
     return ""
+
+
+GRIEVANCE_KIND = {
+    "exclusion": _l("Left out of aid"),
+    "quality": _l("Quality of the aid"),
+    "conduct": _l("Conduct of someone of the association"),
+    "data_access": _l("See the data kept about my household"),
+    "data_correction": _l("Correct the data kept about my household"),
+}
+GRIEVANCE_STATUS = {
+    "open": _l("Waiting for an answer"),
+    "answered": _l("Answered"),
+    "closed": _l("Closed"),
+}
+PERSONAL_FIELD = {
+    "head_name": _l("Name of the head of household"),
+    "phone": _l("Phone"),
+    "address": _l("Address"),
+    "birth_year": _l("Year of birth"),
+    "contact": _l("Contact"),
+}

@@ -316,3 +316,144 @@ class NetworkCheck(Model):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
     __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+# ------------------------------------------------------------------ kits, what a distribution
+# hands out, frequency limits and grievances (issue 19, second part)
+
+GRIEVANCE_KINDS = ("exclusion", "quality", "conduct", "data_access", "data_correction")
+GRIEVANCE_STATUSES = ("open", "answered", "closed")
+#: days an association has to answer a grievance
+GRIEVANCE_DUE_DAYS = 15
+
+
+class Kit(Model):
+    """A named bundle of items (a Ramadan basket: 10 kg flour, 5 L oil...): its out-movements
+    write one ledger line per component."""
+
+    __tablename__ = "aid_kits"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("association_id", "name"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class KitComponent(Model):
+    __tablename__ = "aid_kit_components"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kit_id: Mapped[int] = mapped_column(ForeignKey("aid_kits.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("aid_items.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("kit_id", "item_id"),
+        CheckConstraint("quantity > 0", name="positive"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class DistributionLine(Model):
+    """What each household of a distribution receives: an item or a kit, a quantity, taken
+    from a stock location when the household collects."""
+
+    __tablename__ = "aid_distribution_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_distributions.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("aid_items.id", ondelete="CASCADE"))
+    kit_id: Mapped[int | None] = mapped_column(ForeignKey("aid_kits.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    location_id: Mapped[int] = mapped_column(ForeignKey("aid_locations.id", ondelete="CASCADE"))
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="positive"),
+        CheckConstraint(
+            "(item_id IS NULL AND kit_id IS NOT NULL) OR (item_id IS NOT NULL AND kit_id IS NULL)",
+            name="item_or_kit",
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class FrequencyLimit(Model):
+    """At most one entitlement of ``category`` per household every ``min_days`` days."""
+
+    __tablename__ = "aid_frequency_limits"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(20))
+    min_days: Mapped[int] = mapped_column(Integer)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("association_id", "category"),
+        CheckConstraint("min_days >= 1 AND min_days <= 730", name="days_range"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Grievance(Model):
+    """A complaint about an association's aid, tracked to an answer (open -> answered ->
+    closed) before ``due_at``. The contact a visitor leaves is encrypted."""
+
+    __tablename__ = "aid_grievances"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(String(2000))
+    contact: Mapped[str | None] = mapped_column(EncryptedText)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    answer: Mapped[str] = mapped_column(String(2000), default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    due_at: Mapped[dt.datetime] = mapped_column()
+    reminded_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    @property
+    def number(self) -> str:
+        return f"G-{self.id:05d}"
+
+
+class HouseholdChange(Model):
+    """Who changed which fields of a household, and when (the names only, never the values)."""
+
+    __tablename__ = "aid_household_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from aid import access, labels, queries, services
+from aid import access, kits, labels, queries, services
 from aid.models import (
     AGE_BANDS,
     CLOTHING_SIZES,
@@ -475,6 +475,7 @@ def _distribution_page(row: Distribution, issued: dict[str, Any] | None) -> Resp
         numbers={h.id: h.number for h in placed.values()},
         waiting=waiting,
         issued=issued,
+        supply=kits.distribution_supply(row),
     )
 
 
@@ -490,7 +491,7 @@ def entitle(distribution_id: int) -> ResponseReturnValue:
             EntitlementInSchema(), {"household_id": request.form.get("household_id") or None}
         )
         distribution = access.get_distribution(actor, distribution_id)
-        entitlement, code = services.entitle(actor, distribution, data["household_id"])
+        entitlement, code = kits.entitle(actor, distribution, data["household_id"])
         household = access.get_household(actor, entitlement.household_id)
         network = services.network_check(actor, household, "entitlement", distribution.category)
         return entitlement, code, network
@@ -540,7 +541,7 @@ def collect(entitlement_id: int) -> ResponseReturnValue:
                 "proxy_name": request.form.get("proxy_name") or None,
             },
         )
-        return services.collect(
+        return kits.collect(
             actor, access.get_entitlement(actor, entitlement_id), data["proof"], data["proxy_name"]
         )
 

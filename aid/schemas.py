@@ -15,6 +15,8 @@ from aid.models import (
     CONSENT_MODES,
     CONSENT_PURPOSES,
     DECISIONS,
+    GRIEVANCE_KINDS,
+    GRIEVANCE_STATUSES,
     MOVEMENT_KINDS,
     NEEDS,
     PLACE_KINDS,
@@ -295,3 +297,193 @@ class NetworkInSchema(ma.Schema):
 
 class NetworkOutSchema(ma.Schema):
     opt_in = ma.fields.Boolean()
+
+
+# ------------------------------------------------------------------ kits, distribution lines,
+# frequency limits, the needs board, reports and grievances
+
+
+class AidKitComponentSchema(ma.Schema):
+    item_id = Id(required=True)
+    quantity = ma.fields.Integer(required=True, validate=V.Range(min=1, max=10_000))
+
+
+class AidKitInSchema(ma.Schema):
+    """A named bundle: ``components`` are the association's items and their quantity."""
+
+    name = ma.fields.String(required=True, validate=V.Length(min=2, max=120))
+    category = ma.fields.String(load_default="food_basket", validate=V.OneOf(NEEDS))
+    components = ma.fields.List(
+        ma.fields.Nested(AidKitComponentSchema), required=True, validate=V.Length(min=1, max=30)
+    )
+
+
+class AidKitOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    category = ma.fields.String()
+    components = ma.fields.List(ma.fields.Dict())
+
+
+class AidKitListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AidKitOutSchema))
+
+
+class AidLineInSchema(ma.Schema):
+    """What each household receives: ``item_id`` or ``kit_id``, from ``location_id``."""
+
+    item_id = Id(load_default=None, allow_none=True)
+    kit_id = Id(load_default=None, allow_none=True)
+    quantity = ma.fields.Integer(load_default=1, validate=V.Range(min=1, max=1000))
+    location_id = Id(required=True)
+
+
+class AidLineOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    item_id = ma.fields.Integer(allow_none=True)
+    kit_id = ma.fields.Integer(allow_none=True)
+    name = ma.fields.String()
+    quantity = ma.fields.Integer()
+    location_id = ma.fields.Integer()
+
+
+class AidLineListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AidLineOutSchema))
+
+
+class AidLimitInSchema(ma.Schema):
+    min_days = ma.fields.Integer(required=True, validate=V.Range(min=1, max=730))
+
+
+class AidLimitOutSchema(ma.Schema):
+    category = ma.fields.String()
+    min_days = ma.fields.Integer()
+
+
+class AidLimitListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AidLimitOutSchema))
+
+
+class AidNeedsArgsSchema(ma.Schema):
+    province_id = Id(load_default=None, allow_none=True)
+    category = ma.fields.String(load_default=None, allow_none=True, validate=V.OneOf(NEEDS))
+    association_id = Id(load_default=None, allow_none=True)
+    level = ma.fields.String(
+        load_default="douar", validate=V.OneOf(("douar", "commune", "province"))
+    )
+
+
+class AidNeedCellSchema(ma.Schema):
+    """``needed``, ``filled`` and ``percent`` are null when ``suppressed`` (a cell of fewer
+    than 3 households)."""
+
+    category = ma.fields.String()
+    province_id = ma.fields.Integer()
+    commune = ma.fields.String()
+    douar = ma.fields.String()
+    place = ma.fields.String()
+    suppressed = ma.fields.Boolean()
+    needed = ma.fields.Integer(allow_none=True)
+    filled = ma.fields.Integer(allow_none=True)
+    percent = ma.fields.Integer(allow_none=True)
+
+
+class AidNeedsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AidNeedCellSchema))
+    households = ma.fields.Integer(allow_none=True)
+
+
+class AidServedRowSchema(ma.Schema):
+    month = ma.fields.String()
+    category = ma.fields.String()
+    province_id = ma.fields.Integer()
+    commune = ma.fields.String()
+    collections = ma.fields.Integer()
+    families = ma.fields.Integer()
+    people = ma.fields.Integer()
+
+
+class AidFlowRowSchema(ma.Schema):
+    month = ma.fields.String()
+    item = ma.fields.String()
+    in_ = ma.fields.Integer(data_key="in", attribute="in")
+    out = ma.fields.Integer()
+
+
+class AidReportSchema(ma.Schema):
+    served = ma.fields.List(ma.fields.Nested(AidServedRowSchema))
+    stock = ma.fields.List(ma.fields.Nested(AidFlowRowSchema))
+
+
+class AidPublicSummarySchema(ma.Schema):
+    """Counts below 3 are null ("fewer than 3")."""
+
+    association_id = ma.fields.Integer()
+    families = ma.fields.Integer(allow_none=True)
+    collections = ma.fields.Integer(allow_none=True)
+    months = ma.fields.List(ma.fields.Dict())
+
+
+class AidGrievanceInSchema(ma.Schema):
+    kind = ma.fields.String(required=True, validate=V.OneOf(GRIEVANCE_KINDS))
+    body = ma.fields.String(required=True, validate=V.Length(min=5, max=2000))
+    contact = ma.fields.String(load_default=None, allow_none=True, validate=V.Length(max=200))
+    household_id = Id(load_default=None, allow_none=True)
+
+
+class AidGrievanceAnswerSchema(ma.Schema):
+    answer = ma.fields.String(required=True, validate=V.Length(min=3, max=2000))
+
+
+class AidGrievanceArgsSchema(ma.Schema):
+    status = ma.fields.String(
+        load_default=None, allow_none=True, validate=V.OneOf(GRIEVANCE_STATUSES)
+    )
+
+
+class AidGrievanceOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    association_id = ma.fields.Integer()
+    household_id = ma.fields.Integer(allow_none=True)
+    kind = ma.fields.String()
+    body = ma.fields.String()
+    status = ma.fields.String()
+    answer = ma.fields.String()
+    answered_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    due_at = ma.fields.DateTime()
+    overdue = ma.fields.Boolean()
+    has_contact = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()
+
+
+class AidGrievanceListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AidGrievanceOutSchema))
+
+
+class AidPersonalReadArgsSchema(ma.Schema):
+    purpose = ma.fields.String(load_default="", validate=V.Length(max=200))
+
+
+class AidFieldsSchema(ma.Schema):
+    fields_ = ma.fields.Dict(data_key="fields", attribute="fields")
+
+
+class HouseholdPatchSchema(ma.Schema):
+    """The fields to correct (any of them); personal ones stay encrypted."""
+
+    head_name = ma.fields.String(validate=V.Length(min=2, max=120))
+    phone = ma.fields.String(allow_none=True, validate=V.Length(max=30))
+    address = ma.fields.String(allow_none=True, validate=V.Length(max=300))
+    birth_year = ma.fields.Integer(allow_none=True, validate=V.Range(min=1900, max=2026))
+    commune = ma.fields.String(validate=V.Length(min=2, max=120))
+    douar = ma.fields.String(validate=V.Length(max=120))
+    size = ma.fields.Integer(validate=V.Range(min=1, max=40))
+    composition = ma.fields.Dict(
+        keys=ma.fields.String(validate=V.OneOf(AGE_BANDS)),
+        values=ma.fields.Integer(validate=V.Range(min=0, max=40)),
+    )
+    vulnerabilities = ma.fields.List(ma.fields.String(validate=V.OneOf(VULNERABILITIES)))
+    registry_status = ma.fields.String(validate=V.OneOf(REGISTRY_STATUSES))
+    needs = ma.fields.List(ma.fields.Nested(NeedSchema))

@@ -240,6 +240,9 @@ FIELDS: dict[str, int] = {
     "expert_request_title": 160,
     "expert_request_question": 4000,
     "expert_answer": 6000,
+    "aid_douar": 120,
+    "aid_kit_name": 120,
+    "aid_grievance_body": 2000,
 }
 
 
@@ -279,6 +282,7 @@ class XssWorld:
     campaign_id: int = 0
     expert_id: int = 0
     expert_request_id: int = 0
+    aid_grievance_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -489,6 +493,7 @@ def build_world(api: Any, payload: str) -> XssWorld:
     world.offer_id = _offers(world, v)
     world.campaign_id = _campaign(world, founder, v)
     _experts(world, member, v)
+    world.aid_grievance_id = _aid(world, v, founder, member)
     return world
 
 
@@ -592,6 +597,64 @@ def _experts(world: XssWorld, member: Any, v: Any) -> None:
     )
     db.session.commit()
     world.expert_request_id = row.id
+
+
+def _aid(world: XssWorld, v: Any, founder: Any, member: Any) -> int:
+    """Three verified households of a douar named with the payload (the public needs board
+    shows its cell), a kit named with it, and a member's grievance whose text is it."""
+    from sqlalchemy import select
+
+    from app.db import db
+    from directory import Province
+
+    province = db.session.scalar(select(Province.id).order_by(Province.id).limit(1))
+    for name in ("Famille Une", "Famille Deux", "Famille Trois"):
+        household = _ok(
+            founder.post(
+                f"/api/v1/associations/{world.association_id}/households",
+                json={
+                    "head_name": name,
+                    "province_id": province,
+                    "commune": "Taroudant",
+                    "douar": v("aid_douar"),
+                    "size": 3,
+                    "consent": {"mode": "paper", "purposes": ["aid_delivery"], "language": "ar"},
+                    "needs": [{"code": "food_basket"}],
+                },
+            )
+        )
+        _ok(
+            founder.post(
+                f"/api/v1/households/{household['id']}/verify", json={"method": "home_visit"}
+            )
+        )
+    item = _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/stock-movements",
+            json={
+                "kind": "donation_in",
+                "quantity": 5,
+                "item_name": "Farine",
+                "location_name": "Local",
+            },
+        )
+    )["items"][0]
+    _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/kits",
+            json={
+                "name": v("aid_kit_name"),
+                "components": [{"item_id": item["item_id"], "quantity": 1}],
+            },
+        )
+    )
+    grievance = _ok(
+        member.post(
+            f"/api/v1/associations/{world.association_id}/grievances",
+            json={"kind": "quality", "body": v("aid_grievance_body")},
+        )
+    )
+    return int(grievance["id"])
 
 
 def _offers(world: XssWorld, v: Any) -> int:
@@ -795,6 +858,13 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("member", "/experts/offers", {"expert_request_title"}),
     ("member", "/experts/sessions", {"expert_request_title"}),
     ("admin", "/experts/funnel", set()),
+    ("anonymous", "/aid/needs", {"aid_douar"}),
+    ("founder", "/aid/associations/{w.association_id}/kits", {"association_name", "aid_kit_name"}),
+    ("founder", "/aid/associations/{w.association_id}/grievances", {"association_name"}),
+    ("founder", "/aid/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
+    ("member", "/aid/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
+    ("anonymous", "/aid/associations/{w.association_id}/summary", {"association_name"}),
+    ("anonymous", "/aid/associations/{w.association_id}/grievances/new", {"association_name"}),
 ]
 
 

@@ -222,6 +222,8 @@ class World:
             return _aid_fresh(self, kind)
         if kind.startswith("camp_"):
             return _campaign_fresh(self, kind)
+        if kind in ("grievance", "answered_grievance", "aid_limit"):
+            return _aid_fresh_more(self, kind)
         if kind in ("expert_request", "expert_taken", "expert_closed"):
             return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
         if kind.startswith("expert_session"):
@@ -287,7 +289,27 @@ def _aid_fresh(world: World, kind: str) -> dict[str, Any]:
     return {"entitlement": entitlement.id, "code": code}
 
 
-def _aid(assoc: Any, coordinator: User) -> dict[str, Any]:
+def _aid_fresh_more(world: World, kind: str) -> dict[str, Any]:
+    """A fresh grievance of the member (``answered_grievance``: answered by the coordinator)
+    or a frequency limit (its category) of association A."""
+    from aid import grievances, kits
+
+    assoc = db.session.get(Association, world.ids["assoc"])
+    coordinator = world.user("coordinator")
+    if kind == "aid_limit":
+        kits.set_limit(coordinator, assoc, "blanket", 60)
+        db.session.commit()
+        return {"aid_limit": "blanket"}
+    row = grievances.file(
+        world.user("member"), assoc, {"kind": "quality", "body": f"Plainte {make.serial()}"}
+    )
+    if kind == "answered_grievance":
+        grievances.answer(coordinator, row, "Réponse de l'association")
+    db.session.commit()
+    return {kind: row.id, "grievance": row.id}
+
+
+def _aid(assoc: Any, coordinator: User, member: User, outsider: User) -> dict[str, Any]:
     """A's aid: a pending household (registered by the coordinator), a verified one, a
     duplicate case and a distribution on the association's premises."""
     from aid import services as aid_services
@@ -315,6 +337,48 @@ def _aid(assoc: Any, coordinator: User) -> dict[str, Any]:
         "dup_case": aid_services.open_cases(twin.id)[0],
         "distribution": distribution.id,
         "province": db.session.scalar(select(Province.id).order_by(Province.id).limit(1)),
+        **_aid_more(assoc, coordinator, member, outsider),
+    }
+
+
+def _aid_more(assoc: Any, coordinator: User, member: User, outsider: User) -> dict[str, Any]:
+    """A's stock item and location, a member's grievance that left a contact, and an
+    outsider's data-access grievance about the household they registered themselves."""
+    from aid import grievances
+    from aid import services as aid_services
+    from aid.models import Household
+    from directory import Province
+
+    made = aid_services.record_movement(
+        coordinator,
+        assoc,
+        {"kind": "donation_in", "quantity": 50, "item_name": "Farine", "location_name": "Local"},
+    )
+    grievance = grievances.file(
+        member, assoc, {"kind": "exclusion", "body": "SECRET-GRIEVANCE", "contact": "0600000000"}
+    )
+    province = db.session.scalar(select(Province.id).order_by(Province.id).limit(1))
+    own = aid_services.register_household(
+        outsider,
+        assoc,
+        {
+            "head_name": "Famille du visiteur",
+            "province_id": province,
+            "commune": "Taroudant",
+            "size": 2,
+            "consent": {"mode": "digital", "purposes": ["aid_delivery"], "language": "ar"},
+        },
+        "self",
+    )
+    assert isinstance(own, Household)
+    data = grievances.file(
+        outsider, assoc, {"kind": "data_access", "body": "Mes données", "household_id": own.id}
+    )
+    return {
+        "aid_item": made[0].item_id,
+        "aid_location": made[0].location_id,
+        "grievance": grievance.id,
+        "data_grievance": data.id,
     }
 
 
@@ -655,7 +719,7 @@ def build_world(app: Flask) -> World:
     feed_secret = project_feeds.regenerate_feed(member)
     library = _library(assoc, assoc_admin, coordinator)
     offers = _offers(member, outsider, coordinator)
-    aid = _aid(assoc, coordinator)
+    aid = _aid(assoc, coordinator, member, outsider)
     experts = _experts(moderator, coordinator, assoc.id)
     campaigns = _campaigns(assoc.id, assoc_admin, coordinator, member)
     volunteering = _volunteering(assoc.id, coordinator, member)

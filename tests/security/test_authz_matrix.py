@@ -2807,6 +2807,281 @@ ROWS += [
     ),
 ]
 
+# Aid, second part: kits, what a distribution gives, frequency limits, the public needs board
+# and summary, reports, grievances (anyone files; the association's coordinators answer;
+# the author or a coordinator closes; a data-access grievance shows only its author's data).
+GRIEVANCE_READ_PAGE = by_role(LOGIN, 404, 200, 200, 200, 404, 404)
+GRIEVANCE_READ_API = by_role(401, 404, 200, 200, 200, 404, 404)
+AID_LINE = {"item_id": "{aid_item}", "quantity": 1, "location_id": "{aid_location}"}
+
+
+def _kit_json(role: str) -> dict[str, Any]:
+    return {"name": f"Kit {role}", "components": [{"item_id": "{aid_item}", "quantity": 2}]}
+
+
+ROWS += [
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/kits",
+        "/aid/associations/{assoc}/kits",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/kits",
+        "/aid/associations/{assoc}/kits",
+        AID_WRITE_PAGE,
+        form=lambda role: {
+            "name": f"Panier {role}",
+            "category": "food_basket",
+            "item_0": "{aid_item}",
+            "qty_0": "2",
+        },
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/limits",
+        "/aid/associations/{assoc}/limits",
+        AID_WRITE_PAGE,
+        form=lambda role: {
+            "category": "food_basket",
+            "min_days": "30" if role == "coordinator" else "45",
+        },
+    ),
+    R(
+        "POST",
+        "/aid/distributions/<int:distribution_id>/lines",
+        "/aid/distributions/{distribution}/lines",
+        AID_WRITE_PAGE,
+        form={"what": "item:{aid_item}", "quantity": "1", "location_id": "{aid_location}"},
+    ),
+    R("GET", "/aid/needs", "/aid/needs", EVERYBODY, note="public, aggregated, small cells hidden"),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/reports",
+        "/aid/associations/{assoc}/reports",
+        AID_PAGE,
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/reports/<table>.csv",
+        "/aid/associations/{assoc}/reports/served.csv",
+        AID_PAGE,
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/reports.pdf",
+        "/aid/associations/{assoc}/reports.pdf",
+        AID_PAGE,
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/summary",
+        "/aid/associations/{assoc}/summary",
+        EVERYBODY,
+        note="public aggregates, no personal data",
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/grievances/new",
+        "/aid/associations/{assoc}/grievances/new",
+        EVERYBODY,
+    ),
+    R(
+        "POST",
+        "/aid/associations/<int:association_id>/grievances/new",
+        "/aid/associations/{assoc}/grievances/new",
+        by_role(302, 302, 302, 302, 302, 302, 302),
+        form={"kind": "exclusion", "body": "Nous avons été oubliés.", "contact": "0600000001"},
+        note="anyone files a grievance; a visitor leaves a contact",
+    ),
+    R(
+        "GET",
+        "/aid/associations/<int:association_id>/grievances",
+        "/aid/associations/{assoc}/grievances",
+        AID_PAGE,
+    ),
+    R("GET", "/aid/grievances/mine", "/aid/grievances/mine", SIGNED_IN_PAGE),
+    R(
+        "GET",
+        "/aid/grievances/<int:grievance_id>",
+        "/aid/grievances/{grievance}",
+        GRIEVANCE_READ_PAGE,
+        note="the member's grievance: its author and A's coordinators",
+    ),
+    R(
+        "POST",
+        "/aid/grievances/<int:grievance_id>/answer",
+        "/aid/grievances/{grievance}/answer",
+        AID_WRITE_PAGE,
+        form={"answer": "Nous passons mardi."},
+        fresh="grievance",
+    ),
+    R(
+        "POST",
+        "/aid/grievances/<int:grievance_id>/close",
+        "/aid/grievances/{answered_grievance}/close",
+        by_role(LOGIN, 404, 302, 302, 302, 404, 404),
+        form={},
+        fresh="answered_grievance",
+    ),
+    R(
+        "POST",
+        "/aid/grievances/<int:grievance_id>/my-data",
+        "/aid/grievances/{data_grievance}/my-data",
+        by_role(LOGIN, 200, 404, 404, 404, 404, 404),
+        form={},
+        note="only the author, about the household they registered themselves (read logged)",
+    ),
+    R(
+        "POST",
+        "/aid/grievances/<int:grievance_id>/contact",
+        "/aid/grievances/{grievance}/contact",
+        AID_SHOW_PAGE,
+        form={"purpose": "rappeler la personne"},
+        note="the contact shown once; the read is logged (the change)",
+    ),
+    # API
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/kits",
+        "/api/v1/associations/{assoc}/kits",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/kits",
+        "/api/v1/associations/{assoc}/kits",
+        AID_CREATE_API,
+        extra={"json_by_role": _kit_json},
+    ),
+    R(
+        "GET",
+        "/api/v1/distributions/<int:distribution_id>/lines",
+        "/api/v1/distributions/{distribution}/lines",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/distributions/<int:distribution_id>/lines",
+        "/api/v1/distributions/{distribution}/lines",
+        AID_CREATE_API,
+        json=AID_LINE,
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/frequency-limits",
+        "/api/v1/associations/{assoc}/frequency-limits",
+        AID_API,
+    ),
+    R(
+        "PUT",
+        "/api/v1/associations/<int:association_id>/frequency-limits/<category>",
+        "/api/v1/associations/{assoc}/frequency-limits/food_basket",
+        AID_API,
+        extra={"json_by_role": lambda role: {"min_days": 30 if role == "coordinator" else 45}},
+    ),
+    R(
+        "DELETE",
+        "/api/v1/associations/<int:association_id>/frequency-limits/<category>",
+        "/api/v1/associations/{assoc}/frequency-limits/{aid_limit}",
+        by_role(401, 404, 404, 204, 204, 404, 404),
+        fresh="aid_limit",
+    ),
+    R("GET", "/api/v1/aid/needs", "/api/v1/aid/needs", EVERYBODY),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/aid-report",
+        "/api/v1/associations/{assoc}/aid-report",
+        AID_API,
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/aid-summary",
+        "/api/v1/associations/{assoc}/aid-summary",
+        EVERYBODY,
+    ),
+    R(
+        "POST",
+        "/api/v1/associations/<int:association_id>/grievances",
+        "/api/v1/associations/{assoc}/grievances",
+        by_role(201, 201, 201, 201, 201, 201, 201),
+        json={"kind": "quality", "body": "Le panier était incomplet.", "contact": "0600000002"},
+    ),
+    R(
+        "GET",
+        "/api/v1/associations/<int:association_id>/grievances",
+        "/api/v1/associations/{assoc}/grievances",
+        AID_API,
+    ),
+    R(
+        "GET",
+        "/api/v1/grievances/<int:grievance_id>",
+        "/api/v1/grievances/{grievance}",
+        GRIEVANCE_READ_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/grievances/<int:grievance_id>/answer",
+        "/api/v1/grievances/{grievance}/answer",
+        AID_API,
+        json={"answer": "Nous passons mardi."},
+        fresh="grievance",
+    ),
+    R(
+        "POST",
+        "/api/v1/grievances/<int:grievance_id>/close",
+        "/api/v1/grievances/{answered_grievance}/close",
+        GRIEVANCE_READ_API,
+        fresh="answered_grievance",
+    ),
+    R(
+        "GET",
+        "/api/v1/grievances/<int:grievance_id>/my-data",
+        "/api/v1/grievances/{data_grievance}/my-data",
+        by_role(401, 200, 404, 404, 404, 404, 404),
+    ),
+    R(
+        "GET",
+        "/api/v1/grievances/<int:grievance_id>/contact",
+        "/api/v1/grievances/{grievance}/contact?purpose=rappeler",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/aid/households/<int:household_id>/consent",
+        "/aid/households/{household}/consent",
+        AID_WRITE_PAGE,
+        form=lambda role: {
+            "consent_mode": "paper" if role == "coordinator" else "witnessed_verbal",
+            "consent_purposes": "aid_delivery",
+            "consent_language": "fr",
+        },
+        note="renewing restarts the erasure clock",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/households/<int:household_id>",
+        "/api/v1/households/{household}",
+        AID_API,
+        extra={"json_by_role": lambda role: {"size": 3 if role == "coordinator" else 5}},
+        note="a correction; who changed which fields is kept",
+    ),
+    R(
+        "POST",
+        "/api/v1/households/<int:household_id>/consent",
+        "/api/v1/households/{household}/consent",
+        AID_API,
+        extra={
+            "json_by_role": lambda role: {
+                "mode": "digital" if role == "coordinator" else "paper",
+                "purposes": ["aid_delivery", "statistics"],
+                "language": "ar",
+            }
+        },
+    ),
+]
+
 
 # The campaigns: everyone reads a live campaign, its contributions, report and updates; the
 # association's coordinators and administrators draft, take live and post updates; its
