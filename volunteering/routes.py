@@ -18,7 +18,7 @@ from app.api import ApiError
 from app.edge import attempt, flash_refusal, form_action
 from app.limits import rate_limit
 from directory import get_association, user_memberships
-from volunteering import access, labels, queries, services
+from volunteering import access, contracts, labels, queries, services
 from volunteering.certificates import certificate_pdf as render_certificate
 from volunteering.models import LANGUAGES, SKILLS
 
@@ -255,6 +255,8 @@ def queue(association_id: int) -> ResponseReturnValue:
         opportunities={o.id: o for o in opportunities},
         applications=queries.applications_for(ids, "pending") if ids else [],
         hours=queries.pending_hours(association_id),
+        contracts=queries.contracts_by_volunteer([o.id for o in opportunities if o.contractual]),
+        today=dt.datetime.now(dt.UTC).date(),
         labels=labels,
         now=dt.datetime.now(dt.UTC),
     )
@@ -338,3 +340,119 @@ def portfolio(user_id: int) -> ResponseReturnValue:
         labels=labels,
         **queries.portfolio(user_id),
     )
+
+
+# --- contracts and hours entered by hand ------------------------------------------------------
+
+
+def _date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((request.form.get(name) or "").strip())
+    except ValueError:
+        return None
+
+
+def _contract_terms() -> dict[str, Any]:
+    data: dict[str, Any] = {
+        key: (request.form.get(key) or "")[:2000]
+        for key in ("tasks", "expenses", "insurance_reference")
+    }
+    for key in ("period_start", "period_end"):
+        day = _date(key)
+        if day is not None:
+            data[key] = day
+    return data
+
+
+@bp.route("/volunteering/applications/<int:application_id>/contract", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def create_contract(application_id: int) -> ResponseReturnValue:
+    """A coordinator drafts the contract of an applicant (from the queue)."""
+    actor = require_user()
+    row, opportunity = _or_404(lambda: access.get_application(application_id, actor))
+    outcome = attempt(lambda: contracts.create(actor, row, opportunity, _contract_terms()))
+    if outcome.error is not None:
+        flash_refusal(outcome.error)
+        return redirect(url_for("volunteering.queue", association_id=opportunity.association_id))
+    flash(_("The contract is drafted: the volunteer is told it is ready to sign."), "success")
+    assert outcome.value is not None
+    return redirect(url_for("volunteering.contract", contract_id=outcome.value.id))
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def contract(contract_id: int) -> ResponseReturnValue:
+    """The contract in Arabic and French; the coordinators change a draft's terms here."""
+    actor = require_user()
+    row, opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        outcome = attempt(lambda: contracts.edit(actor, row, opportunity, _contract_terms()))
+        if outcome.error is None:
+            flash(_("The contract's terms are saved."), "success")
+            return redirect(url_for("volunteering.contract", contract_id=row.id))
+        flash_refusal(outcome.error)
+        if not outcome.error.fields:  # refused (rights, signed): nothing to correct here
+            return redirect(url_for("volunteering.contract", contract_id=row.id))
+        errors = {k: [str(m) for m in v] for k, v in outcome.error.fields.items()}
+    text_ar, text_fr = contracts.texts(row)
+    manager = access.manages(actor, row.association_id)
+    mine = actor.id == row.volunteer_id
+    return render_template(
+        "volunteering/contract.html",
+        contract=row,
+        opportunity=opportunity,
+        association=get_association(row.association_id),
+        volunteer=queries.user(row.volunteer_id),
+        text_ar=text_ar,
+        text_fr=text_fr,
+        manager=manager,
+        may_sign=(mine and row.volunteer_signed_at is None)
+        or (manager and not mine and row.coordinator_signed_at is None),
+        editable=manager and row.volunteer_signed_at is None and row.coordinator_signed_at is None,
+        errors=errors,
+    ), (422 if errors else 200)
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>/sign", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def sign_contract(contract_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row, _opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    form_action(lambda: contracts.sign(actor, row), _("Signed."))
+    return redirect(url_for("volunteering.contract", contract_id=row.id))
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>.pdf")
+@login_required
+def contract_pdf(contract_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row, _opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    return Response(
+        contracts.contract_pdf(row),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="contract-{row.id}.pdf"'},
+    )
+
+
+@bp.route("/volunteering/<int:opportunity_id>/hours", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def enter_hours(opportunity_id: int) -> ResponseReturnValue:
+    """Hours entered by hand (an accepted volunteer, or a coordinator for one)."""
+    actor = require_user()
+    opportunity = _or_404(lambda: access.get_opportunity(opportunity_id))
+    hours = request.form.get("hours", type=float)
+    data: dict[str, Any] = {
+        "minutes": round(hours * 60) if hours is not None and 0 <= hours <= 24 else -1,
+        "worked_on": _date("worked_on") or dt.date.min,
+        "volunteer_id": request.form.get("volunteer_id", type=int),
+    }
+    form_action(
+        lambda: services.enter_hours(actor, opportunity, data),
+        _("Your hours are entered: they wait for the association's verification."),
+    )
+    return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))

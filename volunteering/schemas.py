@@ -13,7 +13,9 @@ from volunteering.models import (
     APPLICATION_STATUSES,
     AVAILABILITY_MAX,
     CONTACT_MAX,
+    CONTRACT_TEXT_MAX,
     DESCRIPTION_MAX,
+    INSURANCE_MAX,
     LANGUAGES,
     MESSAGE_MAX,
     ROLES_MAX,
@@ -183,6 +185,7 @@ class SignupOutSchema(ma.Schema):
 
 class HoursOutSchema(ma.Schema):
     id = ma.fields.Integer()
+    manual = ma.fields.Boolean()
     volunteer_id = ma.fields.Integer()
     association_id = ma.fields.Integer()
     opportunity_id = ma.fields.Integer()
@@ -219,3 +222,48 @@ class VerificationSchema(ma.Schema):
     hours = ma.fields.Float()
     period_start = ma.fields.Date()
     period_end = ma.fields.Date()
+
+
+class ContractInSchema(_In):
+    tasks = ma.fields.String(required=True, validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    expenses = ma.fields.String(validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    insurance_reference = ma.fields.String(
+        required=True, validate=ma.validate.Length(max=INSURANCE_MAX)
+    )
+
+
+class ContractPatchSchema(_In):
+    tasks = ma.fields.String(validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    expenses = ma.fields.String(validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    insurance_reference = ma.fields.String(validate=ma.validate.Length(max=INSURANCE_MAX))
+
+
+class ContractOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    opportunity_id = ma.fields.Integer()
+    association_id = ma.fields.Integer()
+    volunteer_id = ma.fields.Integer()
+    tasks = ma.fields.String()
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    expenses = ma.fields.String()
+    insurance_reference = ma.fields.String()
+    status = ma.fields.String()
+    volunteer_signed_at = ma.fields.DateTime(allow_none=True)
+    coordinator_signed_at = ma.fields.DateTime(allow_none=True)
+    #: the texts as signed (or as they would be signed, for a draft) and the hash once signed
+    text_ar = ma.fields.String()
+    text_fr = ma.fields.String()
+    text_sha256 = ma.fields.String(allow_none=True)
+    pdf_url = ma.fields.String()
+
+
+class ManualHoursInSchema(_In):
+    minutes = ma.fields.Integer(required=True)
+    worked_on = ma.fields.Date(required=True)
+    #: a coordinator enters hours for one of the opportunity's accepted volunteers
+    volunteer_id = Id(allow_none=True)

@@ -20,6 +20,7 @@ route that no longer exists; the socket events have their own table in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -2222,6 +2223,7 @@ ROWS += [
 VOL_MANAGERS_API = by_role(401, 403, 403, 200, 200, 403, 200)
 VOL_MANAGED_API = by_role(401, 404, 403, 200, 200, 404, 200)  # the volunteer sees, may not act
 VOL_OWN_OR_MANAGED_PAGE = by_role(LOGIN, 404, 200, 200, 200, 404, 200)
+VOL_TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 ROWS += [
     R("GET", "/api/v1/opportunities", "/api/v1/opportunities", EVERYBODY),
@@ -2343,6 +2345,97 @@ ROWS += [
         "/api/v1/me/volunteer",
         by_role(401, 200, 200, 200, 200, 200, 200),
         json={"availability": "Le week-end", "skills": ["teaching"]},
+    ),
+    R(
+        "POST",
+        "/api/v1/applications/<int:application_id>/contract",
+        "/api/v1/applications/{vol_contract_app}/contract",
+        by_role(401, 404, 404, 201, 201, 404, 201),
+        json={"tasks": "Accueil", "insurance_reference": "ASS-2026-1"},
+        fresh="vol_contract_app",
+        note="another person's application to a contractual call: the association drafts",
+    ),
+    R(
+        "GET",
+        "/api/v1/contracts/<int:contract_id>",
+        "/api/v1/contracts/{vol_contract}",
+        by_role(401, 404, 200, 200, 200, 404, 200),
+        fresh="vol_contract",
+        note="the member's contract: the member and the association, nobody else",
+    ),
+    R(
+        "PATCH",
+        "/api/v1/contracts/<int:contract_id>",
+        "/api/v1/contracts/{vol_contract}",
+        VOL_MANAGED_API,
+        json={"tasks": "Peinture et accueil"},
+        fresh="vol_contract",
+        note="the volunteer reads the terms, the association writes them",
+    ),
+    R(
+        "POST",
+        "/api/v1/contracts/<int:contract_id>/sign",
+        "/api/v1/contracts/{vol_contract}/sign",
+        by_role(401, 404, 200, 200, 200, 404, 200),
+        fresh="vol_contract",
+        note="the member signs as the volunteer, a manager for the association",
+    ),
+    R(
+        "POST",
+        "/api/v1/opportunities/<int:opportunity_id>/hours",
+        "/api/v1/opportunities/{vol_opp}/hours",
+        by_role(401, 403, 201, 403, 403, 403, 403),
+        json={"minutes": 90, "worked_on": VOL_TODAY},
+        fresh="vol_shift",
+        note="accepted volunteers (the member) enter their own hours",
+    ),
+    R(
+        "POST",
+        "/volunteering/applications/<int:application_id>/contract",
+        "/volunteering/applications/{vol_contract_app}/contract",
+        by_role(LOGIN, 404, 404, 302, 302, 404, 302),
+        form={"tasks": "Accueil", "insurance_reference": "ASS-2026-1"},
+        fresh="vol_contract_app",
+    ),
+    R(
+        "GET",
+        "/volunteering/contracts/<int:contract_id>",
+        "/volunteering/contracts/{vol_contract}",
+        VOL_OWN_OR_MANAGED_PAGE,
+        fresh="vol_contract",
+    ),
+    R(
+        "POST",
+        "/volunteering/contracts/<int:contract_id>",
+        "/volunteering/contracts/{vol_contract}",
+        by_role(LOGIN, 404, Same(302), 302, 302, 404, 302),
+        form={"tasks": "Peinture et accueil", "insurance_reference": "ASS-1"},
+        fresh="vol_contract",
+        note="the terms: the association's; the volunteer is refused with a flash",
+    ),
+    R(
+        "POST",
+        "/volunteering/contracts/<int:contract_id>/sign",
+        "/volunteering/contracts/{vol_contract}/sign",
+        by_role(LOGIN, 404, 302, 302, 302, 404, 302),
+        form={},
+        fresh="vol_contract",
+    ),
+    R(
+        "GET",
+        "/volunteering/contracts/<int:contract_id>.pdf",
+        "/volunteering/contracts/{vol_contract}.pdf",
+        VOL_OWN_OR_MANAGED_PAGE,
+        fresh="vol_contract",
+    ),
+    R(
+        "POST",
+        "/volunteering/<int:opportunity_id>/hours",
+        "/volunteering/{vol_opp}/hours",
+        by_role(LOGIN, Same(302), 302, Same(302), Same(302), Same(302), Same(302)),
+        form={"worked_on": VOL_TODAY, "hours": "1.5"},
+        fresh="vol_shift",
+        note="refused with a flash for anyone not accepted",
     ),
     R("GET", "/volunteering", "/volunteering", EVERYBODY),
     R("GET", "/volunteering/<int:opportunity_id>", "/volunteering/{vol_opp}", EVERYBODY),
