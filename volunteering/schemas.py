@@ -47,14 +47,16 @@ class ProfileSchema(_In):
 
 
 class RoleSchema(_In):
-    id = ma.fields.Integer(dump_only=True)
+    #: in an edit: the role changed (absent: a new role)
+    id = ma.fields.Integer(allow_none=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=TITLE_MAX))
     quota = ma.fields.Integer(required=True)
     accepted = ma.fields.Integer(dump_only=True)
 
 
 class ShiftSchema(_In):
-    id = ma.fields.Integer(dump_only=True)
+    #: in an edit: the shift changed (absent: a new shift)
+    id = ma.fields.Integer(allow_none=True)
     starts_at = ma.fields.AwareDateTime(required=True, default_timezone=dt.UTC)
     ends_at = ma.fields.AwareDateTime(required=True, default_timezone=dt.UTC)
     capacity = ma.fields.Integer(required=True)
@@ -86,6 +88,11 @@ class OpportunityInSchema(_In):
 class OpportunityPatchSchema(_In):
     title = ma.fields.String(validate=ma.validate.Length(max=TITLE_MAX))
     description = ma.fields.String(validate=ma.validate.Length(max=DESCRIPTION_MAX))
+    skills = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SKILLS)))
+    roles = ma.fields.List(ma.fields.Nested(RoleSchema), validate=ma.validate.Length(max=ROLES_MAX))
+    shifts = ma.fields.List(
+        ma.fields.Nested(ShiftSchema), validate=ma.validate.Length(max=SHIFTS_MAX)
+    )
     status = ma.fields.String(validate=ma.validate.OneOf(("closed",)))
 
 

@@ -308,31 +308,143 @@ def publish(actor: User, data: dict[str, Any]) -> Opportunity:
 
 
 def edit(actor: User, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
-    """Change the text of an open opportunity (checked by the rules again), or close it."""
+    """Change an open opportunity: its text (checked by the rules again) and skills, its roles
+    (a quota never below the places already given) and its shifts (a capacity never below the
+    places taken; the times of a shift nobody took), add roles and shifts; or close it. All or
+    nothing: any refusal changes nothing."""
     _require_manager(actor, opportunity.association_id)
     if opportunity.status != "open":
         raise ApiError(409, "closed", _("This opportunity is closed."))
     title = clean_text(data.get("title", opportunity.title)).strip()
     description = clean_text(data.get("description", opportunity.description)).strip()
-    if not title or not description:
-        raise invalid(
-            _("Required."),
-            {
-                k: [_("Required.")]
-                for k, v in (("title", title), ("description", description))
-                if not v
-            },
-        )
+    fields: dict[str, list[str]] = {
+        k: [_("Required.")] for k, v in (("title", title), ("description", description)) if not v
+    }
+    if any(s not in SKILLS for s in data.get("skills", [])):
+        fields["skills"] = [_("Unknown skill.")]
+    roles, shifts = _edited_parts(opportunity, data, fields)
+    if fields:
+        raise invalid(_("Some answers need a correction."), fields)
     hits = check_text(title, description)
     if hits:
         raise refuse(hits)
     opportunity.title, opportunity.description = title, description
+    if "skills" in data:
+        opportunity.skills = list(dict.fromkeys(data["skills"]))
+    for role, item in roles:
+        _save_role(opportunity, role, item)
+    for shift, item in shifts:
+        _save_shift(opportunity, shift, item)
     if data.get("status") == "closed":
         close(opportunity, "closed", utcnow())
     else:
         _touch(opportunity)
     db.session.flush()
     return opportunity
+
+
+def _edited_parts(
+    opportunity: Opportunity, data: dict[str, Any], fields: dict[str, list[str]]
+) -> tuple[list[tuple[Role | None, dict[str, Any]]], list[tuple[Shift | None, dict[str, Any]]]]:
+    """The roles and shifts of an edit, each with its row (None: a new one), checked."""
+    current_roles = {
+        r.id: r
+        for r in db.session.scalars(select(Role).where(Role.opportunity_id == opportunity.id))
+    }
+    current_shifts = {
+        s.id: s
+        for s in db.session.scalars(select(Shift).where(Shift.opportunity_id == opportunity.id))
+    }
+    roles: list[tuple[Role | None, dict[str, Any]]] = []
+    for item in data.get("roles") or []:
+        role = current_roles.get(item["id"]) if item.get("id") else None
+        if item.get("id") and role is None:
+            fields["roles"] = [_("Choose one of this opportunity's roles.")]
+            continue
+        if (
+            not clean_text(item.get("title") or "").strip()
+            or not 1 <= item.get("quota", 0) <= QUOTA_MAX
+        ):
+            fields["roles"] = [
+                _("Each role needs a title and a quota between 1 and %(n)d.", n=QUOTA_MAX)
+            ]
+        elif role is not None and item["quota"] < role.accepted:
+            fields["roles"] = [
+                _(
+                    "A quota cannot go below the %(n)d volunteers already accepted.",
+                    n=role.accepted,
+                )
+            ]
+        roles.append((role, item))
+    if len(current_roles) + sum(1 for r, _i in roles if r is None) > ROLES_MAX:
+        fields["roles"] = [_("At most %(n)d roles.", n=ROLES_MAX)]
+    shifts: list[tuple[Shift | None, dict[str, Any]]] = []
+    for item in data.get("shifts") or []:
+        shift = current_shifts.get(item["id"]) if item.get("id") else None
+        if item.get("id") and shift is None:
+            fields["shifts"] = [_("Unknown shift.")]
+            continue
+        if item["ends_at"] <= item["starts_at"] or not 1 <= item.get("capacity", 0) <= QUOTA_MAX:
+            fields["shifts"] = [
+                _(
+                    "Each shift ends after it starts and holds between 1 and %(n)d volunteers.",
+                    n=QUOTA_MAX,
+                )
+            ]
+        elif shift is not None and item["capacity"] < shift.taken:
+            fields["shifts"] = [
+                _("A capacity cannot go below the %(n)d places already taken.", n=shift.taken)
+            ]
+        elif (
+            shift is not None
+            and shift.taken
+            and (item["starts_at"] != shift.starts_at or item["ends_at"] != shift.ends_at)
+        ):
+            fields["shifts"] = [
+                _("Volunteers are signed up for this shift: its times no longer change.")
+            ]
+        shifts.append((shift, item))
+    if len(current_shifts) + sum(1 for s, _i in shifts if s is None) > SHIFTS_MAX:
+        fields["shifts"] = [_("At most %(n)d shifts.", n=SHIFTS_MAX)]
+    return roles, shifts
+
+
+def _save_role(opportunity: Opportunity, role: Role | None, item: dict[str, Any]) -> None:
+    title = clean_text(item["title"]).strip()
+    if role is None:
+        db.session.add(Role(opportunity_id=opportunity.id, title=title, quota=item["quota"]))
+        return
+    done = db.session.execute(  # never below the places given meanwhile
+        update(Role)
+        .where(Role.id == role.id, Role.accepted <= item["quota"])
+        .values(title=title, quota=item["quota"])
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "conflict", _("Places were given meanwhile: open the page again."))
+    db.session.refresh(role)
+
+
+def _save_shift(opportunity: Opportunity, shift: Shift | None, item: dict[str, Any]) -> None:
+    if shift is None:
+        db.session.add(
+            Shift(
+                opportunity_id=opportunity.id,
+                starts_at=item["starts_at"],
+                ends_at=item["ends_at"],
+                capacity=item["capacity"],
+            )
+        )
+        return
+    done = db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.taken <= item["capacity"])
+        .values(starts_at=item["starts_at"], ends_at=item["ends_at"], capacity=item["capacity"])
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "conflict", _("Places were taken meanwhile: open the page again."))
+    db.session.refresh(shift)
 
 
 def close(opportunity: Opportunity, reason: str, now: dt.datetime) -> None:
