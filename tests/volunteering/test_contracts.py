@@ -207,3 +207,47 @@ def test_the_contract_pdf_has_both_languages(app, api, vol, publish, client):
     login(client, vol.outsider)
     assert client.get(f"/volunteering/contracts/{contract['id']}.pdf").status_code == 404
     assert client.get(f"/volunteering/contracts/{contract['id']}").status_code == 404
+
+
+def test_drafted_from_the_queue_and_signed_from_its_page(api, vol, publish, logged_in):
+    from tests.conftest import csrf_token
+
+    authorise(api, vol)
+    _made, app_id = applied(api, vol, publish)
+    coordinator = logged_in(vol.coordinator)
+    queue = f"/volunteering/associations/{vol.association.id}/queue"
+    html = coordinator.get(queue).get_data(as_text=True)
+    assert f"/volunteering/applications/{app_id}/contract" in html
+    token = csrf_token(coordinator, queue)
+    empty = coordinator.post(
+        f"/volunteering/applications/{app_id}/contract",
+        data={"csrf_token": token, "tasks": "", "insurance_reference": ""},
+    )
+    assert empty.status_code == 302 and db.session.scalar(select(Contract.id)) is None
+    drafted_now = coordinator.post(
+        f"/volunteering/applications/{app_id}/contract", data=dict(TERMS, csrf_token=token)
+    )
+    assert drafted_now.status_code == 302
+    row = db.session.scalar(select(Contract))
+    assert drafted_now.headers["Location"].endswith(f"/volunteering/contracts/{row.id}")
+    volunteer = logged_in(vol.volunteer)
+    page = f"/volunteering/contracts/{row.id}"
+    assert f'action="{page}/sign"' in volunteer.get(page).get_data(as_text=True)
+    # the volunteer may not change the terms from the page
+    refused = volunteer.post(
+        page, data=dict(TERMS, tasks="Autre", csrf_token=csrf_token(volunteer, page))
+    )
+    assert refused.status_code == 302
+    signed = volunteer.post(f"{page}/sign", data={"csrf_token": csrf_token(volunteer, page)})
+    assert signed.status_code == 302
+    db.session.expire_all()
+    row = db.session.get(Contract, row.id)
+    assert row.tasks == TERMS["tasks"] and row.volunteer_signed_at is not None
+    # after a signature the coordinator's form is gone and a post is refused
+    assert 'name="tasks"' not in coordinator.get(page).get_data(as_text=True)
+    late = coordinator.post(
+        page, data=dict(TERMS, tasks="Autre", csrf_token=csrf_token(coordinator, page))
+    )
+    assert late.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contract, row.id).tasks == TERMS["tasks"]
