@@ -20,7 +20,7 @@ from typing import Any
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from app.accounts.models import User
 from app.api import ApiError, invalid
@@ -260,7 +260,15 @@ def sign(actor: User, row: Contract) -> Contract:
     if row.text_sha256 is None:
         text_ar, text_fr = _render(row, "ar"), _render(row, "fr")
         values.update(text_ar=text_ar, text_fr=text_fr, text_sha256=digest(text_ar, text_fr))
-        where: Any = Contract.text_sha256.is_(None)
+        # the terms the text was rendered from, unchanged by an edit meanwhile
+        where: Any = and_(
+            Contract.text_sha256.is_(None),
+            Contract.tasks == row.tasks,
+            Contract.expenses == row.expenses,
+            Contract.insurance_reference == row.insurance_reference,
+            Contract.period_start == row.period_start,
+            Contract.period_end == row.period_end,
+        )
     else:
         if not intact(row):
             raise ApiError(409, "conflict", _("The text of this contract does not match its hash."))
