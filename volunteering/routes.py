@@ -6,12 +6,14 @@ rights and rate limits as the API."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
@@ -353,6 +355,18 @@ def _date(name: str) -> dt.date | None:
         return None
 
 
+def _isolated(text: str, values: list[str]) -> Markup:
+    """The contract's plain text, escaped, with each of the people's values in it (names,
+    title, terms) isolated in a ``<bdi>``: mixed Arabic and Latin text does not reorder the
+    sentence around it."""
+    escaped = str(escape(text))
+    wanted = sorted({str(escape(v)) for v in values if v and v.strip()}, key=len, reverse=True)
+    if not wanted:
+        return Markup(escaped)  # noqa: S704 - escaped above
+    pattern = re.compile("|".join(re.escape(v) for v in wanted))
+    return Markup(pattern.sub(lambda m: f"<bdi>{m.group(0)}</bdi>", escaped))  # noqa: S704
+
+
 def _contract_terms() -> dict[str, Any]:
     data: dict[str, Any] = {
         key: (request.form.get(key) or "")[:2000]
@@ -401,14 +415,24 @@ def contract(contract_id: int) -> ResponseReturnValue:
     text_ar, text_fr = contracts.texts(row)
     manager = access.manages(actor, row.association_id)
     mine = actor.id == row.volunteer_id
+    association = get_association(row.association_id)
+    volunteer = queries.user(row.volunteer_id)
+    values = [
+        association.name if association else "",
+        volunteer.display_name if volunteer else "",
+        opportunity.title,
+        row.tasks,
+        row.expenses,
+        row.insurance_reference,
+    ]
     return render_template(
         "volunteering/contract.html",
         contract=row,
         opportunity=opportunity,
-        association=get_association(row.association_id),
-        volunteer=queries.user(row.volunteer_id),
-        text_ar=text_ar,
-        text_fr=text_fr,
+        association=association,
+        volunteer=volunteer,
+        text_ar=_isolated(text_ar, values),
+        text_fr=_isolated(text_fr, values),
         manager=manager,
         may_sign=(mine and row.volunteer_signed_at is None)
         or (manager and not mine and row.coordinator_signed_at is None),

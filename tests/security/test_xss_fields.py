@@ -99,6 +99,17 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ),
     ("anonymous", "/api/v1/offers?type=tutoring", {"offer_title", "offer_area"}),
     ("anonymous", "/api/v1/offers/given", {"thanks_text"}),
+    (
+        "anonymous",
+        "/api/v1/opportunities/{w.vol_opp_id}",
+        {"vol_title", "vol_description", "vol_role"},
+    ),
+    ("founder", "/api/v1/opportunities/{w.vol_opp_id}/applications", {"vol_message"}),
+    (
+        "member",
+        "/api/v1/contracts/{w.vol_contract_id}",
+        {"contract_tasks", "contract_expenses", "contract_insurance"},
+    ),
 ]
 
 
