@@ -243,6 +243,13 @@ FIELDS: dict[str, int] = {
     "aid_douar": 120,
     "aid_kit_name": 120,
     "aid_grievance_body": 2000,
+    "vol_title": 160,
+    "vol_description": 5000,
+    "vol_role": 160,
+    "vol_message": 1000,
+    "contract_tasks": 2000,
+    "contract_expenses": 2000,
+    "contract_insurance": 200,
 }
 
 
@@ -283,6 +290,8 @@ class XssWorld:
     expert_id: int = 0
     expert_request_id: int = 0
     aid_grievance_id: int = 0
+    vol_opp_id: int = 0
+    vol_contract_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -494,6 +503,7 @@ def build_world(api: Any, payload: str) -> XssWorld:
     world.campaign_id = _campaign(world, founder, v)
     _experts(world, member, v)
     world.aid_grievance_id = _aid(world, v, founder, member)
+    world.vol_opp_id, world.vol_contract_id = _volunteering(world, v)
     return world
 
 
@@ -655,6 +665,74 @@ def _aid(world: XssWorld, v: Any, founder: Any, member: Any) -> int:
         )
     )
     return int(grievance["id"])
+
+
+def _volunteering(world: XssWorld, v: Any) -> tuple[int, int]:
+    """A contractual call of the association (title, description, role), the member's
+    application with its message and the member's draft contract, stored directly: the rules
+    refuse most payloads (links), yet what is stored must be as inert on every page."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from app.db import db, utcnow
+    from directory import City
+    from volunteering.models import (
+        Application,
+        Contract,
+        Opportunity,
+        Role,
+        Shift,
+        VolunteerProfile,
+    )
+
+    city = db.session.scalar(select(City).where(City.code == "casablanca"))
+    assert city is not None
+    today = utcnow().date()
+    opportunity = Opportunity(
+        association_id=world.association_id,
+        author_id=world.founder.id,
+        title=v("vol_title"),
+        description=v("vol_description"),
+        skills=["teaching"],
+        city_id=city.id,
+        province_id=city.province_id,
+        starts_on=today + dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=9),
+        contractual=True,
+    )
+    db.session.add(opportunity)
+    db.session.flush()
+    start = utcnow().replace(microsecond=0) + dt.timedelta(days=5)
+    db.session.add(Role(opportunity_id=opportunity.id, title=v("vol_role"), quota=4))
+    db.session.add(
+        Shift(
+            opportunity_id=opportunity.id,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=3),
+            capacity=5,
+        )
+    )
+    db.session.add(VolunteerProfile(user_id=world.member.id, birth_year=1990, visibility="network"))
+    db.session.add(
+        Application(
+            opportunity_id=opportunity.id, volunteer_id=world.member.id, message=v("vol_message")
+        )
+    )
+    contract = Contract(
+        opportunity_id=opportunity.id,
+        association_id=world.association_id,
+        volunteer_id=world.member.id,
+        tasks=v("contract_tasks"),
+        expenses=v("contract_expenses"),
+        insurance_reference=v("contract_insurance"),
+        period_start=opportunity.starts_on,
+        period_end=opportunity.ends_on,
+        created_by_id=world.founder.id,
+    )
+    db.session.add(contract)
+    db.session.commit()
+    return opportunity.id, contract.id
 
 
 def _offers(world: XssWorld, v: Any) -> int:
@@ -865,6 +943,28 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("member", "/aid/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
     ("anonymous", "/aid/associations/{w.association_id}/summary", {"association_name"}),
     ("anonymous", "/aid/associations/{w.association_id}/grievances/new", {"association_name"}),
+    ("anonymous", "/volunteering", {"vol_title"}),
+    ("anonymous", "/volunteering/{w.vol_opp_id}", {"vol_title", "vol_description", "vol_role"}),
+    ("founder", "/volunteering/{w.vol_opp_id}/edit", {"vol_title", "vol_description", "vol_role"}),
+    ("founder", "/volunteering/new", {"association_name"}),
+    (
+        "founder",
+        "/volunteering/associations/{w.association_id}/queue",
+        {"vol_title", "vol_message", "display_name", "association_name"},
+    ),
+    ("member", "/volunteering/mine", {"vol_title"}),
+    (
+        "member",
+        "/volunteering/contracts/{w.vol_contract_id}",
+        {
+            "vol_title",
+            "association_name",
+            "display_name",
+            "contract_tasks",
+            "contract_expenses",
+            "contract_insurance",
+        },
+    ),
 ]
 
 

@@ -43,3 +43,10 @@ def register(app: Flask) -> None:
         services.remind_and_decline,
         "remind coordinators of applications unanswered for 7 days, decline after 14",
     )
+    register_job(
+        app,
+        "volunteering.shift_reminders",
+        dt.timedelta(minutes=15),
+        services.remind_shifts,
+        "remind volunteers 48 h and 24 h before their shift, with one-click cancel",
+    )

@@ -4,8 +4,8 @@ see but may not change answers 403 from the services.
 
 - Opportunities are public (open or closed); their association's coordinators and
   administrators (directory roles) manage them, answer applications and verify hours.
-- An application, a sign-up or an hours entry is seen by its volunteer and by the managers of
-  the opportunity's association, nobody else.
+- An application, a sign-up, a contract or an hours entry is seen by its volunteer and by the
+  managers of the opportunity's association, nobody else.
 - A volunteer's portfolio follows their visibility: ``network`` anyone signed in, ``served``
   only the managers of the associations that accepted them.
 """
@@ -18,7 +18,15 @@ from app.accounts.models import User
 from app.api import not_found
 from app.db import db
 from directory import membership_role
-from volunteering.models import Application, Certificate, Hours, Opportunity, Shift, Signup
+from volunteering.models import (
+    Application,
+    Certificate,
+    Contract,
+    Hours,
+    Opportunity,
+    Shift,
+    Signup,
+)
 from volunteering.queries import served_association_ids
 
 MANAGER_ROLES = ("admin", "coordinator")
@@ -74,6 +82,14 @@ def get_hours(hours_id: int, actor: User) -> Hours:
     if row is None or not _own_or_managed(row.volunteer_id, row.association_id, actor):
         raise not_found()
     return row
+
+
+def get_contract(contract_id: int, actor: User) -> tuple[Contract, Opportunity]:
+    """A contract: its volunteer and the association's managers, nobody else (404)."""
+    row = db.session.get(Contract, contract_id)
+    if row is None or not _own_or_managed(row.volunteer_id, row.association_id, actor):
+        raise not_found()
+    return row, get_opportunity(row.opportunity_id)
 
 
 def get_certificate(certificate_id: int, actor: User) -> Certificate:

@@ -13,7 +13,7 @@ from app.accounts.auth import require_user
 from app.api import ApiError, make_blueprint, not_found
 from app.db import transactional
 from app.limits import rate_limit
-from volunteering import access, queries, services
+from volunteering import access, contracts, queries, services
 from volunteering.models import Opportunity
 from volunteering.schemas import (
     ApplicationInSchema,
@@ -22,7 +22,11 @@ from volunteering.schemas import (
     CertificateInSchema,
     CertificateOutSchema,
     ContactOutSchema,
+    ContractInSchema,
+    ContractOutSchema,
+    ContractPatchSchema,
     HoursOutSchema,
+    ManualHoursInSchema,
     OpportunityInSchema,
     OpportunityOutSchema,
     OpportunityPatchSchema,
@@ -37,6 +41,7 @@ from volunteering.schemas import (
 from volunteering.serialize import (
     serialize_application,
     serialize_certificate,
+    serialize_contract,
     serialize_hours,
     serialize_opportunity,
     serialize_profile,
@@ -197,6 +202,72 @@ def signup_action(signup_id: int, action: str) -> dict[str, Any]:
     row, shift, opportunity = access.get_signup(signup_id, actor)
     services.signup_action(actor, row, shift, opportunity, action)
     return serialize_signup(row, shift)
+
+
+def _contract(row: Any) -> dict[str, Any]:
+    text_ar, text_fr = contracts.texts(row)
+    return serialize_contract(
+        row, text_ar, text_fr, url_for("volunteering.contract_pdf", contract_id=row.id)
+    )
+
+
+@blp.route("/applications/<int:application_id>/contract", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(ContractInSchema)
+@blp.response(201, ContractOutSchema)
+@transactional
+def create_contract(data: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Draft the contract of an applicant to a contractual opportunity (its coordinators):
+    tasks, period (the opportunity's by default), expenses, insurance reference."""
+    actor = require_user()
+    row, opportunity = access.get_application(application_id, actor)
+    return _contract(contracts.create(actor, row, opportunity, data))
+
+
+@blp.route("/contracts/<int:contract_id>", methods=["GET"])
+@blp.response(200, ContractOutSchema)
+def get_contract(contract_id: int) -> dict[str, Any]:
+    """The contract (its volunteer and the association's coordinators): the texts as signed,
+    or as they would be signed for a draft."""
+    actor = require_user()
+    row, _opportunity = access.get_contract(contract_id, actor)
+    return _contract(row)
+
+
+@blp.route("/contracts/<int:contract_id>", methods=["PATCH"])
+@rate_limit("volunteer_write")
+@blp.arguments(ContractPatchSchema)
+@blp.response(200, ContractOutSchema)
+@transactional
+def patch_contract(data: dict[str, Any], contract_id: int) -> dict[str, Any]:
+    """Change the terms until the first signature (409 ``contract_signed`` after)."""
+    actor = require_user()
+    row, opportunity = access.get_contract(contract_id, actor)
+    return _contract(contracts.edit(actor, row, opportunity, data))
+
+
+@blp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.response(200, ContractOutSchema)
+@transactional
+def sign_contract(contract_id: int) -> dict[str, Any]:
+    """Sign: the volunteer for themselves, a coordinator for the association."""
+    actor = require_user()
+    row, _opportunity = access.get_contract(contract_id, actor)
+    return _contract(contracts.sign(actor, row))
+
+
+@blp.route("/opportunities/<int:opportunity_id>/hours", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(ManualHoursInSchema)
+@blp.response(201, HoursOutSchema)
+@transactional
+def enter_hours(data: dict[str, Any], opportunity_id: int) -> dict[str, Any]:
+    """Hours entered by hand by an accepted volunteer (or, with ``volunteer_id``, by a
+    coordinator for one): pending until a coordinator other than the volunteer verifies them."""
+    actor = require_user()
+    row = services.enter_hours(actor, access.get_opportunity(opportunity_id), data)
+    return serialize_hours(row)
 
 
 @blp.route("/hours/<int:hours_id>/verify", methods=["POST"])

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import City, user_memberships
-from volunteering import services
+from volunteering import contracts, services
 from volunteering.models import Hours, Opportunity, Role, Shift, Signup
 
 # (demo administrator, city code or None for remote, fields); days count from today
@@ -149,7 +149,19 @@ def _demo_people(made: list[Opportunity]) -> None:
     services.answer(demo_user("fatima"), accepted, caravan, "accept")
     services.apply(salma, caravan, {"message": "Je peux animer des ateliers de dessin."})
     services.apply(nadia, tutoring, {"message": "Professeure de français, disponible le mercredi."})
-    services.apply(salma, medical, {})
+    medical_application = services.apply(salma, medical, {})
+    # the medical day is contractual: its coordinator drafts Salma's contract, she signs it
+    contract = contracts.create(
+        demo_user("khadija"),
+        medical_application,
+        medical,
+        {
+            "tasks": "Accueil et orientation des patients, traduction tamazight-français",
+            "expenses": "Transport depuis Marrakech et repas de la journée",
+            "insurance_reference": "RC-ASSO-2026-0417",
+        },
+    )
+    contracts.sign(salma, contract)
     first = db.session.scalars(
         select(Shift).where(Shift.opportunity_id == caravan.id).order_by(Shift.starts_at)
     ).first()

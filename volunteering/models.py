@@ -49,12 +49,15 @@ CLOSE_REASONS = ("ended", "inactive", "closed")
 APPLICATION_STATUSES = ("pending", "accepted", "declined", "withdrawn")
 SIGNUP_STATUSES = ("confirmed", "cancelled")
 HOURS_STATUSES = ("pending", "verified")
+CONTRACT_STATUSES = ("draft", "signed")
 
 TITLE_MAX = 160
 DESCRIPTION_MAX = 5000
 MESSAGE_MAX = 1000
 AVAILABILITY_MAX = 300
 CONTACT_MAX = 300
+CONTRACT_TEXT_MAX = 2000
+INSURANCE_MAX = 200
 QUOTA_MAX = 1000
 ROLES_MAX = 20
 SHIFTS_MAX = 60
@@ -212,6 +215,9 @@ class Signup(Model):
     checked_out_at: Mapped[dt.datetime | None]
     #: Marked by the association, shown to the volunteer and the association only.
     no_show: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When the 48-hour and the 24-hour reminders before the shift were sent (once each).
+    reminded_48_at: Mapped[dt.datetime | None]
+    reminded_24_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
         UniqueConstraint("shift_id", "volunteer_id"),
@@ -239,6 +245,8 @@ class Hours(Model):
     minutes: Mapped[int] = mapped_column(Integer)
     worked_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: Who entered hours by hand (the volunteer or a coordinator); None for a check-out.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_at: Mapped[dt.datetime | None]
 
@@ -272,5 +280,53 @@ class Certificate(Model):
 
     __table_args__ = (
         CheckConstraint("minutes > 0", name="minutes"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class Contract(Model):
+    """The contract of a contractual volunteer (law 06-18) for an opportunity: its terms are
+    editable until the first signature; each side (the volunteer, a coordinator of the
+    association) signs in the app. At the first signature the Arabic and French texts are
+    rendered from the one template and kept with their SHA-256: the contract no longer changes,
+    and the second signature is made on that same text."""
+
+    __tablename__ = "volunteer_contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    tasks: Mapped[str] = mapped_column(Text)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    expenses: Mapped[str] = mapped_column(Text, default="")
+    insurance_reference: Mapped[str] = mapped_column(String(INSURANCE_MAX))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    volunteer_signed_at: Mapped[dt.datetime | None]
+    coordinator_signed_at: Mapped[dt.datetime | None]
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The texts as signed (rendered at the first signature) and the SHA-256 of both.
+    text_ar: Mapped[str | None] = mapped_column(Text)
+    text_fr: Mapped[str | None] = mapped_column(Text)
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("opportunity_id", "volunteer_id"),
+        CheckConstraint("status IN ('draft', 'signed')", name="status"),
+        CheckConstraint("period_end >= period_start", name="period"),
+        CheckConstraint(
+            "status = 'draft' OR (volunteer_signed_at IS NOT NULL "
+            "AND coordinator_signed_at IS NOT NULL AND text_sha256 IS NOT NULL)",
+            name="signed",
+        ),
         {"sqlite_autoincrement": True},
     )

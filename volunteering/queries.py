@@ -15,6 +15,7 @@ from directory import City, Province, Region, get_associations
 from volunteering.models import (
     Application,
     Certificate,
+    Contract,
     Hours,
     Opportunity,
     Role,
@@ -180,6 +181,26 @@ def applications_for(
     return [(a, u) for a, u in db.session.execute(query)]
 
 
+def contracts_by_volunteer(opportunity_ids: list[int]) -> dict[tuple[int, int], Contract]:
+    """The contracts of these opportunities, by (opportunity, volunteer)."""
+    if not opportunity_ids:
+        return {}
+    rows = db.session.scalars(select(Contract).where(Contract.opportunity_id.in_(opportunity_ids)))
+    return {(c.opportunity_id, c.volunteer_id): c for c in rows}
+
+
+def contracts_of_volunteer(volunteer_id: int) -> list[tuple[Contract, Opportunity]]:
+    return [
+        (c, o)
+        for c, o in db.session.execute(
+            select(Contract, Opportunity)
+            .join(Opportunity, Opportunity.id == Contract.opportunity_id)
+            .where(Contract.volunteer_id == volunteer_id)
+            .order_by(Contract.id.desc())
+        )
+    ]
+
+
 def opportunities_of(association_id: int) -> list[Opportunity]:
     return list(
         db.session.scalars(
@@ -262,6 +283,7 @@ def my_volunteering(volunteer_id: int) -> dict[str, Any]:
         "certificates": certificates,
         "verified": verified,
         "associations": {aid: a.name for aid, a in names.items()},
+        "contracts": contracts_of_volunteer(volunteer_id),
     }
 
 

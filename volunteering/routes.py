@@ -6,21 +6,24 @@ rights and rate limits as the API."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from app.accounts.auth import get_current_user, login_required, require_user
 from app.api import ApiError
 from app.edge import attempt, flash_refusal, form_action
+from app.i18n import local_input_to_utc, reader_zone
 from app.limits import rate_limit
 from directory import get_association, user_memberships
-from volunteering import access, labels, queries, services
+from volunteering import access, contracts, labels, queries, services
 from volunteering.certificates import certificate_pdf as render_certificate
-from volunteering.models import LANGUAGES, SKILLS
+from volunteering.models import LANGUAGES, QUOTA_MAX, ROLES_MAX, SHIFTS_MAX, SKILLS
 
 bp = Blueprint(
     "volunteering",
@@ -255,6 +258,8 @@ def queue(association_id: int) -> ResponseReturnValue:
         opportunities={o.id: o for o in opportunities},
         applications=queries.applications_for(ids, "pending") if ids else [],
         hours=queries.pending_hours(association_id),
+        contracts=queries.contracts_by_volunteer([o.id for o in opportunities if o.contractual]),
+        today=dt.datetime.now(dt.UTC).date(),
         labels=labels,
         now=dt.datetime.now(dt.UTC),
     )
@@ -338,3 +343,339 @@ def portfolio(user_id: int) -> ResponseReturnValue:
         labels=labels,
         **queries.portfolio(user_id),
     )
+
+
+# --- contracts and hours entered by hand ------------------------------------------------------
+
+
+def _date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((request.form.get(name) or "").strip())
+    except ValueError:
+        return None
+
+
+def _isolated(text: str, values: list[str]) -> Markup:
+    """The contract's plain text, escaped, with each of the people's values in it (names,
+    title, terms) isolated in a ``<bdi>``: mixed Arabic and Latin text does not reorder the
+    sentence around it."""
+    escaped = str(escape(text))
+    wanted = sorted({str(escape(v)) for v in values if v and v.strip()}, key=len, reverse=True)
+    if not wanted:
+        return Markup(escaped)  # noqa: S704 - escaped above
+    pattern = re.compile("|".join(re.escape(v) for v in wanted))
+    return Markup(pattern.sub(lambda m: f"<bdi>{m.group(0)}</bdi>", escaped))  # noqa: S704
+
+
+def _contract_terms() -> dict[str, Any]:
+    data: dict[str, Any] = {
+        key: (request.form.get(key) or "")[:2000]
+        for key in ("tasks", "expenses", "insurance_reference")
+    }
+    for key in ("period_start", "period_end"):
+        day = _date(key)
+        if day is not None:
+            data[key] = day
+    return data
+
+
+@bp.route("/volunteering/applications/<int:application_id>/contract", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def create_contract(application_id: int) -> ResponseReturnValue:
+    """A coordinator drafts the contract of an applicant (from the queue)."""
+    actor = require_user()
+    row, opportunity = _or_404(lambda: access.get_application(application_id, actor))
+    outcome = attempt(lambda: contracts.create(actor, row, opportunity, _contract_terms()))
+    if outcome.error is not None:
+        flash_refusal(outcome.error)
+        return redirect(url_for("volunteering.queue", association_id=opportunity.association_id))
+    flash(_("The contract is drafted: the volunteer is told it is ready to sign."), "success")
+    assert outcome.value is not None
+    return redirect(url_for("volunteering.contract", contract_id=outcome.value.id))
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def contract(contract_id: int) -> ResponseReturnValue:
+    """The contract in Arabic and French; the coordinators change a draft's terms here."""
+    actor = require_user()
+    row, opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        outcome = attempt(lambda: contracts.edit(actor, row, opportunity, _contract_terms()))
+        if outcome.error is None:
+            flash(_("The contract's terms are saved."), "success")
+            return redirect(url_for("volunteering.contract", contract_id=row.id))
+        flash_refusal(outcome.error)
+        if not outcome.error.fields:  # refused (rights, signed): nothing to correct here
+            return redirect(url_for("volunteering.contract", contract_id=row.id))
+        errors = {k: [str(m) for m in v] for k, v in outcome.error.fields.items()}
+    text_ar, text_fr = contracts.texts(row)
+    manager = access.manages(actor, row.association_id)
+    mine = actor.id == row.volunteer_id
+    association = get_association(row.association_id)
+    volunteer = queries.user(row.volunteer_id)
+    values = [
+        association.name if association else "",
+        volunteer.display_name if volunteer else "",
+        opportunity.title,
+        row.tasks,
+        row.expenses,
+        row.insurance_reference,
+    ]
+    return render_template(
+        "volunteering/contract.html",
+        contract=row,
+        opportunity=opportunity,
+        association=association,
+        volunteer=volunteer,
+        text_ar=_isolated(text_ar, values),
+        text_fr=_isolated(text_fr, values),
+        manager=manager,
+        may_sign=(mine and row.volunteer_signed_at is None)
+        or (manager and not mine and row.coordinator_signed_at is None),
+        editable=manager and row.volunteer_signed_at is None and row.coordinator_signed_at is None,
+        errors=errors,
+    ), (422 if errors else 200)
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>/sign", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def sign_contract(contract_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row, _opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    form_action(lambda: contracts.sign(actor, row), _("Signed."))
+    return redirect(url_for("volunteering.contract", contract_id=row.id))
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>.pdf")
+@login_required
+def contract_pdf(contract_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row, _opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    return Response(
+        contracts.contract_pdf(row),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="contract-{row.id}.pdf"'},
+    )
+
+
+@bp.route("/volunteering/<int:opportunity_id>/hours", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def enter_hours(opportunity_id: int) -> ResponseReturnValue:
+    """Hours entered by hand (an accepted volunteer, or a coordinator for one)."""
+    actor = require_user()
+    opportunity = _or_404(lambda: access.get_opportunity(opportunity_id))
+    hours = request.form.get("hours", type=float)
+    data: dict[str, Any] = {
+        "minutes": round(hours * 60) if hours is not None and 0 <= hours <= 24 else -1,
+        "worked_on": _date("worked_on") or dt.date.min,
+        "volunteer_id": request.form.get("volunteer_id", type=int),
+    }
+    form_action(
+        lambda: services.enter_hours(actor, opportunity, data),
+        _("Your hours are entered: they wait for the association's verification."),
+    )
+    return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))
+
+
+# --- the page to publish and edit a call for volunteers ---------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 9 else None
+
+
+def _instant(value: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(local_input_to_utc(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _opportunity_form(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The opportunity form as the API's payload; what does not parse is said in ``errors``."""
+    form = request.form
+    data: dict[str, Any] = {
+        "title": (form.get("title") or "")[:160],
+        "description": (form.get("description") or "")[:5000],
+        "skills": [s for s in form.getlist("skills") if s in SKILLS],
+        "city_id": _int(form.get("city_id")),
+        "remote": form.get("remote") == "1",
+        "min_age": _int(form.get("min_age")) or 18,
+        "contractual": form.get("contractual") == "1",
+        "association_id": _int(form.get("association_id")),
+    }
+    for key in ("starts_on", "ends_on"):
+        day = _date(key)
+        if day is None:
+            errors[key] = [_("Give a date.")]
+        data[key] = day
+    if not 12 <= data["min_age"] <= 99:
+        errors["min_age"] = [_("Between 12 and 99 years.")]
+    roles = []
+    for role_id, title, quota in zip(
+        form.getlist("role_id"),
+        form.getlist("role_title"),
+        form.getlist("role_quota"),
+        strict=False,
+    ):
+        if not title.strip() and not quota.strip():
+            continue  # an empty row of the form
+        roles.append({"id": _int(role_id), "title": title[:160], "quota": _int(quota) or 0})
+    shifts = []
+    for shift_id, starts, ends, capacity in zip(
+        form.getlist("shift_id"),
+        form.getlist("shift_starts"),
+        form.getlist("shift_ends"),
+        form.getlist("shift_capacity"),
+        strict=False,
+    ):
+        if not starts.strip() and not ends.strip() and not capacity.strip():
+            continue
+        start, end = _instant(starts), _instant(ends)
+        if start is None or end is None:
+            errors["shifts"] = [_("Give each shift a start and an end.")]
+            continue
+        shifts.append(
+            {
+                "id": _int(shift_id),
+                "starts_at": start,
+                "ends_at": end,
+                "capacity": _int(capacity) or 0,
+            }
+        )
+    data["roles"], data["shifts"] = roles[:ROLES_MAX], shifts[:SHIFTS_MAX]
+    return data
+
+
+def _local(value: dt.datetime) -> str:
+    return value.astimezone(reader_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def _form_page(
+    opportunity: Any,
+    data: dict[str, Any],
+    errors: dict[str, list[str]],
+    hits: list[Any],
+    status: int,
+) -> ResponseReturnValue:
+    actor = require_user()
+    return render_template(
+        "volunteering/form.html",
+        opportunity=opportunity,
+        data=data,
+        errors=errors,
+        hits=hits,
+        associations=[m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES],
+        cities=queries.cities(),
+        skills=SKILLS,
+        labels=labels,
+        lang=_lang(),
+        local=_local,
+        quota_max=QUOTA_MAX,
+    ), status
+
+
+def _refused(error: ApiError, errors: dict[str, list[str]]) -> list[Any]:
+    """The rules' hits of a refusal (listed with their excerpt); its other reasons by field."""
+    hits = list(error.fields.get("hits") or [])
+    for key, messages in error.fields.items():
+        if key != "hits":
+            errors[key] = [str(m) for m in messages]
+    if not hits and not errors:
+        flash_refusal(error)
+    return hits
+
+
+@bp.route("/volunteering/new", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def new() -> ResponseReturnValue:
+    """Publish a call for volunteers, with its roles and shifts (an association's
+    coordinators and administrators); the rules' hits shown with their excerpt."""
+    actor = require_user()
+    managed = [m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES]
+    if not managed:
+        abort(403)
+    errors: dict[str, list[str]] = {}
+    if request.method == "GET":
+        today = dt.datetime.now(dt.UTC).date()
+        data: dict[str, Any] = {
+            "association_id": request.args.get("association_id", type=int)
+            or managed[0].association_id,
+            "starts_on": today + dt.timedelta(days=7),
+            "ends_on": today + dt.timedelta(days=7),
+            "min_age": 18,
+            "roles": [],
+            "shifts": [],
+            "skills": [],
+        }
+        return _form_page(None, data, errors, [], 200)
+    data = _opportunity_form(errors)
+    if errors:
+        return _form_page(None, data, errors, [], 422)
+    payload = dict(data, roles=[{k: v for k, v in r.items() if k != "id"} for r in data["roles"]])
+    payload["shifts"] = [{k: v for k, v in s.items() if k != "id"} for s in data["shifts"]]
+    outcome = attempt(lambda: services.publish(actor, payload))
+    if outcome.error is not None:
+        hits = _refused(outcome.error, errors)
+        return _form_page(None, data, errors, hits, outcome.error.code or 422)
+    assert outcome.value is not None
+    flash(_("Your call for volunteers is published."), "success")
+    return redirect(url_for("volunteering.show", opportunity_id=outcome.value.id))
+
+
+@bp.route("/volunteering/<int:opportunity_id>/edit", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def edit(opportunity_id: int) -> ResponseReturnValue:
+    """Change the text, skills, roles and shifts of an open call (its association)."""
+    actor = require_user()
+    opportunity = _or_404(lambda: access.get_opportunity(opportunity_id))
+    if not access.manages(actor, opportunity.association_id):
+        abort(403)
+    if opportunity.status != "open":
+        flash(_("This opportunity is closed."), "error")
+        return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))
+    roles, shifts = queries.roles_and_shifts([opportunity.id])
+    errors: dict[str, list[str]] = {}
+    if request.method == "GET":
+        data: dict[str, Any] = {
+            "association_id": opportunity.association_id,
+            "title": opportunity.title,
+            "description": opportunity.description,
+            "skills": list(opportunity.skills or []),
+            "roles": [
+                {"id": r.id, "title": r.title, "quota": r.quota, "accepted": r.accepted}
+                for r in roles[opportunity.id]
+            ],
+            "shifts": [
+                {
+                    "id": s.id,
+                    "starts_at": s.starts_at,
+                    "ends_at": s.ends_at,
+                    "capacity": s.capacity,
+                    "taken": s.taken,
+                }
+                for s in shifts[opportunity.id]
+            ],
+        }
+        return _form_page(opportunity, data, errors, [], 200)
+    data = _opportunity_form(errors)
+    errors = {k: v for k, v in errors.items() if k not in ("starts_on", "ends_on", "min_age")}
+    if errors:
+        return _form_page(opportunity, data, errors, [], 422)
+    changes = {k: data[k] for k in ("title", "description", "skills", "roles", "shifts")}
+    outcome = attempt(lambda: services.edit(actor, opportunity, changes))
+    if outcome.error is not None:
+        hits = _refused(outcome.error, errors)
+        return _form_page(opportunity, data, errors, hits, outcome.error.code or 422)
+    flash(_("Your changes are saved."), "success")
+    return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))

@@ -13,7 +13,9 @@ from volunteering.models import (
     APPLICATION_STATUSES,
     AVAILABILITY_MAX,
     CONTACT_MAX,
+    CONTRACT_TEXT_MAX,
     DESCRIPTION_MAX,
+    INSURANCE_MAX,
     LANGUAGES,
     MESSAGE_MAX,
     ROLES_MAX,
@@ -45,14 +47,16 @@ class ProfileSchema(_In):
 
 
 class RoleSchema(_In):
-    id = ma.fields.Integer(dump_only=True)
+    #: in an edit: the role changed (absent: a new role)
+    id = ma.fields.Integer(allow_none=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=TITLE_MAX))
     quota = ma.fields.Integer(required=True)
     accepted = ma.fields.Integer(dump_only=True)
 
 
 class ShiftSchema(_In):
-    id = ma.fields.Integer(dump_only=True)
+    #: in an edit: the shift changed (absent: a new shift)
+    id = ma.fields.Integer(allow_none=True)
     starts_at = ma.fields.AwareDateTime(required=True, default_timezone=dt.UTC)
     ends_at = ma.fields.AwareDateTime(required=True, default_timezone=dt.UTC)
     capacity = ma.fields.Integer(required=True)
@@ -84,6 +88,11 @@ class OpportunityInSchema(_In):
 class OpportunityPatchSchema(_In):
     title = ma.fields.String(validate=ma.validate.Length(max=TITLE_MAX))
     description = ma.fields.String(validate=ma.validate.Length(max=DESCRIPTION_MAX))
+    skills = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SKILLS)))
+    roles = ma.fields.List(ma.fields.Nested(RoleSchema), validate=ma.validate.Length(max=ROLES_MAX))
+    shifts = ma.fields.List(
+        ma.fields.Nested(ShiftSchema), validate=ma.validate.Length(max=SHIFTS_MAX)
+    )
     status = ma.fields.String(validate=ma.validate.OneOf(("closed",)))
 
 
@@ -183,6 +192,7 @@ class SignupOutSchema(ma.Schema):
 
 class HoursOutSchema(ma.Schema):
     id = ma.fields.Integer()
+    manual = ma.fields.Boolean()
     volunteer_id = ma.fields.Integer()
     association_id = ma.fields.Integer()
     opportunity_id = ma.fields.Integer()
@@ -219,3 +229,48 @@ class VerificationSchema(ma.Schema):
     hours = ma.fields.Float()
     period_start = ma.fields.Date()
     period_end = ma.fields.Date()
+
+
+class ContractInSchema(_In):
+    tasks = ma.fields.String(required=True, validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    expenses = ma.fields.String(validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    insurance_reference = ma.fields.String(
+        required=True, validate=ma.validate.Length(max=INSURANCE_MAX)
+    )
+
+
+class ContractPatchSchema(_In):
+    tasks = ma.fields.String(validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    expenses = ma.fields.String(validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
+    insurance_reference = ma.fields.String(validate=ma.validate.Length(max=INSURANCE_MAX))
+
+
+class ContractOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    opportunity_id = ma.fields.Integer()
+    association_id = ma.fields.Integer()
+    volunteer_id = ma.fields.Integer()
+    tasks = ma.fields.String()
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    expenses = ma.fields.String()
+    insurance_reference = ma.fields.String()
+    status = ma.fields.String()
+    volunteer_signed_at = ma.fields.DateTime(allow_none=True)
+    coordinator_signed_at = ma.fields.DateTime(allow_none=True)
+    #: the texts as signed (or as they would be signed, for a draft) and the hash once signed
+    text_ar = ma.fields.String()
+    text_fr = ma.fields.String()
+    text_sha256 = ma.fields.String(allow_none=True)
+    pdf_url = ma.fields.String()
+
+
+class ManualHoursInSchema(_In):
+    minutes = ma.fields.Integer(required=True)
+    worked_on = ma.fields.Date(required=True)
+    #: a coordinator enters hours for one of the opportunity's accepted volunteers
+    volunteer_id = Id(allow_none=True)

@@ -7,6 +7,7 @@ from typing import Any
 from volunteering.models import (
     Application,
     Certificate,
+    Contract,
     Hours,
     Opportunity,
     Role,
@@ -111,6 +112,7 @@ def serialize_hours(row: Hours) -> dict[str, Any]:
         "volunteer_id": row.volunteer_id,
         "association_id": row.association_id,
         "opportunity_id": row.opportunity_id,
+        "manual": row.signup_id is None,
         "minutes": row.minutes,
         "worked_on": row.worked_on,
         "status": row.status,
@@ -139,4 +141,25 @@ def serialize_verification(row: Certificate) -> dict[str, Any]:
         "hours": round(row.minutes / 60, 2),
         "period_start": row.period_start,
         "period_end": row.period_end,
+    }
+
+
+def serialize_contract(row: Contract, text_ar: str, text_fr: str, pdf_url: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "opportunity_id": row.opportunity_id,
+        "association_id": row.association_id,
+        "volunteer_id": row.volunteer_id,
+        "tasks": row.tasks,
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "expenses": row.expenses,
+        "insurance_reference": row.insurance_reference,
+        "status": row.status,
+        "volunteer_signed_at": row.volunteer_signed_at,
+        "coordinator_signed_at": row.coordinator_signed_at,
+        "text_ar": text_ar,
+        "text_fr": text_fr,
+        "text_sha256": row.text_sha256,
+        "pdf_url": pdf_url,
     }

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.api import ApiError, invalid
@@ -25,6 +25,7 @@ from app.privacy import read_personal
 from app.text import clean_text
 from directory import City, Region, association_member_ids, get_association
 from volunteering.access import MANAGER_ROLES, manages
+from volunteering.contracts import check_confirmable
 from volunteering.models import (
     ADULT_AGE,
     LANGUAGES,
@@ -53,6 +54,10 @@ INACTIVE_AFTER = dt.timedelta(days=90)
 NO_SHOW_WINDOW = dt.timedelta(hours=24)
 #: Check-in opens this long before a shift starts.
 CHECK_IN_EARLY = dt.timedelta(hours=1)
+#: Reminders before a shift: (how long before, the sign-up's column that records it).
+SHIFT_REMINDERS = ((48, "reminded_48_at"), (24, "reminded_24_at"))
+#: Hours entered by hand: at most one day per entry, and not older than this.
+MANUAL_HOURS_MAX_AGE = dt.timedelta(days=365)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed on a phone
 CODE_LENGTH = 12
 
@@ -303,31 +308,143 @@ def publish(actor: User, data: dict[str, Any]) -> Opportunity:
 
 
 def edit(actor: User, opportunity: Opportunity, data: dict[str, Any]) -> Opportunity:
-    """Change the text of an open opportunity (checked by the rules again), or close it."""
+    """Change an open opportunity: its text (checked by the rules again) and skills, its roles
+    (a quota never below the places already given) and its shifts (a capacity never below the
+    places taken; the times of a shift nobody took), add roles and shifts; or close it. All or
+    nothing: any refusal changes nothing."""
     _require_manager(actor, opportunity.association_id)
     if opportunity.status != "open":
         raise ApiError(409, "closed", _("This opportunity is closed."))
     title = clean_text(data.get("title", opportunity.title)).strip()
     description = clean_text(data.get("description", opportunity.description)).strip()
-    if not title or not description:
-        raise invalid(
-            _("Required."),
-            {
-                k: [_("Required.")]
-                for k, v in (("title", title), ("description", description))
-                if not v
-            },
-        )
+    fields: dict[str, list[str]] = {
+        k: [_("Required.")] for k, v in (("title", title), ("description", description)) if not v
+    }
+    if any(s not in SKILLS for s in data.get("skills", [])):
+        fields["skills"] = [_("Unknown skill.")]
+    roles, shifts = _edited_parts(opportunity, data, fields)
+    if fields:
+        raise invalid(_("Some answers need a correction."), fields)
     hits = check_text(title, description)
     if hits:
         raise refuse(hits)
     opportunity.title, opportunity.description = title, description
+    if "skills" in data:
+        opportunity.skills = list(dict.fromkeys(data["skills"]))
+    for role, item in roles:
+        _save_role(opportunity, role, item)
+    for shift, item in shifts:
+        _save_shift(opportunity, shift, item)
     if data.get("status") == "closed":
         close(opportunity, "closed", utcnow())
     else:
         _touch(opportunity)
     db.session.flush()
     return opportunity
+
+
+def _edited_parts(
+    opportunity: Opportunity, data: dict[str, Any], fields: dict[str, list[str]]
+) -> tuple[list[tuple[Role | None, dict[str, Any]]], list[tuple[Shift | None, dict[str, Any]]]]:
+    """The roles and shifts of an edit, each with its row (None: a new one), checked."""
+    current_roles = {
+        r.id: r
+        for r in db.session.scalars(select(Role).where(Role.opportunity_id == opportunity.id))
+    }
+    current_shifts = {
+        s.id: s
+        for s in db.session.scalars(select(Shift).where(Shift.opportunity_id == opportunity.id))
+    }
+    roles: list[tuple[Role | None, dict[str, Any]]] = []
+    for item in data.get("roles") or []:
+        role = current_roles.get(item["id"]) if item.get("id") else None
+        if item.get("id") and role is None:
+            fields["roles"] = [_("Choose one of this opportunity's roles.")]
+            continue
+        if (
+            not clean_text(item.get("title") or "").strip()
+            or not 1 <= item.get("quota", 0) <= QUOTA_MAX
+        ):
+            fields["roles"] = [
+                _("Each role needs a title and a quota between 1 and %(n)d.", n=QUOTA_MAX)
+            ]
+        elif role is not None and item["quota"] < role.accepted:
+            fields["roles"] = [
+                _(
+                    "A quota cannot go below the %(n)d volunteers already accepted.",
+                    n=role.accepted,
+                )
+            ]
+        roles.append((role, item))
+    if len(current_roles) + sum(1 for r, _i in roles if r is None) > ROLES_MAX:
+        fields["roles"] = [_("At most %(n)d roles.", n=ROLES_MAX)]
+    shifts: list[tuple[Shift | None, dict[str, Any]]] = []
+    for item in data.get("shifts") or []:
+        shift = current_shifts.get(item["id"]) if item.get("id") else None
+        if item.get("id") and shift is None:
+            fields["shifts"] = [_("Unknown shift.")]
+            continue
+        if item["ends_at"] <= item["starts_at"] or not 1 <= item.get("capacity", 0) <= QUOTA_MAX:
+            fields["shifts"] = [
+                _(
+                    "Each shift ends after it starts and holds between 1 and %(n)d volunteers.",
+                    n=QUOTA_MAX,
+                )
+            ]
+        elif shift is not None and item["capacity"] < shift.taken:
+            fields["shifts"] = [
+                _("A capacity cannot go below the %(n)d places already taken.", n=shift.taken)
+            ]
+        elif (
+            shift is not None
+            and shift.taken
+            and (item["starts_at"] != shift.starts_at or item["ends_at"] != shift.ends_at)
+        ):
+            fields["shifts"] = [
+                _("Volunteers are signed up for this shift: its times no longer change.")
+            ]
+        shifts.append((shift, item))
+    if len(current_shifts) + sum(1 for s, _i in shifts if s is None) > SHIFTS_MAX:
+        fields["shifts"] = [_("At most %(n)d shifts.", n=SHIFTS_MAX)]
+    return roles, shifts
+
+
+def _save_role(opportunity: Opportunity, role: Role | None, item: dict[str, Any]) -> None:
+    title = clean_text(item["title"]).strip()
+    if role is None:
+        db.session.add(Role(opportunity_id=opportunity.id, title=title, quota=item["quota"]))
+        return
+    done = db.session.execute(  # never below the places given meanwhile
+        update(Role)
+        .where(Role.id == role.id, Role.accepted <= item["quota"])
+        .values(title=title, quota=item["quota"])
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "conflict", _("Places were given meanwhile: open the page again."))
+    db.session.refresh(role)
+
+
+def _save_shift(opportunity: Opportunity, shift: Shift | None, item: dict[str, Any]) -> None:
+    if shift is None:
+        db.session.add(
+            Shift(
+                opportunity_id=opportunity.id,
+                starts_at=item["starts_at"],
+                ends_at=item["ends_at"],
+                capacity=item["capacity"],
+            )
+        )
+        return
+    done = db.session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.taken <= item["capacity"])
+        .values(starts_at=item["starts_at"], ends_at=item["ends_at"], capacity=item["capacity"])
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "conflict", _("Places were taken meanwhile: open the page again."))
+    db.session.refresh(shift)
 
 
 def close(opportunity: Opportunity, reason: str, now: dt.datetime) -> None:
@@ -397,6 +514,7 @@ def answer(actor: User, row: Application, opportunity: Opportunity, action: str)
     now = utcnow()
     if action == "accept":
         check_age(row.volunteer_id, opportunity)
+        check_confirmable(row.volunteer_id, opportunity)
         if row.role_id is not None:
             taken = db.session.execute(
                 update(Role)
@@ -508,6 +626,7 @@ def sign_up(actor: User, shift: Shift, opportunity: Opportunity) -> Signup:
             _("Apply first: once the association accepts you, you choose your shifts.")
         )
     check_age(actor.id, opportunity)
+    check_confirmable(actor.id, opportunity)
     now = utcnow()
     if shift.starts_at <= now:
         raise ApiError(409, "started", _("This shift has already started."))
@@ -568,6 +687,64 @@ def cancel(actor: User, row: Signup, shift: Shift) -> Signup:
     db.session.refresh(row)
     db.session.refresh(shift)
     return row
+
+
+def remind_shifts(now: dt.datetime) -> dict[str, int]:
+    """Remind each confirmed volunteer 48 hours and 24 hours before their shift, with a link to
+    the one-click cancel that frees the place (job ``volunteering.shift_reminders``).
+
+    Each reminder is recorded on the sign-up by a conditional ``UPDATE`` before it is sent: a
+    job run twice (or two workers) sends it once. A clock that jumps past both marks sends only
+    the nearest (24 h); a volunteer who signs up inside a window gets no reminder for it (they
+    just chose the shift), and nothing is sent once the shift has started."""
+    rows = db.session.execute(
+        select(Signup, Shift, Opportunity)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Opportunity, Opportunity.id == Shift.opportunity_id)
+        .where(
+            Signup.status == "confirmed",
+            Shift.starts_at > now,
+            Shift.starts_at <= now + dt.timedelta(hours=SHIFT_REMINDERS[0][0]),
+            Signup.reminded_24_at.is_(None),
+        )
+        .order_by(Signup.id)
+    ).all()
+    sent = {"48": 0, "24": 0}
+    for row, shift, opportunity in rows:
+        due = [
+            (hours, column)
+            for hours, column in SHIFT_REMINDERS
+            if shift.starts_at - dt.timedelta(hours=hours) <= now
+        ]
+        hours, column = due[-1]  # the nearest mark passed
+        # the earlier marks are past too: recorded (if not yet), never sent late
+        marks: dict[str, Any] = {c: func.coalesce(getattr(Signup, c), now) for _h, c in due}
+        marks[column] = now
+        claimed = db.session.execute(
+            update(Signup)
+            .where(Signup.id == row.id, getattr(Signup, column).is_(None))
+            .values(**marks)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]  # already sent
+            continue
+        if row.created_at > shift.starts_at - dt.timedelta(hours=hours):
+            continue  # signed up after the mark: recorded, not sent
+        sent[str(hours)] += 1
+        notify(
+            [row.volunteer_id],
+            kind="volunteer_shift_reminder",
+            subject=f"volunteer_shift_reminder:{row.id}:{hours}",
+            text=_l(
+                "Your shift for “%(title)s” starts in %(hours)d hours. If you cannot come, "
+                "cancel it in one click: your place goes to someone else.",
+                title=opportunity.title,
+                hours=hours,
+            ),
+            url=f"/volunteering/mine#signup-{row.id}",
+        )
+    db.session.flush()
+    return {"reminded_48": sent["48"], "reminded_24": sent["24"]}
 
 
 def _confirmed(row: Signup) -> None:
@@ -668,6 +845,58 @@ def verify_hours(actor: User, hours: Hours, minutes: int | None = None) -> Hours
     hours.status, hours.verified_by_id, hours.verified_at = "verified", actor.id, utcnow()
     db.session.flush()
     return hours
+
+
+def enter_hours(actor: User, opportunity: Opportunity, data: dict[str, Any]) -> Hours:
+    """Hours entered by hand for an opportunity: by an accepted volunteer for themselves, or by
+    a coordinator for one of its accepted volunteers. They wait for a coordinator's
+    verification (someone other than the volunteer); only verified hours make certificates."""
+    volunteer_id = data.get("volunteer_id") or actor.id
+    if volunteer_id != actor.id:
+        _require_manager(actor, opportunity.association_id)
+        if not _accepted(volunteer_id, opportunity.id):
+            raise invalid(_("Choose a volunteer accepted to this opportunity."), "volunteer_id")
+    elif not _accepted(actor.id, opportunity.id):
+        raise _forbidden(_("Only volunteers accepted to this opportunity enter hours for it."))
+    minutes, worked_on = data["minutes"], data["worked_on"]
+    fields: dict[str, list[str]] = {}
+    if not 1 <= minutes <= 24 * 60:
+        fields["minutes"] = [_("Between 1 minute and 24 hours.")]
+    today = utcnow().date()
+    if worked_on > today:
+        fields["worked_on"] = [_("This day has not come yet.")]
+    elif not opportunity.starts_on <= worked_on <= opportunity.ends_on:
+        fields["worked_on"] = [_("Choose a day within the opportunity's dates.")]
+    elif worked_on < today - MANUAL_HOURS_MAX_AGE:
+        fields["worked_on"] = [_("Hours older than a year are not entered any more.")]
+    if fields:
+        raise invalid(_("Some answers need a correction."), fields)
+    row = Hours(
+        volunteer_id=volunteer_id,
+        association_id=opportunity.association_id,
+        opportunity_id=opportunity.id,
+        minutes=minutes,
+        worked_on=worked_on,
+        status="pending",
+        entered_by_id=actor.id,
+    )
+    db.session.add(row)
+    db.session.flush()
+    _touch(opportunity)
+    if volunteer_id == actor.id:
+        notify(
+            _managers(opportunity.association_id),
+            kind="volunteer_hours",
+            subject=f"volunteer_hours:{row.id}",
+            text=_l(
+                "%(name)s entered hours for “%(title)s”: they wait for your verification",
+                name=actor.display_name,
+                title=opportunity.title,
+            ),
+            url=f"/volunteering/associations/{opportunity.association_id}/queue",
+            actor_id=actor.id,
+        )
+    return row
 
 
 def new_code() -> str:

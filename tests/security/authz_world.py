@@ -542,7 +542,9 @@ def _experts(moderator: User, coordinator: User, association_id: int) -> dict[st
     }
 
 
-def _vol_opportunity(assoc_id: int, coordinator: User, *, started: bool = False) -> Any:
+def _vol_opportunity(
+    assoc_id: int, coordinator: User, *, started: bool = False, contractual: bool = False
+) -> Any:
     """A call for volunteers of A by its coordinator: one role, one shift (in ten days, or
     started ten minutes ago)."""
     from volunteering import services as vol_services
@@ -560,6 +562,7 @@ def _vol_opportunity(assoc_id: int, coordinator: User, *, started: bool = False)
             "starts_on": now.date(),
             "ends_on": now.date() + dt.timedelta(days=20),
             "min_age": 18,
+            "contractual": contractual,
             "roles": [{"title": "Peinture", "quota": 50}],
             "shifts": []
             if started
@@ -642,7 +645,12 @@ def _fresh_volunteering(
     from volunteering import services as vol_services
     from volunteering.models import Signup
 
-    opportunity = _vol_opportunity(assoc_id, coordinator, started=kind == "vol_live_signup")
+    opportunity = _vol_opportunity(
+        assoc_id,
+        coordinator,
+        started=kind == "vol_live_signup",
+        contractual=kind in ("vol_contract", "vol_contract_app"),
+    )
     out: dict[str, Any] = {"vol_opp": opportunity.id}
     if kind == "vol_application":
         applicant = make.person()
@@ -662,6 +670,20 @@ def _fresh_volunteering(
             out["vol_signup"] = row.id
     elif kind == "vol_hours":
         out["vol_hours"] = _vol_worked(assoc_id, opportunity, member).id
+    elif kind == "vol_contract_app":
+        applicant = make.person()
+        vol_services.save_profile(applicant, {"birth_year": 1991})
+        out["vol_contract_app"] = vol_services.apply(applicant, opportunity, {}).id
+    elif kind == "vol_contract":
+        from volunteering import contracts
+
+        application = vol_services.apply(member, opportunity, {})
+        out["vol_contract"] = contracts.create(
+            coordinator,
+            application,
+            opportunity,
+            {"tasks": "Peinture des salles", "insurance_reference": "ASS-1"},
+        ).id
     db.session.commit()
     return out
 

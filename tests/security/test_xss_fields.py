@@ -112,6 +112,17 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ("anonymous", "/api/v1/aid/needs", {"aid_douar"}),
     ("founder", "/api/v1/associations/{w.association_id}/kits", {"aid_kit_name"}),
     ("member", "/api/v1/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
+    (
+        "anonymous",
+        "/api/v1/opportunities/{w.vol_opp_id}",
+        {"vol_title", "vol_description", "vol_role"},
+    ),
+    ("founder", "/api/v1/opportunities/{w.vol_opp_id}/applications", {"vol_message"}),
+    (
+        "member",
+        "/api/v1/contracts/{w.vol_contract_id}",
+        {"contract_tasks", "contract_expenses", "contract_insurance"},
+    ),
 ]
 
 

@@ -64,3 +64,52 @@ def test_100_concurrent_sign_ups_for_10_places_confirm_exactly_10(api, vol, publ
         )
     )
     assert confirmed == PLACES
+
+
+def test_racing_signatures_and_edits_of_a_contract_never_change_a_signed_text(api, vol, publish):
+    """The volunteer signs while the coordinators edit the terms and sign, all at once, many
+    times: whatever wins, a contract with a signature keeps the text its hash was made from,
+    and it is signed (both sides) only once both signatures are in."""
+    from tests.volunteering.conftest import adult
+    from tests.volunteering.test_contracts import TERMS
+    from volunteering import contracts
+    from volunteering.models import Contract
+
+    made = publish(contractual=True)
+    adult(api, vol.volunteer)
+    app_id = (
+        api(vol.volunteer)
+        .post(f"/api/v1/opportunities/{made['id']}/applications", json={})
+        .get_json()["id"]
+    )
+    contract = api(vol.coordinator).post(f"/api/v1/applications/{app_id}/contract", json=TERMS)
+    path = f"/api/v1/contracts/{contract.get_json()['id']}"
+    calls = [
+        (api(vol.volunteer), "post", f"{path}/sign", None),
+        (api(vol.coordinator), "post", f"{path}/sign", None),
+        (api(vol.admin), "post", f"{path}/sign", None),
+    ] + [(api(vol.coordinator), "patch", path, {"tasks": f"Tâche {n}"}) for n in range(8)]
+    barrier = threading.Barrier(len(calls))
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def call(client, method, url, body) -> None:
+        barrier.wait()
+        response = getattr(client, method)(url, json=body) if body else client.post(url)
+        with lock:
+            codes.append(response.status_code)
+
+    threads = [threading.Thread(target=call, args=c) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(codes) <= {200, 409}, codes
+    db.session.expire_all()
+    row = db.session.scalar(select(Contract))
+    if row.text_sha256 is not None:
+        assert contracts.intact(row)
+        assert row.tasks in row.text_fr  # the kept text has the terms as they are
+    assert (row.status == "signed") == (
+        row.volunteer_signed_at is not None and row.coordinator_signed_at is not None
+    )
