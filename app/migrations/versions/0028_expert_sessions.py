@@ -1,7 +1,7 @@
 """experts: weekly availability, one-hour sessions, calendar feeds
 
 Revision ID: 0028_expert_sessions
-Revises: 0026_experts
+Revises: 0027_volunteering_more
 Create Date: 2026-12-07 09:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.db
 
 # revision identifiers, used by Alembic.
 revision = '0028_expert_sessions'
-down_revision = '0026_experts'
+down_revision = '0027_volunteering_more'
 branch_labels = None
 depends_on = None
 

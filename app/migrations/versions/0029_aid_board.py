@@ -1,7 +1,7 @@
 """aid: kits, distribution lines, frequency limits, grievances, household changes
 
 Revision ID: 0029_aid_board
-Revises: 0026_experts
+Revises: 0028_expert_sessions
 Create Date: 2026-12-07 09:09:58.095912
 
 """
@@ -14,7 +14,7 @@ import app.privacy
 
 # revision identifiers, used by Alembic.
 revision = '0029_aid_board'
-down_revision = '0026_experts'
+down_revision = '0028_expert_sessions'
 branch_labels = None
 depends_on = None
 
