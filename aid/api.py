@@ -8,7 +8,18 @@ from typing import Any
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from aid import access, board, grievances, kits, labels, queries, reports, serialize, services
+from aid import (
+    access,
+    board,
+    grievances,
+    kits,
+    labels,
+    notices,
+    queries,
+    reports,
+    serialize,
+    services,
+)
 from aid.models import NEEDS, Distribution
 from aid.schemas import (
     AidFieldsSchema,
@@ -265,6 +276,7 @@ def entitle(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
     household = access.get_household(actor, row.household_id)
     check_result = services.network_check(actor, household, "entitlement", distribution.category)
     slot = next(s for s in services.slots_of(distribution.id) if s.id == row.slot_id)
+    notices.notify_slot(actor, distribution, household, row)
     return {
         "id": row.id,
         "distribution_id": row.distribution_id,
@@ -275,6 +287,7 @@ def entitle(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
         "code": code,
         "message": slot_message(distribution, slot.starts_at, code),
         "network_check": _network(check_result),
+        "sms": notices.slot_sms(distribution, household, slot.starts_at, code),
     }
 
 

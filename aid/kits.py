@@ -23,6 +23,7 @@ from aid.models import (
     HouseholdChange,
     Kit,
     KitComponent,
+    MatchKey,
     StockItem,
     StockLocation,
     StockMovement,
@@ -415,12 +416,12 @@ def update_household(actor: Any, household: Household, data: dict[str, Any]) -> 
         household.phone = phone
     if "address" in data:
         household.address = (data["address"] or "").strip() or None
-    for name in ("commune", "douar"):
-        if name in data:
-            setattr(household, name, (data[name] or "").strip())
+    for place in ("commune", "douar"):
+        if place in data:
+            setattr(household, place, (data[place] or "").strip())
     if "birth_year" in data:
         household.birth_year = data["birth_year"]
-    if {"head_name", "birth_year", "commune"} & set(data):
+    if {"head_name", "birth_year", "commune", "phone"} & set(data):
         if "head_name" in data:
             name = data["head_name"].strip()
             household.head_name = name
@@ -433,11 +434,14 @@ def update_household(actor: Any, household: Household, data: dict[str, Any]) -> 
             )
         try:
             household.name_token = name_token(
-                name, household.birth_year, " ".join(household.commune.split()).casefold()
+                name, household.birth_year, services.commune_key(household.commune)
             )
         except ValueError:
             raise invalid(_("Write the name in letters."), "head_name") from None
         household.person_token = name_token(name, household.birth_year, household.province_id)
+        # the duplicate check's other keys (every reading of the name, the phone near) too
+        db.session.execute(delete(MatchKey).where(MatchKey.household_id == household.id))
+        services.add_match_keys(household, name, services.commune_key(household.commune))
     household.size = size
     household.composition = composition
     if "vulnerabilities" in data:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -457,3 +458,35 @@ class HouseholdChange(Model):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+# ------------------------------------------------------------------ issue 19: match keys
+
+
+class MatchKey(Model):
+    """One more keyed token of a household for the duplicate check: ``name``, every
+    cross-script reading of its name with birth year and commune
+    (:func:`app.privacy.name_tokens`: "عبد القادر" meets "Abdelkader" and "Abdel Kader"), or
+    ``phone_near``, its phone with one digit masked (:func:`app.privacy.phone_near_tokens`:
+    a number with a typo meets the right one)."""
+
+    __tablename__ = "aid_match_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="CASCADE"), index=True
+    )
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    token: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_aid_match_keys_lookup", "association_id", "token"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+# the duplicate check's lookups: one (association, token) index per token
+Index("ix_aid_households_phone_lookup", Household.association_id, Household.phone_token)
+Index("ix_aid_households_national_id_lookup", Household.association_id, Household.national_id_token)
+Index("ix_aid_households_name_lookup", Household.association_id, Household.name_token)

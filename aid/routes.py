@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from aid import access, kits, labels, queries, services
+from aid import access, kits, labels, notices, queries, services
 from aid.models import (
     AGE_BANDS,
     CLOTHING_SIZES,
@@ -494,6 +494,7 @@ def entitle(distribution_id: int) -> ResponseReturnValue:
         entitlement, code = kits.entitle(actor, distribution, data["household_id"])
         household = access.get_household(actor, entitlement.household_id)
         network = services.network_check(actor, household, "entitlement", distribution.category)
+        notices.notify_slot(actor, distribution, household, entitlement)
         return entitlement, code, network
 
     outcome = attempt(act)
@@ -521,6 +522,7 @@ def entitle(distribution_id: int) -> ResponseReturnValue:
             "network": labels.network_message(network)
             if network.get("status") in ("served", "limit_reached")
             else "",
+            "sms": notices.slot_sms(row, household, slot.starts_at, code) if household else None,
         },
     )
 

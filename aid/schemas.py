@@ -284,6 +284,12 @@ class EntitlementOutSchema(ma.Schema):
     network_check = ma.fields.Dict(
         metadata={"description": "the cross-association check for the distribution's category"}
     )
+    sms = ma.fields.Dict(
+        metadata={
+            "description": "the SMS-ready text in the household's language: language, text, "
+            "encoding (gsm or ucs2), length, segments, per_segment"
+        }
+    )
 
 
 class CollectSchema(ma.Schema):

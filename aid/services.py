@@ -10,13 +10,14 @@ import secrets
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, union, update
 
 from aid.models import (
     Distribution,
     DuplicateCase,
     Entitlement,
     Household,
+    MatchKey,
     NetworkCheck,
     NetworkOptIn,
     ServedFact,
@@ -28,7 +29,14 @@ from aid.models import (
 from app.api import ApiError, invalid, not_found
 from app.db import begin_write, db, for_update, insert_once, utcnow
 from app.limits import items as limit_items
-from app.privacy import name_token, national_id_token, phone_token, read_personal
+from app.privacy import (
+    name_token,
+    name_tokens,
+    national_id_token,
+    phone_near_tokens,
+    phone_token,
+    read_personal,
+)
 from app.security import secret_digest
 from directory import Association, Province
 from library import valid_authorization
@@ -43,7 +51,7 @@ DISTRIBUTION = "distribution"
 # ------------------------------------------------------------------ households
 
 
-def _commune_key(commune: str) -> str:
+def commune_key(commune: str) -> str:
     return " ".join(commune.split()).casefold()
 
 
@@ -90,7 +98,7 @@ def register_household(
             raise invalid(_("This is not a national ID number."), "national_id") from None
     try:
         tokens["name"] = name_token(
-            data["head_name"], data.get("birth_year"), _commune_key(data["commune"])
+            data["head_name"], data.get("birth_year"), commune_key(data["commune"])
         )
     except ValueError:
         raise invalid(_("Write the name in letters."), "head_name") from None
@@ -126,6 +134,7 @@ def register_household(
     )
     db.session.add(household)
     db.session.flush()
+    add_match_keys(household, data["head_name"], commune_key(data["commune"]))
     for other_id, matched in find_duplicates(household).items():
         db.session.add(
             DuplicateCase(
@@ -150,21 +159,39 @@ def find_duplicates(household: Household) -> dict[int, list[str]]:
     wanted = [(label, col, value) for label, col, value in pairs if value]
     if not wanted:
         return {}
+    # one indexed lookup per token (association, token), not an OR the planner scans with
+    candidates = union(
+        *(
+            select(Household.id).where(
+                Household.association_id == household.association_id, col == value
+            )
+            for _label, col, value in wanted
+        )
+    ).subquery()
     rows = db.session.execute(
         select(
             Household.id, Household.phone_token, Household.national_id_token, Household.name_token
         ).where(
-            Household.association_id == household.association_id,
+            Household.id.in_(select(candidates.c.id)),
             Household.id != household.id,
             Household.status != "duplicate",
-            or_(*(col == value for _label, col, value in wanted)),
         )
     ).all()
     found: dict[int, list[str]] = {}
     for row in rows:
         theirs = {"phone": row[1], "national_id": row[2], "name": row[3]}
         found[row[0]] = [label for label, _col, value in wanted if theirs[label] == value]
-    return found
+    keyed = key_matches(household)
+    for other_id, keys in keyed.items():
+        if "name" in keys["kinds"] and "name" not in found.get(other_id, []):
+            found.setdefault(other_id, []).append("name")
+    return {
+        other_id: matched
+        for other_id, matched in found.items()
+        if matched != ["name"]
+        or other_id not in keyed
+        or not _other_person(household, keyed[other_id])
+    }
 
 
 def verify(actor: Any, household: Household, method: str) -> Household:
@@ -690,3 +717,63 @@ def archive_inactive(model: type, now: dt.datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# ------------------------------------------------------------------ issue 19: match keys
+
+
+def add_match_keys(household: Household, name: str, commune_key: str) -> None:
+    """Keep every keyed reading of the household's name (with birth year and commune) and
+    its phone with one digit masked."""
+    keys = [("name", t) for t in name_tokens(name, household.birth_year, commune_key)]
+    if household.phone:
+        keys += [("phone_near", t) for t in phone_near_tokens(household.phone)]
+    db.session.execute(
+        insert(MatchKey),
+        [
+            {
+                "household_id": household.id,
+                "association_id": household.association_id,
+                "kind": kind,
+                "token": token,
+            }
+            for kind, token in keys
+        ],
+    )
+
+
+def key_matches(household: Household) -> dict[int, dict[str, Any]]:
+    """The other households of the association sharing a match key with this one (an
+    indexed lookup on association and token): for each, the kinds shared and its phone and
+    national ID tokens."""
+    mine = select(MatchKey.token).where(MatchKey.household_id == household.id)
+    rows = db.session.execute(
+        select(
+            MatchKey.household_id,
+            MatchKey.kind,
+            Household.phone_token,
+            Household.national_id_token,
+        )
+        .join(Household, Household.id == MatchKey.household_id)
+        .where(
+            MatchKey.association_id == household.association_id,
+            MatchKey.token.in_(mine),
+            MatchKey.household_id != household.id,
+            Household.status != "duplicate",
+        )
+        .distinct()
+    ).all()
+    found: dict[int, dict[str, Any]] = {}
+    for other_id, kind, phone, national_id in rows:
+        entry = found.setdefault(other_id, {"kinds": set(), "phone": phone, "nid": national_id})
+        entry["kinds"].add(kind)
+    return found
+
+
+def _other_person(household: Household, theirs: dict[str, Any]) -> bool:
+    """Two households whose names match are two people when both recorded a national ID and
+    the IDs differ (an ID belongs to one person), or both a phone and the numbers differ by
+    more than one digit (not a typo)."""
+    if household.national_id_token and theirs["nid"] not in (None, household.national_id_token):
+        return True
+    return bool(household.phone_token and theirs["phone"] and "phone_near" not in theirs["kinds"])

@@ -68,11 +68,14 @@ __all__ = [
     "encrypted_models",
     "keyed_token",
     "name_key",
+    "name_keys",
     "name_token",
+    "name_tokens",
     "national_id_token",
     "normalize_national_id",
     "normalize_phone",
     "personal_fields",
+    "phone_near_tokens",
     "phone_token",
     "read_personal",
     "register_retention",
@@ -338,6 +341,89 @@ def name_token(
 ) -> str:
     """The keyed token of a person's :func:`name_key`."""
     return keyed_token("name", name_key(name, birth_year, province), key)
+
+
+#: the most keys of one name :func:`name_keys` gives (a long name stops adding combinations)
+MAX_NAME_KEYS = 64
+_SON_OF = {"ben", "bin", "ibn", "بن", "ابن"}
+_ALLAH = {"الله", "اللّه", "allah", "lah", "llah", "ellah", "ullah", "oullah"}
+
+
+def _word_key_set(token: str) -> list[str]:
+    """Every skeleton key of one word of a name, with the readings people swap: without a
+    leading vowel ("Ibrahim"/"Brahim", "Idriss"/"Driss") and without a final y ("ليلى" read
+    "lyly", "Laila" "lyl")."""
+    if token.casefold() in _ALLAH:
+        return ["lh"]
+    if token.casefold() in _SON_OF:  # "Ben Ali" / "بنعلي" / "Benali"
+        return ["bn"]
+    keys: dict[str, None] = {}
+    for found in skeleton_tokens(token):
+        keys[found] = None
+        if len(found) >= 4 and found[0] == "a":
+            keys[found[1:]] = None
+        if len(found) >= 4 and found[-1] in "yh":  # "Aminah"/"Amina"
+            keys[found[:-1]] = None
+        if found.startswith("abdl") and len(found) >= 6:  # "Abdelrahim"/"Abderrahim"
+            keys["abd" + found[4:]] = None
+    return list(keys)
+
+
+def name_keys(
+    name: str, birth_year: int | None = None, province: str | int | None = None
+) -> list[str]:
+    """All the cross-script keys of a person's name (with birth year and province), for a
+    match on any shared key. Unlike :func:`name_key` (one key), each word keeps all its
+    skeletons, and two neighbouring words are also read as one: a compound name written in
+    one word or two ("عبد القادر"/"Abdelkader"/"Abdel Kader", "نور الدين"/"Noureddine"),
+    an article kept as an ``l`` ("abd" + "alkdr" -> "abdlkdr"). Raises ``ValueError`` when
+    the name has no usable word."""
+    words = [keys for keys in (_word_key_set(t) for t in tokenize(name)) if keys]
+    if not words:
+        raise ValueError(f"no usable name in {name!r}")
+    readings = [words]
+    for i in range(len(words) - 1):
+        joined: dict[str, None] = {}
+        for left in words[i]:
+            for right in words[i + 1]:
+                joined[left + right] = None
+                if right.startswith("al"):
+                    joined[left + right[1:]] = None
+        readings.append([*words[:i], list(joined), *words[i + 2 :]])
+    tail = ("" if birth_year is None else str(int(birth_year))) + "|"
+    tail += "" if province is None else str(province).strip().casefold()
+    found: dict[str, None] = {}
+    for reading in readings:
+        combos: list[list[str]] = [[]]
+        for keys in reading:
+            combos = [[*c, k] for c in combos for k in keys][:MAX_NAME_KEYS]
+        for combo in combos:
+            found[" ".join(sorted(combo)) + "|" + tail] = None
+            if len(found) >= MAX_NAME_KEYS:
+                return list(found)
+    return list(found)
+
+
+def phone_near_tokens(raw: str, key: str | None = None) -> list[str]:
+    """Keyed tokens of a phone number with each digit in turn masked: two numbers one digit
+    apart (a typo) share one, equal numbers share all. Raises ``ValueError`` like
+    :func:`normalize_phone`."""
+    phone = normalize_phone(raw)
+    start = 4 if phone.startswith("+212") else 1
+    return [
+        keyed_token("phone_near", phone[:i] + "_" + phone[i + 1 :], key)
+        for i in range(start, len(phone))
+    ]
+
+
+def name_tokens(
+    name: str,
+    birth_year: int | None = None,
+    province: str | int | None = None,
+    key: str | None = None,
+) -> list[str]:
+    """The keyed tokens of a person's :func:`name_keys`."""
+    return [keyed_token("name", k, key) for k in name_keys(name, birth_year, province)]
 
 
 # ------------------------------------------------------------------ access log

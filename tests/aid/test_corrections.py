@@ -59,3 +59,17 @@ def test_a_new_phone_that_matches_another_household_opens_a_case(api, aid, regis
     log = db.session.scalars(select(PersonalDataAccess)).one()
     assert log.purpose == "correction of the household"
     assert first["id"] != second["id"]
+
+
+def test_a_corrected_name_is_matched_by_its_other_readings(api, aid, register):
+    """A correction renews every key of the duplicate check, not only the main token: once
+    the name is corrected to "Abdelkader Ettazi", a registration written "عبد القادر التازي"
+    (same birth year and commune, no phone) is a possible duplicate of it."""
+    first = register(head_name="Itto Ait Ali", phone="0611000001")
+    done = api(aid.coordinator).patch(
+        f"/api/v1/households/{first['id']}", json={"head_name": "Abdelkader Ettazi"}
+    )
+    assert done.status_code == 200, done.get_json()
+    second = register(head_name="عبد القادر التازي", phone=None)
+    assert len(second["duplicate_cases"]) == 1, second["duplicate_cases"]
+    assert str(first["id"]) in str(second["duplicate_cases"])

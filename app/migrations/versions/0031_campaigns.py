@@ -1,7 +1,7 @@
 """campaigns: appeals, contributions, expenses, statements, updates
 
 Revision ID: 0031_campaigns
-Revises: 0029_aid_board
+Revises: 0030_aid_delivery
 Create Date: 2026-12-07 09:14:54.942245
 
 """
@@ -13,7 +13,7 @@ import app.db
 
 # revision identifiers, used by Alembic.
 revision = '0031_campaigns'
-down_revision = '0029_aid_board'
+down_revision = '0030_aid_delivery'
 branch_labels = None
 depends_on = None
 
