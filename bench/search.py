@@ -151,7 +151,8 @@ def run(opts: argparse.Namespace, instance: Path) -> None:
         if backend == "PostgresBackend":
             size = db.session.scalar(
                 text(
-                    "SELECT pg_total_relation_size('search_document')"
+                    "SELECT CAST((SELECT sum(pg_total_relation_size(relid))"
+                    " FROM pg_partition_tree('search_document')) AS bigint)"
                     " + pg_total_relation_size('search_term')"
                 )
             )

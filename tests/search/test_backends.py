@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select, text
 
 from app.config import Config, ConfigError
@@ -501,6 +501,63 @@ def test_the_dictionary_after_writes_equals_a_rebuilt_one(pg_store: Store) -> No
 
 
 @postgres_only
+def test_a_rebuild_swaps_in_a_partition_built_in_bulk_and_searches_never_see_it_empty(
+    pg_store: Store,
+) -> None:
+    """A rebuild loads a bare table, indexes it in bulk and swaps it in for the type's
+    partition; the partition's indexes are those of ``search_document`` (attached, not
+    duplicated), another type's partition is untouched, and a search running beside repeated
+    rebuilds always finds every document (it takes its lock before its snapshot)."""
+    store = pg_store
+    store.put("notes", [note(i, f"jardin partagé {i}") for i in range(1, 31)])
+    store.put("names", [named(1, "Amal", "sport")])
+    for _round in range(2):
+        assert reindex("notes") == 30
+    db.session.commit()
+
+    def partitions() -> dict[str, int]:
+        rows = db.session.execute(
+            text(
+                "SELECT c.relname, count(i.inhrelid) FROM pg_inherits p"
+                " JOIN pg_class c ON c.oid = p.inhrelid"
+                " LEFT JOIN pg_index x ON x.indrelid = c.oid"
+                " LEFT JOIN pg_inherits i ON i.inhrelid = x.indexrelid"
+                " WHERE p.inhparent = 'search_document'::regclass GROUP BY c.relname"
+            )
+        ).all()
+        db.session.commit()
+        return {name: int(n) for name, n in rows}
+
+    # six indexes each (the key and five), every one a partition of the parent's index
+    assert partitions() == {"search_document__notes": 6, "search_document__names": 6}
+    assert len(find("notes", "jardin").ids) == 30
+    assert find("names", "amal").ids == [1]
+
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def rebuild_again() -> None:
+        with app.app_context():
+            try:
+                while not stop.is_set():
+                    reindex("notes")
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+    thread = threading.Thread(target=rebuild_again)
+    thread.start()
+    try:
+        seen = [len(find("notes", "jardin").ids) for _ in range(60)]
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not errors, errors
+    assert seen == [30] * 60
+    assert set(partitions()) == {"search_document__notes", "search_document__names"}
+
+
+@postgres_only
 def test_both_backends_answer_the_same_on_a_generated_directory(app: Flask) -> None:
     from directory.demo import insert_generated
     from directory.models import Association
@@ -768,7 +825,7 @@ def test_postgres_keeps_a_long_documents_vector_uncompressed(pg_store: Store) ->
         )
     ).one()
     options = db.session.scalar(
-        text("SELECT reloptions FROM pg_class WHERE oid = 'search_document'::regclass")
+        text("SELECT reloptions FROM pg_class WHERE oid = 'search_document__notes'::regclass")
     )
     db.session.commit()
     assert stored[0] is None and stored[1] > 4000, stored
