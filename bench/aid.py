@@ -164,9 +164,7 @@ def load(association: Any, province: int, count: int, rng: random.Random) -> lis
             for kind, t in [
                 *(
                     ("name", t)
-                    for t in name_tokens(
-                        p["head_name"], p["birth_year"], commune_key(p["commune"])
-                    )
+                    for t in name_tokens(p["head_name"], p["birth_year"], commune_key(p["commune"]))
                 ),
                 *(("phone_near", t) for t in phone_near_tokens(p["phone"])),
             ]

@@ -219,3 +219,16 @@ def test_lazy_imports_allowed_are_still_there() -> None:
     """An entry of :data:`LAZY_IMPORTS` whose import was lifted goes too."""
     stale = set(LAZY_IMPORTS) - set(_all_function_imports())
     assert not stale, f"remove from LAZY_IMPORTS: {sorted(stale)}"
+
+
+def test_pages_carry_no_inline_style() -> None:
+    """The content security policy allows no inline style (``style-src 'self'``): a ``style``
+    attribute in a page is silently ignored by the browser (a progress bar that never fills).
+    Mails are not pages: their templates may."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in (*FEATURES, "app")
+        for path in (ROOT / package).rglob("templates/**/*.html")
+        if "/mail/" not in path.as_posix() and 'style="' in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
