@@ -102,3 +102,19 @@ def test_demo_pages_read_alive(demo: Any, lang: str) -> None:
     for forum_id in forum_ids:
         forum = client.get(f"/forums/{forum_id}", headers=headers).get_data(as_text=True)
         assert len(re.findall(r'class="topic-title" href="/topics/\d+"', forum)) >= 2
+
+
+def test_demo_campaigns_show_what_aid_delivered(demo: Any) -> None:
+    """Both demo campaigns ran while the host's distributions took place: the public page
+    and the frozen report of the closed one say what aid delivered, not "nothing"."""
+    from campaigns.models import Campaign
+
+    client = demo.test_client()
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
+    assert {c.status for c in campaigns} >= {"live", "closed"}
+    for campaign in campaigns:
+        page = client.get(f"/campaigns/{campaign.id}", headers={"Accept-Language": "fr"})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "Aucune distribution enregistrée" not in text, campaign.title
+        assert re.search(r"\d+ foyers?", text), campaign.title
