@@ -124,10 +124,10 @@ def seeded(instance_factory) -> Iterator[tuple[Instance, Flask]]:
         db.engine.dispose()
 
 
-#: the revisions are shared round-robin among this many tests (each on an instance of its own,
+#: the revisions are shared round-robin between this many tests (each on an instance of its own,
 #: run in parallel): a round trip of the n-th newest revision unapplies and reapplies n of them,
 #: and one test for all 32 passed the 600 s timeout on a loaded machine
-CHUNKS = 4
+CHUNKS = 2
 
 
 @pytest.mark.parametrize("chunk", range(CHUNKS))
