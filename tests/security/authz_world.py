@@ -533,12 +533,23 @@ def _experts(moderator: User, coordinator: User, association_id: int) -> dict[st
         },
     )
     db.session.commit()  # the test is the edge
+    from experts import calendar as expert_calendar
+
+    # someone outside the roles: deleting one's own feed stays a no-op for every role
+    feed_secret = expert_calendar.regenerate_feed(
+        make.person("Nadia Calendrier", username=f"nadia{make.serial()}")
+    )
+    db.session.commit()
     return {
         "expert": profile.id,
         **{
             kind: _expert_request(coordinator, association_id, kind)
             for kind in ("expert_request", "expert_taken", "expert_closed")
         },
+        # a booked session and its request (rows that make fresh ones per role read these
+        # in checks that send one request per rule, as the security headers' test)
+        **_expert_session(coordinator, association_id, "expert_session"),
+        "expert_feed_secret": feed_secret,
     }
 
 

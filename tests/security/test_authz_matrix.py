@@ -1937,8 +1937,16 @@ ROWS += [
     R(
         "GET",
         "/api/v1/experts/calendar/<string:secret>.ics",
+        "/api/v1/experts/calendar/{expert_feed_secret}.ics",
+        EVERYBODY,
+        note="a capability URL: whoever holds the secret reads that person's sessions",
+    ),
+    R(
+        "GET",
+        "/api/v1/experts/calendar/<string:secret>.ics",
         "/api/v1/experts/calendar/not-a-secret.ics",
         by_role(404, 404, 404, 404, 404, 404, 404),
+        variant="wrong secret",
     ),
     R(
         "POST",
