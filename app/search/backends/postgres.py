@@ -213,6 +213,11 @@ def tsquery_lexeme(value: str, prefix: bool = False) -> str:
     return quoted + ":*" if prefix else quoted
 
 
+def _exists(conn: Connection, table: str) -> bool:
+    """Whether ``table`` exists in the search path (a partition, a rebuild's bare table)."""
+    return conn.execute(text("SELECT to_regclass(:p)"), {"p": f'"{table}"'}).scalar() is not None
+
+
 def sql_literal(value: str) -> str:
     """``value`` as an SQL string literal, for DDL (which takes no bound parameters)."""
     return "'" + value.replace("'", "''") + "'"
@@ -440,7 +445,7 @@ class PostgresBackend:
             self._apply(conn, doc_type, totals)
             conn.execute(text("ANALYZE search_term"))
             # the swap: ACCESS EXCLUSIVE on search_document from here to the commit
-            if conn.execute(text("SELECT to_regclass(:p)"), {"p": f'"{part}"'}).scalar():
+            if _exists(conn, part):
                 conn.execute(text(f'ALTER TABLE search_document DETACH PARTITION "{part}"'))
                 conn.execute(text(f'DROP TABLE "{part}"'))
             conn.execute(
@@ -457,7 +462,7 @@ class PostgresBackend:
     def _partition(conn: Connection, doc_type: DocType) -> None:
         """Create the type's partition on its first write (under the type's lock)."""
         part = partition_name(doc_type.name)
-        if conn.execute(text("SELECT to_regclass(:p)"), {"p": f'"{part}"'}).scalar():
+        if _exists(conn, part):
             return
         conn.execute(
             text(
