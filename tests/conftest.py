@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -54,6 +56,89 @@ def _pg_url(schema: str) -> str:
     return f"{base}{joiner}options=-csearch_path%3D{schema}"
 
 
+#: A test's own PostgreSQL schema costs 0.7 s to create with every table and index and to drop
+#: again (276 DDL statements, then DROP ... CASCADE): 30 minutes of CPU for the suite. A schema
+#: whose tables a test left exactly as ``create_all`` made them is emptied instead (rows
+#: deleted, sequences restarted, search partitions dropped, ~40 ms) and handed to the next
+#: test's app under that test's schema name; any other schema is dropped as before.
+_SCHEMA_POOL: list[str] = []
+_TEMPLATE: dict[str, str] = {}  # "signature": the catalog signature of a create_all schema
+_FRESH: dict[str, str] = {}  # url -> schema, for the app fixture
+
+_SIGNATURE = text(
+    """
+    SELECT md5(coalesce(string_agg(item, '|' ORDER BY item), '')) FROM (
+      SELECT concat_ws(':', c.relname, c.relkind, c.relpersistence, coalesce((
+          SELECT string_agg(concat_ws(' ', a.attname, format_type(a.atttypid, a.atttypmod),
+                                      a.attnotnull, pg_get_expr(d.adbin, d.adrelid)),
+                            ',' ORDER BY a.attnum)
+          FROM pg_attribute a
+          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), ''),
+          replace(pg_get_indexdef(c.oid), quote_ident(:s) || '.', '')) AS item
+        FROM pg_class c WHERE c.relnamespace = to_regnamespace(:s)
+      UNION ALL
+      SELECT concat_ws(':', 'con', conrelid::regclass, conname, pg_get_constraintdef(oid))
+        FROM pg_constraint WHERE connamespace = to_regnamespace(:s)
+      UNION ALL
+      SELECT concat_ws(':', 'trg', tgname) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE c.relnamespace = to_regnamespace(:s) AND NOT t.tgisinternal
+      UNION ALL
+      SELECT concat_ws(':', 'fn', proname) FROM pg_proc WHERE pronamespace = to_regnamespace(:s)
+      UNION ALL
+      SELECT concat_ws(':', 'type', typname) FROM pg_type
+        WHERE typnamespace = to_regnamespace(:s) AND typrelid = 0 AND typelem = 0
+    ) items
+    """
+)
+
+
+def _signature(conn: Any, schema: str) -> str:
+    conn.execute(text(f'SET LOCAL search_path = "{schema}"'))
+    return str(conn.execute(_SIGNATURE, {"s": schema}).scalar())
+
+
+def _recycle(admin: Any, schema: str) -> bool:
+    """Empty ``schema`` for the next test if it is exactly a ``create_all`` schema."""
+    template = _TEMPLATE.get("signature")
+    if template is None:
+        return False
+    try:
+        with admin.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+            parts = conn.execute(
+                text(
+                    "SELECT relname FROM pg_class"
+                    " WHERE relnamespace = to_regnamespace(:s) AND relispartition AND relkind = 'r'"
+                ),
+                {"s": schema},
+            ).scalars()
+            for part in list(parts):
+                conn.execute(text(f'DROP TABLE "{schema}"."{part}"'))
+            if _signature(conn, schema) != template:
+                return False
+            tables = conn.execute(
+                text(
+                    "SELECT relname FROM pg_class WHERE relnamespace = to_regnamespace(:s)"
+                    " AND relkind IN ('r', 'p') AND NOT relispartition"
+                ),
+                {"s": schema},
+            ).scalars()
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            script = "".join(f'DELETE FROM "{schema}"."{t}";' for t in tables)  # noqa: S608
+            conn.connection.driver_connection.execute(script)  # one round trip, no parameters
+            conn.execute(
+                text(
+                    "SELECT setval(format('%I.%I', schemaname, sequencename), start_value, false)"
+                    " FROM pg_sequences WHERE schemaname = :s"
+                ),
+                {"s": schema},
+            )
+        return True
+    except Exception:  # a lock still held, no superuser: the schema is dropped instead
+        return False
+
+
 @pytest.fixture
 def database_url() -> Iterator[str | None]:
     """None (SQLite in the instance folder) or a fresh PostgreSQL schema for this test."""
@@ -68,12 +153,72 @@ def database_url() -> Iterator[str | None]:
     except Exception as exc:  # pragma: no cover - depends on the machine
         admin.dispose()
         service_unavailable(f"PostgreSQL at TEST_DATABASE_URL ({exc.__class__.__name__})")
+    url = _pg_url(schema)
+    _FRESH[url] = schema
     try:
-        yield _pg_url(schema)
+        yield url
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        _FRESH.pop(url, None)
+        if _recycle(admin, schema):
+            pooled = f"p_{uuid.uuid4().hex[:12]}"
+            with admin.begin() as conn:
+                conn.execute(text(f'ALTER SCHEMA "{schema}" RENAME TO "{pooled}"'))
+            _SCHEMA_POOL.append(pooled)
+        else:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_pooled_schemas() -> Iterator[None]:
+    """The emptied schemas still waiting for a test are dropped when the worker ends."""
+    yield
+    if TEST_DATABASE_URL and _SCHEMA_POOL:
+        admin = create_engine(_pg_url("public"))
+        with admin.begin() as conn:
+            for pooled in _SCHEMA_POOL:
+                conn.execute(text(f'DROP SCHEMA "{pooled}" CASCADE'))
+        _SCHEMA_POOL.clear()
+        admin.dispose()
+
+
+def _create_sqlite_tables() -> None:
+    """SQLite: a copy of this worker's first ``create_all`` file (2 ms instead of 90)."""
+    path = Path(str(db.engine.url.database))
+    template = _TEMPLATE.get("sqlite")
+    db.engine.dispose()  # nothing is open on the file while it is replaced
+    if template is not None and not path.exists():
+        shutil.copyfile(template, path)
+        return
+    db.create_all()
+    if template is None:
+        db.engine.dispose()  # the last connection closing checkpoints the WAL into the file
+        copy = Path(tempfile.mkdtemp(prefix="jam3ia-template-")) / "jam3ia.db"
+        shutil.copyfile(path, copy)
+        _TEMPLATE["sqlite"] = str(copy)
+
+
+def create_tables(url: str | None) -> None:
+    """``db.create_all()`` for a test's app: on PostgreSQL, an emptied schema of an earlier
+    test takes the fresh (empty) schema's name when there is one."""
+    if url is None and db.engine.dialect.name == "sqlite":
+        _create_sqlite_tables()
+        return
+    schema = _FRESH.pop(url, None) if url else None
+    if schema is None:
+        db.create_all()
+        return
+    if _SCHEMA_POOL:
+        pooled = _SCHEMA_POOL.pop()
+        with db.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}"'))
+            conn.execute(text(f'ALTER SCHEMA "{pooled}" RENAME TO "{schema}"'))
+        return
+    db.create_all()
+    if "signature" not in _TEMPLATE:
+        with db.engine.begin() as conn:
+            _TEMPLATE["signature"] = _signature(conn, schema)
 
 
 @pytest.fixture
@@ -104,7 +249,7 @@ def app(config: Config) -> Iterator[Flask]:
     application = create_app(config)
     application.test_client_class = IsolatedClient
     with application.app_context():
-        db.create_all()
+        create_tables(config.database_url)
         yield application
         db.session.remove()
         db.engine.dispose()
