@@ -210,9 +210,8 @@ def body_of(question: str, answer: str, language: str) -> str:
     """The page's Markdown: the question, then the expert's answer, headed in the
     consultation's language."""
     with force_locale(PAGE_LANGS.get(language, "ar")):
-        return "\n\n".join(
-            [f"## {_('Question')}", question, f"## {_('Answer of the expert')}", answer]
-        )
+        asked, answered = _("The question"), _("The expert's answer")
+    return "\n\n".join([f"## {asked}", question, f"## {answered}", answer])
 
 
 def publish(actor: User, row: Consultation, data: dict[str, Any]) -> Publication:

@@ -7,9 +7,9 @@ answer, in Arabic, French and Arabizi alike:
   detectors as the experts' content rules (:mod:`experts.rules`, :mod:`app.rules`), on the
   folded text and mapped back to the writer's characters;
 - the names of the people involved (the one who asked, the expert...), each word of a name
-  of three letters or more, in its own script or another one: "Fatima" meets "فاطمة" through
-  the search's cross-script skeletons (:mod:`app.search.skeleton`), with the Arabic clitics
-  (و ب ل ف ك, ال) before it;
+  of three letters or more: in its own script letter for letter (an Arabic word with its
+  clitics و ب ل ف ك, ال before it), in the other script through the search's cross-script
+  skeletons (:mod:`app.search.skeleton`): "Fatima" meets "فاطمة";
 - the association's name, whole, or its distinctive words in order with or without the
   generic word ("Association Amal Taroudant", "jam3iat amal taroudant", "جمعية أمل تارودانت");
   a distinctive word alone is taken only when it is specific enough (a long skeleton, or
@@ -158,6 +158,10 @@ def _same(word: _Word, token: _Word, specific_only: bool) -> bool:
     shared = word.keys & token.keys
     if not specific_only:
         return bool(shared)
+    if bool(_ARABIC_RE.search(word.raw)) == bool(_ARABIC_RE.search(token.raw)):
+        # the same script: the same letters only ("أوعلي", a family name, and "الأولية",
+        # primary, share a skeleton)
+        return False
     # a long skeleton, or two words of four letters or more ("Fatima" and "فاطمة" share
     # ``ftm``; "Amal" and "عمل" (work) do not count)
     return any(len(k) >= SPECIFIC_KEY for k in shared) or (

@@ -73,3 +73,11 @@ def test_leaks_name_each_kind_found():
         "name",
         "association",
     ]
+
+
+def test_a_name_in_the_same_script_is_matched_letter_for_letter():
+    # "أوعلي" (a family name) and "الأولية" (primary) share a skeleton, not their letters
+    text = "ابدأوا بتكوين في الإسعافات النفسية الأولية مع السيد أوعلي"
+    assert (
+        redact(text, ["حسن أوعلي"], "") == "ابدأوا بتكوين في الإسعافات النفسية الأولية مع السيد […]"
+    )

@@ -5,6 +5,9 @@ Revises: 0032_search_partitions
 Create Date: 2026-12-07 13:40:00.000000
 
 """
+import contextlib
+import warnings
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -16,6 +19,19 @@ revision = '0036_expert_answers'
 down_revision = '0032_search_partitions'
 branch_labels = None
 depends_on = None
+
+
+@contextlib.contextmanager
+def _rebuilt(table):
+    """Batch mode (SQLite rebuilds the table to add a foreign key or a unique key);
+    reflecting it reaches users, whose expression indexes SQLAlchemy says it skips: they are
+    not rebuilt here."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            'ignore', message='Skipped unsupported reflection of expression-based index'
+        )
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            yield batch_op
 
 
 def upgrade():
@@ -44,15 +60,15 @@ def upgrade():
     with op.batch_alter_table('expert_publications', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_expert_publications_consultation_id'), ['consultation_id'], unique=True)
 
-    with op.batch_alter_table('expert_sessions', schema=None) as batch_op:
+    with _rebuilt('expert_sessions') as batch_op:
         batch_op.add_column(sa.Column('reminded_24_at', app.db.UTCDateTime(timezone=True), nullable=True))
 
-    with op.batch_alter_table('knowledge_pages', schema=None) as batch_op:
+    with _rebuilt('knowledge_pages') as batch_op:
         batch_op.add_column(sa.Column('source_ref', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('expert_domain', sa.String(length=32), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_knowledge_pages_source_ref'), ['source_ref'])
 
-    with op.batch_alter_table('volunteer_contracts', schema=None) as batch_op:
+    with _rebuilt('volunteer_contracts') as batch_op:
         batch_op.add_column(sa.Column('ended_at', app.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('ended_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('ended_side', sa.String(length=12), nullable=True))
@@ -61,19 +77,19 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('volunteer_contracts', schema=None) as batch_op:
+    with _rebuilt('volunteer_contracts') as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_volunteer_contracts_ended_by_id_users'), type_='foreignkey')
         batch_op.drop_column('end_reason')
         batch_op.drop_column('ended_side')
         batch_op.drop_column('ended_by_id')
         batch_op.drop_column('ended_at')
 
-    with op.batch_alter_table('knowledge_pages', schema=None) as batch_op:
+    with _rebuilt('knowledge_pages') as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_knowledge_pages_source_ref'), type_='unique')
         batch_op.drop_column('expert_domain')
         batch_op.drop_column('source_ref')
 
-    with op.batch_alter_table('expert_sessions', schema=None) as batch_op:
+    with _rebuilt('expert_sessions') as batch_op:
         batch_op.drop_column('reminded_24_at')
 
     with op.batch_alter_table('expert_publications', schema=None) as batch_op:
