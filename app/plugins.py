@@ -43,6 +43,14 @@ Each app has one :class:`Registry` (``registry()``). A feature's ``register(app)
 - ``aid_needs``: ``function(association_id or None, province_id or None) ->`` list of
   :class:`NeedLine`, the open needs of the aid board (public, aggregated); campaigns take
   their needs snapshot from it; ``None`` without ``aid``.
+- ``publish_knowledge``: ``function(title, body, domain, languages, source_ref) -> page id``
+  puts a network-wide, public knowledge page in the library (Markdown ``body``; ``domain``
+  the code of an expert's field, shown as "answered by an expert of the network";
+  ``languages`` the codes of the text, the first one the page's); the same ``source_ref``
+  (``expert:12``) is published once and gives the same page; ``unpublish_knowledge``:
+  ``function(page id) -> bool`` takes it out of the library (platform administrators still
+  read it); both ``None`` without ``library``. ``expert_domain_label``: ``function(code) ->
+  str``, the translated label of an expert's field (``experts``), for the library's page.
 """
 
 from __future__ import annotations
@@ -160,6 +168,9 @@ class Registry:
     upload_limits: dict[str, Callable[[], int]] = field(default_factory=dict)
     aid_delivered: Callable[[list[int], Any, Any], DeliveredSummary] | None = None
     aid_needs: Callable[[int | None, int | None], list[NeedLine]] | None = None
+    publish_knowledge: Callable[[str, str, str, list[str], str], int] | None = None
+    unpublish_knowledge: Callable[[int], bool] | None = None
+    expert_domain_label: Callable[[str], str] | None = None
 
 
 def init_registry(app: Flask) -> Registry:

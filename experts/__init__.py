@@ -21,7 +21,7 @@ def register(app: Flask) -> None:
     from app.jobs import register_job
     from app.plugins import registry
     from experts import api as endpoints
-    from experts import demo, routes, services
+    from experts import demo, labels, routes, services, sessions
     from experts.export import export_experts
 
     api.register_blueprint(endpoints.blp)
@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((55, "experts.directory", lambda: str(_l("Experts"))))
     registry(app).nav_icons["experts.directory"] = "person-badge"
     registry(app).export_sections.append(export_experts)
+    registry(app).expert_domain_label = lambda code: labels.label(labels.DOMAIN_LABELS, code)
     add_demo_loader(app, 55, "experts", demo.load_demo_experts)
     register_job(
         app,
@@ -36,6 +37,13 @@ def register(app: Flask) -> None:
         dt.timedelta(minutes=15),
         services.expire_offers,
         "offer requests unanswered for 48 hours to the next expert",
+    )
+    register_job(
+        app,
+        "experts.session_reminders",
+        dt.timedelta(minutes=15),
+        sessions.remind_sessions,
+        "mail both sides 24 h before a one-hour session, in each one's language",
     )
 
 

@@ -13,7 +13,7 @@ from app.api import make_blueprint, not_found, paginate
 from app.db import transactional, utcnow
 from app.ics import ics_response
 from app.limits import rate_limit
-from experts import access, calendar, queries, services, sessions
+from experts import access, calendar, publishing, queries, services, sessions
 from experts.schemas import (
     CloseInSchema,
     ConsultationArgsSchema,
@@ -29,6 +29,8 @@ from experts.schemas import (
     ProfileInSchema,
     ProfileOutSchema,
     ProfilePageSchema,
+    PublicationOutSchema,
+    PublishInSchema,
     RateInSchema,
     SessionFeedSchema,
     SessionInSchema,
@@ -221,6 +223,73 @@ def conversation(consultation_id: int) -> dict[str, Any]:
     row = access.get_consultation(consultation_id, actor)
     conversation_id, url = services.conversation(actor, row)
     return {"conversation_id": conversation_id, "url": url}
+
+
+# --- publication in the library -------------------------------------------------------------
+
+
+def _publication(actor: Any, row: Any) -> dict[str, Any]:
+    return publishing.serialize(publishing.publication_of(row.id), actor, row)
+
+
+@blp.route("/consultations/<int:consultation_id>/publication", methods=["GET"])
+@blp.response(200, PublicationOutSchema)
+def get_publication(consultation_id: int) -> dict[str, Any]:
+    """Where publishing the answer in the library stands: each side's consent, the proposed
+    redacted text (to the parties), the library page once published."""
+    actor = require_user()
+    return _publication(actor, access.get_consultation(consultation_id, actor))
+
+
+@blp.route("/consultations/<int:consultation_id>/publication/consent", methods=["POST"])
+@rate_limit("expert_answer")
+@blp.response(200, PublicationOutSchema)
+@transactional
+def consent_publication(consultation_id: int) -> dict[str, Any]:
+    """The actor's side (the association's coordinators, the expert) consents to publishing
+    the answered consultation; with both consents the redacted text is proposed."""
+    actor = require_user()
+    row = access.get_consultation(consultation_id, actor)
+    publishing.consent(actor, row)
+    return _publication(actor, row)
+
+
+@blp.route("/consultations/<int:consultation_id>/publication/consent", methods=["DELETE"])
+@rate_limit("expert_answer")
+@blp.response(200, PublicationOutSchema)
+@transactional
+def withdraw_publication(consultation_id: int) -> dict[str, Any]:
+    """Withdraw the actor's side's consent before publication: nothing is published."""
+    actor = require_user()
+    row = access.get_consultation(consultation_id, actor)
+    publishing.withdraw(actor, row)
+    return _publication(actor, row)
+
+
+@blp.route("/consultations/<int:consultation_id>/publication", methods=["POST"])
+@rate_limit("expert_answer")
+@blp.arguments(PublishInSchema)
+@blp.response(200, PublicationOutSchema)
+@transactional
+def publish(data: dict[str, Any], consultation_id: int) -> dict[str, Any]:
+    """Publish the (edited) redacted question and answer in the library, once both sides
+    consented: 422 while the text still identifies someone."""
+    actor = require_user()
+    row = access.get_consultation(consultation_id, actor)
+    publishing.publish(actor, row, data)
+    return _publication(actor, row)
+
+
+@blp.route("/consultations/<int:consultation_id>/publication", methods=["DELETE"])
+@rate_limit("expert_answer")
+@blp.response(200, PublicationOutSchema)
+@transactional
+def unpublish(consultation_id: int) -> dict[str, Any]:
+    """A platform administrator takes the published answer out of the library."""
+    actor = require_user()
+    row = access.get_consultation(consultation_id, actor)
+    publishing.unpublish(actor, row)
+    return _publication(actor, row)
 
 
 # --- one-hour sessions --------------------------------------------------------------------------

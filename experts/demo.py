@@ -1,6 +1,8 @@
 """Demo experts for ``jam3ia seed-demo``: five specialists across domains (Arabic and French
 names and bios) and requests in every state: one offered and waiting for an answer, one taken
-with its conversation open, one answered, one answered and rated with an endorsement."""
+with its conversation open, one answered (the association agreed to publish it), one
+answered, rated with an endorsement and published in the library as a redacted question and
+answer."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from app.accounts.models import User
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import Region, user_memberships
-from experts import services, sessions
+from experts import publishing, services, sessions
 from experts.models import Consultation, ExpertProfile
 from experts.queries import history
 from experts.sessions import LENGTH
@@ -234,3 +236,9 @@ def _demo_requests() -> None:
                 "Réponse claire et rapide, le modèle nous a beaucoup aidés. Merci !",
                 True,
             )
+            # both sides agreed: the redacted question and answer help the next association
+            publishing.consent(demo_user(asker), row)
+            publishing.consent(person, row)
+            publishing.publish(person, row, {})
+        if state == "closed":  # the association agreed to publish; the expert has not yet
+            publishing.consent(demo_user(asker), row)

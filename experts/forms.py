@@ -11,12 +11,20 @@ from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaFiel
 from wtforms.widgets import NumberInput
 
 from app.edge import SchemaForm
-from experts.models import ANSWER_MAX, BIO_MAX, CONFLICTS_MAX, HEADLINE_MAX, QUESTION_MAX
+from experts.models import (
+    ANSWER_MAX,
+    BIO_MAX,
+    CONFLICTS_MAX,
+    HEADLINE_MAX,
+    QUESTION_MAX,
+    TITLE_MAX,
+)
 from experts.schemas import (
     CloseInSchema,
     ConsultationInSchema,
     DeclineInSchema,
     ProfileInSchema,
+    PublishInSchema,
     RateInSchema,
 )
 
@@ -152,3 +160,23 @@ class RateForm(SchemaForm):
 
     def _raw(self) -> dict[str, Any]:
         return {**super()._raw(), "endorse": bool(self.endorse.data)}
+
+
+class PublishForm(SchemaForm):
+    """The redacted question and answer, edited before publishing in the library."""
+
+    schema = PublishInSchema
+
+    title = StringField(
+        _l("Title of the page"), id="pb-title", render_kw={"maxlength": TITLE_MAX, "dir": "auto"}
+    )
+    question = TextAreaField(
+        _l("The question"),
+        id="pb-question",
+        render_kw={"maxlength": QUESTION_MAX, "rows": 6, "dir": "auto"},
+    )
+    answer = TextAreaField(
+        _l("The expert's answer"),
+        id="pb-answer",
+        render_kw={"maxlength": ANSWER_MAX, "rows": 10, "dir": "auto"},
+    )

@@ -209,6 +209,8 @@ class ExpertSession(db.Model):  # type: ignore[name-defined]
     held_at: Mapped[dt.datetime | None] = mapped_column()
     cancelled_at: Mapped[dt.datetime | None] = mapped_column()
     cancelled_by: Mapped[int | None] = mapped_column(Integer)
+    #: when the 24-hour reminder mail was claimed (cleared when the session moves)
+    reminded_24_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -225,3 +227,43 @@ class ExpertCalendarFeed(db.Model):  # type: ignore[name-defined]
     )
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+#: a publication: consents gathered and the text redacted (``pending``), in the library
+#: (``published``), taken out of it by a platform administrator (``unpublished``)
+PUBLICATION_STATUSES = ("pending", "published", "unpublished")
+
+
+class Publication(db.Model):  # type: ignore[name-defined]
+    """A closed consultation on its way to the library as a redacted question-and-answer page.
+
+    Each side consents (a coordinator of the association that asked, the expert who
+    answered); once both have, the proposed text (``title``, ``question``, ``answer``) is the
+    automatic redaction of the consultation, which either side edits before publishing.
+    Withdrawing a consent before publication clears the proposed text. ``page_id`` is the
+    library's page (an id: experts never import the library)."""
+
+    __tablename__ = "expert_publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("expert_consultations.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    association_consent_at: Mapped[dt.datetime | None] = mapped_column()
+    association_consent_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    expert_consent_at: Mapped[dt.datetime | None] = mapped_column()
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    page_id: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[dt.datetime | None] = mapped_column()
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    unpublished_at: Mapped[dt.datetime | None] = mapped_column()
+    unpublished_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def both_consented(self) -> bool:
+        return self.association_consent_at is not None and self.expert_consent_at is not None

@@ -21,9 +21,17 @@ from app.edge import attempt, flash_refusal, form_action, form_status, submit
 from app.i18n import format_datetime
 from app.limits import rate_limit
 from directory import user_memberships
-from experts import access, calendar, labels, queries, services, sessions
+from experts import access, calendar, labels, publishing, queries, services, sessions
 from experts.access import ASKING_ROLES
-from experts.forms import HOURS, AskForm, CloseForm, DeclineForm, ProfileForm, RateForm
+from experts.forms import (
+    HOURS,
+    AskForm,
+    CloseForm,
+    DeclineForm,
+    ProfileForm,
+    PublishForm,
+    RateForm,
+)
 from experts.models import DOMAINS, LANGUAGES, MODES, RESCHEDULES_MAX, Consultation
 from experts.schemas import ExpertArgsSchema, SessionInSchema
 
@@ -275,6 +283,8 @@ def _show(actor: User, row: Consultation, status: int = 200, **forms: Any) -> Re
                 decline_form=forms.get("decline_form") or DeclineForm(),
                 close_form=forms.get("close_form") or CloseForm(),
                 rate_form=forms.get("rate_form") or RateForm(),
+                publication=publishing.publication_of(row.id),
+                publish_sides=publishing.sides(actor, row),
             ),
         ),
         status,
@@ -346,6 +356,65 @@ def rate(consultation_id: int) -> ResponseReturnValue:
         flash(_("Thank you for your rating."), "success")
         return redirect(url_for("experts.show", consultation_id=row.id))
     return _show(actor, row, form_status(form, rated), rate_form=form)
+
+
+@bp.route("/experts/requests/<int:consultation_id>/publication/<action>", methods=["POST"])
+@login_required
+@rate_limit("expert_answer")
+def publication_action(consultation_id: int, action: str) -> ResponseReturnValue:
+    """The buttons of publishing in the library: consent, withdraw one's consent, and (a
+    platform administrator) take the page out."""
+    if action not in ("consent", "withdraw", "unpublish"):
+        abort(404)
+    actor = require_user()
+    row = _or_404(lambda: access.get_consultation(consultation_id, actor))
+    if action == "consent":
+        form_action(
+            lambda: publishing.consent(actor, row),
+            _("Your consent is recorded: the answer is published once both sides agree."),
+        )
+    elif action == "withdraw":
+        form_action(
+            lambda: publishing.withdraw(actor, row),
+            _("Your consent is withdrawn: nothing will be published."),
+        )
+    else:
+        form_action(lambda: publishing.unpublish(actor, row), _("The page is out of the library."))
+    return redirect(url_for("experts.show", consultation_id=row.id))
+
+
+@bp.route("/experts/requests/<int:consultation_id>/publication", methods=["GET", "POST"])
+@login_required
+@rate_limit("expert_answer", methods=["POST"])
+def publication(consultation_id: int) -> ResponseReturnValue:
+    """The redaction step: the proposed question and answer, with names, contacts and the
+    association stripped, edited by the association or the expert, then published."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_consultation(consultation_id, actor))
+    pub = publishing.publication_of(row.id)
+    as_association, as_expert = publishing.sides(actor, row)
+    if (
+        not (as_association or as_expert)
+        or pub is None
+        or not pub.both_consented()
+        or pub.status != "pending"
+    ):
+        return redirect(url_for("experts.show", consultation_id=row.id))
+    form = PublishForm(data={"title": pub.title, "question": pub.question, "answer": pub.answer})
+    status = 200
+    if request.method == "POST":
+        form = PublishForm()
+        done = submit(form, lambda: publishing.publish(actor, row, form.changes))
+        if done is not None and done.ok:
+            flash(
+                _("Published in the library. Thank you for helping the next association!"),
+                "success",
+            )
+            return redirect(url_for("experts.show", consultation_id=row.id))
+        status = form_status(form, done)
+    return render_template(
+        "experts/publication.html", **_context(row=row, form=form, pub=pub)
+    ), status
 
 
 @bp.route("/experts/funnel")

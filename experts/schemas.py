@@ -220,3 +220,25 @@ class FreeHoursSchema(ma.Schema):
 class SessionFeedSchema(ma.Schema):
     url = ma.fields.String(allow_none=True, metadata={"description": "shown once"})
     active = ma.fields.Boolean(required=True)
+
+
+class PublishInSchema(ma.Schema):
+    """The redacted question and answer as edited before publishing (each optional: the
+    proposed text otherwise)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    title = ma.fields.String(validate=ma.validate.Length(max=TITLE_MAX))
+    question = ma.fields.String(validate=ma.validate.Length(max=QUESTION_MAX))
+    answer = ma.fields.String(validate=ma.validate.Length(max=ANSWER_MAX))
+
+
+class PublicationOutSchema(ma.Schema):
+    status = ma.fields.String(required=True)
+    association_consented = ma.fields.Boolean(required=True)
+    expert_consented = ma.fields.Boolean(required=True)
+    page_id = ma.fields.Integer(allow_none=True)
+    title = ma.fields.String()
+    question = ma.fields.String()
+    answer = ma.fields.String()

@@ -20,12 +20,17 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.accounts.queries import users_by_id
 from app.api import ApiError, invalid, not_found
 from app.db import begin_write, db, insert_once, utcnow
+from app.i18n import format_datetime, reading_as
+from app.mail import send_after_commit
 from app.notifications.services import notify
 from app.text import clean_text
+from app.urls import public_url
+from directory import association_member_ids
 from experts import rules
-from experts.access import is_association_side, profile_of
+from experts.access import ASKING_ROLES, is_association_side, profile_of
 from experts.models import (
     ANSWER_MAX,
     RESCHEDULES_MAX,
@@ -44,6 +49,8 @@ HORIZON = dt.timedelta(days=60)
 LEAD = dt.timedelta(hours=2)
 #: how many free hours the booking form offers
 FREE_DAYS = 21
+#: the reminder mail leaves this long before a session
+REMIND_BEFORE = dt.timedelta(hours=24)
 
 
 def request_path(consultation_id: int) -> str:
@@ -311,6 +318,7 @@ def reschedule(
                     ends_at=starts_at + LENGTH,
                     slot_start=starts_at,
                     reschedules=ExpertSession.reschedules + 1,
+                    reminded_24_at=None,  # a moved session is reminded of its new hour
                     updated_at=now,
                 )
                 .execution_options(synchronize_session=False)
@@ -448,3 +456,65 @@ def get_session(session_id: int, actor: User | None) -> ExpertSession:
     if actor.is_admin or association_side or is_expert:
         return session
     raise not_found()
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def remind_sessions(now: dt.datetime) -> dict[str, int]:
+    """Mail both sides 24 hours before a booked session (job ``experts.session_reminders``):
+    the expert, and the person who booked or asked (the association's coordinators when
+    nobody is left), each in their own language and time zone.
+
+    The reminder is claimed on the session by a conditional ``UPDATE`` before the mails are
+    queued: a job run twice, or two workers, mail once. A session booked or moved inside the
+    24 hours is recorded, not reminded (its people just chose the hour); a move clears the
+    claim, so the new hour is reminded; nothing is sent once the session has started."""
+    rows = db.session.execute(
+        select(ExpertSession, Consultation)
+        .join(Consultation, Consultation.id == ExpertSession.consultation_id)
+        .where(
+            ExpertSession.status == "booked",
+            ExpertSession.starts_at > now,
+            ExpertSession.starts_at <= now + REMIND_BEFORE,
+            ExpertSession.reminded_24_at.is_(None),
+        )
+        .order_by(ExpertSession.id)
+    ).all()
+    mails = 0
+    for session, row in rows:
+        claimed = db.session.execute(
+            update(ExpertSession)
+            .where(ExpertSession.id == session.id, ExpertSession.reminded_24_at.is_(None))
+            .values(reminded_24_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]  # another run sent it
+            continue
+        if session.updated_at > session.starts_at - REMIND_BEFORE:
+            continue  # booked or moved inside the window: recorded, not sent
+        expert = db.session.get(ExpertProfile, session.expert_id)
+        asking = [p for p in (session.booked_by, row.requester_id) if p is not None][:1]
+        if not asking:
+            asking = association_member_ids(row.association_id, ASKING_ROLES)
+        people = users_by_id(sorted({*asking, *([expert.user_id] if expert else [])}))
+        for person in people.values():
+            if not person.email:
+                continue
+            with reading_as(person.locale, person.timezone):
+                when = format_datetime(session.starts_at, "EEEE d MMMM y, HH:mm")
+            send_after_commit(
+                "expert_session_reminder",
+                person.email,
+                person.locale,
+                person.timezone,
+                name=person.display_name,
+                title=row.title,
+                when=when,
+                as_expert=expert is not None and person.id == expert.user_id,
+                link=public_url("experts.show", consultation_id=row.id),
+                home_url=public_url("core.home"),
+            )
+            mails += 1
+    db.session.flush()
+    return {"mails": mails}

@@ -240,6 +240,9 @@ FIELDS: dict[str, int] = {
     "expert_request_title": 160,
     "expert_request_question": 4000,
     "expert_answer": 6000,
+    "expert_pub_title": 160,
+    "expert_pub_question": 4000,
+    "expert_pub_answer": 6000,
     "aid_douar": 120,
     "aid_kit_name": 120,
     "aid_grievance_body": 2000,
@@ -250,6 +253,7 @@ FIELDS: dict[str, int] = {
     "contract_tasks": 2000,
     "contract_expenses": 2000,
     "contract_insurance": 200,
+    "contract_end_reason": 2000,
 }
 
 
@@ -553,7 +557,7 @@ def _experts(world: XssWorld, member: Any, v: Any) -> None:
     import datetime as dt
 
     from app.db import db, utcnow
-    from experts.models import Consultation, ExpertSession
+    from experts.models import Consultation, ExpertSession, Publication
 
     profile = _ok(
         member.post(
@@ -603,6 +607,18 @@ def _experts(world: XssWorld, member: Any, v: Any) -> None:
             slot_start=held,
             status="held",
             held_at=held + dt.timedelta(hours=1),
+        )
+    )
+    # both sides consented to publish it in the library: the proposed text, as edited
+    db.session.add(
+        Publication(
+            consultation_id=row.id,
+            association_consent_at=now,
+            association_consent_by=world.founder.id,
+            expert_consent_at=now,
+            title=v("expert_pub_title"),
+            question=v("expert_pub_question"),
+            answer=v("expert_pub_answer"),
         )
     )
     db.session.commit()
@@ -729,6 +745,11 @@ def _volunteering(world: XssWorld, v: Any) -> tuple[int, int]:
         period_start=opportunity.starts_on,
         period_end=opportunity.ends_on,
         created_by_id=world.founder.id,
+        # ended early by the volunteer, with a reason (shown on the contract's page)
+        ended_at=utcnow(),
+        ended_by_id=world.member.id,
+        ended_side="volunteer",
+        end_reason=v("contract_end_reason"),
     )
     db.session.add(contract)
     db.session.commit()
@@ -933,6 +954,16 @@ PAGES: list[tuple[str, str, set[str]]] = [
             "expert_answer",
         },
     ),
+    (
+        "founder",
+        "/experts/requests/{w.expert_request_id}/publication",
+        {
+            "expert_request_title",
+            "expert_pub_title",
+            "expert_pub_question",
+            "expert_pub_answer",
+        },
+    ),
     ("member", "/experts/offers", {"expert_request_title"}),
     ("member", "/experts/sessions", {"expert_request_title"}),
     ("admin", "/experts/funnel", set()),
@@ -963,6 +994,7 @@ PAGES: list[tuple[str, str, set[str]]] = [
             "contract_tasks",
             "contract_expenses",
             "contract_insurance",
+            "contract_end_reason",
         },
     ),
 ]

@@ -22,6 +22,7 @@ from volunteering.schemas import (
     CertificateInSchema,
     CertificateOutSchema,
     ContactOutSchema,
+    ContractEndInSchema,
     ContractInSchema,
     ContractOutSchema,
     ContractPatchSchema,
@@ -255,6 +256,19 @@ def sign_contract(contract_id: int) -> dict[str, Any]:
     actor = require_user()
     row, _opportunity = access.get_contract(contract_id, actor)
     return _contract(contracts.sign(actor, row))
+
+
+@blp.route("/contracts/<int:contract_id>/end", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(ContractEndInSchema)
+@blp.response(200, ContractOutSchema)
+@transactional
+def end_contract(data: dict[str, Any], contract_id: int) -> dict[str, Any]:
+    """End a signed contract early, with a reason (the volunteer, or a coordinator): the
+    volunteer's shifts still to come on the opportunity are cancelled, the other side told."""
+    actor = require_user()
+    row, _opportunity = access.get_contract(contract_id, actor)
+    return _contract(contracts.end(actor, row, data["reason"]))
 
 
 @blp.route("/opportunities/<int:opportunity_id>/hours", methods=["POST"])

@@ -37,6 +37,8 @@ from volunteering.models import (
     Application,
     Contract,
     Opportunity,
+    Shift,
+    Signup,
 )
 
 #: The library authorisation an association needs for contractual volunteering.
@@ -83,6 +85,12 @@ def check_confirmable(
             ),
         )
     row = contract_of(opportunity.id, volunteer_id)
+    if row is not None and row.ended_at is not None:
+        raise ApiError(
+            409,
+            "contract_ended",
+            _("This volunteer's contract was ended: a new contract is needed first."),
+        )
     if row is None or row.status != "signed":
         raise ApiError(
             409,
@@ -298,6 +306,89 @@ def sign(actor: User, row: Contract) -> Contract:
         kind="volunteer_contract_signed",
         subject=f"volunteer_contract:{row.id}:{side}",
         text=text,
+        url=contract_path(row.id),
+        actor_id=actor.id,
+    )
+    return row
+
+
+#: the shortest reason for ending a contract early
+END_REASON_MIN = 5
+
+
+def end(actor: User, row: Contract, reason: str, now: dt.datetime | None = None) -> Contract:
+    """End a signed contract early (law 06-18: either side, telling the other): the
+    volunteer for themselves, a coordinator for the association, with a reason. The signed
+    texts stay as they are; the end, who ended it and why are added. The volunteer's sign-ups
+    to the opportunity's shifts still to come are cancelled and their places freed; the other
+    side is told."""
+    now = now or utcnow()
+    if actor.id == row.volunteer_id:
+        side = "volunteer"
+    elif manages(actor, row.association_id):
+        side = "association"
+    else:
+        raise _forbidden(_("Only the volunteer and the association's coordinators end it."))
+    if row.status != "signed":
+        raise ApiError(409, "not_signed", _("Only a contract signed by both sides can be ended."))
+    if row.ended_at is not None:
+        raise ApiError(409, "contract_ended", _("This contract was already ended."))
+    text = clean_text(reason or "").strip()
+    if len(text) < END_REASON_MIN:
+        raise invalid(
+            _("Say why the contract ends."), {"reason": [_("Say why the contract ends.")]}
+        )
+    if len(text) > CONTRACT_TEXT_MAX:
+        raise invalid(
+            _("Some answers need a correction."),
+            {"reason": [_("At most %(n)d characters.", n=CONTRACT_TEXT_MAX)]},
+        )
+    done = db.session.execute(
+        update(Contract)
+        .where(Contract.id == row.id, Contract.status == "signed", Contract.ended_at.is_(None))
+        .values(ended_at=now, ended_by_id=actor.id, ended_side=side, end_reason=text)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]  # the other side ended it meanwhile
+        raise ApiError(409, "contract_ended", _("This contract was already ended."))
+    db.session.refresh(row)
+    signups = db.session.execute(
+        select(Signup.id, Signup.shift_id)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Shift.opportunity_id == row.opportunity_id,
+            Shift.starts_at > now,
+            Signup.volunteer_id == row.volunteer_id,
+            Signup.status == "confirmed",
+        )
+    ).all()
+    for signup_id, shift_id in signups:
+        cancelled = db.session.execute(
+            update(Signup)
+            .where(Signup.id == signup_id, Signup.status == "confirmed")
+            .values(status="cancelled", cancelled_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if cancelled.rowcount == 1:  # type: ignore[attr-defined]
+            db.session.execute(
+                update(Shift)
+                .where(Shift.id == shift_id, Shift.taken > 0)
+                .values(taken=Shift.taken - 1)
+                .execution_options(synchronize_session=False)
+            )
+    opportunity = db.session.get(Opportunity, row.opportunity_id)
+    title = opportunity.title if opportunity else ""
+    if side == "volunteer":
+        recipients = association_member_ids(row.association_id, MANAGER_ROLES)
+        message = _l("A volunteer ended their contract for “%(title)s”", title=title)
+    else:
+        recipients = [row.volunteer_id]
+        message = _l("The association ended your contract for “%(title)s”", title=title)
+    notify(
+        [r for r in recipients if r != actor.id],
+        kind="volunteer_contract_ended",
+        subject=f"volunteer_contract:{row.id}:ended",
+        text=message,
         url=contract_path(row.id),
         actor_id=actor.id,
     )

@@ -318,6 +318,12 @@ class Contract(Model):
     text_ar: Mapped[str | None] = mapped_column(Text)
     text_fr: Mapped[str | None] = mapped_column(Text)
     text_sha256: Mapped[str | None] = mapped_column(String(64))
+    #: Ended early (law 06-18: either side, with notice): when, by whom, which side, why. The
+    #: signed texts above stay as they were.
+    ended_at: Mapped[dt.datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_side: Mapped[str | None] = mapped_column(String(12))
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("opportunity_id", "volunteer_id"),

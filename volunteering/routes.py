@@ -437,6 +437,8 @@ def contract(contract_id: int) -> ResponseReturnValue:
         may_sign=(mine and row.volunteer_signed_at is None)
         or (manager and not mine and row.coordinator_signed_at is None),
         editable=manager and row.volunteer_signed_at is None and row.coordinator_signed_at is None,
+        may_end=row.status == "signed" and row.ended_at is None and (manager or mine),
+        ended_by=queries.user(row.ended_by_id) if row.ended_by_id else None,
         errors=errors,
     ), (422 if errors else 200)
 
@@ -448,6 +450,21 @@ def sign_contract(contract_id: int) -> ResponseReturnValue:
     actor = require_user()
     row, _opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
     form_action(lambda: contracts.sign(actor, row), _("Signed."))
+    return redirect(url_for("volunteering.contract", contract_id=row.id))
+
+
+@bp.route("/volunteering/contracts/<int:contract_id>/end", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def end_contract(contract_id: int) -> ResponseReturnValue:
+    """End a signed contract early, with a reason (law 06-18: either side, with notice)."""
+    actor = require_user()
+    row, _opportunity = _or_404(lambda: access.get_contract(contract_id, actor))
+    reason = (request.form.get("reason") or "")[:4000]
+    form_action(
+        lambda: contracts.end(actor, row, reason),
+        _("The contract is ended: the other side is told."),
+    )
     return redirect(url_for("volunteering.contract", contract_id=row.id))
 
 

@@ -267,6 +267,14 @@ class ContractOutSchema(ma.Schema):
     text_fr = ma.fields.String()
     text_sha256 = ma.fields.String(allow_none=True)
     pdf_url = ma.fields.String()
+    #: ended early (law 06-18): when, which side (``volunteer``, ``association``), why
+    ended_at = ma.fields.DateTime(allow_none=True)
+    ended_side = ma.fields.String(allow_none=True)
+    end_reason = ma.fields.String(allow_none=True)
+
+
+class ContractEndInSchema(_In):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(max=CONTRACT_TEXT_MAX))
 
 
 class ManualHoursInSchema(_In):

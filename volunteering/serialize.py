@@ -162,4 +162,7 @@ def serialize_contract(row: Contract, text_ar: str, text_fr: str, pdf_url: str) 
         "text_fr": text_fr,
         "text_sha256": row.text_sha256,
         "pdf_url": pdf_url,
+        "ended_at": row.ended_at,
+        "ended_side": row.ended_side,
+        "end_reason": row.end_reason,
     }

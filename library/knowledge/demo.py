@@ -103,7 +103,9 @@ Bienvenue ! Avant votre première activité :
 
 
 def load_demo() -> None:
-    if db.session.scalar(select(KnowledgePage.id).limit(1)) is not None:
+    # pages other features published (an expert's answer) do not count
+    written = select(KnowledgePage.id).where(KnowledgePage.source_ref.is_(None)).limit(1)
+    if db.session.scalar(written) is not None:
         return
     admin = demo_user("admin")
     network = [

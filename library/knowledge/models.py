@@ -38,6 +38,10 @@ class KnowledgePage(Versioned, db.Model):  # type: ignore[name-defined]
     visibility: Mapped[str] = mapped_column(String(10), default="members", index=True)
     template: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: a page published by another feature through ``publish_knowledge`` (``expert:12``):
+    #: once per source; ``expert_domain`` the field of an expert's answer (its code)
+    source_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    expert_domain: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -17,6 +17,7 @@ from app.api import expected_version, paginate
 from app.edge import form_status, submit
 from app.limits import rate_limit
 from app.markdown import render_markdown
+from app.plugins import registry
 from directory import get_association, user_memberships
 from library.knowledge import access, queries, services
 from library.knowledge.forms import PageEditForm, PageForm
@@ -73,9 +74,13 @@ def _template_targets(actor: Any, page: KnowledgePage) -> list[tuple[str, str]]:
 def show(page_id: int) -> str:
     actor = get_current_user()
     page = access.access_page(actor, page_id)
+    label = registry().expert_domain_label
     return render_template(
         "knowledge/show.html",
         page=page,
+        expert_domain=(
+            label(page.expert_domain) if label and page.expert_domain else page.expert_domain
+        ),
         can_edit=access.may_write(actor, page.association_id),
         template_targets=_template_targets(actor, page),
     )

@@ -17,7 +17,7 @@ from app.db import db, for_update
 from app.markdown import render_markdown
 from app.text import clean_name, clean_text
 from library.knowledge.access import may_view
-from library.knowledge.models import BODY_MAX, TITLE_MAX, KnowledgePage, KnowledgeRevision
+from library.knowledge.models import BODY_MAX, LANGS, TITLE_MAX, KnowledgePage, KnowledgeRevision
 
 
 def _title(value: Any) -> str:
@@ -36,7 +36,7 @@ def _body(value: Any) -> str:
     return body
 
 
-def _revise(page: KnowledgePage, author: User) -> KnowledgeRevision:
+def _revise(page: KnowledgePage, author: User | None) -> KnowledgeRevision:
     number = (
         db.session.scalar(
             select(func.max(KnowledgeRevision.number)).where(KnowledgeRevision.page_id == page.id)
@@ -44,7 +44,11 @@ def _revise(page: KnowledgePage, author: User) -> KnowledgeRevision:
         or 0
     ) + 1
     revision = KnowledgeRevision(
-        page_id=page.id, number=number, title=page.title, body=page.body, author_id=author.id
+        page_id=page.id,
+        number=number,
+        title=page.title,
+        body=page.body,
+        author_id=author.id if author is not None else None,
     )
     db.session.add(revision)
     return revision
@@ -112,3 +116,48 @@ def update_page(
         _revise(page, actor)
     db.session.flush()
     return page
+
+
+def publish(title: str, body: str, domain: str, languages: list[str], source_ref: str) -> int:
+    """The ``publish_knowledge`` hook (:mod:`app.plugins`): a public network-wide page from
+    another feature (an expert's answer), once per ``source_ref``; published again (public)
+    when it was taken out. Its id."""
+    lang = next((code for code in languages if code in LANGS), "ar")
+    found: KnowledgePage | None = db.session.scalar(
+        select(KnowledgePage).where(KnowledgePage.source_ref == source_ref)
+    )
+    if found is not None:
+        found.visibility = "public"
+        found.bump_version()
+        db.session.flush()
+        return found.id
+    page = KnowledgePage(
+        association_id=None,
+        title=_title(title),
+        body=_body(body),
+        lang=lang,
+        direction="auto",
+        visibility="public",
+        template=False,
+        created_by_id=None,
+        source_ref=source_ref[:64],
+        expert_domain=(domain or "")[:32] or None,
+    )
+    page.body_html = str(render_markdown(page.body))
+    db.session.add(page)
+    db.session.flush()
+    _revise(page, None)
+    db.session.flush()
+    return page.id
+
+
+def unpublish(page_id: int) -> bool:
+    """The ``unpublish_knowledge`` hook: the page leaves the library (and the search);
+    platform administrators still read it. False when there is no such published page."""
+    page = db.session.get(KnowledgePage, page_id)
+    if page is None or page.source_ref is None or page.visibility == "admins":
+        return False
+    page.visibility = "admins"
+    page.bump_version()
+    db.session.flush()
+    return True

@@ -224,7 +224,13 @@ class World:
             return _campaign_fresh(self, kind)
         if kind in ("grievance", "answered_grievance", "aid_limit"):
             return _aid_fresh_more(self, kind)
-        if kind in ("expert_request", "expert_taken", "expert_closed"):
+        if kind in (
+            "expert_request",
+            "expert_taken",
+            "expert_closed",
+            "expert_consented",
+            "expert_published",
+        ):
             return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
         if kind.startswith("expert_session"):
             return _expert_session(self.user("coordinator"), self.ids["assoc"], kind)
@@ -443,8 +449,11 @@ def _offers(member: User, outsider: User, coordinator: User) -> dict[str, Any]:
 
 def _expert_request(coordinator: User, association_id: int, state: str) -> int:
     """A request of the association, asked by its coordinator and offered to the expert (the
-    moderator); taken by them (``expert_taken``) and answered (``expert_closed``)."""
+    moderator); taken by them (``expert_taken``) and answered (``expert_closed``); both
+    sides consented to publish it in the library (``expert_consented``), and published
+    (``expert_published``)."""
     from experts import access as expert_access
+    from experts import publishing as expert_publishing
     from experts import services as expert_services
 
     row = expert_services.ask(
@@ -461,8 +470,13 @@ def _expert_request(coordinator: User, association_id: int, state: str) -> int:
     if state != "expert_request":
         offer = expert_access.get_open_offer(row.id, _moderator_expert())
         expert_services.accept(_moderator_expert(), offer)
-        if state == "expert_closed":
+        if state != "expert_taken":
             expert_services.close(_moderator_expert(), row, "Le PV de l'AG et la liste du bureau.")
+        if state in ("expert_consented", "expert_published"):
+            expert_publishing.consent(coordinator, row)
+            expert_publishing.consent(_moderator_expert(), row)
+        if state == "expert_published":
+            expert_publishing.publish(coordinator, row, {})
     db.session.commit()  # the test is the edge
     return row.id
 
@@ -660,7 +674,7 @@ def _fresh_volunteering(
         assoc_id,
         coordinator,
         started=kind == "vol_live_signup",
-        contractual=kind in ("vol_contract", "vol_contract_app"),
+        contractual=kind in ("vol_contract", "vol_contract_app", "vol_signed_contract"),
     )
     out: dict[str, Any] = {"vol_opp": opportunity.id}
     if kind == "vol_application":
@@ -685,16 +699,20 @@ def _fresh_volunteering(
         applicant = make.person()
         vol_services.save_profile(applicant, {"birth_year": 1991})
         out["vol_contract_app"] = vol_services.apply(applicant, opportunity, {}).id
-    elif kind == "vol_contract":
+    elif kind in ("vol_contract", "vol_signed_contract"):
         from volunteering import contracts
 
         application = vol_services.apply(member, opportunity, {})
-        out["vol_contract"] = contracts.create(
+        contract = contracts.create(
             coordinator,
             application,
             opportunity,
             {"tasks": "Peinture des salles", "insurance_reference": "ASS-1"},
-        ).id
+        )
+        out["vol_contract"] = contract.id
+        if kind == "vol_signed_contract":  # signed by both sides
+            contracts.sign(member, contract)
+            contracts.sign(coordinator, contract)
     db.session.commit()
     return out
 

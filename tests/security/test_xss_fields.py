@@ -126,7 +126,12 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
     (
         "member",
         "/api/v1/contracts/{w.vol_contract_id}",
-        {"contract_tasks", "contract_expenses", "contract_insurance"},
+        {"contract_tasks", "contract_expenses", "contract_insurance", "contract_end_reason"},
+    ),
+    (
+        "founder",
+        "/api/v1/consultations/{w.expert_request_id}/publication",
+        {"expert_pub_title", "expert_pub_question", "expert_pub_answer"},
     ),
 ]
 
