@@ -1,6 +1,6 @@
 """experts' answers published in the library, session reminder mails, contracts ended early
 
-Revision ID: 0036_expert_answers
+Revision ID: 0033_expert_answers
 Revises: 0032_search_partitions
 Create Date: 2026-12-07 13:40:00.000000
 
@@ -15,7 +15,7 @@ import app.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0036_expert_answers'
+revision = '0033_expert_answers'
 down_revision = '0032_search_partitions'
 branch_labels = None
 depends_on = None
