@@ -270,14 +270,13 @@ def my_applications(actor: User | None, components: list[CaravanComponent]) -> d
     """The actor's application status per opportunity of these components."""
     if actor is None or not components:
         return {}
-    return dict(
-        db.session.execute(
-            select(Application.opportunity_id, Application.status).where(
-                Application.volunteer_id == actor.id,
-                Application.opportunity_id.in_([c.opportunity_id for c in components]),
-            )
+    rows = db.session.execute(
+        select(Application.opportunity_id, Application.status).where(
+            Application.volunteer_id == actor.id,
+            Application.opportunity_id.in_([c.opportunity_id for c in components]),
         )
-    )
+    ).all()
+    return {row[0]: row[1] for row in rows}
 
 
 def accepted_volunteers(caravan: Caravan, actor: User) -> dict[int, list[str]]:

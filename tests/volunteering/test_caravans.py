@@ -184,20 +184,22 @@ def test_a_caravan_of_three_associations_is_ready_only_with_80_percent_and_autho
         for role in comp["roles"]:
             n = role["needed"] - (1 if role["title"] == "Accueil" else 0)
             confirm(api, coords[title], comp["opportunity_id"], role["id"], n)
+    # each missing condition, translated in the reader's language
+    api(trio.lead.coordinator).patch("/api/v1/me", json={"locale": "fr"})
     refused = api(trio.lead.coordinator).post(f"/api/v1/caravans/{cid}/ready")
     assert refused.status_code == 409, refused.get_json()
     error = refused.get_json()["error"]
     assert error["code"] == "not_ready"
     assert sorted(error["fields"]["codes"]) == ["authorization", "quota"]
     assert any(
-        "Accueil" in c and "3 of 5" in c and "4 needed" in c for c in error["fields"]["checks"]
-    )
-    # translated: the same refusal in Arabic
-    arabic = api(trio.lead.coordinator).post(
-        f"/api/v1/caravans/{cid}/ready", headers={"Accept-Language": "ar"}
-    )
-    assert "Accueil" in arabic.get_json()["error"]["message"]
-    assert arabic.get_json()["error"]["message"] != error["message"]
+        "« Accueil »" in c and "3 bénévoles confirmés sur 5" in c and "4 requis" in c
+        for c in error["fields"]["checks"]
+    ), error
+    assert any("campagne médicale gratuite" in c for c in error["fields"]["checks"])
+    api(trio.lead.coordinator).patch("/api/v1/me", json={"locale": "ar"})
+    arabic = api(trio.lead.coordinator).post(f"/api/v1/caravans/{cid}/ready").get_json()
+    assert "القافلة ليست جاهزة بعد" in arabic["error"]["message"]
+    assert "Accueil" in arabic["error"]["message"]
 
     accueil = next(r for r in by_title["Journée médicale"]["roles"] if r["title"] == "Accueil")
     confirm(
