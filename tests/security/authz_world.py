@@ -1145,7 +1145,7 @@ def _caravans(assoc_id: int, coordinator: User, member: User) -> dict[str, Any]:
     """Caravans led by A: one planned (public schedule), one draft, one done (showcase)."""
     planned, component = _caravan(assoc_id, coordinator)
     draft, _c = _caravan(assoc_id, coordinator, status="draft")
-    done, done_component = _caravan(assoc_id, coordinator, status="done", past=True)
+    done, _done_component = _caravan(assoc_id, coordinator, status="done", past=True)
     done.people_reached, done.story_fr = 420, "Une caravane réussie."
     db.session.flush()
     return {
