@@ -39,6 +39,7 @@ from app.db import db, insert_once, utcnow
 from app.notifications.services import notify
 from app.text import clean_text
 from directory import (
+    Association,
     City,
     Province,
     association_member_ids,
@@ -97,8 +98,6 @@ def names_of(ids: set[int]) -> dict[int, str]:
 
 def invitable(caravan: Caravan) -> list[Any]:
     """Approved associations the lead may still invite (neither the lead nor invited)."""
-    from directory import Association
-
     taken = select(CaravanPartner.association_id).where(CaravanPartner.caravan_id == caravan.id)
     return list(
         db.session.scalars(
