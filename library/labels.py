@@ -35,6 +35,7 @@ AUTHORIZATION_LABELS = {
     "distribution": _l("Distribution"),
     "contractual_volunteering": _l("Contractual volunteering"),
     "data_protection": _l("Personal data processing (CNDP)"),
+    "medical_campaign": _l("Free medical campaign (health delegation)"),
 }
 STATUS_LABELS = {
     "open": _l("Open"),

@@ -50,6 +50,7 @@ AUTHORIZATION_KINDS = (
     "distribution",
     "contractual_volunteering",
     "data_protection",
+    "medical_campaign",
 )
 OBLIGATION_STATUSES = ("open", "done", "waived")
 TITLE_MAX = 200

@@ -254,6 +254,15 @@ FIELDS: dict[str, int] = {
     "contract_expenses": 2000,
     "contract_insurance": 200,
     "contract_end_reason": 2000,
+    "car_title": 160,
+    "car_description": 5000,
+    "car_douar": 160,
+    "car_component": 160,
+    "car_place": 200,
+    "car_role": 160,
+    "car_load": 200,
+    "car_story_ar": 3000,
+    "car_story_fr": 3000,
 }
 
 
@@ -296,6 +305,7 @@ class XssWorld:
     aid_grievance_id: int = 0
     vol_opp_id: int = 0
     vol_contract_id: int = 0
+    caravan_id: int = 0
 
 
 def _ok(response: Any, *statuses: int) -> Any:
@@ -508,7 +518,86 @@ def build_world(api: Any, payload: str) -> XssWorld:
     _experts(world, member, v)
     world.aid_grievance_id = _aid(world, v, founder, member)
     world.vol_opp_id, world.vol_contract_id = _volunteering(world, v)
+    world.caravan_id = _caravan(world, v)
     return world
+
+
+def _caravan(world: XssWorld, v: Any) -> int:
+    """A done caravan of the association, every text of it the payload (stored directly: the
+    pages must keep what is stored inert), with the member accepted to its role."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from app.db import db, utcnow
+    from directory import City
+    from volunteering.models import (
+        Application,
+        Caravan,
+        CaravanComponent,
+        CaravanLoad,
+        Opportunity,
+        Role,
+    )
+
+    city = db.session.scalar(select(City).where(City.code == "taroudant"))
+    assert city is not None
+    day = utcnow().date() - dt.timedelta(days=10)
+    caravan = Caravan(
+        lead_association_id=world.association_id,
+        created_by_id=world.founder.id,
+        title=v("car_title"),
+        description=v("car_description"),
+        province_id=city.province_id,
+        city_id=city.id,
+        douar=v("car_douar"),
+        starts_on=day,
+        ends_on=day + dt.timedelta(days=1),
+        status="done",
+        people_reached=300,
+        story_ar=v("car_story_ar"),
+        story_fr=v("car_story_fr"),
+    )
+    opportunity = Opportunity(
+        association_id=world.association_id,
+        title="Caravane",
+        description="Caravane",
+        city_id=city.id,
+        province_id=city.province_id,
+        starts_on=day,
+        ends_on=day,
+    )
+    db.session.add_all([caravan, opportunity])
+    db.session.flush()
+    role = Role(opportunity_id=opportunity.id, title=v("car_role"), quota=3, accepted=1)
+    component = CaravanComponent(
+        caravan_id=caravan.id,
+        association_id=world.association_id,
+        opportunity_id=opportunity.id,
+        kind="medical",
+        title=v("car_component"),
+        day=day,
+        start_time="09:00",
+        end_time="12:00",
+        place=v("car_place"),
+    )
+    db.session.add_all([role, component])
+    db.session.flush()
+    db.session.add(
+        Application(
+            opportunity_id=opportunity.id,
+            role_id=role.id,
+            volunteer_id=world.member.id,
+            status="accepted",
+        )
+    )
+    db.session.add(
+        CaravanLoad(
+            caravan_id=caravan.id, kind="aid_kit", ref_id=3, label=v("car_load"), quantity=9
+        )
+    )
+    db.session.commit()
+    return caravan.id
 
 
 def _campaign(world: XssWorld, founder: Any, v: Any) -> int:
@@ -984,6 +1073,37 @@ PAGES: list[tuple[str, str, set[str]]] = [
         {"vol_title", "vol_message", "display_name", "association_name"},
     ),
     ("member", "/volunteering/mine", {"vol_title"}),
+    ("founder", "/volunteering/caravans", {"car_title", "car_douar", "association_name"}),
+    (
+        "founder",
+        "/volunteering/caravans/{w.caravan_id}",
+        {
+            "car_title",
+            "car_description",
+            "car_douar",
+            "car_component",
+            "car_place",
+            "car_role",
+            "car_load",
+            "display_name",
+            "association_name",
+        },
+    ),
+    (
+        "founder",
+        "/volunteering/caravans/{w.caravan_id}/edit",
+        {"car_story_ar", "car_story_fr"},
+    ),
+    (
+        "anonymous",
+        "/volunteering/caravans/{w.caravan_id}/schedule",
+        {"car_title", "car_douar", "car_component", "car_place", "association_name"},
+    ),
+    (
+        "anonymous",
+        "/volunteering/caravans/{w.caravan_id}/showcase",
+        {"car_title", "car_douar", "car_story_ar", "car_story_fr", "association_name"},
+    ),
     (
         "member",
         "/volunteering/contracts/{w.vol_contract_id}",

@@ -21,7 +21,7 @@ def register(app: Flask) -> None:
     from app.jobs import register_job
     from app.plugins import registry
     from volunteering import api as endpoints
-    from volunteering import demo, routes, search, services
+    from volunteering import caravan_demo, demo, routes, search, services
 
     api.register_blueprint(endpoints.blp)
     app.register_blueprint(routes.bp)
@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
     registry(app).nav_links.append((47, "volunteering.listing", lambda: str(_l("Volunteering"))))
     registry(app).nav_icons["volunteering.listing"] = "people"
     add_demo_loader(app, 47, "volunteering", demo.load_demo_volunteering)
+    add_demo_loader(app, 48, "caravans", caravan_demo.load_demo_caravans)
     register_job(
         app,
         "volunteering.close",

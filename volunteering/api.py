@@ -10,31 +10,44 @@ from flask import url_for
 from flask_babel import get_locale
 
 from app.accounts.auth import require_user
-from app.api import ApiError, make_blueprint, not_found
+from app.api import ApiError, PageArgsSchema, make_blueprint, not_found
 from app.db import transactional
 from app.limits import rate_limit
-from volunteering import access, contracts, queries, services
+from volunteering import access, caravans, contracts, queries, services
 from volunteering.models import Opportunity
 from volunteering.schemas import (
     ApplicationInSchema,
     ApplicationListSchema,
     ApplicationOutSchema,
+    CaravanInSchema,
+    CaravanListSchema,
+    CaravanOutSchema,
+    CaravanPatchSchema,
     CertificateInSchema,
     CertificateOutSchema,
+    ComponentInSchema,
+    ComponentOutSchema,
+    ComponentPatchSchema,
     ContactOutSchema,
     ContractEndInSchema,
     ContractInSchema,
     ContractOutSchema,
     ContractPatchSchema,
+    CountOutSchema,
     HoursOutSchema,
+    LoadInSchema,
+    LoadOutSchema,
     ManualHoursInSchema,
     OpportunityInSchema,
     OpportunityOutSchema,
     OpportunityPatchSchema,
+    PartnerInSchema,
     ProfileSchema,
     PurposeArgsSchema,
+    ScheduleOutSchema,
     SearchArgsSchema,
     SearchOutSchema,
+    ShowcaseOutSchema,
     SignupOutSchema,
     VerificationSchema,
     VerifyInSchema,
@@ -342,3 +355,189 @@ def put_profile(data: dict[str, Any]) -> dict[str, Any]:
     read back here."""
     actor = require_user()
     return serialize_profile(services.save_profile(actor, data))
+
+
+# --- caravans ---------------------------------------------------------------------------------
+
+#: The state a ``POST /caravans/{id}/<step>`` moves the caravan to.
+CARAVAN_STEPS = {
+    "planning": "planning",
+    "ready": "ready",
+    "under-way": "under_way",
+    "done": "done",
+    "cancel": "cancelled",
+}
+
+
+def _caravan(row: Any) -> dict[str, Any]:
+    return caravans.detail(row, require_user(), _lang())
+
+
+@blp.route("/caravans", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, CaravanListSchema)
+def list_caravans(args: dict[str, Any]) -> dict[str, Any]:
+    """The caravans the caller sees (drafts: their associations' own), the latest first."""
+    actor = require_user()
+    page = caravans.visible_caravans(actor, args["page"], args["per_page"])
+    page["items"] = [caravans.detail(row, actor, _lang()) for row in page["items"]]
+    return page
+
+
+@blp.route("/caravans", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(CaravanInSchema)
+@blp.response(201, CaravanOutSchema)
+@transactional
+def create_caravan(data: dict[str, Any]) -> dict[str, Any]:
+    """A draft caravan led by one of the caller's associations (coordinators, administrators)."""
+    return _caravan(caravans.create(require_user(), data))
+
+
+@blp.route("/caravans/<int:caravan_id>", methods=["GET"])
+@blp.response(200, CaravanOutSchema)
+def get_caravan(caravan_id: int) -> dict[str, Any]:
+    """Signed-in people; a draft only for its associations' managers. The volunteers' names
+    only for the managers of the association that runs each component."""
+    actor = require_user()
+    return _caravan(caravans.get_caravan(caravan_id, actor))
+
+
+@blp.route("/caravans/<int:caravan_id>", methods=["PATCH"])
+@rate_limit("volunteer_write")
+@blp.arguments(CaravanPatchSchema)
+@blp.response(200, CaravanOutSchema)
+@transactional
+def patch_caravan(data: dict[str, Any], caravan_id: int) -> dict[str, Any]:
+    """The lead edits the plan (while planned) and the showcase (people reached, story)."""
+    actor = require_user()
+    return _caravan(caravans.edit(actor, caravans.get_caravan(caravan_id, actor), data))
+
+
+@blp.route("/caravans/<int:caravan_id>/<step>", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.response(200, CaravanOutSchema)
+@transactional
+def move_caravan(caravan_id: int, step: str) -> dict[str, Any]:
+    """``planning``, ``ready`` (409 ``not_ready`` with ``fields.checks``, each missing
+    condition), ``under-way`` (from the first day), ``done`` (from the last), ``cancel``."""
+    if step not in CARAVAN_STEPS:
+        raise not_found()
+    actor = require_user()
+    row = caravans.get_caravan(caravan_id, actor)
+    return _caravan(caravans.move(actor, row, CARAVAN_STEPS[step]))
+
+
+@blp.route("/caravans/<int:caravan_id>/partners", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(PartnerInSchema)
+@blp.response(201, CaravanOutSchema)
+@transactional
+def invite_partner(data: dict[str, Any], caravan_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = caravans.get_caravan(caravan_id, actor)
+    caravans.invite(actor, row, data["association_id"])
+    return _caravan(row)
+
+
+@blp.route("/caravans/<int:caravan_id>/partners/<int:association_id>/<answer>", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.response(200, CaravanOutSchema)
+@transactional
+def answer_partner(caravan_id: int, association_id: int, answer: str) -> dict[str, Any]:
+    """The invited association's managers: ``accept`` or ``decline``."""
+    if answer not in ("accept", "decline"):
+        raise not_found()
+    actor = require_user()
+    row = caravans.get_caravan(caravan_id, actor)
+    caravans.answer_invitation(actor, row, association_id, answer == "accept")
+    return _caravan(row)
+
+
+@blp.route("/caravans/<int:caravan_id>/components", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(ComponentInSchema)
+@blp.response(201, ComponentOutSchema)
+@transactional
+def add_component(data: dict[str, Any], caravan_id: int) -> dict[str, Any]:
+    """A component of the caller's association (the lead or an accepted partner) with its
+    roles and quotas; volunteers apply to its opportunity (``opportunity_id``)."""
+    actor = require_user()
+    row = caravans.get_caravan(caravan_id, actor)
+    made = caravans.add_component(actor, row, data)
+    return _component(row, made.id)
+
+
+def _component(row: Any, component_id: int) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [
+        c for c in _caravan(row)["components"] if c["id"] == component_id
+    ]
+    return found[0]
+
+
+@blp.route("/caravans/<int:caravan_id>/components/<int:component_id>", methods=["PATCH"])
+@rate_limit("volunteer_write")
+@blp.arguments(ComponentPatchSchema)
+@blp.response(200, ComponentOutSchema)
+@transactional
+def patch_component(data: dict[str, Any], caravan_id: int, component_id: int) -> dict[str, Any]:
+    """Only the managers of the association that runs the component."""
+    actor = require_user()
+    row = caravans.get_caravan(caravan_id, actor)
+    component = caravans.get_component(row, component_id)
+    caravans.edit_component(actor, row, component, data)
+    return _component(row, component_id)
+
+
+@blp.route("/caravans/<int:caravan_id>/loads", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.arguments(LoadInSchema)
+@blp.response(201, LoadOutSchema)
+@transactional
+def add_load(data: dict[str, Any], caravan_id: int) -> dict[str, Any]:
+    """A line of the in-kind load: an aid kit or a distribution of aid, by id and label."""
+    actor = require_user()
+    made = caravans.add_load(actor, caravans.get_caravan(caravan_id, actor), data)
+    return {
+        "id": made.id,
+        "component_id": made.component_id,
+        "kind": made.kind,
+        "ref_id": made.ref_id,
+        "label": made.label,
+        "quantity": made.quantity,
+    }
+
+
+@blp.route("/caravans/<int:caravan_id>/hours/verify", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.response(200, CountOutSchema)
+@transactional
+def verify_caravan_hours(caravan_id: int) -> dict[str, Any]:
+    """A coordinator verifies the pending hours of the caravan's days of their components."""
+    actor = require_user()
+    return {"count": caravans.verify_hours(actor, caravans.get_caravan(caravan_id, actor))}
+
+
+@blp.route("/caravans/<int:caravan_id>/certificates", methods=["POST"])
+@rate_limit("volunteer_write")
+@blp.response(201, CountOutSchema)
+@transactional
+def issue_caravan_certificates(caravan_id: int) -> dict[str, Any]:
+    """The lead, once done: a certificate for every volunteer with verified hours."""
+    actor = require_user()
+    row = caravans.get_caravan(caravan_id, actor)
+    return {"count": caravans.issue_certificates(actor, row)}
+
+
+@blp.route("/caravans/<int:caravan_id>/schedule", methods=["GET"])
+@blp.response(200, ScheduleOutSchema)
+def caravan_schedule(caravan_id: int) -> dict[str, Any]:
+    """Public (planned caravans on): day by day, what, where, when; never who."""
+    return caravans.schedule(caravans.get_public(caravan_id), _lang())
+
+
+@blp.route("/caravans/<int:caravan_id>/showcase", methods=["GET"])
+@blp.response(200, ShowcaseOutSchema)
+def caravan_showcase(caravan_id: int) -> dict[str, Any]:
+    """Public once done: figures and the story, no names."""
+    return caravans.showcase_data(caravans.get_public(caravan_id, showcase=True), _lang())

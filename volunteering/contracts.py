@@ -432,3 +432,11 @@ def contract_pdf(row: Contract) -> bytes:
                 doc.muted(_("SHA-256 of the signed text: %(hash)s", hash=row.text_sha256))
             doc.space(8)
     return doc.output()
+
+
+def authorized_over(association_id: int, kind: str, first: dt.date, last: dt.date) -> bool:
+    """Whether the association holds an authorisation of ``kind`` valid on ``first`` and on
+    ``last`` (a caravan's days): the one place volunteering asks the library."""
+    return valid_authorization(association_id, kind, first) and valid_authorization(
+        association_id, kind, last
+    )

@@ -55,3 +55,34 @@ CLOSE_LABELS: dict[str, Any] = {
 def hours(minutes: int) -> str:
     """Minutes as hours with at most one decimal ("2.5")."""
     return f"{minutes / 60:.1f}".rstrip("0").rstrip(".")
+
+
+CARAVAN_STATUS: dict[str, Any] = {
+    "draft": _l("Draft"),
+    "planning": _l("Planning"),
+    "ready": _l("Ready"),
+    "under_way": _l("Under way"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+COMPONENT_LABELS: dict[str, Any] = {
+    "medical": _l("Medical day"),
+    "school_repair": _l("School repair"),
+    "distribution": _l("Distribution"),
+    "children": _l("Children's activities"),
+    "training": _l("Training"),
+}
+PARTNER_STATUS: dict[str, Any] = {
+    "invited": _l("Invited"),
+    "accepted": _l("Taking part"),
+    "declined": _l("Declined"),
+}
+LOAD_LABELS: dict[str, Any] = {
+    "aid_kit": _l("Aid kit"),
+    "distribution": _l("Distribution"),
+}
+#: The library's authorisation kinds a caravan's components need, as the checks name them.
+AUTHORIZATION_NEEDED: dict[str, Any] = {
+    "medical_campaign": _l("free medical campaign"),
+    "distribution": _l("distribution"),
+}

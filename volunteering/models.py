@@ -277,9 +277,14 @@ class Certificate(Model):
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: A caravan's certificate (its verified hours only), one per volunteer and caravan.
+    caravan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caravans.id", ondelete="SET NULL"), index=True
+    )
 
     __table_args__ = (
         CheckConstraint("minutes > 0", name="minutes"),
+        UniqueConstraint("caravan_id", "volunteer_id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -334,5 +339,145 @@ class Contract(Model):
             "AND coordinator_signed_at IS NOT NULL AND text_sha256 IS NOT NULL)",
             name="signed",
         ),
+        {"sqlite_autoincrement": True},
+    )
+
+
+# --- caravans ---------------------------------------------------------------------------------
+
+CARAVAN_STATUSES = ("draft", "planning", "ready", "under_way", "done", "cancelled")
+COMPONENT_KINDS = ("medical", "school_repair", "distribution", "children", "training")
+PARTNER_STATUSES = ("invited", "accepted", "declined")
+LOAD_KINDS = ("aid_kit", "distribution")
+DOUAR_MAX = 160
+PLACE_MAX = 200
+STORY_MAX = 3000
+LABEL_MAX = 200
+#: At most this many days from a caravan's first day to its last.
+CARAVAN_DAYS_MAX = 15
+COMPONENTS_MAX = 30
+
+
+class Caravan(Model):
+    """A multi-day field mission (قافلة) of several associations: one plan led by one
+    association, with partner associations (invited, who accept), components (each backed by an
+    opportunity of the association that runs it, whose roles and quotas volunteers fill through
+    the applications), the in-kind load (aid's kits and distributions, by id), an optional
+    campaign (by id), a public schedule and, once done, a showcase and certificates."""
+
+    __tablename__ = "caravans"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    lead_association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
+    douar: Mapped[str] = mapped_column(String(DOUAR_MAX), default="")
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    #: A campaign that funds it (campaigns' id, no foreign key: features stay apart).
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    #: The showcase, typed by the lead association once it is done.
+    people_reached: Mapped[int | None] = mapped_column(Integer)
+    story_ar: Mapped[str] = mapped_column(Text, default="")
+    story_fr: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ready_at: Mapped[dt.datetime | None]
+    started_at: Mapped[dt.datetime | None]
+    done_at: Mapped[dt.datetime | None]
+    cancelled_at: Mapped[dt.datetime | None]
+    certificates_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'planning', 'ready', 'under_way', 'done', 'cancelled')",
+            name="status",
+        ),
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+        CheckConstraint("people_reached IS NULL OR people_reached >= 0", name="reached"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class CaravanPartner(Model):
+    """A partner association of a caravan: invited by the lead, it accepts or declines."""
+
+    __tablename__ = "caravan_partners"
+
+    caravan_id: Mapped[int] = mapped_column(
+        ForeignKey("caravans.id", ondelete="CASCADE"), primary_key=True
+    )
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="invited")
+    invited_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('invited', 'accepted', 'declined')", name="status"),
+    )
+
+
+class CaravanComponent(Model):
+    """A component of a caravan (a medical day, a school repair...), run by one of its
+    associations on one day, at one place; its roles and quotas are those of its opportunity."""
+
+    __tablename__ = "caravan_components"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    caravan_id: Mapped[int] = mapped_column(
+        ForeignKey("caravans.id", ondelete="CASCADE"), index=True
+    )
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), unique=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    day: Mapped[dt.date] = mapped_column(Date)
+    #: Local times of the douar (``HH:MM``), as the schedule shows them.
+    start_time: Mapped[str] = mapped_column(String(5))
+    end_time: Mapped[str] = mapped_column(String(5))
+    place: Mapped[str] = mapped_column(String(PLACE_MAX), default="")
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('medical', 'school_repair', 'distribution', 'children', 'training')",
+            name="kind",
+        ),
+        CheckConstraint("end_time > start_time", name="times"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class CaravanLoad(Model):
+    """What a caravan carries and hands out: aid's kits and distributions, by id and label."""
+
+    __tablename__ = "caravan_loads"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    caravan_id: Mapped[int] = mapped_column(
+        ForeignKey("caravans.id", ondelete="CASCADE"), index=True
+    )
+    component_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caravan_components.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The aid object's id (no foreign key: aid is another feature).
+    ref_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(LABEL_MAX))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('aid_kit', 'distribution')", name="kind"),
+        CheckConstraint("quantity > 0", name="quantity"),
         {"sqlite_autoincrement": True},
     )

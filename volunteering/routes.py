@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -21,9 +21,17 @@ from app.edge import attempt, flash_refusal, form_action
 from app.i18n import local_input_to_utc, reader_zone
 from app.limits import rate_limit
 from directory import get_association, user_memberships
-from volunteering import access, contracts, labels, queries, services
+from volunteering import access, caravans, contracts, labels, queries, services
 from volunteering.certificates import certificate_pdf as render_certificate
-from volunteering.models import LANGUAGES, QUOTA_MAX, ROLES_MAX, SHIFTS_MAX, SKILLS
+from volunteering.models import (
+    COMPONENT_KINDS,
+    LANGUAGES,
+    LOAD_KINDS,
+    QUOTA_MAX,
+    ROLES_MAX,
+    SHIFTS_MAX,
+    SKILLS,
+)
 
 bp = Blueprint(
     "volunteering",
@@ -696,3 +704,355 @@ def edit(opportunity_id: int) -> ResponseReturnValue:
         return _form_page(opportunity, data, errors, hits, outcome.error.code or 422)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("volunteering.show", opportunity_id=opportunity.id))
+
+
+# --- caravans ---------------------------------------------------------------------------------
+
+CARAVAN_STEPS = {
+    "planning": "planning",
+    "ready": "ready",
+    "under-way": "under_way",
+    "done": "done",
+    "cancel": "cancelled",
+}
+
+
+def _caravan_or_404(caravan_id: int) -> Any:
+    actor = require_user()
+    return _or_404(lambda: caravans.get_caravan(caravan_id, actor))
+
+
+def _to_caravan(caravan_id: int, anchor: str = "") -> ResponseReturnValue:
+    return redirect(url_for("volunteering.caravan", caravan_id=caravan_id) + anchor, code=303)
+
+
+@bp.route("/volunteering/caravans")
+@login_required
+def caravan_list() -> ResponseReturnValue:
+    """The caravans (drafts: only their associations' managers see them)."""
+    actor = require_user()
+    page = caravans.visible_caravans(actor, max(1, request.args.get("page", 1, type=int) or 1), 20)
+    managed = [m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES]
+    return render_template(
+        "volunteering/caravans.html",
+        page=page,
+        places=caravans.place_labels(page["items"], _lang()),
+        names=caravans.names_of({c.lead_association_id for c in page["items"]}),
+        labels=labels,
+        may_create=bool(managed) or actor.is_admin,
+    )
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>")
+@login_required
+def caravan(caravan_id: int) -> ResponseReturnValue:
+    """The plan: partners, components with their roles (sign up), the load, what keeps it
+    from being ready; the actions of the lead and of each association's coordinators."""
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    data = caravans.detail(row, actor, _lang())
+    managed = [m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES]
+    mine_ids = {m.association_id for m in managed}
+    taking_part = set(caravans.association_ids(row))
+    return render_template(
+        "volunteering/caravan.html",
+        caravan=row,
+        data=data,
+        labels=labels,
+        lead=caravans.leads(actor, row),
+        # the associations the reader may add a component for
+        component_for=[m for m in managed if m.association_id in taking_part],
+        invitations=[
+            p
+            for p in data["partners"]
+            if p["status"] == "invited" and p["association_id"] in mine_ids
+        ],
+        runs={c["id"] for c in data["components"] if access.manages(actor, c["association_id"])},
+        applied=caravans.my_applications(actor, caravans.components_of(row.id)),
+        pending_hours=caravans.pending_hours(row) if row.status in ("under_way", "done") else 0,
+        certificates=caravans.certificates_of(row.id),
+        invitable=caravans.invitable(row) if caravans.leads(actor, row) else [],
+        kinds=COMPONENT_KINDS,
+        load_kinds=LOAD_KINDS,
+        today=dt.datetime.now(dt.UTC).date(),
+    )
+
+
+def _caravan_data(errors: dict[str, list[str]]) -> dict[str, Any]:
+    form = request.form
+    data: dict[str, Any] = {
+        "lead_association_id": _int(form.get("lead_association_id")),
+        "title": (form.get("title") or "")[:160],
+        "description": (form.get("description") or "")[:5000],
+        "city_id": _int(form.get("city_id")),
+        "douar": (form.get("douar") or "")[:160],
+        "campaign_id": _int(form.get("campaign_id")),
+        "story_ar": (form.get("story_ar") or "")[:3000],
+        "story_fr": (form.get("story_fr") or "")[:3000],
+        "people_reached": _int(form.get("people_reached")),
+    }
+    for key in ("starts_on", "ends_on"):
+        day = _date(key)
+        if day is None:
+            errors[key] = [_("Give a date.")]
+        data[key] = day
+    return data
+
+
+def _caravan_form(
+    row: Any, data: dict[str, Any], errors: dict[str, list[str]], status: int
+) -> ResponseReturnValue:
+    actor = require_user()
+    return render_template(
+        "volunteering/caravan_form.html",
+        caravan=row,
+        data=data,
+        errors=errors,
+        associations=[m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES],
+        cities=queries.cities(),
+        lang=_lang(),
+    ), status
+
+
+def _refusal_fields(error: ApiError, errors: dict[str, list[str]]) -> None:
+    for key, messages in error.fields.items():
+        errors[key] = [str(m) for m in messages]
+    if not errors:
+        flash_refusal(error)
+
+
+@bp.route("/volunteering/caravans/new", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def caravan_new() -> ResponseReturnValue:
+    """A new caravan (draft), led by one of the reader's associations."""
+    actor = require_user()
+    managed = [m for m in user_memberships(actor.id) if m.role in access.MANAGER_ROLES]
+    if not managed:
+        abort(403)
+    errors: dict[str, list[str]] = {}
+    if request.method == "GET":
+        today = dt.datetime.now(dt.UTC).date()
+        data: dict[str, Any] = {
+            "lead_association_id": managed[0].association_id,
+            "starts_on": today + dt.timedelta(days=30),
+            "ends_on": today + dt.timedelta(days=32),
+        }
+        return _caravan_form(None, data, errors, 200)
+    data = _caravan_data(errors)
+    if errors:
+        return _caravan_form(None, data, errors, 422)
+    outcome = attempt(lambda: caravans.create(actor, data))
+    if outcome.error is not None:
+        _refusal_fields(outcome.error, errors)
+        return _caravan_form(None, data, errors, outcome.error.code or 422)
+    assert outcome.value is not None
+    flash(_("The caravan is drafted: invite partners and add its components."), "success")
+    return _to_caravan(outcome.value.id)
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/edit", methods=["GET", "POST"])
+@login_required
+@rate_limit("volunteer_write", methods=["POST"])
+def caravan_edit(caravan_id: int) -> ResponseReturnValue:
+    """The lead edits the plan while it is planned, and the showcase at any time."""
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    if not caravans.leads(actor, row):
+        abort(403)
+    errors: dict[str, list[str]] = {}
+    if request.method == "GET":
+        data = {
+            k: getattr(row, k)
+            for k in (
+                "title",
+                "description",
+                "city_id",
+                "douar",
+                "starts_on",
+                "ends_on",
+                "campaign_id",
+                "story_ar",
+                "story_fr",
+                "people_reached",
+            )
+        }
+        return _caravan_form(row, data, errors, 200)
+    data = _caravan_data(errors)
+    if errors:
+        return _caravan_form(row, data, errors, 422)
+    if row.status not in caravans.PLANNING:
+        data = {k: data[k] for k in ("story_ar", "story_fr", "people_reached")}
+    data.pop("lead_association_id", None)
+    outcome = attempt(lambda: caravans.edit(actor, row, data))
+    if outcome.error is not None:
+        _refusal_fields(outcome.error, errors)
+        return _caravan_form(row, data, errors, outcome.error.code or 422)
+    flash(_("Your changes are saved."), "success")
+    return _to_caravan(row.id)
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/<step>", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def caravan_move(caravan_id: int, step: str) -> ResponseReturnValue:
+    """The lead moves the caravan; a refusal to be ready lists each missing condition."""
+    if step not in CARAVAN_STEPS:
+        abort(404)
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    form_action(
+        lambda: caravans.move(actor, row, CARAVAN_STEPS[step]),
+        _("The caravan is now: %(state)s.", state=labels.CARAVAN_STATUS[CARAVAN_STEPS[step]]),
+    )
+    return _to_caravan(caravan_id)
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/partners", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def caravan_invite(caravan_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    association_id = _int(request.form.get("association_id")) or 0
+    form_action(
+        lambda: caravans.invite(actor, row, association_id),
+        _("The association is invited: its coordinators are told."),
+    )
+    return _to_caravan(caravan_id, "#partners")
+
+
+@bp.route(
+    "/volunteering/caravans/<int:caravan_id>/partners/<int:association_id>/<answer>",
+    methods=["POST"],
+)
+@login_required
+@rate_limit("volunteer_write")
+def caravan_answer(caravan_id: int, association_id: int, answer: str) -> ResponseReturnValue:
+    if answer not in ("accept", "decline"):
+        abort(404)
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    form_action(
+        lambda: caravans.answer_invitation(actor, row, association_id, answer == "accept"),
+        _("Your answer is recorded."),
+    )
+    return _to_caravan(caravan_id, "#partners")
+
+
+def _component_data() -> dict[str, Any]:
+    form = request.form
+    day = _date("day")
+    data: dict[str, Any] = {
+        "association_id": _int(form.get("association_id")),
+        "kind": form.get("kind") or "",
+        "title": (form.get("title") or "")[:160],
+        "place": (form.get("place") or "")[:200],
+        "start_time": (form.get("start_time") or "")[:5],
+        "end_time": (form.get("end_time") or "")[:5],
+        "contractual": form.get("contractual") == "1",
+        "roles": [],
+    }
+    if day is not None:
+        data["day"] = day
+    for title, quota in zip(form.getlist("role_title"), form.getlist("role_quota"), strict=False):
+        if title.strip() or quota.strip():
+            data["roles"].append({"title": title[:160], "quota": _int(quota) or 0})
+    return data
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/components", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def caravan_component(caravan_id: int) -> ResponseReturnValue:
+    """A component of one of the reader's associations, with its roles and quotas."""
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    data = _component_data()
+    form_action(
+        lambda: caravans.add_component(actor, row, data),
+        _("The component is added: volunteers can sign up for its roles."),
+    )
+    return _to_caravan(caravan_id, "#components")
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/loads", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def caravan_load(caravan_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    data = {
+        "kind": request.form.get("kind") or "",
+        "ref_id": _int(request.form.get("ref_id")),
+        "label": (request.form.get("label") or "")[:200],
+        "quantity": _int(request.form.get("quantity")) or 1,
+        "component_id": _int(request.form.get("component_id")),
+    }
+    form_action(lambda: caravans.add_load(actor, row, data), _("Added to the load."))
+    return _to_caravan(caravan_id, "#load")
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/hours/verify", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def caravan_verify_hours(caravan_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    outcome = attempt(lambda: caravans.verify_hours(actor, row))
+    if outcome.error is not None:
+        flash_refusal(outcome.error)
+    else:
+        flash(
+            ngettext(
+                "%(num)d entry of hours verified.",
+                "%(num)d entries of hours verified.",
+                outcome.value or 0,
+            ),
+            "success",
+        )
+    return _to_caravan(caravan_id, "#end")
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/certificates", methods=["POST"])
+@login_required
+@rate_limit("volunteer_write")
+def caravan_certificates(caravan_id: int) -> ResponseReturnValue:
+    actor = require_user()
+    row = _caravan_or_404(caravan_id)
+    outcome = attempt(lambda: caravans.issue_certificates(actor, row))
+    if outcome.error is not None:
+        flash_refusal(outcome.error)
+    else:
+        flash(
+            ngettext(
+                "%(num)d certificate issued.", "%(num)d certificates issued.", outcome.value or 0
+            ),
+            "success",
+        )
+    return _to_caravan(caravan_id, "#end")
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/schedule")
+def caravan_schedule(caravan_id: int) -> ResponseReturnValue:
+    """Public: the schedule for the douar, day by day (what, where, when; never who)."""
+    row = _or_404(lambda: caravans.get_public(caravan_id))
+    data = caravans.schedule(row, _lang())
+    days: dict[Any, list[dict[str, Any]]] = {}
+    for item in data["items"]:
+        days.setdefault(item["day"], []).append(item)
+    return render_template(
+        "volunteering/caravan_schedule.html", caravan=row, data=data, days=days, labels=labels
+    )
+
+
+@bp.route("/volunteering/caravans/<int:caravan_id>/showcase")
+def caravan_showcase(caravan_id: int) -> ResponseReturnValue:
+    """Public once done: the figures and the story (Arabic and French), no names."""
+    row = _or_404(lambda: caravans.get_public(caravan_id, showcase=True))
+    return render_template(
+        "volunteering/caravan_showcase.html",
+        caravan=row,
+        data=caravans.showcase_data(row, _lang()),
+        signed_in=get_current_user() is not None,
+    )

@@ -12,15 +12,21 @@ from app.api import Id, PageArgsSchema
 from volunteering.models import (
     APPLICATION_STATUSES,
     AVAILABILITY_MAX,
+    COMPONENT_KINDS,
     CONTACT_MAX,
     CONTRACT_TEXT_MAX,
     DESCRIPTION_MAX,
+    DOUAR_MAX,
     INSURANCE_MAX,
+    LABEL_MAX,
     LANGUAGES,
+    LOAD_KINDS,
     MESSAGE_MAX,
+    PLACE_MAX,
     ROLES_MAX,
     SHIFTS_MAX,
     SKILLS,
+    STORY_MAX,
     TITLE_MAX,
     VISIBILITIES,
 )
@@ -282,3 +288,190 @@ class ManualHoursInSchema(_In):
     worked_on = ma.fields.Date(required=True)
     #: a coordinator enters hours for one of the opportunity's accepted volunteers
     volunteer_id = Id(allow_none=True)
+
+
+# --- caravans ---------------------------------------------------------------------------------
+
+
+class CaravanInSchema(_In):
+    lead_association_id = Id(required=True)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(max=TITLE_MAX))
+    description = ma.fields.String(
+        load_default="", validate=ma.validate.Length(max=DESCRIPTION_MAX)
+    )
+    city_id = Id(required=True)
+    douar = ma.fields.String(required=True, validate=ma.validate.Length(max=DOUAR_MAX))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+    campaign_id = Id(allow_none=True, load_default=None)
+
+
+class CaravanPatchSchema(_In):
+    title = ma.fields.String(validate=ma.validate.Length(max=TITLE_MAX))
+    description = ma.fields.String(validate=ma.validate.Length(max=DESCRIPTION_MAX))
+    city_id = Id()
+    douar = ma.fields.String(validate=ma.validate.Length(max=DOUAR_MAX))
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    campaign_id = Id(allow_none=True)
+    people_reached = ma.fields.Integer(allow_none=True)
+    story_ar = ma.fields.String(validate=ma.validate.Length(max=STORY_MAX))
+    story_fr = ma.fields.String(validate=ma.validate.Length(max=STORY_MAX))
+
+
+class PartnerInSchema(_In):
+    association_id = Id(required=True)
+
+
+class ComponentInSchema(_In):
+    association_id = Id(allow_none=True, load_default=None)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(COMPONENT_KINDS))
+    title = ma.fields.String(required=True, validate=ma.validate.Length(max=TITLE_MAX))
+    day = ma.fields.Date(required=True)
+    start_time = ma.fields.String(required=True, validate=ma.validate.Length(max=5))
+    end_time = ma.fields.String(required=True, validate=ma.validate.Length(max=5))
+    place = ma.fields.String(load_default="", validate=ma.validate.Length(max=PLACE_MAX))
+    skills = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SKILLS)), load_default=list)
+    min_age = ma.fields.Integer(load_default=18, validate=ma.validate.Range(min=12, max=99))
+    contractual = ma.fields.Boolean(load_default=False)
+    roles = ma.fields.List(
+        ma.fields.Nested(RoleSchema), validate=ma.validate.Length(max=ROLES_MAX), load_default=list
+    )
+
+
+class ComponentPatchSchema(_In):
+    kind = ma.fields.String(validate=ma.validate.OneOf(COMPONENT_KINDS))
+    title = ma.fields.String(validate=ma.validate.Length(max=TITLE_MAX))
+    day = ma.fields.Date()
+    start_time = ma.fields.String(validate=ma.validate.Length(max=5))
+    end_time = ma.fields.String(validate=ma.validate.Length(max=5))
+    place = ma.fields.String(validate=ma.validate.Length(max=PLACE_MAX))
+    roles = ma.fields.List(ma.fields.Nested(RoleSchema), validate=ma.validate.Length(max=ROLES_MAX))
+
+
+class LoadInSchema(_In):
+    component_id = Id(allow_none=True, load_default=None)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(LOAD_KINDS))
+    ref_id = Id(required=True)
+    label = ma.fields.String(required=True, validate=ma.validate.Length(max=LABEL_MAX))
+    quantity = ma.fields.Integer(load_default=1)
+
+
+class CaravanRoleOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    quota = ma.fields.Integer()
+    confirmed = ma.fields.Integer()
+    needed = ma.fields.Integer()
+    #: Only for the managers of the association that runs the component.
+    volunteers = ma.fields.List(ma.fields.String())
+
+
+class ComponentOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    association_id = ma.fields.Integer()
+    association_name = ma.fields.String()
+    opportunity_id = ma.fields.Integer()
+    kind = ma.fields.String()
+    kind_label = ma.fields.String()
+    title = ma.fields.String()
+    day = ma.fields.Date()
+    start_time = ma.fields.String()
+    end_time = ma.fields.String()
+    place = ma.fields.String()
+    needs_authorization = ma.fields.String(allow_none=True)
+    roles = ma.fields.List(ma.fields.Nested(CaravanRoleOutSchema))
+
+
+class PartnerOutSchema(ma.Schema):
+    association_id = ma.fields.Integer()
+    name = ma.fields.String()
+    status = ma.fields.String()
+
+
+class LoadOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    component_id = ma.fields.Integer(allow_none=True)
+    kind = ma.fields.String()
+    ref_id = ma.fields.Integer()
+    label = ma.fields.String()
+    quantity = ma.fields.Integer()
+
+
+class CaravanOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    lead_association_id = ma.fields.Integer()
+    lead_association_name = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    province_id = ma.fields.Integer()
+    city_id = ma.fields.Integer(allow_none=True)
+    place = ma.fields.String()
+    douar = ma.fields.String()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    campaign_id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String()
+    people_reached = ma.fields.Integer(allow_none=True)
+    story_ar = ma.fields.String()
+    story_fr = ma.fields.String()
+    partners = ma.fields.List(ma.fields.Nested(PartnerOutSchema))
+    components = ma.fields.List(ma.fields.Nested(ComponentOutSchema))
+    in_kind = ma.fields.List(ma.fields.Nested(LoadOutSchema))
+    #: What keeps it from being ready (translated), while it is planned.
+    checks = ma.fields.List(ma.fields.String())
+    url = ma.fields.String()
+    schedule_url = ma.fields.String()
+
+
+class CaravanListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CaravanOutSchema))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
+class CountOutSchema(ma.Schema):
+    count = ma.fields.Integer()
+
+
+class ScheduleItemSchema(ma.Schema):
+    day = ma.fields.Date()
+    start_time = ma.fields.String()
+    end_time = ma.fields.String()
+    kind = ma.fields.String()
+    kind_label = ma.fields.String()
+    title = ma.fields.String()
+    place = ma.fields.String()
+    association_name = ma.fields.String()
+
+
+class ScheduleOutSchema(ma.Schema):
+    """The public schedule for the douar: what, where, when; never who."""
+
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    status = ma.fields.String()
+    douar = ma.fields.String()
+    place = ma.fields.String()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    items = ma.fields.List(ma.fields.Nested(ScheduleItemSchema))
+
+
+class ShowcaseOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    douar = ma.fields.String()
+    place = ma.fields.String()
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+    associations = ma.fields.List(ma.fields.String())
+    volunteers = ma.fields.Integer()
+    association_count = ma.fields.Integer()
+    components = ma.fields.Integer()
+    people_reached = ma.fields.Integer(allow_none=True)
+    hours = ma.fields.Integer()
+    certificates = ma.fields.Integer()
+    story_ar = ma.fields.String()
+    story_fr = ma.fields.String()

@@ -234,6 +234,8 @@ class World:
             return {kind: _expert_request(self.user("coordinator"), self.ids["assoc"], kind)}
         if kind.startswith("expert_session"):
             return _expert_session(self.user("coordinator"), self.ids["assoc"], kind)
+        if kind.startswith("car"):
+            return _fresh_caravan(self, kind)
         if kind.startswith("vol_"):
             return _fresh_volunteering(kind, self.ids["assoc"], self.user("coordinator"), member)
         if kind == "group":
@@ -774,6 +776,7 @@ def build_world(app: Flask) -> World:
     experts = _experts(moderator, coordinator, assoc.id)
     campaigns = _campaigns(assoc.id, assoc_admin, coordinator, member)
     volunteering = _volunteering(assoc.id, coordinator, member)
+    caravans = _caravans(assoc.id, coordinator, member)
     spare_secret, spare = issue_credential(member, "token", "spare")
     reset_token = make_reset_token(member)
     verify_token = make_verify_token(member)
@@ -824,6 +827,7 @@ def build_world(app: Flask) -> World:
         **experts,
         **campaigns,
         **volunteering,
+        **caravans,
     }
     world = World(app=app, users=users, ids=ids)
     for role, who in users.items():
@@ -1076,3 +1080,124 @@ def snapshot(world: World) -> dict[str, list[Any]]:
         rows[name].append(row)
     db.session.rollback()
     return {name: sorted(found) for name, found in rows.items()}
+
+
+# -- caravans (volunteering) --------------------------------------------------------------------
+
+
+def _caravan(
+    lead_id: int,
+    lead_coordinator: User,
+    *,
+    status: str = "planning",
+    past: bool = False,
+) -> tuple[Any, Any]:
+    """A caravan of ``lead_id`` in thirty days (or, ``past``, moved to ten days ago) with one
+    component of the lead (a school repair, one role of four), in ``status``."""
+    from volunteering import caravans
+    from volunteering.models import Opportunity
+
+    today = dt.datetime.now(dt.UTC).date()
+    row = caravans.create(
+        lead_coordinator,
+        {
+            "lead_association_id": lead_id,
+            "title": f"Qafila {make.serial()}",
+            "description": "Journée médicale et réfection de l'école.",
+            "city_id": make.city_id("taroudant"),
+            "douar": "Douar Aït Iazza",
+            "starts_on": today + dt.timedelta(days=30),
+            "ends_on": today + dt.timedelta(days=32),
+        },
+    )
+    component = caravans.add_component(
+        lead_coordinator,
+        row,
+        {
+            "kind": "school_repair",
+            "title": "Réfection de l'école",
+            "day": row.starts_on,
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "place": "École du douar",
+            "roles": [{"title": "Peinture", "quota": 4}],
+        },
+    )
+    if past:
+        row.starts_on = component.day = today - dt.timedelta(days=10)
+        row.ends_on = today - dt.timedelta(days=8)
+        opportunity = db.session.get(Opportunity, component.opportunity_id)
+        assert opportunity is not None
+        opportunity.starts_on = opportunity.ends_on = row.starts_on
+    row.status = status
+    db.session.flush()
+    return row, component
+
+
+def _caravan_worked(
+    row: Any, component: Any, coordinator: User, member: User, verified: bool
+) -> None:
+    """The member accepted to the component's role, with four hours on the caravan's first day."""
+    from volunteering import services as vol_services
+    from volunteering.models import Hours, Opportunity
+
+    opportunity = db.session.get(Opportunity, component.opportunity_id)
+    vol_services.save_profile(member, {"birth_year": 1994})
+    application = vol_services.apply(member, opportunity, {})
+    application.status = "accepted"
+    db.session.add(
+        Hours(
+            volunteer_id=member.id,
+            association_id=component.association_id,
+            opportunity_id=component.opportunity_id,
+            minutes=240,
+            worked_on=row.starts_on,
+            status="verified" if verified else "pending",
+            verified_by_id=coordinator.id if verified else None,
+        )
+    )
+    db.session.flush()
+
+
+def _caravans(assoc_id: int, coordinator: User, member: User) -> dict[str, Any]:
+    """Caravans led by A: one planned (public schedule), one draft, one done (showcase)."""
+    planned, component = _caravan(assoc_id, coordinator)
+    draft, _c = _caravan(assoc_id, coordinator, status="draft")
+    done, _done_component = _caravan(assoc_id, coordinator, status="done", past=True)
+    done.people_reached, done.story_fr = 420, "Une caravane réussie."
+    db.session.flush()
+    return {
+        "car": planned.id,
+        "car_component": component.id,
+        "car_draft": draft.id,
+        "car_done": done.id,
+    }
+
+
+def _fresh_caravan(world: World, kind: str) -> dict[str, Any]:
+    """A new caravan of ``kind`` for one role's attempt: ``car`` (A leads, planned),
+    ``car_invite`` (X leads and invited A), ``car_partner`` (X leads, A accepted; X's
+    component), ``car_done_hours`` (done, the member's hours pending), ``car_done`` (done,
+    the member's hours verified)."""
+    from volunteering import caravans
+
+    coordinator, member = world.user("coordinator"), world.user("member")
+    assoc_id = world.ids["assoc"]
+    out: dict[str, Any] = {}
+    if kind in ("car_invite", "car_partner"):
+        lead_coord = make.person()
+        other = make.association(f"Tanmia {make.serial()}", coordinator=lead_coord)
+        row, component = _caravan(other.id, lead_coord, status="draft")
+        caravans.invite(lead_coord, row, assoc_id)
+        if kind == "car_partner":
+            caravans.answer_invitation(coordinator, row, assoc_id, True)
+        row.status = "planning"
+    elif kind in ("car_done", "car_done_hours"):
+        row, component = _caravan(assoc_id, coordinator, status="done", past=True)
+        _caravan_worked(row, component, coordinator, member, verified=kind == "car_done")
+    else:
+        row, component = _caravan(assoc_id, coordinator)
+        out["car_other"] = make.association(f"Amal {make.serial()}").id
+    db.session.commit()
+    out.update({"car": row.id, "car_component": component.id, "car_day": row.starts_on.isoformat()})
+    return out

@@ -133,6 +133,27 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
         "/api/v1/consultations/{w.expert_request_id}/publication",
         {"expert_pub_title", "expert_pub_question", "expert_pub_answer"},
     ),
+    (
+        "founder",
+        "/api/v1/caravans/{w.caravan_id}",
+        {
+            "car_title",
+            "car_description",
+            "car_douar",
+            "car_component",
+            "car_place",
+            "car_role",
+            "car_load",
+            "car_story_ar",
+            "car_story_fr",
+        },
+    ),
+    ("anonymous", "/api/v1/caravans/{w.caravan_id}/schedule", {"car_component", "car_place"}),
+    (
+        "anonymous",
+        "/api/v1/caravans/{w.caravan_id}/showcase",
+        {"car_title", "car_douar", "car_story_ar", "car_story_fr"},
+    ),
 ]
 
 

@@ -113,3 +113,80 @@ def test_racing_signatures_and_edits_of_a_contract_never_change_a_signed_text(ap
     assert (row.status == "signed") == (
         row.volunteer_signed_at is not None and row.coordinator_signed_at is not None
     )
+
+
+def test_racing_acceptances_for_a_caravan_role_never_pass_its_quota(api, vol):
+    """A caravan's role (its component's opportunity) of 3 places, 12 applications accepted
+    at once by two coordinators: exactly 3 are confirmed, the others answer 409 ``full``."""
+    import datetime as dt
+
+    from tests.support import world as make
+    from volunteering.models import Role
+
+    start = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=20)
+    caravan = (
+        api(vol.coordinator)
+        .post(
+            "/api/v1/caravans",
+            json={
+                "lead_association_id": vol.association.id,
+                "title": "Qafilat Souss-Massa",
+                "city_id": vol.city_id,
+                "douar": "Douar Aït Iazza",
+                "starts_on": start.isoformat(),
+                "ends_on": start.isoformat(),
+            },
+        )
+        .get_json()
+    )
+    component = (
+        api(vol.coordinator)
+        .post(
+            f"/api/v1/caravans/{caravan['id']}/components",
+            json={
+                "kind": "children",
+                "title": "Ateliers",
+                "day": start.isoformat(),
+                "start_time": "09:00",
+                "end_time": "12:00",
+                "roles": [{"title": "Animation", "quota": 3}],
+            },
+        )
+        .get_json()
+    )
+    role_id = component["roles"][0]["id"]
+    people = [UserFactory() for _ in range(12)]
+    for who in people:
+        db.session.add(VolunteerProfile(user_id=who.id, birth_year=1990))
+        db.session.add(
+            Application(
+                opportunity_id=component["opportunity_id"], role_id=role_id, volunteer_id=who.id
+            )
+        )
+    db.session.commit()
+    ids = list(db.session.scalars(select(Application.id).order_by(Application.id)))
+    second = make.person("Second coordinator")
+    make.join(vol.association, second, "coordinator")
+    clients = [api(vol.coordinator), api(second)]
+    barrier = threading.Barrier(len(ids))
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def accept(n: int, app_id: int) -> None:
+        barrier.wait()
+        response = clients[n % 2].post(f"/api/v1/applications/{app_id}/accept")
+        with lock:
+            codes.append(response.status_code)
+
+    threads = [threading.Thread(target=accept, args=(n, i)) for n, i in enumerate(ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes.count(200) == 3 and codes.count(409) == 9, sorted(codes)
+    db.session.expire_all()
+    assert db.session.get(Role, role_id).accepted == 3
+    accepted = db.session.scalar(
+        select(func.count(Application.id)).where(Application.status == "accepted")
+    )
+    assert accepted == 3
