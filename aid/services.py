@@ -565,6 +565,22 @@ def collect(
         raise ApiError(
             422, "wrong_proof", _("This code does not match."), {"proof": [_("Check the code.")]}
         )
+    return hand_over(actor, entitlement, proxy_name=proxy_name)
+
+
+def hand_over(
+    actor: Any,
+    entitlement: Entitlement,
+    *,
+    proxy_name: str | None = None,
+    proxy_relation: str | None = None,
+    witness_id: int | None = None,
+    card_id: int | None = None,
+    at_site: bool = True,
+) -> Entitlement:
+    """Mark the entitlement collected (once), count it in its slot when handed over at the
+    site (never past the slot's capacity) and keep the served fact; the proof was checked by
+    the caller (the one-time code, the card and its PIN, a delivery's proof)."""
     household = db.session.get(Household, entitlement.household_id)
     if household is None or household.status != "verified":
         raise ApiError(409, "not_verified", _("Only a verified household can receive aid."))
@@ -577,19 +593,23 @@ def collect(
             collected_at=now,
             collected_by_id=actor.id,
             proxy_name=(proxy_name or "").strip() or None,
+            proxy_relation=proxy_relation,
+            witness_id=witness_id,
+            card_id=card_id,
         )
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError(409, "already_collected", _("This entitlement was already collected."))
-    room = db.session.execute(
-        update(Slot)
-        .where(Slot.id == entitlement.slot_id, Slot.collected < Slot.capacity)
-        .values(collected=Slot.collected + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if room.rowcount != 1:  # type: ignore[attr-defined]
-        raise ApiError(409, "slot_full", _("This time slot has reached its capacity."))
+    if at_site:
+        room = db.session.execute(
+            update(Slot)
+            .where(Slot.id == entitlement.slot_id, Slot.collected < Slot.capacity)
+            .values(collected=Slot.collected + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if room.rowcount != 1:  # type: ignore[attr-defined]
+            raise ApiError(409, "slot_full", _("This time slot has reached its capacity."))
     household.last_active_at = now
     distribution = db.session.get(Distribution, entitlement.distribution_id)
     record_served(household, distribution.category if distribution else "food_basket", now)
