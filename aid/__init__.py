@@ -19,7 +19,7 @@ from app.plugins import ProfileAction
 def register(app: Flask) -> None:
     """Mount the API, the pages, the retention rules and the demo loader."""
     from aid import api as endpoints
-    from aid import board, demo, field, grievances, pages, reports, routes, services
+    from aid import board, cli, demo, field, grievances, pages, reports, routes, services
     from aid.models import Household
     from app.api import api
     from app.cli import add_demo_loader
@@ -34,6 +34,8 @@ def register(app: Flask) -> None:
     registry(app).nav_icons["aid.index"] = "box2-heart"
     add_demo_loader(app, 48, "aid", demo.load_demo_aid)
     add_demo_loader(app, 49, "aid_board", demo.load_demo_aid_board)
+    add_demo_loader(app, 50, "aid_field", demo.load_demo_aid_field)
+    app.cli.add_command(cli.aid_group)
     registry(app).association_actions.append((48, _self_register_action))
     # the public needs board and what associations delivered, for campaigns and the home page
     registry(app).aid_needs = board.need_lines

@@ -797,3 +797,37 @@ def _other_person(household: Household, theirs: dict[str, Any]) -> bool:
     if household.national_id_token and theirs["nid"] not in (None, household.national_id_token):
         return True
     return bool(household.phone_token and theirs["phone"] and "phone_near" not in theirs["kinds"])
+
+
+#: the purpose written in the access log by the match keys' backfill
+BACKFILL_PURPOSE = "match keys backfill (duplicate check)"
+
+
+def backfill_match_keys(after_id: int = 0, batch: int = 500) -> tuple[int, int]:
+    """Fill the match keys of up to ``batch`` households (ids above ``after_id``) that have
+    none: those registered before the keys existed (migration 0030). Each name and phone is
+    read through :func:`app.privacy.read_personal` (logged, face ``cli``). Returns how many
+    got keys and the last id looked at (0 when none was left)."""
+    keyed = select(MatchKey.id).where(MatchKey.household_id == Household.id).exists()
+    rows = list(
+        db.session.scalars(
+            select(Household)
+            .where(Household.id > after_id, Household.head_name.is_not(None), ~keyed)
+            .order_by(Household.id)
+            .limit(batch)
+        )
+    )
+    filled = 0
+    for household in rows:
+        values = read_personal(
+            None, household, ("head_name", "phone"), BACKFILL_PURPOSE, face="cli"
+        )
+        if not values.get("head_name"):
+            continue
+        try:
+            add_match_keys(household, values["head_name"], commune_key(household.commune))
+        except ValueError:  # a name without letters: no reading to keep
+            continue
+        filled += 1
+    db.session.flush()
+    return filled, rows[-1].id if rows else 0
