@@ -22,6 +22,10 @@ def qr_code(token: str) -> segno.QRCode:
     return segno.make(format_token(token), error="m", micro=False)
 
 
+def N_(message: str) -> str:  # noqa: N802 - babel's marker: extracted, translated later
+    return message
+
+
 def _both(message: str, **params: object) -> tuple[str, str]:
     with force_locale("ar"):
         arabic = _(message, **params)
@@ -35,7 +39,7 @@ def card_pdf(
 ) -> bytes:
     doc = PdfDocument(_("Beneficiary card"), rtl=False)
     pdf = doc.pdf
-    for arabic, french in (_both("Beneficiary card"),):
+    for arabic, french in (_both(N_("Beneficiary card")),):
         doc.paragraph(arabic, 16, bold=True)
         doc.paragraph(french, 14, bold=True)
     doc.paragraph(association_name, 12)
@@ -54,18 +58,18 @@ def card_pdf(
                 pdf.rect(left + (x + 4) * module, top + (y + 4) * module, module, module, "F")
     pdf.set_y(top + QR_MM + 2)
     doc.paragraph(format_token(token), 16, bold=True)
-    for arabic, french in (_both("Card number"),):
+    for arabic, french in (_both(N_("Card number")),):
         doc.muted(f"{arabic} · {french}")
     doc.space(3)
     doc.paragraph(pin, 20, bold=True)
-    for arabic, french in (_both("PIN: say it only to the distributor."),):
+    for arabic, french in (_both(N_("PIN: say it only to the distributor.")),):
         doc.muted(arabic)
         doc.muted(french)
     doc.space(3)
     when = issued.strftime("%Y-%m-%d")
     for arabic, french in (
-        _both("Issued on %(date)s. A new card replaces this one.", date=when),
-        _both("Lost card? Tell the association: it issues a new one."),
+        _both(N_("Issued on %(date)s. A new card replaces this one."), date=when),
+        _both(N_("Lost card? Tell the association: it issues a new one.")),
     ):
         doc.muted(arabic)
         doc.muted(french)
