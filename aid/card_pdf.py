@@ -22,7 +22,7 @@ def qr_code(token: str) -> segno.QRCode:
     return segno.make(format_token(token), error="m", micro=False)
 
 
-def N_(message: str) -> str:  # noqa: N802 - babel's marker: extracted, translated later
+def N_(message: str) -> str:  # babel's marker: extracted here, translated later
     return message
 
 
