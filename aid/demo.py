@@ -334,7 +334,7 @@ def load_demo_aid_field() -> None:
             fatima,
             association,
             {
-                "title": "Couvertures d'hiver — أغطية الشتاء",
+                "title": "Couvertures, 2e tournée — أغطية الشتاء، الدفعة الثانية",
                 "category": "blanket",
                 "place_kind": "premises",
                 "place": "Local de l'association / مقر الجمعية",
