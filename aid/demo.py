@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from aid import grievances, kits, services
-from aid.models import Entitlement, Household, Kit, StockMovement
+from aid import cards, deliveries, grievances, kits, services
+from aid.models import Card, Entitlement, Household, Kit, StockMovement
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import Association, Province
@@ -293,9 +293,6 @@ def load_demo_aid_field() -> None:
     distribution today with one collection by a witnessed proxy, one home delivery done by
     Hassan this morning (a witness: Fatima) and one scheduled for tomorrow (run again:
     no-op)."""
-    from aid import cards, deliveries
-    from aid.models import Card
-
     if db.session.scalar(select(func.count(Card.id))):
         return
     association = db.session.scalar(select(Association).where(Association.slug == "amal-taroudant"))
