@@ -19,7 +19,7 @@ from app.plugins import ProfileAction
 def register(app: Flask) -> None:
     """Mount the API, the pages, the retention rules and the demo loader."""
     from aid import api as endpoints
-    from aid import board, demo, grievances, pages, reports, routes, services
+    from aid import board, cli, demo, field, grievances, pages, reports, routes, services
     from aid.models import Household
     from app.api import api
     from app.cli import add_demo_loader
@@ -28,12 +28,14 @@ def register(app: Flask) -> None:
     from app.privacy import EraseFieldsAfter, register_retention
 
     api.register_blueprint(endpoints.blp)
-    assert pages.bp is routes.bp  # its pages are on the blueprint before it is mounted
+    assert pages.bp is routes.bp is field.bp  # their pages are on it before it is mounted
     app.register_blueprint(routes.bp)
     registry(app).nav_links.append((48, "aid.index", lambda: str(_l("Aid"))))
     registry(app).nav_icons["aid.index"] = "box2-heart"
     add_demo_loader(app, 48, "aid", demo.load_demo_aid)
     add_demo_loader(app, 49, "aid_board", demo.load_demo_aid_board)
+    add_demo_loader(app, 50, "aid_field", demo.load_demo_aid_field)
+    app.cli.add_command(cli.aid_group)
     registry(app).association_actions.append((48, _self_register_action))
     # the public needs board and what associations delivered, for campaigns and the home page
     registry(app).aid_needs = board.need_lines

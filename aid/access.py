@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aid.models import Distribution, DuplicateCase, Entitlement, Household
+from aid.models import Delivery, Distribution, DuplicateCase, Entitlement, Household
 from app.api import ApiError, not_found
 from app.db import db
 from directory import Association, get_association, membership_role, user_memberships
@@ -64,5 +64,16 @@ def get_entitlement(actor: Any, entitlement_id: int) -> Entitlement:
         raise not_found()
     distribution = db.session.get(Distribution, row.distribution_id)
     if distribution is None or not is_staff(actor, distribution.association_id):
+        raise not_found()
+    return row
+
+
+def get_delivery(actor: Any, delivery_id: int) -> Delivery:
+    """A home delivery task: the association's coordinators and administrators, and the
+    member assigned to it."""
+    row = db.session.get(Delivery, delivery_id)
+    if row is None or actor is None:
+        raise not_found()
+    if row.assignee_id != actor.id and not is_staff(actor, row.association_id):
         raise not_found()
     return row

@@ -554,3 +554,159 @@ def update_household(data: dict[str, Any], household_id: int) -> dict[str, Any]:
     actor = require_user()
     row = kits.update_household(actor, access.get_household(actor, household_id), data)
     return serialize.household(row, services.open_cases(row.id))
+
+
+# ------------------------------------------------------------------ cards, proxies, deliveries
+
+from aid import cards, deliveries  # noqa: E402
+from aid.schemas import (  # noqa: E402
+    CardCollectedSchema,
+    CardCollectSchema,
+    CardOutSchema,
+    CardStateSchema,
+    DeliveryAddressSchema,
+    DeliveryFailSchema,
+    DeliveryInSchema,
+    DeliveryListSchema,
+    DeliveryOutSchema,
+    DeliveryProofSchema,
+)
+from app.db import transaction  # noqa: E402
+
+
+@blp.route("/households/<int:household_id>/card", methods=["GET"])
+@blp.response(200, CardStateSchema)
+def household_card(household_id: int) -> dict[str, Any]:
+    """The household's card in use (no token, no PIN) and its collections by a proxy."""
+    actor = require_user()
+    row = access.get_household(actor, household_id)
+    card = cards.current_card(row.id)
+    return {
+        "card": serialize.card(card) if card else None,
+        "proxy_collections": queries.proxy_count(row.id),
+    }
+
+
+@blp.route("/households/<int:household_id>/card", methods=["POST"])
+@rate_limit("aid_write")
+@blp.response(201, CardOutSchema)
+@transactional
+def issue_card(household_id: int) -> dict[str, Any]:
+    """Issue (or reissue) the card: the token and PIN are in this answer only; the card
+    before it stops working."""
+    actor = require_user()
+    card, token, pin = cards.issue_card(actor, access.get_household(actor, household_id))
+    return serialize.card(card, token, pin)
+
+
+@blp.route("/distributions/<int:distribution_id>/card-collections", methods=["POST"])
+@rate_limit("aid_card")
+@blp.arguments(CardCollectSchema)
+@blp.response(200, CardCollectedSchema)
+def collect_with_card(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
+    """Hand over to the card's holder (token and PIN), or to a proxy witnessed by a second
+    member: 422 ``wrong_pin`` (counted), 409 ``card_locked`` after five,
+    ``card_revoked``, ``already_collected``, ``too_soon``, ``insufficient_stock``."""
+    actor = require_user()
+    with transaction():  # a wrong PIN's count is kept, then refused
+        distribution = access.get_distribution(actor, distribution_id)
+        proxy = {
+            "name": data["proxy_name"],
+            "relation": data["proxy_relation"],
+            "witness_id": data["witness_id"],
+        }
+        row, refusal = cards.collect_with_card(
+            actor, distribution, data["token"], data["pin"], proxy
+        )
+        number = access.get_household(actor, row.household_id).number if row else ""
+    if refusal is not None or row is None:
+        raise refusal or not_found()
+    return {
+        "id": row.id,
+        "distribution_id": row.distribution_id,
+        "household_id": row.household_id,
+        "household_number": number,
+        "status": row.status,
+        "proxy": row.proxy_relation is not None,
+    }
+
+
+def _delivery_out(row: Any, code: str | None = None) -> dict[str, Any]:
+    household = queries.households_by_id([row.household_id]).get(row.household_id)
+    return serialize.delivery(row, household, deliveries.window_open(row), code)
+
+
+@blp.route("/distributions/<int:distribution_id>/deliveries", methods=["GET"])
+@blp.response(200, DeliveryListSchema)
+def list_deliveries(distribution_id: int) -> dict[str, Any]:
+    actor = require_user()
+    distribution = access.get_distribution(actor, distribution_id)
+    return {"items": [_delivery_out(d) for d in queries.deliveries_of(distribution.id)]}
+
+
+@blp.route("/distributions/<int:distribution_id>/deliveries", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(DeliveryInSchema)
+@blp.response(201, DeliveryOutSchema)
+@transactional
+def create_delivery(data: dict[str, Any], distribution_id: int) -> dict[str, Any]:
+    """A home delivery task for a household that cannot come, assigned to a member."""
+    actor = require_user()
+    distribution = access.get_distribution(actor, distribution_id)
+    row, code = deliveries.create_delivery(actor, distribution, data)
+    return _delivery_out(row, code)
+
+
+@blp.route("/deliveries", methods=["GET"])
+@blp.response(200, DeliveryListSchema)
+def my_deliveries() -> dict[str, Any]:
+    """The caller's delivery tasks, and all those of the associations they run."""
+    actor = require_user()
+    rows = queries.my_deliveries(actor.id, access.staff_associations(actor))
+    return {"items": [_delivery_out(d) for d in rows]}
+
+
+@blp.route("/deliveries/<int:delivery_id>", methods=["GET"])
+@blp.response(200, DeliveryOutSchema)
+def get_delivery(delivery_id: int) -> dict[str, Any]:
+    actor = require_user()
+    return _delivery_out(access.get_delivery(actor, delivery_id))
+
+
+@blp.route("/deliveries/<int:delivery_id>/address", methods=["GET"])
+@rate_limit("aid_personal_read")
+@blp.response(200, DeliveryAddressSchema)
+@transactional
+def delivery_address(delivery_id: int) -> dict[str, Any]:
+    """The first name and address, for the member assigned, from 12 h before to 12 h after
+    the scheduled time while the task is open (logged, purpose ``delivery``); else 403."""
+    actor = require_user()
+    return deliveries.read_address(actor, access.get_delivery(actor, delivery_id))
+
+
+@blp.route("/deliveries/<int:delivery_id>/deliver", methods=["POST"])
+@rate_limit("aid_card")
+@blp.arguments(DeliveryProofSchema)
+@blp.response(200, DeliveryOutSchema)
+def deliver(data: dict[str, Any], delivery_id: int) -> dict[str, Any]:
+    """Delivered, proved by the household's PIN or a witness: the same ledger lines as a
+    collection."""
+    actor = require_user()
+    with transaction():  # a wrong PIN's count is kept, then refused
+        row, refusal = deliveries.deliver(actor, access.get_delivery(actor, delivery_id), data)
+        out = _delivery_out(row) if row is not None else None
+    if refusal is not None or out is None:
+        raise refusal or not_found()
+    return out
+
+
+@blp.route("/deliveries/<int:delivery_id>/fail", methods=["POST"])
+@rate_limit("aid_write")
+@blp.arguments(DeliveryFailSchema)
+@blp.response(200, DeliveryOutSchema)
+@transactional
+def fail_delivery(data: dict[str, Any], delivery_id: int) -> dict[str, Any]:
+    actor = require_user()
+    row = access.get_delivery(actor, delivery_id)
+    done = deliveries.fail(actor, row, data["note"], access.is_staff(actor, row.association_id))
+    return _delivery_out(done)

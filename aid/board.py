@@ -58,6 +58,10 @@ class Cell:
         }
 
 
+#: the consent purpose a household gives to be counted on the board (and its aggregates)
+BOARD_PURPOSE = "statistics"
+
+
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -69,7 +73,8 @@ def cells(
     level: str = "douar",
     now: dt.datetime | None = None,
 ) -> list[Cell]:
-    """The board's cells, largest first (two queries whatever the data)."""
+    """The board's cells, largest first (two queries whatever the data). A household is
+    counted only when its consent covers anonymous statistics (:data:`BOARD_PURPOSE`)."""
     now = now or utcnow()
     query = (
         select(
@@ -78,6 +83,7 @@ def cells(
             Household.commune,
             Household.douar,
             Household.needs,
+            Household.consent_purposes,
         )
         .join(Association, Association.id == Household.association_id)
         .where(Household.status == "verified", Association.status == "approved")
@@ -105,7 +111,9 @@ def cells(
         covered_query = covered_query.where(Household.province_id == province_id)
     covered = {(h, c) for h, c in db.session.execute(covered_query)}
     found: dict[tuple[str, int, str, str], Cell] = {}
-    for household_id, province, commune, douar, needs in rows:
+    for household_id, province, commune, douar, needs, purposes in rows:
+        if BOARD_PURPOSE not in (purposes or []):
+            continue  # counted only with consent to anonymous statistics
         commune = " ".join(commune.split())
         douar = " ".join((douar or "").split()) if level == "douar" else ""
         if level == "province":

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from aid import grievances, kits, services
-from aid.models import Entitlement, Household, Kit, StockMovement
+from aid import cards, deliveries, grievances, kits, services
+from aid.models import Card, Entitlement, Household, Kit, StockMovement
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from directory import Association, Province
@@ -76,7 +76,7 @@ def _load(
                 "registry_status": "registered" if index % 2 else "unknown",
                 "consent": {
                     "mode": "paper",
-                    "purposes": ["aid_delivery", "contact"],
+                    "purposes": ["aid_delivery", "contact", "statistics"],
                     "language": "ar",
                 },
                 "needs": needs,
@@ -282,3 +282,96 @@ def _backdate(distribution_id: int, when: dt.datetime) -> None:
         .values(created_at=when)
         .execution_options(synchronize_session=False)
     )
+
+
+# ------------------------------------------------------------------ cards, a proxy, home
+# delivery (a third loader)
+
+
+def load_demo_aid_field() -> None:
+    """In Fatima's association: cards issued to the verified households, a winter blanket
+    distribution today with one collection by a witnessed proxy, one home delivery done by
+    Hassan this morning (a witness: Fatima) and one scheduled for tomorrow (run again:
+    no-op)."""
+    if db.session.scalar(select(func.count(Card.id))):
+        return
+    association = db.session.scalar(select(Association).where(Association.slug == "amal-taroudant"))
+    if association is None:
+        return
+    with transaction():
+        fatima, hassan = demo_user("fatima"), demo_user("hassan")
+        households = list(
+            db.session.scalars(
+                select(Household)
+                .where(Household.association_id == association.id, Household.status == "verified")
+                .order_by(Household.id)
+                .limit(6)
+            )
+        )
+        if len(households) < 3:
+            return
+        issued = {h.id: cards.issue_card(fatima, h) for h in households}
+        households[0].vulnerabilities = ["elderly_alone"]
+        households[1].vulnerabilities = ["disability", "no_income"]
+        db.session.flush()
+        moved = services.record_movement(
+            fatima,
+            association,
+            {
+                "kind": "donation_in",
+                "quantity": 40,
+                "item_name": "Couverture / غطاء",
+                "item_category": "blanket",
+                "location_name": "Local de l'association / مقر الجمعية",
+                "note": "Don de la Fondation Atlas / هبة مؤسسة الأطلس",
+            },
+        )[0]
+        today = utcnow().replace(hour=8, minute=0, second=0, microsecond=0)
+        winter = services.schedule(
+            fatima,
+            association,
+            {
+                "title": "Couvertures, 2e tournée — أغطية الشتاء، الدفعة الثانية",
+                "category": "blanket",
+                "place_kind": "premises",
+                "place": "Local de l'association / مقر الجمعية",
+                "starts_at": today,
+                "slots": 4,
+            },
+        )
+        kits.add_line(
+            fatima,
+            winter,
+            {"item_id": moved.item_id, "quantity": 2, "location_id": moved.location_id},
+        )
+        # the third household's son collects for his mother, Hassan witnessing
+        _card, token, pin = issued[households[2].id]
+        cards.collect_with_card(
+            fatima,
+            winter,
+            token,
+            pin,
+            {"name": "Yassine Ait Lahcen", "relation": "child", "witness_id": hassan.id},
+        )
+        done, _code = deliveries.create_delivery(
+            fatima,
+            winter,
+            {
+                "household_id": households[0].id,
+                "assignee_id": hassan.id,
+                "scheduled_at": utcnow() - dt.timedelta(hours=2),
+                "note": "Route de la souika, après la mosquée",
+            },
+        )
+        deliveries.deliver(hassan, done, {"proof": "witness", "witness_id": fatima.id})
+        deliveries.create_delivery(
+            fatima,
+            winter,
+            {
+                "household_id": households[1].id,
+                "assignee_id": hassan.id,
+                "scheduled_at": (utcnow() + dt.timedelta(days=1)).replace(
+                    hour=10, minute=0, second=0, microsecond=0
+                ),
+            },
+        )

@@ -262,7 +262,11 @@ def set_limit(
     return row
 
 
-def check_frequency(distribution: Distribution, household_id: int) -> None:
+def check_frequency(
+    distribution: Distribution,
+    household_id: int,
+    statuses: tuple[str, ...] = ("issued", "collected"),
+) -> None:
     """Refuse an entitlement closer than the category's minimum interval to another one of
     the same household and category (by the distributions' days), saying the date of that
     one and the first possible date. The household row is locked: two entitlements at once
@@ -282,7 +286,7 @@ def check_frequency(distribution: Distribution, household_id: int) -> None:
         .join(Entitlement, Entitlement.distribution_id == Distribution.id)
         .where(
             Entitlement.household_id == household_id,
-            Entitlement.status.in_(("issued", "collected")),
+            Entitlement.status.in_(statuses),
             Distribution.association_id == distribution.association_id,
             Distribution.category == distribution.category,
             Distribution.id != distribution.id,

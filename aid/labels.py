@@ -146,3 +146,19 @@ PERSONAL_FIELD = {
     "birth_year": _l("Year of birth"),
     "contact": _l("Contact"),
 }
+
+PROXY_RELATION = {
+    "spouse": _l("Spouse"),
+    "child": _l("Son or daughter"),
+    "parent": _l("Father or mother"),
+    "sibling": _l("Brother or sister"),
+    "relative": _l("Other relative"),
+    "neighbour": _l("Neighbour"),
+    "other": _l("Someone else"),
+}
+DELIVERY_STATUS = {
+    "scheduled": _l("Scheduled"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Not delivered"),
+}
+DELIVERY_PROOF = {"pin": _l("The household's PIN"), "witness": _l("A witness from the team")}

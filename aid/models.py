@@ -256,6 +256,9 @@ class Entitlement(Model):
     code_digest: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="issued")
     proxy_name: Mapped[str | None] = mapped_column(EncryptedText)
+    proxy_relation: Mapped[str | None] = mapped_column(String(20))
+    witness_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("aid_cards.id", ondelete="SET NULL"))
     collected_at: Mapped[dt.datetime | None] = mapped_column()
     collected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -490,3 +493,81 @@ class MatchKey(Model):
 Index("ix_aid_households_phone_lookup", Household.association_id, Household.phone_token)
 Index("ix_aid_households_national_id_lookup", Household.association_id, Household.national_id_token)
 Index("ix_aid_households_name_lookup", Household.association_id, Household.name_token)
+
+
+# ------------------------------------------------------------------ issue 19: cards, proxies,
+# home delivery
+
+PROXY_RELATIONS = ("spouse", "child", "parent", "sibling", "relative", "neighbour", "other")
+#: vulnerability codes of the households that may be served at home
+HOME_DELIVERY_CODES = ("elderly_alone", "disability")
+DELIVERY_STATUSES = ("scheduled", "delivered", "failed")
+DELIVERY_PROOFS = ("pin", "witness")
+#: wrong PINs in a row before a card is locked (a reissued card starts again)
+PIN_ATTEMPTS = 5
+#: hours before and after the scheduled time when the volunteer may read the address
+DELIVERY_WINDOW_HOURS = 12
+
+
+class Card(Model):
+    """A household's beneficiary card: an opaque random token (in the QR code, typed as
+    ``XXXX-XXXX-XXXX``) and a short PIN, both kept only as keyed digests. Reissuing revokes
+    the card before it; five wrong PINs in a row lock it."""
+
+    __tablename__ = "aid_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="CASCADE"), index=True
+    )
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    pin_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[dt.datetime | None] = mapped_column()
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class Delivery(Model):
+    """A distribution's line taken to the home of a household that cannot come, by a member
+    of the association; the address is readable by that member only around the time."""
+
+    __tablename__ = "aid_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    distribution_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_distributions.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_households.id", ondelete="CASCADE"), index=True
+    )
+    entitlement_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_entitlements.id", ondelete="CASCADE"), unique=True
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    scheduled_at: Mapped[dt.datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    proof: Mapped[str | None] = mapped_column(String(10))
+    witness_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    @property
+    def number(self) -> str:
+        return f"D-{self.id:05d}"

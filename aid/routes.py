@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from aid import access, kits, labels, notices, queries, services
+from aid import access, cards, kits, labels, notices, queries, services
 from aid.models import (
     AGE_BANDS,
     CLOTHING_SIZES,
@@ -273,6 +273,8 @@ def _household_page(row: Household, personal: dict[str, Any] | None) -> Response
         province=dict(_provinces()).get(row.province_id, ""),
         may_verify=row.status == "pending"
         and not (row.origin == "self" and row.registrar_id == actor.id),
+        card=cards.current_card(row.id),
+        proxy_count=queries.proxy_count(row.id),
     )
 
 
@@ -466,6 +468,7 @@ def _distribution_page(row: Distribution, issued: dict[str, Any] | None) -> Resp
     entitlements = queries.entitlements_of(row.id)
     waiting = queries.waiting_households(row)
     placed = queries.households_by_id([e.household_id for e in entitlements])
+    planned = queries.deliveries_of(row.id)
     return _render(
         "aid/distribution.html",
         distribution=row,
@@ -476,6 +479,10 @@ def _distribution_page(row: Distribution, issued: dict[str, Any] | None) -> Resp
         waiting=waiting,
         issued=issued,
         supply=kits.distribution_supply(row),
+        deliveries=planned,
+        numbers_all={h.id: h.number for h in placed.values()},
+        home_households=queries.home_delivery_households(row),
+        team=queries.team(row.association_id),
     )
 
 

@@ -15,11 +15,13 @@ from aid.models import (
     CONSENT_MODES,
     CONSENT_PURPOSES,
     DECISIONS,
+    DELIVERY_PROOFS,
     GRIEVANCE_KINDS,
     GRIEVANCE_STATUSES,
     MOVEMENT_KINDS,
     NEEDS,
     PLACE_KINDS,
+    PROXY_RELATIONS,
     REGISTRY_STATUSES,
     VERIFY_METHODS,
     VULNERABILITIES,
@@ -493,3 +495,84 @@ class HouseholdPatchSchema(ma.Schema):
     vulnerabilities = ma.fields.List(ma.fields.String(validate=V.OneOf(VULNERABILITIES)))
     registry_status = ma.fields.String(validate=V.OneOf(REGISTRY_STATUSES))
     needs = ma.fields.List(ma.fields.Nested(NeedSchema))
+
+
+# ------------------------------------------------------------------ cards, proxies, deliveries
+
+
+class CardOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    household_id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"description": "active or revoked"})
+    locked = ma.fields.Boolean(metadata={"description": "five wrong PINs: reissue the card"})
+    issued_at = ma.fields.DateTime()
+    token = ma.fields.String(metadata={"description": "the card number (QR code), shown once"})
+    pin = ma.fields.String(metadata={"description": "the card's PIN, shown once"})
+
+
+class CardStateSchema(ma.Schema):
+    card = ma.fields.Nested(CardOutSchema, allow_none=True)
+    proxy_collections = ma.fields.Integer()
+
+
+class CardCollectSchema(ma.Schema):
+    token = ma.fields.String(required=True, validate=V.Length(min=1, max=40))
+    pin = ma.fields.String(required=True, validate=V.Regexp(r"^\s*\d{4}\s*$"))
+    proxy_name = ma.fields.String(load_default=None, allow_none=True, validate=V.Length(max=120))
+    proxy_relation = ma.fields.String(
+        load_default=None, allow_none=True, validate=V.OneOf(PROXY_RELATIONS)
+    )
+    witness_id = Id(load_default=None, allow_none=True)
+
+
+class CardCollectedSchema(ma.Schema):
+    id = ma.fields.Integer()
+    distribution_id = ma.fields.Integer()
+    household_id = ma.fields.Integer()
+    household_number = ma.fields.String()
+    status = ma.fields.String()
+    proxy = ma.fields.Boolean()
+
+
+class DeliveryInSchema(ma.Schema):
+    household_id = Id(required=True)
+    assignee_id = Id(required=True)
+    scheduled_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
+    note = ma.fields.String(load_default="", validate=V.Length(max=300))
+
+
+class DeliveryOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    association_id = ma.fields.Integer()
+    distribution_id = ma.fields.Integer()
+    household_id = ma.fields.Integer()
+    household_number = ma.fields.String()
+    commune = ma.fields.String()
+    douar = ma.fields.String()
+    assignee_id = ma.fields.Integer(allow_none=True)
+    scheduled_at = ma.fields.DateTime()
+    status = ma.fields.String()
+    proof = ma.fields.String(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    address_readable = ma.fields.Boolean()
+    code = ma.fields.String(allow_none=True, metadata={"description": "a new one-time code"})
+
+
+class DeliveryListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(DeliveryOutSchema))
+
+
+class DeliveryAddressSchema(ma.Schema):
+    first_name = ma.fields.String()
+    address = ma.fields.String()
+
+
+class DeliveryProofSchema(ma.Schema):
+    proof = ma.fields.String(required=True, validate=V.OneOf(DELIVERY_PROOFS))
+    pin = ma.fields.String(load_default=None, allow_none=True, validate=V.Regexp(r"^\s*\d{4}\s*$"))
+    witness_id = Id(load_default=None, allow_none=True)
+
+
+class DeliveryFailSchema(ma.Schema):
+    note = ma.fields.String(load_default="", validate=V.Length(max=300))

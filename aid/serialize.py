@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aid.cards import format_token
 from aid.models import Distribution, DuplicateCase, Household, Slot, StockMovement
 
 
@@ -92,4 +93,40 @@ def distribution(row: Distribution, slots: list[Slot]) -> dict[str, Any]:
         "place": row.place,
         "starts_at": row.starts_at,
         "slots": [slot(s) for s in slots],
+    }
+
+
+def card(row: Any, token: str | None = None, pin: str | None = None) -> dict[str, Any]:
+    """A card's state; the token and PIN only in the answer that issued it."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "household_id": row.household_id,
+        "status": row.status,
+        "locked": row.locked_at is not None,
+        "issued_at": row.issued_at,
+    }
+    if token is not None:
+        data["token"] = format_token(token)
+        data["pin"] = pin
+    return data
+
+
+def delivery(row: Any, household: Any, readable: bool, code: str | None = None) -> dict[str, Any]:
+    """A delivery task: the household's number and place, never its name or address."""
+    return {
+        "id": row.id,
+        "number": row.number,
+        "association_id": row.association_id,
+        "distribution_id": row.distribution_id,
+        "household_id": row.household_id,
+        "household_number": household.number if household else "",
+        "commune": household.commune if household else "",
+        "douar": household.douar if household else "",
+        "assignee_id": row.assignee_id,
+        "scheduled_at": row.scheduled_at,
+        "status": row.status,
+        "proof": row.proof,
+        "closed_at": row.closed_at,
+        "address_readable": readable,
+        "code": code,
     }

@@ -565,6 +565,22 @@ def collect(
         raise ApiError(
             422, "wrong_proof", _("This code does not match."), {"proof": [_("Check the code.")]}
         )
+    return hand_over(actor, entitlement, proxy_name=proxy_name)
+
+
+def hand_over(
+    actor: Any,
+    entitlement: Entitlement,
+    *,
+    proxy_name: str | None = None,
+    proxy_relation: str | None = None,
+    witness_id: int | None = None,
+    card_id: int | None = None,
+    at_site: bool = True,
+) -> Entitlement:
+    """Mark the entitlement collected (once), count it in its slot when handed over at the
+    site (never past the slot's capacity) and keep the served fact; the proof was checked by
+    the caller (the one-time code, the card and its PIN, a delivery's proof)."""
     household = db.session.get(Household, entitlement.household_id)
     if household is None or household.status != "verified":
         raise ApiError(409, "not_verified", _("Only a verified household can receive aid."))
@@ -577,19 +593,23 @@ def collect(
             collected_at=now,
             collected_by_id=actor.id,
             proxy_name=(proxy_name or "").strip() or None,
+            proxy_relation=proxy_relation,
+            witness_id=witness_id,
+            card_id=card_id,
         )
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise ApiError(409, "already_collected", _("This entitlement was already collected."))
-    room = db.session.execute(
-        update(Slot)
-        .where(Slot.id == entitlement.slot_id, Slot.collected < Slot.capacity)
-        .values(collected=Slot.collected + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if room.rowcount != 1:  # type: ignore[attr-defined]
-        raise ApiError(409, "slot_full", _("This time slot has reached its capacity."))
+    if at_site:
+        room = db.session.execute(
+            update(Slot)
+            .where(Slot.id == entitlement.slot_id, Slot.collected < Slot.capacity)
+            .values(collected=Slot.collected + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if room.rowcount != 1:  # type: ignore[attr-defined]
+            raise ApiError(409, "slot_full", _("This time slot has reached its capacity."))
     household.last_active_at = now
     distribution = db.session.get(Distribution, entitlement.distribution_id)
     record_served(household, distribution.category if distribution else "food_basket", now)
@@ -777,3 +797,37 @@ def _other_person(household: Household, theirs: dict[str, Any]) -> bool:
     if household.national_id_token and theirs["nid"] not in (None, household.national_id_token):
         return True
     return bool(household.phone_token and theirs["phone"] and "phone_near" not in theirs["kinds"])
+
+
+#: the purpose written in the access log by the match keys' backfill
+BACKFILL_PURPOSE = "match keys backfill (duplicate check)"
+
+
+def backfill_match_keys(after_id: int = 0, batch: int = 500) -> tuple[int, int]:
+    """Fill the match keys of up to ``batch`` households (ids above ``after_id``) that have
+    none: those registered before the keys existed (migration 0030). Each name and phone is
+    read through :func:`app.privacy.read_personal` (logged, face ``cli``). Returns how many
+    got keys and the last id looked at (0 when none was left)."""
+    keyed = select(MatchKey.id).where(MatchKey.household_id == Household.id).exists()
+    rows = list(
+        db.session.scalars(
+            select(Household)
+            .where(Household.id > after_id, Household.head_name.is_not(None), ~keyed)
+            .order_by(Household.id)
+            .limit(batch)
+        )
+    )
+    filled = 0
+    for household in rows:
+        values = read_personal(
+            None, household, ("head_name", "phone"), BACKFILL_PURPOSE, face="cli"
+        )
+        if not values.get("head_name"):
+            continue
+        try:
+            add_match_keys(household, values["head_name"], commune_key(household.commune))
+        except ValueError:  # a name without letters: no reading to keep
+            continue
+        filled += 1
+    db.session.flush()
+    return filled, rows[-1].id if rows else 0

@@ -70,7 +70,9 @@ RATE_LIMITS: dict[str, str] = {
     "aid_self_register": "3 per hour;5 per day",  # a person registering their own household
     "aid_write": "60 per minute",  # verification, duplicates, stock, distributions, collection
     "aid_personal_read": "30 per minute;300 per day",  # reading a household's personal fields
-    "aid_grievance": "5 per hour;20 per day",  # grievances filed about an association's aid
+    "aid_grievance": "5 per hour;20 per day",
+    # a card and its PIN (or a delivery's PIN) tried by a distributor: collections, proofs
+    "aid_card": "30 per minute;600 per day",  # grievances filed about an association's aid
     # the cross-association check, per association (counted in the database, audited)
     "aid_network_check": "60 per hour",
     "association_create": "10 per minute;30 per day",

@@ -303,6 +303,8 @@ class XssWorld:
     expert_id: int = 0
     expert_request_id: int = 0
     aid_grievance_id: int = 0
+    aid_household_id: int = 0
+    aid_delivery_id: int = 0
     vol_opp_id: int = 0
     vol_contract_id: int = 0
     caravan_id: int = 0
@@ -716,7 +718,8 @@ def _experts(world: XssWorld, member: Any, v: Any) -> None:
 
 def _aid(world: XssWorld, v: Any, founder: Any, member: Any) -> int:
     """Three verified households of a douar named with the payload (the public needs board
-    shows its cell), a kit named with it, and a member's grievance whose text is it."""
+    shows its cell; the first, elderly, has a card and a home delivery assigned to the
+    member), a kit named with it, and a member's grievance whose text is it."""
     from sqlalchemy import select
 
     from app.db import db
@@ -733,8 +736,13 @@ def _aid(world: XssWorld, v: Any, founder: Any, member: Any) -> int:
                     "commune": "Taroudant",
                     "douar": v("aid_douar"),
                     "size": 3,
-                    "consent": {"mode": "paper", "purposes": ["aid_delivery"], "language": "ar"},
+                    "consent": {
+                        "mode": "paper",
+                        "purposes": ["aid_delivery", "statistics"],
+                        "language": "ar",
+                    },
                     "needs": [{"code": "food_basket"}],
+                    "vulnerabilities": ["elderly_alone"],
                 },
             )
         )
@@ -743,6 +751,31 @@ def _aid(world: XssWorld, v: Any, founder: Any, member: Any) -> int:
                 f"/api/v1/households/{household['id']}/verify", json={"method": "home_visit"}
             )
         )
+        world.aid_household_id = world.aid_household_id or int(household["id"])
+    _ok(founder.post(f"/api/v1/households/{world.aid_household_id}/card"))
+    distribution = _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/distributions",
+            json={
+                "title": "Hiver",
+                "place_kind": "premises",
+                "place": "Local",
+                "starts_at": "2026-12-20T09:00:00+00:00",
+            },
+        )
+    )
+    world.aid_delivery_id = int(
+        _ok(
+            founder.post(
+                f"/api/v1/distributions/{distribution['id']}/deliveries",
+                json={
+                    "household_id": world.aid_household_id,
+                    "assignee_id": world.member.id,
+                    "scheduled_at": "2026-12-20T10:00:00+00:00",
+                },
+            )
+        )["id"]
+    )
     item = _ok(
         founder.post(
             f"/api/v1/associations/{world.association_id}/stock-movements",
@@ -1058,6 +1091,9 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("admin", "/experts/funnel", set()),
     ("anonymous", "/aid/needs", {"aid_douar"}),
     ("founder", "/aid/associations/{w.association_id}/kits", {"association_name", "aid_kit_name"}),
+    ("founder", "/aid/households/{w.aid_household_id}", {"association_name", "aid_douar"}),
+    ("member", "/aid/deliveries", {"aid_douar"}),
+    ("member", "/aid/deliveries/{w.aid_delivery_id}", {"association_name", "aid_douar"}),
     ("founder", "/aid/associations/{w.association_id}/grievances", {"association_name"}),
     ("founder", "/aid/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
     ("member", "/aid/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),

@@ -14,7 +14,11 @@ START = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).replace(microsecond=0)
 EN = {"Accept-Language": "en"}
 
 
+CONSENT = {"mode": "paper", "purposes": ["aid_delivery", "statistics"], "language": "ar"}
+
+
 def _family(verified, n, douar, **changes):
+    changes.setdefault("consent", CONSENT)
     return verified(head_name=f"Famille {douar} {n}", phone=f"066{n:07d}", douar=douar, **changes)
 
 
@@ -28,6 +32,10 @@ def test_the_board_counts_verified_needs_and_suppresses_small_cells(api, aid, ve
     iazza = [_family(verified, n, "Ait Iazza") for n in range(3)]
     _family(verified, 10, "Tazmourt")
     _family(verified, 11, "Tazmourt")
+    # verified, in need, but consent without anonymous statistics: never counted
+    no_statistics = {"mode": "paper", "purposes": ["aid_delivery", "contact"], "language": "ar"}
+    for n in (20, 21, 22):
+        _family(verified, n, "Ouled Berhil", consent=no_statistics)
     register(head_name="En attente", phone="0655555555", douar="Ait Iazza")  # pending: not shown
     # one of the three Ait Iazza households has its place in a food distribution
     distribution = (
@@ -54,6 +62,7 @@ def test_the_board_counts_verified_needs_and_suppresses_small_cells(api, aid, ve
     assert cells["Ait Iazza"]["percent"] == 33 and not cells["Ait Iazza"]["suppressed"]
     small = cells["Tazmourt"]
     assert small["suppressed"] and small["needed"] is None and small["filled"] is None
+    assert "Ouled Berhil" not in cells
     assert board["households"] == 5
     # by commune the five households make one cell
     commune = _cells(api, category="food_basket", level="commune")["items"]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from aid import board, reports
-from aid.models import Grievance, Kit
+from aid.models import Card, Delivery, Entitlement, Grievance, Kit
 from app.db import db
 from directory import Association
 
@@ -33,3 +33,13 @@ def test_the_demo_board_reports_and_grievances(app: Any, client: Any) -> None:
     assert statuses == ["answered", "open"]
     page = client.get("/aid/needs")
     assert page.status_code == 200 and "Tabant" in page.get_data(as_text=True)
+    # cards issued, a collection by a witnessed proxy, one home delivery done, one to come
+    assert db.session.scalar(select(Card.id).where(Card.status == "active")) is not None
+    assert (
+        db.session.scalar(
+            select(Entitlement.proxy_relation).where(Entitlement.proxy_relation.is_not(None))
+        )
+        == "child"
+    )
+    states = sorted(db.session.scalars(select(Delivery.status)))
+    assert states == ["delivered", "scheduled"]

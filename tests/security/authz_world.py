@@ -39,7 +39,7 @@ from app.accounts.models import User
 from app.accounts.reset import make_reset_token
 from app.accounts.services import issue_credential
 from app.accounts.verify import make_verify_token
-from app.db import db
+from app.db import db, utcnow
 from directory import Association, load_reference_data
 from directory.services import create_association, set_logo
 from forums import moderation as forum_moderation
@@ -224,6 +224,8 @@ class World:
             return _campaign_fresh(self, kind)
         if kind in ("grievance", "answered_grievance", "aid_limit"):
             return _aid_fresh_more(self, kind)
+        if kind in ("aid_card", "aid_home_household", "aid_delivery"):
+            return _aid_field(self.user("coordinator"), self.ids["assoc"], kind, member.id)
         if kind in (
             "expert_request",
             "expert_taken",
@@ -297,6 +299,36 @@ def _aid_fresh(world: World, kind: str) -> dict[str, Any]:
     return {"entitlement": entitlement.id, "code": code}
 
 
+def _aid_field(coordinator: User, assoc_id: int, kind: str, member_id: int) -> dict[str, Any]:
+    """A verified household of A with a card (its token and PIN), one that cannot come
+    (elderly, living alone), or its home delivery assigned to the member, due now."""
+    from aid import cards, deliveries
+    from aid import services as aid_services
+    from aid.models import Distribution, Household
+
+    household = _aid_household(coordinator, assoc_id, f"Foyer {make.serial()}", None)
+    aid_services.verify(coordinator, household, "home_visit")
+    if kind == "aid_card":
+        _card, token, pin = cards.issue_card(coordinator, household)
+        db.session.commit()
+        return {"card_token": token, "card_pin": pin}
+    db.session.get(Household, household.id).vulnerabilities = ["elderly_alone"]
+    db.session.flush()
+    if kind == "aid_home_household":
+        db.session.commit()
+        return {"aid_home_household": household.id}
+    distribution = db.session.scalars(
+        select(Distribution).where(Distribution.association_id == assoc_id)
+    ).first()
+    row, _code = deliveries.create_delivery(
+        coordinator,
+        distribution,
+        {"household_id": household.id, "assignee_id": member_id, "scheduled_at": utcnow()},
+    )
+    db.session.commit()
+    return {"aid_delivery": row.id}
+
+
 def _aid_fresh_more(world: World, kind: str) -> dict[str, Any]:
     """A fresh grievance of the member (``answered_grievance``: answered by the coordinator)
     or a frequency limit (its category) of association A."""
@@ -344,6 +376,7 @@ def _aid(assoc: Any, coordinator: User, member: User, outsider: User) -> dict[st
         "verified_household": other.id,
         "dup_case": aid_services.open_cases(twin.id)[0],
         "distribution": distribution.id,
+        **_aid_field(coordinator, assoc.id, "aid_delivery", member.id),
         "province": db.session.scalar(select(Province.id).order_by(Province.id).limit(1)),
         **_aid_more(assoc, coordinator, member, outsider),
     }

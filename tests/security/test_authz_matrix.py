@@ -3319,6 +3319,141 @@ ROWS += [
     ),
 ]
 
+# Aid, field (cards, witnessed proxies, home delivery): the card and the collection with it
+# for the association's coordinators and administrators; a delivery task for them and for
+# the member assigned to it, who alone reads the address (a coordinator gets 403 there).
+AID_TASK_PAGE = by_role(LOGIN, 404, 200, 200, 200, 404, 404)
+AID_TASK_API = by_role(401, 404, 200, 200, 200, 404, 404)
+AID_ASSIGNEE_API = by_role(401, 404, 200, 403, 403, 404, 404)
+AID_WITNESS = {"proof": "witness", "witness_id": "{coordinator_id}"}
+AID_DELIVERY_FORM = {
+    "household_id": "{aid_home_household}",
+    "assignee_id": "{member_id}",
+    "scheduled_at": "2026-03-01T10:00",
+}
+
+ROWS += [
+    R(
+        "POST",
+        "/aid/households/<int:household_id>/card",
+        "/aid/households/{verified_household}/card",
+        AID_SHOW_PAGE,
+        form={},
+        note="answers the card's PDF (the old card revoked)",
+    ),
+    R(
+        "GET",
+        "/aid/distributions/<int:distribution_id>/collect",
+        "/aid/distributions/{distribution}/collect",
+        AID_PAGE,
+    ),
+    R(
+        "POST",
+        "/aid/distributions/<int:distribution_id>/collect",
+        "/aid/distributions/{distribution}/collect",
+        AID_WRITE_PAGE,
+        form={"token": "{card_token}", "pin": "{card_pin}"},
+        fresh="aid_card",
+    ),
+    R(
+        "POST",
+        "/aid/distributions/<int:distribution_id>/deliveries",
+        "/aid/distributions/{distribution}/deliveries",
+        AID_WRITE_PAGE,
+        form=AID_DELIVERY_FORM,
+        fresh="aid_home_household",
+    ),
+    R("GET", "/aid/deliveries", "/aid/deliveries", SIGNED_IN_PAGE),
+    R("GET", "/aid/deliveries/<int:delivery_id>", "/aid/deliveries/{aid_delivery}", AID_TASK_PAGE),
+    R(
+        "POST",
+        "/aid/deliveries/<int:delivery_id>/address",
+        "/aid/deliveries/{aid_delivery}/address",
+        by_role(LOGIN, 404, 200, Same(302), Same(302), 404, 404),
+        form={},
+        note="the read is logged; a coordinator is refused (not the member assigned)",
+    ),
+    R(
+        "POST",
+        "/aid/deliveries/<int:delivery_id>/deliver",
+        "/aid/deliveries/{aid_delivery}/deliver",
+        by_role(LOGIN, 404, 302, Same(302), Same(302), 404, 404),
+        form=AID_WITNESS,
+        fresh="aid_delivery",
+    ),
+    R(
+        "POST",
+        "/aid/deliveries/<int:delivery_id>/fail",
+        "/aid/deliveries/{aid_delivery}/fail",
+        by_role(LOGIN, 404, 302, 302, 302, 404, 404),
+        form={"note": "personne"},
+        fresh="aid_delivery",
+    ),
+    R(
+        "GET",
+        "/api/v1/households/<int:household_id>/card",
+        "/api/v1/households/{verified_household}/card",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/households/<int:household_id>/card",
+        "/api/v1/households/{verified_household}/card",
+        AID_CREATE_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/distributions/<int:distribution_id>/card-collections",
+        "/api/v1/distributions/{distribution}/card-collections",
+        AID_API,
+        json={"token": "{card_token}", "pin": "{card_pin}"},
+        fresh="aid_card",
+    ),
+    R(
+        "GET",
+        "/api/v1/distributions/<int:distribution_id>/deliveries",
+        "/api/v1/distributions/{distribution}/deliveries",
+        AID_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/distributions/<int:distribution_id>/deliveries",
+        "/api/v1/distributions/{distribution}/deliveries",
+        AID_CREATE_API,
+        json={**AID_DELIVERY_FORM, "scheduled_at": "2026-03-01T10:00:00+00:00"},
+        fresh="aid_home_household",
+    ),
+    R("GET", "/api/v1/deliveries", "/api/v1/deliveries", SIGNED_IN_API),
+    R(
+        "GET",
+        "/api/v1/deliveries/<int:delivery_id>",
+        "/api/v1/deliveries/{aid_delivery}",
+        AID_TASK_API,
+    ),
+    R(
+        "GET",
+        "/api/v1/deliveries/<int:delivery_id>/address",
+        "/api/v1/deliveries/{aid_delivery}/address",
+        AID_ASSIGNEE_API,
+    ),
+    R(
+        "POST",
+        "/api/v1/deliveries/<int:delivery_id>/deliver",
+        "/api/v1/deliveries/{aid_delivery}/deliver",
+        AID_ASSIGNEE_API,
+        json=AID_WITNESS,
+        fresh="aid_delivery",
+    ),
+    R(
+        "POST",
+        "/api/v1/deliveries/<int:delivery_id>/fail",
+        "/api/v1/deliveries/{aid_delivery}/fail",
+        AID_TASK_API,
+        json={"note": "personne"},
+        fresh="aid_delivery",
+    ),
+]
+
 # Aid, second part: kits, what a distribution gives, frequency limits, the public needs board
 # and summary, reports, grievances (anyone files; the association's coordinators answer;
 # the author or a coordinator closes; a data-access grievance shows only its author's data).
