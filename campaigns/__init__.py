@@ -19,10 +19,10 @@ def register(app: Flask) -> None:
     from app.cli import add_demo_loader
     from app.plugins import registry
     from campaigns import api as endpoints
-    from campaigns import demo, routes
+    from campaigns import demo, pages, routes  # noqa: F401 (pages: its views)
 
     api.register_blueprint(endpoints.blp)
-    app.register_blueprint(routes.bp)
+    app.register_blueprint(routes.bp)  # with the host's pages (``pages`` mounts on it)
     registry(app).nav_links.append((58, "campaigns.index", lambda: str(_l("Campaigns"))))
     registry(app).nav_icons["campaigns.index"] = "piggy-bank"
     add_demo_loader(app, 58, "campaigns", demo.load_demo_campaigns)

@@ -421,5 +421,7 @@ def post_update(data: dict[str, Any], campaign_id: int) -> dict[str, Any]:
     phone or an ID number, or shows an image without a consent record."""
     actor = require_user()
     row = access.get_campaign(campaign_id, actor)
-    news = services.post_update(actor, row, data["body"], data.get("image_document_id"))
+    news = services.post_update(
+        actor, row, data["body"], data.get("image_document_id"), data.get("image_alt") or ""
+    )
     return serialize_update(news)

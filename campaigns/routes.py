@@ -17,7 +17,7 @@ from app.api import ApiError
 from app.edge import attempt, flash_refusal
 from app.limits import rate_limit
 from app.urls import public_url
-from campaigns import access, labels, queries, report, services, statements
+from campaigns import access, checklist, labels, queries, report, services, statements
 from campaigns.ledger import format_mad, ledger
 from campaigns.schemas import PledgeInSchema, load
 from campaigns.uploads import uploaded
@@ -81,6 +81,7 @@ def show(campaign_id: int) -> ResponseReturnValue:
             names=queries.public_names(given),
             delivered=report.delivered_sentence(found) if found is not None else "",
             updates=queries.updates(row.id),
+            shown_images=queries.shown_images(row),
             mine=queries.my_contributions(actor.id, row.id) if actor else [],
             is_manager=access.is_manager(actor, row.association_id),
             missing=services.missing_for_live(row) if row.status == "draft" else {},
@@ -165,19 +166,24 @@ def manage(campaign_id: int) -> ResponseReturnValue:
     if not access.is_manager(actor, row.association_id):
         abort(403)
     treasurer = access.is_treasurer(actor, row.association_id)
+    pledges = queries.contributions(row.id, ("pledged",))
+    budget = queries.budget_lines(row.id)
     return render_template(
         "campaigns/manage.html",
+        **checklist.manage_extras(row, actor),
         **_context(
             row=row,
-            figures=ledger(row.id),
             treasurer=treasurer,
-            pledges=queries.contributions(row.id, ("pledged",)),
+            pledges=pledges,
             lines=queries.statement_lines(row.id, "unmatched") if treasurer else [],
             mapping=statements.saved_mapping(row.association_id),
             expenses=queries.expenses(row.id),
-            budget=queries.budget_lines(row.id),
+            budget=budget,
+            budget_names={x.id: x.label for x in budget},
             refunds=queries.refunds(row.id),
-            missing=services.missing_for_live(row) if row.status == "draft" else {},
+            first_confirmers=queries.user_names(
+                [c.first_confirmer_id for c in pledges if c.first_confirmer_id]
+            ),
         ),
     )
 

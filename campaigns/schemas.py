@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from app.api import Id, PageArgsSchema, invalid, page_schema
 from campaigns.models import (
+    ALT_MAX,
     BANK_MAX,
     EMAIL_MAX,
     LABEL_MAX,
@@ -56,6 +57,9 @@ class CampaignInSchema(ma.Schema):
     zakat_declared = ma.fields.Boolean()
     in_kind = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=32)))
     budget_lines = ma.fields.List(ma.fields.Nested(BudgetLineInSchema))
+    report_days = ma.fields.Raw(
+        metadata={"description": "days after closing the final report is due (30 to 180)"}
+    )
 
 
 class CampaignCreateSchema(CampaignInSchema):
@@ -107,6 +111,7 @@ class CampaignOutSchema(ma.Schema):
     status = ma.fields.String()
     budget_lines = ma.fields.List(ma.fields.Dict())
     ledger = ma.fields.Nested(LedgerSchema)
+    report_days = ma.fields.Integer()
     report_due_on = ma.fields.String(allow_none=True)
     report_filed_at = ma.fields.String(allow_none=True)
     live_at = ma.fields.String(allow_none=True)
@@ -203,6 +208,11 @@ class UpdateInSchema(ma.Schema):
 
     body = ma.fields.String(required=True, validate=ma.validate.Length(max=UPDATE_MAX))
     image_document_id = Id(allow_none=True, load_default=None)
+    image_alt = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=ALT_MAX),
+        metadata={"description": "what the image shows (required with an image)"},
+    )
 
 
 class UpdateOutSchema(ma.Schema):
@@ -210,6 +220,8 @@ class UpdateOutSchema(ma.Schema):
     campaign_id = ma.fields.Integer()
     body = ma.fields.String()
     image_document_id = ma.fields.Integer(allow_none=True)
+    image_alt = ma.fields.String()
+    image_url = ma.fields.String(allow_none=True)
     created_at = ma.fields.String(allow_none=True)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+
 from campaigns import labels
 from campaigns.ledger import Ledger
 from campaigns.models import BudgetLine, Campaign, CampaignUpdate, Contribution, Expense
@@ -37,6 +39,7 @@ def serialize_campaign(row: Campaign, lines: list[BudgetLine], figures: Ledger) 
         "status": row.status,
         "budget_lines": [{"id": x.id, "label": x.label, "amount": x.amount} for x in lines],
         "ledger": figures.as_dict(),
+        "report_days": row.report_days,
         "report_due_on": _iso(row.report_due_on),
         "report_filed_at": _iso(row.report_filed_at),
         "live_at": _iso(row.live_at),
@@ -103,5 +106,11 @@ def serialize_update(row: CampaignUpdate) -> dict[str, Any]:
         "campaign_id": row.campaign_id,
         "body": row.body,
         "image_document_id": row.image_document_id,
+        "image_alt": row.image_alt or "",
+        "image_url": url_for(
+            "campaigns.update_image", campaign_id=row.campaign_id, update_id=row.id
+        )
+        if row.image_document_id is not None
+        else None,
         "created_at": _iso(row.created_at),
     }

@@ -1,0 +1,70 @@
+"""campaigns: dated rounds with their own goal, the report deadline per campaign, images'
+alt text on updates
+
+Revision ID: 0035_campaign_rounds
+Revises: 0032_search_partitions
+Create Date: 2026-12-07 13:40:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0035_campaign_rounds"
+down_revision = "0032_search_partitions"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "campaign_rounds",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(length=80), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("goal", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_campaign_rounds_dates")),
+        sa.CheckConstraint("goal > 0", name=op.f("ck_campaign_rounds_goal_positive")),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_rounds_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_rounds")),
+    )
+    with op.batch_alter_table("campaign_rounds", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaign_rounds_campaign_id"), ["campaign_id"], unique=False
+        )
+
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("report_days", sa.Integer(), server_default="90", nullable=False)
+        )
+        batch_op.create_check_constraint(
+            op.f("ck_campaigns_report_days"), "report_days >= 30 AND report_days <= 180"
+        )
+
+    with op.batch_alter_table("campaign_updates", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("image_alt", sa.String(length=200), server_default="", nullable=False)
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("campaign_updates", schema=None) as batch_op:
+        batch_op.drop_column("image_alt")
+
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_campaigns_report_days"), type_="check")
+        batch_op.drop_column("report_days")
+
+    with op.batch_alter_table("campaign_rounds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_campaign_rounds_campaign_id"))
+
+    op.drop_table("campaign_rounds")
