@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from campaigns import access, services
 from campaigns.ledger import ledger
 from campaigns.models import Campaign
+from directory import user_memberships
 from library import public_photos
 
 #: the going-live conditions in the order the checklist shows them, each with what it says
@@ -23,6 +24,17 @@ CHECKS: tuple[tuple[str, Any], ...] = (
     ("target_group", _l("The campaign says who it is for.")),
     ("report", _l("No report of an earlier campaign is overdue.")),
 )
+
+
+def managed_associations(actor: Any) -> dict[int, str]:
+    """The associations whose campaigns the actor may draft: id -> name."""
+    if actor is None:
+        return {}
+    return {
+        m.association_id: m.association_name
+        for m in user_memberships(actor.id)
+        if m.role in access.MANAGER_ROLES
+    }
 
 
 def checklist(row: Campaign) -> list[dict[str, Any]]:

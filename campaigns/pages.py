@@ -19,8 +19,10 @@ from app.db import db, utcnow
 from app.edge import attempt, flash_refusal, reasons_beside
 from app.images import encode, read_image
 from app.limits import rate_limit
+from app.urls import public_url
 from campaigns import access, forms, labels, queries, services
-from campaigns.checklist import checklist
+from campaigns.checklist import checklist, managed_associations
+from campaigns.ledger import format_mad, ledger
 from campaigns.models import (
     MODELS,
     REPORT_DAYS_DEFAULT,
@@ -29,7 +31,7 @@ from campaigns.models import (
 )
 from campaigns.routes import _lang, _or_404, bp
 from campaigns.uploads import uploaded
-from directory import Province, user_memberships
+from directory import Province
 from library import public_photo
 
 #: the form's fields, shown beside each
@@ -50,11 +52,7 @@ THUMB_SIDE = 640
 
 def _hosts(actor: Any) -> list[tuple[int, str]]:
     """The associations the actor may draft a campaign for."""
-    return [
-        (m.association_id, m.association_name)
-        for m in user_memberships(actor.id)
-        if m.role in access.MANAGER_ROLES
-    ]
+    return list(managed_associations(actor).items())
 
 
 def _provinces() -> list[tuple[int, str]]:
@@ -261,3 +259,79 @@ def update_image(campaign_id: int, update_id: int) -> ResponseReturnValue:
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Atom feeds ---------------------------------------------------------------------------------
+# What the host says (its updates, its campaigns), signed by the association: no contributor's
+# name, incognito or not, is ever in a feed.
+
+
+def _atom(title: str, subtitle: str, home: str, self_url: str, entries: list[Any]) -> Response:
+    updated = max([e["updated"] for e in entries] or [utcnow()])
+    xml = render_template(
+        "campaigns/feed.xml",
+        title=title,
+        subtitle=subtitle,
+        home=home,
+        self_url=self_url,
+        entries=entries,
+        updated=updated,
+    )
+    response = Response(xml, mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/campaigns/feed.atom")
+def feed_all() -> ResponseReturnValue:
+    """The live campaigns, the newest first."""
+    rows = queries.all_of(queries.public_campaigns().where(Campaign.status == "live"), 50)
+    entries = []
+    for row in rows:
+        figures = ledger(row.id)
+        story = row.story_ar if _lang() == "ar" and row.story_ar else (row.story_fr or row.story_ar)
+        raised = _(
+            "%(raised)s raised of %(goal)s",
+            raised=format_mad(figures.raised),
+            goal=format_mad(row.optimum_goal),
+        )
+        link = public_url("campaigns.show", campaign_id=row.id)
+        entries.append(
+            {
+                "id": link,
+                "title": row.title,
+                "link": link,
+                "published": row.live_at or row.created_at,
+                "updated": row.live_at or row.created_at,
+                "author": queries.association_name(row.association_id),
+                "text": f"{raised}\n\n{story}",
+            }
+        )
+    return _atom(
+        _("Campaigns"),
+        _("Collecting now"),
+        public_url("campaigns.index"),
+        public_url("campaigns.feed_all"),
+        entries,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/feed.atom")
+def feed(campaign_id: int) -> ResponseReturnValue:
+    """A campaign's updates, the newest first."""
+    row = _or_404(lambda: access.get_campaign(campaign_id, get_current_user()))
+    host = queries.association_name(row.association_id)
+    link = public_url("campaigns.show", campaign_id=row.id)
+    entries = [
+        {
+            "id": f"{link}#update-{u.id}",
+            "title": _("News from the campaign “%(title)s”", title=row.title),
+            "link": f"{link}#update-{u.id}",
+            "published": u.created_at,
+            "updated": u.created_at,
+            "author": host,
+            "text": u.body,
+        }
+        for u in queries.updates(row.id)[:50]
+    ]
+    return _atom(row.title, host, link, public_url("campaigns.feed", campaign_id=row.id), entries)

@@ -147,3 +147,17 @@ def shown_images(row: Campaign) -> set[int]:
         for uid, doc in found
         if doc is not None and public_media_consent(row.association_id, doc)
     }
+
+
+def drafts_of(association_ids: list[int]) -> list[Campaign]:
+    """The drafts of these associations (their teams' own list)."""
+    if not association_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.association_id.in_(association_ids), Campaign.status == "draft")
+            .order_by(Campaign.id.desc())
+            .limit(50)
+        )
+    )

@@ -49,9 +49,13 @@ def _context(**extra: Any) -> dict[str, Any]:
 @bp.route("/campaigns")
 def index() -> ResponseReturnValue:
     rows = queries.all_of(queries.public_campaigns())
+    actor = get_current_user()
+    managed = checklist.managed_associations(actor)
     return render_template(
         "campaigns/index.html",
         **_context(
+            can_draft=bool(managed),
+            drafts=queries.drafts_of(list(managed)),
             rows=rows,
             figures={r.id: ledger(r.id) for r in rows},
             hosts={r.id: queries.association_name(r.association_id) for r in rows},

@@ -3297,6 +3297,13 @@ ROWS += [
         note="a PNG is no bank statement: the treasurer's import is refused with a flash "
         "(imports themselves: tests/campaigns/test_money.py)",
     ),
+    R("GET", "/campaigns/feed.atom", "/campaigns/feed.atom", EVERYBODY),
+    R(
+        "GET",
+        "/campaigns/<int:campaign_id>/feed.atom",
+        "/campaigns/{campaign}/feed.atom",
+        EVERYBODY,
+    ),
     R(
         "GET",
         "/campaigns/new",
