@@ -15,7 +15,7 @@ from app.db import transactional
 from app.limits import rate_limit
 from app.privacy import read_personal
 from campaigns import access, queries, report, services, statements
-from campaigns.ledger import ledger
+from campaigns.ledger import ledger, round_figures
 from campaigns.schemas import (
     CampaignArgsSchema,
     CampaignCreateSchema,
@@ -55,7 +55,9 @@ blp = make_blueprint("campaigns", __name__, "Public appeals of associations (law
 
 
 def _campaign(row: Any) -> dict[str, Any]:
-    return serialize_campaign(row, queries.budget_lines(row.id), ledger(row.id))
+    return serialize_campaign(
+        row, queries.budget_lines(row.id), ledger(row.id), round_figures(row.id)
+    )
 
 
 def _public_contributions(rows: list[Any]) -> list[dict[str, Any]]:

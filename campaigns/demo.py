@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from campaigns import services
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignRound, Contribution
 from directory import Association
-from library import valid_authorization
+from library import public_photos, valid_authorization
 
 SLUG = "amal-taroudant"
 #: (username, dirhams, incognito, confirmed)
@@ -138,7 +138,24 @@ def _load(host: Association, fatima: Any) -> None:
         ],
     )
     _ran_since(ramadan, days=35)
+    # two rounds, each with its goal: the first fortnight and the last days before the Eid
+    middle = today - dt.timedelta(days=6)
+    for label, start, end, goal in (
+        ("رمضان 1 / Ramadan 1", ramadan.starts_on, middle, 20_000_00),
+        ("رمضان 2 / Ramadan 2", middle + dt.timedelta(days=1), ramadan.ends_on, 25_000_00),
+    ):
+        db.session.add(
+            CampaignRound(
+                campaign_id=ramadan.id, label=label, starts_on=start, ends_on=end, goal=goal
+            )
+        )
+    ramadan.report_days = 60
     _gifts(ramadan, fatima, GIFTS)
+    given = db.session.scalars(
+        select(Contribution).where(Contribution.campaign_id == ramadan.id).order_by(Contribution.id)
+    ).all()
+    for gift, days_ago in zip(given, (30, 24, 18, 3, 1), strict=False):
+        gift.created_at = utcnow() - dt.timedelta(days=days_ago)
     _spend(ramadan, fatima, 1_500, "Épicerie Atlas, Taroudant")
     services.post_update(
         fatima,
@@ -147,3 +164,13 @@ def _load(host: Association, fatima: Any) -> None:
         "Les 100 premiers paniers sont prêts ; distribution samedi.",
         None,
     )
+    photos = [d for d, title in public_photos(host.id) if "Ramadan" in title]
+    if photos:
+        services.post_update(
+            fatima,
+            ramadan,
+            "المتطوعون يجهزون قفف المرحلة الثانية: دقيق وزيت وسكر وشاي. / "
+            "Les bénévoles préparent les paniers du deuxième tour : farine, huile, sucre, thé.",
+            photos[0],
+            "قفف مصفوفة على طاولة / Des paniers alignés sur une table",
+        )

@@ -1,5 +1,5 @@
 """The host's HTML forms read into what the services take: amounts typed in dirhams (``1500``,
-``1 500,50``) become whole centimes, dates ISO days, the budget lines repeated rows
+``1 500,50``) become whole centimes, dates ISO days, the budget lines and rounds repeated rows
 (an empty row is ignored, a ticked "remove" drops its row). Every wrong value is said at once,
 beside its field."""
 
@@ -108,6 +108,23 @@ def campaign_data(form: MultiDict[str, str], *, creating: bool) -> dict[str, Any
             errors.add("budget_lines", _("Give each budget line's amount in dirhams."))
         lines.append({"label": row["line_label"], "amount": value})
     data["budget_lines"] = lines
+    rounds = []
+    for _i, row in rows(
+        form, ("round_label", "round_start", "round_end", "round_goal"), "round_remove"
+    ):
+        value = centimes(row["round_goal"])
+        try:
+            start = dt.date.fromisoformat(row["round_start"])
+            end = dt.date.fromisoformat(row["round_end"])
+        except ValueError:
+            errors.add("rounds", _("Give each round its first and last day."))
+            continue
+        if value is None:
+            errors.add("rounds", _("Give each round's goal in dirhams."))
+        rounds.append(
+            {"label": row["round_label"], "starts_on": start, "ends_on": end, "goal": value}
+        )
+    data["rounds"] = rounds
     errors.raise_any()
     if not creating:
         data.pop("association_id", None)

@@ -22,7 +22,7 @@ from app.limits import rate_limit
 from app.urls import public_url
 from campaigns import access, forms, labels, queries, services
 from campaigns.checklist import checklist, managed_associations
-from campaigns.ledger import format_mad, ledger
+from campaigns.ledger import format_mad, ledger, round_figures
 from campaigns.models import (
     MODELS,
     REPORT_DAYS_DEFAULT,
@@ -45,6 +45,7 @@ FIELDS = (
     "model",
     "report_days",
     "budget_lines",
+    "rounds",
 )
 #: a photo of an update on the public page: at most this many pixels wide and high
 THUMB_SIDE = 640
@@ -71,6 +72,7 @@ def _values(row: Campaign | None) -> dict[str, Any]:
             "model": "keep",
             "report_days": str(REPORT_DAYS_DEFAULT),
             "lines": [],
+            "rounds": [],
         }
     values: dict[str, Any] = {name: getattr(row, name) or "" for name in forms.TEXTS}
     values.update(
@@ -83,6 +85,10 @@ def _values(row: Campaign | None) -> dict[str, Any]:
         zakat_declared=row.zakat_declared,
         report_days=str(row.report_days),
         lines=[(x.label, forms.dirhams(x.amount)) for x in queries.budget_lines(row.id)],
+        rounds=[
+            (r.label, r.starts_on.isoformat(), r.ends_on.isoformat(), forms.dirhams(r.goal))
+            for r in round_figures(row.id)
+        ],
     )
     return values
 
@@ -94,6 +100,12 @@ def _posted() -> dict[str, Any]:
     values["lines"] = [
         (r["line_label"], r["line_amount"])
         for _i, r in forms.rows(request.form, ("line_label", "line_amount"), "line_remove")
+    ]
+    values["rounds"] = [
+        (r["round_label"], r["round_start"], r["round_end"], r["round_goal"])
+        for _i, r in forms.rows(
+            request.form, ("round_label", "round_start", "round_end", "round_goal"), "round_remove"
+        )
     ]
     return values
 

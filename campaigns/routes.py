@@ -18,7 +18,7 @@ from app.edge import attempt, flash_refusal
 from app.limits import rate_limit
 from app.urls import public_url
 from campaigns import access, checklist, labels, queries, report, services, statements
-from campaigns.ledger import format_mad, ledger
+from campaigns.ledger import format_mad, ledger, round_figures
 from campaigns.schemas import PledgeInSchema, load
 from campaigns.uploads import uploaded
 
@@ -85,6 +85,7 @@ def show(campaign_id: int) -> ResponseReturnValue:
             names=queries.public_names(given),
             delivered=report.delivered_sentence(found) if found is not None else "",
             updates=queries.updates(row.id),
+            rounds=round_figures(row.id),
             shown_images=queries.shown_images(row),
             mine=queries.my_contributions(actor.id, row.id) if actor else [],
             is_manager=access.is_manager(actor, row.association_id),

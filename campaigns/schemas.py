@@ -18,6 +18,7 @@ from campaigns.models import (
     METHODS,
     MODELS,
     NAME_MAX,
+    ROUND_LABEL_MAX,
     STORY_MAX,
     SUPPLIER_MAX,
     TARGET_MAX,
@@ -34,6 +35,16 @@ class BudgetLineInSchema(ma.Schema):
 
     label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=LABEL_MAX))
     amount = ma.fields.Raw(required=True, metadata=CENTIMES)
+
+
+class RoundInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=ROUND_LABEL_MAX))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+    goal = ma.fields.Raw(required=True, metadata=CENTIMES)
 
 
 class CampaignInSchema(ma.Schema):
@@ -57,6 +68,10 @@ class CampaignInSchema(ma.Schema):
     zakat_declared = ma.fields.Boolean()
     in_kind = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=32)))
     budget_lines = ma.fields.List(ma.fields.Nested(BudgetLineInSchema))
+    rounds = ma.fields.List(
+        ma.fields.Nested(RoundInSchema),
+        metadata={"description": "dated rounds (Ramadan 1, Ramadan 2), each with its goal"},
+    )
     report_days = ma.fields.Raw(
         metadata={"description": "days after closing the final report is due (30 to 180)"}
     )
@@ -110,6 +125,9 @@ class CampaignOutSchema(ma.Schema):
     )
     status = ma.fields.String()
     budget_lines = ma.fields.List(ma.fields.Dict())
+    rounds = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "each with raised: received during it"}
+    )
     ledger = ma.fields.Nested(LedgerSchema)
     report_days = ma.fields.Integer()
     report_due_on = ma.fields.String(allow_none=True)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import url_for
 
 from campaigns import labels
-from campaigns.ledger import Ledger
+from campaigns.ledger import Ledger, RoundFigures
 from campaigns.models import BudgetLine, Campaign, CampaignUpdate, Contribution, Expense
 
 
@@ -18,7 +18,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def serialize_campaign(row: Campaign, lines: list[BudgetLine], figures: Ledger) -> dict[str, Any]:
+def serialize_campaign(
+    row: Campaign,
+    lines: list[BudgetLine],
+    figures: Ledger,
+    rounds: list[RoundFigures] | None = None,
+) -> dict[str, Any]:
     return {
         "id": row.id,
         "association_id": row.association_id,
@@ -38,6 +43,7 @@ def serialize_campaign(row: Campaign, lines: list[BudgetLine], figures: Ledger) 
         "zakat": "declared_by_association" if row.zakat_declared else None,
         "status": row.status,
         "budget_lines": [{"id": x.id, "label": x.label, "amount": x.amount} for x in lines],
+        "rounds": [r.as_dict() for r in rounds or []],
         "ledger": figures.as_dict(),
         "report_days": row.report_days,
         "report_due_on": _iso(row.report_due_on),

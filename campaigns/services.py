@@ -6,6 +6,7 @@ actor, raises :class:`~app.api.ApiError` before writing and flushes; the caller 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from dataclasses import asdict
 from typing import Any
@@ -31,12 +32,14 @@ from campaigns.models import (
     REPORT_DAYS_DEFAULT,
     REPORT_DAYS_MAX,
     REPORT_DAYS_MIN,
+    ROUND_LABEL_MAX,
     STORY_MAX,
     SUPPLIER_MAX,
     TARGET_MAX,
     TITLE_MAX,
     BudgetLine,
     Campaign,
+    CampaignRound,
     CampaignUpdate,
     Contribution,
     Expense,
@@ -120,6 +123,36 @@ def _lines(data: Any) -> list[tuple[str, int]]:
             raise invalid(_("Each budget line needs a label."), {"budget_lines": [_("Required.")]})
         found.append((label, amount(line.get("amount"), f"budget_lines.{i}.amount")))
     return found
+
+
+def _rounds(row: Campaign, data: Any) -> list[tuple[str, dt.date, dt.date, int]]:
+    """Dated rounds with their own goal, inside the campaign's dates and not overlapping."""
+    found: list[tuple[str, dt.date, dt.date, int]] = []
+    for i, item in enumerate(data or []):
+        label = clean_name(str(item.get("label") or ""))[:ROUND_LABEL_MAX]
+        if not label:
+            raise invalid(_("Each round needs a name."), {"rounds": [_("Required.")]})
+        start, end = item.get("starts_on"), item.get("ends_on")
+        if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+            raise invalid(_("Give each round its first and last day."), "rounds")
+        if start < row.starts_on or end > row.ends_on:
+            raise invalid(_("A round lies within the campaign's dates."), "rounds")
+        found.append((label, start, end, amount(item.get("goal"), f"rounds.{i}.goal")))
+    ordered = sorted(found, key=lambda r: r[1])
+    for before, after in itertools.pairwise(ordered):
+        if after[1] <= before[2]:
+            raise invalid(_("Two rounds cannot share a day."), "rounds")
+    return ordered
+
+
+def _store_rounds(row: Campaign, rounds: list[tuple[str, dt.date, dt.date, int]]) -> None:
+    for old in db.session.scalars(select(CampaignRound).where(CampaignRound.campaign_id == row.id)):
+        db.session.delete(old)
+    db.session.flush()
+    for label, start, end, goal in rounds:
+        db.session.add(
+            CampaignRound(campaign_id=row.id, label=label, starts_on=start, ends_on=end, goal=goal)
+        )
 
 
 def _fields(row: Campaign, data: dict[str, Any]) -> None:
@@ -209,6 +242,7 @@ def create_campaign(actor: Any, data: dict[str, Any]) -> Campaign:
     db.session.flush()
     for label, value in _lines(data.get("budget_lines")):
         db.session.add(BudgetLine(campaign_id=row.id, label=label, amount=value))
+    _store_rounds(row, _rounds(row, data.get("rounds")))
     db.session.flush()
     return row
 
@@ -226,6 +260,8 @@ def edit_campaign(actor: Any, row: Campaign, data: dict[str, Any]) -> Campaign:
         db.session.flush()
         for label, value in lines:
             db.session.add(BudgetLine(campaign_id=row.id, label=label, amount=value))
+    if "rounds" in data:
+        _store_rounds(row, _rounds(row, data["rounds"]))
     db.session.flush()
     return row
 

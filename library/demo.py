@@ -46,6 +46,27 @@ def tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
+def baskets_png() -> bytes:
+    """A drawn picture of food baskets lined up on a table (no person in it)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (640, 400), (244, 236, 220))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 250, 640, 400), fill=(156, 102, 68))  # the table
+    colours = [(214, 160, 62), (196, 120, 52), (226, 186, 94)]
+    for i in range(5):
+        x = 30 + i * 122
+        draw.rounded_rectangle((x, 150, x + 100, 260), 14, fill=colours[i % 3])
+        draw.arc((x + 15, 95, x + 85, 200), 180, 360, fill=(120, 72, 40), width=8)
+        draw.ellipse((x + 18, 135, x + 48, 165), fill=(250, 250, 245))  # a bag of flour
+        draw.ellipse((x + 52, 130, x + 84, 162), fill=(236, 200, 60))  # oil
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def tiny_png(width: int = 32, height: int = 24, rgb: tuple[int, int, int] = (46, 125, 50)) -> bytes:
     """A plain-colour PNG."""
 
@@ -157,6 +178,22 @@ def load_demo_library() -> None:
                 name,
                 data,
             )
+        packing = services.create_document(
+            person,
+            aid,
+            {
+                "kind": "photo",
+                "title": "تحضير قفف رمضان / Préparation des paniers de Ramadan",
+                "visibility": "members",
+                "valid_from": day(-3),
+            },
+            "paniers.png",
+            baskets_png(),
+        )
+        # the volunteers shown agreed to its publication (a campaign's update shows it)
+        services.add_consent(
+            person, packing, {"subject_label": "Bénévoles de l'association", "scope": "public"}
+        )
         services.create_authorization(
             aid,
             {
