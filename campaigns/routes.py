@@ -160,6 +160,23 @@ def report_pdf(campaign_id: int) -> ResponseReturnValue:
     return response
 
 
+@bp.route("/campaigns/<int:campaign_id>/report-authorities.pdf")
+@login_required
+def authorities_pdf(campaign_id: int) -> ResponseReturnValue:
+    """The report to the authorities (law 18-18), itemised: for the host's team and the
+    platform's auditors."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    if not (access.is_manager(actor, row.association_id) or access.is_auditor(actor)):
+        abort(403)
+    response = Response(report.authorities_pdf(row), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="campaign-{row.id}-authorities-report.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/campaigns/<int:campaign_id>/manage")
 @login_required
 def manage(campaign_id: int) -> ResponseReturnValue:

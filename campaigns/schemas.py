@@ -297,6 +297,10 @@ class ReportOutSchema(ma.Schema):
     closed_at = ma.fields.String(allow_none=True)
     ledger = ma.fields.Nested(LedgerSchema)
     delivered = ma.fields.Dict(allow_none=True)
+    by_method = ma.fields.Dict(
+        metadata={"description": "received contributions per way of giving: count, amount"}
+    )
+    rounds = ma.fields.List(ma.fields.Dict())
     generated_at = ma.fields.String()
     final = ma.fields.Boolean()
 

@@ -88,3 +88,36 @@ def test_the_report_deadline_is_the_campaigns(api, camp, live):
     items = due["items"] if isinstance(due, dict) else due
     found = [parse_date(o["due_at"]) for o in items if o["kind"] == "campaign_report"]
     assert [d.date().isoformat() for d in found if d is not None] == [closed["report_due_on"]]
+
+
+def test_the_report_to_the_authorities_beside_the_public_one(api, logged_in, camp, live, give):
+    from campaigns.models import Campaign
+
+    row = live(rounds=_rounds())
+    gift = give(row["id"], method="cash", amount=800_00)
+    confirm_cash(api, camp, gift["id"])
+    line = row["budget_lines"][0]["id"]
+    spent = api(camp.coordinator).post(
+        f"/api/v1/campaigns/{row['id']}/expenses",
+        data={"budget_line_id": str(line), "amount": "15000", "supplier": "Épicerie Atlas"},
+        content_type="multipart/form-data",
+    )
+    expense = spent.get_json()["id"]
+    for action in ("approve", "pay"):
+        assert api(camp.treasurer).post(f"/api/v1/expenses/{expense}/{action}").status_code == 200
+    api(camp.treasurer).post(f"/api/v1/campaigns/{row['id']}/close")
+    frozen = db.session.get(Campaign, row["id"]).report
+    assert frozen["by_method"] == {"cash": {"count": 1, "amount": 800_00}}
+    assert [(e["supplier"], e["amount"]) for e in frozen["expenses"]] == [
+        ("Épicerie Atlas", 150_00)
+    ]
+    assert [r["raised"] for r in frozen["rounds"]] == [800_00, 0]
+    public = api(None).get(f"/api/v1/campaigns/{row['id']}/report").get_json()
+    assert public["by_method"] == frozen["by_method"] and "expenses" not in public
+    path = f"/campaigns/{row['id']}/report-authorities.pdf"
+    pdf = logged_in(camp.coordinator).get(path)
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
+    assert logged_in(camp.donor).get(path).status_code == 403
+    assert "report-authorities.pdf" in logged_in(camp.treasurer).get(
+        f"/campaigns/{row['id']}/manage"
+    ).get_data(as_text=True)

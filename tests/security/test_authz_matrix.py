@@ -3300,6 +3300,13 @@ ROWS += [
     R("GET", "/campaigns/feed.atom", "/campaigns/feed.atom", EVERYBODY),
     R(
         "GET",
+        "/campaigns/<int:campaign_id>/report-authorities.pdf",
+        "/campaigns/{campaign}/report-authorities.pdf",
+        by_role(LOGIN, 403, 403, 200, 200, 403, 200),
+        note="itemised (suppliers): the host's team and the platform's auditors",
+    ),
+    R(
+        "GET",
         "/campaigns/<int:campaign_id>/feed.atom",
         "/campaigns/{campaign}/feed.atom",
         EVERYBODY,
