@@ -117,6 +117,17 @@ def go_live(campaign_id: int) -> dict[str, Any]:
     return _campaign(services.go_live(actor, access.get_campaign(campaign_id, actor)))
 
 
+@blp.route("/campaigns/<int:campaign_id>/group/approve", methods=["POST"])
+@rate_limit("campaign_write")
+@blp.response(200, CampaignOutSchema)
+@transactional
+def approve_group(campaign_id: int) -> dict[str, Any]:
+    """The host's administrators carry an informal group's campaign (legal responsibility)."""
+    actor = require_user()
+    row = services.approve_group(actor, access.get_campaign(campaign_id, actor))
+    return _campaign(row)
+
+
 @blp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
 @rate_limit("campaign_write")
 @blp.response(200, CampaignOutSchema)

@@ -23,6 +23,7 @@ CHECKS: tuple[tuple[str, Any], ...] = (
     ("budget_lines", _l("The budget has at least one line.")),
     ("target_group", _l("The campaign says who it is for.")),
     ("report", _l("No report of an earlier campaign is overdue.")),
+    ("group", _l("The host association carries the informal group's campaign.")),
 )
 
 
@@ -51,6 +52,7 @@ def checklist(row: Campaign) -> list[dict[str, Any]]:
         "budget_lines": f"{edit}#f-budget_lines",
         "target_group": f"{edit}#f-target_group",
         "report": url_for("campaigns.manage", campaign_id=overdue[0].id) if overdue else edit,
+        "group": url_for("campaigns.manage", campaign_id=row.id, _anchor="group"),
     }
     return [
         {
@@ -61,6 +63,7 @@ def checklist(row: Campaign) -> list[dict[str, Any]]:
             "fix": fixes[key],
         }
         for key, met in CHECKS
+        if key != "group" or row.group_name
     ]
 
 

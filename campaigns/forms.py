@@ -17,7 +17,15 @@ from campaigns.models import MODELS
 
 _AMOUNT = re.compile(r"(\d{1,8})(?:[.,](\d{1,2}))?")
 #: the text fields of a campaign as typed
-TEXTS = ("title", "story_ar", "story_fr", "target_group", "bank_reference")
+TEXTS = (
+    "title",
+    "story_ar",
+    "story_fr",
+    "target_group",
+    "bank_reference",
+    "group_name",
+    "group_referent",
+)
 
 
 class Errors:

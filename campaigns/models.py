@@ -51,6 +51,7 @@ NAME_MAX = 120
 EMAIL_MAX = 254
 UPDATE_MAX = 4000
 ALT_MAX = 200
+GROUP_MAX = 160
 ROUND_LABEL_MAX = 80
 #: the final report is due this many days after closing unless the campaign says otherwise
 REPORT_DAYS_DEFAULT = 90
@@ -90,6 +91,14 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     ends_on: Mapped[dt.date] = mapped_column(Date)
     model: Mapped[str] = mapped_column(String(16), default="keep")
     bank_reference: Mapped[str] = mapped_column(String(BANK_MAX), default="")
+    #: an informal group's campaign carried by the host (which bears the legal responsibility
+    #: and approves it before it goes live): the group's name and its referent
+    group_name: Mapped[str] = mapped_column(String(GROUP_MAX), default="", server_default="")
+    group_referent: Mapped[str] = mapped_column(String(NAME_MAX), default="", server_default="")
+    group_approved_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    group_approved_at: Mapped[dt.datetime | None] = mapped_column()
     #: declared by the association, never verified by jam3ia
     zakat_declared: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)

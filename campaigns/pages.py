@@ -37,6 +37,8 @@ from library import public_photo
 #: the form's fields, shown beside each
 FIELDS = (
     *forms.TEXTS,
+    "group_name",
+    "group_referent",
     "province_id",
     "starts_on",
     "ends_on",
@@ -84,6 +86,8 @@ def _values(row: Campaign | None) -> dict[str, Any]:
         model=row.model,
         zakat_declared=row.zakat_declared,
         report_days=str(row.report_days),
+        group_name=row.group_name or "",
+        group_referent=row.group_referent or "",
         lines=[(x.label, forms.dirhams(x.amount)) for x in queries.budget_lines(row.id)],
         rounds=[
             (r.label, r.starts_on.isoformat(), r.ends_on.isoformat(), forms.dirhams(r.goal))

@@ -247,6 +247,7 @@ def import_statement(campaign_id: int) -> ResponseReturnValue:
 #: the buttons of the host's page: action -> (what it acts on, the service, what it says)
 ACTIONS: dict[str, str] = {
     "live": "campaign",
+    "approve_group": "campaign",
     "close": "campaign",
     "filed": "campaign",
     "confirm": "contribution",
@@ -263,6 +264,8 @@ def _run_action(actor: Any, row: Any, action: str, item: int, other: int) -> Any
     """The same services and access checks as the API's endpoints of these actions."""
     if action == "live":
         return services.go_live(actor, row)
+    if action == "approve_group":
+        return services.approve_group(actor, row)
     if action == "close":
         return services.close(actor, row)
     if action == "filed":

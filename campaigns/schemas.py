@@ -14,6 +14,7 @@ from campaigns.models import (
     ALT_MAX,
     BANK_MAX,
     EMAIL_MAX,
+    GROUP_MAX,
     LABEL_MAX,
     METHODS,
     MODELS,
@@ -65,6 +66,11 @@ class CampaignInSchema(ma.Schema):
     ends_on = ma.fields.Date()
     model = ma.fields.String(validate=ma.validate.OneOf(MODELS))
     bank_reference = ma.fields.String(validate=ma.validate.Length(max=BANK_MAX))
+    group_name = ma.fields.String(
+        validate=ma.validate.Length(max=GROUP_MAX),
+        metadata={"description": "an informal group carried by the host (who approves it)"},
+    )
+    group_referent = ma.fields.String(validate=ma.validate.Length(max=NAME_MAX))
     zakat_declared = ma.fields.Boolean()
     in_kind = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=32)))
     budget_lines = ma.fields.List(ma.fields.Nested(BudgetLineInSchema))
@@ -120,6 +126,9 @@ class CampaignOutSchema(ma.Schema):
     ends_on = ma.fields.String()
     model = ma.fields.String()
     bank_reference = ma.fields.String()
+    group_name = ma.fields.String()
+    group_referent = ma.fields.String()
+    group_approved = ma.fields.Boolean()
     zakat = ma.fields.String(
         allow_none=True, metadata={"description": "declared_by_association, never verified"}
     )

@@ -28,7 +28,9 @@ from campaigns.ledger import ledger
 from campaigns.models import (
     ALT_MAX,
     AMOUNT_MAX,
+    GROUP_MAX,
     LABEL_MAX,
+    NAME_MAX,
     REPORT_DAYS_DEFAULT,
     REPORT_DAYS_MAX,
     REPORT_DAYS_MIN,
@@ -188,6 +190,15 @@ def _fields(row: Campaign, data: dict[str, Any]) -> None:
                 "report_days",
             )
         row.report_days = days
+    group = {k: clean_name(data[k] or "") for k in ("group_name", "group_referent") if k in data}
+    if group:
+        before = (row.group_name or "", row.group_referent or "")
+        row.group_name = group.get("group_name", before[0])[:GROUP_MAX]
+        row.group_referent = group.get("group_referent", before[1])[:NAME_MAX]
+        if (row.group_name, row.group_referent) != before:
+            row.group_approved_by = row.group_approved_at = None  # approved as it was
+        if row.group_name and not row.group_referent:
+            raise invalid(_("Name the informal group's referent."), "group_referent")
     if "bank_reference" in data:
         row.bank_reference = " ".join(str(data["bank_reference"] or "").split())[:64]
     if not row.title:
@@ -277,6 +288,10 @@ MISSING: dict[str, Any] = {
     "budget_lines": _l("Add at least one budget line."),
     "target_group": _l("Say who the campaign is for."),
     "report": _l("A report of an earlier campaign is past its due date."),
+    "group": _l(
+        "The host association's administrators have not approved carrying this informal "
+        "group's campaign (the association bears its legal responsibility)."
+    ),
 }
 
 
@@ -297,7 +312,24 @@ def missing_for_live(row: Campaign, today: dt.date | None = None) -> dict[str, s
         missing.append("target_group")
     if overdue_reports(row.association_id, day):
         missing.append("report")
+    if row.group_name and row.group_approved_at is None:
+        missing.append("group")
     return {key: str(MISSING[key]) for key in missing}
+
+
+def approve_group(actor: Any, row: Campaign) -> Campaign:
+    """An administrator of the host approves carrying an informal group's campaign: the
+    association bears its legal responsibility (law 18-18)."""
+    access.require_treasurer(actor, row.association_id)
+    if row.status != "draft":
+        raise _conflict(_("Only a draft can be changed."), "not_draft")
+    if not row.group_name:
+        raise _conflict(_("This campaign is not an informal group's."), "no_group")
+    if row.group_approved_at is None:
+        row.group_approved_by = actor.id
+        row.group_approved_at = utcnow()
+    db.session.flush()
+    return row
 
 
 def go_live(actor: Any, row: Campaign) -> Campaign:

@@ -974,7 +974,16 @@ def _campaign_fresh(world: World, kind: str) -> dict[str, Any]:
     live = db.session.get(Campaign, world.ids["campaign"])
     assert live is not None
     found: dict[str, Any]
-    if kind in ("camp_draft", "camp_live", "camp_closed"):
+    if kind == "camp_group":
+        row = _campaign_row(
+            coordinator,
+            world.ids["assoc"],
+            "draft",
+            group_name="Jeunes de Tiout",
+            group_referent="Brahim",
+        )
+        found = {kind: row.id}
+    elif kind in ("camp_draft", "camp_live", "camp_closed"):
         row = _campaign_row(coordinator, world.ids["assoc"], kind.removeprefix("camp_"))
         if kind == "camp_closed":
             campaign_services.close(admin, row)

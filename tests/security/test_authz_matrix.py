@@ -3412,6 +3412,14 @@ ROWS += [
     ),
     R(
         "POST",
+        "/api/v1/campaigns/<int:campaign_id>/group/approve",
+        "/api/v1/campaigns/{camp_group}/group/approve",
+        by_role(401, 404, 404, 403, 200, 404, 403),
+        fresh="camp_group",
+        note="the host's administrators carry an informal group's campaign",
+    ),
+    R(
+        "POST",
         "/api/v1/campaigns/<int:campaign_id>/close",
         "/api/v1/campaigns/{camp_live}/close",
         CAMP_TREASURER,

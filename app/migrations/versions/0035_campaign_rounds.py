@@ -1,5 +1,5 @@
 """campaigns: dated rounds with their own goal, the report deadline per campaign, images'
-alt text on updates
+alt text on updates, informal groups carried by a host
 
 Revision ID: 0035_campaign_rounds
 Revises: 0032_search_partitions
@@ -12,6 +12,8 @@ import warnings
 
 from alembic import op
 import sqlalchemy as sa
+
+import app.db
 
 
 # revision identifiers, used by Alembic.
@@ -59,6 +61,23 @@ def upgrade():
 
     with _rebuilt("campaigns") as batch_op:
         batch_op.add_column(
+            sa.Column("group_name", sa.String(length=160), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("group_referent", sa.String(length=120), server_default="", nullable=False)
+        )
+        batch_op.add_column(sa.Column("group_approved_by", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("group_approved_at", app.db.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_campaigns_group_approved_by_users"),
+            "users",
+            ["group_approved_by"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+        batch_op.add_column(
             sa.Column("report_days", sa.Integer(), server_default="90", nullable=False)
         )
         batch_op.create_check_constraint(
@@ -76,6 +95,13 @@ def downgrade():
         batch_op.drop_column("image_alt")
 
     with _rebuilt("campaigns") as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_campaigns_group_approved_by_users"), type_="foreignkey"
+        )
+        batch_op.drop_column("group_approved_at")
+        batch_op.drop_column("group_approved_by")
+        batch_op.drop_column("group_referent")
+        batch_op.drop_column("group_name")
         batch_op.drop_constraint(op.f("ck_campaigns_report_days"), type_="check")
         batch_op.drop_column("report_days")
 
