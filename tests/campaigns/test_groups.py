@@ -29,7 +29,7 @@ def test_an_informal_group_goes_live_once_its_host_carries_it(api, logged_in, ca
     api(camp.treasurer).post(f"/api/v1/campaigns/{cid}/group/approve")
     assert api(camp.coordinator).post(f"/api/v1/campaigns/{cid}/live").status_code == 200
     public = api(None).get(f"/campaigns/{cid}").get_data(as_text=True)
-    assert "Jeunes de Tiout" in public and "Said" in public
+    assert "<bdi>Jeunes de Tiout</bdi>" in public and "<bdi>Said</bdi>" in public
 
 
 def _body(camp):
