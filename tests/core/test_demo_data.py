@@ -110,7 +110,9 @@ def test_demo_campaigns_show_what_aid_delivered(demo: Any) -> None:
     from campaigns.models import Campaign
 
     client = demo.test_client()
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
+    campaigns = db.session.scalars(
+        select(Campaign).where(Campaign.status != "draft").order_by(Campaign.id)
+    ).all()
     assert {c.status for c in campaigns} >= {"live", "closed"}
     for campaign in campaigns:
         page = client.get(f"/campaigns/{campaign.id}", headers={"Accept-Language": "fr"})
