@@ -14,18 +14,20 @@ from flask_babel import lazy_gettext as _l
 
 
 def register(app: Flask) -> None:
-    """Mount the API, the pages and the demo."""
+    """Mount the API, the pages, the demo and the contributor's part of the data export."""
     from app.api import api
     from app.cli import add_demo_loader
     from app.plugins import registry
     from campaigns import api as endpoints
-    from campaigns import demo, routes
+    from campaigns import demo, export, pages, routes  # noqa: F401 (pages: its views)
 
     api.register_blueprint(endpoints.blp)
-    app.register_blueprint(routes.bp)
+    app.register_blueprint(routes.bp)  # with the host's pages (``pages`` mounts on it)
     registry(app).nav_links.append((58, "campaigns.index", lambda: str(_l("Campaigns"))))
     registry(app).nav_icons["campaigns.index"] = "piggy-bank"
     add_demo_loader(app, 58, "campaigns", demo.load_demo_campaigns)
+    registry(app).export_sections.append(export.export_contributions)
+    registry(app).export_files.append(export.export_receipts)
 
 
 __all__ = ["register"]

@@ -15,7 +15,7 @@ from app.db import transactional
 from app.limits import rate_limit
 from app.privacy import read_personal
 from campaigns import access, queries, report, services, statements
-from campaigns.ledger import ledger
+from campaigns.ledger import ledger, round_figures
 from campaigns.schemas import (
     CampaignArgsSchema,
     CampaignCreateSchema,
@@ -55,7 +55,9 @@ blp = make_blueprint("campaigns", __name__, "Public appeals of associations (law
 
 
 def _campaign(row: Any) -> dict[str, Any]:
-    return serialize_campaign(row, queries.budget_lines(row.id), ledger(row.id))
+    return serialize_campaign(
+        row, queries.budget_lines(row.id), ledger(row.id), round_figures(row.id)
+    )
 
 
 def _public_contributions(rows: list[Any]) -> list[dict[str, Any]]:
@@ -113,6 +115,17 @@ def go_live(campaign_id: int) -> dict[str, Any]:
     authorisation valid today, a bank account, a budget line, a target group."""
     actor = require_user()
     return _campaign(services.go_live(actor, access.get_campaign(campaign_id, actor)))
+
+
+@blp.route("/campaigns/<int:campaign_id>/group/approve", methods=["POST"])
+@rate_limit("campaign_write")
+@blp.response(200, CampaignOutSchema)
+@transactional
+def approve_group(campaign_id: int) -> dict[str, Any]:
+    """The host's administrators carry an informal group's campaign (legal responsibility)."""
+    actor = require_user()
+    row = services.approve_group(actor, access.get_campaign(campaign_id, actor))
+    return _campaign(row)
 
 
 @blp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
@@ -421,5 +434,7 @@ def post_update(data: dict[str, Any], campaign_id: int) -> dict[str, Any]:
     phone or an ID number, or shows an image without a consent record."""
     actor = require_user()
     row = access.get_campaign(campaign_id, actor)
-    news = services.post_update(actor, row, data["body"], data.get("image_document_id"))
+    news = services.post_update(
+        actor, row, data["body"], data.get("image_document_id"), data.get("image_alt") or ""
+    )
     return serialize_update(news)

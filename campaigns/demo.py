@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from app.db import db, transaction, utcnow
 from app.demo import demo_user
 from campaigns import services
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignRound, Contribution
 from directory import Association
-from library import valid_authorization
+from library import public_photos, valid_authorization
 
 SLUG = "amal-taroudant"
 #: (username, dirhams, incognito, confirmed)
@@ -138,7 +138,24 @@ def _load(host: Association, fatima: Any) -> None:
         ],
     )
     _ran_since(ramadan, days=35)
+    # two rounds, each with its goal: the first fortnight and the last days before the Eid
+    middle = today - dt.timedelta(days=6)
+    for label, start, end, goal in (
+        ("رمضان 1 / Ramadan 1", ramadan.starts_on, middle, 20_000_00),
+        ("رمضان 2 / Ramadan 2", middle + dt.timedelta(days=1), ramadan.ends_on, 25_000_00),
+    ):
+        db.session.add(
+            CampaignRound(
+                campaign_id=ramadan.id, label=label, starts_on=start, ends_on=end, goal=goal
+            )
+        )
+    ramadan.report_days = 60
     _gifts(ramadan, fatima, GIFTS)
+    given = db.session.scalars(
+        select(Contribution).where(Contribution.campaign_id == ramadan.id).order_by(Contribution.id)
+    ).all()
+    for gift, days_ago in zip(given, (30, 24, 18, 3, 1), strict=False):
+        gift.created_at = utcnow() - dt.timedelta(days=days_ago)
     _spend(ramadan, fatima, 1_500, "Épicerie Atlas, Taroudant")
     services.post_update(
         fatima,
@@ -146,4 +163,30 @@ def _load(host: Association, fatima: Any) -> None:
         "تم تجهيز أول 100 قفة، والتوزيع يوم السبت في دوار أيت يعزة. / "
         "Les 100 premiers paniers sont prêts ; distribution samedi.",
         None,
+    )
+    photos = [d for d, title in public_photos(host.id) if "Ramadan" in title]
+    if photos:
+        services.post_update(
+            fatima,
+            ramadan,
+            "المتطوعون يجهزون قفف المرحلة الثانية: دقيق وزيت وسكر وشاي. / "
+            "Les bénévoles préparent les paniers du deuxième tour : farine, huile, sucre, thé.",
+            photos[0],
+            "قفف مصفوفة على طاولة / Des paniers alignés sur une table",
+        )
+    # a draft the team is still writing: the checklist says the bank account is missing
+    services.create_campaign(
+        fatima,
+        {
+            "association_id": host.id,
+            "title": "محافظ الدخول المدرسي / Cartables de la rentrée",
+            "story_ar": "محافظ وأدوات مدرسية لتلاميذ دواوير تارودانت.",
+            "story_fr": "Des cartables et fournitures pour les élèves des douars de Taroudant.",
+            "target_group": "تلاميذ الابتدائي / élèves du primaire",
+            "min_goal": 8_000_00,
+            "optimum_goal": 12_000_00,
+            "starts_on": today + dt.timedelta(days=30),
+            "ends_on": today + dt.timedelta(days=60),
+            "budget_lines": [{"label": "Cartables / محافظ", "amount": 12_000_00}],
+        },
     )

@@ -4,13 +4,14 @@ expenses), what is pledged and not yet confirmed. Integer centimes throughout.""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.db import db
-from campaigns.models import BudgetLine, Contribution, Expense
+from campaigns.models import BudgetLine, CampaignRound, Contribution, Expense
 
 
 @dataclass
@@ -93,3 +94,57 @@ def format_mad(centimes: int) -> str:
     whole, cents = divmod(abs(int(centimes)), 100)
     grouped = f"{whole:,}".replace(",", "\u202f")
     return f"{sign}{grouped},{cents:02d} MAD"
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    id: int
+    label: str
+    starts_on: dt.date
+    ends_on: dt.date
+    goal: int
+    #: confirmed, not refunded, contributions given (pledged) during the round
+    raised: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.raised * 100 // self.goal) if self.goal else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(),
+            "goal": self.goal,
+            "raised": self.raised,
+        }
+
+
+def round_figures(campaign_id: int) -> list[RoundFigures]:
+    """Each round of the campaign with what it raised: the contributions received (confirmed
+    and not refunded) that were given on one of its days. Two queries."""
+    rounds = list(
+        db.session.scalars(
+            select(CampaignRound)
+            .where(CampaignRound.campaign_id == campaign_id)
+            .order_by(CampaignRound.starts_on, CampaignRound.id)
+        )
+    )
+    if not rounds:
+        return []
+    given = db.session.execute(
+        select(Contribution.created_at, Contribution.amount).where(
+            Contribution.campaign_id == campaign_id, Contribution.status == "confirmed"
+        )
+    ).all()
+    totals = dict.fromkeys((r.id for r in rounds), 0)
+    for when, value in given:
+        day = when.date()
+        for r in rounds:
+            if r.starts_on <= day <= r.ends_on:
+                totals[r.id] += int(value)
+                break
+    return [
+        RoundFigures(r.id, r.label, r.starts_on, r.ends_on, r.goal, totals[r.id]) for r in rounds
+    ]

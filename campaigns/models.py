@@ -50,6 +50,13 @@ SUPPLIER_MAX = 160
 NAME_MAX = 120
 EMAIL_MAX = 254
 UPDATE_MAX = 4000
+ALT_MAX = 200
+GROUP_MAX = 160
+ROUND_LABEL_MAX = 80
+#: the final report is due this many days after closing unless the campaign says otherwise
+REPORT_DAYS_DEFAULT = 90
+REPORT_DAYS_MIN = 30
+REPORT_DAYS_MAX = 180
 #: the highest amount of one line (ten million dirhams), in centimes
 AMOUNT_MAX = 1_000_000_000
 
@@ -61,6 +68,7 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("min_goal > 0 AND optimum_goal >= min_goal", name="goals"),
         CheckConstraint("ends_on >= starts_on", name="dates"),
+        CheckConstraint("report_days >= 30 AND report_days <= 180", name="report_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
@@ -83,12 +91,24 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     ends_on: Mapped[dt.date] = mapped_column(Date)
     model: Mapped[str] = mapped_column(String(16), default="keep")
     bank_reference: Mapped[str] = mapped_column(String(BANK_MAX), default="")
+    #: an informal group's campaign carried by the host (which bears the legal responsibility
+    #: and approves it before it goes live): the group's name and its referent
+    group_name: Mapped[str] = mapped_column(String(GROUP_MAX), default="", server_default="")
+    group_referent: Mapped[str] = mapped_column(String(NAME_MAX), default="", server_default="")
+    group_approved_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    group_approved_at: Mapped[dt.datetime | None] = mapped_column()
     #: declared by the association, never verified by jam3ia
     zakat_declared: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     live_at: Mapped[dt.datetime | None] = mapped_column()
     closed_at: Mapped[dt.datetime | None] = mapped_column()
-    #: the legal deadline of the final report (closing day + REPORT_DAYS)
+    #: days after closing the final report is due (30 to 180)
+    report_days: Mapped[int] = mapped_column(
+        Integer, default=REPORT_DAYS_DEFAULT, server_default=str(REPORT_DAYS_DEFAULT)
+    )
+    #: the legal deadline of the final report (closing day + ``report_days``)
     report_due_on: Mapped[dt.date | None] = mapped_column(Date)
     #: when the host filed the final report with the authorities
     report_filed_at: Mapped[dt.datetime | None] = mapped_column()
@@ -107,6 +127,26 @@ class BudgetLine(db.Model):  # type: ignore[name-defined]
     )
     label: Mapped[str] = mapped_column(String(LABEL_MAX))
     amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class CampaignRound(db.Model):  # type: ignore[name-defined]
+    """A dated round of a campaign (Ramadan 1, Ramadan 2) with its own goal; what it raised is
+    computed from the contributions confirmed during it."""
+
+    __tablename__ = "campaign_rounds"
+    __table_args__ = (
+        CheckConstraint("goal > 0", name="goal_positive"),
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(ROUND_LABEL_MAX))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    goal: Mapped[int] = mapped_column(BigInteger)
 
 
 class Contribution(db.Model):  # type: ignore[name-defined]
@@ -255,4 +295,6 @@ class CampaignUpdate(db.Model):  # type: ignore[name-defined]
     image_document_id: Mapped[int | None] = mapped_column(
         ForeignKey("library_documents.id", ondelete="SET NULL")
     )
+    #: what the image shows, for those who do not see it
+    image_alt: Mapped[str] = mapped_column(String(ALT_MAX), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -19,6 +19,7 @@ from campaigns.models import (
     StatementLine,
 )
 from directory import Province, get_association
+from library import public_media_consent
 
 
 def public_campaigns() -> Select[Any]:
@@ -126,3 +127,37 @@ def stored(campaign_id: int) -> Campaign:
 
 def campaign_of(contribution: Contribution) -> Campaign:
     return stored(contribution.campaign_id)
+
+
+def user_names(ids: list[int]) -> dict[int, str]:
+    """Display names of these people (the host's team on its own page)."""
+    return {uid: u.display_name for uid, u in users_by_id(sorted(set(ids))).items()}
+
+
+def shown_images(row: Campaign) -> set[int]:
+    """The ids of the campaign's updates whose photo may still be shown publicly (a consent
+    withdrawn since hides it)."""
+    found = db.session.execute(
+        select(CampaignUpdate.id, CampaignUpdate.image_document_id).where(
+            CampaignUpdate.campaign_id == row.id, CampaignUpdate.image_document_id.is_not(None)
+        )
+    ).all()
+    return {
+        uid
+        for uid, doc in found
+        if doc is not None and public_media_consent(row.association_id, doc)
+    }
+
+
+def drafts_of(association_ids: list[int]) -> list[Campaign]:
+    """The drafts of these associations (their teams' own list)."""
+    if not association_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.association_id.in_(association_ids), Campaign.status == "draft")
+            .order_by(Campaign.id.desc())
+            .limit(50)
+        )
+    )

@@ -17,8 +17,8 @@ from app.api import ApiError
 from app.edge import attempt, flash_refusal
 from app.limits import rate_limit
 from app.urls import public_url
-from campaigns import access, labels, queries, report, services, statements
-from campaigns.ledger import format_mad, ledger
+from campaigns import access, checklist, labels, queries, report, services, statements
+from campaigns.ledger import format_mad, ledger, round_figures
 from campaigns.schemas import PledgeInSchema, load
 from campaigns.uploads import uploaded
 
@@ -49,9 +49,13 @@ def _context(**extra: Any) -> dict[str, Any]:
 @bp.route("/campaigns")
 def index() -> ResponseReturnValue:
     rows = queries.all_of(queries.public_campaigns())
+    actor = get_current_user()
+    managed = checklist.managed_associations(actor)
     return render_template(
         "campaigns/index.html",
         **_context(
+            can_draft=bool(managed),
+            drafts=queries.drafts_of(list(managed)),
             rows=rows,
             figures={r.id: ledger(r.id) for r in rows},
             hosts={r.id: queries.association_name(r.association_id) for r in rows},
@@ -81,6 +85,8 @@ def show(campaign_id: int) -> ResponseReturnValue:
             names=queries.public_names(given),
             delivered=report.delivered_sentence(found) if found is not None else "",
             updates=queries.updates(row.id),
+            rounds=round_figures(row.id),
+            shown_images=queries.shown_images(row),
             mine=queries.my_contributions(actor.id, row.id) if actor else [],
             is_manager=access.is_manager(actor, row.association_id),
             missing=services.missing_for_live(row) if row.status == "draft" else {},
@@ -154,6 +160,23 @@ def report_pdf(campaign_id: int) -> ResponseReturnValue:
     return response
 
 
+@bp.route("/campaigns/<int:campaign_id>/report-authorities.pdf")
+@login_required
+def authorities_pdf(campaign_id: int) -> ResponseReturnValue:
+    """The report to the authorities (law 18-18), itemised: for the host's team and the
+    platform's auditors."""
+    actor = require_user()
+    row = _or_404(lambda: access.get_campaign(campaign_id, actor))
+    if not (access.is_manager(actor, row.association_id) or access.is_auditor(actor)):
+        abort(403)
+    response = Response(report.authorities_pdf(row), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="campaign-{row.id}-authorities-report.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/campaigns/<int:campaign_id>/manage")
 @login_required
 def manage(campaign_id: int) -> ResponseReturnValue:
@@ -165,19 +188,24 @@ def manage(campaign_id: int) -> ResponseReturnValue:
     if not access.is_manager(actor, row.association_id):
         abort(403)
     treasurer = access.is_treasurer(actor, row.association_id)
+    pledges = queries.contributions(row.id, ("pledged",))
+    budget = queries.budget_lines(row.id)
     return render_template(
         "campaigns/manage.html",
+        **checklist.manage_extras(row, actor),
         **_context(
             row=row,
-            figures=ledger(row.id),
             treasurer=treasurer,
-            pledges=queries.contributions(row.id, ("pledged",)),
+            pledges=pledges,
             lines=queries.statement_lines(row.id, "unmatched") if treasurer else [],
             mapping=statements.saved_mapping(row.association_id),
             expenses=queries.expenses(row.id),
-            budget=queries.budget_lines(row.id),
+            budget=budget,
+            budget_names={x.id: x.label for x in budget},
             refunds=queries.refunds(row.id),
-            missing=services.missing_for_live(row) if row.status == "draft" else {},
+            first_confirmers=queries.user_names(
+                [c.first_confirmer_id for c in pledges if c.first_confirmer_id]
+            ),
         ),
     )
 
@@ -219,6 +247,7 @@ def import_statement(campaign_id: int) -> ResponseReturnValue:
 #: the buttons of the host's page: action -> (what it acts on, the service, what it says)
 ACTIONS: dict[str, str] = {
     "live": "campaign",
+    "approve_group": "campaign",
     "close": "campaign",
     "filed": "campaign",
     "confirm": "contribution",
@@ -235,6 +264,8 @@ def _run_action(actor: Any, row: Any, action: str, item: int, other: int) -> Any
     """The same services and access checks as the API's endpoints of these actions."""
     if action == "live":
         return services.go_live(actor, row)
+    if action == "approve_group":
+        return services.approve_group(actor, row)
     if action == "close":
         return services.close(actor, row)
     if action == "filed":

@@ -11,12 +11,15 @@ from flask_babel import gettext as _
 
 from app.api import Id, PageArgsSchema, invalid, page_schema
 from campaigns.models import (
+    ALT_MAX,
     BANK_MAX,
     EMAIL_MAX,
+    GROUP_MAX,
     LABEL_MAX,
     METHODS,
     MODELS,
     NAME_MAX,
+    ROUND_LABEL_MAX,
     STORY_MAX,
     SUPPLIER_MAX,
     TARGET_MAX,
@@ -33,6 +36,16 @@ class BudgetLineInSchema(ma.Schema):
 
     label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=LABEL_MAX))
     amount = ma.fields.Raw(required=True, metadata=CENTIMES)
+
+
+class RoundInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=ROUND_LABEL_MAX))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+    goal = ma.fields.Raw(required=True, metadata=CENTIMES)
 
 
 class CampaignInSchema(ma.Schema):
@@ -53,9 +66,21 @@ class CampaignInSchema(ma.Schema):
     ends_on = ma.fields.Date()
     model = ma.fields.String(validate=ma.validate.OneOf(MODELS))
     bank_reference = ma.fields.String(validate=ma.validate.Length(max=BANK_MAX))
+    group_name = ma.fields.String(
+        validate=ma.validate.Length(max=GROUP_MAX),
+        metadata={"description": "an informal group carried by the host (who approves it)"},
+    )
+    group_referent = ma.fields.String(validate=ma.validate.Length(max=NAME_MAX))
     zakat_declared = ma.fields.Boolean()
     in_kind = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=32)))
     budget_lines = ma.fields.List(ma.fields.Nested(BudgetLineInSchema))
+    rounds = ma.fields.List(
+        ma.fields.Nested(RoundInSchema),
+        metadata={"description": "dated rounds (Ramadan 1, Ramadan 2), each with its goal"},
+    )
+    report_days = ma.fields.Raw(
+        metadata={"description": "days after closing the final report is due (30 to 180)"}
+    )
 
 
 class CampaignCreateSchema(CampaignInSchema):
@@ -101,12 +126,19 @@ class CampaignOutSchema(ma.Schema):
     ends_on = ma.fields.String()
     model = ma.fields.String()
     bank_reference = ma.fields.String()
+    group_name = ma.fields.String()
+    group_referent = ma.fields.String()
+    group_approved = ma.fields.Boolean()
     zakat = ma.fields.String(
         allow_none=True, metadata={"description": "declared_by_association, never verified"}
     )
     status = ma.fields.String()
     budget_lines = ma.fields.List(ma.fields.Dict())
+    rounds = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "each with raised: received during it"}
+    )
     ledger = ma.fields.Nested(LedgerSchema)
+    report_days = ma.fields.Integer()
     report_due_on = ma.fields.String(allow_none=True)
     report_filed_at = ma.fields.String(allow_none=True)
     live_at = ma.fields.String(allow_none=True)
@@ -203,6 +235,11 @@ class UpdateInSchema(ma.Schema):
 
     body = ma.fields.String(required=True, validate=ma.validate.Length(max=UPDATE_MAX))
     image_document_id = Id(allow_none=True, load_default=None)
+    image_alt = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=ALT_MAX),
+        metadata={"description": "what the image shows (required with an image)"},
+    )
 
 
 class UpdateOutSchema(ma.Schema):
@@ -210,6 +247,8 @@ class UpdateOutSchema(ma.Schema):
     campaign_id = ma.fields.Integer()
     body = ma.fields.String()
     image_document_id = ma.fields.Integer(allow_none=True)
+    image_alt = ma.fields.String()
+    image_url = ma.fields.String(allow_none=True)
     created_at = ma.fields.String(allow_none=True)
 
 
@@ -267,6 +306,10 @@ class ReportOutSchema(ma.Schema):
     closed_at = ma.fields.String(allow_none=True)
     ledger = ma.fields.Nested(LedgerSchema)
     delivered = ma.fields.Dict(allow_none=True)
+    by_method = ma.fields.Dict(
+        metadata={"description": "received contributions per way of giving: count, amount"}
+    )
+    rounds = ma.fields.List(ma.fields.Dict())
     generated_at = ma.fields.String()
     final = ma.fields.Boolean()
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+
 from campaigns import labels
-from campaigns.ledger import Ledger
+from campaigns.ledger import Ledger, RoundFigures
 from campaigns.models import BudgetLine, Campaign, CampaignUpdate, Contribution, Expense
 
 
@@ -16,7 +18,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def serialize_campaign(row: Campaign, lines: list[BudgetLine], figures: Ledger) -> dict[str, Any]:
+def serialize_campaign(
+    row: Campaign,
+    lines: list[BudgetLine],
+    figures: Ledger,
+    rounds: list[RoundFigures] | None = None,
+) -> dict[str, Any]:
     return {
         "id": row.id,
         "association_id": row.association_id,
@@ -33,10 +40,15 @@ def serialize_campaign(row: Campaign, lines: list[BudgetLine], figures: Ledger) 
         "ends_on": row.ends_on.isoformat(),
         "model": row.model,
         "bank_reference": row.bank_reference,
+        "group_name": row.group_name or "",
+        "group_referent": row.group_referent or "",
+        "group_approved": row.group_approved_at is not None,
         "zakat": "declared_by_association" if row.zakat_declared else None,
         "status": row.status,
         "budget_lines": [{"id": x.id, "label": x.label, "amount": x.amount} for x in lines],
+        "rounds": [r.as_dict() for r in rounds or []],
         "ledger": figures.as_dict(),
+        "report_days": row.report_days,
         "report_due_on": _iso(row.report_due_on),
         "report_filed_at": _iso(row.report_filed_at),
         "live_at": _iso(row.live_at),
@@ -103,5 +115,11 @@ def serialize_update(row: CampaignUpdate) -> dict[str, Any]:
         "campaign_id": row.campaign_id,
         "body": row.body,
         "image_document_id": row.image_document_id,
+        "image_alt": row.image_alt or "",
+        "image_url": url_for(
+            "campaigns.update_image", campaign_id=row.campaign_id, update_id=row.id
+        )
+        if row.image_document_id is not None
+        else None,
         "created_at": _iso(row.created_at),
     }

@@ -6,6 +6,7 @@ actor, raises :class:`~app.api.ApiError` before writing and flushes; the caller 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from dataclasses import asdict
 from typing import Any
@@ -25,14 +26,22 @@ from app.urls import public_url
 from campaigns import access, rules
 from campaigns.ledger import ledger
 from campaigns.models import (
+    ALT_MAX,
     AMOUNT_MAX,
+    GROUP_MAX,
     LABEL_MAX,
+    NAME_MAX,
+    REPORT_DAYS_DEFAULT,
+    REPORT_DAYS_MAX,
+    REPORT_DAYS_MIN,
+    ROUND_LABEL_MAX,
     STORY_MAX,
     SUPPLIER_MAX,
     TARGET_MAX,
     TITLE_MAX,
     BudgetLine,
     Campaign,
+    CampaignRound,
     CampaignUpdate,
     Contribution,
     Expense,
@@ -48,8 +57,8 @@ from library import add_obligation, fulfil_obligation, public_media_consent, val
 PUBLIC_APPEAL = "public_appeal"
 #: the legal-calendar kind of the final report
 REPORT_KIND = "campaign_report"
-#: days after closing by which the final report is due
-REPORT_DAYS = 90
+#: days after closing by which the final report is due, unless the campaign says otherwise
+REPORT_DAYS = REPORT_DAYS_DEFAULT
 #: an expense from this amount (centimes) needs its receipt
 RECEIPT_THRESHOLD = 200_00
 #: receipts of expenses: at most this many bytes
@@ -118,6 +127,36 @@ def _lines(data: Any) -> list[tuple[str, int]]:
     return found
 
 
+def _rounds(row: Campaign, data: Any) -> list[tuple[str, dt.date, dt.date, int]]:
+    """Dated rounds with their own goal, inside the campaign's dates and not overlapping."""
+    found: list[tuple[str, dt.date, dt.date, int]] = []
+    for i, item in enumerate(data or []):
+        label = clean_name(str(item.get("label") or ""))[:ROUND_LABEL_MAX]
+        if not label:
+            raise invalid(_("Each round needs a name."), {"rounds": [_("Required.")]})
+        start, end = item.get("starts_on"), item.get("ends_on")
+        if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+            raise invalid(_("Give each round its first and last day."), "rounds")
+        if start < row.starts_on or end > row.ends_on:
+            raise invalid(_("A round lies within the campaign's dates."), "rounds")
+        found.append((label, start, end, amount(item.get("goal"), f"rounds.{i}.goal")))
+    ordered = sorted(found, key=lambda r: r[1])
+    for before, after in itertools.pairwise(ordered):
+        if after[1] <= before[2]:
+            raise invalid(_("Two rounds cannot share a day."), "rounds")
+    return ordered
+
+
+def _store_rounds(row: Campaign, rounds: list[tuple[str, dt.date, dt.date, int]]) -> None:
+    for old in db.session.scalars(select(CampaignRound).where(CampaignRound.campaign_id == row.id)):
+        db.session.delete(old)
+    db.session.flush()
+    for label, start, end, goal in rounds:
+        db.session.add(
+            CampaignRound(campaign_id=row.id, label=label, starts_on=start, ends_on=end, goal=goal)
+        )
+
+
 def _fields(row: Campaign, data: dict[str, Any]) -> None:
     if "title" in data:
         row.title = clean_name(data["title"] or "")[:TITLE_MAX]
@@ -137,6 +176,29 @@ def _fields(row: Campaign, data: dict[str, Any]) -> None:
     for name in ("starts_on", "ends_on", "model", "zakat_declared", "in_kind"):
         if name in data:
             setattr(row, name, data[name])
+    if "report_days" in data:
+        days = data["report_days"]
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise invalid(_("Give the number of days as a whole number."), "report_days")
+        if not REPORT_DAYS_MIN <= days <= REPORT_DAYS_MAX:
+            raise invalid(
+                _(
+                    "The report is due between %(low)d and %(high)d days after closing.",
+                    low=REPORT_DAYS_MIN,
+                    high=REPORT_DAYS_MAX,
+                ),
+                "report_days",
+            )
+        row.report_days = days
+    group = {k: clean_name(data[k] or "") for k in ("group_name", "group_referent") if k in data}
+    if group:
+        before = (row.group_name or "", row.group_referent or "")
+        row.group_name = group.get("group_name", before[0])[:GROUP_MAX]
+        row.group_referent = group.get("group_referent", before[1])[:NAME_MAX]
+        if (row.group_name, row.group_referent) != before:
+            row.group_approved_by = row.group_approved_at = None  # approved as it was
+        if row.group_name and not row.group_referent:
+            raise invalid(_("Name the informal group's referent."), "group_referent")
     if "bank_reference" in data:
         row.bank_reference = " ".join(str(data["bank_reference"] or "").split())[:64]
     if not row.title:
@@ -182,6 +244,7 @@ def create_campaign(actor: Any, data: dict[str, Any]) -> Campaign:
         in_kind=[],
         needs_snapshot=[],
         status="draft",
+        report_days=REPORT_DAYS_DEFAULT,
         created_at=utcnow(),
     )
     _fields(row, data)
@@ -190,6 +253,7 @@ def create_campaign(actor: Any, data: dict[str, Any]) -> Campaign:
     db.session.flush()
     for label, value in _lines(data.get("budget_lines")):
         db.session.add(BudgetLine(campaign_id=row.id, label=label, amount=value))
+    _store_rounds(row, _rounds(row, data.get("rounds")))
     db.session.flush()
     return row
 
@@ -207,33 +271,65 @@ def edit_campaign(actor: Any, row: Campaign, data: dict[str, Any]) -> Campaign:
         db.session.flush()
         for label, value in lines:
             db.session.add(BudgetLine(campaign_id=row.id, label=label, amount=value))
+    if "rounds" in data:
+        _store_rounds(row, _rounds(row, data["rounds"]))
     db.session.flush()
     return row
+
+
+#: what each missing going-live condition says
+MISSING: dict[str, Any] = {
+    "host": _l("The host association is not approved."),
+    "authorization": _l(
+        "No public-appeal authorisation valid today in the association's library "
+        "(law 18-18): record it there first."
+    ),
+    "bank_reference": _l("Give the bank account the funds go to (law 18-18: no cash box)."),
+    "budget_lines": _l("Add at least one budget line."),
+    "target_group": _l("Say who the campaign is for."),
+    "report": _l("A report of an earlier campaign is past its due date."),
+    "group": _l(
+        "The host association's administrators have not approved carrying this informal "
+        "group's campaign (the association bears its legal responsibility)."
+    ),
+}
 
 
 def missing_for_live(row: Campaign, today: dt.date | None = None) -> dict[str, str]:
     """What keeps the campaign from going live, by field (empty: it may)."""
     day = today or utcnow().date()
     host = get_association(row.association_id)
-    missing: dict[str, str] = {}
+    missing: list[str] = []
     if host is None or host.status != "approved":
-        missing["host"] = _("The host association is not approved.")
+        missing.append("host")
     if not valid_authorization(row.association_id, PUBLIC_APPEAL, day):
-        missing["authorization"] = _(
-            "No public-appeal authorisation valid today in the association's library "
-            "(law 18-18): record it there first."
-        )
+        missing.append("authorization")
     if not row.bank_reference:
-        missing["bank_reference"] = _(
-            "Give the bank account the funds go to (law 18-18: no cash box)."
-        )
+        missing.append("bank_reference")
     if db.session.scalar(select(BudgetLine.id).where(BudgetLine.campaign_id == row.id)) is None:
-        missing["budget_lines"] = _("Add at least one budget line.")
+        missing.append("budget_lines")
     if not row.target_group:
-        missing["target_group"] = _("Say who the campaign is for.")
+        missing.append("target_group")
     if overdue_reports(row.association_id, day):
-        missing["report"] = _("A report of an earlier campaign is past its due date.")
-    return missing
+        missing.append("report")
+    if row.group_name and row.group_approved_at is None:
+        missing.append("group")
+    return {key: str(MISSING[key]) for key in missing}
+
+
+def approve_group(actor: Any, row: Campaign) -> Campaign:
+    """An administrator of the host approves carrying an informal group's campaign: the
+    association bears its legal responsibility (law 18-18)."""
+    access.require_treasurer(actor, row.association_id)
+    if row.status != "draft":
+        raise _conflict(_("Only a draft can be changed."), "not_draft")
+    if not row.group_name:
+        raise _conflict(_("This campaign is not an informal group's."), "no_group")
+    if row.group_approved_at is None:
+        row.group_approved_by = actor.id
+        row.group_approved_at = utcnow()
+    db.session.flush()
+    return row
 
 
 def go_live(actor: Any, row: Campaign) -> Campaign:
@@ -571,7 +667,7 @@ def _closed(row: Campaign) -> Campaign:
     now = utcnow()
     row.status = "closed"
     row.closed_at = now
-    row.report_due_on = now.date() + dt.timedelta(days=REPORT_DAYS)
+    row.report_due_on = now.date() + dt.timedelta(days=row.report_days or REPORT_DAYS)
     db.session.flush()
     row.report = build_report(row)
     add_obligation(
@@ -602,7 +698,9 @@ def file_report(actor: Any, row: Campaign) -> Campaign:
 # --- updates ------------------------------------------------------------------------------------
 
 
-def post_update(actor: Any, row: Campaign, body: str, image_document_id: int | None) -> Any:
+def post_update(
+    actor: Any, row: Campaign, body: str, image_document_id: int | None, image_alt: str = ""
+) -> Any:
     """News to the contributors, in the app and by email. Refused: beneficiaries' names,
     phone numbers and ID numbers in the text, an image without a consent record for the
     public."""
@@ -624,11 +722,18 @@ def post_update(actor: Any, row: Campaign, body: str, image_document_id: int | N
             "image_document_id",
             "no_consent",
         )
+    alt = clean_name(image_alt or "")[:ALT_MAX]
+    if image_document_id is not None and not alt:
+        raise invalid(
+            _("Say in a few words what the image shows, for those who cannot see it."),
+            "image_alt",
+        )
     news = CampaignUpdate(
         campaign_id=row.id,
         author_id=actor.id,
         body=text,
         image_document_id=image_document_id,
+        image_alt=alt,
         created_at=utcnow(),
     )
     db.session.add(news)

@@ -8,7 +8,9 @@ links an activity that took place to its report form),
 public-appeal authorisation before going live), ``add_obligation(association_id, kind,
 due_at, source=..., title=..., remind_days=[...])`` (e.g. "campaign report due"),
 ``fulfil_obligation(association_id, kind, source)`` (the report was filed) and
-``public_media_consent(association_id, document_id) -> bool`` (a photo may be shown publicly). The
+``public_media_consent(association_id, document_id) -> bool`` (a photo may be shown publicly),
+``public_photos(association_id) -> [(id, title)]`` (the photos it may show) and
+``public_photo(association_id, document_id) -> (bytes, mime) | None`` (their latest bytes). The
 sub-packages ``library.knowledge`` (knowledge pages) and ``library.reports`` (activity reports)
 register from here.
 """
@@ -92,6 +94,18 @@ def public_media_consent(association_id: int, document_id: int) -> bool:
     return queries.public_media_consent(association_id, document_id)
 
 
+def public_photos(association_id: int) -> list[tuple[int, str]]:
+    """The association's photos whose standing consents all allow the public, newest first:
+    ``(document id, title)``."""
+    return queries.public_photos(association_id)
+
+
+def public_photo(association_id: int, document_id: int) -> tuple[bytes, str] | None:
+    """The latest version of one of those photos (its bytes, checked, and its type), or None
+    when the document is not a photo of the association shown publicly."""
+    return queries.public_photo(association_id, document_id)
+
+
 def activity_report_url(
     association_id: int, *, activity_id: int, title: str, held_on: dt.date
 ) -> str:
@@ -111,6 +125,8 @@ __all__ = [
     "add_obligation",
     "fulfil_obligation",
     "public_media_consent",
+    "public_photo",
+    "public_photos",
     "register",
     "valid_authorization",
 ]

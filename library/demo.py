@@ -46,6 +46,52 @@ def tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
+def baskets_png(width: int = 320, height: int = 200) -> bytes:
+    """A drawn picture of food baskets lined up on a table (no person in it), as a PNG made
+    pixel by pixel like :func:`tiny_png`."""
+    shapes: list[tuple[str, tuple[int, ...], tuple[int, int, int]]] = []
+    colours = [(214, 160, 62), (196, 120, 52), (226, 186, 94)]
+    for i in range(5):
+        x = 15 + i * 61
+        shapes += [
+            ("ring", (x + 25, 75, 20, 16), (120, 72, 40)),  # the handle
+            ("box", (x, 75, x + 50, 130), colours[i % 3]),  # the basket
+            ("disc", (x + 16, 75, 8), (250, 250, 245)),  # a bag of flour
+            ("disc", (x + 34, 73, 8), (236, 200, 60)),  # a bottle of oil
+        ]
+
+    def pixel(px: int, py: int) -> tuple[int, int, int]:
+        found = (156, 102, 68) if py >= 125 else (244, 236, 220)  # table, wall
+        for kind, g, colour in shapes:
+            if (kind == "box" and g[0] <= px < g[2] and g[1] <= py < g[3]) or (
+                kind == "disc" and (px - g[0]) ** 2 + (py - g[1]) ** 2 <= g[2] ** 2
+            ):
+                found = colour
+            elif kind == "ring" and py <= g[1]:
+                d = (px - g[0]) ** 2 + (py - g[1]) ** 2
+                if g[3] ** 2 <= d <= g[2] ** 2:
+                    found = colour
+        return found
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes(pixel(px, py)) for px in range(width)) for py in range(height)
+    )
+    return _png(width, height, rows)
+
+
+def _png(width: int, height: int, rows: bytes) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        body = tag + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 def tiny_png(width: int = 32, height: int = 24, rgb: tuple[int, int, int] = (46, 125, 50)) -> bytes:
     """A plain-colour PNG."""
 
@@ -157,6 +203,22 @@ def load_demo_library() -> None:
                 name,
                 data,
             )
+        packing = services.create_document(
+            person,
+            aid,
+            {
+                "kind": "photo",
+                "title": "تحضير قفف رمضان / Préparation des paniers de Ramadan",
+                "visibility": "members",
+                "valid_from": day(-3),
+            },
+            "paniers.png",
+            baskets_png(),
+        )
+        # the volunteers shown agreed to its publication (a campaign's update shows it)
+        services.add_consent(
+            person, packing, {"subject_label": "Bénévoles de l'association", "scope": "public"}
+        )
         services.create_authorization(
             aid,
             {

@@ -95,6 +95,30 @@ def public_media_consent(association_id: int, document_id: int) -> bool:
     )
 
 
+def public_photos(association_id: int, limit: int = 50) -> list[tuple[int, str]]:
+    """The association's photos whose standing consents all allow the public."""
+    docs = db.session.scalars(
+        select(LibraryDocument)
+        .where(LibraryDocument.association_id == association_id, LibraryDocument.kind == "photo")
+        .options(selectinload(LibraryDocument.consents))
+        .order_by(LibraryDocument.id.desc())
+        .limit(limit)
+    )
+    return [(d.id, d.title) for d in docs if consent_covers(d, "public")]
+
+
+def public_photo(association_id: int, document_id: int) -> tuple[bytes, str] | None:
+    """The latest bytes of a photo of the association shown publicly (see
+    :func:`public_media_consent`), or None."""
+    if not public_media_consent(association_id, document_id):
+        return None
+    doc = db.session.get(LibraryDocument, document_id)
+    if doc is None or doc.kind != "photo" or not doc.versions:
+        return None
+    version, data = read_version(doc, doc.versions[-1].number)
+    return data, version.mime
+
+
 def own_document(
     association_id: int, document_id: Any, field: str = "document_id"
 ) -> LibraryDocument:

@@ -234,6 +234,9 @@ FIELDS: dict[str, int] = {
     "campaign_story": 6000,
     "campaign_target": 300,
     "budget_label": 160,
+    "campaign_update": 4000,
+    "campaign_image_alt": 200,
+    "expense_supplier": 160,
     "expert_headline": 160,
     "expert_bio": 2000,
     "expert_conflicts": 1000,
@@ -300,6 +303,7 @@ class XssWorld:
     report_id: int = 0
     offer_id: int = 0
     campaign_id: int = 0
+    campaign_draft_id: int = 0
     expert_id: int = 0
     expert_request_id: int = 0
     aid_grievance_id: int = 0
@@ -516,7 +520,7 @@ def build_world(api: Any, payload: str) -> XssWorld:
     )
     world.report_id = report["id"]
     world.offer_id = _offers(world, v)
-    world.campaign_id = _campaign(world, founder, v)
+    world.campaign_id, world.campaign_draft_id = _campaign(world, founder, v)
     _experts(world, member, v)
     world.aid_grievance_id = _aid(world, v, founder, member)
     world.vol_opp_id, world.vol_contract_id = _volunteering(world, v)
@@ -602,9 +606,13 @@ def _caravan(world: XssWorld, v: Any) -> int:
     return caravan.id
 
 
-def _campaign(world: XssWorld, founder: Any, v: Any) -> int:
-    """A live campaign of the founder's association (its public-appeal authorisation first)."""
+def _campaign(world: XssWorld, founder: Any, v: Any) -> tuple[int, int]:
+    """A live campaign of the founder's association (its public-appeal authorisation first),
+    with an expense and an update with a consented photo; and a draft."""
     import datetime as dt
+    import io
+
+    from library.demo import tiny_png
 
     today = dt.datetime.now(dt.UTC).date()
     _ok(
@@ -638,7 +646,64 @@ def _campaign(world: XssWorld, founder: Any, v: Any) -> int:
         )
     )
     _ok(founder.post(f"/api/v1/campaigns/{made['id']}/live"))
-    return int(made["id"])
+    lines = made["budget_lines"]
+    _ok(
+        founder.post(
+            f"/api/v1/campaigns/{made['id']}/expenses",
+            data={
+                "budget_line_id": str(lines[0]["id"]),
+                "amount": "15000",
+                "supplier": v("expense_supplier"),
+            },
+            content_type="multipart/form-data",
+        )
+    )
+    photo = _ok(
+        founder.post(
+            f"/api/v1/associations/{world.association_id}/documents",
+            data={
+                "kind": "photo",
+                "title": "Distribution",
+                "visibility": "members",
+                "file": (io.BytesIO(tiny_png()), "photo.png"),
+            },
+            content_type="multipart/form-data",
+        )
+    )
+    _ok(
+        founder.post(
+            f"/api/v1/documents/{photo['id']}/consents",
+            json={"subject_label": "Famille", "scope": "public"},
+        )
+    )
+    _ok(
+        founder.post(
+            f"/api/v1/campaigns/{made['id']}/updates",
+            json={
+                "body": v("campaign_update"),
+                "image_document_id": photo["id"],
+                "image_alt": v("campaign_image_alt"),
+            },
+        )
+    )
+    draft = _ok(
+        founder.post(
+            "/api/v1/campaigns",
+            json={
+                "association_id": world.association_id,
+                "title": v("campaign_title"),
+                "story_ar": v("campaign_story"),
+                "story_fr": v("campaign_story"),
+                "target_group": v("campaign_target"),
+                "min_goal": 100_00,
+                "optimum_goal": 1_000_00,
+                "starts_on": (today - dt.timedelta(days=1)).isoformat(),
+                "ends_on": (today + dt.timedelta(days=30)).isoformat(),
+                "budget_lines": [{"label": v("budget_label"), "amount": 1_000_00}],
+            },
+        )
+    )
+    return int(made["id"]), int(draft["id"])
 
 
 def _experts(world: XssWorld, member: Any, v: Any) -> None:
@@ -1055,9 +1120,22 @@ PAGES: list[tuple[str, str, set[str]]] = [
     (
         "anonymous",
         "/campaigns/{w.campaign_id}",
-        {"campaign_title", "campaign_story", "campaign_target", "budget_label", "association_name"},
+        {
+            "campaign_title",
+            "campaign_story",
+            "campaign_target",
+            "budget_label",
+            "association_name",
+            "campaign_update",
+            "campaign_image_alt",
+        },
     ),
-    ("founder", "/campaigns/{w.campaign_id}/manage", {"campaign_title"}),
+    ("founder", "/campaigns/{w.campaign_id}/manage", {"campaign_title", "expense_supplier"}),
+    (
+        "founder",
+        "/campaigns/{w.campaign_draft_id}/edit",
+        {"campaign_title", "campaign_story", "campaign_target", "budget_label"},
+    ),
     ("anonymous", "/experts", {"display_name", "expert_headline"}),
     (
         "anonymous",

@@ -148,3 +148,28 @@ def confirm_cash(api: Callable[..., Any], camp: CampWorld, contribution: int) ->
     second = api(camp.treasurer2).post(f"/api/v1/contributions/{contribution}/confirm")
     assert second.status_code == 200, second.get_json()
     return second.get_json()
+
+
+def consented_photo(api: Callable[..., Any], camp: CampWorld, title: str = "Distribution") -> int:
+    """A photo of association A whose consent record allows the public; its id."""
+    import io
+
+    from library.demo import tiny_png
+
+    made = api(camp.treasurer).post(
+        f"/api/v1/associations/{camp.a}/documents",
+        data={
+            "kind": "photo",
+            "title": title,
+            "visibility": "members",
+            "file": (io.BytesIO(tiny_png()), "photo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert made.status_code == 201, made.get_json()
+    consent = api(camp.treasurer).post(
+        f"/api/v1/documents/{made.get_json()['id']}/consents",
+        json={"subject_label": "Famille consentante", "scope": "public"},
+    )
+    assert consent.status_code == 201, consent.get_json()
+    return int(made.get_json()["id"])

@@ -110,7 +110,9 @@ def test_demo_campaigns_show_what_aid_delivered(demo: Any) -> None:
     from campaigns.models import Campaign
 
     client = demo.test_client()
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id)).all()
+    campaigns = db.session.scalars(
+        select(Campaign).where(Campaign.status != "draft").order_by(Campaign.id)
+    ).all()
     assert {c.status for c in campaigns} >= {"live", "closed"}
     for campaign in campaigns:
         page = client.get(f"/campaigns/{campaign.id}", headers={"Accept-Language": "fr"})
@@ -118,3 +120,21 @@ def test_demo_campaigns_show_what_aid_delivered(demo: Any) -> None:
         assert page.status_code == 200
         assert "Aucune distribution enregistrée" not in text, campaign.title
         assert re.search(r"foyers vérifiés servis : [1-9]", text), campaign.title
+
+
+def test_demo_ramadan_campaign_has_rounds_and_a_photo_update(demo: Any) -> None:
+    """The live demo campaign shows its two rounds, each having raised something, and an
+    update with its consented photo (thumbnail and alt text)."""
+    from campaigns.models import Campaign
+
+    client = demo.test_client()
+    live = db.session.scalars(select(Campaign).where(Campaign.status == "live")).one()
+    text = client.get(f"/campaigns/{live.id}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
+    assert "Ramadan 1" in text and "Ramadan 2" in text
+    image = re.search(r'<img class="campaign-update-image" src="([^"]+)" alt="([^"]+)"', text)
+    assert image is not None and "paniers" in image.group(2)
+    assert client.get(image.group(1)).mimetype == "image/jpeg"
+    rounds = client.get(f"/api/v1/campaigns/{live.id}").get_json()["rounds"]
+    assert len(rounds) == 2 and all(r["raised"] > 0 for r in rounds)

@@ -977,6 +977,19 @@ def _campaigns(assoc_id: int, assoc_admin: User, coordinator: User, member: User
     line = StatementLine(campaign_id=live.id, booked_on="01/03", amount=42_00, label="VERSEMENT")
     db.session.add(line)
     campaign_services.post_update(coordinator, live, "300 paniers sont prêts.", None)
+    photo = library_services.create_document(
+        assoc_admin,
+        assoc_id,
+        {"kind": "photo", "title": "Distribution", "visibility": "members"},
+        "distribution.png",
+        tiny_png(),
+    )
+    library_services.add_consent(
+        assoc_admin, photo, {"subject_label": "Famille Aït Lahcen", "scope": "public"}
+    )
+    pictured = campaign_services.post_update(
+        coordinator, live, "Les paniers partent.", photo.id, "Des paniers dans un camion"
+    )
     failed = _campaign_row(coordinator, assoc_id, "live", model="all_or_nothing", min_goal=900_00)
     lost = _campaign_pledge(member, failed)
     campaign_services._confirm(lost, assoc_admin)
@@ -991,6 +1004,8 @@ def _campaigns(assoc_id: int, assoc_admin: User, coordinator: User, member: User
         "campaign_line": _campaign_line(live.id),
         "campaign_failed": failed.id,
         "campaign_refund": refund.id,
+        "campaign_photo": photo.id,
+        "campaign_pictured": pictured.id,
     }
 
 
@@ -1014,7 +1029,16 @@ def _campaign_fresh(world: World, kind: str) -> dict[str, Any]:
     live = db.session.get(Campaign, world.ids["campaign"])
     assert live is not None
     found: dict[str, Any]
-    if kind in ("camp_draft", "camp_live", "camp_closed"):
+    if kind == "camp_group":
+        row = _campaign_row(
+            coordinator,
+            world.ids["assoc"],
+            "draft",
+            group_name="Jeunes de Tiout",
+            group_referent="Brahim",
+        )
+        found = {kind: row.id}
+    elif kind in ("camp_draft", "camp_live", "camp_closed"):
         row = _campaign_row(coordinator, world.ids["assoc"], kind.removeprefix("camp_"))
         if kind == "camp_closed":
             campaign_services.close(admin, row)

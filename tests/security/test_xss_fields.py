@@ -114,6 +114,12 @@ JSON_ENDPOINTS: list[tuple[str, str, set[str]]] = [
         "/api/v1/campaigns/{w.campaign_id}",
         {"campaign_title", "campaign_story", "campaign_target", "budget_label"},
     ),
+    (
+        "anonymous",
+        "/api/v1/campaigns/{w.campaign_id}/updates",
+        {"campaign_update", "campaign_image_alt"},
+    ),
+    ("founder", "/api/v1/campaigns/{w.campaign_id}/expenses", {"expense_supplier"}),
     ("anonymous", "/api/v1/aid/needs", {"aid_douar"}),
     ("founder", "/api/v1/associations/{w.association_id}/kits", {"aid_kit_name"}),
     ("member", "/api/v1/grievances/{w.aid_grievance_id}", {"aid_grievance_body"}),
