@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from tests.conftest import token_for
+from tests.conftest import TEST_DATABASE_URL, token_for
 from tests.factories import UserFactory
 from tests.xss import (
     BIDI_CONTROLS,
@@ -239,7 +239,17 @@ def check_escaped_once(world: XssWorld, api_client: Any, page_client: Any) -> No
         assert str(escape(value)) in html, (path, value)
 
 
-@pytest.mark.parametrize("payload", XSS_CORPUS, ids=[f"p{i:02d}" for i in range(len(XSS_CORPUS))])
+#: Escaping is the templates' and serializers' work, the same on both databases: the SQLite
+#: pass tries every payload, the PostgreSQL pass one in eight (that PostgreSQL stores and gives
+#: back each kind of text unchanged), which keeps the 46 worlds of ~60 objects each in one pass.
+CORPUS_IDS = [
+    (f"p{i:02d}", payload)
+    for i, payload in enumerate(XSS_CORPUS)
+    if not TEST_DATABASE_URL or i % 8 == 0 or i == len(XSS_CORPUS) - 1
+]
+
+
+@pytest.mark.parametrize("payload", [p for _i, p in CORPUS_IDS], ids=[i for i, _p in CORPUS_IDS])
 def test_corpus_in_every_field_is_inert_everywhere(payload, api, client, logged_in) -> None:
     world = build_world(api, payload)
     pages = {
