@@ -107,12 +107,15 @@ function queueSend(body) {
 
 if (socket) {
   socket.on("connect", async () => {
+    // What was written while offline goes on the wire first, in the order written, before
+    // anything typed during the catch-up below (sent at once, it would pass them); resending
+    // a client_id the server already stored is a no-op.
+    for (const clientId of pending.keys()) trySend(clientId);
     try {
       await catchUp();
     } catch (_error) {
       /* the next reconnect tries again */
     }
-    for (const clientId of pending.keys()) trySend(clientId);
     conversations.refresh();
   });
 

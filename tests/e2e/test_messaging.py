@@ -135,6 +135,49 @@ def test_messages_written_in_a_burst_are_stored_in_the_order_written(
     assert messages_text(page_k) == ["واحد", "deux", "3"]
 
 
+def test_a_message_written_offline_is_not_passed_by_those_typed_while_catching_up(
+    new_page: Any,
+) -> None:
+    amina = UserFactory(username="amina4", display_name="أمينة")
+    karim = UserFactory(username="karim4", display_name="Karim")
+    conversation = direct(amina, karim)
+    page = new_page(amina)
+    held_sockets: list[Any] = []
+    page.route_web_socket(re.compile(r"/socket\.io/"), lambda ws: held_sockets.append(ws))
+    page.goto(f"/chat/{conversation.id}")
+    page.fill("textarea[name=body]", "un")
+    page.keyboard.press("Enter")
+    expect(page.locator("li.pending", has_text="un")).to_have_count(1)  # offline: waiting
+    # the socket connects; the catch-up that follows is slow, and two more are typed meanwhile
+    held_syncs: list[Any] = []
+    holding = [True]
+
+    def hold(route: Any) -> None:
+        if holding[0]:
+            held_syncs.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/chat/\d+/messages"), hold)
+    held_sockets[0].connect_to_server()
+    for _ in range(200):
+        if held_syncs:
+            break
+        page.wait_for_timeout(25)
+    assert held_syncs, "the connection did not start a catch-up"
+    for text in ("deux", "trois"):
+        page.fill("textarea[name=body]", text)
+        page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    holding[0] = False
+    for route in held_syncs:
+        route.continue_()
+    expect(page.locator("[data-messages] li[data-message-id]:not(.pending)")).to_have_count(3)
+    page_k = new_page(karim)
+    page_k.goto(f"/chat/{conversation.id}")
+    assert messages_text(page_k) == ["un", "deux", "trois"]
+
+
 def test_header_badge_counts_unread_live_on_any_page(new_page: Any) -> None:
     amina = UserFactory(username="amina2", display_name="Amina")
     karim = UserFactory(username="karim2", display_name="Karim")
